@@ -1,0 +1,43 @@
+-- Decision integrity for every path (SQL, CLI, GraphQL): only the Chairman
+-- decides, a decision is made once, and nothing is ever deleted.
+create or replace function eva_private.tg_chairman_decisions_guard()
+returns trigger
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  if tg_op = 'DELETE' then
+    raise exception 'chairman decisions are never deleted' using errcode = 'EV430',
+      hint = 'Withdraw a pending decision (status withdrawn) instead.';
+  end if;
+  if tg_op = 'INSERT' then
+    if new.status <> 'pending' then
+      raise exception 'a decision is opened as pending, not %', new.status using errcode = 'EV400';
+    end if;
+    return new;
+  end if;
+  if old.status <> 'pending' then
+    raise exception 'decision % is already %', old.id,
+      old.status::text || coalesce(' (' || old.decision || ')', '')
+      using errcode = 'EV409', hint = 'A decision is made once; replays are refused.';
+  end if;
+  if new.status = 'decided' and not eva.fn_is_chairman() then
+    raise exception 'only the Chairman may decide (caller: %)', eva_private.fn_caller_role()
+      using errcode = 'EV403';
+  end if;
+  if (new.id, new.venture_id, new.lifecycle_stage, new.decision_type, new.created_at)
+     is distinct from (old.id, old.venture_id, old.lifecycle_stage, old.decision_type, old.created_at)
+     and not (old.lifecycle_stage = 0 and old.venture_id is null
+              and (new.id, new.lifecycle_stage, new.decision_type, new.created_at)
+                  is not distinct from (old.id, old.lifecycle_stage, old.decision_type, old.created_at)) then
+    raise exception 'a decision''s venture, stage and type cannot change' using errcode = 'EV400';
+  end if;
+  return new;
+end;
+$$;
+comment on function eva_private.tg_chairman_decisions_guard() is
+  'Trigger: decisions open as pending, are decided once and only by the Chairman, and are never deleted.';
+
+create or replace trigger _010_guard before insert or update or delete on eva.chairman_decisions
+  for each row execute function eva_private.tg_chairman_decisions_guard();

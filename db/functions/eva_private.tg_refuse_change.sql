@@ -1,0 +1,26 @@
+-- Audit rows are facts: once written they are never changed or removed.
+create or replace function eva_private.tg_refuse_change()
+returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  raise exception '% rows are immutable: % is refused', tg_table_name, pg_catalog.lower(tg_op)
+    using errcode = 'EV430',
+          hint = 'Audit records are append-only; write a new record instead.';
+end;
+$$;
+comment on function eva_private.tg_refuse_change() is 'Trigger: refuses UPDATE, DELETE and TRUNCATE on append-only tables.';
+
+create or replace trigger _010_refuse_change before update or delete on eva.venture_stage_transitions
+  for each row execute function eva_private.tg_refuse_change();
+create or replace trigger _011_refuse_truncate before truncate on eva.venture_stage_transitions
+  for each statement execute function eva_private.tg_refuse_change();
+create or replace trigger _010_refuse_change before update or delete on eva.venture_state_history
+  for each row execute function eva_private.tg_refuse_change();
+create or replace trigger _011_refuse_truncate before truncate on eva.venture_state_history
+  for each statement execute function eva_private.tg_refuse_change();
+create or replace trigger _010_refuse_change before update or delete on eva.eva_event_log
+  for each row execute function eva_private.tg_refuse_change();
+create or replace trigger _011_refuse_truncate before truncate on eva.eva_event_log
+  for each statement execute function eva_private.tg_refuse_change();

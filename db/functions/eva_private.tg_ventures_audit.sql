@@ -1,0 +1,40 @@
+-- Every venture creation, status change and stage change leaves a history
+-- row and an event, whichever path made it.
+create or replace function eva_private.tg_ventures_audit()
+returns trigger
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_reason text := nullif(pg_catalog.current_setting('eva.change_reason', true), '');
+begin
+  if tg_op = 'INSERT' then
+    insert into eva.venture_state_history (venture_id, from_status, to_status, reason, actor)
+    values (new.id, null, new.status, coalesce(v_reason, 'venture created'), eva_private.fn_caller_role());
+    perform eva_private.fn_log_event('venture.created', new.id, pg_catalog.jsonb_build_object(
+      'name', new.name, 'status', new.status, 'stage', new.current_lifecycle_stage, 'archetype', new.archetype));
+    return null;
+  end if;
+
+  if new.status is distinct from old.status then
+    insert into eva.venture_state_history (venture_id, from_status, to_status, reason, actor)
+    values (new.id, old.status, new.status, v_reason, eva_private.fn_caller_role());
+    perform eva_private.fn_log_event(
+      'venture.' || case new.status when 'active' then 'activated' else new.status::text end,
+      new.id,
+      pg_catalog.jsonb_build_object('from_status', old.status, 'to_status', new.status, 'reason', v_reason,
+        'stage', new.current_lifecycle_stage));
+  end if;
+
+  if new.current_lifecycle_stage is distinct from old.current_lifecycle_stage then
+    perform eva_private.fn_log_event('stage.entered', new.id, pg_catalog.jsonb_build_object(
+      'from_stage', old.current_lifecycle_stage, 'to_stage', new.current_lifecycle_stage, 'reason', v_reason));
+  end if;
+  return null;
+end;
+$$;
+comment on function eva_private.tg_ventures_audit() is 'Trigger: writes venture_state_history and events for venture creation, status and stage changes.';
+
+create or replace trigger _800_audit after insert or update on eva.ventures
+  for each row execute function eva_private.tg_ventures_audit();

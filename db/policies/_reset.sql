@@ -1,0 +1,27 @@
+-- Applied first by `eva db migrate`, in the same transaction as db/functions
+-- and the policy files: it removes every policy and grant on EVA's objects so
+-- that the files alone say who may do what (a policy or grant deleted from a
+-- file disappears from the database on the next migrate).
+do $$
+declare
+  r record;
+begin
+  for r in
+    select schemaname, tablename, policyname from pg_catalog.pg_policies
+    where schemaname in ('eva', 'eva_private')
+  loop
+    execute pg_catalog.format('drop policy %I on %I.%I', r.policyname, r.schemaname, r.tablename);
+  end loop;
+end
+$$;
+
+revoke all on all tables in schema eva, eva_private from public, eva_chairman, eva_service, eva_viewer, eva_anonymous, eva_authenticator;
+revoke all on all sequences in schema eva, eva_private from public, eva_chairman, eva_service, eva_viewer, eva_anonymous, eva_authenticator;
+revoke all on all functions in schema eva, eva_private from public, eva_chairman, eva_service, eva_viewer, eva_anonymous, eva_authenticator;
+revoke all on schema eva, eva_private from public, eva_chairman, eva_service, eva_viewer, eva_anonymous, eva_authenticator;
+
+-- Functions created later must not be executable by everyone by default.
+alter default privileges for role eva_owner in schema eva, eva_private revoke execute on functions from public;
+
+-- eva is the public face (GraphQL exposes it); eva_private is never granted.
+grant usage on schema eva to eva_chairman, eva_service, eva_viewer, eva_anonymous;

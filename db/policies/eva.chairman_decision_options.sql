@@ -1,0 +1,7 @@
+-- Reference data: read-only for every signed-in role.
+alter table eva.chairman_decision_options enable row level security;
+
+create policy "the Chairman, services and viewers read chairman decision options" on eva.chairman_decision_options
+  for select to eva_chairman, eva_service, eva_viewer using (true);
+
+grant select on eva.chairman_decision_options to eva_chairman, eva_service, eva_viewer;

@@ -1,0 +1,18 @@
+-- Chairman decisions: the Chairman reads and decides pending ones; services
+-- read them (the DFE checks what is pending) and open pending ones, never decide.
+-- Viewers and anonymous see none.
+alter table eva.chairman_decisions enable row level security;
+
+create policy "the Chairman and services read chairman decisions" on eva.chairman_decisions
+  for select to eva_chairman, eva_service using (true);
+create policy "services add chairman decisions" on eva.chairman_decisions
+  for insert to eva_service
+  with check (status = 'pending' and decision is null and decided_at is null and decided_by is null);
+create policy "the Chairman changes chairman decisions" on eva.chairman_decisions
+  for update to eva_chairman
+  using (status = 'pending')
+  with check (true);
+
+grant select on eva.chairman_decisions to eva_chairman, eva_service;
+grant insert (venture_id, lifecycle_stage, decision_type, recommended_action, urgency, blocking, context, artifact_type, artifact_version) on eva.chairman_decisions to eva_service;
+grant update (status, decision, notes, decided_by, decided_at, venture_id) on eva.chairman_decisions to eva_chairman;
