@@ -1,0 +1,43 @@
+// Test data made the way users make it: through EVA's SQL functions, as the Chairman.
+import { sql } from "kysely";
+import { type Database, withRole } from "../../src/db/client.ts";
+
+let counter = 0;
+
+export interface VentureSeed {
+  name?: string;
+  archetype?: "saas" | "marketplace" | "deeptech" | "hardware" | "services" | "media" | "fintech";
+  keyAssumptions?: string[];
+}
+
+export async function createVenture(db: Database, seed: VentureSeed = {}): Promise<{ id: string; name: string }> {
+  counter += 1;
+  const name = seed.name ?? `Venture ${counter} ${Math.random().toString(36).slice(2, 8)}`;
+  return withRole(db, "eva_chairman", async (trx) => {
+    const { rows } = await sql<{ id: string; name: string }>`
+      select id, name from eva.fn_create_venture(
+        ${name},
+        ${"An invoice reconciliation assistant for small accounting firms that drown in paperwork."},
+        ${"Small firms lose hours every week matching invoices to payments."},
+        ${"Matches every invoice to its payment automatically, with an audit trail."},
+        ${"Accounting firms with 2-20 staff in the EU"},
+        ${seed.archetype ?? "saas"}::eva.venture_archetype,
+        ${seed.keyAssumptions ?? ["Firms will pay 49 EUR a month", "Bank feeds are available"]}::text[],
+        ${["100 paying firms in 12 months"]}::text[])`.execute(trx);
+    const row = rows[0];
+    if (!row) throw new Error("fn_create_venture returned no row");
+    return row;
+  });
+}
+
+/** Advances a venture from `from` to `from + 1` as the service role, recording a passing gate outcome first when the stage has one. */
+export async function advance(db: Database, ventureId: string, from: number, gateDecision?: string): Promise<void> {
+  await withRole(db, "eva_service", async (trx) => {
+    if (gateDecision) {
+      await sql`select eva.fn_record_gate_outcome(${ventureId}::uuid, ${from}, ${gateDecision}, ${"test rationale"})`.execute(
+        trx,
+      );
+    }
+    await sql`select eva.fn_advance_venture_stage(${ventureId}::uuid, ${from})`.execute(trx);
+  });
+}
