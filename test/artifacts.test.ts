@@ -76,9 +76,11 @@ describe("venture artifact versions", () => {
   it("refuses to delete or truncate versions", async () => {
     const v = await createVenture(t.db);
     await writeVersion(v.id, { compositeScore: 50 });
-    await expect(sql`delete from eva.venture_artifacts where venture_id = ${v.id}`.execute(t.db)).rejects.toMatchObject({
-      code: "EV430",
-    });
+    await expect(sql`delete from eva.venture_artifacts where venture_id = ${v.id}`.execute(t.db)).rejects.toMatchObject(
+      {
+        code: "EV430",
+      },
+    );
     await expect(sql`truncate eva.venture_artifacts cascade`.execute(t.db)).rejects.toMatchObject({ code: "EV430" });
   });
 
@@ -97,7 +99,11 @@ describe("venture artifact versions", () => {
     await withRole(t.db, "eva_chairman", (trx) =>
       trx.updateTable("venture_artifacts").set({ validation_status: "rejected" }).where("id", "=", a.id).execute(),
     );
-    const row = await t.db.selectFrom("venture_artifacts").select("validation_status").where("id", "=", a.id).executeTakeFirst();
+    const row = await t.db
+      .selectFrom("venture_artifacts")
+      .select("validation_status")
+      .where("id", "=", a.id)
+      .executeTakeFirst();
     expect(row?.validation_status).toBe("rejected");
   });
 });

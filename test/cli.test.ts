@@ -25,7 +25,10 @@ async function eva(args: string[], env: Record<string, string | undefined> = { D
   const environment: Record<string, string | undefined> = { ...process.env, ...env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete environment[k];
   try {
-    const { stdout, stderr } = await run(process.execPath, ["bin/eva.js", ...args], { env: environment, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, ["bin/eva.js", ...args], {
+      env: environment,
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -60,7 +63,10 @@ const flags = (i: typeof idea) => [
 ];
 
 async function ventureCount(): Promise<number> {
-  const row = await t.db.selectFrom("ventures").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom("ventures")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -97,7 +103,9 @@ describe("eva ventures", () => {
     const r = await eva([
       "ventures",
       "create",
-      ...flags({ ...idea, name: "Too Short", description: "tiny" }).filter((a) => a !== "--value-prop" && a !== idea.valueProp),
+      ...flags({ ...idea, name: "Too Short", description: "tiny" }).filter(
+        (a) => a !== "--value-prop" && a !== idea.valueProp,
+      ),
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--description (description): description must be at least 50 characters");

@@ -11,7 +11,10 @@ export interface Session {
 }
 
 /** Runs `fn` with a connection to a migrated EVA database. */
-export async function withSession<T>(fn: (session: Session) => Promise<T>, options: { requireMigrated?: boolean } = {}): Promise<T> {
+export async function withSession<T>(
+  fn: (session: Session) => Promise<T>,
+  options: { requireMigrated?: boolean } = {},
+): Promise<T> {
   const location = await locateDatabase(progress);
   const connection = connect(location.url, { max: 4, applicationName: "eva-cli" });
   try {

@@ -8,7 +8,9 @@ import { UserError } from "./output.ts";
 
 export function buildProgram(): Command {
   const program = new Command("eva")
-    .description("EVA runs a portfolio of AI-operated ventures through a 25-stage lifecycle, with the Chairman deciding at the gates.")
+    .description(
+      "EVA runs a portfolio of AI-operated ventures through a 25-stage lifecycle, with the Chairman deciding at the gates.",
+    )
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()
     .addHelpText(

@@ -72,7 +72,13 @@ export interface VentureDetail {
     successCriteria: string[];
     moatStrategy: string | null;
   };
-  stageWork: { stage: number; run: number; status: string; gateDecision: string | null; blockedReason: string | null }[];
+  stageWork: {
+    stage: number;
+    run: number;
+    status: string;
+    gateDecision: string | null;
+    blockedReason: string | null;
+  }[];
   artifacts: { stage: number; type: string; version: number; epistemic: string; validation: string; createdAt: Date }[];
   history: { at: Date; event: string; detail: unknown }[];
 }
@@ -96,7 +102,13 @@ export async function findVenture(db: Database, ref: string): Promise<VentureDet
   const [stageWork, artifacts, history] = await Promise.all([
     db
       .selectFrom("venture_stage_work")
-      .select(["lifecycle_stage as stage", "run_number as run", "status", "gate_decision as gateDecision", "blocked_reason as blockedReason"])
+      .select([
+        "lifecycle_stage as stage",
+        "run_number as run",
+        "status",
+        "gate_decision as gateDecision",
+        "blocked_reason as blockedReason",
+      ])
       .where("venture_id", "=", row.id)
       .orderBy("created_at")
       .orderBy("lifecycle_stage")

@@ -16,7 +16,14 @@ export const buyerType = z.enum(["strategic", "financial", "competitor", "pe"]);
 export const launchType = z.enum(["soft_launch", "beta", "general_availability"]);
 export const namingStrategy = z.enum(["descriptive", "abstract", "acronym", "founder", "metaphorical"]);
 export const channelType = z.enum(["paid", "organic", "earned", "owned"]);
-export const constraintCategory = z.enum(["performance", "security", "scalability", "compliance", "budget", "timeline"]);
+export const constraintCategory = z.enum([
+  "performance",
+  "security",
+  "scalability",
+  "compliance",
+  "budget",
+  "timeline",
+]);
 export const releaseCategory = z.enum(["feature", "bugfix", "infrastructure", "documentation", "configuration"]);
 export const pricingModel = z.enum([
   "freemium",

@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import { withDatabase } from "../../src/db/connection.ts";
 import { type Connection, connect } from "../../src/db/client.ts";
+import { withDatabase } from "../../src/db/connection.ts";
 
 export interface TestDatabase extends Connection {
   url: string;

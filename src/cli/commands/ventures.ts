@@ -44,7 +44,10 @@ function readIdeaFile(path: string): Record<string, unknown> {
     throw new UserError(`${path} is not valid JSON: ${(error as Error).message}`, 2);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new UserError(`${path} must hold a JSON object with the Stage 1 fields (${Object.keys(FIELD_FLAGS).join(", ")})`, 2);
+    throw new UserError(
+      `${path} must hold a JSON object with the Stage 1 fields (${Object.keys(FIELD_FLAGS).join(", ")})`,
+      2,
+    );
   }
   return parsed as Record<string, unknown>;
 }
@@ -63,7 +66,9 @@ export function ideaFromOptions(options: CreateOptions) {
       return `  ${issue.keys.join(", ")}: not a Stage 1 field (fields: ${Object.keys(FIELD_FLAGS).join(", ")})`;
     }
     const field = String(issue.path[0] ?? "");
-    const where = FIELD_FLAGS[field] ? `${FIELD_FLAGS[field]} (${field}${issue.path.length > 1 ? `[${String(issue.path[1])}]` : ""})` : field;
+    const where = FIELD_FLAGS[field]
+      ? `${FIELD_FLAGS[field]} (${field}${issue.path.length > 1 ? `[${String(issue.path[1])}]` : ""})`
+      : field;
     return `  ${where}: ${issue.message}`;
   });
   throw new UserError(`the venture was not created; fix these fields:\n${lines.join("\n")}`, 2);
@@ -101,7 +106,9 @@ Example:
     .action(async (options: CreateOptions) => {
       const idea = ideaFromOptions(options);
       await withSession(async ({ connection }) => {
-        const venture = await withRole(connection.db, "eva_chairman", (trx) => createVenture(trx, idea, options.company));
+        const venture = await withRole(connection.db, "eva_chairman", (trx) =>
+          createVenture(trx, idea, options.company),
+        );
         if (options.json) printJson(venture);
         else
           printFields([
@@ -116,10 +123,14 @@ Example:
   ventures
     .command("list")
     .description("list ventures with their status and stage")
-    .option("--status <status>", "only ventures with this status (active, awaiting_decision, paused, killed, sunset, exited)")
+    .option(
+      "--status <status>",
+      "only ventures with this status (active, awaiting_decision, paused, killed, sunset, exited)",
+    )
     .option("--stage <n>", "only ventures at this stage (1-25)", (v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 25) throw new UserError(`--stage must be a stage number from 1 to 25, not "${v}"`, 2);
+      if (!Number.isInteger(n) || n < 1 || n > 25)
+        throw new UserError(`--stage must be a stage number from 1 to 25, not "${v}"`, 2);
       return n;
     })
     .option("--json", "print as JSON")
