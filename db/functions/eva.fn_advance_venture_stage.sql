@@ -1,7 +1,9 @@
 -- The venture state machine's one way forward: no skipping, no advancing a
--- killed, paused or decision-blocked venture, and a gated stage needs a
--- passing gate outcome on record. It closes the stage's work row, opens the
--- next one as ready and writes the transition, all in the caller's transaction.
+-- killed, paused or decision-blocked venture, a gated stage needs a passing
+-- gate outcome on record, and a Chairman gate (10, 22, 25) needs the
+-- Chairman's approval on this run of the stage. It closes the stage's work
+-- row, opens the next one as ready and writes the transition, all in the
+-- caller's transaction.
 create or replace function eva.fn_advance_venture_stage(
   p_venture_id uuid,
   p_from_stage int,
@@ -21,6 +23,8 @@ declare
   v_next eva.venture_stage_work;
   v_pending eva.chairman_decisions;
   v_passes boolean;
+  v_chairman_decision text;
+  v_chairman_outcome text;
   v_to int := coalesce(p_to_stage, p_from_stage + 1);
 begin
   select * into v_venture from eva.ventures where id = p_venture_id for update;
@@ -84,6 +88,27 @@ begin
     end if;
   end if;
 
+  -- Only the Chairman passes a Chairman gate: the latest decision the Chairman made on
+  -- this run of the stage (opened since its work row) must be an approval.
+  -- Without this a service could walk a venture past the brand or release
+  -- gate by never opening the decision, or after the Chairman said no.
+  if v_stage.chairman_gate then
+    select d.decision, o.outcome into v_chairman_decision, v_chairman_outcome
+    from eva.chairman_decisions d
+    join eva.chairman_decision_options o on o.decision_type = d.decision_type and o.decision = d.decision
+    where d.venture_id = p_venture_id and d.lifecycle_stage = p_from_stage and d.status = 'decided'
+      and d.decision_type not in ('dfe_escalation', 'venture_review')
+      and d.created_at >= v_work.created_at
+    order by d.created_at desc, d.decided_at desc
+    limit 1;
+    if v_chairman_outcome is distinct from 'approval' then
+      raise exception 'stage % (%) is a Chairman gate: %', p_from_stage, v_stage.stage_name,
+        case when v_chairman_decision is null then 'the Chairman has not approved this run of the stage'
+             else 'the Chairman decided "' || v_chairman_decision || '", which does not let the venture advance' end
+        using errcode = 'EV412', hint = 'Open a blocking Chairman decision for the stage; the venture advances once the Chairman approves.';
+    end if;
+  end if;
+
   perform pg_catalog.set_config('eva.change_reason', coalesce(p_reason, 'advanced from stage ' || p_from_stage), true);
 
   update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now(), blocked_reason = null
@@ -106,5 +131,5 @@ begin
 end;
 $$;
 comment on function eva.fn_advance_venture_stage(uuid, int, int, text) is
-  'Advances a venture one stage (from p_from_stage to p_from_stage + 1) and returns the next stage''s work row, ready. Refuses skipping (EV409), ended ventures (EV409), paused or decision-blocked ventures (EV423) and gated stages without a passing gate outcome (EV412).';
+  'Advances a venture one stage (from p_from_stage to p_from_stage + 1) and returns the next stage''s work row, ready. Refuses skipping (EV409), ended ventures (EV409), paused or decision-blocked ventures (EV423), gated stages without a passing gate outcome and Chairman gates without the Chairman''s approval (EV412).';
 grant execute on function eva.fn_advance_venture_stage(uuid, int, int, text) to eva_service, eva_chairman;

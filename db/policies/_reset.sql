@@ -20,8 +20,12 @@ revoke all on all sequences in schema eva, eva_private from public, eva_chairman
 revoke all on all functions in schema eva, eva_private from public, eva_chairman, eva_service, eva_viewer, eva_anonymous, eva_authenticator;
 revoke all on schema eva, eva_private from public, eva_chairman, eva_service, eva_viewer, eva_anonymous, eva_authenticator;
 
--- Functions created later must not be executable by everyone by default.
-alter default privileges for role eva_owner in schema eva, eva_private revoke execute on functions from public;
+-- Functions created later must not be executable by everyone by default. The
+-- default must be revoked database-wide: a per-schema REVOKE cannot take away
+-- PostgreSQL's built-in EXECUTE for PUBLIC, so on a fresh database every
+-- function in db/functions (created after the revoke above) was callable by
+-- every role, eva_anonymous included.
+alter default privileges for role eva_owner revoke execute on functions from public;
 
 -- eva is the public face (GraphQL exposes it); eva_private is never granted.
 grant usage on schema eva to eva_chairman, eva_service, eva_viewer, eva_anonymous;

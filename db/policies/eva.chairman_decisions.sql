@@ -1,5 +1,6 @@
--- Chairman decisions: the Chairman reads and decides pending ones; services
--- read them (the DFE checks what is pending) and open pending ones, never decide.
+-- Chairman decisions: the Chairman reads and decides pending ones (the guard
+-- trigger eva_private.tg_chairman_decisions_guard refuses changing any other);
+-- services read them (the DFE checks what is pending) and open pending ones, never decide.
 -- Viewers and anonymous see none.
 alter table eva.chairman_decisions enable row level security;
 
@@ -8,9 +9,11 @@ create policy "the Chairman and services read chairman decisions" on eva.chairma
 create policy "services add chairman decisions" on eva.chairman_decisions
   for insert to eva_service
   with check (status = 'pending' and decision is null and decided_at is null and decided_by is null);
+-- Any row is visible to the Chairman's update so that the guard trigger, not a
+-- silent "0 rows", answers a replay: a decided decision raises EV409.
 create policy "the Chairman changes chairman decisions" on eva.chairman_decisions
   for update to eva_chairman
-  using (status = 'pending')
+  using (true)
   with check (true);
 
 grant select on eva.chairman_decisions to eva_chairman, eva_service;

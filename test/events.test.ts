@@ -1,0 +1,300 @@
+// The event bus's persistence (spec §3, §12 audit trail): every state change
+// writes a row to eva.eva_event_log and a NOTIFY on eva_events, and audit
+// rows are never changed.
+import { sql } from "kysely";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withRole } from "../src/db/client.ts";
+import { createTestDatabase } from "./helpers/database.ts";
+import { advance, createVenture } from "./helpers/fixtures.ts";
+
+const t = await createTestDatabase();
+
+interface Notice {
+  id: number;
+  event_type: string;
+  venture_id: string | null;
+}
+
+const notices: Notice[] = [];
+const listener = new pg.Client({ connectionString: t.url });
+
+beforeAll(async () => {
+  await listener.connect();
+  listener.on("notification", (message) => {
+    if (message.channel === "eva_events" && message.payload) notices.push(JSON.parse(message.payload) as Notice);
+  });
+  await listener.query("listen eva_events");
+});
+
+afterAll(async () => {
+  await listener.end();
+  await t.drop();
+});
+
+interface LoggedEvent {
+  id: number;
+  event_type: string;
+  venture_id: string | null;
+  payload: Record<string, unknown>;
+  actor: string;
+}
+
+async function lastEventId(): Promise<number> {
+  const { rows } = await sql<{ id: string | null }>`select max(id) as id from eva.eva_event_log`.execute(t.db);
+  return Number(rows[0]?.id ?? 0);
+}
+
+/**
+ * Runs `action` and returns the events it logged (read as a viewer, who may),
+ * after checking that each of them was also NOTIFYed with its id, type and venture.
+ */
+async function eventsOf(action: () => Promise<unknown>): Promise<LoggedEvent[]> {
+  const after = await lastEventId();
+  await action();
+  const events = (await withRole(t.db, "eva_viewer", (trx) =>
+    trx
+      .selectFrom("eva_event_log")
+      .select(["id", "event_type", "venture_id", "payload", "actor"])
+      .where("id", ">", String(after))
+      .orderBy("id")
+      .execute(),
+  )) as unknown as LoggedEvent[];
+  const deadline = Date.now() + 5_000;
+  const notified = () =>
+    events.every((e) =>
+      notices.some((n) => n.id === Number(e.id) && n.event_type === e.event_type && n.venture_id === e.venture_id),
+    );
+  while (!notified() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(notified(), "every logged event was NOTIFYed on eva_events").toBe(true);
+  return events.map((e) => ({ ...e, id: Number(e.id) }));
+}
+
+const types = (events: LoggedEvent[]) => events.map((e) => e.event_type);
+
+async function openDecision(ventureId: string, stage: number, type: string): Promise<string> {
+  const row = await withRole(t.db, "eva_service", (trx) =>
+    trx
+      .insertInto("chairman_decisions")
+      .values({ venture_id: ventureId, lifecycle_stage: stage, decision_type: type })
+      .returning("id")
+      .executeTakeFirstOrThrow(),
+  );
+  return row.id;
+}
+
+function decide(id: string, set: { status: "decided" | "withdrawn" | "superseded"; decision?: string }) {
+  return withRole(t.db, "eva_chairman", (trx) =>
+    trx
+      .updateTable("chairman_decisions")
+      .set({ ...set, decided_at: set.decision ? new Date() : null, notes: "from the test" })
+      .where("id", "=", id)
+      .execute(),
+  );
+}
+
+describe("every state change is an event, logged and notified", () => {
+  it("logs venture.created and the Draft Idea artifact when a venture is born", async () => {
+    let id = "";
+    const events = await eventsOf(async () => {
+      id = (await createVenture(t.db, { name: "Eventful Ledger" })).id;
+    });
+    expect(types(events)).toEqual(["venture.created", "artifact.created"]);
+    expect(events[0]).toMatchObject({
+      venture_id: id,
+      actor: "eva_chairman",
+      payload: { name: "Eventful Ledger", status: "active", stage: 1, archetype: "saas" },
+    });
+    expect(events[1]?.payload).toMatchObject({ stage: 1, artifact_type: "idea_brief", version: 1 });
+  });
+
+  it("logs each status change with its reason", async () => {
+    const v = await createVenture(t.db);
+    const set = (status: string, reason: string) =>
+      eventsOf(() =>
+        withRole(t.db, "eva_service", (trx) =>
+          sql`select eva.fn_set_venture_status(${v.id}::uuid, ${status}::eva.venture_status, ${reason})`.execute(trx),
+        ),
+      );
+    const paused = await set("paused", "budget review");
+    expect(paused).toEqual([
+      expect.objectContaining({
+        event_type: "venture.paused",
+        venture_id: v.id,
+        actor: "eva_service",
+        payload: expect.objectContaining({ from_status: "active", to_status: "paused", reason: "budget review" }),
+      }),
+    ]);
+    expect(types(await set("active", "budget approved"))).toEqual(["venture.activated"]);
+    expect(types(await set("killed", "market vanished"))).toEqual(["venture.killed"]);
+  });
+
+  it("logs stage.entered on every advance and gate.evaluated for every gate outcome", async () => {
+    const v = await createVenture(t.db);
+    const entered = await eventsOf(() => advance(t.db, v.id, 1));
+    expect(entered).toEqual([
+      expect.objectContaining({
+        event_type: "stage.entered",
+        venture_id: v.id,
+        payload: expect.objectContaining({ from_stage: 1, to_stage: 2 }),
+      }),
+    ]);
+    await advance(t.db, v.id, 2);
+    const gated = await eventsOf(() => advance(t.db, v.id, 3, "pass"));
+    expect(types(gated)).toEqual(["gate.evaluated", "stage.entered"]);
+    expect(gated[0]?.payload).toMatchObject({
+      stage: 3,
+      gate_type: "kill",
+      decision: "pass",
+      rationale: "test rationale",
+    });
+  });
+
+  it("logs artifact.created for every new artifact version", async () => {
+    const v = await createVenture(t.db);
+    const write = () =>
+      withRole(t.db, "eva_service", (trx) =>
+        trx
+          .insertInto("venture_artifacts")
+          .values({
+            venture_id: v.id,
+            lifecycle_stage: 2,
+            artifact_type: "idea_validation",
+            content: JSON.stringify({ score: 1 }),
+            epistemic_classification: "simulation",
+          } as never)
+          .execute(),
+      );
+    const first = await eventsOf(write);
+    const second = await eventsOf(write);
+    expect(first).toEqual([
+      expect.objectContaining({
+        event_type: "artifact.created",
+        actor: "eva_service",
+        payload: expect.objectContaining({
+          artifact_type: "idea_validation",
+          version: 1,
+          epistemic_classification: "simulation",
+        }),
+      }),
+    ]);
+    expect(second[0]?.payload).toMatchObject({ version: 2 });
+  });
+
+  it("logs a decision when it is opened and when the Chairman makes it, by outcome", async () => {
+    const v = await createVenture(t.db);
+    const outcomes: [string, string, string][] = [
+      ["brand_approval", "approve", "chairman.approval"],
+      ["release_decision", "cancel", "chairman.rejection"],
+      ["venture_future", "pivot", "chairman.override"],
+    ];
+    for (const [type, decision, expected] of outcomes) {
+      let id = "";
+      const opened = await eventsOf(async () => {
+        id = await openDecision(v.id, 10, type);
+      });
+      expect(opened).toEqual([
+        expect.objectContaining({
+          event_type: "chairman.decision_requested",
+          venture_id: v.id,
+          payload: expect.objectContaining({ decision_id: id, stage: 10, decision_type: type }),
+        }),
+      ]);
+      const decided = await eventsOf(() => decide(id, { status: "decided", decision }));
+      expect(decided).toEqual([
+        expect.objectContaining({
+          event_type: expected,
+          actor: "eva_chairman",
+          payload: expect.objectContaining({ decision_id: id, decision, notes: "from the test" }),
+        }),
+      ]);
+    }
+    const withdrawn = await openDecision(v.id, 10, "dfe_escalation");
+    expect(types(await eventsOf(() => decide(withdrawn, { status: "withdrawn" })))).toEqual(["chairman.withdrawn"]);
+  });
+
+  it("logs nothing when a refused change rolls back", async () => {
+    const v = await createVenture(t.db);
+    const refusedGate = await eventsOf(() =>
+      expect(
+        withRole(t.db, "eva_service", (trx) =>
+          sql`select eva.fn_record_gate_outcome(${v.id}::uuid, 1, 'pass', 'stage 1 has no gate')`.execute(trx),
+        ),
+      ).rejects.toMatchObject({ code: "EV400" }),
+    );
+    expect(refusedGate).toEqual([]);
+    // The pause logged venture.paused inside the transaction; the refused advance takes it back with it.
+    const refusedAdvance = await eventsOf(() =>
+      expect(
+        withRole(t.db, "eva_service", async (trx) => {
+          await sql`select eva.fn_set_venture_status(${v.id}::uuid, 'paused', 'first')`.execute(trx);
+          await sql`select eva.fn_advance_venture_stage(${v.id}::uuid, 1)`.execute(trx);
+        }),
+      ).rejects.toMatchObject({ code: "EV423" }),
+    );
+    expect(refusedAdvance).toEqual([]);
+  });
+
+  it("lets a service append its own event, logged with its role as the actor and notified", async () => {
+    const v = await createVenture(t.db);
+    const events = await eventsOf(() =>
+      withRole(t.db, "eva_service", (trx) =>
+        trx
+          .insertInto("eva_event_log")
+          .values({ event_type: "dfe.escalated", venture_id: v.id, payload: JSON.stringify({ trigger: "cost" }) })
+          .execute(),
+      ),
+    );
+    expect(events).toEqual([
+      expect.objectContaining({ event_type: "dfe.escalated", actor: "eva_service", payload: { trigger: "cost" } }),
+    ]);
+    await expect(
+      withRole(t.db, "eva_service", (trx) =>
+        trx.insertInto("eva_event_log").values({ event_type: "Not An Event Type", venture_id: v.id }).execute(),
+      ),
+    ).rejects.toMatchObject({ code: "23514" });
+  });
+});
+
+describe("audit rows are append-only", () => {
+  const AUDIT_TABLES = ["eva.eva_event_log", "eva.venture_stage_transitions", "eva.venture_state_history"] as const;
+  let ventureId = "";
+
+  beforeAll(async () => {
+    const v = await createVenture(t.db);
+    await advance(t.db, v.id, 1);
+    ventureId = v.id;
+  });
+
+  /** Runs `statement` as the tables' owner (who has every privilege and is not subject to RLS), always rolled back. */
+  async function asOwner(statement: string): Promise<void> {
+    await t.db.transaction().execute(async (trx) => {
+      await sql`set local role eva_owner`.execute(trx);
+      await sql.raw(statement).execute(trx);
+      throw new Error(`"${statement}" was not refused`);
+    });
+  }
+
+  it.each(AUDIT_TABLES)("refuses UPDATE, DELETE and TRUNCATE of %s even by its owner (EV430)", async (table) => {
+    const where = `where venture_id = '${ventureId}'`;
+    const column = table === "eva.eva_event_log" ? "event_type = 'forged.event'" : "reason = 'forged'";
+    const { rows } = await sql.raw<{ n: string }>(`select count(*) as n from ${table} ${where}`).execute(t.db);
+    expect(Number(rows[0]?.n)).toBeGreaterThan(0);
+    await expect(asOwner(`update ${table} set ${column} ${where}`)).rejects.toMatchObject({ code: "EV430" });
+    await expect(asOwner(`delete from ${table} ${where}`)).rejects.toMatchObject({ code: "EV430" });
+    await expect(asOwner(`truncate ${table} cascade`)).rejects.toMatchObject({ code: "EV430" });
+    const after = await sql.raw<{ n: string }>(`select count(*) as n from ${table} ${where}`).execute(t.db);
+    expect(after.rows[0]?.n).toBe(rows[0]?.n);
+  });
+
+  it.each(AUDIT_TABLES)("refuses UPDATE and DELETE of %s by every request role (42501)", async (table) => {
+    for (const role of ["eva_chairman", "eva_service", "eva_viewer", "eva_anonymous"] as const) {
+      await expect(
+        withRole(t.db, role, (trx) => sql.raw(`delete from ${table} where venture_id = '${ventureId}'`).execute(trx)),
+      ).rejects.toMatchObject({ code: "42501" });
+      await expect(
+        withRole(t.db, role, (trx) => sql.raw(`update ${table} set created_at = now()`).execute(trx)),
+      ).rejects.toMatchObject({ code: "42501" });
+    }
+  });
+});

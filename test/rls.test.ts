@@ -1,0 +1,572 @@
+// Who may do what, table by table (spec §12): the grant and RLS matrix of
+// db/policies, exercised as the real roles for the allowed and the denied case.
+import { type Kysely, sql, type Transaction } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Role, withRole } from "../src/db/client.ts";
+import type { DB } from "../src/db/schema.ts";
+import { createTestDatabase } from "./helpers/database.ts";
+import { advance, createVenture } from "./helpers/fixtures.ts";
+
+const t = await createTestDatabase();
+afterAll(() => t.drop());
+
+const ROLES: Role[] = ["eva_chairman", "eva_service", "eva_viewer", "eva_anonymous"];
+const OPS = ["select", "insert", "update", "delete"] as const;
+type Op = (typeof OPS)[number];
+
+const C: Role = "eva_chairman";
+const S: Role = "eva_service";
+const V: Role = "eva_viewer";
+const READERS: Role[] = [C, S, V];
+
+/** Rows every statement below can point at; made by the superuser (setup is not under test). */
+interface Fixture {
+  ventureA: string;
+  ventureB: string;
+  portfolio: string;
+  company: string;
+  decision: string;
+  preference: string;
+  alert: string;
+  dlq: string;
+  contract: string;
+  saga: string;
+  artifact: string;
+}
+
+interface TableRules {
+  /** Roles allowed each command; every other role must be refused with 42501. */
+  allowed: Record<Op, Role[]>;
+  /** One statement per command, run unchanged as every role. */
+  statements: Record<Op, (f: Fixture) => string>;
+}
+
+// Reference tables: everyone signed in reads, nobody writes.
+function referenceTable(table: string, insert: string, key: string): TableRules {
+  return {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => `select * from ${table}`,
+      insert: () => `insert into ${table} ${insert}`,
+      update: () => `update ${table} set ${key} = ${key}`,
+      delete: () => `delete from ${table}`,
+    },
+  };
+}
+
+// Audit tables: everyone signed in reads, nobody writes directly.
+function auditTable(table: string, insert: (f: Fixture) => string): TableRules {
+  return {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => `select * from ${table}`,
+      insert: (f) => `insert into ${table} ${insert(f)}`,
+      update: (f) => `update ${table} set reason = 'rewritten' where venture_id = '${f.ventureA}'`,
+      delete: (f) => `delete from ${table} where venture_id = '${f.ventureA}'`,
+    },
+  };
+}
+
+// Derived from db/policies/eva.*.sql and eva_private.migrations.sql.
+const MATRIX: Record<string, TableRules> = {
+  "eva.agent_task_contracts": {
+    allowed: { select: READERS, insert: [S], update: [S], delete: [] },
+    statements: {
+      select: () => "select * from eva.agent_task_contracts",
+      insert: (f) =>
+        `insert into eva.agent_task_contracts (parent_agent, target_agent, venture_id, action) values ('eva', 'ceo', '${f.ventureA}', 'stage_run')`,
+      update: (f) => `update eva.agent_task_contracts set status = 'assigned' where id = '${f.contract}'`,
+      delete: (f) => `delete from eva.agent_task_contracts where id = '${f.contract}'`,
+    },
+  },
+  "eva.artifact_types": referenceTable(
+    "eva.artifact_types",
+    "(name, description) values ('probe', 'probe')",
+    "description",
+  ),
+  "eva.chairman_decision_options": referenceTable(
+    "eva.chairman_decision_options",
+    "(decision_type, decision, outcome, description) values ('brand_approval', 'shrug', 'override', 'probe')",
+    "description",
+  ),
+  "eva.chairman_decision_types": referenceTable(
+    "eva.chairman_decision_types",
+    "(decision_type, description) values ('probe', 'probe')",
+    "description",
+  ),
+  "eva.chairman_decisions": {
+    allowed: { select: [C, S], insert: [S], update: [C], delete: [] },
+    statements: {
+      select: () => "select * from eva.chairman_decisions",
+      insert: (f) =>
+        `insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action) values ('${f.ventureB}', 22, 'release_decision', 'release')`,
+      update: (f) =>
+        `update eva.chairman_decisions set status = 'decided', decision = 'approve', decided_at = now(), notes = 'ship it' where id = '${f.decision}'`,
+      delete: (f) => `delete from eva.chairman_decisions where id = '${f.decision}'`,
+    },
+  },
+  "eva.chairman_preferences": {
+    allowed: { select: [C, S], insert: [C], update: [C], delete: [C] },
+    statements: {
+      select: () => "select * from eva.chairman_preferences",
+      insert: (f) =>
+        `insert into eva.chairman_preferences (scope, venture_id, key, value) values ('venture', '${f.ventureA}', 'kill_threshold', '0.3')`,
+      update: (f) => `update eva.chairman_preferences set value = '0.5' where id = '${f.preference}'`,
+      delete: (f) => `delete from eva.chairman_preferences where id = '${f.preference}'`,
+    },
+  },
+  "eva.companies": {
+    allowed: { select: READERS, insert: [C], update: [C], delete: [] },
+    statements: {
+      select: () => "select * from eva.companies",
+      insert: (f) => `insert into eva.companies (portfolio_id, name) values ('${f.portfolio}', 'Probe Company')`,
+      update: (f) => `update eva.companies set name = 'Renamed Company' where id = '${f.company}'`,
+      delete: (f) => `delete from eva.companies where id = '${f.company}'`,
+    },
+  },
+  "eva.eva_alerts": {
+    allowed: { select: READERS, insert: [S], update: [C, S], delete: [] },
+    statements: {
+      select: () => "select * from eva.eva_alerts",
+      insert: (f) =>
+        `insert into eva.eva_alerts (venture_id, severity, alert_type, message) values ('${f.ventureA}', 'P1', 'probe', 'probe alert')`,
+      update: (f) => `update eva.eva_alerts set status = 'resolved', resolved_at = now() where id = '${f.alert}'`,
+      delete: (f) => `delete from eva.eva_alerts where id = '${f.alert}'`,
+    },
+  },
+  "eva.eva_event_dlq": {
+    allowed: { select: [C, S], insert: [S], update: [C, S], delete: [] },
+    statements: {
+      select: () => "select * from eva.eva_event_dlq",
+      insert: () => "insert into eva.eva_event_dlq (event_type, failure_reason) values ('stage.entered', 'probe')",
+      update: (f) => `update eva.eva_event_dlq set status = 'discarded' where id = ${f.dlq}`,
+      delete: (f) => `delete from eva.eva_event_dlq where id = ${f.dlq}`,
+    },
+  },
+  "eva.eva_event_log": {
+    allowed: { select: READERS, insert: [S], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.eva_event_log",
+      insert: (f) =>
+        `insert into eva.eva_event_log (event_type, venture_id, payload) values ('probe.sent', '${f.ventureA}', '{}')`,
+      update: (f) => `update eva.eva_event_log set payload = '{"forged": true}' where venture_id = '${f.ventureA}'`,
+      delete: (f) => `delete from eva.eva_event_log where venture_id = '${f.ventureA}'`,
+    },
+  },
+  "eva.eva_sagas": {
+    allowed: { select: READERS, insert: [S], update: [S], delete: [] },
+    statements: {
+      select: () => "select * from eva.eva_sagas",
+      insert: (f) =>
+        `insert into eva.eva_sagas (venture_id, saga_type, current_step) values ('${f.ventureA}', 'reality_gate_retry', 'start')`,
+      update: (f) => `update eva.eva_sagas set current_step = 'next' where id = '${f.saga}'`,
+      delete: (f) => `delete from eva.eva_sagas where id = '${f.saga}'`,
+    },
+  },
+  "eva.gate_decision_options": referenceTable(
+    "eva.gate_decision_options",
+    "(gate_type, decision, passes) values ('kill', 'maybe', true)",
+    "passes",
+  ),
+  "eva.lifecycle_phases": referenceTable(
+    "eva.lifecycle_phases",
+    "(id, phase_name, purpose, first_stage, last_stage) values (7, 'EXTRA', 'probe', 26, 27)",
+    "purpose",
+  ),
+  "eva.lifecycle_stage_config": referenceTable(
+    "eva.lifecycle_stage_config",
+    "(stage_number, stage_name, phase_number, work_type, produces, description) values (26, 'Extra', 6, 'analysis', '{idea_brief}', 'probe')",
+    "gate_type",
+  ),
+  "eva.portfolios": {
+    allowed: { select: READERS, insert: [C], update: [C], delete: [] },
+    statements: {
+      select: () => "select * from eva.portfolios",
+      insert: () => "insert into eva.portfolios (name, description) values ('Probe Portfolio', 'probe')",
+      update: (f) => `update eva.portfolios set description = 'changed' where id = '${f.portfolio}'`,
+      delete: (f) => `delete from eva.portfolios where id = '${f.portfolio}'`,
+    },
+  },
+  "eva.venture_artifacts": {
+    allowed: { select: READERS, insert: [S], update: [C, S], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_artifacts",
+      insert: (f) =>
+        `insert into eva.venture_artifacts (venture_id, lifecycle_stage, artifact_type, content, epistemic_classification) values ('${f.ventureA}', 2, 'idea_validation', '{"score": 61}', 'simulation')`,
+      update: (f) => `update eva.venture_artifacts set validation_status = 'needs_revision' where id = '${f.artifact}'`,
+      delete: (f) => `delete from eva.venture_artifacts where id = '${f.artifact}'`,
+    },
+  },
+  "eva.venture_circuit_breakers": {
+    allowed: { select: READERS, insert: [S], update: [C, S], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_circuit_breakers",
+      insert: (f) =>
+        `insert into eva.venture_circuit_breakers (venture_id, service) values ('${f.ventureA}', 'finance')`,
+      update: (f) =>
+        `update eva.venture_circuit_breakers set consecutive_failures = 2 where venture_id = '${f.ventureA}' and service = 'llm'`,
+      delete: (f) => `delete from eva.venture_circuit_breakers where venture_id = '${f.ventureA}'`,
+    },
+  },
+  "eva.venture_dependencies": {
+    allowed: { select: READERS, insert: [C], update: [C, S], delete: [C] },
+    statements: {
+      select: () => "select * from eva.venture_dependencies",
+      insert: (f) =>
+        `insert into eva.venture_dependencies (dependent_venture_id, provider_venture_id, required_stage, dependency_type) values ('${f.ventureB}', '${f.ventureA}', 5, 'soft')`,
+      update: (f) =>
+        `update eva.venture_dependencies set status = 'met', resolved_at = now() where dependent_venture_id = '${f.ventureA}'`,
+      delete: (f) => `delete from eva.venture_dependencies where dependent_venture_id = '${f.ventureA}'`,
+    },
+  },
+  "eva.venture_phase_budgets": {
+    allowed: { select: READERS, insert: [C], update: [C], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_phase_budgets",
+      insert: (f) =>
+        `insert into eva.venture_phase_budgets (venture_id, phase_number, budget_tokens) values ('${f.ventureA}', 2, 50000)`,
+      update: (f) =>
+        `update eva.venture_phase_budgets set budget_tokens = 60000 where venture_id = '${f.ventureA}' and phase_number = 1`,
+      delete: (f) => `delete from eva.venture_phase_budgets where venture_id = '${f.ventureA}'`,
+    },
+  },
+  "eva.venture_stage_transitions": auditTable(
+    "eva.venture_stage_transitions",
+    (f) => `(venture_id, from_stage, to_stage, transition_type) values ('${f.ventureA}', 2, 3, 'advance')`,
+  ),
+  "eva.venture_stage_work": {
+    allowed: { select: READERS, insert: [], update: [S], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_stage_work",
+      insert: (f) =>
+        `insert into eva.venture_stage_work (venture_id, lifecycle_stage, run_number, status) values ('${f.ventureA}', 2, 2, 'completed')`,
+      update: (f) =>
+        `update eva.venture_stage_work set status = 'in_progress', started_at = now(), attempts = 1 where venture_id = '${f.ventureA}' and status = 'ready'`,
+      delete: (f) => `delete from eva.venture_stage_work where venture_id = '${f.ventureA}'`,
+    },
+  },
+  "eva.venture_state_history": auditTable(
+    "eva.venture_state_history",
+    (f) => `(venture_id, from_status, to_status, reason) values ('${f.ventureA}', 'active', 'exited', 'forged')`,
+  ),
+  "eva.venture_token_budgets": {
+    allowed: { select: READERS, insert: [C], update: [C], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_token_budgets",
+      insert: (f) =>
+        `insert into eva.venture_token_budgets (venture_id, budget_tokens) values ('${f.ventureB}', 100000)`,
+      update: (f) => `update eva.venture_token_budgets set budget_tokens = 200000 where venture_id = '${f.ventureA}'`,
+      delete: (f) => `delete from eva.venture_token_budgets where venture_id = '${f.ventureA}'`,
+    },
+  },
+  "eva.ventures": {
+    allowed: { select: READERS, insert: [], update: [C, S], delete: [] },
+    statements: {
+      select: () => "select * from eva.ventures",
+      insert: () =>
+        "insert into eva.ventures (name, description, problem_statement, value_prop, target_market, archetype) values ('Forged', repeat('x', 60), repeat('x', 30), repeat('x', 30), 'everyone anywhere', 'saas')",
+      update: (f) => `update eva.ventures set vertical_category = 'fintech tools' where id = '${f.ventureA}'`,
+      delete: (f) => `delete from eva.ventures where id = '${f.ventureA}'`,
+    },
+  },
+  "eva_private.migrations": {
+    allowed: { select: [], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva_private.migrations",
+      insert: () => "insert into eva_private.migrations (name, run_on) values ('9999_forged', now())",
+      update: () => "update eva_private.migrations set name = name",
+      delete: () => "delete from eva_private.migrations",
+    },
+  },
+};
+
+class Rollback extends Error {
+  readonly result: unknown;
+  constructor(result: unknown) {
+    super("rolled back on purpose");
+    this.result = result;
+  }
+}
+
+/** Runs `fn` as `role` and rolls the transaction back, so every case starts from the same fixture. */
+async function asRole<T>(role: Role, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  try {
+    await withRole(t.db, role, async (trx) => {
+      throw new Rollback(await fn(trx));
+    });
+  } catch (error) {
+    if (error instanceof Rollback) return error.result as T;
+    throw error;
+  }
+  throw new Error("unreachable");
+}
+
+/** Rows returned (select) or affected (insert, update, delete). */
+async function run(db: Kysely<DB> | Transaction<DB>, statement: string): Promise<number> {
+  const result = await sql.raw(statement).execute(db);
+  return result.numAffectedRows === undefined ? result.rows.length : Number(result.numAffectedRows);
+}
+
+let f: Fixture;
+
+beforeAll(async () => {
+  const a = await createVenture(t.db);
+  const b = await createVenture(t.db);
+  await advance(t.db, a.id, 1);
+  const one = async <R>(statement: string) => (await sql.raw<R>(statement).execute(t.db)).rows[0] as R;
+  const portfolio = await one<{ id: string }>(
+    "insert into eva.portfolios (name, description) values ('Fixture Portfolio', 'seed') returning id",
+  );
+  const company = await one<{ id: string }>(
+    `insert into eva.companies (portfolio_id, name) values ('${portfolio.id}', 'Fixture Company') returning id`,
+  );
+  const decision = await one<{ id: string }>(
+    `insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action) values ('${b.id}', 10, 'brand_approval', 'approve') returning id`,
+  );
+  const preference = await one<{ id: string }>(
+    "insert into eva.chairman_preferences (scope, key, value) values ('global', 'kill_threshold', '0.4') returning id",
+  );
+  const alert = await one<{ id: string }>(
+    `insert into eva.eva_alerts (venture_id, severity, alert_type, message) values ('${a.id}', 'P2', 'seed', 'seed alert') returning id`,
+  );
+  const dlq = await one<{ id: string }>(
+    "insert into eva.eva_event_dlq (event_type, failure_reason) values ('stage.entered', 'seed') returning id",
+  );
+  const contract = await one<{ id: string }>(
+    `insert into eva.agent_task_contracts (parent_agent, target_agent, venture_id, action) values ('eva', 'ceo', '${a.id}', 'seed') returning id`,
+  );
+  const saga = await one<{ id: string }>(
+    `insert into eva.eva_sagas (venture_id, saga_type, current_step) values ('${a.id}', 'sd_execution', 'seed') returning id`,
+  );
+  const artifact = await one<{ id: string }>(
+    `select id from eva.venture_artifacts where venture_id = '${a.id}' and artifact_type = 'idea_brief'`,
+  );
+  await sql
+    .raw(`
+      insert into eva.venture_circuit_breakers (venture_id, service) values ('${a.id}', 'llm');
+      insert into eva.venture_dependencies (dependent_venture_id, provider_venture_id, required_stage, dependency_type)
+        values ('${a.id}', '${b.id}', 3, 'hard');
+      insert into eva.venture_phase_budgets (venture_id, phase_number, budget_tokens) values ('${a.id}', 1, 50000);
+      insert into eva.venture_token_budgets (venture_id, budget_tokens) values ('${a.id}', 100000);`)
+    .execute(t.db);
+  f = {
+    ventureA: a.id,
+    ventureB: b.id,
+    portfolio: portfolio.id,
+    company: company.id,
+    decision: decision.id,
+    preference: preference.id,
+    alert: alert.id,
+    dlq: dlq.id,
+    contract: contract.id,
+    saga: saga.id,
+    artifact: artifact.id,
+  };
+});
+
+describe("row level security covers every table", () => {
+  it("has row level security enabled on every table of eva and eva_private", async () => {
+    const { rows } = await sql<{ name: string; rls: boolean }>`
+      select n.nspname || '.' || c.relname as name, c.relrowsecurity as rls
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname in ('eva', 'eva_private') and c.relkind in ('r', 'p')
+      order by 1`.execute(t.db);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => !r.rls).map((r) => r.name)).toEqual([]);
+  });
+
+  it("pins search_path on every security-definer function and grants no function to PUBLIC", async () => {
+    const { rows } = await sql<{ fn: string; definer: boolean; config: string[] | null; public_execute: boolean }>`
+      select p.oid::regprocedure::text as fn, p.prosecdef as definer, p.proconfig as config,
+             has_function_privilege('public', p.oid, 'EXECUTE') as public_execute
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname in ('eva', 'eva_private')
+      order by 1`.execute(t.db);
+    expect(rows.filter((r) => r.definer).length).toBeGreaterThan(0);
+    const unpinned = rows.filter((r) => r.definer && !r.config?.includes("search_path=pg_catalog, pg_temp"));
+    expect(unpinned.map((r) => r.fn)).toEqual([]);
+    expect(rows.filter((r) => r.public_execute).map((r) => r.fn)).toEqual([]);
+  });
+
+  it("has a row in this matrix for every table, so a new table without tests fails here", async () => {
+    const { rows } = await sql<{ name: string }>`
+      select n.nspname || '.' || c.relname as name
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname in ('eva', 'eva_private') and c.relkind in ('r', 'p', 'v', 'm', 'f')
+      order by 1`.execute(t.db);
+    expect(rows.map((r) => r.name)).toEqual(Object.keys(MATRIX).sort());
+  });
+});
+
+for (const [table, rules] of Object.entries(MATRIX)) {
+  describe(table, () => {
+    const cases = OPS.flatMap((op) => ROLES.map((role) => ({ op, role, allowed: rules.allowed[op].includes(role) })));
+    it.each(cases)("$role: $op allowed=$allowed", async ({ op, role, allowed }) => {
+      const statement = rules.statements[op](f);
+      if (allowed) {
+        // Allowed means it works on the fixture's row, not merely "no error".
+        await expect(asRole(role, (trx) => run(trx, statement))).resolves.toBeGreaterThanOrEqual(1);
+      } else {
+        await expect(asRole(role, (trx) => run(trx, statement))).rejects.toMatchObject({ code: "42501" });
+      }
+    });
+  });
+}
+
+describe("column and row rules inside the grants", () => {
+  it("lets a service open a pending Chairman decision but not a decided one", async () => {
+    const insert = (columns: string, values: string) =>
+      asRole(S, (trx) =>
+        run(
+          trx,
+          `insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, ${columns}) values ('${f.ventureB}', 25, 'venture_future', ${values})`,
+        ),
+      );
+    await expect(insert("urgency", "'daily'")).resolves.toBe(1);
+    await expect(insert("status", "'decided'")).rejects.toMatchObject({ code: "42501" });
+    await expect(insert("decision", "'continue'")).rejects.toMatchObject({ code: "42501" });
+    await expect(insert("status, decision, decided_at", "'decided', 'continue', now()")).rejects.toMatchObject({
+      code: "42501",
+    });
+    await expect(insert("decided_by", "'eva_chairman'")).rejects.toMatchObject({ code: "42501" });
+  });
+
+  it("lets the Chairman decide a pending decision but never open one", async () => {
+    const decided = await asRole(C, async (trx) => {
+      await run(
+        trx,
+        `update eva.chairman_decisions set status = 'decided', decision = 'approve', decided_at = now() where id = '${f.decision}'`,
+      );
+      return trx.selectFrom("chairman_decisions").select(["status", "decision"]).where("id", "=", f.decision).execute();
+    });
+    expect(decided).toEqual([{ status: "decided", decision: "approve" }]);
+    await expect(
+      asRole(C, (trx) =>
+        run(
+          trx,
+          `insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type) values ('${f.ventureB}', 25, 'venture_future')`,
+        ),
+      ),
+    ).rejects.toMatchObject({ code: "42501" });
+  });
+
+  it("refuses a service marking stage work completed or failed work as ready again", async () => {
+    const completed = `update eva.venture_stage_work set status = 'completed', completed_at = now() where venture_id = '${f.ventureA}' and status = 'ready'`;
+    // completed_at is not the service's column; status = 'completed' alone fails the policy's check.
+    await expect(asRole(S, (trx) => run(trx, completed))).rejects.toMatchObject({ code: "42501" });
+    await expect(
+      asRole(S, (trx) =>
+        run(
+          trx,
+          `update eva.venture_stage_work set status = 'completed' where venture_id = '${f.ventureA}' and status = 'ready'`,
+        ),
+      ),
+    ).rejects.toMatchObject({ code: "42501", message: expect.stringMatching(/row-level security/) });
+    await expect(
+      asRole(S, (trx) =>
+        run(
+          trx,
+          `update eva.venture_stage_work set status = 'awaiting_decision' where venture_id = '${f.ventureA}' and status = 'ready'`,
+        ),
+      ),
+    ).rejects.toMatchObject({ code: "42501" });
+    // failed is allowed, but a failed row is out of the service's reach afterwards.
+    const reopened = await asRole(S, async (trx) => {
+      await run(
+        trx,
+        `update eva.venture_stage_work set status = 'failed' where venture_id = '${f.ventureA}' and status = 'ready'`,
+      );
+      return run(
+        trx,
+        `update eva.venture_stage_work set status = 'ready' where venture_id = '${f.ventureA}' and status = 'failed'`,
+      );
+    });
+    expect(reopened).toBe(0);
+  });
+
+  it("refuses anyone recording a gate outcome or a completed stage by writing the row", async () => {
+    for (const role of ROLES) {
+      await expect(
+        asRole(role, (trx) =>
+          run(trx, `update eva.venture_stage_work set gate_decision = 'pass' where venture_id = '${f.ventureA}'`),
+        ),
+      ).rejects.toMatchObject({ code: "42501" });
+    }
+  });
+
+  it("keeps a venture's status and stage out of direct updates, for every role", async () => {
+    for (const role of ROLES) {
+      for (const set of ["status = 'killed'", "current_lifecycle_stage = 25", "name = 'Renamed'"]) {
+        await expect(
+          asRole(role, (trx) => run(trx, `update eva.ventures set ${set} where id = '${f.ventureA}'`)),
+        ).rejects.toMatchObject({ code: "42501", message: "permission denied for table ventures" });
+      }
+    }
+  });
+
+  it("gives services the measured fields of a venture and the Chairman the strategic ones", async () => {
+    const set = (role: Role, assignment: string) =>
+      asRole(role, (trx) => run(trx, `update eva.ventures set ${assignment} where id = '${f.ventureA}'`));
+    await expect(set(S, "health_score = 0.8, health_status = 'green'")).resolves.toBe(1);
+    await expect(set(C, "health_score = 0.8")).rejects.toMatchObject({ code: "42501" });
+    await expect(set(C, "moat_strategy = 'network effects'")).resolves.toBe(1);
+    await expect(set(S, "moat_strategy = 'network effects'")).rejects.toMatchObject({ code: "42501" });
+  });
+
+  it("lets the Chairman change a preference's value only, and a service read it but not write it", async () => {
+    const change = (role: Role, assignment: string) =>
+      asRole(role, (trx) => run(trx, `update eva.chairman_preferences set ${assignment} where id = '${f.preference}'`));
+    await expect(change(C, "value = '0.6'")).resolves.toBe(1);
+    await expect(change(C, "key = 'other_key'")).rejects.toMatchObject({ code: "42501" });
+    await expect(change(S, "value = '0.6'")).rejects.toMatchObject({ code: "42501" });
+    await expect(
+      asRole(S, (trx) =>
+        trx.selectFrom("chairman_preferences").select("value").where("id", "=", f.preference).execute(),
+      ),
+    ).resolves.toEqual([{ value: "0.4" }]);
+  });
+
+  it("lets only the database number artifact versions and stamp their author", async () => {
+    await expect(
+      asRole(S, (trx) =>
+        run(
+          trx,
+          `insert into eva.venture_artifacts (venture_id, lifecycle_stage, artifact_type, version, content, epistemic_classification) values ('${f.ventureA}', 2, 'idea_validation', 7, '{}', 'fact')`,
+        ),
+      ),
+    ).rejects.toMatchObject({ code: "42501" });
+    await expect(
+      asRole(S, (trx) =>
+        run(
+          trx,
+          `insert into eva.venture_artifacts (venture_id, lifecycle_stage, artifact_type, content, epistemic_classification, created_by) values ('${f.ventureA}', 2, 'idea_validation', '{}', 'fact', 'eva_chairman')`,
+        ),
+      ),
+    ).rejects.toMatchObject({ code: "42501" });
+  });
+
+  it("lets viewers and anonymous call none of the writing functions", async () => {
+    const calls = [
+      `select eva.fn_advance_venture_stage('${f.ventureA}', 2)`,
+      `select eva.fn_set_venture_status('${f.ventureA}', 'paused', 'probe')`,
+      `select eva.fn_record_gate_outcome('${f.ventureA}', 3, 'pass', 'probe')`,
+      `select * from eva.fn_resolve_chairman_preferences('${f.ventureA}')`,
+      "select eva.fn_create_venture('Probe', repeat('x', 60), repeat('x', 30), repeat('x', 30), 'everyone anywhere', 'saas')",
+      `select eva_private.fn_log_event('probe.sent', '${f.ventureA}', '{}')`,
+    ];
+    for (const role of [V, "eva_anonymous"] as Role[]) {
+      for (const call of calls) {
+        await expect(
+          asRole(role, (trx) => run(trx, call)),
+          `${role}: ${call}`,
+        ).rejects.toMatchObject({ code: "42501" });
+      }
+    }
+    // Services and the Chairman reach only the public functions, never eva_private directly.
+    for (const role of [C, S]) {
+      await expect(
+        asRole(role, (trx) => run(trx, `select eva_private.fn_log_event('probe.sent', '${f.ventureA}', '{}')`)),
+      ).rejects.toMatchObject({ code: "42501" });
+    }
+  });
+});
