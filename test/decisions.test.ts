@@ -112,14 +112,11 @@ describe("chairman decisions", () => {
 
   it("lets the Chairman decide a pending decision and records when", async () => {
     const id = await open({ venture_id: ventureId, lifecycle_stage: 10, decision_type: "dfe_escalation" });
-    const at = new Date("2026-02-12T10:00:00Z");
-    await expect(decideAs("eva_chairman", id, "proceed", at)).resolves.toBe(1);
-    expect(await read(id)).toEqual({
-      status: "decided",
-      decision: "proceed",
-      decided_at: at,
-      notes: "proceed by eva_chairman",
-    });
+    const before = Date.now() - 5_000;
+    await expect(decideAs("eva_chairman", id, "proceed")).resolves.toBe(1);
+    const row = await read(id);
+    expect(row).toMatchObject({ status: "decided", decision: "proceed", notes: "proceed by eva_chairman" });
+    expect(row.decided_at?.getTime()).toBeGreaterThan(before);
   });
 
   it("refuses every other role deciding (42501), and the table owner too (EV403)", async () => {
@@ -177,15 +174,33 @@ describe("chairman decisions", () => {
     await expect(read(pending)).resolves.toMatchObject({ status: "pending" });
   });
 
-  it("needs decided_at with a decision, and a decision with status decided (23514)", async () => {
+  it("stamps who decided and when itself, whatever the client sends", async () => {
+    const id = await open({ venture_id: ventureId, lifecycle_stage: 16, decision_type: "dfe_escalation" });
+    const before = new Date(Date.now() - 60_000);
+    await withRole(t.db, "eva_chairman", (trx) =>
+      trx
+        .updateTable("chairman_decisions")
+        .set({ status: "decided", decision: "proceed", decided_by: "someone else", decided_at: before })
+        .where("id", "=", id)
+        .execute(),
+    );
+    const row = await t.db
+      .selectFrom("chairman_decisions")
+      .select(["decided_by", "decided_at"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(row.decided_by).toBe("eva_chairman");
+    expect(row.decided_at?.getTime()).toBeGreaterThan(before.getTime() + 30_000);
+  });
+
+  it("needs a decision with status decided and status decided with a decision (23514)", async () => {
     const id = await open({ venture_id: ventureId, lifecycle_stage: 17, decision_type: "dfe_escalation" });
-    await expect(decideAs("eva_chairman", id, "proceed", null)).rejects.toMatchObject({ code: "23514" });
     const partial = (set: string) =>
       withRole(t.db, "eva_chairman", (trx) =>
         sql.raw(`update eva.chairman_decisions set ${set} where id = '${id}'`).execute(trx),
       );
-    await expect(partial("decision = 'proceed', decided_at = now()")).rejects.toMatchObject({ code: "23514" });
-    await expect(partial("status = 'decided', decided_at = now()")).rejects.toMatchObject({ code: "23514" });
+    await expect(partial("decision = 'proceed'")).rejects.toMatchObject({ code: "23514" });
+    await expect(partial("status = 'decided'")).rejects.toMatchObject({ code: "23514" });
     await expect(partial("status = 'withdrawn', decided_at = now()")).rejects.toMatchObject({ code: "23514" });
     expect(await read(id)).toMatchObject({ status: "pending", decision: null, decided_at: null });
   });

@@ -196,6 +196,20 @@ describe("stage advance", () => {
     expect(work3.gate_outcome).toMatchObject({ decision: "pass", rationale: "all six metrics above threshold" });
   });
 
+  it("records a gate outcome once per run of the stage (EV409 on a second one)", async () => {
+    const v = await createVenture(t.db);
+    await walkTo(v.id, 1, 3);
+    await recordGate(v.id, 3, "kill", "overall score 41");
+    await expect(recordGate(v.id, 3, "pass", "changed my mind")).rejects.toMatchObject({ code: "EV409" });
+    const work = await t.db
+      .selectFrom("venture_stage_work")
+      .select("gate_decision")
+      .where("venture_id", "=", v.id)
+      .where("lifecycle_stage", "=", 3)
+      .executeTakeFirstOrThrow();
+    expect(work.gate_decision).toBe("kill");
+  });
+
   it("refuses skipping a stage and a from_stage that is not the venture's (EV409)", async () => {
     const v = await createVenture(t.db);
     await expect(advanceFrom(v.id, 1, 3)).rejects.toMatchObject({ code: "EV409" });
@@ -251,16 +265,18 @@ describe("stage advance", () => {
   });
 
   it("refuses leaving a gated stage without a recorded outcome or with a non-passing one (EV412)", async () => {
-    const v = await createVenture(t.db);
-    await walkTo(v.id, 1, 3);
-    await expect(advanceFrom(v.id, 3)).rejects.toMatchObject({ code: "EV412" });
     for (const decision of ["revise", "kill"]) {
-      await recordGate(v.id, 3, decision);
-      await expect(advanceFrom(v.id, 3)).rejects.toMatchObject({
+      const refused = await createVenture(t.db);
+      await walkTo(refused.id, 1, 3);
+      await recordGate(refused.id, 3, decision);
+      await expect(advanceFrom(refused.id, 3)).rejects.toMatchObject({
         code: "EV412",
         message: expect.stringContaining(decision),
       });
     }
+    const v = await createVenture(t.db);
+    await walkTo(v.id, 1, 3);
+    await expect(advanceFrom(v.id, 3)).rejects.toMatchObject({ code: "EV412" });
     await recordGate(v.id, 3, "pass");
     await advanceFrom(v.id, 3);
     expect((await ventureRow(v.id)).current_lifecycle_stage).toBe(4);
@@ -453,6 +469,29 @@ describe("venture status", () => {
     const v = await createVenture(t.db);
     await expect(setStatus(v.id, "paused", " ")).rejects.toMatchObject({ code: "EV400" });
     expect((await ventureRow(v.id)).status).toBe("active");
+  });
+
+  it("lets services kill a venture but leaves sunset and exit to the Chairman (EV403)", async () => {
+    const v = await createVenture(t.db);
+    for (const status of ["sunset", "exited"] as const) {
+      await expect(
+        call("eva_service", sql`select eva.fn_set_venture_status(${v.id}::uuid, ${status}::eva.venture_status, 'x')`),
+      ).rejects.toMatchObject({ code: "EV403" });
+    }
+    expect((await ventureRow(v.id)).status).toBe("active");
+    await call("eva_service", sql`select eva.fn_set_venture_status(${v.id}::uuid, 'killed', 'kill gate')`);
+    expect((await ventureRow(v.id)).status).toBe("killed");
+  });
+
+  it("supersedes the open stage work of a venture that ends", async () => {
+    const v = await createVenture(t.db);
+    await setStatus(v.id, "killed", "kill gate at stage 1");
+    const work = await t.db
+      .selectFrom("venture_stage_work")
+      .select(["lifecycle_stage", "status"])
+      .where("venture_id", "=", v.id)
+      .execute();
+    expect(work).toEqual([{ lifecycle_stage: 1, status: "superseded" }]);
   });
 
   it("holds the status machine for the table owner too, not only through the function", async () => {

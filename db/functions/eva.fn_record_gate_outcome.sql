@@ -35,16 +35,25 @@ begin
     raise exception 'a gate outcome needs a rationale' using errcode = 'EV400';
   end if;
 
+  select * into v_work from eva.venture_stage_work w
+  where w.venture_id = p_venture_id and w.lifecycle_stage = p_stage
+    and w.status in ('ready', 'in_progress', 'blocked', 'awaiting_decision')
+  for update;
+  if not found then
+    raise exception 'venture % has no open work at stage %', p_venture_id, p_stage using errcode = 'EV409';
+  end if;
+  -- An outcome is recorded once per run: a gate is re-evaluated by a new run of the stage.
+  if v_work.gate_decision is not null then
+    raise exception 'stage % gate outcome is already recorded for this run ("%")', p_stage, v_work.gate_decision
+      using errcode = 'EV409', hint = 'Re-run the stage to evaluate its gate again.';
+  end if;
+
   update eva.venture_stage_work w
   set gate_decision = p_decision,
       gate_outcome = pg_catalog.jsonb_build_object('decision', p_decision, 'rationale', p_rationale)
                      || coalesce(p_details, '{}'::jsonb)
-  where w.venture_id = p_venture_id and w.lifecycle_stage = p_stage
-    and w.status in ('ready', 'in_progress', 'blocked', 'awaiting_decision')
+  where w.id = v_work.id
   returning * into v_work;
-  if not found then
-    raise exception 'venture % has no open work at stage %', p_venture_id, p_stage using errcode = 'EV409';
-  end if;
 
   perform eva_private.fn_log_event('gate.evaluated', p_venture_id, pg_catalog.jsonb_build_object(
     'stage', p_stage, 'gate_type', v_stage.gate_type, 'decision', p_decision, 'rationale', p_rationale));
@@ -52,5 +61,5 @@ begin
 end;
 $$;
 comment on function eva.fn_record_gate_outcome(uuid, int, text, text, jsonb) is
-  'Records the enum outcome and rationale of a stage''s gate on its open work row; the decision must be one of the gate type''s options (EV400).';
+  'Records the enum outcome and rationale of a stage''s gate on its open work row; the decision must be one of the gate type''s options (EV400); one outcome per run (EV409).';
 grant execute on function eva.fn_record_gate_outcome(uuid, int, text, text, jsonb) to eva_service, eva_chairman;

@@ -13,6 +13,11 @@ begin
   if coalesce(pg_catalog.btrim(p_reason), '') = '' then
     raise exception 'a status change needs a reason' using errcode = 'EV400';
   end if;
+  -- Sunset and exit are the Chairman's decisions (spec §11, Stage 25); services may kill at a kill gate.
+  if p_status in ('sunset', 'exited') and not eva.fn_is_chairman() then
+    raise exception 'only the Chairman may % a venture', case p_status when 'sunset' then 'sunset' else 'exit' end
+      using errcode = 'EV403';
+  end if;
   select * into v_venture from eva.ventures where id = p_venture_id for update;
   if not found then
     raise exception 'venture % does not exist', p_venture_id using errcode = 'EV404';
@@ -27,5 +32,5 @@ begin
 end;
 $$;
 comment on function eva.fn_set_venture_status(uuid, eva.venture_status, text) is
-  'Changes a venture''s status (legal moves only, EV409) with a reason recorded in venture_state_history.';
+  'Changes a venture''s status (legal moves only, EV409) with a reason recorded in venture_state_history; sunset and exited are the Chairman''s alone (EV403).';
 grant execute on function eva.fn_set_venture_status(uuid, eva.venture_status, text) to eva_service, eva_chairman;

@@ -26,6 +26,11 @@ begin
     raise exception 'only the Chairman may decide (caller: %)', eva_private.fn_caller_role()
       using errcode = 'EV403';
   end if;
+  -- Who decided and when are facts the database records, not claims a client makes.
+  if new.status = 'decided' then
+    new.decided_by := eva_private.fn_caller_role();
+    new.decided_at := pg_catalog.now();
+  end if;
   if (new.id, new.venture_id, new.lifecycle_stage, new.decision_type, new.created_at)
      is distinct from (old.id, old.venture_id, old.lifecycle_stage, old.decision_type, old.created_at)
      and not (old.lifecycle_stage = 0 and old.venture_id is null
@@ -37,7 +42,7 @@ begin
 end;
 $$;
 comment on function eva_private.tg_chairman_decisions_guard() is
-  'Trigger: decisions open as pending, are decided once and only by the Chairman, and are never deleted.';
+  'Trigger: decisions open as pending, are decided once and only by the Chairman (who and when stamped here), and are never deleted.';
 
 create or replace trigger _010_guard before insert or update or delete on eva.chairman_decisions
   for each row execute function eva_private.tg_chairman_decisions_guard();

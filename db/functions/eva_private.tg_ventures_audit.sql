@@ -18,6 +18,11 @@ begin
   end if;
 
   if new.status is distinct from old.status then
+    -- An ended venture has no work left to do.
+    if new.status in ('killed', 'sunset', 'exited') then
+      update eva.venture_stage_work set status = 'superseded', blocked_reason = null
+      where venture_id = new.id and status in ('ready', 'in_progress', 'blocked', 'awaiting_decision');
+    end if;
     insert into eva.venture_state_history (venture_id, from_status, to_status, reason, actor)
     values (new.id, old.status, new.status, v_reason, eva_private.fn_caller_role());
     perform eva_private.fn_log_event(
@@ -34,7 +39,7 @@ begin
   return null;
 end;
 $$;
-comment on function eva_private.tg_ventures_audit() is 'Trigger: writes venture_state_history and events for venture creation, status and stage changes.';
+comment on function eva_private.tg_ventures_audit() is 'Trigger: writes venture_state_history and events for venture creation, status and stage changes; supersedes the open work of an ended venture.';
 
 create or replace trigger _800_audit after insert or update on eva.ventures
   for each row execute function eva_private.tg_ventures_audit();
