@@ -868,16 +868,25 @@ begin
     raise exception 'a gate outcome needs a rationale' using errcode = 'EV400';
   end if;
 
+  select * into v_work from eva.venture_stage_work w
+  where w.venture_id = p_venture_id and w.lifecycle_stage = p_stage
+    and w.status in ('ready', 'in_progress', 'blocked', 'awaiting_decision')
+  for update;
+  if not found then
+    raise exception 'venture % has no open work at stage %', p_venture_id, p_stage using errcode = 'EV409';
+  end if;
+  -- An outcome is recorded once per run: a gate is re-evaluated by a new run of the stage.
+  if v_work.gate_decision is not null then
+    raise exception 'stage % gate outcome is already recorded for this run ("%")', p_stage, v_work.gate_decision
+      using errcode = 'EV409', hint = 'Re-run the stage to evaluate its gate again.';
+  end if;
+
   update eva.venture_stage_work w
   set gate_decision = p_decision,
       gate_outcome = pg_catalog.jsonb_build_object('decision', p_decision, 'rationale', p_rationale)
                      || coalesce(p_details, '{}'::jsonb)
-  where w.venture_id = p_venture_id and w.lifecycle_stage = p_stage
-    and w.status in ('ready', 'in_progress', 'blocked', 'awaiting_decision')
+  where w.id = v_work.id
   returning * into v_work;
-  if not found then
-    raise exception 'venture % has no open work at stage %', p_venture_id, p_stage using errcode = 'EV409';
-  end if;
 
   perform eva_private.fn_log_event('gate.evaluated', p_venture_id, pg_catalog.jsonb_build_object(
     'stage', p_stage, 'gate_type', v_stage.gate_type, 'decision', p_decision, 'rationale', p_rationale));
@@ -892,7 +901,7 @@ ALTER FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_
 -- Name: FUNCTION fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb) IS 'Records the enum outcome and rationale of a stage''s gate on its open work row; the decision must be one of the gate type''s options (EV400).';
+COMMENT ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb) IS 'Records the enum outcome and rationale of a stage''s gate on its open work row; the decision must be one of the gate type''s options (EV400); one outcome per run (EV409).';
 
 
 --
@@ -933,6 +942,11 @@ begin
   if coalesce(pg_catalog.btrim(p_reason), '') = '' then
     raise exception 'a status change needs a reason' using errcode = 'EV400';
   end if;
+  -- Sunset and exit are the Chairman's decisions (spec §11, Stage 25); services may kill at a kill gate.
+  if p_status in ('sunset', 'exited') and not eva.fn_is_chairman() then
+    raise exception 'only the Chairman may % a venture', case p_status when 'sunset' then 'sunset' else 'exit' end
+      using errcode = 'EV403';
+  end if;
   select * into v_venture from eva.ventures where id = p_venture_id for update;
   if not found then
     raise exception 'venture % does not exist', p_venture_id using errcode = 'EV404';
@@ -954,7 +968,7 @@ ALTER FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture
 -- Name: FUNCTION fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) IS 'Changes a venture''s status (legal moves only, EV409) with a reason recorded in venture_state_history.';
+COMMENT ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) IS 'Changes a venture''s status (legal moves only, EV409) with a reason recorded in venture_state_history; sunset and exited are the Chairman''s alone (EV403).';
 
 
 --
@@ -1069,6 +1083,11 @@ begin
     raise exception 'only the Chairman may decide (caller: %)', eva_private.fn_caller_role()
       using errcode = 'EV403';
   end if;
+  -- Who decided and when are facts the database records, not claims a client makes.
+  if new.status = 'decided' then
+    new.decided_by := eva_private.fn_caller_role();
+    new.decided_at := pg_catalog.now();
+  end if;
   if (new.id, new.venture_id, new.lifecycle_stage, new.decision_type, new.created_at)
      is distinct from (old.id, old.venture_id, old.lifecycle_stage, old.decision_type, old.created_at)
      and not (old.lifecycle_stage = 0 and old.venture_id is null
@@ -1087,7 +1106,7 @@ ALTER FUNCTION eva_private.tg_chairman_decisions_guard() OWNER TO eva_owner;
 -- Name: FUNCTION tg_chairman_decisions_guard(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.tg_chairman_decisions_guard() IS 'Trigger: decisions open as pending, are decided once and only by the Chairman, and are never deleted.';
+COMMENT ON FUNCTION eva_private.tg_chairman_decisions_guard() IS 'Trigger: decisions open as pending, are decided once and only by the Chairman (who and when stamped here), and are never deleted.';
 
 
 --
@@ -1289,6 +1308,11 @@ begin
   end if;
 
   if new.status is distinct from old.status then
+    -- An ended venture has no work left to do.
+    if new.status in ('killed', 'sunset', 'exited') then
+      update eva.venture_stage_work set status = 'superseded', blocked_reason = null
+      where venture_id = new.id and status in ('ready', 'in_progress', 'blocked', 'awaiting_decision');
+    end if;
     insert into eva.venture_state_history (venture_id, from_status, to_status, reason, actor)
     values (new.id, old.status, new.status, v_reason, eva_private.fn_caller_role());
     perform eva_private.fn_log_event(
@@ -1313,7 +1337,7 @@ ALTER FUNCTION eva_private.tg_ventures_audit() OWNER TO eva_owner;
 -- Name: FUNCTION tg_ventures_audit(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.tg_ventures_audit() IS 'Trigger: writes venture_state_history and events for venture creation, status and stage changes.';
+COMMENT ON FUNCTION eva_private.tg_ventures_audit() IS 'Trigger: writes venture_state_history and events for venture creation, status and stage changes; supersedes the open work of an ended venture.';
 
 
 --
