@@ -687,6 +687,46 @@ COMMENT ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_stage
 
 
 --
+-- Name: fn_charge_tokens(uuid, integer, uuid, text, integer, integer, boolean, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) RETURNS TABLE(venture_remaining bigint, phase_remaining bigint, phase_number integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_phase int;
+  v_total bigint := coalesce(p_prompt_tokens, 0) + coalesce(p_completion_tokens, 0);
+begin
+  if p_prompt_tokens < 0 or p_completion_tokens < 0 then
+    raise exception 'token counts cannot be negative' using errcode = 'EV400';
+  end if;
+  select s.phase_number into v_phase from eva.lifecycle_stage_config s where s.stage_number = greatest(p_stage, 1);
+
+  insert into eva.venture_budget_transactions (venture_id, lifecycle_stage, phase_number, stage_work_id, purpose,
+    prompt_tokens, completion_tokens, estimated, provenance)
+  values (p_venture_id, p_stage, v_phase, p_stage_work_id, p_purpose, p_prompt_tokens, p_completion_tokens,
+    coalesce(p_estimated, false), coalesce(p_provenance, '{}'::jsonb));
+
+  update eva.venture_token_budgets b set consumed_tokens = b.consumed_tokens + v_total where b.venture_id = p_venture_id;
+  update eva.venture_phase_budgets pb set consumed_tokens = pb.consumed_tokens + v_total
+  where pb.venture_id = p_venture_id and pb.phase_number = v_phase;
+
+  return query select * from eva.fn_token_budget_remaining(p_venture_id, p_stage);
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) IS 'Charges an LLM call''s tokens to the venture and its phase budget, writes the ledger row, and returns what is left.';
+
+
+--
 -- Name: ventures; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -776,6 +816,16 @@ begin
   returning * into v_venture;
   perform pg_catalog.set_config('eva.change_reason', '', true);
 
+  -- Every venture starts with the default token budget, split across the phases.
+  insert into eva.venture_token_budgets (venture_id, budget_tokens)
+  select v_venture.id, (s.value #>> '{}')::bigint from eva_private.settings s where s.key = 'budget.venture_tokens';
+  insert into eva.venture_phase_budgets (venture_id, phase_number, budget_tokens)
+  select v_venture.id, p.id, pg_catalog.floor(b.budget_tokens * (share.value #>> array[p.id::text])::numeric)::bigint
+  from eva.lifecycle_phases p
+  cross join eva.venture_token_budgets b
+  cross join eva_private.settings share
+  where b.venture_id = v_venture.id and share.key = 'budget.phase_share';
+
   insert into eva.venture_stage_work (venture_id, lifecycle_stage, run_number, status)
   values (v_venture.id, 1, 1, 'ready')
   returning * into v_work;
@@ -815,7 +865,7 @@ ALTER FUNCTION eva.fn_create_venture(p_name text, p_description text, p_problem_
 -- Name: FUNCTION fn_create_venture(p_name text, p_description text, p_problem_statement text, p_value_prop text, p_target_market text, p_archetype eva.venture_archetype, p_key_assumptions text[], p_success_criteria text[], p_moat_strategy text, p_company_id uuid, p_source text); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_create_venture(p_name text, p_description text, p_problem_statement text, p_value_prop text, p_target_market text, p_archetype eva.venture_archetype, p_key_assumptions text[], p_success_criteria text[], p_moat_strategy text, p_company_id uuid, p_source text) IS 'Creates a venture at Stage 1 with its Draft Idea artifact (version 1) and Stage 1 work ready. Input rules are the Stage 1 schema''s (spec §8.1); a duplicate name is refused (EV409).';
+COMMENT ON FUNCTION eva.fn_create_venture(p_name text, p_description text, p_problem_statement text, p_value_prop text, p_target_market text, p_archetype eva.venture_archetype, p_key_assumptions text[], p_success_criteria text[], p_moat_strategy text, p_company_id uuid, p_source text) IS 'Creates a venture at Stage 1 with its Draft Idea artifact (version 1), its default token budgets and Stage 1 work ready. Input rules are the Stage 1 schema''s (spec §8.1); a duplicate name is refused (EV409).';
 
 
 --
@@ -969,6 +1019,80 @@ ALTER FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture
 --
 
 COMMENT ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) IS 'Changes a venture''s status (legal moves only, EV409) with a reason recorded in venture_state_history; sunset and exited are the Chairman''s alone (EV403).';
+
+
+--
+-- Name: fn_token_budget_remaining(uuid, integer); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) RETURNS TABLE(venture_remaining bigint, phase_remaining bigint, phase_number integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select
+    (select b.budget_tokens - b.consumed_tokens from eva.venture_token_budgets b where b.venture_id = p_venture_id),
+    (select pb.budget_tokens - pb.consumed_tokens from eva.venture_phase_budgets pb
+     where pb.venture_id = p_venture_id and pb.phase_number = s.phase_number),
+    s.phase_number
+  from eva.lifecycle_stage_config s
+  where s.stage_number = greatest(p_stage, 1);
+$$;
+
+
+ALTER FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_token_budget_remaining(p_venture_id uuid, p_stage integer); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) IS 'Tokens left for a venture overall and in the phase of the given stage (null: no budget set).';
+
+
+--
+-- Name: fn_analysis_cache_get(text, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_analysis_cache_get(p_prompt_hash text, p_model text) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  update eva_private.analysis_cache
+  set hits = hits + 1, last_hit_at = pg_catalog.now()
+  where prompt_hash = p_prompt_hash and model = p_model
+  returning output;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_analysis_cache_get(p_prompt_hash text, p_model text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_analysis_cache_get(p_prompt_hash text, p_model text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_analysis_cache_get(p_prompt_hash text, p_model text) IS 'The cached answer for a prompt hash and model (null if none), counting the hit.';
+
+
+--
+-- Name: fn_analysis_cache_put(text, text, jsonb, integer, integer); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_analysis_cache_put(p_prompt_hash text, p_model text, p_output jsonb, p_prompt_tokens integer, p_completion_tokens integer) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  insert into eva_private.analysis_cache (prompt_hash, model, output, prompt_tokens, completion_tokens)
+  values (p_prompt_hash, p_model, p_output, p_prompt_tokens, p_completion_tokens)
+  on conflict (prompt_hash, model) do nothing;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_analysis_cache_put(p_prompt_hash text, p_model text, p_output jsonb, p_prompt_tokens integer, p_completion_tokens integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_analysis_cache_put(p_prompt_hash text, p_model text, p_output jsonb, p_prompt_tokens integer, p_completion_tokens integer); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_analysis_cache_put(p_prompt_hash text, p_model text, p_output jsonb, p_prompt_tokens integer, p_completion_tokens integer) IS 'Stores an answer for a prompt hash and model (the first answer stays).';
 
 
 --
@@ -1892,6 +2016,52 @@ COMMENT ON COLUMN eva.venture_artifacts.version IS 'Assigned by the database on 
 
 
 --
+-- Name: venture_budget_transactions; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_budget_transactions (
+    id bigint NOT NULL,
+    venture_id uuid NOT NULL,
+    lifecycle_stage integer NOT NULL,
+    phase_number integer,
+    stage_work_id uuid,
+    purpose text NOT NULL,
+    prompt_tokens integer NOT NULL,
+    completion_tokens integer NOT NULL,
+    estimated boolean DEFAULT false NOT NULL,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_budget_transactions_completion_tokens_check CHECK ((completion_tokens >= 0)),
+    CONSTRAINT venture_budget_transactions_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
+    CONSTRAINT venture_budget_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
+    CONSTRAINT venture_budget_transactions_purpose_check CHECK ((purpose = ANY (ARRAY['analysis'::text, 'devils_advocate'::text, 'ideation'::text, 'content'::text])))
+);
+
+
+ALTER TABLE eva.venture_budget_transactions OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_budget_transactions; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_budget_transactions IS 'Ledger of LLM tokens charged to a venture: one row per analysis (cache hits cost nothing and write none).';
+
+
+--
+-- Name: venture_budget_transactions_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_budget_transactions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.venture_budget_transactions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: venture_circuit_breakers; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -2076,6 +2246,34 @@ COMMENT ON TABLE eva.venture_token_budgets IS 'Per-venture LLM token allocation 
 
 
 --
+-- Name: analysis_cache; Type: TABLE; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TABLE eva_private.analysis_cache (
+    prompt_hash text NOT NULL,
+    model text NOT NULL,
+    output jsonb NOT NULL,
+    prompt_tokens integer NOT NULL,
+    completion_tokens integer NOT NULL,
+    hits bigint DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_hit_at timestamp with time zone,
+    CONSTRAINT analysis_cache_completion_tokens_check CHECK ((completion_tokens >= 0)),
+    CONSTRAINT analysis_cache_prompt_hash_check CHECK ((prompt_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT analysis_cache_prompt_tokens_check CHECK ((prompt_tokens >= 0))
+);
+
+
+ALTER TABLE eva_private.analysis_cache OWNER TO eva_owner;
+
+--
+-- Name: TABLE analysis_cache; Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva_private.analysis_cache IS 'Answers by prompt hash and model: an unchanged stage re-run is served from here at zero tokens.';
+
+
+--
 -- Name: migrations; Type: TABLE; Schema: eva_private; Owner: eva_owner
 --
 
@@ -2108,6 +2306,27 @@ ALTER TABLE eva_private.migrations_id_seq OWNER TO eva_owner;
 --
 
 ALTER SEQUENCE eva_private.migrations_id_seq OWNED BY eva_private.migrations.id;
+
+
+--
+-- Name: settings; Type: TABLE; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TABLE eva_private.settings (
+    key text NOT NULL,
+    value jsonb NOT NULL,
+    description text NOT NULL,
+    CONSTRAINT settings_key_check CHECK ((key ~ '^[a-z][a-z0-9_.]*$'::text))
+);
+
+
+ALTER TABLE eva_private.settings OWNER TO eva_owner;
+
+--
+-- Name: TABLE settings; Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva_private.settings IS 'Operational defaults the database applies (e.g. the token budget of a new venture).';
 
 
 --
@@ -2294,6 +2513,14 @@ ALTER TABLE ONLY eva.venture_artifacts
 
 
 --
+-- Name: venture_budget_transactions venture_budget_transactions_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_budget_transactions
+    ADD CONSTRAINT venture_budget_transactions_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: venture_circuit_breakers venture_circuit_breakers_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -2374,11 +2601,27 @@ ALTER TABLE ONLY eva.ventures
 
 
 --
+-- Name: analysis_cache analysis_cache_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva_private.analysis_cache
+    ADD CONSTRAINT analysis_cache_pkey PRIMARY KEY (prompt_hash, model);
+
+
+--
 -- Name: migrations migrations_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
 --
 
 ALTER TABLE ONLY eva_private.migrations
     ADD CONSTRAINT migrations_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: settings settings_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva_private.settings
+    ADD CONSTRAINT settings_pkey PRIMARY KEY (key);
 
 
 --
@@ -2463,6 +2706,13 @@ CREATE UNIQUE INDEX venture_artifacts_once_per_run ON eva.venture_artifacts USIN
 --
 
 CREATE UNIQUE INDEX venture_artifacts_one_current ON eva.venture_artifacts USING btree (venture_id, lifecycle_stage, artifact_type) WHERE is_current;
+
+
+--
+-- Name: venture_budget_transactions_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX venture_budget_transactions_venture_idx ON eva.venture_budget_transactions USING btree (venture_id, id);
 
 
 --
@@ -2837,6 +3087,30 @@ ALTER TABLE ONLY eva.venture_artifacts
 
 ALTER TABLE ONLY eva.venture_artifacts
     ADD CONSTRAINT venture_artifacts_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: venture_budget_transactions venture_budget_transactions_phase_number_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_budget_transactions
+    ADD CONSTRAINT venture_budget_transactions_phase_number_fkey FOREIGN KEY (phase_number) REFERENCES eva.lifecycle_phases(id);
+
+
+--
+-- Name: venture_budget_transactions venture_budget_transactions_stage_work_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_budget_transactions
+    ADD CONSTRAINT venture_budget_transactions_stage_work_id_fkey FOREIGN KEY (stage_work_id) REFERENCES eva.venture_stage_work(id);
+
+
+--
+-- Name: venture_budget_transactions venture_budget_transactions_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_budget_transactions
+    ADD CONSTRAINT venture_budget_transactions_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -3389,6 +3663,13 @@ CREATE POLICY "the Chairman, services and viewers read venture artifacts" ON eva
 
 
 --
+-- Name: venture_budget_transactions the Chairman, services and viewers read venture budget transact; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read venture budget transact" ON eva.venture_budget_transactions FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: venture_circuit_breakers the Chairman, services and viewers read venture circuit breaker; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -3451,6 +3732,12 @@ CREATE POLICY "the Chairman, services and viewers read ventures" ON eva.ventures
 ALTER TABLE eva.venture_artifacts ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: venture_budget_transactions; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_budget_transactions ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: venture_circuit_breakers; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -3499,10 +3786,22 @@ ALTER TABLE eva.venture_token_budgets ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.ventures ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: analysis_cache; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE eva_private.analysis_cache ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: migrations; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
 --
 
 ALTER TABLE eva_private.migrations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: settings; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE eva_private.settings ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: SCHEMA eva; Type: ACL; Schema: -; Owner: eva_owner
@@ -3512,6 +3811,13 @@ GRANT USAGE ON SCHEMA eva TO eva_chairman;
 GRANT USAGE ON SCHEMA eva TO eva_service;
 GRANT USAGE ON SCHEMA eva TO eva_viewer;
 GRANT USAGE ON SCHEMA eva TO eva_anonymous;
+
+
+--
+-- Name: SCHEMA eva_private; Type: ACL; Schema: -; Owner: eva_owner
+--
+
+GRANT USAGE ON SCHEMA eva_private TO eva_service;
 
 
 --
@@ -3558,6 +3864,14 @@ GRANT UPDATE(started_at) ON TABLE eva.venture_stage_work TO eva_service;
 REVOKE ALL ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_stage integer, p_to_stage integer, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_stage integer, p_to_stage integer, p_reason text) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_stage integer, p_to_stage integer, p_reason text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) TO eva_service;
 
 
 --
@@ -3672,6 +3986,32 @@ GRANT ALL ON FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) TO 
 REVOKE ALL ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_token_budget_remaining(p_venture_id uuid, p_stage integer); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_analysis_cache_get(p_prompt_hash text, p_model text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_analysis_cache_get(p_prompt_hash text, p_model text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_analysis_cache_get(p_prompt_hash text, p_model text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_analysis_cache_put(p_prompt_hash text, p_model text, p_output jsonb, p_prompt_tokens integer, p_completion_tokens integer); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_analysis_cache_put(p_prompt_hash text, p_model text, p_output jsonb, p_prompt_tokens integer, p_completion_tokens integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_analysis_cache_put(p_prompt_hash text, p_model text, p_output jsonb, p_prompt_tokens integer, p_completion_tokens integer) TO eva_service;
 
 
 --
@@ -4434,6 +4774,15 @@ GRANT INSERT(provenance) ON TABLE eva.venture_artifacts TO eva_service;
 --
 
 GRANT INSERT(stage_work_id) ON TABLE eva.venture_artifacts TO eva_service;
+
+
+--
+-- Name: TABLE venture_budget_transactions; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_service;
+GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_viewer;
 
 
 --

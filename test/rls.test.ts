@@ -23,6 +23,8 @@ const READERS: Role[] = [C, S, V];
 interface Fixture {
   ventureA: string;
   ventureB: string;
+  /** A venture whose token budgets were removed, so inserting them is possible. */
+  ventureC: string;
   portfolio: string;
   company: string;
   decision: string;
@@ -219,12 +221,22 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.venture_dependencies where dependent_venture_id = '${f.ventureA}'`,
     },
   },
+  "eva.venture_budget_transactions": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_budget_transactions",
+      insert: (f) =>
+        `insert into eva.venture_budget_transactions (venture_id, lifecycle_stage, purpose, prompt_tokens, completion_tokens) values ('${f.ventureA}', 2, 'analysis', 1, 1)`,
+      update: (f) => `update eva.venture_budget_transactions set prompt_tokens = 0 where venture_id = '${f.ventureA}'`,
+      delete: (f) => `delete from eva.venture_budget_transactions where venture_id = '${f.ventureA}'`,
+    },
+  },
   "eva.venture_phase_budgets": {
     allowed: { select: READERS, insert: [C], update: [C], delete: [] },
     statements: {
       select: () => "select * from eva.venture_phase_budgets",
       insert: (f) =>
-        `insert into eva.venture_phase_budgets (venture_id, phase_number, budget_tokens) values ('${f.ventureA}', 2, 50000)`,
+        `insert into eva.venture_phase_budgets (venture_id, phase_number, budget_tokens) values ('${f.ventureC}', 2, 50000)`,
       update: (f) =>
         `update eva.venture_phase_budgets set budget_tokens = 60000 where venture_id = '${f.ventureA}' and phase_number = 1`,
       delete: (f) => `delete from eva.venture_phase_budgets where venture_id = '${f.ventureA}'`,
@@ -254,7 +266,7 @@ const MATRIX: Record<string, TableRules> = {
     statements: {
       select: () => "select * from eva.venture_token_budgets",
       insert: (f) =>
-        `insert into eva.venture_token_budgets (venture_id, budget_tokens) values ('${f.ventureB}', 100000)`,
+        `insert into eva.venture_token_budgets (venture_id, budget_tokens) values ('${f.ventureC}', 100000)`,
       update: (f) => `update eva.venture_token_budgets set budget_tokens = 200000 where venture_id = '${f.ventureA}'`,
       delete: (f) => `delete from eva.venture_token_budgets where venture_id = '${f.ventureA}'`,
     },
@@ -267,6 +279,25 @@ const MATRIX: Record<string, TableRules> = {
         "insert into eva.ventures (name, description, problem_statement, value_prop, target_market, archetype) values ('Forged', repeat('x', 60), repeat('x', 30), repeat('x', 30), 'everyone anywhere', 'saas')",
       update: (f) => `update eva.ventures set vertical_category = 'fintech tools' where id = '${f.ventureA}'`,
       delete: (f) => `delete from eva.ventures where id = '${f.ventureA}'`,
+    },
+  },
+  "eva_private.analysis_cache": {
+    allowed: { select: [], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva_private.analysis_cache",
+      insert: () =>
+        `insert into eva_private.analysis_cache (prompt_hash, model, output, prompt_tokens, completion_tokens) values (repeat('a', 64), 'forged', '{}', 0, 0)`,
+      update: () => "update eva_private.analysis_cache set hits = 0",
+      delete: () => "delete from eva_private.analysis_cache",
+    },
+  },
+  "eva_private.settings": {
+    allowed: { select: [], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva_private.settings",
+      insert: () => "insert into eva_private.settings (key, value, description) values ('forged', '1', 'x')",
+      update: () => "update eva_private.settings set value = '1'",
+      delete: () => "delete from eva_private.settings",
     },
   },
   "eva_private.migrations": {
@@ -312,6 +343,7 @@ let f: Fixture;
 beforeAll(async () => {
   const a = await createVenture(t.db);
   const b = await createVenture(t.db);
+  const c = await createVenture(t.db);
   await advance(t.db, a.id, 1);
   const one = async <R>(statement: string) => (await sql.raw<R>(statement).execute(t.db)).rows[0] as R;
   const portfolio = await one<{ id: string }>(
@@ -346,12 +378,14 @@ beforeAll(async () => {
       insert into eva.venture_circuit_breakers (venture_id, service) values ('${a.id}', 'llm');
       insert into eva.venture_dependencies (dependent_venture_id, provider_venture_id, required_stage, dependency_type)
         values ('${a.id}', '${b.id}', 3, 'hard');
-      insert into eva.venture_phase_budgets (venture_id, phase_number, budget_tokens) values ('${a.id}', 1, 50000);
-      insert into eva.venture_token_budgets (venture_id, budget_tokens) values ('${a.id}', 100000);`)
+      delete from eva.venture_phase_budgets where venture_id = '${c.id}';
+      delete from eva.venture_token_budgets where venture_id = '${c.id}';
+      select eva.fn_charge_tokens('${a.id}', 2, null, 'analysis', 120, 80, true, '{}');`)
     .execute(t.db);
   f = {
     ventureA: a.id,
     ventureB: b.id,
+    ventureC: c.id,
     portfolio: portfolio.id,
     company: company.id,
     decision: decision.id,

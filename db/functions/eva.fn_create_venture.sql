@@ -40,6 +40,16 @@ begin
   returning * into v_venture;
   perform pg_catalog.set_config('eva.change_reason', '', true);
 
+  -- Every venture starts with the default token budget, split across the phases.
+  insert into eva.venture_token_budgets (venture_id, budget_tokens)
+  select v_venture.id, (s.value #>> '{}')::bigint from eva_private.settings s where s.key = 'budget.venture_tokens';
+  insert into eva.venture_phase_budgets (venture_id, phase_number, budget_tokens)
+  select v_venture.id, p.id, pg_catalog.floor(b.budget_tokens * (share.value #>> array[p.id::text])::numeric)::bigint
+  from eva.lifecycle_phases p
+  cross join eva.venture_token_budgets b
+  cross join eva_private.settings share
+  where b.venture_id = v_venture.id and share.key = 'budget.phase_share';
+
   insert into eva.venture_stage_work (venture_id, lifecycle_stage, run_number, status)
   values (v_venture.id, 1, 1, 'ready')
   returning * into v_work;
@@ -72,5 +82,5 @@ begin
 end;
 $$;
 comment on function eva.fn_create_venture(text, text, text, text, text, eva.venture_archetype, text[], text[], text, uuid, text) is
-  'Creates a venture at Stage 1 with its Draft Idea artifact (version 1) and Stage 1 work ready. Input rules are the Stage 1 schema''s (spec §8.1); a duplicate name is refused (EV409).';
+  'Creates a venture at Stage 1 with its Draft Idea artifact (version 1), its default token budgets and Stage 1 work ready. Input rules are the Stage 1 schema''s (spec §8.1); a duplicate name is refused (EV409).';
 grant execute on function eva.fn_create_venture(text, text, text, text, text, eva.venture_archetype, text[], text[], text, uuid, text) to eva_service, eva_chairman;

@@ -27,5 +27,7 @@ revoke all on schema eva, eva_private from public, eva_chairman, eva_service, ev
 -- every role, eva_anonymous included.
 alter default privileges for role eva_owner revoke execute on functions from public;
 
--- eva is the public face (GraphQL exposes it); eva_private is never granted.
+-- eva is the public face (GraphQL exposes it). eva_private is internal: only
+-- services may reach it, and only the functions granted to them by name.
 grant usage on schema eva to eva_chairman, eva_service, eva_viewer, eva_anonymous;
+grant usage on schema eva_private to eva_service;

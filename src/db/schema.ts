@@ -258,6 +258,20 @@ export interface VentureArtifacts {
   version: number;
 }
 
+export interface VentureBudgetTransactions {
+  completion_tokens: number;
+  created_at: Generated<Timestamp>;
+  estimated: Generated<boolean>;
+  id: Generated<Int8>;
+  lifecycle_stage: number;
+  phase_number: number | null;
+  prompt_tokens: number;
+  provenance: Generated<Json>;
+  purpose: string;
+  stage_work_id: string | null;
+  venture_id: string;
+}
+
 export interface VentureCircuitBreakers {
   consecutive_failures: Generated<number>;
   cooldown: Generated<Interval>;
@@ -386,6 +400,7 @@ export interface DB {
   lifecycle_stage_config: LifecycleStageConfig;
   portfolios: Portfolios;
   venture_artifacts: VentureArtifacts;
+  venture_budget_transactions: VentureBudgetTransactions;
   venture_circuit_breakers: VentureCircuitBreakers;
   venture_dependencies: VentureDependencies;
   venture_phase_budgets: VenturePhaseBudgets;
