@@ -47,5 +47,29 @@ insert into eva_private.settings (key, value, description) values
   ('budget.phase_share', '{"1": 0.15, "2": 0.15, "3": 0.15, "4": 0.2, "5": 0.2, "6": 0.15}',
    'Share of the venture budget each phase gets.');
 
+-- Which decision the Chairman makes at each Chairman gate (spec §11).
+alter table eva.lifecycle_stage_config
+  add column chairman_decision_type text references eva.chairman_decision_types (decision_type);
+update eva.lifecycle_stage_config set chairman_decision_type = case stage_number
+  when 10 then 'brand_approval' when 22 then 'release_decision' when 25 then 'venture_future' end
+where chairman_gate;
+alter table eva.lifecycle_stage_config
+  add constraint lifecycle_stage_config_chairman_decision check (chairman_gate = (chairman_decision_type is not null));
+comment on column eva.lifecycle_stage_config.chairman_decision_type is 'The decision type the Chairman decides at this stage''s Chairman gate.';
+
+-- Live EVA worker processes. graphile-worker frees a crashed worker's jobs
+-- only after 4 hours; EVA's workers beat here and free the jobs of workers
+-- whose heartbeat stopped (src/worker.ts).
+create table eva_private.worker_heartbeats (
+  worker_id text primary key,
+  host text not null,
+  pid int not null,
+  started_at timestamptz not null default now(),
+  beat_at timestamptz not null default now()
+);
+comment on table eva_private.worker_heartbeats is 'graphile-worker ids of live EVA worker processes and their last heartbeat.';
+
 -- Down Migration
+drop table eva_private.worker_heartbeats;
+alter table eva.lifecycle_stage_config drop column chairman_decision_type;
 drop table eva_private.settings, eva_private.analysis_cache, eva.venture_budget_transactions;

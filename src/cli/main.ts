@@ -1,7 +1,9 @@
 // The `eva` command line: every command has --help; every command that prints data has --json.
 import { Command, CommanderError } from "commander";
 import { describeDatabaseError, sqlState } from "../db/errors.ts";
+import { registerArtifacts } from "./commands/artifacts.ts";
 import { registerDb } from "./commands/db.ts";
+import { registerRun } from "./commands/run.ts";
 import { registerStart } from "./commands/start.ts";
 import { registerVentures } from "./commands/ventures.ts";
 import { UserError } from "./output.ts";
@@ -18,11 +20,15 @@ export function buildProgram(): Command {
       `
 Environment:
   DATABASE_URL   PostgreSQL to use; unset: an embedded PostgreSQL kept in .eva/
-  EVA_DATA_DIR   where the embedded PostgreSQL keeps its data (default .eva/postgres)`,
+  EVA_DATA_DIR   where the embedded PostgreSQL keeps its data (default .eva/postgres)
+  OPENAI_API_KEY, OPENAI_BASE_URL, EVA_LLM_MODEL
+                 the OpenAI-compatible LLM; with neither key nor base URL, the offline analyst (simulation)`,
     );
   registerStart(program);
   registerDb(program);
   registerVentures(program);
+  registerRun(program);
+  registerArtifacts(program);
   return program;
 }
 

@@ -17,6 +17,16 @@ export interface MigrateReport {
   policies: number;
 }
 
+/** A pool whose connections act as eva_owner (the owner of EVA's objects and of graphile-worker's schema). */
+export function ownerPoolFor(url: string, max = 1): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: "eva-owner" });
+  pool.on("connect", (client) => {
+    client.query("set role eva_owner").catch(() => {});
+  });
+  pool.on("error", () => {});
+  return pool;
+}
+
 function sqlFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".sql") && !f.startsWith("_"))
@@ -54,7 +64,15 @@ export async function migrate(url: string, log: (line: string) => void = () => {
     await client.query("reset role");
     for (const m of applied) log(`migrated ${m.name}`);
 
-    await runWorkerMigrations({ connectionString: url, logger: undefined });
+    // graphile-worker's schema belongs to eva_owner too: EVA's triggers queue
+    // jobs from security-definer functions that run as eva_owner, and the job
+    // tables admit only their owner (row level security without policies).
+    const ownerPool = ownerPoolFor(url);
+    try {
+      await runWorkerMigrations({ pgPool: ownerPool });
+    } finally {
+      await ownerPool.end();
+    }
 
     const functionFiles = sqlFiles(join(dbDir, "functions"));
     const policyFiles = sqlFiles(join(dbDir, "policies"));

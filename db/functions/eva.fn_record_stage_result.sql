@@ -1,0 +1,122 @@
+-- The end of a stage run, in one transaction: the artifact versions (once per
+-- run and type, so a retried job cannot write a second version), the tokens
+-- charged, the gate outcome, and what follows — the next stage ready, a
+-- Chairman decision opened at a Chairman gate, or the venture stopped by its
+-- gate. A work row that is no longer in progress means a retry arrived after
+-- the result was already recorded: nothing happens.
+create or replace function eva.fn_record_stage_result(
+  p_work_id uuid,
+  p_artifacts jsonb,
+  p_gate jsonb default null,
+  p_charges jsonb default '[]'
+)
+returns jsonb
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_work eva.venture_stage_work;
+  v_stage eva.lifecycle_stage_config;
+  v_artifact jsonb;
+  v_charge jsonb;
+  v_primary eva.venture_artifacts;
+  v_passes boolean;
+  v_next eva.venture_stage_work;
+  v_decision_id uuid;
+begin
+  select * into v_work from eva.venture_stage_work where id = p_work_id for update;
+  if not found then
+    raise exception 'stage work % does not exist', p_work_id using errcode = 'EV404';
+  end if;
+  if v_work.status <> 'in_progress' then
+    return pg_catalog.jsonb_build_object('outcome', 'noop', 'status', v_work.status);
+  end if;
+  select * into v_stage from eva.lifecycle_stage_config where stage_number = v_work.lifecycle_stage;
+
+  for v_artifact in select * from pg_catalog.jsonb_array_elements(coalesce(p_artifacts, '[]'::jsonb)) loop
+    if not (v_artifact ->> 'artifactType' = any (v_stage.produces)) then
+      raise exception 'stage % does not produce % artifacts (it produces %)', v_stage.stage_number,
+        v_artifact ->> 'artifactType', pg_catalog.array_to_string(v_stage.produces, ', ')
+        using errcode = 'EV400';
+    end if;
+    insert into eva.venture_artifacts (venture_id, lifecycle_stage, artifact_type, content, quality_score,
+      validation_status, epistemic_classification, epistemic_evidence, provenance, stage_work_id)
+    values (v_work.venture_id, v_work.lifecycle_stage, v_artifact ->> 'artifactType', v_artifact -> 'content',
+      (v_artifact ->> 'qualityScore')::int, 'validated',
+      (v_artifact ->> 'epistemicClassification')::eva.epistemic_classification,
+      coalesce(v_artifact -> 'epistemicEvidence', '{}'::jsonb), coalesce(v_artifact -> 'provenance', '{}'::jsonb),
+      v_work.id)
+    on conflict (stage_work_id, artifact_type) where stage_work_id is not null do nothing;
+  end loop;
+
+  for v_charge in select * from pg_catalog.jsonb_array_elements(coalesce(p_charges, '[]'::jsonb)) loop
+    perform eva.fn_charge_tokens(v_work.venture_id, v_work.lifecycle_stage, v_work.id,
+      coalesce(v_charge ->> 'purpose', 'analysis'), (v_charge ->> 'promptTokens')::int,
+      (v_charge ->> 'completionTokens')::int, coalesce((v_charge ->> 'estimated')::boolean, false),
+      coalesce(v_charge -> 'provenance', '{}'::jsonb));
+  end loop;
+
+  select * into v_primary from eva.venture_artifacts a
+  where a.stage_work_id = v_work.id and a.artifact_type = v_stage.produces[1];
+
+  if v_stage.gate_type <> 'none' then
+    if p_gate is null then
+      raise exception 'stage % has a % gate: its outcome is part of the result', v_stage.stage_number, v_stage.gate_type
+        using errcode = 'EV400';
+    end if;
+    perform eva.fn_record_gate_outcome(v_work.venture_id, v_work.lifecycle_stage, p_gate ->> 'decision',
+      p_gate ->> 'rationale', p_gate - 'decision' - 'rationale');
+    select o.passes into v_passes from eva.gate_decision_options o
+    where o.gate_type = v_stage.gate_type and o.decision = p_gate ->> 'decision';
+  else
+    v_passes := true;
+  end if;
+
+  perform eva_private.fn_log_event('stage.work_completed', v_work.venture_id, pg_catalog.jsonb_build_object(
+    'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id,
+    'artifact_version', v_primary.version, 'gate_decision', p_gate ->> 'decision'));
+
+  -- A Chairman gate waits for the Chairman, whatever the analysis recommends.
+  if v_stage.chairman_gate then
+    insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
+      blocking, context, artifact_type, artifact_version)
+    values (v_work.venture_id, v_work.lifecycle_stage, v_stage.chairman_decision_type,
+      p_gate ->> 'recommendedAction', 'immediate', true,
+      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate),
+      v_primary.artifact_type, v_primary.version)
+    returning id into v_decision_id;
+    update eva.venture_stage_work set status = 'awaiting_decision' where id = v_work.id;
+    perform pg_catalog.set_config('eva.change_reason', 'waiting for the Chairman at stage ' || v_work.lifecycle_stage, true);
+    update eva.ventures set status = 'awaiting_decision' where id = v_work.venture_id and status = 'active';
+    perform pg_catalog.set_config('eva.change_reason', '', true);
+    return pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
+      'artifactVersion', v_primary.version);
+  end if;
+
+  if not v_passes then
+    if p_gate ->> 'decision' = 'kill' then
+      perform pg_catalog.set_config('eva.change_reason',
+        'killed at the stage ' || v_work.lifecycle_stage || ' gate: ' || coalesce(p_gate ->> 'rationale', ''), true);
+      update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
+      update eva.ventures set status = 'killed' where id = v_work.venture_id;
+      perform pg_catalog.set_config('eva.change_reason', '', true);
+      return pg_catalog.jsonb_build_object('outcome', 'killed', 'artifactVersion', v_primary.version);
+    end if;
+    update eva.venture_stage_work set status = 'blocked',
+      blocked_reason = 'the ' || v_stage.gate_type || ' gate decided "' || (p_gate ->> 'decision') || '"'
+    where id = v_work.id;
+    return pg_catalog.jsonb_build_object('outcome', 'gate_blocked', 'gateDecision', p_gate ->> 'decision',
+      'artifactVersion', v_primary.version);
+  end if;
+
+  v_next := eva.fn_advance_venture_stage(v_work.venture_id, v_work.lifecycle_stage, null,
+    'stage ' || v_work.lifecycle_stage || ' completed');
+  return pg_catalog.jsonb_build_object('outcome', 'advanced', 'nextWorkId', v_next.id, 'nextStage', v_next.lifecycle_stage,
+    'artifactVersion', v_primary.version);
+end;
+$$;
+comment on function eva.fn_record_stage_result(uuid, jsonb, jsonb, jsonb) is
+  'Records a stage run''s result in one transaction: artifact versions (once per run), token charges, gate outcome, then advances the venture, opens the Chairman decision of a Chairman gate, or stops the venture at its gate. A retry after the result was recorded does nothing (outcome noop).';
+grant execute on function eva.fn_record_stage_result(uuid, jsonb, jsonb, jsonb) to eva_service;

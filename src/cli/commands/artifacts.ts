@@ -1,0 +1,93 @@
+// eva artifacts list | show
+import type { Command } from "commander";
+import { withRole } from "../../db/client.ts";
+import { getArtifact, listArtifacts } from "../../portfolio/artifacts.ts";
+import { findVenture } from "../../portfolio/ventures.ts";
+import { withSession } from "../database.ts";
+import { printFields, printJson, printTable, UserError } from "../output.ts";
+
+const positive = (flag: string, max?: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || (max !== undefined && n > max)) {
+    throw new UserError(`${flag} must be a whole number${max ? ` from 1 to ${max}` : " of at least 1"}, not "${value}"`, 2);
+  }
+  return n;
+};
+
+async function ventureId(db: Parameters<typeof findVenture>[0], ref: string): Promise<string> {
+  const venture = await findVenture(db, ref);
+  if (!venture) throw new UserError(`no venture "${ref}" (give its id or exact name; see npx eva ventures list)`);
+  return venture.summary.id;
+}
+
+export function registerArtifacts(program: Command): void {
+  const artifacts = program.command("artifacts").description("read a venture's stage artifacts (immutable versions)");
+
+  artifacts
+    .command("list <venture>")
+    .description("list a venture's current artifacts (or every version with --all-versions)")
+    .option("--stage <n>", "only this stage (1-25)", positive("--stage", 25))
+    .option("--type <artifact-type>", "only this artifact type")
+    .option("--all-versions", "include retired versions")
+    .option("--json", "print as JSON")
+    .action(async (ref: string, options: { stage?: number; type?: string; allVersions?: boolean; json?: boolean }) => {
+      await withSession(async ({ connection }) => {
+        const rows = await withRole(connection.db, "eva_chairman", async (trx) =>
+          listArtifacts(trx, await ventureId(trx, ref), {
+            ...(options.stage !== undefined ? { stage: options.stage } : {}),
+            ...(options.type ? { type: options.type } : {}),
+            allVersions: Boolean(options.allVersions),
+          }),
+        );
+        if (options.json) return printJson(rows);
+        if (rows.length === 0) {
+          process.stdout.write("no artifacts match\n");
+          return;
+        }
+        printTable(rows, [
+          ["stage", "STAGE"],
+          ["type", "TYPE"],
+          ["version", "VERSION"],
+          ["isCurrent", "CURRENT"],
+          ["qualityScore", "QUALITY"],
+          ["epistemic", "EPISTEMIC"],
+          ["analyst", "ANALYST"],
+          ["createdAt", "CREATED"],
+        ]);
+      });
+    });
+
+  artifacts
+    .command("show <venture>")
+    .description("show one artifact version: the current one of a stage's primary type unless --type/--version say otherwise")
+    .requiredOption("--stage <n>", "the stage (1-25)", positive("--stage", 25))
+    .option("--type <artifact-type>", "an artifact type other than the stage's primary one (e.g. assumptions_reality_report)")
+    .option("--version <v>", "a version other than the current one", positive("--version"))
+    .option("--json", "print as JSON")
+    .action(async (ref: string, options: { stage: number; type?: string; version?: number; json?: boolean }) => {
+      await withSession(async ({ connection }) => {
+        const artifact = await withRole(connection.db, "eva_chairman", async (trx) =>
+          getArtifact(trx, await ventureId(trx, ref), options.stage, {
+            ...(options.type ? { type: options.type } : {}),
+            ...(options.version !== undefined ? { version: options.version } : {}),
+          }),
+        );
+        if (!artifact) {
+          throw new UserError(
+            `no ${options.type ?? "primary"} artifact at stage ${options.stage}${options.version ? ` version ${options.version}` : ""} (see npx eva artifacts list ${ref})`,
+          );
+        }
+        if (options.json) return printJson(artifact);
+        printFields([
+          ["artifact", `${artifact.type} (stage ${artifact.stage})`],
+          ["version", `${artifact.version}${artifact.isCurrent ? " (current)" : " (retired)"}`],
+          ["epistemic", artifact.epistemic],
+          ["validation", artifact.validation],
+          ["quality", artifact.qualityScore],
+          ["provenance", artifact.provenance],
+          ["created", artifact.createdAt],
+        ]);
+        process.stdout.write(`\n${JSON.stringify(artifact.content, null, 2)}\n`);
+      });
+    });
+}

@@ -1,0 +1,110 @@
+// eva run | eva worker
+import type { Command } from "commander";
+import { createDatabaseCache } from "../../llm/cache.ts";
+import { createAnalyst, describeAnalyst } from "../../llm/factory.ts";
+import { findVenture } from "../../portfolio/ventures.ts";
+import type { StageRunOutcome } from "../../stages/engine.ts";
+import { runVenture } from "../../stages/run-venture.ts";
+import { startWorker } from "../../worker.ts";
+import { withRole } from "../../db/client.ts";
+import { withSession } from "../database.ts";
+import { printFields, printJson, progress, UserError } from "../output.ts";
+
+const stageNumber = (flag: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 25) throw new UserError(`${flag} must be a stage number from 1 to 25, not "${value}"`, 2);
+  return n;
+};
+
+function bar(stage: number, width = 25): string {
+  return `[${"#".repeat(Math.min(stage, width))}${".".repeat(Math.max(0, width - stage))}]`;
+}
+
+function describeOutcome(outcome: StageRunOutcome): string {
+  switch (outcome.outcome) {
+    case "advanced":
+      return `done, on to stage ${outcome.nextStage}`;
+    case "awaiting_decision":
+      return `done, waiting for the Chairman (decision ${outcome.decisionId})`;
+    case "killed":
+      return `the gate killed the venture (${outcome.gateDecision})`;
+    case "gate_blocked":
+      return `the gate decided "${outcome.gateDecision}"`;
+    case "blocked":
+    case "failed":
+      return `${outcome.outcome}: ${outcome.reason}`;
+    default:
+      return outcome.detail ?? "nothing to do";
+  }
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run <venture>")
+    .description("run a venture's stages forward in this process until the Chairman is needed, a gate stops it, or --until")
+    .option("--until <n>", "stop before running stages after N (1-25)", stageNumber("--until"))
+    .option("--json", "print the final state as JSON")
+    .addHelpText(
+      "after",
+      "\nThe analyst is the OpenAI-compatible server of OPENAI_API_KEY / OPENAI_BASE_URL / EVA_LLM_MODEL, else the offline analyst (simulation).",
+    )
+    .action(async (ref: string, options: { until?: number; json?: boolean }) => {
+      await withSession(async ({ connection }) => {
+        const venture = await withRole(connection.db, "eva_chairman", (trx) => findVenture(trx, ref));
+        if (!venture) throw new UserError(`no venture "${ref}" (give its id or exact name; see npx eva ventures list)`);
+        const analyst = createAnalyst(process.env, { cache: createDatabaseCache(connection.db) });
+        progress(`running ${venture.summary.name} from stage ${venture.summary.stage} with the ${describeAnalyst(analyst)}`);
+        const tty = process.stderr.isTTY;
+        const state = await runVenture(connection.db, analyst, venture.summary.id, {
+          ...(options.until !== undefined ? { until: options.until } : {}),
+          onStage: (stage, outcome) => {
+            const line = `${bar(stage)} stage ${String(stage).padStart(2)}: ${describeOutcome(outcome)}`;
+            progress(tty ? `\r${line}` : line);
+          },
+        });
+        if (options.json) return printJson(state);
+        printFields([
+          ["venture", state.name],
+          ["status", state.status],
+          ["stage", `${state.stage} ${state.stageName}`],
+          ["stopped", state.stoppedBecause],
+          ["stages run", state.outcomes.length],
+        ]);
+        if (state.pendingDecision) {
+          process.stdout.write(`\nnext: the Chairman decides ${state.pendingDecision.type} (decision ${state.pendingDecision.id})\n`);
+        }
+      });
+    });
+
+  program
+    .command("worker")
+    .description("run EVA's jobs (stage runs) until Ctrl-C; run several, on several machines, against one database")
+    .option("--concurrency <n>", "jobs at once", (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new UserError(`--concurrency must be 1-64, not "${v}"`, 2);
+      return n;
+    })
+    .action(async (options: { concurrency?: number }) => {
+      await withSession(async ({ connection, location }) => {
+        const analyst = createAnalyst(process.env, { cache: createDatabaseCache(connection.db) });
+        const worker = await startWorker({
+          url: location.url,
+          analyst,
+          concurrency: options.concurrency ?? 4,
+          log: progress,
+          onOutcome: (o) => {
+            if (o.outcome !== "noop") progress(`stage ${"stage" in o ? o.stage : "?"} (${o.workId}): ${describeOutcome(o)}`);
+          },
+        });
+        progress(`worker running with the ${describeAnalyst(analyst)}; press Ctrl-C to stop`);
+        process.removeAllListeners("SIGINT");
+        process.removeAllListeners("SIGTERM");
+        const signal = await new Promise<string>((resolve) => {
+          process.once("SIGINT", () => resolve("SIGINT"));
+          process.once("SIGTERM", () => resolve("SIGTERM"));
+        });
+        progress(`${signal}: finishing running jobs and stopping`);
+        await worker.stop();
+      });
+    });
+}

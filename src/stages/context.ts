@@ -1,0 +1,66 @@
+// The stage context as the database hands it over (eva.fn_stage_context),
+// checked on the way in: the engine trusts nothing it did not validate.
+import { z } from "zod";
+import { archetype } from "./enums.ts";
+import type { StageContext } from "./types.ts";
+
+const stageContextRow = z.object({
+  work: z.object({
+    id: z.string().uuid(),
+    ventureId: z.string().uuid(),
+    stage: z.number().int().min(1).max(25),
+    runNumber: z.number().int().min(1),
+    status: z.string(),
+    attempts: z.number().int(),
+  }),
+  venture: z.object({
+    id: z.string().uuid(),
+    name: z.string(),
+    archetype,
+    description: z.string(),
+    problemStatement: z.string(),
+    valueProp: z.string(),
+    targetMarket: z.string(),
+    keyAssumptions: z.array(z.string()),
+    successCriteria: z.array(z.string()),
+    moatStrategy: z.string().nullable(),
+    status: z.string(),
+    stage: z.number().int(),
+  }),
+  stage: z.object({
+    number: z.number().int(),
+    name: z.string(),
+    phase: z.number().int(),
+    gateType: z.string(),
+    chairmanGate: z.boolean(),
+    dependsOn: z.array(z.number().int()),
+    requiredArtifacts: z.array(z.string()),
+    produces: z.array(z.string()),
+  }),
+  artifacts: z.array(
+    z.object({
+      stage: z.number().int(),
+      type: z.string(),
+      version: z.number().int(),
+      content: z.record(z.string(), z.unknown()),
+      qualityScore: z.number().nullable(),
+    }),
+  ),
+  missing: z.array(z.object({ artifactType: z.string(), reason: z.string() })),
+  feedback: z.array(z.string()),
+});
+export type StageContextRow = z.infer<typeof stageContextRow>;
+
+export function parseStageContext(raw: unknown): StageContextRow {
+  return stageContextRow.parse(raw);
+}
+
+export function toStageContext(row: StageContextRow): StageContext {
+  const { status: _s, stage: _st, ...venture } = row.venture;
+  return {
+    venture,
+    artifacts: Object.fromEntries(row.artifacts.map((a) => [a.type, a])),
+    runNumber: row.work.runNumber,
+    feedback: row.feedback,
+  };
+}

@@ -1,0 +1,193 @@
+// One stage run, start to end (ARCHITECTURE "Data flow of one stage"): take
+// the work row, load the context the contract allows, check the budget, run
+// the analysis (LLM or offline analyst), derive, validate, evaluate the gate,
+// and record everything through eva.fn_record_stage_result in one
+// transaction. Idempotent: a retry after a crash either redoes the analysis
+// (the database cache makes it free) or finds the result already recorded.
+import { sql } from "kysely";
+import { type Database, withRole } from "../db/client.ts";
+import type { VentureStageWork } from "../db/schema.ts";
+import { type GateOutcome, passThroughGate } from "../gates/pass-through.ts";
+import { AnalysisFailed, type Analyst, type AnalysisResult, type LlmUsage } from "../llm/types.ts";
+import { parseStageContext, toStageContext } from "./context.ts";
+import { stageDefinition } from "./index.ts";
+import type { GateType } from "./types.ts";
+
+export type StageRunOutcome =
+  | { outcome: "noop"; workId: string; detail?: string }
+  | { outcome: "advanced"; workId: string; stage: number; nextStage: number; nextWorkId: string; artifactVersion: number | null }
+  | { outcome: "awaiting_decision"; workId: string; stage: number; decisionId: string; artifactVersion: number }
+  | { outcome: "killed" | "gate_blocked"; workId: string; stage: number; gateDecision?: string }
+  | { outcome: "blocked" | "failed"; workId: string; stage: number; reason: string };
+
+export interface StageRunOptions {
+  /** The job's last attempt: a retryable failure now fails the stage instead of throwing for a retry. */
+  finalAttempt?: boolean;
+  log?: (line: string) => void;
+}
+
+interface ArtifactRecord {
+  artifactType: string;
+  content: object;
+  qualityScore: number;
+  epistemicClassification: "simulation" | "assumption" | "fact" | "unknown";
+  epistemicEvidence: object;
+  provenance: object;
+}
+
+const asService = <T>(db: Database, fn: Parameters<typeof withRole<T>>[2]) => withRole(db, "eva_service", fn);
+
+async function stopStage(db: Database, workId: string, reason: string, kind: "blocked" | "failed", details: object = {}) {
+  await asService(db, (trx) =>
+    sql`select eva.fn_block_stage_work(${workId}::uuid, ${reason}, ${kind}, ${JSON.stringify(details)}::jsonb)`.execute(trx),
+  );
+}
+
+function charge(usage: LlmUsage, provenance: object) {
+  return usage.promptTokens + usage.completionTokens > 0 ? [{ purpose: "analysis", ...usage, provenance }] : [];
+}
+
+export async function runStageWork(
+  db: Database,
+  analyst: Analyst,
+  workId: string,
+  options: StageRunOptions = {},
+): Promise<StageRunOutcome> {
+  const log = options.log ?? (() => {});
+  const claimed = await asService(db, async (trx) => {
+    const { rows } = await sql<VentureStageWork>`select * from eva.fn_claim_stage_work(${workId}::uuid)`.execute(trx);
+    return rows[0]?.id ? rows[0] : undefined;
+  });
+  if (!claimed) return { outcome: "noop", workId, detail: "not ready, or the venture is not active" };
+
+  const row = await asService(db, async (trx) => {
+    const { rows } = await sql<{ ctx: unknown }>`select eva.fn_stage_context(${workId}::uuid) as ctx`.execute(trx);
+    return parseStageContext(rows[0]?.ctx);
+  });
+  const stage = row.work.stage;
+
+  if (row.missing.length > 0) {
+    const reason = `contract unmet: ${row.missing.map((m) => `${m.artifactType} ${m.reason}`).join(", ")}`;
+    await stopStage(db, workId, reason, "blocked", { missing: row.missing });
+    log(`stage ${stage} blocked: ${reason}`);
+    return { outcome: "blocked", workId, stage, reason };
+  }
+
+  let artifacts: ArtifactRecord[] = [];
+  let charges: object[] = [];
+  let gate: GateOutcome | null = passThroughGate(row.stage.gateType as GateType, stage);
+
+  if (stage > 1) {
+    const definition = stageDefinition(stage);
+    if (!definition) {
+      const reason = `no stage module for stage ${stage}`;
+      await stopStage(db, workId, reason, "failed");
+      return { outcome: "failed", workId, stage, reason };
+    }
+    const budget = await asService(db, async (trx) => {
+      const { rows } = await sql<{ venture_remaining: string | null; phase_remaining: string | null; phase_number: number }>`
+        select * from eva.fn_token_budget_remaining(${row.work.ventureId}::uuid, ${stage})`.execute(trx);
+      return rows[0];
+    });
+    if (budget && ((budget.venture_remaining !== null && Number(budget.venture_remaining) <= 0) ||
+        (budget.phase_remaining !== null && Number(budget.phase_remaining) <= 0))) {
+      const reason = `token budget exhausted (venture: ${budget.venture_remaining ?? "no limit"} left, phase ${budget.phase_number}: ${budget.phase_remaining ?? "no limit"} left)`;
+      await stopStage(db, workId, reason, "blocked", { budget });
+      log(`stage ${stage} blocked: ${reason}`);
+      return { outcome: "blocked", workId, stage, reason };
+    }
+
+    const ctx = toStageContext(row);
+    let result: AnalysisResult<object>;
+    try {
+      result = await analyst.analyze({
+        schemaName: `stage_${String(stage).padStart(2, "0")}_${definition.produces[0]}`,
+        schema: definition.analysisSchema,
+        prompt: definition.prompt(ctx),
+        simulate: (rng) => definition.simulate(ctx, rng),
+      });
+    } catch (error) {
+      if (!(error instanceof AnalysisFailed)) throw error;
+      // What the failed attempts cost is charged either way.
+      if (error.usage.promptTokens + error.usage.completionTokens > 0) {
+        await asService(db, (trx) =>
+          sql`select eva.fn_charge_tokens(${row.work.ventureId}::uuid, ${stage}, ${workId}::uuid, 'analysis',
+            ${error.usage.promptTokens}, ${error.usage.completionTokens}, ${error.usage.estimated},
+            ${JSON.stringify({ failed: true, attempts: error.attempts, error: error.message })}::jsonb)`.execute(trx),
+        );
+      }
+      if (error.retryable && !options.finalAttempt) throw error;
+      const reason = `analysis failed: ${error.message}`;
+      await stopStage(db, workId, reason, "failed");
+      return { outcome: "failed", workId, stage, reason };
+    }
+
+    const artifact = { ...result.output, ...definition.computeDerived(result.output, ctx) };
+    const checked = definition.artifactSchema.safeParse(artifact);
+    if (!checked.success) {
+      const reason = `derived artifact fails the stage ${stage} schema: ${checked.error.issues
+        .map((i) => `${i.path.join(".")}: ${i.message}`)
+        .join("; ")}`;
+      await stopStage(db, workId, reason, "failed");
+      return { outcome: "failed", workId, stage, reason };
+    }
+    const evidence = {
+      analyst: result.provenance.analyst,
+      upstream: Object.values(ctx.artifacts).map((a) => ({ stage: a.stage, type: a.type, version: a.version })),
+    };
+    const record = (artifactType: string, content: object, qualityScore: number): ArtifactRecord => ({
+      artifactType,
+      content,
+      qualityScore,
+      epistemicClassification: result.epistemic,
+      epistemicEvidence: evidence,
+      provenance: result.provenance,
+    });
+    artifacts = [record(definition.produces[0] as string, checked.data, definition.qualityScore(checked.data, ctx))];
+    for (const [type, content] of Object.entries(definition.secondaryArtifacts?.(checked.data, ctx) ?? {})) {
+      const schema = definition.secondarySchemas?.[type];
+      const valid = schema?.safeParse(content);
+      if (!valid?.success) {
+        const reason = `secondary artifact ${type} of stage ${stage} is invalid or has no schema`;
+        await stopStage(db, workId, reason, "failed");
+        return { outcome: "failed", workId, stage, reason };
+      }
+      artifacts.push(record(type, valid.data, definition.qualityScore(checked.data, ctx)));
+    }
+    charges = charge(result.usage, result.provenance);
+    gate = passThroughGate(definition.gateType, stage);
+  }
+
+  const outcome = await asService(db, async (trx) => {
+    const { rows } = await sql<{ result: Record<string, unknown> }>`
+      select eva.fn_record_stage_result(${workId}::uuid, ${JSON.stringify(artifacts)}::jsonb,
+        ${gate ? JSON.stringify(gate) : null}::jsonb,
+        ${JSON.stringify(charges)}::jsonb) as result`.execute(trx);
+    return rows[0]?.result ?? {};
+  });
+  log(`stage ${stage}: ${String(outcome.outcome)}`);
+  switch (outcome.outcome) {
+    case "advanced":
+      return {
+        outcome: "advanced",
+        workId,
+        stage,
+        nextStage: Number(outcome.nextStage),
+        nextWorkId: String(outcome.nextWorkId),
+        artifactVersion: outcome.artifactVersion == null ? null : Number(outcome.artifactVersion),
+      };
+    case "awaiting_decision":
+      return {
+        outcome: "awaiting_decision",
+        workId,
+        stage,
+        decisionId: String(outcome.decisionId),
+        artifactVersion: Number(outcome.artifactVersion),
+      };
+    case "killed":
+    case "gate_blocked":
+      return { outcome: outcome.outcome, workId, stage, gateDecision: String(outcome.gateDecision ?? "kill") };
+    default:
+      return { outcome: "noop", workId, detail: `result already recorded (${String(outcome.status)})` };
+  }
+}

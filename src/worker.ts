@@ -1,0 +1,96 @@
+// An EVA worker process: graphile-worker running EVA's tasks, woken by
+// LISTEN/NOTIFY, plus a heartbeat that frees the jobs of crashed workers
+// (graphile-worker itself waits 4 hours before retrying a dead worker's job).
+import { hostname } from "node:os";
+import { EventEmitter } from "node:events";
+import { Logger, makeWorkerUtils, type Runner, run, type WorkerEvents } from "graphile-worker";
+import { sql } from "kysely";
+import { connect } from "./db/client.ts";
+import { ownerPoolFor } from "./db/migrate.ts";
+import type { Analyst } from "./llm/types.ts";
+import type { StageRunOutcome } from "./stages/engine.ts";
+import { stageRunTask } from "./tasks/stage-run.ts";
+
+export interface WorkerOptions {
+  url: string;
+  analyst: Analyst;
+  concurrency?: number;
+  /** How long a silent worker counts as alive (default 30 s; EVA_WORKER_STALE_MS). */
+  staleAfterMs?: number;
+  log?: (line: string) => void;
+  onOutcome?: (outcome: StageRunOutcome) => void;
+}
+
+export interface WorkerHandle {
+  runner: Runner;
+  events: WorkerEvents;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
+  const log = options.log ?? (() => {});
+  const concurrency = options.concurrency ?? 4;
+  const staleAfterMs = options.staleAfterMs ?? Number(process.env.EVA_WORKER_STALE_MS ?? 30_000);
+  const connection = connect(options.url, { max: concurrency + 2, applicationName: "eva-worker" });
+  // graphile-worker runs as eva_owner, the owner of its schema (see src/db/migrate.ts).
+  const workerPool = ownerPoolFor(options.url, concurrency + 2);
+  const utils = await makeWorkerUtils({ pgPool: workerPool });
+  const events = new EventEmitter() as WorkerEvents;
+  const workerIds = new Set<string>();
+  events.on("worker:create", ({ worker }) => {
+    workerIds.add(worker.workerId);
+  });
+  const logger = new Logger(() => (level, message) => {
+    if (level === "error" || level === "warning") log(`worker ${level}: ${message}`);
+  });
+
+  const runner = await run({
+    pgPool: workerPool,
+    concurrency,
+    noHandleSignals: true,
+    pollInterval: 2_000,
+    logger,
+    events,
+    taskList: {
+      stage_run: stageRunTask({ db: connection.db, analyst: options.analyst, onOutcome: options.onOutcome }),
+    },
+  });
+
+  const beat = async () => {
+    const dead = await connection.db.transaction().execute(async (trx) => {
+      await sql`select set_config('role', 'eva_service', true)`.execute(trx);
+      const { rows } = await sql<{ dead: string[] }>`
+        select eva_private.fn_worker_heartbeat(${[...workerIds]}::text[], ${hostname()}, ${process.pid},
+          make_interval(secs => ${staleAfterMs / 1000})) as dead`.execute(trx);
+      return rows[0]?.dead ?? [];
+    });
+    if (dead.length > 0) {
+      log(`freeing the jobs of ${dead.length} crashed worker(s): ${dead.join(", ")}`);
+      await utils.forceUnlockWorkers(dead);
+    }
+  };
+  await beat();
+  let beating = Promise.resolve();
+  const timer = setInterval(
+    () => {
+      beating = beat().catch((error: unknown) => log(`heartbeat failed: ${String(error)}`));
+    },
+    Math.max(250, Math.floor(staleAfterMs / 3)),
+  );
+
+  let stopped = false;
+  return {
+    runner,
+    events,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      await beating;
+      await runner.stop();
+      await utils.release();
+      await workerPool.end();
+      await connection.close();
+    },
+  };
+}
