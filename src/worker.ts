@@ -1,8 +1,9 @@
 // An EVA worker process: graphile-worker running EVA's tasks, woken by
 // LISTEN/NOTIFY, plus a heartbeat that frees the jobs of crashed workers
 // (graphile-worker itself waits 4 hours before retrying a dead worker's job).
-import { hostname } from "node:os";
+
 import { EventEmitter } from "node:events";
+import { hostname } from "node:os";
 import { Logger, makeWorkerUtils, type Runner, run, type WorkerEvents } from "graphile-worker";
 import { sql } from "kysely";
 import { connect } from "./db/client.ts";

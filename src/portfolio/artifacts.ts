@@ -40,7 +40,11 @@ function summaries(db: Database, ventureId: string) {
     .where("venture_id", "=", ventureId);
 }
 
-export async function listArtifacts(db: Database, ventureId: string, filter: ArtifactFilter = {}): Promise<ArtifactSummary[]> {
+export async function listArtifacts(
+  db: Database,
+  ventureId: string,
+  filter: ArtifactFilter = {},
+): Promise<ArtifactSummary[]> {
   let query = summaries(db, ventureId).orderBy("lifecycle_stage").orderBy("artifact_type").orderBy("version");
   if (filter.stage !== undefined) query = query.where("lifecycle_stage", "=", filter.stage);
   if (filter.type) query = query.where("artifact_type", "=", filter.type);
@@ -71,6 +75,7 @@ export async function getArtifact(
       "=",
       sql<string>`(select produces[1] from eva.lifecycle_stage_config where stage_number = ${stage})`,
     );
-  query = options.version !== undefined ? query.where("version", "=", options.version) : query.where("is_current", "=", true);
+  query =
+    options.version !== undefined ? query.where("version", "=", options.version) : query.where("is_current", "=", true);
   return (await query.orderBy("version", "desc").executeTakeFirst()) as ArtifactDetail | undefined;
 }

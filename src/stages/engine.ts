@@ -8,14 +8,21 @@ import { sql } from "kysely";
 import { type Database, withRole } from "../db/client.ts";
 import type { VentureStageWork } from "../db/schema.ts";
 import { type GateOutcome, passThroughGate } from "../gates/pass-through.ts";
-import { AnalysisFailed, type Analyst, type AnalysisResult, type LlmUsage } from "../llm/types.ts";
+import { AnalysisFailed, type AnalysisResult, type Analyst, type LlmUsage } from "../llm/types.ts";
 import { parseStageContext, toStageContext } from "./context.ts";
 import { stageDefinition } from "./index.ts";
 import type { GateType } from "./types.ts";
 
 export type StageRunOutcome =
   | { outcome: "noop"; workId: string; detail?: string }
-  | { outcome: "advanced"; workId: string; stage: number; nextStage: number; nextWorkId: string; artifactVersion: number | null }
+  | {
+      outcome: "advanced";
+      workId: string;
+      stage: number;
+      nextStage: number;
+      nextWorkId: string;
+      artifactVersion: number | null;
+    }
   | { outcome: "awaiting_decision"; workId: string; stage: number; decisionId: string; artifactVersion: number }
   | { outcome: "killed" | "gate_blocked"; workId: string; stage: number; gateDecision?: string }
   | { outcome: "blocked" | "failed"; workId: string; stage: number; reason: string };
@@ -37,9 +44,17 @@ interface ArtifactRecord {
 
 const asService = <T>(db: Database, fn: Parameters<typeof withRole<T>>[2]) => withRole(db, "eva_service", fn);
 
-async function stopStage(db: Database, workId: string, reason: string, kind: "blocked" | "failed", details: object = {}) {
+async function stopStage(
+  db: Database,
+  workId: string,
+  reason: string,
+  kind: "blocked" | "failed",
+  details: object = {},
+) {
   await asService(db, (trx) =>
-    sql`select eva.fn_block_stage_work(${workId}::uuid, ${reason}, ${kind}, ${JSON.stringify(details)}::jsonb)`.execute(trx),
+    sql`select eva.fn_block_stage_work(${workId}::uuid, ${reason}, ${kind}, ${JSON.stringify(details)}::jsonb)`.execute(
+      trx,
+    ),
   );
 }
 
@@ -85,12 +100,19 @@ export async function runStageWork(
       return { outcome: "failed", workId, stage, reason };
     }
     const budget = await asService(db, async (trx) => {
-      const { rows } = await sql<{ venture_remaining: string | null; phase_remaining: string | null; phase_number: number }>`
+      const { rows } = await sql<{
+        venture_remaining: string | null;
+        phase_remaining: string | null;
+        phase_number: number;
+      }>`
         select * from eva.fn_token_budget_remaining(${row.work.ventureId}::uuid, ${stage})`.execute(trx);
       return rows[0];
     });
-    if (budget && ((budget.venture_remaining !== null && Number(budget.venture_remaining) <= 0) ||
-        (budget.phase_remaining !== null && Number(budget.phase_remaining) <= 0))) {
+    if (
+      budget &&
+      ((budget.venture_remaining !== null && Number(budget.venture_remaining) <= 0) ||
+        (budget.phase_remaining !== null && Number(budget.phase_remaining) <= 0))
+    ) {
       const reason = `token budget exhausted (venture: ${budget.venture_remaining ?? "no limit"} left, phase ${budget.phase_number}: ${budget.phase_remaining ?? "no limit"} left)`;
       await stopStage(db, workId, reason, "blocked", { budget });
       log(`stage ${stage} blocked: ${reason}`);

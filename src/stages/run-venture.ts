@@ -56,7 +56,11 @@ export async function runVenture(
   db: Database,
   analyst: Analyst,
   ventureId: string,
-  options: { until?: number; onStage?: (stage: number, outcome: StageRunOutcome) => void; waitForWorkerMs?: number } = {},
+  options: {
+    until?: number;
+    onStage?: (stage: number, outcome: StageRunOutcome) => void;
+    waitForWorkerMs?: number;
+  } = {},
 ): Promise<VentureRunState> {
   const until = options.until ?? 25;
   const outcomes: StageRunOutcome[] = [];
@@ -74,7 +78,10 @@ export async function runVenture(
   for (;;) {
     const s = await snapshot(db, ventureId);
     if (s.decision) {
-      return done(s, `waiting for the Chairman: ${s.decision.type} at stage ${s.decision.stage} (decision ${s.decision.id})`);
+      return done(
+        s,
+        `waiting for the Chairman: ${s.decision.type} at stage ${s.decision.stage} (decision ${s.decision.id})`,
+      );
     }
     if (s.venture.status !== "active") return done(s, `the venture is ${s.venture.status}`);
     const work = s.work;

@@ -9,7 +9,10 @@ import { printFields, printJson, printTable, UserError } from "../output.ts";
 const positive = (flag: string, max?: number) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || (max !== undefined && n > max)) {
-    throw new UserError(`${flag} must be a whole number${max ? ` from 1 to ${max}` : " of at least 1"}, not "${value}"`, 2);
+    throw new UserError(
+      `${flag} must be a whole number${max ? ` from 1 to ${max}` : " of at least 1"}, not "${value}"`,
+      2,
+    );
   }
   return n;
 };
@@ -59,9 +62,14 @@ export function registerArtifacts(program: Command): void {
 
   artifacts
     .command("show <venture>")
-    .description("show one artifact version: the current one of a stage's primary type unless --type/--version say otherwise")
+    .description(
+      "show one artifact version: the current one of a stage's primary type unless --type/--version say otherwise",
+    )
     .requiredOption("--stage <n>", "the stage (1-25)", positive("--stage", 25))
-    .option("--type <artifact-type>", "an artifact type other than the stage's primary one (e.g. assumptions_reality_report)")
+    .option(
+      "--type <artifact-type>",
+      "an artifact type other than the stage's primary one (e.g. assumptions_reality_report)",
+    )
     .option("--version <v>", "a version other than the current one", positive("--version"))
     .option("--json", "print as JSON")
     .action(async (ref: string, options: { stage: number; type?: string; version?: number; json?: boolean }) => {

@@ -1,18 +1,19 @@
 // eva run | eva worker
 import type { Command } from "commander";
+import { withRole } from "../../db/client.ts";
 import { createDatabaseCache } from "../../llm/cache.ts";
 import { createAnalyst, describeAnalyst } from "../../llm/factory.ts";
 import { findVenture } from "../../portfolio/ventures.ts";
 import type { StageRunOutcome } from "../../stages/engine.ts";
 import { runVenture } from "../../stages/run-venture.ts";
 import { startWorker } from "../../worker.ts";
-import { withRole } from "../../db/client.ts";
 import { withSession } from "../database.ts";
 import { printFields, printJson, progress, UserError } from "../output.ts";
 
 const stageNumber = (flag: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 25) throw new UserError(`${flag} must be a stage number from 1 to 25, not "${value}"`, 2);
+  if (!Number.isInteger(n) || n < 1 || n > 25)
+    throw new UserError(`${flag} must be a stage number from 1 to 25, not "${value}"`, 2);
   return n;
 };
 
@@ -41,7 +42,9 @@ function describeOutcome(outcome: StageRunOutcome): string {
 export function registerRun(program: Command): void {
   program
     .command("run <venture>")
-    .description("run a venture's stages forward in this process until the Chairman is needed, a gate stops it, or --until")
+    .description(
+      "run a venture's stages forward in this process until the Chairman is needed, a gate stops it, or --until",
+    )
     .option("--until <n>", "stop before running stages after N (1-25)", stageNumber("--until"))
     .option("--json", "print the final state as JSON")
     .addHelpText(
@@ -53,7 +56,9 @@ export function registerRun(program: Command): void {
         const venture = await withRole(connection.db, "eva_chairman", (trx) => findVenture(trx, ref));
         if (!venture) throw new UserError(`no venture "${ref}" (give its id or exact name; see npx eva ventures list)`);
         const analyst = createAnalyst(process.env, { cache: createDatabaseCache(connection.db) });
-        progress(`running ${venture.summary.name} from stage ${venture.summary.stage} with the ${describeAnalyst(analyst)}`);
+        progress(
+          `running ${venture.summary.name} from stage ${venture.summary.stage} with the ${describeAnalyst(analyst)}`,
+        );
         const tty = process.stderr.isTTY;
         const state = await runVenture(connection.db, analyst, venture.summary.id, {
           ...(options.until !== undefined ? { until: options.until } : {}),
@@ -71,7 +76,9 @@ export function registerRun(program: Command): void {
           ["stages run", state.outcomes.length],
         ]);
         if (state.pendingDecision) {
-          process.stdout.write(`\nnext: the Chairman decides ${state.pendingDecision.type} (decision ${state.pendingDecision.id})\n`);
+          process.stdout.write(
+            `\nnext: the Chairman decides ${state.pendingDecision.type} (decision ${state.pendingDecision.id})\n`,
+          );
         }
       });
     });
@@ -93,7 +100,8 @@ export function registerRun(program: Command): void {
           concurrency: options.concurrency ?? 4,
           log: progress,
           onOutcome: (o) => {
-            if (o.outcome !== "noop") progress(`stage ${"stage" in o ? o.stage : "?"} (${o.workId}): ${describeOutcome(o)}`);
+            if (o.outcome !== "noop")
+              progress(`stage ${"stage" in o ? o.stage : "?"} (${o.workId}): ${describeOutcome(o)}`);
           },
         });
         progress(`worker running with the ${describeAnalyst(analyst)}; press Ctrl-C to stop`);
