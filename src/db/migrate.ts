@@ -19,10 +19,8 @@ export interface MigrateReport {
 
 /** A pool whose connections act as eva_owner (the owner of EVA's objects and of graphile-worker's schema). */
 export function ownerPoolFor(url: string, max = 1): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: "eva-owner" });
-  pool.on("connect", (client) => {
-    client.query("set role eva_owner").catch(() => {});
-  });
+  // The role is a startup option: every connection is eva_owner before its first query.
+  const pool = new pg.Pool({ connectionString: url, max, application_name: "eva-owner", options: "-c role=eva_owner" });
   pool.on("error", () => {});
   return pool;
 }

@@ -1,0 +1,136 @@
+// The stage engine at portfolio scale: the spec's 689 ventures (EVA_BENCH_VENTURES
+// overrides) run through the pipeline by an in-process worker with the offline
+// analyst, a bench "Chairman" approving every Chairman gate as it opens.
+// Reports stage runs per second beside the no-op floor, the portfolio's wall
+// time, the worker's peak memory and the prompt tokens per stage.
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { sql } from "kysely";
+import pg from "pg";
+import { connect, withRole } from "../src/db/client.ts";
+import { createDatabaseCache } from "../src/llm/cache.ts";
+import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
+import { startWorker } from "../src/worker.ts";
+import { abortable, type BenchServer, type Measurement, progress } from "./lib.ts";
+import { floor } from "./worker-floor.ts";
+
+const VENTURES = Number(process.env.EVA_BENCH_VENTURES ?? 689);
+const CONCURRENCY = 10;
+
+export async function stageEngine(server: BenchServer, signal: AbortSignal): Promise<Measurement[]> {
+  const database = await server.freshDatabase("stage_engine");
+  const connection = connect(database.url, { max: 4, applicationName: "eva-bench" });
+  const listener = new pg.Client({ connectionString: database.url, application_name: "eva-bench-chairman" });
+  listener.on("error", () => {});
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  try {
+    progress(`creating ${VENTURES} ventures`);
+    await withRole(connection.db, "eva_chairman", (trx) =>
+      sql`select count(*) from generate_series(1, ${VENTURES}::int) as i,
+        lateral eva.fn_create_venture(
+          'Bench venture ' || i,
+          'Venture ' || i || ' builds software for a niche of small businesses that still work on paper today.',
+          'Niche ' || i || ' loses hours a week to manual paperwork and errors.',
+          'Automates the paperwork of niche ' || i || ' end to end, with an audit trail.',
+          'Small businesses in niche ' || i,
+          (array['saas','marketplace','deeptech','hardware','services','media','fintech'])[1 + i % 7]::eva.venture_archetype,
+          array['Niche ' || i || ' pays 30 EUR a month', 'Owners adopt within a quarter'],
+          array['100 customers in a year']) as v`.execute(trx),
+    );
+
+    // The bench Chairman: approves each Chairman gate as it opens (not the final venture_future one).
+    await listener.connect();
+    await listener.query("listen eva_events");
+    let approving = Promise.resolve();
+    listener.on("notification", (message) => {
+      const event = JSON.parse(message.payload ?? "{}") as { event_type?: string; id?: number };
+      if (event.event_type !== "chairman.decision_requested") return;
+      approving = approving.then(async () => {
+        await withRole(connection.db, "eva_chairman", async (trx) => {
+          const { rows } = await sql<{ id: string; decision_type: string }>`
+            select d.id, d.decision_type from eva.eva_event_log e
+            join eva.chairman_decisions d on d.id = (e.payload ->> 'decision_id')::uuid
+            where e.id = ${event.id ?? 0} and d.status = 'pending'`.execute(trx);
+          const d = rows[0];
+          if (!d || d.decision_type === "venture_future") return;
+          const decision = d.decision_type === "release_decision" ? "release" : "approve";
+          await sql`select eva.fn_decide(${d.id}::uuid, ${decision}, 'bench chairman')`.execute(trx);
+        });
+      });
+    });
+
+    const analyst = createOfflineAnalyst({ cache: createDatabaseCache(connection.db) });
+    const started = performance.now();
+    worker = await startWorker({ url: database.url, analyst, concurrency: CONCURRENCY, log: progress });
+    const settled = async () => {
+      const { rows } = await sql<{ open: number; runs: number }>`
+        select (select count(*)::int from eva.venture_stage_work where status in ('ready', 'in_progress')) as open,
+               (select count(*)::int from eva.eva_event_log where event_type = 'stage.work_completed') as runs`.execute(
+        connection.db,
+      );
+      return rows[0] ?? { open: 0, runs: 0 };
+    };
+    let state = await settled();
+    let lastReport = 0;
+    while (
+      state.open > 0 ||
+      (
+        await sql<{ n: number }>`select count(*)::int as n from eva.chairman_decisions
+      where status = 'pending' and decision_type <> 'venture_future'`.execute(connection.db)
+      ).rows[0]?.n
+    ) {
+      await abortable(sleep(250), signal);
+      state = await settled();
+      if (performance.now() - lastReport > 5_000) {
+        lastReport = performance.now();
+        progress(`stage runs: ${state.runs} (${(state.runs / ((performance.now() - started) / 1000)).toFixed(0)}/s)`);
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await approving;
+    const { rows: outcome } = await sql<{ stage: number; status: string; n: number }>`
+      select current_lifecycle_stage as stage, status::text, count(*)::int as n from eva.ventures
+      group by 1, 2 order by 1, 2`.execute(connection.db);
+    const { rows: tokens } = await sql<{ stage: number; mean: number }>`
+      select lifecycle_stage as stage, avg(prompt_tokens)::float as mean from eva.venture_budget_transactions
+      group by 1 order by 1`.execute(connection.db);
+    const rate = state.runs / seconds;
+    const means = tokens.map((t) => t.mean);
+    const maxStage = tokens.reduce((a, b) => (b.mean > a.mean ? b : a), tokens[0] ?? { stage: 0, mean: 0 });
+    return [
+      {
+        id: "stage_run.per_s",
+        label: "stage runs/s (offline analyst)",
+        value: rate,
+        unit: "runs/s",
+        vsFloor: floor.jobsPerSecond,
+        note: `${state.runs} runs, concurrency ${CONCURRENCY}; a run costs 1/ratio no-op jobs (aim ≤ 5)`,
+      },
+      {
+        id: "portfolio.seconds",
+        label: `portfolio of ${VENTURES} through the pipeline`,
+        value: seconds,
+        unit: "s",
+        note: outcome.map((o) => `${o.n} ${o.status}@${o.stage}`).join(", "),
+      },
+      { id: "worker.peak_rss_mb", label: "worker peak memory (RSS)", value: peakRss / 2 ** 20, unit: "MiB" },
+      {
+        id: "stage_run.prompt_tokens",
+        label: "prompt tokens per stage (mean)",
+        value: means.length ? means.reduce((a, b) => a + b, 0) / means.length : 0,
+        unit: "tokens",
+        note: `estimated; largest at stage ${maxStage.stage}: ${Math.round(maxStage.mean)}`,
+      },
+    ];
+  } finally {
+    clearInterval(sampler);
+    await worker?.stop().catch(() => {});
+    await listener.end().catch(() => {});
+    await connection.close();
+    await database.drop();
+  }
+}
