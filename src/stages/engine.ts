@@ -4,7 +4,9 @@
 // and record everything through eva.fn_record_stage_result in one
 // transaction. Idempotent: a retry after a crash either redoes the analysis
 // (the database cache makes it free) or finds the result already recorded.
+import { createHash } from "node:crypto";
 import { sql } from "kysely";
+import { z } from "zod";
 import { type Database, withRole } from "../db/client.ts";
 import type { VentureStageWork } from "../db/schema.ts";
 import { type GateOutcome, passThroughGate } from "../gates/pass-through.ts";
@@ -40,6 +42,23 @@ interface ArtifactRecord {
   epistemicClassification: "simulation" | "assumption" | "fact" | "unknown";
   epistemicEvidence: object;
   provenance: object;
+}
+
+const schemaNames = new Map<object, string>();
+
+/**
+ * The schema's name for the server and the cache: the stage, its artifact, and a
+ * fingerprint of the schema itself, so a changed schema never reuses an old answer.
+ */
+function schemaName(stage: number, artifactType: string, schema: z.ZodType): string {
+  let name = schemaNames.get(schema);
+  if (!name) {
+    const json = JSON.stringify(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }));
+    const fingerprint = createHash("sha256").update(json).digest("hex").slice(0, 8);
+    name = `stage_${String(stage).padStart(2, "0")}_${artifactType}_${fingerprint}`;
+    schemaNames.set(schema, name);
+  }
+  return name;
 }
 
 const asService = <T>(db: Database, fn: Parameters<typeof withRole<T>>[2]) => withRole(db, "eva_service", fn);
@@ -123,7 +142,7 @@ export async function runStageWork(
     let result: AnalysisResult<object>;
     try {
       result = await analyst.analyze({
-        schemaName: `stage_${String(stage).padStart(2, "0")}_${definition.produces[0]}`,
+        schemaName: schemaName(stage, definition.produces[0] as string, definition.analysisSchema),
         schema: definition.analysisSchema,
         prompt: definition.prompt(ctx),
         simulate: (rng) => definition.simulate(ctx, rng),
