@@ -10,7 +10,8 @@ set search_path = pg_catalog, pg_temp
 as $$
   select pg_catalog.jsonb_build_object(
     'work', pg_catalog.jsonb_build_object('id', w.id, 'ventureId', w.venture_id, 'stage', w.lifecycle_stage,
-      'runNumber', w.run_number, 'status', w.status, 'attempts', w.attempts),
+      'runNumber', w.run_number, 'status', w.status, 'attempts', w.attempts,
+      'asOf', pg_catalog.to_char(w.created_at at time zone 'UTC', 'YYYY-MM-DD')),
     'venture', pg_catalog.jsonb_build_object('id', v.id, 'name', v.name, 'archetype', v.archetype,
       'description', v.description, 'problemStatement', v.problem_statement, 'valueProp', v.value_prop,
       'targetMarket', v.target_market, 'keyAssumptions', pg_catalog.to_jsonb(v.key_assumptions),

@@ -10,6 +10,7 @@ const stageContextRow = z.object({
     ventureId: z.string().uuid(),
     stage: z.number().int().min(1).max(25),
     runNumber: z.number().int().min(1),
+    asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     status: z.string(),
     attempts: z.number().int(),
   }),
@@ -62,5 +63,6 @@ export function toStageContext(row: StageContextRow): StageContext {
     artifacts: Object.fromEntries(row.artifacts.map((a) => [a.type, a])),
     runNumber: row.work.runNumber,
     feedback: row.feedback,
+    asOf: row.work.asOf,
   };
 }

@@ -47,6 +47,8 @@ export interface StageContext {
   runNumber: number;
   /** Feedback for a re-run: gate failure reasons, Chairman notes. Empty on a first run. */
   feedback: string[];
+  /** The run's date (ISO, when the stage became ready): the anchor for every date a stage plans, so a run never reads the clock. */
+  asOf: string;
 }
 
 export interface Prompt {

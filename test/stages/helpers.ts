@@ -63,5 +63,6 @@ export function contextFor(
     artifacts: Object.fromEntries(Object.entries(artifacts).map(([type, a]) => [type, { ...a, type }])),
     runNumber,
     feedback: [],
+    asOf: "2026-11-01",
   };
 }
