@@ -687,6 +687,49 @@ COMMENT ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_stage
 
 
 --
+-- Name: fn_block_stage_work(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text DEFAULT 'blocked'::text, p_details jsonb DEFAULT '{}'::jsonb) RETURNS eva.venture_stage_work
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_work eva.venture_stage_work;
+begin
+  if p_kind not in ('blocked', 'failed') then
+    raise exception 'a stage stops as blocked or failed, not %', p_kind using errcode = 'EV400';
+  end if;
+  update eva.venture_stage_work w
+  set status = p_kind::eva.stage_work_status,
+      blocked_reason = case when p_kind = 'blocked' then p_reason end
+  where w.id = p_work_id and w.status in ('ready', 'in_progress')
+  returning * into v_work;
+  if not found then
+    return null;
+  end if;
+  perform eva_private.fn_log_event('stage.' || p_kind, v_work.venture_id, pg_catalog.jsonb_build_object(
+    'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id, 'reason', p_reason)
+    || coalesce(p_details, '{}'::jsonb));
+  insert into eva.eva_alerts (venture_id, severity, alert_type, message, details)
+  values (v_work.venture_id, case when p_kind = 'failed' then 'P1' else 'P2' end::eva.alert_severity,
+    'stage_' || p_kind, 'Stage ' || v_work.lifecycle_stage || ' ' || p_kind || ': ' || p_reason,
+    pg_catalog.jsonb_build_object('work_id', v_work.id) || coalesce(p_details, '{}'::jsonb));
+  return v_work;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) IS 'Stops a stage run as blocked (with a reason: contract unmet, budget exhausted) or failed, logging an event and raising an alert.';
+
+
+--
 -- Name: fn_charge_tokens(uuid, integer, uuid, text, integer, integer, boolean, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -724,6 +767,41 @@ ALTER FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_
 --
 
 COMMENT ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) IS 'Charges an LLM call''s tokens to the venture and its phase budget, writes the ledger row, and returns what is left.';
+
+
+--
+-- Name: fn_claim_stage_work(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_claim_stage_work(p_work_id uuid) RETURNS eva.venture_stage_work
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_work eva.venture_stage_work;
+begin
+  update eva.venture_stage_work w
+  set status = 'in_progress', attempts = w.attempts + 1, started_at = coalesce(w.started_at, pg_catalog.now())
+  from eva.ventures v
+  where w.id = p_work_id and v.id = w.venture_id and v.status = 'active'
+    and w.status in ('ready', 'in_progress')
+  returning w.* into v_work;
+  if found and v_work.attempts = 1 then
+    perform eva_private.fn_log_event('stage.work_started', v_work.venture_id, pg_catalog.jsonb_build_object(
+      'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id));
+  end if;
+  return v_work;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_claim_stage_work(p_work_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_claim_stage_work(p_work_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_claim_stage_work(p_work_id uuid) IS 'Marks a ready (or crashed in_progress) stage work row in_progress and returns it; null when there is nothing to run.';
 
 
 --
@@ -869,6 +947,128 @@ COMMENT ON FUNCTION eva.fn_create_venture(p_name text, p_description text, p_pro
 
 
 --
+-- Name: chairman_decisions; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.chairman_decisions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid,
+    lifecycle_stage integer NOT NULL,
+    decision_type text NOT NULL,
+    status eva.decision_status DEFAULT 'pending'::eva.decision_status NOT NULL,
+    decision text,
+    recommended_action text,
+    urgency eva.decision_urgency DEFAULT 'immediate'::eva.decision_urgency NOT NULL,
+    blocking boolean DEFAULT true NOT NULL,
+    context jsonb DEFAULT '{}'::jsonb NOT NULL,
+    artifact_type text,
+    artifact_version integer,
+    notes text,
+    decided_by text,
+    decided_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT chairman_decisions_check CHECK (((lifecycle_stage = 0) OR (venture_id IS NOT NULL))),
+    CONSTRAINT chairman_decisions_check1 CHECK (((artifact_type IS NULL) = (artifact_version IS NULL))),
+    CONSTRAINT chairman_decisions_check2 CHECK (((status = 'decided'::eva.decision_status) = (decision IS NOT NULL))),
+    CONSTRAINT chairman_decisions_check3 CHECK (((status = 'decided'::eva.decision_status) = (decided_at IS NOT NULL))),
+    CONSTRAINT chairman_decisions_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25)))
+);
+
+
+ALTER TABLE eva.chairman_decisions OWNER TO eva_owner;
+
+--
+-- Name: TABLE chairman_decisions; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.chairman_decisions IS 'Decisions the Chairman is asked for (status pending) and has made (status decided). Decisions are allowed only per type (chairman_decision_options).';
+
+
+--
+-- Name: COLUMN chairman_decisions.artifact_version; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.chairman_decisions.artifact_version IS 'The version of the artifact the decision''s context was generated from; if that version is no longer current the decision is stale.';
+
+
+--
+-- Name: fn_decide(uuid, text, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes text DEFAULT NULL::text) RETURNS eva.chairman_decisions
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_d eva.chairman_decisions;
+  v_outcome text;
+  v_current int;
+  v_stage eva.lifecycle_stage_config;
+begin
+  if not eva.fn_is_chairman() then
+    raise exception 'only the Chairman may decide (caller: %)', eva_private.fn_caller_role() using errcode = 'EV403';
+  end if;
+  select * into v_d from eva.chairman_decisions where id = p_decision_id for update;
+  if not found then
+    raise exception 'decision % does not exist', p_decision_id using errcode = 'EV404';
+  end if;
+  if v_d.status <> 'pending' then
+    raise exception 'decision % is already %', v_d.id, v_d.status::text || coalesce(' (' || v_d.decision || ')', '')
+      using errcode = 'EV409', hint = 'A decision is made once; replays are refused.';
+  end if;
+  select o.outcome into v_outcome from eva.chairman_decision_options o
+  where o.decision_type = v_d.decision_type and o.decision = p_decision;
+  if v_outcome is null then
+    raise exception '"%" is not a % decision; allowed: %', p_decision, v_d.decision_type,
+      (select pg_catalog.string_agg(o.decision, ', ' order by o.decision) from eva.chairman_decision_options o
+       where o.decision_type = v_d.decision_type)
+      using errcode = 'EV400';
+  end if;
+  if v_d.artifact_version is not null then
+    select a.version into v_current from eva.venture_artifacts a
+    where a.venture_id = v_d.venture_id and a.lifecycle_stage = v_d.lifecycle_stage
+      and a.artifact_type = v_d.artifact_type and a.is_current;
+    if v_current is distinct from v_d.artifact_version then
+      raise exception 'decision % is stale: it was prepared from % version %, the current version is %',
+        v_d.id, v_d.artifact_type, v_d.artifact_version, coalesce(v_current::text, 'none')
+        using errcode = 'EV428', hint = 'Review the current version; a fresh decision is opened for it.';
+    end if;
+  end if;
+
+  update eva.chairman_decisions set status = 'decided', decision = p_decision, notes = p_notes
+  where id = v_d.id returning * into v_d;
+
+  -- Apply it. A Chairman gate's approval lets the venture move on; a rejection stops it.
+  select * into v_stage from eva.lifecycle_stage_config s where s.stage_number = v_d.lifecycle_stage;
+  if v_d.venture_id is not null and v_stage.chairman_decision_type = v_d.decision_type then
+    perform pg_catalog.set_config('eva.change_reason',
+      'Chairman decided "' || p_decision || '" at stage ' || v_d.lifecycle_stage || coalesce(': ' || p_notes, ''), true);
+    if v_outcome = 'approval' and v_d.lifecycle_stage < 25 then
+      update eva.ventures set status = 'active' where id = v_d.venture_id and status = 'awaiting_decision';
+      perform eva.fn_advance_venture_stage(v_d.venture_id, v_d.lifecycle_stage, null,
+        'Chairman approved stage ' || v_d.lifecycle_stage);
+    elsif v_outcome = 'rejection' then
+      update eva.ventures set status = case p_decision when 'sunset' then 'sunset' else 'killed' end::eva.venture_status
+      where id = v_d.venture_id;
+    end if;
+    perform pg_catalog.set_config('eva.change_reason', '', true);
+  end if;
+  return v_d;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_decide(p_decision_id uuid, p_decision text, p_notes text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes text) IS 'The Chairman decides a pending decision (Chairman only, EV403; pending only, EV409; allowed decisions only, EV400; stale context refused, EV428) and its effect is applied in the same transaction.';
+
+
+--
 -- Name: fn_is_chairman(); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -955,6 +1155,189 @@ COMMENT ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage intege
 
 
 --
+-- Name: fn_record_stage_result(uuid, jsonb, jsonb, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb DEFAULT NULL::jsonb, p_charges jsonb DEFAULT '[]'::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_work eva.venture_stage_work;
+  v_stage eva.lifecycle_stage_config;
+  v_artifact jsonb;
+  v_charge jsonb;
+  v_primary eva.venture_artifacts;
+  v_passes boolean;
+  v_next eva.venture_stage_work;
+  v_decision_id uuid;
+begin
+  select * into v_work from eva.venture_stage_work where id = p_work_id for update;
+  if not found then
+    raise exception 'stage work % does not exist', p_work_id using errcode = 'EV404';
+  end if;
+  if v_work.status <> 'in_progress' then
+    return pg_catalog.jsonb_build_object('outcome', 'noop', 'status', v_work.status);
+  end if;
+  select * into v_stage from eva.lifecycle_stage_config where stage_number = v_work.lifecycle_stage;
+
+  for v_artifact in select * from pg_catalog.jsonb_array_elements(coalesce(p_artifacts, '[]'::jsonb)) loop
+    if not (v_artifact ->> 'artifactType' = any (v_stage.produces)) then
+      raise exception 'stage % does not produce % artifacts (it produces %)', v_stage.stage_number,
+        v_artifact ->> 'artifactType', pg_catalog.array_to_string(v_stage.produces, ', ')
+        using errcode = 'EV400';
+    end if;
+    insert into eva.venture_artifacts (venture_id, lifecycle_stage, artifact_type, content, quality_score,
+      validation_status, epistemic_classification, epistemic_evidence, provenance, stage_work_id)
+    values (v_work.venture_id, v_work.lifecycle_stage, v_artifact ->> 'artifactType', v_artifact -> 'content',
+      (v_artifact ->> 'qualityScore')::int, 'validated',
+      (v_artifact ->> 'epistemicClassification')::eva.epistemic_classification,
+      coalesce(v_artifact -> 'epistemicEvidence', '{}'::jsonb), coalesce(v_artifact -> 'provenance', '{}'::jsonb),
+      v_work.id)
+    on conflict (stage_work_id, artifact_type) where stage_work_id is not null do nothing;
+  end loop;
+
+  for v_charge in select * from pg_catalog.jsonb_array_elements(coalesce(p_charges, '[]'::jsonb)) loop
+    perform eva.fn_charge_tokens(v_work.venture_id, v_work.lifecycle_stage, v_work.id,
+      coalesce(v_charge ->> 'purpose', 'analysis'), (v_charge ->> 'promptTokens')::int,
+      (v_charge ->> 'completionTokens')::int, coalesce((v_charge ->> 'estimated')::boolean, false),
+      coalesce(v_charge -> 'provenance', '{}'::jsonb));
+  end loop;
+
+  select * into v_primary from eva.venture_artifacts a
+  where a.stage_work_id = v_work.id and a.artifact_type = v_stage.produces[1];
+
+  if v_stage.gate_type <> 'none' then
+    if p_gate is null then
+      raise exception 'stage % has a % gate: its outcome is part of the result', v_stage.stage_number, v_stage.gate_type
+        using errcode = 'EV400';
+    end if;
+    perform eva.fn_record_gate_outcome(v_work.venture_id, v_work.lifecycle_stage, p_gate ->> 'decision',
+      p_gate ->> 'rationale', p_gate - 'decision' - 'rationale');
+    select o.passes into v_passes from eva.gate_decision_options o
+    where o.gate_type = v_stage.gate_type and o.decision = p_gate ->> 'decision';
+  else
+    v_passes := true;
+  end if;
+
+  perform eva_private.fn_log_event('stage.work_completed', v_work.venture_id, pg_catalog.jsonb_build_object(
+    'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id,
+    'artifact_version', v_primary.version, 'gate_decision', p_gate ->> 'decision'));
+
+  -- A Chairman gate waits for the Chairman, whatever the analysis recommends.
+  if v_stage.chairman_gate then
+    insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
+      blocking, context, artifact_type, artifact_version)
+    values (v_work.venture_id, v_work.lifecycle_stage, v_stage.chairman_decision_type,
+      p_gate ->> 'recommendedAction', 'immediate', true,
+      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate),
+      v_primary.artifact_type, v_primary.version)
+    returning id into v_decision_id;
+    update eva.venture_stage_work set status = 'awaiting_decision' where id = v_work.id;
+    perform pg_catalog.set_config('eva.change_reason', 'waiting for the Chairman at stage ' || v_work.lifecycle_stage, true);
+    update eva.ventures set status = 'awaiting_decision' where id = v_work.venture_id and status = 'active';
+    perform pg_catalog.set_config('eva.change_reason', '', true);
+    return pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
+      'artifactVersion', v_primary.version);
+  end if;
+
+  if not v_passes then
+    if p_gate ->> 'decision' = 'kill' then
+      perform pg_catalog.set_config('eva.change_reason',
+        'killed at the stage ' || v_work.lifecycle_stage || ' gate: ' || coalesce(p_gate ->> 'rationale', ''), true);
+      update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
+      update eva.ventures set status = 'killed' where id = v_work.venture_id;
+      perform pg_catalog.set_config('eva.change_reason', '', true);
+      return pg_catalog.jsonb_build_object('outcome', 'killed', 'artifactVersion', v_primary.version);
+    end if;
+    update eva.venture_stage_work set status = 'blocked',
+      blocked_reason = 'the ' || v_stage.gate_type || ' gate decided "' || (p_gate ->> 'decision') || '"'
+    where id = v_work.id;
+    return pg_catalog.jsonb_build_object('outcome', 'gate_blocked', 'gateDecision', p_gate ->> 'decision',
+      'artifactVersion', v_primary.version);
+  end if;
+
+  v_next := eva.fn_advance_venture_stage(v_work.venture_id, v_work.lifecycle_stage, null,
+    'stage ' || v_work.lifecycle_stage || ' completed');
+  return pg_catalog.jsonb_build_object('outcome', 'advanced', 'nextWorkId', v_next.id, 'nextStage', v_next.lifecycle_stage,
+    'artifactVersion', v_primary.version);
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb) IS 'Records a stage run''s result in one transaction: artifact versions (once per run), token charges, gate outcome, then advances the venture, opens the Chairman decision of a Chairman gate, or stops the venture at its gate. A retry after the result was recorded does nothing (outcome noop).';
+
+
+--
+-- Name: fn_rerun_stage(uuid, integer, text, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text DEFAULT 'revise'::text) RETURNS eva.venture_stage_work
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_venture eva.ventures;
+  v_next eva.venture_stage_work;
+begin
+  if coalesce(pg_catalog.btrim(p_reason), '') = '' then
+    raise exception 'a re-run needs a reason' using errcode = 'EV400';
+  end if;
+  if p_transition_type not in ('revise', 'pivot', 'ops_cycle') then
+    raise exception 'a re-run is a revise, pivot or ops_cycle, not %', p_transition_type using errcode = 'EV400';
+  end if;
+  select * into v_venture from eva.ventures where id = p_venture_id for update;
+  if not found then
+    raise exception 'venture % does not exist', p_venture_id using errcode = 'EV404';
+  end if;
+  if v_venture.status in ('killed', 'sunset', 'exited') then
+    raise exception 'venture "%" is %: it cannot run stages again', v_venture.name, v_venture.status using errcode = 'EV409';
+  end if;
+  if p_stage < 2 or p_stage > v_venture.current_lifecycle_stage then
+    raise exception 'venture "%" is at stage %: it can re-run stages 2 to %, not %', v_venture.name,
+      v_venture.current_lifecycle_stage, v_venture.current_lifecycle_stage, p_stage using errcode = 'EV409';
+  end if;
+
+  perform pg_catalog.set_config('eva.change_reason', p_reason, true);
+  update eva.venture_stage_work set status = 'superseded', blocked_reason = null
+  where venture_id = p_venture_id and status in ('ready', 'in_progress', 'blocked', 'awaiting_decision', 'failed');
+  update eva.chairman_decisions set status = 'superseded'
+  where venture_id = p_venture_id and status = 'pending';
+
+  insert into eva.venture_stage_transitions (venture_id, from_stage, to_stage, transition_type, reason, actor)
+  values (p_venture_id, v_venture.current_lifecycle_stage, p_stage, p_transition_type, p_reason, eva_private.fn_caller_role());
+  update eva.ventures set current_lifecycle_stage = p_stage,
+    status = case when status = 'awaiting_decision' then 'active'::eva.venture_status else status end
+  where id = p_venture_id;
+
+  insert into eva.venture_stage_work (venture_id, lifecycle_stage, run_number, status)
+  values (p_venture_id, p_stage,
+    (select coalesce(pg_catalog.max(w.run_number), 0) + 1 from eva.venture_stage_work w
+     where w.venture_id = p_venture_id and w.lifecycle_stage = p_stage),
+    'ready')
+  returning * into v_next;
+  perform pg_catalog.set_config('eva.change_reason', '', true);
+  return v_next;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text) IS 'Sends a venture back to a stage it has reached (2 to its current stage) for a new run: open work superseded, pending decisions superseded, transition audited, the new run ready.';
+
+
+--
 -- Name: fn_resolve_chairman_preferences(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -976,6 +1359,40 @@ ALTER FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) OWNER TO e
 --
 
 COMMENT ON FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) IS 'Chairman preferences in force for a venture: venture-scoped values first, then global defaults.';
+
+
+--
+-- Name: fn_retry_stage_work(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_retry_stage_work(p_work_id uuid) RETURNS eva.venture_stage_work
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_work eva.venture_stage_work;
+begin
+  update eva.venture_stage_work w
+  set status = 'ready', blocked_reason = null
+  where w.id = p_work_id and w.status in ('blocked', 'failed')
+  returning * into v_work;
+  if not found then
+    raise exception 'stage work % is not blocked or failed', p_work_id using errcode = 'EV409';
+  end if;
+  perform eva_private.fn_log_event('stage.retried', v_work.venture_id, pg_catalog.jsonb_build_object(
+    'stage', v_work.lifecycle_stage, 'work_id', v_work.id));
+  return v_work;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_retry_stage_work(p_work_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_retry_stage_work(p_work_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) IS 'Makes a blocked or failed stage run ready again (its job is queued by trigger).';
 
 
 --
@@ -1019,6 +1436,74 @@ ALTER FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture
 --
 
 COMMENT ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) IS 'Changes a venture''s status (legal moves only, EV409) with a reason recorded in venture_state_history; sunset and exited are the Chairman''s alone (EV403).';
+
+
+--
+-- Name: fn_stage_context(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_stage_context(p_work_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.jsonb_build_object(
+    'work', pg_catalog.jsonb_build_object('id', w.id, 'ventureId', w.venture_id, 'stage', w.lifecycle_stage,
+      'runNumber', w.run_number, 'status', w.status, 'attempts', w.attempts,
+      'asOf', pg_catalog.to_char(w.created_at at time zone 'UTC', 'YYYY-MM-DD')),
+    'venture', pg_catalog.jsonb_build_object('id', v.id, 'name', v.name, 'archetype', v.archetype,
+      'description', v.description, 'problemStatement', v.problem_statement, 'valueProp', v.value_prop,
+      'targetMarket', v.target_market, 'keyAssumptions', pg_catalog.to_jsonb(v.key_assumptions),
+      'successCriteria', pg_catalog.to_jsonb(v.success_criteria), 'moatStrategy', v.moat_strategy,
+      'status', v.status, 'stage', v.current_lifecycle_stage),
+    'stage', pg_catalog.jsonb_build_object('number', s.stage_number, 'name', s.stage_name, 'phase', s.phase_number,
+      'gateType', s.gate_type, 'chairmanGate', s.chairman_gate, 'dependsOn', pg_catalog.to_jsonb(s.depends_on),
+      'requiredArtifacts', pg_catalog.to_jsonb(s.required_artifacts), 'produces', pg_catalog.to_jsonb(s.produces)),
+    'artifacts', coalesce((
+      select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('stage', a.lifecycle_stage, 'type', a.artifact_type,
+        'version', a.version, 'content', a.content, 'qualityScore', a.quality_score) order by a.lifecycle_stage)
+      from eva.venture_artifacts a
+      where a.venture_id = w.venture_id and a.is_current and a.validation_status = 'validated'
+        and a.artifact_type = any (s.required_artifacts)), '[]'::jsonb),
+    'missing', coalesce((
+      select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('artifactType', req.t,
+        'reason', coalesce(a.validation_status::text, 'absent')) order by req.t)
+      from pg_catalog.unnest(s.required_artifacts) as req(t)
+      left join eva.venture_artifacts a
+        on a.venture_id = w.venture_id and a.artifact_type = req.t and a.is_current
+      where a.id is null or a.validation_status <> 'validated'), '[]'::jsonb),
+    'feedback', coalesce((
+      select pg_catalog.jsonb_agg(f.text order by f.at)
+      from (
+        select d.decided_at as at,
+          'The Chairman decided "' || d.decision || '" at stage ' || d.lifecycle_stage
+            || coalesce(': ' || d.notes, '') as text
+        from eva.chairman_decisions d
+        where d.venture_id = w.venture_id and d.lifecycle_stage = w.lifecycle_stage and d.status = 'decided'
+          and d.decision_type <> 'dfe_escalation'
+          and exists (select 1 from eva.chairman_decision_options o
+                      where o.decision_type = d.decision_type and o.decision = d.decision and o.outcome <> 'approval')
+        union all
+        select pw.completed_at, 'Run ' || pw.run_number || ' ended with gate decision "' || pw.gate_decision || '"'
+          || coalesce(': ' || (pw.gate_outcome ->> 'rationale'), '')
+        from eva.venture_stage_work pw
+        where pw.venture_id = w.venture_id and pw.lifecycle_stage = w.lifecycle_stage and pw.run_number < w.run_number
+          and pw.gate_decision is not null
+      ) f), '[]'::jsonb)
+  )
+  from eva.venture_stage_work w
+  join eva.ventures v on v.id = w.venture_id
+  join eva.lifecycle_stage_config s on s.stage_number = w.lifecycle_stage
+  where w.id = p_work_id;
+$$;
+
+
+ALTER FUNCTION eva.fn_stage_context(p_work_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_stage_context(p_work_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_stage_context(p_work_id uuid) IS 'The context of a stage run as JSON: work, venture, stage config, the current validated artifacts its contract names, what is missing, and re-run feedback.';
 
 
 --
@@ -1117,6 +1602,32 @@ COMMENT ON FUNCTION eva_private.fn_caller_role() IS 'The role the caller acts as
 
 
 --
+-- Name: fn_enqueue_stage_run(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select graphile_worker.add_job(
+    'stage_run',
+    pg_catalog.json_build_object('work_id', p_work_id),
+    job_key := 'stage_run:' || p_work_id,
+    max_attempts := 5
+  );
+$$;
+
+
+ALTER FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_enqueue_stage_run(p_work_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) IS 'Queues the stage_run job for a stage work row (once: job_key stage_run:<work id>).';
+
+
+--
 -- Name: fn_log_event(text, uuid, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -1137,6 +1648,43 @@ ALTER FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uuid, p_
 --
 
 COMMENT ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uuid, p_payload jsonb) IS 'Appends an event to eva.eva_event_log (NOTIFYed on eva_events).';
+
+
+--
+-- Name: fn_worker_heartbeat(text[], text, integer, interval); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_worker_heartbeat(p_worker_ids text[], p_host text, p_pid integer, p_stale_after interval) RETURNS text[]
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_dead text[];
+begin
+  insert into eva_private.worker_heartbeats (worker_id, host, pid)
+  select w, p_host, p_pid from pg_catalog.unnest(p_worker_ids) w
+  on conflict (worker_id) do update set beat_at = pg_catalog.now(), host = excluded.host, pid = excluded.pid;
+
+  delete from eva_private.worker_heartbeats where beat_at < pg_catalog.now() - p_stale_after * 10;
+
+  select pg_catalog.array_agg(distinct j.locked_by) into v_dead
+  from graphile_worker.jobs j
+  where j.locked_by is not null
+    and j.locked_at < pg_catalog.now() - p_stale_after
+    and not exists (select 1 from eva_private.worker_heartbeats h
+                    where h.worker_id = j.locked_by and h.beat_at >= pg_catalog.now() - p_stale_after);
+  return coalesce(v_dead, '{}');
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_worker_heartbeat(p_worker_ids text[], p_host text, p_pid integer, p_stale_after interval) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_worker_heartbeat(p_worker_ids text[], p_host text, p_pid integer, p_stale_after interval); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_worker_heartbeat(p_worker_ids text[], p_host text, p_pid integer, p_stale_after interval) IS 'Records live worker ids; returns the ids that lock jobs without a heartbeat within p_stale_after (crashed workers).';
 
 
 --
@@ -1413,6 +1961,33 @@ COMMENT ON FUNCTION eva_private.tg_venture_artifact_version() IS 'Trigger: assig
 
 
 --
+-- Name: tg_venture_stage_work_ready(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_venture_stage_work_ready() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if new.status = 'ready' and (tg_op = 'INSERT' or old.status is distinct from 'ready')
+     and (select v.status from eva.ventures v where v.id = new.venture_id) = 'active' then
+    perform eva_private.fn_enqueue_stage_run(new.id);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_venture_stage_work_ready() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_venture_stage_work_ready(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_venture_stage_work_ready() IS 'Trigger: queues stage_run when a work row of an active venture becomes ready.';
+
+
+--
 -- Name: tg_ventures_audit(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -1498,6 +2073,32 @@ ALTER FUNCTION eva_private.tg_ventures_guard() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_ventures_guard() IS 'Trigger: enforces legal venture status transitions and stamps status/stage change times.';
+
+
+--
+-- Name: tg_ventures_resume_work(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_ventures_resume_work() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform eva_private.fn_enqueue_stage_run(w.id)
+  from eva.venture_stage_work w
+  where w.venture_id = new.id and w.status = 'ready';
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_ventures_resume_work() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_ventures_resume_work(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_ventures_resume_work() IS 'Trigger: queues stage_run for the ready work of a venture that became active.';
 
 
 --
@@ -1624,52 +2225,6 @@ ALTER TABLE eva.chairman_decision_types OWNER TO eva_owner;
 --
 
 COMMENT ON TABLE eva.chairman_decision_types IS 'The kinds of decision the Chairman makes (spec §11).';
-
-
---
--- Name: chairman_decisions; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.chairman_decisions (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    venture_id uuid,
-    lifecycle_stage integer NOT NULL,
-    decision_type text NOT NULL,
-    status eva.decision_status DEFAULT 'pending'::eva.decision_status NOT NULL,
-    decision text,
-    recommended_action text,
-    urgency eva.decision_urgency DEFAULT 'immediate'::eva.decision_urgency NOT NULL,
-    blocking boolean DEFAULT true NOT NULL,
-    context jsonb DEFAULT '{}'::jsonb NOT NULL,
-    artifact_type text,
-    artifact_version integer,
-    notes text,
-    decided_by text,
-    decided_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT chairman_decisions_check CHECK (((lifecycle_stage = 0) OR (venture_id IS NOT NULL))),
-    CONSTRAINT chairman_decisions_check1 CHECK (((artifact_type IS NULL) = (artifact_version IS NULL))),
-    CONSTRAINT chairman_decisions_check2 CHECK (((status = 'decided'::eva.decision_status) = (decision IS NOT NULL))),
-    CONSTRAINT chairman_decisions_check3 CHECK (((status = 'decided'::eva.decision_status) = (decided_at IS NOT NULL))),
-    CONSTRAINT chairman_decisions_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25)))
-);
-
-
-ALTER TABLE eva.chairman_decisions OWNER TO eva_owner;
-
---
--- Name: TABLE chairman_decisions; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.chairman_decisions IS 'Decisions the Chairman is asked for (status pending) and has made (status decided). Decisions are allowed only per type (chairman_decision_options).';
-
-
---
--- Name: COLUMN chairman_decisions.artifact_version; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON COLUMN eva.chairman_decisions.artifact_version IS 'The version of the artifact the decision''s context was generated from; if that version is no longer current the decision is stale.';
 
 
 --
@@ -1918,6 +2473,8 @@ CREATE TABLE eva.lifecycle_stage_config (
     required_artifacts text[] DEFAULT '{}'::text[] NOT NULL,
     produces text[] NOT NULL,
     description text NOT NULL,
+    chairman_decision_type text,
+    CONSTRAINT lifecycle_stage_config_chairman_decision CHECK ((chairman_gate = (chairman_decision_type IS NOT NULL))),
     CONSTRAINT lifecycle_stage_config_produces_check CHECK ((cardinality(produces) >= 1)),
     CONSTRAINT lifecycle_stage_config_stage_number_check CHECK (((stage_number >= 1) AND (stage_number <= 25))),
     CONSTRAINT lifecycle_stage_config_work_type_check CHECK ((work_type = ANY (ARRAY['human_input'::text, 'analysis'::text, 'sd_bridge'::text, 'sd_execution'::text, 'measurement'::text])))
@@ -1945,6 +2502,13 @@ COMMENT ON COLUMN eva.lifecycle_stage_config.reality_gate IS 'True where the sta
 --
 
 COMMENT ON COLUMN eva.lifecycle_stage_config.chairman_gate IS 'True where the Chairman must decide before the venture moves on (10, 22, 25).';
+
+
+--
+-- Name: COLUMN lifecycle_stage_config.chairman_decision_type; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.lifecycle_stage_config.chairman_decision_type IS 'The decision type the Chairman decides at this stage''s Chairman gate.';
 
 
 --
@@ -2330,6 +2894,28 @@ COMMENT ON TABLE eva_private.settings IS 'Operational defaults the database appl
 
 
 --
+-- Name: worker_heartbeats; Type: TABLE; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TABLE eva_private.worker_heartbeats (
+    worker_id text NOT NULL,
+    host text NOT NULL,
+    pid integer NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    beat_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+ALTER TABLE eva_private.worker_heartbeats OWNER TO eva_owner;
+
+--
+-- Name: TABLE worker_heartbeats; Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva_private.worker_heartbeats IS 'graphile-worker ids of live EVA worker processes and their last heartbeat.';
+
+
+--
 -- Name: migrations id; Type: DEFAULT; Schema: eva_private; Owner: eva_owner
 --
 
@@ -2622,6 +3208,14 @@ ALTER TABLE ONLY eva_private.migrations
 
 ALTER TABLE ONLY eva_private.settings
     ADD CONSTRAINT settings_pkey PRIMARY KEY (key);
+
+
+--
+-- Name: worker_heartbeats worker_heartbeats_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva_private.worker_heartbeats
+    ADD CONSTRAINT worker_heartbeats_pkey PRIMARY KEY (worker_id);
 
 
 --
@@ -2926,6 +3520,20 @@ CREATE TRIGGER _200_guard BEFORE UPDATE ON eva.ventures FOR EACH ROW EXECUTE FUN
 
 
 --
+-- Name: venture_stage_work _700_enqueue_stage_run; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _700_enqueue_stage_run AFTER INSERT OR UPDATE OF status ON eva.venture_stage_work FOR EACH ROW EXECUTE FUNCTION eva_private.tg_venture_stage_work_ready();
+
+
+--
+-- Name: ventures _700_resume_work; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _700_resume_work AFTER UPDATE OF status ON eva.ventures FOR EACH ROW WHEN (((new.status = 'active'::eva.venture_status) AND (old.status IS DISTINCT FROM 'active'::eva.venture_status))) EXECUTE FUNCTION eva_private.tg_ventures_resume_work();
+
+
+--
 -- Name: ventures _800_audit; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -3055,6 +3663,14 @@ ALTER TABLE ONLY eva.eva_event_log
 
 ALTER TABLE ONLY eva.eva_sagas
     ADD CONSTRAINT eva_sagas_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: lifecycle_stage_config lifecycle_stage_config_chairman_decision_type_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.lifecycle_stage_config
+    ADD CONSTRAINT lifecycle_stage_config_chairman_decision_type_fkey FOREIGN KEY (chairman_decision_type) REFERENCES eva.chairman_decision_types(decision_type);
 
 
 --
@@ -3804,6 +4420,12 @@ ALTER TABLE eva_private.migrations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva_private.settings ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: worker_heartbeats; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE eva_private.worker_heartbeats ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: SCHEMA eva; Type: ACL; Schema: -; Owner: eva_owner
 --
 
@@ -3867,11 +4489,27 @@ GRANT ALL ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_sta
 
 
 --
+-- Name: FUNCTION fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_claim_stage_work(p_work_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_claim_stage_work(p_work_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_claim_stage_work(p_work_id uuid) TO eva_service;
 
 
 --
@@ -3951,6 +4589,121 @@ GRANT ALL ON FUNCTION eva.fn_create_venture(p_name text, p_description text, p_p
 
 
 --
+-- Name: TABLE chairman_decisions; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.chairman_decisions TO eva_chairman;
+GRANT SELECT ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(venture_id) ON TABLE eva.chairman_decisions TO eva_service;
+GRANT UPDATE(venture_id) ON TABLE eva.chairman_decisions TO eva_chairman;
+
+
+--
+-- Name: COLUMN chairman_decisions.lifecycle_stage; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(lifecycle_stage) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.decision_type; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(decision_type) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.status; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT UPDATE(status) ON TABLE eva.chairman_decisions TO eva_chairman;
+
+
+--
+-- Name: COLUMN chairman_decisions.decision; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT UPDATE(decision) ON TABLE eva.chairman_decisions TO eva_chairman;
+
+
+--
+-- Name: COLUMN chairman_decisions.recommended_action; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(recommended_action) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.urgency; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(urgency) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.blocking; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(blocking) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.context; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(context) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.artifact_type; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(artifact_type) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.artifact_version; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(artifact_version) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.notes; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT UPDATE(notes) ON TABLE eva.chairman_decisions TO eva_chairman;
+
+
+--
+-- Name: COLUMN chairman_decisions.decided_by; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT UPDATE(decided_by) ON TABLE eva.chairman_decisions TO eva_chairman;
+
+
+--
+-- Name: COLUMN chairman_decisions.decided_at; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT UPDATE(decided_at) ON TABLE eva.chairman_decisions TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_decide(p_decision_id uuid, p_decision text, p_notes text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes text) TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_is_chairman(); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -3971,6 +4724,23 @@ GRANT ALL ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage inte
 
 
 --
+-- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text) TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_resolve_chairman_preferences(p_venture_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -3980,12 +4750,30 @@ GRANT ALL ON FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) TO 
 
 
 --
+-- Name: FUNCTION fn_retry_stage_work(p_work_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_stage_context(p_work_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_stage_context(p_work_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_stage_context(p_work_id uuid) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_stage_context(p_work_id uuid) TO eva_chairman;
 
 
 --
@@ -4022,10 +4810,25 @@ REVOKE ALL ON FUNCTION eva_private.fn_caller_role() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION fn_enqueue_stage_run(p_work_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION fn_log_event(p_event_type text, p_venture_id uuid, p_payload jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uuid, p_payload jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_worker_heartbeat(p_worker_ids text[], p_host text, p_pid integer, p_stale_after interval); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_worker_heartbeat(p_worker_ids text[], p_host text, p_pid integer, p_stale_after interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_worker_heartbeat(p_worker_ids text[], p_host text, p_pid integer, p_stale_after interval) TO eva_service;
 
 
 --
@@ -4085,6 +4888,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_version() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_venture_stage_work_ready(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_venture_stage_work_ready() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_ventures_audit(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4096,6 +4906,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_ventures_audit() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_ventures_guard() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_ventures_resume_work(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_ventures_resume_work() FROM PUBLIC;
 
 
 --
@@ -4237,113 +5054,6 @@ GRANT SELECT ON TABLE eva.chairman_decision_options TO eva_viewer;
 GRANT SELECT ON TABLE eva.chairman_decision_types TO eva_chairman;
 GRANT SELECT ON TABLE eva.chairman_decision_types TO eva_service;
 GRANT SELECT ON TABLE eva.chairman_decision_types TO eva_viewer;
-
-
---
--- Name: TABLE chairman_decisions; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.chairman_decisions TO eva_chairman;
-GRANT SELECT ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(venture_id) ON TABLE eva.chairman_decisions TO eva_service;
-GRANT UPDATE(venture_id) ON TABLE eva.chairman_decisions TO eva_chairman;
-
-
---
--- Name: COLUMN chairman_decisions.lifecycle_stage; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(lifecycle_stage) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.decision_type; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(decision_type) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.status; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(status) ON TABLE eva.chairman_decisions TO eva_chairman;
-
-
---
--- Name: COLUMN chairman_decisions.decision; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(decision) ON TABLE eva.chairman_decisions TO eva_chairman;
-
-
---
--- Name: COLUMN chairman_decisions.recommended_action; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(recommended_action) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.urgency; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(urgency) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.blocking; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(blocking) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.context; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(context) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.artifact_type; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(artifact_type) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.artifact_version; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(artifact_version) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.notes; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(notes) ON TABLE eva.chairman_decisions TO eva_chairman;
-
-
---
--- Name: COLUMN chairman_decisions.decided_by; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(decided_by) ON TABLE eva.chairman_decisions TO eva_chairman;
-
-
---
--- Name: COLUMN chairman_decisions.decided_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(decided_at) ON TABLE eva.chairman_decisions TO eva_chairman;
 
 
 --

@@ -208,6 +208,10 @@ export interface LifecyclePhases {
 
 export interface LifecycleStageConfig {
   /**
+   * The decision type the Chairman decides at this stage's Chairman gate.
+   */
+  chairman_decision_type: string | null;
+  /**
    * True where the Chairman must decide before the venture moves on (10, 22, 25).
    */
   chairman_gate: Generated<boolean>;

@@ -16,6 +16,14 @@ import { stage14 } from "./stage-14.ts";
 import { stage15 } from "./stage-15.ts";
 import { stage16 } from "./stage-16.ts";
 import { stage17 } from "./stage-17.ts";
+import { stage18 } from "./stage-18.ts";
+import { stage19 } from "./stage-19.ts";
+import { stage20 } from "./stage-20.ts";
+import { stage21 } from "./stage-21.ts";
+import { stage22 } from "./stage-22.ts";
+import { stage23 } from "./stage-23.ts";
+import { stage24 } from "./stage-24.ts";
+import { stage25 } from "./stage-25.ts";
 import type { StageDefinition } from "./types.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: each stage has its own analysis and derived types
@@ -39,6 +47,14 @@ export const STAGES: ReadonlyMap<number, AnyStage> = new Map<number, AnyStage>(
     stage15,
     stage16,
     stage17,
+    stage18,
+    stage19,
+    stage20,
+    stage21,
+    stage22,
+    stage23,
+    stage24,
+    stage25,
   ].map((s) => [s.number, s]),
 );
 
