@@ -148,8 +148,9 @@ describe("stage runs", () => {
     const v = await createVenture(t.db);
     await runOpen(v.id);
     const work = await openWork(v.id);
-    await runStageWork(t.db, analyst, work!.id);
-    expect(await runStageWork(t.db, analyst, work!.id)).toMatchObject({ outcome: "noop" });
+    if (!work) throw new Error("no open work");
+    await runStageWork(t.db, analyst, work.id);
+    expect(await runStageWork(t.db, analyst, work.id)).toMatchObject({ outcome: "noop" });
     const count = await t.db
       .selectFrom("venture_artifacts")
       .select((eb) => eb.fn.countAll<string>().as("n"))

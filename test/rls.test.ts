@@ -300,6 +300,15 @@ const MATRIX: Record<string, TableRules> = {
       delete: () => "delete from eva_private.settings",
     },
   },
+  "eva_private.worker_heartbeats": {
+    allowed: { select: [], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva_private.worker_heartbeats",
+      insert: () => "insert into eva_private.worker_heartbeats (worker_id, host, pid) values ('forged', 'h', 1)",
+      update: () => "update eva_private.worker_heartbeats set beat_at = now()",
+      delete: () => "delete from eva_private.worker_heartbeats",
+    },
+  },
   "eva_private.migrations": {
     allowed: { select: [], insert: [], update: [], delete: [] },
     statements: {

@@ -121,7 +121,13 @@ export function misshapenArtifacts(stage: AnyStage, venture: VentureBrief): Stag
 
 /** Every upstream artifact up to `stage` plus the outsider, unfiltered: the prompt must keep to the contract. */
 export function overfullContext(stage: AnyStage, venture: VentureBrief): StageContext {
-  return withOutsider({ venture, artifacts: upstreamArtifacts(venture, stage.number), runNumber: 1, feedback: [], asOf: "2026-11-01" });
+  return withOutsider({
+    venture,
+    artifacts: upstreamArtifacts(venture, stage.number),
+    runNumber: 1,
+    feedback: [],
+    asOf: "2026-11-01",
+  });
 }
 
 /** Sample venture `i` of helpers.ts. */
