@@ -20,6 +20,7 @@ const CONCURRENCY = 10;
 export async function stageEngine(server: BenchServer, signal: AbortSignal): Promise<Measurement[]> {
   const database = await server.freshDatabase("stage_engine");
   const connection = connect(database.url, { max: 4, applicationName: "eva-bench" });
+  const service = connect(database.url, { max: 2, applicationName: "eva-bench-cache", role: "eva_service" });
   const listener = new pg.Client({ connectionString: database.url, application_name: "eva-bench-chairman" });
   listener.on("error", () => {});
   let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
@@ -63,7 +64,7 @@ export async function stageEngine(server: BenchServer, signal: AbortSignal): Pro
       });
     });
 
-    const analyst = createOfflineAnalyst({ cache: createDatabaseCache(connection.db) });
+    const analyst = createOfflineAnalyst({ cache: createDatabaseCache(service.db) });
     const started = performance.now();
     worker = await startWorker({ url: database.url, analyst, concurrency: CONCURRENCY, log: progress });
     const settled = async () => {
@@ -131,6 +132,7 @@ export async function stageEngine(server: BenchServer, signal: AbortSignal): Pro
     await worker?.stop().catch(() => {});
     await listener.end().catch(() => {});
     await connection.close();
+    await service.close();
     await database.drop();
   }
 }

@@ -687,6 +687,48 @@ COMMENT ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_stage
 
 
 --
+-- Name: fn_begin_stage_run(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_begin_stage_run(p_work_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_work eva.venture_stage_work;
+  v_budget record;
+begin
+  update eva.venture_stage_work w
+  set status = 'in_progress', attempts = w.attempts + 1, started_at = coalesce(w.started_at, pg_catalog.now())
+  from eva.ventures v
+  where w.id = p_work_id and v.id = w.venture_id and v.status = 'active'
+    and w.status in ('ready', 'in_progress')
+  returning w.* into v_work;
+  if not found then
+    return null;
+  end if;
+  if v_work.attempts = 1 then
+    perform eva_private.fn_log_event('stage.work_started', v_work.venture_id, pg_catalog.jsonb_build_object(
+      'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id));
+  end if;
+  select * into v_budget from eva.fn_token_budget_remaining(v_work.venture_id, v_work.lifecycle_stage);
+  return eva.fn_stage_context(p_work_id) || pg_catalog.jsonb_build_object('budget', pg_catalog.jsonb_build_object(
+    'ventureRemaining', v_budget.venture_remaining, 'phaseRemaining', v_budget.phase_remaining,
+    'phase', v_budget.phase_number));
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_begin_stage_run(p_work_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_begin_stage_run(p_work_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid) IS 'Marks a ready (or crashed in_progress) stage work row in_progress and returns its context with the token budget; null when there is nothing to run.';
+
+
+--
 -- Name: fn_block_stage_work(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -767,41 +809,6 @@ ALTER FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_
 --
 
 COMMENT ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) IS 'Charges an LLM call''s tokens to the venture and its phase budget, writes the ledger row, and returns what is left.';
-
-
---
--- Name: fn_claim_stage_work(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
---
-
-CREATE FUNCTION eva.fn_claim_stage_work(p_work_id uuid) RETURNS eva.venture_stage_work
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-declare
-  v_work eva.venture_stage_work;
-begin
-  update eva.venture_stage_work w
-  set status = 'in_progress', attempts = w.attempts + 1, started_at = coalesce(w.started_at, pg_catalog.now())
-  from eva.ventures v
-  where w.id = p_work_id and v.id = w.venture_id and v.status = 'active'
-    and w.status in ('ready', 'in_progress')
-  returning w.* into v_work;
-  if found and v_work.attempts = 1 then
-    perform eva_private.fn_log_event('stage.work_started', v_work.venture_id, pg_catalog.jsonb_build_object(
-      'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id));
-  end if;
-  return v_work;
-end;
-$$;
-
-
-ALTER FUNCTION eva.fn_claim_stage_work(p_work_id uuid) OWNER TO eva_owner;
-
---
--- Name: FUNCTION fn_claim_stage_work(p_work_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON FUNCTION eva.fn_claim_stage_work(p_work_id uuid) IS 'Marks a ready (or crashed in_progress) stage work row in_progress and returns it; null when there is nothing to run.';
 
 
 --
@@ -4489,6 +4496,14 @@ GRANT ALL ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_sta
 
 
 --
+-- Name: FUNCTION fn_begin_stage_run(p_work_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -4502,14 +4517,6 @@ GRANT ALL ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_k
 
 REVOKE ALL ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) TO eva_service;
-
-
---
--- Name: FUNCTION fn_claim_stage_work(p_work_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
---
-
-REVOKE ALL ON FUNCTION eva.fn_claim_stage_work(p_work_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_claim_stage_work(p_work_id uuid) TO eva_service;
 
 
 --

@@ -32,7 +32,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const log = options.log ?? (() => {});
   const concurrency = options.concurrency ?? 4;
   const staleAfterMs = options.staleAfterMs ?? Number(process.env.EVA_WORKER_STALE_MS ?? 30_000);
-  const connection = connect(options.url, { max: concurrency + 2, applicationName: "eva-worker" });
+  // Tasks write as eva_service, under RLS; only graphile-worker's own pool acts as eva_owner.
+  const connection = connect(options.url, { max: concurrency + 2, applicationName: "eva-worker", role: "eva_service" });
   // graphile-worker runs as eva_owner, the owner of its schema (see src/db/migrate.ts).
   const workerPool = ownerPoolFor(options.url, concurrency + 2);
   const utils = await makeWorkerUtils({ pgPool: workerPool });
@@ -58,13 +59,10 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   });
 
   const beat = async () => {
-    const dead = await connection.db.transaction().execute(async (trx) => {
-      await sql`select set_config('role', 'eva_service', true)`.execute(trx);
-      const { rows } = await sql<{ dead: string[] }>`
-        select eva_private.fn_worker_heartbeat(${[...workerIds]}::text[], ${hostname()}, ${process.pid},
-          make_interval(secs => ${staleAfterMs / 1000})) as dead`.execute(trx);
-      return rows[0]?.dead ?? [];
-    });
+    const { rows } = await sql<{ dead: string[] }>`
+      select eva_private.fn_worker_heartbeat(${[...workerIds]}::text[], ${hostname()}, ${process.pid},
+        make_interval(secs => ${staleAfterMs / 1000})) as dead`.execute(connection.db);
+    const dead = rows[0]?.dead ?? [];
     if (dead.length > 0) {
       log(`freeing the jobs of ${dead.length} crashed worker(s): ${dead.join(", ")}`);
       await utils.forceUnlockWorkers(dead);

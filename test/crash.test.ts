@@ -67,7 +67,7 @@ it("a worker SIGKILLed mid-stage: after a restart the venture continues, with on
     .select("id")
     .where("venture_id", "=", v.id)
     .executeTakeFirstOrThrow();
-  await runStageWork(t.db, createOfflineAnalyst(), first.id);
+  await runStageWork(t.service, createOfflineAnalyst(), first.id);
   const work = await stage2Work(v.id);
 
   // What the model will eventually answer: a valid Stage 2 analysis for this venture.

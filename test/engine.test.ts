@@ -11,7 +11,7 @@ import { createVenture } from "./helpers/fixtures.ts";
 
 const t = await createTestDatabase();
 afterAll(() => t.drop());
-const analyst = createOfflineAnalyst({ cache: createDatabaseCache(t.db) });
+const analyst = createOfflineAnalyst({ cache: createDatabaseCache(t.service) });
 
 async function openWork(ventureId: string) {
   return t.db
@@ -25,7 +25,7 @@ async function openWork(ventureId: string) {
 async function runOpen(ventureId: string) {
   const work = await openWork(ventureId);
   if (!work) throw new Error("no open work");
-  return runStageWork(t.db, analyst, work.id);
+  return runStageWork(t.service, analyst, work.id);
 }
 
 async function ledger(ventureId: string) {
@@ -149,8 +149,8 @@ describe("stage runs", () => {
     await runOpen(v.id);
     const work = await openWork(v.id);
     if (!work) throw new Error("no open work");
-    await runStageWork(t.db, analyst, work.id);
-    expect(await runStageWork(t.db, analyst, work.id)).toMatchObject({ outcome: "noop" });
+    await runStageWork(t.service, analyst, work.id);
+    expect(await runStageWork(t.service, analyst, work.id)).toMatchObject({ outcome: "noop" });
     const count = await t.db
       .selectFrom("venture_artifacts")
       .select((eb) => eb.fn.countAll<string>().as("n"))

@@ -19,7 +19,7 @@ it("runs a venture from Stage 1 to Stage 25 through worker jobs, every stage's a
   const v = await createVenture(t.db);
   const worker = await startWorker({
     url: t.url,
-    analyst: createOfflineAnalyst({ cache: createDatabaseCache(t.db) }),
+    analyst: createOfflineAnalyst({ cache: createDatabaseCache(t.service) }),
     concurrency: 2,
   });
   const decided: string[] = [];

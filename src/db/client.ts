@@ -13,11 +13,23 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-export function connect(url: string, options: { max?: number; applicationName?: string } = {}): Connection {
+const ROLES: readonly string[] = ["eva_chairman", "eva_service", "eva_viewer", "eva_anonymous"];
+
+/**
+ * A pool of connections to EVA's database. With `role`, every connection acts
+ * as that role from its start (a startup option, no extra round trip): workers
+ * run as eva_service this way, under RLS like any other client.
+ */
+export function connect(
+  url: string,
+  options: { max?: number; applicationName?: string; role?: Role } = {},
+): Connection {
+  if (options.role && !ROLES.includes(options.role)) throw new Error(`unknown role ${options.role}`);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "eva",
+    ...(options.role ? { options: `-c role=${options.role}` } : {}),
   });
   // An idle client's error (server restart) must not crash the process.
   pool.on("error", () => {});

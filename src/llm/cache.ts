@@ -2,27 +2,24 @@
 // costs no tokens: the database (shared by every worker) or memory (tests).
 import { sql } from "kysely";
 import type { z } from "zod";
-import { type Database, withRole } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import type { AnalysisCache, LlmUsage } from "./types.ts";
 
-/** The cache in eva_private.analysis_cache, read and written as eva_service through its two functions. */
-export function createDatabaseCache(db: Database): AnalysisCache {
+/**
+ * The cache in eva_private.analysis_cache, read and written through its two
+ * functions by `service`, a connection acting as eva_service (connect(url, { role: "eva_service" })).
+ */
+export function createDatabaseCache(service: Database): AnalysisCache {
   return {
     async get(promptHash, model) {
-      const { rows } = await withRole(db, "eva_service", (trx) =>
-        sql<{ output: unknown }>`select eva_private.fn_analysis_cache_get(${promptHash}, ${model}) as output`.execute(
-          trx,
-        ),
-      );
+      const { rows } = await sql<{ output: unknown }>`
+        select eva_private.fn_analysis_cache_get(${promptHash}, ${model}) as output`.execute(service);
       const output = rows[0]?.output;
       return output === null ? undefined : output;
     },
     async put(promptHash, model, output, usage) {
-      await withRole(db, "eva_service", (trx) =>
-        sql`select eva_private.fn_analysis_cache_put(${promptHash}, ${model}, ${JSON.stringify(output)}::jsonb, ${tokens(usage.promptTokens)}, ${tokens(usage.completionTokens)})`.execute(
-          trx,
-        ),
-      );
+      await sql`select eva_private.fn_analysis_cache_put(${promptHash}, ${model}, ${JSON.stringify(output)}::jsonb,
+        ${tokens(usage.promptTokens)}, ${tokens(usage.completionTokens)})`.execute(service);
     },
   };
 }

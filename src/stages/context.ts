@@ -49,6 +49,14 @@ const stageContextRow = z.object({
   ),
   missing: z.array(z.object({ artifactType: z.string(), reason: z.string() })),
   feedback: z.array(z.string()),
+  /** Present when the run was begun (eva.fn_begin_stage_run). */
+  budget: z
+    .object({
+      ventureRemaining: z.number().nullable(),
+      phaseRemaining: z.number().nullable(),
+      phase: z.number().int(),
+    })
+    .default({ ventureRemaining: null, phaseRemaining: null, phase: 1 }),
 });
 export type StageContextRow = z.infer<typeof stageContextRow>;
 

@@ -7,8 +7,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { z } from "zod";
-import { type Database, withRole } from "../db/client.ts";
-import type { VentureStageWork } from "../db/schema.ts";
+import type { Database } from "../db/client.ts";
 import { type GateOutcome, passThroughGate } from "../gates/pass-through.ts";
 import { AnalysisFailed, type AnalysisResult, type Analyst, type LlmUsage } from "../llm/types.ts";
 import { parseStageContext, toStageContext } from "./context.ts";
@@ -61,8 +60,6 @@ function schemaName(stage: number, artifactType: string, schema: z.ZodType): str
   return name;
 }
 
-const asService = <T>(db: Database, fn: Parameters<typeof withRole<T>>[2]) => withRole(db, "eva_service", fn);
-
 async function stopStage(
   db: Database,
   workId: string,
@@ -70,10 +67,8 @@ async function stopStage(
   kind: "blocked" | "failed",
   details: object = {},
 ) {
-  await asService(db, (trx) =>
-    sql`select eva.fn_block_stage_work(${workId}::uuid, ${reason}, ${kind}, ${JSON.stringify(details)}::jsonb)`.execute(
-      trx,
-    ),
+  await sql`select eva.fn_block_stage_work(${workId}::uuid, ${reason}, ${kind}, ${JSON.stringify(details)}::jsonb)`.execute(
+    db,
   );
 }
 
@@ -81,6 +76,11 @@ function charge(usage: LlmUsage, provenance: object) {
   return usage.promptTokens + usage.completionTokens > 0 ? [{ purpose: "analysis", ...usage, provenance }] : [];
 }
 
+/**
+ * Runs one stage work row. `db` is a connection acting as eva_service
+ * (connect(url, { role: "eva_service" })): the engine writes under RLS like
+ * every other client, one round trip per step.
+ */
 export async function runStageWork(
   db: Database,
   analyst: Analyst,
@@ -88,16 +88,11 @@ export async function runStageWork(
   options: StageRunOptions = {},
 ): Promise<StageRunOutcome> {
   const log = options.log ?? (() => {});
-  const claimed = await asService(db, async (trx) => {
-    const { rows } = await sql<VentureStageWork>`select * from eva.fn_claim_stage_work(${workId}::uuid)`.execute(trx);
-    return rows[0]?.id ? rows[0] : undefined;
-  });
-  if (!claimed) return { outcome: "noop", workId, detail: "not ready, or the venture is not active" };
-
-  const row = await asService(db, async (trx) => {
-    const { rows } = await sql<{ ctx: unknown }>`select eva.fn_stage_context(${workId}::uuid) as ctx`.execute(trx);
-    return parseStageContext(rows[0]?.ctx);
-  });
+  const { rows: begun } = await sql<{ ctx: unknown }>`select eva.fn_begin_stage_run(${workId}::uuid) as ctx`.execute(
+    db,
+  );
+  if (!begun[0]?.ctx) return { outcome: "noop", workId, detail: "not ready, or the venture is not active" };
+  const row = parseStageContext(begun[0].ctx);
   const stage = row.work.stage;
 
   if (row.missing.length > 0) {
@@ -118,21 +113,12 @@ export async function runStageWork(
       await stopStage(db, workId, reason, "failed");
       return { outcome: "failed", workId, stage, reason };
     }
-    const budget = await asService(db, async (trx) => {
-      const { rows } = await sql<{
-        venture_remaining: string | null;
-        phase_remaining: string | null;
-        phase_number: number;
-      }>`
-        select * from eva.fn_token_budget_remaining(${row.work.ventureId}::uuid, ${stage})`.execute(trx);
-      return rows[0];
-    });
+    const { budget } = row;
     if (
-      budget &&
-      ((budget.venture_remaining !== null && Number(budget.venture_remaining) <= 0) ||
-        (budget.phase_remaining !== null && Number(budget.phase_remaining) <= 0))
+      (budget.ventureRemaining !== null && budget.ventureRemaining <= 0) ||
+      (budget.phaseRemaining !== null && budget.phaseRemaining <= 0)
     ) {
-      const reason = `token budget exhausted (venture: ${budget.venture_remaining ?? "no limit"} left, phase ${budget.phase_number}: ${budget.phase_remaining ?? "no limit"} left)`;
+      const reason = `token budget exhausted (venture: ${budget.ventureRemaining ?? "no limit"} left, phase ${budget.phase}: ${budget.phaseRemaining ?? "no limit"} left)`;
       await stopStage(db, workId, reason, "blocked", { budget });
       log(`stage ${stage} blocked: ${reason}`);
       return { outcome: "blocked", workId, stage, reason };
@@ -151,11 +137,9 @@ export async function runStageWork(
       if (!(error instanceof AnalysisFailed)) throw error;
       // What the failed attempts cost is charged either way.
       if (error.usage.promptTokens + error.usage.completionTokens > 0) {
-        await asService(db, (trx) =>
-          sql`select eva.fn_charge_tokens(${row.work.ventureId}::uuid, ${stage}, ${workId}::uuid, 'analysis',
-            ${error.usage.promptTokens}, ${error.usage.completionTokens}, ${error.usage.estimated},
-            ${JSON.stringify({ failed: true, attempts: error.attempts, error: error.message })}::jsonb)`.execute(trx),
-        );
+        await sql`select eva.fn_charge_tokens(${row.work.ventureId}::uuid, ${stage}, ${workId}::uuid, 'analysis',
+          ${error.usage.promptTokens}, ${error.usage.completionTokens}, ${error.usage.estimated},
+          ${JSON.stringify({ failed: true, attempts: error.attempts, error: error.message })}::jsonb)`.execute(db);
       }
       if (error.retryable && !options.finalAttempt) throw error;
       const reason = `analysis failed: ${error.message}`;
@@ -199,13 +183,10 @@ export async function runStageWork(
     gate = passThroughGate(definition.gateType, stage);
   }
 
-  const outcome = await asService(db, async (trx) => {
-    const { rows } = await sql<{ result: Record<string, unknown> }>`
-      select eva.fn_record_stage_result(${workId}::uuid, ${JSON.stringify(artifacts)}::jsonb,
-        ${gate ? JSON.stringify(gate) : null}::jsonb,
-        ${JSON.stringify(charges)}::jsonb) as result`.execute(trx);
-    return rows[0]?.result ?? {};
-  });
+  const { rows: recorded } = await sql<{ result: Record<string, unknown> }>`
+    select eva.fn_record_stage_result(${workId}::uuid, ${JSON.stringify(artifacts)}::jsonb,
+      ${gate ? JSON.stringify(gate) : null}::jsonb, ${JSON.stringify(charges)}::jsonb) as result`.execute(db);
+  const outcome = recorded[0]?.result ?? {};
   log(`stage ${stage}: ${String(outcome.outcome)}`);
   switch (outcome.outcome) {
     case "advanced":

@@ -7,6 +7,8 @@ import { withDatabase } from "../../src/db/connection.ts";
 
 export interface TestDatabase extends Connection {
   url: string;
+  /** A second pool whose connections act as eva_service (what workers use). */
+  service: Connection["db"];
   name: string;
   /** Drops the database (call in afterAll). */
   drop(): Promise<void>;
@@ -25,12 +27,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const url = withDatabase(adminUrl, name);
   const connection = connect(url, { max: 5, applicationName: "eva-test" });
+  const service = connect(url, { max: 3, applicationName: "eva-test-service", role: "eva_service" });
   return {
     ...connection,
     url,
     name,
+    service: service.db,
     drop: async () => {
       await connection.close();
+      await service.close();
       const dropper = new pg.Client({ connectionString: adminUrl });
       await dropper.connect();
       try {

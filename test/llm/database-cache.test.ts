@@ -43,7 +43,7 @@ async function row(hash: string, model: string) {
 
 describe("database analysis cache", () => {
   it("stores an answer with its token counts, returns it and counts the hits", async () => {
-    const cache = createDatabaseCache(t.db);
+    const cache = createDatabaseCache(t.service);
     const hash = hashOf("store");
     expect(await cache.get(hash, "m1")).toBeUndefined();
 
@@ -54,7 +54,7 @@ describe("database analysis cache", () => {
   });
 
   it("keeps the first answer for a key", async () => {
-    const cache = createDatabaseCache(t.db);
+    const cache = createDatabaseCache(t.service);
     const hash = hashOf("first stays");
     await cache.put(hash, "m1", { summary: "first", score: 1 }, usage);
     await cache.put(hash, "m1", { summary: "second", score: 2 }, usage);
@@ -68,7 +68,7 @@ describe("database analysis cache", () => {
         apiKey: "test-key",
         baseURL: server.baseURL,
         model: "test-model",
-        cache: createDatabaseCache(t.db),
+        cache: createDatabaseCache(t.service),
       });
     const first = await make().analyze(request("shared"));
     const second = await make().analyze(request("shared"));
@@ -86,8 +86,8 @@ describe("database analysis cache", () => {
   });
 
   it("is shared across offline analyst instances, under the offline model's name", async () => {
-    const first = await createOfflineAnalyst({ cache: createDatabaseCache(t.db) }).analyze(request("offline"));
-    const second = await createOfflineAnalyst({ cache: createDatabaseCache(t.db) }).analyze(request("offline"));
+    const first = await createOfflineAnalyst({ cache: createDatabaseCache(t.service) }).analyze(request("offline"));
+    const second = await createOfflineAnalyst({ cache: createDatabaseCache(t.service) }).analyze(request("offline"));
     expect(first.provenance.cached).toBe(false);
     expect(second.provenance.cached).toBe(true);
     expect(second.output).toEqual(first.output);
@@ -95,7 +95,7 @@ describe("database analysis cache", () => {
   });
 
   it("keeps a paid-for answer when the cache write fails", async () => {
-    const real = createDatabaseCache(t.db);
+    const real = createDatabaseCache(t.service);
     const failing = {
       get: real.get,
       put: async () => {

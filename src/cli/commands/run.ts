@@ -1,6 +1,6 @@
 // eva run | eva worker
 import type { Command } from "commander";
-import { withRole } from "../../db/client.ts";
+import { connect, type Database, withRole } from "../../db/client.ts";
 import { createDatabaseCache } from "../../llm/cache.ts";
 import { createAnalyst, describeAnalyst } from "../../llm/factory.ts";
 import { findVenture } from "../../portfolio/ventures.ts";
@@ -39,6 +39,36 @@ function describeOutcome(outcome: StageRunOutcome): string {
   }
 }
 
+async function runAndReport(
+  service: Database,
+  venture: { id: string; name: string; stage: number },
+  options: { until?: number; json?: boolean },
+): Promise<void> {
+  const analyst = createAnalyst(process.env, { cache: createDatabaseCache(service) });
+  progress(`running ${venture.name} from stage ${venture.stage} with the ${describeAnalyst(analyst)}`);
+  const tty = process.stderr.isTTY;
+  const state = await runVenture(service, analyst, venture.id, {
+    ...(options.until !== undefined ? { until: options.until } : {}),
+    onStage: (stage, outcome) => {
+      const line = `${bar(stage)} stage ${String(stage).padStart(2)}: ${describeOutcome(outcome)}`;
+      progress(tty ? `\r${line}` : line);
+    },
+  });
+  if (options.json) return printJson(state);
+  printFields([
+    ["venture", state.name],
+    ["status", state.status],
+    ["stage", `${state.stage} ${state.stageName}`],
+    ["stopped", state.stoppedBecause],
+    ["stages run", state.outcomes.length],
+  ]);
+  if (state.pendingDecision) {
+    process.stdout.write(
+      `\nnext: the Chairman decides ${state.pendingDecision.type} (decision ${state.pendingDecision.id})\n`,
+    );
+  }
+}
+
 export function registerRun(program: Command): void {
   program
     .command("run <venture>")
@@ -52,33 +82,15 @@ export function registerRun(program: Command): void {
       "\nThe analyst is the OpenAI-compatible server of OPENAI_API_KEY / OPENAI_BASE_URL / EVA_LLM_MODEL, else the offline analyst (simulation).",
     )
     .action(async (ref: string, options: { until?: number; json?: boolean }) => {
-      await withSession(async ({ connection }) => {
+      await withSession(async ({ connection, location }) => {
         const venture = await withRole(connection.db, "eva_chairman", (trx) => findVenture(trx, ref));
         if (!venture) throw new UserError(`no venture "${ref}" (give its id or exact name; see npx eva ventures list)`);
-        const analyst = createAnalyst(process.env, { cache: createDatabaseCache(connection.db) });
-        progress(
-          `running ${venture.summary.name} from stage ${venture.summary.stage} with the ${describeAnalyst(analyst)}`,
-        );
-        const tty = process.stderr.isTTY;
-        const state = await runVenture(connection.db, analyst, venture.summary.id, {
-          ...(options.until !== undefined ? { until: options.until } : {}),
-          onStage: (stage, outcome) => {
-            const line = `${bar(stage)} stage ${String(stage).padStart(2)}: ${describeOutcome(outcome)}`;
-            progress(tty ? `\r${line}` : line);
-          },
-        });
-        if (options.json) return printJson(state);
-        printFields([
-          ["venture", state.name],
-          ["status", state.status],
-          ["stage", `${state.stage} ${state.stageName}`],
-          ["stopped", state.stoppedBecause],
-          ["stages run", state.outcomes.length],
-        ]);
-        if (state.pendingDecision) {
-          process.stdout.write(
-            `\nnext: the Chairman decides ${state.pendingDecision.type} (decision ${state.pendingDecision.id})\n`,
-          );
+        // Stages run as the workers run them: as eva_service.
+        const service = connect(location.url, { max: 2, applicationName: "eva-run", role: "eva_service" });
+        try {
+          await runAndReport(service.db, venture.summary, options);
+        } finally {
+          await service.close();
         }
       });
     });
@@ -92,8 +104,9 @@ export function registerRun(program: Command): void {
       return n;
     })
     .action(async (options: { concurrency?: number }) => {
-      await withSession(async ({ connection, location }) => {
-        const analyst = createAnalyst(process.env, { cache: createDatabaseCache(connection.db) });
+      await withSession(async ({ location }) => {
+        const service = connect(location.url, { max: 2, applicationName: "eva-worker-cache", role: "eva_service" });
+        const analyst = createAnalyst(process.env, { cache: createDatabaseCache(service.db) });
         const worker = await startWorker({
           url: location.url,
           analyst,
@@ -113,6 +126,7 @@ export function registerRun(program: Command): void {
         });
         progress(`${signal}: finishing running jobs and stopping`);
         await worker.stop();
+        await service.close();
       });
     });
 }
