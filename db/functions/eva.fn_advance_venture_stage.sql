@@ -73,7 +73,9 @@ begin
   end if;
 
   select * into v_stage from eva.lifecycle_stage_config where stage_number = p_from_stage;
-  if v_stage.gate_type <> 'none' then
+  -- At a Chairman gate the recorded gate outcome is a recommendation: the
+  -- Chairman's decision (checked below) is the final call (spec §8.5).
+  if v_stage.gate_type <> 'none' and not v_stage.chairman_gate then
     if v_work.gate_decision is null then
       raise exception 'stage % (%) has a % gate: its outcome must be recorded before the venture advances',
         p_from_stage, v_stage.stage_name, v_stage.gate_type

@@ -15,7 +15,6 @@ declare
   v_d eva.chairman_decisions;
   v_outcome text;
   v_current int;
-  v_stage eva.lifecycle_stage_config;
 begin
   if not eva.fn_is_chairman() then
     raise exception 'only the Chairman may decide (caller: %)', eva_private.fn_caller_role() using errcode = 'EV403';
@@ -50,21 +49,7 @@ begin
   update eva.chairman_decisions set status = 'decided', decision = p_decision, notes = p_notes
   where id = v_d.id returning * into v_d;
 
-  -- Apply it. A Chairman gate's approval lets the venture move on; a rejection stops it.
-  select * into v_stage from eva.lifecycle_stage_config s where s.stage_number = v_d.lifecycle_stage;
-  if v_d.venture_id is not null and v_stage.chairman_decision_type = v_d.decision_type then
-    perform pg_catalog.set_config('eva.change_reason',
-      'Chairman decided "' || p_decision || '" at stage ' || v_d.lifecycle_stage || coalesce(': ' || p_notes, ''), true);
-    if v_outcome = 'approval' and v_d.lifecycle_stage < 25 then
-      update eva.ventures set status = 'active' where id = v_d.venture_id and status = 'awaiting_decision';
-      perform eva.fn_advance_venture_stage(v_d.venture_id, v_d.lifecycle_stage, null,
-        'Chairman approved stage ' || v_d.lifecycle_stage);
-    elsif v_outcome = 'rejection' then
-      update eva.ventures set status = case p_decision when 'sunset' then 'sunset' else 'killed' end::eva.venture_status
-      where id = v_d.venture_id;
-    end if;
-    perform pg_catalog.set_config('eva.change_reason', '', true);
-  end if;
+  perform eva_private.fn_apply_decision(v_d);
   return v_d;
 end;
 $$;

@@ -1,14 +1,19 @@
 -- The end of a stage run, in one transaction: the artifact versions (once per
 -- run and type, so a retried job cannot write a second version), the tokens
--- charged, the gate outcome, and what follows — the next stage ready, a
--- Chairman decision opened at a Chairman gate, or the venture stopped by its
--- gate. A work row that is no longer in progress means a retry arrived after
--- the result was already recorded: nothing happens.
+-- charged, the gate outcome (with the reality gate, the Decision Filter
+-- Engine and the Devil's Advocate review it was decided with), and what
+-- follows. At a Chairman gate the Chairman's decision is opened; otherwise
+-- p_route, decided by the engine from the gate and the DFE, says: advance,
+-- escalate (a blocking DFE decision for the Chairman), rerun (a stage again,
+-- with the reason as feedback), kill or block. A work row that is no longer
+-- in progress means a retry arrived after the result was already recorded:
+-- nothing happens.
 create or replace function eva.fn_record_stage_result(
   p_work_id uuid,
   p_artifacts jsonb,
   p_gate jsonb default null,
-  p_charges jsonb default '[]'
+  p_charges jsonb default '[]',
+  p_route jsonb default null
 )
 returns jsonb
 language plpgsql
@@ -25,6 +30,8 @@ declare
   v_passes boolean;
   v_next eva.venture_stage_work;
   v_decision_id uuid;
+  v_action text;
+  v_reason text;
 begin
   select * into v_work from eva.venture_stage_work where id = p_work_id for update;
   if not found then
@@ -76,47 +83,66 @@ begin
 
   perform eva_private.fn_log_event('stage.work_completed', v_work.venture_id, pg_catalog.jsonb_build_object(
     'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id,
-    'artifact_version', v_primary.version, 'gate_decision', p_gate ->> 'decision'));
+    'artifact_version', v_primary.version, 'gate_decision', p_gate ->> 'decision',
+    'route', coalesce(p_route ->> 'action', 'advance')));
 
   -- A Chairman gate waits for the Chairman, whatever the analysis recommends.
   if v_stage.chairman_gate then
     insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
       blocking, context, artifact_type, artifact_version)
     values (v_work.venture_id, v_work.lifecycle_stage, v_stage.chairman_decision_type,
-      p_gate ->> 'recommendedAction', 'immediate', true,
-      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate),
+      coalesce(p_gate ->> 'recommendedAction', p_route ->> 'recommendedAction'), 'immediate', true,
+      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', p_gate -> 'dfe'),
       v_primary.artifact_type, v_primary.version)
     returning id into v_decision_id;
-    update eva.venture_stage_work set status = 'awaiting_decision' where id = v_work.id;
-    perform pg_catalog.set_config('eva.change_reason', 'waiting for the Chairman at stage ' || v_work.lifecycle_stage, true);
-    update eva.ventures set status = 'awaiting_decision' where id = v_work.venture_id and status = 'active';
-    perform pg_catalog.set_config('eva.change_reason', '', true);
+    perform eva_private.fn_await_chairman(v_work, 'waiting for the Chairman at stage ' || v_work.lifecycle_stage);
     return pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
       'artifactVersion', v_primary.version);
   end if;
 
-  if not v_passes then
-    if p_gate ->> 'decision' = 'kill' then
-      perform pg_catalog.set_config('eva.change_reason',
-        'killed at the stage ' || v_work.lifecycle_stage || ' gate: ' || coalesce(p_gate ->> 'rationale', ''), true);
-      update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
-      update eva.ventures set status = 'killed' where id = v_work.venture_id;
-      perform pg_catalog.set_config('eva.change_reason', '', true);
-      return pg_catalog.jsonb_build_object('outcome', 'killed', 'artifactVersion', v_primary.version);
-    end if;
-    update eva.venture_stage_work set status = 'blocked',
-      blocked_reason = 'the ' || v_stage.gate_type || ' gate decided "' || (p_gate ->> 'decision') || '"'
-    where id = v_work.id;
-    return pg_catalog.jsonb_build_object('outcome', 'gate_blocked', 'gateDecision', p_gate ->> 'decision',
-      'artifactVersion', v_primary.version);
-  end if;
+  v_action := coalesce(p_route ->> 'action', case when v_passes then 'advance' else 'block' end);
+  v_reason := coalesce(p_route ->> 'reason', 'the ' || v_stage.gate_type || ' gate decided "' || (p_gate ->> 'decision') || '"');
 
-  v_next := eva.fn_advance_venture_stage(v_work.venture_id, v_work.lifecycle_stage, null,
-    'stage ' || v_work.lifecycle_stage || ' completed');
-  return pg_catalog.jsonb_build_object('outcome', 'advanced', 'nextWorkId', v_next.id, 'nextStage', v_next.lifecycle_stage,
-    'artifactVersion', v_primary.version);
+  if v_action = 'advance' then
+    v_next := eva.fn_advance_venture_stage(v_work.venture_id, v_work.lifecycle_stage, null,
+      'stage ' || v_work.lifecycle_stage || ' completed');
+    return pg_catalog.jsonb_build_object('outcome', 'advanced', 'nextWorkId', v_next.id,
+      'nextStage', v_next.lifecycle_stage, 'artifactVersion', v_primary.version);
+  elsif v_action = 'escalate' then
+    insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
+      blocking, context, artifact_type, artifact_version)
+    values (v_work.venture_id, v_work.lifecycle_stage, 'dfe_escalation',
+      coalesce(p_route ->> 'recommendedAction', 'proceed'), 'immediate', true,
+      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', p_gate -> 'dfe',
+        'reason', v_reason),
+      v_primary.artifact_type, v_primary.version)
+    returning id into v_decision_id;
+    perform eva_private.fn_await_chairman(v_work, 'the Decision Filter Engine escalated stage ' || v_work.lifecycle_stage);
+    return pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
+      'artifactVersion', v_primary.version);
+  elsif v_action = 'rerun' then
+    update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
+    v_next := eva.fn_rerun_stage(v_work.venture_id, (p_route ->> 'stage')::int, v_reason,
+      coalesce(p_route ->> 'transitionType', 'revise'));
+    return pg_catalog.jsonb_build_object('outcome', 'rerun', 'nextWorkId', v_next.id,
+      'nextStage', v_next.lifecycle_stage, 'gateDecision', p_gate ->> 'decision', 'artifactVersion', v_primary.version);
+  elsif v_action = 'kill' then
+    perform pg_catalog.set_config('eva.change_reason', 'killed at stage ' || v_work.lifecycle_stage || ': ' || v_reason, true);
+    update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
+    update eva.ventures set status = 'killed' where id = v_work.venture_id;
+    perform pg_catalog.set_config('eva.change_reason', '', true);
+    return pg_catalog.jsonb_build_object('outcome', 'killed', 'gateDecision', p_gate ->> 'decision',
+      'reason', v_reason, 'artifactVersion', v_primary.version);
+  elsif v_action = 'block' then
+    update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason where id = v_work.id;
+    perform eva_private.fn_log_event('stage.blocked', v_work.venture_id, pg_catalog.jsonb_build_object(
+      'stage', v_work.lifecycle_stage, 'work_id', v_work.id, 'reason', v_reason));
+    return pg_catalog.jsonb_build_object('outcome', 'gate_blocked', 'gateDecision', p_gate ->> 'decision',
+      'reason', v_reason, 'artifactVersion', v_primary.version);
+  end if;
+  raise exception 'unknown route action "%" (advance, escalate, rerun, kill or block)', v_action using errcode = 'EV400';
 end;
 $$;
-comment on function eva.fn_record_stage_result(uuid, jsonb, jsonb, jsonb) is
-  'Records a stage run''s result in one transaction: artifact versions (once per run), token charges, gate outcome, then advances the venture, opens the Chairman decision of a Chairman gate, or stops the venture at its gate. A retry after the result was recorded does nothing (outcome noop).';
-grant execute on function eva.fn_record_stage_result(uuid, jsonb, jsonb, jsonb) to eva_service;
+comment on function eva.fn_record_stage_result(uuid, jsonb, jsonb, jsonb, jsonb) is
+  'Records a stage run''s result in one transaction: artifact versions (once per run), token charges, gate outcome; then opens the Chairman decision of a Chairman gate, or follows the route (advance, escalate, rerun, kill, block). A retry after the result was recorded does nothing (outcome noop).';
+grant execute on function eva.fn_record_stage_result(uuid, jsonb, jsonb, jsonb, jsonb) to eva_service;

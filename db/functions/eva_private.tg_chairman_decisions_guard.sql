@@ -17,6 +17,11 @@ begin
     end if;
     return new;
   end if;
+  -- An approved Stage 0 review records the venture it created, once.
+  if old.status = 'decided' and old.lifecycle_stage = 0 and old.venture_id is null and new.venture_id is not null
+     and (pg_catalog.to_jsonb(new) - 'venture_id' - 'updated_at') = (pg_catalog.to_jsonb(old) - 'venture_id' - 'updated_at') then
+    return new;
+  end if;
   if old.status <> 'pending' then
     raise exception 'decision % is already %', old.id,
       old.status::text || coalesce(' (' || old.decision || ')', '')
