@@ -28,9 +28,26 @@ begin
       'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id));
   end if;
   select * into v_budget from eva.fn_token_budget_remaining(v_work.venture_id, v_work.lifecycle_stage);
-  return eva.fn_stage_context(p_work_id) || pg_catalog.jsonb_build_object('budget', pg_catalog.jsonb_build_object(
-    'ventureRemaining', v_budget.venture_remaining, 'phaseRemaining', v_budget.phase_remaining,
-    'phase', v_budget.phase_number));
+  return eva.fn_stage_context(p_work_id) || pg_catalog.jsonb_build_object(
+    'budget', pg_catalog.jsonb_build_object('ventureRemaining', v_budget.venture_remaining,
+      'phaseRemaining', v_budget.phase_remaining, 'phase', v_budget.phase_number),
+    -- What the gates and the Decision Filter Engine read beside the artifacts.
+    'preferences', coalesce((select pg_catalog.jsonb_object_agg(p.key, p.value)
+      from eva.fn_resolve_chairman_preferences(v_work.venture_id) p), '{}'::jsonb),
+    'phaseArtifacts', coalesce((
+      select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('stage', a.lifecycle_stage, 'type', a.artifact_type,
+        'version', a.version, 'validationStatus', a.validation_status, 'qualityScore', a.quality_score)
+        order by a.lifecycle_stage, a.artifact_type)
+      from eva.lifecycle_stage_config s
+      join eva.lifecycle_stage_config ps on ps.phase_number = s.phase_number and ps.stage_number < s.stage_number
+      join eva.venture_artifacts a on a.venture_id = v_work.venture_id and a.lifecycle_stage = ps.stage_number
+        and a.artifact_type = ps.produces[1] and a.is_current
+      where s.stage_number = v_work.lifecycle_stage and s.reality_gate), '[]'::jsonb),
+    'knownPatterns', coalesce((
+      select pg_catalog.jsonb_agg(pp.pattern_signature order by pp.pattern_signature)
+      from eva.portfolio_patterns pp
+      where pp.lifecycle_stage = v_work.lifecycle_stage
+        and (pp.first_venture_id <> v_work.venture_id or pp.ventures_seen > 1)), '[]'::jsonb));
 end;
 $$;
 comment on function eva.fn_begin_stage_run(uuid) is

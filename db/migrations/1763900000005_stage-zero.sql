@@ -19,6 +19,21 @@ create table eva.venture_nursery (
 comment on table eva.venture_nursery is
   'Warm storage for Stage 0 briefs the Chairman parked (or sent back for editing), with a date to review them again.';
 
+-- Cross-venture learning (spec §10): the pattern signatures the Decision
+-- Filter Engine has seen per stage, so its novel_pattern trigger knows the portfolio.
+create table eva.portfolio_patterns (
+  lifecycle_stage int not null check (lifecycle_stage between 1 and 25),
+  pattern_signature text not null check (char_length(pattern_signature) between 1 and 300),
+  first_venture_id uuid not null references eva.ventures (id),
+  ventures_seen int not null default 1 check (ventures_seen >= 1),
+  first_seen_at timestamptz not null default now(),
+  last_seen_at timestamptz not null default now(),
+  primary key (lifecycle_stage, pattern_signature)
+);
+comment on table eva.portfolio_patterns is
+  'Pattern signatures of stage outcomes seen across the portfolio (cross-venture learning); the DFE''s novel_pattern trigger reads them.';
+
 -- Down Migration
+drop table eva.portfolio_patterns;
 drop table eva.venture_nursery;
 drop type eva.nursery_status;

@@ -21,7 +21,9 @@ export interface MigrateReport {
 export function ownerPoolFor(url: string, max = 1): pg.Pool {
   // The role is a startup option: every connection is eva_owner before its first query.
   const pool = new pg.Pool({ connectionString: url, max, application_name: "eva-owner", options: "-c role=eva_owner" });
+  // An idle client's error (server restart) must not crash the process.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 

@@ -57,6 +57,22 @@ const stageContextRow = z.object({
       phase: z.number().int(),
     })
     .default({ ventureRemaining: null, phaseRemaining: null, phase: 1 }),
+  /** Chairman preferences in force for the venture (venture scope over global). */
+  preferences: z.record(z.string(), z.string()).default({}),
+  /** For a phase-closing stage: the current artifacts of the earlier stages of its phase. */
+  phaseArtifacts: z
+    .array(
+      z.object({
+        stage: z.number().int(),
+        type: z.string(),
+        version: z.number().int(),
+        validationStatus: z.enum(["pending", "validated", "rejected", "needs_revision"]),
+        qualityScore: z.number().nullable(),
+      }),
+    )
+    .default([]),
+  /** Pattern signatures other ventures produced at this stage. */
+  knownPatterns: z.array(z.string()).default([]),
 });
 export type StageContextRow = z.infer<typeof stageContextRow>;
 
