@@ -2,7 +2,10 @@
 import { Command, CommanderError } from "commander";
 import { describeDatabaseError, sqlState } from "../db/errors.ts";
 import { registerArtifacts } from "./commands/artifacts.ts";
+import { registerChairman } from "./commands/chairman.ts";
 import { registerDb } from "./commands/db.ts";
+import { registerDecisions } from "./commands/decisions.ts";
+import { registerIdeate } from "./commands/ideate.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerStart } from "./commands/start.ts";
 import { registerVentures } from "./commands/ventures.ts";
@@ -29,6 +32,9 @@ Environment:
   registerVentures(program);
   registerRun(program);
   registerArtifacts(program);
+  registerIdeate(program);
+  registerDecisions(program);
+  registerChairman(program);
   return program;
 }
 

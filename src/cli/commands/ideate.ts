@@ -1,0 +1,102 @@
+// eva ideate — Stage 0: an idea becomes a VentureBrief and waits for the Chairman.
+import { readFileSync } from "node:fs";
+import { type Command, Option } from "commander";
+import { connect, withRole } from "../../db/client.ts";
+import { ideaInputSchema, synthesizeBrief } from "../../ideation/brief.ts";
+import { createDatabaseCache } from "../../llm/cache.ts";
+import { createAnalyst, describeAnalyst } from "../../llm/factory.ts";
+import { archetype } from "../../stages/enums.ts";
+import { withSession } from "../database.ts";
+import { printFields, printJson, progress, UserError } from "../output.ts";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const FLAGS: Record<string, string> = {
+  name: "--name",
+  description: "--description",
+  problemStatement: "--problem-statement",
+  solution: "--solution",
+  targetMarket: "--target-market",
+  archetype: "--archetype",
+  urls: "--urls",
+  path: "--path",
+};
+
+export function registerIdeate(program: Command): void {
+  program
+    .command("ideate")
+    .description("Stage 0: synthesize a venture brief from an idea and open the Chairman's review of it")
+    .addOption(new Option("--path <path>", "entry path").choices(["manual", "competitor_teardown"]).default("manual"))
+    .option("--urls <url>", "a competitor to tear down (repeatable; competitor_teardown path)", collect)
+    .option("--name <name>", "the idea's name")
+    .option("--description <text>", "what it is")
+    .option("--problem-statement <text>", "the problem it solves")
+    .option("--solution <text>", "how it solves it")
+    .option("--target-market <text>", "who it is for")
+    .addOption(new Option("--archetype <archetype>", "business archetype").choices(archetype.options))
+    .option("--file <path>", "the same fields as JSON (camelCase); flags override")
+    .option("--json", "print the brief and the decision as JSON")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  eva ideate --path manual --name "LedgerLoop" --description "Invoice reconciliation for small accounting firms" \\
+    --problem-statement "Matching invoices to payments by hand" --target-market "EU accounting firms"
+  eva ideate --path competitor_teardown --urls https://competitor.example
+
+Then: eva decisions approve <id> (creates the venture at Stage 1) or eva decisions decide <id> park.`,
+    )
+    .action(async (options: Record<string, unknown>) => {
+      let input: Record<string, unknown> = {};
+      if (typeof options.file === "string") {
+        try {
+          input = JSON.parse(readFileSync(options.file, "utf8")) as Record<string, unknown>;
+        } catch (error) {
+          throw new UserError(`cannot read ${options.file}: ${(error as Error).message}`, 2);
+        }
+      }
+      for (const key of Object.keys(FLAGS)) if (options[key] !== undefined) input[key] = options[key];
+      const parsed = ideaInputSchema.safeParse(input);
+      if (!parsed.success) {
+        const lines = parsed.error.issues.map((i) => {
+          const field = String(i.path[0] ?? "");
+          return `  ${FLAGS[field] ?? field}: ${i.message}`;
+        });
+        throw new UserError(`no brief was made; fix these:\n${lines.join("\n")}`, 2);
+      }
+      await withSession(async ({ connection, location }) => {
+        const service = connect(location.url, { max: 2, applicationName: "eva-ideate", role: "eva_service" });
+        try {
+          const analyst = createAnalyst(process.env, { cache: createDatabaseCache(service.db) });
+          progress(`synthesizing the brief with the ${describeAnalyst(analyst)}`);
+          const { brief, provenance, epistemic } = await synthesizeBrief(analyst, parsed.data);
+          const decision = await withRole(connection.db, "eva_service", (trx) =>
+            trx
+              .insertInto("chairman_decisions")
+              .values({
+                lifecycle_stage: 0,
+                decision_type: "venture_review",
+                recommended_action: brief.maturity === "ready" ? "approve" : "park",
+                urgency: "immediate",
+                blocking: true,
+                context: JSON.stringify({ brief, provenance, epistemic }),
+              })
+              .returning("id")
+              .executeTakeFirstOrThrow(),
+          );
+          if (options.json) return printJson({ decisionId: decision.id, brief, epistemic, provenance });
+          printFields([
+            ["brief", `${brief.name} (${brief.archetype}, ${brief.maturity})`],
+            ["problem", brief.problemStatement],
+            ["solution", brief.solution],
+            ["market", brief.targetMarket],
+            ["venture score", brief.ventureScore],
+            ["epistemic", epistemic],
+            ["decision", decision.id],
+          ]);
+          process.stdout.write(`\nnext: npx eva decisions approve ${decision.id}   (or decide ${decision.id} park)\n`);
+        } finally {
+          await service.close();
+        }
+      });
+    });
+}

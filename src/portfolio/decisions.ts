@@ -1,0 +1,99 @@
+// The Chairman's decision queue as the CLI (and later the API) reads and
+// decides it. Deciding always goes through eva.fn_decide.
+import { sql } from "kysely";
+import type { Database } from "../db/client.ts";
+
+export interface DecisionSummary {
+  id: string;
+  ventureId: string | null;
+  venture: string | null;
+  stage: number;
+  type: string;
+  status: string;
+  decision: string | null;
+  recommendedAction: string | null;
+  urgency: string;
+  createdAt: Date;
+}
+
+export interface DecisionDetail extends DecisionSummary {
+  context: unknown;
+  artifactType: string | null;
+  artifactVersion: number | null;
+  notes: string | null;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  options: { decision: string; outcome: string; description: string }[];
+}
+
+function base(db: Database) {
+  return db
+    .selectFrom("chairman_decisions as d")
+    .leftJoin("ventures as v", "v.id", "d.venture_id")
+    .select([
+      "d.id",
+      "d.venture_id as ventureId",
+      sql<string | null>`coalesce(v.name, d.context -> 'brief' ->> 'name')`.as("venture"),
+      "d.lifecycle_stage as stage",
+      "d.decision_type as type",
+      "d.status",
+      "d.decision",
+      "d.recommended_action as recommendedAction",
+      "d.urgency",
+      "d.created_at as createdAt",
+    ]);
+}
+
+export async function listDecisions(
+  db: Database,
+  filter: { status?: string; all?: boolean } = {},
+): Promise<DecisionSummary[]> {
+  let query = base(db).orderBy("d.created_at");
+  if (!filter.all) query = query.where("d.status", "=", (filter.status ?? "pending") as never);
+  return (await query.execute()) as DecisionSummary[];
+}
+
+export async function getDecision(db: Database, id: string): Promise<DecisionDetail | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const row = await base(db)
+    .select([
+      "d.context",
+      "d.artifact_type as artifactType",
+      "d.artifact_version as artifactVersion",
+      "d.notes",
+      "d.decided_by as decidedBy",
+      "d.decided_at as decidedAt",
+    ])
+    .where("d.id", "=", id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const options = await db
+    .selectFrom("chairman_decision_options")
+    .select(["decision", "outcome", "description"])
+    .where("decision_type", "=", row.type)
+    .orderBy("decision")
+    .execute();
+  return { ...(row as Omit<DecisionDetail, "options">), options };
+}
+
+/** "approve" and "reject" in each decision type's own words (spec §11). */
+const VERBS: Record<string, { approve: string; reject: string }> = {
+  venture_review: { approve: "approve", reject: "kill" },
+  brand_approval: { approve: "approve", reject: "reject" },
+  release_decision: { approve: "release", reject: "cancel" },
+  venture_future: { approve: "continue", reject: "sunset" },
+  dfe_escalation: { approve: "proceed", reject: "block" },
+};
+
+export function decisionForVerb(type: string, verb: "approve" | "reject"): string {
+  const words = VERBS[type];
+  if (!words) throw new Error(`no ${verb} is defined for decision type ${type}`);
+  return words[verb];
+}
+
+export async function decide(db: Database, id: string, decision: string, notes?: string): Promise<DecisionDetail> {
+  await sql`select eva.fn_decide(${id}::uuid, ${decision}, ${notes ?? null})`.execute(db);
+  const decided = await getDecision(db, id);
+  if (!decided) throw new Error(`decision ${id} vanished after deciding`);
+  return decided;
+}
