@@ -334,6 +334,20 @@ CREATE TYPE eva.naming_strategy AS ENUM (
 ALTER TYPE eva.naming_strategy OWNER TO eva_owner;
 
 --
+-- Name: nursery_status; Type: TYPE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TYPE eva.nursery_status AS ENUM (
+    'parked',
+    'editing',
+    'revived',
+    'dropped'
+);
+
+
+ALTER TYPE eva.nursery_status OWNER TO eva_owner;
+
+--
 -- Name: preference_scope; Type: TYPE; Schema: eva; Owner: eva_owner
 --
 
@@ -618,7 +632,9 @@ begin
   end if;
 
   select * into v_stage from eva.lifecycle_stage_config where stage_number = p_from_stage;
-  if v_stage.gate_type <> 'none' then
+  -- At a Chairman gate the recorded gate outcome is a recommendation: the
+  -- Chairman's decision (checked below) is the final call (spec §8.5).
+  if v_stage.gate_type <> 'none' and not v_stage.chairman_gate then
     if v_work.gate_decision is null then
       raise exception 'stage % (%) has a % gate: its outcome must be recorded before the venture advances',
         p_from_stage, v_stage.stage_name, v_stage.gate_type
@@ -712,9 +728,26 @@ begin
       'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id));
   end if;
   select * into v_budget from eva.fn_token_budget_remaining(v_work.venture_id, v_work.lifecycle_stage);
-  return eva.fn_stage_context(p_work_id) || pg_catalog.jsonb_build_object('budget', pg_catalog.jsonb_build_object(
-    'ventureRemaining', v_budget.venture_remaining, 'phaseRemaining', v_budget.phase_remaining,
-    'phase', v_budget.phase_number));
+  return eva.fn_stage_context(p_work_id) || pg_catalog.jsonb_build_object(
+    'budget', pg_catalog.jsonb_build_object('ventureRemaining', v_budget.venture_remaining,
+      'phaseRemaining', v_budget.phase_remaining, 'phase', v_budget.phase_number),
+    -- What the gates and the Decision Filter Engine read beside the artifacts.
+    'preferences', coalesce((select pg_catalog.jsonb_object_agg(p.key, p.value)
+      from eva.fn_resolve_chairman_preferences(v_work.venture_id) p), '{}'::jsonb),
+    'phaseArtifacts', coalesce((
+      select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('stage', a.lifecycle_stage, 'type', a.artifact_type,
+        'version', a.version, 'validationStatus', a.validation_status, 'qualityScore', a.quality_score)
+        order by a.lifecycle_stage, a.artifact_type)
+      from eva.lifecycle_stage_config s
+      join eva.lifecycle_stage_config ps on ps.phase_number = s.phase_number and ps.stage_number < s.stage_number
+      join eva.venture_artifacts a on a.venture_id = v_work.venture_id and a.lifecycle_stage = ps.stage_number
+        and a.artifact_type = ps.produces[1] and a.is_current
+      where s.stage_number = v_work.lifecycle_stage and s.reality_gate), '[]'::jsonb),
+    'knownPatterns', coalesce((
+      select pg_catalog.jsonb_agg(pp.pattern_signature order by pp.pattern_signature)
+      from eva.portfolio_patterns pp
+      where pp.lifecycle_stage = v_work.lifecycle_stage
+        and (pp.first_venture_id <> v_work.venture_id or pp.ventures_seen > 1)), '[]'::jsonb));
 end;
 $$;
 
@@ -1011,7 +1044,6 @@ declare
   v_d eva.chairman_decisions;
   v_outcome text;
   v_current int;
-  v_stage eva.lifecycle_stage_config;
 begin
   if not eva.fn_is_chairman() then
     raise exception 'only the Chairman may decide (caller: %)', eva_private.fn_caller_role() using errcode = 'EV403';
@@ -1046,21 +1078,7 @@ begin
   update eva.chairman_decisions set status = 'decided', decision = p_decision, notes = p_notes
   where id = v_d.id returning * into v_d;
 
-  -- Apply it. A Chairman gate's approval lets the venture move on; a rejection stops it.
-  select * into v_stage from eva.lifecycle_stage_config s where s.stage_number = v_d.lifecycle_stage;
-  if v_d.venture_id is not null and v_stage.chairman_decision_type = v_d.decision_type then
-    perform pg_catalog.set_config('eva.change_reason',
-      'Chairman decided "' || p_decision || '" at stage ' || v_d.lifecycle_stage || coalesce(': ' || p_notes, ''), true);
-    if v_outcome = 'approval' and v_d.lifecycle_stage < 25 then
-      update eva.ventures set status = 'active' where id = v_d.venture_id and status = 'awaiting_decision';
-      perform eva.fn_advance_venture_stage(v_d.venture_id, v_d.lifecycle_stage, null,
-        'Chairman approved stage ' || v_d.lifecycle_stage);
-    elsif v_outcome = 'rejection' then
-      update eva.ventures set status = case p_decision when 'sunset' then 'sunset' else 'killed' end::eva.venture_status
-      where id = v_d.venture_id;
-    end if;
-    perform pg_catalog.set_config('eva.change_reason', '', true);
-  end if;
+  perform eva_private.fn_apply_decision(v_d);
   return v_d;
 end;
 $$;
@@ -1162,10 +1180,10 @@ COMMENT ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage intege
 
 
 --
--- Name: fn_record_stage_result(uuid, jsonb, jsonb, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+-- Name: fn_record_stage_result(uuid, jsonb, jsonb, jsonb, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
-CREATE FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb DEFAULT NULL::jsonb, p_charges jsonb DEFAULT '[]'::jsonb) RETURNS jsonb
+CREATE FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb DEFAULT NULL::jsonb, p_charges jsonb DEFAULT '[]'::jsonb, p_route jsonb DEFAULT NULL::jsonb) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -1178,6 +1196,9 @@ declare
   v_passes boolean;
   v_next eva.venture_stage_work;
   v_decision_id uuid;
+  v_action text;
+  v_reason text;
+  v_saga_id uuid;
 begin
   select * into v_work from eva.venture_stage_work where id = p_work_id for update;
   if not found then
@@ -1227,58 +1248,105 @@ begin
     v_passes := true;
   end if;
 
+  -- The Decision Filter Engine's evaluation: audited, and its pattern joins the portfolio's knowledge.
+  if p_route ? 'dfe' then
+    perform eva_private.fn_log_event('dfe.evaluated', v_work.venture_id, pg_catalog.jsonb_build_object(
+      'stage', v_work.lifecycle_stage, 'work_id', v_work.id) || (p_route -> 'dfe'));
+    if coalesce(p_route -> 'dfe' ->> 'patternSignature', '') <> '' then
+      insert into eva.portfolio_patterns as pp (lifecycle_stage, pattern_signature, first_venture_id)
+      values (v_work.lifecycle_stage, p_route -> 'dfe' ->> 'patternSignature', v_work.venture_id)
+      on conflict (lifecycle_stage, pattern_signature) do update
+        set ventures_seen = pp.ventures_seen + case when pp.first_venture_id = excluded.first_venture_id then 0 else 1 end,
+            last_seen_at = pg_catalog.now();
+    end if;
+  end if;
+
   perform eva_private.fn_log_event('stage.work_completed', v_work.venture_id, pg_catalog.jsonb_build_object(
     'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id,
-    'artifact_version', v_primary.version, 'gate_decision', p_gate ->> 'decision'));
+    'artifact_version', v_primary.version, 'gate_decision', p_gate ->> 'decision',
+    'route', coalesce(p_route ->> 'action', 'advance')));
 
   -- A Chairman gate waits for the Chairman, whatever the analysis recommends.
   if v_stage.chairman_gate then
     insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
       blocking, context, artifact_type, artifact_version)
     values (v_work.venture_id, v_work.lifecycle_stage, v_stage.chairman_decision_type,
-      p_gate ->> 'recommendedAction', 'immediate', true,
-      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate),
+      coalesce(p_gate ->> 'recommendedAction', p_route ->> 'recommendedAction'), 'immediate', true,
+      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', p_gate -> 'dfe'),
       v_primary.artifact_type, v_primary.version)
     returning id into v_decision_id;
-    update eva.venture_stage_work set status = 'awaiting_decision' where id = v_work.id;
-    perform pg_catalog.set_config('eva.change_reason', 'waiting for the Chairman at stage ' || v_work.lifecycle_stage, true);
-    update eva.ventures set status = 'awaiting_decision' where id = v_work.venture_id and status = 'active';
-    perform pg_catalog.set_config('eva.change_reason', '', true);
+    perform eva_private.fn_await_chairman(v_work, 'waiting for the Chairman at stage ' || v_work.lifecycle_stage);
     return pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
       'artifactVersion', v_primary.version);
   end if;
 
-  if not v_passes then
-    if p_gate ->> 'decision' = 'kill' then
-      perform pg_catalog.set_config('eva.change_reason',
-        'killed at the stage ' || v_work.lifecycle_stage || ' gate: ' || coalesce(p_gate ->> 'rationale', ''), true);
-      update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
-      update eva.ventures set status = 'killed' where id = v_work.venture_id;
-      perform pg_catalog.set_config('eva.change_reason', '', true);
-      return pg_catalog.jsonb_build_object('outcome', 'killed', 'artifactVersion', v_primary.version);
-    end if;
-    update eva.venture_stage_work set status = 'blocked',
-      blocked_reason = 'the ' || v_stage.gate_type || ' gate decided "' || (p_gate ->> 'decision') || '"'
-    where id = v_work.id;
-    return pg_catalog.jsonb_build_object('outcome', 'gate_blocked', 'gateDecision', p_gate ->> 'decision',
-      'artifactVersion', v_primary.version);
-  end if;
+  v_action := coalesce(p_route ->> 'action', case when v_passes then 'advance' else 'block' end);
+  v_reason := coalesce(p_route ->> 'reason', 'the ' || v_stage.gate_type || ' gate decided "' || (p_gate ->> 'decision') || '"');
 
-  v_next := eva.fn_advance_venture_stage(v_work.venture_id, v_work.lifecycle_stage, null,
-    'stage ' || v_work.lifecycle_stage || ' completed');
-  return pg_catalog.jsonb_build_object('outcome', 'advanced', 'nextWorkId', v_next.id, 'nextStage', v_next.lifecycle_stage,
-    'artifactVersion', v_primary.version);
+  if v_action = 'advance' then
+    -- Stage 18's SD bridge (spec §9): the sprint goes to engineering, and Stage 19
+    -- waits for it (eva.fn_sd_complete releases it when every work item is reported).
+    if v_stage.work_type = 'sd_bridge' then
+      v_saga_id := eva_private.fn_sd_bridge_start(v_work.id);
+    end if;
+    v_next := eva.fn_advance_venture_stage(v_work.venture_id, v_work.lifecycle_stage, null,
+      'stage ' || v_work.lifecycle_stage || ' completed');
+    if v_saga_id is not null
+       and (select s.status from eva.eva_sagas s where s.id = v_saga_id) = 'active' then
+      update eva.venture_stage_work
+      set status = 'blocked',
+          blocked_reason = 'waiting for engineering: ' || (select pg_catalog.count(*) from eva.sd_work_items i
+            where i.saga_id = v_saga_id and i.kind = 'child') || ' work items (saga ' || v_saga_id || ')'
+      where id = v_next.id;
+      return pg_catalog.jsonb_build_object('outcome', 'engineering', 'nextWorkId', v_next.id,
+        'nextStage', v_next.lifecycle_stage, 'sagaId', v_saga_id, 'artifactVersion', v_primary.version);
+    end if;
+    return pg_catalog.jsonb_build_object('outcome', 'advanced', 'nextWorkId', v_next.id,
+      'nextStage', v_next.lifecycle_stage, 'artifactVersion', v_primary.version);
+  elsif v_action = 'escalate' then
+    insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
+      blocking, context, artifact_type, artifact_version)
+    values (v_work.venture_id, v_work.lifecycle_stage, 'dfe_escalation',
+      coalesce(p_route ->> 'recommendedAction', 'proceed'), 'immediate', true,
+      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', p_gate -> 'dfe',
+        'reason', v_reason),
+      v_primary.artifact_type, v_primary.version)
+    returning id into v_decision_id;
+    perform eva_private.fn_await_chairman(v_work, 'the Decision Filter Engine escalated stage ' || v_work.lifecycle_stage);
+    return pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
+      'artifactVersion', v_primary.version);
+  elsif v_action = 'rerun' then
+    update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
+    v_next := eva.fn_rerun_stage(v_work.venture_id, (p_route ->> 'stage')::int, v_reason,
+      coalesce(p_route ->> 'transitionType', 'revise'));
+    return pg_catalog.jsonb_build_object('outcome', 'rerun', 'nextWorkId', v_next.id,
+      'nextStage', v_next.lifecycle_stage, 'gateDecision', p_gate ->> 'decision', 'artifactVersion', v_primary.version);
+  elsif v_action = 'kill' then
+    perform pg_catalog.set_config('eva.change_reason', 'killed at stage ' || v_work.lifecycle_stage || ': ' || v_reason, true);
+    update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
+    update eva.ventures set status = 'killed' where id = v_work.venture_id;
+    perform pg_catalog.set_config('eva.change_reason', '', true);
+    return pg_catalog.jsonb_build_object('outcome', 'killed', 'gateDecision', p_gate ->> 'decision',
+      'reason', v_reason, 'artifactVersion', v_primary.version);
+  elsif v_action = 'block' then
+    update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason where id = v_work.id;
+    perform eva_private.fn_log_event('stage.blocked', v_work.venture_id, pg_catalog.jsonb_build_object(
+      'stage', v_work.lifecycle_stage, 'work_id', v_work.id, 'reason', v_reason));
+    return pg_catalog.jsonb_build_object('outcome', 'gate_blocked', 'gateDecision', p_gate ->> 'decision',
+      'reason', v_reason, 'artifactVersion', v_primary.version);
+  end if;
+  raise exception 'unknown route action "%" (advance, escalate, rerun, kill or block)', v_action using errcode = 'EV400';
 end;
 $$;
 
 
-ALTER FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb) OWNER TO eva_owner;
+ALTER FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb) IS 'Records a stage run''s result in one transaction: artifact versions (once per run), token charges, gate outcome, then advances the venture, opens the Chairman decision of a Chairman gate, or stops the venture at its gate. A retry after the result was recorded does nothing (outcome noop).';
+COMMENT ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) IS 'Records a stage run''s result in one transaction: artifact versions (once per run), token charges, gate outcome; then opens the Chairman decision of a Chairman gate, or follows the route (advance, escalate, rerun, kill, block). A retry after the result was recorded does nothing (outcome noop).';
 
 
 --
@@ -1403,6 +1471,275 @@ COMMENT ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) IS 'Makes a blocked 
 
 
 --
+-- Name: sd_work_items; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.sd_work_items (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    saga_id uuid NOT NULL,
+    stage_work_id uuid NOT NULL,
+    parent_id uuid,
+    kind text NOT NULL,
+    "position" integer NOT NULL,
+    title text NOT NULL,
+    item_type text,
+    estimated_loc integer,
+    acceptance_criteria jsonb DEFAULT '[]'::jsonb NOT NULL,
+    architecture_layer text,
+    milestone_ref text,
+    status text DEFAULT 'pending'::text NOT NULL,
+    tests_passed integer,
+    tests_failed integer,
+    coverage_pct numeric,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    completed_at timestamp with time zone,
+    CONSTRAINT sd_work_items_acceptance_criteria_check CHECK ((jsonb_typeof(acceptance_criteria) = 'array'::text)),
+    CONSTRAINT sd_work_items_check CHECK (((kind = 'orchestrator'::text) = (parent_id IS NULL))),
+    CONSTRAINT sd_work_items_check1 CHECK (((kind = 'orchestrator'::text) = ("position" = 0))),
+    CONSTRAINT sd_work_items_check2 CHECK (((kind = 'orchestrator'::text) OR (item_type IS NOT NULL))),
+    CONSTRAINT sd_work_items_check3 CHECK (((status = 'pending'::text) = (completed_at IS NULL))),
+    CONSTRAINT sd_work_items_check4 CHECK (((status <> 'pending'::text) OR ((tests_passed IS NULL) AND (tests_failed IS NULL) AND (coverage_pct IS NULL)))),
+    CONSTRAINT sd_work_items_check5 CHECK (((status = 'pending'::text) OR ((tests_passed IS NOT NULL) AND (tests_failed IS NOT NULL)))),
+    CONSTRAINT sd_work_items_coverage_pct_check CHECK (((coverage_pct >= (0)::numeric) AND (coverage_pct <= (100)::numeric))),
+    CONSTRAINT sd_work_items_details_check CHECK ((jsonb_typeof(details) = 'object'::text)),
+    CONSTRAINT sd_work_items_estimated_loc_check CHECK ((estimated_loc >= 0)),
+    CONSTRAINT sd_work_items_item_type_check CHECK ((item_type = ANY (ARRAY['feature'::text, 'infrastructure'::text, 'integration'::text, 'documentation'::text, 'bugfix'::text]))),
+    CONSTRAINT sd_work_items_kind_check CHECK ((kind = ANY (ARRAY['orchestrator'::text, 'child'::text]))),
+    CONSTRAINT sd_work_items_position_check CHECK (("position" >= 0)),
+    CONSTRAINT sd_work_items_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'succeeded'::text, 'failed'::text, 'blocked'::text]))),
+    CONSTRAINT sd_work_items_tests_failed_check CHECK ((tests_failed >= 0)),
+    CONSTRAINT sd_work_items_tests_passed_check CHECK ((tests_passed >= 0)),
+    CONSTRAINT sd_work_items_title_check CHECK (((char_length(title) >= 1) AND (char_length(title) <= 500)))
+);
+
+
+ALTER TABLE eva.sd_work_items OWNER TO eva_owner;
+
+--
+-- Name: TABLE sd_work_items; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.sd_work_items IS 'Strategic Directives the SD bridge created from a Stage 18 sprint plan (spec §9): one orchestrator per sprint, one child per sprint item, each reported once by engineering (status, test results).';
+
+
+--
+-- Name: COLUMN sd_work_items.stage_work_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.sd_work_items.stage_work_id IS 'The Stage 18 run whose sprint_plan artifact the items were made from.';
+
+
+--
+-- Name: COLUMN sd_work_items."position"; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.sd_work_items."position" IS 'Order within the sprint: 0 for the orchestrator, 1..N for the sprint items in plan order.';
+
+
+--
+-- Name: COLUMN sd_work_items.status; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.sd_work_items.status IS 'pending until reported; children: succeeded, failed or blocked as engineering reports; the orchestrator sums its children once all have reported.';
+
+
+--
+-- Name: fn_sd_complete(uuid, text, integer, integer, numeric, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed integer, p_tests_failed integer, p_coverage numeric, p_details jsonb DEFAULT '{}'::jsonb) RETURNS eva.sd_work_items
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_item eva.sd_work_items;
+  v_saga eva.eva_sagas;
+  v_counts record;
+  v_context jsonb;
+  v_stage19 uuid;
+begin
+  if p_status is null or p_status not in ('succeeded', 'failed', 'blocked') then
+    raise exception 'an SD completes as succeeded, failed or blocked, not %', coalesce('"' || p_status || '"', 'null')
+      using errcode = 'EV400';
+  end if;
+  if p_tests_passed is null or p_tests_failed is null or p_tests_passed < 0 or p_tests_failed < 0 then
+    raise exception 'test counts must be whole numbers of 0 or more (passed %, failed %)',
+      coalesce(p_tests_passed::text, 'missing'), coalesce(p_tests_failed::text, 'missing')
+      using errcode = 'EV400';
+  end if;
+  if p_coverage is not null and (p_coverage < 0 or p_coverage > 100) then
+    raise exception 'coverage is a percentage from 0 to 100, not %', p_coverage using errcode = 'EV400';
+  end if;
+  if p_details is not null and pg_catalog.jsonb_typeof(p_details) <> 'object' then
+    raise exception 'details must be a JSON object, not a %', pg_catalog.jsonb_typeof(p_details) using errcode = 'EV400';
+  end if;
+
+  select * into v_item from eva.sd_work_items where id = p_item_id;
+  if not found then
+    raise exception 'SD work item % does not exist', p_item_id using errcode = 'EV404';
+  end if;
+  if v_item.kind <> 'child' then
+    raise exception 'SD work item % is the sprint''s orchestrator: engineering reports its child items, and the orchestrator completes with the last of them', p_item_id
+      using errcode = 'EV400';
+  end if;
+
+  -- The saga first, then the item: concurrent reports of one sprint queue here,
+  -- so each counts what the others committed before it.
+  select * into v_saga from eva.eva_sagas where id = v_item.saga_id for update;
+  select * into v_item from eva.sd_work_items where id = p_item_id for update;
+  if v_item.status <> 'pending' then
+    raise exception 'SD work item "%" was already reported as % (%): a report is made once', v_item.title, v_item.status,
+      pg_catalog.to_char(v_item.completed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
+      using errcode = 'EV409';
+  end if;
+  if v_saga.status not in ('active', 'paused') then
+    raise exception 'the SD execution saga of "%" is %: it takes no more reports%', v_item.title, v_saga.status,
+      case when v_saga.context ? 'superseded_by' then ' (a newer sprint superseded it)' else '' end
+      using errcode = 'EV409';
+  end if;
+
+  update eva.sd_work_items
+  set status = p_status, tests_passed = p_tests_passed, tests_failed = p_tests_failed, coverage_pct = p_coverage,
+      details = details || coalesce(p_details, '{}'::jsonb), completed_at = pg_catalog.now()
+  where id = v_item.id
+  returning * into v_item;
+
+  perform eva_private.fn_log_event('sd.completed', v_item.venture_id, pg_catalog.jsonb_build_object(
+    'item', v_item.id, 'saga_id', v_item.saga_id, 'title', v_item.title, 'status', v_item.status,
+    'tests', pg_catalog.jsonb_build_object('passed', v_item.tests_passed, 'failed', v_item.tests_failed,
+      'coverage', v_item.coverage_pct)));
+
+  select pg_catalog.count(*)::int as total,
+         pg_catalog.count(*) filter (where i.status <> 'pending')::int as completed,
+         pg_catalog.count(*) filter (where i.status = 'succeeded')::int as succeeded,
+         pg_catalog.count(*) filter (where i.status = 'failed')::int as failed,
+         pg_catalog.count(*) filter (where i.status = 'blocked')::int as blocked,
+         coalesce(pg_catalog.sum(i.tests_passed), 0)::int as tests_passed,
+         coalesce(pg_catalog.sum(i.tests_failed), 0)::int as tests_failed,
+         pg_catalog.round(pg_catalog.avg(i.coverage_pct), 2) as coverage_avg,
+         coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('item', i.id, 'title', i.title, 'status', i.status)
+           order by i.position) filter (where i.status in ('failed', 'blocked')), '[]'::jsonb) as failures
+  into v_counts
+  from eva.sd_work_items i
+  where i.venture_id = v_item.venture_id and i.saga_id = v_item.saga_id and i.kind = 'child';
+
+  v_context := v_saga.context || pg_catalog.jsonb_build_object('total', v_counts.total, 'completed', v_counts.completed,
+    'succeeded', v_counts.succeeded, 'failed', v_counts.failed, 'blocked', v_counts.blocked,
+    'failures', v_counts.failures);
+
+  if v_counts.completed < v_counts.total then
+    update eva.eva_sagas set context = v_context where id = v_saga.id;
+    return v_item;
+  end if;
+
+  -- Every child has reported: the sprint is complete, or partial when some did not succeed (spec §15).
+  v_context := v_context || pg_catalog.jsonb_build_object(
+    'sprint_completion', case when v_counts.succeeded = v_counts.total then 'complete' else 'partial' end,
+    'tests', pg_catalog.jsonb_build_object('passed', v_counts.tests_passed, 'failed', v_counts.tests_failed,
+      'coverage_avg', v_counts.coverage_avg));
+
+  update eva.sd_work_items
+  set status = case when v_counts.succeeded = v_counts.total then 'succeeded'
+                    when v_counts.failed > 0 then 'failed' else 'blocked' end,
+      tests_passed = v_counts.tests_passed, tests_failed = v_counts.tests_failed, coverage_pct = v_counts.coverage_avg,
+      details = details || pg_catalog.jsonb_build_object('succeeded', v_counts.succeeded, 'failed', v_counts.failed,
+        'blocked', v_counts.blocked),
+      completed_at = pg_catalog.now()
+  where venture_id = v_item.venture_id and saga_id = v_item.saga_id and kind = 'orchestrator' and status = 'pending';
+
+  update eva.eva_sagas
+  set current_step = 'update_stage', status = 'completed', completed_at = pg_catalog.now(), context = v_context
+  where id = v_saga.id;
+
+  -- The stage engine left Stage 19 blocked, waiting for engineering; it may run now.
+  update eva.venture_stage_work set status = 'ready', blocked_reason = null
+  where venture_id = v_item.venture_id and lifecycle_stage = 19 and status = 'blocked'
+  returning id into v_stage19;
+
+  perform eva_private.fn_log_event('saga.completed', v_item.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'sprint_completion', v_context ->> 'sprint_completion',
+    'total', v_counts.total, 'succeeded', v_counts.succeeded, 'failed', v_counts.failed, 'blocked', v_counts.blocked,
+    'tests', v_context -> 'tests', 'stage19_work_id', v_stage19));
+  return v_item;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed integer, p_tests_failed integer, p_coverage numeric, p_details jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed integer, p_tests_failed integer, p_coverage numeric, p_details jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed integer, p_tests_failed integer, p_coverage numeric, p_details jsonb) IS 'Engineering''s report of one child SD (succeeded, failed or blocked, with test counts and coverage), made once. Updates the sd_execution saga''s counts; the last report completes the orchestrator and the saga (sprint_completion complete or partial) and makes the venture''s blocked Stage 19 run ready. Refuses unknown items (EV404), the orchestrator and bad input (EV400), and a second report (EV409).';
+
+
+--
+-- Name: fn_sd_results(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_sd_results(p_venture_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.jsonb_build_object(
+    'sagaId', s.id,
+    'status', s.status,
+    'currentStep', s.current_step,
+    'workId', s.context ->> 'work_id',
+    'sprintCompletion', s.context ->> 'sprint_completion',
+    'startedAt', s.started_at,
+    'timeoutAt', s.timeout_at,
+    'completedAt', s.completed_at,
+    'total', coalesce(c.total, 0),
+    'completed', coalesce(c.completed, 0),
+    'succeeded', coalesce(c.succeeded, 0),
+    'failed', coalesce(c.failed, 0),
+    'blocked', coalesce(c.blocked, 0),
+    'items', coalesce(c.items, '[]'::jsonb),
+    'totals', pg_catalog.jsonb_build_object(
+      'testsPassed', coalesce(c.tests_passed, 0),
+      'testsFailed', coalesce(c.tests_failed, 0),
+      'coverageAvg', c.coverage_avg))
+  from (
+    select * from eva.eva_sagas
+    where venture_id = p_venture_id and saga_type = 'sd_execution'
+    order by started_at desc, id desc
+    limit 1
+  ) s
+  left join lateral (
+    select pg_catalog.count(*)::int as total,
+           pg_catalog.count(*) filter (where i.status <> 'pending')::int as completed,
+           pg_catalog.count(*) filter (where i.status = 'succeeded')::int as succeeded,
+           pg_catalog.count(*) filter (where i.status = 'failed')::int as failed,
+           pg_catalog.count(*) filter (where i.status = 'blocked')::int as blocked,
+           pg_catalog.sum(i.tests_passed)::int as tests_passed,
+           pg_catalog.sum(i.tests_failed)::int as tests_failed,
+           pg_catalog.round(pg_catalog.avg(i.coverage_pct), 2) as coverage_avg,
+           pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+             'id', i.id, 'title', i.title, 'type', i.item_type, 'architectureLayer', i.architecture_layer,
+             'milestoneRef', i.milestone_ref, 'status', i.status, 'testsPassed', i.tests_passed,
+             'testsFailed', i.tests_failed, 'coveragePct', i.coverage_pct, 'completedAt', i.completed_at,
+             'details', i.details)
+             order by i.position) as items
+    from eva.sd_work_items i
+    where i.venture_id = s.venture_id and i.saga_id = s.id and i.kind = 'child'
+  ) c on true;
+$$;
+
+
+ALTER FUNCTION eva.fn_sd_results(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_sd_results(p_venture_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_sd_results(p_venture_id uuid) IS 'The venture''s latest SD execution saga with its child items'' reports and totals (tests passed/failed, average coverage), or null when engineering was never asked. Read by the Stage 19 and 20 analyses.';
+
+
+--
 -- Name: fn_set_venture_status(uuid, eva.venture_status, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -1478,6 +1815,7 @@ CREATE FUNCTION eva.fn_stage_context(p_work_id uuid) RETURNS jsonb
       left join eva.venture_artifacts a
         on a.venture_id = w.venture_id and a.artifact_type = req.t and a.is_current
       where a.id is null or a.validation_status <> 'validated'), '[]'::jsonb),
+    'engineering', case when w.lifecycle_stage in (19, 20) then eva.fn_sd_results(w.venture_id) end,
     'feedback', coalesce((
       select pg_catalog.jsonb_agg(f.text order by f.at)
       from (
@@ -1588,6 +1926,126 @@ COMMENT ON FUNCTION eva_private.fn_analysis_cache_put(p_prompt_hash text, p_mode
 
 
 --
+-- Name: fn_apply_decision(eva.chairman_decisions); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_apply_decision(p_d eva.chairman_decisions) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_reason text := 'Chairman decided "' || p_d.decision || '" at stage ' || p_d.lifecycle_stage
+    || coalesce(': ' || p_d.notes, '');
+  v_brief jsonb;
+  v_venture eva.ventures;
+  v_work eva.venture_stage_work;
+begin
+  if p_d.decision_type = 'venture_review' then
+    v_brief := p_d.context -> 'brief';
+    if p_d.decision = 'approve' then
+      v_venture := eva.fn_create_venture(v_brief ->> 'name', v_brief ->> 'description', v_brief ->> 'problemStatement',
+        v_brief ->> 'valueProp', v_brief ->> 'targetMarket', (v_brief ->> 'archetype')::eva.venture_archetype,
+        array(select pg_catalog.jsonb_array_elements_text(coalesce(v_brief -> 'keyAssumptions', '[]'))),
+        array(select pg_catalog.jsonb_array_elements_text(coalesce(v_brief -> 'successCriteria', '[]'))),
+        v_brief ->> 'moatStrategy', null, 'stage0');
+      update eva.ventures set raw_chairman_intent = v_brief ->> 'rawChairmanIntent',
+        vertical_category = v_brief ->> 'verticalCategory'
+      where id = v_venture.id;
+      insert into eva.venture_artifacts (venture_id, lifecycle_stage, artifact_type, content, quality_score,
+        validation_status, epistemic_classification, epistemic_evidence, provenance)
+      values (v_venture.id, 0, 'venture_brief', v_brief, (v_brief ->> 'ventureScore')::numeric::int, 'validated',
+        coalesce(p_d.context ->> 'epistemic', 'assumption')::eva.epistemic_classification,
+        pg_catalog.jsonb_build_object('decision_id', p_d.id, 'origin', v_brief ->> 'originType'),
+        coalesce(p_d.context -> 'provenance', '{}'::jsonb));
+      update eva.chairman_decisions set venture_id = v_venture.id where id = p_d.id;
+    elsif p_d.decision in ('park', 'edit') then
+      insert into eva.venture_nursery (decision_id, name, brief, status, reason, review_at)
+      values (p_d.id, coalesce(v_brief ->> 'name', 'unnamed idea'), coalesce(v_brief, '{}'::jsonb),
+        case p_d.decision when 'park' then 'parked' else 'editing' end::eva.nursery_status, p_d.notes,
+        pg_catalog.now() + case p_d.decision when 'park' then interval '90 days' else interval '7 days' end);
+    end if;
+    return;
+  end if;
+
+  if p_d.venture_id is null then
+    return;
+  end if;
+  select * into v_venture from eva.ventures where id = p_d.venture_id for update;
+  perform pg_catalog.set_config('eva.change_reason', v_reason, true);
+  if v_venture.status = 'awaiting_decision' and p_d.decision not in ('sunset', 'exit', 'reject', 'cancel') then
+    update eva.ventures set status = 'active' where id = p_d.venture_id;
+  end if;
+
+  case p_d.decision_type || '/' || p_d.decision
+    when 'brand_approval/approve', 'release_decision/release', 'dfe_escalation/proceed' then
+      perform eva.fn_advance_venture_stage(p_d.venture_id, p_d.lifecycle_stage, null, v_reason);
+    when 'brand_approval/revise' then
+      perform eva.fn_rerun_stage(p_d.venture_id, 10, v_reason, 'revise');
+    when 'release_decision/hold' then
+      perform eva.fn_rerun_stage(p_d.venture_id, 17, v_reason, 'revise');
+    when 'venture_future/continue', 'venture_future/expand' then
+      perform eva.fn_rerun_stage(p_d.venture_id, 24, v_reason, 'ops_cycle');
+    when 'venture_future/pivot' then
+      perform eva.fn_rerun_stage(p_d.venture_id, 6, v_reason, 'pivot');
+    when 'dfe_escalation/modify_thresholds' then
+      perform eva.fn_rerun_stage(p_d.venture_id, p_d.lifecycle_stage, v_reason, 'revise');
+    when 'dfe_escalation/block' then
+      update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason
+      where venture_id = p_d.venture_id and status = 'awaiting_decision';
+    when 'brand_approval/reject', 'release_decision/cancel' then
+      update eva.ventures set status = 'killed' where id = p_d.venture_id;
+    when 'venture_future/sunset', 'venture_future/exit' then
+      update eva.ventures set status = case p_d.decision when 'sunset' then 'sunset' else 'exited' end::eva.venture_status
+      where id = p_d.venture_id;
+      -- Spec §15: the retirement saga (notify, export, teardown, archive, retrospective).
+      insert into eva.eva_sagas (venture_id, saga_type, current_step, context, timeout_at)
+      values (p_d.venture_id, 'venture_retirement', 'notify_users',
+        pg_catalog.jsonb_build_object('decision_id', p_d.id, 'kind', p_d.decision),
+        pg_catalog.now() + interval '30 days');
+    else
+      raise exception 'no effect is defined for % "%"', p_d.decision_type, p_d.decision using errcode = 'EV400';
+  end case;
+  perform pg_catalog.set_config('eva.change_reason', '', true);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_apply_decision(p_d eva.chairman_decisions) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_apply_decision(p_d eva.chairman_decisions); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_apply_decision(p_d eva.chairman_decisions) IS 'Applies a decided Chairman decision: creates, advances, re-runs, blocks or ends the venture as the decision type and decision say.';
+
+
+--
+-- Name: fn_await_chairman(eva.venture_stage_work, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_work, p_reason text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  update eva.venture_stage_work set status = 'awaiting_decision' where id = p_work.id;
+  perform pg_catalog.set_config('eva.change_reason', p_reason, true);
+  update eva.ventures set status = 'awaiting_decision' where id = p_work.venture_id and status = 'active';
+  perform pg_catalog.set_config('eva.change_reason', '', true);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_work, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_await_chairman(p_work eva.venture_stage_work, p_reason text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_work, p_reason text) IS 'Puts a stage run and its venture into awaiting_decision, with the reason in the venture''s history.';
+
+
+--
 -- Name: fn_caller_role(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -1655,6 +2113,148 @@ ALTER FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uuid, p_
 --
 
 COMMENT ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uuid, p_payload jsonb) IS 'Appends an event to eva.eva_event_log (NOTIFYed on eva_events).';
+
+
+--
+-- Name: fn_sd_bridge_start(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_work eva.venture_stage_work;
+  v_venture eva.ventures;
+  v_plan eva.venture_artifacts;
+  v_saga_id uuid;
+  v_orchestrator_id uuid;
+  v_bridge jsonb;
+  v_items jsonb;
+  v_item jsonb;
+  v_plan_item jsonb;
+  v_position int := 0;
+  v_total int;
+  v_timeout_pref text;
+  v_timeout_days numeric;
+begin
+  -- Serializes concurrent starts for the same run (the stage engine already holds this lock).
+  select * into v_work from eva.venture_stage_work where id = p_work_id for update;
+  if not found then
+    raise exception 'stage work % does not exist', p_work_id using errcode = 'EV404';
+  end if;
+  if v_work.lifecycle_stage <> 18 then
+    raise exception 'the SD bridge starts from a Stage 18 (Sprint Planning) run, not from stage %', v_work.lifecycle_stage
+      using errcode = 'EV400';
+  end if;
+
+  select i.saga_id into v_saga_id from eva.sd_work_items i
+  where i.venture_id = v_work.venture_id and i.stage_work_id = v_work.id and i.position = 0;
+  if found then
+    return v_saga_id;
+  end if;
+
+  select * into v_plan from eva.venture_artifacts a
+  where a.venture_id = v_work.venture_id and a.lifecycle_stage = 18 and a.artifact_type = 'sprint_plan'
+    and a.stage_work_id = v_work.id and a.is_current;
+  if not found then
+    raise exception 'Stage 18 run % has no current sprint_plan artifact: the SD bridge has nothing to convert', p_work_id
+      using errcode = 'EV404', hint = 'Record the run''s sprint_plan first; a plan that is no longer current is not bridged.';
+  end if;
+  select * into v_venture from eva.ventures where id = v_work.venture_id;
+
+  -- The derived sdBridgeOutput is what engineering receives; a plan without it
+  -- (an older artifact version) is bridged from its sprint items.
+  v_bridge := case when pg_catalog.jsonb_typeof(v_plan.content -> 'sdBridgeOutput') = 'object'
+    then v_plan.content -> 'sdBridgeOutput' else '{}'::jsonb end;
+  v_items := case
+    when pg_catalog.jsonb_typeof(v_bridge -> 'children') = 'array' and pg_catalog.jsonb_array_length(v_bridge -> 'children') > 0
+      then v_bridge -> 'children'
+    when pg_catalog.jsonb_typeof(v_plan.content -> 'sprintItems') = 'array'
+      then v_plan.content -> 'sprintItems'
+    else '[]'::jsonb end;
+  v_total := pg_catalog.jsonb_array_length(v_items);
+  if v_total = 0 then
+    raise exception 'the sprint_plan of Stage 18 run % has no sprint items: there is nothing for engineering to build', p_work_id
+      using errcode = 'EV400';
+  end if;
+
+  -- The venture's own timeout wins over the global one; anything but a number
+  -- of days from 0 (exclusive) to 3650 means the default.
+  select p.value into v_timeout_pref from eva.chairman_preferences p
+  where p.key = 'sd_timeout_days' and (p.scope = 'global' or p.venture_id = v_work.venture_id)
+  order by (p.scope = 'venture') desc
+  limit 1;
+  -- Nested so the cast runs only on a number.
+  v_timeout_days := case when v_timeout_pref ~ '^\s*[0-9]+(\.[0-9]+)?\s*$' then
+    case when v_timeout_pref::numeric > 0 and v_timeout_pref::numeric <= 3650 then v_timeout_pref::numeric end end;
+  v_timeout_days := coalesce(v_timeout_days, 7);
+
+  insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at)
+  values (v_work.venture_id, 'sd_execution', 'await_completion', 'active',
+    pg_catalog.jsonb_build_object('total', v_total, 'completed', 0, 'succeeded', 0, 'failed', 0, 'blocked', 0,
+      'work_id', v_work.id, 'artifact_id', v_plan.id, 'artifact_version', v_plan.version,
+      'timeout_days', v_timeout_days, 'failures', '[]'::jsonb),
+    pg_catalog.now() + v_timeout_days * interval '1 day')
+  returning id into v_saga_id;
+
+  -- A new sprint replaces one still waiting (Stage 18 re-run): the old saga's
+  -- late reports must not release Stage 19 for the new sprint.
+  update eva.eva_sagas s
+  set status = 'failed', context = s.context || pg_catalog.jsonb_build_object('superseded_by', v_saga_id)
+  where s.venture_id = v_work.venture_id and s.saga_type = 'sd_execution' and s.status in ('active', 'paused')
+    and s.id <> v_saga_id;
+
+  insert into eva.sd_work_items (venture_id, saga_id, stage_work_id, kind, position, title, details)
+  values (v_work.venture_id, v_saga_id, v_work.id, 'orchestrator', 0,
+    coalesce(nullif(pg_catalog.btrim(v_bridge #>> '{orchestrator,title}'), ''),
+      v_venture.name || ' — sprint ' || v_work.run_number),
+    pg_catalog.jsonb_build_object('venture_id', v_venture.id, 'venture_name', v_venture.name,
+      'sprint_name', 'sprint ' || v_work.run_number,
+      'sprint_goal', coalesce(v_bridge #>> '{orchestrator,sprintGoal}', v_plan.content ->> 'sprintGoal')))
+  returning id into v_orchestrator_id;
+
+  for v_item in select * from pg_catalog.jsonb_array_elements(v_items) loop
+    v_position := v_position + 1;
+    -- Children carry no milestone: it is read from the sprint item of the same title.
+    select e.value into v_plan_item
+    from pg_catalog.jsonb_array_elements(
+      case when pg_catalog.jsonb_typeof(v_plan.content -> 'sprintItems') = 'array'
+        then v_plan.content -> 'sprintItems' else '[]'::jsonb end) e
+    where e.value ->> 'title' = v_item ->> 'title'
+    limit 1;
+    insert into eva.sd_work_items (venture_id, saga_id, stage_work_id, parent_id, kind, position, title, item_type,
+      estimated_loc, acceptance_criteria, architecture_layer, milestone_ref, details)
+    values (v_work.venture_id, v_saga_id, v_work.id, v_orchestrator_id, 'child', v_position,
+      coalesce(nullif(pg_catalog.btrim(v_item ->> 'title'), ''), 'Sprint item ' || v_position),
+      coalesce(v_item ->> 'type', v_plan_item ->> 'type', 'feature'),
+      case when pg_catalog.jsonb_typeof(v_item -> 'estimatedLoc') = 'number'
+        then pg_catalog.round((v_item ->> 'estimatedLoc')::numeric)::int end,
+      case when pg_catalog.jsonb_typeof(v_item -> 'acceptanceCriteria') = 'array'
+        then v_item -> 'acceptanceCriteria' else '[]'::jsonb end,
+      coalesce(v_item ->> 'architectureLayer', v_plan_item ->> 'architectureLayer'),
+      coalesce(v_item ->> 'milestoneRef', v_plan_item ->> 'milestoneRef'),
+      case when v_plan_item ->> 'description' is not null
+        then pg_catalog.jsonb_build_object('description', v_plan_item ->> 'description') else '{}'::jsonb end);
+    v_plan_item := null;
+  end loop;
+
+  perform eva_private.fn_log_event('sd.bridge_created', v_work.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga_id, 'work_id', v_work.id, 'orchestrator', v_orchestrator_id, 'children', v_total,
+    'artifact_version', v_plan.version,
+    'source', case when v_items = v_bridge -> 'children' then 'sdBridgeOutput' else 'sprintItems' end));
+  return v_saga_id;
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_sd_bridge_start(p_work_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) IS 'SD bridge: from a Stage 18 run''s current sprint_plan, creates one orchestrator and one child work item per sprint item (sdBridgeOutput, else sprintItems) and an active sd_execution saga waiting for their reports (timeout: the sd_timeout_days preference, default 7); an earlier sprint''s saga still waiting is superseded (failed). Returns the saga id; a second call for the same run returns the same saga.';
 
 
 --
@@ -1751,6 +2351,11 @@ begin
     if new.status <> 'pending' then
       raise exception 'a decision is opened as pending, not %', new.status using errcode = 'EV400';
     end if;
+    return new;
+  end if;
+  -- An approved Stage 0 review records the venture it created, once.
+  if old.status = 'decided' and old.lifecycle_stage = 0 and old.venture_id is null and new.venture_id is not null
+     and (pg_catalog.to_jsonb(new) - 'venture_id' - 'updated_at') = (pg_catalog.to_jsonb(old) - 'venture_id' - 'updated_at') then
     return new;
   end if;
   if old.status <> 'pending' then
@@ -2519,6 +3124,32 @@ COMMENT ON COLUMN eva.lifecycle_stage_config.chairman_decision_type IS 'The deci
 
 
 --
+-- Name: portfolio_patterns; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.portfolio_patterns (
+    lifecycle_stage integer NOT NULL,
+    pattern_signature text NOT NULL,
+    first_venture_id uuid NOT NULL,
+    ventures_seen integer DEFAULT 1 NOT NULL,
+    first_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT portfolio_patterns_lifecycle_stage_check CHECK (((lifecycle_stage >= 1) AND (lifecycle_stage <= 25))),
+    CONSTRAINT portfolio_patterns_pattern_signature_check CHECK (((char_length(pattern_signature) >= 1) AND (char_length(pattern_signature) <= 300))),
+    CONSTRAINT portfolio_patterns_ventures_seen_check CHECK ((ventures_seen >= 1))
+);
+
+
+ALTER TABLE eva.portfolio_patterns OWNER TO eva_owner;
+
+--
+-- Name: TABLE portfolio_patterns; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.portfolio_patterns IS 'Pattern signatures of stage outcomes seen across the portfolio (cross-venture learning); the DFE''s novel_pattern trigger reads them.';
+
+
+--
 -- Name: portfolios; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -2686,6 +3317,32 @@ ALTER TABLE eva.venture_dependencies OWNER TO eva_owner;
 --
 
 COMMENT ON TABLE eva.venture_dependencies IS 'Inter-venture dependencies (Decision #32): hard ones block the dependent venture, soft ones warn.';
+
+
+--
+-- Name: venture_nursery; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_nursery (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    decision_id uuid NOT NULL,
+    name text NOT NULL,
+    brief jsonb NOT NULL,
+    status eva.nursery_status DEFAULT 'parked'::eva.nursery_status NOT NULL,
+    reason text,
+    review_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+ALTER TABLE eva.venture_nursery OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_nursery; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_nursery IS 'Warm storage for Stage 0 briefs the Chairman parked (or sent back for editing), with a date to review them again.';
 
 
 --
@@ -3074,6 +3731,14 @@ ALTER TABLE ONLY eva.lifecycle_stage_config
 
 
 --
+-- Name: portfolio_patterns portfolio_patterns_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.portfolio_patterns
+    ADD CONSTRAINT portfolio_patterns_pkey PRIMARY KEY (lifecycle_stage, pattern_signature);
+
+
+--
 -- Name: portfolios portfolios_name_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -3087,6 +3752,14 @@ ALTER TABLE ONLY eva.portfolios
 
 ALTER TABLE ONLY eva.portfolios
     ADD CONSTRAINT portfolios_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: sd_work_items sd_work_items_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.sd_work_items
+    ADD CONSTRAINT sd_work_items_pkey PRIMARY KEY (id);
 
 
 --
@@ -3135,6 +3808,22 @@ ALTER TABLE ONLY eva.venture_dependencies
 
 ALTER TABLE ONLY eva.venture_dependencies
     ADD CONSTRAINT venture_dependencies_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: venture_nursery venture_nursery_decision_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_nursery
+    ADD CONSTRAINT venture_nursery_decision_id_key UNIQUE (decision_id);
+
+
+--
+-- Name: venture_nursery venture_nursery_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_nursery
+    ADD CONSTRAINT venture_nursery_pkey PRIMARY KEY (id);
 
 
 --
@@ -3293,6 +3982,27 @@ CREATE INDEX eva_event_log_venture_idx ON eva.eva_event_log USING btree (venture
 --
 
 CREATE INDEX idx_eva_sagas_active ON eva.eva_sagas USING btree (venture_id, saga_type) WHERE (status = 'active'::eva.saga_status);
+
+
+--
+-- Name: sd_work_items_once_per_run; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX sd_work_items_once_per_run ON eva.sd_work_items USING btree (venture_id, stage_work_id, "position");
+
+
+--
+-- Name: sd_work_items_venture_saga_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX sd_work_items_venture_saga_idx ON eva.sd_work_items USING btree (venture_id, saga_id, "position");
+
+
+--
+-- Name: sd_work_items_venture_status_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX sd_work_items_venture_status_idx ON eva.sd_work_items USING btree (venture_id, status);
 
 
 --
@@ -3482,6 +4192,13 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.portfolios FOR EACH ROW 
 --
 
 CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.venture_circuit_breakers FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: venture_nursery _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.venture_nursery FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
 
 
 --
@@ -3689,6 +4406,46 @@ ALTER TABLE ONLY eva.lifecycle_stage_config
 
 
 --
+-- Name: portfolio_patterns portfolio_patterns_first_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.portfolio_patterns
+    ADD CONSTRAINT portfolio_patterns_first_venture_id_fkey FOREIGN KEY (first_venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: sd_work_items sd_work_items_parent_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.sd_work_items
+    ADD CONSTRAINT sd_work_items_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES eva.sd_work_items(id);
+
+
+--
+-- Name: sd_work_items sd_work_items_saga_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.sd_work_items
+    ADD CONSTRAINT sd_work_items_saga_id_fkey FOREIGN KEY (saga_id) REFERENCES eva.eva_sagas(id);
+
+
+--
+-- Name: sd_work_items sd_work_items_stage_work_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.sd_work_items
+    ADD CONSTRAINT sd_work_items_stage_work_id_fkey FOREIGN KEY (stage_work_id) REFERENCES eva.venture_stage_work(id);
+
+
+--
+-- Name: sd_work_items sd_work_items_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.sd_work_items
+    ADD CONSTRAINT sd_work_items_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
 -- Name: venture_artifacts venture_artifacts_artifact_type_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -3758,6 +4515,14 @@ ALTER TABLE ONLY eva.venture_dependencies
 
 ALTER TABLE ONLY eva.venture_dependencies
     ADD CONSTRAINT venture_dependencies_provider_venture_id_fkey FOREIGN KEY (provider_venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: venture_nursery venture_nursery_decision_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_nursery
+    ADD CONSTRAINT venture_nursery_decision_id_fkey FOREIGN KEY (decision_id) REFERENCES eva.chairman_decisions(id);
 
 
 --
@@ -3909,10 +4674,22 @@ ALTER TABLE eva.lifecycle_phases ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.lifecycle_stage_config ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: portfolio_patterns; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.portfolio_patterns ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: portfolios; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
 ALTER TABLE eva.portfolios ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sd_work_items; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.sd_work_items ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: agent_task_contracts services add agent task contracts; Type: POLICY; Schema: eva; Owner: eva_owner
@@ -4097,6 +4874,13 @@ CREATE POLICY "the Chairman and services read eva event dlq" ON eva.eva_event_dl
 
 
 --
+-- Name: venture_nursery the Chairman and services read venture nursery; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read venture nursery" ON eva.venture_nursery FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
 -- Name: chairman_decisions the Chairman changes chairman decisions; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -4157,6 +4941,13 @@ CREATE POLICY "the Chairman changes venture circuit breakers" ON eva.venture_cir
 --
 
 CREATE POLICY "the Chairman changes venture dependencies" ON eva.venture_dependencies FOR UPDATE TO eva_chairman USING (true) WITH CHECK (true);
+
+
+--
+-- Name: venture_nursery the Chairman changes venture nursery; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman changes venture nursery" ON eva.venture_nursery FOR UPDATE TO eva_chairman USING (true) WITH CHECK (true);
 
 
 --
@@ -4272,10 +5063,24 @@ CREATE POLICY "the Chairman, services and viewers read lifecycle stage config" O
 
 
 --
+-- Name: portfolio_patterns the Chairman, services and viewers read portfolio patterns; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read portfolio patterns" ON eva.portfolio_patterns FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: portfolios the Chairman, services and viewers read portfolios; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
 CREATE POLICY "the Chairman, services and viewers read portfolios" ON eva.portfolios FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: sd_work_items the Chairman, services and viewers read sd work items; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read sd work items" ON eva.sd_work_items FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -4371,6 +5176,12 @@ ALTER TABLE eva.venture_circuit_breakers ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE eva.venture_dependencies ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: venture_nursery; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_nursery ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: venture_phase_budgets; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
@@ -4731,11 +5542,11 @@ GRANT ALL ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage inte
 
 
 --
--- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb) TO eva_service;
+REVOKE ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) TO eva_service;
 
 
 --
@@ -4763,6 +5574,33 @@ GRANT ALL ON FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) TO 
 REVOKE ALL ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) TO eva_chairman;
+
+
+--
+-- Name: TABLE sd_work_items; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.sd_work_items TO eva_chairman;
+GRANT SELECT ON TABLE eva.sd_work_items TO eva_service;
+GRANT SELECT ON TABLE eva.sd_work_items TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed integer, p_tests_failed integer, p_coverage numeric, p_details jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed integer, p_tests_failed integer, p_coverage numeric, p_details jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed integer, p_tests_failed integer, p_coverage numeric, p_details jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_sd_results(p_venture_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) TO eva_viewer;
 
 
 --
@@ -4810,6 +5648,20 @@ GRANT ALL ON FUNCTION eva_private.fn_analysis_cache_put(p_prompt_hash text, p_mo
 
 
 --
+-- Name: FUNCTION fn_apply_decision(p_d eva.chairman_decisions); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_apply_decision(p_d eva.chairman_decisions) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_await_chairman(p_work eva.venture_stage_work, p_reason text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_work, p_reason text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION fn_caller_role(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4828,6 +5680,13 @@ REVOKE ALL ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) FROM PUB
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uuid, p_payload jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_sd_bridge_start(p_work_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) FROM PUBLIC;
 
 
 --
@@ -5377,6 +6236,15 @@ GRANT SELECT ON TABLE eva.lifecycle_stage_config TO eva_viewer;
 
 
 --
+-- Name: TABLE portfolio_patterns; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_chairman;
+GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_service;
+GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_viewer;
+
+
+--
 -- Name: TABLE portfolios; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -5607,6 +6475,35 @@ GRANT UPDATE(status) ON TABLE eva.venture_dependencies TO eva_service;
 
 GRANT UPDATE(resolved_at) ON TABLE eva.venture_dependencies TO eva_chairman;
 GRANT UPDATE(resolved_at) ON TABLE eva.venture_dependencies TO eva_service;
+
+
+--
+-- Name: TABLE venture_nursery; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_nursery TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_nursery TO eva_service;
+
+
+--
+-- Name: COLUMN venture_nursery.status; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT UPDATE(status) ON TABLE eva.venture_nursery TO eva_chairman;
+
+
+--
+-- Name: COLUMN venture_nursery.reason; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT UPDATE(reason) ON TABLE eva.venture_nursery TO eva_chairman;
+
+
+--
+-- Name: COLUMN venture_nursery.review_at; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT UPDATE(review_at) ON TABLE eva.venture_nursery TO eva_chairman;
 
 
 --

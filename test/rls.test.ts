@@ -34,6 +34,7 @@ interface Fixture {
   contract: string;
   saga: string;
   artifact: string;
+  nursery: string;
 }
 
 interface TableRules {
@@ -189,6 +190,17 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.portfolios where id = '${f.portfolio}'`,
     },
   },
+  "eva.sd_work_items": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.sd_work_items",
+      insert: (f) =>
+        `insert into eva.sd_work_items (venture_id, saga_id, stage_work_id, parent_id, kind, position, title, item_type) select venture_id, saga_id, stage_work_id, id, 'child', 1, 'Forged item', 'feature' from eva.sd_work_items where venture_id = '${f.ventureA}'`,
+      update: (f) =>
+        `update eva.sd_work_items set status = 'succeeded', tests_passed = 1, tests_failed = 0, completed_at = now() where venture_id = '${f.ventureA}'`,
+      delete: (f) => `delete from eva.sd_work_items where venture_id = '${f.ventureA}'`,
+    },
+  },
   "eva.venture_artifacts": {
     allowed: { select: READERS, insert: [S], update: [C, S], delete: [] },
     statements: {
@@ -229,6 +241,26 @@ const MATRIX: Record<string, TableRules> = {
         `insert into eva.venture_budget_transactions (venture_id, lifecycle_stage, purpose, prompt_tokens, completion_tokens) values ('${f.ventureA}', 2, 'analysis', 1, 1)`,
       update: (f) => `update eva.venture_budget_transactions set prompt_tokens = 0 where venture_id = '${f.ventureA}'`,
       delete: (f) => `delete from eva.venture_budget_transactions where venture_id = '${f.ventureA}'`,
+    },
+  },
+  "eva.venture_nursery": {
+    allowed: { select: [C, S], insert: [], update: [C], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_nursery",
+      insert: (f) =>
+        `insert into eva.venture_nursery (decision_id, name, brief, review_at) values ('${f.decision}', 'x', '{}', now())`,
+      update: (f) => `update eva.venture_nursery set status = 'revived' where id = '${f.nursery}'`,
+      delete: (f) => `delete from eva.venture_nursery where id = '${f.nursery}'`,
+    },
+  },
+  "eva.portfolio_patterns": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.portfolio_patterns",
+      insert: (f) =>
+        `insert into eva.portfolio_patterns (lifecycle_stage, pattern_signature, first_venture_id) values (6, 'forged', '${f.ventureA}')`,
+      update: () => "update eva.portfolio_patterns set ventures_seen = 9",
+      delete: () => "delete from eva.portfolio_patterns",
     },
   },
   "eva.venture_phase_budgets": {
@@ -370,6 +402,17 @@ beforeAll(async () => {
   const alert = await one<{ id: string }>(
     `insert into eva.eva_alerts (venture_id, severity, alert_type, message) values ('${a.id}', 'P2', 'seed', 'seed alert') returning id`,
   );
+  const review = await one<{ id: string }>(
+    "insert into eva.chairman_decisions (lifecycle_stage, decision_type) values (0, 'venture_review') returning id",
+  );
+  const nursery = await one<{ id: string }>(
+    `insert into eva.venture_nursery (decision_id, name, brief, review_at) values ('${review.id}', 'Parked idea', '{}', now() + interval '90 days') returning id`,
+  );
+  await sql
+    .raw(
+      `insert into eva.portfolio_patterns (lifecycle_stage, pattern_signature, first_venture_id) values (5, 'saas:5:subscription', '${a.id}')`,
+    )
+    .execute(t.db);
   const dlq = await one<{ id: string }>(
     "insert into eva.eva_event_dlq (event_type, failure_reason) values ('stage.entered', 'seed') returning id",
   );
@@ -389,7 +432,10 @@ beforeAll(async () => {
         values ('${a.id}', '${b.id}', 3, 'hard');
       delete from eva.venture_phase_budgets where venture_id = '${c.id}';
       delete from eva.venture_token_budgets where venture_id = '${c.id}';
-      select eva.fn_charge_tokens('${a.id}', 2, null, 'analysis', 120, 80, true, '{}');`)
+      select eva.fn_charge_tokens('${a.id}', 2, null, 'analysis', 120, 80, true, '{}');
+      insert into eva.sd_work_items (venture_id, saga_id, stage_work_id, kind, position, title)
+        select '${a.id}', '${saga.id}', w.id, 'orchestrator', 0, 'Fixture sprint'
+        from eva.venture_stage_work w where w.venture_id = '${a.id}' limit 1;`)
     .execute(t.db);
   f = {
     ventureA: a.id,
@@ -404,6 +450,7 @@ beforeAll(async () => {
     contract: contract.id,
     saga: saga.id,
     artifact: artifact.id,
+    nursery: nursery.id,
   };
 });
 

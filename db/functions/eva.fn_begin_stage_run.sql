@@ -34,6 +34,8 @@ begin
     -- What the gates and the Decision Filter Engine read beside the artifacts.
     'preferences', coalesce((select pg_catalog.jsonb_object_agg(p.key, p.value)
       from eva.fn_resolve_chairman_preferences(v_work.venture_id) p), '{}'::jsonb),
+    'preferenceScopes', coalesce((select pg_catalog.jsonb_object_agg(p.key, p.scope)
+      from eva.fn_resolve_chairman_preferences(v_work.venture_id) p), '{}'::jsonb),
     'phaseArtifacts', coalesce((
       select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('stage', a.lifecycle_stage, 'type', a.artifact_type,
         'version', a.version, 'validationStatus', a.validation_status, 'qualityScore', a.quality_score)

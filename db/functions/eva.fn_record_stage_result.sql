@@ -32,6 +32,7 @@ declare
   v_decision_id uuid;
   v_action text;
   v_reason text;
+  v_saga_id uuid;
 begin
   select * into v_work from eva.venture_stage_work where id = p_work_id for update;
   if not found then
@@ -117,8 +118,23 @@ begin
   v_reason := coalesce(p_route ->> 'reason', 'the ' || v_stage.gate_type || ' gate decided "' || (p_gate ->> 'decision') || '"');
 
   if v_action = 'advance' then
+    -- Stage 18's SD bridge (spec §9): the sprint goes to engineering, and Stage 19
+    -- waits for it (eva.fn_sd_complete releases it when every work item is reported).
+    if v_stage.work_type = 'sd_bridge' then
+      v_saga_id := eva_private.fn_sd_bridge_start(v_work.id);
+    end if;
     v_next := eva.fn_advance_venture_stage(v_work.venture_id, v_work.lifecycle_stage, null,
       'stage ' || v_work.lifecycle_stage || ' completed');
+    if v_saga_id is not null
+       and (select s.status from eva.eva_sagas s where s.id = v_saga_id) = 'active' then
+      update eva.venture_stage_work
+      set status = 'blocked',
+          blocked_reason = 'waiting for engineering: ' || (select pg_catalog.count(*) from eva.sd_work_items i
+            where i.saga_id = v_saga_id and i.kind = 'child') || ' work items (saga ' || v_saga_id || ')'
+      where id = v_next.id;
+      return pg_catalog.jsonb_build_object('outcome', 'engineering', 'nextWorkId', v_next.id,
+        'nextStage', v_next.lifecycle_stage, 'sagaId', v_saga_id, 'artifactVersion', v_primary.version);
+    end if;
     return pg_catalog.jsonb_build_object('outcome', 'advanced', 'nextWorkId', v_next.id,
       'nextStage', v_next.lifecycle_stage, 'artifactVersion', v_primary.version);
   elsif v_action = 'escalate' then

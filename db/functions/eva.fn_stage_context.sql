@@ -18,7 +18,7 @@ as $$
       'successCriteria', pg_catalog.to_jsonb(v.success_criteria), 'moatStrategy', v.moat_strategy,
       'status', v.status, 'stage', v.current_lifecycle_stage),
     'stage', pg_catalog.jsonb_build_object('number', s.stage_number, 'name', s.stage_name, 'phase', s.phase_number,
-      'gateType', s.gate_type, 'chairmanGate', s.chairman_gate, 'dependsOn', pg_catalog.to_jsonb(s.depends_on),
+      'gateType', s.gate_type, 'chairmanGate', s.chairman_gate, 'realityGate', s.reality_gate, 'dependsOn', pg_catalog.to_jsonb(s.depends_on),
       'requiredArtifacts', pg_catalog.to_jsonb(s.required_artifacts), 'produces', pg_catalog.to_jsonb(s.produces)),
     'artifacts', coalesce((
       select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('stage', a.lifecycle_stage, 'type', a.artifact_type,
@@ -33,6 +33,15 @@ as $$
       left join eva.venture_artifacts a
         on a.venture_id = w.venture_id and a.artifact_type = req.t and a.is_current
       where a.id is null or a.validation_status <> 'validated'), '[]'::jsonb),
+    'chairmanDecisions', coalesce((
+      select pg_catalog.jsonb_object_agg(x.lifecycle_stage::text, x.decision)
+      from (select distinct on (d.lifecycle_stage) d.lifecycle_stage, d.decision
+            from eva.chairman_decisions d
+            join eva.lifecycle_stage_config cs on cs.stage_number = d.lifecycle_stage
+              and cs.chairman_decision_type = d.decision_type
+            where d.venture_id = w.venture_id and d.status = 'decided'
+            order by d.lifecycle_stage, d.decided_at desc) x), '{}'::jsonb),
+    'engineering', case when w.lifecycle_stage in (19, 20) then eva.fn_sd_results(w.venture_id) end,
     'feedback', coalesce((
       select pg_catalog.jsonb_agg(f.text order by f.at)
       from (

@@ -33,7 +33,19 @@ create table eva.portfolio_patterns (
 comment on table eva.portfolio_patterns is
   'Pattern signatures of stage outcomes seen across the portfolio (cross-venture learning); the DFE''s novel_pattern trigger reads them.';
 
+-- The Chairman's global defaults for the Decision Filter Engine (src/gates/dfe.ts
+-- DEFAULT_GLOBAL_PREFERENCES; spec §6 for cost and score). Without them every
+-- stage would escalate, since missing preferences are conservative.
+insert into eva.chairman_preferences (scope, key, value) values
+  ('global', 'cost_threshold', '50000'),
+  ('global', 'score_threshold', '50'),
+  ('global', 'approved_vendors', 'React, Next.js, Vue, Static site generator, Server-rendered web app, Node.js, TypeScript, JavaScript, Python, FastAPI, Django, Go, SQL, PostgreSQL, Redis, Managed cloud containers, Managed platform (PaaS), CDN + serverless functions'),
+  ('global', 'drift_escalation_severity', 'MEDIUM'),
+  ('global', 'novel_pattern_min_portfolio', '1');
+
 -- Down Migration
+delete from eva.chairman_preferences where scope = 'global' and key in
+  ('cost_threshold', 'score_threshold', 'approved_vendors', 'drift_escalation_severity', 'novel_pattern_min_portfolio');
 drop table eva.portfolio_patterns;
 drop table eva.venture_nursery;
 drop type eva.nursery_status;

@@ -7,6 +7,7 @@ import { registerDb } from "./commands/db.ts";
 import { registerDecisions } from "./commands/decisions.ts";
 import { registerIdeate } from "./commands/ideate.ts";
 import { registerRun } from "./commands/run.ts";
+import { registerSd } from "./commands/sd.ts";
 import { registerStart } from "./commands/start.ts";
 import { registerVentures } from "./commands/ventures.ts";
 import { UserError } from "./output.ts";
@@ -35,6 +36,7 @@ Environment:
   registerIdeate(program);
   registerDecisions(program);
   registerChairman(program);
+  registerSd(program);
   return program;
 }
 

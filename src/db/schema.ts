@@ -50,6 +50,8 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Numeric = ColumnType<string, number | string, number | string>;
 
+export type NurseryStatus = "dropped" | "editing" | "parked" | "revived";
+
 export type PreferenceScope = "global" | "venture";
 
 export type SagaStatus = "active" | "completed" | "failed" | "paused";
@@ -231,6 +233,15 @@ export interface LifecycleStageConfig {
   work_type: string;
 }
 
+export interface PortfolioPatterns {
+  first_seen_at: Generated<Timestamp>;
+  first_venture_id: string;
+  last_seen_at: Generated<Timestamp>;
+  lifecycle_stage: number;
+  pattern_signature: string;
+  ventures_seen: Generated<number>;
+}
+
 export interface Portfolios {
   created_at: Generated<Timestamp>;
   description: string | null;
@@ -238,6 +249,38 @@ export interface Portfolios {
   name: string;
   roi_target: Numeric | null;
   updated_at: Generated<Timestamp>;
+}
+
+export interface SdWorkItems {
+  acceptance_criteria: Generated<Json>;
+  architecture_layer: string | null;
+  completed_at: Timestamp | null;
+  coverage_pct: Numeric | null;
+  created_at: Generated<Timestamp>;
+  details: Generated<Json>;
+  estimated_loc: number | null;
+  id: Generated<string>;
+  item_type: string | null;
+  kind: string;
+  milestone_ref: string | null;
+  parent_id: string | null;
+  /**
+   * Order within the sprint: 0 for the orchestrator, 1..N for the sprint items in plan order.
+   */
+  position: number;
+  saga_id: string;
+  /**
+   * The Stage 18 run whose sprint_plan artifact the items were made from.
+   */
+  stage_work_id: string;
+  /**
+   * pending until reported; children: succeeded, failed or blocked as engineering reports; the orchestrator sums its children once all have reported.
+   */
+  status: Generated<string>;
+  tests_failed: number | null;
+  tests_passed: number | null;
+  title: string;
+  venture_id: string;
 }
 
 export interface VentureArtifacts {
@@ -297,6 +340,18 @@ export interface VentureDependencies {
   required_stage: number;
   resolved_at: Timestamp | null;
   status: Generated<DependencyStatus>;
+}
+
+export interface VentureNursery {
+  brief: Json;
+  created_at: Generated<Timestamp>;
+  decision_id: string;
+  id: Generated<string>;
+  name: string;
+  reason: string | null;
+  review_at: Timestamp;
+  status: Generated<NurseryStatus>;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface VenturePhaseBudgets {
@@ -402,11 +457,14 @@ export interface DB {
   gate_decision_options: GateDecisionOptions;
   lifecycle_phases: LifecyclePhases;
   lifecycle_stage_config: LifecycleStageConfig;
+  portfolio_patterns: PortfolioPatterns;
   portfolios: Portfolios;
+  sd_work_items: SdWorkItems;
   venture_artifacts: VentureArtifacts;
   venture_budget_transactions: VentureBudgetTransactions;
   venture_circuit_breakers: VentureCircuitBreakers;
   venture_dependencies: VentureDependencies;
+  venture_nursery: VentureNursery;
   venture_phase_budgets: VenturePhaseBudgets;
   venture_stage_transitions: VentureStageTransitions;
   venture_stage_work: VentureStageWork;

@@ -26,6 +26,8 @@ export interface GateInput {
   phaseArtifacts: PhaseArtifact[];
   /** Chairman preferences in force for the venture (venture scope over global), key → value. */
   preferences: Record<string, string>;
+  /** The Chairman's latest decision at each Chairman gate the venture passed, by stage (e.g. 22 → "release"). */
+  chairmanDecisions?: Record<number, string>;
 }
 
 /** One gate's enum decision (spec §7.2): decision, rationale, and what it was decided from. */
@@ -34,8 +36,8 @@ export interface GateDecision {
   rationale: string;
   confidence?: number;
   keyFactors?: string[];
-  /** The checks made, each passed or not, so a person can see why. */
-  checks: { name: string; passed: boolean; detail: string }[];
+  /** The checks made, each passed or not, so a person can see why (blockers decide; warnings inform). */
+  checks: { name: string; passed: boolean; detail: string; severity?: "blocker" | "warning"; nextAction?: string }[];
   /** The exact values the decision was computed from. */
   inputs: Record<string, unknown>;
 }

@@ -34,6 +34,7 @@ const stageContextRow = z.object({
     phase: z.number().int(),
     gateType: z.string(),
     chairmanGate: z.boolean(),
+    realityGate: z.boolean(),
     dependsOn: z.array(z.number().int()),
     requiredArtifacts: z.array(z.string()),
     produces: z.array(z.string()),
@@ -49,6 +50,25 @@ const stageContextRow = z.object({
   ),
   missing: z.array(z.object({ artifactType: z.string(), reason: z.string() })),
   feedback: z.array(z.string()),
+  /** The Chairman's latest decision at each Chairman gate, by stage. */
+  chairmanDecisions: z.record(z.string(), z.string()).default({}),
+  engineering: z
+    .object({
+      status: z.string(),
+      total: z.number(),
+      items: z.array(
+        z.object({
+          title: z.string(),
+          status: z.string(),
+          testsPassed: z.number().nullable(),
+          testsFailed: z.number().nullable(),
+          coveragePct: z.number().nullable(),
+        }),
+      ),
+      totals: z.object({ testsPassed: z.number(), testsFailed: z.number(), coverageAvg: z.number().nullable() }),
+    })
+    .nullable()
+    .default(null),
   /** Present when the run was begun (eva.fn_begin_stage_run). */
   budget: z
     .object({
@@ -59,6 +79,7 @@ const stageContextRow = z.object({
     .default({ ventureRemaining: null, phaseRemaining: null, phase: 1 }),
   /** Chairman preferences in force for the venture (venture scope over global). */
   preferences: z.record(z.string(), z.string()).default({}),
+  preferenceScopes: z.record(z.string(), z.enum(["global", "venture"])).default({}),
   /** For a phase-closing stage: the current artifacts of the earlier stages of its phase. */
   phaseArtifacts: z
     .array(
@@ -88,5 +109,6 @@ export function toStageContext(row: StageContextRow): StageContext {
     runNumber: row.work.runNumber,
     feedback: row.feedback,
     asOf: row.work.asOf,
+    engineering: row.engineering,
   };
 }

@@ -8,7 +8,11 @@ import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
-import { type GateOutcome, passThroughGate } from "../gates/pass-through.ts";
+import { isDevilsAdvocateStage, reviewAsDevilsAdvocate } from "../gates/devils-advocate.ts";
+import { type DfeResult, evaluateDFE } from "../gates/dfe.ts";
+import { evaluateStageGate } from "../gates/index.ts";
+import { routeStageResult } from "../gates/route.ts";
+import type { GateEvaluation } from "../gates/types.ts";
 import { AnalysisFailed, type AnalysisResult, type Analyst, type LlmUsage } from "../llm/types.ts";
 import { parseStageContext, toStageContext } from "./context.ts";
 import { stageDefinition } from "./index.ts";
@@ -25,7 +29,9 @@ export type StageRunOutcome =
       artifactVersion: number | null;
     }
   | { outcome: "awaiting_decision"; workId: string; stage: number; decisionId: string; artifactVersion: number }
-  | { outcome: "killed" | "gate_blocked"; workId: string; stage: number; gateDecision?: string }
+  | { outcome: "killed" | "gate_blocked"; workId: string; stage: number; gateDecision?: string; reason?: string }
+  | { outcome: "rerun"; workId: string; stage: number; nextStage: number; gateDecision?: string }
+  | { outcome: "engineering"; workId: string; stage: number; nextStage: number; sagaId: string }
   | { outcome: "blocked" | "failed"; workId: string; stage: number; reason: string };
 
 export interface StageRunOptions {
@@ -72,8 +78,27 @@ async function stopStage(
   );
 }
 
-function charge(usage: LlmUsage, provenance: object) {
+function charge(usage: LlmUsage, provenance: object): object[] {
   return usage.promptTokens + usage.completionTokens > 0 ? [{ purpose: "analysis", ...usage, provenance }] : [];
+}
+
+/** What the DFE's evaluation keeps on record (the drift report's details stay in its triggers). */
+function summarizeDfe(dfe: DfeResult) {
+  return {
+    output: dfe.output,
+    triggers: dfe.triggers,
+    mitigations: dfe.mitigations,
+    recommendedAction: dfe.recommendedAction,
+    patternSignature: dfe.patternSignature,
+    thresholds: dfe.thresholds,
+    driftSeverity: dfe.drift.overall,
+  };
+}
+
+/** The action recommended to the Chairman at a Chairman gate: the gate's own call, the DFE's caution at Stage 10. */
+function CHAIRMAN_RECOMMENDATION(stage: number, evaluation: GateEvaluation, dfe: DfeResult["output"]): string {
+  if (stage === 10) return dfe === "AUTO_PROCEED" ? "approve" : "revise";
+  return evaluation.gate?.decision ?? (stage === 22 ? "hold" : "continue");
 }
 
 /**
@@ -104,7 +129,8 @@ export async function runStageWork(
 
   let artifacts: ArtifactRecord[] = [];
   let charges: object[] = [];
-  let gate: GateOutcome | null = passThroughGate(row.stage.gateType as GateType, stage);
+  let gate: object | null = null;
+  let route: object = { action: "advance" };
 
   if (stage > 1) {
     const definition = stageDefinition(stage);
@@ -147,8 +173,8 @@ export async function runStageWork(
       return { outcome: "failed", workId, stage, reason };
     }
 
-    const artifact = { ...result.output, ...definition.computeDerived(result.output, ctx) };
-    const checked = definition.artifactSchema.safeParse(artifact);
+    const derived = { ...result.output, ...definition.computeDerived(result.output, ctx) };
+    const checked = definition.artifactSchema.safeParse(derived);
     if (!checked.success) {
       const reason = `derived artifact fails the stage ${stage} schema: ${checked.error.issues
         .map((i) => `${i.path.join(".")}: ${i.message}`)
@@ -180,12 +206,88 @@ export async function runStageWork(
       artifacts.push(record(type, valid.data, definition.qualityScore(checked.data, ctx)));
     }
     charges = charge(result.usage, result.provenance);
-    gate = passThroughGate(definition.gateType, stage);
+
+    // The gate (spec §7.2), the Decision Filter Engine (§6) and, at the
+    // adversarial gates, the Devil's Advocate (§7.5): judged here, recorded
+    // with their inputs so they can be re-evaluated without an LLM call.
+    const artifact = checked.data as Record<string, unknown>;
+    const evaluation: GateEvaluation =
+      definition.gateType === "none" && !row.stage.realityGate
+        ? { gate: null, reality: null }
+        : evaluateStageGate({
+            stage,
+            gateType: definition.gateType,
+            realityGate: row.stage.realityGate,
+            venture: ctx.venture,
+            artifact,
+            upstream: ctx.artifacts,
+            phaseArtifacts: [
+              ...row.phaseArtifacts,
+              {
+                stage,
+                type: definition.produces[0] as string,
+                version: 0,
+                validationStatus: "validated",
+                qualityScore: artifacts[0]?.qualityScore ?? null,
+              },
+            ],
+            preferences: row.preferences,
+            chairmanDecisions: Object.fromEntries(
+              Object.entries(row.chairmanDecisions).map(([k, v]) => [Number(k), v]),
+            ),
+          });
+    const dfe = evaluateDFE({
+      stage,
+      artifact,
+      upstream: ctx.artifacts,
+      venture: ctx.venture,
+      gate: evaluation,
+      preferences: row.preferences,
+      preferenceScopes: row.preferenceScopes,
+      knownPatterns: row.knownPatterns,
+    });
+    const review = isDevilsAdvocateStage(stage)
+      ? await reviewAsDevilsAdvocate(analyst, { stage, venture: ctx.venture, artifact, gate: evaluation })
+      : null;
+    if (review?.usage && review.usage.promptTokens + review.usage.completionTokens > 0) {
+      charges.push({
+        purpose: "devils_advocate",
+        ...review.usage,
+        provenance: review.status === "reviewed" ? review.provenance : { skipped: review.reason },
+      });
+    }
+    const decided = routeStageResult({
+      stage,
+      chairmanGate: row.stage.chairmanGate,
+      evaluation,
+      dfe,
+      runNumber: row.work.runNumber,
+    });
+    const recommendedAction = row.stage.chairmanGate
+      ? CHAIRMAN_RECOMMENDATION(stage, evaluation, dfe.output)
+      : undefined;
+    route = { ...decided, dfe: summarizeDfe(dfe), ...(recommendedAction ? { recommendedAction } : {}) };
+    const primaryGate =
+      evaluation.gate ?? (evaluation.reality && row.stage.gateType === "reality" ? evaluation.reality : null);
+    gate = primaryGate
+      ? {
+          ...primaryGate,
+          ...(evaluation.reality && evaluation.reality !== primaryGate ? { reality: evaluation.reality } : {}),
+          dfe: summarizeDfe(dfe),
+          devilsAdvocate: review
+            ? review.status === "reviewed"
+              ? { status: "reviewed", review: review.review, provenance: review.provenance }
+              : { status: "skipped", reason: review.reason }
+            : undefined,
+          ...(recommendedAction ? { recommendedAction } : {}),
+        }
+      : null;
   }
 
   const { rows: recorded } = await sql<{ result: Record<string, unknown> }>`
     select eva.fn_record_stage_result(${workId}::uuid, ${JSON.stringify(artifacts)}::jsonb,
-      ${gate ? JSON.stringify(gate) : null}::jsonb, ${JSON.stringify(charges)}::jsonb) as result`.execute(db);
+      ${gate ? JSON.stringify(gate) : null}::jsonb, ${JSON.stringify(charges)}::jsonb,
+      ${JSON.stringify(route)}::jsonb) as result`.execute(db);
   const outcome = recorded[0]?.result ?? {};
   log(`stage ${stage}: ${String(outcome.outcome)}`);
   switch (outcome.outcome) {
@@ -206,9 +308,31 @@ export async function runStageWork(
         decisionId: String(outcome.decisionId),
         artifactVersion: Number(outcome.artifactVersion),
       };
+    case "rerun":
+      return {
+        outcome: "rerun",
+        workId,
+        stage,
+        nextStage: Number(outcome.nextStage),
+        ...(outcome.gateDecision ? { gateDecision: String(outcome.gateDecision) } : {}),
+      };
+    case "engineering":
+      return {
+        outcome: "engineering",
+        workId,
+        stage,
+        nextStage: Number(outcome.nextStage),
+        sagaId: String(outcome.sagaId),
+      };
     case "killed":
     case "gate_blocked":
-      return { outcome: outcome.outcome, workId, stage, gateDecision: String(outcome.gateDecision ?? "kill") };
+      return {
+        outcome: outcome.outcome,
+        workId,
+        stage,
+        gateDecision: String(outcome.gateDecision ?? "kill"),
+        ...(outcome.reason ? { reason: String(outcome.reason) } : {}),
+      };
     default:
       return { outcome: "noop", workId, detail: `result already recorded (${String(outcome.status)})` };
   }

@@ -94,12 +94,21 @@ function simulate(ctx: StageContext, rng: Rng): SprintExecutionAnalysis {
       Math.round(sources.length * progress),
     ),
   );
+  // What engineering reported wins over simulation: a succeeded item is done, a failed or blocked one is blocked.
+  const reported = new Map((ctx.engineering?.items ?? []).map((item) => [item.title, item.status]));
   const tasks = sources.map((s, i) => {
-    const status: z.infer<typeof taskStatus> = done.has(i)
-      ? "done"
-      : rng.chance(0.15 + 0.4 * p.difficulty)
-        ? "blocked"
-        : "in_progress";
+    const report = reported.get(s.name);
+    const status: z.infer<typeof taskStatus> = report
+      ? report === "succeeded"
+        ? "done"
+        : report === "pending"
+          ? "in_progress"
+          : "blocked"
+      : done.has(i)
+        ? "done"
+        : rng.chance(0.15 + 0.4 * p.difficulty)
+          ? "blocked"
+          : "in_progress";
     return {
       name: s.name,
       description: s.description.length >= 5 ? s.description : `${s.description} (sprint item)`,

@@ -49,6 +49,21 @@ export interface StageContext {
   feedback: string[];
   /** The run's date (ISO, when the stage became ready): the anchor for every date a stage plans, so a run never reads the clock. */
   asOf: string;
+  /** Stages 19 and 20: what engineering reported for the sprint's work items (eva.fn_sd_results), if it was asked. */
+  engineering?: EngineeringResults | null;
+}
+
+export interface EngineeringResults {
+  status: string;
+  total: number;
+  items: {
+    title: string;
+    status: string;
+    testsPassed: number | null;
+    testsFailed: number | null;
+    coveragePct: number | null;
+  }[];
+  totals: { testsPassed: number; testsFailed: number; coverageAvg: number | null };
 }
 
 export interface Prompt {

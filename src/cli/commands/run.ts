@@ -28,7 +28,11 @@ function describeOutcome(outcome: StageRunOutcome): string {
     case "awaiting_decision":
       return `done, waiting for the Chairman (decision ${outcome.decisionId})`;
     case "killed":
-      return `the gate killed the venture (${outcome.gateDecision})`;
+      return `the venture was killed: ${outcome.reason ?? outcome.gateDecision}`;
+    case "rerun":
+      return `the gate decided "${outcome.gateDecision}": stage ${outcome.nextStage} runs again`;
+    case "engineering":
+      return `sent to engineering (saga ${outcome.sagaId}); stage ${outcome.nextStage} waits for its reports`;
     case "gate_blocked":
       return `the gate decided "${outcome.gateDecision}"`;
     case "blocked":
