@@ -734,6 +734,8 @@ begin
     -- What the gates and the Decision Filter Engine read beside the artifacts.
     'preferences', coalesce((select pg_catalog.jsonb_object_agg(p.key, p.value)
       from eva.fn_resolve_chairman_preferences(v_work.venture_id) p), '{}'::jsonb),
+    'preferenceScopes', coalesce((select pg_catalog.jsonb_object_agg(p.key, p.scope)
+      from eva.fn_resolve_chairman_preferences(v_work.venture_id) p), '{}'::jsonb),
     'phaseArtifacts', coalesce((
       select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('stage', a.lifecycle_stage, 'type', a.artifact_type,
         'version', a.version, 'validationStatus', a.validation_status, 'qualityScore', a.quality_score)
@@ -1272,7 +1274,7 @@ begin
       blocking, context, artifact_type, artifact_version)
     values (v_work.venture_id, v_work.lifecycle_stage, v_stage.chairman_decision_type,
       coalesce(p_gate ->> 'recommendedAction', p_route ->> 'recommendedAction'), 'immediate', true,
-      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', p_gate -> 'dfe'),
+      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', coalesce(p_gate -> 'dfe', p_route -> 'dfe')),
       v_primary.artifact_type, v_primary.version)
     returning id into v_decision_id;
     perform eva_private.fn_await_chairman(v_work, 'waiting for the Chairman at stage ' || v_work.lifecycle_stage);
@@ -1308,7 +1310,7 @@ begin
       blocking, context, artifact_type, artifact_version)
     values (v_work.venture_id, v_work.lifecycle_stage, 'dfe_escalation',
       coalesce(p_route ->> 'recommendedAction', 'proceed'), 'immediate', true,
-      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', p_gate -> 'dfe',
+      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', coalesce(p_gate -> 'dfe', p_route -> 'dfe'),
         'reason', v_reason),
       v_primary.artifact_type, v_primary.version)
     returning id into v_decision_id;
@@ -1800,7 +1802,7 @@ CREATE FUNCTION eva.fn_stage_context(p_work_id uuid) RETURNS jsonb
       'successCriteria', pg_catalog.to_jsonb(v.success_criteria), 'moatStrategy', v.moat_strategy,
       'status', v.status, 'stage', v.current_lifecycle_stage),
     'stage', pg_catalog.jsonb_build_object('number', s.stage_number, 'name', s.stage_name, 'phase', s.phase_number,
-      'gateType', s.gate_type, 'chairmanGate', s.chairman_gate, 'dependsOn', pg_catalog.to_jsonb(s.depends_on),
+      'gateType', s.gate_type, 'chairmanGate', s.chairman_gate, 'realityGate', s.reality_gate, 'dependsOn', pg_catalog.to_jsonb(s.depends_on),
       'requiredArtifacts', pg_catalog.to_jsonb(s.required_artifacts), 'produces', pg_catalog.to_jsonb(s.produces)),
     'artifacts', coalesce((
       select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('stage', a.lifecycle_stage, 'type', a.artifact_type,
@@ -1815,6 +1817,14 @@ CREATE FUNCTION eva.fn_stage_context(p_work_id uuid) RETURNS jsonb
       left join eva.venture_artifacts a
         on a.venture_id = w.venture_id and a.artifact_type = req.t and a.is_current
       where a.id is null or a.validation_status <> 'validated'), '[]'::jsonb),
+    'chairmanDecisions', coalesce((
+      select pg_catalog.jsonb_object_agg(x.lifecycle_stage::text, x.decision)
+      from (select distinct on (d.lifecycle_stage) d.lifecycle_stage, d.decision
+            from eva.chairman_decisions d
+            join eva.lifecycle_stage_config cs on cs.stage_number = d.lifecycle_stage
+              and cs.chairman_decision_type = d.decision_type
+            where d.venture_id = w.venture_id and d.status = 'decided'
+            order by d.lifecycle_stage, d.decided_at desc) x), '{}'::jsonb),
     'engineering', case when w.lifecycle_stage in (19, 20) then eva.fn_sd_results(w.venture_id) end,
     'feedback', coalesce((
       select pg_catalog.jsonb_agg(f.text order by f.at)

@@ -319,7 +319,8 @@ describe("chairman preferences", () => {
   const resolve = (role: Role, venture: string | null) =>
     withRole(t.db, role, async (trx) => {
       const { rows } = await sql<{ key: string; value: string; scope: string }>`
-        select key, value, scope from eva.fn_resolve_chairman_preferences(${venture}::uuid) order by key`.execute(trx);
+        select key, value, scope from eva.fn_resolve_chairman_preferences(${venture}::uuid)
+        where key in ('kill_threshold', 'max_monthly_burn', 'risk_appetite') order by key`.execute(trx);
       return rows;
     });
 

@@ -12,6 +12,16 @@ import { createVenture } from "./helpers/fixtures.ts";
 const t = await createTestDatabase();
 afterAll(() => t.drop());
 const analyst = createOfflineAnalyst({ cache: createDatabaseCache(t.service) });
+// These tests are about the engine's mechanics, not the Decision Filter Engine:
+// no stage of theirs should escalate for a low score.
+await withRole(t.db, "eva_chairman", (trx) =>
+  trx
+    .updateTable("chairman_preferences")
+    .set({ value: "0" })
+    .where("scope", "=", "global")
+    .where("key", "=", "score_threshold")
+    .execute(),
+);
 
 async function openWork(ventureId: string) {
   return t.db

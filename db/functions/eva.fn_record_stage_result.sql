@@ -106,7 +106,7 @@ begin
       blocking, context, artifact_type, artifact_version)
     values (v_work.venture_id, v_work.lifecycle_stage, v_stage.chairman_decision_type,
       coalesce(p_gate ->> 'recommendedAction', p_route ->> 'recommendedAction'), 'immediate', true,
-      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', p_gate -> 'dfe'),
+      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', coalesce(p_gate -> 'dfe', p_route -> 'dfe')),
       v_primary.artifact_type, v_primary.version)
     returning id into v_decision_id;
     perform eva_private.fn_await_chairman(v_work, 'waiting for the Chairman at stage ' || v_work.lifecycle_stage);
@@ -142,7 +142,7 @@ begin
       blocking, context, artifact_type, artifact_version)
     values (v_work.venture_id, v_work.lifecycle_stage, 'dfe_escalation',
       coalesce(p_route ->> 'recommendedAction', 'proceed'), 'immediate', true,
-      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', p_gate -> 'dfe',
+      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', coalesce(p_gate -> 'dfe', p_route -> 'dfe'),
         'reason', v_reason),
       v_primary.artifact_type, v_primary.version)
     returning id into v_decision_id;
