@@ -2,6 +2,8 @@
 // `benchmarks`, printed as one table on stdout with each row beside the floor
 // row it names (value ÷ floor). Progress goes to stderr.
 // `npm run bench -- <name>…` runs only the named benchmarks (the floor always runs).
+
+import { decisionResume } from "./decision-resume.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
 import { stageEngine } from "./stage-engine.ts";
 import { workerFloor } from "./worker-floor.ts";
@@ -17,7 +19,10 @@ interface Benchmark {
 
 // Add later benchmarks here; rows set `vsFloor` to an id from `floor` in ./worker-floor.ts,
 // e.g. { id: "stage_run.jobs_per_s", label: "stage_run (offline analyst)", unit: "jobs/s", vsFloor: floor.jobsPerSecond }.
-const benchmarks: Benchmark[] = [{ name: "stage-engine", run: stageEngine }];
+const benchmarks: Benchmark[] = [
+  { name: "stage-engine", run: stageEngine },
+  { name: "decision-resume", run: decisionResume },
+];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benchmarks.some((b) => b.name === name));
