@@ -20,7 +20,12 @@ const t = await createTestDatabase();
 const model = await startFakeOpenAIServer();
 // This test is about crashes, not the Decision Filter Engine: no low-score escalation.
 await withRole(t.db, "eva_chairman", (trx) =>
-  trx.updateTable("chairman_preferences").set({ value: "0" }).where("scope", "=", "global").where("key", "=", "score_threshold").execute(),
+  trx
+    .updateTable("chairman_preferences")
+    .set({ value: "0" })
+    .where("scope", "=", "global")
+    .where("key", "=", "score_threshold")
+    .execute(),
 );
 const children: ChildProcess[] = [];
 afterAll(async () => {

@@ -156,7 +156,7 @@ describe("deciding: integrity", () => {
           artifact_type: "brand_package",
           content: JSON.stringify({ newer: true }),
           epistemic_classification: "simulation",
-        })
+        } as never)
         .execute(),
     );
     await expect(decide(decisionId, "approve")).rejects.toMatchObject({
