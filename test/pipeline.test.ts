@@ -86,7 +86,8 @@ it("runs a venture from Stage 1 to Stage 25 through worker jobs, every stage's a
   } finally {
     await worker.stop();
   }
-  expect(decided).toEqual(["10:approve", "22:release"]);
+  // The Chairman gates were decided; a DFE escalation on the way (approved with "proceed") is allowed.
+  expect(decided.filter((d) => !d.endsWith(":proceed"))).toEqual(["10:approve", "22:release"]);
 
   const venture = await t.db
     .selectFrom("ventures")
