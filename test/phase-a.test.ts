@@ -120,6 +120,20 @@ describe("Phase A validation scenario (spec §13)", () => {
     // 10-11. Stages 19-21 auto-advance; Stage 22 blocks; the Chairman releases.
     state = await evaJson<RunState>("run", ventureId);
     expect(state).toMatchObject({ stage: 22, pendingDecision: { type: "release_decision" } });
+    const sprint = await t.db
+      .selectFrom("venture_artifacts")
+      .select("content")
+      .where("venture_id", "=", ventureId)
+      .where("artifact_type", "=", "sprint_execution")
+      .where("is_current", "=", true)
+      .executeTakeFirstOrThrow();
+    expect((sprint.content as { engineeringReport: unknown }).engineeringReport).toMatchObject({
+      status: "completed",
+      items: children.length,
+      succeeded: children.length,
+      testsPassed: 140 * children.length,
+      testsFailed: 0,
+    });
     await eva("decisions", "decide", state.pendingDecision?.id ?? "", "release");
 
     // 12-14. Launch (23) and metrics (24) auto-advance; Stage 25 blocks; the Chairman decides "continue".

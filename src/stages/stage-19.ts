@@ -56,7 +56,34 @@ const consistentCompletion = (a: z.infer<typeof analysisObject>, issue: z.Refine
 const analysisSchema = analysisObject.superRefine(consistentCompletion);
 export type SprintExecutionAnalysis = z.infer<typeof analysisObject>;
 /** §8 names no derived field for Stage 19. */
-export type SprintExecutionDerived = Record<never, never>;
+/** What engineering reported (spec §9 return path), carried into the artifact: null when engineering was never asked. */
+const engineeringReportSchema = z
+  .object({
+    status: z.string(),
+    items: z.number().int().min(0),
+    succeeded: z.number().int().min(0),
+    failed: z.number().int().min(0),
+    testsPassed: z.number().int().min(0),
+    testsFailed: z.number().int().min(0),
+    coverageAvg: z.number().min(0).max(100).nullable(),
+  })
+  .nullable();
+const derivedSchema = z.object({ engineeringReport: engineeringReportSchema });
+export type SprintExecutionDerived = z.infer<typeof derivedSchema>;
+
+export function engineeringReport(ctx: StageContext): SprintExecutionDerived["engineeringReport"] {
+  const e = ctx.engineering;
+  if (!e) return null;
+  return {
+    status: e.status,
+    items: e.items.length,
+    succeeded: e.items.filter((i) => i.status === "succeeded").length,
+    failed: e.items.filter((i) => i.status === "failed").length,
+    testsPassed: e.totals.testsPassed,
+    testsFailed: e.totals.testsFailed,
+    coverageAvg: e.totals.coverageAvg,
+  };
+}
 export type SprintExecution = SprintExecutionAnalysis;
 
 /** The sprint completion the offline analyst would reach from task and issue states. */
@@ -156,8 +183,8 @@ export const stage19: StageDefinition<SprintExecutionAnalysis, SprintExecutionDe
   consumes: [18],
   produces: ["sprint_execution"],
   analysisSchema,
-  artifactSchema: analysisSchema,
-  computeDerived: () => ({}),
+  artifactSchema: analysisSchema.extend(derivedSchema.shape),
+  computeDerived: (_analysis, ctx) => ({ engineeringReport: engineeringReport(ctx) }),
   prompt: (ctx) => {
     const items = list(rec(ctx.artifacts.sprint_plan?.content).sprintItems).map((i) => text(i.title));
     return stagePrompt(ctx, {

@@ -89,15 +89,42 @@ describe("stage 19 — sprint execution", () => {
     expect(stage19.analysisSchema.safeParse(good).success).toBe(true);
   });
 
-  it("derives nothing the spec does not name", () => {
+  it("derives only the engineering report: null when engineering was never asked, its totals when it was", () => {
     const ctx = contextAt(stage19, venture);
-    expect(stage19.computeDerived(stage19.simulate(ctx, createRng(1)), ctx)).toEqual({});
+    expect(stage19.computeDerived(stage19.simulate(ctx, createRng(1)), ctx)).toEqual({ engineeringReport: null });
+    const reported = {
+      ...ctx,
+      engineering: {
+        status: "completed",
+        total: 3,
+        items: [
+          { title: "A", status: "succeeded", testsPassed: 40, testsFailed: 0, coveragePct: 80 },
+          { title: "B", status: "succeeded", testsPassed: 30, testsFailed: 2, coveragePct: 70 },
+          { title: "C", status: "failed", testsPassed: 5, testsFailed: 9, coveragePct: 30 },
+        ],
+        totals: { testsPassed: 75, testsFailed: 11, coverageAvg: 60 },
+      },
+    };
+    expect(stage19.computeDerived(stage19.simulate(reported, createRng(1)), reported)).toEqual({
+      engineeringReport: {
+        status: "completed",
+        items: 3,
+        succeeded: 2,
+        failed: 1,
+        testsPassed: 75,
+        testsFailed: 11,
+        coverageAvg: 60,
+      },
+    });
   });
 
   it("falls back rather than throws when the sprint plan is misshapen or missing", () => {
     for (const v of sampleVentures) {
       for (const ctx of [misshapen(contextAt(stage19, v)), bare(contextAt(stage19, v))]) {
-        expect(stage19.artifactSchema.safeParse(stage19.simulate(ctx, createRng(2))).success).toBe(true);
+        const analysis = stage19.simulate(ctx, createRng(2));
+        expect(
+          stage19.artifactSchema.safeParse({ ...analysis, ...stage19.computeDerived(analysis, ctx) }).success,
+        ).toBe(true);
       }
     }
     const single = constructed(venture, { 18: { sprintGoal: "x", sprintItems: [{ title: "Only item" }] } });
