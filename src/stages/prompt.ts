@@ -43,3 +43,11 @@ export function stagePrompt(ctx: StageContext, spec: PromptSpec): Prompt {
     .join("\n\n");
   return { system, user };
 }
+
+/** The context restricted to the artifact types a stage's contract names (spec §7.4): a prompt sees nothing else. */
+export function withinContract(ctx: StageContext, contract: readonly string[]): StageContext {
+  return {
+    ...ctx,
+    artifacts: Object.fromEntries(Object.entries(ctx.artifacts).filter(([type]) => contract.includes(type))),
+  };
+}

@@ -4,7 +4,7 @@
 // entities Stage 4 builds on. The pass/revise/kill decision is the gate's.
 import { z } from "zod";
 import type { Archetype } from "./enums.ts";
-import { stagePrompt } from "./prompt.ts";
+import { stagePrompt, withinContract } from "./prompt.ts";
 import { score, ventureProfile } from "./simulation.ts";
 import { METRICS, type MetricName } from "./stage-02.ts";
 import { maybeUpstream, type Rng, type StageContext, type StageDefinition } from "./types.ts";
@@ -323,7 +323,7 @@ export const stage03: StageDefinition<ValidationAnalysis, ValidationDerived> = {
   prompt: (ctx) => {
     const pre = preScores(ctx);
     const weights = ARCHETYPE_WEIGHTS[ctx.venture.archetype];
-    return stagePrompt(contractContext(ctx), {
+    return stagePrompt(withinContract(ctx, CONTRACT), {
       role: "a venture validation analyst calibrating the Stage 3 kill-gate scorecard",
       task: [
         "Calibrate the six Stage 2 pre-scores. For each metric (marketFit, customerNeed, momentum, revenuePotential, competitiveBarrier, executionFeasibility) give calibrations.<metric>.adjustment: your own 0-100 score minus the pre-score (an integer), and a rationale grounded in the evidence.",
@@ -345,13 +345,3 @@ export const stage03: StageDefinition<ValidationAnalysis, ValidationDerived> = {
     return Math.round(Math.min(100, 30 + competitors * 8 + reasoned * 3 + meanConfidence * 30));
   },
 };
-
-/** The context restricted to the artifacts Stage 3's contract names. */
-function contractContext(ctx: StageContext): StageContext {
-  return {
-    ...ctx,
-    artifacts: Object.fromEntries(
-      Object.entries(ctx.artifacts).filter(([type]) => (CONTRACT as readonly string[]).includes(type)),
-    ),
-  };
-}

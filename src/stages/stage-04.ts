@@ -4,7 +4,7 @@
 // structured handoff Stage 5 prices against.
 import { z } from "zod";
 import { type Archetype, pricingModel } from "./enums.ts";
-import { stagePrompt } from "./prompt.ts";
+import { stagePrompt, withinContract } from "./prompt.ts";
 import { ventureProfile } from "./simulation.ts";
 import { maybeUpstream, type Rng, type StageContext, type StageDefinition } from "./types.ts";
 
@@ -204,7 +204,7 @@ export const stage04: StageDefinition<CompetitiveAnalysis, CompetitiveDerived> =
   computeDerived: () => ({}),
   prompt: (ctx) => {
     const entities = stage3Entities(ctx);
-    return stagePrompt(contractContext(ctx), {
+    return stagePrompt(withinContract(ctx, CONTRACT), {
       role: "a competitive-intelligence analyst mapping the venture's landscape",
       task: [
         `Expand Stage 3's competitor entities${entities.length ? ` (${entities.map((e) => e.name).join("; ")})` : ""} into competitors: name, description, strengths[], weaknesses[], pricingModel (${pricingModel.options.join("|")}), marketPosition.`,
@@ -228,12 +228,3 @@ export const stage04: StageDefinition<CompetitiveAnalysis, CompetitiveDerived> =
     );
   },
 };
-
-function contractContext(ctx: StageContext): StageContext {
-  return {
-    ...ctx,
-    artifacts: Object.fromEntries(
-      Object.entries(ctx.artifacts).filter(([type]) => (CONTRACT as readonly string[]).includes(type)),
-    ),
-  };
-}

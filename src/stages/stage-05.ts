@@ -4,7 +4,7 @@
 // ratio; the banded pass/conditional/kill decision is the gate's.
 import { z } from "zod";
 import { type Archetype, pricingModel } from "./enums.ts";
-import { stagePrompt } from "./prompt.ts";
+import { stagePrompt, withinContract } from "./prompt.ts";
 import { ventureProfile } from "./simulation.ts";
 import { marketCurrency, type PricePeriod, priceRange } from "./stage-04.ts";
 import { maybeUpstream, type Rng, type StageContext, type StageDefinition } from "./types.ts";
@@ -348,7 +348,7 @@ export const stage05: StageDefinition<FinancialAnalysis, FinancialDerived> = {
     },
   }),
   prompt: (ctx) =>
-    stagePrompt(contractContext(ctx), {
+    stagePrompt(withinContract(ctx, CONTRACT), {
       role: "a venture finance analyst building the Stage 5 profitability model",
       task: [
         "Build a three-year model at annual granularity from Stage 4's stage5Handoff (pricing landscape, positioning) and Stage 3's validated scores.",
@@ -380,12 +380,3 @@ export const stage05: StageDefinition<FinancialAnalysis, FinancialDerived> = {
     );
   },
 };
-
-function contractContext(ctx: StageContext): StageContext {
-  return {
-    ...ctx,
-    artifacts: Object.fromEntries(
-      Object.entries(ctx.artifacts).filter(([type]) => (CONTRACT as readonly string[]).includes(type)),
-    ),
-  };
-}

@@ -2,7 +2,7 @@
 // scored on two factors (probability × consequence) and attributed to the
 // stage it came from. Stage 9 reads the risk profile; Stage 15 builds on it.
 import { z } from "zod";
-import { stagePrompt } from "./prompt.ts";
+import { stagePrompt, withinContract } from "./prompt.ts";
 import { ventureProfile } from "./simulation.ts";
 import { METRICS, type MetricName } from "./stage-02.ts";
 import { maybeUpstream, type Rng, type StageContext, type StageDefinition } from "./types.ts";
@@ -224,7 +224,7 @@ export const stage06: StageDefinition<RiskAnalysis, RiskDerived> = {
   artifactSchema: analysisSchema.extend(derivedSchema.shape),
   computeDerived: (analysis) => riskProfile(analysis.risks),
   prompt: (ctx) =>
-    stagePrompt(contractContext(ctx), {
+    stagePrompt(withinContract(ctx, CONTRACT), {
       role: "a venture risk analyst identifying the risks in Stages 1-5",
       task: [
         "Identify at least three risks, grounded in Stage 5's unit economics and projections and in Stages 1-4.",
@@ -243,10 +243,3 @@ export const stage06: StageDefinition<RiskAnalysis, RiskDerived> = {
     );
   },
 };
-
-function contractContext(ctx: StageContext): StageContext {
-  return {
-    ...ctx,
-    artifacts: Object.fromEntries(Object.entries(ctx.artifacts).filter(([type]) => CONTRACT.includes(type))),
-  };
-}

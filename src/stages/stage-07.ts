@@ -4,7 +4,7 @@
 // Stage 6's risks. Feeds the canvas (Stage 8) and the valuation (Stage 9).
 import { z } from "zod";
 import { type Archetype, pricingModel } from "./enums.ts";
-import { stagePrompt } from "./prompt.ts";
+import { stagePrompt, withinContract } from "./prompt.ts";
 import { ventureProfile } from "./simulation.ts";
 import { marketCurrency, type PricePeriod, pricePeriod, priceRange } from "./stage-04.ts";
 import { MONTHLY_FACTOR } from "./stage-05.ts";
@@ -254,7 +254,7 @@ export const stage07: StageDefinition<PricingAnalysis, PricingDerived> = {
   artifactSchema: analysisObject.refine(sharesSumTo100, sharesRule),
   computeDerived: () => ({}),
   prompt: (ctx) =>
-    stagePrompt(contractContext(ctx), {
+    stagePrompt(withinContract(ctx, CONTRACT), {
       role: "a pricing strategist designing the venture's revenue architecture",
       task: [
         "Design the pricing from Stage 4's competitive landscape, Stage 5's unit economics and Stage 6's risks.",
@@ -278,10 +278,3 @@ export const stage07: StageDefinition<PricingAnalysis, PricingDerived> = {
       ),
     ),
 };
-
-function contractContext(ctx: StageContext): StageContext {
-  return {
-    ...ctx,
-    artifacts: Object.fromEntries(Object.entries(ctx.artifacts).filter(([type]) => CONTRACT.includes(type))),
-  };
-}

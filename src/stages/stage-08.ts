@@ -3,7 +3,7 @@
 // warnings: places where the canvas does not hang together.
 import { z } from "zod";
 import { type Archetype, severity } from "./enums.ts";
-import { stagePrompt } from "./prompt.ts";
+import { stagePrompt, withinContract } from "./prompt.ts";
 import { ventureProfile } from "./simulation.ts";
 import { maybeUpstream, type Rng, type StageContext, type StageDefinition } from "./types.ts";
 
@@ -309,7 +309,7 @@ export const stage08: StageDefinition<CanvasAnalysis, CanvasDerived> = {
   artifactSchema: analysisSchema.extend(derivedSchema.shape),
   computeDerived: (analysis) => ({ crossBlockWarnings: crossBlockWarnings(analysis) }),
   prompt: (ctx) =>
-    stagePrompt(contractContext(ctx), {
+    stagePrompt(withinContract(ctx, CONTRACT), {
       role: "a business-model analyst assembling the Business Model Canvas from Stages 1-7",
       task: [
         `Fill the nine blocks: ${BLOCKS.join(", ")}.`,
@@ -330,10 +330,3 @@ export const stage08: StageDefinition<CanvasAnalysis, CanvasDerived> = {
     );
   },
 };
-
-function contractContext(ctx: StageContext): StageContext {
-  return {
-    ...ctx,
-    artifacts: Object.fromEntries(Object.entries(ctx.artifacts).filter(([type]) => CONTRACT.includes(type))),
-  };
-}

@@ -4,7 +4,7 @@
 // (Phase 2 completeness) is the gate's.
 import { z } from "zod";
 import { type Archetype, buyerType, exitType } from "./enums.ts";
-import { stagePrompt } from "./prompt.ts";
+import { stagePrompt, withinContract } from "./prompt.ts";
 import { ventureProfile } from "./simulation.ts";
 import { maybeUpstream, type Rng, type StageContext, type StageDefinition } from "./types.ts";
 
@@ -284,7 +284,7 @@ export const stage09: StageDefinition<ExitAnalysis, ExitDerived> = {
     valuationEstimate: { ...analysis.valuationEstimate, estimatedRange: estimateRange(analysis.valuationEstimate) },
   }),
   prompt: (ctx) =>
-    stagePrompt(contractContext(ctx), {
+    stagePrompt(withinContract(ctx, CONTRACT), {
       role: "an exit strategist synthesising the venture's exit from Stages 1-8",
       task: [
         "exitThesis (why someone will buy or list this venture) and exitHorizonMonths (1-120).",
@@ -308,10 +308,3 @@ export const stage09: StageDefinition<ExitAnalysis, ExitDerived> = {
       ),
     ),
 };
-
-function contractContext(ctx: StageContext): StageContext {
-  return {
-    ...ctx,
-    artifacts: Object.fromEntries(Object.entries(ctx.artifacts).filter(([type]) => CONTRACT.includes(type))),
-  };
-}
