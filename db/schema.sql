@@ -1096,6 +1096,61 @@ COMMENT ON FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes t
 
 
 --
+-- Name: eva_event_log; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.eva_event_log (
+    id bigint NOT NULL,
+    event_type text NOT NULL,
+    venture_id uuid,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    actor text DEFAULT CURRENT_USER NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT eva_event_log_event_type_check CHECK ((event_type ~ '^[a-z_]+(\.[a-z_]+)+$'::text))
+);
+
+
+ALTER TABLE eva.eva_event_log OWNER TO eva_owner;
+
+--
+-- Name: TABLE eva_event_log; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.eva_event_log IS 'Append-only event log (the event bus''s persistence); every insert is NOTIFYed on channel eva_events. The id is a cursor.';
+
+
+--
+-- Name: fn_event_feed(bigint, integer); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_event_feed(p_after bigint DEFAULT 0, p_limit integer DEFAULT 100) RETURNS SETOF eva.eva_event_log
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select e.*
+  from eva.eva_event_log e
+  where e.id > coalesce(p_after, 0)
+    and (
+      (e.event_type like 'venture.%' and e.event_type <> 'venture.awaiting_decision')
+      or e.event_type in ('stage.entered', 'stage.blocked', 'stage.failed', 'gate.evaluated', 'saga.completed')
+      or e.event_type like 'chairman.%'
+      or (e.event_type = 'dfe.evaluated' and coalesce(e.payload ->> 'output', '') <> 'AUTO_PROCEED')
+    )
+  order by e.id
+  limit greatest(coalesce(p_limit, 100), 0);
+$$;
+
+
+ALTER FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_event_feed(p_after bigint, p_limit integer); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) IS 'Significant events after the cursor p_after (an event id), oldest first, at most p_limit: venture status changes (created, killed, sunset, exited, paused, activated), stage entries (stage completions; entering 24 is a launch), blocked and failed stages, gate outcomes (kill and reality gates), DFE evaluations that did not auto-proceed (escalations), Chairman decisions requested and made, completed engineering sagas. Pass the last id received to resume without gaps.';
+
+
+--
 -- Name: fn_is_chairman(); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -1114,6 +1169,27 @@ ALTER FUNCTION eva.fn_is_chairman() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva.fn_is_chairman() IS 'True when the caller acts as the Chairman.';
+
+
+--
+-- Name: fn_pending_decision_count(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_pending_decision_count() RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.count(*) from eva.chairman_decisions where status = 'pending';
+$$;
+
+
+ALTER FUNCTION eva.fn_pending_decision_count() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_pending_decision_count(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_pending_decision_count() IS 'How many Chairman decisions are pending (the count only; the decisions stay Chairman and service reading).';
 
 
 --
@@ -1886,6 +1962,44 @@ ALTER FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer)
 --
 
 COMMENT ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) IS 'Tokens left for a venture overall and in the phase of the given stage (null: no budget set).';
+
+
+--
+-- Name: fn_venture_priority(eva.ventures); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_venture_priority(p_venture eva.ventures) RETURNS numeric
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.round((
+      0.30 * s.revenue
+    + 0.25 * 100 * coalesce(p_venture.health_score, 0.5)
+    + 0.15 * 100 * p_venture.current_lifecycle_stage / 25.0
+    + 0.20 * s.downstream
+    + 0.10 * 100 / greatest(extract(epoch from pg_catalog.now() - p_venture.stage_entered_at) / 86400, 1)
+  )::numeric, 2)
+  from (
+    select
+      least(100, 100 * pg_catalog.log(1 + greatest(coalesce(p_venture.projected_revenue, 0), 0)) / 7) as revenue,
+      least(100, 100 * pg_catalog.log(1 + greatest(coalesce((
+        select pg_catalog.sum(dv.projected_revenue)
+        from eva.venture_dependencies vd
+        join eva.ventures dv on dv.id = vd.dependent_venture_id
+        where vd.provider_venture_id = p_venture.id and vd.status = 'pending'
+      ), 0), 0)) / 7) as downstream
+  ) s;
+$$;
+
+
+ALTER FUNCTION eva.fn_venture_priority(p_venture eva.ventures) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_venture_priority(p_venture eva.ventures); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_venture_priority(p_venture eva.ventures) IS 'Priority score of a venture, 0-100 (spec §10): 0.30 revenue + 0.25 health + 0.15 stage + 0.20 downstream + 0.10 dwell, each term on 0-100.
+revenue = 100*log10(1+projected_revenue)/7 capped at 100 (projected_revenue defaults to 0); health = 100*health_score (default 0.5); stage = 100*stage/25; downstream = the revenue scale of the summed projected revenue of ventures with a pending dependency on this one; dwell = 100/max(days in the current stage, 1).';
 
 
 --
@@ -2898,6 +3012,295 @@ COMMENT ON TABLE eva.companies IS 'Legal entities of a portfolio; a venture may 
 
 
 --
+-- Name: decision_queue; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.decision_queue WITH (security_invoker='true') AS
+ SELECT d.id AS decision_id,
+    d.decision_type,
+    d.lifecycle_stage,
+    d.venture_id,
+    COALESCE(v.name, ((d.context -> 'brief'::text) ->> 'name'::text)) AS venture_name,
+    d.urgency,
+    d.blocking,
+    COALESCE(((d.context -> 'dfe'::text) -> 'triggers'::text), '[]'::jsonb) AS dfe_triggers,
+    COALESCE(((d.context -> 'dfe'::text) -> 'mitigations'::text), '[]'::jsonb) AS dfe_mitigations,
+    d.recommended_action,
+        CASE
+            WHEN (v.id IS NOT NULL) THEN eva.fn_venture_priority(v.*)
+            ELSE NULL::numeric
+        END AS priority_score,
+    d.created_at,
+    (now() - d.created_at) AS age
+   FROM (eva.chairman_decisions d
+     LEFT JOIN eva.ventures v ON ((v.id = d.venture_id)))
+  WHERE (d.status = 'pending'::eva.decision_status)
+  ORDER BY d.urgency,
+        CASE
+            WHEN (v.id IS NOT NULL) THEN eva.fn_venture_priority(v.*)
+            ELSE NULL::numeric
+        END DESC NULLS LAST, d.created_at, d.id;
+
+
+ALTER TABLE eva.decision_queue OWNER TO eva_owner;
+
+--
+-- Name: VIEW decision_queue; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.decision_queue IS 'Pending Chairman decisions, ranked: urgency (immediate first), then venture priority (highest first), then age (oldest first).';
+
+
+--
+-- Name: COLUMN decision_queue.decision_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.decision_id IS 'The pending decision (eva.chairman_decisions.id); decide it with eva.fn_decide.';
+
+
+--
+-- Name: COLUMN decision_queue.decision_type; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.decision_type IS 'venture_review (Stage 0), brand_approval (10), release_decision (22), venture_future (25) or dfe_escalation.';
+
+
+--
+-- Name: COLUMN decision_queue.lifecycle_stage; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.lifecycle_stage IS 'The stage the decision belongs to (0 for a Stage 0 venture review).';
+
+
+--
+-- Name: COLUMN decision_queue.venture_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.venture_id IS 'The venture waiting; null for a Stage 0 review (the venture does not exist yet).';
+
+
+--
+-- Name: COLUMN decision_queue.venture_name; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.venture_name IS 'The venture''s name, or for a Stage 0 review the brief''s name (context.brief.name).';
+
+
+--
+-- Name: COLUMN decision_queue.urgency; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.urgency IS 'immediate, daily or weekly.';
+
+
+--
+-- Name: COLUMN decision_queue.blocking; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.blocking IS 'True when the venture cannot move on until the Chairman decides.';
+
+
+--
+-- Name: COLUMN decision_queue.dfe_triggers; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.dfe_triggers IS 'The Decision Filter Engine triggers that fired (context.dfe.triggers), [] when none.';
+
+
+--
+-- Name: COLUMN decision_queue.dfe_mitigations; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.dfe_mitigations IS 'The mitigations the Decision Filter Engine proposed (context.dfe.mitigations), [] when none.';
+
+
+--
+-- Name: COLUMN decision_queue.recommended_action; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.recommended_action IS 'The decision EVA recommends.';
+
+
+--
+-- Name: COLUMN decision_queue.priority_score; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.priority_score IS 'The venture''s priority, 0-100 (eva.fn_venture_priority); null for Stage 0 reviews.';
+
+
+--
+-- Name: COLUMN decision_queue.created_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.created_at IS 'When the decision was requested.';
+
+
+--
+-- Name: COLUMN decision_queue.age; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.age IS 'How long the decision has waited.';
+
+
+--
+-- Name: venture_dependencies; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_dependencies (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    dependent_venture_id uuid NOT NULL,
+    provider_venture_id uuid NOT NULL,
+    required_stage integer NOT NULL,
+    dependency_type eva.dependency_type NOT NULL,
+    status eva.dependency_status DEFAULT 'pending'::eva.dependency_status NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolved_at timestamp with time zone,
+    CONSTRAINT venture_dependencies_check CHECK ((dependent_venture_id <> provider_venture_id)),
+    CONSTRAINT venture_dependencies_required_stage_check CHECK (((required_stage >= 1) AND (required_stage <= 25)))
+);
+
+
+ALTER TABLE eva.venture_dependencies OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_dependencies; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_dependencies IS 'Inter-venture dependencies (Decision #32): hard ones block the dependent venture, soft ones warn.';
+
+
+--
+-- Name: dependency_graph; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.dependency_graph WITH (security_invoker='true') AS
+ SELECT d.id AS dependency_id,
+    d.dependent_venture_id,
+    dv.name AS dependent_name,
+    dv.current_lifecycle_stage AS dependent_stage,
+    d.provider_venture_id,
+    pv.name AS provider_name,
+    pv.current_lifecycle_stage AS provider_stage,
+    d.required_stage,
+    d.dependency_type,
+    d.status,
+    ((d.dependency_type = 'hard'::eva.dependency_type) AND (d.status = 'pending'::eva.dependency_status) AND (pv.current_lifecycle_stage < d.required_stage)) AS on_critical_path,
+    GREATEST((d.required_stage - pv.current_lifecycle_stage), 0) AS stages_behind,
+    d.created_at,
+    d.resolved_at
+   FROM ((eva.venture_dependencies d
+     JOIN eva.ventures dv ON ((dv.id = d.dependent_venture_id)))
+     JOIN eva.ventures pv ON ((pv.id = d.provider_venture_id)));
+
+
+ALTER TABLE eva.dependency_graph OWNER TO eva_owner;
+
+--
+-- Name: VIEW dependency_graph; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.dependency_graph IS 'Edges between ventures (dependent waits for provider to reach required_stage), with the critical path marked.';
+
+
+--
+-- Name: COLUMN dependency_graph.dependency_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.dependency_id IS 'The dependency (eva.venture_dependencies.id).';
+
+
+--
+-- Name: COLUMN dependency_graph.dependent_venture_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.dependent_venture_id IS 'The venture that waits.';
+
+
+--
+-- Name: COLUMN dependency_graph.dependent_name; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.dependent_name IS 'The waiting venture''s name.';
+
+
+--
+-- Name: COLUMN dependency_graph.dependent_stage; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.dependent_stage IS 'The stage the waiting venture is in.';
+
+
+--
+-- Name: COLUMN dependency_graph.provider_venture_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.provider_venture_id IS 'The venture waited on.';
+
+
+--
+-- Name: COLUMN dependency_graph.provider_name; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.provider_name IS 'The provider''s name.';
+
+
+--
+-- Name: COLUMN dependency_graph.provider_stage; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.provider_stage IS 'The stage the provider is in.';
+
+
+--
+-- Name: COLUMN dependency_graph.required_stage; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.required_stage IS 'The stage the provider must reach.';
+
+
+--
+-- Name: COLUMN dependency_graph.dependency_type; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.dependency_type IS 'hard (blocks the dependent) or soft (warns).';
+
+
+--
+-- Name: COLUMN dependency_graph.status; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.status IS 'pending, met or broken.';
+
+
+--
+-- Name: COLUMN dependency_graph.on_critical_path; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.on_critical_path IS 'True for a hard, pending dependency whose provider is still before the required stage.';
+
+
+--
+-- Name: COLUMN dependency_graph.stages_behind; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.stages_behind IS 'How many stages the provider is short of the required stage (0 when reached).';
+
+
+--
+-- Name: COLUMN dependency_graph.created_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.created_at IS 'When the dependency was declared.';
+
+
+--
+-- Name: COLUMN dependency_graph.resolved_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.dependency_graph.resolved_at IS 'When it was met or broken.';
+
+
+--
 -- Name: eva_alerts; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -2963,30 +3366,6 @@ ALTER TABLE eva.eva_event_dlq ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
-
-
---
--- Name: eva_event_log; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.eva_event_log (
-    id bigint NOT NULL,
-    event_type text NOT NULL,
-    venture_id uuid,
-    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
-    actor text DEFAULT CURRENT_USER NOT NULL,
-    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    CONSTRAINT eva_event_log_event_type_check CHECK ((event_type ~ '^[a-z_]+(\.[a-z_]+)+$'::text))
-);
-
-
-ALTER TABLE eva.eva_event_log OWNER TO eva_owner;
-
---
--- Name: TABLE eva_event_log; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.eva_event_log IS 'Append-only event log (the event bus''s persistence); every insert is NOTIFYed on channel eva_events. The id is a cursor.';
 
 
 --
@@ -3134,6 +3513,204 @@ COMMENT ON COLUMN eva.lifecycle_stage_config.chairman_decision_type IS 'The deci
 
 
 --
+-- Name: venture_artifacts; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_artifacts (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    lifecycle_stage integer NOT NULL,
+    artifact_type text NOT NULL,
+    version integer NOT NULL,
+    is_current boolean DEFAULT true NOT NULL,
+    content jsonb NOT NULL,
+    file_url text,
+    quality_score integer,
+    validation_status eva.validation_status DEFAULT 'pending'::eva.validation_status NOT NULL,
+    epistemic_classification eva.epistemic_classification NOT NULL,
+    epistemic_evidence jsonb DEFAULT '{}'::jsonb NOT NULL,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    stage_work_id uuid,
+    created_by text DEFAULT CURRENT_USER NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_artifacts_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
+    CONSTRAINT venture_artifacts_quality_score_check CHECK (((quality_score >= 0) AND (quality_score <= 100))),
+    CONSTRAINT venture_artifacts_version_check CHECK ((version >= 1))
+);
+
+
+ALTER TABLE eva.venture_artifacts OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_artifacts; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_artifacts IS 'Stage artifacts, immutably versioned (spec §5, Decision #34): a new version flips the previous is_current in the same transaction; content is never updated or deleted.';
+
+
+--
+-- Name: COLUMN venture_artifacts.version; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_artifacts.version IS 'Assigned by the database on insert: 1 + the highest version of this venture/stage/type.';
+
+
+--
+-- Name: portfolio_metrics; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.portfolio_metrics WITH (security_invoker='true') AS
+ WITH v AS (
+         SELECT count(*) AS total,
+            count(*) FILTER (WHERE (ventures.status = 'active'::eva.venture_status)) AS active,
+            count(*) FILTER (WHERE (ventures.status = 'awaiting_decision'::eva.venture_status)) AS awaiting_decision,
+            count(*) FILTER (WHERE (ventures.status = 'paused'::eva.venture_status)) AS paused,
+            count(*) FILTER (WHERE (ventures.status = 'killed'::eva.venture_status)) AS killed,
+            count(*) FILTER (WHERE (ventures.status = 'sunset'::eva.venture_status)) AS sunset,
+            count(*) FILTER (WHERE (ventures.status = 'exited'::eva.venture_status)) AS exited,
+            count(*) FILTER (WHERE (ventures.status = ANY (ARRAY['killed'::eva.venture_status, 'sunset'::eva.venture_status, 'exited'::eva.venture_status]))) AS ended,
+            count(*) FILTER (WHERE ((ventures.current_lifecycle_stage >= 23) OR (ventures.status = 'exited'::eva.venture_status))) AS succeeded,
+            count(*) FILTER (WHERE ((ventures.current_lifecycle_stage >= 23) OR (ventures.status = ANY (ARRAY['killed'::eva.venture_status, 'sunset'::eva.venture_status, 'exited'::eva.venture_status])))) AS decided,
+            avg((EXTRACT(epoch FROM (
+                CASE
+                    WHEN (ventures.status = ANY (ARRAY['killed'::eva.venture_status, 'sunset'::eva.venture_status, 'exited'::eva.venture_status])) THEN ventures.status_changed_at
+                    ELSE ventures.stage_entered_at
+                END - ventures.created_at)) / (86400)::numeric)) AS cycle_days
+           FROM eva.ventures
+        ), dfe AS (
+         SELECT count(*) AS evaluated,
+            count(*) FILTER (WHERE ((eva_event_log.payload ->> 'output'::text) = 'AUTO_PROCEED'::text)) AS auto_proceeded
+           FROM eva.eva_event_log
+          WHERE (eva_event_log.event_type = 'dfe.evaluated'::text)
+        ), revenue AS (
+         SELECT sum(((m.value ->> 'value'::text))::numeric) AS total
+           FROM (eva.venture_artifacts a
+             CROSS JOIN LATERAL jsonb_array_elements(
+                CASE
+                    WHEN (jsonb_typeof(((a.content -> 'aarrr'::text) -> 'revenue'::text)) = 'array'::text) THEN ((a.content -> 'aarrr'::text) -> 'revenue'::text)
+                    ELSE '[]'::jsonb
+                END) m(value))
+          WHERE ((a.artifact_type = 'launch_scorecard'::text) AND (a.lifecycle_stage = 24) AND a.is_current AND ((m.value ->> 'name'::text) ~* '(mrr|revenue)'::text) AND ((m.value ->> 'name'::text) !~ '%'::text) AND (jsonb_typeof((m.value -> 'value'::text)) = 'number'::text))
+        )
+ SELECT v.total AS ventures_total,
+    v.active AS ventures_active,
+    v.awaiting_decision AS ventures_awaiting_decision,
+    v.paused AS ventures_paused,
+    v.killed AS ventures_killed,
+    v.sunset AS ventures_sunset,
+    v.exited AS ventures_exited,
+    round(((v.killed)::numeric / (NULLIF(v.ended, 0))::numeric), 4) AS kill_rate,
+    round(((v.succeeded)::numeric / (NULLIF(v.decided, 0))::numeric), 4) AS success_rate,
+    round(v.cycle_days, 2) AS avg_cycle_days,
+    round(((dfe.auto_proceeded)::numeric / (NULLIF(dfe.evaluated, 0))::numeric), 4) AS auto_proceed_rate,
+    revenue.total AS total_revenue,
+    eva.fn_pending_decision_count() AS pending_decisions
+   FROM v,
+    dfe,
+    revenue;
+
+
+ALTER TABLE eva.portfolio_metrics OWNER TO eva_owner;
+
+--
+-- Name: VIEW portfolio_metrics; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.portfolio_metrics IS 'The portfolio in one row: ventures by status, kill and success rates, average cycle time, DFE AUTO_PROCEED rate, revenue and pending decisions.';
+
+
+--
+-- Name: COLUMN portfolio_metrics.ventures_total; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.ventures_total IS 'All ventures.';
+
+
+--
+-- Name: COLUMN portfolio_metrics.ventures_active; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.ventures_active IS 'Ventures with status active.';
+
+
+--
+-- Name: COLUMN portfolio_metrics.ventures_awaiting_decision; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.ventures_awaiting_decision IS 'Ventures waiting for a Chairman decision.';
+
+
+--
+-- Name: COLUMN portfolio_metrics.ventures_paused; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.ventures_paused IS 'Paused ventures.';
+
+
+--
+-- Name: COLUMN portfolio_metrics.ventures_killed; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.ventures_killed IS 'Killed ventures.';
+
+
+--
+-- Name: COLUMN portfolio_metrics.ventures_sunset; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.ventures_sunset IS 'Sunset ventures.';
+
+
+--
+-- Name: COLUMN portfolio_metrics.ventures_exited; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.ventures_exited IS 'Exited ventures.';
+
+
+--
+-- Name: COLUMN portfolio_metrics.kill_rate; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.kill_rate IS 'Killed / ended (killed + sunset + exited), 0-1; null until a venture ended.';
+
+
+--
+-- Name: COLUMN portfolio_metrics.success_rate; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.success_rate IS 'Ventures that reached Stage 23 or later or exited, over those plus the ended ones (ventures with a known outcome), 0-1; null when none.';
+
+
+--
+-- Name: COLUMN portfolio_metrics.avg_cycle_days; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.avg_cycle_days IS 'Mean days from creation to entering the current stage (or, for an ended venture, to its end).';
+
+
+--
+-- Name: COLUMN portfolio_metrics.auto_proceed_rate; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.auto_proceed_rate IS 'Share of Decision Filter Engine evaluations (dfe.evaluated events) whose output was AUTO_PROCEED, 0-1; null when none.';
+
+
+--
+-- Name: COLUMN portfolio_metrics.total_revenue; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.total_revenue IS 'Summed monthly revenue of the current Stage 24 launch scorecards (aarrr.revenue metrics named like MRR or revenue, percentages excluded); null when none reports one.';
+
+
+--
+-- Name: COLUMN portfolio_metrics.pending_decisions; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.portfolio_metrics.pending_decisions IS 'Chairman decisions pending (a count; the decisions themselves are the Chairman''s and services'').';
+
+
+--
 -- Name: portfolio_patterns; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -3182,49 +3759,6 @@ ALTER TABLE eva.portfolios OWNER TO eva_owner;
 --
 
 COMMENT ON TABLE eva.portfolios IS 'Investment groupings of companies, each with an ROI target.';
-
-
---
--- Name: venture_artifacts; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.venture_artifacts (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    venture_id uuid NOT NULL,
-    lifecycle_stage integer NOT NULL,
-    artifact_type text NOT NULL,
-    version integer NOT NULL,
-    is_current boolean DEFAULT true NOT NULL,
-    content jsonb NOT NULL,
-    file_url text,
-    quality_score integer,
-    validation_status eva.validation_status DEFAULT 'pending'::eva.validation_status NOT NULL,
-    epistemic_classification eva.epistemic_classification NOT NULL,
-    epistemic_evidence jsonb DEFAULT '{}'::jsonb NOT NULL,
-    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
-    stage_work_id uuid,
-    created_by text DEFAULT CURRENT_USER NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT venture_artifacts_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
-    CONSTRAINT venture_artifacts_quality_score_check CHECK (((quality_score >= 0) AND (quality_score <= 100))),
-    CONSTRAINT venture_artifacts_version_check CHECK ((version >= 1))
-);
-
-
-ALTER TABLE eva.venture_artifacts OWNER TO eva_owner;
-
---
--- Name: TABLE venture_artifacts; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.venture_artifacts IS 'Stage artifacts, immutably versioned (spec §5, Decision #34): a new version flips the previous is_current in the same transaction; content is never updated or deleted.';
-
-
---
--- Name: COLUMN venture_artifacts.version; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON COLUMN eva.venture_artifacts.version IS 'Assigned by the database on insert: 1 + the highest version of this venture/stage/type.';
 
 
 --
@@ -3303,30 +3837,208 @@ COMMENT ON TABLE eva.venture_circuit_breakers IS 'Per-venture circuit breakers (
 
 
 --
--- Name: venture_dependencies; Type: TABLE; Schema: eva; Owner: eva_owner
+-- Name: venture_health_heatmap; Type: VIEW; Schema: eva; Owner: eva_owner
 --
 
-CREATE TABLE eva.venture_dependencies (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    dependent_venture_id uuid NOT NULL,
-    provider_venture_id uuid NOT NULL,
-    required_stage integer NOT NULL,
-    dependency_type eva.dependency_type NOT NULL,
-    status eva.dependency_status DEFAULT 'pending'::eva.dependency_status NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    resolved_at timestamp with time zone,
-    CONSTRAINT venture_dependencies_check CHECK ((dependent_venture_id <> provider_venture_id)),
-    CONSTRAINT venture_dependencies_required_stage_check CHECK (((required_stage >= 1) AND (required_stage <= 25)))
-);
+CREATE VIEW eva.venture_health_heatmap WITH (security_invoker='true') AS
+ WITH review AS (
+         SELECT DISTINCT ON (a.venture_id) a.venture_id,
+            (a.content -> 'ventureHealth'::text) AS health,
+            a.created_at
+           FROM eva.venture_artifacts a
+          WHERE ((a.artifact_type = 'venture_review'::text) AND (a.lifecycle_stage = 25) AND a.is_current AND (jsonb_typeof((a.content -> 'ventureHealth'::text)) = 'object'::text))
+          ORDER BY a.venture_id, a.created_at DESC
+        ), estimate AS (
+         SELECT a.venture_id,
+            (round(avg(a.quality_score) FILTER (WHERE (a.lifecycle_stage = ANY (ARRAY[1, 2, 13, 19, 21])))))::integer AS product,
+            (round(avg(a.quality_score) FILTER (WHERE (a.lifecycle_stage = ANY (ARRAY[3, 4, 10, 11, 12, 23])))))::integer AS market,
+            (round(avg(a.quality_score) FILTER (WHERE (a.lifecycle_stage = ANY (ARRAY[14, 17, 18, 20, 22])))))::integer AS technical,
+            (round(avg(a.quality_score) FILTER (WHERE (a.lifecycle_stage = ANY (ARRAY[5, 7, 9, 16, 24])))))::integer AS financial,
+            (round(avg(a.quality_score) FILTER (WHERE (a.lifecycle_stage = ANY (ARRAY[6, 8, 15])))))::integer AS team,
+            max(a.created_at) AS assessed_at
+           FROM eva.venture_artifacts a
+          WHERE (a.is_current AND (a.quality_score IS NOT NULL))
+          GROUP BY a.venture_id
+        ), dims AS (
+         SELECT v.id,
+            v.name,
+            v.status,
+            v.current_lifecycle_stage,
+                CASE
+                    WHEN (r.venture_id IS NOT NULL) THEN 'venture_review'::text
+                    WHEN (e.venture_id IS NOT NULL) THEN 'artifact_quality'::text
+                    ELSE NULL::text
+                END AS source,
+            COALESCE((((r.health ->> 'product'::text))::numeric)::integer,
+                CASE
+                    WHEN (r.venture_id IS NULL) THEN e.product
+                    ELSE NULL::integer
+                END) AS product,
+            COALESCE((((r.health ->> 'market'::text))::numeric)::integer,
+                CASE
+                    WHEN (r.venture_id IS NULL) THEN e.market
+                    ELSE NULL::integer
+                END) AS market,
+            COALESCE((((r.health ->> 'technical'::text))::numeric)::integer,
+                CASE
+                    WHEN (r.venture_id IS NULL) THEN e.technical
+                    ELSE NULL::integer
+                END) AS technical,
+            COALESCE((((r.health ->> 'financial'::text))::numeric)::integer,
+                CASE
+                    WHEN (r.venture_id IS NULL) THEN e.financial
+                    ELSE NULL::integer
+                END) AS financial,
+            COALESCE((((r.health ->> 'team'::text))::numeric)::integer,
+                CASE
+                    WHEN (r.venture_id IS NULL) THEN e.team
+                    ELSE NULL::integer
+                END) AS team,
+            (((r.health ->> 'overall'::text))::numeric)::integer AS review_overall,
+            (r.health ->> 'band'::text) AS review_band,
+            COALESCE(r.created_at, e.assessed_at) AS assessed_at
+           FROM ((eva.ventures v
+             LEFT JOIN review r ON ((r.venture_id = v.id)))
+             LEFT JOIN estimate e ON ((e.venture_id = v.id)))
+        ), scored AS (
+         SELECT d.id,
+            d.name,
+            d.status,
+            d.current_lifecycle_stage,
+            d.source,
+            d.product,
+            d.market,
+            d.technical,
+            d.financial,
+            d.team,
+            d.review_overall,
+            d.review_band,
+            d.assessed_at,
+            COALESCE(d.review_overall, (round(((((((COALESCE(d.product, 0) + COALESCE(d.market, 0)) + COALESCE(d.technical, 0)) + COALESCE(d.financial, 0)) + COALESCE(d.team, 0)))::numeric / (NULLIF(((((((d.product IS NOT NULL))::integer + ((d.market IS NOT NULL))::integer) + ((d.technical IS NOT NULL))::integer) + ((d.financial IS NOT NULL))::integer) + ((d.team IS NOT NULL))::integer), 0))::numeric)))::integer) AS overall
+           FROM dims d
+        )
+ SELECT s.id AS venture_id,
+    s.name AS venture_name,
+    s.status,
+    s.current_lifecycle_stage AS lifecycle_stage,
+    s.product,
+    s.market,
+    s.technical,
+    s.financial,
+    s.team,
+    s.overall,
+    COALESCE(s.review_band,
+        CASE
+            WHEN (s.overall IS NULL) THEN NULL::text
+            WHEN (s.overall < 40) THEN 'critical'::text
+            WHEN (s.overall < 60) THEN 'fragile'::text
+            WHEN (s.overall < 80) THEN 'viable'::text
+            ELSE 'strong'::text
+        END) AS band,
+    s.source AS health_source,
+    s.assessed_at
+   FROM scored s
+  ORDER BY s.overall NULLS FIRST, s.name;
 
 
-ALTER TABLE eva.venture_dependencies OWNER TO eva_owner;
+ALTER TABLE eva.venture_health_heatmap OWNER TO eva_owner;
 
 --
--- Name: TABLE venture_dependencies; Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: VIEW venture_health_heatmap; Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON TABLE eva.venture_dependencies IS 'Inter-venture dependencies (Decision #32): hard ones block the dependent venture, soft ones warn.';
+COMMENT ON VIEW eva.venture_health_heatmap IS 'Every venture''s health on five dimensions (0-100): from its current Stage 25 venture review''s ventureHealth, else estimated from the quality scores of its current artifacts by stage (product 1,2,13,19,21; market 3,4,10,11,12,23; technical 14,17,18,20,22; financial 5,7,9,16,24; team 6,8,15). Weakest first.';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.venture_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.venture_id IS 'The venture.';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.venture_name; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.venture_name IS 'The venture''s name.';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.status; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.status IS 'The venture''s status (active, awaiting_decision, paused, killed, sunset, exited).';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.lifecycle_stage; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.lifecycle_stage IS 'The stage the venture is in (1-25).';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.product; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.product IS 'Product health, 0-100; null when unknown.';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.market; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.market IS 'Market health, 0-100; null when unknown.';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.technical; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.technical IS 'Technical health, 0-100; null when unknown.';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.financial; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.financial IS 'Financial health, 0-100; null when unknown.';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.team; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.team IS 'Team (operations) health, 0-100; null when unknown.';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.overall; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.overall IS 'The review''s overall score, or the rounded mean of the known dimensions; null when none is known.';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.band; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.band IS 'critical (< 40), fragile (< 60), viable (< 80) or strong; null when unknown.';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.health_source; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.health_source IS 'venture_review (the Stage 25 assessment), artifact_quality (estimated from artifact quality scores) or null (nothing to go on yet).';
+
+
+--
+-- Name: COLUMN venture_health_heatmap.assessed_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_health_heatmap.assessed_at IS 'When the assessment''s newest input was written.';
 
 
 --
@@ -4884,6 +5596,13 @@ CREATE POLICY "the Chairman and services read eva event dlq" ON eva.eva_event_dl
 
 
 --
+-- Name: eva_event_log the Chairman and services read eva event log; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read eva event log" ON eva.eva_event_log FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
 -- Name: venture_nursery the Chairman and services read venture nursery; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -5035,13 +5754,6 @@ CREATE POLICY "the Chairman, services and viewers read companies" ON eva.compani
 --
 
 CREATE POLICY "the Chairman, services and viewers read eva alerts" ON eva.eva_alerts FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
-
-
---
--- Name: eva_event_log the Chairman, services and viewers read eva event log; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "the Chairman, services and viewers read eva event log" ON eva.eva_event_log FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -5228,6 +5940,13 @@ ALTER TABLE eva.venture_token_budgets ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE eva.ventures ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: eva_event_log viewers read eva event log without the Chairman's decisions; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "viewers read eva event log without the Chairman's decisions" ON eva.eva_event_log FOR SELECT TO eva_viewer USING ((event_type !~~ 'chairman.%'::text));
+
 
 --
 -- Name: analysis_cache; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
@@ -5532,6 +6251,46 @@ GRANT ALL ON FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes
 
 
 --
+-- Name: TABLE eva_event_log; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.eva_event_log TO eva_chairman;
+GRANT SELECT ON TABLE eva.eva_event_log TO eva_service;
+GRANT SELECT ON TABLE eva.eva_event_log TO eva_viewer;
+
+
+--
+-- Name: COLUMN eva_event_log.event_type; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(event_type) ON TABLE eva.eva_event_log TO eva_service;
+
+
+--
+-- Name: COLUMN eva_event_log.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(venture_id) ON TABLE eva.eva_event_log TO eva_service;
+
+
+--
+-- Name: COLUMN eva_event_log.payload; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(payload) ON TABLE eva.eva_event_log TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_event_feed(p_after bigint, p_limit integer); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) TO eva_viewer;
+
+
+--
 -- Name: FUNCTION fn_is_chairman(); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -5540,6 +6299,16 @@ GRANT ALL ON FUNCTION eva.fn_is_chairman() TO eva_chairman;
 GRANT ALL ON FUNCTION eva.fn_is_chairman() TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_is_chairman() TO eva_viewer;
 GRANT ALL ON FUNCTION eva.fn_is_chairman() TO eva_anonymous;
+
+
+--
+-- Name: FUNCTION fn_pending_decision_count(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_pending_decision_count() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_pending_decision_count() TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_pending_decision_count() TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_pending_decision_count() TO eva_viewer;
 
 
 --
@@ -5639,6 +6408,16 @@ REVOKE ALL ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage 
 GRANT ALL ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) TO eva_chairman;
 GRANT ALL ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_venture_priority(p_venture eva.ventures); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_venture_priority(p_venture eva.ventures) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_venture_priority(p_venture eva.ventures) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_venture_priority(p_venture eva.ventures) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_venture_priority(p_venture eva.ventures) TO eva_viewer;
 
 
 --
@@ -5992,6 +6771,76 @@ GRANT INSERT(name),UPDATE(name) ON TABLE eva.companies TO eva_chairman;
 
 
 --
+-- Name: TABLE decision_queue; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.decision_queue TO eva_chairman;
+GRANT SELECT ON TABLE eva.decision_queue TO eva_service;
+
+
+--
+-- Name: TABLE venture_dependencies; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT,DELETE ON TABLE eva.venture_dependencies TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_dependencies TO eva_service;
+GRANT SELECT ON TABLE eva.venture_dependencies TO eva_viewer;
+
+
+--
+-- Name: COLUMN venture_dependencies.dependent_venture_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(dependent_venture_id) ON TABLE eva.venture_dependencies TO eva_chairman;
+
+
+--
+-- Name: COLUMN venture_dependencies.provider_venture_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(provider_venture_id) ON TABLE eva.venture_dependencies TO eva_chairman;
+
+
+--
+-- Name: COLUMN venture_dependencies.required_stage; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(required_stage) ON TABLE eva.venture_dependencies TO eva_chairman;
+
+
+--
+-- Name: COLUMN venture_dependencies.dependency_type; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(dependency_type),UPDATE(dependency_type) ON TABLE eva.venture_dependencies TO eva_chairman;
+
+
+--
+-- Name: COLUMN venture_dependencies.status; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT UPDATE(status) ON TABLE eva.venture_dependencies TO eva_chairman;
+GRANT UPDATE(status) ON TABLE eva.venture_dependencies TO eva_service;
+
+
+--
+-- Name: COLUMN venture_dependencies.resolved_at; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT UPDATE(resolved_at) ON TABLE eva.venture_dependencies TO eva_chairman;
+GRANT UPDATE(resolved_at) ON TABLE eva.venture_dependencies TO eva_service;
+
+
+--
+-- Name: TABLE dependency_graph; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.dependency_graph TO eva_chairman;
+GRANT SELECT ON TABLE eva.dependency_graph TO eva_service;
+GRANT SELECT ON TABLE eva.dependency_graph TO eva_viewer;
+
+
+--
 -- Name: TABLE eva_alerts; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -6117,36 +6966,6 @@ GRANT UPDATE(last_failed_at) ON TABLE eva.eva_event_dlq TO eva_service;
 
 
 --
--- Name: TABLE eva_event_log; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.eva_event_log TO eva_chairman;
-GRANT SELECT ON TABLE eva.eva_event_log TO eva_service;
-GRANT SELECT ON TABLE eva.eva_event_log TO eva_viewer;
-
-
---
--- Name: COLUMN eva_event_log.event_type; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(event_type) ON TABLE eva.eva_event_log TO eva_service;
-
-
---
--- Name: COLUMN eva_event_log.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(venture_id) ON TABLE eva.eva_event_log TO eva_service;
-
-
---
--- Name: COLUMN eva_event_log.payload; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(payload) ON TABLE eva.eva_event_log TO eva_service;
-
-
---
 -- Name: TABLE eva_sagas; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -6246,45 +7065,6 @@ GRANT SELECT ON TABLE eva.lifecycle_stage_config TO eva_viewer;
 
 
 --
--- Name: TABLE portfolio_patterns; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_chairman;
-GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_service;
-GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_viewer;
-
-
---
--- Name: TABLE portfolios; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.portfolios TO eva_chairman;
-GRANT SELECT ON TABLE eva.portfolios TO eva_service;
-GRANT SELECT ON TABLE eva.portfolios TO eva_viewer;
-
-
---
--- Name: COLUMN portfolios.name; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(name),UPDATE(name) ON TABLE eva.portfolios TO eva_chairman;
-
-
---
--- Name: COLUMN portfolios.description; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(description),UPDATE(description) ON TABLE eva.portfolios TO eva_chairman;
-
-
---
--- Name: COLUMN portfolios.roi_target; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(roi_target),UPDATE(roi_target) ON TABLE eva.portfolios TO eva_chairman;
-
-
---
 -- Name: TABLE venture_artifacts; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -6372,6 +7152,54 @@ GRANT INSERT(stage_work_id) ON TABLE eva.venture_artifacts TO eva_service;
 
 
 --
+-- Name: TABLE portfolio_metrics; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.portfolio_metrics TO eva_chairman;
+GRANT SELECT ON TABLE eva.portfolio_metrics TO eva_service;
+GRANT SELECT ON TABLE eva.portfolio_metrics TO eva_viewer;
+
+
+--
+-- Name: TABLE portfolio_patterns; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_chairman;
+GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_service;
+GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_viewer;
+
+
+--
+-- Name: TABLE portfolios; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.portfolios TO eva_chairman;
+GRANT SELECT ON TABLE eva.portfolios TO eva_service;
+GRANT SELECT ON TABLE eva.portfolios TO eva_viewer;
+
+
+--
+-- Name: COLUMN portfolios.name; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE eva.portfolios TO eva_chairman;
+
+
+--
+-- Name: COLUMN portfolios.description; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(description),UPDATE(description) ON TABLE eva.portfolios TO eva_chairman;
+
+
+--
+-- Name: COLUMN portfolios.roi_target; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(roi_target),UPDATE(roi_target) ON TABLE eva.portfolios TO eva_chairman;
+
+
+--
 -- Name: TABLE venture_budget_transactions; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -6435,56 +7263,12 @@ GRANT UPDATE(opened_at) ON TABLE eva.venture_circuit_breakers TO eva_chairman;
 
 
 --
--- Name: TABLE venture_dependencies; Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: TABLE venture_health_heatmap; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-GRANT SELECT,DELETE ON TABLE eva.venture_dependencies TO eva_chairman;
-GRANT SELECT ON TABLE eva.venture_dependencies TO eva_service;
-GRANT SELECT ON TABLE eva.venture_dependencies TO eva_viewer;
-
-
---
--- Name: COLUMN venture_dependencies.dependent_venture_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(dependent_venture_id) ON TABLE eva.venture_dependencies TO eva_chairman;
-
-
---
--- Name: COLUMN venture_dependencies.provider_venture_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(provider_venture_id) ON TABLE eva.venture_dependencies TO eva_chairman;
-
-
---
--- Name: COLUMN venture_dependencies.required_stage; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(required_stage) ON TABLE eva.venture_dependencies TO eva_chairman;
-
-
---
--- Name: COLUMN venture_dependencies.dependency_type; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(dependency_type),UPDATE(dependency_type) ON TABLE eva.venture_dependencies TO eva_chairman;
-
-
---
--- Name: COLUMN venture_dependencies.status; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(status) ON TABLE eva.venture_dependencies TO eva_chairman;
-GRANT UPDATE(status) ON TABLE eva.venture_dependencies TO eva_service;
-
-
---
--- Name: COLUMN venture_dependencies.resolved_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(resolved_at) ON TABLE eva.venture_dependencies TO eva_chairman;
-GRANT UPDATE(resolved_at) ON TABLE eva.venture_dependencies TO eva_service;
+GRANT SELECT ON TABLE eva.venture_health_heatmap TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_health_heatmap TO eva_service;
+GRANT SELECT ON TABLE eva.venture_health_heatmap TO eva_viewer;
 
 
 --

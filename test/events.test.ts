@@ -52,7 +52,7 @@ async function lastEventId(): Promise<number> {
 async function eventsOf(action: () => Promise<unknown>): Promise<LoggedEvent[]> {
   const after = await lastEventId();
   await action();
-  const events = (await withRole(t.db, "eva_viewer", (trx) =>
+  const events = (await withRole(t.db, "eva_chairman", (trx) =>
     trx
       .selectFrom("eva_event_log")
       .select(["id", "event_type", "venture_id", "payload", "actor"])
@@ -296,5 +296,29 @@ describe("audit rows are append-only", () => {
         withRole(t.db, role, (trx) => sql.raw(`update ${table} set created_at = now()`).execute(trx)),
       ).rejects.toMatchObject({ code: "42501" });
     }
+  });
+});
+
+describe("who reads which events", () => {
+  it("hides the Chairman's decision events from viewers, not from the Chairman or services", async () => {
+    const v = await createVenture(t.db);
+    await withRole(t.db, "eva_service", (trx) =>
+      trx
+        .insertInto("chairman_decisions")
+        .values({ venture_id: v.id, lifecycle_stage: 1, decision_type: "dfe_escalation" })
+        .execute(),
+    );
+    const count = (role: "eva_chairman" | "eva_service" | "eva_viewer") =>
+      withRole(t.db, role, async (trx) => {
+        const rows = await trx
+          .selectFrom("eva_event_log")
+          .select("event_type")
+          .where("venture_id", "=", v.id)
+          .execute();
+        return rows.filter((r) => r.event_type.startsWith("chairman.")).length;
+      });
+    expect(await count("eva_chairman")).toBe(1);
+    expect(await count("eva_service")).toBe(1);
+    expect(await count("eva_viewer")).toBe(0);
   });
 });

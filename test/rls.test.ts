@@ -42,6 +42,8 @@ interface TableRules {
   allowed: Record<Op, Role[]>;
   /** One statement per command, run unchanged as every role. */
   statements: Record<Op, (f: Fixture) => string>;
+  /** The SQLSTATE a refused command raises when not 42501 (writing to a view no role may write). */
+  refusedWith?: Partial<Record<Op, string>>;
 }
 
 // Reference tables: everyone signed in reads, nobody writes.
@@ -67,6 +69,22 @@ function auditTable(table: string, insert: (f: Fixture) => string): TableRules {
       update: (f) => `update ${table} set reason = 'rewritten' where venture_id = '${f.ventureA}'`,
       delete: (f) => `delete from ${table} where venture_id = '${f.ventureA}'`,
     },
+  };
+}
+
+// Dashboard views (db/functions/eva.<view>.sql): security invoker, read by the
+// roles granted select; nobody writes through them (PostgreSQL refuses writing
+// to a view that is not simply updatable with 55000, before privileges).
+function dashboardView(view: string, readers: Role[], column: string): TableRules {
+  return {
+    allowed: { select: readers, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => `select * from ${view}`,
+      insert: () => `insert into ${view} default values`,
+      update: () => `update ${view} set ${column} = ${column}`,
+      delete: () => `delete from ${view}`,
+    },
+    refusedWith: { insert: "55000", update: "55000", delete: "55000" },
   };
 }
 
@@ -127,6 +145,8 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.companies where id = '${f.company}'`,
     },
   },
+  "eva.decision_queue": dashboardView("eva.decision_queue", [C, S], "lifecycle_stage"),
+  "eva.dependency_graph": dashboardView("eva.dependency_graph", READERS, "required_stage"),
   "eva.eva_alerts": {
     allowed: { select: READERS, insert: [S], update: [C, S], delete: [] },
     statements: {
@@ -181,6 +201,7 @@ const MATRIX: Record<string, TableRules> = {
     "(stage_number, stage_name, phase_number, work_type, produces, description) values (26, 'Extra', 6, 'analysis', '{idea_brief}', 'probe')",
     "gate_type",
   ),
+  "eva.portfolio_metrics": dashboardView("eva.portfolio_metrics", READERS, "ventures_total"),
   "eva.portfolios": {
     allowed: { select: READERS, insert: [C], update: [C], delete: [] },
     statements: {
@@ -243,6 +264,7 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.venture_budget_transactions where venture_id = '${f.ventureA}'`,
     },
   },
+  "eva.venture_health_heatmap": dashboardView("eva.venture_health_heatmap", READERS, "lifecycle_stage"),
   "eva.venture_nursery": {
     allowed: { select: [C, S], insert: [], update: [C], delete: [] },
     statements: {
@@ -497,7 +519,9 @@ for (const [table, rules] of Object.entries(MATRIX)) {
         // Allowed means it works on the fixture's row, not merely "no error".
         await expect(asRole(role, (trx) => run(trx, statement))).resolves.toBeGreaterThanOrEqual(1);
       } else {
-        await expect(asRole(role, (trx) => run(trx, statement))).rejects.toMatchObject({ code: "42501" });
+        await expect(asRole(role, (trx) => run(trx, statement))).rejects.toMatchObject({
+          code: rules.refusedWith?.[op] ?? "42501",
+        });
       }
     });
   });

@@ -1,8 +1,12 @@
--- Event log: everyone signed in reads; services append; nobody changes it.
+-- Event log: the Chairman and services read it all; viewers read it without
+-- the Chairman's decisions (chairman.* events carry decisions and notes, which
+-- are Chairman-only data); services append; nobody changes it.
 alter table eva.eva_event_log enable row level security;
 
-create policy "the Chairman, services and viewers read eva event log" on eva.eva_event_log
-  for select to eva_chairman, eva_service, eva_viewer using (true);
+create policy "the Chairman and services read eva event log" on eva.eva_event_log
+  for select to eva_chairman, eva_service using (true);
+create policy "viewers read eva event log without the Chairman's decisions" on eva.eva_event_log
+  for select to eva_viewer using (event_type not like 'chairman.%');
 create policy "services add eva event log" on eva.eva_event_log
   for insert to eva_service
   with check (true);

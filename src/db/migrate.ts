@@ -33,6 +33,10 @@ function sqlFiles(dir: string): string[] {
     .sort();
 }
 
+function isViewFile(name: string): boolean {
+  return /^\s*create\s+or\s+replace\s+view\b/im.test(readFileSync(join(dbDir, "functions", name), "utf8"));
+}
+
 async function applyFile(client: pg.ClientBase, path: string): Promise<void> {
   try {
     await client.query(readFileSync(path, "utf8"));
@@ -74,7 +78,11 @@ export async function migrate(url: string, log: (line: string) => void = () => {
       await ownerPool.end();
     }
 
-    const functionFiles = sqlFiles(join(dbDir, "functions"));
+    // Views are bound to the functions they call when created, so the files
+    // that create views come after every function file (the sort is stable).
+    const functionFiles = sqlFiles(join(dbDir, "functions")).sort(
+      (a, b) => Number(isViewFile(a)) - Number(isViewFile(b)),
+    );
     const policyFiles = sqlFiles(join(dbDir, "policies"));
     await client.query("begin");
     try {

@@ -145,6 +145,120 @@ export interface Companies {
   updated_at: Generated<Timestamp>;
 }
 
+export interface DecisionQueue {
+  /**
+   * How long the decision has waited.
+   */
+  age: Interval | null;
+  /**
+   * True when the venture cannot move on until the Chairman decides.
+   */
+  blocking: boolean | null;
+  /**
+   * When the decision was requested.
+   */
+  created_at: Timestamp | null;
+  /**
+   * The pending decision (eva.chairman_decisions.id); decide it with eva.fn_decide.
+   */
+  decision_id: string | null;
+  /**
+   * venture_review (Stage 0), brand_approval (10), release_decision (22), venture_future (25) or dfe_escalation.
+   */
+  decision_type: string | null;
+  /**
+   * The mitigations the Decision Filter Engine proposed (context.dfe.mitigations), [] when none.
+   */
+  dfe_mitigations: Json | null;
+  /**
+   * The Decision Filter Engine triggers that fired (context.dfe.triggers), [] when none.
+   */
+  dfe_triggers: Json | null;
+  /**
+   * The stage the decision belongs to (0 for a Stage 0 venture review).
+   */
+  lifecycle_stage: number | null;
+  /**
+   * The venture's priority, 0-100 (eva.fn_venture_priority); null for Stage 0 reviews.
+   */
+  priority_score: Numeric | null;
+  /**
+   * The decision EVA recommends.
+   */
+  recommended_action: string | null;
+  /**
+   * immediate, daily or weekly.
+   */
+  urgency: DecisionUrgency | null;
+  /**
+   * The venture waiting; null for a Stage 0 review (the venture does not exist yet).
+   */
+  venture_id: string | null;
+  /**
+   * The venture's name, or for a Stage 0 review the brief's name (context.brief.name).
+   */
+  venture_name: string | null;
+}
+
+export interface DependencyGraph {
+  /**
+   * When the dependency was declared.
+   */
+  created_at: Timestamp | null;
+  /**
+   * The dependency (eva.venture_dependencies.id).
+   */
+  dependency_id: string | null;
+  /**
+   * hard (blocks the dependent) or soft (warns).
+   */
+  dependency_type: DependencyType | null;
+  /**
+   * The waiting venture's name.
+   */
+  dependent_name: string | null;
+  /**
+   * The stage the waiting venture is in.
+   */
+  dependent_stage: number | null;
+  /**
+   * The venture that waits.
+   */
+  dependent_venture_id: string | null;
+  /**
+   * True for a hard, pending dependency whose provider is still before the required stage.
+   */
+  on_critical_path: boolean | null;
+  /**
+   * The provider's name.
+   */
+  provider_name: string | null;
+  /**
+   * The stage the provider is in.
+   */
+  provider_stage: number | null;
+  /**
+   * The venture waited on.
+   */
+  provider_venture_id: string | null;
+  /**
+   * The stage the provider must reach.
+   */
+  required_stage: number | null;
+  /**
+   * When it was met or broken.
+   */
+  resolved_at: Timestamp | null;
+  /**
+   * How many stages the provider is short of the required stage (0 when reached).
+   */
+  stages_behind: number | null;
+  /**
+   * pending, met or broken.
+   */
+  status: DependencyStatus | null;
+}
+
 export interface EvaAlerts {
   acknowledged_at: Timestamp | null;
   alert_type: string;
@@ -231,6 +345,61 @@ export interface LifecycleStageConfig {
   stage_name: string;
   stage_number: number;
   work_type: string;
+}
+
+export interface PortfolioMetrics {
+  /**
+   * Share of Decision Filter Engine evaluations (dfe.evaluated events) whose output was AUTO_PROCEED, 0-1; null when none.
+   */
+  auto_proceed_rate: Numeric | null;
+  /**
+   * Mean days from creation to entering the current stage (or, for an ended venture, to its end).
+   */
+  avg_cycle_days: Numeric | null;
+  /**
+   * Killed / ended (killed + sunset + exited), 0-1; null until a venture ended.
+   */
+  kill_rate: Numeric | null;
+  /**
+   * Chairman decisions pending (a count; the decisions themselves are the Chairman's and services').
+   */
+  pending_decisions: Int8 | null;
+  /**
+   * Ventures that reached Stage 23 or later or exited, over those plus the ended ones (ventures with a known outcome), 0-1; null when none.
+   */
+  success_rate: Numeric | null;
+  /**
+   * Summed monthly revenue of the current Stage 24 launch scorecards (aarrr.revenue metrics named like MRR or revenue, percentages excluded); null when none reports one.
+   */
+  total_revenue: Numeric | null;
+  /**
+   * Ventures with status active.
+   */
+  ventures_active: Int8 | null;
+  /**
+   * Ventures waiting for a Chairman decision.
+   */
+  ventures_awaiting_decision: Int8 | null;
+  /**
+   * Exited ventures.
+   */
+  ventures_exited: Int8 | null;
+  /**
+   * Killed ventures.
+   */
+  ventures_killed: Int8 | null;
+  /**
+   * Paused ventures.
+   */
+  ventures_paused: Int8 | null;
+  /**
+   * Sunset ventures.
+   */
+  ventures_sunset: Int8 | null;
+  /**
+   * All ventures.
+   */
+  ventures_total: Int8 | null;
 }
 
 export interface PortfolioPatterns {
@@ -342,6 +511,61 @@ export interface VentureDependencies {
   status: Generated<DependencyStatus>;
 }
 
+export interface VentureHealthHeatmap {
+  /**
+   * When the assessment's newest input was written.
+   */
+  assessed_at: Timestamp | null;
+  /**
+   * critical (< 40), fragile (< 60), viable (< 80) or strong; null when unknown.
+   */
+  band: string | null;
+  /**
+   * Financial health, 0-100; null when unknown.
+   */
+  financial: number | null;
+  /**
+   * venture_review (the Stage 25 assessment), artifact_quality (estimated from artifact quality scores) or null (nothing to go on yet).
+   */
+  health_source: string | null;
+  /**
+   * The stage the venture is in (1-25).
+   */
+  lifecycle_stage: number | null;
+  /**
+   * Market health, 0-100; null when unknown.
+   */
+  market: number | null;
+  /**
+   * The review's overall score, or the rounded mean of the known dimensions; null when none is known.
+   */
+  overall: number | null;
+  /**
+   * Product health, 0-100; null when unknown.
+   */
+  product: number | null;
+  /**
+   * The venture's status (active, awaiting_decision, paused, killed, sunset, exited).
+   */
+  status: VentureStatus | null;
+  /**
+   * Team (operations) health, 0-100; null when unknown.
+   */
+  team: number | null;
+  /**
+   * Technical health, 0-100; null when unknown.
+   */
+  technical: number | null;
+  /**
+   * The venture.
+   */
+  venture_id: string | null;
+  /**
+   * The venture's name.
+   */
+  venture_name: string | null;
+}
+
 export interface VentureNursery {
   brief: Json;
   created_at: Generated<Timestamp>;
@@ -450,6 +674,8 @@ export interface DB {
   chairman_decisions: ChairmanDecisions;
   chairman_preferences: ChairmanPreferences;
   companies: Companies;
+  decision_queue: DecisionQueue;
+  dependency_graph: DependencyGraph;
   eva_alerts: EvaAlerts;
   eva_event_dlq: EvaEventDlq;
   eva_event_log: EvaEventLog;
@@ -457,6 +683,7 @@ export interface DB {
   gate_decision_options: GateDecisionOptions;
   lifecycle_phases: LifecyclePhases;
   lifecycle_stage_config: LifecycleStageConfig;
+  portfolio_metrics: PortfolioMetrics;
   portfolio_patterns: PortfolioPatterns;
   portfolios: Portfolios;
   sd_work_items: SdWorkItems;
@@ -464,6 +691,7 @@ export interface DB {
   venture_budget_transactions: VentureBudgetTransactions;
   venture_circuit_breakers: VentureCircuitBreakers;
   venture_dependencies: VentureDependencies;
+  venture_health_heatmap: VentureHealthHeatmap;
   venture_nursery: VentureNursery;
   venture_phase_budgets: VenturePhaseBudgets;
   venture_stage_transitions: VentureStageTransitions;
