@@ -8,6 +8,7 @@ import { registerDecisions } from "./commands/decisions.ts";
 import { registerIdeate } from "./commands/ideate.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerSd } from "./commands/sd.ts";
+import { registerServe } from "./commands/serve.ts";
 import { registerStart } from "./commands/start.ts";
 import { registerVentures } from "./commands/ventures.ts";
 import { UserError } from "./output.ts";
@@ -37,6 +38,7 @@ Environment:
   registerDecisions(program);
   registerChairman(program);
   registerSd(program);
+  registerServe(program);
   return program;
 }
 

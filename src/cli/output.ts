@@ -45,3 +45,22 @@ export class UserError extends Error {
     this.exitCode = exitCode;
   }
 }
+
+/**
+ * Resolves on the first SIGINT or SIGTERM. A long-running command shuts down in
+ * order itself (HTTP server, worker, pools, then the embedded server), so it
+ * takes the signals over from the embedded server's own exit hooks.
+ */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}

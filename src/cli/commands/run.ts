@@ -8,7 +8,7 @@ import type { StageRunOutcome } from "../../stages/engine.ts";
 import { runVenture } from "../../stages/run-venture.ts";
 import { startWorker } from "../../worker.ts";
 import { withSession } from "../database.ts";
-import { printFields, printJson, progress, UserError } from "../output.ts";
+import { printFields, printJson, progress, UserError, untilSignal } from "../output.ts";
 
 const stageNumber = (flag: string) => (value: string) => {
   const n = Number(value);
@@ -122,12 +122,7 @@ export function registerRun(program: Command): void {
           },
         });
         progress(`worker running with the ${describeAnalyst(analyst)}; press Ctrl-C to stop`);
-        process.removeAllListeners("SIGINT");
-        process.removeAllListeners("SIGTERM");
-        const signal = await new Promise<string>((resolve) => {
-          process.once("SIGINT", () => resolve("SIGINT"));
-          process.once("SIGTERM", () => resolve("SIGTERM"));
-        });
+        const signal = await untilSignal();
         progress(`${signal}: finishing running jobs and stopping`);
         await worker.stop();
         await service.close();

@@ -7,28 +7,12 @@ import { defaultDataDir } from "../../db/connection.ts";
 import { migrate } from "../../db/migrate.ts";
 import { portfolioCounts } from "../../portfolio/ventures.ts";
 import { withSession } from "../database.ts";
-import { printFields, printJson, progress } from "../output.ts";
+import { printFields, printJson, progress, untilSignal } from "../output.ts";
 
 function redact(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = "****";
   return parsed.toString();
-}
-
-function untilSignal(): Promise<NodeJS.Signals> {
-  // This command shuts down in order itself (pool, then the embedded server):
-  // take over the signals from the embedded server's own exit hooks.
-  process.removeAllListeners("SIGINT");
-  process.removeAllListeners("SIGTERM");
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(signal);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }
 
 export function registerStart(program: Command): void {

@@ -1,0 +1,146 @@
+// The Chairman's GraphQL API (spec §11, §12): PostGraphile over the `eva`
+// schema only, each request running as the role its Bearer token names
+// (eva_chairman or eva_viewer; no token: eva_anonymous), so RLS, grants and
+// the SQL functions' own checks decide what a caller sees and may do.
+import { errors as joseErrors, jwtVerify } from "jose";
+import { makePgService } from "postgraphile/adaptors/pg";
+import { defaultMaskError } from "postgraphile/grafserv";
+import { GraphQLError, type GraphQLFormattedError } from "postgraphile/graphql";
+import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
+import { jwtSecret, TOKEN_ROLES } from "../src/auth/tokens.ts";
+import { maxDepthRule } from "./depth-limit.ts";
+import { EvaFunctionNamesPlugin, EvaSmartTagsPlugin } from "./smart-tags.ts";
+
+/** Largest request body accepted, in bytes. */
+export const MAX_REQUEST_BYTES = 100_000;
+/** Deepest field nesting a query may have (introspection not counted). */
+export const MAX_QUERY_DEPTH = 10;
+
+const API_ROLES: ReadonlySet<string> = new Set(Object.values(TOKEN_ROLES));
+const ANONYMOUS_ROLE = "eva_anonymous";
+
+/** A refused credential: answered with HTTP 401 and this message, never run as anyone. */
+export class AuthenticationError extends Error {
+  readonly statusCode = 401;
+}
+
+/** The role and claims a request's Authorization header stands for. */
+export async function pgSettingsFor(
+  authorization: string | undefined,
+  secret: Uint8Array = jwtSecret(),
+): Promise<Record<string, string>> {
+  if (authorization === undefined || authorization.trim() === "") return { role: ANONYMOUS_ROLE };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match?.[1]) throw new AuthenticationError("the Authorization header must be `Bearer <token>`");
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(match[1], secret, { algorithms: ["HS256"], audience: "eva", issuer: "eva" }));
+  } catch (error) {
+    const reason =
+      error instanceof joseErrors.JWTExpired
+        ? "the token has expired"
+        : error instanceof joseErrors.JWTClaimValidationFailed
+          ? `the token's ${error.claim} claim is not accepted`
+          : "the token is not one EVA signed";
+    throw new AuthenticationError(`${reason}: mint a new one with \`npx eva chairman token\``);
+  }
+  const role = payload.role;
+  if (typeof role !== "string" || !API_ROLES.has(role)) {
+    throw new AuthenticationError(`the token's role must be one of ${[...API_ROLES].join(", ")}`);
+  }
+  const settings: Record<string, string> = { role, "jwt.claims.role": role };
+  if (typeof payload.sub === "string") settings["jwt.claims.sub"] = payload.sub;
+  return settings;
+}
+
+function pgCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/**
+ * EVA's own errors (SQLSTATE EV***) reach the caller verbatim with their code
+ * and hint; a permission refusal says so without naming SQL objects; any other
+ * database or server error becomes an opaque id (the details go to the log).
+ */
+export function maskError(error: GraphQLError): GraphQLError | GraphQLFormattedError {
+  const original = error.originalError;
+  const code = pgCode(original);
+  const at = { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path };
+  if (original && code?.startsWith("EV")) {
+    const hint = (original as { hint?: unknown }).hint;
+    return new GraphQLError(original.message, {
+      ...at,
+      originalError: original,
+      extensions: { code, ...(typeof hint === "string" ? { hint } : {}) },
+    });
+  }
+  if (original && code === "42501") {
+    return new GraphQLError("permission denied: your role may not do this", {
+      ...at,
+      originalError: original,
+      extensions: { code: "FORBIDDEN" },
+    });
+  }
+  return defaultMaskError(error);
+}
+
+export interface EvaApiPreset {
+  preset: GraphileConfig.Preset;
+  /** Ends the database pool (postgraphile's release() leaves services alone). */
+  release(): Promise<void>;
+}
+
+export function makePreset(connectionString: string, options: { secret?: Uint8Array } = {}): EvaApiPreset {
+  const secret = options.secret ?? jwtSecret();
+  const pgService = makePgService({
+    connectionString,
+    schemas: ["eva"],
+    // The schema shows what the widest API role may do (grants as eva_chairman,
+    // not the login role's, which may be a superuser); RLS, grants and the
+    // functions' own checks decide each request at run time.
+    pgSettingsForIntrospection: { role: TOKEN_ROLES.chairman },
+  });
+  const preset: GraphileConfig.Preset = {
+    extends: [PostGraphileAmberPreset],
+    plugins: [
+      EvaSmartTagsPlugin,
+      EvaFunctionNamesPlugin,
+      {
+        name: "EvaQueryDepthLimitPlugin",
+        version: "1.0.0",
+        grafserv: {
+          middleware: {
+            setPreset(next, event) {
+              event.validationRules.push(maxDepthRule(MAX_QUERY_DEPTH));
+              return next();
+            },
+          },
+        },
+      },
+    ],
+    pgServices: [pgService],
+    grafast: {
+      async context(requestContext) {
+        const authorization =
+          requestContext.http?.getHeader("authorization") ?? connectionParam(requestContext.ws?.connectionParams);
+        return { pgSettings: await pgSettingsFor(authorization, secret) };
+      },
+    },
+    grafserv: {
+      graphqlPath: "/graphql",
+      graphiqlPath: "/graphiql",
+      eventStreamPath: "/graphql/stream",
+      websockets: true,
+      maxRequestLength: MAX_REQUEST_BYTES,
+      maskError,
+    },
+  };
+  return { preset, release: async () => pgService.release?.() };
+}
+
+/** The Authorization a websocket client sends in its connection_init payload. */
+function connectionParam(params: Record<string, unknown> | undefined | null): string | undefined {
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === "string" ? value : undefined;
+}

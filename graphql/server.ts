@@ -1,0 +1,76 @@
+// Serves the Chairman's GraphQL API over HTTP: GraphQL at /graphql (and
+// websockets there, for subscriptions), Ruru (GraphiQL) at /graphiql.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { postgraphile } from "postgraphile";
+import { grafserv } from "postgraphile/grafserv/node";
+import { makePreset } from "./preset.ts";
+
+export interface ApiServer {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:5678/graphql. */
+  url: string;
+  graphiqlUrl: string;
+  close(): Promise<void>;
+}
+
+export interface ApiServerOptions {
+  /** Connection URL of EVA's database; its login role must be able to `set role` to the API roles. */
+  url: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** The HS256 secret tokens are verified with (default: jwtSecret()). */
+  secret?: Uint8Array;
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const { url, port = 5678, host = "127.0.0.1" } = options;
+  const api = makePreset(url, options.secret ? { secret: options.secret } : {});
+  const pgl = postgraphile(api.preset);
+  const server = createServer();
+  // Upgraded (websocket) connections leave the HTTP server's bookkeeping: track them to end them on close.
+  const upgraded = new Set<Duplex>();
+  server.on("upgrade", (_request, socket: Duplex) => {
+    upgraded.add(socket);
+    socket.once("close", () => upgraded.delete(socket));
+  });
+  try {
+    // Fails here, not on the first request, when the database cannot be introspected.
+    await pgl.getSchema();
+    const serv = pgl.createServ(grafserv);
+    await serv.addTo(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    server.close();
+    await pgl.release();
+    await api.release();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const origin = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `${origin}/graphql`,
+    graphiqlUrl: `${origin}/graphiql`,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Keep-alive and websocket connections would hold close() open.
+          server.closeAllConnections();
+          for (const socket of upgraded) socket.destroy();
+        });
+        await pgl.release();
+        await api.release();
+      })();
+      return closing;
+    },
+  };
+}

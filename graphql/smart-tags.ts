@@ -1,0 +1,50 @@
+// What the Chairman's API leaves out of the schema: the functions only EVA's
+// workers call (eva_service). Grants already stop anyone else from running
+// them; omitting them keeps the schema the Chairman reads free of plumbing.
+import { jsonPgSmartTags } from "postgraphile/utils";
+
+export const SERVICE_ONLY_FUNCTIONS = [
+  "fn_begin_stage_run",
+  "fn_record_stage_result",
+  "fn_block_stage_work",
+  "fn_charge_tokens",
+  "fn_retry_stage_work",
+  "fn_rerun_stage",
+  "fn_stage_context",
+  "fn_token_budget_remaining",
+  "fn_advance_venture_stage",
+  "fn_record_gate_outcome",
+  "fn_set_venture_status",
+  "fn_sd_complete",
+  "fn_sd_results",
+] as const;
+
+export const EvaSmartTagsPlugin = jsonPgSmartTags(
+  {
+    version: 1,
+    config: {
+      procedure: Object.fromEntries(
+        SERVICE_ONLY_FUNCTIONS.map((name) => [`eva.${name}`, { tags: { behavior: "-*" } }]),
+      ),
+      // The Chairman decides through `decide` (eva.fn_decide), which checks and
+      // applies the decision; no generic row update beside it.
+      class: { "eva.chairman_decisions": { tags: { behavior: "-update -delete" } } },
+    },
+  },
+  null,
+  { name: "EvaSmartTagsPlugin", description: "Hides EVA's service-only functions from the Chairman's API" },
+);
+
+/** `fn_decide` → `decide`, `fn_create_venture` → `createVenture`: the API names what a function does. */
+export const EvaFunctionNamesPlugin: GraphileConfig.Plugin = {
+  name: "EvaFunctionNamesPlugin",
+  version: "1.0.0",
+  inflection: {
+    replace: {
+      _functionName(previous, _options, details) {
+        const name = previous ? previous(details) : details.resource.name;
+        return details.resource.extensions?.tags?.name ? name : name.replace(/^fn_/, "");
+      },
+    },
+  },
+};
