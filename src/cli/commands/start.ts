@@ -1,13 +1,24 @@
-// eva start (npm start): the main job. Brings EVA's database up (embedded by
-// default), migrates it, reports the portfolio, and keeps the database
-// serving for psql and other eva commands until Ctrl-C.
+// eva start (npm start): the main job. One process runs all of EVA: the
+// database (embedded unless DATABASE_URL is set), its migrations, a worker
+// running the stages, and the Chairman's GraphQL API. On first run it seeds a
+// demo portfolio and runs it with progress output; then it prints the
+// Chairman's decision queue, the GraphiQL URL and a Chairman token, and
+// serves until Ctrl-C.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
-import { withRole } from "../../db/client.ts";
+import { sql } from "kysely";
+import { startApiServer } from "../../../graphql/server.ts";
+import { mintToken } from "../../auth/tokens.ts";
+import { connect, withRole } from "../../db/client.ts";
 import { defaultDataDir } from "../../db/connection.ts";
 import { migrate } from "../../db/migrate.ts";
+import { createDatabaseCache } from "../../llm/cache.ts";
+import { createAnalyst, describeAnalyst } from "../../llm/factory.ts";
+import { portfolioProgress, seedDemoPortfolio } from "../../portfolio/demo.ts";
 import { portfolioCounts } from "../../portfolio/ventures.ts";
+import { startWorker } from "../../worker.ts";
 import { withSession } from "../database.ts";
-import { printFields, printJson, progress, untilSignal } from "../output.ts";
+import { printFields, printJson, printTable, progress, UserError, untilSignal } from "../output.ts";
 
 function redact(url: string): string {
   const parsed = new URL(url);
@@ -15,15 +26,30 @@ function redact(url: string): string {
   return parsed.toString();
 }
 
+interface StartOptions {
+  once?: boolean;
+  json?: boolean;
+  seed?: boolean;
+  port?: number;
+  host?: string;
+}
+
 export function registerStart(program: Command): void {
   program
     .command("start")
     .description(
-      "start EVA: database (embedded unless DATABASE_URL is set), migrations, portfolio report; serves until Ctrl-C",
+      "run EVA: database (embedded unless DATABASE_URL is set), migrations, worker and the Chairman's GraphQL API; seeds a demo portfolio on first run; serves until Ctrl-C",
     )
+    .option("--port <n>", "GraphQL port (0: any free port)", (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UserError(`--port must be 0-65535, not "${v}"`, 2);
+      return n;
+    })
+    .option("--host <host>", "address the API listens on", "127.0.0.1")
+    .option("--no-seed", "do not seed the demo portfolio into an empty database")
     .option("--once", "exit after the report instead of serving")
     .option("--json", "print the report as JSON")
-    .action(async (options: { once?: boolean; json?: boolean }) => {
+    .action(async (options: StartOptions) => {
       await withSession(
         async ({ location, connection }) => {
           progress(
@@ -31,39 +57,96 @@ export function registerStart(program: Command): void {
               ? `database: embedded PostgreSQL in ${defaultDataDir()}`
               : `database: ${redact(location.url)}`,
           );
-          const report = await migrate(location.url, progress);
-          const counts = await withRole(connection.db, "eva_chairman", (trx) => portfolioCounts(trx));
-          if (options.json) {
-            printJson({
-              database: redact(location.url),
-              embedded: Boolean(location.embedded),
-              migrations: report,
-              portfolio: counts,
+          await migrate(location.url, progress);
+          const service = connect(location.url, { max: 2, applicationName: "eva-start-cache", role: "eva_service" });
+          const analyst = createAnalyst(process.env, { cache: createDatabaseCache(service.db) });
+          const worker = await startWorker({ url: location.url, analyst, concurrency: 4, log: progress });
+          let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
+          try {
+            api = await startApiServer({
+              url: location.url,
+              port: options.port ?? Number(process.env.EVA_PORT ?? 5678),
+              host: options.host ?? "127.0.0.1",
             });
-          } else {
-            printFields([
-              ["ventures", counts.ventures],
-              [
-                "by status",
-                Object.entries(counts.byStatus)
-                  .map(([k, v]) => `${k} ${v}`)
-                  .join(", ") || "none",
-              ],
-              [
-                "by phase",
-                Object.entries(counts.byPhase)
-                  .map(([k, v]) => `${k} ${v}`)
-                  .join(", ") || "none",
-              ],
-              ["psql", location.url],
-            ]);
-            if (counts.ventures === 0)
-              process.stdout.write("\nno ventures yet: create one with `npx eva ventures create --help`\n");
+            progress(`worker running with the ${describeAnalyst(analyst)}; GraphQL at ${api.url}`);
+
+            const counts = await withRole(connection.db, "eva_chairman", (trx) => portfolioCounts(trx));
+            if (counts.ventures === 0 && options.seed !== false) {
+              progress("first run: seeding a demo portfolio (Stage 0 briefs from competitor teardowns)");
+              await seedDemoPortfolio(connection.db, analyst, progress);
+            }
+            // Let the portfolio run until every venture waits for the Chairman or has stopped.
+            let last = "";
+            for (;;) {
+              const p = await portfolioProgress(connection.db);
+              const line = `stage runs: ${p.stageRuns}; ${Object.entries(p.byStatus)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(", ")}`;
+              if (line !== last) progress(line);
+              last = line;
+              if (p.running === 0) break;
+              await sleep(500);
+            }
+
+            const queue = await withRole(connection.db, "eva_chairman", async (trx) => {
+              const { rows } = await sql<{
+                decision_id: string;
+                decision_type: string;
+                lifecycle_stage: number;
+                venture_name: string | null;
+                recommended_action: string | null;
+              }>`
+                select decision_id, decision_type, lifecycle_stage, venture_name, recommended_action
+                from eva.decision_queue`.execute(trx);
+              return rows;
+            });
+            const token = await mintToken("chairman", 24 * 3600);
+            const final = await withRole(connection.db, "eva_chairman", (trx) => portfolioCounts(trx));
+            if (options.json) {
+              printJson({
+                database: redact(location.url),
+                graphql: api.url,
+                graphiql: api.graphiqlUrl,
+                token,
+                portfolio: final,
+                queue,
+              });
+            } else {
+              printFields([
+                ["ventures", final.ventures],
+                [
+                  "by status",
+                  Object.entries(final.byStatus)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(", ") || "none",
+                ],
+                ["psql", location.url],
+              ]);
+              process.stdout.write(`\nThe Chairman's decision queue (${queue.length}):\n`);
+              if (queue.length) {
+                printTable(queue, [
+                  ["decision_id", "DECISION"],
+                  ["decision_type", "TYPE"],
+                  ["lifecycle_stage", "STAGE"],
+                  ["venture_name", "VENTURE"],
+                  ["recommended_action", "RECOMMENDED"],
+                ]);
+              }
+              process.stdout.write(
+                `\nGraphiQL: ${api.graphiqlUrl}\nGraphQL:  ${api.url}\nChairman token (24 h; header Authorization: Bearer <token>):\n${token}\n` +
+                  `\nDecide with: npx eva decisions approve <decision>   or in GraphiQL:\n` +
+                  `  mutation { decide(input: { pDecisionId: "<decision>", pDecision: "approve" }) { clientMutationId } }\n`,
+              );
+            }
+            if (options.once) return;
+            progress("EVA is running (worker + API); press Ctrl-C to stop");
+            const signal = await untilSignal();
+            progress(`${signal}: stopping`);
+          } finally {
+            await api?.close();
+            await worker.stop();
+            await service.close();
           }
-          if (options.once) return;
-          progress("EVA is running; press Ctrl-C to stop");
-          const signal = await untilSignal();
-          progress(`${signal}: stopping`);
         },
         { requireMigrated: false },
       );
