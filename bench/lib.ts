@@ -50,6 +50,11 @@ export interface Measurement {
   unit: string;
   /** The floor measurement this row is read against; the table prints value ÷ floor. */
   vsFloor?: string;
+  /**
+   * Any other row this one is read against (e.g. GraphQL against direct SQL), printed like
+   * `vsFloor`; `vsFloor` wins when both are set.
+   */
+  vs?: string;
   note?: string;
 }
 
@@ -94,15 +99,19 @@ export function formatNumber(value: number): string {
   return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-/** Renders rows as an aligned plain-text table; the `vs floor` column is value ÷ the named floor row. */
+/**
+ * Renders rows as an aligned plain-text table; the `vs floor` column is value ÷ the row named by
+ * `vsFloor` (or `vs`, for a reference that is not a floor row).
+ */
 export function renderTable(rows: readonly Measurement[]): string {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const header = ["benchmark", "value", "unit", "vs floor", "note"];
   const body = rows.map((r) => {
     let ratio = "";
-    if (r.vsFloor) {
-      const floor = byId.get(r.vsFloor);
-      ratio = floor && floor.value !== 0 ? `${(r.value / floor.value).toFixed(2)}×` : `? (${r.vsFloor} missing)`;
+    const reference = r.vsFloor ?? r.vs;
+    if (reference) {
+      const base = byId.get(reference);
+      ratio = base && base.value !== 0 ? `${(r.value / base.value).toFixed(2)}×` : `? (${reference} missing)`;
     } else if (r.id.startsWith("floor.")) {
       ratio = "floor";
     }

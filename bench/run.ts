@@ -4,6 +4,7 @@
 // `npm run bench -- <name>…` runs only the named benchmarks (the floor always runs).
 
 import { decisionResume } from "./decision-resume.ts";
+import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
 import { stageEngine } from "./stage-engine.ts";
 import { workerFloor } from "./worker-floor.ts";
@@ -18,10 +19,12 @@ interface Benchmark {
 }
 
 // Add later benchmarks here; rows set `vsFloor` to an id from `floor` in ./worker-floor.ts,
-// e.g. { id: "stage_run.jobs_per_s", label: "stage_run (offline analyst)", unit: "jobs/s", vsFloor: floor.jobsPerSecond }.
+// e.g. { id: "stage_run.jobs_per_s", label: "stage_run (offline analyst)", unit: "jobs/s", vsFloor: floor.jobsPerSecond },
+// or `vs` to any other row's id (e.g. GraphQL read against direct SQL, in ./graphql-queue.ts).
 const benchmarks: Benchmark[] = [
   { name: "stage-engine", run: stageEngine },
   { name: "decision-resume", run: decisionResume },
+  { name: "graphql-queue", run: graphqlQueue },
 ];
 
 const wanted = process.argv.slice(2);

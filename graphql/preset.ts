@@ -10,6 +10,7 @@ import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { jwtSecret, TOKEN_ROLES } from "../src/auth/tokens.ts";
 import { maxDepthRule } from "./depth-limit.ts";
 import { EvaFunctionNamesPlugin, EvaSmartTagsPlugin } from "./smart-tags.ts";
+import { EvaSubscriptionsPlugin } from "./subscriptions.ts";
 
 /** Largest request body accepted, in bytes. */
 export const MAX_REQUEST_BYTES = 100_000;
@@ -106,6 +107,8 @@ export function makePreset(connectionString: string, options: { secret?: Uint8Ar
     plugins: [
       EvaSmartTagsPlugin,
       EvaFunctionNamesPlugin,
+      // Subscription.evaEvent and Subscription.decisionQueueChanged, over the websocket (LISTEN eva_events).
+      EvaSubscriptionsPlugin,
       {
         name: "EvaQueryDepthLimitPlugin",
         version: "1.0.0",

@@ -1,0 +1,178 @@
+// The Chairman's decision queue as the Chairman reads it: the stage engine's
+// portfolio (689 ventures, EVA_BENCH_VENTURES overrides) run through the
+// pipeline with its full artifact history until every venture waits on its
+// Stage 25 venture_future decision, then eva.decision_queue read whole,
+// (a) through GraphQL over HTTP (startApiServer, a Chairman Bearer token) and
+// (b) by the same select over pg as eva_chairman. One request at a time, the
+// two alternating so that drift hits both alike; GraphQL is read against SQL.
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { type ApiServer, startApiServer } from "../graphql/server.ts";
+import { mintToken } from "../src/auth/tokens.ts";
+import { connect } from "../src/db/client.ts";
+import { abortable, type BenchServer, type Measurement, progress, summarize } from "./lib.ts";
+import { createBenchVentures, runPortfolio } from "./stage-engine.ts";
+
+const VENTURES = Number(process.env.EVA_BENCH_VENTURES ?? 689);
+const WARMUP = 30;
+const SAMPLES = 300;
+
+// The view's columns in its own order; no orderBy/ORDER BY: both read the view's ranking.
+const QUERY = `query DecisionQueue {
+  allDecisionQueues {
+    nodes {
+      decisionId decisionType lifecycleStage ventureId ventureName urgency blocking
+      dfeTriggers dfeMitigations recommendedAction priorityScore createdAt
+      age { years months days hours minutes seconds }
+    }
+  }
+}`;
+const SQL = {
+  name: "bench_decision_queue",
+  text: `select decision_id, decision_type, lifecycle_stage, venture_id, venture_name, urgency, blocking,
+    dfe_triggers, dfe_mitigations, recommended_action, priority_score, created_at, age
+    from eva.decision_queue`,
+};
+
+interface QueueNode {
+  decisionId: string;
+}
+interface QueueResponse {
+  data?: { allDecisionQueues?: { nodes: QueueNode[] } | null } | null;
+  errors?: { message: string }[];
+}
+
+export async function graphqlQueue(server: BenchServer, signal: AbortSignal): Promise<Measurement[]> {
+  const database = await server.freshDatabase("graphql_queue");
+  const connection = connect(database.url, { max: 4, applicationName: "eva-bench" });
+  const service = connect(database.url, { max: 2, applicationName: "eva-bench-cache", role: "eva_service" });
+  const chairman = new pg.Client({
+    connectionString: database.url,
+    application_name: "eva-bench-chairman-sql",
+    options: "-c role=eva_chairman",
+  });
+  chairman.on("error", () => {});
+  // A secret for this run only: the token and the server agree without touching .eva/jwt-secret.
+  const previousSecret = process.env.EVA_JWT_SECRET;
+  process.env.EVA_JWT_SECRET = randomBytes(36).toString("base64url");
+  let api: ApiServer | undefined;
+  try {
+    progress(`creating ${VENTURES} ventures`);
+    await createBenchVentures(connection.db, VENTURES);
+    const portfolio = await runPortfolio(database.url, connection, service, signal);
+    const { rows: outcome } = await connection.pool.query<{ stage: number; status: string; n: number }>(
+      `select current_lifecycle_stage as stage, status::text, count(*)::int as n from eva.ventures
+       group by 1, 2 order by 1, 2`,
+    );
+    const { rows: artifacts } = await connection.pool.query<{ n: number }>(
+      "select count(*)::int as n from eva.venture_artifacts",
+    );
+    const state = outcome.map((o) => `${o.n} ${o.status}@${o.stage}`).join(", ");
+    progress(
+      `portfolio built in ${portfolio.seconds.toFixed(1)} s (${portfolio.runs} stage runs, ` +
+        `${artifacts[0]?.n ?? 0} artifacts): ${state}`,
+    );
+    // As a settled database would be after autovacuum, and so that none runs while sampling.
+    await abortable(connection.pool.query("vacuum (analyze)"), signal);
+
+    api = await startApiServer({ url: database.url, port: 0 });
+    const token = await mintToken("chairman", 3600);
+    await chairman.connect();
+    progress(`API at ${api.url}`);
+
+    const url = api.url;
+    const body = JSON.stringify({ query: QUERY });
+    let bytes = 0;
+    const viaGraphql = async (): Promise<QueueNode[]> => {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/graphql-response+json, application/json",
+          authorization: `Bearer ${token}`,
+        },
+        body,
+        signal,
+      });
+      const text = await response.text();
+      bytes = text.length;
+      const parsed = JSON.parse(text) as QueueResponse;
+      const nodes = parsed.data?.allDecisionQueues?.nodes;
+      if (!response.ok || parsed.errors || !nodes) {
+        throw new Error(`GraphQL queue read failed (HTTP ${response.status}): ${text.slice(0, 500)}`);
+      }
+      return nodes;
+    };
+    const viaSql = async () => (await abortable(chairman.query<{ decision_id: string }>(SQL), signal)).rows;
+
+    // Both read the same queue in the same order.
+    const [nodes, rows] = [await viaGraphql(), await viaSql()];
+    const graphqlIds = nodes.map((n) => n.decisionId).join();
+    const sqlIds = rows.map((r) => r.decision_id).join();
+    if (graphqlIds !== sqlIds) {
+      throw new Error(`GraphQL read ${nodes.length} decisions, SQL ${rows.length}, or in another order`);
+    }
+    if (rows.length === 0) throw new Error("the decision queue is empty: nothing to measure");
+    progress(`queue holds ${rows.length} pending decisions; ${WARMUP} warm-up + ${SAMPLES} samples each`);
+
+    const graphqlMs: number[] = [];
+    const sqlMs: number[] = [];
+    for (let i = 0; i < WARMUP + SAMPLES; i++) {
+      signal.throwIfAborted();
+      let t0 = performance.now();
+      const read = await viaSql();
+      const sqlTime = performance.now() - t0;
+      t0 = performance.now();
+      const nodesRead = await viaGraphql();
+      const graphqlTime = performance.now() - t0;
+      if (read.length !== rows.length || nodesRead.length !== rows.length) {
+        throw new Error(`queue length changed while sampling: ${read.length}/${nodesRead.length}`);
+      }
+      if (i >= WARMUP) {
+        sqlMs.push(sqlTime);
+        graphqlMs.push(graphqlTime);
+      }
+      if ((i + 1) % 100 === 0) progress(`queue reads: ${i + 1}/${WARMUP + SAMPLES}`);
+    }
+    const s = summarize(sqlMs);
+    const g = summarize(graphqlMs);
+    const range = (x: typeof s) => `min ${x.min.toFixed(2)}, max ${x.max.toFixed(2)} ms`;
+    return [
+      {
+        id: "queue.sql_p50",
+        label: "direct SQL queue p50",
+        value: s.p50,
+        unit: "ms",
+        note:
+          `${rows.length} pending decisions, n=${s.n}, ${range(s)}; pg as eva_chairman, prepared; ` +
+          `portfolio of ${VENTURES} built in ${portfolio.seconds.toFixed(0)} s (${state})`,
+      },
+      { id: "queue.sql_p95", label: "direct SQL queue p95", value: s.p95, unit: "ms" },
+      {
+        id: "queue.graphql_p50",
+        label: "graphql queue p50",
+        value: g.p50,
+        unit: "ms",
+        vs: "queue.sql_p50",
+        note: `vs direct SQL; n=${g.n}, ${range(g)}; HTTP keep-alive, ${(bytes / 1024).toFixed(0)} KiB response`,
+      },
+      {
+        id: "queue.graphql_p95",
+        label: "graphql queue p95",
+        value: g.p95,
+        unit: "ms",
+        vs: "queue.sql_p95",
+        note: "vs direct SQL; aim: p95 under 20 ms and within 2x of direct SQL",
+      },
+    ];
+  } finally {
+    await api?.close().catch(() => {});
+    await chairman.end().catch(() => {});
+    if (previousSecret === undefined) delete process.env.EVA_JWT_SECRET;
+    else process.env.EVA_JWT_SECRET = previousSecret;
+    await connection.close();
+    await service.close();
+    await database.drop();
+  }
+}
