@@ -7,7 +7,7 @@
 // they do for queries. Delivery is best effort: a client that reconnects
 // catches up with `eventFeed(pAfter: <last id it saw>)`.
 import type { PgClient, WithPgClient } from "postgraphile/@dataplan/pg";
-import { access, type GrafastSubscriber, context, lambda, listen } from "postgraphile/grafast";
+import { access, constant, context, type GrafastSubscriber, lambda, listen, type Step } from "postgraphile/grafast";
 import { extendSchema, gql } from "postgraphile/utils";
 
 /** The channel eva_private.tg_event_log_notify NOTIFYs on. */
@@ -116,13 +116,14 @@ export function visibleEvents(
 
 export const EvaSubscriptionsPlugin = extendSchema((build) => {
   const { eva_event_log: eventLog, decision_queue: decisionQueue } = build.input.pgRegistry.pgResources;
-  if (!eventLog || !decisionQueue) throw new Error("EvaSubscriptionsPlugin needs eva.eva_event_log and eva.decision_queue");
+  if (!eventLog || !decisionQueue)
+    throw new Error("EvaSubscriptionsPlugin needs eva.eva_event_log and eva.decision_queue");
 
   /** The subscriber of this request, narrowed to `filter`. */
-  const subscriberFor = (filter: EventFilter, $feedOnly?: ReturnType<typeof access>) =>
+  const subscriberFor = (filter: EventFilter, $feedOnly: Step = constant(false)): Step<GrafastSubscriber> =>
     lambda(
-      [context().get("pgSubscriber"), context().get("withPgClient"), context().get("pgSettings"), $feedOnly ?? null],
-      ([subscriber, withPgClient, pgSettings, feedOnly]) =>
+      [context().get("pgSubscriber"), context().get("withPgClient"), context().get("pgSettings"), $feedOnly],
+      ([subscriber, withPgClient, pgSettings, feedOnly]): GrafastSubscriber =>
         visibleEvents(
           subscriber as GrafastSubscriber | null,
           withPgClient as WithPgClient<PgClient>,
@@ -160,7 +161,7 @@ export const EvaSubscriptionsPlugin = extendSchema((build) => {
         plans: {
           evaEvent: {
             subscribePlan(_$root, { $feedOnly }) {
-              return listen(subscriberFor("all", $feedOnly as ReturnType<typeof access>), EVENT_CHANNEL);
+              return listen(subscriberFor("all", $feedOnly), EVENT_CHANNEL);
             },
             plan($notice) {
               return eventLog.get({ id: access($notice, "id") });
@@ -168,7 +169,12 @@ export const EvaSubscriptionsPlugin = extendSchema((build) => {
           },
           decisionQueueChanged: {
             subscribePlan() {
-              return listen(subscriberFor("chairman"), EVENT_CHANNEL, undefined, lambda(null, () => ({ id: null })));
+              return listen(
+                subscriberFor("chairman"),
+                EVENT_CHANNEL,
+                undefined,
+                lambda(null, () => ({ id: null })),
+              );
             },
             plan($notice) {
               return $notice;

@@ -1,0 +1,344 @@
+// Live updates over the API's websocket (graphql-ws): who receives which
+// events, the decision queue as it changes, and catching up after a
+// disconnect through eventFeed's cursor.
+import { createClient, type FormattedExecutionResult } from "graphql-ws";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiServer, startApiServer } from "../graphql/server.ts";
+import { mintToken } from "../src/auth/tokens.ts";
+import { createTestDatabase } from "./helpers/database.ts";
+import { createVenture } from "./helpers/fixtures.ts";
+
+process.env.EVA_JWT_SECRET = "subscriptions-test-secret-subscriptions-test-0123456789";
+
+const t = await createTestDatabase();
+let api: ApiServer;
+beforeAll(async () => {
+  api = await startApiServer({ url: t.url, port: 0 });
+});
+afterAll(async () => {
+  await api?.close();
+  await t.drop();
+});
+
+const chairman = () => mintToken("chairman", 600);
+const viewer = () => mintToken("viewer", 600);
+
+type Result = FormattedExecutionResult<Record<string, unknown>, Record<string, unknown>>;
+
+interface LiveSubscription {
+  results: Result[];
+  /** The error that ended the subscription, if one did. */
+  error: unknown;
+  completed: boolean;
+  /** Resolves once `check` holds, failing after `ms`. */
+  until(check: (s: LiveSubscription) => boolean, ms?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+function subscribe(query: string, token?: string, variables: Record<string, unknown> = {}): LiveSubscription {
+  const client = createClient({
+    url: api.url.replace(/^http/, "ws"),
+    webSocketImpl: WebSocket,
+    connectionParams: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+  const sub: LiveSubscription = {
+    results: [],
+    error: undefined,
+    completed: false,
+    async until(check, ms = 5000) {
+      const deadline = Date.now() + ms;
+      while (!check(sub)) {
+        if (Date.now() > deadline) {
+          throw new Error(`timed out; received ${JSON.stringify({ results: sub.results, error: sub.error })}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async close() {
+      dispose();
+      await client.dispose();
+    },
+  };
+  const dispose = client.subscribe<Record<string, unknown>, Record<string, unknown>>(
+    { query, variables },
+    {
+      next: (result) => sub.results.push(result),
+      error: (error) => {
+        sub.error = error;
+      },
+      complete: () => {
+        sub.completed = true;
+      },
+    },
+  );
+  return sub;
+}
+
+interface EventNode {
+  rowId: string;
+  eventType: string;
+  ventureId: string | null;
+}
+
+const EVENTS =
+  "subscription Events($feedOnly: Boolean! = false) { evaEvent(feedOnly: $feedOnly) { rowId eventType ventureId } }";
+const QUEUE = `subscription { decisionQueueChanged { event { rowId eventType ventureId } queue { decisionId ventureId decisionType } } }`;
+
+/** The events an evaEvent subscription received, in order. */
+const eventsOf = (s: LiveSubscription): EventNode[] =>
+  s.results.map((r) => r.data?.evaEvent as EventNode | null).filter((e): e is EventNode => e != null);
+
+/** Logs an event directly (as the migration owner would), returning its id. */
+async function logEvent(eventType: string): Promise<string> {
+  const { rows } = await sql<{ id: string }>`
+    insert into eva.eva_event_log (event_type, payload) values (${eventType}, '{"test": true}') returning id`.execute(
+    t.db,
+  );
+  return String(rows[0]?.id);
+}
+
+/**
+ * Waits until the subscription is listening: a subscription starts some time
+ * after the client sends it and does not say when, so log a ping event until
+ * one arrives. `seen` tells which event ids a subscription has received.
+ */
+async function live(s: LiveSubscription, pingType: string, seen: (s: LiveSubscription) => string[]): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const id = await logEvent(pingType);
+    try {
+      await s.until((x) => seen(x).includes(id), 200);
+      return;
+    } catch {
+      if (s.error !== undefined || s.completed) break;
+    }
+  }
+  throw new Error(`subscription never went live: ${JSON.stringify({ results: s.results, error: s.error })}`);
+}
+const eventIds = (s: LiveSubscription) => eventsOf(s).map((e) => e.rowId);
+
+/** A DFE escalation at Stage 1, opened by the engine as eva_service would (see test/decide.test.ts). */
+async function escalation(): Promise<{ ventureId: string; decisionId: string }> {
+  const v = await createVenture(t.db);
+  const work = await t.db
+    .selectFrom("venture_stage_work")
+    .select("id")
+    .where("venture_id", "=", v.id)
+    .where("status", "=", "ready")
+    .executeTakeFirstOrThrow();
+  await sql`select eva.fn_begin_stage_run(${work.id}::uuid)`.execute(t.service);
+  await sql`select eva.fn_record_stage_result(${work.id}::uuid, '[]'::jsonb, null, '[]'::jsonb,
+    '{"action": "escalate", "reason": "cost", "recommendedAction": "proceed", "dfe": {"output": "PRESENT_TO_CHAIRMAN", "triggers": [], "patternSignature": ""}}'::jsonb)`.execute(
+    t.service,
+  );
+  const d = await t.db
+    .selectFrom("chairman_decisions")
+    .select("id")
+    .where("venture_id", "=", v.id)
+    .where("status", "=", "pending")
+    .executeTakeFirstOrThrow();
+  return { ventureId: v.id, decisionId: d.id };
+}
+
+async function gql(query: string, variables: Record<string, unknown>, token: string) {
+  const response = await fetch(api.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as Result;
+}
+
+/** Every event eventFeed lists after `after`, paging by the cursor as a client would. */
+async function feedAfter(after: string, token: string): Promise<EventNode[]> {
+  const all: EventNode[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await gql(
+      "query Feed($after: BigInt!) { eventFeed(pAfter: $after, pLimit: 5) { nodes { rowId eventType ventureId } } }",
+      { after: cursor },
+      token,
+    );
+    expect(page.errors).toBeUndefined();
+    const nodes = (page.data?.eventFeed as { nodes?: EventNode[] } | undefined)?.nodes ?? [];
+    if (nodes.length === 0) return all;
+    all.push(...nodes);
+    cursor = nodes[nodes.length - 1]?.rowId ?? cursor;
+  }
+}
+
+describe("the Chairman", () => {
+  it("receives a new decision as an event and as the changed decision queue", async () => {
+    const token = await chairman();
+    const events = subscribe(EVENTS, token);
+    const queue = subscribe(QUEUE, token);
+    try {
+      // The queue comes once on subscribing (no event yet), then on each chairman.* event.
+      await queue.until((s) => s.results.length > 0);
+      expect(queue.results[0]).toEqual({ data: { decisionQueueChanged: { event: null, queue: expect.any(Array) } } });
+      const queueEvents = (s: LiveSubscription) =>
+        s.results
+          .map((r) => (r.data?.decisionQueueChanged as { event: EventNode | null } | undefined)?.event?.rowId)
+          .filter((id): id is string => id !== undefined);
+      await live(events, "test.ping", eventIds);
+      await live(queue, "chairman.test_ping", queueEvents);
+
+      const { ventureId, decisionId } = await escalation();
+      await events.until((s) =>
+        eventsOf(s).some((e) => e.eventType === "chairman.decision_requested" && e.ventureId === ventureId),
+      );
+      await queue.until((s) =>
+        s.results.some(
+          (r) =>
+            (r.data?.decisionQueueChanged as { event: EventNode | null })?.event?.eventType ===
+            "chairman.decision_requested",
+        ),
+      );
+      const changed = queue.results
+        .map((r) => r.data?.decisionQueueChanged as { event: EventNode; queue: unknown[] })
+        .find((c) => c.event?.eventType === "chairman.decision_requested");
+      expect(changed?.event.ventureId).toBe(ventureId);
+      expect(changed?.queue).toContainEqual({ decisionId, ventureId, decisionType: "dfe_escalation" });
+      // Only chairman.* events move the queue: the venture's other events did not.
+      expect(queueEvents(queue).length).toBeLessThan(eventIds(events).length);
+      expect(queue.error).toBeUndefined();
+      expect(events.error).toBeUndefined();
+    } finally {
+      await events.close();
+      await queue.close();
+    }
+  });
+});
+
+describe("a viewer", () => {
+  it("receives venture events but no chairman.* events, and may not subscribe to the decision queue", async () => {
+    const token = await viewer();
+    const events = subscribe(EVENTS, token);
+    try {
+      await live(events, "test.ping", eventIds);
+      const { ventureId } = await escalation(); // logs chairman.decision_requested among others
+      const later = await createVenture(t.db); // logged after it: once this arrives, the other would have
+      await events.until((s) => eventsOf(s).some((e) => e.eventType === "venture.created" && e.ventureId === later.id));
+      const received = eventsOf(events);
+      expect(received).toContainEqual({ rowId: expect.any(String), eventType: "venture.created", ventureId });
+      expect(received.filter((e) => e.eventType.startsWith("chairman."))).toEqual([]);
+      // Not even a trace: no empty message where a chairman.* event would have been.
+      expect(events.results.filter((r) => r.errors !== undefined || r.data?.evaEvent == null)).toEqual([]);
+      // It was logged all the same.
+      const logged = await t.db
+        .selectFrom("eva_event_log")
+        .select("id")
+        .where("venture_id", "=", ventureId)
+        .where("event_type", "=", "chairman.decision_requested")
+        .execute();
+      expect(logged).toHaveLength(1);
+      expect(events.error).toBeUndefined();
+    } finally {
+      await events.close();
+    }
+
+    const queue = subscribe(QUEUE, token);
+    try {
+      await queue.until((s) => s.completed || s.error !== undefined);
+      expect(queue.results).toEqual([
+        {
+          errors: [
+            expect.objectContaining({
+              message: "permission denied: your role may not do this",
+              extensions: { code: "FORBIDDEN" },
+            }),
+          ],
+        },
+      ]);
+    } finally {
+      await queue.close();
+    }
+  });
+});
+
+describe("without a token (eva_anonymous)", () => {
+  it("is refused: one permission error (no data), then the subscription ends", async () => {
+    const events = subscribe(EVENTS);
+    try {
+      await events.until((s) => s.completed || s.error !== undefined);
+      // graphql-ws: a `next` with the error, then `complete` (not a protocol error).
+      expect(events.completed).toBe(true);
+      expect(events.error).toBeUndefined();
+      expect(events.results).toEqual([
+        {
+          errors: [
+            expect.objectContaining({
+              message: "permission denied: your role may not do this",
+              extensions: { code: "FORBIDDEN" },
+            }),
+          ],
+        },
+      ]);
+      // Nothing arrives afterwards, whatever is logged.
+      await createVenture(t.db);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(events.results).toHaveLength(1);
+    } finally {
+      await events.close();
+    }
+  });
+});
+
+describe("reconnecting", () => {
+  it("catches up through eventFeed(pAfter: lastId): what it saw and what it read are the whole feed, no gap", async () => {
+    const token = await chairman();
+    const feedIds = (s: LiveSubscription) => eventIds(s);
+
+    const first = subscribe(EVENTS, token, { feedOnly: true });
+    let start: string;
+    let lastSeen: string;
+    const seenBefore: EventNode[] = [];
+    try {
+      await live(first, "venture.test_ping", feedIds);
+      start = feedIds(first).at(-1) as string;
+      await createVenture(t.db);
+      await escalation();
+      // Wait until it has seen everything the feed lists so far.
+      const sofar = (await feedAfter(start, token)).map((e) => e.rowId);
+      expect(sofar.length).toBeGreaterThan(2);
+      await first.until((s) => sofar.every((id) => feedIds(s).includes(id)));
+      seenBefore.push(...eventsOf(first));
+      lastSeen = feedIds(first).at(-1) as string;
+    } finally {
+      await first.close();
+    }
+
+    // While disconnected: a venture, an escalation and the Chairman's decision on it.
+    await createVenture(t.db);
+    const { decisionId } = await escalation();
+    const decided = await gql(
+      `mutation($id: UUID!) { decide(input: { pDecisionId: $id, pDecision: "proceed" }) { result { status } } }`,
+      { id: decisionId },
+      token,
+    );
+    expect(decided.errors).toBeUndefined();
+
+    // Reconnect: subscribe first, then read what was missed after the last id seen.
+    const second = subscribe(EVENTS, token, { feedOnly: true });
+    try {
+      await live(second, "venture.test_ping", feedIds);
+      const missed = await feedAfter(lastSeen, token);
+      expect(missed.map((e) => e.eventType)).toEqual(
+        expect.arrayContaining(["venture.created", "chairman.decision_requested", "chairman.approval"]),
+      );
+      const union = new Map<string, EventNode>();
+      for (const e of [...seenBefore, ...missed, ...eventsOf(second)]) union.set(e.rowId, e);
+      const whole = await feedAfter(start, token);
+      const ordered = [...union.values()].sort((a, b) => Number(BigInt(a.rowId) - BigInt(b.rowId)));
+      expect(ordered.filter((e) => BigInt(e.rowId) > BigInt(start))).toEqual(whole);
+      // The subscription sent only what the feed lists: nothing seen is missing from it.
+      const wholeIds = new Set(whole.map((e) => e.rowId));
+      expect(
+        [...eventsOf(second), ...seenBefore].filter((e) => BigInt(e.rowId) > BigInt(start) && !wholeIds.has(e.rowId)),
+      ).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+});
