@@ -49,11 +49,8 @@ it("npm start: a portfolio runs, and a decision made through GraphQL with the pr
     };
     const queue = await ask("{ allDecisionQueues { nodes { decisionId decisionType lifecycleStage ventureId } } }");
     expect(queue.errors).toBeUndefined();
-    const nodes = (
-      queue.data?.allDecisionQueues as {
-        nodes: { decisionId: string; decisionType: string; lifecycleStage: number; ventureId: string }[];
-      }
-    ).nodes;
+    type QueueNode = { decisionId: string; decisionType: string; lifecycleStage: number; ventureId: string };
+    const nodes = (queue.data?.allDecisionQueues as { nodes: QueueNode[] } | undefined)?.nodes ?? [];
     expect(nodes.length).toBeGreaterThan(0);
     const pick =
       nodes.find((n) => n.decisionType === "brand_approval") ?? nodes.find((n) => n.decisionType === "dfe_escalation");
