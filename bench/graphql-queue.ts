@@ -59,8 +59,8 @@ export async function graphqlQueue(server: BenchServer, signal: AbortSignal): Pr
   let api: ApiServer | undefined;
   try {
     progress(`creating ${VENTURES} ventures`);
-    await createBenchVentures(connection.db, VENTURES);
-    const portfolio = await runPortfolio(database.url, connection, service, signal);
+    await createBenchVentures(connection.db, VENTURES, { wellArgued: true });
+    const portfolio = await runPortfolio(database.url, connection, service, signal, { engineering: true });
     const { rows: outcome } = await connection.pool.query<{ stage: number; status: string; n: number }>(
       `select current_lifecycle_stage as stage, status::text, count(*)::int as n from eva.ventures
        group by 1, 2 order by 1, 2`,

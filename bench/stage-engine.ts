@@ -25,19 +25,37 @@ export interface PortfolioRun {
   seconds: number;
 }
 
-/** Creates `count` bench ventures (at Stage 1, as eva_chairman would). */
-export async function createBenchVentures(db: Connection["db"], count: number): Promise<void> {
+/**
+ * Creates `count` bench ventures (at Stage 1, as eva_chairman would). `wellArgued` ones state
+ * more (longer problem and value proposition, four assumptions, three criteria, a moat), which
+ * the offline analyst rewards: far fewer die at the Stage 3 kill gate.
+ */
+export async function createBenchVentures(
+  db: Connection["db"],
+  count: number,
+  options: { wellArgued?: boolean } = {},
+): Promise<void> {
+  const more = options.wellArgued ?? false;
   await withRole(db, "eva_chairman", (trx) =>
     sql`select count(*) from generate_series(1, ${count}::int) as i,
       lateral eva.fn_create_venture(
         'Bench venture ' || i,
         'Venture ' || i || ' builds software for a niche of small businesses that still work on paper today.',
-        'Niche ' || i || ' loses hours a week to manual paperwork and errors.',
-        'Automates the paperwork of niche ' || i || ' end to end, with an audit trail.',
+        'Niche ' || i || ' loses hours a week to manual paperwork and errors.' || case when ${more} then
+          ' Owners re-key the same data into three systems, miss filing deadlines and pay penalties every quarter;'
+          || ' none of the incumbents serves a firm this size.' else '' end,
+        'Automates the paperwork of niche ' || i || ' end to end, with an audit trail.' || case when ${more} then
+          ' One inbox for every form, filled from the data the firm already has, checked before it is sent and'
+          || ' filed on time, with every change traceable for the auditor.' else '' end,
         'Small businesses in niche ' || i,
         (array['saas','marketplace','deeptech','hardware','services','media','fintech'])[1 + i % 7]::eva.venture_archetype,
-        array['Niche ' || i || ' pays 30 EUR a month', 'Owners adopt within a quarter'],
-        array['100 customers in a year']) as v`.execute(trx),
+        array['Niche ' || i || ' pays 30 EUR a month', 'Owners adopt within a quarter']
+          || case when ${more} then array['Accountants refer their clients', 'Forms change at most yearly']
+             else array[]::text[] end,
+        array['100 customers in a year']
+          || case when ${more} then array['Churn under 3% a month', 'Payback within 6 months'] else array[]::text[] end,
+        case when ${more} then 'Integrations with every regional filing authority and the data they accumulate' end
+      ) as v`.execute(trx),
   );
 }
 
@@ -52,12 +70,20 @@ export async function runPortfolio(
   connection: Connection,
   service: Connection,
   signal: AbortSignal,
+  options: {
+    /**
+     * Also play engineering: report every pending SD work item as succeeded (eva.fn_sd_complete,
+     * as eva_service) so ventures get past Stage 19's SD bridge instead of waiting there.
+     */
+    engineering?: boolean;
+  } = {},
 ): Promise<PortfolioRun> {
   const listener = new pg.Client({ connectionString: url, application_name: "eva-bench-chairman" });
   listener.on("error", () => {});
   let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
   try {
-    // The bench Chairman: approves each Chairman gate as it opens (not the final venture_future one).
+    // The bench Chairman: approves each Chairman gate as it opens (not the final venture_future one),
+    // and lets every DFE escalation proceed.
     await listener.connect();
     await listener.query("listen eva_events");
     let approving = Promise.resolve();
@@ -72,7 +98,12 @@ export async function runPortfolio(
             where e.id = ${event.id ?? 0} and d.status = 'pending'`.execute(trx);
           const d = rows[0];
           if (!d || d.decision_type === "venture_future") return;
-          const decision = d.decision_type === "release_decision" ? "release" : "approve";
+          const decision =
+            d.decision_type === "release_decision"
+              ? "release"
+              : d.decision_type === "dfe_escalation"
+                ? "proceed"
+                : "approve";
           await sql`select eva.fn_decide(${d.id}::uuid, ${decision}, 'bench chairman')`.execute(trx);
         });
       });
@@ -89,10 +120,20 @@ export async function runPortfolio(
       );
       return rows[0] ?? { open: 0, runs: 0 };
     };
+    // Engineering's reports, as `eva sd complete` makes them; true when there were any.
+    const engineer = async () => {
+      if (!options.engineering) return false;
+      const { rows } = await sql<{ n: number }>`
+        select count(eva.fn_sd_complete(i.id, 'succeeded', 20, 0, 85, '{"notes": "bench engineering"}'::jsonb))::int as n
+        from (select id from eva.sd_work_items where kind = 'child' and status = 'pending'
+              order by venture_id, saga_id, position) as i`.execute(service.db);
+      return (rows[0]?.n ?? 0) > 0;
+    };
     let state = await settled();
     let lastReport = 0;
     while (
       state.open > 0 ||
+      (await engineer()) ||
       (
         await sql<{ n: number }>`select count(*)::int as n from eva.chairman_decisions
       where status = 'pending' and decision_type <> 'venture_future'`.execute(connection.db)
@@ -125,7 +166,7 @@ export async function stageEngine(server: BenchServer, signal: AbortSignal): Pro
   try {
     progress(`creating ${VENTURES} ventures`);
     await createBenchVentures(connection.db, VENTURES);
-    const { runs, seconds } = await runPortfolio(database.url, connection, service, signal);
+    const { runs, seconds } = await runPortfolio(database.url, connection, service, signal, { engineering: true });
     const { rows: outcome } = await sql<{ stage: number; status: string; n: number }>`
       select current_lifecycle_stage as stage, status::text, count(*)::int as n from eva.ventures
       group by 1, 2 order by 1, 2`.execute(connection.db);
