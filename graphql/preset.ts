@@ -8,7 +8,7 @@ import { defaultMaskError } from "postgraphile/grafserv";
 import { GraphQLError, type GraphQLFormattedError } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { jwtSecret, TOKEN_ROLES } from "../src/auth/tokens.ts";
-import { maxDepthRule } from "./depth-limit.ts";
+import { maxCostRule, maxDepthRule } from "./depth-limit.ts";
 import { EvaFunctionNamesPlugin, EvaSmartTagsPlugin } from "./smart-tags.ts";
 import { EvaSubscriptionsPlugin } from "./subscriptions.ts";
 
@@ -16,6 +16,9 @@ import { EvaSubscriptionsPlugin } from "./subscriptions.ts";
 export const MAX_REQUEST_BYTES = 100_000;
 /** Deepest field nesting a query may have (introspection not counted). */
 export const MAX_QUERY_DEPTH = 10;
+/** The most fields one operation may select, and the largest literal page (first/last). */
+export const MAX_QUERY_FIELDS = 500;
+export const MAX_PAGE_SIZE = 1000;
 
 const API_ROLES: ReadonlySet<string> = new Set(Object.values(TOKEN_ROLES));
 const ANONYMOUS_ROLE = "eva_anonymous";
@@ -115,7 +118,7 @@ export function makePreset(connectionString: string, options: { secret?: Uint8Ar
         grafserv: {
           middleware: {
             setPreset(next, event) {
-              event.validationRules.push(maxDepthRule(MAX_QUERY_DEPTH));
+              event.validationRules.push(maxDepthRule(MAX_QUERY_DEPTH), maxCostRule(MAX_QUERY_FIELDS, MAX_PAGE_SIZE));
               return next();
             },
           },

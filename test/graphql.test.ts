@@ -316,6 +316,16 @@ describe("the schema and its limits", () => {
     expect(names).not.toContain("updateChairmanDecision");
   });
 
+  it("refuses a query that selects too many fields or too large a page", async () => {
+    const wide = `{ ${Array.from({ length: 501 }, (_, i) => `a${i}: isChairman`).join(" ")} }`;
+    const tooWide = await gql(wide, {}, await chairman());
+    expect(tooWide.errors?.[0]?.message).toMatch(/selects 501 fields; at most 500 are allowed/);
+    const page = await gql("{ allVentures(first: 5000) { nodes { id } } }", {}, await chairman());
+    expect(page.errors?.[0]?.message).toMatch(/first: 5000 asks for more than 1000 rows at once/);
+    const fine = await gql("{ allVentures(first: 10) { nodes { id } } }", {}, await chairman());
+    expect(fine.errors).toBeUndefined();
+  });
+
   it("refuses a query nested too deeply", async () => {
     const deep = `{ ${"query { ".repeat(12)}isChairman${" }".repeat(12)} }`;
     const response = await gql(deep, {}, await chairman());
