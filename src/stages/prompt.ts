@@ -33,6 +33,8 @@ export function stagePrompt(ctx: StageContext, spec: PromptSpec): Prompt {
     v.successCriteria.length ? `Success criteria:\n${v.successCriteria.map((c) => `- ${c}`).join("\n")}` : "",
     v.moatStrategy ? `Moat strategy: ${v.moatStrategy}` : "",
     upstream.length ? `## Upstream artifacts\n${upstream.join("\n\n")}` : "",
+    // What engineering reported for the sprint (Stages 19 and 20): the analysis must see it, and so must the cache key.
+    ctx.engineering ? `## Engineering report (the SD work items' results)\n${JSON.stringify(ctx.engineering)}` : "",
     `## Task\n${spec.task}`,
     spec.rules?.length ? spec.rules.map((r) => `- ${r}`).join("\n") : "",
     ctx.feedback.length

@@ -272,8 +272,8 @@ function simulate(ctx: StageContext, rng: Rng): ScorecardAnalysis {
   const growth = (p.strength - 0.45) * 0.2;
   const attainment = (metric: string, k: number) => {
     // A metric's own lean (some land better than others), then the cycle's draw.
-    const lean = createRng(seedFrom(`${v.id}|${v.name}|${metric}`)).float(-0.15, 0.15, 4);
-    const noise = createRng(seedFrom(`${v.id}|${v.name}|${metric}|${k}`)).float(-0.1, 0.1, 4);
+    const lean = createRng(seedFrom(`${v.name}|${v.description}|${metric}`)).float(-0.15, 0.15, 4);
+    const noise = createRng(seedFrom(`${v.name}|${v.description}|${metric}|${k}`)).float(-0.1, 0.1, 4);
     return clamp(0.35 + 0.9 * p.strength + 0.15 * p.market + lean + growth * k + noise, 0.05, 2);
   };
   const series = (metric: string, f: (a: number) => number) => ({
