@@ -2,6 +2,7 @@
 // decides it. Deciding always goes through eva.fn_decide.
 import { sql } from "kysely";
 import type { Database } from "../db/client.ts";
+import type { SynthesizedBrief } from "../ideation/brief.ts";
 
 export interface DecisionSummary {
   id: string;
@@ -96,4 +97,23 @@ export async function decide(db: Database, id: string, decision: string, notes?:
   const decided = await getDecision(db, id);
   if (!decided) throw new Error(`decision ${id} vanished after deciding`);
   return decided;
+}
+
+/**
+ * Opens the Chairman's Stage 0 review of a synthesized brief (spec §16); `db`
+ * acts as eva_service, which opens decisions. Returns the decision id.
+ */
+export async function openVentureReview(db: Database, synthesized: Omit<SynthesizedBrief, "usage">): Promise<string> {
+  const { brief, provenance, epistemic } = synthesized;
+  const row = await db
+    .insertInto("chairman_decisions")
+    .values({
+      lifecycle_stage: 0,
+      decision_type: "venture_review",
+      recommended_action: brief.maturity === "ready" ? "approve" : "park",
+      context: JSON.stringify({ brief, provenance, epistemic }),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import { type Database, withRole } from "../db/client.ts";
 import { synthesizeBrief } from "../ideation/brief.ts";
 import type { Analyst } from "../llm/types.ts";
+import { openVentureReview } from "./decisions.ts";
 
 export const DEMO_COMPETITORS = [
   "https://wonka.com",
@@ -31,30 +32,15 @@ export async function seedDemoPortfolio(
 ): Promise<string[]> {
   const ids: string[] = [];
   for (const url of DEMO_COMPETITORS) {
-    const { brief, provenance, epistemic } = await synthesizeBrief(analyst, {
-      path: "competitor_teardown",
-      urls: [url],
-    });
-    const review = await withRole(db, "eva_service", (trx) =>
-      trx
-        .insertInto("chairman_decisions")
-        .values({
-          lifecycle_stage: 0,
-          decision_type: "venture_review",
-          recommended_action: brief.maturity === "ready" ? "approve" : "park",
-          context: JSON.stringify({ brief, provenance, epistemic }),
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow(),
-    );
+    const synthesized = await synthesizeBrief(analyst, { path: "competitor_teardown", urls: [url] });
+    const { brief } = synthesized;
+    const reviewId = await withRole(db, "eva_service", (trx) => openVentureReview(trx, synthesized));
     const ventureId = await withRole(db, "eva_chairman", async (trx) => {
-      await sql`select eva.fn_decide(${review.id}::uuid, 'approve', 'demo portfolio, seeded by eva start')`.execute(
-        trx,
-      );
+      await sql`select eva.fn_decide(${reviewId}::uuid, 'approve', 'demo portfolio, seeded by eva start')`.execute(trx);
       const row = await trx
         .selectFrom("chairman_decisions")
         .select("venture_id")
-        .where("id", "=", review.id)
+        .where("id", "=", reviewId)
         .executeTakeFirstOrThrow();
       return row.venture_id;
     });

@@ -4,18 +4,8 @@ import { withRole } from "../../db/client.ts";
 import { getArtifact, listArtifacts } from "../../portfolio/artifacts.ts";
 import { findVenture } from "../../portfolio/ventures.ts";
 import { withSession } from "../database.ts";
+import { wholeNumber } from "../options.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
-
-const positive = (flag: string, max?: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || (max !== undefined && n > max)) {
-    throw new UserError(
-      `${flag} must be a whole number${max ? ` from 1 to ${max}` : " of at least 1"}, not "${value}"`,
-      2,
-    );
-  }
-  return n;
-};
 
 async function ventureId(db: Parameters<typeof findVenture>[0], ref: string): Promise<string> {
   const venture = await findVenture(db, ref);
@@ -29,7 +19,7 @@ export function registerArtifacts(program: Command): void {
   artifacts
     .command("list <venture>")
     .description("list a venture's current artifacts (or every version with --all-versions)")
-    .option("--stage <n>", "only this stage (1-25)", positive("--stage", 25))
+    .option("--stage <n>", "only this stage (1-25)", wholeNumber("--stage", 1, 25))
     .option("--type <artifact-type>", "only this artifact type")
     .option("--all-versions", "include retired versions")
     .option("--json", "print as JSON")
@@ -65,12 +55,12 @@ export function registerArtifacts(program: Command): void {
     .description(
       "show one artifact version: the current one of a stage's primary type unless --type/--version say otherwise",
     )
-    .requiredOption("--stage <n>", "the stage (1-25)", positive("--stage", 25))
+    .requiredOption("--stage <n>", "the stage (1-25)", wholeNumber("--stage", 1, 25))
     .option(
       "--type <artifact-type>",
       "an artifact type other than the stage's primary one (e.g. assumptions_reality_report)",
     )
-    .option("--version <v>", "a version other than the current one", positive("--version"))
+    .option("--version <v>", "a version other than the current one", wholeNumber("--version", 1))
     .option("--json", "print as JSON")
     .action(async (ref: string, options: { stage: number; type?: string; version?: number; json?: boolean }) => {
       await withSession(async ({ connection }) => {

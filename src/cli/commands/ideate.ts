@@ -5,11 +5,12 @@ import { connect, withRole } from "../../db/client.ts";
 import { ideaInputSchema, synthesizeBrief } from "../../ideation/brief.ts";
 import { createDatabaseCache } from "../../llm/cache.ts";
 import { createAnalyst, describeAnalyst } from "../../llm/factory.ts";
+import { openVentureReview } from "../../portfolio/decisions.ts";
 import { archetype } from "../../stages/enums.ts";
 import { withSession } from "../database.ts";
+import { collect } from "../options.ts";
 import { printFields, printJson, progress, UserError } from "../output.ts";
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 const FLAGS: Record<string, string> = {
   name: "--name",
   description: "--description",
@@ -68,22 +69,10 @@ Then: eva decisions approve <id> (creates the venture at Stage 1) or eva decisio
         try {
           const analyst = createAnalyst(process.env, { cache: createDatabaseCache(service.db) });
           progress(`synthesizing the brief with the ${describeAnalyst(analyst)}`);
-          const { brief, provenance, epistemic } = await synthesizeBrief(analyst, parsed.data);
-          const decision = await withRole(connection.db, "eva_service", (trx) =>
-            trx
-              .insertInto("chairman_decisions")
-              .values({
-                lifecycle_stage: 0,
-                decision_type: "venture_review",
-                recommended_action: brief.maturity === "ready" ? "approve" : "park",
-                urgency: "immediate",
-                blocking: true,
-                context: JSON.stringify({ brief, provenance, epistemic }),
-              })
-              .returning("id")
-              .executeTakeFirstOrThrow(),
-          );
-          if (options.json) return printJson({ decisionId: decision.id, brief, epistemic, provenance });
+          const synthesized = await synthesizeBrief(analyst, parsed.data);
+          const { brief, provenance, epistemic } = synthesized;
+          const decisionId = await withRole(connection.db, "eva_service", (trx) => openVentureReview(trx, synthesized));
+          if (options.json) return printJson({ decisionId: decisionId, brief, epistemic, provenance });
           printFields([
             ["brief", `${brief.name} (${brief.archetype}, ${brief.maturity})`],
             ["problem", brief.problemStatement],
@@ -91,9 +80,9 @@ Then: eva decisions approve <id> (creates the venture at Stage 1) or eva decisio
             ["market", brief.targetMarket],
             ["venture score", brief.ventureScore],
             ["epistemic", epistemic],
-            ["decision", decision.id],
+            ["decision", decisionId],
           ]);
-          process.stdout.write(`\nnext: npx eva decisions approve ${decision.id}   (or decide ${decision.id} park)\n`);
+          process.stdout.write(`\nnext: npx eva decisions approve ${decisionId}   (or decide ${decisionId} park)\n`);
         } finally {
           await service.close();
         }

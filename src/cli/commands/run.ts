@@ -8,14 +8,8 @@ import type { StageRunOutcome } from "../../stages/engine.ts";
 import { runVenture } from "../../stages/run-venture.ts";
 import { startWorker } from "../../worker.ts";
 import { withSession } from "../database.ts";
+import { wholeNumber } from "../options.ts";
 import { printFields, printJson, progress, UserError, untilSignal } from "../output.ts";
-
-const stageNumber = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 25)
-    throw new UserError(`${flag} must be a stage number from 1 to 25, not "${value}"`, 2);
-  return n;
-};
 
 function bar(stage: number, width = 25): string {
   return `[${"#".repeat(Math.min(stage, width))}${".".repeat(Math.max(0, width - stage))}]`;
@@ -79,7 +73,7 @@ export function registerRun(program: Command): void {
     .description(
       "run a venture's stages forward in this process until the Chairman is needed, a gate stops it, or --until",
     )
-    .option("--until <n>", "stop before running stages after N (1-25)", stageNumber("--until"))
+    .option("--until <n>", "stop before running stages after N (1-25)", wholeNumber("--until", 1, 25))
     .option("--json", "print the final state as JSON")
     .addHelpText(
       "after",
@@ -102,11 +96,7 @@ export function registerRun(program: Command): void {
   program
     .command("worker")
     .description("run EVA's jobs (stage runs) until Ctrl-C; run several, on several machines, against one database")
-    .option("--concurrency <n>", "jobs at once", (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 64) throw new UserError(`--concurrency must be 1-64, not "${v}"`, 2);
-      return n;
-    })
+    .option("--concurrency <n>", "jobs at once (1-64)", wholeNumber("--concurrency", 1, 64))
     .action(async (options: { concurrency?: number }) => {
       await withSession(async ({ location }) => {
         const service = connect(location.url, { max: 2, applicationName: "eva-worker-cache", role: "eva_service" });

@@ -4,14 +4,8 @@ import type { Command } from "commander";
 import { startApiServer } from "../../../graphql/server.ts";
 import { jwtSecret } from "../../auth/tokens.ts";
 import { withSession } from "../database.ts";
+import { wholeNumber } from "../options.ts";
 import { printJson, progress, UserError, untilSignal } from "../output.ts";
-
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535)
-    throw new UserError(`--port must be a number from 0 to 65535, not "${text}"`, 2);
-  return port;
-}
 
 export function registerServe(program: Command): void {
   program
@@ -21,7 +15,7 @@ export function registerServe(program: Command): void {
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--json", "print the URLs as JSON")
     .action(async (options: { port: string; host: string; json?: boolean }) => {
-      const port = parsePort(options.port);
+      const port = wholeNumber("--port", 0, 65535)(options.port);
       // Fail before starting anything when the secret is unusable (e.g. EVA_JWT_SECRET too short).
       let secret: Uint8Array;
       try {

@@ -18,6 +18,7 @@ import { portfolioProgress, seedDemoPortfolio } from "../../portfolio/demo.ts";
 import { portfolioCounts } from "../../portfolio/ventures.ts";
 import { startWorker } from "../../worker.ts";
 import { withSession } from "../database.ts";
+import { wholeNumber } from "../options.ts";
 import { printFields, printJson, printTable, progress, UserError, untilSignal } from "../output.ts";
 
 function redact(url: string): string {
@@ -40,11 +41,7 @@ export function registerStart(program: Command): void {
     .description(
       "run EVA: database (embedded unless DATABASE_URL is set), migrations, worker and the Chairman's GraphQL API; seeds a demo portfolio on first run; serves until Ctrl-C",
     )
-    .option("--port <n>", "GraphQL port (0: any free port)", (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UserError(`--port must be 0-65535, not "${v}"`, 2);
-      return n;
-    })
+    .option("--port <n>", "GraphQL port (0: any free port)", wholeNumber("--port", 0, 65535))
     .option("--host <host>", "address the API listens on", "127.0.0.1")
     .option("--no-seed", "do not seed the demo portfolio into an empty database")
     .option("--once", "exit after the report instead of serving")

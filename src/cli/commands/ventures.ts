@@ -6,6 +6,7 @@ import { createVenture, findVenture, listVentures } from "../../portfolio/ventur
 import { archetype } from "../../stages/enums.ts";
 import { draftIdeaSchema } from "../../stages/stage-01.ts";
 import { withSession } from "../database.ts";
+import { collect, wholeNumber } from "../options.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
 
 /** Stage 1 field → its flag, for flags and for naming the wrong field in errors. */
@@ -20,8 +21,6 @@ const FIELD_FLAGS: Record<string, string> = {
   successCriteria: "--success-criteria",
   moatStrategy: "--moat-strategy",
 };
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 interface CreateOptions {
   file?: string;
@@ -127,12 +126,7 @@ Example:
       "--status <status>",
       "only ventures with this status (active, awaiting_decision, paused, killed, sunset, exited)",
     )
-    .option("--stage <n>", "only ventures at this stage (1-25)", (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 25)
-        throw new UserError(`--stage must be a stage number from 1 to 25, not "${v}"`, 2);
-      return n;
-    })
+    .option("--stage <n>", "only ventures at this stage (1-25)", wholeNumber("--stage", 1, 25))
     .option("--json", "print as JSON")
     .action(async (options: { status?: string; stage?: number; json?: boolean }) => {
       await withSession(async ({ connection }) => {
