@@ -1,8 +1,9 @@
 // eva serve: the Chairman's GraphQL API (and GraphiQL) on EVA's database,
 // until Ctrl-C. Requests act as the role their Bearer token names.
 import type { Command } from "commander";
-import { startApiServer } from "../../../graphql/server.ts";
+import type { startApiServer } from "../../../graphql/server.ts";
 import { jwtSecret } from "../../auth/tokens.ts";
+import { apiServer } from "../api.ts";
 import { withSession } from "../database.ts";
 import { wholeNumber } from "../options.ts";
 import { printJson, progress, UserError, untilSignal } from "../output.ts";
@@ -26,7 +27,7 @@ export function registerServe(program: Command): void {
       await withSession(async ({ location }) => {
         let api: Awaited<ReturnType<typeof startApiServer>>;
         try {
-          api = await startApiServer({ url: location.url, port, host: options.host, secret });
+          api = await (await apiServer())({ url: location.url, port, host: options.host, secret });
         } catch (error) {
           const code = (error as { code?: string }).code;
           if (code === "EADDRINUSE")

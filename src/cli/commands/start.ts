@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import { sql } from "kysely";
-import { startApiServer } from "../../../graphql/server.ts";
+import type { startApiServer } from "../../../graphql/server.ts";
 import { mintToken } from "../../auth/tokens.ts";
 import { connect, withRole } from "../../db/client.ts";
 import { defaultDataDir } from "../../db/connection.ts";
@@ -17,6 +17,7 @@ import { createAnalyst, describeAnalyst } from "../../llm/factory.ts";
 import { portfolioProgress, seedDemoPortfolio } from "../../portfolio/demo.ts";
 import { portfolioCounts } from "../../portfolio/ventures.ts";
 import { startWorker } from "../../worker.ts";
+import { apiServer } from "../api.ts";
 import { withSession } from "../database.ts";
 import { wholeNumber } from "../options.ts";
 import { printFields, printJson, printTable, progress, UserError, untilSignal } from "../output.ts";
@@ -60,7 +61,7 @@ export function registerStart(program: Command): void {
           const worker = await startWorker({ url: location.url, analyst, concurrency: 4, log: progress });
           let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
           try {
-            api = await startApiServer({
+            api = await (await apiServer())({
               url: location.url,
               port: options.port ?? Number(process.env.EVA_PORT ?? 5678),
               host: options.host ?? "127.0.0.1",
