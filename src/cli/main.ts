@@ -25,7 +25,8 @@ export function buildProgram(): Command {
       `
 Environment:
   DATABASE_URL   PostgreSQL to use; unset: an embedded PostgreSQL kept in .eva/
-  EVA_DATA_DIR   where the embedded PostgreSQL keeps its data (default .eva/postgres)
+  EVA_DATA_DIR   where the embedded PostgreSQL keeps its data (default .eva/postgres; as root
+                 in a folder OS user postgres cannot enter, /var/lib/eva/<project>-<hash>/postgres)
   OPENAI_API_KEY, OPENAI_BASE_URL, EVA_LLM_MODEL
                  the OpenAI-compatible LLM; with neither key nor base URL, the offline analyst (simulation)`,
     );

@@ -1,8 +1,10 @@
 // Where EVA's database is: DATABASE_URL when set, else the embedded
 // PostgreSQL in the project's git-ignored .eva/ folder (EVA_DATA_DIR overrides).
+import { createHash } from "node:crypto";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { type EmbeddedServer, startEmbedded } from "./embedded.ts";
+import { type EmbeddedServer, firstUnreachableFolder, reachableHome, startEmbedded } from "./embedded.ts";
 
 export const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -17,8 +19,30 @@ export interface DatabaseLocation {
 
 export const EMBEDDED_DATABASE = "eva";
 
+export interface DataDir {
+  dir: string;
+  /** Why the data is not in the project: the folder OS user postgres cannot enter. */
+  outsideProjectBecause?: string;
+}
+
+/**
+ * The embedded PostgreSQL's data folder: EVA_DATA_DIR; else .eva/postgres in
+ * the project; else, as root in a project OS user postgres cannot reach (the
+ * server runs as that user), a folder of the project's own under
+ * /var/lib/eva (or the temp folder), named after the project's path so two
+ * checkouts never share a cluster, and the same on every start.
+ */
+export function dataDirFor(root = projectRoot, env: NodeJS.ProcessEnv = process.env): DataDir {
+  if (env.EVA_DATA_DIR) return { dir: env.EVA_DATA_DIR };
+  const inProject = join(root, ".eva", "postgres");
+  const blocked = process.getuid?.() === 0 ? firstUnreachableFolder(inProject) : undefined;
+  if (!blocked) return { dir: inProject };
+  const key = createHash("sha256").update(root).digest("hex").slice(0, 12);
+  return { dir: join(reachableHome(), `${basename(root)}-${key}`, "postgres"), outsideProjectBecause: blocked };
+}
+
 export function defaultDataDir(): string {
-  return process.env.EVA_DATA_DIR ?? `${projectRoot}.eva/postgres`;
+  return dataDirFor().dir;
 }
 
 /** Replaces the database name of a connection URL. */
@@ -46,7 +70,13 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
 export async function locateDatabase(log: (line: string) => void = () => {}): Promise<DatabaseLocation> {
   const configured = process.env.DATABASE_URL;
   if (configured) return { url: configured, close: async () => {} };
-  const embedded = await startEmbedded(defaultDataDir(), log);
+  const data = dataDirFor();
+  if (data.outsideProjectBecause) {
+    log(
+      `OS user postgres (who runs the embedded server for root) cannot enter ${data.outsideProjectBecause}: the data lives in ${data.dir}`,
+    );
+  }
+  const embedded = await startEmbedded(data.dir, log, { private: data.outsideProjectBecause !== undefined });
   try {
     await ensureDatabase(embedded.adminUrl, EMBEDDED_DATABASE);
   } catch (error) {
