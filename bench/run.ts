@@ -3,6 +3,7 @@
 // row it names (value ÷ floor). Progress goes to stderr.
 // `npm run bench -- <name>…` runs only the named benchmarks (the floor always runs).
 
+import { cliStartup } from "./cli.ts";
 import { decisionResume } from "./decision-resume.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
@@ -25,6 +26,7 @@ const benchmarks: Benchmark[] = [
   { name: "stage-engine", run: stageEngine },
   { name: "decision-resume", run: decisionResume },
   { name: "graphql-queue", run: graphqlQueue },
+  { name: "cli", run: cliStartup },
 ];
 
 const wanted = process.argv.slice(2);

@@ -1,12 +1,13 @@
 // Migrates one template database per test run; each test file clones it
 // (test/helpers/database.ts). Uses DATABASE_URL's server when set, else an
 // embedded PostgreSQL in a temporary folder.
+import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { withDatabase } from "../src/db/connection.ts";
+import { projectRoot, withDatabase } from "../src/db/connection.ts";
 import { startEmbedded } from "../src/db/embedded.ts";
 import { migrate } from "../src/db/migrate.ts";
 
@@ -18,6 +19,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  // The CLI tests run bin/eva.js as users do: from a dist/ build of the sources as they are now.
+  const build = spawnSync(process.execPath, [join(projectRoot, "scripts", "build-cli.ts")], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
   let adminUrl: string;
   let cleanup = async () => {};
   if (process.env.DATABASE_URL) {

@@ -3,6 +3,7 @@
 import { sql } from "kysely";
 import { type Connection, connect } from "../db/client.ts";
 import { type DatabaseLocation, locateDatabase } from "../db/connection.ts";
+import { sqlState } from "../db/errors.ts";
 import { progress, UserError } from "./output.ts";
 
 export interface Session {
@@ -10,22 +11,32 @@ export interface Session {
   connection: Connection;
 }
 
-/** Runs `fn` with a connection to a migrated EVA database. */
+/** A database error that means EVA's schema is not there (no schema, table or function). */
+const MISSING_OBJECT = new Set(["3F000", "42P01", "42883"]);
+
+/**
+ * Runs `fn` with a connection to a migrated EVA database: one pool of
+ * `connections` (one unless a command runs queries side by side). Whether
+ * the database is migrated is asked only when a query finds EVA's objects
+ * missing, so a command costs its own queries and nothing more.
+ */
 export async function withSession<T>(
   fn: (session: Session) => Promise<T>,
-  options: { requireMigrated?: boolean } = {},
+  options: { requireMigrated?: boolean; connections?: number } = {},
 ): Promise<T> {
   const location = await locateDatabase(progress);
-  const connection = connect(location.url, { max: 4, applicationName: "eva-cli" });
+  const connection = connect(location.url, { max: options.connections ?? 1, applicationName: "eva-cli" });
   try {
-    if (options.requireMigrated !== false) {
+    return await fn({ location, connection });
+  } catch (error) {
+    if (options.requireMigrated !== false && MISSING_OBJECT.has(sqlState(error) ?? "")) {
       const { rows } = await sql<{ migrated: boolean }>`
         select to_regclass('eva_private.migrations') is not null as migrated`.execute(connection.db);
       if (!rows[0]?.migrated) {
         throw new UserError("the database has no EVA schema yet: run `npx eva db migrate` first (or `npm start`)");
       }
     }
-    return await fn({ location, connection });
+    throw error;
   } finally {
     await connection.close();
     await location.close();

@@ -1,19 +1,21 @@
 // The `eva` command line: every command has --help; every command that prints data has --json.
 import { Command, CommanderError } from "commander";
-import { describeDatabaseError, sqlState } from "../db/errors.ts";
-import { registerArtifacts } from "./commands/artifacts.ts";
-import { registerChairman } from "./commands/chairman.ts";
-import { registerDb } from "./commands/db.ts";
-import { registerDecisions } from "./commands/decisions.ts";
-import { registerIdeate } from "./commands/ideate.ts";
-import { registerRun } from "./commands/run.ts";
-import { registerSd } from "./commands/sd.ts";
-import { registerServe } from "./commands/serve.ts";
-import { registerStart } from "./commands/start.ts";
-import { registerVentures } from "./commands/ventures.ts";
+import { COMMANDS, type CommandName } from "./commands/index.ts";
 import { UserError } from "./output.ts";
 
-export function buildProgram(): Command {
+/** The top-level command `argv` runs (`eva help <command>` included), if it names one. */
+function invokedCommand(argv: string[]): CommandName | undefined {
+  const words = argv.slice(2).filter((a) => !a.startsWith("-"));
+  const name = words[0] === "help" ? words[1] : words[0];
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? (name as CommandName) : undefined;
+}
+
+/**
+ * The eva program for `argv`: the command it runs is loaded whole; the others
+ * are listed by name and summary only, so `eva --help` loads no database,
+ * worker or GraphQL code and a query command loads only its own.
+ */
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command("eva")
     .description(
       "EVA runs a portfolio of AI-operated ventures through a 25-stage lifecycle, with the Chairman deciding at the gates.",
@@ -30,22 +32,17 @@ Environment:
   OPENAI_API_KEY, OPENAI_BASE_URL, EVA_LLM_MODEL
                  the OpenAI-compatible LLM; with neither key nor base URL, the offline analyst (simulation)`,
     );
-  registerStart(program);
-  registerDb(program);
-  registerVentures(program);
-  registerRun(program);
-  registerArtifacts(program);
-  registerIdeate(program);
-  registerDecisions(program);
-  registerChairman(program);
-  registerSd(program);
-  registerServe(program);
+  const invoked = invokedCommand(argv);
+  for (const [name, spec] of Object.entries(COMMANDS)) {
+    if (name === invoked) (await spec.load())(program);
+    else program.command(spec.args ? `${name} ${spec.args}` : name).description(spec.summary);
+  }
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -58,6 +55,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
+    const { describeDatabaseError, sqlState } = await import("../db/errors.ts");
     const code = sqlState(error);
     process.stderr.write(`error: ${describeDatabaseError(error)}${code?.startsWith("EV") ? ` [${code}]` : ""}\n`);
     if (!code && error instanceof Error && process.env.EVA_DEBUG) process.stderr.write(`${error.stack}\n`);

@@ -1,12 +1,23 @@
 // Where EVA's database is: DATABASE_URL when set, else the embedded
 // PostgreSQL in the project's git-ignored .eva/ folder (EVA_DATA_DIR overrides).
 import { createHash } from "node:crypto";
-import { basename, join } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { type EmbeddedServer, firstUnreachableFolder, reachableHome, startEmbedded } from "./embedded.ts";
 
-export const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+/**
+ * The project's folder, with a trailing slash: the nearest folder above this
+ * module holding package.json and db/ (the same from src/ and from the built dist/).
+ */
+export const projectRoot = ((): string => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let d = here; ; d = dirname(d)) {
+    if (existsSync(join(d, "package.json")) && existsSync(join(d, "db", "migrations"))) return `${d}${sep}`;
+    if (d === dirname(d)) return `${resolve(here, "..", "..")}${sep}`;
+  }
+})();
 
 export interface DatabaseLocation {
   /** Connection URL of EVA's database. */
@@ -77,11 +88,14 @@ export async function locateDatabase(log: (line: string) => void = () => {}): Pr
     );
   }
   const embedded = await startEmbedded(data.dir, log, { private: data.outsideProjectBecause !== undefined });
-  try {
-    await ensureDatabase(embedded.adminUrl, EMBEDDED_DATABASE);
-  } catch (error) {
-    await embedded.stop();
-    throw error;
+  // A server another EVA process started already has the database: joining it costs no extra connection.
+  if (embedded.owned) {
+    try {
+      await ensureDatabase(embedded.adminUrl, EMBEDDED_DATABASE);
+    } catch (error) {
+      await embedded.stop();
+      throw error;
+    }
   }
   return { url: withDatabase(embedded.adminUrl, EMBEDDED_DATABASE), embedded, close: () => embedded.stop() };
 }

@@ -6,6 +6,7 @@ import { findVenture } from "../../portfolio/ventures.ts";
 import { withSession } from "../database.ts";
 import { wholeNumber } from "../options.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
+import { summaryOf } from "./index.ts";
 
 async function ventureId(db: Parameters<typeof findVenture>[0], ref: string): Promise<string> {
   const venture = await findVenture(db, ref);
@@ -14,7 +15,7 @@ async function ventureId(db: Parameters<typeof findVenture>[0], ref: string): Pr
 }
 
 export function registerArtifacts(program: Command): void {
-  const artifacts = program.command("artifacts").description("read a venture's stage artifacts (immutable versions)");
+  const artifacts = program.command("artifacts").description(summaryOf("artifacts"));
 
   artifacts
     .command("list <venture>")

@@ -2,9 +2,10 @@
 import type { Command } from "commander";
 import { mintToken, parseDuration, TOKEN_ROLES, type TokenRole } from "../../auth/tokens.ts";
 import { printJson, UserError } from "../output.ts";
+import { summaryOf } from "./index.ts";
 
 export function registerChairman(program: Command): void {
-  const chairman = program.command("chairman").description("the Chairman's credentials");
+  const chairman = program.command("chairman").description(summaryOf("chairman"));
   chairman
     .command("token")
     .description("mint a signed JWT (HS256, secret EVA_JWT_SECRET or .eva/jwt-secret) for the GraphQL API")

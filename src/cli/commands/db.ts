@@ -3,11 +3,12 @@ import type { Command } from "commander";
 import { migrate, resetDatabase } from "../../db/migrate.ts";
 import { withSession } from "../database.ts";
 import { printJson, progress, UserError } from "../output.ts";
+import { summaryOf } from "./index.ts";
 
 export function registerDb(program: Command): void {
   const db = program
     .command("db")
-    .description("manage EVA's database schema")
+    .description(summaryOf("db"))
     .addHelpText(
       "after",
       "\nThe database is DATABASE_URL when set, otherwise an embedded PostgreSQL kept in .eva/ (EVA_DATA_DIR overrides).",

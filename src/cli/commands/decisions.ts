@@ -4,6 +4,7 @@ import { withRole } from "../../db/client.ts";
 import { decide, decisionForVerb, getDecision, listDecisions } from "../../portfolio/decisions.ts";
 import { withSession } from "../database.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
+import { summaryOf } from "./index.ts";
 
 async function show(id: string, json: boolean | undefined) {
   await withSession(async ({ connection }) => {
@@ -46,7 +47,7 @@ async function submit(
 }
 
 export function registerDecisions(program: Command): void {
-  const decisions = program.command("decisions").description("the Chairman's decisions: the queue, and deciding");
+  const decisions = program.command("decisions").description(summaryOf("decisions"));
 
   decisions
     .command("list")

@@ -10,6 +10,7 @@ import { archetype } from "../../stages/enums.ts";
 import { withSession } from "../database.ts";
 import { collect } from "../options.ts";
 import { printFields, printJson, progress, UserError } from "../output.ts";
+import { summaryOf } from "./index.ts";
 
 const FLAGS: Record<string, string> = {
   name: "--name",
@@ -25,7 +26,7 @@ const FLAGS: Record<string, string> = {
 export function registerIdeate(program: Command): void {
   program
     .command("ideate")
-    .description("Stage 0: synthesize a venture brief from an idea and open the Chairman's review of it")
+    .description(summaryOf("ideate"))
     .addOption(new Option("--path <path>", "entry path").choices(["manual", "competitor_teardown"]).default("manual"))
     .option("--urls <url>", "a competitor to tear down (repeatable; competitor_teardown path)", collect)
     .option("--name <name>", "the idea's name")

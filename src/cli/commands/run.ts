@@ -10,6 +10,7 @@ import { startWorker } from "../../worker.ts";
 import { withSession } from "../database.ts";
 import { wholeNumber } from "../options.ts";
 import { printFields, printJson, progress, UserError, untilSignal } from "../output.ts";
+import { summaryOf } from "./index.ts";
 
 function bar(stage: number, width = 25): string {
   return `[${"#".repeat(Math.min(stage, width))}${".".repeat(Math.max(0, width - stage))}]`;
@@ -70,9 +71,7 @@ async function runAndReport(
 export function registerRun(program: Command): void {
   program
     .command("run <venture>")
-    .description(
-      "run a venture's stages forward in this process until the Chairman is needed, a gate stops it, or --until",
-    )
+    .description(summaryOf("run"))
     .option("--until <n>", "stop before running stages after N (1-25)", wholeNumber("--until", 1, 25))
     .option("--json", "print the final state as JSON")
     .addHelpText(
@@ -92,10 +91,12 @@ export function registerRun(program: Command): void {
         }
       });
     });
+}
 
+export function registerWorker(program: Command): void {
   program
     .command("worker")
-    .description("run EVA's jobs (stage runs) until Ctrl-C; run several, on several machines, against one database")
+    .description(summaryOf("worker"))
     .option("--concurrency <n>", "jobs at once (1-64)", wholeNumber("--concurrency", 1, 64))
     .action(async (options: { concurrency?: number }) => {
       await withSession(async ({ location }) => {

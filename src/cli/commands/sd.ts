@@ -7,6 +7,7 @@ import { type Database, withRole } from "../../db/client.ts";
 import { findVenture } from "../../portfolio/ventures.ts";
 import { withSession } from "../database.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
+import { summaryOf } from "./index.ts";
 
 const ITEM_STATUSES = ["pending", "succeeded", "failed", "blocked"] as const;
 const REPORT_STATUSES = ["succeeded", "failed", "blocked"] as const;
@@ -124,7 +125,7 @@ function describeSprint(sprint: SdResults): string {
 export function registerSd(program: Command): void {
   const sd = program
     .command("sd")
-    .description("engineering's work from the SD bridge: list Stage 18 sprint items and report each one's result")
+    .description(summaryOf("sd"))
     .addHelpText(
       "after",
       `

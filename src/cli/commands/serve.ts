@@ -7,11 +7,12 @@ import { apiServer } from "../api.ts";
 import { withSession } from "../database.ts";
 import { wholeNumber } from "../options.ts";
 import { printJson, progress, UserError, untilSignal } from "../output.ts";
+import { summaryOf } from "./index.ts";
 
 export function registerServe(program: Command): void {
   program
     .command("serve")
-    .description("serve the Chairman's GraphQL API (/graphql) and GraphiQL (/graphiql) until Ctrl-C")
+    .description(summaryOf("serve"))
     .option("--port <port>", "port to listen on (0: any free port)", "5678")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--json", "print the URLs as JSON")

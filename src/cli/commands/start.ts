@@ -21,6 +21,7 @@ import { apiServer } from "../api.ts";
 import { withSession } from "../database.ts";
 import { wholeNumber } from "../options.ts";
 import { printFields, printJson, printTable, progress, UserError, untilSignal } from "../output.ts";
+import { summaryOf } from "./index.ts";
 
 function redact(url: string): string {
   const parsed = new URL(url);
@@ -39,9 +40,7 @@ interface StartOptions {
 export function registerStart(program: Command): void {
   program
     .command("start")
-    .description(
-      "run EVA: database (embedded unless DATABASE_URL is set), migrations, worker and the Chairman's GraphQL API; seeds a demo portfolio on first run; serves until Ctrl-C",
-    )
+    .description(summaryOf("start"))
     .option("--port <n>", "GraphQL port (0: any free port)", wholeNumber("--port", 0, 65535))
     .option("--host <host>", "address the API listens on", "127.0.0.1")
     .option("--no-seed", "do not seed the demo portfolio into an empty database")
@@ -146,7 +145,7 @@ export function registerStart(program: Command): void {
             await service.close();
           }
         },
-        { requireMigrated: false },
+        { requireMigrated: false, connections: 2 },
       );
     });
 }

@@ -8,6 +8,7 @@ import { draftIdeaSchema } from "../../stages/stage-01.ts";
 import { withSession } from "../database.ts";
 import { collect, wholeNumber } from "../options.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
+import { summaryOf } from "./index.ts";
 
 /** Stage 1 field → its flag, for flags and for naming the wrong field in errors. */
 const FIELD_FLAGS: Record<string, string> = {
@@ -74,7 +75,7 @@ export function ideaFromOptions(options: CreateOptions) {
 }
 
 export function registerVentures(program: Command): void {
-  const ventures = program.command("ventures").description("create and inspect ventures");
+  const ventures = program.command("ventures").description(summaryOf("ventures"));
 
   ventures
     .command("create")

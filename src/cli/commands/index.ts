@@ -1,0 +1,78 @@
+// The eva command's top-level commands: what `eva --help` lists, and how to
+// load each one. A command's module (and what it imports: the database,
+// worker, GraphQL, model clients) is loaded only when that command runs.
+import type { Command } from "commander";
+
+interface CommandSpec {
+  summary: string;
+  /** Its arguments, as the command declares them, for `eva --help`'s list. */
+  args?: string;
+  load: () => Promise<(program: Command) => void>;
+}
+
+export type CommandName =
+  | "start"
+  | "db"
+  | "ventures"
+  | "run"
+  | "worker"
+  | "artifacts"
+  | "ideate"
+  | "decisions"
+  | "chairman"
+  | "sd"
+  | "serve";
+
+export const COMMANDS: Record<CommandName, CommandSpec> = {
+  start: {
+    summary:
+      "run EVA: database (embedded unless DATABASE_URL is set), migrations, worker and the Chairman's GraphQL API; seeds a demo portfolio on first run; serves until Ctrl-C",
+    load: async () => (await import("./start.ts")).registerStart,
+  },
+  db: {
+    summary: "manage EVA's database schema",
+    load: async () => (await import("./db.ts")).registerDb,
+  },
+  ventures: {
+    summary: "create and inspect ventures",
+    load: async () => (await import("./ventures.ts")).registerVentures,
+  },
+  run: {
+    args: "<venture>",
+    summary: "run a venture's stages forward in this process until the Chairman is needed, a gate stops it, or --until",
+    load: async () => (await import("./run.ts")).registerRun,
+  },
+  worker: {
+    summary: "run EVA's jobs (stage runs) until Ctrl-C; run several, on several machines, against one database",
+    load: async () => (await import("./run.ts")).registerWorker,
+  },
+  artifacts: {
+    summary: "read a venture's stage artifacts (immutable versions)",
+    load: async () => (await import("./artifacts.ts")).registerArtifacts,
+  },
+  ideate: {
+    summary: "Stage 0: synthesize a venture brief from an idea and open the Chairman's review of it",
+    load: async () => (await import("./ideate.ts")).registerIdeate,
+  },
+  decisions: {
+    summary: "the Chairman's decisions: the queue, and deciding",
+    load: async () => (await import("./decisions.ts")).registerDecisions,
+  },
+  chairman: {
+    summary: "the Chairman's credentials",
+    load: async () => (await import("./chairman.ts")).registerChairman,
+  },
+  sd: {
+    summary: "engineering's work from the SD bridge: list Stage 18 sprint items and report each one's result",
+    load: async () => (await import("./sd.ts")).registerSd,
+  },
+  serve: {
+    summary: "serve the Chairman's GraphQL API (/graphql) and GraphiQL (/graphiql) until Ctrl-C",
+    load: async () => (await import("./serve.ts")).registerServe,
+  },
+};
+
+/** The one-line description of a top-level command (its module's description, and `eva --help`'s). */
+export function summaryOf(name: CommandName): string {
+  return COMMANDS[name].summary;
+}
