@@ -238,11 +238,7 @@ describe("the Devil's Advocate's own model", () => {
     adversaryServer.enqueue(reply.json(review("challenge", "medium")));
     const outcome = await runStage(v.id, strongStage3);
     expect(outcome).toMatchObject({ outcome: "advanced", stage: 3, nextStage: 4 });
-    const pending = await t.db
-      .selectFrom("chairman_decisions")
-      .select("id")
-      .where("venture_id", "=", v.id)
-      .execute();
+    const pending = await t.db.selectFrom("chairman_decisions").select("id").where("venture_id", "=", v.id).execute();
     expect(pending).toEqual([]);
     const [stored] = await reviews(v.id);
     expect((stored?.content as DevilsAdvocateReview).verdict).toBe("challenge");
