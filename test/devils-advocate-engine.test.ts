@@ -98,7 +98,8 @@ const strongStage2 = (o: Record<string, unknown>) => {
   for (const m of METRICS) (o.metrics as Record<string, number>)[m] = 90;
 };
 const strongStage3 = (o: Record<string, unknown>) => {
-  for (const m of METRICS) (o.calibrations as Record<string, { adjustment: number }>)[m].adjustment = 6;
+  const calibrations = o.calibrations as Record<string, { adjustment: number }>;
+  for (const m of METRICS) calibrations[m] = { ...(calibrations[m] as { adjustment: number }), adjustment: 6 };
 };
 
 /** A venture at Stage 3 with strong Stage 2 scores. */
@@ -240,8 +241,8 @@ describe("the Devil's Advocate's own model", () => {
     expect(outcome).toMatchObject({ outcome: "advanced", stage: 3, nextStage: 4 });
     const pending = await t.db.selectFrom("chairman_decisions").select("id").where("venture_id", "=", v.id).execute();
     expect(pending).toEqual([]);
-    const [stored] = await reviews(v.id);
-    expect((stored?.content as DevilsAdvocateReview).verdict).toBe("challenge");
+    const stored = await reviews(v.id);
+    expect(stored.map((r) => (r.content as DevilsAdvocateReview).verdict)).toEqual(["challenge"]);
   });
 
   it("keeps every review: a re-run of the stage writes version 2 and retires version 1", async () => {

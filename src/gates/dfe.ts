@@ -370,7 +370,8 @@ export function evaluateDFE(input: DfeInput): DfeResult {
 
   // 7. The Devil's Advocate challenges with high-severity risks.
   const da = input.devilsAdvocate;
-  const risky = da?.verdict === "challenge" ? da.risks.filter((r) => r.severity === "critical" || r.severity === "high") : [];
+  const risky =
+    da?.verdict === "challenge" ? da.risks.filter((r) => r.severity === "critical" || r.severity === "high") : [];
   if (da && risky.length) {
     triggers.push({
       type: "devils_advocate_challenge",

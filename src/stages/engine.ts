@@ -281,8 +281,7 @@ export async function runStageWork(
       preferenceScopes: row.preferenceScopes,
       knownPatterns: row.knownPatterns,
       budget: phaseBudgetForDfe(budget, chargedTokens(charges)),
-      devilsAdvocate:
-        review?.status === "reviewed" ? { ...review.review, model: review.provenance.model } : undefined,
+      devilsAdvocate: review?.status === "reviewed" ? { ...review.review, model: review.provenance.model } : undefined,
     });
     const decided = routeStageResult({
       stage,

@@ -37,7 +37,10 @@ export function registerIdeate(program: Command): void {
     .option("--target-market <text>", "who it is for")
     .addOption(new Option("--archetype <archetype>", "business archetype").choices(archetype.options))
     .option("--file <path>", "the same fields as JSON (camelCase); flags override")
-    .option("--portfolio <name>", "the portfolio whose ideation budget pays for the brief (name or id; default: the only one)")
+    .option(
+      "--portfolio <name>",
+      "the portfolio whose ideation budget pays for the brief (name or id; default: the only one)",
+    )
     .option("--json", "print the brief and the decision as JSON")
     .addHelpText(
       "after",
