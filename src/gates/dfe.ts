@@ -5,7 +5,7 @@
 // the gate's evaluation, the Chairman's preferences and the portfolio's known
 // patterns, so a recorded evaluation can be recomputed.
 //
-// The six triggers and what each reads, per stage:
+// The triggers and what each reads, per stage (the spec's six, and the Devil's Advocate's):
 // - cost_threshold: the monthly spend the stage's plan commits, against
 //   `cost_threshold` (a monthly amount in the venture's currency). Stage 5:
 //   year-1 projected costs / 12. Stage 11: the total monthly channel budget.

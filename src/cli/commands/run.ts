@@ -115,7 +115,9 @@ export function registerRun(program: Command): void {
               progress(`stage ${"stage" in o ? o.stage : "?"} (${o.workId}): ${describeOutcome(o)}`);
           },
         });
-        progress(`worker running with the ${describeAnalyst(analyst)}; press Ctrl-C to stop`);
+        progress(
+          `worker running with the ${describeAnalyst(analyst)} (Devil's Advocate: ${describeAnalyst(adversary)}); press Ctrl-C to stop`,
+        );
         const signal = await untilSignal();
         progress(`${signal}: finishing running jobs and stopping`);
         await worker.stop();

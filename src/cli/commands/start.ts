@@ -66,7 +66,9 @@ export function registerStart(program: Command): void {
               port: options.port ?? Number(process.env.EVA_PORT ?? 5678),
               host: options.host ?? "127.0.0.1",
             });
-            progress(`worker running with the ${describeAnalyst(analyst)}; GraphQL at ${api.url}`);
+            progress(
+              `worker running with the ${describeAnalyst(analyst)} (Devil's Advocate: ${describeAnalyst(adversary)}); GraphQL at ${api.url}`,
+            );
 
             const counts = await withRole(connection.db, "eva_chairman", (trx) => portfolioCounts(trx));
             if (counts.ventures === 0 && options.seed !== false) {
