@@ -730,7 +730,12 @@ begin
   select * into v_budget from eva.fn_token_budget_remaining(v_work.venture_id, v_work.lifecycle_stage);
   return eva.fn_stage_context(p_work_id) || pg_catalog.jsonb_build_object(
     'budget', pg_catalog.jsonb_build_object('ventureRemaining', v_budget.venture_remaining,
-      'phaseRemaining', v_budget.phase_remaining, 'phase', v_budget.phase_number),
+      'phaseRemaining', v_budget.phase_remaining, 'phase', v_budget.phase_number,
+      -- The phase's allotment and spend, for the DFE's cost trigger (a phase budget nearly spent).
+      'phaseLimit', (select pb.budget_tokens from eva.venture_phase_budgets pb
+        where pb.venture_id = v_work.venture_id and pb.phase_number = v_budget.phase_number),
+      'phaseSpent', (select pb.consumed_tokens from eva.venture_phase_budgets pb
+        where pb.venture_id = v_work.venture_id and pb.phase_number = v_budget.phase_number)),
     -- What the gates and the Decision Filter Engine read beside the artifacts.
     'preferences', coalesce((select pg_catalog.jsonb_object_agg(p.key, p.value)
       from eva.fn_resolve_chairman_preferences(v_work.venture_id) p), '{}'::jsonb),
@@ -804,6 +809,47 @@ ALTER FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind tex
 --
 
 COMMENT ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) IS 'Stops a stage run as blocked (with a reason: contract unmet, budget exhausted) or failed, logging an event and raising an alert.';
+
+
+--
+-- Name: fn_charge_ideation_tokens(uuid, uuid, integer, integer, boolean, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_charge_ideation_tokens(p_portfolio_id uuid, p_decision_id uuid, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) RETURNS TABLE(portfolio_id uuid, portfolio_name text, budget_tokens bigint, consumed_tokens bigint, remaining_tokens bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if p_prompt_tokens < 0 or p_completion_tokens < 0 then
+    raise exception 'token counts cannot be negative' using errcode = 'EV400';
+  end if;
+  if not exists (select 1 from eva.portfolios p where p.id = p_portfolio_id) then
+    raise exception 'there is no portfolio %', p_portfolio_id using errcode = 'EV404';
+  end if;
+
+  insert into eva.venture_budget_transactions (portfolio_id, lifecycle_stage, purpose, prompt_tokens,
+    completion_tokens, estimated, provenance)
+  values (p_portfolio_id, 0, 'ideation', p_prompt_tokens, p_completion_tokens, coalesce(p_estimated, false),
+    coalesce(p_provenance, '{}'::jsonb) || pg_catalog.jsonb_build_object('decisionId', p_decision_id));
+
+  insert into eva.portfolio_ideation_budgets as b (portfolio_id, budget_tokens, consumed_tokens)
+  select p_portfolio_id, (s.value #>> '{}')::bigint, coalesce(p_prompt_tokens, 0) + coalesce(p_completion_tokens, 0)
+  from eva_private.settings s where s.key = 'budget.ideation_tokens'
+  on conflict on constraint portfolio_ideation_budgets_pkey do update
+    set consumed_tokens = b.consumed_tokens + excluded.consumed_tokens;
+
+  return query select * from eva.fn_ideation_budget(p_portfolio_id::text);
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_charge_ideation_tokens(p_portfolio_id uuid, p_decision_id uuid, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_charge_ideation_tokens(p_portfolio_id uuid, p_decision_id uuid, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_charge_ideation_tokens(p_portfolio_id uuid, p_decision_id uuid, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) IS 'Charges a Stage 0 brief''s tokens to the portfolio''s ideation budget, writes the ledger row, and returns what is left.';
 
 
 --
@@ -1148,6 +1194,50 @@ ALTER FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) OWNER TO eva_o
 --
 
 COMMENT ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) IS 'Significant events after the cursor p_after (an event id), oldest first, at most p_limit: venture status changes (created, killed, sunset, exited, paused, activated), stage entries (stage completions; entering 24 is a launch), blocked and failed stages, gate outcomes (kill and reality gates), DFE evaluations that did not auto-proceed (escalations), Chairman decisions requested and made, completed engineering sagas. Pass the last id received to resume without gaps.';
+
+
+--
+-- Name: fn_ideation_budget(text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_ideation_budget(p_portfolio text DEFAULT NULL::text) RETURNS TABLE(portfolio_id uuid, portfolio_name text, budget_tokens bigint, consumed_tokens bigint, remaining_tokens bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_portfolio eva.portfolios;
+  v_count int;
+begin
+  if p_portfolio is null then
+    select pg_catalog.count(*) into v_count from eva.portfolios;
+    if v_count <> 1 then
+      raise exception 'there are % portfolios: name the one whose ideation budget pays for this brief', v_count
+        using errcode = 'EV400', hint = 'eva ideate --portfolio <name>';
+    end if;
+    select * into v_portfolio from eva.portfolios;
+  else
+    select * into v_portfolio from eva.portfolios p
+    where p.name = p_portfolio or p.id::text = pg_catalog.lower(p_portfolio);
+    if not found then
+      raise exception 'there is no portfolio "%"', p_portfolio using errcode = 'EV404';
+    end if;
+  end if;
+  return query
+  select v_portfolio.id, v_portfolio.name, coalesce(b.budget_tokens, d.budget), coalesce(b.consumed_tokens, 0),
+    coalesce(b.budget_tokens, d.budget) - coalesce(b.consumed_tokens, 0)
+  from (select (s.value #>> '{}')::bigint as budget from eva_private.settings s where s.key = 'budget.ideation_tokens') d
+  left join eva.portfolio_ideation_budgets b on b.portfolio_id = v_portfolio.id;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_ideation_budget(p_portfolio text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_ideation_budget(p_portfolio text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_ideation_budget(p_portfolio text) IS 'The Stage 0 ideation budget of a portfolio (by id or name; null: the only portfolio): tokens allotted, consumed and remaining.';
 
 
 --
@@ -3513,6 +3603,29 @@ COMMENT ON COLUMN eva.lifecycle_stage_config.chairman_decision_type IS 'The deci
 
 
 --
+-- Name: portfolio_ideation_budgets; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.portfolio_ideation_budgets (
+    portfolio_id uuid NOT NULL,
+    budget_tokens bigint NOT NULL,
+    consumed_tokens bigint DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT portfolio_ideation_budgets_budget_tokens_check CHECK ((budget_tokens >= 0)),
+    CONSTRAINT portfolio_ideation_budgets_consumed_tokens_check CHECK ((consumed_tokens >= 0))
+);
+
+
+ALTER TABLE eva.portfolio_ideation_budgets OWNER TO eva_owner;
+
+--
+-- Name: TABLE portfolio_ideation_budgets; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.portfolio_ideation_budgets IS 'Per-portfolio LLM token allocation for Stage 0 ideation (briefs are made before a venture exists) and its consumption.';
+
+
+--
 -- Name: venture_artifacts; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -3767,7 +3880,7 @@ COMMENT ON TABLE eva.portfolios IS 'Investment groupings of companies, each with
 
 CREATE TABLE eva.venture_budget_transactions (
     id bigint NOT NULL,
-    venture_id uuid NOT NULL,
+    venture_id uuid,
     lifecycle_stage integer NOT NULL,
     phase_number integer,
     stage_work_id uuid,
@@ -3777,8 +3890,10 @@ CREATE TABLE eva.venture_budget_transactions (
     estimated boolean DEFAULT false NOT NULL,
     provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    portfolio_id uuid,
     CONSTRAINT venture_budget_transactions_completion_tokens_check CHECK ((completion_tokens >= 0)),
     CONSTRAINT venture_budget_transactions_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
+    CONSTRAINT venture_budget_transactions_owner CHECK ((((venture_id IS NOT NULL) AND (portfolio_id IS NULL)) OR ((venture_id IS NULL) AND (portfolio_id IS NOT NULL) AND (purpose = 'ideation'::text) AND (lifecycle_stage = 0)))),
     CONSTRAINT venture_budget_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
     CONSTRAINT venture_budget_transactions_purpose_check CHECK ((purpose = ANY (ARRAY['analysis'::text, 'devils_advocate'::text, 'ideation'::text, 'content'::text])))
 );
@@ -3791,6 +3906,13 @@ ALTER TABLE eva.venture_budget_transactions OWNER TO eva_owner;
 --
 
 COMMENT ON TABLE eva.venture_budget_transactions IS 'Ledger of LLM tokens charged to a venture: one row per analysis (cache hits cost nothing and write none).';
+
+
+--
+-- Name: COLUMN venture_budget_transactions.portfolio_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_budget_transactions.portfolio_id IS 'For Stage 0 ideation (no venture yet): the portfolio whose ideation budget was charged.';
 
 
 --
@@ -4453,6 +4575,14 @@ ALTER TABLE ONLY eva.lifecycle_stage_config
 
 
 --
+-- Name: portfolio_ideation_budgets portfolio_ideation_budgets_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.portfolio_ideation_budgets
+    ADD CONSTRAINT portfolio_ideation_budgets_pkey PRIMARY KEY (portfolio_id);
+
+
+--
 -- Name: portfolio_patterns portfolio_patterns_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -4742,6 +4872,13 @@ CREATE UNIQUE INDEX venture_artifacts_one_current ON eva.venture_artifacts USING
 
 
 --
+-- Name: venture_budget_transactions_portfolio_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX venture_budget_transactions_portfolio_idx ON eva.venture_budget_transactions USING btree (portfolio_id, id) WHERE (portfolio_id IS NOT NULL);
+
+
+--
 -- Name: venture_budget_transactions_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -4900,6 +5037,13 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.companies FOR EACH ROW E
 --
 
 CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.eva_sagas FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: portfolio_ideation_budgets _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.portfolio_ideation_budgets FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
 
 
 --
@@ -5128,6 +5272,14 @@ ALTER TABLE ONLY eva.lifecycle_stage_config
 
 
 --
+-- Name: portfolio_ideation_budgets portfolio_ideation_budgets_portfolio_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.portfolio_ideation_budgets
+    ADD CONSTRAINT portfolio_ideation_budgets_portfolio_id_fkey FOREIGN KEY (portfolio_id) REFERENCES eva.portfolios(id);
+
+
+--
 -- Name: portfolio_patterns portfolio_patterns_first_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -5197,6 +5349,14 @@ ALTER TABLE ONLY eva.venture_artifacts
 
 ALTER TABLE ONLY eva.venture_budget_transactions
     ADD CONSTRAINT venture_budget_transactions_phase_number_fkey FOREIGN KEY (phase_number) REFERENCES eva.lifecycle_phases(id);
+
+
+--
+-- Name: venture_budget_transactions venture_budget_transactions_portfolio_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_budget_transactions
+    ADD CONSTRAINT venture_budget_transactions_portfolio_id_fkey FOREIGN KEY (portfolio_id) REFERENCES eva.portfolios(id);
 
 
 --
@@ -5396,6 +5556,12 @@ ALTER TABLE eva.lifecycle_phases ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.lifecycle_stage_config ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: portfolio_ideation_budgets; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.portfolio_ideation_budgets ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: portfolio_patterns; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -5547,6 +5713,13 @@ CREATE POLICY "the Chairman adds companies" ON eva.companies FOR INSERT TO eva_c
 
 
 --
+-- Name: portfolio_ideation_budgets the Chairman adds portfolio ideation budgets; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman adds portfolio ideation budgets" ON eva.portfolio_ideation_budgets FOR INSERT TO eva_chairman WITH CHECK (true);
+
+
+--
 -- Name: portfolios the Chairman adds portfolios; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -5642,6 +5815,13 @@ CREATE POLICY "the Chairman changes eva alerts" ON eva.eva_alerts FOR UPDATE TO 
 --
 
 CREATE POLICY "the Chairman changes eva event dlq" ON eva.eva_event_dlq FOR UPDATE TO eva_chairman USING (true) WITH CHECK (true);
+
+
+--
+-- Name: portfolio_ideation_budgets the Chairman changes portfolio ideation budgets; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman changes portfolio ideation budgets" ON eva.portfolio_ideation_budgets FOR UPDATE TO eva_chairman USING (true) WITH CHECK (true);
 
 
 --
@@ -5782,6 +5962,13 @@ CREATE POLICY "the Chairman, services and viewers read lifecycle phases" ON eva.
 --
 
 CREATE POLICY "the Chairman, services and viewers read lifecycle stage config" ON eva.lifecycle_stage_config FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: portfolio_ideation_budgets the Chairman, services and viewers read portfolio ideation budg; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read portfolio ideation budg" ON eva.portfolio_ideation_budgets FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -6052,6 +6239,14 @@ GRANT ALL ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_k
 
 
 --
+-- Name: FUNCTION fn_charge_ideation_tokens(p_portfolio_id uuid, p_decision_id uuid, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_charge_ideation_tokens(p_portfolio_id uuid, p_decision_id uuid, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_charge_ideation_tokens(p_portfolio_id uuid, p_decision_id uuid, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -6288,6 +6483,16 @@ REVOKE ALL ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) FROM P
 GRANT ALL ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) TO eva_chairman;
 GRANT ALL ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_ideation_budget(p_portfolio text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_ideation_budget(p_portfolio text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_ideation_budget(p_portfolio text) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_ideation_budget(p_portfolio text) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_ideation_budget(p_portfolio text) TO eva_viewer;
 
 
 --
@@ -7062,6 +7267,29 @@ GRANT SELECT ON TABLE eva.lifecycle_phases TO eva_viewer;
 GRANT SELECT ON TABLE eva.lifecycle_stage_config TO eva_chairman;
 GRANT SELECT ON TABLE eva.lifecycle_stage_config TO eva_service;
 GRANT SELECT ON TABLE eva.lifecycle_stage_config TO eva_viewer;
+
+
+--
+-- Name: TABLE portfolio_ideation_budgets; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.portfolio_ideation_budgets TO eva_chairman;
+GRANT SELECT ON TABLE eva.portfolio_ideation_budgets TO eva_service;
+GRANT SELECT ON TABLE eva.portfolio_ideation_budgets TO eva_viewer;
+
+
+--
+-- Name: COLUMN portfolio_ideation_budgets.portfolio_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(portfolio_id) ON TABLE eva.portfolio_ideation_budgets TO eva_chairman;
+
+
+--
+-- Name: COLUMN portfolio_ideation_budgets.budget_tokens; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(budget_tokens),UPDATE(budget_tokens) ON TABLE eva.portfolio_ideation_budgets TO eva_chairman;
 
 
 --

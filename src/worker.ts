@@ -15,6 +15,8 @@ import { stageRunTask } from "./tasks/stage-run.ts";
 export interface WorkerOptions {
   url: string;
   analyst: Analyst;
+  /** The Devil's Advocate's own analyst (createAdversary); default: the analyst. */
+  adversary?: Analyst;
   concurrency?: number;
   /** How long a silent worker counts as alive (default 30 s; EVA_WORKER_STALE_MS). */
   staleAfterMs?: number;
@@ -54,7 +56,12 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     logger,
     events,
     taskList: {
-      stage_run: stageRunTask({ db: connection.db, analyst: options.analyst, onOutcome: options.onOutcome }),
+      stage_run: stageRunTask({
+        db: connection.db,
+        analyst: options.analyst,
+        adversary: options.adversary,
+        onOutcome: options.onOutcome,
+      }),
     },
   });
 

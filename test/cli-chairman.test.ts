@@ -74,6 +74,54 @@ describe("eva ideate", () => {
   });
 });
 
+describe("eva ideate and the ideation budget", () => {
+  const shelfie = [
+    "ideate",
+    "--name",
+    "Shelfie Two",
+    "--description",
+    "Shelf-stock photos turned into reorders for corner shops",
+    "--problem-statement",
+    "Corner shops run out of best sellers",
+    "--target-market",
+    "Independent grocers in the UK",
+  ];
+
+  it("charges the brief to the portfolio's ideation budget and shows what is left", async () => {
+    const r = await eva([...shelfie, "--portfolio", "EVA portfolio", "--json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const row = await t.db
+      .selectFrom("portfolio_ideation_budgets")
+      .select(["budget_tokens", "consumed_tokens"])
+      .executeTakeFirstOrThrow();
+    expect(out.ideation).toEqual({
+      portfolio: "EVA portfolio",
+      usedTokens: Number(row.consumed_tokens),
+      budgetTokens: Number(row.budget_tokens),
+      remainingTokens: Number(row.budget_tokens) - Number(row.consumed_tokens),
+    });
+    expect(out.ideation.usedTokens).toBeGreaterThan(0);
+  });
+
+  it("refuses a brief the ideation budget cannot pay for, and a portfolio that does not exist, opening nothing", async () => {
+    await t.db.updateTable("portfolio_ideation_budgets").set({ budget_tokens: 0 }).execute();
+    const before = await t.db.selectFrom("chairman_decisions").select("id").execute();
+    // A new idea (a repeated one is answered from the cache and costs nothing).
+    const idea = shelfie.map((a) => (a === "Shelfie Two" ? "Shelfie Three" : a));
+    const refused = await eva(idea);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /no brief was made: token budget: the call needs up to [\d,]+ tokens .* but the ideation budget of portfolio "EVA portfolio" \([\d,]+ of 0 tokens used\) has 0 left/,
+    );
+    const missing = await eva([...idea, "--portfolio", "Nowhere"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('there is no portfolio "Nowhere"');
+    expect(missing.stderr).toContain("EV404");
+    expect(await t.db.selectFrom("chairman_decisions").select("id").execute()).toHaveLength(before.length);
+  });
+});
+
 describe("eva chairman token", () => {
   it("mints an HS256 JWT carrying the Chairman's role that verifies with the secret", async () => {
     const r = await eva(["chairman", "token", "--expires-in", "2h", "--json"]);

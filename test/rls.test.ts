@@ -201,6 +201,18 @@ const MATRIX: Record<string, TableRules> = {
     "(stage_number, stage_name, phase_number, work_type, produces, description) values (26, 'Extra', 6, 'analysis', '{idea_brief}', 'probe')",
     "gate_type",
   ),
+  "eva.portfolio_ideation_budgets": {
+    allowed: { select: READERS, insert: [C], update: [C], delete: [] },
+    statements: {
+      select: () => "select * from eva.portfolio_ideation_budgets",
+      // The default portfolio has no budget row yet (it gets one on its first charge).
+      insert: () =>
+        "insert into eva.portfolio_ideation_budgets (portfolio_id, budget_tokens) select id, 1000 from eva.portfolios where name = 'EVA portfolio'",
+      update: (f) =>
+        `update eva.portfolio_ideation_budgets set budget_tokens = 5000 where portfolio_id = '${f.portfolio}'`,
+      delete: (f) => `delete from eva.portfolio_ideation_budgets where portfolio_id = '${f.portfolio}'`,
+    },
+  },
   "eva.portfolio_metrics": dashboardView("eva.portfolio_metrics", READERS, "ventures_total"),
   "eva.portfolios": {
     allowed: { select: READERS, insert: [C], update: [C], delete: [] },
@@ -455,6 +467,7 @@ beforeAll(async () => {
       delete from eva.venture_phase_budgets where venture_id = '${c.id}';
       delete from eva.venture_token_budgets where venture_id = '${c.id}';
       select eva.fn_charge_tokens('${a.id}', 2, null, 'analysis', 120, 80, true, '{}');
+      select eva.fn_charge_ideation_tokens('${portfolio.id}', null, 300, 200, true, '{}');
       insert into eva.sd_work_items (venture_id, saga_id, stage_work_id, kind, position, title)
         select '${a.id}', '${saga.id}', w.id, 'orchestrator', 0, 'Fixture sprint'
         from eva.venture_stage_work w where w.venture_id = '${a.id}' limit 1;`)

@@ -30,7 +30,12 @@ begin
   select * into v_budget from eva.fn_token_budget_remaining(v_work.venture_id, v_work.lifecycle_stage);
   return eva.fn_stage_context(p_work_id) || pg_catalog.jsonb_build_object(
     'budget', pg_catalog.jsonb_build_object('ventureRemaining', v_budget.venture_remaining,
-      'phaseRemaining', v_budget.phase_remaining, 'phase', v_budget.phase_number),
+      'phaseRemaining', v_budget.phase_remaining, 'phase', v_budget.phase_number,
+      -- The phase's allotment and spend, for the DFE's cost trigger (a phase budget nearly spent).
+      'phaseLimit', (select pb.budget_tokens from eva.venture_phase_budgets pb
+        where pb.venture_id = v_work.venture_id and pb.phase_number = v_budget.phase_number),
+      'phaseSpent', (select pb.consumed_tokens from eva.venture_phase_budgets pb
+        where pb.venture_id = v_work.venture_id and pb.phase_number = v_budget.phase_number)),
     -- What the gates and the Decision Filter Engine read beside the artifacts.
     'preferences', coalesce((select pg_catalog.jsonb_object_agg(p.key, p.value)
       from eva.fn_resolve_chairman_preferences(v_work.venture_id) p), '{}'::jsonb),

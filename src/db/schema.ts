@@ -347,6 +347,13 @@ export interface LifecycleStageConfig {
   work_type: string;
 }
 
+export interface PortfolioIdeationBudgets {
+  budget_tokens: Int8;
+  consumed_tokens: Generated<Int8>;
+  portfolio_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface PortfolioMetrics {
   /**
    * Share of Decision Filter Engine evaluations (dfe.evaluated events) whose output was AUTO_PROCEED, 0-1; null when none.
@@ -481,11 +488,15 @@ export interface VentureBudgetTransactions {
   id: Generated<Int8>;
   lifecycle_stage: number;
   phase_number: number | null;
+  /**
+   * For Stage 0 ideation (no venture yet): the portfolio whose ideation budget was charged.
+   */
+  portfolio_id: string | null;
   prompt_tokens: number;
   provenance: Generated<Json>;
   purpose: string;
   stage_work_id: string | null;
-  venture_id: string;
+  venture_id: string | null;
 }
 
 export interface VentureCircuitBreakers {
@@ -683,6 +694,7 @@ export interface DB {
   gate_decision_options: GateDecisionOptions;
   lifecycle_phases: LifecyclePhases;
   lifecycle_stage_config: LifecycleStageConfig;
+  portfolio_ideation_budgets: PortfolioIdeationBudgets;
   portfolio_metrics: PortfolioMetrics;
   portfolio_patterns: PortfolioPatterns;
   portfolios: Portfolios;

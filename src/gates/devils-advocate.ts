@@ -6,7 +6,7 @@
 // falls back gracefully: when the analyst fails, the review is skipped with
 // the reason, never thrown, so a gate never waits on it.
 import { z } from "zod";
-import type { LlmUsage, Provenance } from "../llm/types.ts";
+import type { LlmUsage, Provenance, TokenAllowance } from "../llm/types.ts";
 import { AnalysisFailed, type Analyst } from "../llm/types.ts";
 import { severity } from "../stages/enums.ts";
 import type { Prompt, Rng, VentureBrief } from "../stages/types.ts";
@@ -53,6 +53,8 @@ export interface DevilsAdvocateInput {
   /** The gate's evaluation of it, when it has been evaluated. */
   gate: GateEvaluation | null;
   signal?: AbortSignal;
+  /** What the review may spend (the stage's budget after its analysis). */
+  budget?: TokenAllowance;
 }
 
 export type DevilsAdvocateOutcome =
@@ -80,6 +82,7 @@ export async function reviewAsDevilsAdvocate(
       prompt: devilsAdvocatePrompt(input),
       simulate: (rng) => simulateDevilsAdvocate(input, rng),
       ...(input.signal ? { signal: input.signal } : {}),
+      ...(input.budget ? { budget: input.budget } : {}),
     });
     return {
       status: "reviewed",

@@ -5,14 +5,16 @@
 // the gate's evaluation, the Chairman's preferences and the portfolio's known
 // patterns, so a recorded evaluation can be recomputed.
 //
-// The six triggers and what each reads, per stage:
+// The triggers and what each reads, per stage (the spec's six, and the Devil's Advocate's):
 // - cost_threshold: the monthly spend the stage's plan commits, against
 //   `cost_threshold` (a monthly amount in the venture's currency). Stage 5:
 //   year-1 projected costs / 12. Stage 11: the total monthly channel budget.
 //   Stage 16: the peak monthly spend of any phase (phase costs / its months).
 //   Other stages state no spend and the trigger does not apply. A monthly
 //   rate, not a total: a total grows with the length of the plan, the rate is
-//   what a venture burns while nobody is asked.
+//   what a venture burns while nobody is asked. It also fires, at any stage,
+//   when the phase's token budget is at least 80 % spent (input `budget`:
+//   spent, limit and percent in the trigger).
 // - new_tech_vendor: Stage 14 techStack (frontend, backend, database, hosting,
 //   languages). A choice is approved when it, or every part of it ("A + B",
 //   "A (B)"), is in `approved_vendors` (comma list; case, spaces, dots and
@@ -39,6 +41,10 @@
 //   Set it to 0 to escalate a portfolio's first patterns too.
 // - constraint_drift: detectConstraintDrift's overall severity at or above
 //   `drift_escalation_severity` (LOW, MEDIUM or HIGH; default MEDIUM).
+// - devils_advocate_challenge: at the Devil's Advocate's gates (input
+//   `devilsAdvocate`), a review whose verdict is challenge with at least one
+//   high or critical risk; the trigger carries its arguments and risks. The
+//   Chairman's judgement: never mitigable.
 //
 // Mitigations: cost — phase the spend; vendor — review and add to
 // approved_vendors, or re-run Stage 14 with approved ones; drift — re-run the
@@ -77,6 +83,7 @@ export const DFE_TRIGGER_TYPES = [
   "low_score",
   "novel_pattern",
   "constraint_drift",
+  "devils_advocate_challenge",
 ] as const;
 export type DfeTriggerType = (typeof DFE_TRIGGER_TYPES)[number];
 
@@ -140,7 +147,23 @@ export interface DfeInput {
   preferenceScopes?: Record<string, "venture" | "global">;
   /** Pattern signatures other ventures produced at this stage. */
   knownPatterns: string[];
+  /** The token budget of the stage's phase, spend including this run's calls (null limit: no phase budget). */
+  budget?: { phase: number; limit: number | null; spent: number | null } | undefined;
+  /** The Devil's Advocate's review of this stage, when it reviewed (not when it was skipped). */
+  devilsAdvocate?: DfeDevilsAdvocateReview | undefined;
 }
+
+export interface DfeDevilsAdvocateReview {
+  verdict: "concur" | "challenge";
+  summary: string;
+  counterArguments: string[];
+  risks: { risk: string; severity: string }[];
+  /** The model that reviewed (its provenance), reported with the trigger. */
+  model?: string | undefined;
+}
+
+/** Share of a phase's token budget spent at which the cost trigger fires. */
+export const PHASE_BUDGET_ALERT_SHARE = 0.8;
 
 export interface DfeTrigger {
   type: DfeTriggerType;
@@ -149,6 +172,15 @@ export interface DfeTrigger {
   threshold?: number | string | string[];
   /** Set when the trigger fired because the preference it needs is missing or unreadable. */
   missingPreference?: DfePreferenceKey;
+  /** cost_threshold from the phase's token budget: the figures. */
+  budget?: { phase: number; spent: number; limit: number; percent: number };
+  /** devils_advocate_challenge: what the Chairman is asked to weigh. */
+  devilsAdvocate?: {
+    summary: string;
+    counterArguments: string[];
+    risks: { risk: string; severity: string }[];
+    model?: string;
+  };
 }
 
 /** "unscoped": present, but the caller did not say from which scope. */
@@ -213,6 +245,22 @@ export function evaluateDFE(input: DfeInput): DfeResult {
         `Phase the spend: commit up to ${fmt(t.value)} a month now and release the remaining ${fmt(cost.monthly - t.value)} a month at the next gate against measured results${cost.hint ? ` (${cost.hint})` : ""}.`,
       );
     }
+  }
+
+  // 1b. The phase's token budget nearly spent.
+  const b = input.budget;
+  if (b && b.limit !== null && b.limit > 0 && b.spent !== null && b.spent >= PHASE_BUDGET_ALERT_SHARE * b.limit) {
+    const percent = Math.round((b.spent / b.limit) * 1000) / 10;
+    triggers.push({
+      type: "cost_threshold",
+      detail: `the phase ${b.phase} token budget is ${percent}% spent (${fmt(b.spent)} of ${fmt(b.limit)} tokens; the alert is at ${PHASE_BUDGET_ALERT_SHARE * 100}%)`,
+      value: b.spent,
+      threshold: b.limit,
+      budget: { phase: b.phase, spent: b.spent, limit: b.limit, percent },
+    });
+    mitigations.push(
+      `Raise the phase ${b.phase} token budget (eva.venture_phase_budgets) or let the venture finish the phase on the ${fmt(Math.max(b.limit - b.spent, 0))} tokens left.`,
+    );
   }
 
   // 2. New tech vendor.
@@ -318,6 +366,24 @@ export function evaluateDFE(input: DfeInput): DfeResult {
         `Re-run Stage ${stage} against the Stage 1 brief (${over.join(", ")} drifted), or amend the Stage 1 brief if the change is intended.`,
       );
     }
+  }
+
+  // 7. The Devil's Advocate challenges with high-severity risks.
+  const da = input.devilsAdvocate;
+  const risky =
+    da?.verdict === "challenge" ? da.risks.filter((r) => r.severity === "critical" || r.severity === "high") : [];
+  if (da && risky.length) {
+    triggers.push({
+      type: "devils_advocate_challenge",
+      detail: `the Devil's Advocate${da.model ? ` (${da.model})` : ""} challenges the Stage ${stage} case with ${risky.length} high-severity risk(s) (${risky.map((r) => `${r.severity}: ${r.risk}`).join("; ")}): ${da.summary}`,
+      value: [...da.counterArguments, ...risky.map((r) => r.risk)],
+      devilsAdvocate: {
+        summary: da.summary,
+        counterArguments: da.counterArguments,
+        risks: risky,
+        ...(da.model ? { model: da.model } : {}),
+      },
+    });
   }
 
   return {

@@ -3,7 +3,7 @@
 // waits for the Chairman's review. The brief carries the Stage 1 fields, so an
 // approved brief creates the venture directly.
 import { z } from "zod";
-import type { Analyst, Provenance } from "../llm/types.ts";
+import type { Analyst, Provenance, TokenAllowance } from "../llm/types.ts";
 import { archetype } from "../stages/enums.ts";
 import { ventureProfile } from "../stages/simulation.ts";
 import { draftIdeaSchema } from "../stages/stage-01.ts";
@@ -178,12 +178,18 @@ export interface SynthesizedBrief {
   usage: { promptTokens: number; completionTokens: number; estimated: boolean };
 }
 
-export async function synthesizeBrief(analyst: Analyst, input: IdeaInput): Promise<SynthesizedBrief> {
+/** `budget`: what the portfolio's ideation budget has left (ideationAllowance); a call that could overshoot is refused. */
+export async function synthesizeBrief(
+  analyst: Analyst,
+  input: IdeaInput,
+  options: { budget?: TokenAllowance } = {},
+): Promise<SynthesizedBrief> {
   const result = await analyst.analyze({
     schemaName: "stage_00_venture_brief",
     schema: ventureBriefSchema,
     prompt: briefPrompt(input),
     simulate: (rng) => simulateBrief(input, rng),
+    ...(options.budget ? { budget: options.budget } : {}),
   });
   return { brief: result.output, provenance: result.provenance, epistemic: result.epistemic, usage: result.usage };
 }

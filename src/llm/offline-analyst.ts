@@ -6,7 +6,7 @@ import { readValidAnswer, storeAnswer } from "./cache.ts";
 import { promptHash, seedFromHash } from "./hash.ts";
 import { createRng } from "./rng.ts";
 import type { AnalysisCache, AnalysisRequest, AnalysisResult, Analyst, LlmUsage } from "./types.ts";
-import { AnalysisFailed } from "./types.ts";
+import { AnalysisFailed, TokenBudgetExceeded } from "./types.ts";
 
 export const OFFLINE_MODEL = "eva-offline-analyst-v1";
 
@@ -54,6 +54,18 @@ export function createOfflineAnalyst(options: OfflineAnalystOptions = {}): Analy
         completionTokens: estimateTokens(JSON.stringify(parsed.data)),
         estimated: true,
       };
+      // The same rule as a model's call: what it costs must fit in what is left (its size is known here).
+      if (request.budget && usage.promptTokens + usage.completionTokens > request.budget.remaining) {
+        throw new TokenBudgetExceeded({
+          promptTokens: usage.promptTokens,
+          completionTokens: usage.completionTokens,
+          completionIsMaximum: false,
+          allowance: request.budget,
+          spent: 0,
+          usage: NO_USAGE,
+          attempts: 0,
+        });
+      }
       await storeAnswer(cache, hash, OFFLINE_MODEL, parsed.data, usage);
       return { output: parsed.data, usage, provenance: provenance(1, false), epistemic: "simulation" };
     },

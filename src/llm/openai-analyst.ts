@@ -13,7 +13,7 @@ import { readValidAnswer, storeAnswer } from "./cache.ts";
 import { promptHash, seedFromHash } from "./hash.ts";
 import { estimateTokens, formatIssues } from "./offline-analyst.ts";
 import type { AnalysisCache, AnalysisRequest, AnalysisResult, Analyst, LlmUsage } from "./types.ts";
-import { AnalysisFailed } from "./types.ts";
+import { AnalysisFailed, TokenBudgetExceeded } from "./types.ts";
 
 export const OPENAI_BASE_URL = "https://api.openai.com/v1";
 
@@ -30,8 +30,12 @@ export interface OpenAIAnalystOptions {
   maxRetries?: number | undefined;
   /** Further requests after invalid output (malformed JSON, schema violations). Default 2. */
   maxRepairs?: number | undefined;
+  /** The most completion tokens one request may produce (max_tokens), so a budget check can bound a call. Default 8192. */
+  maxCompletionTokens?: number | undefined;
   cache?: AnalysisCache | undefined;
 }
+
+export const DEFAULT_MAX_COMPLETION_TOKENS = 8192;
 
 export type StructuredOutputMode = "json_schema" | "json_object";
 
@@ -41,6 +45,7 @@ export interface OpenAIAnalyst extends Analyst {
   readonly baseUrl: string;
   /** json_schema until the server rejects it, then json_object for the rest of this analyst's life. */
   readonly responseFormat: StructuredOutputMode;
+  readonly maxCompletionTokens: number;
 }
 
 const NO_USAGE: LlmUsage = { promptTokens: 0, completionTokens: 0, estimated: false };
@@ -53,6 +58,7 @@ export function createOpenAIAnalyst(options: OpenAIAnalystOptions): OpenAIAnalys
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxRetries = options.maxRetries ?? 3;
   const maxRepairs = options.maxRepairs ?? 2;
+  const maxCompletionTokens = options.maxCompletionTokens ?? DEFAULT_MAX_COMPLETION_TOKENS;
   const { cache } = options;
   for (const [name, value] of [
     ["timeoutMs", timeoutMs],
@@ -60,6 +66,9 @@ export function createOpenAIAnalyst(options: OpenAIAnalystOptions): OpenAIAnalys
     ["maxRepairs", maxRepairs],
   ] as const) {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer`);
+  }
+  if (!Number.isInteger(maxCompletionTokens) || maxCompletionTokens < 1) {
+    throw new RangeError("maxCompletionTokens must be a positive integer");
   }
   // Explicit, so the SDK does not read OPENAI_BASE_URL from process.env behind the caller's back.
   const client = new OpenAI({
@@ -71,11 +80,15 @@ export function createOpenAIAnalyst(options: OpenAIAnalystOptions): OpenAIAnalys
   const baseUrl = withoutCredentials(client.baseURL);
   let mode: StructuredOutputMode = "json_schema";
 
-  /** One answer from the server; falls back to json_object once if the server lacks json_schema. */
+  /**
+   * One answer from the server; falls back to json_object once if the server lacks json_schema.
+   * `guard` sees the request's estimated prompt tokens before it is sent and may refuse it.
+   */
   async function complete(
     request: AnalysisRequest<unknown>,
     seed: number,
     followUps: ChatCompletionMessageParam[],
+    guard: (promptTokens: number) => void,
   ): Promise<{ completion: ChatCompletion; messages: ChatCompletionMessageParam[]; used: StructuredOutputMode }> {
     for (;;) {
       const used = mode;
@@ -89,11 +102,13 @@ export function createOpenAIAnalyst(options: OpenAIAnalystOptions): OpenAIAnalys
         { role: "user", content: request.prompt.user },
         ...followUps,
       ];
+      guard(estimatePromptTokens(messages, used === "json_schema" ? schema : null));
       const body: ChatCompletionCreateParamsNonStreaming = {
         model,
         messages,
         temperature,
         seed,
+        max_tokens: maxCompletionTokens,
         response_format:
           used === "json_schema"
             ? { type: "json_schema", json_schema: { name: request.schemaName, schema, strict: false } }
@@ -116,6 +131,7 @@ export function createOpenAIAnalyst(options: OpenAIAnalystOptions): OpenAIAnalys
     kind: "openai",
     model,
     baseUrl,
+    maxCompletionTokens,
     get responseFormat() {
       return mode;
     },
@@ -142,12 +158,30 @@ export function createOpenAIAnalyst(options: OpenAIAnalystOptions): OpenAIAnalys
       let usage = NO_USAGE;
       let attempts = 0;
       const followUps: ChatCompletionMessageParam[] = [];
+      // Every request, repairs included, must fit in what is left: its prompt plus the most it may complete.
+      const guard = (promptTokens: number) => {
+        const allowance = request.budget;
+        if (!allowance) return;
+        const spent = usage.promptTokens + usage.completionTokens;
+        if (promptTokens + maxCompletionTokens > allowance.remaining - spent) {
+          throw new TokenBudgetExceeded({
+            promptTokens,
+            completionTokens: maxCompletionTokens,
+            completionIsMaximum: true,
+            allowance,
+            spent,
+            usage,
+            attempts: attempts - 1,
+          });
+        }
+      };
       for (;;) {
         let answer: Awaited<ReturnType<typeof complete>>;
         try {
           attempts++;
-          answer = await complete(request as AnalysisRequest<unknown>, seed, followUps);
+          answer = await complete(request as AnalysisRequest<unknown>, seed, followUps, guard);
         } catch (error) {
+          if (error instanceof TokenBudgetExceeded) throw error;
           const { retryable, reason } = classify(error, timeoutMs, maxRetries);
           throw new AnalysisFailed(`${model} at ${baseUrl}: ${reason}`, { usage, attempts, retryable, cause: error });
         }
@@ -288,6 +322,12 @@ function describeCause(error: Error): string {
     return `${cause.message}${inner}`;
   }
   return error.message;
+}
+
+/** A request's prompt tokens before it is sent: its messages and, with json_schema, the schema it carries. */
+function estimatePromptTokens(messages: ChatCompletionMessageParam[], schema: Record<string, unknown> | null): number {
+  const text = messages.map((m) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content))).join("");
+  return estimateTokens(text) + (schema ? estimateTokens(JSON.stringify(schema)) : 0);
 }
 
 /** The server's token counts, or an estimate (flagged) when it reports none. */

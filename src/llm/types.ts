@@ -35,6 +35,15 @@ export interface AnalysisRequest<T> {
   /** The offline analyst's answer, given a generator seeded by the prompt hash. */
   simulate: (rng: Rng) => T;
   signal?: AbortSignal;
+  /** What the caller may still spend: a request that could need more is refused before it is sent. */
+  budget?: TokenAllowance;
+}
+
+/** Tokens left in the budget a call is charged to, and which budget that is (for the refusal's reason). */
+export interface TokenAllowance {
+  remaining: number;
+  /** e.g. "the phase 2 budget", "the ideation budget of portfolio EVA portfolio". */
+  what: string;
 }
 
 export interface AnalysisResult<T> {
@@ -48,6 +57,8 @@ export interface AnalysisResult<T> {
 export interface Analyst {
   readonly kind: "openai" | "offline";
   readonly model: string;
+  /** The most completion tokens one request may produce (sent as max_tokens); none for the offline analyst. */
+  readonly maxCompletionTokens?: number;
   analyze<T>(request: AnalysisRequest<T>): Promise<AnalysisResult<T>>;
 }
 
@@ -68,5 +79,38 @@ export class AnalysisFailed extends Error {
     this.usage = options.usage;
     this.attempts = options.attempts;
     this.retryable = options.retryable;
+  }
+}
+
+/**
+ * A request was not sent: its estimated prompt plus the most it may complete
+ * exceeds what is left of the budget. Not retryable (waiting frees no tokens);
+ * `usage` is what earlier attempts of the same analysis cost.
+ */
+export class TokenBudgetExceeded extends AnalysisFailed {
+  readonly needed: { promptTokens: number; completionTokens: number };
+  readonly remaining: number;
+  readonly budget: string;
+  constructor(options: {
+    promptTokens: number;
+    completionTokens: number;
+    allowance: TokenAllowance;
+    /** Tokens earlier attempts of this analysis already spent out of the allowance. */
+    spent: number;
+    usage: LlmUsage;
+    attempts: number;
+    completionIsMaximum: boolean;
+  }) {
+    const n = (x: number) => x.toLocaleString("en-US");
+    const remaining = options.allowance.remaining - options.spent;
+    const completion = options.completionIsMaximum ? "maximum completion" : "completion";
+    super(
+      `token budget: the call needs up to ${n(options.promptTokens + options.completionTokens)} tokens (estimated prompt ${n(options.promptTokens)} + ${completion} ${n(options.completionTokens)}) but ${options.allowance.what} has ${n(Math.max(remaining, 0))} left`,
+      { usage: options.usage, attempts: options.attempts, retryable: false },
+    );
+    this.name = "TokenBudgetExceeded";
+    this.needed = { promptTokens: options.promptTokens, completionTokens: options.completionTokens };
+    this.remaining = remaining;
+    this.budget = options.allowance.what;
   }
 }

@@ -3,6 +3,7 @@
 import { sql } from "kysely";
 import type { Database } from "../db/client.ts";
 import type { SynthesizedBrief } from "../ideation/brief.ts";
+import { chargeIdeation } from "../ideation/budget.ts";
 
 export interface DecisionSummary {
   id: string;
@@ -100,11 +101,16 @@ export async function decide(db: Database, id: string, decision: string, notes?:
 }
 
 /**
- * Opens the Chairman's Stage 0 review of a synthesized brief (spec §16); `db`
- * acts as eva_service, which opens decisions. Returns the decision id.
+ * Opens the Chairman's Stage 0 review of a synthesized brief (spec §16) and
+ * charges its tokens to the portfolio's ideation budget; `db` acts as
+ * eva_service, which opens decisions. Returns the decision id.
  */
-export async function openVentureReview(db: Database, synthesized: Omit<SynthesizedBrief, "usage">): Promise<string> {
-  const { brief, provenance, epistemic } = synthesized;
+export async function openVentureReview(
+  db: Database,
+  synthesized: SynthesizedBrief,
+  charge: { portfolioId: string },
+): Promise<string> {
+  const { brief, provenance, epistemic, usage } = synthesized;
   const row = await db
     .insertInto("chairman_decisions")
     .values({
@@ -115,5 +121,8 @@ export async function openVentureReview(db: Database, synthesized: Omit<Synthesi
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  if (usage.promptTokens + usage.completionTokens > 0) {
+    await chargeIdeation(db, { portfolioId: charge.portfolioId, decisionId: row.id, usage, provenance });
+  }
   return row.id;
 }

@@ -6,6 +6,7 @@
 import { sql } from "kysely";
 import { type Database, withRole } from "../db/client.ts";
 import { synthesizeBrief } from "../ideation/brief.ts";
+import { ideationAllowance, ideationBudget } from "../ideation/budget.ts";
 import type { Analyst } from "../llm/types.ts";
 import { openVentureReview } from "./decisions.ts";
 
@@ -32,9 +33,16 @@ export async function seedDemoPortfolio(
 ): Promise<string[]> {
   const ids: string[] = [];
   for (const url of DEMO_COMPETITORS) {
-    const synthesized = await synthesizeBrief(analyst, { path: "competitor_teardown", urls: [url] });
+    const budget = await withRole(db, "eva_service", (trx) => ideationBudget(trx));
+    const synthesized = await synthesizeBrief(
+      analyst,
+      { path: "competitor_teardown", urls: [url] },
+      { budget: ideationAllowance(budget) },
+    );
     const { brief } = synthesized;
-    const reviewId = await withRole(db, "eva_service", (trx) => openVentureReview(trx, synthesized));
+    const reviewId = await withRole(db, "eva_service", (trx) =>
+      openVentureReview(trx, synthesized, { portfolioId: budget.portfolioId }),
+    );
     const ventureId = await withRole(db, "eva_chairman", async (trx) => {
       await sql`select eva.fn_decide(${reviewId}::uuid, 'approve', 'demo portfolio, seeded by eva start')`.execute(trx);
       const row = await trx

@@ -75,8 +75,11 @@ const stageContextRow = z.object({
       ventureRemaining: z.number().nullable(),
       phaseRemaining: z.number().nullable(),
       phase: z.number().int(),
+      /** The phase's allotment and what it has spent (null: no phase budget). */
+      phaseLimit: z.number().nullable().default(null),
+      phaseSpent: z.number().nullable().default(null),
     })
-    .default({ ventureRemaining: null, phaseRemaining: null, phase: 1 }),
+    .default({ ventureRemaining: null, phaseRemaining: null, phase: 1, phaseLimit: null, phaseSpent: null }),
   /** Chairman preferences in force for the venture (venture scope over global). */
   preferences: z.record(z.string(), z.string()).default({}),
   preferenceScopes: z.record(z.string(), z.enum(["global", "venture"])).default({}),

@@ -13,7 +13,14 @@ import { type DfeResult, evaluateDFE } from "../gates/dfe.ts";
 import { evaluateStageGate } from "../gates/index.ts";
 import { routeStageResult } from "../gates/route.ts";
 import type { GateEvaluation } from "../gates/types.ts";
-import { AnalysisFailed, type AnalysisResult, type Analyst, type LlmUsage } from "../llm/types.ts";
+import { AnalysisFailed, type AnalysisResult, type Analyst, type LlmUsage, TokenBudgetExceeded } from "../llm/types.ts";
+import {
+  chargedTokens,
+  devilsAdvocateArtifact,
+  devilsAdvocateGateEntry,
+  phaseBudgetForDfe,
+  stageAllowance,
+} from "./budget.ts";
 import { parseStageContext, toStageContext } from "./context.ts";
 import { stageDefinition } from "./index.ts";
 import type { GateType } from "./types.ts";
@@ -38,12 +45,14 @@ export interface StageRunOptions {
   /** The job's last attempt: a retryable failure now fails the stage instead of throwing for a retry. */
   finalAttempt?: boolean;
   log?: (line: string) => void;
+  /** The Devil's Advocate's own analyst (EVA_DA_*); default: the stage's analyst. */
+  adversary?: Analyst;
 }
 
 interface ArtifactRecord {
   artifactType: string;
   content: object;
-  qualityScore: number;
+  qualityScore: number | null;
   epistemicClassification: "simulation" | "assumption" | "fact" | "unknown";
   epistemicEvidence: object;
   provenance: object;
@@ -158,6 +167,7 @@ export async function runStageWork(
         schema: definition.analysisSchema,
         prompt: definition.prompt(ctx),
         simulate: (rng) => definition.simulate(ctx, rng),
+        budget: stageAllowance(budget),
       });
     } catch (error) {
       if (!(error instanceof AnalysisFailed)) throw error;
@@ -166,6 +176,12 @@ export async function runStageWork(
         await sql`select eva.fn_charge_tokens(${row.work.ventureId}::uuid, ${stage}, ${workId}::uuid, 'analysis',
           ${error.usage.promptTokens}, ${error.usage.completionTokens}, ${error.usage.estimated},
           ${JSON.stringify({ failed: true, attempts: error.attempts, error: error.message })}::jsonb)`.execute(db);
+      }
+      if (error instanceof TokenBudgetExceeded) {
+        const reason = `stage ${stage} refused a call: ${error.message}`;
+        await stopStage(db, workId, reason, "blocked", { budget, needed: error.needed });
+        log(`stage ${stage} blocked: ${reason}`);
+        return { outcome: "blocked", workId, stage, reason };
       }
       if (error.retryable && !options.finalAttempt) throw error;
       const reason = `analysis failed: ${error.message}`;
@@ -236,6 +252,25 @@ export async function runStageWork(
               Object.entries(row.chairmanDecisions).map(([k, v]) => [Number(k), v]),
             ),
           });
+    const review = isDevilsAdvocateStage(stage)
+      ? await reviewAsDevilsAdvocate(options.adversary ?? analyst, {
+          stage,
+          venture: ctx.venture,
+          artifact,
+          gate: evaluation,
+          budget: stageAllowance(budget, chargedTokens(charges)),
+        })
+      : null;
+    if (review?.usage && review.usage.promptTokens + review.usage.completionTokens > 0) {
+      charges.push({
+        purpose: "devils_advocate",
+        ...review.usage,
+        provenance: review.status === "reviewed" ? review.provenance : { skipped: review.reason },
+      });
+    }
+    if (review?.status === "reviewed") {
+      artifacts.push(devilsAdvocateArtifact(review, { stage, type: definition.produces[0] as string }));
+    }
     const dfe = evaluateDFE({
       stage,
       artifact,
@@ -245,17 +280,9 @@ export async function runStageWork(
       preferences: row.preferences,
       preferenceScopes: row.preferenceScopes,
       knownPatterns: row.knownPatterns,
+      budget: phaseBudgetForDfe(budget, chargedTokens(charges)),
+      devilsAdvocate: review?.status === "reviewed" ? { ...review.review, model: review.provenance.model } : undefined,
     });
-    const review = isDevilsAdvocateStage(stage)
-      ? await reviewAsDevilsAdvocate(analyst, { stage, venture: ctx.venture, artifact, gate: evaluation })
-      : null;
-    if (review?.usage && review.usage.promptTokens + review.usage.completionTokens > 0) {
-      charges.push({
-        purpose: "devils_advocate",
-        ...review.usage,
-        provenance: review.status === "reviewed" ? review.provenance : { skipped: review.reason },
-      });
-    }
     const decided = routeStageResult({
       stage,
       chairmanGate: row.stage.chairmanGate,
@@ -274,11 +301,7 @@ export async function runStageWork(
           ...primaryGate,
           ...(evaluation.reality && evaluation.reality !== primaryGate ? { reality: evaluation.reality } : {}),
           dfe: summarizeDfe(dfe),
-          devilsAdvocate: review
-            ? review.status === "reviewed"
-              ? { status: "reviewed", review: review.review, provenance: review.provenance }
-              : { status: "skipped", reason: review.reason }
-            : undefined,
+          devilsAdvocate: review ? devilsAdvocateGateEntry(review) : undefined,
           ...(recommendedAction ? { recommendedAction } : {}),
         }
       : null;

@@ -60,6 +60,8 @@ export async function runVenture(
     until?: number;
     onStage?: (stage: number, outcome: StageRunOutcome) => void;
     waitForWorkerMs?: number;
+    /** The Devil's Advocate's own analyst; default: the analyst. */
+    adversary?: Analyst;
   } = {},
 ): Promise<VentureRunState> {
   const until = options.until ?? 25;
@@ -105,7 +107,7 @@ export async function runVenture(
       continue;
     }
     if (work.status !== "ready") return done(s, `stage ${work.lifecycle_stage} is ${work.status}`);
-    const outcome = await runStageWork(db, analyst, work.id);
+    const outcome = await runStageWork(db, analyst, work.id, options.adversary ? { adversary: options.adversary } : {});
     outcomes.push(outcome);
     options.onStage?.(work.lifecycle_stage, outcome);
   }

@@ -11,6 +11,8 @@ const payload = z.object({ work_id: z.string().uuid() });
 export function stageRunTask(deps: {
   db: Database;
   analyst: Analyst;
+  /** The Devil's Advocate's own analyst; default: the analyst. */
+  adversary?: Analyst | undefined;
   onOutcome?: (outcome: StageRunOutcome) => void;
 }): Task {
   return async (raw, helpers) => {
@@ -23,6 +25,7 @@ export function stageRunTask(deps: {
     const outcome = await runStageWork(deps.db, deps.analyst, parsed.data.work_id, {
       finalAttempt: helpers.job.attempts >= helpers.job.max_attempts,
       log: (line) => helpers.logger.info(line),
+      ...(deps.adversary ? { adversary: deps.adversary } : {}),
     });
     deps.onOutcome?.(outcome);
   };

@@ -464,3 +464,66 @@ describe("over the offline analyst's artifacts with DEFAULT_GLOBAL_PREFERENCES",
     expect(novel.length).toBeGreaterThan(0);
   });
 });
+
+describe("the phase's token budget in the cost trigger", () => {
+  const at = (spent: number, limit: number | null = 100_000) => dfe(2, {}, { budget: { phase: 1, limit, spent } });
+
+  it("fires at 80 % spent with the figures, mitigable", () => {
+    const r = at(80_000);
+    expect(r.triggers).toEqual([
+      {
+        type: "cost_threshold",
+        detail: "the phase 1 token budget is 80% spent (80,000 of 100,000 tokens; the alert is at 80%)",
+        value: 80_000,
+        threshold: 100_000,
+        budget: { phase: 1, spent: 80_000, limit: 100_000, percent: 80 },
+      },
+    ]);
+    expect(r.output).toBe("PRESENT_TO_CHAIRMAN_WITH_MITIGATIONS");
+    expect(r.mitigations[0]).toContain("Raise the phase 1 token budget");
+    expect(at(120_000).triggers[0]?.budget?.percent).toBe(120);
+  });
+
+  it("does not fire below 80 %, without a phase budget, or without the input", () => {
+    expect(at(79_999).triggers).toEqual([]);
+    expect(at(50, null).triggers).toEqual([]);
+    expect(at(0, 0).triggers).toEqual([]);
+    expect(dfe(2, {}).triggers).toEqual([]);
+  });
+});
+
+describe("the Devil's Advocate's challenge", () => {
+  const review = (verdict: "concur" | "challenge", severity: string) => ({
+    verdict,
+    summary: "The case rests on the analyst's estimates.",
+    counterArguments: ["No customer has confirmed the price."],
+    risks: [
+      { risk: "Churn after the trial.", severity },
+      { risk: "A slow bank integration.", severity: "low" },
+    ],
+    model: "critic-model",
+  });
+
+  it("escalates a challenge with a high or critical risk, carrying the arguments, for the Chairman's judgement", () => {
+    for (const severity of ["high", "critical"]) {
+      const r = dfe(3, {}, { devilsAdvocate: review("challenge", severity) });
+      expect(types(r)).toEqual(["devils_advocate_challenge"]);
+      expect(r.output).toBe("PRESENT_TO_CHAIRMAN");
+      expect(r.triggers[0]).toMatchObject({
+        detail: `the Devil's Advocate (critic-model) challenges the Stage 3 case with 1 high-severity risk(s) (${severity}: Churn after the trial.): The case rests on the analyst's estimates.`,
+        value: ["No customer has confirmed the price.", "Churn after the trial."],
+        devilsAdvocate: {
+          summary: "The case rests on the analyst's estimates.",
+          counterArguments: ["No customer has confirmed the price."],
+          risks: [{ risk: "Churn after the trial.", severity }],
+          model: "critic-model",
+        },
+      });
+    }
+  });
+
+  it("lets a concurring review or a challenge with only medium and low risks through", () => {
+    expect(dfe(3, {}, { devilsAdvocate: review("concur", "critical") }).triggers).toEqual([]);
+    expect(dfe(3, {}, { devilsAdvocate: review("challenge", "medium") }).triggers).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createMemoryCache } from "../../src/llm/cache.ts";
-import { createAnalyst, describeAnalyst } from "../../src/llm/factory.ts";
+import { createAdversary, createAnalyst, createAnalysts, describeAnalyst } from "../../src/llm/factory.ts";
 import type { AnalysisRequest } from "../../src/llm/types.ts";
 import { type FakeOpenAIServer, reply, startFakeOpenAIServer } from "../helpers/fake-openai-server.ts";
 
@@ -91,5 +91,38 @@ describe("createAnalyst", () => {
     const offline = createAnalyst({ EVA_LLM_CACHE: "off" }, { cache });
     await offline.analyze(request);
     expect(cache.size).toBe(1);
+  });
+});
+
+describe("createAdversary (the Devil's Advocate's analyst)", () => {
+  it("falls back to the analyst's model, server and key when EVA_DA_* are unset", () => {
+    const env = { OPENAI_BASE_URL: server.baseURL, EVA_LLM_MODEL: "analyst-model" };
+    const adversary = createAdversary(env);
+    expect(adversary.kind).toBe("openai");
+    expect(adversary.model).toBe("analyst-model");
+    expect(describeAnalyst(adversary)).toBe(`analyst-model at ${server.baseURL}`);
+    expect(createAdversary({}).kind).toBe("offline");
+  });
+
+  it("takes each EVA_DA_* setting over the analyst's, and is a model of its own even beside the offline analyst", async () => {
+    const { analyst, adversary } = createAnalysts({ EVA_DA_BASE_URL: server.baseURL, EVA_DA_MODEL: "critic" });
+    expect(analyst.kind).toBe("offline");
+    expect(adversary).toMatchObject({ kind: "openai", model: "critic" });
+    server.enqueue(reply.json({ answer: "no" }));
+    expect((await adversary.analyze(request)).output).toEqual({ answer: "no" });
+    expect(server.requests[0]?.body.model).toBe("critic");
+
+    const keyed = createAdversary({ OPENAI_API_KEY: "sk-analyst", EVA_DA_API_KEY: "sk-da", EVA_LLM_MODEL: "m" });
+    expect(keyed).toMatchObject({ kind: "openai", model: "m" });
+  });
+
+  it("sends max_tokens (EVA_LLM_MAX_TOKENS, default 8192) and refuses a bad value by name", async () => {
+    server.enqueue(reply.json({ answer: "yes" }), reply.json({ answer: "yes" }));
+    await createAnalyst({ OPENAI_BASE_URL: server.baseURL }).analyze(request);
+    await createAnalyst({ OPENAI_BASE_URL: server.baseURL, EVA_LLM_MAX_TOKENS: "300" }).analyze(request);
+    expect(server.requests.map((r) => r.body.max_tokens)).toEqual([8192, 300]);
+    expect(() => createAnalyst({ OPENAI_BASE_URL: server.baseURL, EVA_LLM_MAX_TOKENS: "lots" })).toThrow(
+      /EVA_LLM_MAX_TOKENS must be a positive whole number/,
+    );
   });
 });

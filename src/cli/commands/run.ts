@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { connect, type Database, withRole } from "../../db/client.ts";
 import { createDatabaseCache } from "../../llm/cache.ts";
-import { createAnalyst, describeAnalyst } from "../../llm/factory.ts";
+import { createAnalysts, describeAnalyst } from "../../llm/factory.ts";
 import { findVenture } from "../../portfolio/ventures.ts";
 import type { StageRunOutcome } from "../../stages/engine.ts";
 import { runVenture } from "../../stages/run-venture.ts";
@@ -43,10 +43,13 @@ async function runAndReport(
   venture: { id: string; name: string; stage: number },
   options: { until?: number; json?: boolean },
 ): Promise<void> {
-  const analyst = createAnalyst(process.env, { cache: createDatabaseCache(service) });
-  progress(`running ${venture.name} from stage ${venture.stage} with the ${describeAnalyst(analyst)}`);
+  const { analyst, adversary } = createAnalysts(process.env, { cache: createDatabaseCache(service) });
+  progress(
+    `running ${venture.name} from stage ${venture.stage} with the ${describeAnalyst(analyst)} (Devil's Advocate: ${describeAnalyst(adversary)})`,
+  );
   const tty = process.stderr.isTTY;
   const state = await runVenture(service, analyst, venture.id, {
+    adversary,
     ...(options.until !== undefined ? { until: options.until } : {}),
     onStage: (stage, outcome) => {
       const line = `${bar(stage)} stage ${String(stage).padStart(2)}: ${describeOutcome(outcome)}`;
@@ -76,7 +79,7 @@ export function registerRun(program: Command): void {
     .option("--json", "print the final state as JSON")
     .addHelpText(
       "after",
-      "\nThe analyst is the OpenAI-compatible server of OPENAI_API_KEY / OPENAI_BASE_URL / EVA_LLM_MODEL, else the offline analyst (simulation).",
+      "\nThe analyst is the OpenAI-compatible server of OPENAI_API_KEY / OPENAI_BASE_URL / EVA_LLM_MODEL, else the offline analyst (simulation).\nThe Devil's Advocate uses EVA_DA_API_KEY / EVA_DA_BASE_URL / EVA_DA_MODEL, each falling back to the analyst's.",
     )
     .action(async (ref: string, options: { until?: number; json?: boolean }) => {
       await withSession(async ({ connection, location }) => {
@@ -101,10 +104,11 @@ export function registerWorker(program: Command): void {
     .action(async (options: { concurrency?: number }) => {
       await withSession(async ({ location }) => {
         const service = connect(location.url, { max: 2, applicationName: "eva-worker-cache", role: "eva_service" });
-        const analyst = createAnalyst(process.env, { cache: createDatabaseCache(service.db) });
+        const { analyst, adversary } = createAnalysts(process.env, { cache: createDatabaseCache(service.db) });
         const worker = await startWorker({
           url: location.url,
           analyst,
+          adversary,
           concurrency: options.concurrency ?? 4,
           log: progress,
           onOutcome: (o) => {
@@ -112,7 +116,9 @@ export function registerWorker(program: Command): void {
               progress(`stage ${"stage" in o ? o.stage : "?"} (${o.workId}): ${describeOutcome(o)}`);
           },
         });
-        progress(`worker running with the ${describeAnalyst(analyst)}; press Ctrl-C to stop`);
+        progress(
+          `worker running with the ${describeAnalyst(analyst)} (Devil's Advocate: ${describeAnalyst(adversary)}); press Ctrl-C to stop`,
+        );
         const signal = await untilSignal();
         progress(`${signal}: finishing running jobs and stopping`);
         await worker.stop();

@@ -13,7 +13,7 @@ import { connect, withRole } from "../../db/client.ts";
 import { defaultDataDir } from "../../db/connection.ts";
 import { migrate } from "../../db/migrate.ts";
 import { createDatabaseCache } from "../../llm/cache.ts";
-import { createAnalyst, describeAnalyst } from "../../llm/factory.ts";
+import { createAnalysts, describeAnalyst } from "../../llm/factory.ts";
 import { portfolioProgress, seedDemoPortfolio } from "../../portfolio/demo.ts";
 import { portfolioCounts } from "../../portfolio/ventures.ts";
 import { startWorker } from "../../worker.ts";
@@ -56,8 +56,8 @@ export function registerStart(program: Command): void {
           );
           await migrate(location.url, progress);
           const service = connect(location.url, { max: 2, applicationName: "eva-start-cache", role: "eva_service" });
-          const analyst = createAnalyst(process.env, { cache: createDatabaseCache(service.db) });
-          const worker = await startWorker({ url: location.url, analyst, concurrency: 4, log: progress });
+          const { analyst, adversary } = createAnalysts(process.env, { cache: createDatabaseCache(service.db) });
+          const worker = await startWorker({ url: location.url, analyst, adversary, concurrency: 4, log: progress });
           let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
           try {
             api = await (await apiServer())({
@@ -65,7 +65,9 @@ export function registerStart(program: Command): void {
               port: options.port ?? Number(process.env.EVA_PORT ?? 5678),
               host: options.host ?? "127.0.0.1",
             });
-            progress(`worker running with the ${describeAnalyst(analyst)}; GraphQL at ${api.url}`);
+            progress(
+              `worker running with the ${describeAnalyst(analyst)} (Devil's Advocate: ${describeAnalyst(adversary)}); GraphQL at ${api.url}`,
+            );
 
             const counts = await withRole(connection.db, "eva_chairman", (trx) => portfolioCounts(trx));
             if (counts.ventures === 0 && options.seed !== false) {
