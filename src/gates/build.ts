@@ -266,7 +266,11 @@ export function stage20Inputs(input: GateInput): Stage20Inputs {
   return {
     analysisDecision: str(rec(input.artifact.qualityDecision).decision),
     measured: measured
-      ? { source: str(results.source) ?? "engineering", itemsReported: reported, itemsTotal: num(results.itemsTotal) ?? reported }
+      ? {
+          source: str(results.source) ?? "engineering",
+          itemsReported: reported,
+          itemsTotal: num(results.itemsTotal) ?? reported,
+        }
       : null,
     // Only measured numbers count: without engineering's results there is no pass rate or coverage.
     overallPassRate: measured ? num(input.artifact.overallPassRate) : null,

@@ -24,7 +24,8 @@ export function fieldEvidence(
   const { analyst, model } = judgement.provenance;
   const source = `${analyst === "offline" ? "the offline analyst" : `model ${model}`} (judgement, or EVA's derivation from it)`;
   const fields: Record<string, FieldLabel> = {};
-  for (const key of Object.keys(artifact)) fields[key] = measured[key] ?? { classification: judgement.epistemic, source };
+  for (const key of Object.keys(artifact))
+    fields[key] = measured[key] ?? { classification: judgement.epistemic, source };
   return { fields };
 }
 
@@ -37,7 +38,11 @@ export function engineeringSource(engineering: StageContext["engineering"]): str
 }
 
 /** The given fields as `fact` from engineering's report, or `unknown` when engineering reported nothing. */
-export function engineeringFields(fields: readonly string[], engineering: StageContext["engineering"], reported: boolean) {
+export function engineeringFields(
+  fields: readonly string[],
+  engineering: StageContext["engineering"],
+  reported: boolean,
+) {
   const label: MeasuredField = reported
     ? { classification: "fact", source: engineeringSource(engineering) }
     : {

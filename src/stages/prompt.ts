@@ -35,7 +35,9 @@ export function stagePrompt(ctx: StageContext, spec: PromptSpec): Prompt {
     upstream.length ? `## Upstream artifacts\n${upstream.join("\n\n")}` : "",
     // What engineering reported for the sprint (Stages 19 and 20): the analysis must see it, and so must the cache key.
     // Row ids stay out: they mean nothing to the analyst and differ between databases.
-    ctx.engineering ? `## Engineering report (the SD work items' results)\n${JSON.stringify(withoutIds(ctx.engineering))}` : "",
+    ctx.engineering
+      ? `## Engineering report (the SD work items' results)\n${JSON.stringify(withoutIds(ctx.engineering))}`
+      : "",
     `## Task\n${spec.task}`,
     spec.rules?.length ? spec.rules.map((r) => `- ${r}`).join("\n") : "",
     ctx.feedback.length

@@ -202,7 +202,8 @@ export const stage19: StageDefinition<SprintExecutionAnalysis, SprintExecutionDe
     });
   },
   simulate,
-  measuredFields: (artifact, ctx) => engineeringFields(["engineeringReport"], ctx.engineering, artifact.engineeringReport !== null),
+  measuredFields: (artifact, ctx) =>
+    engineeringFields(["engineeringReport"], ctx.engineering, artifact.engineeringReport !== null),
   qualityScore: (artifact, ctx) => {
     const items = new Set(list(rec(ctx.artifacts.sprint_plan?.content).sprintItems).map((i) => norm(text(i.title))));
     const traced = artifact.tasks.filter((t) => items.has(norm(t.name))).length / artifact.tasks.length;

@@ -67,7 +67,12 @@ const derivedSchema = z.object({
   testSuites: z.array(measuredSuite),
   /** Where the numbers come from, and how many items reported; null when engineering reported nothing. */
   testResults: z
-    .object({ source: z.string(), sprintStatus: z.string(), itemsReported: z.number().int(), itemsTotal: z.number().int() })
+    .object({
+      source: z.string(),
+      sprintStatus: z.string(),
+      itemsReported: z.number().int(),
+      itemsTotal: z.number().int(),
+    })
     .nullable(),
   /** Σ (totalTests − passingTests); null when no test ran. */
   totalFailures: z.number().int().min(0).nullable(),
@@ -88,9 +93,7 @@ export type QaTotals = Pick<QaDerived, "totalFailures" | "overallPassRate" | "co
 
 const floor2 = (x: number) => Math.floor(x * 100 + 1e-9) / 100;
 
-export function qaTotals(
-  suites: { totalTests: number; passingTests: number; coveragePct: number | null }[],
-): QaTotals {
+export function qaTotals(suites: { totalTests: number; passingTests: number; coveragePct: number | null }[]): QaTotals {
   const total = suites.reduce((s, t) => s + t.totalTests, 0);
   const passing = suites.reduce((s, t) => s + t.passingTests, 0);
   const covered = suites.filter((t): t is typeof t & { coveragePct: number } => t.coveragePct !== null);
@@ -170,7 +173,12 @@ function simulate(ctx: StageContext, rng: Rng): QaAnalysis {
   const half = refs.slice(0, Math.max(1, Math.ceil(refs.length / 2)));
   const testPlan: QaAnalysis["testPlan"] = [
     { name: "Unit tests", type: "unit", taskRefs: refs, focus: "Each task's business rules in isolation" },
-    { name: "Integration tests", type: "integration", taskRefs: half, focus: "The tasks against the database and APIs" },
+    {
+      name: "Integration tests",
+      type: "integration",
+      taskRefs: half,
+      focus: "The tasks against the database and APIs",
+    },
     {
       name: "End-to-end tests",
       type: "e2e",

@@ -155,7 +155,7 @@ describe("stage 5 — profitability (kill gate)", () => {
     const growing = monthlyPath([12_000, 24_000, 48_000]);
     for (const y of [0, 1, 2])
       expect(growing.slice(12 * y, 12 * y + 12).reduce((s, x) => s + x, 0)).toBeCloseTo(12_000 * 2 ** y, 4);
-    expect(growing[13]! / growing[12]!).toBeCloseTo(2 ** (1 / 12), 10);
+    expect((growing[13] ?? 0) / (growing[12] ?? 1)).toBeCloseTo(2 ** (1 / 12), 10);
     expect(derivedRoi3y([12_000, 12_000, 12_000], [6_000, 6_000, 6_000])).toBe(1);
     expect(derivedBreakEvenMonth([12_000, 12_000, 12_000], [6_000, 6_000, 6_000])).toBe(1);
     expect(derivedBreakEvenMonth([0, 0, 0], [6_000, 6_000, 6_000])).toBeNull();

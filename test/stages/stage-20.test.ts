@@ -70,7 +70,13 @@ describe("stage 20 — quality assurance", () => {
   });
 
   it("takes the suites, pass rate and coverage from engineering, whatever the analyst says", () => {
-    const ctx = withEngineering(contextAt(stage20, venture), engineering([[150, 150, 20], [150, 150, 20]]));
+    const ctx = withEngineering(
+      contextAt(stage20, venture),
+      engineering([
+        [150, 150, 20],
+        [150, 150, 20],
+      ]),
+    );
     // A model that claims a 98 % pass rate: those fields are not part of the analysis and are dropped.
     const claimed = {
       ...stage20.simulate(ctx, createRng(1)),
@@ -90,8 +96,22 @@ describe("stage 20 — quality assurance", () => {
       testResults: { source: "eva.sd_work_items via eva.fn_sd_results", itemsReported: 2 },
     });
     expect(artifact.testSuites).toEqual([
-      { name: "Item 1", workItemId: "item-1", status: "succeeded", totalTests: 300, passingTests: 150, coveragePct: 20 },
-      { name: "Item 2", workItemId: "item-2", status: "succeeded", totalTests: 300, passingTests: 150, coveragePct: 20 },
+      {
+        name: "Item 1",
+        workItemId: "item-1",
+        status: "succeeded",
+        totalTests: 300,
+        passingTests: 150,
+        coveragePct: 20,
+      },
+      {
+        name: "Item 2",
+        workItemId: "item-2",
+        status: "succeeded",
+        totalTests: 300,
+        passingTests: 150,
+        coveragePct: 20,
+      },
     ]);
   });
 
@@ -108,7 +128,13 @@ describe("stage 20 — quality assurance", () => {
   });
 
   it("labels the measured fields as fact, naming the saga and the items", () => {
-    const ctx = withEngineering(contextAt(stage20, venture), engineering([[120, 0, 85], [100, 0, 90]]));
+    const ctx = withEngineering(
+      contextAt(stage20, venture),
+      engineering([
+        [120, 0, 85],
+        [100, 0, 90],
+      ]),
+    );
     const labels = must(stage20.measuredFields)(run(ctx) as never, ctx);
     expect(Object.keys(labels).sort()).toEqual(
       ["coveragePct", "overallPassRate", "testResults", "testSuites", "totalFailures"].sort(),
@@ -165,7 +191,14 @@ describe("stage 20 — quality assurance", () => {
 
   it("counts only the items that reported", () => {
     const e = engineering([[10, 0, 80]]);
-    e.items.push({ id: "item-2", title: "Item 2", status: "pending", testsPassed: null, testsFailed: null, coveragePct: null });
+    e.items.push({
+      id: "item-2",
+      title: "Item 2",
+      status: "pending",
+      testsPassed: null,
+      testsFailed: null,
+      coveragePct: null,
+    });
     expect(measuredSuites(e).map((s) => s.name)).toEqual(["Item 1"]);
   });
 
