@@ -218,3 +218,39 @@ describe("Stage 20 decides on engineering's measured results", () => {
     expect(gate.gate_decision).toBe("pass");
   }, 120_000);
 });
+
+describe("the priority inputs follow the later stages", () => {
+  it("Stage 16 replaces the projected revenue with its roadmap's yearly rate; Stage 25 writes health score and status", async () => {
+    const projections = (await current(passing, "financial_projections")).content as {
+      pnl: { revenue: number };
+      phases: { durationMonths: number }[];
+    };
+    const months = projections.phases.reduce((s, p) => s + p.durationMonths, 0);
+    const row = () =>
+      t.db
+        .selectFrom("ventures")
+        .select(["projected_revenue", "health_score", "health_status"])
+        .where("id", "=", passing)
+        .executeTakeFirstOrThrow();
+    expect(Number((await row()).projected_revenue)).toBeCloseTo((projections.pnl.revenue * 12) / months, 2);
+    expect(await row()).toMatchObject({ health_score: null, health_status: null });
+
+    // Release, and run to the Stage 25 review.
+    let state = await runVenture(t.service, analyst, passing);
+    for (let i = 0; i < 5 && state.pendingDecision && state.pendingDecision.type !== "venture_future"; i++) {
+      const d = state.pendingDecision;
+      await decide(
+        d.id,
+        d.type === "release_decision" ? "release" : d.type === "brand_approval" ? "approve" : "proceed",
+      );
+      state = await runVenture(t.service, analyst, passing);
+    }
+    expect(state.pendingDecision?.type).toBe("venture_future");
+    const review = (await current(passing, "venture_review")).content as {
+      ventureHealth: { overall: number; band: string };
+    };
+    const health = await row();
+    expect(Number(health.health_score)).toBe(review.ventureHealth.overall / 100);
+    expect(health.health_status).toBe(review.ventureHealth.band);
+  }, 120_000);
+});
