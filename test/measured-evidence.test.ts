@@ -127,6 +127,14 @@ describe("priority from real inputs", () => {
     expect(queue.map((q) => q.venture_id)).toEqual([high?.id, low?.id]);
     expect(Number(queue[0]?.priority_score)).toBeGreaterThan(Number(queue[1]?.priority_score));
   });
+
+  it("labels every field of an artifact without measured data as the analyst's", async () => {
+    const model = await current(failing, "financial_model");
+    const { fields } = model.epistemic_evidence as Fields;
+    expect(Object.keys(fields).sort()).toEqual(Object.keys(model.content as object).sort());
+    expect(new Set(Object.values(fields).map((f) => f.classification))).toEqual(new Set(["simulation"]));
+    expect(fields.projections?.source).toMatch(/^the offline analyst/);
+  });
 });
 
 describe("Stage 20 decides on engineering's measured results", () => {
