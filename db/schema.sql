@@ -2749,6 +2749,67 @@ COMMENT ON FUNCTION eva_private.tg_venture_artifact_immutable() IS 'Trigger: ref
 
 
 --
+-- Name: tg_venture_artifact_priority_inputs(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_venture_artifact_priority_inputs() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  c jsonb := new.content;
+  v_revenue numeric;
+  v_months numeric;
+  v_overall numeric;
+  v_band text;
+begin
+  if not new.is_current or new.validation_status = 'rejected' then
+    return null;
+  end if;
+  if new.artifact_type = 'financial_model' then
+    if pg_catalog.jsonb_typeof(c #> '{projections,revenue,2}') = 'number' then
+      v_revenue := (c #>> '{projections,revenue,2}')::numeric;
+    end if;
+  elsif new.artifact_type = 'financial_projections' then
+    if pg_catalog.jsonb_typeof(c #> '{pnl,revenue}') = 'number' and pg_catalog.jsonb_typeof(c -> 'phases') = 'array' then
+      select pg_catalog.sum((p ->> 'durationMonths')::numeric) into v_months
+      from pg_catalog.jsonb_array_elements(c -> 'phases') p
+      where pg_catalog.jsonb_typeof(p -> 'durationMonths') = 'number';
+      if v_months > 0 then
+        v_revenue := pg_catalog.round((c #>> '{pnl,revenue}')::numeric * 12 / v_months, 2);
+      end if;
+    end if;
+  elsif new.artifact_type = 'venture_review' then
+    if pg_catalog.jsonb_typeof(c #> '{ventureHealth,overall}') = 'number' then
+      v_overall := least(greatest((c #>> '{ventureHealth,overall}')::numeric, 0), 100);
+      v_band := c #>> '{ventureHealth,band}';
+      update eva.ventures
+      set health_score = pg_catalog.round(v_overall / 100, 4),
+          health_status = coalesce(v_band, case when v_overall < 40 then 'critical' when v_overall < 60 then 'fragile'
+                                                when v_overall < 80 then 'viable' else 'strong' end)
+      where id = new.venture_id;
+    end if;
+    return null;
+  end if;
+  if v_revenue is not null and v_revenue >= 0 then
+    update eva.ventures set projected_revenue = v_revenue
+    where id = new.venture_id and projected_revenue is distinct from v_revenue;
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_venture_artifact_priority_inputs() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_venture_artifact_priority_inputs(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_venture_artifact_priority_inputs() IS 'Trigger: a new current financial_model (Stage 5: year-3 revenue) or financial_projections (Stage 16: roadmap revenue as a yearly rate) writes ventures.projected_revenue; a venture_review (Stage 25) writes health_score (ventureHealth.overall / 100) and health_status (ventureHealth.band). The priority score reads them.';
+
+
+--
 -- Name: tg_venture_artifact_version(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -5145,6 +5206,13 @@ CREATE TRIGGER _800_events AFTER INSERT OR UPDATE ON eva.chairman_decisions FOR 
 
 
 --
+-- Name: venture_artifacts _810_priority_inputs; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _810_priority_inputs AFTER INSERT ON eva.venture_artifacts FOR EACH ROW WHEN ((new.artifact_type = ANY (ARRAY['financial_model'::text, 'financial_projections'::text, 'venture_review'::text]))) EXECUTE FUNCTION eva_private.tg_venture_artifact_priority_inputs();
+
+
+--
 -- Name: eva_event_log _900_notify; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -6738,6 +6806,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_created() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_immutable() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_venture_artifact_priority_inputs(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_priority_inputs() FROM PUBLIC;
 
 
 --

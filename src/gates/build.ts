@@ -246,9 +246,11 @@ const QUALITY = ["pass", "conditional_pass", "fail"] as const;
 
 export type Stage20Inputs = {
   analysisDecision: string | null;
-  /** Derived overallPassRate, percent (two decimals, rounded down). */
+  /** Engineering's measured results the numbers come from (the artifact's testResults); null when none were reported. */
+  measured: { source: string; itemsReported: number; itemsTotal: number } | null;
+  /** overallPassRate measured by engineering, percent (two decimals, rounded down); null when not reported. */
   overallPassRate: number | null;
-  /** Derived test-weighted coveragePct, percent (two decimals, rounded down). */
+  /** coveragePct measured by engineering, test-weighted, percent (two decimals, rounded down); null when not reported. */
   coveragePct: number | null;
   openDefects: { description: string; severity: string | null }[];
   /** Stage 19's readyForQa from the sprint_execution upstream; null when it is not given. */
@@ -258,10 +260,21 @@ export type Stage20Inputs = {
 export function stage20Inputs(input: GateInput): Stage20Inputs {
   const execution = input.upstream.sprint_execution;
   const ready = execution ? rec(execution.content.sprintCompletion).readyForQa : undefined;
+  const results = rec(input.artifact.testResults);
+  const reported = num(results.itemsReported) ?? 0;
+  const measured = reported > 0;
   return {
     analysisDecision: str(rec(input.artifact.qualityDecision).decision),
-    overallPassRate: num(input.artifact.overallPassRate),
-    coveragePct: num(input.artifact.coveragePct),
+    measured: measured
+      ? {
+          source: str(results.source) ?? "engineering",
+          itemsReported: reported,
+          itemsTotal: num(results.itemsTotal) ?? reported,
+        }
+      : null,
+    // Only measured numbers count: without engineering's results there is no pass rate or coverage.
+    overallPassRate: measured ? num(input.artifact.overallPassRate) : null,
+    coveragePct: measured ? num(input.artifact.coveragePct) : null,
     openDefects: list(input.artifact.knownDefects)
       .filter((d) => OPEN.includes(str(d.status) ?? ""))
       .map((d) => ({ description: str(d.description) ?? "(no description)", severity: str(d.severity) })),
@@ -270,6 +283,8 @@ export function stage20Inputs(input: GateInput): Stage20Inputs {
 }
 
 /**
+ * Decides on engineering's measured results only (the SD return path); with
+ * none reported the gate fails and says so.
  * pass: overall pass rate ≥ 95% AND coverage ≥ 60% (spec), no high or critical
  * defect open. conditional_pass (our rule): both thresholds met with an open
  * high-severity defect — it ships as a warning at Stage 22. fail: a threshold
@@ -285,7 +300,7 @@ export function decideStage20(inputs: Stage20Inputs): GateResult {
   const high = inputs.openDefects.filter((d) => d.severity === "high");
   const known = (QUALITY as readonly string[]).includes(inputs.analysisDecision ?? "");
   const data =
-    !rateOk || !coverageOk || critical.length || inputs.readyForQa === false
+    !inputs.measured || !rateOk || !coverageOk || critical.length || inputs.readyForQa === false
       ? "fail"
       : high.length
         ? "conditional_pass"
@@ -298,6 +313,15 @@ export function decideStage20(inputs: Stage20Inputs): GateResult {
       `quality analysis: ${inputs.analysisDecision ?? "none"}`,
       "blocker",
       "Re-run Stage 20: its decision must be pass, conditional_pass or fail",
+    ),
+    check(
+      "engineering reported test results",
+      inputs.measured !== null,
+      inputs.measured
+        ? `${inputs.measured.itemsReported} of ${inputs.measured.itemsTotal} work items reported (${inputs.measured.source})`
+        : "no test results reported by engineering: the pass rate and coverage are unknown",
+      "blocker",
+      "Have engineering report each SD work item's test results (eva sd complete … --tests-passed N --tests-failed N --coverage P)",
     ),
     check(
       `pass rate ≥ ${PASS_RATE_THRESHOLD}%`,

@@ -54,10 +54,12 @@ const stageContextRow = z.object({
   chairmanDecisions: z.record(z.string(), z.string()).default({}),
   engineering: z
     .object({
+      sagaId: z.string().optional(),
       status: z.string(),
       total: z.number(),
       items: z.array(
         z.object({
+          id: z.string().optional(),
           title: z.string(),
           status: z.string(),
           testsPassed: z.number().nullable(),

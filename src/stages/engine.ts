@@ -22,6 +22,7 @@ import {
   stageAllowance,
 } from "./budget.ts";
 import { parseStageContext, toStageContext } from "./context.ts";
+import { fieldEvidence } from "./evidence.ts";
 import { stageDefinition } from "./index.ts";
 import type { GateType } from "./types.ts";
 
@@ -202,15 +203,22 @@ export async function runStageWork(
       analyst: result.provenance.analyst,
       upstream: Object.values(ctx.artifacts).map((a) => ({ stage: a.stage, type: a.type, version: a.version })),
     };
-    const record = (artifactType: string, content: object, qualityScore: number): ArtifactRecord => ({
+    const record = (artifactType: string, content: object, qualityScore: number, fields = {}): ArtifactRecord => ({
       artifactType,
       content,
       qualityScore,
       epistemicClassification: result.epistemic,
-      epistemicEvidence: evidence,
+      epistemicEvidence: { ...evidence, ...fields },
       provenance: result.provenance,
     });
-    artifacts = [record(definition.produces[0] as string, checked.data, definition.qualityScore(checked.data, ctx))];
+    artifacts = [
+      record(
+        definition.produces[0] as string,
+        checked.data,
+        definition.qualityScore(checked.data, ctx),
+        fieldEvidence(definition, checked.data, ctx, result),
+      ),
+    ];
     for (const [type, content] of Object.entries(definition.secondaryArtifacts?.(checked.data, ctx) ?? {})) {
       const schema = definition.secondarySchemas?.[type];
       const valid = schema?.safeParse(content);

@@ -34,7 +34,10 @@ export function stagePrompt(ctx: StageContext, spec: PromptSpec): Prompt {
     v.moatStrategy ? `Moat strategy: ${v.moatStrategy}` : "",
     upstream.length ? `## Upstream artifacts\n${upstream.join("\n\n")}` : "",
     // What engineering reported for the sprint (Stages 19 and 20): the analysis must see it, and so must the cache key.
-    ctx.engineering ? `## Engineering report (the SD work items' results)\n${JSON.stringify(ctx.engineering)}` : "",
+    // Row ids stay out: they mean nothing to the analyst and differ between databases.
+    ctx.engineering
+      ? `## Engineering report (the SD work items' results)\n${JSON.stringify(withoutIds(ctx.engineering))}`
+      : "",
     `## Task\n${spec.task}`,
     spec.rules?.length ? spec.rules.map((r) => `- ${r}`).join("\n") : "",
     ctx.feedback.length
@@ -44,6 +47,11 @@ export function stagePrompt(ctx: StageContext, spec: PromptSpec): Prompt {
     .filter(Boolean)
     .join("\n\n");
   return { system, user };
+}
+
+function withoutIds(e: NonNullable<StageContext["engineering"]>) {
+  const { sagaId: _saga, ...rest } = e;
+  return { ...rest, items: e.items.map(({ id: _id, ...item }) => item) };
 }
 
 /** The context restricted to the artifact types a stage's contract names (spec §7.4): a prompt sees nothing else. */

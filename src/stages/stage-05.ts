@@ -1,7 +1,9 @@
 // Stage 5 — Profitability Kill Gate (spec §8.1): three-year annual projections,
 // unit economics, scenarios and the assumptions behind them, priced against
 // Stage 4's handoff and Stage 3's market validation. Derives the LTV:CAC
-// ratio; the banded pass/conditional/kill decision is the gate's.
+// ratio, and roi3y and breakEvenMonth from the annual projections (a model's
+// contradicting figures are replaced and listed in `corrections`); the banded
+// pass/conditional/kill decision is the gate's.
 import { z } from "zod";
 import { type Archetype, pricingModel } from "./enums.ts";
 import { stagePrompt, withinContract } from "./prompt.ts";
@@ -77,12 +79,80 @@ const analysisSchema = z.object({
 export type FinancialAnalysis = z.infer<typeof analysisSchema>;
 
 const derivedSchema = z.object({
+  /** The analysis's projections with roi3y and breakEvenMonth derived from its annual revenue and costs. */
+  projections: analysisSchema.shape.projections,
   unitEconomics: unitEconomicsInput.extend({
     /** ltv / cac, two decimals. */
     ltvCacRatio: z.number().min(0),
   }),
+  /** Figures the analysis stated that contradict its own projections, replaced by the derived ones. */
+  corrections: z.array(
+    z.object({
+      field: z.string(),
+      stated: z.number().nullable(),
+      derived: z.number().nullable(),
+      rule: z.string(),
+    }),
+  ),
 });
 export type FinancialDerived = z.infer<typeof derivedSchema>;
+
+const ROI_RULE = "(Σ revenue − Σ costs) / Σ costs over years 1-3, three decimals";
+const BREAK_EVEN_RULE =
+  "first month whose revenue covers its costs on the monthly path of the annual figures (each year's total spread over its months, growing at the rate to the next year's; after year 3 at the year 2→3 rate; within five years, else null)";
+/** A stated roi3y within this of the derived one is rounding, not a contradiction. */
+const ROI_TOLERANCE = 0.005;
+
+/** roi3y from the annual projections: (Σ revenue − Σ costs) / Σ costs, three decimals (−1 without costs to divide by). */
+export function derivedRoi3y(revenue: readonly number[], costs: readonly number[]): number {
+  const r = revenue.reduce((s, x) => s + x, 0);
+  const c = costs.reduce((s, x) => s + x, 0);
+  return c > 0 ? Math.max(-1, round((r - c) / c, 3)) : r > 0 ? 0 : -1;
+}
+
+/** The monthly path of three annual totals (60 months): see BREAK_EVEN_RULE. */
+export function monthlyPath(annual: readonly number[]): number[] {
+  const [y1 = 0, y2 = 0, y3 = 0] = annual;
+  const rate = (a: number, b: number) => (a > 0 && b > 0 ? (b / a) ** (1 / 12) : 1);
+  const rates = [rate(y1, y2), rate(y2, y3), rate(y2, y3)];
+  const months: number[] = [];
+  [y1, y2, y3].forEach((total, y) => {
+    const g = rates[y] as number;
+    const first = Math.abs(g - 1) < 1e-12 ? total / 12 : (total * (g - 1)) / (g ** 12 - 1);
+    for (let m = 0; m < 12; m++) months.push(first * g ** m);
+  });
+  const last = months[35] ?? 0;
+  for (let k = 1; k <= HORIZON_MONTHS - 36; k++) months.push(last * (rates[2] as number) ** k);
+  return months;
+}
+
+/** breakEvenMonth from the annual projections (see BREAK_EVEN_RULE). */
+export function derivedBreakEvenMonth(revenue: readonly number[], costs: readonly number[]): number | null {
+  const r = monthlyPath(revenue);
+  const c = monthlyPath(costs);
+  const month = r.findIndex((x, i) => x > 0 && x >= (c[i] ?? 0));
+  return month === -1 ? null : month + 1;
+}
+
+/** The projections with roi3y and breakEvenMonth derived, and what the analysis stated that contradicts them. */
+export function deriveProjections(projections: FinancialAnalysis["projections"]): {
+  projections: FinancialAnalysis["projections"];
+  corrections: FinancialDerived["corrections"];
+} {
+  const roi3y = derivedRoi3y(projections.revenue, projections.costs);
+  const breakEvenMonth = derivedBreakEvenMonth(projections.revenue, projections.costs);
+  const corrections: FinancialDerived["corrections"] = [];
+  if (Math.abs(projections.roi3y - roi3y) > ROI_TOLERANCE)
+    corrections.push({ field: "projections.roi3y", stated: projections.roi3y, derived: roi3y, rule: ROI_RULE });
+  if (projections.breakEvenMonth !== breakEvenMonth)
+    corrections.push({
+      field: "projections.breakEvenMonth",
+      stated: projections.breakEvenMonth,
+      derived: breakEvenMonth,
+      rule: BREAK_EVEN_RULE,
+    });
+  return { projections: { ...projections, roi3y, breakEvenMonth }, corrections };
+}
 
 export function ltvCacRatio(ltv: number, cac: number): number {
   return Math.round((ltv / cac) * 100) / 100;
@@ -267,7 +337,9 @@ function simulate(ctx: StageContext, rng: Rng): FinancialAnalysis {
   const startOpex = round(econ.opex * rng.float(0.85, 1.15));
   const revenueGrowth = round(clamp(0.03 + 0.07 * q + rng.float(-0.005, 0.005, 4), 0.005, 0.2), 4);
   const startRevenue = (startOpex * (0.1 + 0.5 * q)) / grossMargin;
-  const model = projectMonthly({ startRevenue, revenueGrowth, startOpex, grossMargin });
+  const monthly = projectMonthly({ startRevenue, revenueGrowth, startOpex, grossMargin });
+  // The figures the kill gate reads, as EVA derives them from the annual projections (so nothing needs correcting).
+  const model = { ...monthly, ...deriveProjections({ ...monthly }).projections };
 
   const churnRate = round(clamp(0.01 + 0.05 * (1 - q2) + rng.float(-0.005, 0.005, 4), 0.003, 0.2), 3);
   const paybackMonths = round(clamp(4 + 18 * (1 - q2) + rng.float(-3, 3), 1, 48), 1);
@@ -342,6 +414,7 @@ export const stage05: StageDefinition<FinancialAnalysis, FinancialDerived> = {
   analysisSchema,
   artifactSchema: analysisSchema.extend(derivedSchema.shape),
   computeDerived: (analysis) => ({
+    ...deriveProjections(analysis.projections),
     unitEconomics: {
       ...analysis.unitEconomics,
       ltvCacRatio: ltvCacRatio(analysis.unitEconomics.ltv, analysis.unitEconomics.cac),
@@ -352,7 +425,7 @@ export const stage05: StageDefinition<FinancialAnalysis, FinancialDerived> = {
       role: "a venture finance analyst building the Stage 5 profitability model",
       task: [
         "Build a three-year model at annual granularity from Stage 4's stage5Handoff (pricing landscape, positioning) and Stage 3's validated scores.",
-        "projections: revenue[3] and costs[3] (years 1-3), breakEvenMonth (first month revenue covers that month's costs; null if not within five years), roi3y ((total revenue − total costs) / total costs, a fraction).",
+        "projections: revenue[3] and costs[3] (years 1-3), breakEvenMonth (first month revenue covers that month's costs; null if not within five years), roi3y ((total revenue − total costs) / total costs, a fraction). EVA derives roi3y and breakEvenMonth from revenue and costs; figures that contradict them are replaced and noted as corrections.",
         "unitEconomics: cac, ltv, churnRate (monthly fraction), paybackMonths, grossMargin (fraction). The LTV:CAC ratio is derived from ltv and cac.",
         "scenarioAnalysis: pessimisticMultiplier (≤ 1) and optimisticMultiplier (≥ 1) on revenue, robustness robust|moderate|fragile.",
         "assumptions: pricingModel, currency, revenuePerCustomerMonthly, customersByYear[3], monthlyRevenueGrowth, startingMonthlyOpex, notes[]. stage4Context: the pricing and competitive data you used. remediationRoute: which earlier stage to revisit if this fails, and why.",
@@ -364,10 +437,8 @@ export const stage05: StageDefinition<FinancialAnalysis, FinancialDerived> = {
     }),
   simulate,
   qualityScore: (artifact) => {
-    const { revenue, costs } = artifact.projections;
-    const totalCosts = costs.reduce((s, x) => s + x, 0);
-    const impliedRoi = totalCosts > 0 ? (revenue.reduce((s, x) => s + x, 0) - totalCosts) / totalCosts : null;
-    const consistent = impliedRoi !== null && Math.abs(impliedRoi - artifact.projections.roi3y) <= 0.02;
+    // An analysis whose stated figures contradict its own projections loses the consistency points.
+    const consistent = artifact.corrections.length === 0 && artifact.projections.costs.some((c) => c > 0);
     return Math.round(
       Math.min(
         100,

@@ -3,6 +3,7 @@
 // completion decision, whose readyForQa flag opens Stage 20.
 import { z } from "zod";
 import { defectStatus, severity, taskStatus } from "./enums.ts";
+import { engineeringFields } from "./evidence.ts";
 import { stagePrompt } from "./prompt.ts";
 import { ventureProfile } from "./simulation.ts";
 import { clamp, list, norm, rec, text } from "./stage-18.ts";
@@ -201,6 +202,8 @@ export const stage19: StageDefinition<SprintExecutionAnalysis, SprintExecutionDe
     });
   },
   simulate,
+  measuredFields: (artifact, ctx) =>
+    engineeringFields(["engineeringReport"], ctx.engineering, artifact.engineeringReport !== null),
   qualityScore: (artifact, ctx) => {
     const items = new Set(list(rec(ctx.artifacts.sprint_plan?.content).sprintItems).map((i) => norm(text(i.title))));
     const traced = artifact.tasks.filter((t) => items.has(norm(t.name))).length / artifact.tasks.length;

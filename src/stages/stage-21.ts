@@ -63,7 +63,7 @@ function simulate(ctx: StageContext, rng: Rng): BuildReviewAnalysis {
   const passRate = typeof qa.overallPassRate === "number" ? qa.overallPassRate : 90;
   // Integration health follows test results and the venture's ease of build.
   const health = clamp((passRate - 88) / 10 + (1 - p.difficulty) * 0.3 + (ctx.runNumber - 1) * 0.1, 0, 1);
-  const suites = list(qa.testSuites).filter((s) => s.type === "integration" || s.type === "e2e");
+  const suites = list(qa.testPlan).filter((s) => s.type === "integration" || s.type === "e2e");
   const names = [
     "Application ↔ database",
     ...suites.map((s) => `${text(s.name, "Integration suite")} in CI`),

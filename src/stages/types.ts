@@ -54,9 +54,13 @@ export interface StageContext {
 }
 
 export interface EngineeringResults {
+  /** The eva_sagas row of the sprint, when the database gave it. */
+  sagaId?: string;
   status: string;
   total: number;
   items: {
+    /** The eva.sd_work_items row, when the database gave it. */
+    id?: string;
     title: string;
     status: string;
     testsPassed: number | null;
@@ -110,6 +114,18 @@ export interface StageDefinition<Analysis extends object = object, Derived exten
   secondarySchemas?: Record<string, z.ZodType<object>>;
   /** 0-100: how complete and well-supported the artifact is. */
   qualityScore(artifact: Analysis & Derived, ctx: StageContext): number;
+  /**
+   * The artifact's top-level fields that are measured, not judged, with where they come from
+   * (`fact`), or `unknown` when the measurement is missing. Every other field is the analyst's
+   * judgement. Recorded in the artifact's epistemic_evidence (see fieldEvidence).
+   */
+  measuredFields?(artifact: Analysis & Derived, ctx: StageContext): Record<string, MeasuredField>;
+}
+
+/** A measured field's label: what it is and where it was read. */
+export interface MeasuredField {
+  classification: "fact" | "unknown";
+  source: string;
 }
 
 /** Reads a typed upstream artifact's content, failing clearly when the contract was not honoured. */

@@ -114,6 +114,7 @@ describe("stage 20 quality gate", () => {
     knownDefects: { description: string; severity: string; status: string; testSuiteRef: null }[] = [],
   ) => ({
     testSuites: [],
+    testResults: { source: "eva.sd_work_items via eva.fn_sd_results (items a, b)", itemsReported: 2, itemsTotal: 2 },
     knownDefects,
     qualityDecision: { decision, rationale: "measured" },
     totalFailures: 0,
@@ -165,6 +166,25 @@ describe("stage 20 quality gate", () => {
     expect(decide(qa(99, 80, "fail")).decision).toBe("fail");
     expect(decide(qa(99, 80, "pass"), false).decision).toBe("fail");
     expect(decide(qa(99, 80, "great")).decision).toBe("fail");
+  });
+
+  it("cannot pass without engineering's reported results, and says why", () => {
+    // Numbers without a measured source (an analyst's claim, or nothing reported) are not read.
+    for (const testResults of [null, { source: "eva.sd_work_items via eva.fn_sd_results", itemsReported: 0 }]) {
+      const d = decide({ ...qa(98, 66), testResults }, true);
+      expect(d.decision).toBe("fail");
+      expect(checkNamed(d, "engineering reported test results")).toMatchObject({
+        passed: false,
+        detail: "no test results reported by engineering: the pass rate and coverage are unknown",
+      });
+      expect(d.rationale).toContain("no test results reported by engineering");
+      expect(d.inputs).toMatchObject({ measured: null, overallPassRate: null, coveragePct: null });
+      expectReevaluates(d, 20);
+    }
+    const measured = decide(qa(98, 66), true);
+    expect(checkNamed(measured, "engineering reported test results").detail).toBe(
+      "2 of 2 work items reported (eva.sd_work_items via eva.fn_sd_results (items a, b))",
+    );
   });
 });
 

@@ -5,6 +5,8 @@
 // cycles of Stages 24-25, misshapen upstream for tolerance checks, and small
 // hand-made artifacts for constructed derivation tests.
 import { expect } from "vitest";
+import { createRng, seedFrom } from "../../src/llm/rng.ts";
+import { ventureProfile } from "../../src/stages/simulation.ts";
 import { stage18 } from "../../src/stages/stage-18.ts";
 import { stage19 } from "../../src/stages/stage-19.ts";
 import { stage20 } from "../../src/stages/stage-20.ts";
@@ -13,7 +15,13 @@ import { stage22 } from "../../src/stages/stage-22.ts";
 import { stage23 } from "../../src/stages/stage-23.ts";
 import { stage24 } from "../../src/stages/stage-24.ts";
 import { stage25 } from "../../src/stages/stage-25.ts";
-import type { StageContext, StageDefinition, UpstreamArtifact, VentureBrief } from "../../src/stages/types.ts";
+import type {
+  EngineeringResults,
+  StageContext,
+  StageDefinition,
+  UpstreamArtifact,
+  VentureBrief,
+} from "../../src/stages/types.ts";
 import {
   type Artifacts,
   artifactsThrough,
@@ -67,11 +75,56 @@ export function chainThrough(venture: VentureBrief, through: number): Artifacts 
       stage: n,
       type,
       version: 1,
-      content: runStage(stage, stageContext(stage, venture, all)),
+      content: runStage(stage, withReport(stage, venture, stageContext(stage, venture, all), all)),
       qualityScore: null,
     };
   }
   return all;
+}
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/**
+ * What engineering reports for the venture's Stage 18 sprint items, as a test stands in for it (the
+ * return path, eva.fn_sd_results): stronger, easier ventures pass more tests with more coverage; in a
+ * shaky build the first item is reported failed.
+ */
+export function reportedEngineering(venture: VentureBrief, all: Artifacts): EngineeringResults {
+  const p = ventureProfile(venture);
+  const rng = createRng(seedFrom(`engineering ${venture.name}`));
+  const plan = all.sprint_plan?.content as { sprintItems?: { title?: unknown }[] } | undefined;
+  const titles = (Array.isArray(plan?.sprintItems) ? plan.sprintItems : [])
+    .map((i) => (typeof i?.title === "string" ? i.title : ""))
+    .filter(Boolean);
+  const q = clamp(0.55 * p.strength + 0.45 * (1 - p.difficulty) + rng.float(-0.05, 0.05), 0, 1);
+  const items = (titles.length ? titles : ["Core workflow"]).map((title, i) => {
+    const total = 40 + 20 * (i % 3);
+    const passed = Math.min(total, Math.round(total * clamp(0.88 + 0.13 * q + rng.float(-0.01, 0.01), 0, 1)));
+    return {
+      id: `00000000-0000-4000-9000-${String(i + 1).padStart(12, "0")}`,
+      title,
+      status: q < 0.4 && i === 0 ? "failed" : "succeeded",
+      testsPassed: passed,
+      testsFailed: total - passed,
+      coveragePct: Math.round(clamp(35 + 50 * q + rng.float(-3, 3), 0, 100) * 10) / 10,
+    };
+  });
+  const sum = (f: (i: (typeof items)[number]) => number) => items.reduce((s, i) => s + f(i), 0);
+  return {
+    status: "completed",
+    total: items.length,
+    items,
+    totals: {
+      testsPassed: sum((i) => i.testsPassed),
+      testsFailed: sum((i) => i.testsFailed),
+      coverageAvg: Math.round((sum((i) => i.coveragePct) / items.length) * 100) / 100,
+    },
+  };
+}
+
+/** Stage 20's context carries engineering's report, as the database hands it over. */
+function withReport(stage: AnyStage, venture: VentureBrief, ctx: StageContext, all: Artifacts): StageContext {
+  return stage.number === 20 ? { ...ctx, engineering: reportedEngineering(venture, all) } : ctx;
 }
 
 /** The context for one of this range's stages, with offline upstream artifacts for `venture`. */
@@ -81,7 +134,8 @@ export function contextAt(
   runNumber = 1,
   feedback: string[] = [],
 ): StageContext {
-  return stageContext(stage, venture, chainThrough(venture, stage.number - 1), runNumber, feedback);
+  const all = chainThrough(venture, stage.number - 1);
+  return withReport(stage, venture, stageContext(stage, venture, all, runNumber, feedback), all);
 }
 
 /** The derived artifact of `stage` for `venture`, as the engine would record it. */

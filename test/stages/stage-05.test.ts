@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../src/llm/rng.ts";
 import {
+  derivedBreakEvenMonth,
+  derivedRoi3y,
   type FinancialAnalysis,
   ltvCacRatio,
+  monthlyPath,
   projectMonthly,
   stage05,
   statedPrice,
@@ -99,6 +102,63 @@ describe("stage 5 — profitability (kill gate)", () => {
     expect(derived.unitEconomics.ltv).toBe(1000);
     expect(ltvCacRatio(1200, 400)).toBe(3);
     expect(ltvCacRatio(0, 250)).toBe(0);
+  });
+
+  it("derives roi3y and breakEvenMonth from the projections; a model's contradicting figures are replaced and noted", () => {
+    const ctx = contextAt(stage05, sample(0));
+    const good = stage05.simulate(ctx, createRng(4));
+    // The offline analyst states what EVA derives: nothing to correct.
+    expect(stage05.computeDerived(good, ctx).corrections).toEqual([]);
+    // A model claiming 80% ROI and break-even in month 6 on projections that lose money over three years:
+    // year-3 revenue grows 1.5^(1/12) a month from 20,622 and first covers the 33,333 monthly costs in month 40.
+    const claimed: FinancialAnalysis = {
+      ...good,
+      projections: {
+        revenue: [100_000, 200_000, 300_000],
+        costs: [400_000, 400_000, 400_000],
+        roi3y: 0.8,
+        breakEvenMonth: 6,
+      },
+    };
+    const derived = stage05.computeDerived(claimed, ctx);
+    expect(derived.projections).toEqual({ ...claimed.projections, roi3y: -0.5, breakEvenMonth: 40 });
+    expect(derived.corrections).toEqual([
+      { field: "projections.roi3y", stated: 0.8, derived: -0.5, rule: expect.stringContaining("Σ revenue − Σ costs") },
+      { field: "projections.breakEvenMonth", stated: 6, derived: 40, rule: expect.stringContaining("first month") },
+    ]);
+    // The artifact as stored carries the derived figures and the note, and the kill gate reads the derived ones.
+    const artifact = { ...claimed, ...derived };
+    expect(stage05.artifactSchema.safeParse(artifact).success).toBe(true);
+    expect(stage05.qualityScore(artifact, ctx)).toBeLessThan(
+      stage05.qualityScore({ ...good, ...stage05.computeDerived(good, ctx) }, ctx),
+    );
+    // Within rounding (0.005) and the same month: no correction, the derived value stored.
+    const close = stage05.computeDerived(
+      { ...claimed, projections: { ...claimed.projections, roi3y: -0.503, breakEvenMonth: 40 } },
+      ctx,
+    );
+    expect(close.corrections).toEqual([]);
+    expect(close.projections.roi3y).toBe(-0.5);
+    // No break-even within five years: null, and a stated month is corrected to null.
+    const never = stage05.computeDerived(
+      { ...claimed, projections: { ...claimed.projections, revenue: [1000, 1000, 1000] } },
+      ctx,
+    );
+    expect(never.projections.breakEvenMonth).toBeNull();
+    expect(never.corrections.map((c) => [c.field, c.derived])).toContainEqual(["projections.breakEvenMonth", null]);
+  });
+
+  it("spreads each year's total over its months at the rate to the next year", () => {
+    const flat = monthlyPath([12_000, 12_000, 12_000]);
+    expect(flat).toHaveLength(60);
+    for (const m of flat) expect(m).toBeCloseTo(1000, 6);
+    const growing = monthlyPath([12_000, 24_000, 48_000]);
+    for (const y of [0, 1, 2])
+      expect(growing.slice(12 * y, 12 * y + 12).reduce((s, x) => s + x, 0)).toBeCloseTo(12_000 * 2 ** y, 4);
+    expect((growing[13] ?? 0) / (growing[12] ?? 1)).toBeCloseTo(2 ** (1 / 12), 10);
+    expect(derivedRoi3y([12_000, 12_000, 12_000], [6_000, 6_000, 6_000])).toBe(1);
+    expect(derivedBreakEvenMonth([12_000, 12_000, 12_000], [6_000, 6_000, 6_000])).toBe(1);
+    expect(derivedBreakEvenMonth([0, 0, 0], [6_000, 6_000, 6_000])).toBeNull();
   });
 
   it("models break-even and ROI from monthly figures", () => {

@@ -118,6 +118,40 @@ describe("stage 19 — sprint execution", () => {
     });
   });
 
+  it("labels the engineering report as fact from the SD work items, or unknown when engineering was never asked", () => {
+    const ctx = contextAt(stage19, venture);
+    const unasked = {
+      ...stage19.simulate(ctx, createRng(1)),
+      ...stage19.computeDerived(stage19.simulate(ctx, createRng(1)), ctx),
+    };
+    expect(stage19.measuredFields?.(unasked, ctx)).toEqual({
+      engineeringReport: {
+        classification: "unknown",
+        source: "engineering was never asked (no SD execution saga for this sprint)",
+      },
+    });
+    const reported = {
+      ...ctx,
+      engineering: {
+        sagaId: "s-1",
+        status: "completed",
+        total: 1,
+        items: [{ id: "i-1", title: "A", status: "succeeded", testsPassed: 4, testsFailed: 0, coveragePct: 80 }],
+        totals: { testsPassed: 4, testsFailed: 0, coverageAvg: 80 },
+      },
+    };
+    const artifact = {
+      ...stage19.simulate(reported, createRng(1)),
+      ...stage19.computeDerived(stage19.simulate(reported, createRng(1)), reported),
+    };
+    expect(stage19.measuredFields?.(artifact, reported)).toEqual({
+      engineeringReport: {
+        classification: "fact",
+        source: "eva.sd_work_items via eva.fn_sd_results (saga s-1, items i-1)",
+      },
+    });
+  });
+
   it("falls back rather than throws when the sprint plan is misshapen or missing", () => {
     for (const v of sampleVentures) {
       for (const ctx of [misshapen(contextAt(stage19, v)), bare(contextAt(stage19, v))]) {
