@@ -51,11 +51,61 @@ describe("routing a stage result", () => {
     expect(route(5, decision("revise"))).toMatchObject({ action: "rerun", stage: 4 });
   });
 
-  it("retries a failed reality gate twice, then kills (reality gate retry saga)", () => {
-    const fail = decision("fail", "stage 7 artifact rejected");
-    expect(route(9, fail, { reality: fail, run: 1 })).toMatchObject({ action: "rerun", stage: 9 });
-    expect(route(9, fail, { reality: fail, run: 3 })).toMatchObject({ action: "kill" });
-    expect(route(5, decision("pass"), { reality: fail, run: 1 })).toMatchObject({ action: "rerun", stage: 5 });
+  it("hands a failed reality gate to its retry saga, re-running from the earliest stage whose artifact failed", () => {
+    const fail: GateDecision = {
+      ...decision("fail", "stage 6 quality 49 (minimum 60) and no exit thesis"),
+      checks: [
+        { name: "stage 6 artifact present", passed: true, detail: "ok", severity: "blocker" },
+        {
+          name: "stage 8 quality ≥ 70",
+          passed: false,
+          detail: "stage 8 quality 65 (target 70)",
+          severity: "warning",
+          ...{ stage: 8, artifactType: "business_model_canvas" },
+        },
+        {
+          name: "exit thesis stated",
+          passed: false,
+          detail: "no exit thesis",
+          severity: "blocker",
+          nextAction: "Re-run Stage 9 with an exit thesis",
+          ...{ stage: 9, artifactType: "exit_strategy" },
+        },
+        {
+          name: "stage 6 quality ≥ 60",
+          passed: false,
+          detail: "stage 6 quality 49 (minimum 60)",
+          severity: "blocker",
+          ...{ stage: 6, artifactType: "risk_matrix" },
+        },
+      ],
+    };
+    // Whatever the run number: the saga in the database counts the retries.
+    for (const run of [1, 3, 7]) {
+      expect(route(9, fail, { reality: fail, run })).toEqual({
+        action: "reality_retry",
+        stage: 6,
+        boundary: 9,
+        reason: "stage 6 quality 49 (minimum 60) and no exit thesis",
+        responsibleStages: [6, 9],
+        failedChecks: [
+          {
+            name: "exit thesis stated",
+            detail: "no exit thesis",
+            nextAction: "Re-run Stage 9 with an exit thesis",
+            stage: 9,
+            artifactType: "exit_strategy",
+          },
+          { name: "stage 6 quality ≥ 60", detail: "stage 6 quality 49 (minimum 60)", stage: 6, artifactType: "risk_matrix" },
+        ],
+      });
+    }
+    // At Stage 5 the reality gate rides along with the kill gate, and wins over its pass.
+    const stage3 = { ...fail, checks: [{ ...(fail.checks[3] as object), stage: 3 } as GateDecision["checks"][number]] };
+    expect(route(5, decision("pass"), { reality: stage3 })).toMatchObject({ action: "reality_retry", stage: 3, boundary: 5 });
+    // Stage 1's Draft Idea is human input: no retry can fix it.
+    const stage1 = { ...fail, checks: [{ ...(fail.checks[3] as object), stage: 1 } as GateDecision["checks"][number]] };
+    expect(route(5, decision("pass"), { reality: stage1 })).toMatchObject({ action: "block" });
   });
 
   it("loops the build: sprint continue, quality fail, review reject", () => {
