@@ -81,7 +81,7 @@ export function urlCheckOptions(
   const timeout = Number(env.EVA_URL_CHECK_TIMEOUT_MS);
   const timeoutMs = Number.isInteger(timeout) && timeout > 0 ? timeout : DEFAULT_URL_TIMEOUT_MS;
   if (setting === "off") return { enabled: false, disabledReason: "EVA_URL_CHECK=off", timeoutMs };
-  if (analystKind === "offline" && setting !== "on")
+  if (analystKind === "offline")
     return { enabled: false, disabledReason: "the offline analyst's artifacts are simulations", timeoutMs };
   return { enabled: true, timeoutMs };
 }
