@@ -4,6 +4,8 @@
 // prompt, then 7, 8 and 9; a retry that passes completes the saga and the
 // venture advances; a venture that keeps failing is killed after 3 retries
 // with killed_at_reality_gate, every failure kept in the saga row.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withRole } from "../src/db/client.ts";
@@ -12,6 +14,7 @@ import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import type { AnalysisRequest, Analyst } from "../src/llm/types.ts";
 import { runStageWork, type StageRunOutcome } from "../src/stages/engine.ts";
 import type { RiskAnalysis } from "../src/stages/stage-06.ts";
+import type { CanvasAnalysis } from "../src/stages/stage-08.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 
 const t = await createTestDatabase();
@@ -65,14 +68,17 @@ function weakStage6Analyst(mode: "until_feedback" | "always"): Analyst & { calls
   };
 }
 
-let ventures = 0;
-async function ventureFromBrief(): Promise<string> {
-  ventures += 1;
+/**
+ * A venture from Stage 0's teardown of wonka.com, named `<brief's name> <tag>`.
+ * The offline analyst's answers follow the name, so each test's tag is one
+ * whose venture passes Stages 3 and 5 (the fate of the idea is not the subject).
+ */
+async function ventureFromBrief(tag: string): Promise<string> {
   const { brief: synthesized } = await synthesizeBrief(createOfflineAnalyst(), {
     path: "competitor_teardown",
     urls: ["https://wonka.com"],
   });
-  const brief = { ...synthesized, name: `${synthesized.name} ${ventures}` };
+  const brief = { ...synthesized, name: `${synthesized.name} ${tag}` };
   const review = await withRole(t.db, "eva_service", (trx) =>
     trx
       .insertInto("chairman_decisions")
@@ -145,7 +151,7 @@ interface Failure {
 
 describe("the Reality Gate Retry saga", () => {
   it("re-runs Stage 6 for its own weak artifact, with the failure as feedback, then 7, 8, 9; the passing retry advances", async () => {
-    const ventureId = await ventureFromBrief();
+    const ventureId = await ventureFromBrief("1");
     const analyst = weakStage6Analyst("until_feedback");
     const outcomes = await runToStage10(ventureId, analyst);
 
@@ -225,8 +231,55 @@ describe("the Reality Gate Retry saga", () => {
     expect(events.map((e) => e.event_type)).toEqual(["saga.started", "saga.step", "saga.completed"]);
   }, 120_000);
 
+  it("fails the gate on a URL Stage 8 names that does not answer, and re-runs Stage 8 (not 6) with it as feedback", async () => {
+    // A real local server: the page the first canvas cites is gone (404).
+    const server = createServer((req, res) => res.writeHead(req.url === "/gone" ? 404 : 200).end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const gone = `http://127.0.0.1:${(server.address() as AddressInfo).port}/gone`;
+    try {
+      const offline = createOfflineAnalyst();
+      const calls: Call[] = [];
+      // A model analyst (URLs are checked), answered offline; its first canvas cites the missing page.
+      const analyst: Analyst = {
+        kind: "openai",
+        model: offline.model,
+        analyze<T>(request: AnalysisRequest<T>) {
+          const stage = Number(/^stage_(\d+)_/.exec(request.schemaName)?.[1]);
+          calls.push({ stage, user: request.prompt.user });
+          if (stage !== 8 || request.prompt.user.includes("reality gate")) return offline.analyze(request);
+          const cite = (canvas: CanvasAnalysis): CanvasAnalysis => ({
+            ...canvas,
+            channels: canvas.channels.map((c, i) => (i === 0 ? { ...c, text: `${c.text} (source: ${gone})` } : c)),
+          });
+          return offline.analyze({ ...request, simulate: (rng) => cite(request.simulate(rng) as CanvasAnalysis) as T });
+        },
+      };
+      const ventureId = await ventureFromBrief("2");
+      const outcomes = await runToStage10(ventureId, analyst);
+      expect(trail(outcomes).slice(-3)).toEqual(["9:rerun", "8:advanced", "9:advanced"]);
+      expect(calls.filter((c) => c.stage === 6)).toHaveLength(1);
+      const stage8 = calls.filter((c) => c.stage === 8);
+      expect(stage8[1]?.user).toContain(`Previous output failed the stage 9 reality gate (first evaluation): stage 8 business_model_canvas names ${gone}: unreachable (HTTP 404)`);
+
+      const saga = await sagaOf(ventureId);
+      expect(saga).toMatchObject({ status: "completed", retry_count: 1 });
+      const failure = (saga.context as { failures: Failure[] }).failures[0];
+      expect(failure).toMatchObject({ rerunFrom: 8, responsibleStages: [8] });
+      expect(failure?.failedChecks).toEqual([
+        expect.objectContaining({ name: `stage 8 URL reachable: ${gone}`, stage: 8 }),
+      ]);
+      // The gate's recorded inputs hold the check's result.
+      const { rows } = await sql<{ urls: { url: string; status: string; httpStatus: number }[] }>`
+        select o.gate_outcome -> 'inputs' -> 'urls' as urls from eva.venture_stage_work o
+        where o.venture_id = ${ventureId} and o.lifecycle_stage = 9 and o.run_number = 1`.execute(t.db);
+      expect(rows[0]?.urls).toEqual([expect.objectContaining({ url: gone, status: "unreachable", httpStatus: 404 })]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 120_000);
+
   it("kills a venture that keeps failing after 3 retries (killed_at_reality_gate), each failure kept in the saga", async () => {
-    const ventureId = await ventureFromBrief();
+    const ventureId = await ventureFromBrief("6");
     const analyst = weakStage6Analyst("always");
     const outcomes = await runToStage10(ventureId, analyst);
 
