@@ -37,7 +37,9 @@ function weaken(analysis: RiskAnalysis): RiskAnalysis {
   const first = analysis.risks[0];
   if (!first) throw new Error("the offline analyst named no risk");
   return {
-    risks: analysis.risks.slice(0, 3).map((r) => ({ ...r, category: first.category, source: first.source, mitigationStrategy: "monitor" })),
+    risks: analysis.risks
+      .slice(0, 3)
+      .map((r) => ({ ...r, category: first.category, source: first.source, mitigationStrategy: "monitor" })),
   };
 }
 
@@ -122,7 +124,8 @@ async function runToStage10(ventureId: string, analyst: Analyst): Promise<StageR
       .where("status", "in", ["ready", "in_progress", "blocked", "failed"])
       .executeTakeFirst();
     if (!work) break;
-    if (work.status !== "ready") throw new Error(`stage ${work.lifecycle_stage} ${work.status}: ${work.blocked_reason}`);
+    if (work.status !== "ready")
+      throw new Error(`stage ${work.lifecycle_stage} ${work.status}: ${work.blocked_reason}`);
     if (work.lifecycle_stage === 10) break;
     outcomes.push(await runStageWork(t.service, analyst, work.id));
   }
@@ -183,7 +186,7 @@ describe("the Reality Gate Retry saga", () => {
     expect(saga).toMatchObject({ status: "completed", current_step: "decide", retry_count: 1, max_retries: 3 });
     expect(saga.completed_at).not.toBeNull();
     expect(saga.timeout_at).not.toBeNull();
-    const context = saga.context as {
+    const context = saga.context as unknown as {
       boundary: number;
       outcome: string;
       failures: Failure[];
@@ -259,11 +262,13 @@ describe("the Reality Gate Retry saga", () => {
       expect(trail(outcomes).slice(-3)).toEqual(["9:rerun", "8:advanced", "9:advanced"]);
       expect(calls.filter((c) => c.stage === 6)).toHaveLength(1);
       const stage8 = calls.filter((c) => c.stage === 8);
-      expect(stage8[1]?.user).toContain(`Previous output failed the stage 9 reality gate (first evaluation): stage 8 business_model_canvas names ${gone}: unreachable (HTTP 404)`);
+      expect(stage8[1]?.user).toContain(
+        `Previous output failed the stage 9 reality gate (first evaluation): stage 8 business_model_canvas names ${gone}: unreachable (HTTP 404)`,
+      );
 
       const saga = await sagaOf(ventureId);
       expect(saga).toMatchObject({ status: "completed", retry_count: 1 });
-      const failure = (saga.context as { failures: Failure[] }).failures[0];
+      const failure = (saga.context as unknown as { failures: Failure[] }).failures[0];
       expect(failure).toMatchObject({ rerunFrom: 8, responsibleStages: [8] });
       expect(failure?.failedChecks).toEqual([
         expect.objectContaining({ name: `stage 8 URL reachable: ${gone}`, stage: 8 }),
@@ -298,7 +303,7 @@ describe("the Reality Gate Retry saga", () => {
 
     const saga = await sagaOf(ventureId);
     expect(saga).toMatchObject({ status: "failed", current_step: "exhaust", retry_count: 3, max_retries: 3 });
-    const context = saga.context as {
+    const context = saga.context as unknown as {
       kill_reason: string;
       failures: Failure[];
       prior_failure_reasons: string[];
@@ -306,15 +311,13 @@ describe("the Reality Gate Retry saga", () => {
     };
     expect(context.kill_reason).toBe("killed_at_reality_gate");
     expect(context.failures.map((f) => f.attempt)).toEqual([0, 1, 2, 3]);
-    expect(context.failures.every((f) => f.failedChecks.some((c) => c.stage === 6 && c.name === "stage 6 quality ≥ 60"))).toBe(
-      true,
-    );
+    expect(
+      context.failures.every((f) => f.failedChecks.some((c) => c.stage === 6 && c.name === "stage 6 quality ≥ 60")),
+    ).toBe(true);
     expect(context.prior_failure_reasons).toHaveLength(4);
     expect(context.prior_failure_reasons[3]).toMatch(/^stage 9 reality gate, retry 3: /);
     // Each retry made new versions of Stages 6-9.
-    expect(
-      context.versions_created.filter((v) => v.stage === 6).map((v) => v.version),
-    ).toEqual([2, 3, 4]);
+    expect(context.versions_created.filter((v) => v.stage === 6).map((v) => v.version)).toEqual([2, 3, 4]);
 
     const venture = await t.db
       .selectFrom("ventures")

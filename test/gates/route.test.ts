@@ -96,15 +96,30 @@ describe("routing a stage result", () => {
             stage: 9,
             artifactType: "exit_strategy",
           },
-          { name: "stage 6 quality ≥ 60", detail: "stage 6 quality 49 (minimum 60)", stage: 6, artifactType: "risk_matrix" },
+          {
+            name: "stage 6 quality ≥ 60",
+            detail: "stage 6 quality 49 (minimum 60)",
+            stage: 6,
+            artifactType: "risk_matrix",
+          },
         ],
       });
     }
     // At Stage 5 the reality gate rides along with the kill gate, and wins over its pass.
-    const stage3 = { ...fail, checks: [{ ...(fail.checks[3] as object), stage: 3 } as GateDecision["checks"][number]] };
-    expect(route(5, decision("pass"), { reality: stage3 })).toMatchObject({ action: "reality_retry", stage: 3, boundary: 5 });
+    const weakAt = (stage: number): GateDecision => ({
+      ...fail,
+      checks: [
+        { name: `stage ${stage} quality ≥ 60`, passed: false, detail: "weak", severity: "blocker", ...{ stage } },
+      ],
+    });
+    const stage3 = weakAt(3);
+    expect(route(5, decision("pass"), { reality: stage3 })).toMatchObject({
+      action: "reality_retry",
+      stage: 3,
+      boundary: 5,
+    });
     // Stage 1's Draft Idea is human input: no retry can fix it.
-    const stage1 = { ...fail, checks: [{ ...(fail.checks[3] as object), stage: 1 } as GateDecision["checks"][number]] };
+    const stage1 = weakAt(1);
     expect(route(5, decision("pass"), { reality: stage1 })).toMatchObject({ action: "block" });
   });
 

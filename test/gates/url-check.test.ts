@@ -3,8 +3,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkUrls, type UrlCheckResult, urlCheckOptions, urlsNamedIn } from "../../src/gates/url-check.ts";
 import type { PhaseArtifact } from "../../src/gates/types.ts";
+import { checkUrls, type UrlCheckResult, urlCheckOptions, urlsNamedIn } from "../../src/gates/url-check.ts";
 import { checkNamed, expectReevaluates, gateInput, phaseArtifact, realityOf } from "./helpers.ts";
 
 let server: Server;
@@ -14,7 +14,8 @@ let refused = "";
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === "/ok") res.writeHead(200, { "content-type": "text/plain" }).end("here");
-    else if (req.url === "/slow") return; // never answers
+    else if (req.url === "/slow")
+      return; // never answers
     else res.writeHead(404).end("not here");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -50,10 +51,13 @@ describe("checking URLs", () => {
   });
 
   it("reports 200 reachable, 404 and a refused connection unreachable, and a server that never answers as a timeout", async () => {
-    const results = await checkUrls([named(`${base}/ok`), named(`${base}/gone`), named(refused), named(`${base}/slow`)], {
-      enabled: true,
-      timeoutMs: 300,
-    });
+    const results = await checkUrls(
+      [named(`${base}/ok`), named(`${base}/gone`), named(refused), named(`${base}/slow`)],
+      {
+        enabled: true,
+        timeoutMs: 300,
+      },
+    );
     expect(results.map((r) => [r.status, r.httpStatus])).toEqual([
       ["reachable", 200],
       ["unreachable", 404],
@@ -83,7 +87,12 @@ describe("checking URLs", () => {
 });
 
 describe("the reality gate reads URL checks", () => {
-  const TYPES: Record<number, string> = { 6: "risk_matrix", 7: "pricing_model", 8: "business_model_canvas", 9: "exit_strategy" };
+  const TYPES: Record<number, string> = {
+    6: "risk_matrix",
+    7: "pricing_model",
+    8: "business_model_canvas",
+    9: "exit_strategy",
+  };
   const phase: PhaseArtifact[] = [6, 7, 8, 9].map((s) => phaseArtifact(s, TYPES[s] as string, 80));
   const exitStrategy = {
     exitThesis: "Becomes the default reconciliation tool for small EU accounting firms",
@@ -96,7 +105,7 @@ describe("the reality gate reads URL checks", () => {
   };
   const gate = (urlChecks: UrlCheckResult[]) =>
     realityOf(gateInput(9, exitStrategy, { phaseArtifacts: phase, urlChecks }));
-  const result = (status: UrlCheckResult["status"], detail = status): UrlCheckResult => ({
+  const result = (status: UrlCheckResult["status"], detail: string = status): UrlCheckResult => ({
     ...named("https://canvas.example/proof"),
     status,
     detail,
