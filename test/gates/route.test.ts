@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { evaluateStageGate } from "../../src/gates/index.ts";
 import { type DfeSummary, routeStageResult } from "../../src/gates/route.ts";
 import type { GateDecision } from "../../src/gates/types.ts";
+import { gateInput, phaseArtifact } from "./helpers.ts";
 
 const decision = (d: string, rationale = "because"): GateDecision => ({
   decision: d,
@@ -121,6 +123,38 @@ describe("routing a stage result", () => {
     // Stage 1's Draft Idea is human input: no retry can fix it.
     const stage1 = weakAt(1);
     expect(route(5, decision("pass"), { reality: stage1 })).toMatchObject({ action: "block" });
+  });
+
+  it("sends a Stage 9 reality gate failed by Stage 6's quality-40 risk matrix back to Stage 6, not Stage 9", () => {
+    const exitStrategy = {
+      exitThesis: "Becomes the default reconciliation tool for small EU accounting firms",
+      targetAcquirers: ["Suite", "Fund", "Rival"].map((name) => ({
+        name,
+        rationale: "fit",
+        fitScore: 3,
+        buyerType: "strategic",
+      })),
+      valuationEstimate: { estimatedRange: { low: 2_000_000, base: 4_000_000, high: 6_000_000 } },
+    };
+    const evaluation = evaluateStageGate(
+      gateInput(9, exitStrategy, {
+        phaseArtifacts: [
+          phaseArtifact(6, "risk_matrix", 40),
+          phaseArtifact(7, "pricing_model", 80),
+          phaseArtifact(8, "business_model_canvas", 80),
+          phaseArtifact(9, "exit_strategy", 80),
+        ],
+      }),
+    );
+    expect(evaluation.reality?.decision).toBe("fail");
+    const routed = routeStageResult({ stage: 9, chairmanGate: false, evaluation, dfe: null, runNumber: 1 });
+    expect(routed).toMatchObject({
+      action: "reality_retry",
+      stage: 6,
+      boundary: 9,
+      responsibleStages: [6],
+      failedChecks: [{ name: "stage 6 quality ≥ 60", stage: 6, artifactType: "risk_matrix" }],
+    });
   });
 
   it("loops the build: sprint continue, quality fail, review reject", () => {
