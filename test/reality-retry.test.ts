@@ -101,7 +101,11 @@ async function ventureFromBrief(tag: string): Promise<string> {
 }
 
 /** Runs the venture's open stage work, one run at a time (a DFE escalation is approved), until Stage 10 or its end. */
-async function runToStage10(ventureId: string, analyst: Analyst): Promise<StageRunOutcome[]> {
+async function runToStage10(
+  ventureId: string,
+  analyst: Analyst,
+  until: (o: StageRunOutcome) => boolean = () => false,
+): Promise<StageRunOutcome[]> {
   const outcomes: StageRunOutcome[] = [];
   for (let i = 0; i < 40; i++) {
     const pending = await t.db
@@ -127,7 +131,9 @@ async function runToStage10(ventureId: string, analyst: Analyst): Promise<StageR
     if (work.status !== "ready")
       throw new Error(`stage ${work.lifecycle_stage} ${work.status}: ${work.blocked_reason}`);
     if (work.lifecycle_stage === 10) break;
-    outcomes.push(await runStageWork(t.service, analyst, work.id));
+    const outcome = await runStageWork(t.service, analyst, work.id);
+    outcomes.push(outcome);
+    if (until(outcome)) break;
   }
   return outcomes;
 }
@@ -339,5 +345,18 @@ describe("the Reality Gate Retry saga", () => {
     expect(events.map((e) => e.event_type)).toEqual(["saga.failed", "venture.killed"]);
     expect(events[0]?.payload).toMatchObject({ kill_reason: "killed_at_reality_gate", retries: 3 });
     expect(String(events[1]?.payload.reason)).toMatch(/^killed_at_reality_gate: /);
+  }, 120_000);
+
+  it("ends an open retry when the venture ends some other way: no saga is left waiting", async () => {
+    const ventureId = await ventureFromBrief("A");
+    const outcomes = await runToStage10(ventureId, weakStage6Analyst("always"), (o) => o.outcome === "rerun");
+    expect(trail(outcomes).at(-1)).toBe("9:rerun");
+    expect(await sagaOf(ventureId)).toMatchObject({ status: "active", current_step: "retry_analysis", retry_count: 1 });
+    await withRole(t.db, "eva_chairman", (trx) =>
+      sql`select eva.fn_set_venture_status(${ventureId}::uuid, 'killed', 'the Chairman stopped it')`.execute(trx),
+    );
+    const saga = await sagaOf(ventureId);
+    expect(saga).toMatchObject({ status: "failed", current_step: "venture_ended" });
+    expect(saga.context).toMatchObject({ venture_ended: "killed", reason: "the Chairman stopped it" });
   }, 120_000);
 });
