@@ -1412,6 +1412,8 @@ begin
       p_gate ->> 'rationale', p_gate - 'decision' - 'rationale');
     select o.passes into v_passes from eva.gate_decision_options o
     where o.gate_type = v_stage.gate_type and o.decision = p_gate ->> 'decision';
+    -- A reality gate that no longer fails completes its open retry saga (spec §15).
+    perform eva_private.fn_reality_retry_settle(v_work.id, p_gate);
   else
     v_passes := true;
   end if;
@@ -1502,6 +1504,10 @@ begin
       'stage', v_work.lifecycle_stage, 'work_id', v_work.id, 'reason', v_reason));
     return pg_catalog.jsonb_build_object('outcome', 'gate_blocked', 'gateDecision', p_gate ->> 'decision',
       'reason', v_reason, 'artifactVersion', v_primary.version);
+  elsif v_action = 'reality_retry' then
+    -- A failed reality gate: its retry saga re-runs the responsible stage, or kills after the last retry.
+    return eva_private.fn_reality_retry_step(v_work.id, p_route)
+      || pg_catalog.jsonb_build_object('artifactVersion', v_primary.version);
   end if;
   raise exception 'unknown route action "%" (advance, escalate, rerun, kill or block)', v_action using errcode = 'EV400';
 end;
@@ -2009,6 +2015,19 @@ CREATE FUNCTION eva.fn_stage_context(p_work_id uuid) RETURNS jsonb
         from eva.venture_stage_work pw
         where pw.venture_id = w.venture_id and pw.lifecycle_stage = w.lifecycle_stage and pw.run_number < w.run_number
           and pw.gate_decision is not null
+        union all
+        -- An open Reality Gate Retry saga's failures (spec §15), each to the stages its failed checks name.
+        select (rf.value ->> 'at')::timestamptz,
+          'Previous output failed the stage ' || (rs.context ->> 'boundary') || ' reality gate ('
+            || case when (rf.value ->> 'attempt')::int = 0 then 'first evaluation' else 'retry ' || (rf.value ->> 'attempt') end
+            || '): ' || pg_catalog.string_agg((rc.value ->> 'detail') || coalesce(' — ' || (rc.value ->> 'nextAction'), ''),
+              '; ' order by rc.ordinality) || '. Regenerate this stage''s artifact addressing it.'
+        from eva.eva_sagas rs
+        cross join lateral pg_catalog.jsonb_array_elements(rs.context -> 'failures') with ordinality rf
+        cross join lateral pg_catalog.jsonb_array_elements(rf.value -> 'failedChecks') with ordinality rc
+        where rs.venture_id = w.venture_id and rs.saga_type = 'reality_gate_retry' and rs.status in ('active', 'paused')
+          and (rc.value ->> 'stage')::int = w.lifecycle_stage
+        group by rs.id, rs.context, rf.ordinality, rf.value
       ) f), '[]'::jsonb)
   )
   from eva.venture_stage_work w
@@ -2330,6 +2349,195 @@ COMMENT ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uui
 
 
 --
+-- Name: fn_reality_retry_settle(uuid, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_reality_retry_settle(p_work_id uuid, p_gate jsonb) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_work eva.venture_stage_work;
+  v_decision text;
+  v_saga eva.eva_sagas;
+begin
+  select w.* into v_work from eva.venture_stage_work w
+  join eva.lifecycle_stage_config s on s.stage_number = w.lifecycle_stage and s.reality_gate
+  where w.id = p_work_id;
+  if not found then
+    return;
+  end if;
+  -- At 9 and 12 the reality gate is the stage's gate; at 5, 16 and 20 it rides along.
+  v_decision := coalesce(p_gate -> 'reality' ->> 'decision',
+    case when (select s.gate_type from eva.lifecycle_stage_config s where s.stage_number = v_work.lifecycle_stage) = 'reality'
+      then p_gate ->> 'decision' end);
+  if v_decision is null or v_decision = 'fail' then
+    return;
+  end if;
+  select * into v_saga from eva.eva_sagas s
+  where s.venture_id = v_work.venture_id and s.saga_type = 'reality_gate_retry' and s.status in ('active', 'paused')
+    and (s.context ->> 'boundary')::int = v_work.lifecycle_stage
+  for update;
+  if not found then
+    return;
+  end if;
+  update eva.eva_sagas s
+  set current_step = 'decide', status = 'completed', completed_at = pg_catalog.now(),
+      context = s.context || pg_catalog.jsonb_build_object('outcome', 'passed', 'passed', pg_catalog.jsonb_build_object(
+        'work_id', v_work.id, 'run', v_work.run_number, 'decision', v_decision, 'retry', s.retry_count,
+        'at', pg_catalog.now()))
+  where s.id = v_saga.id;
+  perform eva_private.fn_log_event('saga.completed', v_work.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'stage', v_work.lifecycle_stage, 'decision', v_decision,
+    'retries', v_saga.retry_count));
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_reality_retry_settle(p_work_id uuid, p_gate jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_reality_retry_settle(p_work_id uuid, p_gate jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_reality_retry_settle(p_work_id uuid, p_gate jsonb) IS 'Completes the venture''s open reality_gate_retry saga when the same reality gate, recorded for stage work p_work_id with outcome p_gate, no longer fails (pass or conditional); does nothing otherwise.';
+
+
+--
+-- Name: fn_reality_retry_step(uuid, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_work eva.venture_stage_work;
+  v_saga eva.eva_sagas;
+  v_boundary int := (p_route ->> 'boundary')::int;
+  v_from int := (p_route ->> 'stage')::int;
+  v_versions jsonb;
+  v_failure jsonb;
+  v_summary text;
+  v_reason text;
+  v_next eva.venture_stage_work;
+  -- Spec §15: minutes to hours; a retry that has not come back in a day is overdue.
+  v_timeout interval := interval '24 hours';
+begin
+  select * into v_work from eva.venture_stage_work where id = p_work_id for update;
+  if not found then
+    raise exception 'stage work % does not exist', p_work_id using errcode = 'EV404';
+  end if;
+  if v_boundary is distinct from v_work.lifecycle_stage
+     or not exists (select 1 from eva.lifecycle_stage_config s where s.stage_number = v_boundary and s.reality_gate) then
+    raise exception 'a reality gate retry starts at the reality gate that failed (stage %), not at stage %',
+      v_work.lifecycle_stage, coalesce(v_boundary::text, 'none') using errcode = 'EV400';
+  end if;
+  if v_from is null or v_from < 2 or v_from > v_boundary then
+    raise exception 'a reality gate retry re-runs a stage from 2 to %, not %', v_boundary, coalesce(v_from::text, 'none')
+      using errcode = 'EV400';
+  end if;
+  if pg_catalog.jsonb_typeof(p_route -> 'failedChecks') is distinct from 'array' then
+    raise exception 'a reality gate retry needs the failed checks (failedChecks, an array)' using errcode = 'EV400';
+  end if;
+
+  select * into v_saga from eva.eva_sagas s
+  where s.venture_id = v_work.venture_id and s.saga_type = 'reality_gate_retry' and s.status in ('active', 'paused')
+  for update;
+  if found and (v_saga.context ->> 'boundary')::int is distinct from v_boundary then
+    -- An open retry of another gate (left open by a move back past it): this failure is a new one.
+    update eva.eva_sagas s
+    set status = 'failed', current_step = 'superseded', completed_at = pg_catalog.now(),
+        context = s.context || pg_catalog.jsonb_build_object('superseded_at_stage', v_boundary)
+    where s.id = v_saga.id;
+    v_saga := null;
+  end if;
+  if v_saga.id is null then
+    insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at)
+    values (v_work.venture_id, 'reality_gate_retry', 'identify_failure', 'active',
+      pg_catalog.jsonb_build_object('boundary', v_boundary, 'started_work_id', v_work.id,
+        'failures', '[]'::jsonb, 'prior_failure_reasons', '[]'::jsonb, 'versions_created', '[]'::jsonb),
+      pg_catalog.now() + v_timeout)
+    returning * into v_saga;
+    perform eva_private.fn_log_event('saga.started', v_work.venture_id, pg_catalog.jsonb_build_object(
+      'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'stage', v_boundary, 'work_id', v_work.id,
+      'max_retries', v_saga.max_retries));
+  end if;
+
+  -- The artifact versions this evaluation read: the phase's current ones up to the gate.
+  select coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('stage', a.lifecycle_stage,
+      'type', a.artifact_type, 'version', a.version, 'qualityScore', a.quality_score) order by a.lifecycle_stage), '[]'::jsonb)
+  into v_versions
+  from eva.lifecycle_stage_config g
+  join eva.lifecycle_stage_config s on s.phase_number = g.phase_number and s.stage_number <= g.stage_number
+  join eva.venture_artifacts a on a.venture_id = v_work.venture_id and a.lifecycle_stage = s.stage_number
+    and a.artifact_type = s.produces[1] and a.is_current
+  where g.stage_number = v_boundary;
+
+  v_summary := 'stage ' || v_boundary || ' reality gate, '
+    || case when v_saga.retry_count = 0 then 'first evaluation' else 'retry ' || v_saga.retry_count end
+    || ': ' || coalesce(p_route ->> 'reason', 'failed');
+  v_failure := pg_catalog.jsonb_build_object('attempt', v_saga.retry_count, 'work_id', v_work.id,
+    'run', v_work.run_number, 'at', pg_catalog.now(), 'reason', p_route ->> 'reason',
+    'failedChecks', p_route -> 'failedChecks', 'responsibleStages', coalesce(p_route -> 'responsibleStages', '[]'::jsonb),
+    'rerunFrom', v_from, 'versions', v_versions);
+  v_saga.context := v_saga.context || pg_catalog.jsonb_build_object(
+    'failures', (v_saga.context -> 'failures') || pg_catalog.jsonb_build_array(v_failure),
+    'prior_failure_reasons', (v_saga.context -> 'prior_failure_reasons') || pg_catalog.to_jsonb(v_summary),
+    -- What the last retry re-ran: its new versions (stages from where it started up to the gate).
+    'versions_created', (v_saga.context -> 'versions_created') || case when v_saga.retry_count = 0 then '[]'::jsonb
+      else coalesce((select pg_catalog.jsonb_agg(x.value) from pg_catalog.jsonb_array_elements(v_versions) x
+        where (x.value ->> 'stage')::int >= (v_saga.context -> 'failures' -> -1 ->> 'rerunFrom')::int), '[]'::jsonb) end);
+
+  update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
+
+  if v_saga.retry_count >= v_saga.max_retries then
+    -- exhaust: every retry failed.
+    v_reason := 'killed_at_reality_gate: the stage ' || v_boundary || ' reality gate still failed after '
+      || v_saga.retry_count || ' retries: ' || coalesce(p_route ->> 'reason', 'failed');
+    update eva.eva_sagas s
+    set current_step = 'exhaust', status = 'failed', completed_at = pg_catalog.now(),
+        context = v_saga.context || pg_catalog.jsonb_build_object('outcome', 'killed', 'kill_reason', 'killed_at_reality_gate')
+    where s.id = v_saga.id;
+    perform eva_private.fn_log_event('saga.failed', v_work.venture_id, pg_catalog.jsonb_build_object(
+      'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'stage', v_boundary, 'retries', v_saga.retry_count,
+      'kill_reason', 'killed_at_reality_gate', 'reasons', v_saga.context -> 'prior_failure_reasons'));
+    perform pg_catalog.set_config('eva.change_reason', v_reason, true);
+    update eva.ventures set status = 'killed' where id = v_work.venture_id;
+    perform pg_catalog.set_config('eva.change_reason', '', true);
+    return pg_catalog.jsonb_build_object('outcome', 'killed', 'gateDecision', 'fail', 'reason', v_reason,
+      'killReason', 'killed_at_reality_gate', 'sagaId', v_saga.id, 'retries', v_saga.retry_count);
+  end if;
+
+  -- retry_analysis: the earliest responsible stage again; the stages after it follow by advancing.
+  update eva.eva_sagas s
+  set retry_count = v_saga.retry_count + 1, current_step = 'retry_analysis', context = v_saga.context,
+      timeout_at = pg_catalog.now() + v_timeout
+  where s.id = v_saga.id;
+  v_next := eva.fn_rerun_stage(v_work.venture_id, v_from,
+    'reality gate retry ' || (v_saga.retry_count + 1) || ' of ' || v_saga.max_retries || ' (stage ' || v_boundary
+      || ' failed; re-running from stage ' || v_from || '): ' || coalesce(p_route ->> 'reason', 'failed'),
+    'revise');
+  perform eva_private.fn_log_event('saga.step', v_work.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', 'retry_analysis', 'retry', v_saga.retry_count + 1,
+    'stage', v_boundary, 'rerun_from', v_from, 'responsible_stages', p_route -> 'responsibleStages',
+    'next_work_id', v_next.id));
+  return pg_catalog.jsonb_build_object('outcome', 'rerun', 'nextWorkId', v_next.id, 'nextStage', v_next.lifecycle_stage,
+    'gateDecision', 'fail', 'sagaId', v_saga.id, 'retry', v_saga.retry_count + 1);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_reality_retry_step(p_work_id uuid, p_route jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route jsonb) IS 'Reality Gate Retry saga step for a failed reality gate (route action reality_retry: boundary, stage to re-run from, failedChecks with their stages, reason): starts or continues the venture''s open reality_gate_retry saga, keeps the failure, and re-runs the earliest responsible stage (retry_count + 1), or after max_retries failed retries kills the venture (killed_at_reality_gate) and ends the saga failed.';
+
+
+--
 -- Name: fn_sd_bridge_start(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -2630,6 +2838,34 @@ ALTER FUNCTION eva_private.tg_event_log_notify() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_event_log_notify() IS 'Trigger: NOTIFY eva_events with the new event''s id, type and venture.';
+
+
+--
+-- Name: tg_reality_retry_venture_ended(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_reality_retry_venture_ended() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  update eva.eva_sagas s
+  set status = 'failed', current_step = 'venture_ended', completed_at = pg_catalog.now(),
+      context = s.context || pg_catalog.jsonb_build_object('venture_ended', new.status,
+        'reason', nullif(pg_catalog.current_setting('eva.change_reason', true), ''))
+  where s.venture_id = new.id and s.saga_type = 'reality_gate_retry' and s.status in ('active', 'paused');
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_reality_retry_venture_ended() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_reality_retry_venture_ended(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_reality_retry_venture_ended() IS 'Trigger: ends (failed) an open reality_gate_retry saga of a venture that was killed, sunset or exited.';
 
 
 --
@@ -4891,6 +5127,13 @@ CREATE INDEX eva_event_log_venture_idx ON eva.eva_event_log USING btree (venture
 
 
 --
+-- Name: eva_sagas_one_open_reality_retry; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX eva_sagas_one_open_reality_retry ON eva.eva_sagas USING btree (venture_id) WHERE ((saga_type = 'reality_gate_retry'::eva.saga_type) AND (status = ANY (ARRAY['active'::eva.saga_status, 'paused'::eva.saga_status])));
+
+
+--
 -- Name: idx_eva_sagas_active; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -5210,6 +5453,13 @@ CREATE TRIGGER _800_events AFTER INSERT OR UPDATE ON eva.chairman_decisions FOR 
 --
 
 CREATE TRIGGER _810_priority_inputs AFTER INSERT ON eva.venture_artifacts FOR EACH ROW WHEN ((new.artifact_type = ANY (ARRAY['financial_model'::text, 'financial_projections'::text, 'venture_review'::text]))) EXECUTE FUNCTION eva_private.tg_venture_artifact_priority_inputs();
+
+
+--
+-- Name: ventures _810_reality_retry_venture_ended; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _810_reality_retry_venture_ended AFTER UPDATE OF status ON eva.ventures FOR EACH ROW WHEN (((new.status = ANY (ARRAY['killed'::eva.venture_status, 'sunset'::eva.venture_status, 'exited'::eva.venture_status])) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION eva_private.tg_reality_retry_venture_ended();
 
 
 --
@@ -6745,6 +6995,20 @@ REVOKE ALL ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id 
 
 
 --
+-- Name: FUNCTION fn_reality_retry_settle(p_work_id uuid, p_gate jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_reality_retry_settle(p_work_id uuid, p_gate jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_reality_retry_step(p_work_id uuid, p_route jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route jsonb) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION fn_sd_bridge_start(p_work_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -6778,6 +7042,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_guard() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_event_log_notify() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_reality_retry_venture_ended(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_reality_retry_venture_ended() FROM PUBLIC;
 
 
 --

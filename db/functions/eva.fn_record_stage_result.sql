@@ -78,6 +78,8 @@ begin
       p_gate ->> 'rationale', p_gate - 'decision' - 'rationale');
     select o.passes into v_passes from eva.gate_decision_options o
     where o.gate_type = v_stage.gate_type and o.decision = p_gate ->> 'decision';
+    -- A reality gate that no longer fails completes its open retry saga (spec §15).
+    perform eva_private.fn_reality_retry_settle(v_work.id, p_gate);
   else
     v_passes := true;
   end if;
@@ -168,6 +170,10 @@ begin
       'stage', v_work.lifecycle_stage, 'work_id', v_work.id, 'reason', v_reason));
     return pg_catalog.jsonb_build_object('outcome', 'gate_blocked', 'gateDecision', p_gate ->> 'decision',
       'reason', v_reason, 'artifactVersion', v_primary.version);
+  elsif v_action = 'reality_retry' then
+    -- A failed reality gate: its retry saga re-runs the responsible stage, or kills after the last retry.
+    return eva_private.fn_reality_retry_step(v_work.id, p_route)
+      || pg_catalog.jsonb_build_object('artifactVersion', v_primary.version);
   end if;
   raise exception 'unknown route action "%" (advance, escalate, rerun, kill or block)', v_action using errcode = 'EV400';
 end;

@@ -59,6 +59,19 @@ as $$
         from eva.venture_stage_work pw
         where pw.venture_id = w.venture_id and pw.lifecycle_stage = w.lifecycle_stage and pw.run_number < w.run_number
           and pw.gate_decision is not null
+        union all
+        -- An open Reality Gate Retry saga's failures (spec §15), each to the stages its failed checks name.
+        select (rf.value ->> 'at')::timestamptz,
+          'Previous output failed the stage ' || (rs.context ->> 'boundary') || ' reality gate ('
+            || case when (rf.value ->> 'attempt')::int = 0 then 'first evaluation' else 'retry ' || (rf.value ->> 'attempt') end
+            || '): ' || pg_catalog.string_agg((rc.value ->> 'detail') || coalesce(' — ' || (rc.value ->> 'nextAction'), ''),
+              '; ' order by rc.ordinality) || '. Regenerate this stage''s artifact addressing it.'
+        from eva.eva_sagas rs
+        cross join lateral pg_catalog.jsonb_array_elements(rs.context -> 'failures') with ordinality rf
+        cross join lateral pg_catalog.jsonb_array_elements(rf.value -> 'failedChecks') with ordinality rc
+        where rs.venture_id = w.venture_id and rs.saga_type = 'reality_gate_retry' and rs.status in ('active', 'paused')
+          and (rc.value ->> 'stage')::int = w.lifecycle_stage
+        group by rs.id, rs.context, rf.ordinality, rf.value
       ) f), '[]'::jsonb)
   )
   from eva.venture_stage_work w

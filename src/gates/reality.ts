@@ -2,8 +2,10 @@
 // at 5→6, 9→10, 12→13, 16→17 and 20→21 (spec §13 "Reality Gate Evaluator"):
 // every stage of the phase has a current, validated artifact whose quality
 // meets the profile's thresholds, plus Stage 9's exit specifics and Stage 12's
-// economy check. Blockers fail the gate, warnings make it conditional; every
-// failed check names its next action.
+// economy check, and the URLs the phase's artifacts name (checked before the
+// gate, results passed in). Blockers fail the gate, warnings make it
+// conditional; every failed check names its next action and the stage whose
+// artifact it read (a retry re-runs that stage, spec §15).
 import { stageDefinition } from "../stages/index.ts";
 import { stage01 } from "../stages/stage-01.ts";
 import { type EvaluationProfile, profileFromPreferences, type RealityBoundary } from "./profiles.ts";
@@ -20,6 +22,7 @@ import {
   str,
 } from "./shared.ts";
 import type { GateInput, PhaseArtifact } from "./types.ts";
+import { type NamedUrl, type UrlCheckResult, urlsNamedIn } from "./url-check.ts";
 
 /** The phase each boundary closes and the stages of it that must be done by then (lifecycle_phases, up to the boundary). */
 export const BOUNDARY_PHASE: Record<RealityBoundary, { phase: number; stages: number[] }> = {
@@ -68,7 +71,34 @@ export type RealityInputs = {
   targetQualityScore: number;
   stage9: Stage9Facts | null;
   stage12: Stage12Facts | null;
+  /** The URLs the phase's artifacts name, as checked before the gate (absent in inputs recorded before URL checks). */
+  urls?: UrlCheckResult[];
 };
+
+/** A reality gate check with the stage whose artifact it read: the stage responsible when it fails. */
+export interface RealityCheck extends GateCheck {
+  stage: number;
+  artifactType: string;
+}
+
+const reads = (c: GateCheck, stage: number, artifactType: string): RealityCheck => ({ ...c, stage, artifactType });
+
+/**
+ * The URLs a reality gate checks: those named in the gate stage's new artifact
+ * and in the upstream artifacts it reads from its own phase, each with the
+ * stage that names it.
+ */
+export function realityGateUrls(
+  boundary: RealityBoundary,
+  artifact: Record<string, unknown>,
+  upstream: Record<string, { stage: number; type: string; content: unknown }>,
+): NamedUrl[] {
+  const stages = BOUNDARY_PHASE[boundary].stages;
+  return urlsNamedIn([
+    ...Object.values(upstream).filter((a) => stages.includes(a.stage) && a.stage !== boundary),
+    { stage: boundary, type: primaryArtifactType(boundary), content: artifact },
+  ]);
+}
 
 function stage9Facts(artifact: Record<string, unknown>): Stage9Facts {
   const range = rec(rec(artifact.valuationEstimate).estimatedRange);
@@ -115,6 +145,7 @@ export function realityInputs(
     targetQualityScore: thresholds.targetQualityScore,
     stage9: boundary === 9 ? stage9Facts(input.artifact) : null,
     stage12: boundary === 12 ? stage12Facts(input.artifact, profile) : null,
+    ...(input.urlChecks ? { urls: input.urlChecks.map((u) => ({ ...u })) } : {}),
   };
 }
 
@@ -124,12 +155,13 @@ const NEXT_FOR_STATUS: Record<string, (stage: number) => string> = {
   pending: (s) => `Validate Stage ${s}'s artifact`,
 };
 
-function artifactChecks(inputs: RealityInputs): GateCheck[] {
-  const checks: GateCheck[] = [];
+function artifactChecks(inputs: RealityInputs): RealityCheck[] {
+  const checks: RealityCheck[] = [];
   const { minQualityScore: min, targetQualityScore: target } = inputs;
   for (const { stage, type } of inputs.requiredStages) {
     const a = inputs.artifacts.find((x) => x.stage === stage && x.type === type);
-    checks.push(
+    const push = (c: GateCheck) => checks.push(reads(c, stage, type));
+    push(
       check(
         `stage ${stage} artifact present`,
         a !== undefined,
@@ -139,7 +171,7 @@ function artifactChecks(inputs: RealityInputs): GateCheck[] {
       ),
     );
     if (!a) continue;
-    checks.push(
+    push(
       check(
         `stage ${stage} artifact validated`,
         a.validationStatus === "validated",
@@ -150,7 +182,7 @@ function artifactChecks(inputs: RealityInputs): GateCheck[] {
     );
     if (UNSCORED_STAGES.includes(stage)) continue;
     const q = a.qualityScore;
-    checks.push(
+    push(
       check(
         `stage ${stage} quality ≥ ${min}`,
         q !== null && q >= min,
@@ -160,7 +192,7 @@ function artifactChecks(inputs: RealityInputs): GateCheck[] {
       ),
     );
     if (q !== null && q >= min)
-      checks.push(
+      push(
         check(
           `stage ${stage} quality ≥ ${target}`,
           q >= target,
@@ -173,7 +205,7 @@ function artifactChecks(inputs: RealityInputs): GateCheck[] {
   return checks;
 }
 
-function stage9Checks(facts: Stage9Facts): GateCheck[] {
+function stage9Checks(facts: Stage9Facts): RealityCheck[] {
   const r = facts.valuationRange;
   const rangeOk =
     r !== null &&
@@ -205,10 +237,10 @@ function stage9Checks(facts: Stage9Facts): GateCheck[] {
       "blocker",
       "Give the valuation estimate a revenue base and low ≤ base ≤ high multiples",
     ),
-  ];
+  ].map((c) => reads(c, 9, primaryArtifactType(9)));
 }
 
-function stage12Checks(facts: Stage12Facts): GateCheck[] {
+function stage12Checks(facts: Stage12Facts): RealityCheck[] {
   const { pipelineCoverage: c, minPipelineCoverage: min, conditionalPipelineCoverage: floor } = facts;
   const describe =
     c === null
@@ -231,7 +263,40 @@ function stage12Checks(facts: Stage12Facts): GateCheck[] {
         ? "Check the pipeline against a Stage 5 year-1 revenue projection"
         : `Grow the weighted pipeline to ${min}× Stage 5's year-1 revenue before the build loop`,
     ),
-  ];
+  ].map((c) => reads(c, 12, primaryArtifactType(12)));
+}
+
+/**
+ * A URL that does not answer (an HTTP error, a refused connection, an unknown
+ * host) is evidence that does not hold: a blocker on the stage that names it.
+ * No answer within the timeout is a warning (slow is not gone). Unchecked URLs
+ * make no check: they are listed in the inputs and the rationale.
+ */
+function urlChecks(urls: readonly UrlCheckResult[]): RealityCheck[] {
+  return urls
+    .filter((u) => u.status !== "unchecked")
+    .map((u) =>
+      reads(
+        check(
+          `stage ${u.stage} URL reachable: ${u.url}`,
+          u.status === "reachable",
+          `stage ${u.stage} ${u.artifactType} names ${u.url}: ${u.status} (${u.detail})`,
+          u.status === "timeout" ? "warning" : "blocker",
+          u.status === "timeout"
+            ? `Check ${u.url} by hand: it did not answer in time`
+            : `Re-run Stage ${u.stage} without ${u.url}, or with a URL that answers`,
+        ),
+        u.stage,
+        u.artifactType,
+      ),
+    );
+}
+
+function uncheckedNote(urls: readonly UrlCheckResult[] | undefined): string {
+  const unchecked = (urls ?? []).filter((u) => u.status === "unchecked");
+  if (!unchecked.length) return "";
+  const why = unchecked[0]?.detail.replace(/^not checked: /, "") ?? "";
+  return ` ${unchecked.length} URL(s) named in the phase were not checked (${why}): ${listing(unchecked.map((u) => u.url))}.`;
 }
 
 /**
@@ -239,16 +304,18 @@ function stage12Checks(facts: Stage12Facts): GateCheck[] {
  * artifact not validated (pending, needs_revision or rejected), a quality
  * score under the minimum (or none, except for Stage 1's human input), and at
  * Stage 9 a missing thesis, fewer than 3 acquirers or no valuation range, at
- * Stage 12 a pipeline coverage under the conditional floor. Conditional on
- * warnings only: a quality score under the target, a coverage under the
- * minimum (or none to compute, when Stage 5 projects no year-1 revenue).
- * Pass otherwise.
+ * Stage 12 a pipeline coverage under the conditional floor, and a named URL
+ * that does not answer. Conditional on warnings only: a quality score under
+ * the target, a coverage under the minimum (or none to compute, when Stage 5
+ * projects no year-1 revenue), a URL that timed out. Unchecked URLs decide
+ * nothing; the rationale lists them. Pass otherwise.
  */
 export function decideReality(inputs: RealityInputs): GateResult {
   const checks = [
     ...artifactChecks(inputs),
     ...(inputs.stage9 ? stage9Checks(inputs.stage9) : []),
     ...(inputs.stage12 ? stage12Checks(inputs.stage12) : []),
+    ...urlChecks(inputs.urls ?? []),
   ];
   const blockers = failedBlockers(checks);
   const warnings = failedWarnings(checks);
@@ -261,5 +328,5 @@ export function decideReality(inputs: RealityInputs): GateResult {
       : decision === "conditional"
         ? `${span[0]?.toUpperCase()}${span.slice(1)} is complete, with conditions: ${listing(warnings.map((c) => c.detail))}.`
         : `${span[0]?.toUpperCase()}${span.slice(1)} is complete: every stage has a current, validated artifact at quality ≥ ${inputs.targetQualityScore}${inputs.stage9 ? ", with exit thesis, acquirers and valuation range" : ""}${inputs.stage12 ? ", and the weighted pipeline supports Stage 5's year-1 revenue" : ""}.`;
-  return gateResult(decision, rationale, checks, inputs);
+  return gateResult(decision, rationale + uncheckedNote(inputs.urls), checks, inputs);
 }

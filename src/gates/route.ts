@@ -1,8 +1,10 @@
 // What follows a stage run (pure): the gate's decision and the Decision
 // Filter Engine's output become one route that eva.fn_record_stage_result
 // carries out — advance, escalate to the Chairman, run a stage again with the
-// reason as feedback, kill, or block. Chairman gates (10, 22, 25) are not
-// routed here: the database opens the Chairman's decision for them.
+// reason as feedback, kill, block, or hand a failed reality gate to its retry
+// saga. Chairman gates (10, 22, 25) are not routed here: the database opens
+// the Chairman's decision for them.
+import type { RealityCheck } from "./reality.ts";
 import type { GateEvaluation } from "./types.ts";
 
 export interface DfeSummary {
@@ -18,9 +20,29 @@ export type Route =
   | { action: "escalate"; reason: string; recommendedAction: string; dfe: DfeSummary }
   | { action: "rerun"; stage: number; reason: string; transitionType: "revise"; dfe?: DfeSummary }
   | { action: "kill"; reason: string; dfe?: DfeSummary }
-  | { action: "block"; reason: string; dfe?: DfeSummary };
+  | { action: "block"; reason: string; dfe?: DfeSummary }
+  | RealityRetryRoute;
 
-/** How many runs of a stage the loops below allow before giving up (spec §15: reality gate retries up to 3). */
+/**
+ * A failed reality gate, for the Reality Gate Retry saga (spec §15,
+ * eva_private.fn_reality_retry_step): the failed checks, each with the stage
+ * whose artifact it read, and the earliest of those stages, where the retry
+ * starts (it and every stage after it up to the gate run again, with the
+ * failures as feedback). The saga counts the retries and kills after its last.
+ */
+export interface RealityRetryRoute {
+  action: "reality_retry";
+  /** The stage the retry re-runs first (the earliest responsible one). */
+  stage: number;
+  /** The gate's stage (5, 9, 12, 16 or 20). */
+  boundary: number;
+  reason: string;
+  responsibleStages: number[];
+  failedChecks: { name: string; detail: string; nextAction?: string; stage: number; artifactType: string }[];
+  dfe?: DfeSummary;
+}
+
+/** How many runs of a stage the loops below allow before giving up. */
 export const MAX_RUNS = 3;
 /** A sprint may take more iterations (Stage 19 "continue"). */
 export const MAX_SPRINT_RUNS = 5;
@@ -47,10 +69,35 @@ export function routeStageResult(input: RouteInput): Route {
 
   const reality = evaluation.reality;
   if (reality && reality.decision === "fail") {
-    // Reality Gate Retry Saga (spec §15): the stage again with the failure as feedback, then auto-kill.
-    return runNumber < MAX_RUNS
-      ? withDfe(again(stage, `reality gate failed (run ${runNumber} of ${MAX_RUNS}): ${reality.rationale}`))
-      : withDfe({ action: "kill", reason: `killed at the reality gate after ${MAX_RUNS} runs: ${reality.rationale}` });
+    // Reality Gate Retry saga (spec §15): identify the failure, map it to the responsible stages.
+    const failedChecks = reality.checks
+      .filter((c) => !c.passed && c.severity === "blocker")
+      .map((c) => {
+        const { name, detail, nextAction, stage: s, artifactType } = c as RealityCheck;
+        return {
+          name,
+          detail,
+          ...(nextAction ? { nextAction } : {}),
+          stage: typeof s === "number" ? s : stage,
+          artifactType: artifactType ?? "",
+        };
+      });
+    const responsible = [...new Set(failedChecks.map((c) => c.stage))].sort((a, b) => a - b);
+    const rerunnable = responsible.filter((s) => s >= 2);
+    if (rerunnable.length === 0) {
+      return withDfe({
+        action: "block",
+        reason: `the reality gate failed on Stage 1's Draft Idea, which no analysis can re-run: ${reality.rationale}`,
+      });
+    }
+    return withDfe({
+      action: "reality_retry",
+      stage: rerunnable[0] as number,
+      boundary: stage,
+      reason: reality.rationale,
+      responsibleStages: responsible,
+      failedChecks,
+    });
   }
 
   const gate = evaluation.gate;

@@ -2,6 +2,7 @@
 // Everything here is data: gates and the DFE are pure functions of it, so a
 // recorded outcome can be re-evaluated later from its recorded inputs.
 import type { GateType, UpstreamArtifact, VentureBrief } from "../stages/types.ts";
+import type { UrlCheckResult } from "./url-check.ts";
 
 /** A current artifact of a stage in the gated stage's phase (for reality gates): no content, just its standing. */
 export interface PhaseArtifact {
@@ -28,6 +29,8 @@ export interface GateInput {
   preferences: Record<string, string>;
   /** The Chairman's latest decision at each Chairman gate the venture passed, by stage (e.g. 22 → "release"). */
   chairmanDecisions?: Record<number, string>;
+  /** At a reality gate: the URLs the phase's artifacts name, as checked before the gate (src/gates/url-check.ts). */
+  urlChecks?: UrlCheckResult[];
 }
 
 /** One gate's enum decision (spec §7.2): decision, rationale, and what it was decided from. */

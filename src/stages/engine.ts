@@ -11,8 +11,11 @@ import type { Database } from "../db/client.ts";
 import { isDevilsAdvocateStage, reviewAsDevilsAdvocate } from "../gates/devils-advocate.ts";
 import { type DfeResult, evaluateDFE } from "../gates/dfe.ts";
 import { evaluateStageGate } from "../gates/index.ts";
+import { isRealityBoundary } from "../gates/profiles.ts";
+import { realityGateUrls } from "../gates/reality.ts";
 import { routeStageResult } from "../gates/route.ts";
 import type { GateEvaluation } from "../gates/types.ts";
+import { checkUrls, urlCheckOptions } from "../gates/url-check.ts";
 import { AnalysisFailed, type AnalysisResult, type Analyst, type LlmUsage, TokenBudgetExceeded } from "../llm/types.ts";
 import {
   chargedTokens,
@@ -235,6 +238,10 @@ export async function runStageWork(
     // adversarial gates, the Devil's Advocate (§7.5): judged here, recorded
     // with their inputs so they can be re-evaluated without an LLM call.
     const artifact = checked.data as Record<string, unknown>;
+    // URL reachability (spec §13) is I/O: checked here, read by the reality gate as data.
+    const urlChecks = isRealityBoundary(stage)
+      ? await checkUrls(realityGateUrls(stage, artifact, ctx.artifacts), urlCheckOptions(analyst.kind))
+      : undefined;
     const evaluation: GateEvaluation =
       definition.gateType === "none" && !row.stage.realityGate
         ? { gate: null, reality: null }
@@ -259,6 +266,7 @@ export async function runStageWork(
             chairmanDecisions: Object.fromEntries(
               Object.entries(row.chairmanDecisions).map(([k, v]) => [Number(k), v]),
             ),
+            ...(urlChecks ? { urlChecks } : {}),
           });
     const review = isDevilsAdvocateStage(stage)
       ? await reviewAsDevilsAdvocate(options.adversary ?? analyst, {

@@ -67,6 +67,23 @@ describe("reality gates: phase completeness and quality", () => {
     expectReevaluates(d, 9, "reality");
   });
 
+  it("names, on every check, the stage whose artifact it read", () => {
+    const d = stage9({ 6: { qualityScore: 40 } }, exitStrategy({ targetAcquirers: [] }));
+    expect(d.decision).toBe("fail");
+    expect(checkNamed(d, "stage 6 quality ≥ 60")).toMatchObject({
+      passed: false,
+      stage: 6,
+      artifactType: "risk_matrix",
+    });
+    expect(checkNamed(d, "≥ 3 target acquirers")).toMatchObject({
+      passed: false,
+      stage: 9,
+      artifactType: "exit_strategy",
+    });
+    expect(d.checks.every((c) => typeof (c as { stage?: unknown }).stage === "number")).toBe(true);
+    expectReevaluates(d, 9, "reality");
+  });
+
   it("fails with a missing artifact, naming the stage to run", () => {
     const d = stage9({ 7: null });
     expect(d.decision).toBe("fail");

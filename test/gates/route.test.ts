@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { evaluateStageGate } from "../../src/gates/index.ts";
 import { type DfeSummary, routeStageResult } from "../../src/gates/route.ts";
 import type { GateDecision } from "../../src/gates/types.ts";
+import { gateInput, phaseArtifact } from "./helpers.ts";
 
 const decision = (d: string, rationale = "because"): GateDecision => ({
   decision: d,
@@ -51,11 +53,108 @@ describe("routing a stage result", () => {
     expect(route(5, decision("revise"))).toMatchObject({ action: "rerun", stage: 4 });
   });
 
-  it("retries a failed reality gate twice, then kills (reality gate retry saga)", () => {
-    const fail = decision("fail", "stage 7 artifact rejected");
-    expect(route(9, fail, { reality: fail, run: 1 })).toMatchObject({ action: "rerun", stage: 9 });
-    expect(route(9, fail, { reality: fail, run: 3 })).toMatchObject({ action: "kill" });
-    expect(route(5, decision("pass"), { reality: fail, run: 1 })).toMatchObject({ action: "rerun", stage: 5 });
+  it("hands a failed reality gate to its retry saga, re-running from the earliest stage whose artifact failed", () => {
+    const fail: GateDecision = {
+      ...decision("fail", "stage 6 quality 49 (minimum 60) and no exit thesis"),
+      checks: [
+        { name: "stage 6 artifact present", passed: true, detail: "ok", severity: "blocker" },
+        {
+          name: "stage 8 quality ≥ 70",
+          passed: false,
+          detail: "stage 8 quality 65 (target 70)",
+          severity: "warning",
+          ...{ stage: 8, artifactType: "business_model_canvas" },
+        },
+        {
+          name: "exit thesis stated",
+          passed: false,
+          detail: "no exit thesis",
+          severity: "blocker",
+          nextAction: "Re-run Stage 9 with an exit thesis",
+          ...{ stage: 9, artifactType: "exit_strategy" },
+        },
+        {
+          name: "stage 6 quality ≥ 60",
+          passed: false,
+          detail: "stage 6 quality 49 (minimum 60)",
+          severity: "blocker",
+          ...{ stage: 6, artifactType: "risk_matrix" },
+        },
+      ],
+    };
+    // Whatever the run number: the saga in the database counts the retries.
+    for (const run of [1, 3, 7]) {
+      expect(route(9, fail, { reality: fail, run })).toEqual({
+        action: "reality_retry",
+        stage: 6,
+        boundary: 9,
+        reason: "stage 6 quality 49 (minimum 60) and no exit thesis",
+        responsibleStages: [6, 9],
+        failedChecks: [
+          {
+            name: "exit thesis stated",
+            detail: "no exit thesis",
+            nextAction: "Re-run Stage 9 with an exit thesis",
+            stage: 9,
+            artifactType: "exit_strategy",
+          },
+          {
+            name: "stage 6 quality ≥ 60",
+            detail: "stage 6 quality 49 (minimum 60)",
+            stage: 6,
+            artifactType: "risk_matrix",
+          },
+        ],
+      });
+    }
+    // At Stage 5 the reality gate rides along with the kill gate, and wins over its pass.
+    const weakAt = (stage: number): GateDecision => ({
+      ...fail,
+      checks: [
+        { name: `stage ${stage} quality ≥ 60`, passed: false, detail: "weak", severity: "blocker", ...{ stage } },
+      ],
+    });
+    const stage3 = weakAt(3);
+    expect(route(5, decision("pass"), { reality: stage3 })).toMatchObject({
+      action: "reality_retry",
+      stage: 3,
+      boundary: 5,
+    });
+    // Stage 1's Draft Idea is human input: no retry can fix it.
+    const stage1 = weakAt(1);
+    expect(route(5, decision("pass"), { reality: stage1 })).toMatchObject({ action: "block" });
+  });
+
+  it("sends a Stage 9 reality gate failed by Stage 6's quality-40 risk matrix back to Stage 6, not Stage 9", () => {
+    const exitStrategy = {
+      exitThesis: "Becomes the default reconciliation tool for small EU accounting firms",
+      targetAcquirers: ["Suite", "Fund", "Rival"].map((name) => ({
+        name,
+        rationale: "fit",
+        fitScore: 3,
+        buyerType: "strategic",
+      })),
+      valuationEstimate: { estimatedRange: { low: 2_000_000, base: 4_000_000, high: 6_000_000 } },
+    };
+    const evaluation = evaluateStageGate(
+      gateInput(9, exitStrategy, {
+        phaseArtifacts: [
+          phaseArtifact(6, "risk_matrix", 40),
+          phaseArtifact(7, "pricing_model", 80),
+          phaseArtifact(8, "business_model_canvas", 80),
+          phaseArtifact(9, "exit_strategy", 80),
+        ],
+      }),
+    );
+    expect(evaluation.reality?.decision).toBe("fail");
+    const routed = routeStageResult({ stage: 9, chairmanGate: false, evaluation, dfe: null, runNumber: 1 });
+    expect(routed).toMatchObject({
+      action: "reality_retry",
+      stage: 6,
+      boundary: 9,
+      responsibleStages: [6],
+      failedChecks: [{ name: "stage 6 quality ≥ 60", stage: 6, artifactType: "risk_matrix" }],
+    });
   });
 
   it("loops the build: sprint continue, quality fail, review reject", () => {
