@@ -5,6 +5,7 @@ import { registerArtifacts } from "./commands/artifacts.ts";
 import { registerChairman } from "./commands/chairman.ts";
 import { registerDb } from "./commands/db.ts";
 import { registerDecisions } from "./commands/decisions.ts";
+import { registerGates } from "./commands/gates.ts";
 import { registerIdeate } from "./commands/ideate.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerSd } from "./commands/sd.ts";
@@ -38,6 +39,7 @@ Environment:
   registerDecisions(program);
   registerChairman(program);
   registerSd(program);
+  registerGates(program);
   registerServe(program);
   return program;
 }

@@ -5,6 +5,7 @@
 // states its own decision; the gate checks it against the data and never
 // decides more favourably than the analysis did: it takes the stricter of
 // the two, so the data can only downgrade a recommendation.
+import { DEFAULT_PROFILE, type EvaluationProfile, profileFromPreferences } from "./profiles.ts";
 import {
   check,
   failedBlockers,
@@ -18,7 +19,6 @@ import {
   rec,
   str,
 } from "./shared.ts";
-import { DEFAULT_PROFILE, type EvaluationProfile, profileFromPreferences } from "./profiles.ts";
 import type { GateInput } from "./types.ts";
 
 /** The stricter of the analysis's decision and the data's, in an order from most to least favourable. */

@@ -9,10 +9,11 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
 import { isDevilsAdvocateStage, reviewAsDevilsAdvocate } from "../gates/devils-advocate.ts";
-import { type DfeResult, evaluateDFE } from "../gates/dfe.ts";
+import { type DfeInput, type DfeResult, evaluateDFE } from "../gates/dfe.ts";
 import { evaluateStageGate } from "../gates/index.ts";
+import { recordReplayInputs } from "../gates/replay.ts";
 import { routeStageResult } from "../gates/route.ts";
-import type { GateEvaluation } from "../gates/types.ts";
+import type { GateEvaluation, GateInput } from "../gates/types.ts";
 import { AnalysisFailed, type AnalysisResult, type Analyst, type LlmUsage } from "../llm/types.ts";
 import { parseStageContext, toStageContext } from "./context.ts";
 import { stageDefinition } from "./index.ts";
@@ -211,32 +212,31 @@ export async function runStageWork(
     // adversarial gates, the Devil's Advocate (§7.5): judged here, recorded
     // with their inputs so they can be re-evaluated without an LLM call.
     const artifact = checked.data as Record<string, unknown>;
+    const gateInput: GateInput = {
+      stage,
+      gateType: definition.gateType,
+      realityGate: row.stage.realityGate,
+      venture: ctx.venture,
+      artifact,
+      upstream: ctx.artifacts,
+      phaseArtifacts: [
+        ...row.phaseArtifacts,
+        {
+          stage,
+          type: definition.produces[0] as string,
+          version: 0,
+          validationStatus: "validated",
+          qualityScore: artifacts[0]?.qualityScore ?? null,
+        },
+      ],
+      preferences: row.preferences,
+      chairmanDecisions: Object.fromEntries(Object.entries(row.chairmanDecisions).map(([k, v]) => [Number(k), v])),
+    };
     const evaluation: GateEvaluation =
       definition.gateType === "none" && !row.stage.realityGate
         ? { gate: null, reality: null }
-        : evaluateStageGate({
-            stage,
-            gateType: definition.gateType,
-            realityGate: row.stage.realityGate,
-            venture: ctx.venture,
-            artifact,
-            upstream: ctx.artifacts,
-            phaseArtifacts: [
-              ...row.phaseArtifacts,
-              {
-                stage,
-                type: definition.produces[0] as string,
-                version: 0,
-                validationStatus: "validated",
-                qualityScore: artifacts[0]?.qualityScore ?? null,
-              },
-            ],
-            preferences: row.preferences,
-            chairmanDecisions: Object.fromEntries(
-              Object.entries(row.chairmanDecisions).map(([k, v]) => [Number(k), v]),
-            ),
-          });
-    const dfe = evaluateDFE({
+        : evaluateStageGate(gateInput);
+    const dfeInput: DfeInput = {
       stage,
       artifact,
       upstream: ctx.artifacts,
@@ -245,7 +245,8 @@ export async function runStageWork(
       preferences: row.preferences,
       preferenceScopes: row.preferenceScopes,
       knownPatterns: row.knownPatterns,
-    });
+    };
+    const dfe = evaluateDFE(dfeInput);
     const review = isDevilsAdvocateStage(stage)
       ? await reviewAsDevilsAdvocate(analyst, { stage, venture: ctx.venture, artifact, gate: evaluation })
       : null;
@@ -274,6 +275,7 @@ export async function runStageWork(
           ...primaryGate,
           ...(evaluation.reality && evaluation.reality !== primaryGate ? { reality: evaluation.reality } : {}),
           dfe: summarizeDfe(dfe),
+          replayInputs: recordReplayInputs(gateInput, dfeInput, definition.produces[0] as string),
           devilsAdvocate: review
             ? review.status === "reviewed"
               ? { status: "reviewed", review: review.review, provenance: review.provenance }

@@ -149,7 +149,9 @@ describe("stage 20 quality gate", () => {
       gateOf(
         gateInput(20, qa(rate, coverage), {
           preferences,
-          upstream: { sprint_execution: upstreamArtifact(19, "sprint_execution", { sprintCompletion: { readyForQa: true } }) },
+          upstream: {
+            sprint_execution: upstreamArtifact(19, "sprint_execution", { sprintCompletion: { readyForQa: true } }),
+          },
         }),
       );
     const strict = prefs({ stage20_pass_rate_threshold: "98" }, 97.5, 80);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { METRICS } from "../../src/stages/stage-02.ts";
 import { reevaluateGate } from "../../src/gates/index.ts";
+import { METRICS } from "../../src/stages/stage-02.ts";
 import { checkNamed, expectReevaluates, failed, gateInput, gateOf, upstreamArtifact } from "./helpers.ts";
 
 describe("stage 3 kill gate (§8.1)", () => {
