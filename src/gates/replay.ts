@@ -109,8 +109,10 @@ export function parseWhatIf(pairs: readonly string[]): Record<string, string> {
     const key = canonicalKey(pair.slice(0, at));
     const value = pair.slice(at + 1).trim();
     if (!Object.hasOwn(WHAT_IF_KEYS, key)) {
+      const prefix = key.split("_")[0] ?? key;
+      const near = Object.keys(WHAT_IF_KEYS).filter((k) => k.split("_")[0] === prefix);
       throw new WhatIfError(
-        `unknown key "${pair.slice(0, at)}": the gates and the DFE read ${Object.keys(WHAT_IF_KEYS).join(", ")}`,
+        `unknown key "${pair.slice(0, at)}"${near.length ? ` (${prefix} keys: ${near.join(", ")})` : ""}; \`eva gates replay --help\` lists every key`,
       );
     }
     const reason = Object.hasOwn(DFE_PREFERENCE_KEYS, key)
@@ -288,7 +290,7 @@ export function replayGateOutcome(
   const recorded = recordedSide(o);
   const record = readReplayRecord(o.outcome);
   const problem = record ? artifactsProblem(record, found) : null;
-  const base = { stage: o.stage, run: o.run, gate: o.gateType, recorded };
+  const base = { stage: o.stage, run: o.run, gate: o.gateType };
   const empty: ReplaySide = { decision: null, rationale: null, reality: null, dfe: null };
   if (record && !problem && found?.artifact) {
     try {
@@ -299,10 +301,10 @@ export function replayGateOutcome(
       );
       const evaluation = inputs.gate ? evaluateStageGate(inputs.gate) : { gate: null, reality: null };
       const replayed = sideOf(evaluation, dfeView(evaluateDFE({ ...inputs.dfe, gate: evaluation })));
-      return { ...base, replayedFrom: "recorded inputs", replayed, changed: differences(recorded, replayed) };
+      return { ...base, replayedFrom: "recorded inputs", recorded, replayed, changed: differences(recorded, replayed) };
     } catch (error) {
       const reason = `the recorded inputs no longer evaluate: ${error instanceof Error ? error.message : String(error)}`;
-      return { ...base, replayedFrom: "recorded inputs", replayed: { ...empty, reason }, changed: [] };
+      return { ...base, replayedFrom: "recorded inputs", recorded, replayed: { ...empty, reason }, changed: [] };
     }
   }
   const unmoved = Object.keys(whatIf).length
@@ -311,9 +313,9 @@ export function replayGateOutcome(
   const reason = `${problem ?? "the outcome was recorded before EVA kept the DFE's inputs"}: its DFE cannot be replayed${unmoved}`;
   try {
     const replayed = { ...sideOf(gateOnly(o), null), reason };
-    return { ...base, replayedFrom: "gate inputs only", replayed, changed: differences(recorded, replayed) };
+    return { ...base, replayedFrom: "gate inputs only", recorded, replayed, changed: differences(recorded, replayed) };
   } catch (error) {
     const why = `${reason}, nor its gate (${error instanceof Error ? error.message : String(error)})`;
-    return { ...base, replayedFrom: "gate inputs only", replayed: { ...empty, reason: why }, changed: [] };
+    return { ...base, replayedFrom: "gate inputs only", recorded, replayed: { ...empty, reason: why }, changed: [] };
   }
 }
