@@ -132,6 +132,8 @@ describe("what-if keys", () => {
     expect(() => parseWhatIf(["stage3_pass_threshold=101"])).toThrow("stage3_pass_threshold=101: outside 0-100");
     expect(() => parseWhatIf(["stage5_max_break_even_month=12.5"])).toThrow("not a whole number");
     expect(() => parseWhatIf(["score_threshold=lots"])).toThrow("not a usable value for score_threshold");
+    expect(() => parseWhatIf(["drift_escalation_severity=EXTREME"])).toThrow("not a usable value");
+    expect(() => parseWhatIf(["stage3_pass_threshold"])).toThrow("is not key=value");
     expect(() => parseWhatIf(["=5"])).toThrow(WhatIfError);
   });
 });
