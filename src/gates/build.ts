@@ -5,7 +5,7 @@
 // states its own decision; the gate checks it against the data and never
 // decides more favourably than the analysis did: it takes the stricter of
 // the two, so the data can only downgrade a recommendation.
-import { COVERAGE_THRESHOLD, PASS_RATE_THRESHOLD } from "../stages/stage-20.ts";
+import { DEFAULT_PROFILE, type EvaluationProfile, profileFromPreferences } from "./profiles.ts";
 import {
   check,
   failedBlockers,
@@ -255,9 +255,11 @@ export type Stage20Inputs = {
   openDefects: { description: string; severity: string | null }[];
   /** Stage 19's readyForQa from the sprint_execution upstream; null when it is not given. */
   readyForQa: boolean | null;
+  /** The thresholds in force (preferences stage20_*); absent in outcomes recorded before they were preferences: 95/60. */
+  thresholds?: EvaluationProfile["stage20"];
 };
 
-export function stage20Inputs(input: GateInput): Stage20Inputs {
+export function stage20Inputs(input: GateInput, profile = profileFromPreferences(input.preferences)): Stage20Inputs {
   const execution = input.upstream.sprint_execution;
   const ready = execution ? rec(execution.content.sprintCompletion).readyForQa : undefined;
   const results = rec(input.artifact.testResults);
@@ -279,6 +281,7 @@ export function stage20Inputs(input: GateInput): Stage20Inputs {
       .filter((d) => OPEN.includes(str(d.status) ?? ""))
       .map((d) => ({ description: str(d.description) ?? "(no description)", severity: str(d.severity) })),
     readyForQa: typeof ready === "boolean" ? ready : null,
+    thresholds: { ...profile.stage20 },
   };
 }
 
@@ -291,9 +294,11 @@ export function stage20Inputs(input: GateInput): Stage20Inputs {
  * missed (the thresholds are never waived), an open critical defect, Stage 19
  * not marked ready for QA, or the analysis says fail. The stricter of the
  * analysis's decision and the data's; an unrecognised analysis decision fails.
+ * (95 and 60 are the defaults; the inputs' thresholds decide.)
  */
 export function decideStage20(inputs: Stage20Inputs): GateResult {
   const { overallPassRate: rate, coveragePct: coverage } = inputs;
+  const { passRate: PASS_RATE_THRESHOLD, coverage: COVERAGE_THRESHOLD } = inputs.thresholds ?? DEFAULT_PROFILE.stage20;
   const rateOk = rate !== null && rate >= PASS_RATE_THRESHOLD;
   const coverageOk = coverage !== null && coverage >= COVERAGE_THRESHOLD;
   const critical = inputs.openDefects.filter((d) => d.severity === "critical");

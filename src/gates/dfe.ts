@@ -433,7 +433,11 @@ function recommend(
 
 // ——— Preferences ———
 
-function readThresholds(prefs: Record<string, string>, scopes?: Record<string, "venture" | "global">): DfeThresholds {
+/** The thresholds as the DFE reads them from preferences (a what-if checks its values with it too). */
+export function readThresholds(
+  prefs: Record<string, string>,
+  scopes?: Record<string, "venture" | "global">,
+): DfeThresholds {
   const read = <T>(key: DfePreferenceKey, parse: (raw: string) => T | null): ThresholdUsed<T> => {
     const raw = Object.hasOwn(prefs, key) && typeof prefs[key] === "string" ? (prefs[key] as string) : null;
     if (raw === null) return { value: null, raw: null, source: "missing" };

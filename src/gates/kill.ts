@@ -4,7 +4,7 @@
 // recorded `inputs`.
 import { METRICS } from "../stages/stage-02.ts";
 import { monthsBetween } from "../stages/stage-13.ts";
-import { profileFromPreferences } from "./profiles.ts";
+import { DEFAULT_PROFILE, type EvaluationProfile, profileFromPreferences } from "./profiles.ts";
 import { type ReleaseInputs, releaseInputsFromPackage, releasePromotion } from "./promotion.ts";
 import {
   check,
@@ -25,74 +25,80 @@ import type { GateInput } from "./types.ts";
 // ---------------------------------------------------------------------------
 // Stage 3 — Individual Validation (spec §8.1).
 
-/** Stage 3 thresholds, exactly as §8.1 states them. */
-export const STAGE3 = { passOverall: 70, reviseOverall: 50, metricFloor: 50 } as const;
+/** Stage 3 thresholds as §8.1 states them: the defaults of the stage3_* preferences. */
+export const STAGE3: Readonly<Stage3Thresholds> = DEFAULT_PROFILE.stage3;
+export type Stage3Thresholds = EvaluationProfile["stage3"];
 
 export type Stage3Inputs = {
   overallScore: number | null;
   /** The six fused metrics (0-100); null when the artifact lacks one. */
   metrics: Record<string, number | null>;
+  /** The thresholds in force (preferences stage3_*); absent in outcomes recorded before they were preferences: §8.1's. */
+  thresholds?: Stage3Thresholds;
 };
 
-export function stage3Inputs(input: GateInput): Stage3Inputs {
+export function stage3Inputs(input: GateInput, profile = profileFromPreferences(input.preferences)): Stage3Inputs {
   const metrics = rec(input.artifact.metrics);
   return {
     overallScore: num(input.artifact.overallScore),
     metrics: Object.fromEntries(METRICS.map((m) => [m, num(metrics[m])])),
+    thresholds: { ...profile.stage3 },
   };
 }
 
 /**
  * Pass: overallScore ≥ 70 and every metric ≥ 50. Revise: 50 ≤ overallScore < 70
  * and no metric < 50. Kill: overallScore < 50 or any metric < 50. A metric or
- * score the artifact does not report counts as failing its threshold.
+ * score the artifact does not report counts as failing its threshold. (The
+ * numbers are the defaults; the inputs' thresholds decide.)
  */
 export function decideStage3(inputs: Stage3Inputs): GateResult {
   const { overallScore } = inputs;
-  const low = Object.entries(inputs.metrics).filter(([, v]) => v === null || v < STAGE3.metricFloor);
+  const t = inputs.thresholds ?? STAGE3;
+  const low = Object.entries(inputs.metrics).filter(([, v]) => v === null || v < t.metricFloor);
   const checks: GateCheck[] = [
     check(
-      "overall score ≥ 50",
-      overallScore !== null && overallScore >= STAGE3.reviseOverall,
-      `overall score ${overallScore ?? "not reported"} (kill below ${STAGE3.reviseOverall})`,
+      `overall score ≥ ${t.reviseOverall}`,
+      overallScore !== null && overallScore >= t.reviseOverall,
+      `overall score ${overallScore ?? "not reported"} (kill below ${t.reviseOverall})`,
       "blocker",
       "Revisit the idea (Stages 1-2): the validated score is too low to continue",
     ),
     ...Object.entries(inputs.metrics).map(([m, v]) =>
       check(
-        `${m} ≥ 50`,
-        v !== null && v >= STAGE3.metricFloor,
-        `${m} ${v ?? "not reported"} (kill below ${STAGE3.metricFloor})`,
+        `${m} ≥ ${t.metricFloor}`,
+        v !== null && v >= t.metricFloor,
+        `${m} ${v ?? "not reported"} (kill below ${t.metricFloor})`,
         "blocker",
-        `Address ${m}: no metric may score below ${STAGE3.metricFloor}`,
+        `Address ${m}: no metric may score below ${t.metricFloor}`,
       ),
     ),
     check(
-      "overall score ≥ 70",
-      overallScore !== null && overallScore >= STAGE3.passOverall,
-      `overall score ${overallScore ?? "not reported"} (pass from ${STAGE3.passOverall})`,
+      `overall score ≥ ${t.passOverall}`,
+      overallScore !== null && overallScore >= t.passOverall,
+      `overall score ${overallScore ?? "not reported"} (pass from ${t.passOverall})`,
       "blocker",
       "Re-run Stage 2's analysis with the evidence gaps filled (routed by the DFE), then re-score",
     ),
   ];
   const decision =
-    overallScore === null || overallScore < STAGE3.reviseOverall || low.length
+    overallScore === null || overallScore < t.reviseOverall || low.length
       ? "kill"
-      : overallScore < STAGE3.passOverall
+      : overallScore < t.passOverall
         ? "revise"
         : "pass";
   const rationale =
     decision === "pass"
-      ? `Overall score ${overallScore} ≥ ${STAGE3.passOverall} and every metric ≥ ${STAGE3.metricFloor}.`
+      ? `Overall score ${overallScore} ≥ ${t.passOverall} and every metric ≥ ${t.metricFloor}.`
       : decision === "revise"
-        ? `Overall score ${overallScore} is in the revise band (${STAGE3.reviseOverall}-${STAGE3.passOverall}) with no metric below ${STAGE3.metricFloor}.`
+        ? `Overall score ${overallScore} is in the revise band (${t.reviseOverall}-${t.passOverall}) with no metric below ${t.metricFloor}.`
         : `Killed: ${listing([
             ...(overallScore === null
               ? ["the overall score is not reported"]
-              : overallScore < STAGE3.reviseOverall
-                ? [`overall score ${overallScore} < ${STAGE3.reviseOverall}`]
+              : overallScore < t.reviseOverall
+                ? [`overall score ${overallScore} < ${t.reviseOverall}`]
                 : []),
-            ...low.map(([m, v]) => `${m} ${v === null ? "not reported" : `${v} < ${STAGE3.metricFloor}`}`),
+            ...low.map(([m, v]) => `${m} ${v === null ? "not reported" : `${v} < ${t.metricFloor}`}`),
           ])}.`;
   return gateResult(decision, rationale, checks, inputs);
 }
@@ -100,16 +106,9 @@ export function decideStage3(inputs: Stage3Inputs): GateResult {
 // ---------------------------------------------------------------------------
 // Stage 5 — Profitability (spec §8.1, banded).
 
-/** Stage 5 bands, exactly as §8.1 states them. */
-export const STAGE5 = {
-  passRoi: 0.25,
-  killRoi: 0.15,
-  maxBreakEvenMonth: 24,
-  passLtvCac: 2,
-  passPaybackMonths: 18,
-  bandLtvCac: 3,
-  bandPaybackMonths: 12,
-} as const;
+/** Stage 5 bands as §8.1 states them: the defaults of the stage5_* preferences. */
+export const STAGE5: Readonly<Stage5Thresholds> = DEFAULT_PROFILE.stage5;
+export type Stage5Thresholds = EvaluationProfile["stage5"];
 
 export type Stage5Inputs = {
   roi3y: number | null;
@@ -118,9 +117,11 @@ export type Stage5Inputs = {
   paybackMonths: number | null;
   /** The artifact's suggested stage to revisit, used as the next action on kill. */
   remediationRoute: string | null;
+  /** The bands in force (preferences stage5_*); absent in outcomes recorded before they were preferences: §8.1's. */
+  thresholds?: Stage5Thresholds;
 };
 
-export function stage5Inputs(input: GateInput): Stage5Inputs {
+export function stage5Inputs(input: GateInput, profile = profileFromPreferences(input.preferences)): Stage5Inputs {
   const projections = rec(input.artifact.projections);
   const unit = rec(input.artifact.unitEconomics);
   const ltv = num(unit.ltv);
@@ -132,6 +133,7 @@ export function stage5Inputs(input: GateInput): Stage5Inputs {
     ltvCacRatio: num(unit.ltvCacRatio) ?? (ltv !== null && cac ? Math.round((ltv / cac) * 100) / 100 : null),
     paybackMonths: num(unit.paybackMonths),
     remediationRoute: str(input.artifact.remediationRoute),
+    thresholds: { ...profile.stage5 },
   };
 }
 
@@ -143,45 +145,48 @@ export function stage5Inputs(input: GateInput): Stage5Inputs {
  * is silent — roi3y ≥ 0.25 with break-even in time but LTV:CAC < 2 or payback
  * > 18 months: the return is there but the unit economics do not carry it, a
  * fixable model, not a dead idea. A missing LTV:CAC or payback fails its check.
+ * (The numbers are the defaults; the inputs' thresholds decide.)
  */
 export function decideStage5(inputs: Stage5Inputs): GateResult {
   const { roi3y, breakEvenMonth, ltvCacRatio, paybackMonths } = inputs;
-  const inBand = roi3y !== null && roi3y >= STAGE5.killRoi && roi3y < STAGE5.passRoi;
-  const ltvNeeded = inBand ? STAGE5.bandLtvCac : STAGE5.passLtvCac;
-  const paybackLimit = inBand ? STAGE5.bandPaybackMonths : STAGE5.passPaybackMonths;
+  const t = inputs.thresholds ?? STAGE5;
+  const inBand = roi3y !== null && roi3y >= t.killRoi && roi3y < t.passRoi;
+  const ltvNeeded = inBand ? t.bandLtvCac : t.passLtvCac;
+  const paybackLimit = inBand ? t.bandPaybackMonths : t.passPaybackMonths;
   const remediation = inputs.remediationRoute ?? "Revisit Stage 4 pricing and positioning, then rebuild the model";
-  const roiOk = roi3y !== null && roi3y >= STAGE5.killRoi;
-  const breakEvenOk = breakEvenMonth !== null && breakEvenMonth <= STAGE5.maxBreakEvenMonth;
+  const roiOk = roi3y !== null && roi3y >= t.killRoi;
+  const breakEvenOk = breakEvenMonth !== null && breakEvenMonth <= t.maxBreakEvenMonth;
   const ltvOk = ltvCacRatio !== null && ltvCacRatio >= ltvNeeded;
   const paybackOk = paybackMonths !== null && paybackMonths <= paybackLimit;
   const fmtRoi = roi3y === null ? "not reported" : pct(roi3y);
+  const [kill, pass, band] = [pct(t.killRoi), pct(t.passRoi), `${pct(t.killRoi).slice(0, -1)}-${pct(t.passRoi)}`];
   const checks: GateCheck[] = [
-    check("roi3y ≥ 15%", roiOk, `3-year ROI ${fmtRoi} (kill below 15%)`, "blocker", remediation),
+    check(`roi3y ≥ ${kill}`, roiOk, `3-year ROI ${fmtRoi} (kill below ${kill})`, "blocker", remediation),
     check(
-      "break-even by month 24",
+      `break-even by month ${t.maxBreakEvenMonth}`,
       breakEvenOk,
-      `break-even ${breakEvenMonth === null ? "never within the model" : `month ${breakEvenMonth}`} (kill after month 24)`,
+      `break-even ${breakEvenMonth === null ? "never within the model" : `month ${breakEvenMonth}`} (kill after month ${t.maxBreakEvenMonth})`,
       "blocker",
       remediation,
     ),
     check(
-      "roi3y ≥ 25%",
-      roi3y !== null && roi3y >= STAGE5.passRoi,
-      `3-year ROI ${fmtRoi} (full pass from 25%; 15-25% passes only on strong supplements)`,
+      `roi3y ≥ ${pass}`,
+      roi3y !== null && roi3y >= t.passRoi,
+      `3-year ROI ${fmtRoi} (full pass from ${pass}; ${band} passes only on strong supplements)`,
       inBand ? "warning" : "blocker",
-      "Raise the 3-year return to 25%, or carry the 15-25% band with LTV:CAC ≥ 3 and payback ≤ 12 months",
+      `Raise the 3-year return to ${pass}, or carry the ${band} band with LTV:CAC ≥ ${t.bandLtvCac} and payback ≤ ${t.bandPaybackMonths} months`,
     ),
     check(
       `LTV:CAC ≥ ${ltvNeeded}`,
       ltvOk,
-      `LTV:CAC ${ltvCacRatio ?? "not reported"} (needs ${ltvNeeded}${inBand ? " in the 15-25% band" : ""})`,
+      `LTV:CAC ${ltvCacRatio ?? "not reported"} (needs ${ltvNeeded}${inBand ? ` in the ${band} band` : ""})`,
       "blocker",
       "Improve retention or lower acquisition cost (Stage 4 channels and pricing), then rebuild the model",
     ),
     check(
       `payback ≤ ${paybackLimit} months`,
       paybackOk,
-      `payback ${paybackMonths ?? "not reported"} months (needs ≤ ${paybackLimit}${inBand ? " in the 15-25% band" : ""})`,
+      `payback ${paybackMonths ?? "not reported"} months (needs ≤ ${paybackLimit}${inBand ? ` in the ${band} band` : ""})`,
       "blocker",
       "Shorten payback: raise price or margin, or cut acquisition cost",
     ),
@@ -191,16 +196,20 @@ export function decideStage5(inputs: Stage5Inputs): GateResult {
   if (!roiOk || !breakEvenOk) {
     decision = "kill";
     rationale = `Killed: ${listing([
-      ...(roiOk ? [] : [roi3y === null ? "3-year ROI not reported" : `3-year ROI ${fmtRoi} < 15%`]),
+      ...(roiOk ? [] : [roi3y === null ? "3-year ROI not reported" : `3-year ROI ${fmtRoi} < ${kill}`]),
       ...(breakEvenOk
         ? []
-        : [breakEvenMonth === null ? "no break-even within the model" : `break-even month ${breakEvenMonth} > 24`]),
+        : [
+            breakEvenMonth === null
+              ? "no break-even within the model"
+              : `break-even month ${breakEvenMonth} > ${t.maxBreakEvenMonth}`,
+          ]),
     ])}.`;
   } else if (ltvOk && paybackOk) {
     decision = "pass";
     rationale = inBand
-      ? `3-year ROI ${fmtRoi} is in the 15-25% band and passes on strong supplements: LTV:CAC ${ltvCacRatio} ≥ 3, payback ${paybackMonths} ≤ 12 months, break-even month ${breakEvenMonth}.`
-      : `3-year ROI ${fmtRoi} ≥ 25%, break-even month ${breakEvenMonth}, LTV:CAC ${ltvCacRatio} ≥ 2, payback ${paybackMonths} ≤ 18 months.`;
+      ? `3-year ROI ${fmtRoi} is in the ${band} band and passes on strong supplements: LTV:CAC ${ltvCacRatio} ≥ ${t.bandLtvCac}, payback ${paybackMonths} ≤ ${t.bandPaybackMonths} months, break-even month ${breakEvenMonth}.`
+      : `3-year ROI ${fmtRoi} ≥ ${pass}, break-even month ${breakEvenMonth}, LTV:CAC ${ltvCacRatio} ≥ ${t.passLtvCac}, payback ${paybackMonths} ≤ ${t.passPaybackMonths} months.`;
   } else {
     decision = "revise";
     const weak = listing([
@@ -208,7 +217,7 @@ export function decideStage5(inputs: Stage5Inputs): GateResult {
       ...(paybackOk ? [] : [`payback ${paybackMonths ?? "not reported"} > ${paybackLimit} months`]),
     ]);
     rationale = inBand
-      ? `3-year ROI ${fmtRoi} is in the 15-25% band, which passes only on strong supplements: ${weak}.`
+      ? `3-year ROI ${fmtRoi} is in the ${band} band, which passes only on strong supplements: ${weak}.`
       : `3-year ROI ${fmtRoi} and break-even month ${breakEvenMonth} meet the bar, but the unit economics do not: ${weak}.`;
   }
   return gateResult(decision, rationale, checks, inputs);

@@ -1,8 +1,11 @@
 // Evaluation profiles (spec §13, §16 "Gate thresholds per boundary"): the
-// thresholds gates read that the spec leaves to configuration, with the
-// defaults documented here and Chairman preference keys that override them.
-// The spec's own numbers (Stage 3's 70/50, Stage 5's bands, Stage 20's
-// 95%/60%) are not profile settings: they are the gates' definition.
+// thresholds gates read, with the defaults documented here and Chairman
+// preference keys that override them. The spec's own numbers (Stage 3's
+// 70/50, Stage 5's bands, Stage 20's 95%/60%) are the defaults of their keys
+// (a migration seeds them as global preferences), so a what-if
+// (`eva gates replay --set`) or the Chairman can move them.
+
+import { COVERAGE_THRESHOLD, PASS_RATE_THRESHOLD } from "../stages/stage-20.ts";
 
 /** The stages whose end is a phase boundary with a reality gate (5→6, 9→10, 12→13, 16→17, 20→21). */
 export const REALITY_BOUNDARIES = [5, 9, 12, 16, 20] as const;
@@ -39,6 +42,20 @@ export interface EvaluationProfile {
     /** Gross margin may fall this far (a fraction: 0.02 = 2 points) below Stage 5's before it holds the promotion. */
     marginTolerance: number;
   };
+  /** Stage 3 kill gate (§8.1): pass from `passOverall`, kill below `reviseOverall` or with any metric below `metricFloor`. */
+  stage3: { passOverall: number; reviseOverall: number; metricFloor: number };
+  /** Stage 5 kill gate (§8.1, banded): ROI as a fraction (0.25 = 25%), months, LTV:CAC ratios. */
+  stage5: {
+    passRoi: number;
+    killRoi: number;
+    maxBreakEvenMonth: number;
+    passLtvCac: number;
+    passPaybackMonths: number;
+    bandLtvCac: number;
+    bandPaybackMonths: number;
+  };
+  /** Stage 20 quality gate (§8.5): overall pass rate and coverage, percent. */
+  stage20: { passRate: number; coverage: number };
   /** The preference keys (canonical spelling) that changed a default, with the value applied. */
   overrides: Record<string, number>;
   /** Preferences with a profile key whose value was unusable, and why; the default stayed. */
@@ -56,7 +73,8 @@ const realityDefault = (): RealityThresholds => ({ minQualityScore: 60, targetQu
  * phase can close; less does not support the model. The first sprints build
  * the "now" milestone, so it is due within 9 months; a roadmap reaches at
  * most 3 years. Gross margin may trail Stage 5's by 2 points (rounding and
- * infrastructure estimates) before the Stage 16 promotion holds.
+ * infrastructure estimates) before the Stage 16 promotion holds. Stages 3,
+ * 5 and 20 take the spec's own numbers (§8.1, §8.5).
  */
 export const DEFAULT_PROFILE: EvaluationProfile = Object.freeze({
   name: "default",
@@ -70,6 +88,17 @@ export const DEFAULT_PROFILE: EvaluationProfile = Object.freeze({
   stage12: { minPipelineCoverage: 1, conditionalPipelineCoverage: 0.5 },
   stage13: { nowHorizonMonths: 9, maxHorizonMonths: 36 },
   stage16: { marginTolerance: 0.02 },
+  stage3: { passOverall: 70, reviseOverall: 50, metricFloor: 50 },
+  stage5: {
+    passRoi: 0.25,
+    killRoi: 0.15,
+    maxBreakEvenMonth: 24,
+    passLtvCac: 2,
+    passPaybackMonths: 18,
+    bandLtvCac: 3,
+    bandPaybackMonths: 12,
+  },
+  stage20: { passRate: PASS_RATE_THRESHOLD, coverage: COVERAGE_THRESHOLD },
   overrides: {},
   rejected: [],
 });
@@ -91,6 +120,30 @@ function realityKey(boundary: RealityBoundary | null, field: keyof RealityThresh
       for (const b of boundary === null ? REALITY_BOUNDARIES : [boundary]) profile.reality[b][field] = value;
     },
   };
+}
+
+type GateSection = "stage3" | "stage5" | "stage20";
+
+/** `${prefix}_${name}` keys setting fields of one gate's section: name → [field, what, min, max, integer?]. */
+function gateKeys<S extends GateSection>(
+  section: S,
+  gate: string,
+  keys: Record<string, [keyof EvaluationProfile[S] & string, string, number, number, boolean?]>,
+): Record<string, KeySpec> {
+  return Object.fromEntries(
+    Object.entries(keys).map(([name, [field, what, min, max, integer]]) => [
+      `${section}_${name}`,
+      {
+        description: `${gate}: ${what}`,
+        min,
+        max,
+        ...(integer ? { integer } : {}),
+        apply: (p: EvaluationProfile, v: number) => {
+          (p[section] as Record<string, number>)[field] = v;
+        },
+      },
+    ]),
+  );
 }
 
 /**
@@ -158,6 +211,44 @@ export const PREFERENCE_KEYS: Record<string, KeySpec> = {
       p.stage13.maxHorizonMonths = v;
     },
   },
+  ...gateKeys("stage3", "Stage 3 kill gate", {
+    pass_threshold: ["passOverall", "overall score (0-100) from which it passes (default 70)", 0, 100],
+    kill_threshold: [
+      "reviseOverall",
+      "overall score (0-100) below which it kills; from it to the pass threshold it revises (default 50)",
+      0,
+      100,
+    ],
+    metric_floor: ["metricFloor", "score (0-100) below which any one of the six metrics kills (default 50)", 0, 100],
+  }),
+  ...gateKeys("stage5", "Stage 5 kill gate", {
+    pass_roi: [
+      "passRoi",
+      "3-year ROI (a fraction, 0.25 = 25%) from which it passes on the normal supplements (default 0.25)",
+      -10,
+      100,
+    ],
+    kill_roi: [
+      "killRoi",
+      "3-year ROI (a fraction) below which it kills; from it to the pass ROI is the band needing strong supplements (default 0.15)",
+      -10,
+      100,
+    ],
+    max_break_even_month: ["maxBreakEvenMonth", "latest break-even month before it kills (default 24)", 1, 600, true],
+    pass_ltv_cac: ["passLtvCac", "LTV:CAC needed at or above the pass ROI (default 2)", 0, 1000],
+    pass_payback_months: [
+      "passPaybackMonths",
+      "longest payback (months) at or above the pass ROI (default 18)",
+      0,
+      600,
+    ],
+    band_ltv_cac: ["bandLtvCac", "LTV:CAC needed in the band between the kill and pass ROI (default 3)", 0, 1000],
+    band_payback_months: ["bandPaybackMonths", "longest payback (months) in the band (default 12)", 0, 600],
+  }),
+  ...gateKeys("stage20", "Stage 20 quality gate", {
+    pass_rate_threshold: ["passRate", "overall test pass rate (percent) it needs (default 95)", 0, 100],
+    coverage_threshold: ["coverage", "test coverage (percent) it needs (default 60)", 0, 100],
+  }),
   stage16_margin_tolerance: {
     description:
       "Stage 16 promotion gate: how far (a fraction, 0.02 = 2 points) gross margin may trail Stage 5's (default 0.02)",
@@ -182,6 +273,9 @@ function copy(profile: EvaluationProfile): EvaluationProfile {
     stage12: { ...profile.stage12 },
     stage13: { ...profile.stage13 },
     stage16: { ...profile.stage16 },
+    stage3: { ...profile.stage3 },
+    stage5: { ...profile.stage5 },
+    stage20: { ...profile.stage20 },
     overrides: { ...profile.overrides },
     rejected: [...profile.rejected],
   };
@@ -196,7 +290,10 @@ function copy(profile: EvaluationProfile): EvaluationProfile {
  * `rejected`. Overrides that contradict each other are reconciled so the
  * minimum stands: a target below its minimum is raised to it, a conditional
  * coverage above the minimum coverage is lowered to it (the band between is
- * then empty), and a roadmap horizon shorter than the "now" horizon is raised to it.
+ * then empty), a roadmap horizon shorter than the "now" horizon is raised to
+ * it, and a pass line below its kill line (Stage 3 score, Stage 5 ROI) is
+ * raised to it; Stage 5's band asks at least as much as outside it (its
+ * LTV:CAC is raised to the pass one, its payback lowered to the pass one).
  */
 export function profileFromPreferences(
   preferences: Readonly<Record<string, string>>,
@@ -236,6 +333,11 @@ export function profileFromPreferences(
     profile.stage12.minPipelineCoverage,
   );
   profile.stage13.maxHorizonMonths = Math.max(profile.stage13.maxHorizonMonths, profile.stage13.nowHorizonMonths);
+  const { stage3: s3, stage5: s5 } = profile;
+  s3.passOverall = Math.max(s3.passOverall, s3.reviseOverall);
+  s5.passRoi = Math.max(s5.passRoi, s5.killRoi);
+  s5.bandLtvCac = Math.max(s5.bandLtvCac, s5.passLtvCac);
+  s5.bandPaybackMonths = Math.min(s5.bandPaybackMonths, s5.passPaybackMonths);
   if (Object.keys(profile.overrides).length) profile.name = `${base.name} + chairman preferences`;
   return profile;
 }

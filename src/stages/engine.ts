@@ -9,12 +9,13 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
 import { isDevilsAdvocateStage, reviewAsDevilsAdvocate } from "../gates/devils-advocate.ts";
-import { type DfeResult, evaluateDFE } from "../gates/dfe.ts";
+import { type DfeInput, type DfeResult, evaluateDFE } from "../gates/dfe.ts";
 import { evaluateStageGate } from "../gates/index.ts";
 import { isRealityBoundary } from "../gates/profiles.ts";
 import { realityGateUrls } from "../gates/reality.ts";
+import { recordReplayInputs } from "../gates/replay.ts";
 import { routeStageResult } from "../gates/route.ts";
-import type { GateEvaluation } from "../gates/types.ts";
+import type { GateEvaluation, GateInput } from "../gates/types.ts";
 import { checkUrls, urlCheckOptions } from "../gates/url-check.ts";
 import { AnalysisFailed, type AnalysisResult, type Analyst, type LlmUsage, TokenBudgetExceeded } from "../llm/types.ts";
 import {
@@ -242,32 +243,31 @@ export async function runStageWork(
     const urlChecks = isRealityBoundary(stage)
       ? await checkUrls(realityGateUrls(stage, artifact, ctx.artifacts), urlCheckOptions(analyst.kind))
       : undefined;
+    const gateInput: GateInput = {
+      stage,
+      gateType: definition.gateType,
+      realityGate: row.stage.realityGate,
+      venture: ctx.venture,
+      artifact,
+      upstream: ctx.artifacts,
+      phaseArtifacts: [
+        ...row.phaseArtifacts,
+        {
+          stage,
+          type: definition.produces[0] as string,
+          version: 0,
+          validationStatus: "validated",
+          qualityScore: artifacts[0]?.qualityScore ?? null,
+        },
+      ],
+      preferences: row.preferences,
+      chairmanDecisions: Object.fromEntries(Object.entries(row.chairmanDecisions).map(([k, v]) => [Number(k), v])),
+      ...(urlChecks ? { urlChecks } : {}),
+    };
     const evaluation: GateEvaluation =
       definition.gateType === "none" && !row.stage.realityGate
         ? { gate: null, reality: null }
-        : evaluateStageGate({
-            stage,
-            gateType: definition.gateType,
-            realityGate: row.stage.realityGate,
-            venture: ctx.venture,
-            artifact,
-            upstream: ctx.artifacts,
-            phaseArtifacts: [
-              ...row.phaseArtifacts,
-              {
-                stage,
-                type: definition.produces[0] as string,
-                version: 0,
-                validationStatus: "validated",
-                qualityScore: artifacts[0]?.qualityScore ?? null,
-              },
-            ],
-            preferences: row.preferences,
-            chairmanDecisions: Object.fromEntries(
-              Object.entries(row.chairmanDecisions).map(([k, v]) => [Number(k), v]),
-            ),
-            ...(urlChecks ? { urlChecks } : {}),
-          });
+        : evaluateStageGate(gateInput);
     const review = isDevilsAdvocateStage(stage)
       ? await reviewAsDevilsAdvocate(options.adversary ?? analyst, {
           stage,
@@ -287,7 +287,7 @@ export async function runStageWork(
     if (review?.status === "reviewed") {
       artifacts.push(devilsAdvocateArtifact(review, { stage, type: definition.produces[0] as string }));
     }
-    const dfe = evaluateDFE({
+    const dfeInput: DfeInput = {
       stage,
       artifact,
       upstream: ctx.artifacts,
@@ -298,7 +298,8 @@ export async function runStageWork(
       knownPatterns: row.knownPatterns,
       budget: phaseBudgetForDfe(budget, chargedTokens(charges)),
       devilsAdvocate: review?.status === "reviewed" ? { ...review.review, model: review.provenance.model } : undefined,
-    });
+    };
+    const dfe = evaluateDFE(dfeInput);
     const decided = routeStageResult({
       stage,
       chairmanGate: row.stage.chairmanGate,
@@ -317,6 +318,7 @@ export async function runStageWork(
           ...primaryGate,
           ...(evaluation.reality && evaluation.reality !== primaryGate ? { reality: evaluation.reality } : {}),
           dfe: summarizeDfe(dfe),
+          replayInputs: recordReplayInputs(gateInput, dfeInput, definition.produces[0] as string),
           devilsAdvocate: review ? devilsAdvocateGateEntry(review) : undefined,
           ...(recommendedAction ? { recommendedAction } : {}),
         }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { reevaluateGate } from "../../src/gates/index.ts";
 import { checkNamed, expectReevaluates, failed, gateInput, gateOf, upstreamArtifact } from "./helpers.ts";
 
 describe("stage 17 build readiness gate", () => {
@@ -142,6 +143,29 @@ describe("stage 20 quality gate", () => {
     expect(d.decision).toBe("pass");
     expect(failed(d)).toEqual([]);
     expectReevaluates(d, 20);
+  });
+
+  it("moves its thresholds with the stage20_* preferences, and re-evaluates with the moved ones", () => {
+    const prefs = (preferences: Record<string, string>, rate: number, coverage: number) =>
+      gateOf(
+        gateInput(20, qa(rate, coverage), {
+          preferences,
+          upstream: {
+            sprint_execution: upstreamArtifact(19, "sprint_execution", { sprintCompletion: { readyForQa: true } }),
+          },
+        }),
+      );
+    const strict = prefs({ stage20_pass_rate_threshold: "98" }, 97.5, 80);
+    expect(strict.decision).toBe("fail");
+    expect(checkNamed(strict, "pass rate ≥ 98%").detail).toBe("overall pass rate 97.5% (threshold 98%)");
+    expectReevaluates(strict, 20);
+    expect(prefs({ stage20_pass_rate_threshold: "98" }, 98, 80).decision).toBe("pass");
+    expect(prefs({ stage20_coverage_threshold: "50" }, 96, 55).decision).toBe("pass");
+    expect(prefs({ stage20_coverage_threshold: "50" }, 96, 49.99).decision).toBe("fail");
+    // Outcomes recorded before the thresholds were preferences re-evaluate at 95/60.
+    const { thresholds: _, ...old } = prefs({}, 95, 60).inputs;
+    expect(reevaluateGate(20, "gate", old).decision).toBe("pass");
+    expect(reevaluateGate(20, "gate", { ...old, coveragePct: 59.9 }).decision).toBe("fail");
   });
 
   it("fails at 94.99% pass rate or 59.9% coverage, whatever the analysis says", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { reevaluateGate } from "../../src/gates/index.ts";
 import { METRICS } from "../../src/stages/stage-02.ts";
 import { checkNamed, expectReevaluates, failed, gateInput, gateOf, upstreamArtifact } from "./helpers.ts";
 
@@ -38,10 +39,39 @@ describe("stage 3 kill gate (§8.1)", () => {
     expect(gateOf(gateInput(3, { metrics: scorecard(80).metrics })).decision).toBe("kill");
   });
 
-  it("records the exact score and metrics it decided from", () => {
+  it("records the exact score, metrics and thresholds it decided from", () => {
     const d = decide(72.4, { customerNeed: 51 });
-    expect(d.inputs).toEqual({ overallScore: 72.4, metrics: expect.objectContaining({ customerNeed: 51 }) });
+    expect(d.inputs).toEqual({
+      overallScore: 72.4,
+      metrics: expect.objectContaining({ customerNeed: 51 }),
+      thresholds: { passOverall: 70, reviseOverall: 50, metricFloor: 50 },
+    });
     expectReevaluates(d, 3);
+  });
+
+  it("moves its boundaries with the stage3_* preferences, and re-evaluates with the moved ones", () => {
+    const prefs = (preferences: Record<string, string>, overall: number, low: Partial<Record<string, number>> = {}) =>
+      gateOf(gateInput(3, scorecard(overall, low), { preferences }));
+    const raised = prefs({ stage3_pass_threshold: "75" }, 72);
+    expect(raised.decision).toBe("revise");
+    expect(raised.rationale).toContain("revise band (50-75)");
+    expect(checkNamed(raised, "overall score ≥ 75").passed).toBe(false);
+    expectReevaluates(raised, 3);
+    expect(prefs({ stage3_pass_threshold: "75" }, 75).decision).toBe("pass");
+    expect(prefs({ stage3_kill_threshold: "60" }, 59.9).decision).toBe("kill");
+    expect(prefs({ stage3_kill_threshold: "60" }, 60).decision).toBe("revise");
+    expect(prefs({ stage3_metric_floor: "40" }, 80, { momentum: 45 }).decision).toBe("pass");
+    expect(prefs({ stage3_metric_floor: "40" }, 80, { momentum: 39 }).decision).toBe("kill");
+    // A pass line set below the kill line is raised to it: the kill line stands.
+    expect(prefs({ stage3_pass_threshold: "40" }, 45).decision).toBe("kill");
+    // An unusable value keeps the default.
+    expect(prefs({ stage3_pass_threshold: "high" }, 70).decision).toBe("pass");
+  });
+
+  it("an outcome recorded before the thresholds were preferences re-evaluates with §8.1's numbers", () => {
+    const d = decide(69);
+    const { thresholds: _, ...old } = d.inputs;
+    expect(reevaluateGate(3, "gate", old)).toEqual({ ...d, inputs: old });
   });
 });
 
@@ -86,6 +116,26 @@ describe("stage 5 kill gate (§8.1, banded)", () => {
     expect(lowRatio.decision).toBe("revise");
     expect(lowRatio.rationale).toContain("unit economics");
     expect(decide(0.3, 18, 2.5, 18.5).decision).toBe("revise");
+  });
+
+  it("moves its bands with the stage5_* preferences", () => {
+    const prefs = (preferences: Record<string, string>, roi: number, be: number | null, ltv: number, payback: number) =>
+      gateOf(gateInput(5, model(roi, be, ltv, payback), { preferences }));
+    expect(decide(0.16, 20, 3, 12).decision).toBe("pass");
+    const killed = prefs({ stage5_kill_roi: "0.2" }, 0.16, 20, 3, 12);
+    expect(killed.decision).toBe("kill");
+    expect(killed.rationale).toContain("3-year ROI 16% < 20%");
+    expect(checkNamed(killed, "roi3y ≥ 20%").passed).toBe(false);
+    expectReevaluates(killed, 5);
+    expect(prefs({ stage5_max_break_even_month: "18" }, 0.3, 19, 3, 12).decision).toBe("kill");
+    expect(prefs({ stage5_max_break_even_month: "18" }, 0.3, 18, 3, 12).decision).toBe("pass");
+    expect(prefs({ stage5_pass_ltv_cac: "2.5" }, 0.3, 18, 2.4, 12).decision).toBe("revise");
+    expect(prefs({ stage5_pass_payback_months: "10" }, 0.3, 18, 3, 11).decision).toBe("revise");
+    // In the band: stronger supplements asked, and never weaker than outside it.
+    expect(prefs({ stage5_band_ltv_cac: "4" }, 0.2, 20, 3.5, 10).decision).toBe("revise");
+    expect(prefs({ stage5_band_payback_months: "9" }, 0.2, 20, 3.5, 10).decision).toBe("revise");
+    expect(prefs({ stage5_pass_ltv_cac: "5" }, 0.2, 20, 4, 10).decision).toBe("revise");
+    expect(prefs({ stage5_pass_roi: "0.35" }, 0.3, 18, 3, 12).rationale).toContain("15-35% band");
   });
 
   it("derives LTV:CAC from ltv and cac when an older artifact lacks the ratio, and re-evaluates from its inputs", () => {

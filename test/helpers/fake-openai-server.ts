@@ -19,7 +19,9 @@ export type Behaviour =
   /** An error response in OpenAI's error shape. */
   | { kind: "error"; status: number; message: string; code?: string; param?: string; headers?: Record<string, string> }
   /** Accept the request and never answer (the client's timeout must fire). */
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** A completion whose content is `JSON.stringify` of what `answer` computes from the request (a model stand-in). */
+  | { kind: "respond"; answer: (body: ChatBody) => unknown; usage?: FakeUsage };
 
 export interface RecordedRequest {
   method: string;
@@ -70,6 +72,11 @@ export const reply = {
     headers: { "retry-after": String(retryAfterSeconds) },
   }),
   hang: (): Behaviour => ({ kind: "hang" }),
+  respond: (answer: (body: ChatBody) => unknown, usage?: FakeUsage): Behaviour => ({
+    kind: "respond",
+    answer,
+    ...(usage ? { usage } : {}),
+  }),
 };
 
 export async function startFakeOpenAIServer(): Promise<FakeOpenAIServer> {
@@ -126,6 +133,14 @@ export async function startFakeOpenAIServer(): Promise<FakeOpenAIServer> {
           return sendError(res, behaviour);
         case "json":
           return sendCompletion(res, body, JSON.stringify(behaviour.value), behaviour.usage);
+        case "respond":
+          return Promise.resolve()
+            .then(() => behaviour.answer(body))
+            .then(
+              (value) => sendCompletion(res, body, JSON.stringify(value), behaviour.usage),
+              (error: unknown) =>
+                sendError(res, { kind: "error", status: 500, message: `fake server: ${String(error)}` }),
+            );
         case "content":
           return sendCompletion(
             res,

@@ -21,6 +21,7 @@ export type CommandName =
   | "decisions"
   | "chairman"
   | "sd"
+  | "gates"
   | "serve";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -65,6 +66,10 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   sd: {
     summary: "engineering's work from the SD bridge: list Stage 18 sprint items and report each one's result",
     load: async () => (await import("./sd.ts")).registerSd,
+  },
+  gates: {
+    summary: "re-evaluate a venture's recorded gates (what-if, no model)",
+    load: async () => (await import("./gates.ts")).registerGates,
   },
   serve: {
     summary: "serve the Chairman's GraphQL API (/graphql) and GraphiQL (/graphiql) until Ctrl-C",
