@@ -1,6 +1,7 @@
 // The stage context as the database hands it over (eva.fn_stage_context),
 // checked on the way in: the engine trusts nothing it did not validate.
 import { z } from "zod";
+import { profileFromPreferences } from "../gates/profiles.ts";
 import { archetype } from "./enums.ts";
 import type { StageContext } from "./types.ts";
 
@@ -115,5 +116,6 @@ export function toStageContext(row: StageContextRow): StageContext {
     feedback: row.feedback,
     asOf: row.work.asOf,
     engineering: row.engineering,
+    qualityThresholds: { ...profileFromPreferences(row.preferences).stage20 },
   };
 }

@@ -132,23 +132,30 @@ export function measuredSuites(engineering: StageContext["engineering"]): Measur
 export function decideQuality(
   totals: Pick<QaTotals, "overallPassRate" | "coveragePct">,
   defects: { severity: string; status: string }[],
+  thresholds = thresholdsOf(undefined),
 ): z.infer<typeof qualityDecision> {
   const { overallPassRate: rate, coveragePct: coverage } = totals;
-  if (rate === null || coverage === null || rate < PASS_RATE_THRESHOLD || coverage < COVERAGE_THRESHOLD) return "fail";
+  if (rate === null || coverage === null || rate < thresholds.passRate || coverage < thresholds.coverage) return "fail";
   const open = defects.filter((d) => d.status === "open" || d.status === "in_progress");
   if (open.some((d) => d.severity === "critical")) return "fail";
   if (open.some((d) => d.severity === "high")) return "conditional_pass";
   return "pass";
 }
 
+/** The thresholds in force: the Chairman's (ctx.qualityThresholds), else the spec's 95 % and 60 %. */
+function thresholdsOf(ctx: Pick<StageContext, "qualityThresholds"> | undefined) {
+  return ctx?.qualityThresholds ?? { passRate: PASS_RATE_THRESHOLD, coverage: COVERAGE_THRESHOLD };
+}
+
 function derive(analysis: QaAnalysis, ctx: StageContext): QaDerived {
   const suites = measuredSuites(ctx.engineering);
   const totals = qaTotals(suites);
-  const decision = decideQuality(totals, analysis.knownDefects);
+  const thresholds = thresholdsOf(ctx);
+  const decision = decideQuality(totals, analysis.knownDefects, thresholds);
   const open = analysis.knownDefects.filter((d) => d.status === "open" || d.status === "in_progress").length;
   const rationale = !suites.length
     ? "No test results reported by engineering for this sprint: the pass rate and coverage are unknown, so quality cannot pass."
-    : `Measured by engineering over ${suites.length} work item(s): pass rate ${totals.overallPassRate ?? "unknown (no test ran)"}${totals.overallPassRate === null ? "" : "%"} (threshold ${PASS_RATE_THRESHOLD}%), coverage ${totals.coveragePct ?? "not reported"}${totals.coveragePct === null ? "" : "%"} (threshold ${COVERAGE_THRESHOLD}%), ${open} open defect(s).`;
+    : `Measured by engineering over ${suites.length} work item(s): pass rate ${totals.overallPassRate ?? "unknown (no test ran)"}${totals.overallPassRate === null ? "" : "%"} (threshold ${thresholds.passRate}%), coverage ${totals.coveragePct ?? "not reported"}${totals.coveragePct === null ? "" : "%"} (threshold ${thresholds.coverage}%), ${open} open defect(s).`;
   return {
     testSuites: suites,
     testResults: ctx.engineering
@@ -228,12 +235,13 @@ export const stage20: StageDefinition<QaAnalysis, QaDerived> = {
   prompt: (ctx) => {
     const execution = rec(ctx.artifacts.sprint_execution?.content);
     const ready = rec(execution.sprintCompletion).readyForQa === true;
+    const thresholds = thresholdsOf(ctx);
     return stagePrompt(ctx, {
       role: "a QA lead assessing a sprint's build",
       task: [
         `QA run ${ctx.runNumber}: write the testPlan for the sprint (name, type unit|integration|e2e, taskRefs = the Stage 19 task names covered, focus = what the suite checks).`,
         "Triage engineering's reported results (the Engineering report above): knownDefects (description, severity critical|high|medium|low, status open|in_progress|resolved|wontfix, testSuiteRef = the work item or planned suite, or null) and a triage narrative (what the failures mean, what to fix first).",
-        `Do not state test counts, pass rates, coverage or the quality decision: EVA takes them from engineering's measured results and decides (pass rate at least ${PASS_RATE_THRESHOLD}%, coverage at least ${COVERAGE_THRESHOLD}%, no critical defect open).`,
+        `Do not state test counts, pass rates, coverage or the quality decision: EVA takes them from engineering's measured results and decides (pass rate at least ${thresholds.passRate}%, coverage at least ${thresholds.coverage}%, no critical defect open).`,
       ].join("\n"),
       rules: [
         ready ? "Stage 19 marked the sprint ready for QA." : "Stage 19 did NOT mark the sprint ready for QA: say so.",

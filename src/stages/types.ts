@@ -51,6 +51,8 @@ export interface StageContext {
   asOf: string;
   /** Stages 19 and 20: what engineering reported for the sprint's work items (eva.fn_sd_results), if it was asked. */
   engineering?: EngineeringResults | null;
+  /** Stage 20: the quality thresholds in force (Chairman preferences stage20_*); unset: 95 % and 60 %. */
+  qualityThresholds?: { passRate: number; coverage: number };
 }
 
 export interface EngineeringResults {

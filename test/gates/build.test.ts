@@ -160,6 +160,16 @@ describe("stage 20 quality gate", () => {
     expect(checkNamed(strict, "pass rate ≥ 98%").detail).toBe("overall pass rate 97.5% (threshold 98%)");
     expectReevaluates(strict, 20);
     expect(prefs({ stage20_pass_rate_threshold: "98" }, 98, 80).decision).toBe("pass");
+    // Lowered below what the run derived with: the gate follows the threshold, not the recorded "fail".
+    const lowered = gateOf(
+      gateInput(20, qa(90, 80, "fail"), {
+        preferences: { stage20_pass_rate_threshold: "85" },
+        upstream: {
+          sprint_execution: upstreamArtifact(19, "sprint_execution", { sprintCompletion: { readyForQa: true } }),
+        },
+      }),
+    );
+    expect(lowered.decision).toBe("pass");
     expect(prefs({ stage20_coverage_threshold: "50" }, 96, 55).decision).toBe("pass");
     expect(prefs({ stage20_coverage_threshold: "50" }, 96, 49.99).decision).toBe("fail");
     // Outcomes recorded before the thresholds were preferences re-evaluate at 95/60.
@@ -185,9 +195,10 @@ describe("stage 20 quality gate", () => {
     expect(decide(qa(97, 70, "conditional_pass", [defect("critical", "in_progress")])).decision).toBe("fail");
   });
 
-  it("takes the stricter of the analysis and the data, and fails a sprint not ready for QA", () => {
-    expect(decide(qa(99, 80, "conditional_pass")).decision).toBe("conditional_pass");
-    expect(decide(qa(99, 80, "fail")).decision).toBe("fail");
+  it("decides from engineering's numbers and the thresholds in force, not the artifact's derived decision; fails a sprint not ready for QA", () => {
+    // The artifact's qualityDecision is EVA's derivation (with the thresholds of its run): a what-if that moves a threshold must move the gate.
+    expect(decide(qa(99, 80, "conditional_pass")).decision).toBe("pass");
+    expect(decide(qa(99, 80, "fail")).decision).toBe("pass");
     expect(decide(qa(99, 80, "pass"), false).decision).toBe("fail");
     expect(decide(qa(99, 80, "great")).decision).toBe("fail");
   });
