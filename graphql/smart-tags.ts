@@ -24,7 +24,8 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
     version: 1,
     config: {
       procedure: Object.fromEntries(
-        SERVICE_ONLY_FUNCTIONS.map((name) => [`eva.${name}`, { tags: { behavior: "-*" } }]),
+        // fn_events_after is the subscriptions' reader: the API offers it as evaEvent(after:) and eventFeed.
+        [...SERVICE_ONLY_FUNCTIONS, "fn_events_after"].map((name) => [`eva.${name}`, { tags: { behavior: "-*" } }]),
       ),
       // The Chairman decides through `decide` (eva.fn_decide), which checks and
       // applies the decision; no generic row update beside it.
