@@ -30,6 +30,8 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
       // The Chairman decides through `decide` (eva.fn_decide), which checks and
       // applies the decision; no generic row update beside it.
       class: { "eva.chairman_decisions": { tags: { behavior: "-update -delete" } } },
+      // The feed's order is an implementation detail: clients pass the opaque `cursor` back.
+      attribute: { "eva.eva_event_log.xact_id": { tags: { behavior: "-*" } } },
     },
   },
   null,

@@ -29,9 +29,8 @@ function open(values: Opening): Promise<string> {
 /** Decides through eva.fn_decide, the one way to decide; returns the rows it decided (1). */
 function decideAs(role: Role, id: string, decision: string) {
   return withRole(t.db, role, async (trx) => {
-    const { rows } = await sql`select * from eva.fn_decide(${id}::uuid, ${decision}, ${`${decision} by ${role}`})`.execute(
-      trx,
-    );
+    const { rows } =
+      await sql`select * from eva.fn_decide(${id}::uuid, ${decision}, ${`${decision} by ${role}`})`.execute(trx);
     return rows.length;
   });
 }
@@ -142,7 +141,9 @@ describe("chairman decisions", () => {
     await expect(
       withRole(t.db, "eva_chairman", async (trx) => {
         await sql`select set_config('eva.deciding', ${id}, true)`.execute(trx);
-        await sql.raw(`update eva.chairman_decisions set status = 'decided', decision = 'proceed' where id = '${id}'`).execute(trx);
+        await sql
+          .raw(`update eva.chairman_decisions set status = 'decided', decision = 'proceed' where id = '${id}'`)
+          .execute(trx);
       }),
     ).rejects.toMatchObject({ code: "42501" });
     await expect(
@@ -226,9 +227,9 @@ describe("chairman decisions", () => {
     await expect(
       asOwner(`update eva.chairman_decisions set venture_id = '${otherVentureId}' where id = '${id}'`),
     ).rejects.toMatchObject({ code: "EV400" });
-    await expect(asOwner(`update eva.chairman_decisions set lifecycle_stage = 20 where id = '${id}'`)).rejects.toMatchObject(
-      { code: "EV400" },
-    );
+    await expect(
+      asOwner(`update eva.chairman_decisions set lifecycle_stage = 20 where id = '${id}'`),
+    ).rejects.toMatchObject({ code: "EV400" });
 
     // A Stage 0 venture review has no venture until the Chairman approves the brief.
     await expect(open({ venture_id: null, lifecycle_stage: 3, decision_type: "venture_review" })).rejects.toMatchObject(

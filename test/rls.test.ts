@@ -551,7 +551,10 @@ describe("column and row rules inside the grants", () => {
   it("lets the Chairman decide a pending decision through eva.fn_decide only, and never open one", async () => {
     await expect(
       asRole(C, (trx) =>
-        run(trx, `update eva.chairman_decisions set status = 'decided', decision = 'reject' where id = '${f.decision}'`),
+        run(
+          trx,
+          `update eva.chairman_decisions set status = 'decided', decision = 'reject' where id = '${f.decision}'`,
+        ),
       ),
     ).rejects.toMatchObject({ code: "42501", message: "permission denied for table chairman_decisions" });
     const decided = await asRole(C, async (trx) => {
@@ -574,7 +577,10 @@ describe("column and row rules inside the grants", () => {
       for (const set of ["status = 'in_progress', started_at = now()", "status = 'failed'", "status = 'completed'"]) {
         await expect(
           asRole(role, (trx) =>
-            run(trx, `update eva.venture_stage_work set ${set} where venture_id = '${f.ventureA}' and status = 'ready'`),
+            run(
+              trx,
+              `update eva.venture_stage_work set ${set} where venture_id = '${f.ventureA}' and status = 'ready'`,
+            ),
           ),
           `${role}: ${set}`,
         ).rejects.toMatchObject({ code: "42501", message: "permission denied for table venture_stage_work" });

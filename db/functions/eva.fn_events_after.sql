@@ -16,16 +16,16 @@ stable
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-  v_xact xid8 := '0'::xid8;
+  v_xact bigint := 0;
   v_id bigint := 0;
   v_limit int := greatest(coalesce(p_limit, 100), 0);
 begin
   if coalesce(p_after, '') <> '' then
-    if p_after !~ '^[0-9]{1,20}\.[0-9]{1,18}$' then
+    if p_after !~ '^[0-9]{1,18}\.[0-9]{1,18}$' then
       raise exception '"%" is not an event feed cursor', p_after using errcode = 'EV400',
         hint = 'Pass back the cursor of the last event you received, or none to read from the start.';
     end if;
-    v_xact := pg_catalog.split_part(p_after, '.', 1)::xid8;
+    v_xact := pg_catalog.split_part(p_after, '.', 1)::bigint;
     v_id := pg_catalog.split_part(p_after, '.', 2)::bigint;
   end if;
   if p_scope = 'feed' then
@@ -36,7 +36,7 @@ begin
     return query
       select e.* from eva.eva_event_log e
       where (e.xact_id, e.id) > (v_xact, v_id)
-        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())
+        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint
         and (
           (e.event_type like 'venture.%' and e.event_type <> 'venture.awaiting_decision')
           or e.event_type in ('stage.entered', 'stage.blocked', 'stage.failed', 'gate.evaluated', 'saga.completed')
@@ -49,7 +49,7 @@ begin
     return query
       select e.* from eva.eva_event_log e
       where (e.xact_id, e.id) > (v_xact, v_id)
-        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())
+        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint
         and e.event_type like 'chairman.%'
       order by e.xact_id, e.id
       limit v_limit;
@@ -57,7 +57,7 @@ begin
     return query
       select e.* from eva.eva_event_log e
       where (e.xact_id, e.id) > (v_xact, v_id)
-        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())
+        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint
       order by e.xact_id, e.id
       limit v_limit;
   else
