@@ -5562,7 +5562,7 @@ CREATE POLICY "services add eva event dlq" ON eva.eva_event_dlq FOR INSERT TO ev
 -- Name: eva_event_log services add eva event log; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
-CREATE POLICY "services add eva event log" ON eva.eva_event_log FOR INSERT TO eva_service WITH CHECK (true);
+CREATE POLICY "services add eva event log" ON eva.eva_event_log FOR INSERT TO eva_service WITH CHECK ((event_type !~~ 'chairman.%'::text));
 
 
 --

@@ -572,6 +572,17 @@ describe("column and row rules inside the grants", () => {
     ).rejects.toMatchObject({ code: "42501" });
   });
 
+  it("refuses a service logging a chairman.* event: only a decision logs one", async () => {
+    await expect(
+      asRole(S, (trx) =>
+        run(
+          trx,
+          `insert into eva.eva_event_log (event_type, venture_id, payload) values ('chairman.approval', '${f.ventureA}', '{"decision_id": "${f.decision}"}')`,
+        ),
+      ),
+    ).rejects.toMatchObject({ code: "42501", message: expect.stringMatching(/row-level security/) });
+  });
+
   it("refuses every role writing stage work directly; a service moves it through the stage functions", async () => {
     for (const role of ROLES) {
       for (const set of ["status = 'in_progress', started_at = now()", "status = 'failed'", "status = 'completed'"]) {
