@@ -86,28 +86,42 @@ export async function runPortfolio(
     // and lets every DFE escalation proceed.
     await listener.connect();
     await listener.query("listen eva_events");
+    // A NOTIFY only wakes the Chairman up; the decisions to approve are read from the event feed's cursor
+    // (each chairman.decision_requested once, even if its transaction committed late).
+    let cursor =
+      (await sql<{ cursor: string }>`select eva.fn_event_cursor() as cursor`.execute(connection.db)).rows[0]?.cursor ??
+      null;
     let approving = Promise.resolve();
-    listener.on("notification", (message) => {
-      const event = JSON.parse(message.payload ?? "{}") as { event_type?: string; id?: number };
-      if (event.event_type !== "chairman.decision_requested") return;
+    const catchUp = () => {
       approving = approving.then(async () => {
-        await withRole(connection.db, "eva_chairman", async (trx) => {
-          const { rows } = await sql<{ id: string; decision_type: string }>`
-            select d.id, d.decision_type from eva.eva_event_log e
-            join eva.chairman_decisions d on d.id = (e.payload ->> 'decision_id')::uuid
-            where e.id = ${event.id ?? 0} and d.status = 'pending'`.execute(trx);
-          const d = rows[0];
-          if (!d || d.decision_type === "venture_future") return;
-          const decision =
-            d.decision_type === "release_decision"
-              ? "release"
-              : d.decision_type === "dfe_escalation"
-                ? "proceed"
-                : "approve";
-          await sql`select eva.fn_decide(${d.id}::uuid, ${decision}, 'bench chairman')`.execute(trx);
-        });
+        for (;;) {
+          const { rows: events } = await sql<{ cursor: string; event_type: string; decision_id: string | null }>`
+            select e.cursor, e.event_type, e.payload ->> 'decision_id' as decision_id
+            from eva.fn_events_after(${cursor}, 100, 'chairman') e`.execute(connection.db);
+          const last = events.at(-1);
+          if (!last) return;
+          cursor = last.cursor;
+          for (const event of events) {
+            if (event.event_type !== "chairman.decision_requested") continue;
+            await withRole(connection.db, "eva_chairman", async (trx) => {
+              const { rows } = await sql<{ id: string; decision_type: string }>`
+                select d.id, d.decision_type from eva.chairman_decisions d
+                where d.id = ${event.decision_id}::uuid and d.status = 'pending'`.execute(trx);
+              const d = rows[0];
+              if (!d || d.decision_type === "venture_future") return;
+              const decision =
+                d.decision_type === "release_decision"
+                  ? "release"
+                  : d.decision_type === "dfe_escalation"
+                    ? "proceed"
+                    : "approve";
+              await sql`select eva.fn_decide(${d.id}::uuid, ${decision}, 'bench chairman')`.execute(trx);
+            });
+          }
+        }
       });
-    });
+    };
+    listener.on("notification", catchUp);
 
     const analyst = createOfflineAnalyst({ cache: createDatabaseCache(service.db) });
     const started = performance.now();
@@ -140,6 +154,8 @@ export async function runPortfolio(
       ).rows[0]?.n
     ) {
       await abortable(sleep(250), signal);
+      // Decisions held back behind an open transaction come through on the next look.
+      catchUp();
       state = await settled();
       if (performance.now() - lastReport > 5_000) {
         lastReport = performance.now();

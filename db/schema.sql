@@ -1123,8 +1123,11 @@ begin
     end if;
   end if;
 
+  -- Tells the guard trigger this update is fn_decide's own (transaction-local).
+  perform pg_catalog.set_config('eva.deciding', v_d.id::text, true);
   update eva.chairman_decisions set status = 'decided', decision = p_decision, notes = p_notes
   where id = v_d.id returning * into v_d;
+  perform pg_catalog.set_config('eva.deciding', '', true);
 
   perform eva_private.fn_apply_decision(v_d);
   return v_d;
@@ -1142,6 +1145,27 @@ COMMENT ON FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes t
 
 
 --
+-- Name: fn_event_cursor(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_event_cursor() RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text || '.0';
+$$;
+
+
+ALTER FUNCTION eva.fn_event_cursor() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_event_cursor(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_event_cursor() IS 'The event feed cursor of now: reading after it returns only events not yet listable when it was taken.';
+
+
+--
 -- Name: eva_event_log; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -1152,6 +1176,8 @@ CREATE TABLE eva.eva_event_log (
     payload jsonb DEFAULT '{}'::jsonb NOT NULL,
     actor text DEFAULT CURRENT_USER NOT NULL,
     created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    xact_id bigint DEFAULT ((pg_current_xact_id())::text)::bigint NOT NULL,
+    cursor text GENERATED ALWAYS AS ((((xact_id)::text || '.'::text) || (id)::text)) STORED NOT NULL,
     CONSTRAINT eva_event_log_event_type_check CHECK ((event_type ~ '^[a-z_]+(\.[a-z_]+)+$'::text))
 );
 
@@ -1162,38 +1188,111 @@ ALTER TABLE eva.eva_event_log OWNER TO eva_owner;
 -- Name: TABLE eva_event_log; Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON TABLE eva.eva_event_log IS 'Append-only event log (the event bus''s persistence); every insert is NOTIFYed on channel eva_events. The id is a cursor.';
+COMMENT ON TABLE eva.eva_event_log IS 'Append-only event log (the event bus''s persistence); each transaction that logs events NOTIFYs channel eva_events once. Read it in commit order through eva.fn_event_feed and the cursor column.';
 
 
 --
--- Name: fn_event_feed(bigint, integer); Type: FUNCTION; Schema: eva; Owner: eva_owner
+-- Name: COLUMN eva_event_log.xact_id; Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-CREATE FUNCTION eva.fn_event_feed(p_after bigint DEFAULT 0, p_limit integer DEFAULT 100) RETURNS SETOF eva.eva_event_log
+COMMENT ON COLUMN eva.eva_event_log.xact_id IS 'The transaction that logged the event (pg_current_xact_id() as bigint); the feed''s order is (xact_id, id).';
+
+
+--
+-- Name: COLUMN eva_event_log.cursor; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_event_log.cursor IS 'Opaque feed cursor: pass it back to eva.fn_event_feed (or evaEvent) to resume after this event.';
+
+
+--
+-- Name: fn_event_feed(text, integer); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_event_feed(p_after text DEFAULT NULL::text, p_limit integer DEFAULT 100) RETURNS SETOF eva.eva_event_log
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select e.*
-  from eva.eva_event_log e
-  where e.id > coalesce(p_after, 0)
-    and (
-      (e.event_type like 'venture.%' and e.event_type <> 'venture.awaiting_decision')
-      or e.event_type in ('stage.entered', 'stage.blocked', 'stage.failed', 'gate.evaluated', 'saga.completed')
-      or e.event_type like 'chairman.%'
-      or (e.event_type = 'dfe.evaluated' and coalesce(e.payload ->> 'output', '') <> 'AUTO_PROCEED')
-    )
-  order by e.id
-  limit greatest(coalesce(p_limit, 100), 0);
+  select * from eva.fn_events_after(p_after, p_limit, 'feed');
 $$;
 
 
-ALTER FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) OWNER TO eva_owner;
+ALTER FUNCTION eva.fn_event_feed(p_after text, p_limit integer) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_event_feed(p_after bigint, p_limit integer); Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_event_feed(p_after text, p_limit integer); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) IS 'Significant events after the cursor p_after (an event id), oldest first, at most p_limit: venture status changes (created, killed, sunset, exited, paused, activated), stage entries (stage completions; entering 24 is a launch), blocked and failed stages, gate outcomes (kill and reality gates), DFE evaluations that did not auto-proceed (escalations), Chairman decisions requested and made, completed engineering sagas. Pass the last id received to resume without gaps.';
+COMMENT ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) IS 'Significant events after the cursor p_after (null: from the start), oldest first, at most p_limit: venture status changes (created, killed, sunset, exited, paused, activated), stage entries (stage completions; entering 24 is a launch), blocked and failed stages, gate outcomes (kill and reality gates), DFE evaluations that did not auto-proceed (escalations), Chairman decisions requested and made, completed engineering sagas. Each row has an opaque text cursor: pass the last one back to resume; an event is listed once its transaction and every older one have ended, so none is skipped.';
+
+
+--
+-- Name: fn_events_after(text, integer, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_events_after(p_after text DEFAULT NULL::text, p_limit integer DEFAULT 100, p_scope text DEFAULT 'all'::text) RETURNS SETOF eva.eva_event_log
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_xact bigint := 0;
+  v_id bigint := 0;
+  v_limit int := greatest(coalesce(p_limit, 100), 0);
+begin
+  if coalesce(p_after, '') <> '' then
+    if p_after !~ '^[0-9]{1,18}\.[0-9]{1,18}$' then
+      raise exception '"%" is not an event feed cursor', p_after using errcode = 'EV400',
+        hint = 'Pass back the cursor of the last event you received, or none to read from the start.';
+    end if;
+    v_xact := pg_catalog.split_part(p_after, '.', 1)::bigint;
+    v_id := pg_catalog.split_part(p_after, '.', 2)::bigint;
+  end if;
+  if p_scope = 'feed' then
+    -- Left out as noise: artifact.created, stage.work_started, stage.work_completed (a stage
+    -- completion shows as stage.entered), stage.retried, sd.bridge_created, sd.completed (per
+    -- work item; saga.completed is kept), venture.awaiting_decision (chairman.decision_requested
+    -- says it) and dfe.evaluated that auto-proceeded.
+    return query
+      select e.* from eva.eva_event_log e
+      where (e.xact_id, e.id) > (v_xact, v_id)
+        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint
+        and (
+          (e.event_type like 'venture.%' and e.event_type <> 'venture.awaiting_decision')
+          or e.event_type in ('stage.entered', 'stage.blocked', 'stage.failed', 'gate.evaluated', 'saga.completed')
+          or e.event_type like 'chairman.%'
+          or (e.event_type = 'dfe.evaluated' and coalesce(e.payload ->> 'output', '') <> 'AUTO_PROCEED')
+        )
+      order by e.xact_id, e.id
+      limit v_limit;
+  elsif p_scope = 'chairman' then
+    return query
+      select e.* from eva.eva_event_log e
+      where (e.xact_id, e.id) > (v_xact, v_id)
+        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint
+        and e.event_type like 'chairman.%'
+      order by e.xact_id, e.id
+      limit v_limit;
+  elsif p_scope = 'all' then
+    return query
+      select e.* from eva.eva_event_log e
+      where (e.xact_id, e.id) > (v_xact, v_id)
+        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint
+      order by e.xact_id, e.id
+      limit v_limit;
+  else
+    raise exception 'unknown event scope "%"', p_scope using errcode = 'EV400', hint = 'Use all, feed or chairman.';
+  end if;
+end;
+$_$;
+
+
+ALTER FUNCTION eva.fn_events_after(p_after text, p_limit integer, p_scope text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_events_after(p_after text, p_limit integer, p_scope text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_events_after(p_after text, p_limit integer, p_scope text) IS 'Events after the cursor p_after (null: from the start), in commit-safe order, at most p_limit; p_scope all, feed (eva.fn_event_feed) or chairman (chairman.* only). Pass the last row''s cursor back to resume: no event is skipped or repeated.';
 
 
 --
@@ -2785,6 +2884,13 @@ begin
       old.status::text || coalesce(' (' || old.decision || ')', '')
       using errcode = 'EV409', hint = 'A decision is made once; replays are refused.';
   end if;
+  -- Deciding goes through eva.fn_decide alone: it refuses stale context and
+  -- applies the decision's effect, which a bare UPDATE would skip.
+  if new.status = 'decided' and pg_catalog.current_setting('eva.deciding', true) is distinct from old.id::text then
+    raise exception 'decision % can be decided only through eva.fn_decide', old.id
+      using errcode = 'EV403',
+      hint = 'select eva.fn_decide(''' || old.id || ''', <decision>, <notes>): it checks the decision is not stale and applies it.';
+  end if;
   if new.status = 'decided' and not eva.fn_is_chairman() then
     raise exception 'only the Chairman may decide (caller: %)', eva_private.fn_caller_role()
       using errcode = 'EV403';
@@ -2812,7 +2918,7 @@ ALTER FUNCTION eva_private.tg_chairman_decisions_guard() OWNER TO eva_owner;
 -- Name: FUNCTION tg_chairman_decisions_guard(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.tg_chairman_decisions_guard() IS 'Trigger: decisions open as pending, are decided once and only by the Chairman (who and when stamped here), and are never deleted.';
+COMMENT ON FUNCTION eva_private.tg_chairman_decisions_guard() IS 'Trigger: decisions open as pending, are decided once, only by the Chairman and only through eva.fn_decide (who and when stamped here), and are never deleted.';
 
 
 --
@@ -2823,9 +2929,13 @@ CREATE FUNCTION eva_private.tg_event_log_notify() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+declare
+  v_xact text := pg_catalog.pg_current_xact_id()::text;
 begin
-  perform pg_catalog.pg_notify('eva_events', pg_catalog.json_build_object(
-    'id', new.id, 'event_type', new.event_type, 'venture_id', new.venture_id)::text);
+  if pg_catalog.current_setting('eva.events_notified', true) is distinct from v_xact then
+    perform pg_catalog.set_config('eva.events_notified', v_xact, true);
+    perform pg_catalog.pg_notify('eva_events', pg_catalog.json_build_object('xact_id', v_xact)::text);
+  end if;
   return null;
 end;
 $$;
@@ -2837,7 +2947,7 @@ ALTER FUNCTION eva_private.tg_event_log_notify() OWNER TO eva_owner;
 -- Name: FUNCTION tg_event_log_notify(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.tg_event_log_notify() IS 'Trigger: NOTIFY eva_events with the new event''s id, type and venture.';
+COMMENT ON FUNCTION eva_private.tg_event_log_notify() IS 'Trigger: NOTIFY eva_events once per transaction that logs events (payload: its xact_id); readers catch up by cursor.';
 
 
 --
@@ -5113,6 +5223,13 @@ CREATE INDEX eva_alerts_open_idx ON eva.eva_alerts USING btree (severity, create
 
 
 --
+-- Name: eva_event_log_cursor_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX eva_event_log_cursor_idx ON eva.eva_event_log USING btree (xact_id, id);
+
+
+--
 -- Name: eva_event_log_type_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -5466,7 +5583,7 @@ CREATE TRIGGER _810_reality_retry_venture_ended AFTER UPDATE OF status ON eva.ve
 -- Name: eva_event_log _900_notify; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
-CREATE TRIGGER _900_notify AFTER INSERT ON eva.eva_event_log FOR EACH ROW EXECUTE FUNCTION eva_private.tg_event_log_notify();
+CREATE TRIGGER _900_notify AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((current_setting('eva.events_notified'::text, true) IS DISTINCT FROM (pg_current_xact_id())::text)) EXECUTE FUNCTION eva_private.tg_event_log_notify();
 
 
 --
@@ -5929,14 +6046,7 @@ CREATE POLICY "services add eva event dlq" ON eva.eva_event_dlq FOR INSERT TO ev
 -- Name: eva_event_log services add eva event log; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
-CREATE POLICY "services add eva event log" ON eva.eva_event_log FOR INSERT TO eva_service WITH CHECK (true);
-
-
---
--- Name: eva_sagas services add eva sagas; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services add eva sagas" ON eva.eva_sagas FOR INSERT TO eva_service WITH CHECK (true);
+CREATE POLICY "services add eva event log" ON eva.eva_event_log FOR INSERT TO eva_service WITH CHECK ((event_type !~~ 'chairman.%'::text));
 
 
 --
@@ -5975,13 +6085,6 @@ CREATE POLICY "services change eva event dlq" ON eva.eva_event_dlq FOR UPDATE TO
 
 
 --
--- Name: eva_sagas services change eva sagas; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services change eva sagas" ON eva.eva_sagas FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
-
-
---
 -- Name: venture_artifacts services change venture artifacts; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -6000,13 +6103,6 @@ CREATE POLICY "services change venture circuit breakers" ON eva.venture_circuit_
 --
 
 CREATE POLICY "services change venture dependencies" ON eva.venture_dependencies FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
-
-
---
--- Name: venture_stage_work services change venture stage work; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services change venture stage work" ON eva.venture_stage_work FOR UPDATE TO eva_service USING ((status = ANY (ARRAY['ready'::eva.stage_work_status, 'in_progress'::eva.stage_work_status, 'blocked'::eva.stage_work_status]))) WITH CHECK ((status = ANY (ARRAY['ready'::eva.stage_work_status, 'in_progress'::eva.stage_work_status, 'blocked'::eva.stage_work_status, 'failed'::eva.stage_work_status])));
 
 
 --
@@ -6098,13 +6194,6 @@ CREATE POLICY "the Chairman and services read eva event log" ON eva.eva_event_lo
 --
 
 CREATE POLICY "the Chairman and services read venture nursery" ON eva.venture_nursery FOR SELECT TO eva_chairman, eva_service USING (true);
-
-
---
--- Name: chairman_decisions the Chairman changes chairman decisions; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "the Chairman changes chairman decisions" ON eva.chairman_decisions FOR UPDATE TO eva_chairman USING (true) WITH CHECK (true);
 
 
 --
@@ -6504,34 +6593,6 @@ GRANT SELECT ON TABLE eva.venture_stage_work TO eva_viewer;
 
 
 --
--- Name: COLUMN venture_stage_work.status; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(status) ON TABLE eva.venture_stage_work TO eva_service;
-
-
---
--- Name: COLUMN venture_stage_work.blocked_reason; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(blocked_reason) ON TABLE eva.venture_stage_work TO eva_service;
-
-
---
--- Name: COLUMN venture_stage_work.attempts; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(attempts) ON TABLE eva.venture_stage_work TO eva_service;
-
-
---
--- Name: COLUMN venture_stage_work.started_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(started_at) ON TABLE eva.venture_stage_work TO eva_service;
-
-
---
 -- Name: FUNCTION fn_advance_venture_stage(p_venture_id uuid, p_from_stage integer, p_to_stage integer, p_reason text); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -6661,7 +6722,6 @@ GRANT SELECT ON TABLE eva.chairman_decisions TO eva_service;
 --
 
 GRANT INSERT(venture_id) ON TABLE eva.chairman_decisions TO eva_service;
-GRANT UPDATE(venture_id) ON TABLE eva.chairman_decisions TO eva_chairman;
 
 
 --
@@ -6676,20 +6736,6 @@ GRANT INSERT(lifecycle_stage) ON TABLE eva.chairman_decisions TO eva_service;
 --
 
 GRANT INSERT(decision_type) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.status; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(status) ON TABLE eva.chairman_decisions TO eva_chairman;
-
-
---
--- Name: COLUMN chairman_decisions.decision; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(decision) ON TABLE eva.chairman_decisions TO eva_chairman;
 
 
 --
@@ -6735,32 +6781,21 @@ GRANT INSERT(artifact_version) ON TABLE eva.chairman_decisions TO eva_service;
 
 
 --
--- Name: COLUMN chairman_decisions.notes; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(notes) ON TABLE eva.chairman_decisions TO eva_chairman;
-
-
---
--- Name: COLUMN chairman_decisions.decided_by; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(decided_by) ON TABLE eva.chairman_decisions TO eva_chairman;
-
-
---
--- Name: COLUMN chairman_decisions.decided_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(decided_at) ON TABLE eva.chairman_decisions TO eva_chairman;
-
-
---
 -- Name: FUNCTION fn_decide(p_decision_id uuid, p_decision text, p_notes text); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes text) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_event_cursor(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_event_cursor() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_event_cursor() TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_event_cursor() TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_event_cursor() TO eva_viewer;
 
 
 --
@@ -6794,13 +6829,23 @@ GRANT INSERT(payload) ON TABLE eva.eva_event_log TO eva_service;
 
 
 --
--- Name: FUNCTION fn_event_feed(p_after bigint, p_limit integer); Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_event_feed(p_after text, p_limit integer); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) TO eva_chairman;
-GRANT ALL ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) TO eva_service;
-GRANT ALL ON FUNCTION eva.fn_event_feed(p_after bigint, p_limit integer) TO eva_viewer;
+REVOKE ALL ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_events_after(p_after text, p_limit integer, p_scope text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_events_after(p_after text, p_limit integer, p_scope text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_events_after(p_after text, p_limit integer, p_scope text) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_events_after(p_after text, p_limit integer, p_scope text) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_events_after(p_after text, p_limit integer, p_scope text) TO eva_viewer;
 
 
 --
@@ -7523,69 +7568,6 @@ GRANT UPDATE(last_failed_at) ON TABLE eva.eva_event_dlq TO eva_service;
 GRANT SELECT ON TABLE eva.eva_sagas TO eva_chairman;
 GRANT SELECT ON TABLE eva.eva_sagas TO eva_service;
 GRANT SELECT ON TABLE eva.eva_sagas TO eva_viewer;
-
-
---
--- Name: COLUMN eva_sagas.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(venture_id) ON TABLE eva.eva_sagas TO eva_service;
-
-
---
--- Name: COLUMN eva_sagas.saga_type; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(saga_type) ON TABLE eva.eva_sagas TO eva_service;
-
-
---
--- Name: COLUMN eva_sagas.current_step; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(current_step),UPDATE(current_step) ON TABLE eva.eva_sagas TO eva_service;
-
-
---
--- Name: COLUMN eva_sagas.status; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(status) ON TABLE eva.eva_sagas TO eva_service;
-
-
---
--- Name: COLUMN eva_sagas.context; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(context),UPDATE(context) ON TABLE eva.eva_sagas TO eva_service;
-
-
---
--- Name: COLUMN eva_sagas.retry_count; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(retry_count) ON TABLE eva.eva_sagas TO eva_service;
-
-
---
--- Name: COLUMN eva_sagas.max_retries; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(max_retries) ON TABLE eva.eva_sagas TO eva_service;
-
-
---
--- Name: COLUMN eva_sagas.completed_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(completed_at) ON TABLE eva.eva_sagas TO eva_service;
-
-
---
--- Name: COLUMN eva_sagas.timeout_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(timeout_at),UPDATE(timeout_at) ON TABLE eva.eva_sagas TO eva_service;
 
 
 --

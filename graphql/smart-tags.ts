@@ -24,11 +24,14 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
     version: 1,
     config: {
       procedure: Object.fromEntries(
-        SERVICE_ONLY_FUNCTIONS.map((name) => [`eva.${name}`, { tags: { behavior: "-*" } }]),
+        // fn_events_after is the subscriptions' reader: the API offers it as evaEvent(after:) and eventFeed.
+        [...SERVICE_ONLY_FUNCTIONS, "fn_events_after"].map((name) => [`eva.${name}`, { tags: { behavior: "-*" } }]),
       ),
       // The Chairman decides through `decide` (eva.fn_decide), which checks and
       // applies the decision; no generic row update beside it.
       class: { "eva.chairman_decisions": { tags: { behavior: "-update -delete" } } },
+      // The feed's order is an implementation detail: clients pass the opaque `cursor` back.
+      attribute: { "eva.eva_event_log.xact_id": { tags: { behavior: "-*" } } },
     },
   },
   null,

@@ -1,11 +1,12 @@
 // Live updates for the Chairman's dashboard (spec §11 "Real-time"): GraphQL
-// subscriptions over the API's websocket, woken by the NOTIFY every
-// eva.eva_event_log insert sends on channel `eva_events` (see
-// eva_private.tg_event_log_notify). The notification only routes: each event
-// is read back from the database as the subscriber's role, so RLS and grants
-// decide what reaches whom (a viewer never gets chairman.* events), exactly as
-// they do for queries. Delivery is best effort: a client that reconnects
-// catches up with `eventFeed(pAfter: <last id it saw>)`.
+// subscriptions over the API's websocket. A NOTIFY on channel `eva_events`
+// (one per transaction that logs events, see eva_private.tg_event_log_notify)
+// only wakes a subscription; it then reads the log after its own cursor
+// (eva.fn_events_after, as the subscriber's role, so RLS and grants decide what
+// reaches whom: a viewer never gets chairman.* events). The cursor is commit
+// ordered, so nothing is skipped when transactions commit out of order, and a
+// client that reconnects with `after: <the last cursor it received>` gets
+// everything it missed first, then the live events, each once.
 import type { PgClient, WithPgClient } from "postgraphile/@dataplan/pg";
 import { access, constant, context, type GrafastSubscriber, lambda, listen, type Step } from "postgraphile/grafast";
 import { extendSchema, gql } from "postgraphile/utils";
@@ -13,18 +14,17 @@ import { extendSchema, gql } from "postgraphile/utils";
 /** The channel eva_private.tg_event_log_notify NOTIFYs on. */
 export const EVENT_CHANNEL = "eva_events";
 
-/** What a NOTIFY on `eva_events` carries: enough to route, nothing to show. */
+/** An event a subscription passes on: its id (the plan reads the row) and its feed cursor. */
 export interface EventNotice {
   id: string;
-  event_type: string;
-  venture_id: string | null;
+  cursor: string;
 }
 
 /**
- * Which notices a subscription passes on, each checked in the database as the
- * subscriber: `all`, every event its role may read; `feed`, those
- * eva.fn_event_feed lists (the same rule as `eventFeed`); `chairman`, the
- * chairman.* events (decisions requested and made).
+ * Which events a subscription passes on, as eva.fn_events_after's scopes:
+ * `all`, every event its role may read; `feed`, those eva.fn_event_feed lists
+ * (the same rule as `eventFeed`); `chairman`, the chairman.* events (decisions
+ * requested and made).
  */
 export type EventFilter = "all" | "feed" | "chairman";
 
@@ -32,52 +32,80 @@ export type EventFilter = "all" | "feed" | "chairman";
 // subscription serves is refused then (42501), not left listening to nothing.
 const PROBE: Record<EventFilter, string> = {
   all: "select 1 from eva.eva_event_log limit 0",
-  feed: "select 1 from eva.fn_event_feed(0, 0)",
+  feed: "select 1 from eva.fn_event_feed(null, 0)",
   chairman: "select 1 from eva.decision_queue limit 0",
 };
-const VISIBLE: Record<EventFilter, string> = {
-  all: "select e.id from eva.eva_event_log e where e.id = $1::bigint",
-  feed: "select e.id from eva.fn_event_feed($1::bigint - 1, 1) e where e.id = $1::bigint",
-  chairman: "select e.id from eva.eva_event_log e where e.id = $1::bigint and e.event_type like 'chairman.%'",
+/** Events read per query while catching up. */
+const PAGE = 100;
+/** While committed events wait behind an older open transaction, look again after this long (doubling, up to MAX). */
+const HELD_BACK_RETRY_MS = 50;
+const HELD_BACK_RETRY_MAX_MS = 1000;
+
+const READ = "select e.id::text as id, e.cursor from eva.fn_events_after($1, $2, $3) e";
+// Committed events the feed does not list yet (an older transaction is still open): no NOTIFY may come when
+// that transaction ends (it may log nothing), so the subscription looks again on its own.
+const HELD_BACK: Record<EventFilter, string> = {
+  all: "select exists (select 1 from eva.eva_event_log e where e.xact_id >= pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint) as held",
+  feed: "select exists (select 1 from eva.eva_event_log e where e.xact_id >= pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint) as held",
+  chairman:
+    "select exists (select 1 from eva.eva_event_log e where e.xact_id >= pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint and e.event_type like 'chairman.%') as held",
 };
 
-function parseNotice(raw: unknown): EventNotice | null {
-  try {
-    const value = (typeof raw === "string" ? JSON.parse(raw) : raw) as Record<string, unknown> | null;
-    const id = value?.id;
-    const type = value?.event_type;
-    if ((typeof id !== "number" && typeof id !== "string") || typeof type !== "string") return null;
-    const venture = value?.venture_id;
-    return { id: String(id), event_type: type, venture_id: typeof venture === "string" ? venture : null };
-  } catch {
-    return null;
-  }
-}
-
 /**
- * A subscriber that passes on only the notices whose event the caller's role
- * can read (and that match `filter`), in NOTIFY order.
+ * A subscriber that passes on, in commit-safe order and each once, the events
+ * after `after` (default: from now on) that the caller's role can read and
+ * that match `filter`, re-reading the log whenever a NOTIFY wakes it.
  */
 export function visibleEvents(
   subscriber: GrafastSubscriber | null | undefined,
   withPgClient: WithPgClient<PgClient>,
   pgSettings: Record<string, string | undefined> | null,
   filter: EventFilter,
+  after: string | null = null,
 ): GrafastSubscriber<Record<string, EventNotice>> {
+  const query = async <R>(text: string, values: unknown[] = []): Promise<readonly R[]> =>
+    (await withPgClient(pgSettings, (client) => client.query<R>({ text, values }))).rows;
   return {
     async subscribe(topic) {
       if (!subscriber) throw new Error("subscriptions need the database's pubsub (makePgService({ pubsub: true }))");
-      // Listening first: what arrives while the probe runs is queued, not lost.
+      // Listening first: a wake-up that arrives while the cursor is taken is queued, not lost.
       const upstream = await subscriber.subscribe(topic as string);
       const close = async () => {
         await upstream.return?.();
       };
+      let cursor: string;
       try {
-        await withPgClient(pgSettings, (client) => client.query({ text: PROBE[filter] }));
+        await query(PROBE[filter]);
+        if (after === null || after === "") {
+          cursor = (await query<{ cursor: string }>("select eva.fn_event_cursor() as cursor"))[0]?.cursor ?? "";
+        } else {
+          // A cursor that is not one is refused now (EV400), not at the first event.
+          await query(READ, [after, 0, filter]);
+          cursor = after;
+        }
       } catch (error) {
         await close();
         throw error;
       }
+      const buffer: EventNotice[] = [];
+      let pendingWake: Promise<IteratorResult<unknown>> | null = null;
+      let retryMs = HELD_BACK_RETRY_MS;
+      /** Waits for the next NOTIFY, or `ms` at most: "woke", "timeout" or "done" (the listener ended). */
+      const wake = async (ms?: number): Promise<"woke" | "timeout" | "done"> => {
+        pendingWake ??= upstream.next();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timeout =
+          ms === undefined
+            ? null
+            : new Promise<"timeout">((resolve) => {
+                timer = setTimeout(() => resolve("timeout"), ms);
+              });
+        const result = await (timeout ? Promise.race([pendingWake, timeout]) : pendingWake);
+        clearTimeout(timer);
+        if (result === "timeout") return "timeout";
+        pendingWake = null;
+        return result.done ? "done" : "woke";
+      };
       const iterator: AsyncIterableIterator<EventNotice> = {
         [Symbol.asyncIterator]() {
           return iterator;
@@ -85,15 +113,20 @@ export function visibleEvents(
         async next() {
           try {
             for (;;) {
-              const result = await upstream.next();
-              if (result.done) return { done: true, value: undefined };
-              const notice = parseNotice(result.value);
-              if (!notice) continue;
-              if (filter === "chairman" && !notice.event_type.startsWith("chairman.")) continue;
-              const { rows } = await withPgClient(pgSettings, (client) =>
-                client.query({ text: VISIBLE[filter], values: [notice.id] }),
-              );
-              if (rows.length > 0) return { done: false, value: notice };
+              const ready = buffer.shift();
+              if (ready) return { done: false, value: ready };
+              const rows = await query<EventNotice>(READ, [cursor, PAGE, filter]);
+              const last = rows.at(-1);
+              if (last) {
+                cursor = last.cursor;
+                buffer.push(...rows);
+                retryMs = HELD_BACK_RETRY_MS;
+                continue;
+              }
+              const held = (await query<{ held: boolean }>(HELD_BACK[filter]))[0]?.held === true;
+              const woke = await wake(held ? retryMs : undefined);
+              if (woke === "done") return { done: true, value: undefined };
+              retryMs = woke === "timeout" ? Math.min(retryMs * 2, HELD_BACK_RETRY_MAX_MS) : HELD_BACK_RETRY_MS;
             }
           } catch (error) {
             await close();
@@ -119,16 +152,21 @@ export const EvaSubscriptionsPlugin = extendSchema((build) => {
   if (!eventLog || !decisionQueue)
     throw new Error("EvaSubscriptionsPlugin needs eva.eva_event_log and eva.decision_queue");
 
-  /** The subscriber of this request, narrowed to `filter`. */
-  const subscriberFor = (filter: EventFilter, $feedOnly: Step = constant(false)): Step<GrafastSubscriber> =>
+  /** The subscriber of this request, narrowed to `filter`, reading after `$after` (default: from now on). */
+  const subscriberFor = (
+    filter: EventFilter,
+    $feedOnly: Step = constant(false),
+    $after: Step = constant(null),
+  ): Step<GrafastSubscriber> =>
     lambda(
-      [context().get("pgSubscriber"), context().get("withPgClient"), context().get("pgSettings"), $feedOnly],
-      ([subscriber, withPgClient, pgSettings, feedOnly]): GrafastSubscriber =>
+      [context().get("pgSubscriber"), context().get("withPgClient"), context().get("pgSettings"), $feedOnly, $after],
+      ([subscriber, withPgClient, pgSettings, feedOnly, after]): GrafastSubscriber =>
         visibleEvents(
           subscriber as GrafastSubscriber | null,
           withPgClient as WithPgClient<PgClient>,
           pgSettings as Record<string, string> | null,
           filter === "all" && feedOnly === true ? "feed" : filter,
+          typeof after === "string" ? after : null,
         ),
     );
 
@@ -136,11 +174,12 @@ export const EvaSubscriptionsPlugin = extendSchema((build) => {
     typeDefs: gql`
       extend type Subscription {
         """
-        Each new event in the event log that your role may read (a viewer gets no chairman.* events), as it is
-        logged. With feedOnly, only the events eventFeed lists. Events logged while you were not subscribed are not
-        replayed: on reconnecting, read eventFeed(pAfter: <the last id you received>).
+        Each event in the event log that your role may read (a viewer gets no chairman.* events), in commit order,
+        each once: an event arrives when its transaction and every older one have ended. With feedOnly, only the
+        events eventFeed lists. Without after, from now on; on reconnecting, pass after: <the cursor of the last
+        event you received> to get everything since first, with no gap.
         """
-        evaEvent(feedOnly: Boolean! = false): EvaEventLog
+        evaEvent(feedOnly: Boolean! = false, after: String): EvaEventLog
 
         """
         The pending decision queue (decisionQueue order: most urgent first): once when you subscribe, then each time a
@@ -160,8 +199,8 @@ export const EvaSubscriptionsPlugin = extendSchema((build) => {
       Subscription: {
         plans: {
           evaEvent: {
-            subscribePlan(_$root, { $feedOnly }) {
-              return listen(subscriberFor("all", $feedOnly), EVENT_CHANNEL);
+            subscribePlan(_$root, { $feedOnly, $after }) {
+              return listen(subscriberFor("all", $feedOnly, $after), EVENT_CHANNEL);
             },
             plan($notice) {
               return eventLog.get({ id: access($notice, "id") });

@@ -172,6 +172,63 @@ describe("deciding: integrity", () => {
     expect(await venture(ventureId)).toEqual({ status: "awaiting_decision", stage: 10 });
   });
 
+  it("refuses deciding around fn_decide: a stale decision updated directly changes nothing and logs no approval", async () => {
+    // The issue's scenario: at Stage 25, the artifact the decision was made from gets a newer version.
+    const { ventureId, decisionId } = await atGate(25);
+    const { artifact_type: artifactType } = await t.db
+      .selectFrom("chairman_decisions")
+      .select("artifact_type")
+      .where("id", "=", decisionId)
+      .executeTakeFirstOrThrow();
+    expect(artifactType).toEqual(expect.any(String));
+    await withRole(t.db, "eva_service", (trx) =>
+      trx
+        .insertInto("venture_artifacts")
+        .values({
+          venture_id: ventureId,
+          lifecycle_stage: 25,
+          artifact_type: artifactType,
+          content: JSON.stringify({ newer: true }),
+          epistemic_classification: "simulation",
+        } as never)
+        .execute(),
+    );
+    const approvals = () =>
+      t.db
+        .selectFrom("eva_event_log")
+        .select("id")
+        .where("event_type", "like", "chairman.%")
+        .where("event_type", "<>", "chairman.decision_requested")
+        .where(sql<boolean>`payload ->> 'decision_id' = ${decisionId}`)
+        .execute();
+    const direct = `update eva.chairman_decisions set status = 'decided', decision = 'continue' where id = '${decisionId}'`;
+    for (const role of ["eva_chairman", "eva_service", "eva_viewer", "eva_anonymous"] as const) {
+      await expect(
+        withRole(t.db, role, (trx) => sql.raw(direct).execute(trx)),
+        role,
+      ).rejects.toMatchObject({ code: "42501", message: "permission denied for table chairman_decisions" });
+    }
+    // Not even the table's owner: the guard sends every decision through fn_decide.
+    await expect(
+      t.db.transaction().execute(async (trx) => {
+        await sql`set local role eva_owner`.execute(trx);
+        await sql.raw(direct).execute(trx);
+      }),
+    ).rejects.toMatchObject({ code: "EV403", message: expect.stringContaining("only through eva.fn_decide") });
+    expect(
+      await t.db
+        .selectFrom("chairman_decisions")
+        .select(["status", "decision", "decided_at"])
+        .where("id", "=", decisionId)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ status: "pending", decision: null, decided_at: null });
+    expect(await approvals()).toEqual([]);
+    expect(await venture(ventureId)).toEqual({ status: "awaiting_decision", stage: 25 });
+    // The one way in says why: the decision is stale.
+    await expect(decide(decisionId, "continue")).rejects.toMatchObject({ code: "EV428" });
+    expect(await approvals()).toEqual([]);
+  });
+
   it("lets exactly one of two concurrent submissions win", async () => {
     const { ventureId, decisionId } = await atGate(10);
     const results = await Promise.allSettled([decide(decisionId, "approve"), decide(decisionId, "reject")]);

@@ -1,6 +1,6 @@
 // Chairman decisions and preferences held by the database (spec §6, §11, §12):
 // allowed decisions per type, one pending decision per question, only the
-// Chairman decides, once, and nothing is deleted.
+// Chairman decides, only through eva.fn_decide, once, and nothing is deleted.
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Role, withRole } from "../src/db/client.ts";
@@ -26,15 +26,18 @@ function open(values: Opening): Promise<string> {
   });
 }
 
-function decideAs(role: Role, id: string, decision: string, decidedAt: Date | null = new Date()) {
+/** Decides through eva.fn_decide, the one way to decide; returns the rows it decided (1). */
+function decideAs(role: Role, id: string, decision: string) {
   return withRole(t.db, role, async (trx) => {
-    const result = await trx
-      .updateTable("chairman_decisions")
-      .set({ status: "decided", decision, decided_at: decidedAt, notes: `${decision} by ${role}` })
-      .where("id", "=", id)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    const { rows } =
+      await sql`select * from eva.fn_decide(${id}::uuid, ${decision}, ${`${decision} by ${role}`})`.execute(trx);
+    return rows.length;
   });
+}
+
+/** Runs `statement` directly as `role`, the way fn_decide is meant to be bypassed. */
+function updateAs(role: Role, statement: string) {
+  return withRole(t.db, role, (trx) => sql.raw(statement).execute(trx));
 }
 
 function read(id: string) {
@@ -43,6 +46,14 @@ function read(id: string) {
     .select(["status", "decision", "decided_at", "notes"])
     .where("id", "=", id)
     .executeTakeFirstOrThrow();
+}
+
+/** As the table owner, committed (setup the request roles cannot do). */
+async function ownerDoes(statement: string): Promise<void> {
+  await t.db.transaction().execute(async (trx) => {
+    await sql`set local role eva_owner`.execute(trx);
+    await sql.raw(statement).execute(trx);
+  });
 }
 
 /** Runs `statement` as the table owner (all privileges, no RLS), always rolled back. */
@@ -64,10 +75,10 @@ beforeEach(async () => {
 });
 
 describe("chairman decisions", () => {
-  it("allows only the decisions of the decision's type (23503)", async () => {
+  it("allows only the decisions of the decision's type (EV400 when deciding, 23503 when opening)", async () => {
     const brand = await open({ venture_id: ventureId, lifecycle_stage: 10, decision_type: "brand_approval" });
-    await expect(decideAs("eva_chairman", brand, "release")).rejects.toMatchObject({ code: "23503" });
-    await expect(decideAs("eva_chairman", brand, "continue")).rejects.toMatchObject({ code: "23503" });
+    await expect(decideAs("eva_chairman", brand, "release")).rejects.toMatchObject({ code: "EV400" });
+    await expect(decideAs("eva_chairman", brand, "continue")).rejects.toMatchObject({ code: "EV400" });
     expect(await read(brand)).toMatchObject({ status: "pending", decision: null });
     await expect(
       open({
@@ -83,47 +94,58 @@ describe("chairman decisions", () => {
       code: "23503",
     });
 
-    const future = await open({
-      venture_id: ventureId,
-      lifecycle_stage: 25,
-      decision_type: "venture_future",
-      recommended_action: "continue",
-    });
-    await expect(decideAs("eva_chairman", future, "continue")).resolves.toBe(1);
-    expect(await read(future)).toMatchObject({ status: "decided", decision: "continue" });
+    await expect(decideAs("eva_chairman", brand, "reject")).resolves.toBe(1);
+    expect(await read(brand)).toMatchObject({ status: "decided", decision: "reject" });
   });
 
   it("keeps one pending decision per venture, stage and type (23505)", async () => {
-    const first = await open({ venture_id: ventureId, lifecycle_stage: 22, decision_type: "release_decision" });
+    const first = await open({ venture_id: ventureId, lifecycle_stage: 22, decision_type: "dfe_escalation" });
     await expect(
-      open({ venture_id: ventureId, lifecycle_stage: 22, decision_type: "release_decision" }),
+      open({ venture_id: ventureId, lifecycle_stage: 22, decision_type: "dfe_escalation" }),
     ).rejects.toMatchObject({
       code: "23505",
     });
     // Another type at the same stage, or the same question for another venture, is a different decision.
-    await open({ venture_id: ventureId, lifecycle_stage: 22, decision_type: "dfe_escalation" });
-    await open({ venture_id: otherVentureId, lifecycle_stage: 22, decision_type: "release_decision" });
-    // Once decided, the question can be asked again (e.g. after a hold).
-    await decideAs("eva_chairman", first, "hold");
+    await open({ venture_id: ventureId, lifecycle_stage: 22, decision_type: "release_decision" });
+    await open({ venture_id: otherVentureId, lifecycle_stage: 22, decision_type: "dfe_escalation" });
+    // Once decided, the question can be asked again.
+    await decideAs("eva_chairman", first, "block");
     await expect(
-      open({ venture_id: ventureId, lifecycle_stage: 22, decision_type: "release_decision" }),
+      open({ venture_id: ventureId, lifecycle_stage: 22, decision_type: "dfe_escalation" }),
     ).resolves.toEqual(expect.any(String));
   });
 
   it("lets the Chairman decide a pending decision and records when", async () => {
     const id = await open({ venture_id: ventureId, lifecycle_stage: 10, decision_type: "dfe_escalation" });
     const before = Date.now() - 5_000;
-    await expect(decideAs("eva_chairman", id, "proceed")).resolves.toBe(1);
+    await expect(decideAs("eva_chairman", id, "block")).resolves.toBe(1);
     const row = await read(id);
-    expect(row).toMatchObject({ status: "decided", decision: "proceed", notes: "proceed by eva_chairman" });
+    expect(row).toMatchObject({ status: "decided", decision: "block", notes: "block by eva_chairman" });
     expect(row.decided_at?.getTime()).toBeGreaterThan(before);
   });
 
-  it("refuses every other role deciding (42501), and the table owner too (EV403)", async () => {
+  it("refuses every other role deciding (42501), any role updating a decision directly (42501), and the table owner too (EV403)", async () => {
     const id = await open({ venture_id: ventureId, lifecycle_stage: 12, decision_type: "dfe_escalation" });
     for (const role of ["eva_service", "eva_viewer", "eva_anonymous"] as const) {
       await expect(decideAs(role, id, "proceed")).rejects.toMatchObject({ code: "42501" });
     }
+    for (const role of ["eva_chairman", "eva_service", "eva_viewer", "eva_anonymous"] as const) {
+      for (const set of ["status = 'decided', decision = 'proceed'", "status = 'withdrawn'", "notes = 'edited'"]) {
+        await expect(
+          updateAs(role, `update eva.chairman_decisions set ${set} where id = '${id}'`),
+          `${role}: ${set}`,
+        ).rejects.toMatchObject({ code: "42501", message: "permission denied for table chairman_decisions" });
+      }
+    }
+    // A client cannot pretend to be fn_decide: the flag it sets for the guard opens no grant.
+    await expect(
+      withRole(t.db, "eva_chairman", async (trx) => {
+        await sql`select set_config('eva.deciding', ${id}, true)`.execute(trx);
+        await sql
+          .raw(`update eva.chairman_decisions set status = 'decided', decision = 'proceed' where id = '${id}'`)
+          .execute(trx);
+      }),
+    ).rejects.toMatchObject({ code: "42501" });
     await expect(
       asOwner(
         `update eva.chairman_decisions set status = 'decided', decision = 'proceed', decided_at = now() where id = '${id}'`,
@@ -139,10 +161,8 @@ describe("chairman decisions", () => {
     await expect(decideAs("eva_chairman", id, "proceed")).rejects.toMatchObject({ code: "EV409" });
     await expect(decideAs("eva_chairman", id, "block")).rejects.toMatchObject({ code: "EV409" });
     await expect(
-      withRole(t.db, "eva_chairman", (trx) =>
-        trx.updateTable("chairman_decisions").set({ notes: "second thoughts" }).where("id", "=", id).execute(),
-      ),
-    ).rejects.toMatchObject({ code: "EV409" });
+      updateAs("eva_chairman", `update eva.chairman_decisions set notes = 'second thoughts' where id = '${id}'`),
+    ).rejects.toMatchObject({ code: "42501" });
     await expect(
       asOwner(`update eva.chairman_decisions set decision = 'proceed' where id = '${id}'`),
     ).rejects.toMatchObject({ code: "EV409" });
@@ -151,16 +171,14 @@ describe("chairman decisions", () => {
 
   it("refuses deciding a withdrawn decision (EV409)", async () => {
     const id = await open({ venture_id: ventureId, lifecycle_stage: 14, decision_type: "dfe_escalation" });
-    await withRole(t.db, "eva_chairman", (trx) =>
-      trx.updateTable("chairman_decisions").set({ status: "withdrawn" }).where("id", "=", id).execute(),
-    );
+    await ownerDoes(`update eva.chairman_decisions set status = 'withdrawn' where id = '${id}'`);
     await expect(decideAs("eva_chairman", id, "proceed")).rejects.toMatchObject({ code: "EV409" });
   });
 
   it("never deletes a decision, pending or decided (EV430 for the owner, 42501 for every role)", async () => {
     const pending = await open({ venture_id: ventureId, lifecycle_stage: 15, decision_type: "dfe_escalation" });
     const decided = await open({ venture_id: ventureId, lifecycle_stage: 16, decision_type: "dfe_escalation" });
-    await decideAs("eva_chairman", decided, "proceed");
+    await decideAs("eva_chairman", decided, "block");
     for (const id of [pending, decided]) {
       await expect(asOwner(`delete from eva.chairman_decisions where id = '${id}'`)).rejects.toMatchObject({
         code: "EV430",
@@ -174,16 +192,10 @@ describe("chairman decisions", () => {
     await expect(read(pending)).resolves.toMatchObject({ status: "pending" });
   });
 
-  it("stamps who decided and when itself, whatever the client sends", async () => {
+  it("stamps who decided and when itself", async () => {
     const id = await open({ venture_id: ventureId, lifecycle_stage: 16, decision_type: "dfe_escalation" });
     const before = new Date(Date.now() - 60_000);
-    await withRole(t.db, "eva_chairman", (trx) =>
-      trx
-        .updateTable("chairman_decisions")
-        .set({ status: "decided", decision: "proceed", decided_by: "someone else", decided_at: before })
-        .where("id", "=", id)
-        .execute(),
-    );
+    await decideAs("eva_chairman", id, "block");
     const row = await t.db
       .selectFrom("chairman_decisions")
       .select(["decided_by", "decided_at"])
@@ -193,14 +205,11 @@ describe("chairman decisions", () => {
     expect(row.decided_at?.getTime()).toBeGreaterThan(before.getTime() + 30_000);
   });
 
-  it("needs a decision with status decided and status decided with a decision (23514)", async () => {
+  it("needs a decision with status decided (23514), even from the table owner, who cannot decide at all (EV403)", async () => {
     const id = await open({ venture_id: ventureId, lifecycle_stage: 17, decision_type: "dfe_escalation" });
-    const partial = (set: string) =>
-      withRole(t.db, "eva_chairman", (trx) =>
-        sql.raw(`update eva.chairman_decisions set ${set} where id = '${id}'`).execute(trx),
-      );
+    const partial = (set: string) => asOwner(`update eva.chairman_decisions set ${set} where id = '${id}'`);
     await expect(partial("decision = 'proceed'")).rejects.toMatchObject({ code: "23514" });
-    await expect(partial("status = 'decided'")).rejects.toMatchObject({ code: "23514" });
+    await expect(partial("status = 'decided'")).rejects.toMatchObject({ code: "EV403" });
     await expect(partial("status = 'withdrawn', decided_at = now()")).rejects.toMatchObject({ code: "23514" });
     expect(await read(id)).toMatchObject({ status: "pending", decision: null, decided_at: null });
   });
@@ -216,15 +225,11 @@ describe("chairman decisions", () => {
   it("keeps a decision's venture, stage and type fixed; only a Stage 0 review gains its venture", async () => {
     const id = await open({ venture_id: ventureId, lifecycle_stage: 19, decision_type: "dfe_escalation" });
     await expect(
-      withRole(t.db, "eva_chairman", (trx) =>
-        trx.updateTable("chairman_decisions").set({ venture_id: otherVentureId }).where("id", "=", id).execute(),
-      ),
+      asOwner(`update eva.chairman_decisions set venture_id = '${otherVentureId}' where id = '${id}'`),
     ).rejects.toMatchObject({ code: "EV400" });
     await expect(
-      withRole(t.db, "eva_chairman", (trx) =>
-        trx.updateTable("chairman_decisions").set({ lifecycle_stage: 20 }).where("id", "=", id).execute(),
-      ),
-    ).rejects.toMatchObject({ code: "42501" });
+      asOwner(`update eva.chairman_decisions set lifecycle_stage = 20 where id = '${id}'`),
+    ).rejects.toMatchObject({ code: "EV400" });
 
     // A Stage 0 venture review has no venture until the Chairman approves the brief.
     await expect(open({ venture_id: null, lifecycle_stage: 3, decision_type: "venture_review" })).rejects.toMatchObject(
@@ -233,19 +238,18 @@ describe("chairman decisions", () => {
       },
     );
     const review = await open({ venture_id: null, lifecycle_stage: 0, decision_type: "venture_review" });
-    await withRole(t.db, "eva_chairman", (trx) =>
-      trx
-        .updateTable("chairman_decisions")
-        .set({ status: "decided", decision: "approve", decided_at: new Date(), venture_id: ventureId })
-        .where("id", "=", review)
-        .execute(),
-    );
+    await decideAs("eva_chairman", review, "kill");
+    // What fn_decide's approval does (as the owner): the decided review gains the venture it created, once.
+    await ownerDoes(`update eva.chairman_decisions set venture_id = '${ventureId}' where id = '${review}'`);
+    await expect(
+      asOwner(`update eva.chairman_decisions set venture_id = '${otherVentureId}' where id = '${review}'`),
+    ).rejects.toMatchObject({ code: "EV409" });
     const row = await t.db
       .selectFrom("chairman_decisions")
       .select(["venture_id", "decision"])
       .where("id", "=", review)
       .executeTakeFirstOrThrow();
-    expect(row).toEqual({ venture_id: ventureId, decision: "approve" });
+    expect(row).toEqual({ venture_id: ventureId, decision: "kill" });
   });
 
   it("references the artifact version its context was made from, which must exist (23503)", async () => {

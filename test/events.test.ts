@@ -1,6 +1,7 @@
 // The event bus's persistence (spec §3, §12 audit trail): every state change
-// writes a row to eva.eva_event_log and a NOTIFY on eva_events, and audit
-// rows are never changed.
+// writes a row to eva.eva_event_log, each transaction that logs events sends
+// one NOTIFY on eva_events, the feed delivers each event once in commit order
+// (even one whose transaction commits late), and audit rows are never changed.
 import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,9 +12,7 @@ import { advance, createVenture } from "./helpers/fixtures.ts";
 const t = await createTestDatabase();
 
 interface Notice {
-  id: number;
-  event_type: string;
-  venture_id: string | null;
+  xact_id: string;
 }
 
 const notices: Notice[] = [];
@@ -38,6 +37,7 @@ interface LoggedEvent {
   venture_id: string | null;
   payload: Record<string, unknown>;
   actor: string;
+  xact_id: string;
 }
 
 async function lastEventId(): Promise<number> {
@@ -46,8 +46,9 @@ async function lastEventId(): Promise<number> {
 }
 
 /**
- * Runs `action` and returns the events it logged (read as a viewer, who may),
- * after checking that each of them was also NOTIFYed with its id, type and venture.
+ * Runs `action` and returns the events it logged (read as the Chairman, who
+ * may), after checking that each transaction that logged them was NOTIFYed on
+ * eva_events, once.
  */
 async function eventsOf(action: () => Promise<unknown>): Promise<LoggedEvent[]> {
   const after = await lastEventId();
@@ -55,18 +56,21 @@ async function eventsOf(action: () => Promise<unknown>): Promise<LoggedEvent[]> 
   const events = (await withRole(t.db, "eva_chairman", (trx) =>
     trx
       .selectFrom("eva_event_log")
-      .select(["id", "event_type", "venture_id", "payload", "actor"])
+      .select(["id", "event_type", "venture_id", "payload", "actor", sql<string>`xact_id::text`.as("xact_id")])
       .where("id", ">", String(after))
       .orderBy("id")
       .execute(),
   )) as unknown as LoggedEvent[];
+  const transactions = [...new Set(events.map((e) => e.xact_id))];
   const deadline = Date.now() + 5_000;
-  const notified = () =>
-    events.every((e) =>
-      notices.some((n) => n.id === Number(e.id) && n.event_type === e.event_type && n.venture_id === e.venture_id),
-    );
+  const notified = () => transactions.every((x) => notices.some((n) => n.xact_id === x));
   while (!notified() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(notified(), "every logged event was NOTIFYed on eva_events").toBe(true);
+  expect(notified(), "every transaction that logged events was NOTIFYed on eva_events").toBe(true);
+  for (const x of transactions)
+    expect(
+      notices.filter((n) => n.xact_id === x),
+      `NOTIFYs of ${x}`,
+    ).toHaveLength(1);
   return events.map((e) => ({ ...e, id: Number(e.id) }));
 }
 
@@ -83,13 +87,9 @@ async function openDecision(ventureId: string, stage: number, type: string): Pro
   return row.id;
 }
 
-function decide(id: string, set: { status: "decided" | "withdrawn" | "superseded"; decision?: string }) {
+function decide(id: string, decision: string) {
   return withRole(t.db, "eva_chairman", (trx) =>
-    trx
-      .updateTable("chairman_decisions")
-      .set({ ...set, decided_at: set.decision ? new Date() : null, notes: "from the test" })
-      .where("id", "=", id)
-      .execute(),
+    sql`select eva.fn_decide(${id}::uuid, ${decision}, 'from the test')`.execute(trx),
   );
 }
 
@@ -183,25 +183,27 @@ describe("every state change is an event, logged and notified", () => {
 
   it("logs a decision when it is opened and when the Chairman makes it, by outcome", async () => {
     const v = await createVenture(t.db);
-    const outcomes: [string, string, string][] = [
-      ["brand_approval", "approve", "chairman.approval"],
-      ["release_decision", "cancel", "chairman.rejection"],
-      ["venture_future", "pivot", "chairman.override"],
+    // Each decision's effect works on the venture where it stands: proceed moves it from 1 to 2, modify_thresholds
+    // runs Stage 2 again, cancel kills it.
+    const outcomes: [number, string, string, string][] = [
+      [1, "dfe_escalation", "proceed", "chairman.approval"],
+      [2, "dfe_escalation", "modify_thresholds", "chairman.override"],
+      [2, "release_decision", "cancel", "chairman.rejection"],
     ];
-    for (const [type, decision, expected] of outcomes) {
+    for (const [stage, type, decision, expected] of outcomes) {
       let id = "";
       const opened = await eventsOf(async () => {
-        id = await openDecision(v.id, 10, type);
+        id = await openDecision(v.id, stage, type);
       });
       expect(opened).toEqual([
         expect.objectContaining({
           event_type: "chairman.decision_requested",
           venture_id: v.id,
-          payload: expect.objectContaining({ decision_id: id, stage: 10, decision_type: type }),
+          payload: expect.objectContaining({ decision_id: id, stage, decision_type: type }),
         }),
       ]);
-      const decided = await eventsOf(() => decide(id, { status: "decided", decision }));
-      expect(decided).toEqual([
+      const decided = await eventsOf(() => decide(id, decision));
+      expect(decided.filter((e) => e.event_type.startsWith("chairman."))).toEqual([
         expect.objectContaining({
           event_type: expected,
           actor: "eva_chairman",
@@ -209,8 +211,15 @@ describe("every state change is an event, logged and notified", () => {
         }),
       ]);
     }
-    const withdrawn = await openDecision(v.id, 10, "dfe_escalation");
-    expect(types(await eventsOf(() => decide(withdrawn, { status: "withdrawn" })))).toEqual(["chairman.withdrawn"]);
+    // Withdrawing has no function (nothing withdraws yet); the table's owner can, and it is logged.
+    const other = await createVenture(t.db);
+    const withdrawn = await openDecision(other.id, 1, "dfe_escalation");
+    const withdraw = () =>
+      t.db.transaction().execute(async (trx) => {
+        await sql`set local role eva_owner`.execute(trx);
+        await sql`update eva.chairman_decisions set status = 'withdrawn' where id = ${withdrawn}::uuid`.execute(trx);
+      });
+    expect(types(await eventsOf(withdraw))).toEqual(["chairman.withdrawn"]);
   });
 
   it("logs nothing when a refused change rolls back", async () => {
@@ -320,5 +329,117 @@ describe("who reads which events", () => {
     expect(await count("eva_chairman")).toBe(1);
     expect(await count("eva_service")).toBe(1);
     expect(await count("eva_viewer")).toBe(0);
+  });
+});
+
+describe("the feed in commit order", () => {
+  interface FeedRow {
+    id: string;
+    event_type: string;
+    cursor: string;
+  }
+  const feed = (after: string | null, limit = 100) =>
+    withRole(t.db, "eva_viewer", async (trx) => {
+      const { rows } = await sql<FeedRow>`
+        select id::text as id, event_type, cursor from eva.fn_event_feed(${after}, ${limit})`.execute(trx);
+      return rows;
+    });
+  /**
+   * Reads the feed after `after` page by page, as a client resuming from its
+   * last cursor would, until `done` holds for what it read (an event is held
+   * back while any older transaction of the server is still open, which other
+   * databases' clients may cause).
+   */
+  async function readUntil(after: string, done: (rows: FeedRow[]) => boolean) {
+    const rows: FeedRow[] = [];
+    let cursor = after;
+    const deadline = Date.now() + 10_000;
+    while (!done(rows) && Date.now() < deadline) {
+      const page = await feed(cursor, 2);
+      const last = page.at(-1);
+      if (last) {
+        rows.push(...page);
+        cursor = last.cursor;
+      } else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return { rows, cursor };
+  }
+
+  it("delivers an event whose transaction commits late exactly once to a reader resuming from its last cursor", async () => {
+    const a = new pg.Client({ connectionString: t.url });
+    const b = new pg.Client({ connectionString: t.url });
+    await a.connect();
+    await b.connect();
+    try {
+      const start = (await sql<{ c: string }>`select eva.fn_event_cursor() as c`.execute(t.db)).rows[0]?.c ?? "";
+      expect(start).toMatch(/^\d+\.\d+$/);
+      const log = async (client: pg.Client, type: string) =>
+        String(
+          (await client.query(`insert into eva.eva_event_log (event_type) values ('${type}') returning id`)).rows[0].id,
+        );
+      // A takes the smaller id and stays open; B logs after it and commits.
+      await a.query("begin");
+      await a.query("set local role eva_service");
+      const late = await log(a, "venture.committed_late");
+      await b.query("set role eva_service");
+      const early = await log(b, "venture.committed_early");
+      expect(BigInt(late)).toBeLessThan(BigInt(early));
+      const ours = (rows: FeedRow[]) => rows.filter((r) => r.id === late || r.id === early).map((r) => r.id);
+
+      // While A is open, B's event is held back: listing it now would put the cursor past A's.
+      const whileOpen = await feed(start);
+      expect(ours(whileOpen)).toEqual([]);
+      const resumeFrom = whileOpen.at(-1)?.cursor ?? start;
+
+      await a.query("commit");
+      const caughtUp = await readUntil(resumeFrom, (rows) => ours(rows).length === 2);
+      expect(ours(caughtUp.rows)).toEqual([late, early]);
+      // Resuming from the last cursor: neither comes again.
+      expect(ours(await feed(caughtUp.cursor))).toEqual([]);
+      // Paging from the start the same way gives each exactly once.
+      const whole = await readUntil(start, (rows) => ours(rows).length >= 2);
+      expect(ours(whole.rows)).toEqual([late, early]);
+    } finally {
+      await a.query("rollback").catch(() => {});
+      await a.end();
+      await b.end();
+    }
+  });
+
+  it("refuses a cursor it did not hand out (EV400), and reads from the start without one", async () => {
+    for (const bad of ["106", "abc", "1.2.3", "-1.5"]) {
+      await expect(feed(bad)).rejects.toMatchObject({ code: "EV400" });
+    }
+    const fromStart = await feed(null, 1);
+    expect(fromStart).toHaveLength(1);
+    expect(await feed("", 1)).toEqual(fromStart);
+  });
+
+  it("NOTIFYs once per transaction, however many events it logs, and again after a rolled-back savepoint", async () => {
+    const v = await createVenture(t.db);
+    const xact = await withRole(t.db, "eva_service", async (trx) => {
+      for (const type of ["dfe.escalated", "dfe.evaluated", "stage.blocked"]) {
+        await trx.insertInto("eva_event_log").values({ event_type: type, venture_id: v.id }).execute();
+      }
+      const { rows } = await sql<{ x: string }>`select pg_current_xact_id()::text as x`.execute(trx);
+      return rows[0]?.x ?? "";
+    });
+    const deadline = Date.now() + 5_000;
+    while (!notices.some((n) => n.xact_id === xact) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(notices.filter((n) => n.xact_id === xact)).toEqual([{ xact_id: xact }]);
+
+    // The first event's NOTIFY rolls back with its savepoint; the next event notifies again.
+    const saved = await withRole(t.db, "eva_service", async (trx) => {
+      await sql`savepoint s`.execute(trx);
+      await trx.insertInto("eva_event_log").values({ event_type: "probe.rolled_back", venture_id: v.id }).execute();
+      await sql`rollback to savepoint s`.execute(trx);
+      await trx.insertInto("eva_event_log").values({ event_type: "probe.kept", venture_id: v.id }).execute();
+      const { rows } = await sql<{ x: string }>`select pg_current_xact_id()::text as x`.execute(trx);
+      return rows[0]?.x ?? "";
+    });
+    while (!notices.some((n) => n.xact_id === saved) && Date.now() < deadline + 5_000)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(notices.filter((n) => n.xact_id === saved)).toEqual([{ xact_id: saved }]);
   });
 });

@@ -1,8 +1,10 @@
 // Live updates over the API's websocket (graphql-ws): who receives which
 // events, the decision queue as it changes, and catching up after a
-// disconnect through eventFeed's cursor.
+// disconnect from the last cursor received (evaEvent(after:) and eventFeed),
+// with no gap even when a transaction commits late.
 import { createClient, type FormattedExecutionResult } from "graphql-ws";
 import { sql } from "kysely";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../graphql/server.ts";
 import { mintToken } from "../src/auth/tokens.ts";
@@ -80,10 +82,11 @@ interface EventNode {
   rowId: string;
   eventType: string;
   ventureId: string | null;
+  cursor: string;
 }
 
 const EVENTS =
-  "subscription Events($feedOnly: Boolean! = false) { evaEvent(feedOnly: $feedOnly) { rowId eventType ventureId } }";
+  "subscription Events($feedOnly: Boolean! = false, $after: String) { evaEvent(feedOnly: $feedOnly, after: $after) { rowId eventType ventureId cursor } }";
 const QUEUE = `subscription { decisionQueueChanged { event { rowId eventType ventureId } queue { decisionId ventureId decisionType } } }`;
 
 /** The events an evaEvent subscription received, in order. */
@@ -156,7 +159,7 @@ async function feedAfter(after: string, token: string): Promise<EventNode[]> {
   let cursor = after;
   for (;;) {
     const page = await gql(
-      "query Feed($after: BigInt!) { eventFeed(pAfter: $after, pLimit: 5) { nodes { rowId eventType ventureId } } }",
+      "query Feed($after: String) { eventFeed(pAfter: $after, pLimit: 5) { nodes { rowId eventType ventureId cursor } } }",
       { after: cursor },
       token,
     );
@@ -164,7 +167,20 @@ async function feedAfter(after: string, token: string): Promise<EventNode[]> {
     const nodes = (page.data?.eventFeed as { nodes?: EventNode[] } | undefined)?.nodes ?? [];
     if (nodes.length === 0) return all;
     all.push(...nodes);
-    cursor = nodes[nodes.length - 1]?.rowId ?? cursor;
+    cursor = nodes[nodes.length - 1]?.cursor ?? cursor;
+  }
+}
+
+/**
+ * feedAfter until `done` holds for what it lists: an event is listed once every
+ * older transaction of the server has ended (other databases' clients included).
+ */
+async function feedAfterUntil(after: string, token: string, done: (events: EventNode[]) => boolean) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const events = await feedAfter(after, token);
+    if (done(events) || Date.now() > deadline) return events;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -221,7 +237,12 @@ describe("a viewer", () => {
       const later = await createVenture(t.db); // logged after it: once this arrives, the other would have
       await events.until((s) => eventsOf(s).some((e) => e.eventType === "venture.created" && e.ventureId === later.id));
       const received = eventsOf(events);
-      expect(received).toContainEqual({ rowId: expect.any(String), eventType: "venture.created", ventureId });
+      expect(received).toContainEqual({
+        rowId: expect.any(String),
+        eventType: "venture.created",
+        ventureId,
+        cursor: expect.any(String),
+      });
       expect(received.filter((e) => e.eventType.startsWith("chairman."))).toEqual([]);
       // Not even a trace: no empty message where a chairman.* event would have been.
       expect(events.results.filter((r) => r.errors !== undefined || r.data?.evaEvent == null)).toEqual([]);
@@ -286,9 +307,10 @@ describe("without a token (eva_anonymous)", () => {
 });
 
 describe("reconnecting", () => {
-  it("catches up through eventFeed(pAfter: lastId): what it saw and what it read are the whole feed, no gap", async () => {
+  it("catches up through evaEvent(after: <last cursor>): what it saw before and after is the whole feed, each once", async () => {
     const token = await chairman();
     const feedIds = (s: LiveSubscription) => eventIds(s);
+    const ids = (events: EventNode[]) => events.map((e) => e.rowId);
 
     const first = subscribe(EVENTS, token, { feedOnly: true });
     let start: string;
@@ -296,15 +318,16 @@ describe("reconnecting", () => {
     const seenBefore: EventNode[] = [];
     try {
       await live(first, "venture.test_ping", feedIds);
-      start = feedIds(first).at(-1) as string;
+      start = eventsOf(first).at(-1)?.cursor as string;
       await createVenture(t.db);
       await escalation();
       // Wait until it has seen everything the feed lists so far.
       const sofar = (await feedAfter(start, token)).map((e) => e.rowId);
       expect(sofar.length).toBeGreaterThan(2);
       await first.until((s) => sofar.every((id) => feedIds(s).includes(id)));
-      seenBefore.push(...eventsOf(first));
-      lastSeen = feedIds(first).at(-1) as string;
+      const received = eventsOf(first);
+      seenBefore.push(...received.slice(received.findIndex((e) => e.cursor === start) + 1));
+      lastSeen = received.at(-1)?.cursor as string;
     } finally {
       await first.close();
     }
@@ -319,26 +342,91 @@ describe("reconnecting", () => {
     );
     expect(decided.errors).toBeUndefined();
 
-    // Reconnect: subscribe first, then read what was missed after the last id seen.
-    const second = subscribe(EVENTS, token, { feedOnly: true });
+    // Reconnect from the last cursor received: what was missed comes first, then what happens next.
+    const whole = await feedAfterUntil(start, token, (events) =>
+      events.some((e) => e.eventType === "chairman.approval"),
+    );
+    const second = subscribe(EVENTS, token, { feedOnly: true, after: lastSeen });
     try {
-      await live(second, "venture.test_ping", feedIds);
-      const missed = await feedAfter(lastSeen, token);
+      await second.until((s) => [...seenBefore, ...eventsOf(s)].length >= whole.length);
+      const missed = eventsOf(second);
       expect(missed.map((e) => e.eventType)).toEqual(
         expect.arrayContaining(["venture.created", "chairman.decision_requested", "chairman.approval"]),
       );
-      const union = new Map<string, EventNode>();
-      for (const e of [...seenBefore, ...missed, ...eventsOf(second)]) union.set(e.rowId, e);
-      const whole = await feedAfter(start, token);
-      const ordered = [...union.values()].sort((a, b) => Number(BigInt(a.rowId) - BigInt(b.rowId)));
-      expect(ordered.filter((e) => BigInt(e.rowId) > BigInt(start))).toEqual(whole);
-      // The subscription sent only what the feed lists: nothing seen is missing from it.
-      const wholeIds = new Set(whole.map((e) => e.rowId));
-      expect(
-        [...eventsOf(second), ...seenBefore].filter((e) => BigInt(e.rowId) > BigInt(start) && !wholeIds.has(e.rowId)),
-      ).toEqual([]);
+      expect(ids([...seenBefore, ...missed]).slice(0, whole.length)).toEqual(ids(whole));
+      expect(new Set(ids([...seenBefore, ...missed])).size).toBe(seenBefore.length + missed.length);
+      expect(second.error).toBeUndefined();
     } finally {
       await second.close();
+    }
+  });
+
+  it("refuses a cursor it did not hand out (EV400)", async () => {
+    const s = subscribe(EVENTS, await chairman(), { after: "106" });
+    try {
+      await s.until((x) => x.completed || x.error !== undefined);
+      expect(s.results).toEqual([
+        { errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: "EV400" }) })] },
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe("a late commit", () => {
+  it("reaches eventFeed and evaEvent once, in commit order: live, and after reconnecting from the last cursor", async () => {
+    const token = await chairman();
+    const throughout = subscribe(EVENTS, token, { feedOnly: true });
+    const dropped = subscribe(EVENTS, token, { feedOnly: true });
+    const a = new pg.Client({ connectionString: t.url });
+    const b = new pg.Client({ connectionString: t.url });
+    await a.connect();
+    await b.connect();
+    try {
+      await live(throughout, "venture.test_ping", eventIds);
+      await live(dropped, "venture.test_ping", eventIds);
+      const start = eventsOf(throughout).at(-1)?.cursor as string;
+      const log = async (client: pg.Client, type: string) =>
+        String(
+          (await client.query(`insert into eva.eva_event_log (event_type) values ('${type}') returning id`)).rows[0].id,
+        );
+      // A takes the smaller id and stays open; B logs after it and commits.
+      await a.query("begin");
+      await a.query("set local role eva_service");
+      const late = await log(a, "venture.committed_late");
+      await b.query("set role eva_service");
+      const early = await log(b, "venture.committed_early");
+      const ours = (events: EventNode[]) => events.map((e) => e.rowId).filter((id) => id === late || id === early);
+
+      // While A is open, B's event is listed nowhere: it would put every cursor past A's.
+      expect(ours(await feedAfter(start, token))).toEqual([]);
+      expect(ours(eventsOf(throughout))).toEqual([]);
+      const droppedAt = eventsOf(dropped).at(-1)?.cursor as string;
+      await dropped.close();
+
+      await a.query("commit");
+      const listed = await feedAfterUntil(start, token, (events) => ours(events).length === 2);
+      expect(ours(listed)).toEqual([late, early]);
+      await throughout.until((s) => ours(eventsOf(s)).length >= 2);
+      expect(ours(eventsOf(throughout))).toEqual([late, early]);
+
+      const reconnected = subscribe(EVENTS, token, { feedOnly: true, after: droppedAt });
+      try {
+        await reconnected.until((s) => ours(eventsOf(s)).length >= 2);
+        expect(ours(eventsOf(reconnected))).toEqual([late, early]);
+        // And nothing twice: resuming eventFeed from the last cursor lists neither again.
+        expect(ours(await feedAfter(listed.at(-1)?.cursor as string, token))).toEqual([]);
+      } finally {
+        await reconnected.close();
+      }
+      expect(throughout.error).toBeUndefined();
+    } finally {
+      await a.query("rollback").catch(() => {});
+      await a.end();
+      await b.end();
+      await throughout.close();
+      await dropped.close();
     }
   });
 });

@@ -67,9 +67,9 @@ describe("migrate", () => {
   it("reads a catalog that holds EVA's functions, policies, grants and triggers", async () => {
     const rows = await catalogRows();
     expect(rows.functions.some((r) => r.startsWith("eva.fn_advance_venture_stage("))).toBe(true);
-    expect(rows.policies.some((r) => r.includes("the Chairman changes chairman decisions"))).toBe(true);
+    expect(rows.policies.some((r) => r.includes("services add chairman decisions"))).toBe(true);
     expect(rows.tableAcls.some((r) => r.startsWith("eva.ventures |") && r.includes("eva_viewer=r/"))).toBe(true);
-    expect(rows.columnAcls.some((r) => r.startsWith("eva.chairman_decisions | decision |"))).toBe(true);
+    expect(rows.columnAcls.some((r) => r.startsWith("eva.chairman_decisions | venture_id |"))).toBe(true);
     expect(rows.triggers.some((r) => r.includes("_010_guard"))).toBe(true);
   });
 
@@ -88,7 +88,7 @@ describe("migrate", () => {
 
   it("restores a policy, a grant and a function body changed by hand", async () => {
     const before = await fingerprint();
-    await sql`drop policy "the Chairman changes chairman decisions" on eva.chairman_decisions`.execute(t.db);
+    await sql`drop policy "services add chairman decisions" on eva.chairman_decisions`.execute(t.db);
     await sql`revoke select on eva.ventures from eva_viewer`.execute(t.db);
     await sql`grant insert on eva.ventures to eva_service`.execute(t.db);
     await sql`create or replace function eva.fn_is_chairman() returns boolean language sql stable

@@ -115,8 +115,9 @@ const MATRIX: Record<string, TableRules> = {
     "(decision_type, description) values ('probe', 'probe')",
     "description",
   ),
+  // Deciding goes through eva.fn_decide only: no role updates a decision directly.
   "eva.chairman_decisions": {
-    allowed: { select: [C, S], insert: [S], update: [C], delete: [] },
+    allowed: { select: [C, S], insert: [S], update: [], delete: [] },
     statements: {
       select: () => "select * from eva.chairman_decisions",
       insert: (f) =>
@@ -176,8 +177,9 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.eva_event_log where venture_id = '${f.ventureA}'`,
     },
   },
+  // Sagas start and move through the functions that own them.
   "eva.eva_sagas": {
-    allowed: { select: READERS, insert: [S], update: [S], delete: [] },
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
     statements: {
       select: () => "select * from eva.eva_sagas",
       insert: (f) =>
@@ -312,8 +314,9 @@ const MATRIX: Record<string, TableRules> = {
     "eva.venture_stage_transitions",
     (f) => `(venture_id, from_stage, to_stage, transition_type) values ('${f.ventureA}', 2, 3, 'advance')`,
   ),
+  // Stage work changes state only through the stage functions.
   "eva.venture_stage_work": {
-    allowed: { select: READERS, insert: [], update: [S], delete: [] },
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
     statements: {
       select: () => "select * from eva.venture_stage_work",
       insert: (f) =>
@@ -558,15 +561,20 @@ describe("column and row rules inside the grants", () => {
     await expect(insert("decided_by", "'eva_chairman'")).rejects.toMatchObject({ code: "42501" });
   });
 
-  it("lets the Chairman decide a pending decision but never open one", async () => {
+  it("lets the Chairman decide a pending decision through eva.fn_decide only, and never open one", async () => {
+    await expect(
+      asRole(C, (trx) =>
+        run(
+          trx,
+          `update eva.chairman_decisions set status = 'decided', decision = 'reject' where id = '${f.decision}'`,
+        ),
+      ),
+    ).rejects.toMatchObject({ code: "42501", message: "permission denied for table chairman_decisions" });
     const decided = await asRole(C, async (trx) => {
-      await run(
-        trx,
-        `update eva.chairman_decisions set status = 'decided', decision = 'approve', decided_at = now() where id = '${f.decision}'`,
-      );
+      await run(trx, `select eva.fn_decide('${f.decision}', 'reject', 'through the function')`);
       return trx.selectFrom("chairman_decisions").select(["status", "decision"]).where("id", "=", f.decision).execute();
     });
-    expect(decided).toEqual([{ status: "decided", decision: "approve" }]);
+    expect(decided).toEqual([{ status: "decided", decision: "reject" }]);
     await expect(
       asRole(C, (trx) =>
         run(
@@ -577,38 +585,50 @@ describe("column and row rules inside the grants", () => {
     ).rejects.toMatchObject({ code: "42501" });
   });
 
-  it("refuses a service marking stage work completed or failed work as ready again", async () => {
-    const completed = `update eva.venture_stage_work set status = 'completed', completed_at = now() where venture_id = '${f.ventureA}' and status = 'ready'`;
-    // completed_at is not the service's column; status = 'completed' alone fails the policy's check.
-    await expect(asRole(S, (trx) => run(trx, completed))).rejects.toMatchObject({ code: "42501" });
+  it("refuses a service logging a chairman.* event: only a decision logs one", async () => {
     await expect(
       asRole(S, (trx) =>
         run(
           trx,
-          `update eva.venture_stage_work set status = 'completed' where venture_id = '${f.ventureA}' and status = 'ready'`,
+          `insert into eva.eva_event_log (event_type, venture_id, payload) values ('chairman.approval', '${f.ventureA}', '{"decision_id": "${f.decision}"}')`,
         ),
       ),
     ).rejects.toMatchObject({ code: "42501", message: expect.stringMatching(/row-level security/) });
-    await expect(
-      asRole(S, (trx) =>
-        run(
-          trx,
-          `update eva.venture_stage_work set status = 'awaiting_decision' where venture_id = '${f.ventureA}' and status = 'ready'`,
-        ),
-      ),
-    ).rejects.toMatchObject({ code: "42501" });
-    // failed is allowed, but a failed row is out of the service's reach afterwards.
-    const reopened = await asRole(S, async (trx) => {
-      await run(
-        trx,
-        `update eva.venture_stage_work set status = 'failed' where venture_id = '${f.ventureA}' and status = 'ready'`,
-      );
-      return run(
-        trx,
-        `update eva.venture_stage_work set status = 'ready' where venture_id = '${f.ventureA}' and status = 'failed'`,
-      );
+  });
+
+  it("refuses every role writing stage work directly; a service moves it through the stage functions", async () => {
+    for (const role of ROLES) {
+      for (const set of ["status = 'in_progress', started_at = now()", "status = 'failed'", "status = 'completed'"]) {
+        await expect(
+          asRole(role, (trx) =>
+            run(
+              trx,
+              `update eva.venture_stage_work set ${set} where venture_id = '${f.ventureA}' and status = 'ready'`,
+            ),
+          ),
+          `${role}: ${set}`,
+        ).rejects.toMatchObject({ code: "42501", message: "permission denied for table venture_stage_work" });
+      }
+    }
+    const begun = await asRole(S, async (trx) => {
+      const { id } = await trx
+        .selectFrom("venture_stage_work")
+        .select("id")
+        .where("venture_id", "=", f.ventureA)
+        .where("status", "=", "ready")
+        .executeTakeFirstOrThrow();
+      await run(trx, `select eva.fn_begin_stage_run('${id}')`);
+      return trx.selectFrom("venture_stage_work").select(["status", "attempts"]).where("id", "=", id).execute();
     });
-    expect(reopened).toBe(0);
+    expect(begun).toEqual([{ status: "in_progress", attempts: 1 }]);
+  });
+
+  it("refuses every role starting or moving a saga directly", async () => {
+    for (const role of ROLES) {
+      await expect(
+        asRole(role, (trx) => run(trx, `update eva.eva_sagas set status = 'completed' where id = '${f.saga}'`)),
+      ).rejects.toMatchObject({ code: "42501", message: "permission denied for table eva_sagas" });
+    }
   });
 
   it("refuses anyone recording a gate outcome or a completed stage by writing the row", async () => {

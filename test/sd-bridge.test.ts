@@ -61,11 +61,7 @@ async function approve(ventureId: string, stage: number, type: string): Promise<
       .executeTakeFirstOrThrow(),
   );
   await withRole(t.db, "eva_chairman", (trx) =>
-    trx
-      .updateTable("chairman_decisions")
-      .set({ status: "decided", decision: "approve", decided_at: new Date() })
-      .where("id", "=", id)
-      .execute(),
+    sql`select eva.fn_decide(${id}::uuid, 'approve', 'approved by the test')`.execute(trx),
   );
 }
 

@@ -93,14 +93,18 @@ async function openDecision(ventureId: string, at: number, type: string, blockin
   });
 }
 
+/**
+ * Records a Chairman decision without applying its effect, so these tests see
+ * fn_advance_venture_stage's own rules about decided rows. Real decisions go
+ * through eva.fn_decide (test/decide.test.ts), which also applies the effect;
+ * no request role can write this row directly, so this runs as the superuser
+ * the tests connect as (who counts as the Chairman) with fn_decide's flag set.
+ */
 async function decide(id: string, decision: string): Promise<void> {
-  await withRole(t.db, "eva_chairman", (trx) =>
-    trx
-      .updateTable("chairman_decisions")
-      .set({ status: "decided", decision, decided_at: new Date() })
-      .where("id", "=", id)
-      .execute(),
-  );
+  await t.db.transaction().execute(async (trx) => {
+    await sql`select set_config('eva.deciding', ${id}, true)`.execute(trx);
+    await trx.updateTable("chairman_decisions").set({ status: "decided", decision }).where("id", "=", id).execute();
+  });
 }
 
 /** Walks a venture forward to `target`, passing each gate the way the stages would. */

@@ -4,6 +4,9 @@
 -- effect applied in the same transaction (the next stage's job is queued by
 -- trigger when the venture moves on). Concurrent submissions serialize on the
 -- row lock: the first wins, the second finds the decision decided (EV409).
+-- It is the only writer of a decision's outcome: no role may update
+-- eva.chairman_decisions directly (db/policies), and the guard trigger refuses
+-- a decided status that does not come from here, even for the table's owner.
 create or replace function eva.fn_decide(p_decision_id uuid, p_decision text, p_notes text default null)
 returns eva.chairman_decisions
 language plpgsql
@@ -46,8 +49,11 @@ begin
     end if;
   end if;
 
+  -- Tells the guard trigger this update is fn_decide's own (transaction-local).
+  perform pg_catalog.set_config('eva.deciding', v_d.id::text, true);
   update eva.chairman_decisions set status = 'decided', decision = p_decision, notes = p_notes
   where id = v_d.id returning * into v_d;
+  perform pg_catalog.set_config('eva.deciding', '', true);
 
   perform eva_private.fn_apply_decision(v_d);
   return v_d;

@@ -1,5 +1,6 @@
 -- Decision integrity for every path (SQL, CLI, GraphQL): only the Chairman
--- decides, a decision is made once, and nothing is ever deleted.
+-- decides, only through eva.fn_decide, a decision is made once, and nothing is
+-- ever deleted.
 create or replace function eva_private.tg_chairman_decisions_guard()
 returns trigger
 language plpgsql
@@ -27,6 +28,13 @@ begin
       old.status::text || coalesce(' (' || old.decision || ')', '')
       using errcode = 'EV409', hint = 'A decision is made once; replays are refused.';
   end if;
+  -- Deciding goes through eva.fn_decide alone: it refuses stale context and
+  -- applies the decision's effect, which a bare UPDATE would skip.
+  if new.status = 'decided' and pg_catalog.current_setting('eva.deciding', true) is distinct from old.id::text then
+    raise exception 'decision % can be decided only through eva.fn_decide', old.id
+      using errcode = 'EV403',
+      hint = 'select eva.fn_decide(''' || old.id || ''', <decision>, <notes>): it checks the decision is not stale and applies it.';
+  end if;
   if new.status = 'decided' and not eva.fn_is_chairman() then
     raise exception 'only the Chairman may decide (caller: %)', eva_private.fn_caller_role()
       using errcode = 'EV403';
@@ -47,7 +55,7 @@ begin
 end;
 $$;
 comment on function eva_private.tg_chairman_decisions_guard() is
-  'Trigger: decisions open as pending, are decided once and only by the Chairman (who and when stamped here), and are never deleted.';
+  'Trigger: decisions open as pending, are decided once, only by the Chairman and only through eva.fn_decide (who and when stamped here), and are never deleted.';
 
 create or replace trigger _010_guard before insert or update or delete on eva.chairman_decisions
   for each row execute function eva_private.tg_chairman_decisions_guard();

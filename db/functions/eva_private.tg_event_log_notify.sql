@@ -1,17 +1,28 @@
--- Listeners (workers, GraphQL subscriptions) wake on NOTIFY and read the log
--- from their cursor, so the notification carries only what routing needs.
+-- Listeners (the API's subscriptions, the bench's Chairman) wake on NOTIFY and
+-- re-read the log from their cursor (eva.fn_events_after), so a notification
+-- is only a wake-up: one per transaction that logs events, however many it
+-- logs (a stage run logs several). The trigger's WHEN skips the call once the
+-- transaction has notified; the flag is transaction-local and is rolled back
+-- with a subtransaction, as is the NOTIFY it sent.
 create or replace function eva_private.tg_event_log_notify()
 returns trigger
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+  v_xact text := pg_catalog.pg_current_xact_id()::text;
 begin
-  perform pg_catalog.pg_notify('eva_events', pg_catalog.json_build_object(
-    'id', new.id, 'event_type', new.event_type, 'venture_id', new.venture_id)::text);
+  if pg_catalog.current_setting('eva.events_notified', true) is distinct from v_xact then
+    perform pg_catalog.set_config('eva.events_notified', v_xact, true);
+    perform pg_catalog.pg_notify('eva_events', pg_catalog.json_build_object('xact_id', v_xact)::text);
+  end if;
   return null;
 end;
 $$;
-comment on function eva_private.tg_event_log_notify() is 'Trigger: NOTIFY eva_events with the new event''s id, type and venture.';
+comment on function eva_private.tg_event_log_notify() is
+  'Trigger: NOTIFY eva_events once per transaction that logs events (payload: its xact_id); readers catch up by cursor.';
 
 create or replace trigger _900_notify after insert on eva.eva_event_log
-  for each row execute function eva_private.tg_event_log_notify();
+  for each row
+  when (pg_catalog.current_setting('eva.events_notified', true) is distinct from pg_catalog.pg_current_xact_id()::text)
+  execute function eva_private.tg_event_log_notify();

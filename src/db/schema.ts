@@ -287,10 +287,18 @@ export interface EvaEventDlq {
 export interface EvaEventLog {
   actor: Generated<string>;
   created_at: Generated<Timestamp>;
+  /**
+   * Opaque feed cursor: pass it back to eva.fn_event_feed (or evaEvent) to resume after this event.
+   */
+  cursor: Generated<string>;
   event_type: string;
   id: Generated<Int8>;
   payload: Generated<Json>;
   venture_id: string | null;
+  /**
+   * The transaction that logged the event (pg_current_xact_id() as bigint); the feed's order is (xact_id, id).
+   */
+  xact_id: Generated<Int8>;
 }
 
 export interface EvaSagas {
