@@ -6,6 +6,7 @@ import { registerChairman } from "./commands/chairman.ts";
 import { registerDb } from "./commands/db.ts";
 import { registerDecisions } from "./commands/decisions.ts";
 import { registerIdeate } from "./commands/ideate.ts";
+import { registerMetrics } from "./commands/metrics.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerSd } from "./commands/sd.ts";
 import { registerServe } from "./commands/serve.ts";
@@ -38,6 +39,7 @@ Environment:
   registerDecisions(program);
   registerChairman(program);
   registerSd(program);
+  registerMetrics(program);
   registerServe(program);
   return program;
 }

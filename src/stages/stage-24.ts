@@ -243,7 +243,8 @@ export function monthlyPriceFrom(v: VentureBrief): number {
 
 const CUSTOMER_WORDS = /paying|customer|firm|client|subscriber|user|account|member|trader|lab|seller|buyer/i;
 
-function stageFor(metric: string): AarrrStage {
+/** The AARRR stage a metric's name suggests (paying, MRR → revenue; churn, retention → retention; …; else acquisition). */
+export function aarrrCategoryFor(metric: string): AarrrStage {
   const m = metric.toLowerCase();
   if (/paying|revenue|mrr|arr|sales|€|\$|£/.test(m)) return "revenue";
   if (/retention|churn|retain|repeat/.test(m)) return "retention";
@@ -313,7 +314,7 @@ function simulate(ctx: StageContext, rng: Rng): ScorecardAnalysis {
     const isPct = /%|rate|retention|share/i.test(`${c.metric} ${c.target}`);
     const lower = parsed?.direction === "lower" || LOWER_IS_BETTER.test(c.metric);
     const base = isPct ? pct(target, c.metric, lower) : count(target, c.metric);
-    add(stageFor(c.metric), { name: c.metric, ...base, trendWindowDays: 30, criterionRef: c.metric });
+    add(aarrrCategoryFor(c.metric), { name: c.metric, ...base, trendWindowDays: 30, criterionRef: c.metric });
   }
   const mrr = series("mrr", (a) => Math.round(revenueTarget * a * reach));
   if (!customerCriterion)
