@@ -50,7 +50,7 @@ export const FIELDS = ["category", "name", "value", "observedAt", "source", "sou
 
 /** A file's rows, or the problems of its bad rows, each named by where it is in the file. */
 export type ParsedMetrics =
-  | { ok: true; rows: MetricInput[]; /** Where each row is in the file ("line 3", "index 2"). */ where: string[] }
+  | { ok: true; rows: MetricInput[] /** Where each row is in the file ("line 3", "index 2"). */; where: string[] }
   | { ok: false; problems: string[] };
 
 /** A number as people write it in a file: "31.5", "-2", "1e3"; not "", "12%", "1,000". */
@@ -72,7 +72,8 @@ export function metricFromFields(
 ): { metric?: MetricInput; problems: string[] } {
   const problems: string[] = [];
   for (const key of Object.keys(fields))
-    if (!(FIELDS as readonly string[]).includes(key)) problems.push(`unknown field "${key}" (fields: ${FIELDS.join(", ")})`);
+    if (!(FIELDS as readonly string[]).includes(key))
+      problems.push(`unknown field "${key}" (fields: ${FIELDS.join(", ")})`);
   const str = (v: unknown) => (typeof v === "string" ? v.trim() : v === undefined || v === null ? "" : undefined);
   const name = str(fields.name);
   if (!name) problems.push("name is required");
@@ -89,7 +90,9 @@ export function metricFromFields(
         ? numberFrom(fields.value)
         : undefined;
   if (value === undefined)
-    problems.push(`value must be a number, not ${fields.value === undefined ? "missing" : JSON.stringify(fields.value)}`);
+    problems.push(
+      `value must be a number, not ${fields.value === undefined ? "missing" : JSON.stringify(fields.value)}`,
+    );
   const observedAt = str(fields.observedAt);
   if (observedAt === undefined || (observedAt && Number.isNaN(Date.parse(observedAt))))
     problems.push(
@@ -102,7 +105,8 @@ export function metricFromFields(
   const sourceRef = str(fields.sourceRef);
   if (sourceRef === undefined) problems.push(`sourceRef must be text, not ${JSON.stringify(fields.sourceRef)}`);
   const criterionRef = str(fields.criterionRef);
-  if (criterionRef === undefined) problems.push(`criterionRef must be text, not ${JSON.stringify(fields.criterionRef)}`);
+  if (criterionRef === undefined)
+    problems.push(`criterionRef must be text, not ${JSON.stringify(fields.criterionRef)}`);
   if (problems.length || !name || !category || value === undefined) return { problems };
   return {
     problems,
@@ -158,13 +162,18 @@ export function parseMetricsCsv(text: string, defaults: { source: string }): Par
   if (problems.length) return { ok: false, problems };
   const rows: MetricInput[] = [];
   const at: string[] = [];
-  lines.slice(1).forEach((line, i) => {
-    if (line.trim() === "") return;
-    const where = `line ${i + 2}`;
+  for (const [i, line] of lines.entries()) {
+    if (i === 0 || line.trim() === "") continue;
+    const where = `line ${i + 1}`;
     const cells = csvCells(line);
-    if (!cells) return problems.push(`${where}: an unclosed quote`);
-    if (cells.length !== header.length)
-      return problems.push(`${where}: ${cells.length} cells, but the header has ${header.length} columns`);
+    if (!cells) {
+      problems.push(`${where}: an unclosed quote`);
+      continue;
+    }
+    if (cells.length !== header.length) {
+      problems.push(`${where}: ${cells.length} cells, but the header has ${header.length} columns`);
+      continue;
+    }
     const { metric, problems: bad } = metricFromFields(
       Object.fromEntries(header.map((h, k) => [h, cells[k] as string])),
       defaults,
@@ -175,7 +184,7 @@ export function parseMetricsCsv(text: string, defaults: { source: string }): Par
       rows.push(metric);
       at.push(where);
     }
-  });
+  }
   if (problems.length) return { ok: false, problems };
   if (rows.length === 0) return { ok: false, problems: ["the file has a header but no rows"] };
   return { ok: true, rows, where: at };
@@ -193,15 +202,18 @@ export function parseMetricsJson(text: string, defaults: { source: string }): Pa
   if (data.length === 0) return { ok: false, problems: ["the array is empty"] };
   const problems: string[] = [];
   const rows: MetricInput[] = [];
-  data.forEach((item, i) => {
+  for (const [i, item] of data.entries()) {
     const where = `index ${i}`;
-    if (typeof item !== "object" || item === null || Array.isArray(item))
-      return problems.push(`${where}: must be an object, not ${JSON.stringify(item)}`);
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      problems.push(`${where}: must be an object, not ${JSON.stringify(item)}`);
+      continue;
+    }
     const { metric, problems: bad } = metricFromFields(item as Record<string, unknown>, defaults);
     const name = (item as Record<string, unknown>).name;
-    for (const p of bad) problems.push(`${where}${typeof name === "string" && name ? ` (${JSON.stringify(name)})` : ""}: ${p}`);
+    for (const p of bad)
+      problems.push(`${where}${typeof name === "string" && name ? ` (${JSON.stringify(name)})` : ""}: ${p}`);
     if (metric) rows.push(metric);
-  });
+  }
   return problems.length ? { ok: false, problems } : { ok: true, rows, where: rows.map((_, i) => `index ${i}`) };
 }
 

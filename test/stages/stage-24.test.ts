@@ -141,8 +141,10 @@ describe("stage 24 — metrics & learning", () => {
     expect(launchOutcome(aarrr(120, 4, 45), criteria)).toMatchObject({ assessment: "success", criteriaMetRate: 100 });
     expect(launchOutcome(aarrr(60, 6, 45), criteria)).toMatchObject({ assessment: "failure", criteriaMetRate: 33.3 });
     expect(launchOutcome(aarrr(60, 4, 45), criteria)).toMatchObject({ assessment: "partial", criteriaMetRate: 66.7 });
-    expect(launchOutcome(empty(), criteria)).toMatchObject({ assessment: "indeterminate", criteriaMetRate: 0 });
-    expect(launchOutcome(aarrr(120, 4, 45), [])).toMatchObject({ assessment: "indeterminate", criteriaMetRate: 0 });
+    // Nothing measured: the rate is unknown (null), not 0 %, and every criterion's result is unknown.
+    expect(launchOutcome(empty(), criteria)).toMatchObject({ assessment: "indeterminate", criteriaMetRate: null });
+    expect(launchOutcome(empty(), criteria).criteria.map((c) => c.result)).toEqual(["unknown", "unknown", "unknown"]);
+    expect(launchOutcome(aarrr(120, 4, 45), [])).toMatchObject({ assessment: "indeterminate", criteriaMetRate: null });
     // The derivation reads the criteria from the Stage 23 artifact in the context.
     const ctx = constructed(venture, { 23: { successCriteria: criteria } });
     const derived = stage24.computeDerived({ aarrr: aarrr(120, 4, 45), funnels: [], learnings: [] }, ctx);

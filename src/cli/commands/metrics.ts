@@ -36,7 +36,8 @@ const timeOption = (flag: string) => (value: string) => {
   const at = Date.parse(value);
   if (Number.isNaN(at))
     throw new UserError(`${flag} must be a date and time (ISO 8601, e.g. 2026-11-30T09:00:00Z), not "${value}"`, 2);
-  if (at > Date.now() + 5 * 60_000) throw new UserError(`${flag} ${value} is in the future: record what was observed`, 2);
+  if (at > Date.now() + 5 * 60_000)
+    throw new UserError(`${flag} ${value} is in the future: record what was observed`, 2);
   return new Date(at).toISOString();
 };
 
@@ -124,7 +125,9 @@ Examples:
     .command("import <venture>")
     .description("record the measured values of a CSV or JSON file, all or none")
     .requiredOption("--file <path>", "metrics.csv (a header line naming the columns) or metrics.json (an array)")
-    .addOption(new Option("--format <format>", "the file's format (default: from its extension)").choices(["csv", "json"]))
+    .addOption(
+      new Option("--format <format>", "the file's format (default: from its extension)").choices(["csv", "json"]),
+    )
     .option("--source <text>", 'the source of rows that name none (default "import <file> (eva metrics import)")')
     .option("--json", "print the recorded rows as JSON")
     .addHelpText(
@@ -170,7 +173,9 @@ Example metrics.csv:
           }
         });
         if (options.json) return printJson(rows);
-        process.stdout.write(`recorded ${rows.length} metric value${rows.length === 1 ? "" : "s"} of ${venture.name}\n`);
+        process.stdout.write(
+          `recorded ${rows.length} metric value${rows.length === 1 ? "" : "s"} of ${venture.name}\n`,
+        );
         printTable(rows, [
           ["id", "ID"],
           ["category", "CATEGORY"],
