@@ -1013,8 +1013,9 @@ CREATE FUNCTION eva.fn_cycle_metrics(p_work_id uuid) RETURNS jsonb
     AS $$
   with w as (
     select w.id, w.venture_id, w.run_number, coalesce(w.started_at, pg_catalog.now()) as until,
-      (select coalesce(pw.started_at, pw.created_at) from eva.venture_stage_work pw
+      (select pw.started_at from eva.venture_stage_work pw
        where pw.venture_id = w.venture_id and pw.lifecycle_stage = 24 and pw.run_number < w.run_number
+         and pw.started_at is not null
        order by pw.run_number desc limit 1) as after
     from eva.venture_stage_work w
     where w.id = p_work_id and w.lifecycle_stage = 24
