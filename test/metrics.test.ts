@@ -231,6 +231,25 @@ describe("eva.fn_record_venture_metrics", () => {
     ]);
   });
 
+  it("gives a value without a category its series' category, else the one its name suggests", async () => {
+    const v = await createVenture(t.db);
+    await asChairman((trx) =>
+      recordVentureMetrics(trx, v.id, [
+        { category: "acquisition", name: "Paying customers", value: 3, source: "manual" },
+      ]),
+    );
+    const rows = await asChairman((trx) =>
+      recordVentureMetrics(trx, v.id, [
+        { name: "paying customers", value: 5, source: "manual" },
+        { name: "Monthly churn (%)", value: 4, source: "manual" },
+      ]),
+    );
+    expect(rows.map((r) => [r.name, r.category])).toEqual([
+      ["paying customers", "acquisition"],
+      ["Monthly churn (%)", "retention"],
+    ]);
+  });
+
   it("refuses a batch with bad rows, naming each row, field and reason, and writes none of it (EV400)", async () => {
     const v = await createVenture(t.db);
     await asChairman((trx) =>
@@ -320,13 +339,7 @@ describe("metric files", () => {
     expect(ok).toEqual({
       ok: true,
       rows: [
-        {
-          category: "retention",
-          name: "Week-4 retention (%)",
-          value: 31.5,
-          observedAt: "2026-11-30T09:00:00Z",
-          source: "import m.csv",
-        },
+        { name: "Week-4 retention (%)", value: 31.5, observedAt: "2026-11-30T09:00:00Z", source: "import m.csv" },
         { category: "revenue", name: "MRR (EUR)", value: 4200, source: "import m.csv" },
       ],
       where: ["line 2", "line 3"],
@@ -350,7 +363,7 @@ describe("metric files", () => {
   it("reads a JSON array, and names each bad index", () => {
     expect(parseMetricsJson('[{"name":"Signups","value":12,"source":"posthog"}]', { source: "s" })).toEqual({
       ok: true,
-      rows: [{ category: "acquisition", name: "Signups", value: 12, source: "posthog" }],
+      rows: [{ name: "Signups", value: 12, source: "posthog" }],
       where: ["index 0"],
     });
     expect(parseMetricsJson('[{"name":"Signups","value":12},{"value":"x"},3]', { source: "s" })).toEqual({

@@ -6,9 +6,12 @@ import { sql } from "kysely";
 import type { Database } from "../db/client.ts";
 import { AARRR, type AarrrStage, aarrrCategoryFor } from "../stages/stage-24.ts";
 
-/** One observation as eva.fn_record_venture_metrics takes it. */
+/**
+ * One observation as eva.fn_record_venture_metrics takes it. Without a category, recordVentureMetrics
+ * gives it the one its series already has, else the one its name suggests.
+ */
 export interface MetricInput {
-  category: AarrrStage;
+  category?: AarrrStage;
   name: string;
   value: number;
   observedAt?: string;
@@ -63,8 +66,7 @@ function numberFrom(raw: string): number | undefined {
 
 /**
  * One row's fields (strings from a CSV, anything from JSON) → a MetricInput, or what is wrong
- * with it. The category may be left out: it is then read from the name (retention, churn →
- * retention; revenue, MRR → revenue; …). The source defaults to the file's.
+ * with it. The category may be left out (see MetricInput). The source defaults to the file's.
  */
 export function metricFromFields(
   fields: Record<string, unknown>,
@@ -82,7 +84,7 @@ export function metricFromFields(
   let category: AarrrStage | undefined;
   if (categoryText === undefined || (categoryText && !(AARRR as readonly string[]).includes(categoryText)))
     problems.push(`category must be one of ${AARRR.join(", ")}, not ${JSON.stringify(fields.category)}`);
-  else category = (categoryText as AarrrStage) || (name ? aarrrCategoryFor(name) : undefined);
+  else if (categoryText) category = categoryText as AarrrStage;
   const value =
     typeof fields.value === "number" && Number.isFinite(fields.value)
       ? fields.value
@@ -107,11 +109,11 @@ export function metricFromFields(
   const criterionRef = str(fields.criterionRef);
   if (criterionRef === undefined)
     problems.push(`criterionRef must be text, not ${JSON.stringify(fields.criterionRef)}`);
-  if (problems.length || !name || !category || value === undefined) return { problems };
+  if (problems.length || !name || value === undefined) return { problems };
   return {
     problems,
     metric: {
-      category,
+      ...(category ? { category } : {}),
       name,
       value,
       ...(observedAt ? { observedAt } : {}),
@@ -228,7 +230,25 @@ export async function recordVentureMetrics(
   ventureId: string,
   metrics: MetricInput[],
 ): Promise<RecordedMetric[]> {
-  const { rows } = await sql<{
+  const unnamed = metrics.filter((m) => !m.category).map((m) => m.name.toLowerCase());
+  const known = new Map<string, AarrrStage>();
+  if (unnamed.length) {
+    const series = await db
+      .selectFrom("venture_metrics")
+      .select([sql<string>`lower(metric_name)`.as("key"), "category"])
+      .distinctOn(sql`lower(metric_name)`)
+      .where("venture_id", "=", ventureId)
+      .where(sql`lower(metric_name)`, "in", unnamed)
+      .orderBy(sql`lower(metric_name)`)
+      .orderBy("id")
+      .execute();
+    for (const s of series) known.set(s.key, s.category as AarrrStage);
+  }
+  const rows = metrics.map((m) => ({
+    ...m,
+    category: m.category ?? known.get(m.name.toLowerCase()) ?? aarrrCategoryFor(m.name),
+  }));
+  const { rows: recorded } = await sql<{
     id: string;
     category: AarrrStage;
     metric_name: string;
@@ -239,8 +259,8 @@ export async function recordVentureMetrics(
     criterion_ref: string | null;
     recorded_at: Date;
     recorded_by: string;
-  }>`select * from eva.fn_record_venture_metrics(${ventureId}::uuid, ${JSON.stringify(metrics)}::jsonb)`.execute(db);
-  return rows.map((r) => ({
+  }>`select * from eva.fn_record_venture_metrics(${ventureId}::uuid, ${JSON.stringify(rows)}::jsonb)`.execute(db);
+  return recorded.map((r) => ({
     id: Number(r.id),
     category: r.category,
     name: r.metric_name,

@@ -16,7 +16,7 @@ import {
   recordVentureMetrics,
 } from "../../metrics/venture-metrics.ts";
 import { findVenture } from "../../portfolio/ventures.ts";
-import { AARRR, aarrrCategoryFor } from "../../stages/stage-24.ts";
+import { AARRR } from "../../stages/stage-24.ts";
 import { withSession } from "../database.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
 
@@ -65,7 +65,10 @@ k's start. Rows are never changed: record a correction as a new observation.`,
     .requiredOption("--metric <name>", 'the metric, e.g. "Week-4 retention (%)"', nonEmpty("--metric"))
     .requiredOption("--value <n>", "the measured value", numberOption("--value"))
     .addOption(
-      new Option("--category <stage>", "its AARRR stage (default: read from the metric's name)").choices(AARRR),
+      new Option(
+        "--category <stage>",
+        "its AARRR stage (default: the one the metric was recorded under before, else read from its name)",
+      ).choices(AARRR),
     )
     .option("--at <time>", "when it was observed (ISO 8601; default now)", timeOption("--at"))
     .option("--source <text>", `where the value comes from (default "${DEFAULT_RECORD_SOURCE}")`, nonEmpty("--source"))
@@ -93,7 +96,7 @@ Examples:
         },
       ) => {
         const metric: MetricInput = {
-          category: options.category ?? aarrrCategoryFor(options.metric),
+          ...(options.category ? { category: options.category } : {}),
           name: options.metric,
           value: options.value,
           ...(options.at ? { observedAt: options.at } : {}),
@@ -133,8 +136,8 @@ Examples:
     .addHelpText(
       "after",
       `
-Columns (CSV) or fields (JSON): name and value are required; category (default: read from
-the name), observedAt (ISO 8601, default now), source, sourceRef (the source's own id,
+Columns (CSV) or fields (JSON): name and value are required; category (default: the one the
+metric was recorded under before, else read from its name), observedAt (ISO 8601, default now), source, sourceRef (the source's own id,
 recorded once) and criterionRef (a Stage 23 success criterion) are optional. Every bad row
 is named with its line (CSV) or index (JSON) and nothing is recorded.
 
