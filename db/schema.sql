@@ -37,6 +37,21 @@ CREATE SCHEMA eva_private;
 ALTER SCHEMA eva_private OWNER TO eva_owner;
 
 --
+-- Name: aarrr_category; Type: TYPE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TYPE eva.aarrr_category AS ENUM (
+    'acquisition',
+    'activation',
+    'retention',
+    'revenue',
+    'referral'
+);
+
+
+ALTER TYPE eva.aarrr_category OWNER TO eva_owner;
+
+--
 -- Name: alert_severity; Type: TYPE; Schema: eva; Owner: eva_owner
 --
 
@@ -1035,6 +1050,69 @@ COMMENT ON FUNCTION eva.fn_create_venture(p_name text, p_description text, p_pro
 
 
 --
+-- Name: fn_cycle_metrics(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_cycle_metrics(p_work_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  with w as (
+    select w.id, w.venture_id, w.run_number, coalesce(w.started_at, pg_catalog.now()) as until,
+      (select pw.started_at from eva.venture_stage_work pw
+       where pw.venture_id = w.venture_id and pw.lifecycle_stage = 24 and pw.run_number < w.run_number
+         and pw.started_at is not null
+       order by pw.run_number desc limit 1) as after
+    from eva.venture_stage_work w
+    where w.id = p_work_id and w.lifecycle_stage = 24
+  ),
+  observed as (
+    select distinct on (pg_catalog.lower(m.metric_name)) m.*
+    from w join eva.venture_metrics m on m.venture_id = w.venture_id
+      and m.observed_at <= w.until and (w.after is null or m.observed_at > w.after)
+    order by pg_catalog.lower(m.metric_name), m.observed_at desc, m.id desc
+  ),
+  previous as (
+    select a.* from w join eva.venture_artifacts a on a.venture_id = w.venture_id and a.lifecycle_stage = 24
+      and a.artifact_type = 'launch_scorecard' and a.stage_work_id is distinct from w.id
+    order by a.version desc limit 1
+  )
+  select pg_catalog.jsonb_build_object(
+    'cycle', w.run_number,
+    'observedAfter', w.after,
+    'observedUntil', w.until,
+    'metrics', coalesce((
+      select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('id', o.id, 'category', o.category, 'name', o.metric_name,
+        'value', o.value, 'observedAt', o.observed_at, 'source', o.source, 'criterionRef', o.criterion_ref)
+        order by o.category, o.metric_name)
+      from observed o), '[]'::jsonb),
+    'previous', (
+      select pg_catalog.jsonb_build_object('version', p.version,
+        'runNumber', (select pw.run_number from eva.venture_stage_work pw where pw.id = p.stage_work_id),
+        'metrics', coalesce((
+          select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('category', c.key, 'name', m ->> 'name',
+            'value', case when pg_catalog.jsonb_typeof(m -> 'value') = 'number' then m -> 'value' end,
+            'label', coalesce(m ->> 'label', p.epistemic_classification::text)))
+          from pg_catalog.jsonb_each(case when pg_catalog.jsonb_typeof(p.content -> 'aarrr') = 'object'
+                                          then p.content -> 'aarrr' else '{}'::jsonb end) c,
+               pg_catalog.jsonb_array_elements(case when pg_catalog.jsonb_typeof(c.value) = 'array'
+                                                    then c.value else '[]'::jsonb end) m), '[]'::jsonb))
+      from previous p)
+  )
+  from w;
+$$;
+
+
+ALTER FUNCTION eva.fn_cycle_metrics(p_work_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_cycle_metrics(p_work_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_cycle_metrics(p_work_id uuid) IS 'For a Stage 24 run: its ops cycle, the metrics observed in it (the latest observation of each, from eva.venture_metrics: observed after the previous Stage 24 run started, up to this run''s start) and the metric values the previous launch_scorecard version recorded. Null for other stages.';
+
+
+--
 -- Name: chairman_decisions; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -1623,6 +1701,308 @@ COMMENT ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb
 
 
 --
+-- Name: venture_metrics; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_metrics (
+    id bigint NOT NULL,
+    venture_id uuid NOT NULL,
+    category eva.aarrr_category NOT NULL,
+    metric_name text NOT NULL,
+    value numeric NOT NULL,
+    observed_at timestamp with time zone NOT NULL,
+    source text NOT NULL,
+    source_ref text,
+    criterion_ref text,
+    batch_id uuid NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    recorded_by text DEFAULT CURRENT_USER NOT NULL,
+    CONSTRAINT venture_metrics_criterion_ref_check CHECK (((criterion_ref IS NULL) OR ((char_length(criterion_ref) >= 1) AND (char_length(criterion_ref) <= 200)))),
+    CONSTRAINT venture_metrics_metric_name_check CHECK ((((char_length(metric_name) >= 1) AND (char_length(metric_name) <= 200)) AND (metric_name = btrim(metric_name)))),
+    CONSTRAINT venture_metrics_source_check CHECK ((((char_length(source) >= 1) AND (char_length(source) <= 500)) AND (source = btrim(source)))),
+    CONSTRAINT venture_metrics_source_ref_check CHECK (((source_ref IS NULL) OR ((char_length(source_ref) >= 1) AND (char_length(source_ref) <= 500)))),
+    CONSTRAINT venture_metrics_value_check CHECK ((value <> 'NaN'::numeric))
+);
+
+
+ALTER TABLE eva.venture_metrics OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_metrics; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_metrics IS 'Measured venture metrics (AARRR), append-only: one row per observation, written only by eva.fn_record_venture_metrics; a correction is a new row. Stage 24 reads them as facts.';
+
+
+--
+-- Name: COLUMN venture_metrics.category; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metrics.category IS 'The AARRR stage the metric belongs to.';
+
+
+--
+-- Name: COLUMN venture_metrics.metric_name; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metrics.metric_name IS 'The metric, e.g. "Week-4 retention (%)"; metrics with the same name (case-insensitive) are one series.';
+
+
+--
+-- Name: COLUMN venture_metrics.value; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metrics.value IS 'The measured value, in the unit the name states.';
+
+
+--
+-- Name: COLUMN venture_metrics.observed_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metrics.observed_at IS 'When the value was observed (measured), not when it was recorded; it places the value in an ops cycle.';
+
+
+--
+-- Name: COLUMN venture_metrics.source; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metrics.source IS 'Where the value comes from, in words a reader can check: "manual (eva metrics record)", "import metrics.csv (eva metrics import)", or a platform such as "posthog" or "stripe" for an ingest.';
+
+
+--
+-- Name: COLUMN venture_metrics.source_ref; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metrics.source_ref IS 'The source''s own id for the observation (an ingest''s event or report id); unique per venture and source, so a re-delivered observation is refused rather than counted twice.';
+
+
+--
+-- Name: COLUMN venture_metrics.criterion_ref; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metrics.criterion_ref IS 'The Stage 23 success criterion (its metric) this value measures, or null.';
+
+
+--
+-- Name: COLUMN venture_metrics.batch_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metrics.batch_id IS 'One call of eva.fn_record_venture_metrics: the rows recorded together, all or none.';
+
+
+--
+-- Name: fn_record_venture_metrics(uuid, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_record_venture_metrics(p_venture uuid, p_metrics jsonb) RETURNS SETOF eva.venture_metrics
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_venture eva.ventures;
+  v_criteria text[];
+  v_row jsonb;
+  v_i int := 0;
+  v_label text;
+  v_errors text[] := '{}';
+  v_rows jsonb := '[]'::jsonb;
+  v_name text;
+  v_category eva.aarrr_category;
+  v_value numeric;
+  v_at timestamptz;
+  v_source text;
+  v_source_ref text;
+  v_criterion text;
+  v_known eva.aarrr_category;
+  v_seen text[] := '{}';
+  v_key text;
+  v_batch uuid := pg_catalog.gen_random_uuid();
+  v_recorded eva.venture_metrics[] := '{}';
+  v_one eva.venture_metrics;
+  v_conflict text;
+  v_bad int := 0;
+  v_before int;
+begin
+  select * into v_venture from eva.ventures where id = p_venture;
+  if not found then
+    raise exception 'venture % does not exist', coalesce(p_venture::text, 'null') using errcode = 'EV404';
+  end if;
+  if p_metrics is null or pg_catalog.jsonb_typeof(p_metrics) <> 'array' then
+    raise exception 'metrics must be a JSON array of objects (category, name, value, observedAt, source, sourceRef, criterionRef), not %',
+      coalesce(pg_catalog.jsonb_typeof(p_metrics), 'null') using errcode = 'EV400';
+  end if;
+  if pg_catalog.jsonb_array_length(p_metrics) = 0 then
+    raise exception 'no metrics given: nothing recorded' using errcode = 'EV400';
+  end if;
+
+  -- The Stage 23 success criteria a metric may reference (the current launch plan's).
+  select coalesce(pg_catalog.array_agg(c ->> 'metric'), '{}') into v_criteria
+  from eva.venture_artifacts a, pg_catalog.jsonb_array_elements(
+    case when pg_catalog.jsonb_typeof(a.content -> 'successCriteria') = 'array' then a.content -> 'successCriteria' else '[]'::jsonb end) c
+  where a.venture_id = p_venture and a.artifact_type = 'launch_plan' and a.is_current;
+
+  for v_row in select * from pg_catalog.jsonb_array_elements(p_metrics) loop
+    v_i := v_i + 1;
+    v_before := pg_catalog.cardinality(v_errors);
+    if pg_catalog.jsonb_typeof(v_row) <> 'object' then
+      v_errors := v_errors || pg_catalog.format('row %s: must be an object, not %s', v_i, pg_catalog.jsonb_typeof(v_row));
+      v_bad := v_bad + 1;
+      continue;
+    end if;
+    v_name := pg_catalog.btrim(case when pg_catalog.jsonb_typeof(v_row -> 'name') = 'string' then v_row ->> 'name' end);
+    v_label := case when v_name is null or v_name = '' then pg_catalog.format('row %s', v_i)
+                    else pg_catalog.format('row %s (%s)', v_i, pg_catalog.to_json(v_name)) end;
+
+    for v_key in select k from pg_catalog.jsonb_object_keys(v_row) k
+      where k not in ('category', 'name', 'value', 'observedAt', 'source', 'sourceRef', 'criterionRef') loop
+      v_errors := v_errors || pg_catalog.format('%s: unknown field "%s" (fields: category, name, value, observedAt, source, sourceRef, criterionRef)', v_label, v_key);
+    end loop;
+
+    if v_name is null or v_name = '' or pg_catalog.char_length(v_name) > 200 then
+      v_errors := v_errors || pg_catalog.format('%s: name is required, 1-200 characters of text', v_label);
+    end if;
+
+    v_category := null;
+    if pg_catalog.jsonb_typeof(v_row -> 'category') = 'string'
+       and (v_row ->> 'category') = any (pg_catalog.enum_range(null::eva.aarrr_category)::text[]) then
+      v_category := (v_row ->> 'category')::eva.aarrr_category;
+    else
+      v_errors := v_errors || pg_catalog.format('%s: category must be acquisition, activation, retention, revenue or referral, not %s',
+        v_label, coalesce((v_row -> 'category')::text, 'missing'));
+    end if;
+
+    v_value := null;
+    if pg_catalog.jsonb_typeof(v_row -> 'value') = 'number' then
+      v_value := (v_row ->> 'value')::numeric;
+    else
+      v_errors := v_errors || pg_catalog.format('%s: value must be a number, not %s', v_label,
+        coalesce((v_row -> 'value')::text, 'missing'));
+    end if;
+
+    v_at := pg_catalog.now();
+    if v_row ? 'observedAt' and pg_catalog.jsonb_typeof(v_row -> 'observedAt') <> 'null' then
+      begin
+        if pg_catalog.jsonb_typeof(v_row -> 'observedAt') <> 'string' then
+          raise exception using errcode = '22007';
+        end if;
+        v_at := (v_row ->> 'observedAt')::timestamptz;
+        if v_at > pg_catalog.now() + interval '5 minutes' then
+          v_errors := v_errors || pg_catalog.format('%s: observedAt %s is in the future: record what was observed', v_label,
+            v_row ->> 'observedAt');
+        end if;
+      exception when others then
+        v_errors := v_errors || pg_catalog.format('%s: observedAt must be a date and time (ISO 8601, e.g. 2026-11-30T09:00:00Z), not %s',
+          v_label, (v_row -> 'observedAt')::text);
+      end;
+    end if;
+
+    v_source := pg_catalog.btrim(case when pg_catalog.jsonb_typeof(v_row -> 'source') = 'string' then v_row ->> 'source' end);
+    if v_source is null or v_source = '' or pg_catalog.char_length(v_source) > 500 then
+      v_errors := v_errors || pg_catalog.format('%s: source is required (where the value comes from, 1-500 characters)', v_label);
+    end if;
+
+    v_source_ref := null;
+    if v_row ? 'sourceRef' and pg_catalog.jsonb_typeof(v_row -> 'sourceRef') <> 'null' then
+      if pg_catalog.jsonb_typeof(v_row -> 'sourceRef') <> 'string' or pg_catalog.btrim(v_row ->> 'sourceRef') = ''
+         or pg_catalog.char_length(v_row ->> 'sourceRef') > 500 then
+        v_errors := v_errors || pg_catalog.format('%s: sourceRef must be text of 1-500 characters, not %s', v_label,
+          (v_row -> 'sourceRef')::text);
+      else
+        v_source_ref := v_row ->> 'sourceRef';
+      end if;
+    end if;
+
+    v_criterion := null;
+    if v_row ? 'criterionRef' and pg_catalog.jsonb_typeof(v_row -> 'criterionRef') <> 'null' then
+      select c into v_criterion from pg_catalog.unnest(v_criteria) c
+      where pg_catalog.lower(pg_catalog.btrim(c)) = pg_catalog.lower(pg_catalog.btrim(v_row ->> 'criterionRef'))
+        and pg_catalog.jsonb_typeof(v_row -> 'criterionRef') = 'string'
+      limit 1;
+      if v_criterion is null then
+        v_errors := v_errors || case when pg_catalog.cardinality(v_criteria) = 0
+          then pg_catalog.format('%s: criterionRef %s names no Stage 23 success criterion: the venture has no launch plan yet', v_label,
+            (v_row -> 'criterionRef')::text)
+          else pg_catalog.format('%s: criterionRef %s names no Stage 23 success criterion (they are: %s)', v_label,
+            (v_row -> 'criterionRef')::text, pg_catalog.array_to_string(v_criteria, ', ')) end;
+      end if;
+    end if;
+
+    if v_name is not null and v_name <> '' then
+      -- A metric is one series: it keeps the category it was first recorded under.
+      if v_category is not null then
+        select m.category into v_known from eva.venture_metrics m
+        where m.venture_id = p_venture and pg_catalog.lower(m.metric_name) = pg_catalog.lower(v_name)
+        order by m.id limit 1;
+        if found and v_known <> v_category then
+          v_errors := v_errors || pg_catalog.format('%s: category %s, but this venture records "%s" as %s', v_label,
+            v_category, v_name, v_known);
+        end if;
+      end if;
+      v_key := pg_catalog.lower(v_name) || '|' || v_at::text;
+      if v_key = any (v_seen) then
+        v_errors := v_errors || pg_catalog.format('%s: the same metric observed at the same time appears twice in this batch', v_label);
+      end if;
+      v_seen := v_seen || v_key;
+    end if;
+
+    if pg_catalog.cardinality(v_errors) > v_before then
+      v_bad := v_bad + 1;
+    end if;
+    v_rows := v_rows || pg_catalog.jsonb_build_object('category', v_category, 'name', v_name, 'value', v_value,
+      'observedAt', v_at, 'source', v_source, 'sourceRef', v_source_ref, 'criterionRef', v_criterion);
+  end loop;
+
+  if pg_catalog.cardinality(v_errors) > 0 then
+    raise exception '% of % metric rows refused, nothing recorded: %', v_bad, v_i, pg_catalog.array_to_string(v_errors[1:20], '; ')
+        || case when pg_catalog.cardinality(v_errors) > 20
+             then pg_catalog.format('; and %s more', pg_catalog.cardinality(v_errors) - 20) else '' end
+      using errcode = 'EV400';
+  end if;
+
+  -- An ingest's observation is recorded once: a source's own id already on record is refused.
+  select pg_catalog.string_agg(pg_catalog.format('row %s (%s, %s)', x.ord, x.r ->> 'source', x.r ->> 'sourceRef'), ', ')
+  into v_conflict
+  from pg_catalog.jsonb_array_elements(v_rows) with ordinality x(r, ord)
+  where x.r ->> 'sourceRef' is not null
+    and (exists (select 1 from eva.venture_metrics m where m.venture_id = p_venture and m.source = x.r ->> 'source'
+                   and m.source_ref = x.r ->> 'sourceRef')
+         or (select pg_catalog.count(*) from pg_catalog.jsonb_array_elements(v_rows) y(r)
+             where y.r ->> 'source' = x.r ->> 'source' and y.r ->> 'sourceRef' = x.r ->> 'sourceRef') > 1);
+  if v_conflict is not null then
+    raise exception 'already recorded (same source and sourceRef), nothing recorded: %', v_conflict using errcode = 'EV409';
+  end if;
+
+  for v_row in select * from pg_catalog.jsonb_array_elements(v_rows) loop
+    insert into eva.venture_metrics (venture_id, category, metric_name, value, observed_at, source, source_ref,
+      criterion_ref, batch_id, recorded_by)
+    values (p_venture, (v_row ->> 'category')::eva.aarrr_category, v_row ->> 'name', (v_row ->> 'value')::numeric,
+      (v_row ->> 'observedAt')::timestamptz, v_row ->> 'source', v_row ->> 'sourceRef', v_row ->> 'criterionRef',
+      v_batch, eva_private.fn_caller_role())
+    returning * into v_one;
+    v_recorded := v_recorded || v_one;
+  end loop;
+
+  perform eva_private.fn_log_event('metrics.recorded', p_venture, pg_catalog.jsonb_build_object(
+    'batch_id', v_batch, 'count', pg_catalog.cardinality(v_recorded),
+    'metrics', (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('id', r.id, 'category', r.category,
+      'name', r.metric_name, 'value', r.value, 'observed_at', r.observed_at, 'source', r.source) order by r.id)
+      from pg_catalog.unnest(v_recorded) r)));
+
+  return query select * from pg_catalog.unnest(v_recorded);
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_record_venture_metrics(p_venture uuid, p_metrics jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_venture_metrics(p_venture uuid, p_metrics jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_record_venture_metrics(p_venture uuid, p_metrics jsonb) IS 'Records measured metrics of a venture, all or none. p_metrics is a JSON array of objects: category (acquisition, activation, retention, revenue, referral), name, value (a number), observedAt (ISO 8601; default now, never in the future), source (where the value comes from), optional sourceRef (the source''s own id; recorded once per source) and criterionRef (a Stage 23 success criterion''s metric). Every bad row is named with its field and the reason (EV400) and nothing is written; an unknown venture is EV404, a sourceRef already on record EV409. Rows are never changed: record a correction as a new row. Stage 24 reads these values as facts.';
+
+
+--
 -- Name: fn_rerun_stage(uuid, integer, text, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -2097,6 +2477,7 @@ CREATE FUNCTION eva.fn_stage_context(p_work_id uuid) RETURNS jsonb
             where d.venture_id = w.venture_id and d.status = 'decided'
             order by d.lifecycle_stage, d.decided_at desc) x), '{}'::jsonb),
     'engineering', case when w.lifecycle_stage in (19, 20) then eva.fn_sd_results(w.venture_id) end,
+    'measurements', case when w.lifecycle_stage = 24 then eva.fn_cycle_metrics(w.id) end,
     'feedback', coalesce((
       select pg_catalog.jsonb_agg(f.text order by f.at)
       from (
@@ -4571,6 +4952,150 @@ COMMENT ON COLUMN eva.venture_health_heatmap.assessed_at IS 'When the assessment
 
 
 --
+-- Name: venture_metric_history; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.venture_metric_history WITH (security_invoker='true') AS
+ WITH observed AS (
+         SELECT m.id,
+            m.venture_id,
+            m.category,
+            m.metric_name,
+            m.value,
+            m.observed_at,
+            m.source,
+            m.source_ref,
+            m.criterion_ref,
+            m.batch_id,
+            m.recorded_at,
+            m.recorded_by,
+            (1 + (( SELECT count(*) AS count
+                   FROM eva.venture_stage_work w
+                  WHERE ((w.venture_id = m.venture_id) AND (w.lifecycle_stage = 24) AND (w.started_at IS NOT NULL) AND (w.started_at < m.observed_at))))::integer) AS ops_cycle
+           FROM eva.venture_metrics m
+        ), latest AS (
+         SELECT DISTINCT ON (o.venture_id, (lower(o.metric_name)), o.ops_cycle) o.id,
+            o.venture_id,
+            o.category,
+            o.metric_name,
+            o.value,
+            o.observed_at,
+            o.source,
+            o.source_ref,
+            o.criterion_ref,
+            o.batch_id,
+            o.recorded_at,
+            o.recorded_by,
+            o.ops_cycle,
+            count(*) OVER (PARTITION BY o.venture_id, (lower(o.metric_name)), o.ops_cycle) AS observations
+           FROM observed o
+          ORDER BY o.venture_id, (lower(o.metric_name)), o.ops_cycle, o.observed_at DESC, o.id DESC
+        )
+ SELECT l.venture_id,
+    v.name AS venture_name,
+    l.category,
+    l.metric_name,
+    l.ops_cycle,
+    (EXISTS ( SELECT 1
+           FROM eva.venture_stage_work w
+          WHERE ((w.venture_id = l.venture_id) AND (w.lifecycle_stage = 24) AND (w.run_number = l.ops_cycle) AND (w.started_at IS NOT NULL)))) AS cycle_scored,
+    l.value,
+    l.observed_at,
+    l.source,
+    l.id AS metric_id,
+    (l.observations)::integer AS observations,
+    lag(l.ops_cycle) OVER s AS previous_cycle,
+    lag(l.value) OVER s AS previous_value,
+    (l.value - lag(l.value) OVER s) AS change,
+        CASE
+            WHEN (lag(l.value) OVER s <> (0)::numeric) THEN round((((l.value - lag(l.value) OVER s) / abs(lag(l.value) OVER s)) * (100)::numeric), 1)
+            ELSE NULL::numeric
+        END AS change_pct
+   FROM (latest l
+     JOIN eva.ventures v ON ((v.id = l.venture_id)))
+  WINDOW s AS (PARTITION BY l.venture_id, (lower(l.metric_name)) ORDER BY l.ops_cycle);
+
+
+ALTER TABLE eva.venture_metric_history OWNER TO eva_owner;
+
+--
+-- Name: VIEW venture_metric_history; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.venture_metric_history IS 'Measured metrics per venture, metric and ops cycle (the k-th Stage 24 run; observations after run k-1 started up to run k''s start), with the change against the previous measured cycle.';
+
+
+--
+-- Name: COLUMN venture_metric_history.ops_cycle; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metric_history.ops_cycle IS 'The ops cycle: k when observed after the start of Stage 24 run k-1 (any time, for k = 1) and no later than the start of run k.';
+
+
+--
+-- Name: COLUMN venture_metric_history.cycle_scored; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metric_history.cycle_scored IS 'True when Stage 24 has read the cycle (its run started); false for the cycle still collecting observations.';
+
+
+--
+-- Name: COLUMN venture_metric_history.value; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metric_history.value IS 'The cycle''s value: its latest observation (the latest recorded when two share a time).';
+
+
+--
+-- Name: COLUMN venture_metric_history.observations; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metric_history.observations IS 'How many observations of the metric the cycle holds (the latest counts).';
+
+
+--
+-- Name: COLUMN venture_metric_history.previous_cycle; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metric_history.previous_cycle IS 'The previous cycle in which the metric was measured (null for the first).';
+
+
+--
+-- Name: COLUMN venture_metric_history.previous_value; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metric_history.previous_value IS 'The metric''s value in previous_cycle.';
+
+
+--
+-- Name: COLUMN venture_metric_history.change; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metric_history.change IS 'value - previous_value.';
+
+
+--
+-- Name: COLUMN venture_metric_history.change_pct; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_metric_history.change_pct IS 'change / |previous_value| in percent, one decimal; null when there is no previous value or it is 0.';
+
+
+--
+-- Name: venture_metrics_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_metrics ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.venture_metrics_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: venture_nursery; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -5070,6 +5595,14 @@ ALTER TABLE ONLY eva.venture_dependencies
 
 
 --
+-- Name: venture_metrics venture_metrics_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_metrics
+    ADD CONSTRAINT venture_metrics_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: venture_nursery venture_nursery_decision_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -5314,6 +5847,27 @@ CREATE INDEX venture_dependencies_provider_idx ON eva.venture_dependencies USING
 
 
 --
+-- Name: venture_metrics_observed_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX venture_metrics_observed_idx ON eva.venture_metrics USING btree (venture_id, observed_at);
+
+
+--
+-- Name: venture_metrics_series_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX venture_metrics_series_idx ON eva.venture_metrics USING btree (venture_id, lower(metric_name), observed_at);
+
+
+--
+-- Name: venture_metrics_source_ref_key; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX venture_metrics_source_ref_key ON eva.venture_metrics USING btree (venture_id, source, source_ref) WHERE (source_ref IS NOT NULL);
+
+
+--
 -- Name: venture_stage_transitions_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -5384,6 +5938,13 @@ CREATE TRIGGER _010_refuse_change BEFORE DELETE OR UPDATE ON eva.eva_event_log F
 
 
 --
+-- Name: venture_metrics _010_refuse_change; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _010_refuse_change BEFORE DELETE OR UPDATE ON eva.venture_metrics FOR EACH ROW EXECUTE FUNCTION eva_private.tg_refuse_change();
+
+
+--
 -- Name: venture_stage_transitions _010_refuse_change; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -5409,6 +5970,13 @@ CREATE TRIGGER _011_refuse_truncate BEFORE TRUNCATE ON eva.eva_event_log FOR EAC
 --
 
 CREATE TRIGGER _011_refuse_truncate BEFORE TRUNCATE ON eva.venture_artifacts FOR EACH STATEMENT EXECUTE FUNCTION eva_private.tg_venture_artifact_immutable();
+
+
+--
+-- Name: venture_metrics _011_refuse_truncate; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _011_refuse_truncate BEFORE TRUNCATE ON eva.venture_metrics FOR EACH STATEMENT EXECUTE FUNCTION eva_private.tg_refuse_change();
 
 
 --
@@ -5832,6 +6400,14 @@ ALTER TABLE ONLY eva.venture_dependencies
 
 ALTER TABLE ONLY eva.venture_dependencies
     ADD CONSTRAINT venture_dependencies_provider_venture_id_fkey FOREIGN KEY (provider_venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: venture_metrics venture_metrics_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_metrics
+    ADD CONSTRAINT venture_metrics_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -6428,6 +7004,13 @@ CREATE POLICY "the Chairman, services and viewers read venture dependencies" ON 
 
 
 --
+-- Name: venture_metrics the Chairman, services and viewers read venture metrics; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read venture metrics" ON eva.venture_metrics FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: venture_phase_budgets the Chairman, services and viewers read venture phase budgets; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -6492,6 +7075,12 @@ ALTER TABLE eva.venture_circuit_breakers ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE eva.venture_dependencies ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: venture_metrics; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_metrics ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: venture_nursery; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
@@ -6710,6 +7299,15 @@ GRANT ALL ON FUNCTION eva.fn_create_venture(p_name text, p_description text, p_p
 
 
 --
+-- Name: FUNCTION fn_cycle_metrics(p_work_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_cycle_metrics(p_work_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_cycle_metrics(p_work_id uuid) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_cycle_metrics(p_work_id uuid) TO eva_chairman;
+
+
+--
 -- Name: TABLE chairman_decisions; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -6894,6 +7492,24 @@ GRANT ALL ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage inte
 
 REVOKE ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) TO eva_service;
+
+
+--
+-- Name: TABLE venture_metrics; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_metrics TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_metrics TO eva_service;
+GRANT SELECT ON TABLE eva.venture_metrics TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_record_venture_metrics(p_venture uuid, p_metrics jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_record_venture_metrics(p_venture uuid, p_metrics jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_record_venture_metrics(p_venture uuid, p_metrics jsonb) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_record_venture_metrics(p_venture uuid, p_metrics jsonb) TO eva_service;
 
 
 --
@@ -7825,6 +8441,15 @@ GRANT UPDATE(opened_at) ON TABLE eva.venture_circuit_breakers TO eva_chairman;
 GRANT SELECT ON TABLE eva.venture_health_heatmap TO eva_chairman;
 GRANT SELECT ON TABLE eva.venture_health_heatmap TO eva_service;
 GRANT SELECT ON TABLE eva.venture_health_heatmap TO eva_viewer;
+
+
+--
+-- Name: TABLE venture_metric_history; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_metric_history TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_metric_history TO eva_service;
+GRANT SELECT ON TABLE eva.venture_metric_history TO eva_viewer;
 
 
 --

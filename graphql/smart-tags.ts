@@ -11,6 +11,7 @@ export const SERVICE_ONLY_FUNCTIONS = [
   "fn_retry_stage_work",
   "fn_rerun_stage",
   "fn_stage_context",
+  "fn_cycle_metrics",
   "fn_token_budget_remaining",
   "fn_advance_venture_stage",
   "fn_record_gate_outcome",

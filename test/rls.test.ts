@@ -279,6 +279,18 @@ const MATRIX: Record<string, TableRules> = {
     },
   },
   "eva.venture_health_heatmap": dashboardView("eva.venture_health_heatmap", READERS, "lifecycle_stage"),
+  "eva.venture_metric_history": dashboardView("eva.venture_metric_history", READERS, "ops_cycle"),
+  // Written only through eva.fn_record_venture_metrics (test/metrics.test.ts); append-only.
+  "eva.venture_metrics": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_metrics",
+      insert: (f) =>
+        `insert into eva.venture_metrics (venture_id, category, metric_name, value, observed_at, source, batch_id) values ('${f.ventureA}', 'revenue', 'MRR (EUR)', 1, now(), 'forged', gen_random_uuid())`,
+      update: (f) => `update eva.venture_metrics set value = 2 where venture_id = '${f.ventureA}'`,
+      delete: (f) => `delete from eva.venture_metrics where venture_id = '${f.ventureA}'`,
+    },
+  },
   "eva.venture_nursery": {
     allowed: { select: [C, S], insert: [], update: [C], delete: [] },
     statements: {
@@ -473,7 +485,9 @@ beforeAll(async () => {
       select eva.fn_charge_ideation_tokens('${portfolio.id}', null, 300, 200, true, '{}');
       insert into eva.sd_work_items (venture_id, saga_id, stage_work_id, kind, position, title)
         select '${a.id}', '${saga.id}', w.id, 'orchestrator', 0, 'Fixture sprint'
-        from eva.venture_stage_work w where w.venture_id = '${a.id}' limit 1;`)
+        from eva.venture_stage_work w where w.venture_id = '${a.id}' limit 1;
+      select eva.fn_record_venture_metrics('${a.id}',
+        '[{"category": "retention", "name": "Week-4 retention (%)", "value": 31, "source": "fixture"}]');`)
     .execute(t.db);
   f = {
     ventureA: a.id,

@@ -42,6 +42,7 @@ as $$
             where d.venture_id = w.venture_id and d.status = 'decided'
             order by d.lifecycle_stage, d.decided_at desc) x), '{}'::jsonb),
     'engineering', case when w.lifecycle_stage in (19, 20) then eva.fn_sd_results(w.venture_id) end,
+    'measurements', case when w.lifecycle_stage = 24 then eva.fn_cycle_metrics(w.id) end,
     'feedback', coalesce((
       select pg_catalog.jsonb_agg(f.text order by f.at)
       from (

@@ -24,3 +24,7 @@ create or replace trigger _010_refuse_change before update or delete on eva.eva_
   for each row execute function eva_private.tg_refuse_change();
 create or replace trigger _011_refuse_truncate before truncate on eva.eva_event_log
   for each statement execute function eva_private.tg_refuse_change();
+create or replace trigger _010_refuse_change before update or delete on eva.venture_metrics
+  for each row execute function eva_private.tg_refuse_change();
+create or replace trigger _011_refuse_truncate before truncate on eva.venture_metrics
+  for each statement execute function eva_private.tg_refuse_change();

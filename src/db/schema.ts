@@ -6,6 +6,8 @@
 import type { ColumnType } from "kysely";
 import type { IPostgresInterval } from "postgres-interval";
 
+export type AarrrCategory = "acquisition" | "activation" | "referral" | "retention" | "revenue";
+
 export type AlertSeverity = "P0" | "P1" | "P2";
 
 export type AlertStatus = "acknowledged" | "open" | "resolved";
@@ -585,6 +587,87 @@ export interface VentureHealthHeatmap {
   venture_name: string | null;
 }
 
+export interface VentureMetricHistory {
+  category: AarrrCategory | null;
+  /**
+   * value - previous_value.
+   */
+  change: Numeric | null;
+  /**
+   * change / |previous_value| in percent, one decimal; null when there is no previous value or it is 0.
+   */
+  change_pct: Numeric | null;
+  /**
+   * True when Stage 24 has read the cycle (its run started); false for the cycle still collecting observations.
+   */
+  cycle_scored: boolean | null;
+  metric_id: Int8 | null;
+  metric_name: string | null;
+  /**
+   * How many observations of the metric the cycle holds (the latest counts).
+   */
+  observations: number | null;
+  observed_at: Timestamp | null;
+  /**
+   * The ops cycle: k when observed after the start of Stage 24 run k-1 (any time, for k = 1) and no later than the start of run k.
+   */
+  ops_cycle: number | null;
+  /**
+   * The previous cycle in which the metric was measured (null for the first).
+   */
+  previous_cycle: number | null;
+  /**
+   * The metric's value in previous_cycle.
+   */
+  previous_value: Numeric | null;
+  source: string | null;
+  /**
+   * The cycle's value: its latest observation (the latest recorded when two share a time).
+   */
+  value: Numeric | null;
+  venture_id: string | null;
+  venture_name: string | null;
+}
+
+export interface VentureMetrics {
+  /**
+   * One call of eva.fn_record_venture_metrics: the rows recorded together, all or none.
+   */
+  batch_id: string;
+  /**
+   * The AARRR stage the metric belongs to.
+   */
+  category: AarrrCategory;
+  /**
+   * The Stage 23 success criterion (its metric) this value measures, or null.
+   */
+  criterion_ref: string | null;
+  id: Generated<Int8>;
+  /**
+   * The metric, e.g. "Week-4 retention (%)"; metrics with the same name (case-insensitive) are one series.
+   */
+  metric_name: string;
+  /**
+   * When the value was observed (measured), not when it was recorded; it places the value in an ops cycle.
+   */
+  observed_at: Timestamp;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: Generated<string>;
+  /**
+   * Where the value comes from, in words a reader can check: "manual (eva metrics record)", "import metrics.csv (eva metrics import)", or a platform such as "posthog" or "stripe" for an ingest.
+   */
+  source: string;
+  /**
+   * The source's own id for the observation (an ingest's event or report id); unique per venture and source, so a re-delivered observation is refused rather than counted twice.
+   */
+  source_ref: string | null;
+  /**
+   * The measured value, in the unit the name states.
+   */
+  value: Numeric;
+  venture_id: string;
+}
+
 export interface VentureNursery {
   brief: Json;
   created_at: Generated<Timestamp>;
@@ -712,6 +795,8 @@ export interface DB {
   venture_circuit_breakers: VentureCircuitBreakers;
   venture_dependencies: VentureDependencies;
   venture_health_heatmap: VentureHealthHeatmap;
+  venture_metric_history: VentureMetricHistory;
+  venture_metrics: VentureMetrics;
   venture_nursery: VentureNursery;
   venture_phase_budgets: VenturePhaseBudgets;
   venture_stage_transitions: VentureStageTransitions;

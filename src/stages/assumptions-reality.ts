@@ -140,7 +140,8 @@ export function scorecardMetrics(scorecard: unknown): Measured[] {
               ? given
               : previousValue === null
                 ? "flat"
-                : trendOf(value, previousValue),
+                : // A previous value exists here, so the trend is known.
+                  (trendOf(value, previousValue) as Measured["trendDirection"]),
         } satisfies Measured,
       ];
     }),

@@ -72,6 +72,35 @@ const stageContextRow = z.object({
     })
     .nullable()
     .default(null),
+  /** Stage 24: the ops cycle's measured metrics and the previous version's values (eva.fn_cycle_metrics). */
+  measurements: z
+    .object({
+      cycle: z.number().int(),
+      observedAfter: z.string().nullable(),
+      observedUntil: z.string(),
+      metrics: z.array(
+        z.object({
+          id: z.number().int(),
+          category: z.enum(["acquisition", "activation", "retention", "revenue", "referral"]),
+          name: z.string(),
+          value: z.number(),
+          observedAt: z.string(),
+          source: z.string(),
+          criterionRef: z.string().nullable(),
+        }),
+      ),
+      previous: z
+        .object({
+          version: z.number().int(),
+          runNumber: z.number().int().nullable(),
+          metrics: z.array(
+            z.object({ category: z.string(), name: z.string(), value: z.number().nullable(), label: z.string() }),
+          ),
+        })
+        .nullable(),
+    })
+    .nullable()
+    .default(null),
   /** Present when the run was begun (eva.fn_begin_stage_run). */
   budget: z
     .object({
@@ -117,5 +146,6 @@ export function toStageContext(row: StageContextRow): StageContext {
     asOf: row.work.asOf,
     engineering: row.engineering,
     qualityThresholds: { ...profileFromPreferences(row.preferences).stage20 },
+    ...(row.measurements ? { measurements: row.measurements } : {}),
   };
 }

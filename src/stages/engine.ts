@@ -194,7 +194,10 @@ export async function runStageWork(
       return { outcome: "failed", workId, stage, reason };
     }
 
-    const derived = { ...result.output, ...definition.computeDerived(result.output, ctx) };
+    const derived = {
+      ...result.output,
+      ...definition.computeDerived(result.output, { ...ctx, analyst: result.provenance.analyst }),
+    };
     const checked = definition.artifactSchema.safeParse(derived);
     if (!checked.success) {
       const reason = `derived artifact fails the stage ${stage} schema: ${checked.error.issues
@@ -206,6 +209,7 @@ export async function runStageWork(
     const evidence = {
       analyst: result.provenance.analyst,
       upstream: Object.values(ctx.artifacts).map((a) => ({ stage: a.stage, type: a.type, version: a.version })),
+      ...(definition.measuredValues ? { measured: definition.measuredValues(checked.data, ctx) } : {}),
     };
     const record = (artifactType: string, content: object, qualityScore: number, fields = {}): ArtifactRecord => ({
       artifactType,

@@ -2,17 +2,25 @@
 // scorecard. AARRR metrics with their trend, funnels with their conversion
 // rates, learnings, and the launch outcome judged against the Stage 23 success
 // criteria. One version per ops cycle: ctx.runNumber is the cycle.
+//
+// Evidence, not invention: the values are the cycle's measured metrics
+// (eva.venture_metrics, via ctx.measurements), labelled `fact` with their
+// source, and each previousValue is read from the previous version. The model
+// interprets them (targets, learnings). With nothing measured, the offline
+// analyst's simulated values are kept, labelled `simulation`; a model's are
+// not: the metrics are absent and the outcome indeterminate.
 import { z } from "zod";
 import { createRng, seedFrom } from "../llm/rng.ts";
 import { launchType, learningCategory } from "./enums.ts";
 import { stagePrompt } from "./prompt.ts";
 import { ventureProfile } from "./simulation.ts";
 import { clamp, list, norm, rec, text } from "./stage-18.ts";
-import type { Rng, StageContext, StageDefinition, VentureBrief } from "./types.ts";
+import type { MeasuredField, MeasuredValue, Rng, StageContext, StageDefinition, VentureBrief } from "./types.ts";
 
 export const AARRR = ["acquisition", "activation", "retention", "revenue", "referral"] as const;
 export type AarrrStage = (typeof AARRR)[number];
-export const trendDirection = z.enum(["up", "flat", "down"]);
+/** unknown: no previous value to compare with. */
+export const trendDirection = z.enum(["up", "flat", "down", "unknown"]);
 export type TrendDirection = z.infer<typeof trendDirection>;
 export const launchAssessment = z.enum(["success", "partial", "failure", "indeterminate"]);
 export const impactLevel = z.enum(["high", "medium", "low"]);
@@ -23,13 +31,24 @@ export const TREND_TOLERANCE_PCT = 2;
 const metricObject = z.object({
   name: z.string().min(1),
   value: z.number(),
-  target: z.number(),
-  previousValue: z.number(),
+  /** The metric's target: its Stage 23 criterion's, else the analysis's; null when none is known. */
+  target: z.number().nullable(),
+  /** The value the previous version (ops cycle) recorded; null in the first cycle or when it did not record the metric. */
+  previousValue: z.number().nullable(),
   trendWindowDays: z.number().int().min(1).nullable(),
   /** The Stage 23 success criterion (its `metric`) this metric measures, or null. */
   criterionRef: z.string().min(1).nullable(),
 });
-const metricWithTrend = metricObject.extend({ trendDirection });
+/** fact: measured (eva.venture_metrics), with its source; simulation: the offline analyst's. */
+export const metricLabel = z.enum(["fact", "simulation"]);
+const metricWithTrend = metricObject.extend({
+  trendDirection,
+  label: metricLabel,
+  /** Where a fact comes from (eva.venture_metrics.source); null for a simulation. */
+  source: z.string().nullable(),
+  observedAt: z.string().nullable(),
+});
+export type ScorecardMetricDerived = z.infer<typeof metricWithTrend>;
 export type ScorecardMetric = z.infer<typeof metricObject>;
 
 const aarrrOf = <T extends z.ZodType>(metric: T) =>
@@ -66,6 +85,22 @@ const criterionResult = z.object({
   /** Names of the Stage 24 metrics whose criterionRef points at this criterion. */
   measuredBy: z.array(z.string()),
   met: z.boolean(),
+  /** unknown when no metric measures the criterion. */
+  result: z.enum(["met", "not_met", "unknown"]),
+});
+
+const measurement = z.object({
+  /** measured: the values are facts; simulation: the offline analyst's; none: nothing was measured, values unknown. */
+  basis: z.enum(["measured", "simulation", "none"]),
+  opsCycle: z.number().int().min(1),
+  /** The cycle's observation window (eva.fn_cycle_metrics); null outside a stage run. */
+  observedAfter: z.string().nullable(),
+  observedUntil: z.string().nullable(),
+  /** The launch_scorecard version the previous values were read from. */
+  previousVersion: z.number().int().nullable(),
+  /** Metrics the analysis reported that were not measured, left out. */
+  discarded: z.array(z.string()),
+  note: z.string(),
 });
 
 const derivedSchema = z.object({
@@ -73,16 +108,18 @@ const derivedSchema = z.object({
   funnels: z.array(funnelObject.extend({ conversionRates: z.array(conversionRate) })),
   launchOutcome: z.object({
     assessment: launchAssessment,
-    /** Percent of the Stage 23 success criteria met, one decimal. */
-    criteriaMetRate: z.number().min(0).max(100),
+    /** Percent of the Stage 23 success criteria met, one decimal; null (unknown) when the outcome is indeterminate. */
+    criteriaMetRate: z.number().min(0).max(100).nullable(),
     criteria: z.array(criterionResult),
   }),
+  measurement,
 });
 export type ScorecardDerived = z.infer<typeof derivedSchema>;
 export type LaunchScorecard = ScorecardAnalysis & ScorecardDerived;
 
-/** up / flat / down from value vs previousValue; flat within ±TREND_TOLERANCE_PCT % of the previous value. */
-export function trendOf(value: number, previousValue: number): TrendDirection {
+/** up / flat / down from value vs previousValue; flat within ±TREND_TOLERANCE_PCT % of the previous value; unknown without one. */
+export function trendOf(value: number, previousValue: number | null): TrendDirection {
+  if (previousValue === null) return "unknown";
   const delta = value - previousValue;
   const tolerance = (Math.abs(previousValue) * TREND_TOLERANCE_PCT) / 100;
   if (Math.abs(delta) <= tolerance) return "flat";
@@ -130,6 +167,7 @@ export function meets(metric: ScorecardMetric, criterionTarget: string, criterio
   const parsed = parseTarget(criterionTarget);
   const lower = parsed?.direction === "lower" || LOWER_IS_BETTER.test(criterionMetric);
   const target = parsed ? parsed.value : metric.target;
+  if (target === null) return false;
   return lower ? metric.value <= target : metric.value >= target;
 }
 
@@ -144,7 +182,9 @@ export function meets(metric: ScorecardMetric, criterionTarget: string, criterio
 export function launchOutcome(
   aarrr: Record<AarrrStage, ScorecardMetric[]>,
   criteria: { metric: string; target: string; priority: string }[],
-): ScorecardDerived["launchOutcome"] {
+): Omit<ScorecardDerived["launchOutcome"], "criteria"> & {
+  criteria: ScorecardDerived["launchOutcome"]["criteria"];
+} {
   const metrics = allMetrics(aarrr);
   const results = criteria.map((c) => {
     const measuring = metrics.filter((m) => m.criterionRef !== null && norm(m.criterionRef) === norm(c.metric));
@@ -156,6 +196,10 @@ export function launchOutcome(
       met: measuring.length > 0 && measuring.every((m) => meets(m, c.target, c.metric)),
     };
   });
+  const judged = results.map((r) => ({
+    ...r,
+    result: (r.met ? "met" : r.measuredBy.length ? "not_met" : "unknown") as "met" | "not_met" | "unknown",
+  }));
   const met = results.filter((r) => r.met).length;
   const criteriaMetRate = results.length ? Math.round((met / results.length) * 1000) / 10 : 0;
   const primary = results.some((r) => r.priority === "primary")
@@ -166,31 +210,132 @@ export function launchOutcome(
   else if (primary.every((r) => r.met) && criteriaMetRate >= 75) assessment = "success";
   else if (!primary.some((r) => r.met) && criteriaMetRate < 50) assessment = "failure";
   else assessment = "partial";
-  return { assessment, criteriaMetRate, criteria: results };
+  return { assessment, criteriaMetRate: assessment === "indeterminate" ? null : criteriaMetRate, criteria: judged };
 }
 
+function criteriaOf(ctx: StageContext) {
+  return list(rec(ctx.artifacts.launch_plan?.content).successCriteria)
+    .map((c) => ({ metric: text(c.metric), target: text(c.target), priority: text(c.priority, "primary") }))
+    .filter((c) => c.metric);
+}
+
+const emptyAarrr = <M>(): Record<AarrrStage, M[]> => ({
+  acquisition: [],
+  activation: [],
+  retention: [],
+  revenue: [],
+  referral: [],
+});
+
+/**
+ * The scorecard's metrics, outcome and provenance. In a stage run (ctx.analyst set), the metrics are the
+ * cycle's measurements when there are any: value, source and time from eva.venture_metrics (`fact`), the
+ * target from the metric's Stage 23 criterion or else the analysis, previousValue from the previous
+ * version; metrics the analysis reported beyond them are left out (named in measurement.discarded), and
+ * so are funnels (no counts were measured). With none measured, the offline analyst's values stay,
+ * labelled `simulation` (previousValue still read from the previous version); a model's are all left out
+ * (basis none: values unknown, outcome indeterminate). Outside a stage run (no ctx.analyst, no
+ * measurements), the analysis is taken as the offline analyst's simulation.
+ */
 export function computeScorecardDerived(analysis: ScorecardAnalysis, ctx: StageContext): ScorecardDerived {
-  const withTrend = (ms: ScorecardMetric[]) =>
-    ms.map((m) => ({ ...m, trendDirection: trendOf(m.value, m.previousValue) }));
-  const criteria = list(rec(ctx.artifacts.launch_plan?.content).successCriteria).map((c) => ({
-    metric: text(c.metric),
-    target: text(c.target),
-    priority: text(c.priority, "primary"),
-  }));
+  const criteria = criteriaOf(ctx);
+  const inRun = ctx.analyst !== undefined || ctx.measurements != null;
+  const m = ctx.measurements ?? null;
+  const measured = m?.metrics ?? [];
+  const previous = new Map((m?.previous?.metrics ?? []).map((p) => [norm(p.name), p.value]));
+  const reported = allMetrics(analysis.aarrr);
+  const criterionNamed = (ref: string | null) =>
+    ref === null ? null : (criteria.find((c) => norm(c.metric) === norm(ref))?.metric ?? null);
+  const aarrr = emptyAarrr<ScorecardMetricDerived>();
+  let discarded: string[] = [];
+  let basis: "measured" | "simulation" | "none";
+  if (inRun && measured.length) {
+    basis = "measured";
+    for (const x of measured) {
+      const r = reported.find((y) => norm(y.name) === norm(x.name));
+      const criterionRef = x.criterionRef ?? criterionNamed(r?.criterionRef ?? null) ?? criterionNamed(x.name);
+      const criterionTarget = parseTarget(criteria.find((c) => c.metric === criterionRef)?.target ?? "")?.value;
+      const previousValue = previous.get(norm(x.name)) ?? null;
+      aarrr[x.category].push({
+        name: x.name,
+        value: x.value,
+        target: criterionTarget ?? r?.target ?? null,
+        previousValue,
+        trendWindowDays: r?.trendWindowDays ?? null,
+        criterionRef,
+        trendDirection: trendOf(x.value, previousValue),
+        label: "fact",
+        source: x.source,
+        observedAt: x.observedAt,
+      });
+    }
+    discarded = reported.filter((r) => !measured.some((x) => norm(x.name) === norm(r.name))).map((r) => r.name);
+  } else if (!inRun || ctx.analyst === "offline") {
+    basis = "simulation";
+    for (const r of reported) {
+      const previousValue = inRun ? (previous.get(norm(r.name)) ?? null) : r.previousValue;
+      const { stage, ...metric } = r;
+      aarrr[stage].push({
+        ...metric,
+        previousValue,
+        trendDirection: trendOf(r.value, previousValue),
+        label: "simulation",
+        source: null,
+        observedAt: null,
+      });
+    }
+  } else {
+    basis = "none";
+    discarded = reported.map((r) => r.name);
+  }
+  const cycle = m?.cycle ?? Math.max(1, ctx.runNumber);
+  const note =
+    basis === "measured"
+      ? [
+          `${measured.length} metric${measured.length === 1 ? "" : "s"} measured in ops cycle ${cycle}: the values are facts from eva.venture_metrics, with their source.`,
+          m?.previous
+            ? `Previous values from launch_scorecard version ${m.previous.version}.`
+            : "First cycle: no previous values.",
+          discarded.length ? `Not measured, left out: ${discarded.join(", ")}.` : "",
+          analysis.funnels.length ? "Funnels left out: their counts were not measured." : "",
+        ]
+          .filter(Boolean)
+          .join(" ")
+      : basis === "simulation"
+        ? `No metrics were measured in ops cycle ${cycle}: the offline analyst simulated these values (simulation, not measurements).`
+        : `No metrics were measured in ops cycle ${cycle}: the values are unknown and the launch outcome indeterminate${discarded.length ? ` (the model's ${discarded.length} reported values were not measurements and are left out)` : ""}. Record them with eva metrics record or eva metrics import.`;
   return {
-    aarrr: {
-      acquisition: withTrend(analysis.aarrr.acquisition),
-      activation: withTrend(analysis.aarrr.activation),
-      retention: withTrend(analysis.aarrr.retention),
-      revenue: withTrend(analysis.aarrr.revenue),
-      referral: withTrend(analysis.aarrr.referral),
+    aarrr,
+    funnels:
+      basis === "simulation" ? analysis.funnels.map((f) => ({ ...f, conversionRates: conversionRates(f.steps) })) : [],
+    launchOutcome: launchOutcome(aarrr, criteria),
+    measurement: {
+      basis,
+      opsCycle: cycle,
+      observedAfter: m?.observedAfter ?? null,
+      observedUntil: m?.observedUntil ?? null,
+      previousVersion: m?.previous?.version ?? null,
+      discarded,
+      note,
     },
-    funnels: analysis.funnels.map((f) => ({ ...f, conversionRates: conversionRates(f.steps) })),
-    launchOutcome: launchOutcome(
-      analysis.aarrr,
-      criteria.filter((c) => c.metric),
-    ),
   };
+}
+
+/** The scorecard's measured values, for epistemic_evidence: every `fact` metric's value with its source. */
+export function scorecardMeasuredValues(artifact: Pick<ScorecardDerived, "aarrr">): MeasuredValue[] {
+  return AARRR.flatMap((stage) =>
+    artifact.aarrr[stage].flatMap((m, i) =>
+      m.label === "fact" && m.source
+        ? [
+            {
+              field: `aarrr.${stage}[${i}].value`,
+              source: m.source,
+              ...(m.observedAt ? { observedAt: m.observedAt } : {}),
+            },
+          ]
+        : [],
+    ),
+  );
 }
 
 // ——— The offline analyst ———
@@ -243,7 +388,8 @@ export function monthlyPriceFrom(v: VentureBrief): number {
 
 const CUSTOMER_WORDS = /paying|customer|firm|client|subscriber|user|account|member|trader|lab|seller|buyer/i;
 
-function stageFor(metric: string): AarrrStage {
+/** The AARRR stage a metric's name suggests (paying, MRR → revenue; churn, retention → retention; …; else acquisition). */
+export function aarrrCategoryFor(metric: string): AarrrStage {
   const m = metric.toLowerCase();
   if (/paying|revenue|mrr|arr|sales|€|\$|£/.test(m)) return "revenue";
   if (/retention|churn|retain|repeat/.test(m)) return "retention";
@@ -254,7 +400,73 @@ function stageFor(metric: string): AarrrStage {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
+/** The three metrics furthest from target (or on it), as learnings in words. */
+function metricLearnings(aarrr: ScorecardAnalysis["aarrr"], cycle: number): ScorecardAnalysis["learnings"] {
+  const missed = allMetrics(aarrr)
+    .map((m) => {
+      const lower = LOWER_IS_BETTER.test(m.name);
+      const target = m.target ?? 0;
+      const ratio = target > 0 ? (lower ? target / Math.max(m.value, 1e-9) : m.value / target) : 1;
+      return { m, ratio };
+    })
+    .sort((a, b) => a.ratio - b.ratio);
+  const categoryOf: Record<AarrrStage, z.infer<typeof learningCategory>> = {
+    acquisition: "market",
+    activation: "product",
+    retention: "product",
+    revenue: "financial",
+    referral: "market",
+  };
+  return missed.slice(0, 3).map(({ m, ratio }) => ({
+    category: categoryOf[m.stage],
+    insight:
+      m.target === null
+        ? `${m.name} was ${m.value} in ops cycle ${cycle}; it has no target to judge it by.`
+        : ratio >= 1
+          ? `${m.name} is on target (${m.value} vs ${m.target}) in ops cycle ${cycle}.`
+          : `${m.name} reached ${m.value} against a target of ${m.target} in ops cycle ${cycle}; ${ratio < 0.6 ? "far behind plan" : "behind plan"}.`,
+    impactLevel: ratio < 0.6 ? "high" : ratio < 0.9 ? "medium" : "low",
+  }));
+}
+
+/**
+ * The offline analyst's reading of a cycle with measured metrics: the measured values as they are
+ * (computeDerived labels them facts), each criterion's target, and learnings from them. No funnels:
+ * their counts were not measured.
+ */
+function fromMeasurements(ctx: StageContext, measured: NonNullable<StageContext["measurements"]>): ScorecardAnalysis {
+  const criteria = criteriaOf(ctx);
+  const previous = new Map((measured.previous?.metrics ?? []).map((p) => [norm(p.name), p.value]));
+  const aarrr = emptyAarrr<ScorecardMetric>();
+  for (const x of measured.metrics) {
+    const criterion =
+      criteria.find((c) => x.criterionRef !== null && norm(c.metric) === norm(x.criterionRef)) ??
+      criteria.find((c) => norm(c.metric) === norm(x.name));
+    aarrr[x.category].push({
+      name: x.name,
+      value: x.value,
+      target: parseTarget(criterion?.target ?? "")?.value ?? null,
+      previousValue: previous.get(norm(x.name)) ?? null,
+      trendWindowDays: null,
+      criterionRef: criterion?.metric ?? null,
+    });
+  }
+  const unmeasured = criteria.filter(
+    (c) => !measured.metrics.some((x) => norm(x.criterionRef ?? x.name) === norm(c.metric)),
+  );
+  const learnings = metricLearnings(aarrr, measured.cycle);
+  learnings.push({
+    category: "process",
+    insight: unmeasured.length
+      ? `Not measured in ops cycle ${measured.cycle}: ${unmeasured.map((c) => c.metric).join(", ")}; record them to judge those criteria.`
+      : `Every success criterion was measured in ops cycle ${measured.cycle}.`,
+    impactLevel: unmeasured.length ? "medium" : "low",
+  });
+  return { aarrr, funnels: [], learnings };
+}
+
 function simulate(ctx: StageContext, rng: Rng): ScorecardAnalysis {
+  if (ctx.measurements?.metrics.length) return fromMeasurements(ctx, ctx.measurements);
   const v = ctx.venture;
   const p = ventureProfile(v);
   const plan = rec(ctx.artifacts.launch_plan?.content);
@@ -313,7 +525,7 @@ function simulate(ctx: StageContext, rng: Rng): ScorecardAnalysis {
     const isPct = /%|rate|retention|share/i.test(`${c.metric} ${c.target}`);
     const lower = parsed?.direction === "lower" || LOWER_IS_BETTER.test(c.metric);
     const base = isPct ? pct(target, c.metric, lower) : count(target, c.metric);
-    add(stageFor(c.metric), { name: c.metric, ...base, trendWindowDays: 30, criterionRef: c.metric });
+    add(aarrrCategoryFor(c.metric), { name: c.metric, ...base, trendWindowDays: 30, criterionRef: c.metric });
   }
   const mrr = series("mrr", (a) => Math.round(revenueTarget * a * reach));
   if (!customerCriterion)
@@ -385,28 +597,7 @@ function simulate(ctx: StageContext, rng: Rng): ScorecardAnalysis {
     },
   ];
 
-  const missed = allMetrics(aarrr)
-    .map((m) => {
-      const lower = LOWER_IS_BETTER.test(m.name);
-      const ratio = m.target > 0 ? (lower ? m.target / Math.max(m.value, 1e-9) : m.value / m.target) : 1;
-      return { m, ratio };
-    })
-    .sort((a, b) => a.ratio - b.ratio);
-  const categoryOf: Record<AarrrStage, z.infer<typeof learningCategory>> = {
-    acquisition: "market",
-    activation: "product",
-    retention: "product",
-    revenue: "financial",
-    referral: "market",
-  };
-  const learnings: ScorecardAnalysis["learnings"] = missed.slice(0, 3).map(({ m, ratio }) => ({
-    category: categoryOf[m.stage],
-    insight:
-      ratio >= 1
-        ? `${m.name} is on target (${m.value} vs ${m.target}) in ops cycle ${cycle}.`
-        : `${m.name} reached ${m.value} against a target of ${m.target} in ops cycle ${cycle}; ${ratio < 0.6 ? "far behind plan" : "behind plan"}.`,
-    impactLevel: ratio < 0.6 ? "high" : ratio < 0.9 ? "medium" : "low",
-  }));
+  const learnings = metricLearnings(aarrr, cycle);
   learnings.push({
     category: "process",
     insight: `A ${type.replace(/_/g, " ")} reaches a ${type === "general_availability" ? "full" : "limited"} audience: read counts against that reach.`,
@@ -430,24 +621,64 @@ export const stage24: StageDefinition<ScorecardAnalysis, ScorecardDerived> = {
     const criteria = list(plan.successCriteria).map(
       (c) => `${text(c.metric)} — target ${text(c.target)} within ${text(c.measurementWindow)} (${text(c.priority)})`,
     );
+    const m = ctx.measurements;
+    const measured = m?.metrics ?? [];
+    const cycle = m?.cycle ?? ctx.runNumber;
+    const measuredLines = measured.map(
+      (x) =>
+        `- [${x.category}] ${x.name} = ${x.value} (observed ${x.observedAt}; source: ${x.source}${x.criterionRef ? `; measures criterion "${x.criterionRef}"` : ""})`,
+    );
+    const previousLines = (m?.previous?.metrics ?? []).map(
+      (p) => `- ${p.name} = ${p.value === null ? "unknown" : p.value} (${p.label})`,
+    );
     return stagePrompt(ctx, {
       role: "a growth analyst writing the launch scorecard",
       task: [
-        `This is ops cycle ${ctx.runNumber}: report the metrics measured in this cycle.`,
-        "Fill aarrr (acquisition, activation, retention, revenue, referral), each a list of metrics: name, value, target, previousValue (the value one cycle earlier, or the launch baseline), trendWindowDays (or null) and criterionRef (the Stage 23 success criterion's metric it measures, or null).",
-        "Give funnels (name and steps of name + count, in order) and learnings (category product|market|technical|financial|process, insight, impactLevel high|medium|low or null).",
+        measured.length
+          ? [
+              `This is ops cycle ${cycle}. These metrics were measured in it (facts, from EVA's metric records):`,
+              ...measuredLines,
+              m?.previous
+                ? `The previous cycle's scorecard (version ${m.previous.version}) recorded:\n${previousLines.join("\n") || "- no metrics"}`
+                : "This is the first cycle: there are no previous values (previousValue null).",
+              "Fill aarrr (acquisition, activation, retention, revenue, referral) with exactly these metrics, each under its category: name and value exactly as given, target (the success criterion's, else your judgement, or null), previousValue (the previous cycle's recorded value as given, or null), trendWindowDays (or null) and criterionRef (the Stage 23 success criterion's metric it measures, or null). Add no metric that was not measured.",
+              "Give learnings (category product|market|technical|financial|process, insight, impactLevel high|medium|low or null) that interpret the measured values; funnels only from measured counts, else none.",
+            ].join("\n")
+          : [
+              `This is ops cycle ${cycle}. No metrics were measured in it.`,
+              "Do not invent values: return every aarrr list empty (acquisition, activation, retention, revenue, referral; a metric would be name, value, target, previousValue, trendWindowDays, criterionRef) and funnels empty.",
+              "Give learnings (category product|market|technical|financial|process, insight, impactLevel high|medium|low or null) on what must be measured to judge the launch.",
+            ].join("\n"),
         `Read the metrics in the light of the launch type (${text(plan.launchType, "unknown")}): beta expectations differ from general availability.`,
       ].join("\n"),
       rules: [
         criteria.length
           ? `Success criteria to evaluate:\n  ${criteria.join("\n  ")}`
           : "Stage 23 set no success criteria.",
-        "Every success criterion should be measured by at least one metric whose criterionRef names it exactly.",
+        "A criterion is measured by a metric whose criterionRef names it exactly.",
         "Report measured values only; where nothing was measured, leave the metric out.",
       ],
     });
   },
   simulate,
+  measuredValues: (artifact) => scorecardMeasuredValues(artifact),
+  // The metrics are the cycle's measurements (each value also labelled in epistemic_evidence.measured);
+  // with none measured, a model's scorecard holds no values: unknown, not judgement.
+  measuredFields: (artifact, ctx): Record<string, MeasuredField> => {
+    const cycle = ctx.measurements;
+    if (cycle?.metrics.length) {
+      const label: MeasuredField = {
+        classification: "fact",
+        source: `eva.venture_metrics via eva.fn_cycle_metrics (ops cycle ${cycle.cycle}, ${cycle.metrics.length} measured metric(s))`,
+      };
+      return { aarrr: label };
+    }
+    return artifact.launchOutcome.assessment === "indeterminate"
+      ? {
+          aarrr: { classification: "unknown", source: "nothing measured this ops cycle (eva metrics record | import)" },
+        }
+      : {};
+  },
   qualityScore: (artifact) => {
     const stages = AARRR.filter((s) => artifact.aarrr[s].length > 0).length;
     const criteria = artifact.launchOutcome.criteria;

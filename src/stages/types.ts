@@ -53,6 +53,44 @@ export interface StageContext {
   engineering?: EngineeringResults | null;
   /** Stage 20: the quality thresholds in force (Chairman preferences stage20_*); unset: 95 % and 60 %. */
   qualityThresholds?: { passRate: number; coverage: number };
+  /** Stage 24: the ops cycle's measured metrics and the previous version's recorded values (eva.fn_cycle_metrics). */
+  measurements?: CycleMeasurements | null;
+  /** Who produced the analysis being derived: set by the engine for computeDerived (absent outside a stage run). */
+  analyst?: "openai" | "offline";
+}
+
+/** What eva.fn_cycle_metrics hands Stage 24: the cycle's observations (facts, with their source) and the previous version's values. */
+export interface CycleMeasurements {
+  /** The ops cycle: the Stage 24 run number. */
+  cycle: number;
+  /** Observations after this time (the previous Stage 24 run's start) count; null for the first cycle. */
+  observedAfter: string | null;
+  /** … up to this time (this run's start). */
+  observedUntil: string;
+  /** The latest observation of each metric in the cycle. */
+  metrics: {
+    id: number;
+    category: "acquisition" | "activation" | "retention" | "revenue" | "referral";
+    name: string;
+    value: number;
+    observedAt: string;
+    source: string;
+    criterionRef: string | null;
+  }[];
+  /** The previous launch_scorecard version and the values it recorded, by metric; null in the first cycle. */
+  previous: {
+    version: number;
+    runNumber: number | null;
+    metrics: { category: string; name: string; value: number | null; label: string }[];
+  } | null;
+}
+
+/** A value in an artifact that was measured, not judged: `fact`, with where it came from (epistemic_evidence.measured). */
+export interface MeasuredValue {
+  /** Path in the artifact's content, e.g. "aarrr.retention[0].value". */
+  field: string;
+  source: string;
+  observedAt?: string;
 }
 
 export interface EngineeringResults {
@@ -114,6 +152,8 @@ export interface StageDefinition<Analysis extends object = object, Derived exten
   /** Artifacts beside the primary one (Stage 25), by artifact type; each is validated by `secondarySchemas`. */
   secondaryArtifacts?(artifact: Analysis & Derived, ctx: StageContext): Record<string, object>;
   secondarySchemas?: Record<string, z.ZodType<object>>;
+  /** The measured values inside the artifact, by path (facts with their source), recorded in epistemic_evidence.measured. */
+  measuredValues?(artifact: Analysis & Derived, ctx: StageContext): MeasuredValue[];
   /** 0-100: how complete and well-supported the artifact is. */
   qualityScore(artifact: Analysis & Derived, ctx: StageContext): number;
   /**

@@ -10,9 +10,13 @@ import {
   TREND_TOLERANCE_PCT,
   trendOf,
 } from "../../src/stages/stage-24.ts";
+import { stage25 } from "../../src/stages/stage-25.ts";
+import type { CycleMeasurements } from "../../src/stages/types.ts";
+import { runStage, stageContext } from "./fixtures-10-17.ts";
 import {
   artifactAt,
   bare,
+  chainThrough,
   constructed,
   contextAt,
   expectContract,
@@ -141,8 +145,10 @@ describe("stage 24 — metrics & learning", () => {
     expect(launchOutcome(aarrr(120, 4, 45), criteria)).toMatchObject({ assessment: "success", criteriaMetRate: 100 });
     expect(launchOutcome(aarrr(60, 6, 45), criteria)).toMatchObject({ assessment: "failure", criteriaMetRate: 33.3 });
     expect(launchOutcome(aarrr(60, 4, 45), criteria)).toMatchObject({ assessment: "partial", criteriaMetRate: 66.7 });
-    expect(launchOutcome(empty(), criteria)).toMatchObject({ assessment: "indeterminate", criteriaMetRate: 0 });
-    expect(launchOutcome(aarrr(120, 4, 45), [])).toMatchObject({ assessment: "indeterminate", criteriaMetRate: 0 });
+    // Nothing measured: the rate is unknown (null), not 0 %, and every criterion's result is unknown.
+    expect(launchOutcome(empty(), criteria)).toMatchObject({ assessment: "indeterminate", criteriaMetRate: null });
+    expect(launchOutcome(empty(), criteria).criteria.map((c) => c.result)).toEqual(["unknown", "unknown", "unknown"]);
+    expect(launchOutcome(aarrr(120, 4, 45), [])).toMatchObject({ assessment: "indeterminate", criteriaMetRate: null });
     // The derivation reads the criteria from the Stage 23 artifact in the context.
     const ctx = constructed(venture, { 23: { successCriteria: criteria } });
     const derived = stage24.computeDerived({ aarrr: aarrr(120, 4, 45), funnels: [], learnings: [] }, ctx);
@@ -193,5 +199,53 @@ describe("stage 24 — metrics & learning", () => {
     const { user } = stage24.prompt(contextAt(stage24, venture));
     for (const field of ["aarrr", "previousValue", "criterionRef", "funnels", "learnings", "paying firms"])
       expect(user).toContain(field);
+  });
+
+  it("Stage 25 reads a measured scorecard, and one with nothing measured, as schema-valid input", () => {
+    const base = chainThrough(venture, 23);
+    const measurements: CycleMeasurements = {
+      cycle: 1,
+      observedAfter: null,
+      observedUntil: "2026-11-30T12:00:00+00:00",
+      metrics: [
+        {
+          id: 1,
+          category: "retention",
+          name: "Week-4 retention (%)",
+          value: 28,
+          observedAt: "2026-11-29T09:00:00+00:00",
+          source: "posthog",
+          criterionRef: null,
+        },
+        {
+          id: 2,
+          category: "revenue",
+          name: "MRR (EUR)",
+          value: 1960,
+          observedAt: "2026-11-29T09:00:00+00:00",
+          source: "stripe",
+          criterionRef: null,
+        },
+      ],
+      previous: null,
+    };
+    const measured = runStage(stage24, {
+      ...stageContext(stage24, venture, base, 1),
+      measurements,
+      analyst: "offline",
+    });
+    const none = runStage(stage24, { ...stageContext(stage24, venture, base, 1), analyst: "openai" });
+    const facts = (measured as Scorecard).aarrr;
+    expect(facts.retention.map((m) => [m.value, m.previousValue, m.trendDirection])).toEqual([[28, null, "unknown"]]);
+    expect((none as Scorecard).launchOutcome.assessment).toBe("indeterminate");
+    for (const scorecard of [measured, none]) {
+      expect(stage24.artifactSchema.safeParse(scorecard).error?.issues ?? []).toEqual([]);
+      const all = {
+        ...base,
+        launch_scorecard: { stage: 24, type: "launch_scorecard", version: 1, content: scorecard, qualityScore: null },
+      };
+      const review = runStage(stage25, stageContext(stage25, venture, all, 1));
+      expect(stage25.artifactSchema.safeParse(review).error?.issues ?? []).toEqual([]);
+    }
   });
 });

@@ -22,6 +22,7 @@ export type CommandName =
   | "chairman"
   | "sd"
   | "gates"
+  | "metrics"
   | "serve";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -66,6 +67,10 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   sd: {
     summary: "engineering's work from the SD bridge: list Stage 18 sprint items and report each one's result",
     load: async () => (await import("./sd.ts")).registerSd,
+  },
+  metrics: {
+    summary: "a venture's measured metrics (AARRR): record them, import a file, read their history per ops cycle",
+    load: async () => (await import("./metrics.ts")).registerMetrics,
   },
   gates: {
     summary: "re-evaluate a venture's recorded gates (what-if, no model)",
