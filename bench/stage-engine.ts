@@ -15,7 +15,7 @@ import { abortable, type BenchServer, type Measurement, progress } from "./lib.t
 import { floor } from "./worker-floor.ts";
 
 const VENTURES = Number(process.env.EVA_BENCH_VENTURES ?? 689);
-const CONCURRENCY = 10;
+const CONCURRENCY = Number(process.env.EVA_BENCH_CONCURRENCY ?? 10);
 
 /** The stage_engine bench portfolio as it stands after `runPortfolio`. */
 export interface PortfolioRun {
