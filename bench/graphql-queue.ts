@@ -152,7 +152,16 @@ export async function measureQueue(url: string, signal: AbortSignal): Promise<Me
     if (graphqlIds !== sqlIds) {
       throw new Error(`GraphQL read ${nodes.length} decisions, SQL ${rows.length}, or in another order`);
     }
-    if (floorRows.map((r) => r.id).sort().join() !== rows.map((r) => r.decision_id).sort().join()) {
+    if (
+      floorRows
+        .map((r) => r.id)
+        .sort()
+        .join() !==
+      rows
+        .map((r) => r.decision_id)
+        .sort()
+        .join()
+    ) {
       throw new Error(`the floor read ${floorRows.length} decisions, the queue ${rows.length}, or others`);
     }
     if (rows.length === 0) throw new Error("the decision queue is empty: nothing to measure");
