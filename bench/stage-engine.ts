@@ -1,6 +1,7 @@
 // The stage engine at portfolio scale: the spec's 689 ventures (EVA_BENCH_VENTURES
-// overrides) run through the pipeline by an in-process worker with the offline
-// analyst, a bench "Chairman" approving every Chairman gate as it opens.
+// overrides) run through the pipeline by an in-process worker (concurrency 10,
+// EVA_BENCH_CONCURRENCY overrides) with the offline analyst, a bench "Chairman"
+// approving every Chairman gate as it opens.
 // Reports stage runs per second beside the no-op floor, the portfolio's wall
 // time, the worker's peak memory and the prompt tokens per stage.
 import { performance } from "node:perf_hooks";
