@@ -935,6 +935,7 @@ CREATE TABLE eva.ventures (
     projected_revenue numeric,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    priority_base numeric NOT NULL,
     CONSTRAINT ventures_current_lifecycle_stage_check CHECK (((current_lifecycle_stage >= 1) AND (current_lifecycle_stage <= 25))),
     CONSTRAINT ventures_description_check CHECK ((char_length(description) >= 50)),
     CONSTRAINT ventures_health_score_check CHECK (((health_score IS NULL) OR ((health_score >= (0)::numeric) AND (health_score <= (1)::numeric)))),
@@ -966,6 +967,13 @@ COMMENT ON COLUMN eva.ventures.status IS 'Lifecycle status: active, awaiting_dec
 --
 
 COMMENT ON COLUMN eva.ventures.current_lifecycle_stage IS 'The stage the venture is in (1-25). Changed only by eva.fn_advance_venture_stage and the routing functions.';
+
+
+--
+-- Name: COLUMN ventures.priority_base; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.ventures.priority_base IS 'The clock-independent part of the venture''s priority (0.30 revenue + 0.25 health + 0.15 stage + 0.20 downstream, each on 0-100); kept by trigger; eva.fn_venture_priority adds the dwell term.';
 
 
 --
@@ -1134,6 +1142,8 @@ CREATE TABLE eva.chairman_decisions (
     decided_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    dfe_triggers jsonb DEFAULT '[]'::jsonb NOT NULL,
+    dfe_mitigations jsonb DEFAULT '[]'::jsonb NOT NULL,
     CONSTRAINT chairman_decisions_check CHECK (((lifecycle_stage = 0) OR (venture_id IS NOT NULL))),
     CONSTRAINT chairman_decisions_check1 CHECK (((artifact_type IS NULL) = (artifact_version IS NULL))),
     CONSTRAINT chairman_decisions_check2 CHECK (((status = 'decided'::eva.decision_status) = (decision IS NOT NULL))),
@@ -1156,6 +1166,20 @@ COMMENT ON TABLE eva.chairman_decisions IS 'Decisions the Chairman is asked for 
 --
 
 COMMENT ON COLUMN eva.chairman_decisions.artifact_version IS 'The version of the artifact the decision''s context was generated from; if that version is no longer current the decision is stale.';
+
+
+--
+-- Name: COLUMN chairman_decisions.dfe_triggers; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.chairman_decisions.dfe_triggers IS 'The Decision Filter Engine triggers that fired (context.dfe.triggers), [] when none; copied from context by trigger.';
+
+
+--
+-- Name: COLUMN chairman_decisions.dfe_mitigations; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.chairman_decisions.dfe_mitigations IS 'The mitigations the Decision Filter Engine proposed (context.dfe.mitigations), [] when none; copied from context by trigger.';
 
 
 --
@@ -2070,14 +2094,14 @@ COMMENT ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_rea
 --
 
 CREATE FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) RETURNS TABLE(key text, value text, scope eva.preference_scope)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $$ begin return query
   select distinct on (p.key) p.key, p.value, p.scope
   from eva.chairman_preferences p
   where p.scope = 'global' or (p.scope = 'venture' and p.venture_id = p_venture_id)
   order by p.key, (p.scope = 'venture') desc;
-$$;
+end $$;
 
 
 ALTER FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) OWNER TO eva_owner;
@@ -2440,9 +2464,9 @@ COMMENT ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.ve
 --
 
 CREATE FUNCTION eva.fn_stage_context(p_work_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $$ begin return (
   select pg_catalog.jsonb_build_object(
     'work', pg_catalog.jsonb_build_object('id', w.id, 'ventureId', w.venture_id, 'stage', w.lifecycle_stage,
       'runNumber', w.run_number, 'status', w.status, 'attempts', w.attempts,
@@ -2513,8 +2537,8 @@ CREATE FUNCTION eva.fn_stage_context(p_work_id uuid) RETURNS jsonb
   from eva.venture_stage_work w
   join eva.ventures v on v.id = w.venture_id
   join eva.lifecycle_stage_config s on s.stage_number = w.lifecycle_stage
-  where w.id = p_work_id;
-$$;
+  where w.id = p_work_id
+); end $$;
 
 
 ALTER FUNCTION eva.fn_stage_context(p_work_id uuid) OWNER TO eva_owner;
@@ -2531,9 +2555,9 @@ COMMENT ON FUNCTION eva.fn_stage_context(p_work_id uuid) IS 'The context of a st
 --
 
 CREATE FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) RETURNS TABLE(venture_remaining bigint, phase_remaining bigint, phase_number integer)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $$ begin return query
   select
     (select b.budget_tokens - b.consumed_tokens from eva.venture_token_budgets b where b.venture_id = p_venture_id),
     (select pb.budget_tokens - pb.consumed_tokens from eva.venture_phase_budgets pb
@@ -2541,7 +2565,7 @@ CREATE FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer
     s.phase_number
   from eva.lifecycle_stage_config s
   where s.stage_number = greatest(p_stage, 1);
-$$;
+end $$;
 
 
 ALTER FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) OWNER TO eva_owner;
@@ -2559,25 +2583,9 @@ COMMENT ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage int
 
 CREATE FUNCTION eva.fn_venture_priority(p_venture eva.ventures) RETURNS numeric
     LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select pg_catalog.round((
-      0.30 * s.revenue
-    + 0.25 * 100 * coalesce(p_venture.health_score, 0.5)
-    + 0.15 * 100 * p_venture.current_lifecycle_stage / 25.0
-    + 0.20 * s.downstream
-    + 0.10 * 100 / greatest(extract(epoch from pg_catalog.now() - p_venture.stage_entered_at) / 86400, 1)
-  )::numeric, 2)
-  from (
-    select
-      least(100, 100 * pg_catalog.log(1 + greatest(coalesce(p_venture.projected_revenue, 0), 0)) / 7) as revenue,
-      least(100, 100 * pg_catalog.log(1 + greatest(coalesce((
-        select pg_catalog.sum(dv.projected_revenue)
-        from eva.venture_dependencies vd
-        join eva.ventures dv on dv.id = vd.dependent_venture_id
-        where vd.provider_venture_id = p_venture.id and vd.status = 'pending'
-      ), 0), 0)) / 7) as downstream
-  ) s;
+  select pg_catalog.round(p_venture.priority_base
+    + 0.10 * 100 / greatest(extract(epoch from pg_catalog.now() - p_venture.stage_entered_at) / 86400, 1), 2);
 $$;
 
 
@@ -2596,13 +2604,18 @@ revenue = 100*log10(1+projected_revenue)/7 capped at 100 (projected_revenue defa
 --
 
 CREATE FUNCTION eva_private.fn_analysis_cache_get(p_prompt_hash text, p_model text) RETURNS jsonb
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+declare
+  v_output jsonb;
+begin
   update eva_private.analysis_cache
   set hits = hits + 1, last_hit_at = pg_catalog.now()
   where prompt_hash = p_prompt_hash and model = p_model
-  returning output;
+  returning output into v_output;
+  return v_output;
+end;
 $$;
 
 
@@ -2620,12 +2633,14 @@ COMMENT ON FUNCTION eva_private.fn_analysis_cache_get(p_prompt_hash text, p_mode
 --
 
 CREATE FUNCTION eva_private.fn_analysis_cache_put(p_prompt_hash text, p_model text, p_output jsonb, p_prompt_tokens integer, p_completion_tokens integer) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+begin
   insert into eva_private.analysis_cache (prompt_hash, model, output, prompt_tokens, completion_tokens)
   values (p_prompt_hash, p_model, p_output, p_prompt_tokens, p_completion_tokens)
   on conflict (prompt_hash, model) do nothing;
+end;
 $$;
 
 
@@ -2764,9 +2779,8 @@ COMMENT ON FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_work,
 
 CREATE FUNCTION eva_private.fn_caller_role() RETURNS text
     LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select coalesce(nullif(pg_catalog.current_setting('role', true), 'none'), pg_catalog.session_user()::text);
+  select coalesce(nullif(pg_catalog.current_setting('role', true), 'none'), pg_catalog.session_user()::pg_catalog.text);
 $$;
 
 
@@ -2784,15 +2798,18 @@ COMMENT ON FUNCTION eva_private.fn_caller_role() IS 'The role the caller acts as
 --
 
 CREATE FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
-  select graphile_worker.add_job(
+begin
+  perform graphile_worker.add_job(
     'stage_run',
     pg_catalog.json_build_object('work_id', p_work_id),
     job_key := 'stage_run:' || p_work_id,
     max_attempts := 5
   );
+end;
 $$;
 
 
@@ -2810,12 +2827,17 @@ COMMENT ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) IS 'Queues 
 --
 
 CREATE FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uuid, p_payload jsonb) RETURNS bigint
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+declare
+  v_id bigint;
+begin
   insert into eva.eva_event_log (event_type, venture_id, payload, actor)
   values (p_event_type, p_venture_id, coalesce(p_payload, '{}'::jsonb), eva_private.fn_caller_role())
-  returning id;
+  returning id into v_id;
+  return v_id;
+end;
 $$;
 
 
@@ -3018,6 +3040,40 @@ COMMENT ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route js
 
 
 --
+-- Name: fn_refresh_venture_priority(uuid[]); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_refresh_venture_priority(p_venture_ids uuid[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  update eva.ventures v
+  set priority_base = x.base
+  from (
+    select p.id, eva_private.fn_venture_priority_base(p.projected_revenue, p.health_score, p.current_lifecycle_stage,
+      (select pg_catalog.sum(dv.projected_revenue)
+       from eva.venture_dependencies vd
+       join eva.ventures dv on dv.id = vd.dependent_venture_id
+       where vd.provider_venture_id = p.id and vd.status = 'pending')) as base
+    from eva.ventures p
+    where p.id = any (p_venture_ids)
+  ) x
+  where v.id = x.id and v.priority_base is distinct from x.base;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_refresh_venture_priority(p_venture_ids uuid[]) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_refresh_venture_priority(p_venture_ids uuid[]); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_refresh_venture_priority(p_venture_ids uuid[]) IS 'Recomputes ventures.priority_base of the given ventures (their revenue, health, stage and downstream revenue).';
+
+
+--
 -- Name: fn_sd_bridge_start(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3157,6 +3213,30 @@ ALTER FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) OWNER TO eva_owner
 --
 
 COMMENT ON FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) IS 'SD bridge: from a Stage 18 run''s current sprint_plan, creates one orchestrator and one child work item per sprint item (sdBridgeOutput, else sprintItems) and an active sd_execution saga waiting for their reports (timeout: the sd_timeout_days preference, default 7); an earlier sprint''s saga still waiting is superseded (failed). Returns the saga id; a second call for the same run returns the same saga.';
+
+
+--
+-- Name: fn_venture_priority_base(numeric, numeric, integer, numeric); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_venture_priority_base(p_projected_revenue numeric, p_health_score numeric, p_stage integer, p_downstream_revenue numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select
+      0.30 * least(100, 100 * pg_catalog.log(1 + greatest(coalesce(p_projected_revenue, 0), 0)) / 7)
+    + 0.25 * 100 * coalesce(p_health_score, 0.5)
+    + 0.15 * 100 * p_stage / 25.0
+    + 0.20 * least(100, 100 * pg_catalog.log(1 + greatest(coalesce(p_downstream_revenue, 0), 0)) / 7);
+$$;
+
+
+ALTER FUNCTION eva_private.fn_venture_priority_base(p_projected_revenue numeric, p_health_score numeric, p_stage integer, p_downstream_revenue numeric) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_venture_priority_base(p_projected_revenue numeric, p_health_score numeric, p_stage integer, p_downstream_revenue numeric); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_venture_priority_base(p_projected_revenue numeric, p_health_score numeric, p_stage integer, p_downstream_revenue numeric) IS 'Priority without the dwell term: 0.30 revenue + 0.25 health + 0.15 stage + 0.20 downstream (downstream: the summed projected revenue of the ventures waiting on this one).';
 
 
 --
@@ -3300,6 +3380,31 @@ ALTER FUNCTION eva_private.tg_chairman_decisions_guard() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_chairman_decisions_guard() IS 'Trigger: decisions open as pending, are decided once, only by the Chairman and only through eva.fn_decide (who and when stamped here), and are never deleted.';
+
+
+--
+-- Name: tg_chairman_decisions_queue_columns(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_chairman_decisions_queue_columns() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  new.dfe_triggers := coalesce(new.context -> 'dfe' -> 'triggers', '[]'::jsonb);
+  new.dfe_mitigations := coalesce(new.context -> 'dfe' -> 'mitigations', '[]'::jsonb);
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_chairman_decisions_queue_columns() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_chairman_decisions_queue_columns(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_chairman_decisions_queue_columns() IS 'Trigger: copies context.dfe.triggers and context.dfe.mitigations into their columns.';
 
 
 --
@@ -3575,6 +3680,33 @@ COMMENT ON FUNCTION eva_private.tg_venture_artifact_version() IS 'Trigger: assig
 
 
 --
+-- Name: tg_venture_dependencies_priority(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_venture_dependencies_priority() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform eva_private.fn_refresh_venture_priority(case tg_op
+    when 'INSERT' then array[new.provider_venture_id]
+    when 'DELETE' then array[old.provider_venture_id]
+    else array[old.provider_venture_id, new.provider_venture_id] end);
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_venture_dependencies_priority() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_venture_dependencies_priority(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_venture_dependencies_priority() IS 'Trigger: refreshes the stored priority of the provider of a dependency that was added, changed or removed.';
+
+
+--
 -- Name: tg_venture_stage_work_ready(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3687,6 +3819,62 @@ ALTER FUNCTION eva_private.tg_ventures_guard() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_ventures_guard() IS 'Trigger: enforces legal venture status transitions and stamps status/stage change times.';
+
+
+--
+-- Name: tg_ventures_priority(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_ventures_priority() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  new.priority_base := eva_private.fn_venture_priority_base(new.projected_revenue, new.health_score,
+    new.current_lifecycle_stage,
+    case when tg_op = 'UPDATE' then (
+      select pg_catalog.sum(dv.projected_revenue)
+      from eva.venture_dependencies vd
+      join eva.ventures dv on dv.id = vd.dependent_venture_id
+      where vd.provider_venture_id = new.id and vd.status = 'pending') end);
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_ventures_priority() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_ventures_priority(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_ventures_priority() IS 'Trigger: keeps ventures.priority_base when projected_revenue, health_score or the stage change.';
+
+
+--
+-- Name: tg_ventures_priority_downstream(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_ventures_priority_downstream() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform eva_private.fn_refresh_venture_priority(array(
+    select vd.provider_venture_id from eva.venture_dependencies vd
+    where vd.dependent_venture_id = new.id and vd.status = 'pending'));
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_ventures_priority_downstream() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_ventures_priority_downstream(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_ventures_priority_downstream() IS 'Trigger: a changed projected_revenue refreshes the stored priority of the ventures this one waits on.';
 
 
 --
@@ -3901,8 +4089,8 @@ CREATE VIEW eva.decision_queue WITH (security_invoker='true') AS
     COALESCE(v.name, ((d.context -> 'brief'::text) ->> 'name'::text)) AS venture_name,
     d.urgency,
     d.blocking,
-    COALESCE(((d.context -> 'dfe'::text) -> 'triggers'::text), '[]'::jsonb) AS dfe_triggers,
-    COALESCE(((d.context -> 'dfe'::text) -> 'mitigations'::text), '[]'::jsonb) AS dfe_mitigations,
+    d.dfe_triggers,
+    d.dfe_mitigations,
     d.recommended_action,
         CASE
             WHEN (v.id IS NOT NULL) THEN eva.fn_venture_priority(v.*)
@@ -5840,6 +6028,13 @@ CREATE INDEX venture_budget_transactions_venture_idx ON eva.venture_budget_trans
 
 
 --
+-- Name: venture_dependencies_dependent_pending_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX venture_dependencies_dependent_pending_idx ON eva.venture_dependencies USING btree (dependent_venture_id) WHERE (status = 'pending'::eva.dependency_status);
+
+
+--
 -- Name: venture_dependencies_provider_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -5994,6 +6189,13 @@ CREATE TRIGGER _011_refuse_truncate BEFORE TRUNCATE ON eva.venture_state_history
 
 
 --
+-- Name: chairman_decisions _020_queue_columns; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _020_queue_columns BEFORE INSERT OR UPDATE OF context, dfe_triggers, dfe_mitigations ON eva.chairman_decisions FOR EACH ROW EXECUTE FUNCTION eva_private.tg_chairman_decisions_queue_columns();
+
+
+--
 -- Name: agent_task_contracts _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -6099,6 +6301,13 @@ CREATE TRIGGER _200_guard BEFORE UPDATE ON eva.ventures FOR EACH ROW EXECUTE FUN
 
 
 --
+-- Name: ventures _300_priority; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _300_priority BEFORE INSERT OR UPDATE OF projected_revenue, health_score, current_lifecycle_stage ON eva.ventures FOR EACH ROW EXECUTE FUNCTION eva_private.tg_ventures_priority();
+
+
+--
 -- Name: venture_stage_work _700_enqueue_stage_run; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -6131,6 +6340,20 @@ CREATE TRIGGER _800_created AFTER INSERT ON eva.venture_artifacts FOR EACH ROW E
 --
 
 CREATE TRIGGER _800_events AFTER INSERT OR UPDATE ON eva.chairman_decisions FOR EACH ROW EXECUTE FUNCTION eva_private.tg_chairman_decisions_events();
+
+
+--
+-- Name: venture_dependencies _800_priority; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _800_priority AFTER INSERT OR DELETE OR UPDATE ON eva.venture_dependencies FOR EACH ROW EXECUTE FUNCTION eva_private.tg_venture_dependencies_priority();
+
+
+--
+-- Name: ventures _810_priority_downstream; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _810_priority_downstream AFTER UPDATE OF projected_revenue ON eva.ventures FOR EACH ROW WHEN ((new.projected_revenue IS DISTINCT FROM old.projected_revenue)) EXECUTE FUNCTION eva_private.tg_ventures_priority_downstream();
 
 
 --
@@ -7670,10 +7893,24 @@ REVOKE ALL ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route
 
 
 --
+-- Name: FUNCTION fn_refresh_venture_priority(p_venture_ids uuid[]); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_refresh_venture_priority(p_venture_ids uuid[]) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION fn_sd_bridge_start(p_work_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_venture_priority_base(p_projected_revenue numeric, p_health_score numeric, p_stage integer, p_downstream_revenue numeric); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_venture_priority_base(p_projected_revenue numeric, p_health_score numeric, p_stage integer, p_downstream_revenue numeric) FROM PUBLIC;
 
 
 --
@@ -7696,6 +7933,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_events() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_guard() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_chairman_decisions_queue_columns(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_queue_columns() FROM PUBLIC;
 
 
 --
@@ -7755,6 +7999,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_version() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_venture_dependencies_priority(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_venture_dependencies_priority() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_venture_stage_work_ready(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -7773,6 +8024,20 @@ REVOKE ALL ON FUNCTION eva_private.tg_ventures_audit() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_ventures_guard() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_ventures_priority(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_ventures_priority() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_ventures_priority_downstream(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_ventures_priority_downstream() FROM PUBLIC;
 
 
 --

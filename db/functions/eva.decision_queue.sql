@@ -3,6 +3,9 @@
 -- then the oldest. Stage 0 reviews have no venture yet: their name is the
 -- brief's and their priority is null (they sort after the ranked ones of the
 -- same urgency). Runs as the reader, so only the Chairman and services see rows.
+-- Reads stored values only (the DFE columns copied from the context on write,
+-- the venture's stored priority plus its dwell term), so its cost stays near
+-- that of reading the pending rows themselves (bench/graphql-queue.ts).
 create or replace view eva.decision_queue with (security_invoker = true) as
 select
   d.id as decision_id,
@@ -12,8 +15,8 @@ select
   coalesce(v.name, d.context -> 'brief' ->> 'name') as venture_name,
   d.urgency,
   d.blocking,
-  coalesce(d.context -> 'dfe' -> 'triggers', '[]'::jsonb) as dfe_triggers,
-  coalesce(d.context -> 'dfe' -> 'mitigations', '[]'::jsonb) as dfe_mitigations,
+  d.dfe_triggers,
+  d.dfe_mitigations,
   d.recommended_action,
   case when v.id is not null then eva.fn_venture_priority(v) end as priority_score,
   d.created_at,

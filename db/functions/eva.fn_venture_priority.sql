@@ -11,29 +11,18 @@
 --   dwell      = 100 / greatest(days since stage_entered_at, 1)
 --   priority   = 0.30 revenue + 0.25 health + 0.15 stage + 0.20 downstream + 0.10 dwell
 -- The result is 0..100, rounded to two decimals. Runs as the caller (RLS applies).
+-- Only the dwell term depends on the clock: the other four are stored in
+-- ventures.priority_base (eva_private.fn_venture_priority_base), kept by
+-- triggers when projected_revenue, health_score, the stage or a dependency
+-- (or a dependent's projected revenue) changes. No SET clause and one
+-- expression, so a query (eva.decision_queue) inlines it instead of calling it per row.
 create or replace function eva.fn_venture_priority(p_venture eva.ventures)
 returns numeric
 language sql
 stable
-set search_path = pg_catalog, pg_temp
 as $$
-  select pg_catalog.round((
-      0.30 * s.revenue
-    + 0.25 * 100 * coalesce(p_venture.health_score, 0.5)
-    + 0.15 * 100 * p_venture.current_lifecycle_stage / 25.0
-    + 0.20 * s.downstream
-    + 0.10 * 100 / greatest(extract(epoch from pg_catalog.now() - p_venture.stage_entered_at) / 86400, 1)
-  )::numeric, 2)
-  from (
-    select
-      least(100, 100 * pg_catalog.log(1 + greatest(coalesce(p_venture.projected_revenue, 0), 0)) / 7) as revenue,
-      least(100, 100 * pg_catalog.log(1 + greatest(coalesce((
-        select pg_catalog.sum(dv.projected_revenue)
-        from eva.venture_dependencies vd
-        join eva.ventures dv on dv.id = vd.dependent_venture_id
-        where vd.provider_venture_id = p_venture.id and vd.status = 'pending'
-      ), 0), 0)) / 7) as downstream
-  ) s;
+  select pg_catalog.round(p_venture.priority_base
+    + 0.10 * 100 / greatest(extract(epoch from pg_catalog.now() - p_venture.stage_entered_at) / 86400, 1), 2);
 $$;
 comment on function eva.fn_venture_priority(eva.ventures) is
   E'Priority score of a venture, 0-100 (spec §10): 0.30 revenue + 0.25 health + 0.15 stage + 0.20 downstream + 0.10 dwell, each term on 0-100.\n'

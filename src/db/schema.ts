@@ -115,6 +115,14 @@ export interface ChairmanDecisions {
   decided_by: string | null;
   decision: string | null;
   decision_type: string;
+  /**
+   * The mitigations the Decision Filter Engine proposed (context.dfe.mitigations), [] when none; copied from context by trigger.
+   */
+  dfe_mitigations: Generated<Json>;
+  /**
+   * The Decision Filter Engine triggers that fired (context.dfe.triggers), [] when none; copied from context by trigger.
+   */
+  dfe_triggers: Generated<Json>;
   id: Generated<string>;
   lifecycle_stage: number;
   notes: string | null;
@@ -703,6 +711,10 @@ export interface Ventures {
   key_assumptions: Generated<string[]>;
   moat_strategy: string | null;
   name: string;
+  /**
+   * The clock-independent part of the venture's priority (0.30 revenue + 0.25 health + 0.15 stage + 0.20 downstream, each on 0-100); kept by trigger; eva.fn_venture_priority adds the dwell term.
+   */
+  priority_base: Numeric;
   problem_statement: string;
   projected_revenue: Numeric | null;
   raw_chairman_intent: string | null;

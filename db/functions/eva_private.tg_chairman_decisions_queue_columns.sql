@@ -1,0 +1,20 @@
+-- The decision queue shows the DFE's triggers and mitigations of every
+-- pending decision: copied out of the context once, on write, so reading the
+-- queue does not detoast each decision's whole context (stage output, gate).
+create or replace function eva_private.tg_chairman_decisions_queue_columns()
+returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  new.dfe_triggers := coalesce(new.context -> 'dfe' -> 'triggers', '[]'::jsonb);
+  new.dfe_mitigations := coalesce(new.context -> 'dfe' -> 'mitigations', '[]'::jsonb);
+  return new;
+end;
+$$;
+comment on function eva_private.tg_chairman_decisions_queue_columns() is
+  'Trigger: copies context.dfe.triggers and context.dfe.mitigations into their columns.';
+
+create or replace trigger _020_queue_columns before insert or update of context, dfe_triggers, dfe_mitigations
+  on eva.chairman_decisions
+  for each row execute function eva_private.tg_chairman_decisions_queue_columns();
