@@ -728,6 +728,9 @@ CREATE FUNCTION eva.fn_begin_stage_run(p_work_id uuid) RETURNS jsonb
 declare
   v_work eva.venture_stage_work;
   v_budget record;
+  v_phase record;
+  v_preferences jsonb;
+  v_scopes jsonb;
 begin
   update eva.venture_stage_work w
   set status = 'in_progress', attempts = w.attempts + 1, started_at = coalesce(w.started_at, pg_catalog.now())
@@ -743,19 +746,21 @@ begin
       'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id));
   end if;
   select * into v_budget from eva.fn_token_budget_remaining(v_work.venture_id, v_work.lifecycle_stage);
+  select pb.budget_tokens, pb.consumed_tokens into v_phase from eva.venture_phase_budgets pb
+  where pb.venture_id = v_work.venture_id and pb.phase_number = v_budget.phase_number;
+  -- The preferences in force, resolved once for both their values and their scopes.
+  select coalesce(pg_catalog.jsonb_object_agg(p.key, p.value), '{}'::jsonb),
+         coalesce(pg_catalog.jsonb_object_agg(p.key, p.scope), '{}'::jsonb)
+  into v_preferences, v_scopes
+  from eva.fn_resolve_chairman_preferences(v_work.venture_id) p;
   return eva.fn_stage_context(p_work_id) || pg_catalog.jsonb_build_object(
     'budget', pg_catalog.jsonb_build_object('ventureRemaining', v_budget.venture_remaining,
       'phaseRemaining', v_budget.phase_remaining, 'phase', v_budget.phase_number,
       -- The phase's allotment and spend, for the DFE's cost trigger (a phase budget nearly spent).
-      'phaseLimit', (select pb.budget_tokens from eva.venture_phase_budgets pb
-        where pb.venture_id = v_work.venture_id and pb.phase_number = v_budget.phase_number),
-      'phaseSpent', (select pb.consumed_tokens from eva.venture_phase_budgets pb
-        where pb.venture_id = v_work.venture_id and pb.phase_number = v_budget.phase_number)),
+      'phaseLimit', v_phase.budget_tokens, 'phaseSpent', v_phase.consumed_tokens),
     -- What the gates and the Decision Filter Engine read beside the artifacts.
-    'preferences', coalesce((select pg_catalog.jsonb_object_agg(p.key, p.value)
-      from eva.fn_resolve_chairman_preferences(v_work.venture_id) p), '{}'::jsonb),
-    'preferenceScopes', coalesce((select pg_catalog.jsonb_object_agg(p.key, p.scope)
-      from eva.fn_resolve_chairman_preferences(v_work.venture_id) p), '{}'::jsonb),
+    'preferences', v_preferences,
+    'preferenceScopes', v_scopes,
     'phaseArtifacts', coalesce((
       select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('stage', a.lifecycle_stage, 'type', a.artifact_type,
         'version', a.version, 'validationStatus', a.validation_status, 'qualityScore', a.quality_score)
