@@ -8,6 +8,7 @@ import { decisionResume } from "./decision-resume.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
 import { stageEngine } from "./stage-engine.ts";
+import { tokenCheck } from "./token-check.ts";
 import { workerFloor } from "./worker-floor.ts";
 
 interface Benchmark {
@@ -27,6 +28,7 @@ const benchmarks: Benchmark[] = [
   { name: "decision-resume", run: decisionResume },
   { name: "graphql-queue", run: graphqlQueue },
   { name: "cli", run: cliStartup },
+  { name: "token-check", run: tokenCheck },
 ];
 
 const wanted = process.argv.slice(2);

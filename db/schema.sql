@@ -2153,6 +2153,78 @@ COMMENT ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) IS 'Makes a blocked 
 
 
 --
+-- Name: fn_revoke_all_tokens(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_revoke_all_tokens() RETURNS timestamp with time zone
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_not_before timestamptz := pg_catalog.date_trunc('second', pg_catalog.clock_timestamp()) + interval '1 second';
+begin
+  if not eva.fn_is_chairman() then
+    raise exception 'only the Chairman may revoke tokens (caller: %)', eva_private.fn_caller_role() using errcode = 'EV403';
+  end if;
+  insert into eva_private.token_epoch (singleton, not_before, set_by)
+  values (true, v_not_before, eva_private.fn_caller_role())
+  on conflict (singleton) do update
+    set not_before = greatest(eva_private.token_epoch.not_before, excluded.not_before),
+        set_at = pg_catalog.now(), set_by = excluded.set_by
+  returning not_before into v_not_before;
+  perform eva_private.fn_log_event('chairman.tokens_revoked', null,
+    pg_catalog.jsonb_build_object('notBefore', v_not_before));
+  return v_not_before;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_revoke_all_tokens() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_revoke_all_tokens(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_revoke_all_tokens() IS 'Revokes every Bearer token issued before the returned instant (the next whole second).';
+
+
+--
+-- Name: fn_revoke_token(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_revoke_token(p_jti uuid) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STRICT SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_at timestamptz;
+begin
+  if not eva.fn_is_chairman() then
+    raise exception 'only the Chairman may revoke tokens (caller: %)', eva_private.fn_caller_role() using errcode = 'EV403';
+  end if;
+  insert into eva_private.revoked_tokens (jti, revoked_by) values (p_jti, eva_private.fn_caller_role())
+  on conflict (jti) do nothing
+  returning revoked_at into v_at;
+  if v_at is null then
+    select r.revoked_at into v_at from eva_private.revoked_tokens r where r.jti = p_jti;
+  else
+    perform eva_private.fn_log_event('chairman.token_revoked', null, pg_catalog.jsonb_build_object('jti', p_jti));
+  end if;
+  return v_at;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_revoke_token(p_jti uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_revoke_token(p_jti uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_revoke_token(p_jti uuid) IS 'Revokes the Bearer token with this id (jti): the API refuses it from now on. Returns when it was revoked.';
+
+
+--
 -- Name: sd_work_items; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -2828,6 +2900,38 @@ COMMENT ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) IS 'Queues 
 
 
 --
+-- Name: fn_issue_sign_in_code(text, text, interval); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_issue_sign_in_code(p_code_hash text, p_role text, p_valid_for interval) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STRICT SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_expires timestamptz;
+begin
+  if p_valid_for <= interval '0' or p_valid_for > interval '1 hour' then
+    raise exception 'a sign-in code is valid between a second and an hour, not %', p_valid_for using errcode = 'EV400';
+  end if;
+  delete from eva_private.sign_in_codes c where c.expires_at < pg_catalog.now() - interval '1 day';
+  insert into eva_private.sign_in_codes (code_hash, role, expires_at)
+  values (p_code_hash, p_role, pg_catalog.now() + p_valid_for)
+  returning expires_at into v_expires;
+  return v_expires;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_issue_sign_in_code(p_code_hash text, p_role text, p_valid_for interval) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_issue_sign_in_code(p_code_hash text, p_role text, p_valid_for interval); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_issue_sign_in_code(p_code_hash text, p_role text, p_valid_for interval) IS 'Records a one-time sign-in code (its SHA-256) for a role, valid for p_valid_for (at most an hour).';
+
+
+--
 -- Name: fn_log_event(text, uuid, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3045,6 +3149,40 @@ COMMENT ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route js
 
 
 --
+-- Name: fn_redeem_sign_in_code(text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_redeem_sign_in_code(p_code_hash text, OUT role text, OUT outcome text) RETURNS record
+    LANGUAGE plpgsql STRICT SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_code eva_private.sign_in_codes;
+begin
+  update eva_private.sign_in_codes c set used_at = pg_catalog.now()
+  where c.code_hash = p_code_hash and c.used_at is null and c.expires_at > pg_catalog.now()
+  returning c.* into v_code;
+  if found then
+    role := v_code.role;
+    outcome := 'ok';
+    return;
+  end if;
+  select c.* into v_code from eva_private.sign_in_codes c where c.code_hash = p_code_hash;
+  outcome := case when not found then 'unknown' when v_code.used_at is not null then 'used' else 'expired' end;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_redeem_sign_in_code(p_code_hash text, OUT role text, OUT outcome text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_redeem_sign_in_code(p_code_hash text, OUT role text, OUT outcome text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_redeem_sign_in_code(p_code_hash text, OUT role text, OUT outcome text) IS 'Uses a sign-in code once: the role it signs in as (outcome ok), or why not (used, expired, unknown).';
+
+
+--
 -- Name: fn_refresh_venture_priority(uuid[]); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3218,6 +3356,30 @@ ALTER FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) OWNER TO eva_owner
 --
 
 COMMENT ON FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) IS 'SD bridge: from a Stage 18 run''s current sprint_plan, creates one orchestrator and one child work item per sprint item (sdBridgeOutput, else sprintItems) and an active sd_execution saga waiting for their reports (timeout: the sd_timeout_days preference, default 7); an earlier sprint''s saga still waiting is superseded (failed). Returns the saga id; a second call for the same run returns the same saga.';
+
+
+--
+-- Name: fn_token_refused(uuid, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select case
+    when exists (select 1 from eva_private.revoked_tokens r where r.jti = p_jti) then 'revoked'
+    when exists (select 1 from eva_private.token_epoch e where p_issued_at < e.not_before) then 'revoked_all'
+  end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone) IS 'Null when a token (jti, iat) is not revoked; else revoked (its id) or revoked_all (issued before eva chairman revoke --all).';
 
 
 --
@@ -5506,6 +5668,26 @@ ALTER SEQUENCE eva_private.migrations_id_seq OWNED BY eva_private.migrations.id;
 
 
 --
+-- Name: revoked_tokens; Type: TABLE; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TABLE eva_private.revoked_tokens (
+    jti uuid NOT NULL,
+    revoked_at timestamp with time zone DEFAULT now() NOT NULL,
+    revoked_by text NOT NULL
+);
+
+
+ALTER TABLE eva_private.revoked_tokens OWNER TO eva_owner;
+
+--
+-- Name: TABLE revoked_tokens; Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva_private.revoked_tokens IS 'Token ids (jti) the Chairman revoked: the API refuses a token whose jti is here.';
+
+
+--
 -- Name: settings; Type: TABLE; Schema: eva_private; Owner: eva_owner
 --
 
@@ -5524,6 +5706,54 @@ ALTER TABLE eva_private.settings OWNER TO eva_owner;
 --
 
 COMMENT ON TABLE eva_private.settings IS 'Operational defaults the database applies (e.g. the token budget of a new venture).';
+
+
+--
+-- Name: sign_in_codes; Type: TABLE; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TABLE eva_private.sign_in_codes (
+    code_hash text NOT NULL,
+    role text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT sign_in_codes_check CHECK ((expires_at > created_at)),
+    CONSTRAINT sign_in_codes_code_hash_check CHECK ((code_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT sign_in_codes_role_check CHECK ((role = ANY (ARRAY['eva_chairman'::text, 'eva_viewer'::text])))
+);
+
+
+ALTER TABLE eva_private.sign_in_codes OWNER TO eva_owner;
+
+--
+-- Name: TABLE sign_in_codes; Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva_private.sign_in_codes IS 'One-time sign-in codes (SHA-256 of the code): exchanged once, before expires_at, for a session token.';
+
+
+--
+-- Name: token_epoch; Type: TABLE; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TABLE eva_private.token_epoch (
+    singleton boolean DEFAULT true NOT NULL,
+    not_before timestamp with time zone NOT NULL,
+    set_at timestamp with time zone DEFAULT now() NOT NULL,
+    set_by text NOT NULL,
+    CONSTRAINT token_epoch_not_before_check CHECK ((not_before = date_trunc('second'::text, not_before))),
+    CONSTRAINT token_epoch_singleton_check CHECK (singleton)
+);
+
+
+ALTER TABLE eva_private.token_epoch OWNER TO eva_owner;
+
+--
+-- Name: TABLE token_epoch; Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva_private.token_epoch IS 'One row at most: tokens issued (iat) before not_before are refused (eva chairman revoke --all).';
 
 
 --
@@ -5884,11 +6114,35 @@ ALTER TABLE ONLY eva_private.migrations
 
 
 --
+-- Name: revoked_tokens revoked_tokens_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva_private.revoked_tokens
+    ADD CONSTRAINT revoked_tokens_pkey PRIMARY KEY (jti);
+
+
+--
 -- Name: settings settings_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
 --
 
 ALTER TABLE ONLY eva_private.settings
     ADD CONSTRAINT settings_pkey PRIMARY KEY (key);
+
+
+--
+-- Name: sign_in_codes sign_in_codes_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva_private.sign_in_codes
+    ADD CONSTRAINT sign_in_codes_pkey PRIMARY KEY (code_hash);
+
+
+--
+-- Name: token_epoch token_epoch_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva_private.token_epoch
+    ADD CONSTRAINT token_epoch_pkey PRIMARY KEY (singleton);
 
 
 --
@@ -7372,10 +7626,28 @@ ALTER TABLE eva_private.analysis_cache ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva_private.migrations ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: revoked_tokens; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE eva_private.revoked_tokens ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: settings; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
 --
 
 ALTER TABLE eva_private.settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sign_in_codes; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE eva_private.sign_in_codes ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: token_epoch; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE eva_private.token_epoch ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: worker_heartbeats; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
@@ -7398,6 +7670,7 @@ GRANT USAGE ON SCHEMA eva TO eva_anonymous;
 --
 
 GRANT USAGE ON SCHEMA eva_private TO eva_service;
+GRANT USAGE ON SCHEMA eva_private TO eva_authenticator;
 
 
 --
@@ -7768,6 +8041,22 @@ GRANT ALL ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) TO eva_chairman;
 
 
 --
+-- Name: FUNCTION fn_revoke_all_tokens(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_revoke_all_tokens() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_revoke_all_tokens() TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_revoke_token(p_jti uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_revoke_token(p_jti uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_revoke_token(p_jti uuid) TO eva_chairman;
+
+
+--
 -- Name: TABLE sd_work_items; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -7877,6 +8166,13 @@ REVOKE ALL ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) FROM PUB
 
 
 --
+-- Name: FUNCTION fn_issue_sign_in_code(p_code_hash text, p_role text, p_valid_for interval); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_issue_sign_in_code(p_code_hash text, p_role text, p_valid_for interval) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION fn_log_event(p_event_type text, p_venture_id uuid, p_payload jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -7898,6 +8194,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route
 
 
 --
+-- Name: FUNCTION fn_redeem_sign_in_code(p_code_hash text, OUT role text, OUT outcome text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_redeem_sign_in_code(p_code_hash text, OUT role text, OUT outcome text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_redeem_sign_in_code(p_code_hash text, OUT role text, OUT outcome text) TO eva_authenticator;
+
+
+--
 -- Name: FUNCTION fn_refresh_venture_priority(p_venture_ids uuid[]); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -7909,6 +8213,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_refresh_venture_priority(p_venture_ids uui
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone) TO eva_authenticator;
 
 
 --

@@ -2,12 +2,12 @@
 // schema only, each request running as the role its Bearer token names
 // (eva_chairman or eva_viewer; no token: eva_anonymous), so RLS, grants and
 // the SQL functions' own checks decide what a caller sees and may do.
-import { errors as joseErrors, jwtVerify } from "jose";
+import type pg from "pg";
 import { makePgService } from "postgraphile/adaptors/pg";
 import { defaultMaskError } from "postgraphile/grafserv";
 import { GraphQLError, type GraphQLFormattedError } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
-import { jwtSecret, TOKEN_ROLES } from "../src/auth/tokens.ts";
+import { jwtSecret, TOKEN_ROLES, TokenRefusedError, tokenMaxSeconds, verifyToken } from "../src/auth/tokens.ts";
 import { maxCostRule, maxDepthRule } from "./depth-limit.ts";
 import { EvaFunctionNamesPlugin, EvaSmartTagsPlugin } from "./smart-tags.ts";
 import { EvaSubscriptionsPlugin } from "./subscriptions.ts";
@@ -20,7 +20,6 @@ export const MAX_QUERY_DEPTH = 10;
 export const MAX_QUERY_FIELDS = 500;
 export const MAX_PAGE_SIZE = 1000;
 
-const API_ROLES: ReadonlySet<string> = new Set(Object.values(TOKEN_ROLES));
 const ANONYMOUS_ROLE = "eva_anonymous";
 
 /** A refused credential: answered with HTTP 401 and this message, never run as anyone. */
@@ -28,33 +27,61 @@ export class AuthenticationError extends Error {
   readonly statusCode = 401;
 }
 
+/** Why the database refuses a token (revoked), or null; see revocationCheck. */
+export type RevocationCheck = (jti: string, issuedAt: number) => Promise<string | null>;
+
+export interface TokenRules {
+  /** The longest token lifetime accepted (default tokenMaxSeconds()). */
+  maxSeconds?: number;
+  /** Asked once per request with a valid token; none: no revocation list. */
+  revoked?: RevocationCheck;
+}
+
 /** The role and claims a request's Authorization header stands for. */
 export async function pgSettingsFor(
   authorization: string | undefined,
   secret: Uint8Array = jwtSecret(),
+  rules: TokenRules = {},
 ): Promise<Record<string, string>> {
   if (authorization === undefined || authorization.trim() === "") return { role: ANONYMOUS_ROLE };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match?.[1]) throw new AuthenticationError("the Authorization header must be `Bearer <token>`");
-  let payload: Record<string, unknown>;
-  try {
-    ({ payload } = await jwtVerify(match[1], secret, { algorithms: ["HS256"], audience: "eva", issuer: "eva" }));
-  } catch (error) {
-    const reason =
-      error instanceof joseErrors.JWTExpired
-        ? "the token has expired"
-        : error instanceof joseErrors.JWTClaimValidationFailed
-          ? `the token's ${error.claim} claim is not accepted`
-          : "the token is not one EVA signed";
-    throw new AuthenticationError(`${reason}: mint a new one with \`npx eva chairman token\``);
-  }
-  const role = payload.role;
-  if (typeof role !== "string" || !API_ROLES.has(role)) {
-    throw new AuthenticationError(`the token's role must be one of ${[...API_ROLES].join(", ")}`);
-  }
-  const settings: Record<string, string> = { role, "jwt.claims.role": role };
-  if (typeof payload.sub === "string") settings["jwt.claims.sub"] = payload.sub;
+  const claims = await acceptedToken(match[1], secret, rules);
+  const settings: Record<string, string> = { role: claims.role, "jwt.claims.role": claims.role };
+  if (claims.sub !== undefined) settings["jwt.claims.sub"] = claims.sub;
+  settings["jwt.claims.jti"] = claims.jti;
   return settings;
+}
+
+/** A token's claims when it is valid (src/auth/tokens.ts) and not revoked; else a 401. */
+async function acceptedToken(token: string, secret: Uint8Array, rules: TokenRules) {
+  const remedy = "mint a new one with `npx eva chairman token`";
+  try {
+    const claims = await verifyToken(token, { secret, ...(rules.maxSeconds ? { maxSeconds: rules.maxSeconds } : {}) });
+    const refused = await rules.revoked?.(claims.jti, claims.iat);
+    if (refused === "revoked") throw new TokenRefusedError(`the token ${claims.jti} was revoked`);
+    if (refused) throw new TokenRefusedError("the token was issued before `eva chairman revoke --all`");
+    return claims;
+  } catch (error) {
+    if (error instanceof TokenRefusedError) throw new AuthenticationError(`${error.message}: ${remedy}`);
+    throw error;
+  }
+}
+
+/**
+ * The revocation list, asked on the API's own pool as its login role before
+ * the request's role is set: one prepared statement, two primary-key probes
+ * (eva_private.fn_token_refused).
+ */
+export function revocationCheck(pool: pg.Pool): RevocationCheck {
+  return async (jti, issuedAt) => {
+    const { rows } = await pool.query<{ refused: string | null }>({
+      name: "eva_token_refused",
+      text: "select eva_private.fn_token_refused($1::uuid, to_timestamp($2)) as refused",
+      values: [jti, issuedAt],
+    });
+    return rows[0]?.refused ?? null;
+  };
 }
 
 function pgCode(error: unknown): string | undefined {
@@ -91,11 +118,16 @@ export function maskError(error: GraphQLError): GraphQLError | GraphQLFormattedE
 
 export interface EvaApiPreset {
   preset: GraphileConfig.Preset;
+  /** What the sign-in exchange (graphql/sign-in.ts) mints and checks with. */
+  auth: { pool: pg.Pool; secret: Uint8Array; maxSeconds: number };
   /** Ends the database pool (postgraphile's release() leaves services alone). */
   release(): Promise<void>;
 }
 
-export function makePreset(connectionString: string, options: { secret?: Uint8Array } = {}): EvaApiPreset {
+export function makePreset(
+  connectionString: string,
+  options: { secret?: Uint8Array; maxTokenSeconds?: number } = {},
+): EvaApiPreset {
   const secret = options.secret ?? jwtSecret();
   const pgService = makePgService({
     connectionString,
@@ -105,6 +137,8 @@ export function makePreset(connectionString: string, options: { secret?: Uint8Ar
     // functions' own checks decide each request at run time.
     pgSettingsForIntrospection: { role: TOKEN_ROLES.chairman },
   });
+  const pool = (pgService.adaptorSettings as { pool: pg.Pool }).pool;
+  const tokenRules = { maxSeconds: options.maxTokenSeconds ?? tokenMaxSeconds(), revoked: revocationCheck(pool) };
   const preset: GraphileConfig.Preset = {
     extends: [PostGraphileAmberPreset],
     plugins: [
@@ -130,7 +164,7 @@ export function makePreset(connectionString: string, options: { secret?: Uint8Ar
       async context(requestContext) {
         const authorization =
           requestContext.http?.getHeader("authorization") ?? connectionParam(requestContext.ws?.connectionParams);
-        return { pgSettings: await pgSettingsFor(authorization, secret) };
+        return { pgSettings: await pgSettingsFor(authorization, secret, tokenRules) };
       },
     },
     grafserv: {
@@ -142,7 +176,11 @@ export function makePreset(connectionString: string, options: { secret?: Uint8Ar
       maskError,
     },
   };
-  return { preset, release: async () => pgService.release?.() };
+  return {
+    preset,
+    auth: { pool, secret, maxSeconds: tokenRules.maxSeconds },
+    release: async () => pgService.release?.(),
+  };
 }
 
 /** The Authorization a websocket client sends in its connection_init payload. */

@@ -6,6 +6,7 @@ import type { Duplex } from "node:stream";
 import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/node";
 import { makePreset } from "./preset.ts";
+import { routeSignIn, signInHandler } from "./sign-in.ts";
 
 export interface ApiServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:5678/graphql. */
@@ -40,6 +41,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     await pgl.getSchema();
     const serv = pgl.createServ(grafserv);
     await serv.addTo(server);
+    // /sign-in exchanges the one-time code of `eva start`'s link for a session token.
+    routeSignIn(server, signInHandler(api.auth));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {

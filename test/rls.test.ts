@@ -390,6 +390,35 @@ const MATRIX: Record<string, TableRules> = {
       delete: () => "delete from eva_private.worker_heartbeats",
     },
   },
+  "eva_private.revoked_tokens": {
+    allowed: { select: [], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva_private.revoked_tokens",
+      insert: () => "insert into eva_private.revoked_tokens (jti, revoked_by) values (gen_random_uuid(), 'forged')",
+      update: () => "update eva_private.revoked_tokens set revoked_at = now()",
+      delete: () => "delete from eva_private.revoked_tokens",
+    },
+  },
+  "eva_private.token_epoch": {
+    allowed: { select: [], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva_private.token_epoch",
+      insert: () =>
+        "insert into eva_private.token_epoch (not_before, set_by) values (date_trunc('second', now()), 'forged')",
+      update: () => "update eva_private.token_epoch set not_before = date_trunc('second', now())",
+      delete: () => "delete from eva_private.token_epoch",
+    },
+  },
+  "eva_private.sign_in_codes": {
+    allowed: { select: [], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva_private.sign_in_codes",
+      insert: () =>
+        "insert into eva_private.sign_in_codes (code_hash, role, expires_at) values (repeat('a', 64), 'eva_chairman', now() + interval '1 hour')",
+      update: () => "update eva_private.sign_in_codes set used_at = null",
+      delete: () => "delete from eva_private.sign_in_codes",
+    },
+  },
   "eva_private.migrations": {
     allowed: { select: [], insert: [], update: [], delete: [] },
     statements: {

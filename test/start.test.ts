@@ -1,7 +1,8 @@
 // The main job as a newcomer runs it: `eva start` seeds the demo portfolio,
-// runs it, prints the Chairman's queue, the GraphQL URL and a token, and
-// serves; a decision made through the API with that token resumes the venture
-// in the same process; Ctrl-C stops everything.
+// runs it, prints the Chairman's queue, the GraphQL URL and a one-time sign-in
+// link (never a token), and serves; a decision made through the API with the
+// token that link answers resumes the venture in the same process; Ctrl-C
+// stops everything.
 import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, expect, it } from "vitest";
@@ -10,7 +11,7 @@ import { createTestDatabase } from "./helpers/database.ts";
 const t = await createTestDatabase();
 afterAll(() => t.drop());
 
-it("npm start: a portfolio runs, and a decision made through GraphQL with the printed token resumes its venture", async () => {
+it("npm start: a portfolio runs, and a decision made through GraphQL with the sign-in link's token resumes its venture", async () => {
   const child = spawn(process.execPath, ["bin/eva.js", "start", "--port", "0"], {
     env: {
       ...process.env,
@@ -38,7 +39,14 @@ it("npm start: a portfolio runs, and a decision made through GraphQL with the pr
     expect(stderr).toContain("first run: seeding a demo portfolio");
     expect(stdout).toMatch(/ventures:\s+12/);
     const graphql = /GraphQL:\s+(\S+)/.exec(stdout)?.[1] ?? "";
-    const token = /Authorization: Bearer <token>\):\n(\S+)/.exec(stdout)?.[1] ?? "";
+    // No token on the screen: a link whose one-time code the API exchanges for one.
+    expect(stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+    const link = /^Sign in .*\n(\S+)/m.exec(stdout)?.[1] ?? "";
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sign-in\?code=[\w-]{32}$/);
+    const exchanged = await fetch(link);
+    expect(exchanged.status).toBe(200);
+    const { token } = (await exchanged.json()) as { token: string };
+    expect((await fetch(link)).status).toBe(401);
     const ask = async (query: string, variables: object = {}) => {
       const res = await fetch(graphql, {
         method: "POST",

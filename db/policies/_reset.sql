@@ -31,3 +31,5 @@ alter default privileges for role eva_owner revoke execute on functions from pub
 -- services may reach it, and only the functions granted to them by name.
 grant usage on schema eva to eva_chairman, eva_service, eva_viewer, eva_anonymous;
 grant usage on schema eva_private to eva_service;
+-- The API's login role checks tokens and sign-in codes (eva_private.fn_token_refused, fn_redeem_sign_in_code) before any request role is set.
+grant usage on schema eva_private to eva_authenticator;

@@ -2,13 +2,14 @@
 // database (embedded unless DATABASE_URL is set), its migrations, a worker
 // running the stages, and the Chairman's GraphQL API. On first run it seeds a
 // demo portfolio and runs it with progress output; then it prints the
-// Chairman's decision queue, the GraphiQL URL and a Chairman token, and
-// serves until Ctrl-C.
+// Chairman's decision queue, the GraphiQL URL and a one-time sign-in link
+// (exchanged for a session token; never a long-lived token), and serves until Ctrl-C.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import { sql } from "kysely";
 import type { startApiServer } from "../../../graphql/server.ts";
-import { mintToken } from "../../auth/tokens.ts";
+import { issueSignInCode, SESSION_TOKEN_SECONDS } from "../../auth/sign-in.ts";
+import { describeSeconds, tokenMaxSeconds } from "../../auth/tokens.ts";
 import { connect, withRole } from "../../db/client.ts";
 import { defaultDataDir } from "../../db/connection.ts";
 import { migrate } from "../../db/migrate.ts";
@@ -99,14 +100,15 @@ export function registerStart(program: Command): void {
                 from eva.decision_queue`.execute(trx);
               return rows;
             });
-            const token = await mintToken("chairman", 24 * 3600);
+            const signIn = await issueSignInCode(connection.pool, "chairman");
+            const signInUrl = new URL(`/sign-in?code=${signIn.code}`, api.url).toString();
             const final = await withRole(connection.db, "eva_chairman", (trx) => portfolioCounts(trx));
             if (options.json) {
               printJson({
                 database: redact(location.url),
                 graphql: api.url,
                 graphiql: api.graphiqlUrl,
-                token,
+                signIn: { url: signInUrl, expiresAt: signIn.expiresAt },
                 portfolio: final,
                 queue,
               });
@@ -132,7 +134,10 @@ export function registerStart(program: Command): void {
                 ]);
               }
               process.stdout.write(
-                `\nGraphiQL: ${api.graphiqlUrl}\nGraphQL:  ${api.url}\nChairman token (24 h; header Authorization: Bearer <token>):\n${token}\n` +
+                `\nGraphiQL: ${api.graphiqlUrl}\nGraphQL:  ${api.url}\n` +
+                  `Sign in (one use, until ${signIn.expiresAt.toISOString().slice(11, 19)} UTC; answers a Chairman token for ` +
+                  `${describeSeconds(Math.min(SESSION_TOKEN_SECONDS, tokenMaxSeconds()))}):\n${signInUrl}\n` +
+                  `  (send it as Authorization: Bearer <token>; later ones: npx eva chairman token; revoke: npx eva chairman revoke <jti> | --all)\n` +
                   `\nDecide with: npx eva decisions approve <decision>   or in GraphiQL:\n` +
                   `  mutation { decide(input: { pDecisionId: "<decision>", pDecision: "approve" }) { clientMutationId } }\n`,
               );
