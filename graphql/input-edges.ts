@@ -11,16 +11,35 @@ import { inputProblem } from "../src/db/errors.ts";
 /** A column as the API names it (PostGraphile's default inflection): problem_statement → problemStatement. */
 export const fieldName = (column: string): string => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-/** PostgreSQL's refusal of an input value as an EV400 GraphQL error naming the field; undefined for other errors. */
+/** Each table's columns, from the schema PostGraphile built (to read constraint names that list them). */
+const tableColumns = new Map<string, readonly string[]>();
+
+/** What pgDeleteSingle throws when no row matched (PostGraphile v5's own words). */
+const NOTHING_DELETED = /^No values were deleted in collection '([^']+)'/;
+
+/**
+ * PostgreSQL's refusal of an input value as an EV400 GraphQL error naming the
+ * field, and a delete that matched no row as EV404; undefined for other errors.
+ */
 export function inputErrorFor(error: GraphQLError): GraphQLError | undefined {
-  const problem = inputProblem(error.originalError, fieldName);
-  if (!problem) return undefined;
-  return new GraphQLError(problem.message, {
+  const at = {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
     originalError: error.originalError,
+  };
+  const deleted = NOTHING_DELETED.exec(error.originalError?.message ?? "");
+  if (deleted) {
+    const missing = new RowNotFound(
+      `${String(error.path?.[0] ?? "delete")}: no ${deleted[1]} row matches, so nothing was deleted`,
+    );
+    return new GraphQLError(missing.message, { ...at, extensions: { code: missing.code, hint: missing.hint } });
+  }
+  const problem = inputProblem(error.originalError, fieldName, (table) => tableColumns.get(table));
+  if (!problem) return undefined;
+  return new GraphQLError(problem.message, {
+    ...at,
     extensions: {
       code: problem.code,
       sqlstate: problem.sqlstate,
@@ -50,10 +69,11 @@ function nulIn(value: unknown, at: string): string | undefined {
 function nulLiteral(document: ASTNode): string | undefined {
   let found: string | undefined;
   visit(document, {
-    StringValue(node, _key, _parent, _path, ancestors) {
+    StringValue(node, _key, parent, _path, ancestors) {
       if (found || !node.value.includes("\u0000")) return;
       const names: string[] = [];
-      for (const a of ancestors as readonly (ASTNode | readonly ASTNode[])[]) {
+      for (const a of [...ancestors, parent] as readonly (ASTNode | readonly ASTNode[] | undefined)[]) {
+        if (!a) continue;
         if (Array.isArray(a)) continue;
         const n = a as ASTNode;
         if (n.kind === Kind.FIELD) names.length = 0;
@@ -86,7 +106,7 @@ export function refuseNul(args: {
   };
 }
 
-/** An update or delete mutation that matched no row: an EV404 error, not success with null. */
+/** An update or delete mutation that matched no row: an EV404 error, not success with null (or an opaque error). */
 class RowNotFound extends Error {
   readonly code = "EV404";
   readonly hint = "Check the id (or nodeId); rows you may not see or change do not match either.";
@@ -104,9 +124,17 @@ export const EvaInputEdgesPlugin: GraphileConfig.Plugin = {
   },
   schema: {
     hooks: {
+      init(_, build) {
+        for (const resource of Object.values(build.input.pgRegistry.pgResources)) {
+          const table = resource.codec.extensions?.pg?.name;
+          if (table && resource.codec.attributes) tableColumns.set(table, Object.keys(resource.codec.attributes));
+        }
+        return _;
+      },
       GraphQLObjectType_fields_field(field, _build, context) {
         const { scope } = context;
-        const mode = scope.isPgUpdateMutation ? "updated" : scope.isPgDeleteMutation ? "deleted" : undefined;
+        // (pgDeleteSingle throws by itself when nothing matched; inputErrorFor names it.)
+        const mode = scope.isPgUpdateMutation ? "updated" : undefined;
         const plan = field.plan;
         if (!mode || !plan) return field;
         const table = scope.pgFieldResource?.name ?? "row";

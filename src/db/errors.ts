@@ -63,6 +63,32 @@ function keyColumns(detail: string | undefined): string[] {
   return key.split(",").map((part) => /([a-z_][a-z0-9_]*)\)*\s*$/i.exec(part.trim())?.[1] ?? part.trim());
 }
 
+/**
+ * The columns a constraint's name lists, by PostgreSQL's naming
+ * (`<table>_<col>_<col>_key`, `_pkey`, `_fkey`), for errors without a detail
+ * (PostgreSQL omits it under row level security). `columns` (the table's)
+ * tells `portfolio_id_name` apart as portfolio_id, name.
+ */
+function namedColumns(
+  constraint: string | undefined,
+  table: string | undefined,
+  columns?: readonly string[],
+): string[] {
+  if (!constraint || !table || !constraint.startsWith(`${table}_`)) return [];
+  const middle = constraint.slice(table.length + 1).replace(/_(p|f)?key\d*$|_idx\d*$/, "");
+  if (!middle || middle === constraint.slice(table.length + 1)) return [];
+  if (!columns?.length) return [middle];
+  const found: string[] = [];
+  let rest = middle;
+  while (rest) {
+    const next = [...columns].sort((a, b) => b.length - a.length).find((c) => rest === c || rest.startsWith(`${c}_`));
+    if (!next) return [middle];
+    found.push(next);
+    rest = rest.slice(next.length + 1);
+  }
+  return found;
+}
+
 /** The column a check constraint guards, by PostgreSQL's naming (`<table>_<column>_check`), if it names one. */
 function checkedColumn(constraint: string | undefined, table: string | undefined): string | undefined {
   if (!constraint || !table || !constraint.startsWith(`${table}_`)) return undefined;
@@ -77,7 +103,11 @@ function checkedColumn(constraint: string | undefined, table: string | undefined
  * any other error. `nameOf` names a column as the caller knows it (the
  * GraphQL API: camelCase).
  */
-export function inputProblem(error: unknown, nameOf: (column: string) => string = (c) => c): InputProblem | undefined {
+export function inputProblem(
+  error: unknown,
+  nameOf: (column: string) => string = (c) => c,
+  columnsOf: (table: string) => readonly string[] | undefined = () => undefined,
+): InputProblem | undefined {
   if (!isPgError(error) || !error.code || !INPUT_SQLSTATES.has(error.code)) return undefined;
   const sqlstate = error.code;
   const problem = (message: string, field?: string): InputProblem => ({
@@ -87,13 +117,19 @@ export function inputProblem(error: unknown, nameOf: (column: string) => string 
     message,
   });
   const where = error.table ? ` (${error.table})` : "";
+  const key = () => {
+    const columns = keyColumns(error.detail);
+    return (columns.length ? columns : namedColumns(error.constraint, error.table, columnsOf(error.table ?? ""))).map(
+      nameOf,
+    );
+  };
   switch (sqlstate) {
     case "23502": {
       const field = error.column ? nameOf(error.column) : undefined;
       return problem(`${field ?? "a field"} is required${where}: give it a value`, field);
     }
     case "23505": {
-      const fields = keyColumns(error.detail).map(nameOf);
+      const fields = key();
       const field = fields.join(", ") || undefined;
       return problem(
         `${field ?? "a field"} must be unique${where}: a row with the same ${fields.length > 1 ? "values" : "value"} already exists`,
@@ -109,7 +145,7 @@ export function inputProblem(error: unknown, nameOf: (column: string) => string 
       );
     }
     case "23503": {
-      const fields = keyColumns(error.detail).map(nameOf);
+      const fields = key();
       const field = fields.join(", ") || undefined;
       const target = /table "([^"]+)"/.exec(error.detail ?? "")?.[1];
       if (/is still referenced/.test(error.detail ?? ""))
