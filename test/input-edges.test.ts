@@ -133,6 +133,23 @@ describe("the CLI's --file", () => {
   });
 });
 
+describe("a value the database refuses, through the CLI", () => {
+  it("prints EV400 naming the field, with the SQLSTATE, not PostgreSQL's wording (exit 1)", {
+    timeout: 60_000,
+  }, async () => {
+    const before = await ventureCount();
+    const flags = Object.entries(idea).flatMap(([k, v]) => [
+      `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      v,
+    ]);
+    const r = await eva(["ventures", "create", ...flags, "--company", randomUUID()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error: company_id (ventures) names no existing companies [EV400; SQLSTATE 23503]");
+    expect(r.stderr).not.toMatch(/violates|constraint "/);
+    expect(await ventureCount()).toBe(before);
+  });
+});
+
 describe("eva ideate --urls", () => {
   it("takes http(s) only: file: and javascript: are refused naming --urls", { timeout: 60_000 }, async () => {
     for (const url of [
