@@ -144,7 +144,9 @@ describe("a value the database refuses, through the CLI", () => {
     ]);
     const r = await eva(["ventures", "create", ...flags, "--company", randomUUID()]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("error: company_id (ventures) names no existing companies [EV400; SQLSTATE 23503]");
+    expect(r.stderr).toContain(
+      "error: company_id (ventures) names no existing row in companies [EV400; SQLSTATE 23503]",
+    );
     expect(r.stderr).not.toMatch(/violates|constraint "/);
     expect(await ventureCount()).toBe(before);
   });
@@ -215,7 +217,7 @@ describe("PostgreSQL's refusals of a value", () => {
         sql`insert into eva.companies (portfolio_id, name) values (${randomUUID()}::uuid, 'Other')`,
         "23503",
         "portfolio_id",
-        "portfolio_id (companies) names no existing portfolios",
+        "portfolio_id (companies) names no existing row in portfolios",
       ],
       [sql`select ${"not-a-uuid"}::uuid`, "22P02", undefined, "a value is not a valid uuid"],
       [
@@ -332,7 +334,7 @@ describe("the GraphQL API", () => {
       `mutation ($id: UUID!, $c: UUID!) { updateVentureByRowId(input: { rowId: $id, venturePatch: { companyId: $c } }) { venture { rowId } } }`,
       { id: v.id, c: randomUUID() },
     );
-    expect(fk.errors?.[0]?.message).toBe("companyId (ventures) names no existing companies");
+    expect(fk.errors?.[0]?.message).toBe("companyId (ventures) names no existing row in companies");
   });
 
   it("refuses text holding NUL before any SQL runs, naming the variable or the argument", async () => {

@@ -150,7 +150,7 @@ export function inputProblem(
       const target = /table "([^"]+)"/.exec(error.detail ?? "")?.[1];
       if (/is still referenced/.test(error.detail ?? ""))
         return problem(`this row${where} is still referenced from ${target ?? "another table"}: it cannot be removed`);
-      return problem(`${field ?? "a reference"}${where} names no existing ${target ?? "row"}`, field);
+      return problem(`${field ?? "a reference"}${where} names no existing row${target ? ` in ${target}` : ""}`, field);
     }
     case "22P02":
     case "22007":
