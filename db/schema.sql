@@ -3575,6 +3575,46 @@ COMMENT ON FUNCTION eva_private.tg_chairman_decisions_queue_columns() IS 'Trigge
 
 
 --
+-- Name: tg_chairman_decisions_urls(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_chairman_decisions_urls() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_refs jsonb := new.context -> 'brief' -> 'competitorRef';
+  v_ref jsonb;
+  v_i int := 0;
+begin
+  if v_refs is null or pg_catalog.jsonb_typeof(v_refs) = 'null' then
+    return new;
+  end if;
+  if pg_catalog.jsonb_typeof(v_refs) <> 'array' then
+    raise exception 'competitorRef must be an array of http(s) URLs' using errcode = 'EV400';
+  end if;
+  for v_ref in select value from pg_catalog.jsonb_array_elements(v_refs) loop
+    if pg_catalog.jsonb_typeof(v_ref) <> 'string' or (v_ref #>> '{}') !~* '^https?://[^/?#[:space:]]+([/?#][^[:space:]]*)?$' then
+      raise exception 'competitorRef[%] must be an http(s) URL (https://…)', v_i using errcode = 'EV400',
+        hint = 'Only http: and https: addresses are stored for Stage 0 (no file:, javascript:, data:).';
+    end if;
+    v_i := v_i + 1;
+  end loop;
+  return new;
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.tg_chairman_decisions_urls() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_chairman_decisions_urls(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_chairman_decisions_urls() IS 'Trigger: a Stage 0 brief''s competitorRef holds http(s) URLs only (refused with EV400 naming the index).';
+
+
+--
 -- Name: tg_event_log_notify(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4789,6 +4829,7 @@ CREATE TABLE eva.venture_artifacts (
     stage_work_id uuid,
     created_by text DEFAULT CURRENT_USER NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_artifacts_file_url_check CHECK (((file_url IS NULL) OR (file_url ~* '^https?://[^/?#[:space:]]+([/?#][^[:space:]]*)?$'::text))),
     CONSTRAINT venture_artifacts_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
     CONSTRAINT venture_artifacts_quality_score_check CHECK (((quality_score >= 0) AND (quality_score <= 100))),
     CONSTRAINT venture_artifacts_version_check CHECK ((version >= 1))
@@ -6452,6 +6493,13 @@ CREATE TRIGGER _011_refuse_truncate BEFORE TRUNCATE ON eva.venture_state_history
 --
 
 CREATE TRIGGER _020_queue_columns BEFORE INSERT OR UPDATE OF context, dfe_triggers, dfe_mitigations ON eva.chairman_decisions FOR EACH ROW EXECUTE FUNCTION eva_private.tg_chairman_decisions_queue_columns();
+
+
+--
+-- Name: chairman_decisions _020_urls; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _020_urls BEFORE INSERT OR UPDATE OF context ON eva.chairman_decisions FOR EACH ROW EXECUTE FUNCTION eva_private.tg_chairman_decisions_urls();
 
 
 --
@@ -8257,6 +8305,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_guard() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_queue_columns() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_chairman_decisions_urls(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_urls() FROM PUBLIC;
 
 
 --

@@ -9,6 +9,7 @@ import { GraphQLError, type GraphQLFormattedError } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { jwtSecret, TOKEN_ROLES, TokenRefusedError, tokenMaxSeconds, verifyToken } from "../src/auth/tokens.ts";
 import { maxCostRule, maxDepthRule } from "./depth-limit.ts";
+import { EvaInputEdgesPlugin, inputErrorFor } from "./input-edges.ts";
 import { EvaFunctionNamesPlugin, EvaSmartTagsPlugin } from "./smart-tags.ts";
 import { EvaSubscriptionsPlugin } from "./subscriptions.ts";
 
@@ -113,6 +114,9 @@ export function maskError(error: GraphQLError): GraphQLError | GraphQLFormattedE
       extensions: { code: "FORBIDDEN" },
     });
   }
+  // PostgreSQL's refusal of a value (constraint, type, NUL): EV400 naming the field.
+  const input = inputErrorFor(error);
+  if (input) return input;
   return defaultMaskError(error);
 }
 
@@ -146,6 +150,8 @@ export function makePreset(
       EvaFunctionNamesPlugin,
       // Subscription.evaEvent and Subscription.decisionQueueChanged, over the websocket (LISTEN eva_events).
       EvaSubscriptionsPlugin,
+      // EV400 for refused values, NUL refused by name, EV404 for an update/delete that matches nothing.
+      EvaInputEdgesPlugin,
       {
         name: "EvaQueryDepthLimitPlugin",
         version: "1.0.0",

@@ -2,7 +2,9 @@
 // which tokens are refused, and what an error tells the caller.
 import { SignJWT } from "jose";
 import { sql } from "kysely";
+import { GraphQLError } from "postgraphile/graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { maskError } from "../graphql/preset.ts";
 import { type ApiServer, startApiServer } from "../graphql/server.ts";
 import { mintToken } from "../src/auth/tokens.ts";
 import { withRole } from "../src/db/client.ts";
@@ -183,7 +185,7 @@ describe("the Chairman", () => {
     expect(row.status).toBe("pending");
   });
 
-  it("sees no SQL internals when the database fails for a reason of its own", async () => {
+  it("sees no SQL internals: a refused value names its field (EV400), any other failure is an opaque id", async () => {
     const response = await gql(
       `mutation { createVenture(input: { pName: null, pDescription: "d", pProblemStatement: "p", pValueProp: "v",
         pTargetMarket: "t", pArchetype: saas }) { result { rowId } } }`,
@@ -192,10 +194,17 @@ describe("the Chairman", () => {
     );
     expect(response.errors).toHaveLength(1);
     const [error] = response.errors ?? [];
-    expect(error?.message).toMatch(/^An error occurred \(logged with hash: '[^']+', id: '[^']+'\)$/);
-    expect(JSON.stringify({ message: error?.message, extensions: error?.extensions })).not.toMatch(
-      /ventures|constraint|null value|relation|column|23502/i,
+    expect(error).toMatchObject({
+      message: "name is required (ventures): give it a value",
+      extensions: { code: "EV400", sqlstate: "23502", field: "name" },
+    });
+    expect(error?.message).not.toMatch(/null value|violates|relation|column/i);
+    const other = maskError(
+      new GraphQLError("boom", {
+        originalError: Object.assign(new Error("relation eva.x is broken"), { code: "XX000" }),
+      }),
     );
+    expect(other.message).toMatch(/^An error occurred \(logged with hash: '[^']+', id: '[^']+'\)$/);
   });
 });
 

@@ -354,7 +354,7 @@ describe("metric files", () => {
     expect(parseMetricsCsv("metric,value\n", { source: "s" })).toEqual({
       ok: false,
       problems: [
-        'line 1: unknown column "metric" (columns: category, name, value, observedAt, source, sourceRef, criterionRef)',
+        "line 1, column 1: not a known column (columns: category, name, value, observedAt, source, sourceRef, criterionRef)",
         'line 1: the header has no "name" column',
       ],
     });
@@ -371,7 +371,7 @@ describe("metric files", () => {
       problems: [
         "index 1: name is required",
         'index 1: value must be a number, not "x"',
-        "index 2: must be an object, not 3",
+        "index 2: must be an object, not a number",
       ],
     });
   });

@@ -55,9 +55,11 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    const { describeDatabaseError, sqlState } = await import("../db/errors.ts");
+    const { describeDatabaseError, inputProblem, sqlState } = await import("../db/errors.ts");
     const code = sqlState(error);
-    process.stderr.write(`error: ${describeDatabaseError(error)}${code?.startsWith("EV") ? ` [${code}]` : ""}\n`);
+    const input = inputProblem(error);
+    const tag = input ? ` [${input.code}; SQLSTATE ${input.sqlstate}]` : code?.startsWith("EV") ? ` [${code}]` : "";
+    process.stderr.write(`error: ${describeDatabaseError(error)}${tag}\n`);
     if (!code && error instanceof Error && process.env.EVA_DEBUG) process.stderr.write(`${error.stack}\n`);
     process.exitCode = 1;
   }

@@ -18,6 +18,19 @@ export const originType = z.enum([
 ]);
 export const maturity = z.enum(["ready", "seed", "sprout", "blocked", "nursery"]);
 
+/** A competitor's address: http(s) only (no file:, javascript:, data: …), with a host. */
+export const competitorUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+    } catch {
+      return false;
+    }
+  },
+  { error: "each --urls value must be an http(s) URL (https://…)" },
+);
+
 /** What the Chairman gives Stage 0: the idea in their words (manual) or competitor URLs to tear down. */
 export const ideaInputSchema = z
   .object({
@@ -28,7 +41,7 @@ export const ideaInputSchema = z
     solution: z.string().trim().min(1).optional(),
     targetMarket: z.string().trim().min(1).optional(),
     archetype: archetype.optional(),
-    urls: z.array(z.string().url({ error: "each --urls value must be a URL (https://…)" })).default([]),
+    urls: z.array(competitorUrl).default([]),
   })
   .strict()
   .superRefine((input, ctx) => {

@@ -156,9 +156,10 @@ export function parseMetricsCsv(text: string, defaults: { source: string }): Par
   const header = csvCells(lines[0] ?? "")?.map((h) => h.trim());
   if (!header || header.every((h) => h === "")) return { ok: false, problems: ["line 1: the header is missing"] };
   const problems: string[] = [];
-  for (const h of header)
+  // A header that is not ours is not quoted back: the file may be anything (a secret) given by mistake.
+  for (const [k, h] of header.entries())
     if (!(FIELDS as readonly string[]).includes(h))
-      problems.push(`line 1: unknown column "${h}" (columns: ${FIELDS.join(", ")})`);
+      problems.push(`line 1, column ${k + 1}: not a known column (columns: ${FIELDS.join(", ")})`);
   for (const required of ["name", "value"])
     if (!header.includes(required)) problems.push(`line 1: the header has no "${required}" column`);
   if (problems.length) return { ok: false, problems };
@@ -197,8 +198,9 @@ export function parseMetricsJson(text: string, defaults: { source: string }): Pa
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, problems: [`not valid JSON: ${(error as Error).message}`] };
+  } catch {
+    // Not the parser's message: it quotes the text.
+    return { ok: false, problems: ["not valid JSON"] };
   }
   if (!Array.isArray(data)) return { ok: false, problems: ["the JSON must be an array of metric objects"] };
   if (data.length === 0) return { ok: false, problems: ["the array is empty"] };
@@ -207,7 +209,9 @@ export function parseMetricsJson(text: string, defaults: { source: string }): Pa
   for (const [i, item] of data.entries()) {
     const where = `index ${i}`;
     if (typeof item !== "object" || item === null || Array.isArray(item)) {
-      problems.push(`${where}: must be an object, not ${JSON.stringify(item)}`);
+      problems.push(
+        `${where}: must be an object, not ${Array.isArray(item) ? "an array" : item === null ? "null" : `a ${typeof item}`}`,
+      );
       continue;
     }
     const { metric, problems: bad } = metricFromFields(item as Record<string, unknown>, defaults);

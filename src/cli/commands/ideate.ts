@@ -1,5 +1,4 @@
 // eva ideate — Stage 0: an idea becomes a VentureBrief and waits for the Chairman.
-import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { connect, withRole } from "../../db/client.ts";
 import { ideaInputSchema, synthesizeBrief } from "../../ideation/brief.ts";
@@ -10,6 +9,7 @@ import { TokenBudgetExceeded } from "../../llm/types.ts";
 import { openVentureReview } from "../../portfolio/decisions.ts";
 import { archetype } from "../../stages/enums.ts";
 import { withSession } from "../database.ts";
+import { parseJsonFile, readInputFile } from "../files.ts";
 import { collect } from "../options.ts";
 import { printFields, printJson, progress, UserError } from "../output.ts";
 import { summaryOf } from "./index.ts";
@@ -58,11 +58,10 @@ The brief's tokens are charged to the portfolio's ideation budget; a brief that 
     .action(async (options: Record<string, unknown>) => {
       let input: Record<string, unknown> = {};
       if (typeof options.file === "string") {
-        try {
-          input = JSON.parse(readFileSync(options.file, "utf8")) as Record<string, unknown>;
-        } catch (error) {
-          throw new UserError(`cannot read ${options.file}: ${(error as Error).message}`, 2);
-        }
+        const parsed = parseJsonFile("--file", options.file, readInputFile("--file", options.file));
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+          throw new UserError(`--file ${options.file} must hold a JSON object with the fields of the flags`, 2);
+        input = parsed as Record<string, unknown>;
       }
       for (const key of Object.keys(FLAGS)) if (options[key] !== undefined) input[key] = options[key];
       const parsed = ideaInputSchema.safeParse(input);

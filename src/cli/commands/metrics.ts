@@ -1,7 +1,6 @@
 // eva metrics record | import | history: a venture's measured metrics (AARRR),
 // written through eva.fn_record_venture_metrics (all or none) and read per ops
 // cycle from eva.venture_metric_history. Stage 24 reads them as facts.
-import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { type Command, Option } from "commander";
 import { type Database, withRole } from "../../db/client.ts";
@@ -18,6 +17,7 @@ import {
 import { findVenture } from "../../portfolio/ventures.ts";
 import { AARRR } from "../../stages/stage-24.ts";
 import { withSession } from "../database.ts";
+import { parseJsonFile, readInputFile } from "../files.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
 import { summaryOf } from "./index.ts";
 
@@ -151,12 +151,8 @@ Example metrics.csv:
       const format = options.format ?? extname(options.file).slice(1).toLowerCase();
       if (format !== "csv" && format !== "json")
         throw new UserError(`--file ${options.file}: give a .csv or .json file, or say which with --format`, 2);
-      let text: string;
-      try {
-        text = readFileSync(options.file, "utf8");
-      } catch (error) {
-        throw new UserError(`--file ${options.file}: ${(error as NodeJS.ErrnoException).code ?? "cannot be read"}`, 2);
-      }
+      const text = readInputFile("--file", options.file);
+      if (format === "json") parseJsonFile("--file", options.file, text);
       const source = options.source?.trim() || `import ${basename(options.file)} (eva metrics import)`;
       const parsed = format === "csv" ? parseMetricsCsv(text, { source }) : parseMetricsJson(text, { source });
       if (!parsed.ok)

@@ -1,11 +1,11 @@
 // eva ventures create | list | show
-import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { withRole } from "../../db/client.ts";
 import { createVenture, findVenture, listVentures } from "../../portfolio/ventures.ts";
 import { archetype } from "../../stages/enums.ts";
 import { draftIdeaSchema } from "../../stages/stage-01.ts";
 import { withSession } from "../database.ts";
+import { parseJsonFile, readInputFile } from "../files.ts";
 import { collect, wholeNumber } from "../options.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
 import { summaryOf } from "./index.ts";
@@ -31,21 +31,10 @@ interface CreateOptions {
 }
 
 function readIdeaFile(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new UserError(`cannot read ${path}: ${(error as Error).message}`, 2);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`${path} is not valid JSON: ${(error as Error).message}`, 2);
-  }
+  const parsed = parseJsonFile("--file", path, readInputFile("--file", path));
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new UserError(
-      `${path} must hold a JSON object with the Stage 1 fields (${Object.keys(FIELD_FLAGS).join(", ")})`,
+      `--file ${path} must hold a JSON object with the Stage 1 fields (${Object.keys(FIELD_FLAGS).join(", ")})`,
       2,
     );
   }
