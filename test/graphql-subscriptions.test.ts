@@ -49,7 +49,8 @@ function subscribe(query: string, token?: string, variables: Record<string, unkn
     results: [],
     error: undefined,
     completed: false,
-    async until(check, ms = 5000) {
+    // Generous: the feed holds events back while any transaction on the server is open (a shared machine, parallel test files).
+    async until(check, ms = 20_000) {
       const deadline = Date.now() + ms;
       while (!check(sub)) {
         if (Date.now() > deadline) {
@@ -176,7 +177,7 @@ async function feedAfter(after: string, token: string): Promise<EventNode[]> {
  * older transaction of the server has ended (other databases' clients included).
  */
 async function feedAfterUntil(after: string, token: string, done: (events: EventNode[]) => boolean) {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const events = await feedAfter(after, token);
     if (done(events) || Date.now() > deadline) return events;
