@@ -222,21 +222,21 @@ describe("every write audited", () => {
     ).rejects.toMatchObject({ code: "EV430" });
   });
 
-  it("logs the service's own direct writes too (an artifact version, an alert)", async () => {
+  it("logs the service's own direct writes too (an alert raised and resolved)", async () => {
     const v = await createVenture(t.db);
     const since = await lastEventId();
-    const id = await artifact(v.id, { score: 50 });
-    await asRole(
+    const [alert] = await asRole<{ id: string }>(
       S,
-      sql`insert into eva.eva_alerts (venture_id, severity, alert_type, message) values (${v.id}::uuid, 'P2', 'probe', 'probe')`,
+      sql`insert into eva.eva_alerts (venture_id, severity, alert_type, message) values (${v.id}::uuid, 'P2', 'probe', 'probe') returning id`,
     );
-    const logged = [...(await audits("eva.venture_artifacts", since)), ...(await audits("eva.eva_alerts", since))];
-    expect(logged.map((e) => [e.payload.table, e.payload.op, e.payload.role])).toEqual([
-      ["eva.venture_artifacts", "insert", S],
-      ["eva.eva_alerts", "insert", S],
+    await asRole(S, sql`update eva.eva_alerts set status = 'resolved', resolved_at = now() where id = ${alert?.id}::uuid`);
+    const logged = await audits("eva.eva_alerts", since);
+    expect(logged.map((e) => [e.payload.op, e.payload.role, e.venture_id])).toEqual([
+      ["insert", S, v.id],
+      ["update", S, v.id],
     ]);
-    expect(logged[0]?.payload.row).toEqual({ id });
-    expect(logged[0]?.payload.changes.validation_status).toEqual({ before: null, after: "validated" });
+    expect(logged[0]?.payload.row).toEqual({ id: alert?.id });
+    expect(logged[1]?.payload.changes.status).toEqual({ before: "open", after: "resolved" });
   });
 
   it("logs a changed moat_strategy, a prompt input", async () => {

@@ -52,7 +52,9 @@ comment on function eva_private.tg_audit_write() is
 
 -- The tables a request role may write (db/policies grants insert, update or
 -- delete on them). chairman_decisions is left out: its rows are events already
--- (chairman.decision_requested, chairman.<outcome>), and eva_event_log is the log.
+-- (chairman.decision_requested, chairman.<outcome>), and eva_event_log is the
+-- log. A new artifact version is logged as artifact.created (with its actor),
+-- so only its changes are audited here.
 do $$
 declare
   t text;
@@ -62,8 +64,10 @@ begin
     'venture_nursery', 'venture_phase_budgets', 'venture_token_budgets', 'ventures']
   loop
     execute pg_catalog.format(
-      'create or replace trigger _850_audit_write after insert or update or delete on eva.%I for each row '
-      'when (current_user in (''eva_chairman'', ''eva_service'', ''eva_viewer'', ''eva_anonymous'')) execute function eva_private.tg_audit_write()', t);
+      'create or replace trigger _850_audit_write after %s on eva.%I for each row '
+      'when (current_user in (''eva_chairman'', ''eva_service'', ''eva_viewer'', ''eva_anonymous'')) '
+      'execute function eva_private.tg_audit_write()',
+      case t when 'venture_artifacts' then 'update or delete' else 'insert or update or delete' end, t);
   end loop;
 end
 $$;
