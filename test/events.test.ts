@@ -112,7 +112,9 @@ describe("every state change is an event, logged and notified", () => {
     const v = await createVenture(t.db);
     const set = (status: string, reason: string) =>
       // No request role runs fn_set_venture_status (EVA's functions do): the superuser stands in for them.
-      eventsOf(() => sql`select eva.fn_set_venture_status(${v.id}::uuid, ${status}::eva.venture_status, ${reason})`.execute(t.db));
+      eventsOf(() =>
+        sql`select eva.fn_set_venture_status(${v.id}::uuid, ${status}::eva.venture_status, ${reason})`.execute(t.db),
+      );
     const paused = await set("paused", "budget review");
     expect(paused).toEqual([
       expect.objectContaining({

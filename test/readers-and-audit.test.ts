@@ -138,9 +138,9 @@ describe("least privilege", () => {
     expect(state.rows).toEqual([{ status: "awaiting_decision", decision: "pending" }]);
     // Deciding is the way on.
     await decide(e.decisionId, "proceed", "go");
-    const after = await sql<{ status: string }>`select status from eva.ventures where id = ${e.ventureId}::uuid`.execute(
-      t.db,
-    );
+    const after = await sql<{
+      status: string;
+    }>`select status from eva.ventures where id = ${e.ventureId}::uuid`.execute(t.db);
     expect(after.rows).toEqual([{ status: "active" }]);
   });
 
@@ -213,7 +213,9 @@ describe("every write audited", () => {
         },
       },
       expect.objectContaining({
-        payload: expect.objectContaining({ changes: { validation_status: { before: "rejected", after: "validated" } } }),
+        payload: expect.objectContaining({
+          changes: { validation_status: { before: "rejected", after: "validated" } },
+        }),
       }),
     ]);
     await artifact(v.id, { score: 70 });
@@ -229,7 +231,10 @@ describe("every write audited", () => {
       S,
       sql`insert into eva.eva_alerts (venture_id, severity, alert_type, message) values (${v.id}::uuid, 'P2', 'probe', 'probe') returning id`,
     );
-    await asRole(S, sql`update eva.eva_alerts set status = 'resolved', resolved_at = now() where id = ${alert?.id}::uuid`);
+    await asRole(
+      S,
+      sql`update eva.eva_alerts set status = 'resolved', resolved_at = now() where id = ${alert?.id}::uuid`,
+    );
     const logged = await audits("eva.eva_alerts", since);
     expect(logged.map((e) => [e.payload.op, e.payload.role, e.venture_id])).toEqual([
       ["insert", S, v.id],
@@ -273,7 +278,10 @@ describe("every write audited", () => {
     const since = await lastEventId();
     const before = await sql<{ budget_tokens: string }>`
       select budget_tokens from eva.venture_token_budgets where venture_id = ${v.id}::uuid`.execute(t.db);
-    await asRole(C, sql`update eva.venture_token_budgets set budget_tokens = 1000000000 where venture_id = ${v.id}::uuid`);
+    await asRole(
+      C,
+      sql`update eva.venture_token_budgets set budget_tokens = 1000000000 where venture_id = ${v.id}::uuid`,
+    );
     const logged = await audits("eva.venture_token_budgets", since);
     expect(logged.map((e) => e.payload.changes.budget_tokens)).toEqual([
       { before: Number(before.rows[0]?.budget_tokens), after: 1000000000 },
@@ -288,7 +296,10 @@ describe("every write audited", () => {
       ).rejects.toMatchObject({ code: "EV409", message: expect.stringContaining(key) });
     }
     const since = await lastEventId();
-    await asRole(C, sql`update eva.chairman_preferences set value = '40000' where scope = 'global' and key = 'cost_threshold'`);
+    await asRole(
+      C,
+      sql`update eva.chairman_preferences set value = '40000' where scope = 'global' and key = 'cost_threshold'`,
+    );
     const left = await sql<{ value: string }>`
       select value from eva.chairman_preferences where scope = 'global' and key = 'cost_threshold'`.execute(t.db);
     expect(left.rows).toEqual([{ value: "40000" }]);
@@ -328,7 +339,10 @@ describe("every write audited", () => {
 
   it('refuses the seeded global score_threshold = "banana" and keeps its value (EV400)', async () => {
     await expect(
-      asRole(C, sql`update eva.chairman_preferences set value = 'banana' where scope = 'global' and key = 'score_threshold'`),
+      asRole(
+        C,
+        sql`update eva.chairman_preferences set value = 'banana' where scope = 'global' and key = 'score_threshold'`,
+      ),
     ).rejects.toMatchObject({ code: "EV400", message: expect.stringContaining("score_threshold") });
     const { rows } = await sql<{ value: string }>`
       select value from eva.chairman_preferences where scope = 'global' and key = 'score_threshold'`.execute(t.db);
