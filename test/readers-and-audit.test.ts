@@ -6,6 +6,8 @@
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Role, withRole } from "../src/db/client.ts";
+import { DFE_PREFERENCE_KEYS } from "../src/gates/dfe.ts";
+import { PREFERENCE_KEYS } from "../src/gates/profiles.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture, openEscalation } from "./helpers/fixtures.ts";
 
@@ -347,6 +349,21 @@ describe("every write audited", () => {
     const { rows } = await sql<{ value: string }>`
       select value from eva.chairman_preferences where scope = 'global' and key = 'score_threshold'`.execute(t.db);
     expect(rows).toEqual([{ value: "50" }]);
+  });
+
+  it("holds in SQL every key the DFE and the gates read, with the gates' ranges", async () => {
+    const { rows } = await sql<{ key: string; value_type: string; min_value: string | null; max_value: string | null }>`
+      select key, value_type, min_value::text, max_value::text from eva.chairman_preference_keys`.execute(t.db);
+    const held = new Map(rows.map((r) => [r.key, r]));
+    for (const key of Object.keys(DFE_PREFERENCE_KEYS)) expect(held.has(key), key).toBe(true);
+    for (const [key, spec] of Object.entries(PREFERENCE_KEYS)) {
+      expect(held.get(key), key).toEqual({
+        key,
+        value_type: spec.integer ? "integer" : "number",
+        min_value: String(spec.min),
+        max_value: String(spec.max),
+      });
+    }
   });
 
   it("accepts the values the DFE and the gates read (spaces and thousands separators as the DFE reads them)", async () => {
