@@ -2739,8 +2739,10 @@ CREATE FUNCTION eva_private.fn_apply_decision(p_d eva.chairman_decisions) RETURN
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
-  v_reason text := 'Chairman decided "' || p_d.decision || '" at stage ' || p_d.lifecycle_stage
-    || coalesce(': ' || p_d.notes, '');
+  -- What happened, not why: this reason lands in history, transitions and
+  -- venture.* / stage.* events, which viewers read. The notes stay in
+  -- eva.chairman_decisions (Chairman and services; a re-run reads them as feedback).
+  v_reason text := 'Chairman decided "' || p_d.decision || '" at stage ' || p_d.lifecycle_stage;
   v_brief jsonb;
   v_venture eva.ventures;
   v_work eva.venture_stage_work;
@@ -3444,6 +3446,61 @@ COMMENT ON FUNCTION eva_private.fn_worker_heartbeat(p_worker_ids text[], p_host 
 
 
 --
+-- Name: tg_audit_write(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_audit_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then pg_catalog.to_jsonb(old) end;
+  v_new jsonb := case when tg_op in ('INSERT', 'UPDATE') then pg_catalog.to_jsonb(new) end;
+  v_row jsonb := coalesce(v_new, v_old);
+  v_changes jsonb;
+  v_key jsonb;
+  v_venture uuid;
+begin
+  select coalesce(pg_catalog.jsonb_object_agg(k, pg_catalog.jsonb_build_object(
+      'before', coalesce(v_old -> k, 'null'::jsonb), 'after', coalesce(v_new -> k, 'null'::jsonb))), '{}'::jsonb)
+  into v_changes
+  from pg_catalog.jsonb_object_keys(v_row) k
+  where k not in ('updated_at') and (v_old -> k) is distinct from (v_new -> k);
+  if tg_op = 'UPDATE' and v_changes = '{}'::jsonb then
+    return null;
+  end if;
+  -- The row's key: its id, else its composite primary key's columns.
+  select coalesce(pg_catalog.jsonb_object_agg(a.attname, v_row -> a.attname::text), '{}'::jsonb) into v_key
+  from pg_catalog.pg_index i
+  join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
+  where i.indrelid = tg_relid and i.indisprimary;
+  v_venture := case when tg_table_name = 'ventures' then (v_row ->> 'id')::uuid
+    else coalesce(v_row ->> 'venture_id', v_row ->> 'dependent_venture_id')::uuid end;
+  perform eva_private.fn_log_event('audit.write',
+    -- A deleted venture's events cannot point at it.
+    case when tg_op = 'DELETE' and tg_table_name = 'ventures' then null else v_venture end,
+    pg_catalog.jsonb_build_object(
+      'table', tg_table_schema || '.' || tg_table_name,
+      'op', pg_catalog.lower(tg_op),
+      'row', v_key,
+      'role', eva_private.fn_caller_role(),
+      'sub', nullif(pg_catalog.current_setting('jwt.claims.sub', true), ''),
+      'changes', v_changes));
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_audit_write() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_audit_write(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_audit_write() IS 'Trigger: logs an audit.write event (role, jwt sub, table, row key, changed columns before → after) for a write a request role makes directly.';
+
+
+--
 -- Name: tg_chairman_decisions_events(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3615,6 +3672,67 @@ COMMENT ON FUNCTION eva_private.tg_chairman_decisions_urls() IS 'Trigger: a Stag
 
 
 --
+-- Name: tg_chairman_preferences_guard(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_chairman_preferences_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  k record;
+  v_clean text;
+  v_number numeric;
+begin
+  if tg_op = 'DELETE' then
+    -- eva_owner is the migrations' role: a down migration removes what its up seeded.
+    if old.scope = 'global' and current_user <> 'eva_owner' and exists (select 1 from eva.chairman_preference_keys where key = old.key and global_required) then
+      raise exception 'the global % preference cannot be deleted: EVA reads it; change its value instead', old.key
+        using errcode = 'EV409', hint = 'Update the value (e.g. updateChairmanPreference); venture-scoped values may be deleted.';
+    end if;
+    return old;
+  end if;
+  select * into k from eva.chairman_preference_keys where key = new.key;
+  if not found then
+    return new;
+  end if;
+  v_clean := pg_catalog.btrim(new.value);
+  if k.value_type in ('number', 'integer') then
+    -- The DFE's reading: digits with an optional sign and decimals; spaces, commas and underscores ignored.
+    v_clean := pg_catalog.regexp_replace(v_clean, '[\s,_]', '', 'g');
+    if v_clean !~ '^-?[0-9]+(\.[0-9]+)?$' then
+      raise exception 'preference % must be a number from % to %, not "%"', new.key, k.min_value, k.max_value,
+        pg_catalog.left(new.value, 40) using errcode = 'EV400';
+    end if;
+    v_number := v_clean::numeric;
+    if v_number < k.min_value or v_number > k.max_value then
+      raise exception 'preference % must be from % to %, not %', new.key, k.min_value, k.max_value, v_clean
+        using errcode = 'EV400';
+    end if;
+    if k.value_type = 'integer' and v_number <> pg_catalog.trunc(v_number) then
+      raise exception 'preference % must be a whole number, not %', new.key, v_clean using errcode = 'EV400';
+    end if;
+  elsif k.value_type = 'choice' then
+    if not (pg_catalog.upper(v_clean) = any (k.choices)) then
+      raise exception 'preference % must be one of %, not "%"', new.key, pg_catalog.array_to_string(k.choices, ', '),
+        pg_catalog.left(new.value, 40) using errcode = 'EV400';
+    end if;
+  end if;
+  return new;
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.tg_chairman_preferences_guard() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_chairman_preferences_guard(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_chairman_preferences_guard() IS 'Trigger: refuses a preference value its key cannot hold (EV400, per eva.chairman_preference_keys) and the deletion of a global preference EVA reads (EV409).';
+
+
+--
 -- Name: tg_event_log_notify(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3768,6 +3886,11 @@ begin
       old.created_by, old.created_at) then
     raise exception 'artifact % version % of venture % is immutable', old.artifact_type, old.version, old.venture_id
       using errcode = 'EV430', hint = 'Write a new version instead: insert a row and the database versions it.';
+  end if;
+  if new.validation_status is distinct from old.validation_status and not old.is_current then
+    raise exception 'artifact % version % of venture % is retired: its validation verdict is history',
+      old.artifact_type, old.version, old.venture_id
+      using errcode = 'EV430', hint = 'Judge the current version instead.';
   end if;
   if new.is_current and not old.is_current then
     raise exception 'a retired artifact version cannot become current again'
@@ -4009,6 +4132,13 @@ begin
                 then 'The venture has ended; create a new venture instead.'
                 else 'Allowed from ' || old.status || ': see eva_private.venture_status_transition_allowed.' end;
     end if;
+    -- A venture waits while its blocking decision is pending: only deciding
+    -- (eva.fn_decide) or a re-run (which supersedes it) lets it go on.
+    if old.status = 'awaiting_decision' and new.status = 'active' and exists (
+      select 1 from eva.chairman_decisions d where d.venture_id = new.id and d.status = 'pending' and d.blocking) then
+      raise exception 'venture "%" is waiting for a Chairman decision: it cannot be set active while the decision is pending', old.name
+        using errcode = 'EV423', hint = 'The Chairman decides first: eva decisions list.';
+    end if;
     new.status_changed_at := pg_catalog.now();
   end if;
   if new.current_lifecycle_stage is distinct from old.current_lifecycle_stage then
@@ -4234,6 +4364,34 @@ ALTER TABLE eva.chairman_decision_types OWNER TO eva_owner;
 --
 
 COMMENT ON TABLE eva.chairman_decision_types IS 'The kinds of decision the Chairman makes (spec §11).';
+
+
+--
+-- Name: chairman_preference_keys; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.chairman_preference_keys (
+    key text NOT NULL,
+    value_type text NOT NULL,
+    min_value numeric,
+    max_value numeric,
+    choices text[],
+    description text NOT NULL,
+    global_required boolean DEFAULT false NOT NULL,
+    CONSTRAINT chairman_preference_keys_check CHECK (((value_type = ANY (ARRAY['number'::text, 'integer'::text])) = ((min_value IS NOT NULL) AND (max_value IS NOT NULL)))),
+    CONSTRAINT chairman_preference_keys_check1 CHECK (((value_type = 'choice'::text) = (choices IS NOT NULL))),
+    CONSTRAINT chairman_preference_keys_key_check CHECK ((key ~ '^[a-z][a-z0-9_]*$'::text)),
+    CONSTRAINT chairman_preference_keys_value_type_check CHECK ((value_type = ANY (ARRAY['number'::text, 'integer'::text, 'choice'::text, 'text'::text])))
+);
+
+
+ALTER TABLE eva.chairman_preference_keys OWNER TO eva_owner;
+
+--
+-- Name: TABLE chairman_preference_keys; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.chairman_preference_keys IS 'The Chairman preference keys EVA reads and the values each accepts (a number in a range, a whole number, one of a few choices, free text); keys not listed are stored unchecked.';
 
 
 --
@@ -4795,6 +4953,7 @@ CREATE TABLE eva.portfolio_ideation_budgets (
     consumed_tokens bigint DEFAULT 0 NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT portfolio_ideation_budgets_budget_tokens_check CHECK ((budget_tokens >= 0)),
+    CONSTRAINT portfolio_ideation_budgets_budget_tokens_max CHECK ((budget_tokens <= 1000000000)),
     CONSTRAINT portfolio_ideation_budgets_consumed_tokens_check CHECK ((consumed_tokens >= 0))
 );
 
@@ -5528,6 +5687,7 @@ CREATE TABLE eva.venture_phase_budgets (
     consumed_tokens bigint DEFAULT 0 NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT venture_phase_budgets_budget_tokens_check CHECK ((budget_tokens >= 0)),
+    CONSTRAINT venture_phase_budgets_budget_tokens_max CHECK ((budget_tokens <= 1000000000)),
     CONSTRAINT venture_phase_budgets_consumed_tokens_check CHECK ((consumed_tokens >= 0))
 );
 
@@ -5632,6 +5792,7 @@ CREATE TABLE eva.venture_token_budgets (
     consumed_tokens bigint DEFAULT 0 NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT venture_token_budgets_budget_tokens_check CHECK ((budget_tokens >= 0)),
+    CONSTRAINT venture_token_budgets_budget_tokens_max CHECK ((budget_tokens <= 1000000000)),
     CONSTRAINT venture_token_budgets_consumed_tokens_check CHECK ((consumed_tokens >= 0))
 );
 
@@ -5864,6 +6025,14 @@ ALTER TABLE ONLY eva.chairman_decision_types
 
 ALTER TABLE ONLY eva.chairman_decisions
     ADD CONSTRAINT chairman_decisions_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: chairman_preference_keys chairman_preference_keys_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.chairman_preference_keys
+    ADD CONSTRAINT chairman_preference_keys_pkey PRIMARY KEY (key);
 
 
 --
@@ -6503,6 +6672,13 @@ CREATE TRIGGER _020_urls BEFORE INSERT OR UPDATE OF context ON eva.chairman_deci
 
 
 --
+-- Name: chairman_preferences _050_guard; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _050_guard BEFORE INSERT OR DELETE OR UPDATE ON eva.chairman_preferences FOR EACH ROW EXECUTE FUNCTION eva_private.tg_chairman_preferences_guard();
+
+
+--
 -- Name: agent_task_contracts _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -6675,6 +6851,104 @@ CREATE TRIGGER _810_priority_inputs AFTER INSERT ON eva.venture_artifacts FOR EA
 --
 
 CREATE TRIGGER _810_reality_retry_venture_ended AFTER UPDATE OF status ON eva.ventures FOR EACH ROW WHEN (((new.status = ANY (ARRAY['killed'::eva.venture_status, 'sunset'::eva.venture_status, 'exited'::eva.venture_status])) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION eva_private.tg_reality_retry_venture_ended();
+
+
+--
+-- Name: agent_task_contracts _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.agent_task_contracts FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: chairman_preferences _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.chairman_preferences FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: companies _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.companies FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: eva_alerts _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.eva_alerts FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: eva_event_dlq _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.eva_event_dlq FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: portfolio_ideation_budgets _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.portfolio_ideation_budgets FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: portfolios _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.portfolios FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: venture_artifacts _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER DELETE OR UPDATE ON eva.venture_artifacts FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: venture_circuit_breakers _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.venture_circuit_breakers FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: venture_dependencies _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.venture_dependencies FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: venture_nursery _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.venture_nursery FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: venture_phase_budgets _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.venture_phase_budgets FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: venture_token_budgets _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.venture_token_budgets FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
+
+
+--
+-- Name: ventures _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.ventures FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
 
 
 --
@@ -7043,6 +7317,12 @@ ALTER TABLE eva.chairman_decision_types ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.chairman_decisions ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: chairman_preference_keys; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.chairman_preference_keys ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: chairman_preferences; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -7152,7 +7432,7 @@ CREATE POLICY "services add eva event dlq" ON eva.eva_event_dlq FOR INSERT TO ev
 -- Name: eva_event_log services add eva event log; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
-CREATE POLICY "services add eva event log" ON eva.eva_event_log FOR INSERT TO eva_service WITH CHECK ((event_type !~~ 'chairman.%'::text));
+CREATE POLICY "services add eva event log" ON eva.eva_event_log FOR INSERT TO eva_service WITH CHECK (((event_type !~~ 'chairman.%'::text) AND (event_type !~~ 'audit.%'::text)));
 
 
 --
@@ -7191,13 +7471,6 @@ CREATE POLICY "services change eva event dlq" ON eva.eva_event_dlq FOR UPDATE TO
 
 
 --
--- Name: venture_artifacts services change venture artifacts; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services change venture artifacts" ON eva.venture_artifacts FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
-
-
---
 -- Name: venture_circuit_breakers services change venture circuit breakers; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -7209,13 +7482,6 @@ CREATE POLICY "services change venture circuit breakers" ON eva.venture_circuit_
 --
 
 CREATE POLICY "services change venture dependencies" ON eva.venture_dependencies FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
-
-
---
--- Name: ventures services change ventures; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services change ventures" ON eva.ventures FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
 
 
 --
@@ -7433,6 +7699,13 @@ CREATE POLICY "the Chairman, services and viewers read chairman decision optio" 
 --
 
 CREATE POLICY "the Chairman, services and viewers read chairman decision types" ON eva.chairman_decision_types FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: chairman_preference_keys the Chairman, services and viewers read chairman preference key; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read chairman preference key" ON eva.chairman_preference_keys FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -7655,10 +7928,10 @@ ALTER TABLE eva.venture_token_budgets ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.ventures ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: eva_event_log viewers read eva event log without the Chairman's decisions; Type: POLICY; Schema: eva; Owner: eva_owner
+-- Name: eva_event_log viewers read eva event log without the Chairman's decisions or ; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
-CREATE POLICY "viewers read eva event log without the Chairman's decisions" ON eva.eva_event_log FOR SELECT TO eva_viewer USING ((event_type !~~ 'chairman.%'::text));
+CREATE POLICY "viewers read eva event log without the Chairman's decisions or " ON eva.eva_event_log FOR SELECT TO eva_viewer USING (((event_type !~~ 'chairman.%'::text) AND (event_type !~~ 'audit.%'::text)));
 
 
 --
@@ -7735,8 +8008,6 @@ GRANT SELECT ON TABLE eva.venture_stage_work TO eva_viewer;
 --
 
 REVOKE ALL ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_stage integer, p_to_stage integer, p_reason text) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_stage integer, p_to_stage integer, p_reason text) TO eva_service;
-GRANT ALL ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_stage integer, p_to_stage integer, p_reason text) TO eva_chairman;
 
 
 --
@@ -7805,7 +8076,6 @@ GRANT UPDATE(raw_chairman_intent) ON TABLE eva.ventures TO eva_chairman;
 -- Name: COLUMN ventures.vertical_category; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-GRANT UPDATE(vertical_category) ON TABLE eva.ventures TO eva_service;
 GRANT UPDATE(vertical_category) ON TABLE eva.ventures TO eva_chairman;
 
 
@@ -7813,29 +8083,7 @@ GRANT UPDATE(vertical_category) ON TABLE eva.ventures TO eva_chairman;
 -- Name: COLUMN ventures.strategic_context; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-GRANT UPDATE(strategic_context) ON TABLE eva.ventures TO eva_service;
 GRANT UPDATE(strategic_context) ON TABLE eva.ventures TO eva_chairman;
-
-
---
--- Name: COLUMN ventures.health_score; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(health_score) ON TABLE eva.ventures TO eva_service;
-
-
---
--- Name: COLUMN ventures.health_status; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(health_status) ON TABLE eva.ventures TO eva_service;
-
-
---
--- Name: COLUMN ventures.projected_revenue; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(projected_revenue) ON TABLE eva.ventures TO eva_service;
 
 
 --
@@ -7843,7 +8091,6 @@ GRANT UPDATE(projected_revenue) ON TABLE eva.ventures TO eva_service;
 --
 
 REVOKE ALL ON FUNCTION eva.fn_create_venture(p_name text, p_description text, p_problem_statement text, p_value_prop text, p_target_market text, p_archetype eva.venture_archetype, p_key_assumptions text[], p_success_criteria text[], p_moat_strategy text, p_company_id uuid, p_source text) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_create_venture(p_name text, p_description text, p_problem_statement text, p_value_prop text, p_target_market text, p_archetype eva.venture_archetype, p_key_assumptions text[], p_success_criteria text[], p_moat_strategy text, p_company_id uuid, p_source text) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_create_venture(p_name text, p_description text, p_problem_statement text, p_value_prop text, p_target_market text, p_archetype eva.venture_archetype, p_key_assumptions text[], p_success_criteria text[], p_moat_strategy text, p_company_id uuid, p_source text) TO eva_chairman;
 
 
@@ -8031,8 +8278,6 @@ GRANT ALL ON FUNCTION eva.fn_pending_decision_count() TO eva_viewer;
 --
 
 REVOKE ALL ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb) TO eva_service;
-GRANT ALL ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb) TO eva_chairman;
 
 
 --
@@ -8066,8 +8311,6 @@ GRANT ALL ON FUNCTION eva.fn_record_venture_metrics(p_venture uuid, p_metrics js
 --
 
 REVOKE ALL ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text) TO eva_service;
-GRANT ALL ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text) TO eva_chairman;
 
 
 --
@@ -8084,8 +8327,6 @@ GRANT ALL ON FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) TO 
 --
 
 REVOKE ALL ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) TO eva_service;
-GRANT ALL ON FUNCTION eva.fn_retry_stage_work(p_work_id uuid) TO eva_chairman;
 
 
 --
@@ -8136,8 +8377,6 @@ GRANT ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) TO eva_viewer;
 --
 
 REVOKE ALL ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) TO eva_service;
-GRANT ALL ON FUNCTION eva.fn_set_venture_status(p_venture_id uuid, p_status eva.venture_status, p_reason text) TO eva_chairman;
 
 
 --
@@ -8287,6 +8526,13 @@ GRANT ALL ON FUNCTION eva_private.fn_worker_heartbeat(p_worker_ids text[], p_hos
 
 
 --
+-- Name: FUNCTION tg_audit_write(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_audit_write() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_chairman_decisions_events(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -8312,6 +8558,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_queue_columns() FROM PU
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_urls() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_chairman_preferences_guard(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_chairman_preferences_guard() FROM PUBLIC;
 
 
 --
@@ -8558,6 +8811,15 @@ GRANT SELECT ON TABLE eva.chairman_decision_options TO eva_viewer;
 GRANT SELECT ON TABLE eva.chairman_decision_types TO eva_chairman;
 GRANT SELECT ON TABLE eva.chairman_decision_types TO eva_service;
 GRANT SELECT ON TABLE eva.chairman_decision_types TO eva_viewer;
+
+
+--
+-- Name: TABLE chairman_preference_keys; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.chairman_preference_keys TO eva_chairman;
+GRANT SELECT ON TABLE eva.chairman_preference_keys TO eva_service;
+GRANT SELECT ON TABLE eva.chairman_preference_keys TO eva_viewer;
 
 
 --
@@ -8928,7 +9190,7 @@ GRANT INSERT(quality_score) ON TABLE eva.venture_artifacts TO eva_service;
 -- Name: COLUMN venture_artifacts.validation_status; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-GRANT INSERT(validation_status),UPDATE(validation_status) ON TABLE eva.venture_artifacts TO eva_service;
+GRANT INSERT(validation_status) ON TABLE eva.venture_artifacts TO eva_service;
 GRANT UPDATE(validation_status) ON TABLE eva.venture_artifacts TO eva_chairman;
 
 

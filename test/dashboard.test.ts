@@ -80,7 +80,8 @@ beforeAll(async () => {
     action: "advance",
     dfe: { output: "AUTO_PROCEED", triggers: [], mitigations: [] },
   });
-  await sql`select eva.fn_set_venture_status(${killed.id}::uuid, 'killed', 'failed the kill gate')`.execute(t.service);
+  // No request role runs the state functions (EVA's own functions do): the superuser stands in for them.
+  await sql`select eva.fn_set_venture_status(${killed.id}::uuid, 'killed', 'failed the kill gate')`.execute(t.db);
 
   // rich: 999,999 a year, health 0.8, 10 days in Stage 1, and `waiting` (9,999) waits on it.
   await measure(rich.id, 999_999, 0.8, 10);

@@ -346,7 +346,8 @@ describe("deciding: what each decision does", () => {
     await decide(b.decisionId, "block", "too costly");
     expect(await openWork(b.ventureId)).toMatchObject({
       status: "blocked",
-      blocked_reason: 'Chairman decided "block" at stage 1: too costly',
+      // What happened, not why: the notes stay in the decision (test/readers-and-audit.test.ts).
+      blocked_reason: 'Chairman decided "block" at stage 1',
     });
   });
 });

@@ -111,17 +111,16 @@ describe("every state change is an event, logged and notified", () => {
   it("logs each status change with its reason", async () => {
     const v = await createVenture(t.db);
     const set = (status: string, reason: string) =>
+      // No request role runs fn_set_venture_status (EVA's functions do): the superuser stands in for them.
       eventsOf(() =>
-        withRole(t.db, "eva_service", (trx) =>
-          sql`select eva.fn_set_venture_status(${v.id}::uuid, ${status}::eva.venture_status, ${reason})`.execute(trx),
-        ),
+        sql`select eva.fn_set_venture_status(${v.id}::uuid, ${status}::eva.venture_status, ${reason})`.execute(t.db),
       );
     const paused = await set("paused", "budget review");
     expect(paused).toEqual([
       expect.objectContaining({
         event_type: "venture.paused",
         venture_id: v.id,
-        actor: "eva_service",
+        actor: "postgres",
         payload: expect.objectContaining({ from_status: "active", to_status: "paused", reason: "budget review" }),
       }),
     ]);
@@ -226,16 +225,14 @@ describe("every state change is an event, logged and notified", () => {
     const v = await createVenture(t.db);
     const refusedGate = await eventsOf(() =>
       expect(
-        withRole(t.db, "eva_service", (trx) =>
-          sql`select eva.fn_record_gate_outcome(${v.id}::uuid, 1, 'pass', 'stage 1 has no gate')`.execute(trx),
-        ),
+        sql`select eva.fn_record_gate_outcome(${v.id}::uuid, 1, 'pass', 'stage 1 has no gate')`.execute(t.db),
       ).rejects.toMatchObject({ code: "EV400" }),
     );
     expect(refusedGate).toEqual([]);
     // The pause logged venture.paused inside the transaction; the refused advance takes it back with it.
     const refusedAdvance = await eventsOf(() =>
       expect(
-        withRole(t.db, "eva_service", async (trx) => {
+        t.db.transaction().execute(async (trx) => {
           await sql`select eva.fn_set_venture_status(${v.id}::uuid, 'paused', 'first')`.execute(trx);
           await sql`select eva.fn_advance_venture_stage(${v.id}::uuid, 1)`.execute(trx);
         }),

@@ -8,6 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../graphql/server.ts";
 import { mintToken } from "../src/auth/tokens.ts";
+import { withRole } from "../src/db/client.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
 
@@ -428,6 +429,56 @@ describe("a late commit", () => {
       await b.end();
       await throughout.close();
       await dropped.close();
+    }
+  });
+});
+
+describe("a decision's notes over the live feed", () => {
+  it("reach the Chairman's subscription, never a viewer's: the viewer sees what was decided, and no audit trail", async () => {
+    const NOTE = "private-note: the numbers are the founder's guess";
+    const withPayload = "subscription { evaEvent { rowId eventType ventureId payload } }";
+    type Payloaded = { rowId: string; eventType: string; ventureId: string | null; payload: Record<string, unknown> };
+    const of = (s: LiveSubscription) =>
+      s.results.map((r) => r.data?.evaEvent as Payloaded | null).filter((e): e is Payloaded => e != null);
+    const ids = (s: LiveSubscription) => of(s).map((e) => e.rowId);
+    const mine = subscribe(withPayload, await chairman());
+    const theirs = subscribe(withPayload, await viewer());
+    try {
+      await live(mine, "test.ping", ids);
+      await live(theirs, "test.ping", ids);
+      const { ventureId, decisionId } = await escalation();
+      const decided = await gql(
+        `mutation D($id: UUID!, $notes: String) { decide(input: { pDecisionId: $id, pDecision: "proceed", pNotes: $notes }) { clientMutationId } }`,
+        { id: decisionId, notes: NOTE },
+        await chairman(),
+      );
+      expect(decided.errors).toBeUndefined();
+      // An audit.write after the decision: once the Chairman's subscription has it, the viewer's has had its chance.
+      await withRole(t.db, "eva_chairman", (trx) =>
+        sql`update eva.ventures set moat_strategy = 'brand' where id = ${ventureId}::uuid`.execute(trx),
+      );
+      const later = await createVenture(t.db);
+      await mine.until((s) => of(s).some((e) => e.eventType === "audit.write" && e.ventureId === ventureId));
+      await theirs.until((s) => of(s).some((e) => e.eventType === "venture.created" && e.ventureId === later.id));
+
+      const chairmanSaw = of(mine).filter((e) => e.ventureId === ventureId);
+      expect(chairmanSaw).toContainEqual(
+        expect.objectContaining({ eventType: "chairman.approval", payload: expect.objectContaining({ notes: NOTE }) }),
+      );
+      const viewerSaw = of(theirs).filter((e) => e.ventureId === ventureId);
+      expect(JSON.stringify(viewerSaw)).not.toContain("private-note");
+      expect(viewerSaw).toContainEqual(
+        expect.objectContaining({
+          eventType: "venture.activated",
+          payload: expect.objectContaining({ reason: 'Chairman decided "proceed" at stage 1' }),
+        }),
+      );
+      expect(viewerSaw.filter((e) => e.eventType.startsWith("audit.") || e.eventType.startsWith("chairman."))).toEqual(
+        [],
+      );
+    } finally {
+      await mine.close();
+      await theirs.close();
     }
   });
 });

@@ -385,3 +385,91 @@ describe("websockets", () => {
     expect(socket.readyState).toBe(WebSocket.CLOSED);
   });
 });
+
+describe("who reads what, and every write audited (spec §12)", () => {
+  const NOTE = "private-note: only for the Chairman";
+
+  it("shows a viewer what the Chairman decided, never the notes, which the Chairman reads", async () => {
+    const { ventureId, decisionId } = await escalation();
+    expect((await gql(DECIDE, { id: decisionId, decision: "proceed", notes: NOTE }, await chairman())).errors).toBe(
+      undefined,
+    );
+    const token = await viewer();
+    const reads = await gql(
+      `query Reads($v: UUID!) {
+        allVentureStateHistories(condition: { ventureId: $v }) { nodes { fromStatus toStatus reason } }
+        allVentureStageTransitions(condition: { ventureId: $v }) { nodes { reason } }
+        allEvaEventLogs(condition: { ventureId: $v }) { nodes { eventType payload } }
+        eventFeed(pLimit: 1000) { nodes { eventType payload } }
+      }`,
+      { v: ventureId },
+      token,
+    );
+    expect(reads.errors).toBeUndefined();
+    expect(JSON.stringify(reads.data)).not.toContain("private-note");
+    expect(nodesOf(reads, "allVentureStateHistories")).toContainEqual({
+      fromStatus: "awaiting_decision",
+      toStatus: "active",
+      reason: 'Chairman decided "proceed" at stage 1',
+    });
+    expect(nodesOf(reads, "allVentureStageTransitions")).toEqual([{ reason: 'Chairman decided "proceed" at stage 1' }]);
+
+    const mine = await gql(
+      "query Mine($id: UUID!) { chairmanDecisionByRowId(rowId: $id) { notes } }",
+      { id: decisionId },
+      await chairman(),
+    );
+    expect(mine.data?.chairmanDecisionByRowId).toEqual({ notes: NOTE });
+  });
+
+  it("logs the Chairman's generic update as audit.write with the token's sub, before → after", async () => {
+    const v = await createVenture(t.db);
+    const updated = await gql(
+      `mutation Moat($id: UUID!) { updateVentureByRowId(input: { rowId: $id, venturePatch: { moatStrategy: "switching costs" } }) { venture { moatStrategy } } }`,
+      { id: v.id },
+      await chairman(),
+    );
+    expect(updated.errors).toBeUndefined();
+    const { rows } = await sql<{ payload: Record<string, unknown> }>`
+      select payload from eva.eva_event_log where event_type = 'audit.write' and venture_id = ${v.id}::uuid`.execute(
+      t.db,
+    );
+    expect(rows).toEqual([
+      {
+        payload: expect.objectContaining({
+          table: "eva.ventures",
+          op: "update",
+          role: "eva_chairman",
+          sub: "chairman",
+          changes: { moat_strategy: { before: null, after: "switching costs" } },
+        }),
+      },
+    ]);
+  });
+
+  it("refuses a preference its key cannot hold, and the deletion of a seeded global one, with EVA's code", async () => {
+    const token = await chairman();
+    const { rows } = await sql<{ id: string }>`
+      select id from eva.chairman_preferences where scope = 'global' and key = 'score_threshold'`.execute(t.db);
+    const id = rows[0]?.id;
+    const banana = await gql(
+      `mutation P($id: UUID!) { updateChairmanPreferenceByRowId(input: { rowId: $id, chairmanPreferencePatch: { value: "banana" } }) { chairmanPreference { value } } }`,
+      { id },
+      token,
+    );
+    expect(banana.errors?.[0]).toMatchObject({
+      message: expect.stringContaining("score_threshold"),
+      extensions: { code: "EV400" },
+    });
+    const removed = await gql(
+      `mutation D($id: UUID!) { deleteChairmanPreferenceByRowId(input: { rowId: $id }) { deletedChairmanPreferenceId } }`,
+      { id },
+      token,
+    );
+    expect(removed.errors?.[0]).toMatchObject({ extensions: { code: "EV409" } });
+    const left = await sql<{
+      value: string;
+    }>`select value from eva.chairman_preferences where id = ${id}::uuid`.execute(t.db);
+    expect(left.rows).toEqual([{ value: "50" }]);
+  });
+});

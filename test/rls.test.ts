@@ -105,6 +105,11 @@ const MATRIX: Record<string, TableRules> = {
     "(name, description) values ('probe', 'probe')",
     "description",
   ),
+  "eva.chairman_preference_keys": referenceTable(
+    "eva.chairman_preference_keys",
+    "(key, value_type, description) values ('probe', 'text', 'probe')",
+    "description",
+  ),
   "eva.chairman_decision_options": referenceTable(
     "eva.chairman_decision_options",
     "(decision_type, decision, outcome, description) values ('brand_approval', 'shrug', 'override', 'probe')",
@@ -237,7 +242,7 @@ const MATRIX: Record<string, TableRules> = {
     },
   },
   "eva.venture_artifacts": {
-    allowed: { select: READERS, insert: [S], update: [C, S], delete: [] },
+    allowed: { select: READERS, insert: [S], update: [C], delete: [] },
     statements: {
       select: () => "select * from eva.venture_artifacts",
       insert: (f) =>
@@ -353,7 +358,7 @@ const MATRIX: Record<string, TableRules> = {
     },
   },
   "eva.ventures": {
-    allowed: { select: READERS, insert: [], update: [C, S], delete: [] },
+    allowed: { select: READERS, insert: [], update: [C], delete: [] },
     statements: {
       select: () => "select * from eva.ventures",
       insert: () =>
@@ -694,10 +699,10 @@ describe("column and row rules inside the grants", () => {
     }
   });
 
-  it("gives services the measured fields of a venture and the Chairman the strategic ones", async () => {
+  it("gives the Chairman the strategic fields of a venture and services none (they write through EVA's functions)", async () => {
     const set = (role: Role, assignment: string) =>
       asRole(role, (trx) => run(trx, `update eva.ventures set ${assignment} where id = '${f.ventureA}'`));
-    await expect(set(S, "health_score = 0.8, health_status = 'green'")).resolves.toBe(1);
+    await expect(set(S, "health_score = 0.8, health_status = 'green'")).rejects.toMatchObject({ code: "42501" });
     await expect(set(C, "health_score = 0.8")).rejects.toMatchObject({ code: "42501" });
     await expect(set(C, "moat_strategy = 'network effects'")).resolves.toBe(1);
     await expect(set(S, "moat_strategy = 'network effects'")).rejects.toMatchObject({ code: "42501" });

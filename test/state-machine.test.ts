@@ -3,7 +3,7 @@
 // (eva.fn_set_venture_status) and the lifecycle reference data they read.
 import { sql, type Transaction } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Role, withRole } from "../src/db/client.ts";
+import { withRole } from "../src/db/client.ts";
 import type { DB, VentureStatus } from "../src/db/schema.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { advance, createVenture } from "./helpers/fixtures.ts";
@@ -67,19 +67,16 @@ function stage(n: number): StageConfig {
   return found;
 }
 
-function call(role: Role, statement: ReturnType<typeof sql>) {
-  return withRole(t.db, role, (trx) => statement.execute(trx));
-}
-
+// No request role may run the state functions (test/rls.test.ts): EVA's own
+// functions call them as their owner. These tests exercise their rules from
+// the superuser connection, as those callers do.
+const owner = (statement: ReturnType<typeof sql>) => statement.execute(t.db);
 const advanceFrom = (ventureId: string, from: number, to?: number) =>
-  call("eva_service", sql`select * from eva.fn_advance_venture_stage(${ventureId}::uuid, ${from}, ${to ?? null})`);
+  owner(sql`select * from eva.fn_advance_venture_stage(${ventureId}::uuid, ${from}, ${to ?? null})`);
 const recordGate = (ventureId: string, at: number, decision: string, rationale = "test rationale") =>
-  call("eva_service", sql`select eva.fn_record_gate_outcome(${ventureId}::uuid, ${at}, ${decision}, ${rationale})`);
+  owner(sql`select eva.fn_record_gate_outcome(${ventureId}::uuid, ${at}, ${decision}, ${rationale})`);
 const setStatus = (ventureId: string, status: VentureStatus, reason = "test reason") =>
-  call(
-    "eva_chairman",
-    sql`select eva.fn_set_venture_status(${ventureId}::uuid, ${status}::eva.venture_status, ${reason})`,
-  );
+  owner(sql`select eva.fn_set_venture_status(${ventureId}::uuid, ${status}::eva.venture_status, ${reason})`);
 
 /** Opens a blocking decision as a service and returns its id. */
 async function openDecision(ventureId: string, at: number, type: string, blocking = true): Promise<string> {
@@ -187,9 +184,9 @@ describe("stage advance", () => {
       .orderBy("id")
       .execute();
     expect(transitions).toEqual([
-      { from_stage: 1, to_stage: 2, transition_type: "advance", gate_decision: null, actor: "eva_service" },
-      { from_stage: 2, to_stage: 3, transition_type: "advance", gate_decision: null, actor: "eva_service" },
-      { from_stage: 3, to_stage: 4, transition_type: "advance", gate_decision: "pass", actor: "eva_service" },
+      { from_stage: 1, to_stage: 2, transition_type: "advance", gate_decision: null, actor: "postgres" },
+      { from_stage: 2, to_stage: 3, transition_type: "advance", gate_decision: null, actor: "postgres" },
+      { from_stage: 3, to_stage: 4, transition_type: "advance", gate_decision: "pass", actor: "postgres" },
     ]);
     const work3 = await t.db
       .selectFrom("venture_stage_work")
@@ -386,7 +383,7 @@ describe("stage advance", () => {
     [
       "a failing gate outcome recorded in the same transaction",
       (id: string) =>
-        withRole(t.db, "eva_service", async (trx: Transaction<DB>) => {
+        t.db.transaction().execute(async (trx: Transaction<DB>) => {
           await sql`select eva.fn_record_gate_outcome(${id}::uuid, 3, 'kill', 'numbers do not work')`.execute(trx);
           await sql`select eva.fn_advance_venture_stage(${id}::uuid, 3)`.execute(trx);
         }),
@@ -395,7 +392,7 @@ describe("stage advance", () => {
     [
       "a pause and an advance in one transaction",
       (id: string) =>
-        withRole(t.db, "eva_service", async (trx: Transaction<DB>) => {
+        t.db.transaction().execute(async (trx: Transaction<DB>) => {
           await sql`select eva.fn_set_venture_status(${id}::uuid, 'paused', 'probe')`.execute(trx);
           await sql`select eva.fn_advance_venture_stage(${id}::uuid, 3)`.execute(trx);
         }),
@@ -452,7 +449,7 @@ describe("venture status", () => {
       .where("venture_id", "=", v.id)
       .orderBy("id", "desc")
       .executeTakeFirstOrThrow();
-    expect(last).toEqual({ from_status: from, to_status: to, reason: `from ${from} to ${to}`, actor: "eva_chairman" });
+    expect(last).toEqual({ from_status: from, to_status: to, reason: `from ${from} to ${to}`, actor: "postgres" });
   });
 
   it("records the birth of a venture and treats setting the same status as a no-op", async () => {
@@ -475,15 +472,18 @@ describe("venture status", () => {
     expect((await ventureRow(v.id)).status).toBe("active");
   });
 
-  it("lets services kill a venture but leaves sunset and exit to the Chairman (EV403)", async () => {
+  it("lets a caller that is not the Chairman kill a venture but leaves sunset and exit to the Chairman (EV403)", async () => {
     const v = await createVenture(t.db);
+    const asOwner = (status: VentureStatus) =>
+      t.db.transaction().execute(async (trx) => {
+        await sql`set local role eva_owner`.execute(trx);
+        await sql`select eva.fn_set_venture_status(${v.id}::uuid, ${status}::eva.venture_status, 'x')`.execute(trx);
+      });
     for (const status of ["sunset", "exited"] as const) {
-      await expect(
-        call("eva_service", sql`select eva.fn_set_venture_status(${v.id}::uuid, ${status}::eva.venture_status, 'x')`),
-      ).rejects.toMatchObject({ code: "EV403" });
+      await expect(asOwner(status)).rejects.toMatchObject({ code: "EV403" });
     }
     expect((await ventureRow(v.id)).status).toBe("active");
-    await call("eva_service", sql`select eva.fn_set_venture_status(${v.id}::uuid, 'killed', 'kill gate')`);
+    await asOwner("killed");
     expect((await ventureRow(v.id)).status).toBe("killed");
   });
 

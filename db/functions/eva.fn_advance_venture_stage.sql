@@ -134,4 +134,5 @@ end;
 $$;
 comment on function eva.fn_advance_venture_stage(uuid, int, int, text) is
   'Advances a venture one stage (from p_from_stage to p_from_stage + 1) and returns the next stage''s work row, ready. Refuses skipping (EV409), ended ventures (EV409), paused or decision-blocked ventures (EV423), gated stages without a passing gate outcome and Chairman gates without the Chairman''s approval (EV412).';
-grant execute on function eva.fn_advance_venture_stage(uuid, int, int, text) to eva_service, eva_chairman;
+-- No request role runs it: workers advance through eva.fn_record_stage_result, the
+-- Chairman through eva.fn_decide. Executable by its owner only.

@@ -83,4 +83,4 @@ end;
 $$;
 comment on function eva.fn_create_venture(text, text, text, text, text, eva.venture_archetype, text[], text[], text, uuid, text) is
   'Creates a venture at Stage 1 with its Draft Idea artifact (version 1), its default token budgets and Stage 1 work ready. Input rules are the Stage 1 schema''s (spec §8.1); a duplicate name is refused (EV409).';
-grant execute on function eva.fn_create_venture(text, text, text, text, text, eva.venture_archetype, text[], text[], text, uuid, text) to eva_service, eva_chairman;
+grant execute on function eva.fn_create_venture(text, text, text, text, text, eva.venture_archetype, text[], text[], text, uuid, text) to eva_chairman;

@@ -62,4 +62,5 @@ end;
 $$;
 comment on function eva.fn_record_gate_outcome(uuid, int, text, text, jsonb) is
   'Records the enum outcome and rationale of a stage''s gate on its open work row; the decision must be one of the gate type''s options (EV400); one outcome per run (EV409).';
-grant execute on function eva.fn_record_gate_outcome(uuid, int, text, text, jsonb) to eva_service, eva_chairman;
+-- No request role runs it: a gate's outcome is recorded by eva.fn_record_stage_result
+-- with the stage's result. Executable by its owner only.

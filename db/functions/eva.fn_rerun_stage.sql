@@ -61,4 +61,6 @@ end;
 $$;
 comment on function eva.fn_rerun_stage(uuid, int, text, text) is
   'Sends a venture back to a stage it has reached (2 to its current stage) for a new run: open work superseded, pending decisions superseded, transition audited, the new run ready.';
-grant execute on function eva.fn_rerun_stage(uuid, int, text, text) to eva_service, eva_chairman;
+-- No request role runs it: re-runs come from a gate's route (eva.fn_record_stage_result),
+-- a reality-gate retry (eva_private.fn_reality_retry_step) or a decision (eva.fn_decide).
+-- Executable by its owner only.

@@ -23,4 +23,4 @@ begin
 end;
 $$;
 comment on function eva.fn_retry_stage_work(uuid) is 'Makes a blocked or failed stage run ready again (its job is queued by trigger).';
-grant execute on function eva.fn_retry_stage_work(uuid) to eva_service, eva_chairman;
+-- No request role runs it (no command or API path uses it). Executable by its owner only.

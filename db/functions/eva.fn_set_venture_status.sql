@@ -33,4 +33,5 @@ end;
 $$;
 comment on function eva.fn_set_venture_status(uuid, eva.venture_status, text) is
   'Changes a venture''s status (legal moves only, EV409) with a reason recorded in venture_state_history; sunset and exited are the Chairman''s alone (EV403).';
-grant execute on function eva.fn_set_venture_status(uuid, eva.venture_status, text) to eva_service, eva_chairman;
+-- No request role runs it: workers kill at a kill gate through eva.fn_record_stage_result,
+-- the Chairman ends a venture by deciding (eva.fn_decide). Executable by its owner only.

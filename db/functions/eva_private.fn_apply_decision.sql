@@ -20,8 +20,10 @@ security definer
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-  v_reason text := 'Chairman decided "' || p_d.decision || '" at stage ' || p_d.lifecycle_stage
-    || coalesce(': ' || p_d.notes, '');
+  -- What happened, not why: this reason lands in history, transitions and
+  -- venture.* / stage.* events, which viewers read. The notes stay in
+  -- eva.chairman_decisions (Chairman and services; a re-run reads them as feedback).
+  v_reason text := 'Chairman decided "' || p_d.decision || '" at stage ' || p_d.lifecycle_stage;
   v_brief jsonb;
   v_venture eva.ventures;
   v_work eva.venture_stage_work;

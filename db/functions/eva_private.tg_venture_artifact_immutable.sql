@@ -1,5 +1,6 @@
 -- A version's content is a fact of history: only two things may change on it,
--- retiring it (is_current true -> false) and its validation verdict.
+-- retiring it (is_current true -> false) and, while it is current, its
+-- validation verdict.
 create or replace function eva_private.tg_venture_artifact_immutable()
 returns trigger
 language plpgsql
@@ -19,6 +20,11 @@ begin
       old.created_by, old.created_at) then
     raise exception 'artifact % version % of venture % is immutable', old.artifact_type, old.version, old.venture_id
       using errcode = 'EV430', hint = 'Write a new version instead: insert a row and the database versions it.';
+  end if;
+  if new.validation_status is distinct from old.validation_status and not old.is_current then
+    raise exception 'artifact % version % of venture % is retired: its validation verdict is history',
+      old.artifact_type, old.version, old.venture_id
+      using errcode = 'EV430', hint = 'Judge the current version instead.';
   end if;
   if new.is_current and not old.is_current then
     raise exception 'a retired artifact version cannot become current again'

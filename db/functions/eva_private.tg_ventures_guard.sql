@@ -14,6 +14,13 @@ begin
                 then 'The venture has ended; create a new venture instead.'
                 else 'Allowed from ' || old.status || ': see eva_private.venture_status_transition_allowed.' end;
     end if;
+    -- A venture waits while its blocking decision is pending: only deciding
+    -- (eva.fn_decide) or a re-run (which supersedes it) lets it go on.
+    if old.status = 'awaiting_decision' and new.status = 'active' and exists (
+      select 1 from eva.chairman_decisions d where d.venture_id = new.id and d.status = 'pending' and d.blocking) then
+      raise exception 'venture "%" is waiting for a Chairman decision: it cannot be set active while the decision is pending', old.name
+        using errcode = 'EV423', hint = 'The Chairman decides first: eva decisions list.';
+    end if;
     new.status_changed_at := pg_catalog.now();
   end if;
   if new.current_lifecycle_stage is distinct from old.current_lifecycle_stage then

@@ -138,6 +138,16 @@ export interface ChairmanDecisionTypes {
   description: string;
 }
 
+export interface ChairmanPreferenceKeys {
+  choices: string[] | null;
+  description: string;
+  global_required: Generated<boolean>;
+  key: string;
+  max_value: Numeric | null;
+  min_value: Numeric | null;
+  value_type: string;
+}
+
 export interface ChairmanPreferences {
   id: Generated<string>;
   key: string;
@@ -786,6 +796,7 @@ export interface DB {
   chairman_decision_options: ChairmanDecisionOptions;
   chairman_decision_types: ChairmanDecisionTypes;
   chairman_decisions: ChairmanDecisions;
+  chairman_preference_keys: ChairmanPreferenceKeys;
   chairman_preferences: ChairmanPreferences;
   companies: Companies;
   decision_queue: DecisionQueue;

@@ -30,9 +30,12 @@ export async function createVenture(db: Database, seed: VentureSeed = {}): Promi
   });
 }
 
-/** Advances a venture from `from` to `from + 1` as the service role, recording a passing gate outcome first when the stage has one. */
+/**
+ * Advances a venture from `from` to `from + 1`, recording a passing gate outcome first when the stage has one.
+ * Runs on the superuser connection: no request role may call the state functions (EVA's own functions do).
+ */
 export async function advance(db: Database, ventureId: string, from: number, gateDecision?: string): Promise<void> {
-  await withRole(db, "eva_service", async (trx) => {
+  await db.transaction().execute(async (trx) => {
     if (gateDecision) {
       await sql`select eva.fn_record_gate_outcome(${ventureId}::uuid, ${from}, ${gateDecision}, ${"test rationale"})`.execute(
         trx,
@@ -40,4 +43,30 @@ export async function advance(db: Database, ventureId: string, from: number, gat
     }
     await sql`select eva.fn_advance_venture_stage(${ventureId}::uuid, ${from})`.execute(trx);
   });
+}
+
+/** A DFE escalation at Stage 1, opened by the engine as eva_service would (see test/decide.test.ts). */
+export async function openEscalation(
+  db: Database,
+  service: Database,
+): Promise<{ ventureId: string; decisionId: string }> {
+  const v = await createVenture(db);
+  const work = await db
+    .selectFrom("venture_stage_work")
+    .select("id")
+    .where("venture_id", "=", v.id)
+    .where("status", "=", "ready")
+    .executeTakeFirstOrThrow();
+  await sql`select eva.fn_begin_stage_run(${work.id}::uuid)`.execute(service);
+  await sql`select eva.fn_record_stage_result(${work.id}::uuid, '[]'::jsonb, null, '[]'::jsonb,
+    '{"action": "escalate", "reason": "cost", "recommendedAction": "proceed", "dfe": {"output": "PRESENT_TO_CHAIRMAN", "triggers": [], "patternSignature": ""}}'::jsonb)`.execute(
+    service,
+  );
+  const d = await db
+    .selectFrom("chairman_decisions")
+    .select("id")
+    .where("venture_id", "=", v.id)
+    .where("status", "=", "pending")
+    .executeTakeFirstOrThrow();
+  return { ventureId: v.id, decisionId: d.id };
 }
