@@ -16,6 +16,10 @@ async function as<R>(role: Role, statement: string): Promise<R[]> {
   return withRole(t.db, role, async (trx) => (await sql.raw<R>(statement).execute(trx)).rows);
 }
 
+async function owner(statement: string): Promise<void> {
+  await sql.raw(statement).execute(t.db);
+}
+
 /** The spec's formula (eva.fn_venture_priority before it was stored), computed from scratch from the inputs. */
 const FROM_SCRATCH = `round((
     0.30 * least(100, 100 * log(1 + greatest(coalesce(v.projected_revenue, 0), 0)) / 7)
@@ -61,14 +65,12 @@ beforeAll(async () => {
 });
 
 describe("the stored venture priority", () => {
-  it("follows the revenue and health a service writes, and the queue re-ranks at once", async () => {
+  it("follows the revenue and health written to a venture, and the queue re-ranks at once", async () => {
     expect(await queue()).toEqual([first.id, second.id]);
-    await as("eva_service", `update eva.ventures set projected_revenue = 5000000 where id = '${second.id}'`);
+    // The inputs' writers are EVA's own functions and triggers (no request role updates ventures directly).
+    await owner(`update eva.ventures set projected_revenue = 5000000 where id = '${second.id}'`);
     expect(await queue()).toEqual([second.id, first.id]);
-    await as(
-      "eva_service",
-      `update eva.ventures set health_score = 1, projected_revenue = 9000000 where id = '${first.id}'`,
-    );
+    await owner(`update eva.ventures set health_score = 1, projected_revenue = 9000000 where id = '${first.id}'`);
     expect(await queue()).toEqual([first.id, second.id]);
     for (const v of [first, second]) {
       const p = await priority(v.id);
@@ -95,7 +97,7 @@ describe("the stored venture priority", () => {
     // The dependent projects nothing yet: the downstream term stays 0.
     expect((await priority(provider.id)).stored).toBe(alone.stored);
 
-    await as("eva_service", `update eva.ventures set projected_revenue = 9999 where id = '${dependent.id}'`);
+    await owner(`update eva.ventures set projected_revenue = 9999 where id = '${dependent.id}'`);
     const waited = await priority(provider.id);
     expect(waited.stored).toBe(waited.scratch);
     // downstream = 0.20 * 100 * log10(10000) / 7
