@@ -1439,6 +1439,190 @@ COMMENT ON FUNCTION eva.fn_is_chairman() IS 'True when the caller acts as the Ch
 
 
 --
+-- Name: fn_notification_digest(eva.decision_urgency, timestamp with time zone); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone DEFAULT now()) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id uuid := pg_catalog.gen_random_uuid();
+  v_ventures jsonb;
+  v_count int;
+  v_venture_count int;
+begin
+  if p_urgency is null or p_urgency = 'immediate' then
+    raise exception 'a digest is daily or weekly, not %', coalesce(p_urgency::text, 'null') using errcode = 'EV400';
+  end if;
+  if p_as_of is null then
+    raise exception 'a digest needs the time it runs as of (p_as_of)' using errcode = 'EV400';
+  end if;
+  -- One digest of a kind at a time: two ticks cannot carry the same notification.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('eva.notification_digest:' || p_urgency));
+
+  with pending as (
+    select n.* from eva.notifications n
+    where n.urgency = p_urgency and n.digest_id is null and n.created_at <= p_as_of
+      and n.notification_type not like 'digest.%'
+  ), by_venture as (
+    select p.venture_id, coalesce(v.name, 'Stage 0') as venture, pg_catalog.count(*) as n,
+      pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('id', p.id, 'type', p.notification_type,
+        'summary', p.summary, 'decisionId', p.decision_id, 'createdAt', p.created_at) order by p.created_at) as items
+    from pending p left join eva.ventures v on v.id = p.venture_id
+    group by p.venture_id, v.name
+  )
+  select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('ventureId', b.venture_id, 'venture', b.venture,
+           'count', b.n, 'items', b.items) order by b.venture),
+         coalesce(pg_catalog.sum(b.n), 0)::int, pg_catalog.count(*)::int
+  into v_ventures, v_count, v_venture_count
+  from by_venture b;
+
+  if v_count = 0 then
+    return null;
+  end if;
+
+  insert into eva.notifications (id, notification_type, urgency, channels, summary, action_path, payload)
+  values (v_id, 'digest.' || p_urgency, p_urgency, array['inbox', 'webhook'],
+    pg_catalog.format('%s digest: %s notification%s across %s venture%s', initcap(p_urgency::text), v_count,
+      case when v_count = 1 then '' else 's' end, v_venture_count, case when v_venture_count = 1 then '' else 's' end),
+    '/notifications/' || v_id,
+    pg_catalog.jsonb_build_object('asOf', p_as_of, 'count', v_count, 'ventures', v_ventures));
+
+  update eva.notifications n set digest_id = v_id
+  where n.urgency = p_urgency and n.digest_id is null and n.created_at <= p_as_of and n.id <> v_id
+    and n.notification_type not like 'digest.%';
+
+  perform eva_private.fn_enqueue_notification_delivery(v_id, 'webhook');
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone) IS 'Writes the daily or weekly digest notification (grouped by venture) of every such notification not yet digested up to p_as_of, and queues its webhook delivery; null when there is nothing to digest.';
+
+
+--
+-- Name: notifications; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.notifications (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    event_id bigint,
+    notification_type text NOT NULL,
+    urgency eva.decision_urgency NOT NULL,
+    channels text[] NOT NULL,
+    venture_id uuid,
+    decision_id uuid,
+    summary text NOT NULL,
+    action_path text NOT NULL,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    digest_id uuid,
+    read_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notifications_action_path_check CHECK ((action_path ~ '^/'::text)),
+    CONSTRAINT notifications_channels_check CHECK (((channels <@ ARRAY['inbox'::text, 'webhook'::text]) AND (cardinality(channels) >= 1))),
+    CONSTRAINT notifications_notification_type_check CHECK ((notification_type ~ '^[a-z_]+(\.[a-z_]+)+$'::text)),
+    CONSTRAINT notifications_summary_check CHECK ((((char_length(summary) >= 1) AND (char_length(summary) <= 300)) AND (summary !~ '[\r\n]'::text)))
+);
+
+
+ALTER TABLE eva.notifications OWNER TO eva_owner;
+
+--
+-- Name: TABLE notifications; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.notifications IS 'The notification outbox (spec §11, Decision #30): one row per notification with its urgency and channels; the Chairman''s inbox. Written only by EVA''s triggers and digest function; read/unread through eva.fn_notification_read.';
+
+
+--
+-- Name: COLUMN notifications.action_path; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.notifications.action_path IS 'Where to act on it, relative to EVA_PUBLIC_URL (the webhook body''s url).';
+
+
+--
+-- Name: COLUMN notifications.digest_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.notifications.digest_id IS 'The digest notification that carried this daily or weekly notification (null until its digest ran).';
+
+
+--
+-- Name: fn_notification_read(uuid, boolean); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_notification_read(p_id uuid, p_read boolean DEFAULT true) RETURNS eva.notifications
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row eva.notifications;
+begin
+  if not eva.fn_is_chairman() then
+    raise exception 'only the Chairman reads notifications (caller: %)', eva_private.fn_caller_role() using errcode = 'EV403';
+  end if;
+  update eva.notifications n
+  set read_at = case when p_read then coalesce(n.read_at, pg_catalog.now()) end
+  where n.id = p_id
+  returning * into v_row;
+  if not found then
+    raise exception 'there is no notification %', coalesce(p_id::text, 'null') using errcode = 'EV404',
+      hint = 'eva notifications lists them.';
+  end if;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_notification_read(p_id uuid, p_read boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_notification_read(p_id uuid, p_read boolean); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_notification_read(p_id uuid, p_read boolean) IS 'Marks a notification read (p_read true, the default) or unread again; the Chairman only (EV403), unknown id EV404.';
+
+
+--
+-- Name: fn_notifications_read_all(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_notifications_read_all() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_count int;
+begin
+  if not eva.fn_is_chairman() then
+    raise exception 'only the Chairman reads notifications (caller: %)', eva_private.fn_caller_role() using errcode = 'EV403';
+  end if;
+  update eva.notifications set read_at = pg_catalog.now() where read_at is null;
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_notifications_read_all() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_notifications_read_all(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_notifications_read_all() IS 'Marks every unread notification read; returns how many. The Chairman only (EV403).';
+
+
+--
 -- Name: fn_pending_decision_count(); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -1522,6 +1706,72 @@ ALTER FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_
 --
 
 COMMENT ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb) IS 'Records the enum outcome and rationale of a stage''s gate on its open work row; the decision must be one of the gate type''s options (EV400); one outcome per run (EV409).';
+
+
+--
+-- Name: notification_attempts; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.notification_attempts (
+    id bigint NOT NULL,
+    notification_id uuid NOT NULL,
+    channel text NOT NULL,
+    attempt integer NOT NULL,
+    outcome text NOT NULL,
+    http_status integer,
+    error text,
+    attempted_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notification_attempts_attempt_check CHECK ((attempt >= 1)),
+    CONSTRAINT notification_attempts_channel_check CHECK ((channel = 'webhook'::text)),
+    CONSTRAINT notification_attempts_outcome_check CHECK ((outcome = ANY (ARRAY['delivered'::text, 'failed'::text, 'skipped'::text])))
+);
+
+
+ALTER TABLE eva.notification_attempts OWNER TO eva_owner;
+
+--
+-- Name: TABLE notification_attempts; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.notification_attempts IS 'Delivery attempts per notification and channel (delivered, failed with the receiver''s status or error, skipped when the channel is not configured). Append-only.';
+
+
+--
+-- Name: fn_record_notification_attempt(uuid, text, text, integer, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer DEFAULT NULL::integer, p_error text DEFAULT NULL::text) RETURNS eva.notification_attempts
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row eva.notification_attempts;
+begin
+  if not exists (select 1 from eva.notifications n where n.id = p_notification_id and p_channel = any (n.channels)) then
+    raise exception 'notification % has no % channel', p_notification_id, coalesce(p_channel, 'null') using errcode = 'EV404';
+  end if;
+  if p_outcome is null or p_outcome not in ('delivered', 'failed', 'skipped') then
+    raise exception 'an attempt is delivered, failed or skipped, not %', coalesce(p_outcome, 'null') using errcode = 'EV400';
+  end if;
+  perform 1 from eva.notifications n where n.id = p_notification_id for update;
+  insert into eva.notification_attempts (notification_id, channel, attempt, outcome, http_status, error)
+  values (p_notification_id, p_channel,
+    1 + (select pg_catalog.count(*) from eva.notification_attempts a
+         where a.notification_id = p_notification_id and a.channel = p_channel),
+    p_outcome, p_http_status, pg_catalog.left(p_error, 1000))
+  returning * into v_row;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer, p_error text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer, p_error text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer, p_error text) IS 'Records one delivery attempt of a notification on a channel (numbered here); a second "delivered" is refused (23505).';
 
 
 --
@@ -2087,6 +2337,101 @@ ALTER FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) OWNER TO e
 --
 
 COMMENT ON FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) IS 'Chairman preferences in force for a venture: venture-scoped values first, then global defaults.';
+
+
+--
+-- Name: metric_anomalies; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.metric_anomalies (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    metric_id bigint NOT NULL,
+    metric_name text NOT NULL,
+    value numeric NOT NULL,
+    median numeric NOT NULL,
+    mad numeric NOT NULL,
+    robust_z numeric,
+    history integer NOT NULL,
+    event_id bigint,
+    resolution text,
+    dfe jsonb,
+    decision_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolved_at timestamp with time zone,
+    CONSTRAINT metric_anomalies_check CHECK (((resolution IS NULL) = (resolved_at IS NULL))),
+    CONSTRAINT metric_anomalies_history_check CHECK ((history >= 1)),
+    CONSTRAINT metric_anomalies_resolution_check CHECK ((resolution = ANY (ARRAY['auto_proceed'::text, 'escalate'::text])))
+);
+
+
+ALTER TABLE eva.metric_anomalies OWNER TO eva_owner;
+
+--
+-- Name: TABLE metric_anomalies; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.metric_anomalies IS 'Venture metrics outside the trailing median ± k·MAD of their series (eva_private.fn_metric_anomaly_check), and the DFE''s resolution (auto_proceed or escalate, with its recorded evaluation).';
+
+
+--
+-- Name: fn_resolve_metric_anomaly(uuid, text, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb) RETURNS eva.metric_anomalies
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_a eva.metric_anomalies;
+  v_venture eva.ventures;
+  v_decision uuid;
+begin
+  if p_resolution is null or p_resolution not in ('auto_proceed', 'escalate') then
+    raise exception 'an anomaly is resolved by auto_proceed or escalate, not %', coalesce(p_resolution, 'null')
+      using errcode = 'EV400';
+  end if;
+  if p_dfe is null or pg_catalog.jsonb_typeof(p_dfe) <> 'object' then
+    raise exception 'the DFE''s evaluation (p_dfe) must be a JSON object' using errcode = 'EV400';
+  end if;
+  select * into v_a from eva.metric_anomalies where id = p_anomaly_id for update;
+  if not found then
+    raise exception 'there is no metric anomaly %', coalesce(p_anomaly_id::text, 'null') using errcode = 'EV404';
+  end if;
+  if v_a.resolution is not null then
+    return v_a;
+  end if;
+  select * into v_venture from eva.ventures where id = v_a.venture_id;
+
+  perform eva_private.fn_log_event('dfe.evaluated', v_a.venture_id, pg_catalog.jsonb_build_object(
+    'anomaly_id', v_a.id, 'metric', v_a.metric_name, 'resolution', p_resolution, 'dfe', p_dfe));
+  if p_resolution = 'escalate' then
+    insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, blocking, context)
+    values (v_a.venture_id, v_venture.current_lifecycle_stage, 'dfe_escalation', 'proceed', true,
+      pg_catalog.jsonb_build_object('kind', 'metric_anomaly', 'anomaly', pg_catalog.to_jsonb(v_a) - 'dfe', 'dfe', p_dfe,
+        'reason', pg_catalog.format('%s was %s against a trailing median of %s', v_a.metric_name, v_a.value, v_a.median)))
+    returning id into v_decision;
+  else
+    perform eva_private.fn_log_event('metric.auto_proceeded', v_a.venture_id, pg_catalog.jsonb_build_object(
+      'anomaly_id', v_a.id, 'metric', v_a.metric_name, 'value', v_a.value, 'median', v_a.median,
+      'robust_z', v_a.robust_z, 'dfe', p_dfe));
+  end if;
+  update eva.metric_anomalies
+  set resolution = p_resolution, dfe = p_dfe, decision_id = v_decision, resolved_at = pg_catalog.now()
+  where id = v_a.id
+  returning * into v_a;
+  return v_a;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb) IS 'Records the DFE''s resolution of a metric anomaly once: auto_proceed (event metric.auto_proceeded) or escalate (a dfe_escalation decision with the anomaly as context).';
 
 
 --
@@ -2683,6 +3028,10 @@ begin
   if p_d.venture_id is null then
     return;
   end if;
+  -- A post-launch metric anomaly's decision acknowledges it: no stage work waits on it.
+  if p_d.context ->> 'kind' = 'metric_anomaly' then
+    return;
+  end if;
   select * into v_venture from eva.ventures where id = p_d.venture_id for update;
   perform pg_catalog.set_config('eva.change_reason', v_reason, true);
   if v_venture.status = 'awaiting_decision' and p_d.decision not in ('sunset', 'exit', 'reject', 'cancel') then
@@ -2777,6 +3126,57 @@ ALTER FUNCTION eva_private.fn_caller_role() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.fn_caller_role() IS 'The role the caller acts as (SET ROLE, else the login role), unchanged inside security-definer functions.';
+
+
+--
+-- Name: fn_decision_urgency(text, integer, boolean); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) RETURNS eva.decision_urgency
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select case
+    when p_blocking then 'immediate'
+    when p_stage in (3, 5, 16, 23) then 'daily'
+    else 'weekly'
+  end::eva.decision_urgency;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) IS 'Decision #30: blocking gates (0, 10, 22, 25) and blocking DFE escalations → immediate; non-blocking at advisory checkpoints (3, 5, 16, 23) → daily; other non-blocking → weekly.';
+
+
+--
+-- Name: fn_enqueue_notification_delivery(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select graphile_worker.add_job(
+    'notification_deliver',
+    pg_catalog.json_build_object('notification_id', p_notification_id, 'channel', p_channel),
+    job_key := 'notification:' || p_notification_id || ':' || p_channel,
+    max_attempts := 12
+  );
+$$;
+
+
+ALTER FUNCTION eva_private.fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text) IS 'Queues notification_deliver for a notification on a channel (once: job_key notification:<id>:<channel>).';
 
 
 --
@@ -3303,6 +3703,114 @@ COMMENT ON FUNCTION eva_private.tg_chairman_decisions_guard() IS 'Trigger: decis
 
 
 --
+-- Name: tg_chairman_decisions_urgency(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_chairman_decisions_urgency() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  new.urgency := eva_private.fn_decision_urgency(new.decision_type, new.lifecycle_stage, new.blocking);
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_chairman_decisions_urgency() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_chairman_decisions_urgency(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_chairman_decisions_urgency() IS 'Trigger: sets a new decision''s urgency from eva_private.fn_decision_urgency (Decision #30).';
+
+
+--
+-- Name: tg_event_log_notifications(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_event_log_notifications() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_p jsonb := new.payload;
+  v_stage int := case when pg_catalog.jsonb_typeof(new.payload -> 'stage') = 'number' then (new.payload ->> 'stage')::int end;
+  v_venture text;
+  v_type text;
+  v_urgency eva.decision_urgency;
+  v_summary text;
+  v_path text;
+  v_decision uuid;
+  v_id uuid;
+begin
+  select v.name into v_venture from eva.ventures v where v.id = new.venture_id;
+  v_venture := coalesce(v_venture, 'Stage 0');
+  v_path := case when new.venture_id is null then '/events/' || new.id else '/ventures/' || new.venture_id end;
+
+  if new.event_type = 'chairman.decision_requested' then
+    v_decision := (v_p ->> 'decision_id')::uuid;
+    v_type := 'decision.requested';
+    v_urgency := coalesce((v_p ->> 'urgency')::eva.decision_urgency, 'immediate');
+    v_summary := pg_catalog.format('%s: %s at stage %s waits for your decision%s', v_venture,
+      pg_catalog.replace(v_p ->> 'decision_type', '_', ' '), v_stage,
+      coalesce(' (recommended: ' || (v_p ->> 'recommended_action') || ')', ''));
+    v_path := '/decisions/' || v_decision;
+  elsif new.event_type = 'gate.evaluated' and v_p ->> 'gate_type' = 'reality' and v_p ->> 'decision' = 'fail' then
+    v_type := 'reality_gate.failed';
+    v_urgency := 'daily';
+    v_summary := pg_catalog.format('%s: the reality gate at stage %s failed', v_venture, v_stage);
+  elsif new.event_type = 'venture.killed' and not pg_catalog.pg_has_role(new.actor, 'eva_chairman', 'USAGE') then
+    v_type := 'venture.auto_killed';
+    v_urgency := 'daily';
+    v_summary := pg_catalog.format('%s was killed at stage %s%s', v_venture, v_stage,
+      coalesce(': ' || pg_catalog.left(pg_catalog.regexp_replace(v_p ->> 'reason', '\s+', ' ', 'g'), 200), ''));
+  elsif new.event_type = 'metric.auto_proceeded' then
+    v_type := 'metric.auto_proceeded';
+    v_urgency := 'daily';
+    v_summary := pg_catalog.format('%s: %s was anomalous (%s); the DFE proceeded', v_venture,
+      v_p ->> 'metric', v_p ->> 'value');
+  elsif new.event_type = 'stage.work_completed' and v_stage is not null then
+    if v_stage in (3, 5, 16, 23) then
+      v_type := 'checkpoint.advisory';
+      v_urgency := 'daily';
+      v_summary := pg_catalog.format('%s: advisory checkpoint stage %s completed (gate: %s)', v_venture, v_stage,
+        coalesce(v_p ->> 'gate_decision', 'none'));
+    else
+      v_type := 'stage.completed';
+      v_urgency := 'weekly';
+      v_summary := pg_catalog.format('%s: stage %s completed', v_venture, v_stage);
+    end if;
+  else
+    return null;
+  end if;
+
+  insert into eva.notifications (event_id, notification_type, urgency, channels, venture_id, decision_id, summary,
+    action_path, payload)
+  values (new.id, v_type, v_urgency,
+    case when v_urgency = 'immediate' then array['inbox', 'webhook'] else array['inbox'] end,
+    new.venture_id, v_decision, pg_catalog.left(v_summary, 300), v_path,
+    pg_catalog.jsonb_build_object('event', new.event_type, 'stage', v_stage) || v_p)
+  returning id into v_id;
+  if v_urgency = 'immediate' then
+    perform eva_private.fn_enqueue_notification_delivery(v_id, 'webhook');
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_event_log_notifications() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_event_log_notifications(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_event_log_notifications() IS 'Trigger: classifies a logged event by Decision #30 and writes its notification to the outbox (eva.notifications); immediate ones get a webhook delivery job.';
+
+
+--
 -- Name: tg_event_log_notify(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3572,6 +4080,79 @@ ALTER FUNCTION eva_private.tg_venture_artifact_version() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_venture_artifact_version() IS 'Trigger: assigns the next artifact version and flips the previous current version.';
+
+
+--
+-- Name: tg_venture_metrics_anomaly(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_venture_metrics_anomaly() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  c_window constant int := 12;
+  c_min_history constant int := 5;
+  c_k constant numeric := 3;
+  c_scale constant numeric := 1.4826;
+  v_history numeric[];
+  v_median numeric;
+  v_mad numeric;
+  v_z numeric;
+  v_id uuid;
+  v_event bigint;
+begin
+  select pg_catalog.array_agg(h.value) into v_history
+  from (select m.value from eva.venture_metrics m
+        where m.venture_id = new.venture_id and pg_catalog.lower(m.metric_name) = pg_catalog.lower(new.metric_name)
+          and m.observed_at < new.observed_at
+        order by m.observed_at desc, m.id desc
+        limit c_window) h;
+  if coalesce(pg_catalog.cardinality(v_history), 0) < c_min_history then
+    return null;
+  end if;
+  select pg_catalog.percentile_cont(0.5) within group (order by x)::numeric into v_median from pg_catalog.unnest(v_history) x;
+  select pg_catalog.percentile_cont(0.5) within group (order by pg_catalog.abs(x - v_median))::numeric into v_mad
+  from pg_catalog.unnest(v_history) x;
+  if v_mad = 0 then
+    if new.value = v_median then
+      return null;
+    end if;
+    v_z := null;
+  else
+    v_z := pg_catalog.round((new.value - v_median) / (c_scale * v_mad), 3);
+    if pg_catalog.abs(v_z) <= c_k then
+      return null;
+    end if;
+  end if;
+
+  insert into eva.metric_anomalies (venture_id, metric_id, metric_name, value, median, mad, robust_z, history)
+  values (new.venture_id, new.id, new.metric_name, new.value, v_median, v_mad, v_z, pg_catalog.cardinality(v_history))
+  on conflict (metric_id) do nothing
+  returning id into v_id;
+  if v_id is null then
+    return null;
+  end if;
+  v_event := eva_private.fn_log_event('metric.anomaly', new.venture_id, pg_catalog.jsonb_build_object(
+    'anomaly_id', v_id, 'metric', new.metric_name, 'category', new.category, 'value', new.value,
+    'observed_at', new.observed_at, 'median', v_median, 'mad', v_mad, 'robust_z', v_z,
+    'rule', pg_catalog.jsonb_build_object('k', c_k, 'window', c_window, 'min_history', c_min_history,
+      'history', pg_catalog.cardinality(v_history))));
+  update eva.metric_anomalies set event_id = v_event where id = v_id;
+  perform graphile_worker.add_job('metric_anomaly_evaluate', pg_catalog.json_build_object('anomaly_id', v_id),
+    job_key := 'metric_anomaly:' || v_id, max_attempts := 5);
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_venture_metrics_anomaly() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_venture_metrics_anomaly(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_venture_metrics_anomaly() IS 'Trigger: a metric outside its series'' trailing median ± 3·1.4826·MAD (12 earlier observations, at least 5) is recorded in eva.metric_anomalies, logged as metric.anomaly and queued for the DFE (metric_anomaly_evaluate).';
 
 
 --
@@ -4388,6 +4969,20 @@ COMMENT ON COLUMN eva.lifecycle_stage_config.chairman_gate IS 'True where the Ch
 --
 
 COMMENT ON COLUMN eva.lifecycle_stage_config.chairman_decision_type IS 'The decision type the Chairman decides at this stage''s Chairman gate.';
+
+
+--
+-- Name: notification_attempts_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.notification_attempts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.notification_attempts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -5507,6 +6102,54 @@ ALTER TABLE ONLY eva.lifecycle_stage_config
 
 
 --
+-- Name: metric_anomalies metric_anomalies_metric_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.metric_anomalies
+    ADD CONSTRAINT metric_anomalies_metric_id_key UNIQUE (metric_id);
+
+
+--
+-- Name: metric_anomalies metric_anomalies_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.metric_anomalies
+    ADD CONSTRAINT metric_anomalies_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: notification_attempts notification_attempts_notification_id_channel_attempt_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notification_attempts
+    ADD CONSTRAINT notification_attempts_notification_id_channel_attempt_key UNIQUE (notification_id, channel, attempt);
+
+
+--
+-- Name: notification_attempts notification_attempts_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notification_attempts
+    ADD CONSTRAINT notification_attempts_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: notifications notifications_event_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notifications
+    ADD CONSTRAINT notifications_event_id_key UNIQUE (event_id);
+
+
+--
+-- Name: notifications notifications_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notifications
+    ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: portfolio_ideation_budgets portfolio_ideation_budgets_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -5791,6 +6434,34 @@ CREATE INDEX idx_eva_sagas_active ON eva.eva_sagas USING btree (venture_id, saga
 
 
 --
+-- Name: notification_attempts_delivered_once; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX notification_attempts_delivered_once ON eva.notification_attempts USING btree (notification_id, channel) WHERE (outcome = 'delivered'::text);
+
+
+--
+-- Name: notifications_undigested_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX notifications_undigested_idx ON eva.notifications USING btree (urgency, created_at) WHERE ((digest_id IS NULL) AND (urgency <> 'immediate'::eva.decision_urgency));
+
+
+--
+-- Name: notifications_unread_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX notifications_unread_idx ON eva.notifications USING btree (created_at DESC) WHERE (read_at IS NULL);
+
+
+--
+-- Name: notifications_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX notifications_venture_idx ON eva.notifications USING btree (venture_id, created_at);
+
+
+--
 -- Name: sd_work_items_once_per_run; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -5994,6 +6665,13 @@ CREATE TRIGGER _011_refuse_truncate BEFORE TRUNCATE ON eva.venture_state_history
 
 
 --
+-- Name: chairman_decisions _020_urgency; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _020_urgency BEFORE INSERT ON eva.chairman_decisions FOR EACH ROW EXECUTE FUNCTION eva_private.tg_chairman_decisions_urgency();
+
+
+--
 -- Name: agent_task_contracts _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -6096,6 +6774,20 @@ CREATE TRIGGER _100_version BEFORE INSERT ON eva.venture_artifacts FOR EACH ROW 
 --
 
 CREATE TRIGGER _200_guard BEFORE UPDATE ON eva.ventures FOR EACH ROW EXECUTE FUNCTION eva_private.tg_ventures_guard();
+
+
+--
+-- Name: venture_metrics _500_anomaly; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _500_anomaly AFTER INSERT ON eva.venture_metrics FOR EACH ROW EXECUTE FUNCTION eva_private.tg_venture_metrics_anomaly();
+
+
+--
+-- Name: eva_event_log _500_notifications; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
 
 
 --
@@ -6272,6 +6964,78 @@ ALTER TABLE ONLY eva.lifecycle_stage_config
 
 ALTER TABLE ONLY eva.lifecycle_stage_config
     ADD CONSTRAINT lifecycle_stage_config_phase_number_fkey FOREIGN KEY (phase_number) REFERENCES eva.lifecycle_phases(id);
+
+
+--
+-- Name: metric_anomalies metric_anomalies_decision_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.metric_anomalies
+    ADD CONSTRAINT metric_anomalies_decision_id_fkey FOREIGN KEY (decision_id) REFERENCES eva.chairman_decisions(id);
+
+
+--
+-- Name: metric_anomalies metric_anomalies_event_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.metric_anomalies
+    ADD CONSTRAINT metric_anomalies_event_id_fkey FOREIGN KEY (event_id) REFERENCES eva.eva_event_log(id);
+
+
+--
+-- Name: metric_anomalies metric_anomalies_metric_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.metric_anomalies
+    ADD CONSTRAINT metric_anomalies_metric_id_fkey FOREIGN KEY (metric_id) REFERENCES eva.venture_metrics(id);
+
+
+--
+-- Name: metric_anomalies metric_anomalies_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.metric_anomalies
+    ADD CONSTRAINT metric_anomalies_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: notification_attempts notification_attempts_notification_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notification_attempts
+    ADD CONSTRAINT notification_attempts_notification_id_fkey FOREIGN KEY (notification_id) REFERENCES eva.notifications(id);
+
+
+--
+-- Name: notifications notifications_decision_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notifications
+    ADD CONSTRAINT notifications_decision_id_fkey FOREIGN KEY (decision_id) REFERENCES eva.chairman_decisions(id);
+
+
+--
+-- Name: notifications notifications_digest_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notifications
+    ADD CONSTRAINT notifications_digest_id_fkey FOREIGN KEY (digest_id) REFERENCES eva.notifications(id);
+
+
+--
+-- Name: notifications notifications_event_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notifications
+    ADD CONSTRAINT notifications_event_id_fkey FOREIGN KEY (event_id) REFERENCES eva.eva_event_log(id);
+
+
+--
+-- Name: notifications notifications_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notifications
+    ADD CONSTRAINT notifications_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -6567,6 +7331,24 @@ ALTER TABLE eva.lifecycle_phases ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.lifecycle_stage_config ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: metric_anomalies; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.metric_anomalies ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notification_attempts; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.notification_attempts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notifications; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.notifications ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: portfolio_ideation_budgets; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -6763,6 +7545,27 @@ CREATE POLICY "the Chairman and services read eva event dlq" ON eva.eva_event_dl
 --
 
 CREATE POLICY "the Chairman and services read eva event log" ON eva.eva_event_log FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: metric_anomalies the Chairman and services read metric anomalies; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read metric anomalies" ON eva.metric_anomalies FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: notification_attempts the Chairman and services read notification attempts; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read notification attempts" ON eva.notification_attempts FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: notifications the Chairman and services read notifications; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read notifications" ON eva.notifications FOR SELECT TO eva_chairman, eva_service USING (true);
 
 
 --
@@ -7468,6 +8271,38 @@ GRANT ALL ON FUNCTION eva.fn_is_chairman() TO eva_anonymous;
 
 
 --
+-- Name: FUNCTION fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone) TO eva_service;
+
+
+--
+-- Name: TABLE notifications; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.notifications TO eva_chairman;
+GRANT SELECT ON TABLE eva.notifications TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_notification_read(p_id uuid, p_read boolean); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_notification_read(p_id uuid, p_read boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_notification_read(p_id uuid, p_read boolean) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_notifications_read_all(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_notifications_read_all() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_notifications_read_all() TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_pending_decision_count(); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -7484,6 +8319,22 @@ GRANT ALL ON FUNCTION eva.fn_pending_decision_count() TO eva_viewer;
 REVOKE ALL ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb) TO eva_chairman;
+
+
+--
+-- Name: TABLE notification_attempts; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.notification_attempts TO eva_chairman;
+GRANT SELECT ON TABLE eva.notification_attempts TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer, p_error text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer, p_error text) TO eva_service;
 
 
 --
@@ -7528,6 +8379,22 @@ GRANT ALL ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_r
 REVOKE ALL ON FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) TO eva_chairman;
+
+
+--
+-- Name: TABLE metric_anomalies; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.metric_anomalies TO eva_chairman;
+GRANT SELECT ON TABLE eva.metric_anomalies TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb) TO eva_service;
 
 
 --
@@ -7642,6 +8509,20 @@ REVOKE ALL ON FUNCTION eva_private.fn_caller_role() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION fn_enqueue_stage_run(p_work_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -7699,6 +8580,20 @@ REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_guard() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_chairman_decisions_urgency(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_urgency() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_event_log_notifications(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_event_log_notifications() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_event_log_notify(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -7752,6 +8647,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_priority_inputs() FROM PU
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_version() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_venture_metrics_anomaly(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_venture_metrics_anomaly() FROM PUBLIC;
 
 
 --

@@ -357,6 +357,57 @@ export interface LifecycleStageConfig {
   work_type: string;
 }
 
+export interface MetricAnomalies {
+  created_at: Generated<Timestamp>;
+  decision_id: string | null;
+  dfe: Json | null;
+  event_id: Int8 | null;
+  history: number;
+  id: Generated<string>;
+  mad: Numeric;
+  median: Numeric;
+  metric_id: Int8;
+  metric_name: string;
+  resolution: string | null;
+  resolved_at: Timestamp | null;
+  robust_z: Numeric | null;
+  value: Numeric;
+  venture_id: string;
+}
+
+export interface NotificationAttempts {
+  attempt: number;
+  attempted_at: Generated<Timestamp>;
+  channel: string;
+  error: string | null;
+  http_status: number | null;
+  id: Generated<Int8>;
+  notification_id: string;
+  outcome: string;
+}
+
+export interface Notifications {
+  /**
+   * Where to act on it, relative to EVA_PUBLIC_URL (the webhook body's url).
+   */
+  action_path: string;
+  channels: string[];
+  created_at: Generated<Timestamp>;
+  decision_id: string | null;
+  /**
+   * The digest notification that carried this daily or weekly notification (null until its digest ran).
+   */
+  digest_id: string | null;
+  event_id: Int8 | null;
+  id: Generated<string>;
+  notification_type: string;
+  payload: Generated<Json>;
+  read_at: Timestamp | null;
+  summary: string;
+  urgency: DecisionUrgency;
+  venture_id: string | null;
+}
+
 export interface PortfolioIdeationBudgets {
   budget_tokens: Int8;
   consumed_tokens: Generated<Int8>;
@@ -785,6 +836,9 @@ export interface DB {
   gate_decision_options: GateDecisionOptions;
   lifecycle_phases: LifecyclePhases;
   lifecycle_stage_config: LifecycleStageConfig;
+  metric_anomalies: MetricAnomalies;
+  notification_attempts: NotificationAttempts;
+  notifications: Notifications;
   portfolio_ideation_budgets: PortfolioIdeationBudgets;
   portfolio_metrics: PortfolioMetrics;
   portfolio_patterns: PortfolioPatterns;
