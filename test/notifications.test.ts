@@ -2,9 +2,11 @@
 // the decisions' urgency, delivery to a local Standard Webhooks receiver
 // (signatures checked here with node:crypto, independently of EVA's signer),
 // retries, digests by venture, and the Chairman's inbox.
+import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
 import { Logger, runOnce } from "graphile-worker";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -81,12 +83,7 @@ function expectedSignature(id: string, timestamp: string, body: string): string 
 }
 
 const notificationsOf = (ventureId: string) =>
-  t.db
-    .selectFrom("notifications")
-    .selectAll()
-    .where("venture_id", "=", ventureId)
-    .orderBy("created_at")
-    .execute();
+  t.db.selectFrom("notifications").selectAll().where("venture_id", "=", ventureId).orderBy("created_at").execute();
 
 const asRole = <T>(role: Role, fn: Parameters<typeof withRole<T>>[2]) => withRole(t.db, role, fn);
 
@@ -175,7 +172,9 @@ describe("the webhook channel", () => {
     expect(received).toHaveLength(1);
     // graphile-worker keeps the job with its backoff: due later, not now.
     const job = await t.db
-      .selectFrom(sql<{ key: string; attempts: number; run_at: Date; last_error: string }>`graphile_worker._private_jobs`.as("j"))
+      .selectFrom(
+        sql<{ key: string; attempts: number; run_at: Date; last_error: string }>`graphile_worker._private_jobs`.as("j"),
+      )
       .select(["attempts", "last_error", sql<boolean>`run_at > now()`.as("later")])
       .where("key", "=", `notification:${n.id}:webhook`)
       .executeTakeFirstOrThrow();
@@ -207,9 +206,10 @@ describe("the webhook channel", () => {
       { attempt: 2, outcome: "delivered", http_status: 200 },
     ]);
     // Done is done: no job left, and a repeated delivery sends nothing.
-    const { rows } = await sql`select 1 from graphile_worker._private_jobs where key = ${`notification:${n.id}:webhook`}`.execute(
-      t.db,
-    );
+    const { rows } =
+      await sql`select 1 from graphile_worker._private_jobs where key = ${`notification:${n.id}:webhook`}`.execute(
+        t.db,
+      );
     expect(rows).toHaveLength(0);
     expect(await deliverWebhook(t.service, n.id, webhook)).toBe("already_delivered");
     expect(received).toHaveLength(2);
@@ -229,7 +229,7 @@ describe("daily and weekly notifications", () => {
     const v = await createVenture(t.db);
     await walkToDecision(t.db, v.id, 6);
     const rows = await notificationsOf(v.id);
-    expect(rows.map((n) => [n.notification_type, n.urgency, n.payload.stage])).toEqual([
+    expect(rows.map((n) => [n.notification_type, n.urgency, (n.payload as { stage?: number }).stage])).toEqual([
       ["stage.completed", "weekly", 1],
       ["stage.completed", "weekly", 2],
       ["checkpoint.advisory", "daily", 3],
@@ -285,7 +285,12 @@ describe("daily and weekly notifications", () => {
       .selectAll()
       .where("notification_type", "=", "digest.daily")
       .executeTakeFirstOrThrow();
-    const groups = digest.payload.ventures as { ventureId: string; venture: string; count: number; items: { id: string }[] }[];
+    const groups = (digest.payload as { ventures: unknown }).ventures as {
+      ventureId: string;
+      venture: string;
+      count: number;
+      items: { id: string }[];
+    }[];
     const groupOf = (id: string) => groups.find((g) => g.ventureId === id);
     expect(groupOf(a.id)).toMatchObject({ venture: a.name, count: 2 });
     expect(groupOf(a.id)?.items.map((i) => i.id)).toEqual(dailyA);
@@ -306,7 +311,8 @@ describe("daily and weekly notifications", () => {
       t.db,
     );
     await runJobs();
-    const { rows: digests } = await sql`select id from eva.notifications where notification_type = 'digest.daily'`.execute(t.db);
+    const { rows: digests } =
+      await sql`select id from eva.notifications where notification_type = 'digest.daily'`.execute(t.db);
     expect(digests).toHaveLength(1);
   });
 
@@ -317,12 +323,18 @@ describe("daily and weekly notifications", () => {
       const { rows } = await sql<{ id: string }>`select eva.fn_notification_digest('weekly', now()) as id`.execute(trx);
       return rows[0]?.id;
     });
-    const digest = await t.db.selectFrom("notifications").selectAll().where("id", "=", id as string).executeTakeFirstOrThrow();
-    const group = (digest.payload.ventures as { ventureId: string; count: number }[]).find((g) => g.ventureId === v.id);
+    const digest = await t.db
+      .selectFrom("notifications")
+      .selectAll()
+      .where("id", "=", id as string)
+      .executeTakeFirstOrThrow();
+    const group = ((digest.payload as { ventures: unknown }).ventures as { ventureId: string; count: number }[]).find(
+      (g) => g.ventureId === v.id,
+    );
     expect(group?.count).toBe(2);
-    await expect(
-      sql`select eva.fn_notification_digest('immediate', now())`.execute(t.service),
-    ).rejects.toMatchObject({ code: "EV400" });
+    await expect(sql`select eva.fn_notification_digest('immediate', now())`.execute(t.service)).rejects.toMatchObject({
+      code: "EV400",
+    });
   });
 });
 
@@ -336,7 +348,9 @@ describe("the Chairman's inbox", () => {
       trx.selectFrom("notifications").select(["id", "read_at"]).where("id", "=", n.id).execute(),
     );
     expect(seen).toEqual([{ id: n.id, read_at: null }]);
-    await expect(asRole("eva_viewer", (trx) => trx.selectFrom("notifications").select("id").execute())).rejects.toMatchObject({
+    await expect(
+      asRole("eva_viewer", (trx) => trx.selectFrom("notifications").select("id").execute()),
+    ).rejects.toMatchObject({
       code: "42501",
     });
     await expect(
@@ -347,7 +361,8 @@ describe("the Chairman's inbox", () => {
     ).rejects.toMatchObject({ code: "42501" });
 
     const readAt = async () =>
-      (await t.db.selectFrom("notifications").select("read_at").where("id", "=", n.id).executeTakeFirstOrThrow()).read_at;
+      (await t.db.selectFrom("notifications").select("read_at").where("id", "=", n.id).executeTakeFirstOrThrow())
+        .read_at;
     await asRole("eva_chairman", (trx) => sql`select eva.fn_notification_read(${n.id}::uuid)`.execute(trx));
     expect(await readAt()).toBeInstanceOf(Date);
     await asRole("eva_chairman", (trx) => sql`select eva.fn_notification_read(${n.id}::uuid, false)`.execute(trx));
@@ -355,7 +370,9 @@ describe("the Chairman's inbox", () => {
     await expect(
       asRole("eva_chairman", (trx) => sql`select eva.fn_notification_read(gen_random_uuid())`.execute(trx)),
     ).rejects.toMatchObject({ code: "EV404" });
-    const { rows } = await asRole("eva_chairman", (trx) => sql<{ n: number }>`select eva.fn_notifications_read_all() as n`.execute(trx));
+    const { rows } = await asRole("eva_chairman", (trx) =>
+      sql<{ n: number }>`select eva.fn_notifications_read_all() as n`.execute(trx),
+    );
     expect(rows[0]?.n).toBeGreaterThanOrEqual(1);
     expect(await readAt()).toBeInstanceOf(Date);
   });
@@ -368,7 +385,13 @@ describe("post-launch operations: metric anomalies (spec §14)", () => {
       recordVentureMetrics(
         trx,
         ventureId,
-        values.map(([d, value]) => ({ category: "revenue" as const, name, value, observedAt: day(d), source: "stripe" })),
+        values.map(([d, value]) => ({
+          category: "revenue" as const,
+          name,
+          value,
+          observedAt: day(d),
+          source: "stripe",
+        })),
       ),
     );
   const anomalies = (ventureId: string) =>
@@ -410,12 +433,26 @@ describe("post-launch operations: metric anomalies (spec §14)", () => {
     // The escalation is a blocking decision: it reached the webhook at once.
     await runJobs();
     const hit = received.find((r) => JSON.parse(r.body).decisionId === decision.id);
-    expect(JSON.parse(hit?.body ?? "{}")).toMatchObject({ type: "decision.requested", urgency: "immediate", ventureId: v.id });
+    expect(JSON.parse(hit?.body ?? "{}")).toMatchObject({
+      type: "decision.requested",
+      urgency: "immediate",
+      ventureId: v.id,
+    });
 
     // The Chairman's "proceed" acknowledges it; the venture's stage work is untouched.
-    const before = await t.db.selectFrom("ventures").select(["status", "current_lifecycle_stage"]).where("id", "=", v.id).executeTakeFirstOrThrow();
-    await asRole("eva_chairman", (trx) => sql`select eva.fn_decide(${decision.id}::uuid, 'proceed', 'seasonal')`.execute(trx));
-    const after = await t.db.selectFrom("ventures").select(["status", "current_lifecycle_stage"]).where("id", "=", v.id).executeTakeFirstOrThrow();
+    const before = await t.db
+      .selectFrom("ventures")
+      .select(["status", "current_lifecycle_stage"])
+      .where("id", "=", v.id)
+      .executeTakeFirstOrThrow();
+    await asRole("eva_chairman", (trx) =>
+      sql`select eva.fn_decide(${decision.id}::uuid, 'proceed', 'seasonal')`.execute(trx),
+    );
+    const after = await t.db
+      .selectFrom("ventures")
+      .select(["status", "current_lifecycle_stage"])
+      .where("id", "=", v.id)
+      .executeTakeFirstOrThrow();
     expect(after).toEqual(before);
   });
 
@@ -440,5 +477,52 @@ describe("post-launch operations: metric anomalies (spec §14)", () => {
     expect(rows.map((n) => [n.notification_type, n.urgency])).toEqual([["metric.auto_proceeded", "daily"]]);
     const { rows: pending } = await sql`select 1 from eva.chairman_decisions where venture_id = ${v.id}`.execute(t.db);
     expect(pending).toEqual([]);
+  });
+});
+
+describe("eva notifications", () => {
+  const exec = promisify(execFile);
+  async function eva(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await exec(process.execPath, ["bin/eva.js", ...args], {
+        env: { ...process.env, DATABASE_URL: t.url },
+        timeout: 60_000,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  it("lists the inbox as JSON, marks one read and then all, and refuses a bad id", { timeout: 120_000 }, async () => {
+    const v = await createVenture(t.db);
+    const decisionId = await walkToDecision(t.db, v.id);
+    await asRole("eva_chairman", (trx) => sql`select eva.fn_notifications_read_all()`.execute(trx));
+    const n = (await notificationsOf(v.id)).find((x) => x.decision_id === decisionId);
+    if (!n) throw new Error("no notification");
+    await asRole("eva_chairman", (trx) => sql`select eva.fn_notification_read(${n.id}::uuid, false)`.execute(trx));
+
+    const unread = await eva(["notifications", "--unread", "--json"]);
+    expect(unread.code).toBe(0);
+    const rows = JSON.parse(unread.stdout) as { id: string; type: string; urgency: string; decisionId: string; read: boolean }[];
+    expect(rows.map((r) => [r.id, r.type, r.urgency, r.decisionId, r.read])).toEqual([
+      [n.id, "decision.requested", "immediate", decisionId, false],
+    ]);
+
+    const read = await eva(["notifications", "read", n.id]);
+    expect([read.code, read.stdout]).toEqual([0, `notification ${n.id} marked read\n`]);
+    expect(JSON.parse((await eva(["notifications", "--unread", "--json"])).stdout)).toEqual([]);
+
+    const bad = await eva(["notifications", "read", "not-an-id"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/"not-an-id" is not a notification id/);
+    const missing = await eva(["notifications", "read", "00000000-0000-4000-8000-000000000000"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/there is no notification 00000000-0000-4000-8000-000000000000[\s\S]*EV404/);
+
+    await asRole("eva_chairman", (trx) => sql`select eva.fn_notification_read(${n.id}::uuid, false)`.execute(trx));
+    const all = await eva(["notifications", "read", "--all", "--json"]);
+    expect(JSON.parse(all.stdout)).toEqual({ read: 1 });
   });
 });

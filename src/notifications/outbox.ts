@@ -121,7 +121,11 @@ export class DeliveryFailed extends Error {}
  * the only duplicate at-least-once allows, and the receiver dedupes by
  * webhook-id, which is the notification's id). Every try is recorded.
  */
-export async function deliverWebhook(db: Database, notificationId: string, config: WebhookConfig): Promise<DeliveryResult> {
+export async function deliverWebhook(
+  db: Database,
+  notificationId: string,
+  config: WebhookConfig,
+): Promise<DeliveryResult> {
   const [n] = await listNotificationsById(db, notificationId);
   if (!n || !n.channels.includes("webhook")) return "gone";
   const delivered = await db
@@ -169,6 +173,8 @@ async function listNotificationsById(db: Database, id: string): Promise<Notifica
 /** Writes the daily or weekly digest up to `asOf` (eva.fn_notification_digest); null when nothing waited. */
 export async function writeDigest(db: Database, urgency: "daily" | "weekly", asOf: Date): Promise<string | null> {
   const { rows } = await sql<{ id: string | null }>`
-    select eva.fn_notification_digest(${urgency}::eva.decision_urgency, ${asOf.toISOString()}::timestamptz) as id`.execute(db);
+    select eva.fn_notification_digest(${urgency}::eva.decision_urgency, ${asOf.toISOString()}::timestamptz) as id`.execute(
+    db,
+  );
   return rows[0]?.id ?? null;
 }

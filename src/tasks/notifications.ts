@@ -53,11 +53,7 @@ export function metricAnomalyEvaluateTask(deps: { db: Database }): Task {
 }
 
 export async function evaluateAnomaly(db: Database, anomalyId: string): Promise<string | null> {
-  const anomaly = await db
-    .selectFrom("metric_anomalies")
-    .selectAll()
-    .where("id", "=", anomalyId)
-    .executeTakeFirst();
+  const anomaly = await db.selectFrom("metric_anomalies").selectAll().where("id", "=", anomalyId).executeTakeFirst();
   if (!anomaly) return null;
   if (anomaly.resolution) return anomaly.resolution;
   const verdict = evaluateMetricAnomaly({

@@ -64,7 +64,10 @@ export async function walkToDecision(
   until = 25,
   sprint: unknown = { sdBridgeOutput: { orchestrator: { title: "Sprint 1" }, children: [] } },
 ): Promise<string | undefined> {
-  const configs = await db.selectFrom("lifecycle_stage_config").select(["stage_number", "gate_type", "produces"]).execute();
+  const configs = await db
+    .selectFrom("lifecycle_stage_config")
+    .select(["stage_number", "gate_type", "produces"])
+    .execute();
   for (let guard = 0; guard < 60; guard++) {
     const work = await db
       .selectFrom("venture_stage_work")

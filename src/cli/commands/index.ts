@@ -23,6 +23,7 @@ export type CommandName =
   | "sd"
   | "gates"
   | "metrics"
+  | "notifications"
   | "serve";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -71,6 +72,11 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   metrics: {
     summary: "a venture's measured metrics (AARRR): record them, import a file, read their history per ops cycle",
     load: async () => (await import("./metrics.ts")).registerMetrics,
+  },
+  notifications: {
+    summary:
+      "the Chairman's inbox: notifications by urgency (immediate, daily digest, weekly summary), read and unread",
+    load: async () => (await import("./notifications.ts")).registerNotifications,
   },
   gates: {
     summary: "re-evaluate a venture's recorded gates (what-if, no model)",
