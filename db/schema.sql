@@ -2526,7 +2526,7 @@ COMMENT ON TABLE eva.sd_work_items IS 'Strategic Directives the SD bridge create
 -- Name: COLUMN sd_work_items.stage_work_id; Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON COLUMN eva.sd_work_items.stage_work_id IS 'The Stage 18 run whose sprint_plan artifact the items were made from.';
+COMMENT ON COLUMN eva.sd_work_items.stage_work_id IS 'The Stage 18 run whose sprint_plan artifact the items were made from; for post-launch items (details.origin post_launch), the venture''s latest stage work when the item was raised.';
 
 
 --
@@ -2672,6 +2672,37 @@ ALTER FUNCTION eva.fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed 
 --
 
 COMMENT ON FUNCTION eva.fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed integer, p_tests_failed integer, p_coverage numeric, p_details jsonb) IS 'Engineering''s report of one child SD (succeeded, failed or blocked, with test counts and coverage), made once. Updates the sd_execution saga''s counts; the last report completes the orchestrator and the saga (sprint_completion complete or partial) and makes the venture''s blocked Stage 19 run ready. Refuses unknown items (EV404), the orchestrator and bad input (EV400), and a second report (EV409).';
+
+
+--
+-- Name: fn_sd_report_bug(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_sd_report_bug(p_venture uuid, p_title text, p_severity text DEFAULT 'medium'::text, p_details jsonb DEFAULT '{}'::jsonb) RETURNS eva.sd_work_items
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if p_severity is null or not (p_severity = any (pg_catalog.enum_range(null::eva.severity)::text[])) then
+    raise exception 'severity is one of %, not %', pg_catalog.array_to_string(pg_catalog.enum_range(null::eva.severity)::text[], ', '),
+      coalesce(p_severity, 'null') using errcode = 'EV400';
+  end if;
+  if p_details is null or pg_catalog.jsonb_typeof(p_details) <> 'object' then
+    raise exception 'details must be a JSON object' using errcode = 'EV400';
+  end if;
+  return eva_private.fn_sd_post_launch_item(p_venture, 'bugfix', p_title,
+    p_details || pg_catalog.jsonb_build_object('severity', p_severity, 'reported_by', eva_private.fn_caller_role()));
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb) IS 'Reports a bug in a launched venture (Stage 20 on): a bugfix SD work item with its severity (critical, high, medium, low), for engineering to report through eva.fn_sd_complete.';
 
 
 --
@@ -3560,6 +3591,74 @@ COMMENT ON FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) IS 'SD bridge
 
 
 --
+-- Name: fn_sd_post_launch_item(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb) RETURNS eva.sd_work_items
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_venture eva.ventures;
+  v_work_id uuid;
+  v_saga_id uuid;
+  v_orchestrator_id uuid;
+  v_title text := pg_catalog.btrim(p_title);
+  v_child eva.sd_work_items;
+begin
+  if p_kind is null or p_kind not in ('enhancement', 'bugfix') then
+    raise exception 'a post-launch SD item is an enhancement or a bugfix, not %', coalesce(p_kind, 'null') using errcode = 'EV400';
+  end if;
+  if v_title is null or pg_catalog.char_length(v_title) not between 1 and 400 then
+    raise exception 'the title is required, 1-400 characters' using errcode = 'EV400';
+  end if;
+  select * into v_venture from eva.ventures where id = p_venture for update;
+  if not found then
+    raise exception 'venture % does not exist', coalesce(p_venture::text, 'null') using errcode = 'EV404';
+  end if;
+  if v_venture.status in ('killed', 'sunset', 'exited') then
+    raise exception 'venture "%" is %: it takes no more engineering work', v_venture.name, v_venture.status using errcode = 'EV409';
+  end if;
+  if v_venture.current_lifecycle_stage < 20 then
+    raise exception 'venture "%" is at stage %, still building: post-launch SD items start after Sprint Execution (Stage 19); add the work to its sprint',
+      v_venture.name, v_venture.current_lifecycle_stage using errcode = 'EV409';
+  end if;
+  select w.id into v_work_id from eva.venture_stage_work w
+  where w.venture_id = p_venture order by w.created_at desc, w.run_number desc limit 1;
+
+  insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at)
+  values (p_venture, 'sd_execution', 'await_completion', 'active',
+    pg_catalog.jsonb_build_object('origin', 'post_launch', 'kind', p_kind, 'total', 1, 'completed', 0, 'succeeded', 0,
+      'failed', 0, 'blocked', 0, 'work_id', v_work_id, 'failures', '[]'::jsonb),
+    pg_catalog.now() + interval '7 days')
+  returning id into v_saga_id;
+  insert into eva.sd_work_items (venture_id, saga_id, stage_work_id, kind, position, title, details)
+  values (p_venture, v_saga_id, v_work_id, 'orchestrator', 0, pg_catalog.left(v_venture.name || ' — ' || p_kind || ': ' || v_title, 500),
+    pg_catalog.jsonb_build_object('venture_id', p_venture, 'venture_name', v_venture.name, 'origin', 'post_launch', 'kind', p_kind))
+  returning id into v_orchestrator_id;
+  insert into eva.sd_work_items (venture_id, saga_id, stage_work_id, parent_id, kind, position, title, item_type, details)
+  values (p_venture, v_saga_id, v_work_id, v_orchestrator_id, 'child', 1, v_title,
+    case p_kind when 'bugfix' then 'bugfix' else 'feature' end,
+    coalesce(p_details, '{}'::jsonb) || pg_catalog.jsonb_build_object('origin', 'post_launch', 'kind', p_kind))
+  returning * into v_child;
+  perform eva_private.fn_log_event('sd.bridge_created', p_venture, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga_id, 'work_id', v_work_id, 'orchestrator', v_orchestrator_id, 'children', 1,
+    'source', 'post_launch', 'kind', p_kind, 'item', v_child.id, 'title', v_title));
+  return v_child;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb) IS 'Post-launch SD work (enhancement or bugfix): one orchestrator + one child item in its own sd_execution saga; refused before Stage 20 (EV409) and for ended ventures (EV409).';
+
+
+--
 -- Name: fn_worker_heartbeat(text[], text, integer, interval); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3707,7 +3806,7 @@ COMMENT ON FUNCTION eva_private.tg_chairman_decisions_guard() IS 'Trigger: decis
 --
 
 CREATE FUNCTION eva_private.tg_chairman_decisions_urgency() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
@@ -3724,6 +3823,67 @@ ALTER FUNCTION eva_private.tg_chairman_decisions_urgency() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_chairman_decisions_urgency() IS 'Trigger: sets a new decision''s urgency from eva_private.fn_decision_urgency (Decision #30).';
+
+
+--
+-- Name: tg_event_log_kpi_decline(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_event_log_kpi_decline() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  c_cycles constant int := 3;
+  v_stage int;
+  v_kpi record;
+begin
+  select v.current_lifecycle_stage into v_stage from eva.ventures v
+  where v.id = new.venture_id and v.status not in ('killed', 'sunset', 'exited');
+  if v_stage is null or v_stage < 20 then
+    return null;
+  end if;
+  for v_kpi in
+    with h as (
+      select pg_catalog.lower(m.metric_name) as series, m.metric_name, m.ops_cycle, m.value, m.change,
+        pg_catalog.row_number() over (partition by pg_catalog.lower(m.metric_name) order by m.ops_cycle desc) as rn,
+        m.metric_name ~* '(churn|cost|cac|latency|error|bounce|refund)' as lower_is_better
+      from eva.venture_metric_history m
+      where m.venture_id = new.venture_id
+    )
+    select h.series, pg_catalog.max(h.metric_name) as metric_name,
+      pg_catalog.max(h.ops_cycle) filter (where h.rn = 1) as through_cycle,
+      pg_catalog.array_agg(h.value order by h.ops_cycle) filter (where h.rn <= c_cycles + 1) as recent
+    from h
+    group by h.series
+    having pg_catalog.count(*) filter (where h.rn <= c_cycles and h.change is not null
+             and case when h.lower_is_better then h.change > 0 else h.change < 0 end) = c_cycles
+  loop
+    if exists (select 1 from eva.sd_work_items i
+               where i.venture_id = new.venture_id and i.kind = 'child' and i.details ->> 'origin' = 'post_launch'
+                 and i.details ->> 'series' = v_kpi.series
+                 and (i.status = 'pending' or (i.details ->> 'through_cycle')::int = v_kpi.through_cycle)) then
+      continue;
+    end if;
+    perform eva_private.fn_sd_post_launch_item(new.venture_id, 'enhancement',
+      pg_catalog.format('Reverse the decline of %s (%s cycles: %s)', v_kpi.metric_name, c_cycles,
+        pg_catalog.array_to_string(v_kpi.recent, ' → ')),
+      pg_catalog.jsonb_build_object('metric', v_kpi.metric_name, 'series', v_kpi.series,
+        'through_cycle', v_kpi.through_cycle, 'values', pg_catalog.to_jsonb(v_kpi.recent), 'cycles', c_cycles,
+        'trigger_event', new.id));
+  end loop;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_event_log_kpi_decline() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_event_log_kpi_decline(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_event_log_kpi_decline() IS 'Trigger on metrics.recorded: a KPI worse in each of its last 3 measured ops cycles becomes an enhancement SD work item (once per metric while pending; not twice for a cycle); ventures before Stage 20 are skipped.';
 
 
 --
@@ -3757,10 +3917,13 @@ begin
       pg_catalog.replace(v_p ->> 'decision_type', '_', ' '), v_stage,
       coalesce(' (recommended: ' || (v_p ->> 'recommended_action') || ')', ''));
     v_path := '/decisions/' || v_decision;
-  elsif new.event_type = 'gate.evaluated' and v_p ->> 'gate_type' = 'reality' and v_p ->> 'decision' = 'fail' then
+  elsif new.event_type = 'gate.evaluated' and exists (
+      select 1 from eva.lifecycle_stage_config c
+      join eva.gate_decision_options o on o.gate_type = c.gate_type and o.decision = v_p ->> 'decision'
+      where c.stage_number = v_stage and c.reality_gate and not o.passes) then
     v_type := 'reality_gate.failed';
     v_urgency := 'daily';
-    v_summary := pg_catalog.format('%s: the reality gate at stage %s failed', v_venture, v_stage);
+    v_summary := pg_catalog.format('%s: the reality gate at stage %s failed (%s)', v_venture, v_stage, v_p ->> 'decision');
   elsif new.event_type = 'venture.killed' and not pg_catalog.pg_has_role(new.actor, 'eva_chairman', 'USAGE') then
     v_type := 'venture.auto_killed';
     v_urgency := 'daily';
@@ -3771,7 +3934,7 @@ begin
     v_urgency := 'daily';
     v_summary := pg_catalog.format('%s: %s was anomalous (%s); the DFE proceeded', v_venture,
       v_p ->> 'metric', v_p ->> 'value');
-  elsif new.event_type = 'stage.work_completed' and v_stage is not null then
+  elsif new.event_type = 'stage.work_completed' and v_stage is not null and v_p ->> 'route' is distinct from 'kill' then
     if v_stage in (3, 5, 16, 23) then
       v_type := 'checkpoint.advisory';
       v_urgency := 'daily';
@@ -6465,7 +6628,14 @@ CREATE INDEX notifications_venture_idx ON eva.notifications USING btree (venture
 -- Name: sd_work_items_once_per_run; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
-CREATE UNIQUE INDEX sd_work_items_once_per_run ON eva.sd_work_items USING btree (venture_id, stage_work_id, "position");
+CREATE UNIQUE INDEX sd_work_items_once_per_run ON eva.sd_work_items USING btree (venture_id, stage_work_id, "position") WHERE ((details ->> 'origin'::text) IS DISTINCT FROM 'post_launch'::text);
+
+
+--
+-- Name: sd_work_items_post_launch_once; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX sd_work_items_post_launch_once ON eva.sd_work_items USING btree (saga_id, "position") WHERE ((details ->> 'origin'::text) = 'post_launch'::text);
 
 
 --
@@ -6788,6 +6958,13 @@ CREATE TRIGGER _500_anomaly AFTER INSERT ON eva.venture_metrics FOR EACH ROW EXE
 --
 
 CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
+
+
+--
+-- Name: eva_event_log _510_kpi_decline; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _510_kpi_decline AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = 'metrics.recorded'::text)) EXECUTE FUNCTION eva_private.tg_event_log_kpi_decline();
 
 
 --
@@ -8424,6 +8601,15 @@ GRANT ALL ON FUNCTION eva.fn_sd_complete(p_item_id uuid, p_status text, p_tests_
 
 
 --
+-- Name: FUNCTION fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb) TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_sd_results(p_venture_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -8558,6 +8744,13 @@ REVOKE ALL ON FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) FROM PUBLI
 
 
 --
+-- Name: FUNCTION fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION fn_worker_heartbeat(p_worker_ids text[], p_host text, p_pid integer, p_stale_after interval); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -8584,6 +8777,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_guard() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_urgency() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_event_log_kpi_decline(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_event_log_kpi_decline() FROM PUBLIC;
 
 
 --

@@ -505,7 +505,13 @@ describe("eva notifications", () => {
 
     const unread = await eva(["notifications", "--unread", "--json"]);
     expect(unread.code).toBe(0);
-    const rows = JSON.parse(unread.stdout) as { id: string; type: string; urgency: string; decisionId: string; read: boolean }[];
+    const rows = JSON.parse(unread.stdout) as {
+      id: string;
+      type: string;
+      urgency: string;
+      decisionId: string;
+      read: boolean;
+    }[];
     expect(rows.map((r) => [r.id, r.type, r.urgency, r.decisionId, r.read])).toEqual([
       [n.id, "decision.requested", "immediate", decisionId, false],
     ]);
@@ -524,5 +530,148 @@ describe("eva notifications", () => {
     await asRole("eva_chairman", (trx) => sql`select eva.fn_notification_read(${n.id}::uuid, false)`.execute(trx));
     const all = await eva(["notifications", "read", "--all", "--json"]);
     expect(JSON.parse(all.stdout)).toEqual({ read: 1 });
+  });
+});
+
+describe("post-launch operations: KPI decline and reported bugs (spec §14)", () => {
+  const decideAs = (id: string, decision: string) =>
+    asRole("eva_chairman", (trx) => sql`select eva.fn_decide(${id}::uuid, ${decision}, null)`.execute(trx));
+  const NEXT: Record<string, string> = {
+    brand_approval: "approve",
+    release_decision: "release",
+    venture_future: "continue",
+    dfe_escalation: "proceed",
+  };
+
+  /** Walks a venture through launch and `runs` Stage 24 ops cycles, deciding as the Chairman on the way. */
+  async function launched(runs: number): Promise<{ id: string; name: string }> {
+    const v = await createVenture(t.db);
+    for (let guard = 0; guard < 20; guard++) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from eva.venture_stage_work
+        where venture_id = ${v.id} and lifecycle_stage = 24 and started_at is not null`.execute(t.db);
+      if ((rows[0]?.n ?? 0) >= runs) break;
+      const decisionId = await walkToDecision(t.db, v.id);
+      if (!decisionId) throw new Error("the walk stopped without a decision");
+      const d = await t.db
+        .selectFrom("chairman_decisions")
+        .select("decision_type")
+        .where("id", "=", decisionId)
+        .executeTakeFirstOrThrow();
+      await decideAs(decisionId, NEXT[d.decision_type] ?? "approve");
+    }
+    return v;
+  }
+
+  it("a KPI that fell in 3 consecutive ops cycles becomes one enhancement SD work item", {
+    timeout: 60_000,
+  }, async () => {
+    const v = await launched(3);
+    // Place the three Stage 24 runs a week apart, so observations fall into cycles 1-4.
+    await sql`update eva.venture_stage_work set started_at = timestamptz '2026-10-01' + (run_number - 1) * interval '7 days'
+      where venture_id = ${v.id} and lifecycle_stage = 24 and started_at is not null`.execute(t.db);
+    const recordAt = (at: string, value: number, name = "Week-4 retention (%)") =>
+      asRole("eva_chairman", (trx) =>
+        recordVentureMetrics(trx, v.id, [{ category: "retention", name, value, observedAt: at, source: "posthog" }]),
+      );
+    const items = () =>
+      t.db
+        .selectFrom("sd_work_items")
+        .select(["title", "item_type", "status", "details"])
+        .where("venture_id", "=", v.id)
+        .where("kind", "=", "child")
+        .where(sql<boolean>`details ->> 'origin' = 'post_launch'`)
+        .execute();
+    await recordAt("2026-09-28T00:00:00Z", 40);
+    await recordAt("2026-10-05T00:00:00Z", 36);
+    await recordAt("2026-10-12T00:00:00Z", 33);
+    // Two cycles of decline are not yet three.
+    expect(await items()).toEqual([]);
+    await recordAt("2026-10-20T00:00:00Z", 30);
+    const [item, ...more] = await items();
+    expect(more).toEqual([]);
+    expect(item).toMatchObject({
+      title: "Reverse the decline of Week-4 retention (%) (3 cycles: 40 → 36 → 33 → 30)",
+      item_type: "feature",
+      status: "pending",
+      details: { kind: "enhancement", metric: "Week-4 retention (%)", through_cycle: 4, cycles: 3 },
+    });
+    // Another ingest in the same cycle, still declining, adds nothing while the item is pending.
+    await recordAt("2026-10-21T00:00:00Z", 29);
+    expect(await items()).toHaveLength(1);
+    // Churn is lower-is-better: it rising for 3 cycles is the decline.
+    for (const [at, value] of [
+      ["2026-09-28T00:00:00Z", 2],
+      ["2026-10-05T00:00:00Z", 3],
+      ["2026-10-12T00:00:00Z", 4],
+      ["2026-10-20T00:00:00Z", 5],
+    ] as const)
+      await recordAt(at, value, "Monthly churn (%)");
+    expect((await items()).map((i) => i.title)).toContain(
+      "Reverse the decline of Monthly churn (%) (3 cycles: 2 → 3 → 4 → 5)",
+    );
+    // Engineering reports it like sprint work.
+    const { rows } = await sql<{ id: string }>`select id from eva.sd_work_items where venture_id = ${v.id}
+      and kind = 'child' and details ->> 'series' = 'week-4 retention (%)'`.execute(t.db);
+    await sql`select eva.fn_sd_complete(${rows[0]?.id}::uuid, 'succeeded', 12, 0, 80)`.execute(t.service);
+    expect((await items()).find((i) => i.title.includes("Week-4"))?.status).toBe("succeeded");
+  });
+
+  it("eva sd report-bug makes a bugfix SD item; before launch and bad input are refused", {
+    timeout: 120_000,
+  }, async () => {
+    const exec = promisify(execFile);
+    const eva = async (args: string[]) => {
+      try {
+        const { stdout, stderr } = await exec(process.execPath, ["bin/eva.js", ...args], {
+          env: { ...process.env, DATABASE_URL: t.url },
+          timeout: 60_000,
+        });
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        const e = error as { code: number; stdout: string; stderr: string };
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+      }
+    };
+    const v = await launched(1);
+    const ok = await eva([
+      "sd",
+      "report-bug",
+      v.name,
+      "--title",
+      "CSV export drops the last row",
+      "--severity",
+      "high",
+      "--json",
+    ]);
+    expect(ok.code).toBe(0);
+    const item = JSON.parse(ok.stdout);
+    expect(item).toMatchObject({
+      venture: v.name,
+      title: "CSV export drops the last row",
+      type: "bugfix",
+      status: "pending",
+      severity: "high",
+    });
+    const saved = await t.db
+      .selectFrom("sd_work_items")
+      .select("details")
+      .where("id", "=", item.id)
+      .executeTakeFirstOrThrow();
+    expect(saved.details).toMatchObject({ kind: "bugfix", severity: "high", reported_by: "eva_service" });
+
+    const count = async () =>
+      Number((await sql<{ n: string }>`select count(*) as n from eva.sd_work_items`.execute(t.db)).rows[0]?.n);
+    const before = await count();
+    const bad = await eva(["sd", "report-bug", v.name, "--title", "x", "--severity", "urgent"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--severity/);
+    const early = await createVenture(t.db);
+    const refused = await eva(["sd", "report-bug", early.name, "--title", "Broken signup"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/still building[\s\S]*EV409/);
+    const unknown = await eva(["sd", "report-bug", "No Such Venture", "--title", "Broken"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no venture "No Such Venture"/);
+    expect(await count()).toBe(before);
   });
 });

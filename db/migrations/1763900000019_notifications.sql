@@ -71,7 +71,23 @@ create table eva.metric_anomalies (
 comment on table eva.metric_anomalies is
   'Venture metrics outside the trailing median ± k·MAD of their series (eva_private.fn_metric_anomaly_check), and the DFE''s resolution (auto_proceed or escalate, with its recorded evaluation).';
 
+-- Post-launch SD work (enhancements from a declining KPI, reported bugs) is
+-- one saga per item, raised in the context of the venture's latest stage work:
+-- "once per run and position" holds for Stage 18 sprints, and once per saga and
+-- position for post-launch items.
+drop index eva.sd_work_items_once_per_run;
+create unique index sd_work_items_once_per_run on eva.sd_work_items (venture_id, stage_work_id, position)
+  where (details ->> 'origin') is distinct from 'post_launch';
+create unique index sd_work_items_post_launch_once on eva.sd_work_items (saga_id, position)
+  where (details ->> 'origin') = 'post_launch';
+comment on column eva.sd_work_items.stage_work_id is
+  'The Stage 18 run whose sprint_plan artifact the items were made from; for post-launch items (details.origin post_launch), the venture''s latest stage work when the item was raised.';
+
 -- Down Migration
+drop index eva.sd_work_items_post_launch_once;
+drop index eva.sd_work_items_once_per_run;
+create unique index sd_work_items_once_per_run on eva.sd_work_items (venture_id, stage_work_id, position);
+comment on column eva.sd_work_items.stage_work_id is 'The Stage 18 run whose sprint_plan artifact the items were made from.';
 drop table eva.metric_anomalies;
 drop table eva.notification_attempts;
 drop table eva.notifications;

@@ -507,7 +507,7 @@ export interface SdWorkItems {
   position: number;
   saga_id: string;
   /**
-   * The Stage 18 run whose sprint_plan artifact the items were made from.
+   * The Stage 18 run whose sprint_plan artifact the items were made from; for post-launch items (details.origin post_launch), the venture's latest stage work when the item was raised.
    */
   stage_work_id: string;
   /**

@@ -66,7 +66,8 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     load: async () => (await import("./chairman.ts")).registerChairman,
   },
   sd: {
-    summary: "engineering's work from the SD bridge: list Stage 18 sprint items and report each one's result",
+    summary:
+      "engineering's work from the SD bridge: list Stage 18 sprint items, report each one's result, report a bug after launch",
     load: async () => (await import("./sd.ts")).registerSd,
   },
   metrics: {
