@@ -675,3 +675,29 @@ describe("post-launch operations: KPI decline and reported bugs (spec §14)", ()
     expect(await count()).toBe(before);
   });
 });
+
+describe("pure parts", () => {
+  it("verifyWebhook accepts EVA's signature, refuses a changed body, and a secret must be base64", async () => {
+    const { signWebhook, verifyWebhook, webhookKey } = await import("../src/notifications/signature.ts");
+    const body = '{"type":"decision.requested"}';
+    const header = `v0,bogus ${signWebhook(SECRET, "msg_1", 1_700_000_000, body)}`;
+    expect(header.split(" ")[1]).toBe(`v1,${expectedSignature("msg_1", "1700000000", body)}`);
+    expect(verifyWebhook(SECRET, "msg_1", "1700000000", body, header)).toBe(true);
+    expect(verifyWebhook(SECRET, "msg_1", "1700000000", `${body} `, header)).toBe(false);
+    expect(verifyWebhook(SECRET, "msg_2", "1700000000", body, header)).toBe(false);
+    expect(() => webhookKey("whsec_not base64!")).toThrow(/EVA_NOTIFY_SECRET/);
+  });
+
+  it("the DFE escalates an anomaly from 6 robust SDs, or of unknown size, and lets a smaller one proceed", async () => {
+    const { evaluateMetricAnomaly } = await import("../src/gates/dfe.ts");
+    const at = (robustZ: number | null) =>
+      evaluateMetricAnomaly({ metric: "MRR (EUR)", value: 160, median: 100, mad: 2, robustZ }).resolution;
+    expect([at(3.5), at(-5.99), at(6), at(-12), at(null)]).toEqual([
+      "auto_proceed",
+      "auto_proceed",
+      "escalate",
+      "escalate",
+      "escalate",
+    ]);
+  });
+});

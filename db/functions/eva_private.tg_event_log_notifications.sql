@@ -48,7 +48,9 @@ begin
     v_type := 'reality_gate.failed';
     v_urgency := 'daily';
     v_summary := pg_catalog.format('%s: the reality gate at stage %s failed (%s)', v_venture, v_stage, v_p ->> 'decision');
-  elsif new.event_type = 'venture.killed' and not pg_catalog.pg_has_role(new.actor, 'eva_chairman', 'USAGE') then
+  elsif new.event_type = 'venture.killed' and not exists (
+      select 1 from pg_catalog.pg_roles r
+      where r.rolname = new.actor and pg_catalog.pg_has_role(r.oid, 'eva_chairman', 'USAGE')) then
     v_type := 'venture.auto_killed';
     v_urgency := 'daily';
     v_summary := pg_catalog.format('%s was killed at stage %s%s', v_venture, v_stage,
