@@ -1468,6 +1468,190 @@ COMMENT ON FUNCTION eva.fn_is_chairman() IS 'True when the caller acts as the Ch
 
 
 --
+-- Name: fn_notification_digest(eva.decision_urgency, timestamp with time zone); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone DEFAULT now()) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id uuid := pg_catalog.gen_random_uuid();
+  v_ventures jsonb;
+  v_count int;
+  v_venture_count int;
+begin
+  if p_urgency is null or p_urgency = 'immediate' then
+    raise exception 'a digest is daily or weekly, not %', coalesce(p_urgency::text, 'null') using errcode = 'EV400';
+  end if;
+  if p_as_of is null then
+    raise exception 'a digest needs the time it runs as of (p_as_of)' using errcode = 'EV400';
+  end if;
+  -- One digest of a kind at a time: two ticks cannot carry the same notification.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('eva.notification_digest:' || p_urgency));
+
+  with pending as (
+    select n.* from eva.notifications n
+    where n.urgency = p_urgency and n.digest_id is null and n.created_at <= p_as_of
+      and n.notification_type not like 'digest.%'
+  ), by_venture as (
+    select p.venture_id, coalesce(v.name, 'Stage 0') as venture, pg_catalog.count(*) as n,
+      pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('id', p.id, 'type', p.notification_type,
+        'summary', p.summary, 'decisionId', p.decision_id, 'createdAt', p.created_at) order by p.created_at) as items
+    from pending p left join eva.ventures v on v.id = p.venture_id
+    group by p.venture_id, v.name
+  )
+  select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('ventureId', b.venture_id, 'venture', b.venture,
+           'count', b.n, 'items', b.items) order by b.venture),
+         coalesce(pg_catalog.sum(b.n), 0)::int, pg_catalog.count(*)::int
+  into v_ventures, v_count, v_venture_count
+  from by_venture b;
+
+  if v_count = 0 then
+    return null;
+  end if;
+
+  insert into eva.notifications (id, notification_type, urgency, channels, summary, action_path, payload)
+  values (v_id, 'digest.' || p_urgency, p_urgency, array['inbox', 'webhook'],
+    pg_catalog.format('%s digest: %s notification%s across %s venture%s', initcap(p_urgency::text), v_count,
+      case when v_count = 1 then '' else 's' end, v_venture_count, case when v_venture_count = 1 then '' else 's' end),
+    '/notifications/' || v_id,
+    pg_catalog.jsonb_build_object('asOf', p_as_of, 'count', v_count, 'ventures', v_ventures));
+
+  update eva.notifications n set digest_id = v_id
+  where n.urgency = p_urgency and n.digest_id is null and n.created_at <= p_as_of and n.id <> v_id
+    and n.notification_type not like 'digest.%';
+
+  perform eva_private.fn_enqueue_notification_delivery(v_id, 'webhook');
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone) IS 'Writes the daily or weekly digest notification (grouped by venture) of every such notification not yet digested up to p_as_of, and queues its webhook delivery; null when there is nothing to digest.';
+
+
+--
+-- Name: notifications; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.notifications (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    event_id bigint,
+    notification_type text NOT NULL,
+    urgency eva.decision_urgency NOT NULL,
+    channels text[] NOT NULL,
+    venture_id uuid,
+    decision_id uuid,
+    summary text NOT NULL,
+    action_path text NOT NULL,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    digest_id uuid,
+    read_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notifications_action_path_check CHECK ((action_path ~ '^/'::text)),
+    CONSTRAINT notifications_channels_check CHECK (((channels <@ ARRAY['inbox'::text, 'webhook'::text]) AND (cardinality(channels) >= 1))),
+    CONSTRAINT notifications_notification_type_check CHECK ((notification_type ~ '^[a-z_]+(\.[a-z_]+)+$'::text)),
+    CONSTRAINT notifications_summary_check CHECK ((((char_length(summary) >= 1) AND (char_length(summary) <= 300)) AND (summary !~ '[\r\n]'::text)))
+);
+
+
+ALTER TABLE eva.notifications OWNER TO eva_owner;
+
+--
+-- Name: TABLE notifications; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.notifications IS 'The notification outbox (spec §11, Decision #30): one row per notification with its urgency and channels; the Chairman''s inbox. Written only by EVA''s triggers and digest function; read/unread through eva.fn_notification_read.';
+
+
+--
+-- Name: COLUMN notifications.action_path; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.notifications.action_path IS 'Where to act on it, relative to EVA_PUBLIC_URL (the webhook body''s url).';
+
+
+--
+-- Name: COLUMN notifications.digest_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.notifications.digest_id IS 'The digest notification that carried this daily or weekly notification (null until its digest ran).';
+
+
+--
+-- Name: fn_notification_read(uuid, boolean); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_notification_read(p_id uuid, p_read boolean DEFAULT true) RETURNS eva.notifications
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row eva.notifications;
+begin
+  if not eva.fn_is_chairman() then
+    raise exception 'only the Chairman reads notifications (caller: %)', eva_private.fn_caller_role() using errcode = 'EV403';
+  end if;
+  update eva.notifications n
+  set read_at = case when p_read then coalesce(n.read_at, pg_catalog.now()) end
+  where n.id = p_id
+  returning * into v_row;
+  if not found then
+    raise exception 'there is no notification %', coalesce(p_id::text, 'null') using errcode = 'EV404',
+      hint = 'eva notifications lists them.';
+  end if;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_notification_read(p_id uuid, p_read boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_notification_read(p_id uuid, p_read boolean); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_notification_read(p_id uuid, p_read boolean) IS 'Marks a notification read (p_read true, the default) or unread again; the Chairman only (EV403), unknown id EV404.';
+
+
+--
+-- Name: fn_notifications_read_all(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_notifications_read_all() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_count int;
+begin
+  if not eva.fn_is_chairman() then
+    raise exception 'only the Chairman reads notifications (caller: %)', eva_private.fn_caller_role() using errcode = 'EV403';
+  end if;
+  update eva.notifications set read_at = pg_catalog.now() where read_at is null;
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_notifications_read_all() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_notifications_read_all(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_notifications_read_all() IS 'Marks every unread notification read; returns how many. The Chairman only (EV403).';
+
+
+--
 -- Name: fn_pending_decision_count(); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -1551,6 +1735,72 @@ ALTER FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_
 --
 
 COMMENT ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb) IS 'Records the enum outcome and rationale of a stage''s gate on its open work row; the decision must be one of the gate type''s options (EV400); one outcome per run (EV409).';
+
+
+--
+-- Name: notification_attempts; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.notification_attempts (
+    id bigint NOT NULL,
+    notification_id uuid NOT NULL,
+    channel text NOT NULL,
+    attempt integer NOT NULL,
+    outcome text NOT NULL,
+    http_status integer,
+    error text,
+    attempted_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notification_attempts_attempt_check CHECK ((attempt >= 1)),
+    CONSTRAINT notification_attempts_channel_check CHECK ((channel = 'webhook'::text)),
+    CONSTRAINT notification_attempts_outcome_check CHECK ((outcome = ANY (ARRAY['delivered'::text, 'failed'::text, 'skipped'::text])))
+);
+
+
+ALTER TABLE eva.notification_attempts OWNER TO eva_owner;
+
+--
+-- Name: TABLE notification_attempts; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.notification_attempts IS 'Delivery attempts per notification and channel (delivered, failed with the receiver''s status or error, skipped when the channel is not configured). Append-only.';
+
+
+--
+-- Name: fn_record_notification_attempt(uuid, text, text, integer, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer DEFAULT NULL::integer, p_error text DEFAULT NULL::text) RETURNS eva.notification_attempts
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row eva.notification_attempts;
+begin
+  if not exists (select 1 from eva.notifications n where n.id = p_notification_id and p_channel = any (n.channels)) then
+    raise exception 'notification % has no % channel', p_notification_id, coalesce(p_channel, 'null') using errcode = 'EV404';
+  end if;
+  if p_outcome is null or p_outcome not in ('delivered', 'failed', 'skipped') then
+    raise exception 'an attempt is delivered, failed or skipped, not %', coalesce(p_outcome, 'null') using errcode = 'EV400';
+  end if;
+  perform 1 from eva.notifications n where n.id = p_notification_id for update;
+  insert into eva.notification_attempts (notification_id, channel, attempt, outcome, http_status, error)
+  values (p_notification_id, p_channel,
+    1 + (select pg_catalog.count(*) from eva.notification_attempts a
+         where a.notification_id = p_notification_id and a.channel = p_channel),
+    p_outcome, p_http_status, pg_catalog.left(p_error, 1000))
+  returning * into v_row;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer, p_error text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer, p_error text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer, p_error text) IS 'Records one delivery attempt of a notification on a channel (numbered here); a second "delivered" is refused (23505).';
 
 
 --
@@ -2119,6 +2369,101 @@ COMMENT ON FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) IS 'C
 
 
 --
+-- Name: metric_anomalies; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.metric_anomalies (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    metric_id bigint NOT NULL,
+    metric_name text NOT NULL,
+    value numeric NOT NULL,
+    median numeric NOT NULL,
+    mad numeric NOT NULL,
+    robust_z numeric,
+    history integer NOT NULL,
+    event_id bigint,
+    resolution text,
+    dfe jsonb,
+    decision_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolved_at timestamp with time zone,
+    CONSTRAINT metric_anomalies_check CHECK (((resolution IS NULL) = (resolved_at IS NULL))),
+    CONSTRAINT metric_anomalies_history_check CHECK ((history >= 1)),
+    CONSTRAINT metric_anomalies_resolution_check CHECK ((resolution = ANY (ARRAY['auto_proceed'::text, 'escalate'::text])))
+);
+
+
+ALTER TABLE eva.metric_anomalies OWNER TO eva_owner;
+
+--
+-- Name: TABLE metric_anomalies; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.metric_anomalies IS 'Venture metrics outside the trailing median ± k·MAD of their series (eva_private.fn_metric_anomaly_check), and the DFE''s resolution (auto_proceed or escalate, with its recorded evaluation).';
+
+
+--
+-- Name: fn_resolve_metric_anomaly(uuid, text, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb) RETURNS eva.metric_anomalies
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_a eva.metric_anomalies;
+  v_venture eva.ventures;
+  v_decision uuid;
+begin
+  if p_resolution is null or p_resolution not in ('auto_proceed', 'escalate') then
+    raise exception 'an anomaly is resolved by auto_proceed or escalate, not %', coalesce(p_resolution, 'null')
+      using errcode = 'EV400';
+  end if;
+  if p_dfe is null or pg_catalog.jsonb_typeof(p_dfe) <> 'object' then
+    raise exception 'the DFE''s evaluation (p_dfe) must be a JSON object' using errcode = 'EV400';
+  end if;
+  select * into v_a from eva.metric_anomalies where id = p_anomaly_id for update;
+  if not found then
+    raise exception 'there is no metric anomaly %', coalesce(p_anomaly_id::text, 'null') using errcode = 'EV404';
+  end if;
+  if v_a.resolution is not null then
+    return v_a;
+  end if;
+  select * into v_venture from eva.ventures where id = v_a.venture_id;
+
+  perform eva_private.fn_log_event('dfe.evaluated', v_a.venture_id, pg_catalog.jsonb_build_object(
+    'anomaly_id', v_a.id, 'metric', v_a.metric_name, 'resolution', p_resolution, 'dfe', p_dfe));
+  if p_resolution = 'escalate' then
+    insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, blocking, context)
+    values (v_a.venture_id, v_venture.current_lifecycle_stage, 'dfe_escalation', 'proceed', true,
+      pg_catalog.jsonb_build_object('kind', 'metric_anomaly', 'anomaly', pg_catalog.to_jsonb(v_a) - 'dfe', 'dfe', p_dfe,
+        'reason', pg_catalog.format('%s was %s against a trailing median of %s', v_a.metric_name, v_a.value, v_a.median)))
+    returning id into v_decision;
+  else
+    perform eva_private.fn_log_event('metric.auto_proceeded', v_a.venture_id, pg_catalog.jsonb_build_object(
+      'anomaly_id', v_a.id, 'metric', v_a.metric_name, 'value', v_a.value, 'median', v_a.median,
+      'robust_z', v_a.robust_z, 'dfe', p_dfe));
+  end if;
+  update eva.metric_anomalies
+  set resolution = p_resolution, dfe = p_dfe, decision_id = v_decision, resolved_at = pg_catalog.now()
+  where id = v_a.id
+  returning * into v_a;
+  return v_a;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb) IS 'Records the DFE''s resolution of a metric anomaly once: auto_proceed (event metric.auto_proceeded) or escalate (a dfe_escalation decision with the anomaly as context).';
+
+
+--
 -- Name: fn_retry_stage_work(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -2282,7 +2627,7 @@ COMMENT ON TABLE eva.sd_work_items IS 'Strategic Directives the SD bridge create
 -- Name: COLUMN sd_work_items.stage_work_id; Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON COLUMN eva.sd_work_items.stage_work_id IS 'The Stage 18 run whose sprint_plan artifact the items were made from.';
+COMMENT ON COLUMN eva.sd_work_items.stage_work_id IS 'The Stage 18 run whose sprint_plan artifact the items were made from; for post-launch items (details.origin post_launch), the venture''s latest stage work when the item was raised.';
 
 
 --
@@ -2428,6 +2773,37 @@ ALTER FUNCTION eva.fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed 
 --
 
 COMMENT ON FUNCTION eva.fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed integer, p_tests_failed integer, p_coverage numeric, p_details jsonb) IS 'Engineering''s report of one child SD (succeeded, failed or blocked, with test counts and coverage), made once. Updates the sd_execution saga''s counts; the last report completes the orchestrator and the saga (sprint_completion complete or partial) and makes the venture''s blocked Stage 19 run ready. Refuses unknown items (EV404), the orchestrator and bad input (EV400), and a second report (EV409).';
+
+
+--
+-- Name: fn_sd_report_bug(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_sd_report_bug(p_venture uuid, p_title text, p_severity text DEFAULT 'medium'::text, p_details jsonb DEFAULT '{}'::jsonb) RETURNS eva.sd_work_items
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if p_severity is null or not (p_severity = any (pg_catalog.enum_range(null::eva.severity)::text[])) then
+    raise exception 'severity is one of %, not %', pg_catalog.array_to_string(pg_catalog.enum_range(null::eva.severity)::text[], ', '),
+      coalesce(p_severity, 'null') using errcode = 'EV400';
+  end if;
+  if p_details is null or pg_catalog.jsonb_typeof(p_details) <> 'object' then
+    raise exception 'details must be a JSON object' using errcode = 'EV400';
+  end if;
+  return eva_private.fn_sd_post_launch_item(p_venture, 'bugfix', p_title,
+    p_details || pg_catalog.jsonb_build_object('severity', p_severity, 'reported_by', eva_private.fn_caller_role()));
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb) IS 'Reports a bug in a launched venture (Stage 20 on): a bugfix SD work item with its severity (critical, high, medium, low), for engineering to report through eva.fn_sd_complete.';
 
 
 --
@@ -2777,6 +3153,10 @@ begin
   if p_d.venture_id is null then
     return;
   end if;
+  -- A post-launch metric anomaly's decision acknowledges it: no stage work waits on it.
+  if p_d.context ->> 'kind' = 'metric_anomaly' then
+    return;
+  end if;
   select * into v_venture from eva.ventures where id = p_d.venture_id for update;
   perform pg_catalog.set_config('eva.change_reason', v_reason, true);
   if v_venture.status = 'awaiting_decision' and p_d.decision not in ('sunset', 'exit', 'reject', 'cancel') then
@@ -2870,6 +3250,57 @@ ALTER FUNCTION eva_private.fn_caller_role() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.fn_caller_role() IS 'The role the caller acts as (SET ROLE, else the login role), unchanged inside security-definer functions.';
+
+
+--
+-- Name: fn_decision_urgency(text, integer, boolean); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) RETURNS eva.decision_urgency
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select case
+    when p_blocking then 'immediate'
+    when p_stage in (3, 5, 16, 23) then 'daily'
+    else 'weekly'
+  end::eva.decision_urgency;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) IS 'Decision #30: blocking gates (0, 10, 22, 25) and blocking DFE escalations → immediate; non-blocking at advisory checkpoints (3, 5, 16, 23) → daily; other non-blocking → weekly.';
+
+
+--
+-- Name: fn_enqueue_notification_delivery(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select graphile_worker.add_job(
+    'notification_deliver',
+    pg_catalog.json_build_object('notification_id', p_notification_id, 'channel', p_channel),
+    job_key := 'notification:' || p_notification_id || ':' || p_channel,
+    max_attempts := 12
+  );
+$$;
+
+
+ALTER FUNCTION eva_private.fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text) IS 'Queues notification_deliver for a notification on a channel (once: job_key notification:<id>:<channel>).';
 
 
 --
@@ -3361,6 +3792,74 @@ COMMENT ON FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) IS 'SD bridge
 
 
 --
+-- Name: fn_sd_post_launch_item(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb) RETURNS eva.sd_work_items
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_venture eva.ventures;
+  v_work_id uuid;
+  v_saga_id uuid;
+  v_orchestrator_id uuid;
+  v_title text := pg_catalog.btrim(p_title);
+  v_child eva.sd_work_items;
+begin
+  if p_kind is null or p_kind not in ('enhancement', 'bugfix') then
+    raise exception 'a post-launch SD item is an enhancement or a bugfix, not %', coalesce(p_kind, 'null') using errcode = 'EV400';
+  end if;
+  if v_title is null or pg_catalog.char_length(v_title) not between 1 and 400 then
+    raise exception 'the title is required, 1-400 characters' using errcode = 'EV400';
+  end if;
+  select * into v_venture from eva.ventures where id = p_venture for update;
+  if not found then
+    raise exception 'venture % does not exist', coalesce(p_venture::text, 'null') using errcode = 'EV404';
+  end if;
+  if v_venture.status in ('killed', 'sunset', 'exited') then
+    raise exception 'venture "%" is %: it takes no more engineering work', v_venture.name, v_venture.status using errcode = 'EV409';
+  end if;
+  if v_venture.current_lifecycle_stage < 20 then
+    raise exception 'venture "%" is at stage %, still building: post-launch SD items start after Sprint Execution (Stage 19); add the work to its sprint',
+      v_venture.name, v_venture.current_lifecycle_stage using errcode = 'EV409';
+  end if;
+  select w.id into v_work_id from eva.venture_stage_work w
+  where w.venture_id = p_venture order by w.created_at desc, w.run_number desc limit 1;
+
+  insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at)
+  values (p_venture, 'sd_execution', 'await_completion', 'active',
+    pg_catalog.jsonb_build_object('origin', 'post_launch', 'kind', p_kind, 'total', 1, 'completed', 0, 'succeeded', 0,
+      'failed', 0, 'blocked', 0, 'work_id', v_work_id, 'failures', '[]'::jsonb),
+    pg_catalog.now() + interval '7 days')
+  returning id into v_saga_id;
+  insert into eva.sd_work_items (venture_id, saga_id, stage_work_id, kind, position, title, details)
+  values (p_venture, v_saga_id, v_work_id, 'orchestrator', 0, pg_catalog.left(v_venture.name || ' — ' || p_kind || ': ' || v_title, 500),
+    pg_catalog.jsonb_build_object('venture_id', p_venture, 'venture_name', v_venture.name, 'origin', 'post_launch', 'kind', p_kind))
+  returning id into v_orchestrator_id;
+  insert into eva.sd_work_items (venture_id, saga_id, stage_work_id, parent_id, kind, position, title, item_type, details)
+  values (p_venture, v_saga_id, v_work_id, v_orchestrator_id, 'child', 1, v_title,
+    case p_kind when 'bugfix' then 'bugfix' else 'feature' end,
+    coalesce(p_details, '{}'::jsonb) || pg_catalog.jsonb_build_object('origin', 'post_launch', 'kind', p_kind))
+  returning * into v_child;
+  perform eva_private.fn_log_event('sd.bridge_created', p_venture, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga_id, 'work_id', v_work_id, 'orchestrator', v_orchestrator_id, 'children', 1,
+    'source', 'post_launch', 'kind', p_kind, 'item', v_child.id, 'title', v_title));
+  return v_child;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb) IS 'Post-launch SD work (enhancement or bugfix): one orchestrator + one child item in its own sd_execution saga; refused before Stage 20 (EV409) and for ended ventures (EV409).';
+
+
+--
 -- Name: fn_token_refused(uuid, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3632,6 +4131,30 @@ COMMENT ON FUNCTION eva_private.tg_chairman_decisions_queue_columns() IS 'Trigge
 
 
 --
+-- Name: tg_chairman_decisions_urgency(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_chairman_decisions_urgency() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  new.urgency := eva_private.fn_decision_urgency(new.decision_type, new.lifecycle_stage, new.blocking);
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_chairman_decisions_urgency() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_chairman_decisions_urgency(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_chairman_decisions_urgency() IS 'Trigger: sets a new decision''s urgency from eva_private.fn_decision_urgency (Decision #30).';
+
+
+--
 -- Name: tg_chairman_decisions_urls(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3730,6 +4253,156 @@ ALTER FUNCTION eva_private.tg_chairman_preferences_guard() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_chairman_preferences_guard() IS 'Trigger: refuses a preference value its key cannot hold (EV400, per eva.chairman_preference_keys) and the deletion of a global preference EVA reads (EV409).';
+
+
+--
+-- Name: tg_event_log_kpi_decline(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_event_log_kpi_decline() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  c_cycles constant int := 3;
+  v_stage int;
+  v_kpi record;
+begin
+  select v.current_lifecycle_stage into v_stage from eva.ventures v
+  where v.id = new.venture_id and v.status not in ('killed', 'sunset', 'exited');
+  if v_stage is null or v_stage < 20 then
+    return null;
+  end if;
+  for v_kpi in
+    with h as (
+      select pg_catalog.lower(m.metric_name) as series, m.metric_name, m.ops_cycle, m.value, m.change,
+        pg_catalog.row_number() over (partition by pg_catalog.lower(m.metric_name) order by m.ops_cycle desc) as rn,
+        m.metric_name ~* '(churn|cost|cac|latency|error|bounce|refund)' as lower_is_better
+      from eva.venture_metric_history m
+      where m.venture_id = new.venture_id
+    )
+    select h.series, pg_catalog.max(h.metric_name) as metric_name,
+      pg_catalog.max(h.ops_cycle) filter (where h.rn = 1) as through_cycle,
+      pg_catalog.array_agg(h.value order by h.ops_cycle) filter (where h.rn <= c_cycles + 1) as recent
+    from h
+    group by h.series
+    having pg_catalog.count(*) filter (where h.rn <= c_cycles and h.change is not null
+             and case when h.lower_is_better then h.change > 0 else h.change < 0 end) = c_cycles
+  loop
+    if exists (select 1 from eva.sd_work_items i
+               where i.venture_id = new.venture_id and i.kind = 'child' and i.details ->> 'origin' = 'post_launch'
+                 and i.details ->> 'series' = v_kpi.series
+                 and (i.status = 'pending' or (i.details ->> 'through_cycle')::int = v_kpi.through_cycle)) then
+      continue;
+    end if;
+    perform eva_private.fn_sd_post_launch_item(new.venture_id, 'enhancement',
+      pg_catalog.format('Reverse the decline of %s (%s cycles: %s)', v_kpi.metric_name, c_cycles,
+        pg_catalog.array_to_string(v_kpi.recent, ' → ')),
+      pg_catalog.jsonb_build_object('metric', v_kpi.metric_name, 'series', v_kpi.series,
+        'through_cycle', v_kpi.through_cycle, 'values', pg_catalog.to_jsonb(v_kpi.recent), 'cycles', c_cycles,
+        'trigger_event', new.id));
+  end loop;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_event_log_kpi_decline() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_event_log_kpi_decline(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_event_log_kpi_decline() IS 'Trigger on metrics.recorded: a KPI worse in each of its last 3 measured ops cycles becomes an enhancement SD work item (once per metric while pending; not twice for a cycle); ventures before Stage 20 are skipped.';
+
+
+--
+-- Name: tg_event_log_notifications(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_event_log_notifications() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_p jsonb := new.payload;
+  v_stage int := case when pg_catalog.jsonb_typeof(new.payload -> 'stage') = 'number' then (new.payload ->> 'stage')::int end;
+  v_venture text;
+  v_type text;
+  v_urgency eva.decision_urgency;
+  v_summary text;
+  v_path text;
+  v_decision uuid;
+  v_id uuid;
+begin
+  select v.name into v_venture from eva.ventures v where v.id = new.venture_id;
+  v_venture := coalesce(v_venture, 'Stage 0');
+  v_path := case when new.venture_id is null then '/events/' || new.id else '/ventures/' || new.venture_id end;
+
+  if new.event_type = 'chairman.decision_requested' then
+    v_decision := (v_p ->> 'decision_id')::uuid;
+    v_type := 'decision.requested';
+    v_urgency := coalesce((v_p ->> 'urgency')::eva.decision_urgency, 'immediate');
+    v_summary := pg_catalog.format('%s: %s at stage %s waits for your decision%s', v_venture,
+      pg_catalog.replace(v_p ->> 'decision_type', '_', ' '), v_stage,
+      coalesce(' (recommended: ' || (v_p ->> 'recommended_action') || ')', ''));
+    v_path := '/decisions/' || v_decision;
+  elsif new.event_type = 'gate.evaluated' and exists (
+      select 1 from eva.lifecycle_stage_config c
+      join eva.gate_decision_options o on o.gate_type = c.gate_type and o.decision = v_p ->> 'decision'
+      where c.stage_number = v_stage and c.reality_gate and not o.passes) then
+    v_type := 'reality_gate.failed';
+    v_urgency := 'daily';
+    v_summary := pg_catalog.format('%s: the reality gate at stage %s failed (%s)', v_venture, v_stage, v_p ->> 'decision');
+  elsif new.event_type = 'venture.killed' and not exists (
+      select 1 from pg_catalog.pg_roles r
+      where r.rolname = new.actor and pg_catalog.pg_has_role(r.oid, 'eva_chairman', 'USAGE')) then
+    v_type := 'venture.auto_killed';
+    v_urgency := 'daily';
+    v_summary := pg_catalog.format('%s was killed at stage %s%s', v_venture, v_stage,
+      coalesce(': ' || pg_catalog.left(pg_catalog.regexp_replace(v_p ->> 'reason', '\s+', ' ', 'g'), 200), ''));
+  elsif new.event_type = 'metric.auto_proceeded' then
+    v_type := 'metric.auto_proceeded';
+    v_urgency := 'daily';
+    v_summary := pg_catalog.format('%s: %s was anomalous (%s); the DFE proceeded', v_venture,
+      v_p ->> 'metric', v_p ->> 'value');
+  elsif new.event_type = 'stage.work_completed' and v_stage is not null and v_p ->> 'route' is distinct from 'kill' then
+    if v_stage in (3, 5, 16, 23) then
+      v_type := 'checkpoint.advisory';
+      v_urgency := 'daily';
+      v_summary := pg_catalog.format('%s: advisory checkpoint stage %s completed (gate: %s)', v_venture, v_stage,
+        coalesce(v_p ->> 'gate_decision', 'none'));
+    else
+      v_type := 'stage.completed';
+      v_urgency := 'weekly';
+      v_summary := pg_catalog.format('%s: stage %s completed', v_venture, v_stage);
+    end if;
+  else
+    return null;
+  end if;
+
+  insert into eva.notifications (event_id, notification_type, urgency, channels, venture_id, decision_id, summary,
+    action_path, payload)
+  values (new.id, v_type, v_urgency,
+    case when v_urgency = 'immediate' then array['inbox', 'webhook'] else array['inbox'] end,
+    new.venture_id, v_decision, pg_catalog.left(v_summary, 300), v_path,
+    pg_catalog.jsonb_build_object('event', new.event_type, 'stage', v_stage) || v_p)
+  returning id into v_id;
+  if v_urgency = 'immediate' then
+    perform eva_private.fn_enqueue_notification_delivery(v_id, 'webhook');
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_event_log_notifications() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_event_log_notifications(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_event_log_notifications() IS 'Trigger: classifies a logged event by Decision #30 and writes its notification to the outbox (eva.notifications); immediate ones get a webhook delivery job.';
 
 
 --
@@ -4034,6 +4707,79 @@ ALTER FUNCTION eva_private.tg_venture_dependencies_priority() OWNER TO eva_owner
 --
 
 COMMENT ON FUNCTION eva_private.tg_venture_dependencies_priority() IS 'Trigger: refreshes the stored priority of the provider of a dependency that was added, changed or removed.';
+
+
+--
+-- Name: tg_venture_metrics_anomaly(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_venture_metrics_anomaly() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  c_window constant int := 12;
+  c_min_history constant int := 5;
+  c_k constant numeric := 3;
+  c_scale constant numeric := 1.4826;
+  v_history numeric[];
+  v_median numeric;
+  v_mad numeric;
+  v_z numeric;
+  v_id uuid;
+  v_event bigint;
+begin
+  select pg_catalog.array_agg(h.value) into v_history
+  from (select m.value from eva.venture_metrics m
+        where m.venture_id = new.venture_id and pg_catalog.lower(m.metric_name) = pg_catalog.lower(new.metric_name)
+          and m.observed_at < new.observed_at
+        order by m.observed_at desc, m.id desc
+        limit c_window) h;
+  if coalesce(pg_catalog.cardinality(v_history), 0) < c_min_history then
+    return null;
+  end if;
+  select pg_catalog.percentile_cont(0.5) within group (order by x)::numeric into v_median from pg_catalog.unnest(v_history) x;
+  select pg_catalog.percentile_cont(0.5) within group (order by pg_catalog.abs(x - v_median))::numeric into v_mad
+  from pg_catalog.unnest(v_history) x;
+  if v_mad = 0 then
+    if new.value = v_median then
+      return null;
+    end if;
+    v_z := null;
+  else
+    v_z := pg_catalog.round((new.value - v_median) / (c_scale * v_mad), 3);
+    if pg_catalog.abs(v_z) <= c_k then
+      return null;
+    end if;
+  end if;
+
+  insert into eva.metric_anomalies (venture_id, metric_id, metric_name, value, median, mad, robust_z, history)
+  values (new.venture_id, new.id, new.metric_name, new.value, v_median, v_mad, v_z, pg_catalog.cardinality(v_history))
+  on conflict (metric_id) do nothing
+  returning id into v_id;
+  if v_id is null then
+    return null;
+  end if;
+  v_event := eva_private.fn_log_event('metric.anomaly', new.venture_id, pg_catalog.jsonb_build_object(
+    'anomaly_id', v_id, 'metric', new.metric_name, 'category', new.category, 'value', new.value,
+    'observed_at', new.observed_at, 'median', v_median, 'mad', v_mad, 'robust_z', v_z,
+    'rule', pg_catalog.jsonb_build_object('k', c_k, 'window', c_window, 'min_history', c_min_history,
+      'history', pg_catalog.cardinality(v_history))));
+  update eva.metric_anomalies set event_id = v_event where id = v_id;
+  perform graphile_worker.add_job('metric_anomaly_evaluate', pg_catalog.json_build_object('anomaly_id', v_id),
+    job_key := 'metric_anomaly:' || v_id, max_attempts := 5);
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_venture_metrics_anomaly() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_venture_metrics_anomaly(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_venture_metrics_anomaly() IS 'Trigger: a metric outside its series'' trailing median ± 3·1.4826·MAD (12 earlier observations, at least 5) is recorded in eva.metric_anomalies, logged as metric.anomaly and queued for the DFE (metric_anomaly_evaluate).';
 
 
 --
@@ -4941,6 +5687,20 @@ COMMENT ON COLUMN eva.lifecycle_stage_config.chairman_gate IS 'True where the Ch
 --
 
 COMMENT ON COLUMN eva.lifecycle_stage_config.chairman_decision_type IS 'The decision type the Chairman decides at this stage''s Chairman gate.';
+
+
+--
+-- Name: notification_attempts_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.notification_attempts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.notification_attempts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -6140,6 +6900,54 @@ ALTER TABLE ONLY eva.lifecycle_stage_config
 
 
 --
+-- Name: metric_anomalies metric_anomalies_metric_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.metric_anomalies
+    ADD CONSTRAINT metric_anomalies_metric_id_key UNIQUE (metric_id);
+
+
+--
+-- Name: metric_anomalies metric_anomalies_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.metric_anomalies
+    ADD CONSTRAINT metric_anomalies_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: notification_attempts notification_attempts_notification_id_channel_attempt_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notification_attempts
+    ADD CONSTRAINT notification_attempts_notification_id_channel_attempt_key UNIQUE (notification_id, channel, attempt);
+
+
+--
+-- Name: notification_attempts notification_attempts_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notification_attempts
+    ADD CONSTRAINT notification_attempts_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: notifications notifications_event_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notifications
+    ADD CONSTRAINT notifications_event_id_key UNIQUE (event_id);
+
+
+--
+-- Name: notifications notifications_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notifications
+    ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: portfolio_ideation_budgets portfolio_ideation_budgets_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -6448,10 +7256,45 @@ CREATE INDEX idx_eva_sagas_active ON eva.eva_sagas USING btree (venture_id, saga
 
 
 --
+-- Name: notification_attempts_delivered_once; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX notification_attempts_delivered_once ON eva.notification_attempts USING btree (notification_id, channel) WHERE (outcome = 'delivered'::text);
+
+
+--
+-- Name: notifications_undigested_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX notifications_undigested_idx ON eva.notifications USING btree (urgency, created_at) WHERE ((digest_id IS NULL) AND (urgency <> 'immediate'::eva.decision_urgency));
+
+
+--
+-- Name: notifications_unread_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX notifications_unread_idx ON eva.notifications USING btree (created_at DESC) WHERE (read_at IS NULL);
+
+
+--
+-- Name: notifications_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX notifications_venture_idx ON eva.notifications USING btree (venture_id, created_at);
+
+
+--
 -- Name: sd_work_items_once_per_run; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
-CREATE UNIQUE INDEX sd_work_items_once_per_run ON eva.sd_work_items USING btree (venture_id, stage_work_id, "position");
+CREATE UNIQUE INDEX sd_work_items_once_per_run ON eva.sd_work_items USING btree (venture_id, stage_work_id, "position") WHERE ((details ->> 'origin'::text) IS DISTINCT FROM 'post_launch'::text);
+
+
+--
+-- Name: sd_work_items_post_launch_once; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX sd_work_items_post_launch_once ON eva.sd_work_items USING btree (saga_id, "position") WHERE ((details ->> 'origin'::text) = 'post_launch'::text);
 
 
 --
@@ -6665,6 +7508,13 @@ CREATE TRIGGER _020_queue_columns BEFORE INSERT OR UPDATE OF context, dfe_trigge
 
 
 --
+-- Name: chairman_decisions _020_urgency; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _020_urgency BEFORE INSERT ON eva.chairman_decisions FOR EACH ROW EXECUTE FUNCTION eva_private.tg_chairman_decisions_urgency();
+
+
+--
 -- Name: chairman_decisions _020_urls; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -6788,6 +7638,27 @@ CREATE TRIGGER _200_guard BEFORE UPDATE ON eva.ventures FOR EACH ROW EXECUTE FUN
 --
 
 CREATE TRIGGER _300_priority BEFORE INSERT OR UPDATE OF projected_revenue, health_score, current_lifecycle_stage ON eva.ventures FOR EACH ROW EXECUTE FUNCTION eva_private.tg_ventures_priority();
+
+
+--
+-- Name: venture_metrics _500_anomaly; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _500_anomaly AFTER INSERT ON eva.venture_metrics FOR EACH ROW EXECUTE FUNCTION eva_private.tg_venture_metrics_anomaly();
+
+
+--
+-- Name: eva_event_log _500_notifications; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
+
+
+--
+-- Name: eva_event_log _510_kpi_decline; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _510_kpi_decline AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = 'metrics.recorded'::text)) EXECUTE FUNCTION eva_private.tg_event_log_kpi_decline();
 
 
 --
@@ -7076,6 +7947,78 @@ ALTER TABLE ONLY eva.lifecycle_stage_config
 
 ALTER TABLE ONLY eva.lifecycle_stage_config
     ADD CONSTRAINT lifecycle_stage_config_phase_number_fkey FOREIGN KEY (phase_number) REFERENCES eva.lifecycle_phases(id);
+
+
+--
+-- Name: metric_anomalies metric_anomalies_decision_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.metric_anomalies
+    ADD CONSTRAINT metric_anomalies_decision_id_fkey FOREIGN KEY (decision_id) REFERENCES eva.chairman_decisions(id);
+
+
+--
+-- Name: metric_anomalies metric_anomalies_event_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.metric_anomalies
+    ADD CONSTRAINT metric_anomalies_event_id_fkey FOREIGN KEY (event_id) REFERENCES eva.eva_event_log(id);
+
+
+--
+-- Name: metric_anomalies metric_anomalies_metric_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.metric_anomalies
+    ADD CONSTRAINT metric_anomalies_metric_id_fkey FOREIGN KEY (metric_id) REFERENCES eva.venture_metrics(id);
+
+
+--
+-- Name: metric_anomalies metric_anomalies_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.metric_anomalies
+    ADD CONSTRAINT metric_anomalies_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: notification_attempts notification_attempts_notification_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notification_attempts
+    ADD CONSTRAINT notification_attempts_notification_id_fkey FOREIGN KEY (notification_id) REFERENCES eva.notifications(id);
+
+
+--
+-- Name: notifications notifications_decision_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notifications
+    ADD CONSTRAINT notifications_decision_id_fkey FOREIGN KEY (decision_id) REFERENCES eva.chairman_decisions(id);
+
+
+--
+-- Name: notifications notifications_digest_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notifications
+    ADD CONSTRAINT notifications_digest_id_fkey FOREIGN KEY (digest_id) REFERENCES eva.notifications(id);
+
+
+--
+-- Name: notifications notifications_event_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notifications
+    ADD CONSTRAINT notifications_event_id_fkey FOREIGN KEY (event_id) REFERENCES eva.eva_event_log(id);
+
+
+--
+-- Name: notifications notifications_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.notifications
+    ADD CONSTRAINT notifications_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -7377,6 +8320,24 @@ ALTER TABLE eva.lifecycle_phases ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.lifecycle_stage_config ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: metric_anomalies; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.metric_anomalies ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notification_attempts; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.notification_attempts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notifications; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.notifications ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: portfolio_ideation_budgets; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -7559,6 +8520,27 @@ CREATE POLICY "the Chairman and services read eva event dlq" ON eva.eva_event_dl
 --
 
 CREATE POLICY "the Chairman and services read eva event log" ON eva.eva_event_log FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: metric_anomalies the Chairman and services read metric anomalies; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read metric anomalies" ON eva.metric_anomalies FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: notification_attempts the Chairman and services read notification attempts; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read notification attempts" ON eva.notification_attempts FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: notifications the Chairman and services read notifications; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read notifications" ON eva.notifications FOR SELECT TO eva_chairman, eva_service USING (true);
 
 
 --
@@ -8264,6 +9246,38 @@ GRANT ALL ON FUNCTION eva.fn_is_chairman() TO eva_anonymous;
 
 
 --
+-- Name: FUNCTION fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone) TO eva_service;
+
+
+--
+-- Name: TABLE notifications; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.notifications TO eva_chairman;
+GRANT SELECT ON TABLE eva.notifications TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_notification_read(p_id uuid, p_read boolean); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_notification_read(p_id uuid, p_read boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_notification_read(p_id uuid, p_read boolean) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_notifications_read_all(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_notifications_read_all() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_notifications_read_all() TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_pending_decision_count(); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -8278,6 +9292,22 @@ GRANT ALL ON FUNCTION eva.fn_pending_decision_count() TO eva_viewer;
 --
 
 REVOKE ALL ON FUNCTION eva.fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb) FROM PUBLIC;
+
+
+--
+-- Name: TABLE notification_attempts; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.notification_attempts TO eva_chairman;
+GRANT SELECT ON TABLE eva.notification_attempts TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer, p_error text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid, p_channel text, p_outcome text, p_http_status integer, p_error text) TO eva_service;
 
 
 --
@@ -8323,6 +9353,22 @@ GRANT ALL ON FUNCTION eva.fn_resolve_chairman_preferences(p_venture_id uuid) TO 
 
 
 --
+-- Name: TABLE metric_anomalies; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.metric_anomalies TO eva_chairman;
+GRANT SELECT ON TABLE eva.metric_anomalies TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_resolve_metric_anomaly(p_anomaly_id uuid, p_resolution text, p_dfe jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_retry_stage_work(p_work_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -8360,6 +9406,15 @@ GRANT SELECT ON TABLE eva.sd_work_items TO eva_viewer;
 
 REVOKE ALL ON FUNCTION eva.fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed integer, p_tests_failed integer, p_coverage numeric, p_details jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_sd_complete(p_item_id uuid, p_status text, p_tests_passed integer, p_tests_failed integer, p_coverage numeric, p_details jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_sd_report_bug(p_venture uuid, p_title text, p_severity text, p_details jsonb) TO eva_chairman;
 
 
 --
@@ -8446,6 +9501,20 @@ REVOKE ALL ON FUNCTION eva_private.fn_caller_role() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION fn_enqueue_stage_run(p_work_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -8503,6 +9572,13 @@ REVOKE ALL ON FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) FROM PUBLI
 
 
 --
+-- Name: FUNCTION fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -8554,6 +9630,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_queue_columns() FROM PU
 
 
 --
+-- Name: FUNCTION tg_chairman_decisions_urgency(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_urgency() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_chairman_decisions_urls(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -8565,6 +9648,20 @@ REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_urls() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_chairman_preferences_guard() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_event_log_kpi_decline(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_event_log_kpi_decline() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_event_log_notifications(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_event_log_notifications() FROM PUBLIC;
 
 
 --
@@ -8628,6 +9725,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_version() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_venture_dependencies_priority() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_venture_metrics_anomaly(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_venture_metrics_anomaly() FROM PUBLIC;
 
 
 --

@@ -10,6 +10,7 @@ import { connect } from "./db/client.ts";
 import { ownerPoolFor } from "./db/migrate.ts";
 import type { Analyst } from "./llm/types.ts";
 import type { StageRunOutcome } from "./stages/engine.ts";
+import { notificationTasks } from "./tasks/notifications.ts";
 import { stageRunTask } from "./tasks/stage-run.ts";
 
 export interface WorkerOptions {
@@ -62,6 +63,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
         adversary: options.adversary,
         onOutcome: options.onOutcome,
       }),
+      ...notificationTasks({ db: connection.db }),
     },
   });
 

@@ -65,11 +65,12 @@ beforeAll(async () => {
   killed = await createVenture(t.db);
   reviewed = await createVenture(t.db);
 
-  // Two DFE escalations (immediate) and one routine decision (daily).
+  // Two DFE escalations (immediate) and one non-blocking decision at an advisory
+  // checkpoint (daily: a decision's urgency follows Decision #30, not its opener).
   await recordStageOne(rich.id, { action: "escalate", recommendedAction: "proceed", dfe: DFE_ESCALATION });
   await recordStageOne(poor.id, { action: "escalate", recommendedAction: "proceed", dfe: DFE_ESCALATION });
-  await sql`insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency)
-    values (${later.id}::uuid, 25, 'venture_future', 'continue', 'daily')`.execute(t.service);
+  await sql`insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, blocking)
+    values (${later.id}::uuid, 23, 'dfe_escalation', 'proceed', false)`.execute(t.service);
   // A Stage 0 review: no venture yet, the brief names it.
   await sql`insert into eva.chairman_decisions (lifecycle_stage, decision_type, recommended_action, context)
     values (0, 'venture_review', 'approve', ${JSON.stringify({ brief: { name: "Parcel Locker Network" } })}::jsonb)`.execute(
@@ -154,7 +155,7 @@ describe("eva.decision_queue", () => {
       [rich.name, "dfe_escalation", "immediate"],
       [poor.name, "dfe_escalation", "immediate"],
       ["Parcel Locker Network", "venture_review", "immediate"],
-      [later.name, "venture_future", "daily"],
+      [later.name, "dfe_escalation", "daily"],
     ]);
     const [first, second, review] = rows;
     expect(Number(first?.priority_score)).toBeGreaterThan(Number(second?.priority_score));

@@ -296,6 +296,40 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.venture_metrics where venture_id = '${f.ventureA}'`,
     },
   },
+  // The outbox is the Chairman's inbox (test/notifications.test.ts): written by EVA's triggers and
+  // eva.fn_notification_digest, marked read only through eva.fn_notification_read.
+  "eva.notifications": {
+    allowed: { select: [C, S], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.notifications",
+      insert: () =>
+        "insert into eva.notifications (notification_type, urgency, channels, summary, action_path) values ('forged.one', 'immediate', '{inbox}', 'forged', '/')",
+      update: (f) => `update eva.notifications set read_at = now() where decision_id = '${f.decision}'`,
+      delete: (f) => `delete from eva.notifications where decision_id = '${f.decision}'`,
+    },
+  },
+  // Written only through eva.fn_record_notification_attempt (the delivery job); append-only.
+  "eva.notification_attempts": {
+    allowed: { select: [C, S], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.notification_attempts",
+      insert: () =>
+        "insert into eva.notification_attempts (notification_id, channel, attempt, outcome) select id, 'webhook', 9, 'delivered' from eva.notifications limit 1",
+      update: () => "update eva.notification_attempts set outcome = 'delivered'",
+      delete: () => "delete from eva.notification_attempts",
+    },
+  },
+  // Written by the anomaly trigger and eva.fn_resolve_metric_anomaly (the DFE's job).
+  "eva.metric_anomalies": {
+    allowed: { select: [C, S], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.metric_anomalies",
+      insert: (f) =>
+        `insert into eva.metric_anomalies (venture_id, metric_id, metric_name, value, median, mad, history) values ('${f.ventureA}', 1, 'x', 1, 1, 1, 5)`,
+      update: () => "update eva.metric_anomalies set resolution = 'escalate', resolved_at = now()",
+      delete: () => "delete from eva.metric_anomalies",
+    },
+  },
   "eva.venture_nursery": {
     allowed: { select: [C, S], insert: [], update: [C], delete: [] },
     statements: {
@@ -521,7 +555,12 @@ beforeAll(async () => {
         select '${a.id}', '${saga.id}', w.id, 'orchestrator', 0, 'Fixture sprint'
         from eva.venture_stage_work w where w.venture_id = '${a.id}' limit 1;
       select eva.fn_record_venture_metrics('${a.id}',
-        '[{"category": "retention", "name": "Week-4 retention (%)", "value": 31, "source": "fixture"}]');`)
+        '[{"category": "retention", "name": "Week-4 retention (%)", "value": 31, "source": "fixture"}]');
+      select eva.fn_record_notification_attempt(n.id, 'webhook', 'failed', 500, 'fixture')
+        from eva.notifications n where n.decision_id = '${decision.id}';
+      insert into eva.metric_anomalies (venture_id, metric_id, metric_name, value, median, mad, robust_z, history)
+        select m.venture_id, m.id, m.metric_name, m.value, 10, 1, 14, 5 from eva.venture_metrics m
+        where m.venture_id = '${a.id}' limit 1;`)
     .execute(t.db);
   f = {
     ventureA: a.id,

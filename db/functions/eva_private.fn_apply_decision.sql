@@ -58,6 +58,10 @@ begin
   if p_d.venture_id is null then
     return;
   end if;
+  -- A post-launch metric anomaly's decision acknowledges it: no stage work waits on it.
+  if p_d.context ->> 'kind' = 'metric_anomaly' then
+    return;
+  end if;
   select * into v_venture from eva.ventures where id = p_d.venture_id for update;
   perform pg_catalog.set_config('eva.change_reason', v_reason, true);
   if v_venture.status = 'awaiting_decision' and p_d.decision not in ('sunset', 'exit', 'reject', 'cancel') then

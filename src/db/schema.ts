@@ -375,6 +375,57 @@ export interface LifecycleStageConfig {
   work_type: string;
 }
 
+export interface MetricAnomalies {
+  created_at: Generated<Timestamp>;
+  decision_id: string | null;
+  dfe: Json | null;
+  event_id: Int8 | null;
+  history: number;
+  id: Generated<string>;
+  mad: Numeric;
+  median: Numeric;
+  metric_id: Int8;
+  metric_name: string;
+  resolution: string | null;
+  resolved_at: Timestamp | null;
+  robust_z: Numeric | null;
+  value: Numeric;
+  venture_id: string;
+}
+
+export interface NotificationAttempts {
+  attempt: number;
+  attempted_at: Generated<Timestamp>;
+  channel: string;
+  error: string | null;
+  http_status: number | null;
+  id: Generated<Int8>;
+  notification_id: string;
+  outcome: string;
+}
+
+export interface Notifications {
+  /**
+   * Where to act on it, relative to EVA_PUBLIC_URL (the webhook body's url).
+   */
+  action_path: string;
+  channels: string[];
+  created_at: Generated<Timestamp>;
+  decision_id: string | null;
+  /**
+   * The digest notification that carried this daily or weekly notification (null until its digest ran).
+   */
+  digest_id: string | null;
+  event_id: Int8 | null;
+  id: Generated<string>;
+  notification_type: string;
+  payload: Generated<Json>;
+  read_at: Timestamp | null;
+  summary: string;
+  urgency: DecisionUrgency;
+  venture_id: string | null;
+}
+
 export interface PortfolioIdeationBudgets {
   budget_tokens: Int8;
   consumed_tokens: Generated<Int8>;
@@ -474,7 +525,7 @@ export interface SdWorkItems {
   position: number;
   saga_id: string;
   /**
-   * The Stage 18 run whose sprint_plan artifact the items were made from.
+   * The Stage 18 run whose sprint_plan artifact the items were made from; for post-launch items (details.origin post_launch), the venture's latest stage work when the item was raised.
    */
   stage_work_id: string;
   /**
@@ -808,6 +859,9 @@ export interface DB {
   gate_decision_options: GateDecisionOptions;
   lifecycle_phases: LifecyclePhases;
   lifecycle_stage_config: LifecycleStageConfig;
+  metric_anomalies: MetricAnomalies;
+  notification_attempts: NotificationAttempts;
+  notifications: Notifications;
   portfolio_ideation_budgets: PortfolioIdeationBudgets;
   portfolio_metrics: PortfolioMetrics;
   portfolio_patterns: PortfolioPatterns;

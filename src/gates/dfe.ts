@@ -648,3 +648,53 @@ export function signature(archetype: Archetype, stage: number, choice: string | 
       .slice(0, 200) || "-";
   return `${archetype}:${stage}:${slug}`;
 }
+
+/**
+ * Post-launch operations (spec §14): the DFE's verdict on a metric anomaly
+ * (eva.metric_anomalies, found by the trailing median ± 3·MAD rule). A
+ * deviation of at least METRIC_ANOMALY_ESCALATE_Z robust standard deviations
+ * (twice the detection threshold), or one whose size is unknown (a flat
+ * history, robustZ null), goes to the Chairman; a smaller one proceeds and is
+ * reported in the daily digest. Pure: recorded with its inputs so it can be
+ * recomputed.
+ */
+export const METRIC_ANOMALY_ESCALATE_Z = 6;
+
+export interface MetricAnomalyInput {
+  metric: string;
+  value: number;
+  median: number;
+  mad: number;
+  /** (value − median) / (1.4826 · MAD); null when MAD is 0. */
+  robustZ: number | null;
+}
+
+export interface MetricAnomalyVerdict {
+  output: Extract<DfeOutput, "AUTO_PROCEED" | "PRESENT_TO_CHAIRMAN">;
+  resolution: "auto_proceed" | "escalate";
+  reason: string;
+  robustZ: number | null;
+  escalateAtZ: number;
+}
+
+export function evaluateMetricAnomaly(input: MetricAnomalyInput): MetricAnomalyVerdict {
+  const z = input.robustZ;
+  const direction = input.value > input.median ? "above" : "below";
+  if (z === null || Math.abs(z) >= METRIC_ANOMALY_ESCALATE_Z) {
+    const size = z === null ? "against a flat history (size unknown)" : `${Math.abs(z)} robust SDs ${direction}`;
+    return {
+      output: "PRESENT_TO_CHAIRMAN",
+      resolution: "escalate",
+      reason: `${input.metric} = ${input.value} is ${size} its trailing median ${input.median}`,
+      robustZ: z,
+      escalateAtZ: METRIC_ANOMALY_ESCALATE_Z,
+    };
+  }
+  return {
+    output: "AUTO_PROCEED",
+    resolution: "auto_proceed",
+    reason: `${input.metric} = ${input.value} is ${Math.abs(z)} robust SDs ${direction} its trailing median ${input.median}, under ${METRIC_ANOMALY_ESCALATE_Z}`,
+    robustZ: z,
+    escalateAtZ: METRIC_ANOMALY_ESCALATE_Z,
+  };
+}

@@ -23,6 +23,7 @@ export type CommandName =
   | "sd"
   | "gates"
   | "metrics"
+  | "notifications"
   | "serve";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -65,12 +66,18 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     load: async () => (await import("./chairman.ts")).registerChairman,
   },
   sd: {
-    summary: "engineering's work from the SD bridge: list Stage 18 sprint items and report each one's result",
+    summary:
+      "engineering's work from the SD bridge: list Stage 18 sprint items, report each one's result, report a bug after launch",
     load: async () => (await import("./sd.ts")).registerSd,
   },
   metrics: {
     summary: "a venture's measured metrics (AARRR): record them, import a file, read their history per ops cycle",
     load: async () => (await import("./metrics.ts")).registerMetrics,
+  },
+  notifications: {
+    summary:
+      "the Chairman's inbox: notifications by urgency (immediate, daily digest, weekly summary), read and unread",
+    load: async () => (await import("./notifications.ts")).registerNotifications,
   },
   gates: {
     summary: "re-evaluate a venture's recorded gates (what-if, no model)",

@@ -1,6 +1,7 @@
-// eva sd list | complete: engineering's side of the SD bridge (spec §9). The
-// Stage 18 sprint plan became work items; engineering lists them and reports
-// each one once, as the eva_service role, through eva.fn_sd_complete.
+// eva sd list | complete | report-bug: engineering's side of the SD bridge
+// (spec §9). The Stage 18 sprint plan became work items; engineering lists them
+// and reports each one once, as the eva_service role, through
+// eva.fn_sd_complete. After launch (§14) a reported bug becomes a bugfix item.
 import { type Command, Option } from "commander";
 import { sql } from "kysely";
 import { type Database, withRole } from "../../db/client.ts";
@@ -11,6 +12,7 @@ import { summaryOf } from "./index.ts";
 
 const ITEM_STATUSES = ["pending", "succeeded", "failed", "blocked"] as const;
 const REPORT_STATUSES = ["succeeded", "failed", "blocked"] as const;
+const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface SdWorkItem {
@@ -178,6 +180,47 @@ and lets Stage 19 (Sprint Execution) run.`,
             ["coverage", "COVERAGE"],
           ],
         );
+      });
+    });
+
+  sd.command("report-bug <venture>")
+    .description("report a bug in a launched venture (Stage 20 on): a bugfix SD work item for engineering")
+    .requiredOption("--title <text>", "what is wrong, in one line")
+    .addOption(new Option("--severity <level>", "how bad it is").choices(SEVERITIES).default("medium"))
+    .option("--notes <text>", "steps to reproduce, where it was seen")
+    .option("--json", "print the item as JSON")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  eva sd report-bug LedgerLoop --title "CSV export drops the last row" --severity high
+  eva sd report-bug LedgerLoop --title "Typo on the pricing page" --severity low --json`,
+    )
+    .action(async (ref: string, options: { title: string; severity: string; notes?: string; json?: boolean }) => {
+      if (options.title.trim() === "") throw new UserError("--title must say what is wrong, not be empty", 2);
+      await withSession(async ({ connection }) => {
+        const item = await withRole(connection.db, "eva_service", async (trx) => {
+          const venture = await findVenture(trx, ref);
+          if (!venture)
+            throw new UserError(`no venture "${ref}" (give its id or exact name; see npx eva ventures list)`);
+          const details = options.notes ? { notes: options.notes } : {};
+          const { rows } = await sql<{ id: string }>`
+            select id from eva.fn_sd_report_bug(${venture.summary.id}::uuid, ${options.title}, ${options.severity},
+              ${JSON.stringify(details)}::jsonb)`.execute(trx);
+          const [row] = await listSdWorkItems(trx, { id: rows[0]?.id ?? "" });
+          if (!row) throw new Error("the bug was reported but its work item cannot be read back");
+          return row;
+        });
+        if (options.json) return printJson({ ...item, severity: options.severity });
+        printFields([
+          ["reported", item.title],
+          ["id", item.id],
+          ["venture", item.venture],
+          ["type", item.type],
+          ["severity", options.severity],
+          ["status", item.status],
+          ["next", `engineering reports it: npx eva sd complete ${item.id} --status succeeded …`],
+        ]);
       });
     });
 
