@@ -258,7 +258,7 @@ const MATRIX: Record<string, TableRules> = {
     },
   },
   "eva.venture_dependencies": {
-    allowed: { select: READERS, insert: [C], update: [C, S], delete: [C] },
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
     statements: {
       select: () => "select * from eva.venture_dependencies",
       insert: (f) =>

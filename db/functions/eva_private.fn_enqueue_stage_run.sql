@@ -1,5 +1,7 @@
 -- One job per ready stage work row (job_key), committed with the change that
--- made it ready; graphile-worker's NOTIFY wakes a worker at once.
+-- made it ready; graphile-worker's NOTIFY wakes a worker at once. The job
+-- carries the venture's priority (eva_private.fn_stage_run_priority): with
+-- more ready work than workers, the most valuable ventures run first.
 create or replace function eva_private.fn_enqueue_stage_run(p_work_id uuid)
 returns void
 language sql
@@ -11,10 +13,12 @@ as $$
     'stage_run',
     pg_catalog.json_build_object('work_id', p_work_id),
     job_key := 'stage_run:' || p_work_id,
-    max_attempts := 5
+    max_attempts := 5,
+    priority := (select eva_private.fn_stage_run_priority(w.venture_id) from eva.venture_stage_work w where w.id = p_work_id)
   );
 $$;
-comment on function eva_private.fn_enqueue_stage_run(uuid) is 'Queues the stage_run job for a stage work row (once: job_key stage_run:<work id>).';
+comment on function eva_private.fn_enqueue_stage_run(uuid) is
+  'Queues the stage_run job for a stage work row (once: job_key stage_run:<work id>), with the venture''s priority (lower runs first).';
 
 create or replace function eva_private.tg_venture_stage_work_ready()
 returns trigger
