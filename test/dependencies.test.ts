@@ -329,3 +329,153 @@ describe("the priority queue", () => {
     ).toBe(1);
   });
 });
+
+describe("through a real worker", () => {
+  it("runs the dependent's stage only after the provider's has brought it to the required stage", async () => {
+    const provider = await createVenture(t.db, { name: "Worker Provider" });
+    const dependent = await createVenture(t.db, { name: "Worker Dependent" });
+    await depend(dependent.id, provider.id, 2);
+    const worker = await startWorker({ url: t.url, analyst, concurrency: 2 });
+    try {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const w = await t.db
+          .selectFrom("venture_stage_work")
+          .select("status")
+          .where("venture_id", "=", dependent.id)
+          .where("lifecycle_stage", "=", 1)
+          .executeTakeFirstOrThrow();
+        if (w.status === "completed") break;
+        if (Date.now() > deadline) throw new Error(`the dependent's Stage 1 is still ${w.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      await worker.stop();
+    }
+    // The order the database recorded: provider entered Stage 2, dependency met, then the dependent's work started.
+    const { rows } = await sql<{ event_type: string; venture_id: string }>`
+      select event_type, venture_id from eva.eva_event_log
+      where venture_id in (${provider.id}::uuid, ${dependent.id}::uuid)
+        and event_type in ('stage.entered', 'dependency.met', 'stage.work_started', 'stage.unblocked')
+      order by id`.execute(t.db);
+    const seen = rows.map((r) => `${r.venture_id === provider.id ? "provider" : "dependent"}:${r.event_type}`);
+    const at = (what: string) => seen.indexOf(what);
+    // (The provider's stage change and the release are one transaction: met and unblocked are logged inside it.)
+    expect(at("dependent:dependency.met")).toBeGreaterThanOrEqual(0);
+    expect(at("dependent:stage.unblocked")).toBeGreaterThan(at("dependent:dependency.met"));
+    expect(at("dependent:stage.work_started")).toBeGreaterThan(at("provider:stage.entered"));
+    expect(at("dependent:stage.work_started")).toBeGreaterThan(at("dependent:stage.unblocked"));
+    expect(at("provider:stage.work_started")).toBeLessThan(at("dependent:dependency.met"));
+  }, 180_000);
+});
+
+const run = promisify(execFile);
+async function eva(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["bin/eva.js", ...args], {
+      env: { ...process.env, DATABASE_URL: t.url },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("eva ventures depend | undepend | dependencies", () => {
+  it("declares, lists and removes a dependency; bad input names the flag and writes nothing", async () => {
+    const provider = await createVenture(t.db, { name: "CLI Provider" });
+    const dependent = await createVenture(t.db, { name: "CLI Dependent" });
+    const added = await eva(["ventures", "depend", "CLI Dependent", "--on", "CLI Provider", "--stage", "4", "--json"]);
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      dependent: "CLI Dependent",
+      provider: "CLI Provider",
+      requiredStage: 4,
+      type: "hard",
+      status: "pending",
+      holding: true,
+    });
+    const shown = await eva(["ventures", "show", "CLI Dependent"]);
+    expect(shown.stdout).toContain('waiting for "CLI Provider" to reach stage 4');
+    const listed = await eva(["ventures", "dependencies", "CLI Provider", "--json"]);
+    expect(JSON.parse(listed.stdout)).toHaveLength(1);
+
+    const rows = async () => (await t.db.selectFrom("venture_dependencies").selectAll().execute()).length;
+    const before = await rows();
+    const bad: [string[], RegExp, number][] = [
+      [["--on", "Nobody Here", "--stage", "4"], /--on: no venture "Nobody Here"/, 2],
+      [["--on", "CLI Provider", "--stage", "26"], /--stage must be a whole number from 1 to 25, not "26"/, 2],
+      [["--on", "CLI Provider", "--stage", "0"], /--stage must be a whole number from 1 to 25/, 2],
+      [["--on", "CLI Dependent", "--stage", "4"], /--on: a venture cannot depend on itself/, 2],
+      [["--on", "CLI Provider"], /required option '--stage <n>'/, 2],
+    ];
+    for (const [flags, message, code] of bad) {
+      const r = await eva(["ventures", "depend", "CLI Dependent", ...flags]);
+      expect(r.stderr).toMatch(message);
+      expect(r.code).toBe(code);
+    }
+    const unknown = await eva(["ventures", "depend", "Nobody Here", "--on", "CLI Provider", "--stage", "4"]);
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/<dependent>: no venture "Nobody Here"/) });
+    const cycle = await eva(["ventures", "depend", "CLI Provider", "--on", "CLI Dependent", "--stage", "2", "--soft"]);
+    expect(cycle.code).toBe(1);
+    expect(cycle.stderr).toContain('dependency cycle: "CLI Provider" → "CLI Dependent" → "CLI Provider"');
+    expect(cycle.stderr).toContain("[EV409]");
+    expect(await rows()).toBe(before);
+
+    const removed = await eva(["ventures", "undepend", "CLI Dependent", "--on", "CLI Provider"]);
+    expect(removed).toMatchObject({ code: 0, stdout: '"CLI Dependent" no longer waits on "CLI Provider"\n' });
+    expect((await openWork(dependent.id)).status).toBe("ready");
+    expect((await openWork(provider.id)).status).toBe("ready");
+    const again = await eva(["ventures", "undepend", "CLI Dependent", "--on", "CLI Provider"]);
+    expect(again).toMatchObject({ code: 1, stderr: expect.stringContaining("has no dependency on") });
+  }, 240_000);
+});
+
+describe("GraphQL", () => {
+  let api: ApiServer;
+  beforeAll(async () => {
+    api = await startApiServer({ url: t.url, port: 0 });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+  async function gql(query: string, variables: Record<string, unknown>, role: "chairman" | "viewer" = "chairman") {
+    const response = await fetch(api.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${await mintToken(role, 600)}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+  }
+  const ADD = `mutation Add($d: UUID!, $p: UUID!, $s: Int!, $t: DependencyType) {
+    addVentureDependency(input: { pDependentVentureId: $d, pProviderVentureId: $p, pRequiredStage: $s, pDependencyType: $t }) {
+      result { status dependencyType requiredStage }
+    }
+  }`;
+  const REMOVE = `mutation Remove($d: UUID!, $p: UUID!) {
+    removeVentureDependency(input: { pDependentVentureId: $d, pProviderVentureId: $p }) { result }
+  }`;
+
+  it("adds and removes dependencies as mutations, with the database's refusals as errors", async () => {
+    const provider = await createVenture(t.db);
+    const dependent = await createVenture(t.db);
+    const added = await gql(ADD, { d: dependent.id, p: provider.id, s: 3, t: "hard" });
+    expect(added.errors).toBeUndefined();
+    expect(added.data?.addVentureDependency).toEqual({
+      result: { status: "pending", dependencyType: "hard", requiredStage: 3 },
+    });
+    expect((await openWork(dependent.id)).status).toBe("blocked");
+    const cycle = await gql(ADD, { d: provider.id, p: dependent.id, s: 2 });
+    expect(cycle.errors?.[0]?.message).toMatch(/^dependency cycle: /);
+    const self = await gql(ADD, { d: provider.id, p: provider.id, s: 2 });
+    expect(self.errors?.[0]?.message).toMatch(/cannot depend on itself/);
+    const viewer = await gql(ADD, { d: provider.id, p: dependent.id, s: 2 }, "viewer");
+    expect(viewer.errors?.[0]?.message).toMatch(/permission denied|not allowed/i);
+    const removed = await gql(REMOVE, { d: dependent.id, p: provider.id });
+    expect(removed.errors).toBeUndefined();
+    expect(removed.data?.removeVentureDependency).toEqual({ result: 1 });
+    expect((await openWork(dependent.id)).status).toBe("ready");
+  });
+});
