@@ -7,6 +7,7 @@ import { cliStartup } from "./cli.ts";
 import { decisionResume } from "./decision-resume.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
+import { priorityQueue } from "./priority-queue.ts";
 import { stageEngine } from "./stage-engine.ts";
 import { tokenCheck } from "./token-check.ts";
 import { workerFloor } from "./worker-floor.ts";
@@ -27,6 +28,7 @@ const benchmarks: Benchmark[] = [
   { name: "stage-engine", run: stageEngine },
   { name: "decision-resume", run: decisionResume },
   { name: "graphql-queue", run: graphqlQueue },
+  { name: "priority-queue", run: priorityQueue },
   { name: "cli", run: cliStartup },
   { name: "token-check", run: tokenCheck },
 ];

@@ -542,6 +542,119 @@ SET default_tablespace = '';
 SET default_table_access_method = heap;
 
 --
+-- Name: venture_dependencies; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_dependencies (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    dependent_venture_id uuid NOT NULL,
+    provider_venture_id uuid NOT NULL,
+    required_stage integer NOT NULL,
+    dependency_type eva.dependency_type NOT NULL,
+    status eva.dependency_status DEFAULT 'pending'::eva.dependency_status NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolved_at timestamp with time zone,
+    CONSTRAINT venture_dependencies_check CHECK ((dependent_venture_id <> provider_venture_id)),
+    CONSTRAINT venture_dependencies_required_stage_check CHECK (((required_stage >= 1) AND (required_stage <= 25)))
+);
+
+
+ALTER TABLE eva.venture_dependencies OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_dependencies; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_dependencies IS 'Inter-venture dependencies (Decision #32): hard ones block the dependent venture, soft ones warn.';
+
+
+--
+-- Name: fn_add_venture_dependency(uuid, uuid, integer, eva.dependency_type); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_add_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid, p_required_stage integer, p_dependency_type eva.dependency_type DEFAULT 'hard'::eva.dependency_type) RETURNS eva.venture_dependencies
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_dependent eva.ventures;
+  v_provider eva.ventures;
+  v_cycle text;
+  v_row eva.venture_dependencies;
+begin
+  if p_required_stage is null or p_required_stage not between 1 and 25 then
+    raise exception 'required stage must be a stage from 1 to 25, not %', coalesce(p_required_stage::text, 'null')
+      using errcode = 'EV400';
+  end if;
+  if p_dependency_type is null then
+    raise exception 'dependency type must be hard or soft' using errcode = 'EV400';
+  end if;
+  if p_dependent_venture_id = p_provider_venture_id then
+    raise exception 'a venture cannot depend on itself: the provider is the dependent venture (%)', p_provider_venture_id
+      using errcode = 'EV400';
+  end if;
+  -- One writer at a time: two declarations checked for cycles side by side could close one together.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('eva.venture_dependencies'));
+  select * into v_dependent from eva.ventures where id = p_dependent_venture_id;
+  if not found then
+    raise exception 'dependent venture % does not exist', coalesce(p_dependent_venture_id::text, 'null') using errcode = 'EV404';
+  end if;
+  select * into v_provider from eva.ventures where id = p_provider_venture_id;
+  if not found then
+    raise exception 'provider venture % does not exist', coalesce(p_provider_venture_id::text, 'null') using errcode = 'EV404';
+  end if;
+  if v_dependent.status in ('killed', 'sunset', 'exited') then
+    raise exception 'dependent venture "%" is %: it has no work left to hold', v_dependent.name, v_dependent.status
+      using errcode = 'EV409';
+  end if;
+  if v_provider.status in ('killed', 'sunset', 'exited') and v_provider.current_lifecycle_stage < p_required_stage then
+    raise exception 'provider venture "%" is % at stage %: it will never reach stage %', v_provider.name, v_provider.status,
+      v_provider.current_lifecycle_stage, p_required_stage
+      using errcode = 'EV409';
+  end if;
+
+  -- A cycle: the provider already waits, directly or through others, on the dependent.
+  with recursive walk (venture_id, path) as (
+    select p_provider_venture_id, array[p_provider_venture_id]
+    union all
+    select d.provider_venture_id, w.path || d.provider_venture_id
+    from walk w
+    join eva.venture_dependencies d on d.dependent_venture_id = w.venture_id and d.status = 'pending'
+    where not d.provider_venture_id = any(w.path)
+  )
+  select pg_catalog.string_agg('"' || v.name || '"', ' → ' order by s.ord) into v_cycle
+  from (select w.path from walk w where w.venture_id = p_dependent_venture_id limit 1) c
+  cross join lateral pg_catalog.unnest(array[p_dependent_venture_id] || c.path) with ordinality s (venture_id, ord)
+  join eva.ventures v on v.id = s.venture_id;
+  if v_cycle is not null then
+    raise exception 'dependency cycle: % (each waits on the next); remove one of them first', v_cycle
+      using errcode = 'EV409', hint = 'npx eva ventures undepend <dependent> --on <provider>';
+  end if;
+
+  update eva.venture_dependencies d
+  set required_stage = p_required_stage, dependency_type = p_dependency_type, status = 'pending'
+  where d.dependent_venture_id = p_dependent_venture_id and d.provider_venture_id = p_provider_venture_id
+  returning * into v_row;
+  if not found then
+    insert into eva.venture_dependencies (dependent_venture_id, provider_venture_id, required_stage, dependency_type)
+    values (p_dependent_venture_id, p_provider_venture_id, p_required_stage, p_dependency_type)
+    returning * into v_row;
+  end if;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_add_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid, p_required_stage integer, p_dependency_type eva.dependency_type) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_add_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid, p_required_stage integer, p_dependency_type eva.dependency_type); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_add_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid, p_required_stage integer, p_dependency_type eva.dependency_type) IS 'Declares that the dependent venture waits until the provider reaches the required stage (1-25): hard blocks the dependent''s stage work (blocked, reason naming the provider), soft warns (dependency.warning events). Met at once when the provider is already there; declaring a pair again changes it. Refuses self-dependency and a stage outside 1-25 (EV400), unknown ventures (EV404), ended ventures and cycles (EV409).';
+
+
+--
 -- Name: venture_stage_work; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -559,9 +672,11 @@ CREATE TABLE eva.venture_stage_work (
     completed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    blocked_on_dependency boolean DEFAULT false NOT NULL,
     CONSTRAINT venture_stage_work_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT venture_stage_work_check CHECK (((status = 'blocked'::eva.stage_work_status) = (blocked_reason IS NOT NULL))),
     CONSTRAINT venture_stage_work_check1 CHECK (((gate_decision IS NULL) = (gate_outcome IS NULL))),
+    CONSTRAINT venture_stage_work_dependency_block_is_blocked CHECK (((NOT blocked_on_dependency) OR (status = 'blocked'::eva.stage_work_status))),
     CONSTRAINT venture_stage_work_run_number_check CHECK ((run_number >= 1))
 );
 
@@ -580,6 +695,13 @@ COMMENT ON TABLE eva.venture_stage_work IS 'Per-venture stage progress: one row 
 --
 
 COMMENT ON COLUMN eva.venture_stage_work.gate_decision IS 'The enum outcome of the stage''s gate (spec §7.2), recorded before the venture may leave a gated stage.';
+
+
+--
+-- Name: COLUMN venture_stage_work.blocked_on_dependency; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_stage_work.blocked_on_dependency IS 'True while the row is blocked by an unmet hard inter-venture dependency (blocked_reason names the provider); released when the provider reaches the required stage.';
 
 
 --
@@ -2282,6 +2404,47 @@ COMMENT ON FUNCTION eva.fn_record_venture_metrics(p_venture uuid, p_metrics json
 
 
 --
+-- Name: fn_remove_venture_dependency(uuid, uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_remove_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_removed int;
+begin
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('eva.venture_dependencies'));
+  if not exists (select 1 from eva.ventures where id = p_dependent_venture_id) then
+    raise exception 'dependent venture % does not exist', coalesce(p_dependent_venture_id::text, 'null') using errcode = 'EV404';
+  end if;
+  if not exists (select 1 from eva.ventures where id = p_provider_venture_id) then
+    raise exception 'provider venture % does not exist', coalesce(p_provider_venture_id::text, 'null') using errcode = 'EV404';
+  end if;
+  delete from eva.venture_dependencies d
+  where d.dependent_venture_id = p_dependent_venture_id and d.provider_venture_id = p_provider_venture_id;
+  get diagnostics v_removed = row_count;
+  if v_removed = 0 then
+    raise exception 'venture "%" has no dependency on "%"',
+      (select name from eva.ventures where id = p_dependent_venture_id),
+      (select name from eva.ventures where id = p_provider_venture_id)
+      using errcode = 'EV404';
+  end if;
+  return v_removed;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_remove_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_remove_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_remove_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid) IS 'Removes the dependent venture''s dependency on the provider (any stage, any status) and releases the work it held; EV404 when there is none.';
+
+
+--
 -- Name: fn_rerun_stage(uuid, integer, text, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -3207,6 +3370,55 @@ COMMENT ON FUNCTION eva_private.fn_apply_decision(p_d eva.chairman_decisions) IS
 
 
 --
+-- Name: fn_apply_dependency_holds(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_apply_dependency_holds(p_venture_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_work eva.venture_stage_work;
+  v_reason text;
+begin
+  select * into v_work from eva.venture_stage_work w
+  where w.venture_id = p_venture_id and w.status in ('ready', 'blocked')
+  for update;
+  if not found then
+    return;
+  end if;
+  v_reason := eva_private.fn_dependency_hold(p_venture_id);
+  if v_work.status = 'ready' and v_reason is not null then
+    update eva.venture_stage_work
+    set status = 'blocked', blocked_reason = v_reason, blocked_on_dependency = true
+    where id = v_work.id;
+    perform graphile_worker.remove_job('stage_run:' || v_work.id::text);
+    perform eva_private.fn_log_event('stage.blocked', p_venture_id, pg_catalog.jsonb_build_object(
+      'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id, 'reason', v_reason,
+      'cause', 'dependency'));
+  elsif v_work.status = 'blocked' and v_work.blocked_on_dependency then
+    if v_reason is null then
+      update eva.venture_stage_work set status = 'ready', blocked_reason = null where id = v_work.id;
+      perform eva_private.fn_log_event('stage.unblocked', p_venture_id, pg_catalog.jsonb_build_object(
+        'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id, 'cause', 'dependency'));
+    elsif v_reason is distinct from v_work.blocked_reason then
+      update eva.venture_stage_work set blocked_reason = v_reason where id = v_work.id;
+    end if;
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_apply_dependency_holds(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_apply_dependency_holds(p_venture_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_apply_dependency_holds(p_venture_id uuid) IS 'Blocks the venture''s ready work that a hard dependency holds, and releases (to ready) its dependency-blocked work once none does.';
+
+
+--
 -- Name: fn_await_chairman(eva.venture_stage_work, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3278,6 +3490,38 @@ COMMENT ON FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stag
 
 
 --
+-- Name: fn_dependency_hold(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_dependency_hold(p_venture_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.string_agg(
+    case when d.status = 'broken'
+      then pg_catalog.format('hard dependency on "%s" is broken: it is %s at stage %s and will not reach stage %s (go on without it: npx eva ventures undepend "%s" --on "%s")',
+        p.name, p.status, p.current_lifecycle_stage, d.required_stage, dv.name, p.name)
+      else pg_catalog.format('waiting for "%s" to reach stage %s (hard dependency; it is at stage %s)',
+        p.name, d.required_stage, p.current_lifecycle_stage)
+    end, '; ' order by p.name, d.required_stage)
+  from eva.venture_dependencies d
+  join eva.ventures p on p.id = d.provider_venture_id
+  join eva.ventures dv on dv.id = d.dependent_venture_id
+  where d.dependent_venture_id = p_venture_id and d.dependency_type = 'hard'
+    and (d.status = 'broken' or (d.status = 'pending' and p.current_lifecycle_stage < d.required_stage));
+$$;
+
+
+ALTER FUNCTION eva_private.fn_dependency_hold(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dependency_hold(p_venture_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_dependency_hold(p_venture_id uuid) IS 'Why the venture''s stage work is held by its hard dependencies (each provider named), or null when none holds it.';
+
+
+--
 -- Name: fn_enqueue_notification_delivery(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3317,7 +3561,8 @@ begin
     'stage_run',
     pg_catalog.json_build_object('work_id', p_work_id),
     job_key := 'stage_run:' || p_work_id,
-    max_attempts := 5
+    max_attempts := 5,
+    priority := (select eva_private.fn_stage_run_priority(w.venture_id) from eva.venture_stage_work w where w.id = p_work_id)
   );
 end;
 $$;
@@ -3329,7 +3574,7 @@ ALTER FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) OWNER TO eva_own
 -- Name: FUNCTION fn_enqueue_stage_run(p_work_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) IS 'Queues the stage_run job for a stage work row (once: job_key stage_run:<work id>).';
+COMMENT ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) IS 'Queues the stage_run job for a stage work row (once: job_key stage_run:<work id>), with the venture''s priority (lower runs first).';
 
 
 --
@@ -3650,6 +3895,44 @@ COMMENT ON FUNCTION eva_private.fn_refresh_venture_priority(p_venture_ids uuid[]
 
 
 --
+-- Name: fn_rerank_stage_runs(uuid[]); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  r record;
+  v_moved int := 0;
+begin
+  for r in
+    select p.priority, pg_catalog.array_agg(j.id) as ids
+    from eva.venture_stage_work w
+    join graphile_worker.jobs j on j.key = 'stage_run:' || w.id::text
+    cross join lateral (select eva_private.fn_stage_run_priority(w.venture_id) as priority) p
+    where (p_venture_ids is null or w.venture_id = any(p_venture_ids))
+      and w.status = 'ready' and j.locked_at is null and j.priority <> p.priority
+    group by p.priority
+  loop
+    perform graphile_worker.reschedule_jobs(r.ids, priority := r.priority);
+    v_moved := v_moved + pg_catalog.cardinality(r.ids);
+  end loop;
+  return v_moved;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_rerank_stage_runs(p_venture_ids uuid[]); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) IS 'Gives the queued (not yet locked) stage_run jobs of these ventures (null: every venture) their current priority; returns how many jobs moved.';
+
+
+--
 -- Name: fn_sd_bridge_start(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3857,6 +4140,30 @@ ALTER FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind text, p
 --
 
 COMMENT ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb) IS 'Post-launch SD work (enhancement or bugfix): one orchestrator + one child item in its own sd_execution saga; refused before Stage 20 (EV409) and for ended ventures (EV409).';
+
+
+--
+-- Name: fn_stage_run_priority(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_stage_run_priority(p_venture_id uuid) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select coalesce((
+    select least(10000, greatest(0, pg_catalog.round((100 - eva.fn_venture_priority(v)) * 100)))::int
+    from eva.ventures v
+    where v.id = p_venture_id), 10000);
+$$;
+
+
+ALTER FUNCTION eva_private.fn_stage_run_priority(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_stage_run_priority(p_venture_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_stage_run_priority(p_venture_id uuid) IS 'graphile-worker priority of a venture''s stage_run jobs: round((100 - eva.fn_venture_priority) * 100), 0..10000; lower runs first.';
 
 
 --
@@ -4488,6 +4795,34 @@ COMMENT ON FUNCTION eva_private.tg_refuse_change() IS 'Trigger: refuses UPDATE, 
 
 
 --
+-- Name: tg_rerank_stage_runs(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_rerank_stage_runs() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_venture uuid := (pg_catalog.to_jsonb(new) ->> tg_argv[0])::uuid;
+begin
+  perform eva_private.fn_rerank_stage_runs(array[v_venture] || array(
+    select d.provider_venture_id from eva.venture_dependencies d
+    where d.dependent_venture_id = v_venture and d.status = 'pending'));
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_rerank_stage_runs() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_rerank_stage_runs(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_rerank_stage_runs() IS 'Trigger: re-ranks the queued stage_run jobs of the venture (column TG_ARGV[0]) and of its pending providers.';
+
+
+--
 -- Name: tg_set_updated_at(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4683,6 +5018,88 @@ COMMENT ON FUNCTION eva_private.tg_venture_artifact_version() IS 'Trigger: assig
 
 
 --
+-- Name: tg_venture_dependencies_changed(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_venture_dependencies_changed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  d eva.venture_dependencies := case when tg_op = 'DELETE' then old else new end;
+  p eva.ventures;
+  v_event text;
+begin
+  select * into p from eva.ventures where id = d.provider_venture_id;
+  v_event := case
+    when tg_op = 'INSERT' then 'dependency.added'
+    when tg_op = 'DELETE' then 'dependency.removed'
+    when new.status is distinct from old.status and new.status in ('met', 'broken') then 'dependency.' || new.status::text
+    else 'dependency.changed' end;
+  perform eva_private.fn_log_event(v_event, d.dependent_venture_id, pg_catalog.jsonb_build_object(
+    'dependency_id', d.id, 'provider_id', p.id, 'provider', p.name, 'required_stage', d.required_stage,
+    'dependency_type', d.dependency_type, 'status', d.status, 'provider_stage', p.current_lifecycle_stage,
+    'provider_status', p.status)
+    || case when v_event = 'dependency.broken' then pg_catalog.jsonb_build_object('reason',
+         pg_catalog.format('"%s" is %s at stage %s: it will not reach stage %s', p.name, p.status,
+           p.current_lifecycle_stage, d.required_stage)) else '{}'::jsonb end);
+  if tg_op <> 'DELETE' and d.dependency_type = 'soft' and d.status = 'pending'
+     and (tg_op = 'INSERT' or old.status is distinct from new.status or old.dependency_type is distinct from new.dependency_type
+          or old.required_stage is distinct from new.required_stage) then
+    perform eva_private.fn_log_event('dependency.warning', d.dependent_venture_id, pg_catalog.jsonb_build_object(
+      'dependency_id', d.id, 'provider_id', p.id, 'provider', p.name, 'required_stage', d.required_stage,
+      'provider_stage', p.current_lifecycle_stage,
+      'message', pg_catalog.format('"%s" has not reached stage %s yet (soft dependency: the work runs, this is a warning)',
+        p.name, d.required_stage)));
+  end if;
+  perform eva_private.fn_apply_dependency_holds(d.dependent_venture_id);
+  perform eva_private.fn_rerank_stage_runs(array[d.provider_venture_id]);
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_venture_dependencies_changed() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_venture_dependencies_changed(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_venture_dependencies_changed() IS 'Trigger: logs a dependency.* event on the dependent, re-applies its holds and re-ranks the provider''s queued work.';
+
+
+--
+-- Name: tg_venture_dependencies_met_on_write(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_venture_dependencies_met_on_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if new.status = 'pending' then
+    new.resolved_at := null;
+    if exists (select 1 from eva.ventures p
+               where p.id = new.provider_venture_id and p.current_lifecycle_stage >= new.required_stage) then
+      new.status := 'met';
+      new.resolved_at := pg_catalog.now();
+    end if;
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_venture_dependencies_met_on_write() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_venture_dependencies_met_on_write(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_venture_dependencies_met_on_write() IS 'Trigger: a pending dependency whose provider has already reached the required stage is written as met.';
+
+
+--
 -- Name: tg_venture_dependencies_priority(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4783,6 +5200,55 @@ COMMENT ON FUNCTION eva_private.tg_venture_metrics_anomaly() IS 'Trigger: a metr
 
 
 --
+-- Name: tg_venture_stage_work_dependency_hold(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_venture_stage_work_dependency_hold() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_reason text;
+begin
+  if new.status <> 'blocked' then
+    new.blocked_on_dependency := false;
+  end if;
+  if new.status = 'ready' and (tg_op = 'INSERT' or old.status is distinct from 'ready') then
+    v_reason := eva_private.fn_dependency_hold(new.venture_id);
+    if v_reason is not null then
+      new.status := 'blocked';
+      new.blocked_reason := v_reason;
+      new.blocked_on_dependency := true;
+      perform eva_private.fn_log_event('stage.blocked', new.venture_id, pg_catalog.jsonb_build_object(
+        'stage', new.lifecycle_stage, 'run', new.run_number, 'work_id', new.id, 'reason', v_reason,
+        'cause', 'dependency'));
+    else
+      perform eva_private.fn_log_event('dependency.warning', new.venture_id, pg_catalog.jsonb_build_object(
+        'dependency_id', d.id, 'provider_id', p.id, 'provider', p.name, 'required_stage', d.required_stage,
+        'provider_stage', p.current_lifecycle_stage, 'stage', new.lifecycle_stage, 'work_id', new.id,
+        'message', pg_catalog.format('stage %s runs before "%s" reached stage %s (soft dependency; it is at stage %s)',
+          new.lifecycle_stage, p.name, d.required_stage, p.current_lifecycle_stage)))
+      from eva.venture_dependencies d
+      join eva.ventures p on p.id = d.provider_venture_id
+      where d.dependent_venture_id = new.venture_id and d.dependency_type = 'soft' and d.status = 'pending'
+        and p.current_lifecycle_stage < d.required_stage;
+    end if;
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_venture_stage_work_dependency_hold() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_venture_stage_work_dependency_hold(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_venture_stage_work_dependency_hold() IS 'Trigger: stage work becoming ready while a hard dependency holds the venture is written as blocked (reason naming the provider); an unmet soft dependency logs dependency.warning.';
+
+
+--
 -- Name: tg_venture_stage_work_ready(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4859,6 +5325,37 @@ ALTER FUNCTION eva_private.tg_ventures_audit() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_ventures_audit() IS 'Trigger: writes venture_state_history and events for venture creation, status and stage changes; supersedes the open work of an ended venture.';
+
+
+--
+-- Name: tg_ventures_dependency_progress(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_ventures_dependency_progress() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if new.current_lifecycle_stage > old.current_lifecycle_stage then
+    update eva.venture_dependencies d set status = 'met', resolved_at = pg_catalog.now()
+    where d.provider_venture_id = new.id and d.status = 'pending' and d.required_stage <= new.current_lifecycle_stage;
+  end if;
+  if new.status in ('killed', 'sunset', 'exited') and old.status not in ('killed', 'sunset', 'exited') then
+    update eva.venture_dependencies d set status = 'broken', resolved_at = pg_catalog.now()
+    where (d.provider_venture_id = new.id or d.dependent_venture_id = new.id) and d.status = 'pending';
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_ventures_dependency_progress() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_ventures_dependency_progress(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_ventures_dependency_progress() IS 'Trigger: a provider''s stage change meets the dependencies that waited for it; a venture ending breaks the pending dependencies on it and of it.';
 
 
 --
@@ -5317,33 +5814,6 @@ COMMENT ON COLUMN eva.decision_queue.created_at IS 'When the decision was reques
 --
 
 COMMENT ON COLUMN eva.decision_queue.age IS 'How long the decision has waited.';
-
-
---
--- Name: venture_dependencies; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.venture_dependencies (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    dependent_venture_id uuid NOT NULL,
-    provider_venture_id uuid NOT NULL,
-    required_stage integer NOT NULL,
-    dependency_type eva.dependency_type NOT NULL,
-    status eva.dependency_status DEFAULT 'pending'::eva.dependency_status NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    resolved_at timestamp with time zone,
-    CONSTRAINT venture_dependencies_check CHECK ((dependent_venture_id <> provider_venture_id)),
-    CONSTRAINT venture_dependencies_required_stage_check CHECK (((required_stage >= 1) AND (required_stage <= 25)))
-);
-
-
-ALTER TABLE eva.venture_dependencies OWNER TO eva_owner;
-
---
--- Name: TABLE venture_dependencies; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.venture_dependencies IS 'Inter-venture dependencies (Decision #32): hard ones block the dependent venture, soft ones warn.';
 
 
 --
@@ -7347,6 +7817,13 @@ CREATE INDEX venture_dependencies_dependent_pending_idx ON eva.venture_dependenc
 
 
 --
+-- Name: venture_dependencies_pending_provider_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX venture_dependencies_pending_provider_idx ON eva.venture_dependencies USING btree (provider_venture_id, required_stage) WHERE (status = 'pending'::eva.dependency_status);
+
+
+--
 -- Name: venture_dependencies_provider_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -7634,6 +8111,20 @@ CREATE TRIGGER _200_guard BEFORE UPDATE ON eva.ventures FOR EACH ROW EXECUTE FUN
 
 
 --
+-- Name: venture_stage_work _300_dependency_hold; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _300_dependency_hold BEFORE INSERT OR UPDATE OF status ON eva.venture_stage_work FOR EACH ROW EXECUTE FUNCTION eva_private.tg_venture_stage_work_dependency_hold();
+
+
+--
+-- Name: venture_dependencies _300_met_on_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _300_met_on_write BEFORE INSERT OR UPDATE ON eva.venture_dependencies FOR EACH ROW EXECUTE FUNCTION eva_private.tg_venture_dependencies_met_on_write();
+
+
+--
 -- Name: ventures _300_priority; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -7662,6 +8153,13 @@ CREATE TRIGGER _510_kpi_decline AFTER INSERT ON eva.eva_event_log FOR EACH ROW W
 
 
 --
+-- Name: venture_dependencies _700_changed; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _700_changed AFTER INSERT OR DELETE OR UPDATE ON eva.venture_dependencies FOR EACH ROW EXECUTE FUNCTION eva_private.tg_venture_dependencies_changed();
+
+
+--
 -- Name: venture_stage_work _700_enqueue_stage_run; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -7673,6 +8171,34 @@ CREATE TRIGGER _700_enqueue_stage_run AFTER INSERT OR UPDATE OF status ON eva.ve
 --
 
 CREATE TRIGGER _700_resume_work AFTER UPDATE OF status ON eva.ventures FOR EACH ROW WHEN (((new.status = 'active'::eva.venture_status) AND (old.status IS DISTINCT FROM 'active'::eva.venture_status))) EXECUTE FUNCTION eva_private.tg_ventures_resume_work();
+
+
+--
+-- Name: chairman_decisions _720_rerank_stage_runs; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _720_rerank_stage_runs AFTER UPDATE OF status ON eva.chairman_decisions FOR EACH ROW WHEN (((new.status = 'decided'::eva.decision_status) AND (old.status IS DISTINCT FROM 'decided'::eva.decision_status) AND (new.venture_id IS NOT NULL))) EXECUTE FUNCTION eva_private.tg_rerank_stage_runs('venture_id');
+
+
+--
+-- Name: venture_stage_work _720_rerank_stage_runs; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _720_rerank_stage_runs AFTER UPDATE OF status ON eva.venture_stage_work FOR EACH ROW WHEN (((new.status = 'completed'::eva.stage_work_status) AND (old.status IS DISTINCT FROM 'completed'::eva.stage_work_status))) EXECUTE FUNCTION eva_private.tg_rerank_stage_runs('venture_id');
+
+
+--
+-- Name: ventures _720_rerank_stage_runs; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _720_rerank_stage_runs AFTER UPDATE OF health_score, projected_revenue ON eva.ventures FOR EACH ROW WHEN (((new.health_score IS DISTINCT FROM old.health_score) OR (new.projected_revenue IS DISTINCT FROM old.projected_revenue))) EXECUTE FUNCTION eva_private.tg_rerank_stage_runs('id');
+
+
+--
+-- Name: ventures _750_dependency_progress; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _750_dependency_progress AFTER UPDATE OF current_lifecycle_stage, status ON eva.ventures FOR EACH ROW WHEN (((new.current_lifecycle_stage IS DISTINCT FROM old.current_lifecycle_stage) OR (new.status IS DISTINCT FROM old.status))) EXECUTE FUNCTION eva_private.tg_ventures_dependency_progress();
 
 
 --
@@ -8439,13 +8965,6 @@ CREATE POLICY "services change venture circuit breakers" ON eva.venture_circuit_
 
 
 --
--- Name: venture_dependencies services change venture dependencies; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services change venture dependencies" ON eva.venture_dependencies FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
-
-
---
 -- Name: chairman_preferences the Chairman adds chairman preferences; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -8471,13 +8990,6 @@ CREATE POLICY "the Chairman adds portfolio ideation budgets" ON eva.portfolio_id
 --
 
 CREATE POLICY "the Chairman adds portfolios" ON eva.portfolios FOR INSERT TO eva_chairman WITH CHECK (true);
-
-
---
--- Name: venture_dependencies the Chairman adds venture dependencies; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "the Chairman adds venture dependencies" ON eva.venture_dependencies FOR INSERT TO eva_chairman WITH CHECK (true);
 
 
 --
@@ -8607,13 +9119,6 @@ CREATE POLICY "the Chairman changes venture circuit breakers" ON eva.venture_cir
 
 
 --
--- Name: venture_dependencies the Chairman changes venture dependencies; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "the Chairman changes venture dependencies" ON eva.venture_dependencies FOR UPDATE TO eva_chairman USING (true) WITH CHECK (true);
-
-
---
 -- Name: venture_nursery the Chairman changes venture nursery; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -8646,13 +9151,6 @@ CREATE POLICY "the Chairman changes ventures" ON eva.ventures FOR UPDATE TO eva_
 --
 
 CREATE POLICY "the Chairman removes chairman preferences" ON eva.chairman_preferences FOR DELETE TO eva_chairman USING (true);
-
-
---
--- Name: venture_dependencies the Chairman removes venture dependencies; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "the Chairman removes venture dependencies" ON eva.venture_dependencies FOR DELETE TO eva_chairman USING (true);
 
 
 --
@@ -8974,6 +9472,23 @@ GRANT USAGE ON SCHEMA eva TO eva_anonymous;
 
 GRANT USAGE ON SCHEMA eva_private TO eva_service;
 GRANT USAGE ON SCHEMA eva_private TO eva_authenticator;
+
+
+--
+-- Name: TABLE venture_dependencies; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_dependencies TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_dependencies TO eva_service;
+GRANT SELECT ON TABLE eva.venture_dependencies TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_add_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid, p_required_stage integer, p_dependency_type eva.dependency_type); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_add_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid, p_required_stage integer, p_dependency_type eva.dependency_type) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_add_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid, p_required_stage integer, p_dependency_type eva.dependency_type) TO eva_chairman;
 
 
 --
@@ -9337,6 +9852,14 @@ GRANT ALL ON FUNCTION eva.fn_record_venture_metrics(p_venture uuid, p_metrics js
 
 
 --
+-- Name: FUNCTION fn_remove_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_remove_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_remove_venture_dependency(p_dependent_venture_id uuid, p_provider_venture_id uuid) TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -9487,6 +10010,13 @@ REVOKE ALL ON FUNCTION eva_private.fn_apply_decision(p_d eva.chairman_decisions)
 
 
 --
+-- Name: FUNCTION fn_apply_dependency_holds(p_venture_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_apply_dependency_holds(p_venture_id uuid) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION fn_await_chairman(p_work eva.venture_stage_work, p_reason text); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -9505,6 +10035,13 @@ REVOKE ALL ON FUNCTION eva_private.fn_caller_role() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_dependency_hold(p_venture_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_dependency_hold(p_venture_id uuid) FROM PUBLIC;
 
 
 --
@@ -9565,6 +10102,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_refresh_venture_priority(p_venture_ids uui
 
 
 --
+-- Name: FUNCTION fn_rerank_stage_runs(p_venture_ids uuid[]); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_sd_bridge_start(p_work_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -9576,6 +10121,13 @@ REVOKE ALL ON FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) FROM PUBLI
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_stage_run_priority(p_venture_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_stage_run_priority(p_venture_id uuid) FROM PUBLIC;
 
 
 --
@@ -9686,6 +10238,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_refuse_change() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_rerank_stage_runs(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_rerank_stage_runs() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_set_updated_at(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -9721,6 +10280,20 @@ REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_version() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_venture_dependencies_changed(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_venture_dependencies_changed() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_venture_dependencies_met_on_write(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_venture_dependencies_met_on_write() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_venture_dependencies_priority(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -9735,6 +10308,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_venture_metrics_anomaly() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_venture_stage_work_dependency_hold(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_venture_stage_work_dependency_hold() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_venture_stage_work_ready(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -9746,6 +10326,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_venture_stage_work_ready() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_ventures_audit() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_ventures_dependency_progress(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_ventures_dependency_progress() FROM PUBLIC;
 
 
 --
@@ -9991,59 +10578,6 @@ GRANT INSERT(name),UPDATE(name) ON TABLE eva.companies TO eva_chairman;
 
 GRANT SELECT ON TABLE eva.decision_queue TO eva_chairman;
 GRANT SELECT ON TABLE eva.decision_queue TO eva_service;
-
-
---
--- Name: TABLE venture_dependencies; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT,DELETE ON TABLE eva.venture_dependencies TO eva_chairman;
-GRANT SELECT ON TABLE eva.venture_dependencies TO eva_service;
-GRANT SELECT ON TABLE eva.venture_dependencies TO eva_viewer;
-
-
---
--- Name: COLUMN venture_dependencies.dependent_venture_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(dependent_venture_id) ON TABLE eva.venture_dependencies TO eva_chairman;
-
-
---
--- Name: COLUMN venture_dependencies.provider_venture_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(provider_venture_id) ON TABLE eva.venture_dependencies TO eva_chairman;
-
-
---
--- Name: COLUMN venture_dependencies.required_stage; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(required_stage) ON TABLE eva.venture_dependencies TO eva_chairman;
-
-
---
--- Name: COLUMN venture_dependencies.dependency_type; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(dependency_type),UPDATE(dependency_type) ON TABLE eva.venture_dependencies TO eva_chairman;
-
-
---
--- Name: COLUMN venture_dependencies.status; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(status) ON TABLE eva.venture_dependencies TO eva_chairman;
-GRANT UPDATE(status) ON TABLE eva.venture_dependencies TO eva_service;
-
-
---
--- Name: COLUMN venture_dependencies.resolved_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(resolved_at) ON TABLE eva.venture_dependencies TO eva_chairman;
-GRANT UPDATE(resolved_at) ON TABLE eva.venture_dependencies TO eva_service;
 
 
 --

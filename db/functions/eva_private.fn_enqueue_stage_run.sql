@@ -4,6 +4,8 @@
 -- (a custom plan) each statement looks cheaper than its generic plan (sized
 -- for ten), so PostgreSQL re-plans all five of them on every call, about 2 ms,
 -- most of the enqueue's cost. The generic plans are right for one job too.
+-- The job carries the venture's priority (eva_private.fn_stage_run_priority): with
+-- more ready work than workers, the most valuable ventures run first.
 create or replace function eva_private.fn_enqueue_stage_run(p_work_id uuid)
 returns void
 language plpgsql
@@ -17,11 +19,13 @@ begin
     'stage_run',
     pg_catalog.json_build_object('work_id', p_work_id),
     job_key := 'stage_run:' || p_work_id,
-    max_attempts := 5
+    max_attempts := 5,
+    priority := (select eva_private.fn_stage_run_priority(w.venture_id) from eva.venture_stage_work w where w.id = p_work_id)
   );
 end;
 $$;
-comment on function eva_private.fn_enqueue_stage_run(uuid) is 'Queues the stage_run job for a stage work row (once: job_key stage_run:<work id>).';
+comment on function eva_private.fn_enqueue_stage_run(uuid) is
+  'Queues the stage_run job for a stage work row (once: job_key stage_run:<work id>), with the venture''s priority (lower runs first).';
 
 create or replace function eva_private.tg_venture_stage_work_ready()
 returns trigger

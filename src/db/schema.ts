@@ -807,6 +807,10 @@ export interface VentureStageTransitions {
 
 export interface VentureStageWork {
   attempts: Generated<number>;
+  /**
+   * True while the row is blocked by an unmet hard inter-venture dependency (blocked_reason names the provider); released when the provider reaches the required stage.
+   */
+  blocked_on_dependency: Generated<boolean>;
   blocked_reason: string | null;
   completed_at: Timestamp | null;
   created_at: Generated<Timestamp>;

@@ -83,6 +83,14 @@ export interface VentureDetail {
   history: { at: Date; event: string; detail: unknown }[];
 }
 
+/** A venture's id and name by id or (case-insensitive) name; undefined when there is none. */
+export async function ventureByRef(db: Database, ref: string): Promise<{ id: string; name: string } | undefined> {
+  const query = db.selectFrom("ventures as v").select(["v.id", "v.name"]);
+  return UUID.test(ref)
+    ? query.where("v.id", "=", ref).executeTakeFirst()
+    : query.where(sql`lower(v.name)`, "=", ref.toLowerCase()).executeTakeFirst();
+}
+
 /** A venture by id or (case-insensitive) name, with its work, current artifacts and recent events. */
 export async function findVenture(db: Database, ref: string): Promise<VentureDetail | undefined> {
   const base = summaryQuery(db).select([

@@ -1,7 +1,8 @@
-// eva ventures create | list | show
+// eva ventures create | list | show | depend | undepend | dependencies
 import { type Command, Option } from "commander";
-import { withRole } from "../../db/client.ts";
-import { createVenture, findVenture, listVentures } from "../../portfolio/ventures.ts";
+import { type Database, withRole } from "../../db/client.ts";
+import { addDependency, type Dependency, listDependencies, removeDependency } from "../../portfolio/dependencies.ts";
+import { createVenture, findVenture, listVentures, ventureByRef } from "../../portfolio/ventures.ts";
 import { archetype } from "../../stages/enums.ts";
 import { draftIdeaSchema } from "../../stages/stage-01.ts";
 import { withSession } from "../database.ts";
@@ -62,6 +63,25 @@ export function ideaFromOptions(options: CreateOptions) {
   });
   throw new UserError(`the venture was not created; fix these fields:\n${lines.join("\n")}`, 2);
 }
+
+/** The venture an argument or flag names (id or exact name), or a usage error naming it. */
+async function namedVenture(db: Database, ref: string, what: string): Promise<{ id: string; name: string }> {
+  const venture = await ventureByRef(db, ref);
+  if (!venture) {
+    throw new UserError(`${what}: no venture "${ref}" (give its id or exact name; see npx eva ventures list)`, 2);
+  }
+  return venture;
+}
+
+const DEPENDENCY_COLUMNS: [keyof Dependency & string, string][] = [
+  ["dependent", "DEPENDENT"],
+  ["provider", "PROVIDER"],
+  ["requiredStage", "STAGE"],
+  ["providerStage", "PROVIDER AT"],
+  ["type", "TYPE"],
+  ["status", "STATUS"],
+  ["holding", "HOLDING"],
+];
 
 export function registerVentures(program: Command): void {
   const ventures = program.command("ventures").description(summaryOf("ventures"));
@@ -187,6 +207,86 @@ Example:
           ["event", "EVENT"],
           ["detail", "DETAIL"],
         ]);
+      });
+    });
+
+  ventures
+    .command("depend <dependent>")
+    .description(
+      "declare that a venture waits on another until it reaches a stage: hard (default) blocks the dependent's stage work, --soft only warns",
+    )
+    .requiredOption("--on <provider>", "the venture waited on (id or name)")
+    .requiredOption("--stage <n>", "the stage the provider must reach (1-25)", wholeNumber("--stage", 1, 25))
+    .option("--soft", "warn (dependency.warning events) instead of blocking")
+    .option("--json", "print the dependency as JSON")
+    .addHelpText(
+      "after",
+      `
+A hard dependency keeps the dependent's stage work blocked (eva ventures show names the provider)
+until the provider reaches the stage; then the work is released and runs. A provider killed,
+sunset or exited breaks it (a dependency.broken event); undepend to go on without it.
+Declaring the same pair again changes its stage or kind. Cycles are refused.
+
+Example:
+  eva ventures depend "LedgerLoop" --on "PayRail" --stage 5`,
+    )
+    .action(async (ref: string, options: { on: string; stage: number; soft?: boolean; json?: boolean }) => {
+      await withSession(async ({ connection }) => {
+        const dependency = await withRole(connection.db, "eva_chairman", async (trx) => {
+          const dependent = await namedVenture(trx, ref, "<dependent>");
+          const provider = await namedVenture(trx, options.on, "--on");
+          if (dependent.id === provider.id) {
+            throw new UserError(`--on: a venture cannot depend on itself ("${provider.name}" is the dependent)`, 2);
+          }
+          return addDependency(trx, dependent.id, provider.id, options.stage, options.soft ? "soft" : "hard");
+        });
+        if (options.json) return printJson(dependency);
+        printFields([
+          ["dependent", dependency.dependent],
+          [
+            "waits on",
+            `${dependency.provider} reaching stage ${dependency.requiredStage} (it is at stage ${dependency.providerStage})`,
+          ],
+          ["type", dependency.type],
+          ["status", dependency.status],
+          ["holding", dependency.holding ? "yes: the dependent's stage work is blocked until then" : "no"],
+        ]);
+      });
+    });
+
+  ventures
+    .command("undepend <dependent>")
+    .description("remove a venture's dependency on another (its held stage work is released)")
+    .requiredOption("--on <provider>", "the venture it waits on (id or name)")
+    .option("--json", "print what was removed as JSON")
+    .action(async (ref: string, options: { on: string; json?: boolean }) => {
+      await withSession(async ({ connection }) => {
+        const result = await withRole(connection.db, "eva_chairman", async (trx) => {
+          const dependent = await namedVenture(trx, ref, "<dependent>");
+          const provider = await namedVenture(trx, options.on, "--on");
+          const removed = await removeDependency(trx, dependent.id, provider.id);
+          return { dependent: dependent.name, provider: provider.name, removed };
+        });
+        if (options.json) return printJson(result);
+        process.stdout.write(`"${result.dependent}" no longer waits on "${result.provider}"\n`);
+      });
+    });
+
+  ventures
+    .command("dependencies [venture]")
+    .description("inter-venture dependencies (of and on one venture, or all) with what each holds")
+    .option("--json", "print as JSON")
+    .action(async (ref: string | undefined, options: { json?: boolean }) => {
+      await withSession(async ({ connection }) => {
+        const rows = await withRole(connection.db, "eva_chairman", async (trx) =>
+          listDependencies(trx, ref === undefined ? undefined : (await namedVenture(trx, ref, "[venture]")).id),
+        );
+        if (options.json) return printJson(rows);
+        if (rows.length === 0) {
+          process.stdout.write("no dependencies: declare one with `npx eva ventures depend --help`\n");
+          return;
+        }
+        printTable(rows, DEPENDENCY_COLUMNS);
       });
     });
 }
