@@ -8153,6 +8153,13 @@ CREATE TRIGGER _510_kpi_decline AFTER INSERT ON eva.eva_event_log FOR EACH ROW W
 
 
 --
+-- Name: venture_dependencies _650_priority; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _650_priority AFTER INSERT OR DELETE OR UPDATE ON eva.venture_dependencies FOR EACH ROW EXECUTE FUNCTION eva_private.tg_venture_dependencies_priority();
+
+
+--
 -- Name: venture_dependencies _700_changed; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -8171,6 +8178,13 @@ CREATE TRIGGER _700_enqueue_stage_run AFTER INSERT OR UPDATE OF status ON eva.ve
 --
 
 CREATE TRIGGER _700_resume_work AFTER UPDATE OF status ON eva.ventures FOR EACH ROW WHEN (((new.status = 'active'::eva.venture_status) AND (old.status IS DISTINCT FROM 'active'::eva.venture_status))) EXECUTE FUNCTION eva_private.tg_ventures_resume_work();
+
+
+--
+-- Name: ventures _710_priority_downstream; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _710_priority_downstream AFTER UPDATE OF projected_revenue ON eva.ventures FOR EACH ROW WHEN ((new.projected_revenue IS DISTINCT FROM old.projected_revenue)) EXECUTE FUNCTION eva_private.tg_ventures_priority_downstream();
 
 
 --
@@ -8220,20 +8234,6 @@ CREATE TRIGGER _800_created AFTER INSERT ON eva.venture_artifacts FOR EACH ROW E
 --
 
 CREATE TRIGGER _800_events AFTER INSERT OR UPDATE ON eva.chairman_decisions FOR EACH ROW EXECUTE FUNCTION eva_private.tg_chairman_decisions_events();
-
-
---
--- Name: venture_dependencies _800_priority; Type: TRIGGER; Schema: eva; Owner: eva_owner
---
-
-CREATE TRIGGER _800_priority AFTER INSERT OR DELETE OR UPDATE ON eva.venture_dependencies FOR EACH ROW EXECUTE FUNCTION eva_private.tg_venture_dependencies_priority();
-
-
---
--- Name: ventures _810_priority_downstream; Type: TRIGGER; Schema: eva; Owner: eva_owner
---
-
-CREATE TRIGGER _810_priority_downstream AFTER UPDATE OF projected_revenue ON eva.ventures FOR EACH ROW WHEN ((new.projected_revenue IS DISTINCT FROM old.projected_revenue)) EXECUTE FUNCTION eva_private.tg_ventures_priority_downstream();
 
 
 --

@@ -290,7 +290,7 @@ describe("the GraphQL API", () => {
     });
     expect(missing.data?.updateVentureByRowId ?? null).toBeNull();
     const gone = await gql(
-      `mutation ($id: UUID!) { deleteVentureDependencyByRowId(input: { rowId: $id }) { deletedVentureDependencyId } }`,
+      `mutation ($id: UUID!) { deleteChairmanPreferenceByRowId(input: { rowId: $id }) { deletedChairmanPreferenceId } }`,
       { id: randomUUID() },
     );
     expect(gone.errors?.[0]?.extensions?.code).toBe("EV404");

@@ -89,11 +89,8 @@ describe("the stored venture priority", () => {
 
   it("follows a dependency declared, a dependent's revenue, and the dependency met", async () => {
     const alone = await priority(provider.id);
-    await as(
-      "eva_chairman",
-      `insert into eva.venture_dependencies (dependent_venture_id, provider_venture_id, required_stage, dependency_type)
-       values ('${dependent.id}', '${provider.id}', 5, 'hard')`,
-    );
+    // The Chairman declares it through its one writer.
+    await as("eva_chairman", `select eva.fn_add_venture_dependency('${dependent.id}', '${provider.id}', 5, 'hard')`);
     // The dependent projects nothing yet: the downstream term stays 0.
     expect((await priority(provider.id)).stored).toBe(alone.stored);
 
@@ -103,10 +100,9 @@ describe("the stored venture priority", () => {
     // downstream = 0.20 * 100 * log10(10000) / 7
     expect(waited.stored - alone.stored).toBeCloseTo((0.2 * 100 * 4) / 7, 1);
 
-    await as(
-      "eva_service",
-      `update eva.venture_dependencies set status = 'met', resolved_at = now()
-      where provider_venture_id = '${provider.id}'`,
+    // Met, as the provider's progress marks it (eva_private.tg_ventures_dependency_progress).
+    await owner(
+      `update eva.venture_dependencies set status = 'met', resolved_at = now() where provider_venture_id = '${provider.id}'`,
     );
     const met = await priority(provider.id);
     expect(met.stored).toBe(met.scratch);

@@ -17,5 +17,7 @@ $$;
 comment on function eva_private.tg_venture_dependencies_priority() is
   'Trigger: refreshes the stored priority of the provider of a dependency that was added, changed or removed.';
 
-create or replace trigger _800_priority after insert or update or delete on eva.venture_dependencies
+-- Before _700_changed, which re-ranks the provider's queued jobs from this stored priority.
+drop trigger if exists _800_priority on eva.venture_dependencies;
+create or replace trigger _650_priority after insert or update or delete on eva.venture_dependencies
   for each row execute function eva_private.tg_venture_dependencies_priority();
