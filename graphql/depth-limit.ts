@@ -219,13 +219,13 @@ export function operationCost(
   const names = new Set<string>();
   let pageError: string | undefined;
 
-  const valueOf = (node: ValueNode | undefined): unknown => {
+  const argValue = (node: ValueNode | undefined): unknown => {
     if (!node) return undefined;
     if (node.kind === Kind.INT) return Number(node.value);
     if (node.kind === Kind.NULL) return null;
     if (node.kind === Kind.VARIABLE) {
       const name = node.name.value;
-      return name in options.variables ? options.variables[name] : valueOf(defaults.get(name));
+      return name in options.variables ? options.variables[name] : argValue(defaults.get(name));
     }
     return undefined;
   };
@@ -234,7 +234,7 @@ export function operationCost(
     for (const arg of selection.arguments ?? []) {
       const name = arg.name.value;
       if (name !== "first" && name !== "last") continue;
-      const value = valueOf(arg.value);
+      const value = argValue(arg.value);
       if (typeof value !== "number") continue;
       if (value > options.maxPage) {
         pageError ??= `${name}: ${value} asks for more than ${options.maxPage} rows at once; page through them (first: and after:)`;
