@@ -5,6 +5,7 @@
 
 import { cliStartup } from "./cli.ts";
 import { decisionResume } from "./decision-resume.ts";
+import { graphqlAbuse } from "./graphql-abuse.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
 import { stageEngine } from "./stage-engine.ts";
@@ -26,6 +27,7 @@ const benchmarks: Benchmark[] = [
   { name: "stage-engine", run: stageEngine },
   { name: "decision-resume", run: decisionResume },
   { name: "graphql-queue", run: graphqlQueue },
+  { name: "graphql-abuse", run: graphqlAbuse },
   { name: "cli", run: cliStartup },
 ];
 
