@@ -25,6 +25,8 @@ export interface ApiLimits {
   requestTimeoutMs: number;
   /** Whether callers without a token may introspect the schema (`__schema`, `__type`). */
   anonymousIntrospection: boolean;
+  /** How many requests of callers other than the Chairman (viewers, anonymous) run at once; the rest wait their turn. */
+  sharedConcurrency: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ApiLimits> = {
@@ -35,6 +37,7 @@ export const DEFAULT_LIMITS: Readonly<ApiLimits> = {
   statementTimeoutMs: 5_000,
   requestTimeoutMs: 15_000,
   anonymousIntrospection: false,
+  sharedConcurrency: 2,
 };
 
 /** The environment variable that sets each limit. */
@@ -46,6 +49,7 @@ export const LIMIT_VARIABLES = {
   statementTimeoutMs: "EVA_GRAPHQL_STATEMENT_TIMEOUT_MS",
   requestTimeoutMs: "EVA_GRAPHQL_TIMEOUT_MS",
   anonymousIntrospection: "EVA_GRAPHQL_INTROSPECTION",
+  sharedConcurrency: "EVA_GRAPHQL_SHARED_CONCURRENCY",
 } as const satisfies Record<keyof ApiLimits, string>;
 
 /** The limits in force: DEFAULT_LIMITS, overridden by the EVA_GRAPHQL_* variables; a bad value is refused by name. */
@@ -86,6 +90,34 @@ export class LimitError extends GraphQLError {
 }
 
 const ANONYMOUS_ROLE = "eva_anonymous";
+const CHAIRMAN_ROLE = "eva_chairman";
+
+/** A counting semaphore: at most `size` holders; the others wait in order. */
+function lane(size: number) {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return {
+    async acquire(): Promise<() => void> {
+      if (free > 0) free--;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const next = waiting.shift();
+        if (next) next();
+        else free++;
+      };
+    },
+  };
+}
+
+/**
+ * Introspection answers depend on the schema alone (the same for every role):
+ * an operation that selects nothing else is answered once per document and
+ * variables, not recomputed for every GraphiQL that loads.
+ */
+const introspectionAnswers = new WeakMap<object, Map<string, unknown>>();
 const STATEMENT_TIMEOUT = "57014";
 
 /**
@@ -164,6 +196,7 @@ function isIntrospection(name: string): boolean {
  * its wall-clock budget or whose statement PostgreSQL timed out.
  */
 export function requestLimitsPlugin(limits: ApiLimits): GraphileConfig.Plugin {
+  const shared = lane(limits.sharedConcurrency);
   return {
     name: "EvaRequestLimitsPlugin",
     version: "1.0.0",
@@ -173,8 +206,9 @@ export function requestLimitsPlugin(limits: ApiLimits): GraphileConfig.Plugin {
           const { args } = event;
           const request = args.requestContext?.http as object | undefined;
           const operation = getOperationAST(args.document, args.operationName);
+          const role = (args.contextValue as { pgSettings?: Record<string, string> }).pgSettings?.role;
+          let cacheKey: string | undefined;
           if (operation) {
-            const role = (args.contextValue as { pgSettings?: Record<string, string> }).pgSettings?.role;
             const check = operationCost(args.schema as GraphQLSchema, args.document, operation, {
               variables: args.variableValues ?? {},
               defaultPage: limits.defaultPage,
@@ -201,14 +235,37 @@ export function requestLimitsPlugin(limits: ApiLimits): GraphileConfig.Plugin {
                 ),
               );
             }
+            if (
+              operation.operation === "query" &&
+              operation.selectionSet.selections.every((s) => s.kind === "Field" && s.name.value.startsWith("__"))
+            ) {
+              cacheKey = JSON.stringify(args.variableValues ?? {});
+              const cached = introspectionAnswers.get(args.document)?.get(cacheKey);
+              if (cached) return cached as Awaited<ReturnType<typeof next>>;
+            }
           }
           let timer: NodeJS.Timeout | undefined;
           const budget = new Promise<"timeout">((resolve) => {
             timer = setTimeout(() => resolve("timeout"), limits.requestTimeoutMs);
           });
+          let release: (() => void) | undefined;
           try {
+            if (role !== CHAIRMAN_ROLE) {
+              const turn = shared.acquire();
+              const waited = await Promise.race([turn, budget]);
+              if (waited === "timeout") {
+                void turn.then((r) => r());
+                return refuse(request, timeoutError(limits));
+              }
+              release = waited;
+            }
             const result = await Promise.race([next(), budget]);
             if (result === "timeout") return refuse(request, timeoutError(limits));
+            if (cacheKey !== undefined && result && "data" in result && !result.errors) {
+              const answers = introspectionAnswers.get(args.document) ?? new Map<string, unknown>();
+              introspectionAnswers.set(args.document, answers);
+              if (answers.size < 16) answers.set(cacheKey, result);
+            }
             if (
               result &&
               "errors" in result &&
@@ -221,6 +278,7 @@ export function requestLimitsPlugin(limits: ApiLimits): GraphileConfig.Plugin {
             return result;
           } finally {
             clearTimeout(timer);
+            release?.();
           }
         },
       },

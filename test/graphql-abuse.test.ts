@@ -194,12 +194,12 @@ describe("pages", () => {
       // Nested connections and function connections too.
       const nested = await post(
         small.url,
-        "{ allVentures(first: 1) { nodes { evaEventLogsByVentureId { nodes { id } } } } eventFeed { nodes { id } } }",
+        "{ allVentures(first: 1) { nodes { evaEventLogsByVentureId { nodes { id } } } } resolveChairmanPreferences { nodes { key } } }",
         {},
         token,
       );
       expect(nested.errors).toBeUndefined();
-      expect(count(nested, "eventFeed")).toBe(3);
+      expect(count(nested, "resolveChairmanPreferences")).toBe(3);
     } finally {
       await small.close();
     }
@@ -281,6 +281,7 @@ describe("time and size", () => {
       statementTimeoutMs: 5_000,
       requestTimeoutMs: 15_000,
       anonymousIntrospection: false,
+      sharedConcurrency: 2,
     });
   });
 });
