@@ -6,6 +6,7 @@
 // callers); the response has a size limit; PostgreSQL cuts a statement off
 // after a timeout and the server cuts the whole request off after a budget.
 // A refusal is a GraphQL error with a code and an HTTP status that fits.
+import { decodeJwt } from "jose";
 import { constant, lambda, type Step } from "postgraphile/grafast";
 import { GraphQLError, type GraphQLSchema, getOperationAST } from "postgraphile/graphql";
 import { operationCost } from "./depth-limit.ts";
@@ -25,7 +26,7 @@ export interface ApiLimits {
   requestTimeoutMs: number;
   /** Whether callers without a token may introspect the schema (`__schema`, `__type`). */
   anonymousIntrospection: boolean;
-  /** How many requests of callers other than the Chairman (viewers, anonymous) run at once; the rest wait their turn. */
+  /** How many requests of callers other than the Chairman (viewers, anonymous) are handled at once; the rest wait their turn. */
   sharedConcurrency: number;
 }
 
@@ -37,7 +38,7 @@ export const DEFAULT_LIMITS: Readonly<ApiLimits> = {
   statementTimeoutMs: 5_000,
   requestTimeoutMs: 15_000,
   anonymousIntrospection: false,
-  sharedConcurrency: 2,
+  sharedConcurrency: 1,
 };
 
 /** The environment variable that sets each limit. */
@@ -97,6 +98,9 @@ function lane(size: number) {
   let free = size;
   const waiting: (() => void)[] = [];
   return {
+    get waiting() {
+      return waiting.length;
+    },
     async acquire(): Promise<() => void> {
       if (free > 0) free--;
       else await new Promise<void>((resolve) => waiting.push(resolve));
@@ -195,7 +199,7 @@ function isIntrospection(name: string): boolean {
  * an anonymous introspection (unless allowed); cuts off a request that exceeds
  * its wall-clock budget or whose statement PostgreSQL timed out.
  */
-export function requestLimitsPlugin(limits: ApiLimits): GraphileConfig.Plugin {
+export function requestLimitsPlugin(limits: ApiLimits, graphqlPath = "/graphql"): GraphileConfig.Plugin {
   const shared = lane(limits.sharedConcurrency);
   return {
     name: "EvaRequestLimitsPlugin",
@@ -248,17 +252,7 @@ export function requestLimitsPlugin(limits: ApiLimits): GraphileConfig.Plugin {
           const budget = new Promise<"timeout">((resolve) => {
             timer = setTimeout(() => resolve("timeout"), limits.requestTimeoutMs);
           });
-          let release: (() => void) | undefined;
           try {
-            if (role !== CHAIRMAN_ROLE) {
-              const turn = shared.acquire();
-              const waited = await Promise.race([turn, budget]);
-              if (waited === "timeout") {
-                void turn.then((r) => r());
-                return refuse(request, timeoutError(limits));
-              }
-              release = waited;
-            }
             const result = await Promise.race([next(), budget]);
             if (result === "timeout") return refuse(request, timeoutError(limits));
             if (cacheKey !== undefined && result && "data" in result && !result.errors) {
@@ -278,7 +272,6 @@ export function requestLimitsPlugin(limits: ApiLimits): GraphileConfig.Plugin {
             return result;
           } finally {
             clearTimeout(timer);
-            release?.();
           }
         },
       },
@@ -286,8 +279,19 @@ export function requestLimitsPlugin(limits: ApiLimits): GraphileConfig.Plugin {
     grafserv: {
       middleware: {
         async processRequest(next, event) {
-          const result = await next();
-          const request = event.requestDigest as object;
+          const request = event.requestDigest as object & { path?: string; headers?: Record<string, unknown> };
+          // The whole request (body, validation, execution, serialization) takes its turn, unless it is the Chairman's.
+          let release: (() => void) | undefined;
+          if (request.path === graphqlPath && !claimsChairman(request.headers)) {
+            if (shared.waiting >= MAX_WAITING) return busy();
+            release = await shared.acquire();
+          }
+          let result: Awaited<ReturnType<typeof next>>;
+          try {
+            result = await next();
+          } finally {
+            release?.();
+          }
           const status = refusedStatus.get(request);
           if (result?.type === "buffer") {
             if (status !== undefined) {
@@ -307,6 +311,40 @@ export function requestLimitsPlugin(limits: ApiLimits): GraphileConfig.Plugin {
         },
       },
     },
+  };
+}
+
+/** Requests waiting for the shared lane beyond which new ones are turned away. */
+const MAX_WAITING = 64;
+
+/**
+ * Whether a request says it is the Chairman's (its token's role claim; the
+ * signature is checked when the request runs: a forged claim skips the wait
+ * only to be refused with 401).
+ */
+function claimsChairman(headers: Record<string, unknown> | undefined): boolean {
+  const value = headers?.authorization ?? headers?.Authorization;
+  const token = typeof value === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1] : undefined;
+  if (!token) return false;
+  try {
+    return decodeJwt(token).role === CHAIRMAN_ROLE;
+  } catch {
+    return false;
+  }
+}
+
+function busy() {
+  const error = new LimitError("the API is busy with other callers' requests: try again shortly", "SERVER_BUSY", 503);
+  const buffer = Buffer.from(JSON.stringify({ errors: [error.toJSON()] }), "utf8");
+  return {
+    type: "buffer" as const,
+    statusCode: 503,
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": String(buffer.length),
+      "retry-after": "1",
+    },
+    buffer,
   };
 }
 

@@ -281,7 +281,7 @@ describe("time and size", () => {
       statementTimeoutMs: 5_000,
       requestTimeoutMs: 15_000,
       anonymousIntrospection: false,
-      sharedConcurrency: 2,
+      sharedConcurrency: 1,
     });
   });
 });
