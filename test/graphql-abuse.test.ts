@@ -6,7 +6,7 @@
 import pg from "pg";
 import { getIntrospectionQuery } from "postgraphile/graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS } from "../graphql/limits.ts";
+import { apiLimits, DEFAULT_LIMITS } from "../graphql/limits.ts";
 import { type ApiServer, startApiServer } from "../graphql/server.ts";
 import { mintToken } from "../src/auth/tokens.ts";
 import { createTestDatabase } from "./helpers/database.ts";
@@ -270,6 +270,53 @@ describe("time and size", () => {
     } finally {
       await tight.close();
     }
+  });
+
+  it("handles viewers' requests one at a time, turns them away past 64 waiting, and never makes the Chairman wait", async () => {
+    const lane = await startApiServer({ url: t.url, port: 0 });
+    const locker = new pg.Client({ connectionString: t.url });
+    await locker.connect();
+    try {
+      await locker.query("begin");
+      await locker.query("lock table eva.ventures in access exclusive mode");
+      const token = await viewer();
+      // One holds the lane (waiting on the lock), 64 wait their turn, the other 5 are turned away at once.
+      const answered: Answer[] = [];
+      const viewers = Array.from({ length: 70 }, () =>
+        post(lane.url, "{ allVentures { nodes { rowId } } }", {}, token).then((a) => {
+          answered.push(a);
+          return a;
+        }),
+      );
+      while (answered.length < 5) await new Promise((resolve) => setTimeout(resolve, 20));
+      // The Chairman is answered while the viewers' requests still wait.
+      expect((await post(lane.url, "{ isChairman }", {}, await chairman())).data).toEqual({ isChairman: true });
+      expect(answered).toHaveLength(5);
+      for (const answer of answered) {
+        expect(answer.status).toBe(503);
+        expect(answer.errors?.[0]?.extensions?.code).toBe("SERVER_BUSY");
+      }
+      await locker.query("rollback");
+      const statuses = (await Promise.all(viewers)).map((a) => a.status).sort();
+      expect(statuses.filter((s) => s === 200)).toHaveLength(65);
+    } finally {
+      await locker.query("rollback").catch(() => {});
+      await locker.end();
+      await lane.close();
+    }
+  });
+
+  it("reads its settings from EVA_GRAPHQL_* and refuses a bad one by name", () => {
+    expect(apiLimits({ EVA_GRAPHQL_MAX_COST: "5000", EVA_GRAPHQL_INTROSPECTION: "anonymous" })).toMatchObject({
+      maxCost: 5000,
+      anonymousIntrospection: true,
+    });
+    expect(() => apiLimits({ EVA_GRAPHQL_MAX_PAGE: "lots" })).toThrow(
+      'EVA_GRAPHQL_MAX_PAGE must be a positive whole number, not "lots"',
+    );
+    expect(() => apiLimits({ EVA_GRAPHQL_STATEMENT_TIMEOUT_MS: "0" })).toThrow(/EVA_GRAPHQL_STATEMENT_TIMEOUT_MS/);
+    expect(() => apiLimits({ EVA_GRAPHQL_DEFAULT_PAGE: "2000" })).toThrow(/must not exceed EVA_GRAPHQL_MAX_PAGE/);
+    expect(() => apiLimits({ EVA_GRAPHQL_INTROSPECTION: "yes" })).toThrow(/EVA_GRAPHQL_INTROSPECTION must be/);
   });
 
   it("has the documented defaults", () => {
