@@ -201,6 +201,8 @@ function isIntrospection(name: string): boolean {
  */
 export function requestLimitsPlugin(limits: ApiLimits, graphqlPath = "/graphql"): GraphileConfig.Plugin {
   const shared = lane(limits.sharedConcurrency);
+  let chairmanRunning = 0;
+  const chairmanDone: (() => void)[] = [];
   return {
     name: "EvaRequestLimitsPlugin",
     version: "1.0.0",
@@ -282,15 +284,20 @@ export function requestLimitsPlugin(limits: ApiLimits, graphqlPath = "/graphql")
           const request = event.requestDigest as object & { path?: string; headers?: Record<string, unknown> };
           // The whole request (body, validation, execution, serialization) takes its turn, unless it is the Chairman's.
           let release: (() => void) | undefined;
-          if (request.path === graphqlPath && !claimsChairman(request.headers)) {
+          const theChairman = request.path === graphqlPath && claimsChairman(request.headers);
+          if (request.path === graphqlPath && !theChairman) {
             if (shared.waiting >= MAX_WAITING) return busy();
             release = await shared.acquire();
+            // The Chairman goes first: a shared request starts when none of the Chairman's is running.
+            while (chairmanRunning > 0) await new Promise<void>((resolve) => chairmanDone.push(resolve));
           }
+          if (theChairman) chairmanRunning++;
           let result: Awaited<ReturnType<typeof next>>;
           try {
             result = await next();
           } finally {
             release?.();
+            if (theChairman && --chairmanRunning === 0) for (const wake of chairmanDone.splice(0)) wake();
           }
           const status = refusedStatus.get(request);
           if (result?.type === "buffer") {
