@@ -6,7 +6,7 @@
 // callers); the response has a size limit; PostgreSQL cuts a statement off
 // after a timeout and the server cuts the whole request off after a budget.
 // A refusal is a GraphQL error with a code and an HTTP status that fits.
-import { decodeJwt } from "jose";
+import { jwtVerify } from "jose";
 import { constant, lambda, type Step } from "postgraphile/grafast";
 import { GraphQLError, type GraphQLSchema, getOperationAST } from "postgraphile/graphql";
 import { operationCost } from "./depth-limit.ts";
@@ -199,7 +199,11 @@ function isIntrospection(name: string): boolean {
  * an anonymous introspection (unless allowed); cuts off a request that exceeds
  * its wall-clock budget or whose statement PostgreSQL timed out.
  */
-export function requestLimitsPlugin(limits: ApiLimits, graphqlPath = "/graphql"): GraphileConfig.Plugin {
+export function requestLimitsPlugin(
+  limits: ApiLimits,
+  secret: Uint8Array,
+  graphqlPath = "/graphql",
+): GraphileConfig.Plugin {
   const shared = lane(limits.sharedConcurrency);
   let chairmanRunning = 0;
   const chairmanDone: (() => void)[] = [];
@@ -284,7 +288,7 @@ export function requestLimitsPlugin(limits: ApiLimits, graphqlPath = "/graphql")
           const request = event.requestDigest as object & { path?: string; headers?: Record<string, unknown> };
           // The whole request (body, validation, execution, serialization) takes its turn, unless it is the Chairman's.
           let release: (() => void) | undefined;
-          const theChairman = request.path === graphqlPath && claimsChairman(request.headers);
+          const theChairman = request.path === graphqlPath && (await claimsChairman(request.headers, secret));
           if (request.path === graphqlPath && !theChairman) {
             if (shared.waiting >= MAX_WAITING) return busy();
             release = await shared.acquire();
@@ -325,16 +329,16 @@ export function requestLimitsPlugin(limits: ApiLimits, graphqlPath = "/graphql")
 const MAX_WAITING = 64;
 
 /**
- * Whether a request says it is the Chairman's (its token's role claim; the
- * signature is checked when the request runs: a forged claim skips the wait
- * only to be refused with 401).
+ * Whether a request carries a Chairman token signed with `secret` (its other
+ * claims are checked when the request runs, like every request's).
  */
-function claimsChairman(headers: Record<string, unknown> | undefined): boolean {
+async function claimsChairman(headers: Record<string, unknown> | undefined, secret: Uint8Array): Promise<boolean> {
   const value = headers?.authorization ?? headers?.Authorization;
   const token = typeof value === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1] : undefined;
   if (!token) return false;
   try {
-    return decodeJwt(token).role === CHAIRMAN_ROLE;
+    const { payload } = await jwtVerify(token, secret, { algorithms: ["HS256"] });
+    return payload.role === CHAIRMAN_ROLE;
   } catch {
     return false;
   }

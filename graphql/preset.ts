@@ -127,7 +127,7 @@ export function makePreset(
       EvaSubscriptionsPlugin,
       // Pages, cost in rows, introspection, response size and time limits.
       connectionPagePlugin(limits),
-      requestLimitsPlugin(limits),
+      requestLimitsPlugin(limits, secret),
       {
         name: "EvaQueryDepthLimitPlugin",
         version: "1.0.0",
