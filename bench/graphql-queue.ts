@@ -23,7 +23,7 @@ const SAMPLES = 300;
 
 // The view's columns in its own order; no orderBy/ORDER BY: both read the view's ranking.
 const QUERY = `query DecisionQueue {
-  allDecisionQueues {
+  allDecisionQueues(first: 1000) {
     nodes {
       decisionId decisionType lifecycleStage ventureId ventureName urgency blocking
       dfeTriggers dfeMitigations recommendedAction priorityScore createdAt

@@ -5,6 +5,7 @@
 
 import { cliStartup } from "./cli.ts";
 import { decisionResume } from "./decision-resume.ts";
+import { graphqlAbuse } from "./graphql-abuse.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
 import { priorityQueue } from "./priority-queue.ts";
@@ -29,6 +30,7 @@ const benchmarks: Benchmark[] = [
   { name: "decision-resume", run: decisionResume },
   { name: "graphql-queue", run: graphqlQueue },
   { name: "priority-queue", run: priorityQueue },
+  { name: "graphql-abuse", run: graphqlAbuse },
   { name: "cli", run: cliStartup },
   { name: "token-check", run: tokenCheck },
 ];

@@ -8,8 +8,16 @@ import { defaultMaskError } from "postgraphile/grafserv";
 import { GraphQLError, type GraphQLFormattedError } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { jwtSecret, TOKEN_ROLES, TokenRefusedError, tokenMaxSeconds, verifyToken } from "../src/auth/tokens.ts";
-import { maxCostRule, maxDepthRule } from "./depth-limit.ts";
+import { maxDepthRule, maxFieldsRule } from "./depth-limit.ts";
 import { EvaInputEdgesPlugin, inputErrorFor } from "./input-edges.ts";
+import {
+  type ApiLimits,
+  apiLimits,
+  connectionPagePlugin,
+  limitErrorOf,
+  requestLimitsPlugin,
+  statementSettings,
+} from "./limits.ts";
 import { EvaFunctionNamesPlugin, EvaSmartTagsPlugin } from "./smart-tags.ts";
 import { EvaSubscriptionsPlugin } from "./subscriptions.ts";
 
@@ -17,9 +25,8 @@ import { EvaSubscriptionsPlugin } from "./subscriptions.ts";
 export const MAX_REQUEST_BYTES = 100_000;
 /** Deepest field nesting a query may have (introspection not counted). */
 export const MAX_QUERY_DEPTH = 10;
-/** The most fields one operation may select, and the largest literal page (first/last). */
+/** The most fields one operation may select (pages, cost, response size and timeouts: see ./limits.ts). */
 export const MAX_QUERY_FIELDS = 500;
-export const MAX_PAGE_SIZE = 1000;
 
 const ANONYMOUS_ROLE = "eva_anonymous";
 
@@ -96,6 +103,8 @@ function pgCode(error: unknown): string | undefined {
  * database or server error becomes an opaque id (the details go to the log).
  */
 export function maskError(error: GraphQLError): GraphQLError | GraphQLFormattedError {
+  const limited = limitErrorOf(error);
+  if (limited) return limited;
   const original = error.originalError;
   const code = pgCode(original);
   const at = { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path };
@@ -130,9 +139,10 @@ export interface EvaApiPreset {
 
 export function makePreset(
   connectionString: string,
-  options: { secret?: Uint8Array; maxTokenSeconds?: number } = {},
+  options: { secret?: Uint8Array; maxTokenSeconds?: number; limits?: Partial<ApiLimits> } = {},
 ): EvaApiPreset {
   const secret = options.secret ?? jwtSecret();
+  const limits = apiLimits(process.env, options.limits);
   const pgService = makePgService({
     connectionString,
     schemas: ["eva"],
@@ -152,13 +162,16 @@ export function makePreset(
       EvaSubscriptionsPlugin,
       // EV400 for refused values, NUL refused by name, EV404 for an update/delete that matches nothing.
       EvaInputEdgesPlugin,
+      // Pages, cost in rows, introspection, response size and time limits.
+      connectionPagePlugin(limits),
+      requestLimitsPlugin(limits, secret),
       {
         name: "EvaQueryDepthLimitPlugin",
         version: "1.0.0",
         grafserv: {
           middleware: {
             setPreset(next, event) {
-              event.validationRules.push(maxDepthRule(MAX_QUERY_DEPTH), maxCostRule(MAX_QUERY_FIELDS, MAX_PAGE_SIZE));
+              event.validationRules.push(maxDepthRule(MAX_QUERY_DEPTH), maxFieldsRule(MAX_QUERY_FIELDS));
               return next();
             },
           },
@@ -167,10 +180,13 @@ export function makePreset(
     ],
     pgServices: [pgService],
     grafast: {
+      timeouts: { execution: limits.requestTimeoutMs },
       async context(requestContext) {
         const authorization =
           requestContext.http?.getHeader("authorization") ?? connectionParam(requestContext.ws?.connectionParams);
-        return { pgSettings: await pgSettingsFor(authorization, secret, tokenRules) };
+        return {
+          pgSettings: { ...(await pgSettingsFor(authorization, secret, tokenRules)), ...statementSettings(limits) },
+        };
       },
     },
     grafserv: {

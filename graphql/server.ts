@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/node";
+import type { ApiLimits } from "./limits.ts";
 import { makePreset } from "./preset.ts";
 import { routeSignIn, signInHandler } from "./sign-in.ts";
 
@@ -23,11 +24,16 @@ export interface ApiServerOptions {
   host?: string;
   /** The HS256 secret tokens are verified with (default: jwtSecret()). */
   secret?: Uint8Array;
+  /** Overrides of the request limits (default: apiLimits(), from the EVA_GRAPHQL_* variables). */
+  limits?: Partial<ApiLimits>;
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { url, port = 5678, host = "127.0.0.1" } = options;
-  const api = makePreset(url, options.secret ? { secret: options.secret } : {});
+  const api = makePreset(url, {
+    ...(options.secret ? { secret: options.secret } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
   const pgl = postgraphile(api.preset);
   const server = createServer();
   // Upgraded (websocket) connections leave the HTTP server's bookkeeping: track them to end them on close.

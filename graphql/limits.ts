@@ -1,0 +1,395 @@
+// What one request may cost the API (spec §12, threat model): every connection
+// reads a bounded page (a default when the caller names none, a maximum it
+// cannot exceed, literal or variable alike); an operation's cost is the number
+// of values it can return, rows multiplied through nested connections, with
+// introspection counted like any other selection (and refused to anonymous
+// callers); the response has a size limit; PostgreSQL cuts a statement off
+// after a timeout and the server cuts the whole request off after a budget.
+// A refusal is a GraphQL error with a code and an HTTP status that fits.
+import { jwtVerify } from "jose";
+import { constant, lambda, type Step } from "postgraphile/grafast";
+import { GraphQLError, type GraphQLSchema, getOperationAST } from "postgraphile/graphql";
+import { operationCost } from "./depth-limit.ts";
+
+export interface ApiLimits {
+  /** Rows a connection reads when the caller gives neither `first` nor `last`. */
+  defaultPage: number;
+  /** The largest `first`/`last` accepted. */
+  maxPage: number;
+  /** The most values (fields × the rows they repeat over) one operation may ask for. */
+  maxCost: number;
+  /** The largest response body, in bytes. */
+  maxResponseBytes: number;
+  /** PostgreSQL's statement_timeout for each statement of a request, in ms. */
+  statementTimeoutMs: number;
+  /** The wall-clock budget of a whole request in the server, in ms. */
+  requestTimeoutMs: number;
+  /** Whether callers without a token may introspect the schema (`__schema`, `__type`). */
+  anonymousIntrospection: boolean;
+  /** How many requests of callers other than the Chairman (viewers, anonymous) are handled at once; the rest wait their turn. */
+  sharedConcurrency: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<ApiLimits> = {
+  defaultPage: 100,
+  maxPage: 1000,
+  maxCost: 100_000,
+  maxResponseBytes: 10 * 1024 * 1024,
+  statementTimeoutMs: 5_000,
+  requestTimeoutMs: 15_000,
+  anonymousIntrospection: false,
+  sharedConcurrency: 1,
+};
+
+/** The environment variable that sets each limit. */
+export const LIMIT_VARIABLES = {
+  defaultPage: "EVA_GRAPHQL_DEFAULT_PAGE",
+  maxPage: "EVA_GRAPHQL_MAX_PAGE",
+  maxCost: "EVA_GRAPHQL_MAX_COST",
+  maxResponseBytes: "EVA_GRAPHQL_MAX_RESPONSE_BYTES",
+  statementTimeoutMs: "EVA_GRAPHQL_STATEMENT_TIMEOUT_MS",
+  requestTimeoutMs: "EVA_GRAPHQL_TIMEOUT_MS",
+  anonymousIntrospection: "EVA_GRAPHQL_INTROSPECTION",
+  sharedConcurrency: "EVA_GRAPHQL_SHARED_CONCURRENCY",
+} as const satisfies Record<keyof ApiLimits, string>;
+
+/** The limits in force: DEFAULT_LIMITS, overridden by the EVA_GRAPHQL_* variables; a bad value is refused by name. */
+export function apiLimits(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ApiLimits> = {}): ApiLimits {
+  const limits: ApiLimits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(LIMIT_VARIABLES) as (keyof ApiLimits)[]) {
+    const name = LIMIT_VARIABLES[key];
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    if (key === "anonymousIntrospection") {
+      if (raw !== "anonymous" && raw !== "token") {
+        throw new Error(`${name} must be "anonymous" (anyone may introspect) or "token" (the default), not "${raw}"`);
+      }
+      limits.anonymousIntrospection = raw === "anonymous";
+      continue;
+    }
+    if (!/^[1-9][0-9]*$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+      throw new Error(`${name} must be a positive whole number, not "${raw}"`);
+    }
+    limits[key] = Number(raw);
+  }
+  Object.assign(limits, overrides);
+  if (limits.defaultPage > limits.maxPage) {
+    throw new Error(
+      `${LIMIT_VARIABLES.defaultPage} (${limits.defaultPage}) must not exceed ${LIMIT_VARIABLES.maxPage} (${limits.maxPage})`,
+    );
+  }
+  return limits;
+}
+
+/** A refusal by one of the limits: its code, the HTTP status it is answered with, and what to do. */
+export class LimitError extends GraphQLError {
+  readonly statusCode: number;
+  constructor(message: string, code: string, statusCode: number) {
+    super(message, { extensions: { code } });
+    this.statusCode = statusCode;
+  }
+}
+
+const ANONYMOUS_ROLE = "eva_anonymous";
+const CHAIRMAN_ROLE = "eva_chairman";
+
+/** A counting semaphore: at most `size` holders; the others wait in order. */
+function lane(size: number) {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return {
+    get waiting() {
+      return waiting.length;
+    },
+    async acquire(): Promise<() => void> {
+      if (free > 0) free--;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const next = waiting.shift();
+        if (next) next();
+        else free++;
+      };
+    },
+  };
+}
+
+/**
+ * Introspection answers depend on the schema alone (the same for every role):
+ * an operation that selects nothing else is answered once per document and
+ * variables, not recomputed for every GraphiQL that loads.
+ */
+const introspectionAnswers = new WeakMap<object, Map<string, unknown>>();
+const STATEMENT_TIMEOUT = "57014";
+
+/**
+ * Every connection field reads a page: `first` when given (at most maxPage),
+ * else `last` (at most maxPage), else the default page. PostGraphile's own
+ * first/last arguments are applied here, on the executed values, so a
+ * variable (`first: $n`) or an explicit null is bounded like a literal.
+ */
+export function connectionPagePlugin(limits: ApiLimits): GraphileConfig.Plugin {
+  const bound = (n: unknown) => (typeof n === "number" ? Math.min(n, limits.maxPage) : n);
+  return {
+    name: "EvaConnectionPagePlugin",
+    version: "1.0.0",
+    after: ["PgFirstLastBeforeAfterArgsPlugin"],
+    schema: {
+      hooks: {
+        GraphQLObjectType_fields_field(field, _build, context) {
+          if (!context.scope.isPgFieldConnection || !field.plan) return field;
+          const plan = field.plan;
+          return {
+            ...field,
+            plan(...planArgs: Parameters<typeof plan>) {
+              const $connection = plan(...planArgs) as Step & {
+                setFirst?(first: Step): void;
+                setLast?(last: Step): void;
+              };
+              const [, fieldArgs, info] = planArgs;
+              const has = (name: string) => info.field.args.some((arg) => arg.name === name);
+              if (!has("first") || typeof $connection.setFirst !== "function") return $connection;
+              const $first = fieldArgs.getRaw("first");
+              const $last = has("last") ? fieldArgs.getRaw("last") : constant(undefined);
+              // Both given: PostGraphile refuses the pair itself, as before.
+              $connection.setFirst(
+                lambda(
+                  [$first, $last],
+                  ([first, last]) => (first != null ? bound(first) : last == null ? limits.defaultPage : null),
+                  true,
+                ),
+              );
+              if (has("last")) {
+                $connection.setLast?.(lambda($last, (last) => (last == null ? null : bound(last)), true));
+              }
+              return $connection;
+            },
+          };
+        },
+        GraphQLObjectType_fields_field_args(args, _build, context) {
+          if (!context.scope.isPgFieldConnection) return args;
+          // Applied in the field's plan above, where both are known.
+          for (const name of ["first", "last"]) {
+            const arg = args[name];
+            if (arg) args[name] = { ...arg, applyPlan: undefined };
+          }
+          return args;
+        },
+      },
+    },
+  };
+}
+
+/** Where a refused request's status is kept between execute() and the response (keyed by the request). */
+const refusedStatus = new WeakMap<object, number>();
+
+function refuse(request: object | undefined, error: LimitError) {
+  if (request) refusedStatus.set(request, error.statusCode);
+  return { errors: [error] };
+}
+
+function isIntrospection(name: string): boolean {
+  return name.startsWith("__") && name !== "__typename";
+}
+
+/**
+ * Refuses, before anything runs, an operation over its cost or page limits and
+ * an anonymous introspection (unless allowed); cuts off a request that exceeds
+ * its wall-clock budget or whose statement PostgreSQL timed out.
+ */
+export function requestLimitsPlugin(
+  limits: ApiLimits,
+  secret: Uint8Array,
+  graphqlPath = "/graphql",
+): GraphileConfig.Plugin {
+  const shared = lane(limits.sharedConcurrency);
+  let chairmanRunning = 0;
+  const chairmanDone: (() => void)[] = [];
+  return {
+    name: "EvaRequestLimitsPlugin",
+    version: "1.0.0",
+    grafast: {
+      middleware: {
+        async execute(next, event) {
+          const { args } = event;
+          const request = args.requestContext?.http as object | undefined;
+          const operation = getOperationAST(args.document, args.operationName);
+          const role = (args.contextValue as { pgSettings?: Record<string, string> }).pgSettings?.role;
+          let cacheKey: string | undefined;
+          if (operation) {
+            const check = operationCost(args.schema as GraphQLSchema, args.document, operation, {
+              variables: args.variableValues ?? {},
+              defaultPage: limits.defaultPage,
+              maxPage: limits.maxPage,
+            });
+            if (check.pageError) return refuse(request, new LimitError(check.pageError, "QUERY_TOO_COSTLY", 400));
+            if (role === ANONYMOUS_ROLE && !limits.anonymousIntrospection && check.fields.some(isIntrospection)) {
+              return refuse(
+                request,
+                new LimitError(
+                  "introspection (__schema, __type) needs a token: send Authorization: Bearer <token> (npx eva chairman token)",
+                  "INTROSPECTION_FORBIDDEN",
+                  401,
+                ),
+              );
+            }
+            if (check.cost > limits.maxCost) {
+              return refuse(
+                request,
+                new LimitError(
+                  `the operation could return ${check.cost} values (fields × the rows they repeat over); at most ${limits.maxCost} are allowed: ask for fewer rows (first:) or fewer fields`,
+                  "QUERY_TOO_COSTLY",
+                  400,
+                ),
+              );
+            }
+            if (
+              operation.operation === "query" &&
+              operation.selectionSet.selections.every((s) => s.kind === "Field" && s.name.value.startsWith("__"))
+            ) {
+              cacheKey = JSON.stringify(args.variableValues ?? {});
+              const cached = introspectionAnswers.get(args.document)?.get(cacheKey);
+              if (cached) return cached as Awaited<ReturnType<typeof next>>;
+            }
+          }
+          let timer: NodeJS.Timeout | undefined;
+          const budget = new Promise<"timeout">((resolve) => {
+            timer = setTimeout(() => resolve("timeout"), limits.requestTimeoutMs);
+          });
+          try {
+            const result = await Promise.race([next(), budget]);
+            if (result === "timeout") return refuse(request, timeoutError(limits));
+            if (cacheKey !== undefined && result && "data" in result && !result.errors) {
+              const answers = introspectionAnswers.get(args.document) ?? new Map<string, unknown>();
+              introspectionAnswers.set(args.document, answers);
+              if (answers.size < 16) answers.set(cacheKey, result);
+            }
+            if (
+              result &&
+              "errors" in result &&
+              result.errors?.some(
+                (e) => (e.originalError as { code?: unknown } | undefined)?.code === STATEMENT_TIMEOUT,
+              )
+            ) {
+              return refuse(request, timeoutError(limits));
+            }
+            return result;
+          } finally {
+            clearTimeout(timer);
+          }
+        },
+      },
+    },
+    grafserv: {
+      middleware: {
+        async processRequest(next, event) {
+          const request = event.requestDigest as object & { path?: string; headers?: Record<string, unknown> };
+          // The whole request (body, validation, execution, serialization) takes its turn, unless it is the Chairman's.
+          let release: (() => void) | undefined;
+          const theChairman = request.path === graphqlPath && (await claimsChairman(request.headers, secret));
+          if (request.path === graphqlPath && !theChairman) {
+            if (shared.waiting >= MAX_WAITING) return busy();
+            release = await shared.acquire();
+            // The Chairman goes first: a shared request starts when none of the Chairman's is running.
+            while (chairmanRunning > 0) await new Promise<void>((resolve) => chairmanDone.push(resolve));
+          }
+          if (theChairman) chairmanRunning++;
+          let result: Awaited<ReturnType<typeof next>>;
+          try {
+            result = await next();
+          } finally {
+            release?.();
+            if (theChairman && --chairmanRunning === 0) for (const wake of chairmanDone.splice(0)) wake();
+          }
+          const status = refusedStatus.get(request);
+          if (result?.type === "buffer") {
+            if (status !== undefined) {
+              result.statusCode = status;
+            } else if (result.buffer.length > limits.maxResponseBytes) {
+              const error = new LimitError(
+                `the response would be ${result.buffer.length} bytes; at most ${limits.maxResponseBytes} are allowed: ask for fewer rows (first:) or fewer fields`,
+                "RESPONSE_TOO_LARGE",
+                400,
+              );
+              result.buffer = Buffer.from(JSON.stringify({ errors: [error.toJSON()] }), "utf8");
+              result.headers["content-length"] = String(result.buffer.length);
+              result.statusCode = error.statusCode;
+            }
+          }
+          return result;
+        },
+      },
+    },
+  };
+}
+
+/** Requests waiting for the shared lane beyond which new ones are turned away. */
+const MAX_WAITING = 64;
+
+/**
+ * Whether a request carries a Chairman token signed with `secret` (its other
+ * claims are checked when the request runs, like every request's).
+ */
+async function claimsChairman(headers: Record<string, unknown> | undefined, secret: Uint8Array): Promise<boolean> {
+  const value = headers?.authorization ?? headers?.Authorization;
+  const token = typeof value === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1] : undefined;
+  if (!token) return false;
+  try {
+    const { payload } = await jwtVerify(token, secret, { algorithms: ["HS256"] });
+    return payload.role === CHAIRMAN_ROLE;
+  } catch {
+    return false;
+  }
+}
+
+function busy() {
+  const error = new LimitError("the API is busy with other callers' requests: try again shortly", "SERVER_BUSY", 503);
+  const buffer = Buffer.from(JSON.stringify({ errors: [error.toJSON()] }), "utf8");
+  return {
+    type: "buffer" as const,
+    statusCode: 503,
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": String(buffer.length),
+      "retry-after": "1",
+    },
+    buffer,
+  };
+}
+
+function timeoutError(limits: ApiLimits): LimitError {
+  return new LimitError(
+    `the request ran out of time (statement timeout ${limits.statementTimeoutMs} ms, request budget ${limits.requestTimeoutMs} ms) and was cut off: ask for fewer rows (first:) or narrow it with condition:`,
+    "QUERY_TIMEOUT",
+    504,
+  );
+}
+
+/** The pgSettings that bound each statement of a request. */
+export function statementSettings(limits: ApiLimits): Record<string, string> {
+  return { statement_timeout: String(limits.statementTimeoutMs) };
+}
+
+/**
+ * A limit's refusal as the caller sees it (for maskError): EVA's limit errors
+ * pass with their code; PostgreSQL's statement timeout (57014) says what
+ * happened instead of an opaque id. Anything else: undefined.
+ */
+export function limitErrorOf(error: GraphQLError): GraphQLError | undefined {
+  if (error instanceof LimitError) return error;
+  const original = error.originalError;
+  if (original instanceof LimitError) return original;
+  if ((original as { code?: unknown } | undefined)?.code === STATEMENT_TIMEOUT) {
+    return new GraphQLError("a statement ran out of time and was cut off: ask for fewer rows (first:) or narrow it", {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: original,
+      extensions: { code: "QUERY_TIMEOUT" },
+    });
+  }
+  return undefined;
+}
