@@ -8,7 +8,7 @@
 --   release_decision (22): release → on to launch; hold → the build loop again
 --     (Stage 17); cancel → killed.
 --   venture_future (25): continue / expand → the next ops cycle (Stage 24
---     again, a new version); pivot → back to THE ENGINE (Stage 6); sunset /
+--     again, a new version, scheduled on the venture's cadence: due after its ops-cycle interval); pivot → back to THE ENGINE (Stage 6); sunset /
 --     exit → the venture ends and a retirement saga starts.
 --   dfe_escalation: proceed → on; block → the stage is blocked by the
 --     Chairman; modify_thresholds → the stage again under the new preferences.
@@ -70,7 +70,8 @@ begin
     when 'release_decision/hold' then
       perform eva.fn_rerun_stage(p_d.venture_id, 17, v_reason, 'revise');
     when 'venture_future/continue', 'venture_future/expand' then
-      perform eva.fn_rerun_stage(p_d.venture_id, 24, v_reason, 'ops_cycle');
+      -- The next ops cycle waits for its due time on the venture's cadence.
+      perform eva_private.fn_schedule_ops_cycle(p_d.venture_id, v_reason);
     when 'venture_future/pivot' then
       perform eva.fn_rerun_stage(p_d.venture_id, 6, v_reason, 'pivot');
     when 'dfe_escalation/modify_thresholds' then

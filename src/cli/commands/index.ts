@@ -23,6 +23,7 @@ export type CommandName =
   | "sd"
   | "gates"
   | "metrics"
+  | "schedule"
   | "serve";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -71,6 +72,12 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   metrics: {
     summary: "a venture's measured metrics (AARRR): record them, import a file, read their history per ops cycle",
     load: async () => (await import("./metrics.ts")).registerMetrics,
+  },
+  schedule: {
+    args: "[venture]",
+    summary:
+      "what the master scheduler does when: due ops cycles and health checks, cadence overrides, run-now, its clock",
+    load: async () => (await import("./schedule.ts")).registerSchedule,
   },
   gates: {
     summary: "re-evaluate a venture's recorded gates (what-if, no model)",
