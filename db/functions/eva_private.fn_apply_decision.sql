@@ -48,7 +48,7 @@ begin
       insert into eva.venture_nursery (decision_id, name, brief, status, reason, review_at)
       values (p_d.id, coalesce(v_brief ->> 'name', 'unnamed idea'), coalesce(v_brief, '{}'::jsonb),
         case p_d.decision when 'park' then 'parked' else 'editing' end::eva.nursery_status, p_d.notes,
-        pg_catalog.now() + case p_d.decision when 'park' then interval '90 days' else interval '7 days' end);
+        eva.fn_scheduler_now() + case p_d.decision when 'park' then interval '90 days' else interval '7 days' end);
     end if;
     return;
   end if;
@@ -88,7 +88,7 @@ begin
       insert into eva.eva_sagas (venture_id, saga_type, current_step, context, timeout_at)
       values (p_d.venture_id, 'venture_retirement', 'notify_users',
         pg_catalog.jsonb_build_object('decision_id', p_d.id, 'kind', p_d.decision),
-        pg_catalog.now() + interval '30 days');
+        eva.fn_scheduler_now() + interval '30 days');
     else
       raise exception 'no effect is defined for % "%"', p_d.decision_type, p_d.decision using errcode = 'EV400';
   end case;

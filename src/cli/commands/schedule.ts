@@ -113,7 +113,7 @@ Examples:
           const { rows } = await sql<{ n: number }>`select eva.fn_schedule_run_now(${v.id}::uuid) as n`.execute(trx);
           return { venture: v.name, broughtForward: rows[0]?.n ?? 0 };
         });
-        if (options.json) return printJson(result);
+        if (options.json || cmd.opts().json) return printJson(result);
         process.stdout.write(
           `${result.venture}: ${result.broughtForward} scheduled run(s) due now; its health check is due at the next scan\n`,
         );
@@ -175,7 +175,7 @@ Examples:
             );
             return { venture: v.name, ...rows[0] };
           });
-          if (options.json) return printJson(row);
+          if (options.json || cmd.opts().json) return printJson(row);
           printFields([
             ["venture", row.venture],
             ["risk band", row.risk_band],
@@ -207,7 +207,7 @@ Examples:
           ).rows[0]?.t;
         });
         const schedulerTime = new Date(now ?? Date.now()).toISOString();
-        if (options.json) return printJson({ schedulerTime, realTime: new Date().toISOString() });
+        if (options.json || cmd.opts().json) return printJson({ schedulerTime, realTime: new Date().toISOString() });
         process.stdout.write(`scheduler time: ${schedulerTime}\n`);
       });
     });
@@ -221,7 +221,7 @@ Examples:
         throw new UserError(`<task> must be one of ${Object.keys(TICKS).join(", ")}, not "${task}"`, 2);
       await withSession(async ({ connection }) => {
         const result = await withRole(connection.db, "eva_service", (trx) => TICKS[task as SchedulerTaskName](trx));
-        if (options.json) return printJson(result);
+        if (options.json || cmd.opts().json) return printJson(result);
         process.stdout.write(`${task}: ${JSON.stringify(result)}\n`);
       });
     });
