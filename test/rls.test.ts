@@ -291,6 +291,17 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.venture_metrics where venture_id = '${f.ventureA}'`,
     },
   },
+  // Written only through eva.fn_set_venture_cadence and the scheduler's functions (test/scheduler.test.ts).
+  "eva.venture_cadence": {
+    allowed: { select: [C, S], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_cadence",
+      insert: (f) =>
+        `insert into eva.venture_cadence (venture_id, risk_band, ops_cycle, health_check, chairman_summary) values ('${f.ventureA}', 'high', '7 days', '1 day', '7 days')`,
+      update: (f) => `update eva.venture_cadence set ops_cycle = '2 days' where venture_id = '${f.ventureA}'`,
+      delete: (f) => `delete from eva.venture_cadence where venture_id = '${f.ventureA}'`,
+    },
+  },
   "eva.venture_nursery": {
     allowed: { select: [C, S], insert: [], update: [C], delete: [] },
     statements: {
@@ -487,7 +498,8 @@ beforeAll(async () => {
         select '${a.id}', '${saga.id}', w.id, 'orchestrator', 0, 'Fixture sprint'
         from eva.venture_stage_work w where w.venture_id = '${a.id}' limit 1;
       select eva.fn_record_venture_metrics('${a.id}',
-        '[{"category": "retention", "name": "Week-4 retention (%)", "value": 31, "source": "fixture"}]');`)
+        '[{"category": "retention", "name": "Week-4 retention (%)", "value": 31, "source": "fixture"}]');
+      select eva_private.fn_venture_cadence('${a.id}');`)
     .execute(t.db);
   f = {
     ventureA: a.id,
