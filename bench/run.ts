@@ -7,6 +7,7 @@ import { cliStartup } from "./cli.ts";
 import { decisionResume } from "./decision-resume.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
+import { schedulerTick } from "./scheduler-tick.ts";
 import { stageEngine } from "./stage-engine.ts";
 import { workerFloor } from "./worker-floor.ts";
 
@@ -27,6 +28,7 @@ const benchmarks: Benchmark[] = [
   { name: "decision-resume", run: decisionResume },
   { name: "graphql-queue", run: graphqlQueue },
   { name: "cli", run: cliStartup },
+  { name: "scheduler-tick", run: schedulerTick },
 ];
 
 const wanted = process.argv.slice(2);
