@@ -53,7 +53,8 @@ export async function schedulerTick(server: BenchServer, signal: AbortSignal): P
         const { rows: scanned } = await sql<{ r: { examined: number } }>`
           select eva_private.fn_scheduler_health_scan() as r`.execute(service.db);
         scan.push(performance.now() - t0);
-        if (scanned[0]?.r.examined !== size) throw new Error(`the scan examined ${scanned[0]?.r.examined}, not ${size}`);
+        if (scanned[0]?.r.examined !== size)
+          throw new Error(`the scan examined ${scanned[0]?.r.examined}, not ${size}`);
 
         // Every venture's open work becomes a scheduled run that is due.
         await sql`update eva.venture_stage_work set status = 'scheduled', due_at = eva.fn_scheduler_now() - interval '1 minute'

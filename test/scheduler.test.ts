@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
+import { eventLine } from "../src/cli/event-lines.ts";
 import { withRole } from "../src/db/client.ts";
 import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import { CRONTAB_LINES, parsedCrontab } from "../src/tasks/index.ts";
@@ -382,4 +383,37 @@ describe("through a real worker", () => {
       await worker.stop();
     }
   }, 120_000);
+});
+
+describe("eva start's event lines", () => {
+  it("prints a line for decisions, stage moves, kills and notifications; nothing for noise", () => {
+    const e = (event_type: string, payload: Record<string, unknown>) => ({
+      event_type,
+      venture_id: "v",
+      payload,
+      cursor: "1.0",
+    });
+    expect(
+      eventLine(
+        e("chairman.decision_requested", {
+          stage: 25,
+          decision_type: "venture_future",
+          urgency: "immediate",
+          decision_id: "d1",
+        }),
+        "Acme",
+      ),
+    ).toBe("decision requested: Acme, stage 25 venture_future (immediate) — d1");
+    expect(
+      eventLine(e("chairman.approval", { stage: 10, decision_type: "brand_approval", decision: "approve" }), "Acme"),
+    ).toBe("decision made: Acme, stage 10 brand_approval → approve");
+    expect(eventLine(e("stage.entered", { from_stage: 10, to_stage: 11 }), "Acme")).toBe(
+      "Acme entered stage 11 (from 10)",
+    );
+    expect(eventLine(e("venture.killed", {}), "Acme")).toBe("Acme killed");
+    expect(eventLine(e("notification.sent", { summary: "Stage 25 needs you" }), "Acme")).toBe(
+      "notification sent: Acme — Stage 25 needs you",
+    );
+    expect(eventLine(e("gate.evaluated", {}), "Acme")).toBeNull();
+  });
 });
