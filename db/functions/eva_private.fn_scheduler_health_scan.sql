@@ -6,7 +6,9 @@
 -- review exists nothing is known: the values stay as they are (a null status
 -- becomes 'unknown') and the check's basis says unknown. Measured metrics
 -- observed since the review are counted, not turned into a score. One
--- summary event per scan; one event per venture whose health changed.
+-- summary event per scan (its counts: examined, fromReview, unknown,
+-- changed); one venture.health_changed event per venture whose health the
+-- scan set from its review.
 create or replace function eva_private.fn_scheduler_health_scan()
 returns jsonb
 language plpgsql
@@ -72,7 +74,8 @@ begin
           'to', pg_catalog.jsonb_build_object('score', ch.health_score, 'status', ch.health_status),
           'basis', case when s.review_overall is null then 'unknown' else 'stage25_review' end,
           'reviewVersion', s.review_version, 'epistemic', case when s.review_overall is null then 'unknown' else 'fact' end))
-        from changed ch join scheduler_health_scan s on s.venture_id = ch.id) e;
+        from changed ch join scheduler_health_scan s on s.venture_id = ch.id
+        where s.review_overall is not null) e;
 
   update eva.venture_cadence c
   set last_health_check_at = v_now, next_health_check_at = v_now + c.health_check,
@@ -87,6 +90,7 @@ begin
     'fromReview', pg_catalog.count(*) filter (where s.review_overall is not null),
     'unknown', pg_catalog.count(*) filter (where s.review_overall is null),
     'changed', v_changed,
+    'markedUnknown', pg_catalog.count(*) filter (where s.review_overall is null and s.old_status is null),
     'measuredSinceReview', coalesce(pg_catalog.sum(s.measured_since), 0))
   into v_result
   from scheduler_health_scan s;
