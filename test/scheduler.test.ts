@@ -417,3 +417,48 @@ describe("eva start's event lines", () => {
     expect(eventLine(e("gate.evaluated", {}), "Acme")).toBeNull();
   });
 });
+
+describe("GraphQL", () => {
+  it("the Chairman overrides a cadence with setVentureCadence and reads ventureSchedule; a bad interval names the field", async () => {
+    process.env.EVA_JWT_SECRET ??= "scheduler-test-secret-scheduler-test-secret-0123";
+    const { startApiServer } = await import("../graphql/server.ts");
+    const { mintToken } = await import("../src/auth/tokens.ts");
+    const api = await startApiServer({ url: t.url, port: 0 });
+    try {
+      const token = await mintToken("chairman", 600);
+      const gql = async (query: string, variables: Record<string, unknown>) =>
+        (await (
+          await fetch(api.url, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+            body: JSON.stringify({ query, variables }),
+          })
+        ).json()) as { data?: Record<string, { result?: unknown } | null>; errors?: { message: string }[] };
+      const v = await createVenture(t.db);
+      const set = `mutation($id: UUID!, $ops: IntervalInput, $reason: String) {
+          setVentureCadence(input: { pVentureId: $id, pOpsCycle: $ops, pReason: $reason }) {
+            result { riskBand opsCycle { days } source overrideReason } } }`;
+      const bad = await gql(set, { id: v.id, ops: { hours: 2 }, reason: "x" });
+      expect(bad.errors?.[0]?.message).toMatch(/^ops_cycle/);
+      expect(await cadence(v.id)).toBeUndefined();
+      const good = await gql(set, { id: v.id, ops: { days: 3 }, reason: "launch week" });
+      expect(good.errors).toBeUndefined();
+      expect(good.data?.setVentureCadence?.result).toEqual({
+        riskBand: "high",
+        opsCycle: { days: 3 },
+        source: "chairman",
+        overrideReason: "launch week",
+      });
+      const listed = await gql(
+        `query($id: UUID!) { ventureSchedule(pVentureId: $id) { nodes { kind ventureName } } }`,
+        {
+          id: v.id,
+        },
+      );
+      expect(listed.errors).toBeUndefined();
+      expect(listed.data?.ventureSchedule).toEqual({ nodes: [{ kind: "health_check", ventureName: v.name }] });
+    } finally {
+      await api.close();
+    }
+  }, 60_000);
+});
