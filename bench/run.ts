@@ -9,6 +9,7 @@ import { graphqlAbuse } from "./graphql-abuse.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
 import { priorityQueue } from "./priority-queue.ts";
+import { schedulerTick } from "./scheduler-tick.ts";
 import { stageEngine } from "./stage-engine.ts";
 import { tokenCheck } from "./token-check.ts";
 import { workerFloor } from "./worker-floor.ts";
@@ -33,6 +34,7 @@ const benchmarks: Benchmark[] = [
   { name: "graphql-abuse", run: graphqlAbuse },
   { name: "cli", run: cliStartup },
   { name: "token-check", run: tokenCheck },
+  { name: "scheduler-tick", run: schedulerTick },
 ];
 
 const wanted = process.argv.slice(2);

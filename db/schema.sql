@@ -452,6 +452,7 @@ ALTER TYPE eva.severity OWNER TO eva_owner;
 
 CREATE TYPE eva.stage_work_status AS ENUM (
     'ready',
+    'scheduled',
     'in_progress',
     'blocked',
     'awaiting_decision',
@@ -672,6 +673,7 @@ CREATE TABLE eva.venture_stage_work (
     completed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    due_at timestamp with time zone,
     blocked_on_dependency boolean DEFAULT false NOT NULL,
     CONSTRAINT venture_stage_work_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT venture_stage_work_check CHECK (((status = 'blocked'::eva.stage_work_status) = (blocked_reason IS NOT NULL))),
@@ -695,6 +697,13 @@ COMMENT ON TABLE eva.venture_stage_work IS 'Per-venture stage progress: one row 
 --
 
 COMMENT ON COLUMN eva.venture_stage_work.gate_decision IS 'The enum outcome of the stage''s gate (spec §7.2), recorded before the venture may leave a gated stage.';
+
+
+--
+-- Name: COLUMN venture_stage_work.due_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_stage_work.due_at IS 'For work scheduled on the venture''s cadence: when it becomes ready (scheduler time, eva.fn_scheduler_now()).';
 
 
 --
@@ -2445,10 +2454,10 @@ COMMENT ON FUNCTION eva.fn_remove_venture_dependency(p_dependent_venture_id uuid
 
 
 --
--- Name: fn_rerun_stage(uuid, integer, text, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+-- Name: fn_rerun_stage(uuid, integer, text, text, timestamp with time zone); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
-CREATE FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text DEFAULT 'revise'::text) RETURNS eva.venture_stage_work
+CREATE FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text DEFAULT 'revise'::text, p_due_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS eva.venture_stage_work
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -2476,7 +2485,7 @@ begin
 
   perform pg_catalog.set_config('eva.change_reason', p_reason, true);
   update eva.venture_stage_work set status = 'superseded', blocked_reason = null
-  where venture_id = p_venture_id and status in ('ready', 'in_progress', 'blocked', 'awaiting_decision', 'failed');
+  where venture_id = p_venture_id and status in ('ready', 'scheduled', 'in_progress', 'blocked', 'awaiting_decision', 'failed');
   update eva.chairman_decisions set status = 'superseded'
   where venture_id = p_venture_id and status = 'pending';
 
@@ -2486,11 +2495,11 @@ begin
     status = case when status = 'awaiting_decision' then 'active'::eva.venture_status else status end
   where id = p_venture_id;
 
-  insert into eva.venture_stage_work (venture_id, lifecycle_stage, run_number, status)
+  insert into eva.venture_stage_work (venture_id, lifecycle_stage, run_number, status, due_at)
   values (p_venture_id, p_stage,
     (select coalesce(pg_catalog.max(w.run_number), 0) + 1 from eva.venture_stage_work w
      where w.venture_id = p_venture_id and w.lifecycle_stage = p_stage),
-    'ready')
+    case when p_due_at is null then 'ready' else 'scheduled' end::eva.stage_work_status, p_due_at)
   returning * into v_next;
   perform pg_catalog.set_config('eva.change_reason', '', true);
   return v_next;
@@ -2498,13 +2507,13 @@ end;
 $$;
 
 
-ALTER FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text) OWNER TO eva_owner;
+ALTER FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text, p_due_at timestamp with time zone) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text); Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text, p_due_at timestamp with time zone); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text) IS 'Sends a venture back to a stage it has reached (2 to its current stage) for a new run: open work superseded, pending decisions superseded, transition audited, the new run ready.';
+COMMENT ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text, p_due_at timestamp with time zone) IS 'Sends a venture back to a stage it has reached (2 to its current stage) for a new run: open work superseded, pending decisions superseded, transition audited, the new run ready (or scheduled until p_due_at).';
 
 
 --
@@ -2730,6 +2739,71 @@ ALTER FUNCTION eva.fn_revoke_token(p_jti uuid) OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva.fn_revoke_token(p_jti uuid) IS 'Revokes the Bearer token with this id (jti): the API refuses it from now on. Returns when it was revoked.';
+
+
+--
+-- Name: fn_schedule_run_now(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_schedule_run_now(p_venture_id uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_venture eva.ventures;
+  v_now timestamptz := eva.fn_scheduler_now();
+  v_count int;
+begin
+  select * into v_venture from eva.ventures where id = p_venture_id;
+  if not found then
+    raise exception 'venture: no venture %', p_venture_id using errcode = 'EV404';
+  end if;
+  if v_venture.status in ('killed', 'sunset', 'exited') then
+    raise exception 'venture "%" is %: nothing of it is scheduled', v_venture.name, v_venture.status using errcode = 'EV409';
+  end if;
+  perform eva_private.fn_venture_cadence(p_venture_id);
+  update eva.venture_cadence set next_health_check_at = v_now where venture_id = p_venture_id;
+  update eva.venture_stage_work set due_at = v_now
+  where venture_id = p_venture_id and status = 'scheduled' and due_at > v_now;
+  get diagnostics v_count = row_count;
+  perform eva_private.fn_log_event('schedule.run_now', p_venture_id,
+    pg_catalog.jsonb_build_object('at', v_now, 'work', v_count));
+  perform eva_private.fn_scheduler_release_due();
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_schedule_run_now(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_schedule_run_now(p_venture_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_schedule_run_now(p_venture_id uuid) IS 'Makes the venture''s scheduled work due now (released at once when the venture is active) and its health check due; returns how much work it brought forward.';
+
+
+--
+-- Name: fn_scheduler_now(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_scheduler_now() RETURNS timestamp with time zone
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.now() + coalesce(
+    (select (s.value #>> '{}')::interval from eva_private.settings s where s.key = 'scheduler.clock_offset'),
+    interval '0 seconds');
+$$;
+
+
+ALTER FUNCTION eva.fn_scheduler_now() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_scheduler_now(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_scheduler_now() IS 'The scheduler''s time: now() plus the clock offset (settings scheduler.clock_offset); every due time of the scheduler is read against it.';
 
 
 --
@@ -3033,6 +3107,176 @@ COMMENT ON FUNCTION eva.fn_sd_results(p_venture_id uuid) IS 'The venture''s late
 
 
 --
+-- Name: fn_set_scheduler_clock(interval, boolean); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_set_scheduler_clock(p_advance interval DEFAULT NULL::interval, p_reset boolean DEFAULT false) RETURNS timestamp with time zone
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_offset interval;
+begin
+  if p_advance is null and not coalesce(p_reset, false) then
+    raise exception 'advance: give an interval to move the scheduler''s clock forward (e.g. 7 days), or reset it'
+      using errcode = 'EV400';
+  end if;
+  if p_advance is not null and p_advance <= interval '0' then
+    raise exception 'advance: the scheduler''s clock moves forward only, not by %', p_advance using errcode = 'EV400';
+  end if;
+  select case when coalesce(p_reset, false) then interval '0' else (s.value #>> '{}')::interval end + coalesce(p_advance, interval '0')
+  into v_offset
+  from eva_private.settings s where s.key = 'scheduler.clock_offset' for update;
+  update eva_private.settings set value = pg_catalog.to_jsonb(v_offset::text) where key = 'scheduler.clock_offset';
+  perform eva_private.fn_log_event('scheduler.clock_moved', null,
+    pg_catalog.jsonb_build_object('offset', v_offset::text, 'advance', p_advance::text, 'reset', coalesce(p_reset, false)));
+  return pg_catalog.now() + v_offset;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_set_scheduler_clock(p_advance interval, p_reset boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_scheduler_clock(p_advance interval, p_reset boolean); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_set_scheduler_clock(p_advance interval, p_reset boolean) IS 'Moves the scheduler''s clock forward by p_advance, or back to real time (p_reset); returns the scheduler''s time.';
+
+
+--
+-- Name: venture_cadence; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_cadence (
+    venture_id uuid NOT NULL,
+    risk_band text NOT NULL,
+    ops_cycle interval NOT NULL,
+    health_check interval NOT NULL,
+    chairman_summary interval NOT NULL,
+    source text DEFAULT 'health'::text NOT NULL,
+    override_reason text,
+    next_health_check_at timestamp with time zone,
+    last_health_check_at timestamp with time zone,
+    last_health_basis text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_cadence_chairman_summary_check CHECK (((chairman_summary >= '1 day'::interval) AND (chairman_summary <= '365 days'::interval))),
+    CONSTRAINT venture_cadence_check CHECK (((source = 'chairman'::text) = (override_reason IS NOT NULL))),
+    CONSTRAINT venture_cadence_health_check_check CHECK (((health_check >= '01:00:00'::interval) AND (health_check <= '90 days'::interval))),
+    CONSTRAINT venture_cadence_ops_cycle_check CHECK (((ops_cycle >= '1 day'::interval) AND (ops_cycle <= '365 days'::interval))),
+    CONSTRAINT venture_cadence_risk_band_check CHECK ((risk_band = ANY (ARRAY['high'::text, 'moderate'::text, 'stable'::text]))),
+    CONSTRAINT venture_cadence_source_check CHECK ((source = ANY (ARRAY['health'::text, 'chairman'::text])))
+);
+
+
+ALTER TABLE eva.venture_cadence OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_cadence; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_cadence IS 'Per-venture cadence (spec §4 Layer 3): ops cycle (Stages 24-25), health check and Chairman summary intervals by risk band; source health (follows the health band) or chairman (an override).';
+
+
+--
+-- Name: COLUMN venture_cadence.risk_band; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_cadence.risk_band IS 'high (new, unknown, critical or fragile health: weekly ops, daily checks), moderate (viable: bi-weekly ops, checks every 3 days), stable (strong: monthly ops, weekly checks).';
+
+
+--
+-- Name: COLUMN venture_cadence.next_health_check_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_cadence.next_health_check_at IS 'When the portfolio health scan next examines this venture (scheduler time).';
+
+
+--
+-- Name: COLUMN venture_cadence.last_health_basis; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_cadence.last_health_basis IS 'What the last health check read: stage25_review (the latest Stage 25 review''s measured-data assessment) or unknown (nothing known).';
+
+
+--
+-- Name: fn_set_venture_cadence(uuid, text, interval, interval, text, boolean); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_set_venture_cadence(p_venture_id uuid, p_risk_band text DEFAULT NULL::text, p_ops_cycle interval DEFAULT NULL::interval, p_health_check interval DEFAULT NULL::interval, p_reason text DEFAULT NULL::text, p_automatic boolean DEFAULT false) RETURNS eva.venture_cadence
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row eva.venture_cadence;
+  v_band record;
+begin
+  if not exists (select 1 from eva.ventures where id = p_venture_id) then
+    raise exception 'venture: no venture %', p_venture_id using errcode = 'EV404';
+  end if;
+  if coalesce(p_automatic, false) then
+    if p_risk_band is not null or p_ops_cycle is not null or p_health_check is not null then
+      raise exception 'automatic: hand the cadence back to the health band, or set a band or intervals, not both'
+        using errcode = 'EV400';
+    end if;
+    update eva.venture_cadence set source = 'health', override_reason = null where venture_id = p_venture_id;
+    perform eva_private.fn_venture_cadence(p_venture_id);
+    v_row := eva_private.fn_venture_cadence(p_venture_id, true);
+    -- re-derive even when the band is unchanged: the intervals return to the band's
+    update eva.venture_cadence c set ops_cycle = b.ops_cycle, health_check = b.health_check,
+      chairman_summary = b.chairman_summary, updated_at = pg_catalog.now()
+    from eva_private.fn_cadence_band(v_row.risk_band) b
+    where c.venture_id = p_venture_id
+    returning c.* into v_row;
+  else
+    if p_risk_band is null and p_ops_cycle is null and p_health_check is null then
+      raise exception 'risk_band, ops_cycle or health_check: say what the cadence is (or hand it back with automatic)'
+        using errcode = 'EV400';
+    end if;
+    if p_risk_band is not null and p_risk_band not in ('high', 'moderate', 'stable') then
+      raise exception 'risk_band: high, moderate or stable, not "%"', p_risk_band using errcode = 'EV400';
+    end if;
+    if p_ops_cycle is not null and (p_ops_cycle < interval '1 day' or p_ops_cycle > interval '365 days') then
+      raise exception 'ops_cycle: between 1 day and 365 days, not %', p_ops_cycle using errcode = 'EV400';
+    end if;
+    if p_health_check is not null and (p_health_check < interval '1 hour' or p_health_check > interval '90 days') then
+      raise exception 'health_check: between 1 hour and 90 days, not %', p_health_check using errcode = 'EV400';
+    end if;
+    if coalesce(pg_catalog.btrim(p_reason), '') = '' then
+      raise exception 'reason: an override of the cadence needs a reason' using errcode = 'EV400';
+    end if;
+    perform eva_private.fn_venture_cadence(p_venture_id);
+    select * into v_band from eva_private.fn_cadence_band(p_risk_band);
+    update eva.venture_cadence c
+    set risk_band = coalesce(p_risk_band, c.risk_band),
+        ops_cycle = coalesce(p_ops_cycle, v_band.ops_cycle, c.ops_cycle),
+        health_check = coalesce(p_health_check, v_band.health_check, c.health_check),
+        chairman_summary = coalesce(v_band.chairman_summary, c.chairman_summary),
+        source = 'chairman', override_reason = pg_catalog.btrim(p_reason), updated_at = pg_catalog.now()
+    where c.venture_id = p_venture_id
+    returning c.* into v_row;
+    update eva.venture_cadence set next_health_check_at = least(next_health_check_at, eva.fn_scheduler_now() + health_check)
+    where venture_id = p_venture_id
+    returning * into v_row;
+  end if;
+  perform eva_private.fn_log_event('schedule.cadence_set', p_venture_id, pg_catalog.jsonb_build_object(
+    'riskBand', v_row.risk_band, 'opsCycle', v_row.ops_cycle::text, 'healthCheck', v_row.health_check::text,
+    'source', v_row.source, 'reason', v_row.override_reason));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_set_venture_cadence(p_venture_id uuid, p_risk_band text, p_ops_cycle interval, p_health_check interval, p_reason text, p_automatic boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_venture_cadence(p_venture_id uuid, p_risk_band text, p_ops_cycle interval, p_health_check interval, p_reason text, p_automatic boolean); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_set_venture_cadence(p_venture_id uuid, p_risk_band text, p_ops_cycle interval, p_health_check interval, p_reason text, p_automatic boolean) IS 'The Chairman sets a venture''s cadence (risk band and/or ops-cycle and health-check intervals, with a reason), or hands it back to the health band (p_automatic).';
+
+
+--
 -- Name: fn_set_venture_status(uuid, eva.venture_status, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -3216,6 +3460,41 @@ revenue = 100*log10(1+projected_revenue)/7 capped at 100 (projected_revenue defa
 
 
 --
+-- Name: fn_venture_schedule(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_venture_schedule(p_venture_id uuid DEFAULT NULL::uuid) RETURNS TABLE(venture_id uuid, venture_name text, kind text, due_at timestamp with time zone, risk_band text, cadence_source text, cadence_interval interval)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select * from (
+    select v.id, v.name, case when w.lifecycle_stage = 24 then 'ops_cycle' else 'stage_' || w.lifecycle_stage end,
+      w.due_at, c.risk_band, c.source, c.ops_cycle
+    from eva.venture_stage_work w
+    join eva.ventures v on v.id = w.venture_id
+    left join eva.venture_cadence c on c.venture_id = v.id
+    where w.status = 'scheduled' and (p_venture_id is null or v.id = p_venture_id)
+    union all
+    select v.id, v.name, 'health_check', c.next_health_check_at, c.risk_band, c.source, c.health_check
+    from eva.venture_cadence c
+    join eva.ventures v on v.id = c.venture_id
+    where v.status not in ('killed', 'sunset', 'exited') and c.next_health_check_at is not null
+      and (p_venture_id is null or v.id = p_venture_id)
+  ) s
+  order by 4, 2, 3;
+$$;
+
+
+ALTER FUNCTION eva.fn_venture_schedule(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_venture_schedule(p_venture_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_venture_schedule(p_venture_id uuid) IS 'What is due and when on the scheduler''s clock: scheduled stage work (ops_cycle = the next Stage 24 run) and health checks, per venture, ordered by due time.';
+
+
+--
 -- Name: fn_analysis_cache_get(text, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -3308,7 +3587,7 @@ begin
       insert into eva.venture_nursery (decision_id, name, brief, status, reason, review_at)
       values (p_d.id, coalesce(v_brief ->> 'name', 'unnamed idea'), coalesce(v_brief, '{}'::jsonb),
         case p_d.decision when 'park' then 'parked' else 'editing' end::eva.nursery_status, p_d.notes,
-        pg_catalog.now() + case p_d.decision when 'park' then interval '90 days' else interval '7 days' end);
+        eva.fn_scheduler_now() + case p_d.decision when 'park' then interval '90 days' else interval '7 days' end);
     end if;
     return;
   end if;
@@ -3334,7 +3613,8 @@ begin
     when 'release_decision/hold' then
       perform eva.fn_rerun_stage(p_d.venture_id, 17, v_reason, 'revise');
     when 'venture_future/continue', 'venture_future/expand' then
-      perform eva.fn_rerun_stage(p_d.venture_id, 24, v_reason, 'ops_cycle');
+      -- The next ops cycle waits for its due time on the venture's cadence.
+      perform eva_private.fn_schedule_ops_cycle(p_d.venture_id, v_reason);
     when 'venture_future/pivot' then
       perform eva.fn_rerun_stage(p_d.venture_id, 6, v_reason, 'pivot');
     when 'dfe_escalation/modify_thresholds' then
@@ -3351,7 +3631,7 @@ begin
       insert into eva.eva_sagas (venture_id, saga_type, current_step, context, timeout_at)
       values (p_d.venture_id, 'venture_retirement', 'notify_users',
         pg_catalog.jsonb_build_object('decision_id', p_d.id, 'kind', p_d.decision),
-        pg_catalog.now() + interval '30 days');
+        eva.fn_scheduler_now() + interval '30 days');
     else
       raise exception 'no effect is defined for % "%"', p_d.decision_type, p_d.decision using errcode = 'EV400';
   end case;
@@ -3442,6 +3722,31 @@ ALTER FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_work, p_re
 --
 
 COMMENT ON FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_work, p_reason text) IS 'Puts a stage run and its venture into awaiting_decision, with the reason in the venture''s history.';
+
+
+--
+-- Name: fn_cadence_band(text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_cadence_band(p_band text) RETURNS TABLE(band text, ops_cycle interval, health_check interval, chairman_summary interval)
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select p_band, t.ops, t.chk, t.summ
+  from (values ('high', interval '7 days', interval '1 day', interval '7 days'),
+               ('moderate', interval '14 days', interval '3 days', interval '14 days'),
+               ('stable', interval '30 days', interval '7 days', interval '30 days')) t (b, ops, chk, summ)
+  where t.b = p_band;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_cadence_band(p_band text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_cadence_band(p_band text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_cadence_band(p_band text) IS 'The spec''s cadence table (§4 Layer 3) per risk band: ops cycle, health check and Chairman summary intervals.';
 
 
 --
@@ -3933,6 +4238,344 @@ COMMENT ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) IS 'G
 
 
 --
+-- Name: fn_schedule_ops_cycle(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_schedule_ops_cycle(p_venture_id uuid, p_reason text) RETURNS eva.venture_stage_work
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_cadence eva.venture_cadence := eva_private.fn_venture_cadence(p_venture_id);
+  v_work eva.venture_stage_work;
+begin
+  v_work := eva.fn_rerun_stage(p_venture_id, 24, p_reason, 'ops_cycle', eva.fn_scheduler_now() + v_cadence.ops_cycle);
+  perform eva_private.fn_log_event('schedule.ops_cycle_scheduled', p_venture_id, pg_catalog.jsonb_build_object(
+    'workId', v_work.id, 'run', v_work.run_number, 'dueAt', v_work.due_at, 'riskBand', v_cadence.risk_band,
+    'opsCycle', v_cadence.ops_cycle::text, 'source', v_cadence.source));
+  return v_work;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_schedule_ops_cycle(p_venture_id uuid, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_schedule_ops_cycle(p_venture_id uuid, p_reason text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_schedule_ops_cycle(p_venture_id uuid, p_reason text) IS 'Schedules the venture''s next ops cycle (a Stage 24 run) at now + its cadence''s ops-cycle interval (scheduler time).';
+
+
+--
+-- Name: fn_scheduler_dlq_check(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_scheduler_dlq_check() RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_depth int;
+  v_limit int := coalesce((select (s.value #>> '{}')::int from eva_private.settings s where s.key = 'scheduler.dlq_alert_depth'), 10);
+  v_alert uuid;
+  v_result jsonb;
+begin
+  select pg_catalog.count(*)::int into v_depth from eva.eva_event_dlq where status = 'pending';
+  if v_depth > v_limit then
+    update eva.eva_alerts set details = details || pg_catalog.jsonb_build_object('depth', v_depth),
+      message = 'the dead letter queue holds ' || v_depth || ' pending events (limit ' || v_limit || ')'
+    where alert_type = 'dlq_depth' and status = 'open'
+    returning id into v_alert;
+    if v_alert is null then
+      insert into eva.eva_alerts (severity, alert_type, message, details)
+      values ('P1', 'dlq_depth', 'the dead letter queue holds ' || v_depth || ' pending events (limit ' || v_limit || ')',
+        pg_catalog.jsonb_build_object('depth', v_depth, 'limit', v_limit))
+      returning id into v_alert;
+    end if;
+  end if;
+  v_result := pg_catalog.jsonb_build_object('depth', v_depth, 'limit', v_limit, 'alertId', v_alert,
+    'at', eva.fn_scheduler_now());
+  perform eva_private.fn_log_event('scheduler.dlq_depth_checked', null, v_result);
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_scheduler_dlq_check() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_scheduler_dlq_check(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_scheduler_dlq_check() IS 'Tick (weekly): counts pending DLQ events; above scheduler.dlq_alert_depth opens (or updates) one open P1 dlq_depth alert. Logs and returns the count.';
+
+
+--
+-- Name: fn_scheduler_health_scan(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_scheduler_health_scan() RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz := eva.fn_scheduler_now();
+  v_result jsonb;
+  v_changed int;
+begin
+  -- Ventures without a cadence row get one from their health band (due now).
+  insert into eva.venture_cadence (venture_id, risk_band, ops_cycle, health_check, chairman_summary, next_health_check_at)
+  select v.id, b.band, b.ops_cycle, b.health_check, b.chairman_summary, v_now
+  from eva.ventures v
+  cross join lateral eva_private.fn_cadence_band(case when v.health_status = 'strong' then 'stable'
+    when v.health_status = 'viable' then 'moderate' else 'high' end) b
+  where v.status not in ('killed', 'sunset', 'exited')
+    and not exists (select 1 from eva.venture_cadence c where c.venture_id = v.id);
+
+  perform pg_catalog.set_config('eva.change_reason', 'portfolio health scan', true);
+  create temporary table if not exists scheduler_health_scan (
+    venture_id uuid primary key, review_overall numeric, review_band text, review_version int,
+    measured_since int, old_score numeric, old_status text
+  ) on commit drop;
+  truncate scheduler_health_scan;
+  insert into scheduler_health_scan
+  select c.venture_id, r.overall, r.band, r.version,
+    (select pg_catalog.count(*)::int from eva.venture_metrics m
+     where m.venture_id = c.venture_id and (r.created_at is null or m.observed_at > r.created_at)),
+    v.health_score, v.health_status
+  from eva.venture_cadence c
+  join eva.ventures v on v.id = c.venture_id
+  left join lateral (
+    select least(greatest((a.content #>> '{ventureHealth,overall}')::numeric, 0), 100) as overall,
+      a.content #>> '{ventureHealth,band}' as band, a.version, a.created_at
+    from eva.venture_artifacts a
+    where a.venture_id = c.venture_id and a.artifact_type = 'venture_review' and a.is_current
+      and a.validation_status <> 'rejected'
+      and pg_catalog.jsonb_typeof(a.content #> '{ventureHealth,overall}') = 'number'
+    order by a.created_at desc limit 1
+  ) r on true
+  where c.next_health_check_at <= v_now and v.status not in ('killed', 'sunset', 'exited');
+
+  with changed as (
+    update eva.ventures v
+    set health_score = case when s.review_overall is null then v.health_score else pg_catalog.round(s.review_overall / 100, 4) end,
+        health_status = case when s.review_overall is null then coalesce(v.health_status, 'unknown')
+          else coalesce(s.review_band, case when s.review_overall < 40 then 'critical' when s.review_overall < 60 then 'fragile'
+                                             when s.review_overall < 80 then 'viable' else 'strong' end) end
+    from scheduler_health_scan s
+    where v.id = s.venture_id
+      and (case when s.review_overall is null then v.health_status is null
+           else (v.health_score is distinct from pg_catalog.round(s.review_overall / 100, 4)
+                 or v.health_status is distinct from coalesce(s.review_band, case when s.review_overall < 40 then 'critical'
+                   when s.review_overall < 60 then 'fragile' when s.review_overall < 80 then 'viable' else 'strong' end)) end)
+    returning v.id, v.health_score, v.health_status
+  )
+  select pg_catalog.count(*)::int into v_changed
+  from (select eva_private.fn_log_event('venture.health_changed', ch.id, pg_catalog.jsonb_build_object(
+          'from', pg_catalog.jsonb_build_object('score', s.old_score, 'status', s.old_status),
+          'to', pg_catalog.jsonb_build_object('score', ch.health_score, 'status', ch.health_status),
+          'basis', case when s.review_overall is null then 'unknown' else 'stage25_review' end,
+          'reviewVersion', s.review_version, 'epistemic', case when s.review_overall is null then 'unknown' else 'fact' end))
+        from changed ch join scheduler_health_scan s on s.venture_id = ch.id
+        where s.review_overall is not null) e;
+
+  update eva.venture_cadence c
+  set last_health_check_at = v_now, next_health_check_at = v_now + c.health_check,
+      last_health_basis = case when s.review_overall is null then 'unknown' else 'stage25_review' end,
+      updated_at = pg_catalog.now()
+  from scheduler_health_scan s
+  where c.venture_id = s.venture_id;
+
+  select pg_catalog.jsonb_build_object(
+    'at', v_now,
+    'examined', pg_catalog.count(*),
+    'fromReview', pg_catalog.count(*) filter (where s.review_overall is not null),
+    'unknown', pg_catalog.count(*) filter (where s.review_overall is null),
+    'changed', v_changed,
+    'markedUnknown', pg_catalog.count(*) filter (where s.review_overall is null and s.old_status is null),
+    'measuredSinceReview', coalesce(pg_catalog.sum(s.measured_since), 0))
+  into v_result
+  from scheduler_health_scan s;
+  perform eva_private.fn_log_event('scheduler.health_scan', null, v_result);
+  perform pg_catalog.set_config('eva.change_reason', '', true);
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_scheduler_health_scan() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_scheduler_health_scan(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_scheduler_health_scan() IS 'Tick (every 6 h): ventures whose health check is due get health from their latest Stage 25 review (measured), else keep their values with basis unknown; returns and logs the counts.';
+
+
+--
+-- Name: fn_scheduler_nursery_check(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_scheduler_nursery_check() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz := eva.fn_scheduler_now();
+  v_count int;
+begin
+  with due as (
+    select n.* from eva.venture_nursery n
+    where n.status = 'parked' and n.review_at <= v_now
+      and not exists (select 1 from eva.chairman_decisions d
+                      where d.decision_type = 'venture_review' and d.lifecycle_stage = 0
+                        and d.context ->> 'nurseryId' = n.id::text
+                        and (d.context ->> 'reviewAt')::timestamptz = n.review_at)
+  ), opened as (
+    insert into eva.chairman_decisions (lifecycle_stage, decision_type, recommended_action, urgency, blocking, context)
+    select 0, 'venture_review', null, 'daily', false, pg_catalog.jsonb_build_object(
+      'brief', d.brief, 'nurseryId', d.id, 'reviewAt', d.review_at, 'parkedReason', d.reason,
+      'epistemic', 'assumption', 'provenance', pg_catalog.jsonb_build_object('origin', 'nursery_revisit'))
+    from due d
+    returning id, context
+  )
+  select pg_catalog.count(*)::int into v_count
+  from (select eva_private.fn_log_event('nursery.review_due', null, pg_catalog.jsonb_build_object(
+          'nurseryId', o.context ->> 'nurseryId', 'decisionId', o.id, 'name', o.context #>> '{brief,name}',
+          'reviewAt', o.context ->> 'reviewAt', 'at', v_now))
+        from opened o) e;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_scheduler_nursery_check() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_scheduler_nursery_check(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_scheduler_nursery_check() IS 'Tick (daily): parked nursery ideas whose review_at has come get one pending Stage 0 review each (per review date) and a nursery.review_due event; returns the count.';
+
+
+--
+-- Name: fn_scheduler_record_tick(text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_scheduler_record_tick(p_task text, p_payload jsonb) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select eva_private.fn_log_event('scheduler.tick', null,
+    pg_catalog.jsonb_build_object('task', p_task, 'at', eva.fn_scheduler_now()) || coalesce(p_payload, '{}'::jsonb));
+$$;
+
+
+ALTER FUNCTION eva_private.fn_scheduler_record_tick(p_task text, p_payload jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_scheduler_record_tick(p_task text, p_payload jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_scheduler_record_tick(p_task text, p_payload jsonb) IS 'Logs a scheduler.tick event for a tick (task, scheduler time, and what it did or why it did nothing).';
+
+
+--
+-- Name: fn_scheduler_release_due(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_scheduler_release_due() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz := eva.fn_scheduler_now();
+  v_count int;
+begin
+  perform pg_catalog.set_config('eva.change_reason', 'scheduled work due', true);
+  with due as (
+    update eva.venture_stage_work w set status = 'ready'
+    from eva.ventures v
+    where w.status = 'scheduled' and w.due_at <= v_now and v.id = w.venture_id and v.status = 'active'
+    returning w.id, w.venture_id, w.lifecycle_stage, w.run_number, w.due_at
+  ), logged as (
+    select eva_private.fn_log_event('schedule.work_due', d.venture_id, pg_catalog.jsonb_build_object('workId', d.id,
+      'stage', d.lifecycle_stage, 'run', d.run_number, 'dueAt', d.due_at, 'at', v_now))
+    from due d
+  )
+  select pg_catalog.count(*)::int into v_count from logged;
+  perform pg_catalog.set_config('eva.change_reason', '', true);
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_scheduler_release_due() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_scheduler_release_due(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_scheduler_release_due() IS 'Tick: scheduled stage work of active ventures whose due_at has come (eva.fn_scheduler_now()) becomes ready (its stage_run queued by trigger); returns the count.';
+
+
+--
+-- Name: fn_scheduler_saga_sweep(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_scheduler_saga_sweep() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz := eva.fn_scheduler_now();
+  v_saga eva.eva_sagas;
+  v_count int := 0;
+  v_reason text;
+begin
+  for v_saga in
+    select * from eva.eva_sagas s
+    where s.status = 'active' and s.timeout_at <= v_now
+    order by s.timeout_at
+    for update skip locked
+  loop
+    v_reason := 'the ' || replace(v_saga.saga_type::text, '_', ' ') || ' saga timed out at step '
+      || v_saga.current_step || ' (due by ' || v_saga.timeout_at || ')';
+    update eva.eva_sagas
+    set status = 'failed', completed_at = pg_catalog.now(),
+        context = context || pg_catalog.jsonb_build_object('timedOut', pg_catalog.jsonb_build_object(
+          'at', v_now, 'step', v_saga.current_step, 'timeoutAt', v_saga.timeout_at))
+    where id = v_saga.id;
+    if v_saga.saga_type in ('reality_gate_retry', 'sd_execution') then
+      perform pg_catalog.set_config('eva.change_reason', v_reason, true);
+      update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason
+      where venture_id = v_saga.venture_id and status in ('ready', 'in_progress', 'awaiting_decision');
+      perform pg_catalog.set_config('eva.change_reason', '', true);
+    end if;
+    insert into eva.eva_alerts (venture_id, severity, alert_type, message, details)
+    values (v_saga.venture_id, 'P1', 'saga_timeout', v_reason,
+      pg_catalog.jsonb_build_object('sagaId', v_saga.id, 'sagaType', v_saga.saga_type, 'step', v_saga.current_step));
+    perform eva_private.fn_log_event('saga.timed_out', v_saga.venture_id, pg_catalog.jsonb_build_object(
+      'sagaId', v_saga.id, 'sagaType', v_saga.saga_type, 'step', v_saga.current_step, 'timeoutAt', v_saga.timeout_at,
+      'compensation', case v_saga.saga_type when 'venture_retirement' then 'alert' else 'stage work blocked' end));
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_scheduler_saga_sweep() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_scheduler_saga_sweep(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_scheduler_saga_sweep() IS 'Tick: active sagas past timeout_at (scheduler time) fail with context.timedOut; retry and SD sagas block the waiting stage work; each gets an event and a P1 alert. Returns the count.';
+
+
+--
 -- Name: fn_sd_bridge_start(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4188,6 +4831,55 @@ ALTER FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at timestamp wi
 --
 
 COMMENT ON FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone) IS 'Null when a token (jti, iat) is not revoked; else revoked (its id) or revoked_all (issued before eva chairman revoke --all).';
+
+
+--
+-- Name: fn_venture_cadence(uuid, boolean); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_venture_cadence(p_venture_id uuid, p_refresh boolean DEFAULT false) RETURNS eva.venture_cadence
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_band text;
+  v_row eva.venture_cadence;
+begin
+  select case
+      when v.health_status in ('strong') then 'stable'
+      when v.health_status in ('viable') then 'moderate'
+      else 'high' end
+  into v_band
+  from eva.ventures v where v.id = p_venture_id;
+  if not found then
+    raise exception 'venture % does not exist', p_venture_id using errcode = 'EV404';
+  end if;
+  insert into eva.venture_cadence as c (venture_id, risk_band, ops_cycle, health_check, chairman_summary, next_health_check_at)
+  select p_venture_id, b.band, b.ops_cycle, b.health_check, b.chairman_summary, eva.fn_scheduler_now() + b.health_check
+  from eva_private.fn_cadence_band(v_band) b
+  on conflict (venture_id) do update
+    set risk_band = excluded.risk_band, ops_cycle = excluded.ops_cycle, health_check = excluded.health_check,
+        chairman_summary = excluded.chairman_summary,
+        -- a more frequent check comes due sooner; a relaxed one waits for its current date
+        next_health_check_at = least(c.next_health_check_at, excluded.next_health_check_at),
+        updated_at = pg_catalog.now()
+    where p_refresh and c.source = 'health' and c.risk_band is distinct from excluded.risk_band
+  returning * into v_row;
+  if v_row.venture_id is null then
+    select * into v_row from eva.venture_cadence where venture_id = p_venture_id;
+  end if;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_venture_cadence(p_venture_id uuid, p_refresh boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_venture_cadence(p_venture_id uuid, p_refresh boolean); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_venture_cadence(p_venture_id uuid, p_refresh boolean) IS 'The venture''s cadence row, created from its health band when missing; p_refresh re-derives a health-following row (Chairman overrides stay).';
 
 
 --
@@ -5298,7 +5990,7 @@ begin
     -- An ended venture has no work left to do.
     if new.status in ('killed', 'sunset', 'exited') then
       update eva.venture_stage_work set status = 'superseded', blocked_reason = null
-      where venture_id = new.id and status in ('ready', 'in_progress', 'blocked', 'awaiting_decision');
+      where venture_id = new.id and status in ('ready', 'scheduled', 'in_progress', 'blocked', 'awaiting_decision');
     end if;
     insert into eva.venture_state_history (venture_id, from_status, to_status, reason, actor)
     values (new.id, old.status, new.status, v_reason, eva_private.fn_caller_role());
@@ -5399,6 +6091,39 @@ ALTER FUNCTION eva_private.tg_ventures_guard() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_ventures_guard() IS 'Trigger: enforces legal venture status transitions and stamps status/stage change times.';
+
+
+--
+-- Name: tg_ventures_health_cadence(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_ventures_health_cadence() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_before eva.venture_cadence;
+  v_after eva.venture_cadence;
+begin
+  select * into v_before from eva.venture_cadence where venture_id = new.id;
+  v_after := eva_private.fn_venture_cadence(new.id, true);
+  if v_before.venture_id is not null and v_before.risk_band is distinct from v_after.risk_band then
+    perform eva_private.fn_log_event('schedule.cadence_changed', new.id, pg_catalog.jsonb_build_object(
+      'from', v_before.risk_band, 'to', v_after.risk_band, 'healthStatus', new.health_status,
+      'opsCycle', v_after.ops_cycle::text, 'healthCheck', v_after.health_check::text));
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_ventures_health_cadence() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_ventures_health_cadence(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_ventures_health_cadence() IS 'Trigger: a venture''s health band changed: its cadence is re-derived (unless the Chairman set it) and the change logged.';
 
 
 --
@@ -7482,6 +8207,14 @@ ALTER TABLE ONLY eva.venture_budget_transactions
 
 
 --
+-- Name: venture_cadence venture_cadence_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_cadence
+    ADD CONSTRAINT venture_cadence_pkey PRIMARY KEY (venture_id);
+
+
+--
 -- Name: venture_circuit_breakers venture_circuit_breakers_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -7810,6 +8543,13 @@ CREATE INDEX venture_budget_transactions_venture_idx ON eva.venture_budget_trans
 
 
 --
+-- Name: venture_cadence_next_check_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX venture_cadence_next_check_idx ON eva.venture_cadence USING btree (next_health_check_at);
+
+
+--
 -- Name: venture_dependencies_dependent_pending_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -7856,6 +8596,13 @@ CREATE UNIQUE INDEX venture_metrics_source_ref_key ON eva.venture_metrics USING 
 --
 
 CREATE INDEX venture_stage_transitions_venture_idx ON eva.venture_stage_transitions USING btree (venture_id, id);
+
+
+--
+-- Name: venture_stage_work_due_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX venture_stage_work_due_idx ON eva.venture_stage_work USING btree (due_at) WHERE (due_at IS NOT NULL);
 
 
 --
@@ -8055,6 +8802,13 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.portfolios FOR EACH ROW 
 
 
 --
+-- Name: venture_cadence _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.venture_cadence FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
 -- Name: venture_circuit_breakers _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -8248,6 +9002,13 @@ CREATE TRIGGER _810_priority_inputs AFTER INSERT ON eva.venture_artifacts FOR EA
 --
 
 CREATE TRIGGER _810_reality_retry_venture_ended AFTER UPDATE OF status ON eva.ventures FOR EACH ROW WHEN (((new.status = ANY (ARRAY['killed'::eva.venture_status, 'sunset'::eva.venture_status, 'exited'::eva.venture_status])) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION eva_private.tg_reality_retry_venture_ended();
+
+
+--
+-- Name: ventures _820_health_cadence; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _820_health_cadence AFTER UPDATE OF health_status ON eva.ventures FOR EACH ROW WHEN ((new.health_status IS DISTINCT FROM old.health_status)) EXECUTE FUNCTION eva_private.tg_ventures_health_cadence();
 
 
 --
@@ -8649,6 +9410,14 @@ ALTER TABLE ONLY eva.venture_budget_transactions
 
 ALTER TABLE ONLY eva.venture_budget_transactions
     ADD CONSTRAINT venture_budget_transactions_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: venture_cadence venture_cadence_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_cadence
+    ADD CONSTRAINT venture_cadence_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -9056,6 +9825,13 @@ CREATE POLICY "the Chairman and services read notifications" ON eva.notification
 
 
 --
+-- Name: venture_cadence the Chairman and services read venture cadence; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read venture cadence" ON eva.venture_cadence FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
 -- Name: venture_nursery the Chairman and services read venture nursery; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -9346,6 +10122,12 @@ ALTER TABLE eva.venture_artifacts ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE eva.venture_budget_transactions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: venture_cadence; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_cadence ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: venture_circuit_breakers; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
@@ -9860,10 +10642,10 @@ GRANT ALL ON FUNCTION eva.fn_remove_venture_dependency(p_dependent_venture_id uu
 
 
 --
--- Name: FUNCTION fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text); Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text, p_due_at timestamp with time zone); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION eva.fn_rerun_stage(p_venture_id uuid, p_stage integer, p_reason text, p_transition_type text, p_due_at timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -9915,6 +10697,23 @@ GRANT ALL ON FUNCTION eva.fn_revoke_token(p_jti uuid) TO eva_chairman;
 
 
 --
+-- Name: FUNCTION fn_schedule_run_now(p_venture_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_schedule_run_now(p_venture_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_schedule_run_now(p_venture_id uuid) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_scheduler_now(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_scheduler_now() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_scheduler_now() TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_scheduler_now() TO eva_chairman;
+
+
+--
 -- Name: TABLE sd_work_items; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -9948,6 +10747,30 @@ REVOKE ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) TO eva_chairman;
 GRANT ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_set_scheduler_clock(p_advance interval, p_reset boolean); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_set_scheduler_clock(p_advance interval, p_reset boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_set_scheduler_clock(p_advance interval, p_reset boolean) TO eva_chairman;
+
+
+--
+-- Name: TABLE venture_cadence; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_cadence TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_cadence TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_set_venture_cadence(p_venture_id uuid, p_risk_band text, p_ops_cycle interval, p_health_check interval, p_reason text, p_automatic boolean); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_set_venture_cadence(p_venture_id uuid, p_risk_band text, p_ops_cycle interval, p_health_check interval, p_reason text, p_automatic boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_set_venture_cadence(p_venture_id uuid, p_risk_band text, p_ops_cycle interval, p_health_check interval, p_reason text, p_automatic boolean) TO eva_chairman;
 
 
 --
@@ -9987,6 +10810,15 @@ GRANT ALL ON FUNCTION eva.fn_venture_priority(p_venture eva.ventures) TO eva_vie
 
 
 --
+-- Name: FUNCTION fn_venture_schedule(p_venture_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_venture_schedule(p_venture_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_venture_schedule(p_venture_id uuid) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_venture_schedule(p_venture_id uuid) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_analysis_cache_get(p_prompt_hash text, p_model text); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -10021,6 +10853,13 @@ REVOKE ALL ON FUNCTION eva_private.fn_apply_dependency_holds(p_venture_id uuid) 
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_work, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_cadence_band(p_band text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_cadence_band(p_band text) FROM PUBLIC;
 
 
 --
@@ -10110,6 +10949,61 @@ GRANT ALL ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) TO 
 
 
 --
+-- Name: FUNCTION fn_schedule_ops_cycle(p_venture_id uuid, p_reason text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_schedule_ops_cycle(p_venture_id uuid, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_scheduler_dlq_check(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_scheduler_dlq_check() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_scheduler_dlq_check() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_scheduler_health_scan(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_scheduler_health_scan() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_scheduler_health_scan() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_scheduler_nursery_check(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_scheduler_nursery_check() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_scheduler_nursery_check() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_scheduler_record_tick(p_task text, p_payload jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_scheduler_record_tick(p_task text, p_payload jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_scheduler_record_tick(p_task text, p_payload jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_scheduler_release_due(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_scheduler_release_due() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_scheduler_release_due() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_scheduler_saga_sweep(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_scheduler_saga_sweep() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_scheduler_saga_sweep() TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_sd_bridge_start(p_work_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -10136,6 +11030,13 @@ REVOKE ALL ON FUNCTION eva_private.fn_stage_run_priority(p_venture_id uuid) FROM
 
 REVOKE ALL ON FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone) TO eva_authenticator;
+
+
+--
+-- Name: FUNCTION fn_venture_cadence(p_venture_id uuid, p_refresh boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_venture_cadence(p_venture_id uuid, p_refresh boolean) FROM PUBLIC;
 
 
 --
@@ -10340,6 +11241,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_ventures_dependency_progress() FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_ventures_guard() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_ventures_health_cadence(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_ventures_health_cadence() FROM PUBLIC;
 
 
 --

@@ -10,8 +10,8 @@ import { connect } from "./db/client.ts";
 import { ownerPoolFor } from "./db/migrate.ts";
 import type { Analyst } from "./llm/types.ts";
 import type { StageRunOutcome } from "./stages/engine.ts";
-import { notificationTasks } from "./tasks/notifications.ts";
-import { stageRunTask } from "./tasks/stage-run.ts";
+import { parsedCrontab, taskList } from "./tasks/index.ts";
+import type { TickResult } from "./tasks/scheduler.ts";
 
 export interface WorkerOptions {
   url: string;
@@ -23,6 +23,10 @@ export interface WorkerOptions {
   staleAfterMs?: number;
   log?: (line: string) => void;
   onOutcome?: (outcome: StageRunOutcome) => void;
+  /** Called after each master-scheduler tick with what it did. */
+  onTick?: (name: string, result: TickResult) => void;
+  /** Register the master scheduler's crontab (default true; src/tasks/index.ts). */
+  schedule?: boolean;
 }
 
 export interface WorkerHandle {
@@ -56,15 +60,15 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     pollInterval: 2_000,
     logger,
     events,
-    taskList: {
-      stage_run: stageRunTask({
-        db: connection.db,
-        analyst: options.analyst,
-        adversary: options.adversary,
-        onOutcome: options.onOutcome,
-      }),
-      ...notificationTasks({ db: connection.db }),
-    },
+    // The master scheduler: graphile-worker's crontab queues the ticks (src/tasks/index.ts).
+    ...(options.schedule === false ? {} : { parsedCronItems: parsedCrontab() }),
+    taskList: taskList({
+      db: connection.db,
+      analyst: options.analyst,
+      adversary: options.adversary,
+      onOutcome: options.onOutcome,
+      onTick: options.onTick,
+    }),
   });
 
   const beat = async () => {

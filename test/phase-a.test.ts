@@ -141,7 +141,11 @@ describe("Phase A validation scenario (spec §13)", () => {
     expect(state).toMatchObject({ stage: 25, pendingDecision: { type: "venture_future" } });
     await eva("decisions", "decide", state.pendingDecision?.id ?? "", "continue", "--notes", "next cycle");
 
-    // 15. The venture enters its ops cycle: Stage 24 version 2, then the review again.
+    // 15. The next ops cycle is scheduled on the venture's cadence; the Chairman runs it now:
+    // Stage 24 version 2, then the review again.
+    state = await evaJson<RunState>("run", ventureId);
+    expect(state).toMatchObject({ stage: 24, stoppedBecause: expect.stringMatching(/scheduled/) });
+    await eva("schedule", "run-now", ventureId);
     state = await evaJson<RunState>("run", ventureId);
     expect(state).toMatchObject({ stage: 25, pendingDecision: { type: "venture_future" } });
     const scorecards = await evaJson<{ version: number; isCurrent: boolean }[]>(

@@ -330,6 +330,17 @@ const MATRIX: Record<string, TableRules> = {
       delete: () => "delete from eva.metric_anomalies",
     },
   },
+  // Written only through eva.fn_set_venture_cadence and the scheduler's functions (test/scheduler.test.ts).
+  "eva.venture_cadence": {
+    allowed: { select: [C, S], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_cadence",
+      insert: (f) =>
+        `insert into eva.venture_cadence (venture_id, risk_band, ops_cycle, health_check, chairman_summary) values ('${f.ventureA}', 'high', '7 days', '1 day', '7 days')`,
+      update: (f) => `update eva.venture_cadence set ops_cycle = '2 days' where venture_id = '${f.ventureA}'`,
+      delete: (f) => `delete from eva.venture_cadence where venture_id = '${f.ventureA}'`,
+    },
+  },
   "eva.venture_nursery": {
     allowed: { select: [C, S], insert: [], update: [C], delete: [] },
     statements: {
@@ -561,7 +572,9 @@ beforeAll(async () => {
         from eva.notifications n where n.decision_id = '${decision.id}';
       insert into eva.metric_anomalies (venture_id, metric_id, metric_name, value, median, mad, robust_z, history)
         select m.venture_id, m.id, m.metric_name, m.value, 10, 1, 14, 5 from eva.venture_metrics m
-        where m.venture_id = '${a.id}' limit 1;`)
+        where m.venture_id = '${a.id}' limit 1;
+
+      select eva_private.fn_venture_cadence('${a.id}');`)
     .execute(t.db);
   f = {
     ventureA: a.id,

@@ -5,6 +5,7 @@
 // stops everything.
 import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { sql } from "kysely";
 import { afterAll, expect, it } from "vitest";
 import { createTestDatabase } from "./helpers/database.ts";
 
@@ -81,6 +82,15 @@ it("npm start: a portfolio runs, and a decision made through GraphQL with the si
       if (Date.now() > resumed) throw new Error("the venture did not resume");
       await sleep(200);
     }
+    // While serving, each significant event gets a line; the master scheduler's crontab is registered.
+    const printed = Date.now() + 30_000;
+    while (!new RegExp(`decision made: .*${decision}`).test(stderr) || !/entered stage/.test(stderr)) {
+      if (Date.now() > printed) throw new Error(`no event lines while serving:\n${stderr}`);
+      await sleep(200);
+    }
+    const { rows: crontab } = await sql<{ n: number }>`
+      select count(*)::int as n from graphile_worker._private_known_crontabs`.execute(t.db);
+    expect(crontab[0]?.n).toBeGreaterThan(0);
     child.kill("SIGINT");
     expect(await exited).toBe(0);
     expect(stderr).toContain("SIGINT: stopping");

@@ -8,7 +8,7 @@
 --   release_decision (22): release → on to launch; hold → the build loop again
 --     (Stage 17); cancel → killed.
 --   venture_future (25): continue / expand → the next ops cycle (Stage 24
---     again, a new version); pivot → back to THE ENGINE (Stage 6); sunset /
+--     again, a new version, scheduled on the venture's cadence: due after its ops-cycle interval); pivot → back to THE ENGINE (Stage 6); sunset /
 --     exit → the venture ends and a retirement saga starts.
 --   dfe_escalation: proceed → on; block → the stage is blocked by the
 --     Chairman; modify_thresholds → the stage again under the new preferences.
@@ -50,7 +50,7 @@ begin
       insert into eva.venture_nursery (decision_id, name, brief, status, reason, review_at)
       values (p_d.id, coalesce(v_brief ->> 'name', 'unnamed idea'), coalesce(v_brief, '{}'::jsonb),
         case p_d.decision when 'park' then 'parked' else 'editing' end::eva.nursery_status, p_d.notes,
-        pg_catalog.now() + case p_d.decision when 'park' then interval '90 days' else interval '7 days' end);
+        eva.fn_scheduler_now() + case p_d.decision when 'park' then interval '90 days' else interval '7 days' end);
     end if;
     return;
   end if;
@@ -76,7 +76,8 @@ begin
     when 'release_decision/hold' then
       perform eva.fn_rerun_stage(p_d.venture_id, 17, v_reason, 'revise');
     when 'venture_future/continue', 'venture_future/expand' then
-      perform eva.fn_rerun_stage(p_d.venture_id, 24, v_reason, 'ops_cycle');
+      -- The next ops cycle waits for its due time on the venture's cadence.
+      perform eva_private.fn_schedule_ops_cycle(p_d.venture_id, v_reason);
     when 'venture_future/pivot' then
       perform eva.fn_rerun_stage(p_d.venture_id, 6, v_reason, 'pivot');
     when 'dfe_escalation/modify_thresholds' then
@@ -93,7 +94,7 @@ begin
       insert into eva.eva_sagas (venture_id, saga_type, current_step, context, timeout_at)
       values (p_d.venture_id, 'venture_retirement', 'notify_users',
         pg_catalog.jsonb_build_object('decision_id', p_d.id, 'kind', p_d.decision),
-        pg_catalog.now() + interval '30 days');
+        eva.fn_scheduler_now() + interval '30 days');
     else
       raise exception 'no effect is defined for % "%"', p_d.decision_type, p_d.decision using errcode = 'EV400';
   end case;

@@ -21,7 +21,7 @@ begin
     -- An ended venture has no work left to do.
     if new.status in ('killed', 'sunset', 'exited') then
       update eva.venture_stage_work set status = 'superseded', blocked_reason = null
-      where venture_id = new.id and status in ('ready', 'in_progress', 'blocked', 'awaiting_decision');
+      where venture_id = new.id and status in ('ready', 'scheduled', 'in_progress', 'blocked', 'awaiting_decision');
     end if;
     insert into eva.venture_state_history (venture_id, from_status, to_status, reason, actor)
     values (new.id, old.status, new.status, v_reason, eva_private.fn_caller_role());

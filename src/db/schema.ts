@@ -60,7 +60,7 @@ export type SagaStatus = "active" | "completed" | "failed" | "paused";
 
 export type SagaType = "reality_gate_retry" | "sd_execution" | "venture_retirement";
 
-export type StageWorkStatus = "awaiting_decision" | "blocked" | "completed" | "failed" | "in_progress" | "ready" | "superseded";
+export type StageWorkStatus = "awaiting_decision" | "blocked" | "completed" | "failed" | "in_progress" | "ready" | "scheduled" | "superseded";
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -578,6 +578,29 @@ export interface VentureBudgetTransactions {
   venture_id: string | null;
 }
 
+export interface VentureCadence {
+  chairman_summary: Interval;
+  health_check: Interval;
+  /**
+   * What the last health check read: stage25_review (the latest Stage 25 review's measured-data assessment) or unknown (nothing known).
+   */
+  last_health_basis: string | null;
+  last_health_check_at: Timestamp | null;
+  /**
+   * When the portfolio health scan next examines this venture (scheduler time).
+   */
+  next_health_check_at: Timestamp | null;
+  ops_cycle: Interval;
+  override_reason: string | null;
+  /**
+   * high (new, unknown, critical or fragile health: weekly ops, daily checks), moderate (viable: bi-weekly ops, checks every 3 days), stable (strong: monthly ops, weekly checks).
+   */
+  risk_band: string;
+  source: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
 export interface VentureCircuitBreakers {
   consecutive_failures: Generated<number>;
   cooldown: Generated<Interval>;
@@ -815,6 +838,10 @@ export interface VentureStageWork {
   completed_at: Timestamp | null;
   created_at: Generated<Timestamp>;
   /**
+   * For work scheduled on the venture's cadence: when it becomes ready (scheduler time, eva.fn_scheduler_now()).
+   */
+  due_at: Timestamp | null;
+  /**
    * The enum outcome of the stage's gate (spec §7.2), recorded before the venture may leave a gated stage.
    */
   gate_decision: string | null;
@@ -873,6 +900,7 @@ export interface DB {
   sd_work_items: SdWorkItems;
   venture_artifacts: VentureArtifacts;
   venture_budget_transactions: VentureBudgetTransactions;
+  venture_cadence: VentureCadence;
   venture_circuit_breakers: VentureCircuitBreakers;
   venture_dependencies: VentureDependencies;
   venture_health_heatmap: VentureHealthHeatmap;

@@ -23,6 +23,7 @@ interface OpenWork {
   lifecycle_stage: number;
   status: string;
   blocked_reason: string | null;
+  due_at: Date | null;
 }
 
 async function snapshot(db: Database, ventureId: string) {
@@ -35,7 +36,7 @@ async function snapshot(db: Database, ventureId: string) {
       .executeTakeFirstOrThrow();
     const work = (await trx
       .selectFrom("venture_stage_work")
-      .select(["id", "lifecycle_stage", "status", "blocked_reason"])
+      .select(["id", "lifecycle_stage", "status", "blocked_reason", "due_at"])
       .where("venture_id", "=", ventureId)
       .orderBy("created_at", "desc")
       .orderBy("run_number", "desc")
@@ -90,6 +91,11 @@ export async function runVenture(
     if (!work) return done(s, "the venture has no stage work");
     if (work.lifecycle_stage > until) return done(s, `reached stage ${work.lifecycle_stage} (--until ${until})`);
     if (work.status === "blocked") return done(s, `stage ${work.lifecycle_stage} is blocked: ${work.blocked_reason}`);
+    if (work.status === "scheduled")
+      return done(
+        s,
+        `stage ${work.lifecycle_stage} is scheduled on the venture's cadence, due ${new Date(work.due_at ?? 0).toISOString()} (eva schedule run-now makes it due now)`,
+      );
     if (work.status === "failed") return done(s, `stage ${work.lifecycle_stage} failed (see eva ventures show)`);
     if (work.status === "in_progress") {
       // A worker is running it; wait for it rather than run it twice.

@@ -24,6 +24,7 @@ export type CommandName =
   | "gates"
   | "metrics"
   | "notifications"
+  | "schedule"
   | "serve";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -78,6 +79,12 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary:
       "the Chairman's inbox: notifications by urgency (immediate, daily digest, weekly summary), read and unread",
     load: async () => (await import("./notifications.ts")).registerNotifications,
+  },
+  schedule: {
+    args: "[venture]",
+    summary:
+      "what the master scheduler does when: due ops cycles and health checks, cadence overrides, run-now, its clock",
+    load: async () => (await import("./schedule.ts")).registerSchedule,
   },
   gates: {
     summary: "re-evaluate a venture's recorded gates (what-if, no model)",

@@ -20,6 +20,7 @@ import { portfolioCounts } from "../../portfolio/ventures.ts";
 import { startWorker } from "../../worker.ts";
 import { apiServer } from "../api.ts";
 import { withSession } from "../database.ts";
+import { watchEvents } from "../event-lines.ts";
 import { wholeNumber } from "../options.ts";
 import { printFields, printJson, printTable, progress, UserError, untilSignal } from "../output.ts";
 import { summaryOf } from "./index.ts";
@@ -36,6 +37,7 @@ interface StartOptions {
   seed?: boolean;
   port?: number;
   host?: string;
+  quiet?: boolean;
 }
 
 export function registerStart(program: Command): void {
@@ -47,6 +49,7 @@ export function registerStart(program: Command): void {
     .option("--no-seed", "do not seed the demo portfolio into an empty database")
     .option("--once", "exit after the report instead of serving")
     .option("--json", "print the report as JSON")
+    .option("--quiet", "while serving, print no line per significant event")
     .action(async (options: StartOptions) => {
       await withSession(
         async ({ location, connection }) => {
@@ -143,9 +146,12 @@ export function registerStart(program: Command): void {
               );
             }
             if (options.once) return;
-            progress("EVA is running (worker + API); press Ctrl-C to stop");
+            // The master scheduler keeps the portfolio moving; each significant event gets a line.
+            const events = options.quiet ? undefined : await watchEvents(location.url, progress);
+            progress("EVA is running (worker + scheduler + API); press Ctrl-C to stop");
             const signal = await untilSignal();
             progress(`${signal}: stopping`);
+            await events?.stop();
           } finally {
             await api?.close();
             await worker.stop();

@@ -1,0 +1,74 @@
+// EVA's jobs in one place: the task list graphile-worker runs and the
+// master scheduler's crontab (spec §4 Layer 1), parsed by graphile-worker
+// (parseCrontab) and registered in graphile_worker._private_known_crontabs
+// when a worker starts. Times are UTC.
+//
+// Each line's options: `fill` is graphile-worker's backfill period — after
+// downtime, ticks missed within that period are queued when a worker starts
+// again (older ones are skipped); `jobKey` (mode replace) makes a tick one
+// job: backfilled ticks of one line collapse into a single queued job, and
+// each tick's work is idempotent (it acts on what is due at the scheduler's
+// time, eva.fn_scheduler_now()), so running it twice changes nothing more.
+
+import { parseCrontab, type TaskList } from "graphile-worker";
+import type { Database } from "../db/client.ts";
+import type { Analyst } from "../llm/types.ts";
+import type { StageRunOutcome } from "../stages/engine.ts";
+import { notificationTasks } from "./notifications.ts";
+import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
+import { stageRunTask } from "./stage-run.ts";
+
+/** The master scheduler's crontab: one line per tick (minute hour day month weekday task ?options). */
+export const CRONTAB_LINES: Record<SchedulerTaskName, string> = {
+  // Scheduled stage work (the next ops cycle) that has come due becomes ready.
+  scheduler_due_work: "* * * * * scheduler_due_work ?fill=1h&jobKey=scheduler_due_work&max=3",
+  portfolio_health_scan: "0 */6 * * * portfolio_health_scan ?fill=6h&jobKey=portfolio_health_scan&max=3",
+  nursery_review_check: "0 6 * * * nursery_review_check ?fill=1d&jobKey=nursery_review_check&max=3",
+  knowledge_sync: "30 2 * * * knowledge_sync ?fill=1d&jobKey=knowledge_sync&max=3",
+  notification_digest_daily: "0 8 * * * notification_digest_daily ?fill=1d&jobKey=notification_digest_daily&max=5",
+  notification_digest_weekly: "0 8 * * 1 notification_digest_weekly ?fill=7d&jobKey=notification_digest_weekly&max=5",
+  saga_timeout_sweep: "*/15 * * * * saga_timeout_sweep ?fill=1h&jobKey=saga_timeout_sweep&max=3",
+  dlq_depth_check: "0 7 * * 1 dlq_depth_check ?fill=7d&jobKey=dlq_depth_check&max=3",
+};
+
+export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");
+
+export interface TaskDeps {
+  /** Acts as eva_service. */
+  db: Database;
+  analyst: Analyst;
+  adversary?: Analyst | undefined;
+  onOutcome?: (outcome: StageRunOutcome) => void;
+  onTick?: (name: string, result: TickResult) => void;
+}
+
+/**
+ * Every task a worker runs. A tick's real handler replaces its default here
+ * (one line, e.g. `notification_digest_daily: digestTask(deps, "daily")`).
+ */
+export function taskList(deps: TaskDeps): TaskList {
+  const tick = (name: SchedulerTaskName) => schedulerTask(name, deps.db, deps.onTick);
+  return {
+    stage_run: stageRunTask({
+      db: deps.db,
+      analyst: deps.analyst,
+      adversary: deps.adversary,
+      onOutcome: deps.onOutcome,
+    }),
+    scheduler_due_work: tick("scheduler_due_work"),
+    portfolio_health_scan: tick("portfolio_health_scan"),
+    nursery_review_check: tick("nursery_review_check"),
+    knowledge_sync: tick("knowledge_sync"),
+    notification_digest_daily: tick("notification_digest_daily"),
+    notification_digest_weekly: tick("notification_digest_weekly"),
+    saga_timeout_sweep: tick("saga_timeout_sweep"),
+    dlq_depth_check: tick("dlq_depth_check"),
+    // Delivery, the digests' real handlers and the anomaly judgement (src/tasks/notifications.ts).
+    ...notificationTasks({ db: deps.db }),
+  };
+}
+
+/** The crontab parsed by graphile-worker (throws naming the line on a bad one). */
+export function parsedCrontab() {
+  return parseCrontab(CRONTAB);
+}

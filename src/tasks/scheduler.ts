@@ -1,0 +1,66 @@
+// The master scheduler's ticks (spec §4 Layer 1): small idempotent jobs that
+// graphile-worker's crontab queues (src/tasks/index.ts). Glue: each calls the
+// SQL function that owns its work, as eva_service, and logs what it did.
+import type { Task } from "graphile-worker";
+import { sql } from "kysely";
+import type { Database } from "../db/client.ts";
+
+export type SchedulerTaskName =
+  | "portfolio_health_scan"
+  | "scheduler_due_work"
+  | "nursery_review_check"
+  | "knowledge_sync"
+  | "notification_digest_daily"
+  | "notification_digest_weekly"
+  | "saga_timeout_sweep"
+  | "dlq_depth_check";
+
+/** What a tick did, as its SQL function reports it. */
+export type TickResult = Record<string, unknown>;
+
+async function one<T>(db: Database, query: ReturnType<typeof sql<{ r: T }>>): Promise<T> {
+  const { rows } = await query.execute(db);
+  return rows[0]?.r as T;
+}
+
+/** The tick functions themselves, callable without a worker (tests, `eva schedule tick`). */
+export const TICKS: Record<SchedulerTaskName, (db: Database) => Promise<TickResult>> = {
+  portfolio_health_scan: async (db) => one(db, sql`select eva_private.fn_scheduler_health_scan() as r`),
+  scheduler_due_work: async (db) => ({
+    released: await one<number>(db, sql`select eva_private.fn_scheduler_release_due() as r`),
+  }),
+  nursery_review_check: async (db) => ({
+    reviewsOpened: await one<number>(db, sql`select eva_private.fn_scheduler_nursery_check() as r`),
+  }),
+  // The portfolio knowledge base (spec §10, cross-venture learning) does not exist yet: the tick says so.
+  knowledge_sync: async (db) => notDone(db, "knowledge_sync", "no portfolio knowledge base exists yet: nothing synced"),
+  // The digests' handlers belong to the notifications outbox; until one is registered the tick says so.
+  notification_digest_daily: async (db) =>
+    notDone(db, "notification_digest_daily", "no digest handler is registered: nothing sent"),
+  notification_digest_weekly: async (db) =>
+    notDone(db, "notification_digest_weekly", "no digest handler is registered: nothing sent"),
+  saga_timeout_sweep: async (db) => ({
+    timedOut: await one<number>(db, sql`select eva_private.fn_scheduler_saga_sweep() as r`),
+  }),
+  dlq_depth_check: async (db) => one(db, sql`select eva_private.fn_scheduler_dlq_check() as r`),
+};
+
+async function notDone(db: Database, task: string, reason: string): Promise<TickResult> {
+  const payload = { done: false, reason };
+  await sql`select eva_private.fn_scheduler_record_tick(${task}, ${JSON.stringify(payload)}::jsonb)`.execute(db);
+  return payload;
+}
+
+/** A graphile-worker task running one tick; the cron payload's `_cron.ts` is the tick's time. */
+export function schedulerTask(
+  name: SchedulerTaskName,
+  db: Database,
+  onTick?: (name: string, r: TickResult) => void,
+): Task {
+  return async (raw, helpers) => {
+    const result = await TICKS[name](db);
+    const cron = (raw as { _cron?: { ts?: string; backfilled?: boolean } } | null)?._cron;
+    helpers.logger.info(`${name}${cron?.backfilled ? " (backfilled)" : ""}: ${JSON.stringify(result)}`);
+    onTick?.(name, result);
+  };
+}
