@@ -3780,6 +3780,7 @@ CREATE FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage in
   select case
     when p_blocking then 'immediate'
     when p_stage in (3, 5, 16, 23) then 'daily'
+    when p_decision_type = 'venture_review' then 'daily'
     else 'weekly'
   end::eva.decision_urgency;
 $$;
@@ -3791,7 +3792,7 @@ ALTER FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage int
 -- Name: FUNCTION fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) IS 'Decision #30: blocking gates (0, 10, 22, 25) and blocking DFE escalations → immediate; non-blocking at advisory checkpoints (3, 5, 16, 23) → daily; other non-blocking → weekly.';
+COMMENT ON FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) IS 'Decision #30: blocking gates (0, 10, 22, 25) and blocking DFE escalations → immediate; non-blocking at advisory checkpoints (3, 5, 16, 23) and nursery revisits (non-blocking venture_review) → daily; other non-blocking → weekly.';
 
 
 --

@@ -558,6 +558,10 @@ describe("post-launch operations: KPI decline and reported bugs (spec §14)", ()
         .where("id", "=", decisionId)
         .executeTakeFirstOrThrow();
       await decideAs(decisionId, NEXT[d.decision_type] ?? "approve");
+      // "continue" schedules the next ops cycle on the venture's cadence: the Chairman makes it due now.
+      if (d.decision_type === "venture_future") {
+        await asRole("eva_chairman", (trx) => sql`select eva.fn_schedule_run_now(${v.id}::uuid)`.execute(trx));
+      }
     }
     return v;
   }

@@ -151,7 +151,7 @@ describe("least privilege", () => {
       "eva.fn_set_venture_status(uuid,eva.venture_status,text)": [],
       "eva.fn_advance_venture_stage(uuid,integer,integer,text)": [],
       "eva.fn_record_gate_outcome(uuid,integer,text,text,jsonb)": [],
-      "eva.fn_rerun_stage(uuid,integer,text,text)": [],
+      "eva.fn_rerun_stage(uuid,integer,text,text,timestamp with time zone)": [],
       "eva.fn_retry_stage_work(uuid)": [],
       "eva.fn_decide(uuid,text,text)": [C],
       "eva.fn_create_venture(text,text,text,text,text,eva.venture_archetype,text[],text[],text,uuid,text)": [C],

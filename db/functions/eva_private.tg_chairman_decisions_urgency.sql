@@ -2,7 +2,9 @@
 -- Decision #30), not the opener's guess: blocking Chairman gates (Stages 0, 10,
 -- 22, 25) and DFE escalations that block are immediate; a non-blocking decision
 -- at an advisory checkpoint (Stages 3, 5, 16, 23) waits for the daily digest,
--- any other non-blocking one for the weekly summary. Set on every insert path
+-- any other non-blocking one for the weekly summary, except a parked idea's
+-- revisit (a non-blocking Stage 0 review the daily nursery check opens), which
+-- goes with the daily digest too. Set on every insert path
 -- (the stage engine, Stage 0, post-launch anomalies, GraphQL, psql).
 create or replace function eva_private.fn_decision_urgency(p_decision_type text, p_stage int, p_blocking boolean)
 returns eva.decision_urgency
@@ -13,11 +15,12 @@ as $$
   select case
     when p_blocking then 'immediate'
     when p_stage in (3, 5, 16, 23) then 'daily'
+    when p_decision_type = 'venture_review' then 'daily'
     else 'weekly'
   end::eva.decision_urgency;
 $$;
 comment on function eva_private.fn_decision_urgency(text, int, boolean) is
-  'Decision #30: blocking gates (0, 10, 22, 25) and blocking DFE escalations → immediate; non-blocking at advisory checkpoints (3, 5, 16, 23) → daily; other non-blocking → weekly.';
+  'Decision #30: blocking gates (0, 10, 22, 25) and blocking DFE escalations → immediate; non-blocking at advisory checkpoints (3, 5, 16, 23) and nursery revisits (non-blocking venture_review) → daily; other non-blocking → weekly.';
 
 create or replace function eva_private.tg_chairman_decisions_urgency()
 returns trigger
