@@ -3,9 +3,6 @@
 // Standard Webhooks receiver, signed (checked here with node:crypto), before
 // the Chairman decides it; the webhook's settings are read from the
 // environment, as `eva worker` and `npm start` read them.
-import { createHmac } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { afterAll, expect, it } from "vitest";
 import { withRole } from "../src/db/client.ts";
@@ -14,45 +11,17 @@ import { createDatabaseCache } from "../src/llm/cache.ts";
 import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import { startWorker } from "../src/worker.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { startWebhookReceiver } from "./helpers/webhook-receiver.ts";
 
 const t = await createTestDatabase();
 const SECRET = `whsec_${Buffer.from("the chairman's webhook secret").toString("base64")}`;
-const deliveries: { id: string; timestamp: string; signature: string; body: string }[] = [];
-const receiver = createServer((req, res) => {
-  let body = "";
-  req.on("data", (c) => {
-    body += c;
-  });
-  req.on("end", () => {
-    deliveries.push({
-      id: String(req.headers["webhook-id"]),
-      timestamp: String(req.headers["webhook-timestamp"]),
-      signature: String(req.headers["webhook-signature"]),
-      body,
-    });
-    res.end();
-  });
-});
-await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-const saved = { url: process.env.EVA_NOTIFY_WEBHOOK_URL, secret: process.env.EVA_NOTIFY_SECRET };
-process.env.EVA_NOTIFY_WEBHOOK_URL = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-process.env.EVA_NOTIFY_SECRET = SECRET;
+const receiver = await startWebhookReceiver(SECRET);
+const { deliveries } = receiver;
+const valid = receiver.signedByEva;
 afterAll(async () => {
-  for (const [k, v] of [
-    ["EVA_NOTIFY_WEBHOOK_URL", saved.url],
-    ["EVA_NOTIFY_SECRET", saved.secret],
-  ] as const)
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
   await t.drop();
 });
-
-const valid = (d: (typeof deliveries)[number]) =>
-  d.signature ===
-  `v1,${createHmac("sha256", Buffer.from(SECRET.slice(6), "base64"))
-    .update(`${d.id}.${d.timestamp}.${d.body}`)
-    .digest("base64")}`;
 
 it("delivers each decision the venture asks for to the webhook, signed, before the Chairman decides", {
   timeout: 180_000,
@@ -80,13 +49,13 @@ it("delivers each decision the venture asks for to the webhook, signed, before t
     for (let round = 0; round < 12 && pendingId; round++) {
       const id: string = pendingId;
       // Wait for the signed delivery of this decision (the worker's notification_deliver job).
-      for (let i = 0; i < 600 && !deliveries.some((d) => JSON.parse(d.body).decisionId === id); i++)
+      for (let i = 0; i < 600 && !deliveries.some((d) => d.body.decisionId === id); i++)
         await new Promise((r) => setTimeout(r, 100));
-      const hit = deliveries.find((d) => JSON.parse(d.body).decisionId === id);
+      const hit = deliveries.find((d) => d.body.decisionId === id);
       expect(hit, `no webhook delivery for the ${pendingType} decision`).toBeDefined();
       if (!hit) return;
       expect(valid(hit)).toBe(true);
-      expect(JSON.parse(hit.body)).toMatchObject({ type: "decision.requested", urgency: "immediate", decisionId: id });
+      expect(hit.body).toMatchObject({ type: "decision.requested", urgency: "immediate", decisionId: id });
       const choice =
         pendingType === "release_decision" ? "release" : pendingType === "dfe_escalation" ? "proceed" : "approve";
       await withRole(t.db, "eva_chairman", (trx) => sql`select eva.fn_decide(${id}::uuid, ${choice})`.execute(trx));

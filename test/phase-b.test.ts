@@ -6,9 +6,6 @@
 // Chairman decides through eva.fn_decide; a hard dependency holds one venture
 // until its provider gets there; a "continue" for a high-risk venture yields
 // an ops cycle due a week later, which runs once the scheduler's clock gets there.
-import { createHmac } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { afterAll, expect, it } from "vitest";
 import { withRole } from "../src/db/client.ts";
@@ -18,47 +15,16 @@ import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import { startWorker } from "../src/worker.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
+import { startWebhookReceiver } from "./helpers/webhook-receiver.ts";
 
 const t = await createTestDatabase();
 const SECRET = `whsec_${Buffer.from("phase b webhook secret").toString("base64")}`;
-const deliveries: { id: string; timestamp: string; signature: string; body: Record<string, unknown>; raw: string }[] =
-  [];
-const receiver = createServer((req, res) => {
-  let raw = "";
-  req.on("data", (c) => {
-    raw += c;
-  });
-  req.on("end", () => {
-    deliveries.push({
-      id: String(req.headers["webhook-id"]),
-      timestamp: String(req.headers["webhook-timestamp"]),
-      signature: String(req.headers["webhook-signature"]),
-      body: JSON.parse(raw) as Record<string, unknown>,
-      raw,
-    });
-    res.end();
-  });
-});
-await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-const saved = { url: process.env.EVA_NOTIFY_WEBHOOK_URL, secret: process.env.EVA_NOTIFY_SECRET };
-process.env.EVA_NOTIFY_WEBHOOK_URL = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-process.env.EVA_NOTIFY_SECRET = SECRET;
+const receiver = await startWebhookReceiver(SECRET);
+const { deliveries, signedByEva } = receiver;
 afterAll(async () => {
-  for (const [k, v] of [
-    ["EVA_NOTIFY_WEBHOOK_URL", saved.url],
-    ["EVA_NOTIFY_SECRET", saved.secret],
-  ] as const)
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
   await t.drop();
 });
-
-const signedByEva = (d: (typeof deliveries)[number]) =>
-  d.signature ===
-  `v1,${createHmac("sha256", Buffer.from(SECRET.slice(6), "base64"))
-    .update(`${d.id}.${d.timestamp}.${d.raw}`)
-    .digest("base64")}`;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 120_000): Promise<T> {
   const deadline = Date.now() + ms;
