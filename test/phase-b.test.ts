@@ -175,7 +175,8 @@ it("three ventures advance under the scheduler; the Chairman is notified, decide
       .orderBy("run_number", "desc")
       .executeTakeFirstOrThrow();
     expect(next.status).toBe("scheduled");
-    const dueInDays = (new Date(next.due_at as Date).getTime() - (before[0]?.now as Date).getTime()) / 86_400_000;
+    const startedAt = new Date(String(before[0]?.now)).getTime();
+    const dueInDays = (new Date(String(next.due_at)).getTime() - startedAt) / 86_400_000;
     expect(dueInDays).toBeGreaterThan(6.9);
     expect(dueInDays).toBeLessThan(7.1);
 

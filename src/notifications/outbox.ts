@@ -127,7 +127,7 @@ export async function deliverWebhook(
   config: WebhookConfig,
 ): Promise<DeliveryResult> {
   const [n] = await listNotificationsById(db, notificationId);
-  if (!n || !n.channels.includes("webhook")) return "gone";
+  if (!n?.channels.includes("webhook")) return "gone";
   const delivered = await db
     .selectFrom("notification_attempts")
     .select("id")

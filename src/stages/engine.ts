@@ -28,7 +28,6 @@ import {
 import { parseStageContext, toStageContext } from "./context.ts";
 import { fieldEvidence } from "./evidence.ts";
 import { stageDefinition } from "./index.ts";
-import type { GateType } from "./types.ts";
 
 export type StageRunOutcome =
   | { outcome: "noop"; workId: string; detail?: string }

@@ -22,7 +22,7 @@ import { apiServer } from "../api.ts";
 import { withSession } from "../database.ts";
 import { watchEvents } from "../event-lines.ts";
 import { wholeNumber } from "../options.ts";
-import { printFields, printJson, printTable, progress, UserError, untilSignal } from "../output.ts";
+import { printFields, printJson, printTable, progress, untilSignal } from "../output.ts";
 import { summaryOf } from "./index.ts";
 
 function redact(url: string): string {
