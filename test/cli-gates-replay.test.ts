@@ -13,10 +13,11 @@ import type { GateReplay } from "../src/gates/replay.ts";
 import { createRng } from "../src/llm/rng.ts";
 import { parseStageContext, toStageContext } from "../src/stages/context.ts";
 import { stageDefinition } from "../src/stages/index.ts";
+import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { type ChatBody, reply, startFakeOpenAIServer } from "./helpers/fake-openai-server.ts";
 
-const run = promisify(execFile);
+const _run = promisify(execFile);
 const t = await createTestDatabase();
 const model = await startFakeOpenAIServer();
 afterAll(async () => {
@@ -32,26 +33,8 @@ const MODEL_ENV = {
   EVA_ANALYST: undefined,
 };
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function eva(args: string[], env: Record<string, string | undefined> = MODEL_ENV): Promise<Result> {
-  const environment: Record<string, string | undefined> = { ...process.env, ...env };
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete environment[k];
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["bin/eva.js", ...args], {
-      env: environment,
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const eva = (args: string[], env: Record<string, string | undefined> = MODEL_ENV) =>
+  runEva(args, env, { timeout: 120_000 });
 
 async function evaJson<T>(args: string[], env?: Record<string, string | undefined>): Promise<T> {
   const r = await eva([...args, "--json"], env);

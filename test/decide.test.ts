@@ -6,41 +6,10 @@ import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Role, withRole } from "../src/db/client.ts";
 import { createTestDatabase } from "./helpers/database.ts";
-import { createVenture } from "./helpers/fixtures.ts";
+import { createVenture, walkToDecision } from "./helpers/fixtures.ts";
 
 const t = await createTestDatabase();
 afterAll(() => t.drop());
-
-const PASSING: Record<string, string> = {
-  kill: "pass",
-  reality: "pass",
-  promotion: "release",
-  build_readiness: "go",
-  sprint_completion: "complete",
-  quality: "pass",
-  review: "approve",
-  venture_decision: "continue",
-};
-const SPRINT = {
-  sdBridgeOutput: {
-    orchestrator: { title: "Sprint 1", sprintGoal: "ship the core" },
-    children: [
-      {
-        title: "Core workflow",
-        type: "feature",
-        estimatedLoc: 300,
-        acceptanceCriteria: ["works"],
-        architectureLayer: "api",
-      },
-    ],
-  },
-};
-
-const configs = await t.db
-  .selectFrom("lifecycle_stage_config")
-  .select(["stage_number", "gate_type", "produces"])
-  .execute();
-const config = (stage: number) => configs.find((c) => c.stage_number === stage) ?? { gate_type: "none", produces: [] };
 
 async function openWork(ventureId: string) {
   return t.db
@@ -51,52 +20,8 @@ async function openWork(ventureId: string) {
     .executeTakeFirst();
 }
 
-/** Records passing runs until the venture waits for the Chairman (or `until` is reached). */
-async function walk(ventureId: string, until = 25): Promise<string | undefined> {
-  for (let guard = 0; guard < 60; guard++) {
-    const work = await openWork(ventureId);
-    if (!work || work.status === "awaiting_decision") break;
-    if (work.lifecycle_stage > until) break;
-    if (work.status === "blocked") {
-      const items = await t.db
-        .selectFrom("sd_work_items")
-        .select("id")
-        .where("venture_id", "=", ventureId)
-        .where("kind", "=", "child")
-        .where("status", "=", "pending")
-        .execute();
-      for (const item of items)
-        await sql`select eva.fn_sd_complete(${item.id}::uuid, 'succeeded', 10, 0, 90)`.execute(t.service);
-      continue;
-    }
-    const c = config(work.lifecycle_stage);
-    const artifacts =
-      work.lifecycle_stage === 1
-        ? []
-        : [
-            {
-              artifactType: c.produces[0],
-              content: work.lifecycle_stage === 18 ? SPRINT : { stage: work.lifecycle_stage },
-              qualityScore: 80,
-              epistemicClassification: "simulation",
-            },
-          ];
-    const gate =
-      c.gate_type === "none"
-        ? null
-        : { decision: PASSING[c.gate_type], rationale: "test", recommendedAction: PASSING[c.gate_type] };
-    await sql`select eva.fn_begin_stage_run(${work.id}::uuid)`.execute(t.service);
-    await sql`select eva.fn_record_stage_result(${work.id}::uuid, ${JSON.stringify(artifacts)}::jsonb,
-      ${gate ? JSON.stringify(gate) : null}::jsonb, '[]'::jsonb, '{"action": "advance"}'::jsonb)`.execute(t.service);
-  }
-  const pending = await t.db
-    .selectFrom("chairman_decisions")
-    .select("id")
-    .where("venture_id", "=", ventureId)
-    .where("status", "=", "pending")
-    .executeTakeFirst();
-  return pending?.id;
-}
+/** Records passing runs, as the worker would, until the venture waits for the Chairman. */
+const walk = (ventureId: string) => walkToDecision(t.db, ventureId);
 
 const decide = (id: string, decision: string, notes: string | null = null, role: Role = "eva_chairman") =>
   withRole(t.db, role, (trx) => sql`select * from eva.fn_decide(${id}::uuid, ${decision}, ${notes})`.execute(trx));

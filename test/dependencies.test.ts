@@ -15,6 +15,7 @@ import { createDatabaseCache } from "../src/llm/cache.ts";
 import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import { runStageWork } from "../src/stages/engine.ts";
 import { startWorker } from "../src/worker.ts";
+import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { advance, createVenture } from "./helpers/fixtures.ts";
 
@@ -368,19 +369,8 @@ describe("through a real worker", () => {
   }, 180_000);
 });
 
-const run = promisify(execFile);
-async function eva(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["bin/eva.js", ...args], {
-      env: { ...process.env, DATABASE_URL: t.url },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const _run = promisify(execFile);
+const eva = (args: string[]) => runEva(args, { DATABASE_URL: t.url });
 
 describe("eva ventures depend | undepend | dependencies", () => {
   it("declares, lists and removes a dependency; bad input names the flag and writes nothing", async () => {

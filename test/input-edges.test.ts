@@ -13,12 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../graphql/server.ts";
 import { mintToken } from "../src/auth/tokens.ts";
 import { describeDatabaseError, inputProblem } from "../src/db/errors.ts";
+import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
 
 process.env.EVA_JWT_SECRET = "input-edges-test-secret-input-edges-test-secret-0123";
 
-const run = promisify(execFile);
+const _run = promisify(execFile);
 const t = await createTestDatabase();
 const scratch = mkdtempSync(join(tmpdir(), "eva-input-edges-"));
 afterAll(async () => {
@@ -26,25 +27,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function eva(args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["bin/eva.js", ...args], {
-      env: { ...process.env, DATABASE_URL: t.url },
-      timeout: 60_000,
-      maxBuffer: 20_000_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const eva = (args: string[]) => runEva(args, { DATABASE_URL: t.url }, { maxBuffer: 20_000_000 });
 
 const file = (name: string, content: string | Buffer): string => {
   const path = join(scratch, name);

@@ -24,6 +24,7 @@ import {
   recordVentureMetrics,
 } from "../src/metrics/venture-metrics.ts";
 import { runStageWork } from "../src/stages/engine.ts";
+import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { reply, startFakeOpenAIServer } from "./helpers/fake-openai-server.ts";
 import { createVenture } from "./helpers/fixtures.ts";
@@ -43,19 +44,8 @@ afterAll(async () => {
   await t.drop();
 });
 
-const execute = promisify(execFile);
-async function eva(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execute(process.execPath, ["bin/eva.js", ...args], {
-      env: { ...process.env, DATABASE_URL: t.url, EVA_ANALYST: "offline" },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+const _execute = promisify(execFile);
+const eva = (args: string[]) => runEva(args, { DATABASE_URL: t.url, EVA_ANALYST: "offline" });
 
 const asChairman = <T>(fn: Parameters<typeof withRole<T>>[2]) => withRole(t.db, "eva_chairman", fn);
 const count = async (ventureId: string) =>

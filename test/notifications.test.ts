@@ -15,6 +15,7 @@ import { ownerPoolFor } from "../src/db/migrate.ts";
 import { recordVentureMetrics } from "../src/metrics/venture-metrics.ts";
 import { deliverWebhook, type WebhookConfig } from "../src/notifications/outbox.ts";
 import { notificationTasks } from "../src/tasks/notifications.ts";
+import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture, walkToDecision } from "./helpers/fixtures.ts";
 
@@ -481,19 +482,8 @@ describe("post-launch operations: metric anomalies (spec §14)", () => {
 });
 
 describe("eva notifications", () => {
-  const exec = promisify(execFile);
-  async function eva(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await exec(process.execPath, ["bin/eva.js", ...args], {
-        env: { ...process.env, DATABASE_URL: t.url },
-        timeout: 60_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const _exec = promisify(execFile);
+  const eva = (args: string[]) => runEva(args, { DATABASE_URL: t.url });
 
   it("lists the inbox as JSON, marks one read and then all, and refuses a bad id", { timeout: 120_000 }, async () => {
     const v = await createVenture(t.db);
@@ -623,19 +613,8 @@ describe("post-launch operations: KPI decline and reported bugs (spec §14)", ()
   it("eva sd report-bug makes a bugfix SD item; before launch and bad input are refused", {
     timeout: 120_000,
   }, async () => {
-    const exec = promisify(execFile);
-    const eva = async (args: string[]) => {
-      try {
-        const { stdout, stderr } = await exec(process.execPath, ["bin/eva.js", ...args], {
-          env: { ...process.env, DATABASE_URL: t.url },
-          timeout: 60_000,
-        });
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        const e = error as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const _exec = promisify(execFile);
+    const eva = (args: string[]) => runEva(args, { DATABASE_URL: t.url });
     const v = await launched(1);
     const ok = await eva([
       "sd",

@@ -12,13 +12,12 @@ import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import { CRONTAB_LINES, parsedCrontab } from "../src/tasks/index.ts";
 import { TICKS } from "../src/tasks/scheduler.ts";
 import { startWorker } from "../src/worker.ts";
+import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
-import { createVenture } from "./helpers/fixtures.ts";
-import { walker } from "./helpers/lifecycle.ts";
+import { createVenture, walkToDecision } from "./helpers/fixtures.ts";
 
 const t = await createTestDatabase();
 afterAll(() => t.drop());
-const w = await walker(t.db, t.service);
 
 const decide = (id: string, decision: string) =>
   withRole(t.db, "eva_chairman", (trx) =>
@@ -34,11 +33,11 @@ const DAY = 24 * 3600 * 1000;
 async function atStage25(health: { overall: number; band: string }) {
   const v = await createVenture(t.db);
   const content = { 25: { ventureHealth: health } };
-  let id = await w.walk(v.id, content);
+  let id = await walkToDecision(t.db, v.id, 25, content);
   if (id) await decide(id, "approve");
-  id = await w.walk(v.id, content);
+  id = await walkToDecision(t.db, v.id, 25, content);
   if (id) await decide(id, "release");
-  id = await w.walk(v.id, content);
+  id = await walkToDecision(t.db, v.id, 25, content);
   if (!id) throw new Error("no Stage 25 decision");
   return { ...v, decisionId: id };
 }
@@ -305,19 +304,8 @@ describe("the ticks, run directly", () => {
 });
 
 describe("eva schedule", () => {
-  const run = promisify(execFile);
-  async function eva(...args: string[]) {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ["bin/eva.js", ...args], {
-        env: { ...process.env, DATABASE_URL: t.url },
-        timeout: 60_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const _run = promisify(execFile);
+  const eva = (...args: string[]) => runEva(args, { DATABASE_URL: t.url });
 
   it("lists what is due and when (--json), run-now makes it due now, bad input names the flag", async () => {
     const v = await atStage25({ overall: 50, band: "fragile" });

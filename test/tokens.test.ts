@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../graphql/server.ts";
 import { issueSignInCode, signInCodeHash } from "../src/auth/sign-in.ts";
 import { issueToken } from "../src/auth/tokens.ts";
+import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 
 const SECRET = "tokens-test-secret-tokens-test-secret-0123456789";
@@ -28,18 +29,9 @@ afterAll(async () => {
   await t.drop();
 });
 
-const run = promisify(execFile);
-async function eva(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["bin/eva.js", ...args], {
-      env: { ...process.env, DATABASE_URL: t.url, EVA_JWT_SECRET: SECRET, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const _run = promisify(execFile);
+const eva = (args: string[], env: Record<string, string> = {}) =>
+  runEva(args, { DATABASE_URL: t.url, EVA_JWT_SECRET: SECRET, ...env });
 
 /** `{ isChairman }` with a Bearer token, through the API at `url`: the HTTP status, and the answer or the error. */
 async function ask(token: string, url = api.url): Promise<{ status: number; isChairman?: boolean; error?: string }> {

@@ -71,6 +71,22 @@ export async function openEscalation(
   return { ventureId: v.id, decisionId: d.id };
 }
 
+/** Stage 18's SD bridge output: a sprint of one work item. */
+const SPRINT = {
+  sdBridgeOutput: {
+    orchestrator: { title: "Sprint 1", sprintGoal: "ship the core" },
+    children: [
+      {
+        title: "Core workflow",
+        type: "feature",
+        estimatedLoc: 300,
+        acceptanceCriteria: ["works"],
+        architectureLayer: "api",
+      },
+    ],
+  },
+};
+
 const PASSING_GATE: Record<string, string> = {
   kill: "pass",
   reality: "pass",
@@ -92,12 +108,8 @@ export async function walkToDecision(
   db: Database,
   ventureId: string,
   until = 25,
-  sprint: unknown = {
-    sdBridgeOutput: {
-      orchestrator: { title: "Sprint 1", sprintGoal: "ship the core" },
-      children: [{ title: "Core workflow", type: "feature", estimatedLoc: 300, acceptanceCriteria: ["works"] }],
-    },
-  },
+  /** An artifact's content by stage (default: Stage 18's one-item sprint, `{ stage }` elsewhere). */
+  content: Record<number, unknown> = {},
 ): Promise<string | undefined> {
   const configs = await db
     .selectFrom("lifecycle_stage_config")
@@ -135,7 +147,9 @@ export async function walkToDecision(
         : [
             {
               artifactType: c.produces[0],
-              content: work.lifecycle_stage === 18 ? sprint : { stage: work.lifecycle_stage },
+              content:
+                content[work.lifecycle_stage] ??
+                (work.lifecycle_stage === 18 ? SPRINT : { stage: work.lifecycle_stage }),
               qualityScore: 80,
               epistemicClassification: "simulation",
             },
