@@ -15,6 +15,7 @@ import { ownerPoolFor } from "../src/db/migrate.ts";
 import { recordVentureMetrics } from "../src/metrics/venture-metrics.ts";
 import { deliverWebhook, type WebhookConfig } from "../src/notifications/outbox.ts";
 import { notificationTasks } from "../src/tasks/notifications.ts";
+import { schedulerTask } from "../src/tasks/scheduler.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture, walkToDecision } from "./helpers/fixtures.ts";
@@ -48,7 +49,12 @@ const webhook: WebhookConfig = {
   publicUrl: PUBLIC_URL,
 };
 const ownerPool = ownerPoolFor(t.url, 2);
-const taskList = notificationTasks({ db: t.service, webhook: () => webhook });
+// The delivery and anomaly jobs, and the digests (master-scheduler ticks), as a worker registers them.
+const taskList = {
+  ...notificationTasks({ db: t.service, webhook: () => webhook }),
+  notification_digest_daily: schedulerTask("notification_digest_daily", t.service),
+  notification_digest_weekly: schedulerTask("notification_digest_weekly", t.service),
+};
 /**
  * Runs every notification job that is due now (graphile-worker's own runner),
  * then waits for the runner's batched bookkeeping (a failed job's error and

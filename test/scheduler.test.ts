@@ -284,14 +284,23 @@ describe("the ticks, run directly", () => {
     expect(open).toEqual([{ severity: "P1", details: { depth: 13, limit: 10 } }]);
   });
 
-  it("ticks without work yet (knowledge sync, digests) say so in their event", async () => {
-    for (const task of ["knowledge_sync", "notification_digest_daily", "notification_digest_weekly"] as const) {
+  it("a tick without work yet (knowledge sync) says so in its event", async () => {
+    for (const task of ["knowledge_sync"] as const) {
       expect(await TICKS[task](t.service)).toMatchObject({ done: false });
       expect((await lastEvent("scheduler.tick"))?.payload).toMatchObject({
         task,
         done: false,
         reason: expect.any(String),
       });
+    }
+  });
+
+  it("the digest ticks write the outbox's digests (eva.fn_notification_digest) and say so in their event", async () => {
+    for (const task of ["notification_digest_daily", "notification_digest_weekly"] as const) {
+      const result = await TICKS[task](t.service);
+      expect(result).toMatchObject({ done: true, asOf: expect.any(String) });
+      expect(result).toHaveProperty("digest");
+      expect((await lastEvent("scheduler.tick"))?.payload).toMatchObject({ task, done: true });
     }
   });
 

@@ -43,8 +43,8 @@ export interface TaskDeps {
 }
 
 /**
- * Every task a worker runs. A tick's real handler replaces its default here
- * (one line, e.g. `notification_digest_daily: digestTask(deps, "daily")`).
+ * Every task a worker runs: the stage runs, the master scheduler's ticks
+ * (src/tasks/scheduler.ts) and the notifications' delivery and anomaly jobs.
  */
 export function taskList(deps: TaskDeps): TaskList {
   const tick = (name: SchedulerTaskName) => schedulerTask(name, deps.db, deps.onTick);
@@ -63,7 +63,7 @@ export function taskList(deps: TaskDeps): TaskList {
     notification_digest_weekly: tick("notification_digest_weekly"),
     saga_timeout_sweep: tick("saga_timeout_sweep"),
     dlq_depth_check: tick("dlq_depth_check"),
-    // Delivery, the digests' real handlers and the anomaly judgement (src/tasks/notifications.ts).
+    // Delivery and the anomaly judgement (src/tasks/notifications.ts).
     ...notificationTasks({ db: deps.db }),
   };
 }

@@ -5,7 +5,7 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
 import { evaluateMetricAnomaly } from "../gates/dfe.ts";
-import { deliverWebhook, type WebhookConfig, webhookConfigFromEnv, writeDigest } from "../notifications/outbox.ts";
+import { deliverWebhook, type WebhookConfig, webhookConfigFromEnv } from "../notifications/outbox.ts";
 
 const deliverPayload = z.object({ notification_id: z.string().uuid(), channel: z.literal("webhook") });
 
@@ -19,22 +19,6 @@ export function notificationDeliverTask(deps: { db: Database; webhook: () => Web
     }
     const result = await deliverWebhook(deps.db, parsed.data.notification_id, deps.webhook());
     helpers.logger.info(`notification ${parsed.data.notification_id}: ${result}`);
-  };
-}
-
-// A digest tick may carry the time it stands for (graphile-worker's crontab
-// passes `_cron.ts`, a backfilled tick its own); else now.
-const digestPayload = z
-  .object({ asOf: z.string().datetime({ offset: true }).optional(), _cron: z.object({ ts: z.string() }).optional() })
-  .passthrough();
-
-/** notification_digest_daily / notification_digest_weekly: the digest of what waited, grouped by venture. */
-export function notificationDigestTask(deps: { db: Database; urgency: "daily" | "weekly" }): Task {
-  return async (raw, helpers) => {
-    const parsed = digestPayload.safeParse(raw ?? {});
-    const asOf = parsed.success ? (parsed.data.asOf ?? parsed.data._cron?.ts) : undefined;
-    const id = await writeDigest(deps.db, deps.urgency, asOf ? new Date(asOf) : new Date());
-    helpers.logger.info(id ? `${deps.urgency} digest ${id}` : `${deps.urgency} digest: nothing waited`);
   };
 }
 
@@ -68,13 +52,11 @@ export async function evaluateAnomaly(db: Database, anomalyId: string): Promise<
   return verdict.resolution;
 }
 
-/** The notification and post-launch tasks, by graphile-worker task name. */
+/** The notification and post-launch tasks, by graphile-worker task name (the digests are scheduler ticks: src/tasks/scheduler.ts). */
 export function notificationTasks(deps: { db: Database; webhook?: () => WebhookConfig }): Record<string, Task> {
   const webhook = deps.webhook ?? (() => webhookConfigFromEnv());
   return {
     notification_deliver: notificationDeliverTask({ db: deps.db, webhook }),
-    notification_digest_daily: notificationDigestTask({ db: deps.db, urgency: "daily" }),
-    notification_digest_weekly: notificationDigestTask({ db: deps.db, urgency: "weekly" }),
     metric_anomaly_evaluate: metricAnomalyEvaluateTask({ db: deps.db }),
   };
 }

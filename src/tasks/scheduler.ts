@@ -4,6 +4,7 @@
 import type { Task } from "graphile-worker";
 import { sql } from "kysely";
 import type { Database } from "../db/client.ts";
+import { writeDigest } from "../notifications/outbox.ts";
 
 export type SchedulerTaskName =
   | "portfolio_health_scan"
@@ -24,7 +25,7 @@ async function one<T>(db: Database, query: ReturnType<typeof sql<{ r: T }>>): Pr
 }
 
 /** The tick functions themselves, callable without a worker (tests, `eva schedule tick`). */
-export const TICKS: Record<SchedulerTaskName, (db: Database) => Promise<TickResult>> = {
+export const TICKS: Record<SchedulerTaskName, (db: Database, asOf?: Date) => Promise<TickResult>> = {
   portfolio_health_scan: async (db) => one(db, sql`select eva_private.fn_scheduler_health_scan() as r`),
   scheduler_due_work: async (db) => ({
     released: await one<number>(db, sql`select eva_private.fn_scheduler_release_due() as r`),
@@ -34,16 +35,22 @@ export const TICKS: Record<SchedulerTaskName, (db: Database) => Promise<TickResu
   }),
   // The portfolio knowledge base (spec §10, cross-venture learning) does not exist yet: the tick says so.
   knowledge_sync: async (db) => notDone(db, "knowledge_sync", "no portfolio knowledge base exists yet: nothing synced"),
-  // The digests' handlers belong to the notifications outbox; until one is registered the tick says so.
-  notification_digest_daily: async (db) =>
-    notDone(db, "notification_digest_daily", "no digest handler is registered: nothing sent"),
-  notification_digest_weekly: async (db) =>
-    notDone(db, "notification_digest_weekly", "no digest handler is registered: nothing sent"),
+  // The digests of the notifications outbox (eva.fn_notification_digest), for the period up to the tick's time.
+  notification_digest_daily: async (db, asOf) => digest(db, "daily", asOf),
+  notification_digest_weekly: async (db, asOf) => digest(db, "weekly", asOf),
   saga_timeout_sweep: async (db) => ({
     timedOut: await one<number>(db, sql`select eva_private.fn_scheduler_saga_sweep() as r`),
   }),
   dlq_depth_check: async (db) => one(db, sql`select eva_private.fn_scheduler_dlq_check() as r`),
 };
+
+async function digest(db: Database, urgency: "daily" | "weekly", asOf = new Date()): Promise<TickResult> {
+  const payload = { done: true, digest: await writeDigest(db, urgency, asOf), asOf: asOf.toISOString() };
+  await sql`select eva_private.fn_scheduler_record_tick(${`notification_digest_${urgency}`}, ${JSON.stringify(payload)}::jsonb)`.execute(
+    db,
+  );
+  return payload;
+}
 
 async function notDone(db: Database, task: string, reason: string): Promise<TickResult> {
   const payload = { done: false, reason };
@@ -51,16 +58,21 @@ async function notDone(db: Database, task: string, reason: string): Promise<Tick
   return payload;
 }
 
-/** A graphile-worker task running one tick; the cron payload's `_cron.ts` is the tick's time. */
+/**
+ * A graphile-worker task running one tick. Its time is the payload's `asOf`,
+ * else the crontab's `_cron.ts` (a backfilled tick's own), else now.
+ */
 export function schedulerTask(
   name: SchedulerTaskName,
   db: Database,
   onTick?: (name: string, r: TickResult) => void,
 ): Task {
   return async (raw, helpers) => {
-    const result = await TICKS[name](db);
-    const cron = (raw as { _cron?: { ts?: string; backfilled?: boolean } } | null)?._cron;
-    helpers.logger.info(`${name}${cron?.backfilled ? " (backfilled)" : ""}: ${JSON.stringify(result)}`);
+    const payload = (raw ?? {}) as { asOf?: unknown; _cron?: { ts?: string; backfilled?: boolean } };
+    const at = typeof payload.asOf === "string" ? payload.asOf : payload._cron?.ts;
+    const asOf = at && !Number.isNaN(Date.parse(at)) ? new Date(at) : undefined;
+    const result = await TICKS[name](db, asOf);
+    helpers.logger.info(`${name}${payload._cron?.backfilled ? " (backfilled)" : ""}: ${JSON.stringify(result)}`);
     onTick?.(name, result);
   };
 }
