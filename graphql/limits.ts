@@ -6,9 +6,9 @@
 // callers); the response has a size limit; PostgreSQL cuts a statement off
 // after a timeout and the server cuts the whole request off after a budget.
 // A refusal is a GraphQL error with a code and an HTTP status that fits.
-import { jwtVerify } from "jose";
 import { constant, lambda, type Step } from "postgraphile/grafast";
 import { GraphQLError, type GraphQLSchema, getOperationAST } from "postgraphile/graphql";
+import { verifyToken } from "../src/auth/tokens.ts";
 import { operationCost } from "./depth-limit.ts";
 
 export interface ApiLimits {
@@ -329,16 +329,16 @@ export function requestLimitsPlugin(
 const MAX_WAITING = 64;
 
 /**
- * Whether a request carries a Chairman token signed with `secret` (its other
- * claims are checked when the request runs, like every request's).
+ * Whether a request carries a Chairman token that EVA's own rules accept
+ * (src/auth/tokens.ts verifyToken: signature, audience, issuer, lifetime, jti);
+ * revocation is checked when the request runs, like every request's.
  */
 async function claimsChairman(headers: Record<string, unknown> | undefined, secret: Uint8Array): Promise<boolean> {
   const value = headers?.authorization ?? headers?.Authorization;
   const token = typeof value === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1] : undefined;
   if (!token) return false;
   try {
-    const { payload } = await jwtVerify(token, secret, { algorithms: ["HS256"] });
-    return payload.role === CHAIRMAN_ROLE;
+    return (await verifyToken(token, { secret })).role === CHAIRMAN_ROLE;
   } catch {
     return false;
   }
