@@ -1,18 +1,14 @@
 // eva artifacts list | show
 import type { Command } from "commander";
-import { withRole } from "../../db/client.ts";
+import { type Database, withRole } from "../../db/client.ts";
 import { getArtifact, listArtifacts } from "../../portfolio/artifacts.ts";
-import { findVenture } from "../../portfolio/ventures.ts";
 import { withSession } from "../database.ts";
 import { wholeNumber } from "../options.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
+import { namedVenture } from "../venture-ref.ts";
 import { summaryOf } from "./index.ts";
 
-async function ventureId(db: Parameters<typeof findVenture>[0], ref: string): Promise<string> {
-  const venture = await findVenture(db, ref);
-  if (!venture) throw new UserError(`no venture "${ref}" (give its id or exact name; see npx eva ventures list)`);
-  return venture.summary.id;
-}
+const ventureId = async (db: Database, ref: string) => (await namedVenture(db, ref)).id;
 
 export function registerArtifacts(program: Command): void {
   const artifacts = program.command("artifacts").description(summaryOf("artifacts"));

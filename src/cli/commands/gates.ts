@@ -6,10 +6,10 @@ import { withRole } from "../../db/client.ts";
 import { STAGE_GATE_TYPES } from "../../gates/index.ts";
 import { type DfeView, type GateReplay, parseWhatIf, WHAT_IF_KEYS, WhatIfError } from "../../gates/replay.ts";
 import { replayVentureGates } from "../../portfolio/gate-replay.ts";
-import { findVenture } from "../../portfolio/ventures.ts";
 import { withSession } from "../database.ts";
 import { wholeNumber } from "../options.ts";
 import { printJson, printTable, UserError } from "../output.ts";
+import { namedVenture } from "../venture-ref.ts";
 import { summaryOf } from "./index.ts";
 
 /** A repeatable --set key=value, checked as it is read. */
@@ -96,11 +96,8 @@ export function registerGates(program: Command): void {
       const whatIf = parseWhatIf(options.set ?? []);
       await withSession(async ({ connection }) => {
         const rows = await withRole(connection.db, "eva_chairman", async (trx) => {
-          const venture = await findVenture(trx, ref);
-          if (!venture) {
-            throw new UserError(`no venture "${ref}" (give its id or exact name; see npx eva ventures list)`);
-          }
-          return replayVentureGates(trx, venture.summary.id, {
+          const venture = await namedVenture(trx, ref);
+          return replayVentureGates(trx, venture.id, {
             ...(options.stage !== undefined ? { stage: options.stage } : {}),
             whatIf,
           });

@@ -14,18 +14,14 @@ import {
   parseMetricsJson,
   recordVentureMetrics,
 } from "../../metrics/venture-metrics.ts";
-import { findVenture } from "../../portfolio/ventures.ts";
 import { AARRR } from "../../stages/stage-24.ts";
 import { withSession } from "../database.ts";
 import { parseJsonFile, readInputFile } from "../files.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
+import { namedVenture } from "../venture-ref.ts";
 import { summaryOf } from "./index.ts";
 
-async function ventureRef(db: Database, ref: string): Promise<{ id: string; name: string }> {
-  const venture = await findVenture(db, ref);
-  if (!venture) throw new UserError(`no venture "${ref}" (give its id or exact name; see npx eva ventures list)`);
-  return { id: venture.summary.id, name: venture.summary.name };
-}
+const ventureRef = (db: Database, ref: string) => namedVenture(db, ref);
 
 const numberOption = (flag: string) => (value: string) => {
   const n = Number(value);

@@ -4,10 +4,10 @@
 import { type Command, Option } from "commander";
 import { sql } from "kysely";
 import { type Database, withRole } from "../../db/client.ts";
-import { findVenture } from "../../portfolio/ventures.ts";
 import { type SchedulerTaskName, TICKS } from "../../tasks/scheduler.ts";
 import { withSession } from "../database.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
+import { namedVenture } from "../venture-ref.ts";
 import { summaryOf } from "./index.ts";
 
 const UNITS: Record<string, string> = { m: "minutes", h: "hours", d: "days", w: "weeks" };
@@ -20,12 +20,7 @@ export const durationOption = (flag: string) => (value: string) => {
   return `${Number(m[1])} ${UNITS[m[2].toLowerCase()]}`;
 };
 
-async function ventureId(db: Database, ref: string): Promise<{ id: string; name: string }> {
-  const venture = await findVenture(db, ref);
-  if (!venture)
-    throw new UserError(`venture: no venture "${ref}" (give its id or exact name; see npx eva ventures list)`, 2);
-  return { id: venture.summary.id, name: venture.summary.name };
-}
+const ventureId = (db: Database, ref: string) => namedVenture(db, ref, { what: "venture", exitCode: 2 });
 
 interface DueRow {
   venture: string;

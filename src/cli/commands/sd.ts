@@ -5,9 +5,9 @@
 import { type Command, Option } from "commander";
 import { sql } from "kysely";
 import { type Database, withRole } from "../../db/client.ts";
-import { findVenture } from "../../portfolio/ventures.ts";
 import { withSession } from "../database.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
+import { namedVenture } from "../venture-ref.ts";
 import { summaryOf } from "./index.ts";
 
 const ITEM_STATUSES = ["pending", "succeeded", "failed", "blocked"] as const;
@@ -145,10 +145,7 @@ and lets Stage 19 (Sprint Execution) run.`,
         const rows = await withRole(connection.db, "eva_service", async (trx) => {
           let ventureId: string | undefined;
           if (ref !== undefined) {
-            const venture = await findVenture(trx, ref);
-            if (!venture)
-              throw new UserError(`no venture "${ref}" (give its id or exact name; see npx eva ventures list)`);
-            ventureId = venture.summary.id;
+            ventureId = (await namedVenture(trx, ref)).id;
           }
           return listSdWorkItems(trx, {
             ...(ventureId ? { ventureId } : {}),
@@ -200,12 +197,10 @@ Examples:
       if (options.title.trim() === "") throw new UserError("--title must say what is wrong, not be empty", 2);
       await withSession(async ({ connection }) => {
         const item = await withRole(connection.db, "eva_service", async (trx) => {
-          const venture = await findVenture(trx, ref);
-          if (!venture)
-            throw new UserError(`no venture "${ref}" (give its id or exact name; see npx eva ventures list)`);
+          const venture = await namedVenture(trx, ref);
           const details = options.notes ? { notes: options.notes } : {};
           const { rows } = await sql<{ id: string }>`
-            select id from eva.fn_sd_report_bug(${venture.summary.id}::uuid, ${options.title}, ${options.severity},
+            select id from eva.fn_sd_report_bug(${venture.id}::uuid, ${options.title}, ${options.severity},
               ${JSON.stringify(details)}::jsonb)`.execute(trx);
           const [row] = await listSdWorkItems(trx, { id: rows[0]?.id ?? "" });
           if (!row) throw new Error("the bug was reported but its work item cannot be read back");

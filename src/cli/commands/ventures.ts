@@ -1,14 +1,15 @@
 // eva ventures create | list | show | depend | undepend | dependencies
 import { type Command, Option } from "commander";
-import { type Database, withRole } from "../../db/client.ts";
+import { withRole } from "../../db/client.ts";
 import { addDependency, type Dependency, listDependencies, removeDependency } from "../../portfolio/dependencies.ts";
-import { createVenture, findVenture, listVentures, ventureByRef } from "../../portfolio/ventures.ts";
+import { createVenture, findVenture, listVentures } from "../../portfolio/ventures.ts";
 import { archetype } from "../../stages/enums.ts";
 import { draftIdeaSchema } from "../../stages/stage-01.ts";
 import { withSession } from "../database.ts";
 import { parseJsonFile, readInputFile } from "../files.ts";
 import { collect, wholeNumber } from "../options.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
+import { namedVenture } from "../venture-ref.ts";
 import { summaryOf } from "./index.ts";
 
 /** Stage 1 field → its flag, for flags and for naming the wrong field in errors. */
@@ -65,13 +66,6 @@ export function ideaFromOptions(options: CreateOptions) {
 }
 
 /** The venture an argument or flag names (id or exact name), or a usage error naming it. */
-async function namedVenture(db: Database, ref: string, what: string): Promise<{ id: string; name: string }> {
-  const venture = await ventureByRef(db, ref);
-  if (!venture) {
-    throw new UserError(`${what}: no venture "${ref}" (give its id or exact name; see npx eva ventures list)`, 2);
-  }
-  return venture;
-}
 
 const DEPENDENCY_COLUMNS: [keyof Dependency & string, string][] = [
   ["dependent", "DEPENDENT"],
@@ -233,8 +227,8 @@ Example:
     .action(async (ref: string, options: { on: string; stage: number; soft?: boolean; json?: boolean }) => {
       await withSession(async ({ connection }) => {
         const dependency = await withRole(connection.db, "eva_chairman", async (trx) => {
-          const dependent = await namedVenture(trx, ref, "<dependent>");
-          const provider = await namedVenture(trx, options.on, "--on");
+          const dependent = await namedVenture(trx, ref, { what: "<dependent>", exitCode: 2 });
+          const provider = await namedVenture(trx, options.on, { what: "--on", exitCode: 2 });
           if (dependent.id === provider.id) {
             throw new UserError(`--on: a venture cannot depend on itself ("${provider.name}" is the dependent)`, 2);
           }
@@ -262,8 +256,8 @@ Example:
     .action(async (ref: string, options: { on: string; json?: boolean }) => {
       await withSession(async ({ connection }) => {
         const result = await withRole(connection.db, "eva_chairman", async (trx) => {
-          const dependent = await namedVenture(trx, ref, "<dependent>");
-          const provider = await namedVenture(trx, options.on, "--on");
+          const dependent = await namedVenture(trx, ref, { what: "<dependent>", exitCode: 2 });
+          const provider = await namedVenture(trx, options.on, { what: "--on", exitCode: 2 });
           const removed = await removeDependency(trx, dependent.id, provider.id);
           return { dependent: dependent.name, provider: provider.name, removed };
         });
@@ -279,7 +273,10 @@ Example:
     .action(async (ref: string | undefined, options: { json?: boolean }) => {
       await withSession(async ({ connection }) => {
         const rows = await withRole(connection.db, "eva_chairman", async (trx) =>
-          listDependencies(trx, ref === undefined ? undefined : (await namedVenture(trx, ref, "[venture]")).id),
+          listDependencies(
+            trx,
+            ref === undefined ? undefined : (await namedVenture(trx, ref, { what: "[venture]", exitCode: 2 })).id,
+          ),
         );
         if (options.json) return printJson(rows);
         if (rows.length === 0) {
