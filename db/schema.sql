@@ -4974,7 +4974,7 @@ begin
   join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
   where i.indrelid = tg_relid and i.indisprimary;
   v_venture := case when tg_table_name = 'ventures' then (v_row ->> 'id')::uuid
-    else coalesce(v_row ->> 'venture_id', v_row ->> 'dependent_venture_id')::uuid end;
+    else (v_row ->> 'venture_id')::uuid end;
   perform eva_private.fn_log_event('audit.write',
     -- A deleted venture's events cannot point at it.
     case when tg_op = 'DELETE' and tg_table_name = 'ventures' then null else v_venture end,
@@ -9073,13 +9073,6 @@ CREATE TRIGGER _850_audit_write AFTER DELETE OR UPDATE ON eva.venture_artifacts 
 --
 
 CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.venture_circuit_breakers FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
-
-
---
--- Name: venture_dependencies _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
---
-
-CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.venture_dependencies FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['eva_chairman'::name, 'eva_service'::name, 'eva_viewer'::name, 'eva_anonymous'::name]))) EXECUTE FUNCTION eva_private.tg_audit_write();
 
 
 --

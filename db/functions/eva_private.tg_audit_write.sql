@@ -33,7 +33,7 @@ begin
   join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
   where i.indrelid = tg_relid and i.indisprimary;
   v_venture := case when tg_table_name = 'ventures' then (v_row ->> 'id')::uuid
-    else coalesce(v_row ->> 'venture_id', v_row ->> 'dependent_venture_id')::uuid end;
+    else (v_row ->> 'venture_id')::uuid end;
   perform eva_private.fn_log_event('audit.write',
     -- A deleted venture's events cannot point at it.
     case when tg_op = 'DELETE' and tg_table_name = 'ventures' then null else v_venture end,
@@ -54,13 +54,16 @@ comment on function eva_private.tg_audit_write() is
 -- delete on them). chairman_decisions is left out: its rows are events already
 -- (chairman.decision_requested, chairman.<outcome>), and eva_event_log is the
 -- log. A new artifact version is logged as artifact.created (with its actor),
--- so only its changes are audited here.
+-- so only its changes are audited here. venture_dependencies is written only
+-- through eva.fn_add_venture_dependency / fn_remove_venture_dependency, which log
+-- dependency.* events.
+drop trigger if exists _850_audit_write on eva.venture_dependencies;
 do $$
 declare
   t text;
 begin
   foreach t in array array['agent_task_contracts', 'chairman_preferences', 'companies', 'eva_alerts', 'eva_event_dlq',
-    'portfolio_ideation_budgets', 'portfolios', 'venture_artifacts', 'venture_circuit_breakers', 'venture_dependencies',
+    'portfolio_ideation_budgets', 'portfolios', 'venture_artifacts', 'venture_circuit_breakers',
     'venture_nursery', 'venture_phase_budgets', 'venture_token_budgets', 'ventures']
   loop
     execute pg_catalog.format(

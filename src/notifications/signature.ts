@@ -2,7 +2,7 @@
 // receiver checks `webhook-signature` = "v1,<base64 HMAC-SHA256 of
 // `${id}.${timestamp}.${body}`>" keyed with the secret's bytes, where the
 // secret is "whsec_<base64>" (the prefix is optional, as in the spec's libraries).
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 
 const PREFIX = "whsec_";
 
@@ -10,13 +10,8 @@ const PREFIX = "whsec_";
 export function webhookKey(secret: string): Buffer {
   const encoded = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret;
   if (encoded === "" || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded))
-    throw new Error('EVA_NOTIFY_SECRET must be "whsec_" followed by base64 (eva notifications secret makes one)');
+    throw new Error('EVA_NOTIFY_SECRET must be "whsec_" followed by base64 (see EVA_NOTIFY_SECRET in the README for a command that makes one)');
   return Buffer.from(encoded, "base64");
-}
-
-/** A fresh secret in the spec's format (24 random bytes). */
-export function newWebhookSecret(): string {
-  return `${PREFIX}${randomBytes(24).toString("base64")}`;
 }
 
 /** The `webhook-signature` header's value for one message. */
