@@ -141,6 +141,18 @@ describe("a hard dependency", () => {
     expect((await openWork(dependent.id)).status).toBe("ready");
   });
 
+  it("breaks when the dependent itself ends, and says so (not that the provider will not get there)", async () => {
+    const provider = await createVenture(t.db);
+    const dependent = await createVenture(t.db);
+    await depend(dependent.id, provider.id, 5);
+    await sql`select eva.fn_set_venture_status(${dependent.id}::uuid, 'killed', 'kill gate')`.execute(t.db);
+    const broken = await events(dependent.id, "dependency.broken");
+    expect(broken).toHaveLength(1);
+    expect(broken[0]?.payload).toMatchObject({
+      reason: `"${dependent.name}" is killed: it no longer waits on "${provider.name}"`,
+    });
+  });
+
   it("breaks when the provider is killed: an event, and the work stays blocked until the Chairman removes it", async () => {
     const provider = await createVenture(t.db);
     const dependent = await createVenture(t.db);

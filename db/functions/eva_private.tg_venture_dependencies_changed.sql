@@ -38,9 +38,11 @@ as $$
 declare
   d eva.venture_dependencies := case when tg_op = 'DELETE' then old else new end;
   p eva.ventures;
+  v_dependent eva.ventures;
   v_event text;
 begin
   select * into p from eva.ventures where id = d.provider_venture_id;
+  select * into v_dependent from eva.ventures where id = d.dependent_venture_id;
   v_event := case
     when tg_op = 'INSERT' then 'dependency.added'
     when tg_op = 'DELETE' then 'dependency.removed'
@@ -50,9 +52,13 @@ begin
     'dependency_id', d.id, 'provider_id', p.id, 'provider', p.name, 'required_stage', d.required_stage,
     'dependency_type', d.dependency_type, 'status', d.status, 'provider_stage', p.current_lifecycle_stage,
     'provider_status', p.status)
-    || case when v_event = 'dependency.broken' then pg_catalog.jsonb_build_object('reason',
-         pg_catalog.format('"%s" is %s at stage %s: it will not reach stage %s', p.name, p.status,
-           p.current_lifecycle_stage, d.required_stage)) else '{}'::jsonb end);
+    -- Broken by whichever side ended: the provider (it will not get there) or the dependent (it waits no more).
+    || case when v_event <> 'dependency.broken' then '{}'::jsonb
+         when v_dependent.status in ('killed', 'sunset', 'exited') then pg_catalog.jsonb_build_object('reason',
+           pg_catalog.format('"%s" is %s: it no longer waits on "%s"', v_dependent.name, v_dependent.status, p.name))
+         else pg_catalog.jsonb_build_object('reason',
+           pg_catalog.format('"%s" is %s at stage %s: it will not reach stage %s', p.name, p.status,
+             p.current_lifecycle_stage, d.required_stage)) end);
   if tg_op <> 'DELETE' and d.dependency_type = 'soft' and d.status = 'pending'
      and (tg_op = 'INSERT' or old.status is distinct from new.status or old.dependency_type is distinct from new.dependency_type
           or old.required_stage is distinct from new.required_stage) then
