@@ -10,7 +10,9 @@ const PREFIX = "whsec_";
 export function webhookKey(secret: string): Buffer {
   const encoded = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret;
   if (encoded === "" || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded))
-    throw new Error('EVA_NOTIFY_SECRET must be "whsec_" followed by base64 (see EVA_NOTIFY_SECRET in the README for a command that makes one)');
+    throw new Error(
+      'EVA_NOTIFY_SECRET must be "whsec_" followed by base64 (see EVA_NOTIFY_SECRET in the README for a command that makes one)',
+    );
   return Buffer.from(encoded, "base64");
 }
 
