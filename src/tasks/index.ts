@@ -29,6 +29,10 @@ export const CRONTAB_LINES: Record<SchedulerTaskName, string> = {
   notification_digest_weekly: "0 8 * * 1 notification_digest_weekly ?fill=7d&jobKey=notification_digest_weekly&max=5",
   saga_timeout_sweep: "*/15 * * * * saga_timeout_sweep ?fill=1h&jobKey=saga_timeout_sweep&max=3",
   dlq_depth_check: "0 7 * * 1 dlq_depth_check ?fill=7d&jobKey=dlq_depth_check&max=3",
+  // Task contracts past their timeout fail as timeout; their work is retried or escalated.
+  contract_timeout_sweep: "* * * * * contract_timeout_sweep ?fill=1h&jobKey=contract_timeout_sweep&max=3",
+  // Stage runs waiting on an open circuit breaker go once it half-opens.
+  circuit_release: "* * * * * circuit_release ?fill=1h&jobKey=circuit_release&max=3",
 };
 
 export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");
@@ -63,6 +67,8 @@ export function taskList(deps: TaskDeps): TaskList {
     notification_digest_weekly: tick("notification_digest_weekly"),
     saga_timeout_sweep: tick("saga_timeout_sweep"),
     dlq_depth_check: tick("dlq_depth_check"),
+    contract_timeout_sweep: tick("contract_timeout_sweep"),
+    circuit_release: tick("circuit_release"),
     // Delivery and the anomaly judgement (src/tasks/notifications.ts).
     ...notificationTasks({ db: deps.db }),
   };
