@@ -26,10 +26,21 @@ declare
   v_trials uuid[] := '{}';
   v_circuits jsonb := '[]';
   v_clean boolean := true;
+  v_locked boolean;
 begin
   if coalesce(pg_catalog.cardinality(p_services), 0) = 0 then
     return pg_catalog.jsonb_build_object('allowed', true, 'clean', true, 'circuits', '[]'::jsonb);
   end if;
+  -- The common case, every breaker closed (or never failed): no lock, no write.
+  select coalesce(pg_catalog.bool_and(b.consecutive_failures = 0), true), coalesce(pg_catalog.bool_or(b.state <> 'closed'), false)
+  into v_clean, v_locked
+  from eva.venture_circuit_breakers b
+  join pg_catalog.unnest(p_services) s(service) on b.service = s.service
+    and b.venture_id is not distinct from case when s.service like 'provider:%' then null else p_venture_id end;
+  if not v_locked then
+    return pg_catalog.jsonb_build_object('allowed', true, 'clean', v_clean, 'circuits', '[]'::jsonb);
+  end if;
+  v_clean := false;
   v_now := eva.fn_circuit_now();
   for v_b in
     select b.* from eva.venture_circuit_breakers b
@@ -38,9 +49,6 @@ begin
     order by b.id
     for update of b
   loop
-    if v_b.state <> 'closed' or v_b.consecutive_failures > 0 then
-      v_clean := false;
-    end if;
     if v_b.state = 'open' and v_now < v_b.opened_at + v_b.cooldown then
       v_refused := v_refused || v_b.service;
       v_retry := greatest(v_retry, v_b.opened_at + v_b.cooldown);
@@ -65,6 +73,7 @@ begin
       returning b.*, (select o.state from eva.venture_circuit_breakers o where o.id = b.id) as was
     loop
       if v_b.was = 'open' then
+        -- open → half_open: the trial call is going out.
         perform eva_private.fn_log_event('system.health_change', v_b.venture_id, pg_catalog.jsonb_build_object(
           'circuit', v_b.service, 'state', 'half_open', 'from', 'open', 'trial_contract_id', p_holder,
           'opened_at', v_b.opened_at, 'failures', v_b.consecutive_failures));

@@ -35,8 +35,10 @@ begin
   v_now := eva.fn_circuit_now();
   foreach v_service in array p_services loop
     v_venture := case when v_service like 'provider:%' then null else p_venture_id end;
-    insert into eva.venture_circuit_breakers (venture_id, service)
-    values (v_venture, v_service)
+    -- A provider's breaker opens after 5 consecutive failures (any venture's; a success from any venture
+    -- resets it), so one venture's failing calls open its own circuit (3) before they can open its provider's.
+    insert into eva.venture_circuit_breakers (venture_id, service, failure_threshold)
+    values (v_venture, v_service, case when v_venture is null then 5 else 3 end)
     on conflict (venture_id, service) do nothing;
     select * into v_b from eva.venture_circuit_breakers b
     where b.venture_id is not distinct from v_venture and b.service = v_service for update;
