@@ -4003,10 +4003,21 @@ declare
   v_trials uuid[] := '{}';
   v_circuits jsonb := '[]';
   v_clean boolean := true;
+  v_locked boolean;
 begin
   if coalesce(pg_catalog.cardinality(p_services), 0) = 0 then
     return pg_catalog.jsonb_build_object('allowed', true, 'clean', true, 'circuits', '[]'::jsonb);
   end if;
+  -- The common case, every breaker closed (or never failed): no lock, no write.
+  select coalesce(pg_catalog.bool_and(b.consecutive_failures = 0), true), coalesce(pg_catalog.bool_or(b.state <> 'closed'), false)
+  into v_clean, v_locked
+  from eva.venture_circuit_breakers b
+  join pg_catalog.unnest(p_services) s(service) on b.service = s.service
+    and b.venture_id is not distinct from case when s.service like 'provider:%' then null else p_venture_id end;
+  if not v_locked then
+    return pg_catalog.jsonb_build_object('allowed', true, 'clean', v_clean, 'circuits', '[]'::jsonb);
+  end if;
+  v_clean := false;
   v_now := eva.fn_circuit_now();
   for v_b in
     select b.* from eva.venture_circuit_breakers b
@@ -4015,9 +4026,6 @@ begin
     order by b.id
     for update of b
   loop
-    if v_b.state <> 'closed' or v_b.consecutive_failures > 0 then
-      v_clean := false;
-    end if;
     if v_b.state = 'open' and v_now < v_b.opened_at + v_b.cooldown then
       v_refused := v_refused || v_b.service;
       v_retry := greatest(v_retry, v_b.opened_at + v_b.cooldown);
@@ -4042,6 +4050,7 @@ begin
       returning b.*, (select o.state from eva.venture_circuit_breakers o where o.id = b.id) as was
     loop
       if v_b.was = 'open' then
+        -- open → half_open: the trial call is going out.
         perform eva_private.fn_log_event('system.health_change', v_b.venture_id, pg_catalog.jsonb_build_object(
           'circuit', v_b.service, 'state', 'half_open', 'from', 'open', 'trial_contract_id', p_holder,
           'opened_at', v_b.opened_at, 'failures', v_b.consecutive_failures));
@@ -4087,8 +4096,10 @@ begin
   v_now := eva.fn_circuit_now();
   foreach v_service in array p_services loop
     v_venture := case when v_service like 'provider:%' then null else p_venture_id end;
-    insert into eva.venture_circuit_breakers (venture_id, service)
-    values (v_venture, v_service)
+    -- A provider's breaker opens after 5 consecutive failures (any venture's; a success from any venture
+    -- resets it), so one venture's failing calls open its own circuit (3) before they can open its provider's.
+    insert into eva.venture_circuit_breakers (venture_id, service, failure_threshold)
+    values (v_venture, v_service, case when v_venture is null then 5 else 3 end)
     on conflict (venture_id, service) do nothing;
     select * into v_b from eva.venture_circuit_breakers b
     where b.venture_id is not distinct from v_venture and b.service = v_service for update;
@@ -4473,7 +4484,7 @@ begin
       end if;
     end if;
     perform eva_private.fn_contract_transition(v_c.id, 'timeout', pg_catalog.jsonb_build_object(
-      'error', 'timed out: ' || v_reason, 'then', v_then, 'scheduler_time', v_now));
+      'error', 'timed out: ' || v_reason, 'next', v_then, 'scheduler_time', v_now));
     v_timed_out := v_timed_out + 1;
     if v_then = 'retried' then
       update eva.venture_stage_work set status = 'ready' where id = v_work.id;
@@ -6271,7 +6282,7 @@ begin
     v_summary := pg_catalog.format('%s: circuit %s opened after %s consecutive failures; calls stop until %s',
       case when new.venture_id is null then 'Provider ' || pg_catalog.substr(v_p ->> 'circuit', 10) else v_venture end,
       v_p ->> 'circuit', v_p ->> 'failures', v_p ->> 'half_opens_at');
-  elsif new.event_type = 'contract.timeout' and v_p ->> 'then' = 'escalated' then
+  elsif new.event_type = 'contract.timeout' and v_p ->> 'next' = 'escalated' then
     v_type := 'contract.escalated';
     v_urgency := 'immediate';
     v_summary := pg_catalog.format('%s: stage %s gave no result in %s attempt(s) and is blocked', v_venture, v_stage,

@@ -136,7 +136,12 @@ describe("a venture whose model calls fail", () => {
     // `eva circuits` shows it open, with when it half-opens.
     const listed = await runEva(["circuits", "list", "--json"], { DATABASE_URL: t.url });
     expect(listed.code).toBe(0);
-    const rows = JSON.parse(listed.stdout) as { venture: string; service: string; state: string; halfOpensAt: string }[];
+    const rows = JSON.parse(listed.stdout) as {
+      venture: string;
+      service: string;
+      state: string;
+      halfOpensAt: string;
+    }[];
     expect(rows.find((r) => r.venture === "Sick Ledger")).toMatchObject({ service: "llm", state: "open" });
     expect(rows.find((r) => r.venture === "Sick Ledger")?.halfOpensAt).toBeTruthy();
 
@@ -191,7 +196,8 @@ describe("a venture whose model calls fail", () => {
       expect.objectContaining({ circuit: "llm", state: "closed", from: "half_open" }),
     ]);
     expect(
-      (await t.db.selectFrom("eva_alerts").select("status").where("id", "=", alert.id).executeTakeFirstOrThrow()).status,
+      (await t.db.selectFrom("eva_alerts").select("status").where("id", "=", alert.id).executeTakeFirstOrThrow())
+        .status,
     ).toBe("resolved");
     // And the stage it waited on completes.
     await until("the sick venture's stage 2 to complete", async () => {

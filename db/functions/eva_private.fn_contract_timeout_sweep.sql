@@ -6,7 +6,7 @@
 --     new job (the trigger queues it; a hung worker's job keeps running but
 --     its late result is ignored: its contract is no longer in progress);
 --   escalated after the last attempt: the stage is blocked with the reason, a
---     P1 alert is raised and the contract.timeout event (then = escalated)
+--     P1 alert is raised and the contract.timeout event (next = escalated)
 --     notifies the Chairman at once.
 -- Other kinds (Devil's Advocate reviews, saga steps, publisher calls) time
 -- out with their event; their owner reacts to it. Idempotent: a contract
@@ -45,7 +45,7 @@ begin
       end if;
     end if;
     perform eva_private.fn_contract_transition(v_c.id, 'timeout', pg_catalog.jsonb_build_object(
-      'error', 'timed out: ' || v_reason, 'then', v_then, 'scheduler_time', v_now));
+      'error', 'timed out: ' || v_reason, 'next', v_then, 'scheduler_time', v_now));
     v_timed_out := v_timed_out + 1;
     if v_then = 'retried' then
       update eva.venture_stage_work set status = 'ready' where id = v_work.id;

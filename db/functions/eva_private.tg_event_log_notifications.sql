@@ -12,7 +12,7 @@
 --     is told by its kill, not as a completion);
 --   a circuit breaker opening (system.degradation, not a re-opening after a
 --     failed half-open trial) and a stage escalated after its contract's last
---     timeout (contract.timeout, then escalated) → immediate.
+--     timeout (contract.timeout, next escalated) → immediate.
 -- Immediate notifications go to the inbox and the webhook at once; the others
 -- to the inbox, and to the webhook inside their digest.
 create or replace function eva_private.tg_event_log_notifications()
@@ -81,7 +81,7 @@ begin
     v_summary := pg_catalog.format('%s: circuit %s opened after %s consecutive failures; calls stop until %s',
       case when new.venture_id is null then 'Provider ' || pg_catalog.substr(v_p ->> 'circuit', 10) else v_venture end,
       v_p ->> 'circuit', v_p ->> 'failures', v_p ->> 'half_opens_at');
-  elsif new.event_type = 'contract.timeout' and v_p ->> 'then' = 'escalated' then
+  elsif new.event_type = 'contract.timeout' and v_p ->> 'next' = 'escalated' then
     v_type := 'contract.escalated';
     v_urgency := 'immediate';
     v_summary := pg_catalog.format('%s: stage %s gave no result in %s attempt(s) and is blocked', v_venture, v_stage,

@@ -124,7 +124,7 @@ export async function listCircuits(db: Database): Promise<{ now: string; circuit
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   const now = rows[0]?.now
     ? new Date(rows[0].now)
-    : new Date(((await sql<{ now: Date }>`select eva.fn_circuit_now() as now`.execute(db)).rows[0]?.now ?? new Date()));
+    : new Date((await sql<{ now: Date }>`select eva.fn_circuit_now() as now`.execute(db)).rows[0]?.now ?? new Date());
   return {
     now: now.toISOString(),
     circuits: rows.map((r) => ({

@@ -63,7 +63,11 @@ export type OpenedContract =
   | { status: "deferred"; contract: ContractRow; retryAt: string; refusedBy: string[] };
 
 /** Creates (or reuses a pending) contract, asks its circuits, claims and starts it. */
-export async function openContract(db: Database, spec: ContractSpec, claimedBy = workerIdentity()): Promise<OpenedContract> {
+export async function openContract(
+  db: Database,
+  spec: ContractSpec,
+  claimedBy = workerIdentity(),
+): Promise<OpenedContract> {
   const { rows } = await sql<{ r: Record<string, unknown> }>`
     select eva_private.fn_contract_open(${JSON.stringify(spec)}::jsonb, ${claimedBy}) as r`.execute(db);
   const r = rows[0]?.r ?? {};
@@ -137,7 +141,11 @@ export async function runUnderContract<T>(
     });
     throw error;
   }
-  const settled = options.settle?.(value) ?? { status: "completed" as const, result: value, call: "succeeded" as const };
+  const settled = options.settle?.(value) ?? {
+    status: "completed" as const,
+    result: value,
+    call: "succeeded" as const,
+  };
   // A success on breakers that were all closed with no failures changes nothing: not recorded.
   const call = !hasCircuits || (settled.call === "succeeded" && opened.clean) ? null : (settled.call ?? null);
   const end: ContractEnd = { ...settled, call };

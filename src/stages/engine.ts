@@ -219,7 +219,8 @@ export async function runStageWork(
           log(`stage ${stage} deferred: ${reason}`);
           return { outcome: "deferred", workId, stage, retryAt: String(settled.retryAt), reason };
         }
-        if (settled?.outcome === "failed") return { outcome: "failed", workId, stage, reason: `analysis failed: ${error.message}` };
+        if (settled?.outcome === "failed")
+          return { outcome: "failed", workId, stage, reason: `analysis failed: ${error.message}` };
         if (settled?.outcome === "noop") {
           return { outcome: "noop", workId, detail: "late failure ignored: the run's contract had already ended" };
         }
@@ -445,7 +446,11 @@ export async function runStageWork(
     default:
       // contract_timeout / contract_failed: a late result of a contract the sweep timed out, ignored.
       return String(outcome.status).startsWith("contract_")
-        ? { outcome: "noop", workId, detail: `late result ignored: the run's contract is ${String(outcome.status).slice(9)}` }
+        ? {
+            outcome: "noop",
+            workId,
+            detail: `late result ignored: the run's contract is ${String(outcome.status).slice(9)}`,
+          }
         : { outcome: "noop", workId, detail: `result already recorded (${String(outcome.status)})` };
   }
 }

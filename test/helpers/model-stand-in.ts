@@ -15,8 +15,8 @@ import { type ChatBody, type FakeOpenAIServer, reply } from "./fake-openai-serve
 
 export interface StandIn {
   analyst: Analyst;
-  /** Requests whose prompt names `text` (a venture's name), as the server received them. */
-  requestsFor(text: string): number;
+  /** Requests whose prompt names `text` (a venture's name), as the server received them; only `schema…` ones if given. */
+  requestsFor(text: string, schemaPrefix?: string): number;
 }
 
 export function modelStandIn(
@@ -59,6 +59,11 @@ export function modelStandIn(
   );
   return {
     analyst,
-    requestsFor: (text) => server.requests.filter((r) => (r.body.messages?.[1]?.content ?? "").includes(text)).length,
+    requestsFor: (text, schemaPrefix = "") =>
+      server.requests.filter(
+        (r) =>
+          (r.body.messages?.[1]?.content ?? "").includes(text) &&
+          (r.body.response_format?.json_schema?.name ?? "").startsWith(schemaPrefix),
+      ).length,
   };
 }

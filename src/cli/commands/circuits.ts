@@ -41,7 +41,10 @@ export function registerCircuits(program: Command): void {
   const cmd = program
     .command("circuits")
     .description(summaryOf("circuits"))
-    .option("--json", 'print [{ "venture", "service", "state", "failures", "openedAt", "halfOpensAt", "lastError", … }]')
+    .option(
+      "--json",
+      'print [{ "venture", "service", "state", "failures", "openedAt", "halfOpensAt", "lastError", … }]',
+    )
     .addHelpText(
       "after",
       `
