@@ -863,7 +863,8 @@ declare
   v_preferences jsonb;
   v_scopes jsonb;
   v_contract eva.agent_task_contracts;
-  v_attempt int;
+  v_spec jsonb;
+  v_claimant text;
   v_circuits text[] := case when coalesce(pg_catalog.cardinality(p_circuits), 0) > 0 then p_circuits else '{}' end;
   v_permit jsonb;
 begin
@@ -876,36 +877,35 @@ begin
   end if;
   select * into v_budget from eva.fn_token_budget_remaining(v_work.venture_id, v_work.lifecycle_stage);
 
-  -- The run's contract: the pending one a deferred run left, else a new attempt.
-  v_attempt := 0;
+  -- The run's contract: the pending one a deferred run left, else a new attempt (created below).
+  v_contract := null;
   for v_contract in
     select * from eva.agent_task_contracts c
     where c.stage_work_id = p_work_id and c.kind = 'stage_analysis' and c.status in ('pending', 'assigned', 'in_progress')
     order by c.attempt
     for update
   loop
-    if v_contract.status = 'pending' then
-      v_attempt := -1;
-      exit;
-    end if;
+    exit when v_contract.status = 'pending';
     perform eva_private.fn_contract_transition(v_contract.id, 'failed', pg_catalog.jsonb_build_object(
       'error', 'superseded: its worker stopped before recording a result; the stage runs again'));
+    v_contract := null;
   end loop;
-  if v_attempt = 0 then
-    v_contract := eva_private.fn_contract_create(pg_catalog.jsonb_build_object(
-      'kind', 'stage_analysis', 'targetAgent', 'CEO_SERVICE', 'action', 'execute_analysis_step',
-      'ventureId', v_work.venture_id, 'stage', v_work.lifecycle_stage, 'stageWorkId', v_work.id,
-      'attempt', 1 + coalesce((select pg_catalog.max(c.attempt) from eva.agent_task_contracts c
-        where c.stage_work_id = p_work_id and c.kind = 'stage_analysis'), 0),
-      'tokenBudget', nullif(least(v_budget.venture_remaining, v_budget.phase_remaining, 2147483647), 2147483647),
-      'circuits', pg_catalog.to_jsonb(v_circuits),
-      'context', pg_catalog.jsonb_build_object('run', v_work.run_number)));
-  end if;
+  v_spec := pg_catalog.jsonb_build_object(
+    'kind', 'stage_analysis', 'targetAgent', 'CEO_SERVICE', 'action', 'execute_analysis_step',
+    'ventureId', v_work.venture_id, 'stage', v_work.lifecycle_stage, 'stageWorkId', v_work.id,
+    'attempt', 1 + coalesce((select pg_catalog.max(c.attempt) from eva.agent_task_contracts c
+      where c.stage_work_id = p_work_id and c.kind = 'stage_analysis'), 0),
+    'tokenBudget', nullif(least(v_budget.venture_remaining, v_budget.phase_remaining, 2147483647), 2147483647),
+    'circuits', pg_catalog.to_jsonb(v_circuits),
+    'context', pg_catalog.jsonb_build_object('run', v_work.run_number));
 
   -- Its model calls' circuit breakers: an open one defers the run without spending an attempt.
   if v_work.lifecycle_stage > 1 and pg_catalog.cardinality(v_circuits) > 0 then
     v_permit := eva_private.fn_circuit_permit(v_work.venture_id, v_circuits, v_contract.id);
     if not (v_permit ->> 'allowed')::boolean then
+      if v_contract.id is null then
+        v_contract := eva_private.fn_contract_create(v_spec);
+      end if;
       update eva.agent_task_contracts c
       set deferred_until = (v_permit ->> 'retryAt')::timestamptz, circuits = v_circuits, updated_at = pg_catalog.now(),
           context = c.context || pg_catalog.jsonb_build_object('deferredBy', v_permit -> 'refusedBy')
@@ -920,6 +920,16 @@ begin
     end if;
   end if;
 
+  v_claimant := coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid());
+  if v_contract.id is null then
+    -- Created claimed and started: one row, its three events in one statement.
+    v_contract := eva_private.fn_contract_create(v_spec, v_claimant);
+  else
+    perform eva_private.fn_contract_transition(v_contract.id, 'assigned',
+      pg_catalog.jsonb_build_object('claimedBy', v_claimant));
+    v_contract := eva_private.fn_contract_transition(v_contract.id, 'in_progress');
+  end if;
+
   update eva.venture_stage_work w
   set status = 'in_progress', attempts = w.attempts + 1, started_at = coalesce(w.started_at, pg_catalog.now())
   where w.id = p_work_id
@@ -928,9 +938,6 @@ begin
     perform eva_private.fn_log_event('stage.work_started', v_work.venture_id, pg_catalog.jsonb_build_object(
       'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id));
   end if;
-  perform eva_private.fn_contract_transition(v_contract.id, 'assigned', pg_catalog.jsonb_build_object(
-    'claimedBy', coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid())));
-  v_contract := eva_private.fn_contract_transition(v_contract.id, 'in_progress');
   select pb.budget_tokens, pb.consumed_tokens into v_phase from eva.venture_phase_budgets pb
   where pb.venture_id = v_work.venture_id and pb.phase_number = v_budget.phase_number;
   -- The preferences in force, resolved once for both their values and their scopes.
@@ -1121,12 +1128,14 @@ COMMENT ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_s
 --
 
 CREATE FUNCTION eva.fn_circuit_now() RETURNS timestamp with time zone
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select eva.fn_scheduler_now() + coalesce(
+begin
+  return eva.fn_scheduler_now() + coalesce(
     (select (s.value #>> '{}')::interval from eva_private.settings s where s.key = 'circuit.clock_offset'),
     interval '0 seconds');
+end;
 $$;
 
 
@@ -1174,8 +1183,7 @@ begin
     v_count := v_count + 1;
   end loop;
   if v_count = 0 then
-    raise exception 'no circuit breaker for % %', coalesce(p_venture_id::text, 'provider'), coalesce(p_service, '(any service)')
-      using errcode = 'EV404';
+    return 0;
   end if;
   -- Stage runs waiting on these circuits may go now.
   perform eva_private.fn_enqueue_stage_run(c.stage_work_id)
@@ -2965,12 +2973,14 @@ COMMENT ON FUNCTION eva.fn_schedule_run_now(p_venture_id uuid) IS 'Makes the ven
 --
 
 CREATE FUNCTION eva.fn_scheduler_now() RETURNS timestamp with time zone
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select pg_catalog.now() + coalesce(
+begin
+  return pg_catalog.now() + coalesce(
     (select (s.value #>> '{}')::interval from eva_private.settings s where s.key = 'scheduler.clock_offset'),
     interval '0 seconds');
+end;
 $$;
 
 
@@ -4306,49 +4316,71 @@ COMMENT ON COLUMN eva.agent_task_contracts.deferred_until IS 'A pending contract
 
 
 --
--- Name: fn_contract_create(jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+-- Name: fn_contract_create(jsonb, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
-CREATE FUNCTION eva_private.fn_contract_create(p_spec jsonb) RETURNS eva.agent_task_contracts
+CREATE FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text DEFAULT NULL::text) RETURNS eva.agent_task_contracts
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_c eva.agent_task_contracts;
+  v_now timestamptz := pg_catalog.now();
+  v_created jsonb;
 begin
   if coalesce(p_spec ->> 'action', '') = '' or coalesce(p_spec ->> 'targetAgent', '') = '' then
     raise exception 'a task contract needs an action and a target agent (got %)', p_spec using errcode = 'EV400';
   end if;
   insert into eva.agent_task_contracts (kind, parent_agent, target_agent, venture_id, action, lifecycle_stage,
     stage_work_id, saga_id, saga_step, parent_contract_id, attempt, max_attempts, token_budget, timeout, priority,
-    context, circuits)
+    context, circuits, status, claimed_by, assigned_at, timeout_at, started_at)
   values (coalesce(p_spec ->> 'kind', 'service'), coalesce(p_spec ->> 'parentAgent', 'EVA'), p_spec ->> 'targetAgent',
     (p_spec ->> 'ventureId')::uuid, p_spec ->> 'action', (p_spec ->> 'stage')::int, (p_spec ->> 'stageWorkId')::uuid,
     (p_spec ->> 'sagaId')::uuid, p_spec ->> 'sagaStep', (p_spec ->> 'parentContractId')::uuid,
     coalesce((p_spec ->> 'attempt')::int, 1), coalesce((p_spec ->> 'maxAttempts')::int, 3),
     (p_spec ->> 'tokenBudget')::int, coalesce((p_spec ->> 'timeout')::interval, interval '30 minutes'),
     coalesce((p_spec ->> 'priority')::int, 3), coalesce(p_spec -> 'context', '{}'::jsonb),
-    coalesce((select pg_catalog.array_agg(x) from pg_catalog.jsonb_array_elements_text(p_spec -> 'circuits') x), '{}'))
+    coalesce((select pg_catalog.array_agg(x) from pg_catalog.jsonb_array_elements_text(p_spec -> 'circuits') x), '{}'),
+    case when p_claimed_by is null then 'pending' else 'in_progress' end::eva.contract_status, p_claimed_by,
+    case when p_claimed_by is not null then v_now end,
+    case when p_claimed_by is not null
+      then eva.fn_scheduler_now() + coalesce((p_spec ->> 'timeout')::interval, interval '30 minutes') end,
+    case when p_claimed_by is not null then v_now end)
   returning * into v_c;
-  perform eva_private.fn_log_event('contract.created', v_c.venture_id,
-    pg_catalog.jsonb_build_object('contract_id', v_c.id, 'kind', v_c.kind, 'action', v_c.action,
+  v_created := pg_catalog.jsonb_build_object('contract_id', v_c.id, 'kind', v_c.kind, 'action', v_c.action,
       'parent_agent', v_c.parent_agent, 'target_agent', v_c.target_agent, 'stage', v_c.lifecycle_stage,
       'attempt', v_c.attempt, 'priority', v_c.priority, 'token_budget', v_c.token_budget, 'timeout', v_c.timeout::text)
     || case when v_c.stage_work_id is not null then pg_catalog.jsonb_build_object('work_id', v_c.stage_work_id) else '{}' end
     || case when v_c.parent_contract_id is not null then pg_catalog.jsonb_build_object('parent_contract_id', v_c.parent_contract_id) else '{}' end
-    || case when v_c.saga_id is not null then pg_catalog.jsonb_build_object('saga_id', v_c.saga_id, 'saga_step', v_c.saga_step) else '{}' end);
+    || case when v_c.saga_id is not null then pg_catalog.jsonb_build_object('saga_id', v_c.saga_id, 'saga_step', v_c.saga_step) else '{}' end;
+  if p_claimed_by is null then
+    perform eva_private.fn_log_event('contract.created', v_c.venture_id, v_created);
+  else
+    insert into eva.eva_event_log (event_type, venture_id, payload, actor)
+    select e.event_type, v_c.venture_id, e.payload, eva_private.fn_caller_role()
+    from (values (1, 'contract.created', v_created),
+      (2, 'contract.claimed', pg_catalog.jsonb_build_object('contract_id', v_c.id, 'kind', v_c.kind, 'action', v_c.action,
+        'target_agent', v_c.target_agent, 'stage', v_c.lifecycle_stage, 'attempt', v_c.attempt, 'from', 'pending',
+        'claimed_by', v_c.claimed_by, 'timeout_at', v_c.timeout_at)
+        || case when v_c.stage_work_id is not null then pg_catalog.jsonb_build_object('work_id', v_c.stage_work_id) else '{}' end),
+      (3, 'contract.started', pg_catalog.jsonb_build_object('contract_id', v_c.id, 'kind', v_c.kind, 'action', v_c.action,
+        'target_agent', v_c.target_agent, 'stage', v_c.lifecycle_stage, 'attempt', v_c.attempt, 'from', 'assigned')
+        || case when v_c.stage_work_id is not null then pg_catalog.jsonb_build_object('work_id', v_c.stage_work_id) else '{}' end))
+      as e(n, event_type, payload)
+    order by e.n;
+  end if;
   return v_c;
 end;
 $$;
 
 
-ALTER FUNCTION eva_private.fn_contract_create(p_spec jsonb) OWNER TO eva_owner;
+ALTER FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_contract_create(p_spec jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+-- Name: FUNCTION fn_contract_create(p_spec jsonb, p_claimed_by text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_contract_create(p_spec jsonb) IS 'Creates a pending task contract from a spec (kind, targetAgent, action, venture, stage, saga, parent, attempt, token budget, timeout, priority, context, circuits) and logs contract.created.';
+COMMENT ON FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text) IS 'Creates a pending task contract from a spec (kind, targetAgent, action, venture, stage, saga, parent, attempt, token budget, timeout, priority, context, circuits) and logs contract.created; with p_claimed_by created claimed and started (contract.created, .claimed, .started).';
 
 
 --
@@ -11849,11 +11881,11 @@ GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_viewer;
 
 
 --
--- Name: FUNCTION fn_contract_create(p_spec jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+-- Name: FUNCTION fn_contract_create(p_spec jsonb, p_claimed_by text); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva_private.fn_contract_create(p_spec jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva_private.fn_contract_create(p_spec jsonb) TO eva_service;
+REVOKE ALL ON FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text) TO eva_service;
 
 
 --

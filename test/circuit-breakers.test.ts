@@ -282,9 +282,13 @@ describe("the breaker functions", () => {
       .where("event_type", "=", "circuit.reset")
       .executeTakeFirstOrThrow();
     expect(actor.actor).toBe("eva_chairman");
-    // A venture with no breaker to reset: the CLI says so.
+    // A venture with no breaker to reset: nothing to do, and the CLI says so.
     const none = await runEva(["circuits", "reset", (await createVenture(t.db)).name], { DATABASE_URL: t.url });
-    expect(none.code).not.toBe(0);
-    expect(none.stderr).toMatch(/no circuit breaker/);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/nothing to reset/);
+    // Resetting a provider needs its provider:<host> service.
+    const bad = await runEva(["circuits", "reset"], { DATABASE_URL: t.url });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/provider:<host>/);
   });
 });

@@ -28,7 +28,8 @@ declare
   v_preferences jsonb;
   v_scopes jsonb;
   v_contract eva.agent_task_contracts;
-  v_attempt int;
+  v_spec jsonb;
+  v_claimant text;
   v_circuits text[] := case when coalesce(pg_catalog.cardinality(p_circuits), 0) > 0 then p_circuits else '{}' end;
   v_permit jsonb;
 begin
@@ -41,36 +42,35 @@ begin
   end if;
   select * into v_budget from eva.fn_token_budget_remaining(v_work.venture_id, v_work.lifecycle_stage);
 
-  -- The run's contract: the pending one a deferred run left, else a new attempt.
-  v_attempt := 0;
+  -- The run's contract: the pending one a deferred run left, else a new attempt (created below).
+  v_contract := null;
   for v_contract in
     select * from eva.agent_task_contracts c
     where c.stage_work_id = p_work_id and c.kind = 'stage_analysis' and c.status in ('pending', 'assigned', 'in_progress')
     order by c.attempt
     for update
   loop
-    if v_contract.status = 'pending' then
-      v_attempt := -1;
-      exit;
-    end if;
+    exit when v_contract.status = 'pending';
     perform eva_private.fn_contract_transition(v_contract.id, 'failed', pg_catalog.jsonb_build_object(
       'error', 'superseded: its worker stopped before recording a result; the stage runs again'));
+    v_contract := null;
   end loop;
-  if v_attempt = 0 then
-    v_contract := eva_private.fn_contract_create(pg_catalog.jsonb_build_object(
-      'kind', 'stage_analysis', 'targetAgent', 'CEO_SERVICE', 'action', 'execute_analysis_step',
-      'ventureId', v_work.venture_id, 'stage', v_work.lifecycle_stage, 'stageWorkId', v_work.id,
-      'attempt', 1 + coalesce((select pg_catalog.max(c.attempt) from eva.agent_task_contracts c
-        where c.stage_work_id = p_work_id and c.kind = 'stage_analysis'), 0),
-      'tokenBudget', nullif(least(v_budget.venture_remaining, v_budget.phase_remaining, 2147483647), 2147483647),
-      'circuits', pg_catalog.to_jsonb(v_circuits),
-      'context', pg_catalog.jsonb_build_object('run', v_work.run_number)));
-  end if;
+  v_spec := pg_catalog.jsonb_build_object(
+    'kind', 'stage_analysis', 'targetAgent', 'CEO_SERVICE', 'action', 'execute_analysis_step',
+    'ventureId', v_work.venture_id, 'stage', v_work.lifecycle_stage, 'stageWorkId', v_work.id,
+    'attempt', 1 + coalesce((select pg_catalog.max(c.attempt) from eva.agent_task_contracts c
+      where c.stage_work_id = p_work_id and c.kind = 'stage_analysis'), 0),
+    'tokenBudget', nullif(least(v_budget.venture_remaining, v_budget.phase_remaining, 2147483647), 2147483647),
+    'circuits', pg_catalog.to_jsonb(v_circuits),
+    'context', pg_catalog.jsonb_build_object('run', v_work.run_number));
 
   -- Its model calls' circuit breakers: an open one defers the run without spending an attempt.
   if v_work.lifecycle_stage > 1 and pg_catalog.cardinality(v_circuits) > 0 then
     v_permit := eva_private.fn_circuit_permit(v_work.venture_id, v_circuits, v_contract.id);
     if not (v_permit ->> 'allowed')::boolean then
+      if v_contract.id is null then
+        v_contract := eva_private.fn_contract_create(v_spec);
+      end if;
       update eva.agent_task_contracts c
       set deferred_until = (v_permit ->> 'retryAt')::timestamptz, circuits = v_circuits, updated_at = pg_catalog.now(),
           context = c.context || pg_catalog.jsonb_build_object('deferredBy', v_permit -> 'refusedBy')
@@ -85,6 +85,16 @@ begin
     end if;
   end if;
 
+  v_claimant := coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid());
+  if v_contract.id is null then
+    -- Created claimed and started: one row, its three events in one statement.
+    v_contract := eva_private.fn_contract_create(v_spec, v_claimant);
+  else
+    perform eva_private.fn_contract_transition(v_contract.id, 'assigned',
+      pg_catalog.jsonb_build_object('claimedBy', v_claimant));
+    v_contract := eva_private.fn_contract_transition(v_contract.id, 'in_progress');
+  end if;
+
   update eva.venture_stage_work w
   set status = 'in_progress', attempts = w.attempts + 1, started_at = coalesce(w.started_at, pg_catalog.now())
   where w.id = p_work_id
@@ -93,9 +103,6 @@ begin
     perform eva_private.fn_log_event('stage.work_started', v_work.venture_id, pg_catalog.jsonb_build_object(
       'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id));
   end if;
-  perform eva_private.fn_contract_transition(v_contract.id, 'assigned', pg_catalog.jsonb_build_object(
-    'claimedBy', coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid())));
-  v_contract := eva_private.fn_contract_transition(v_contract.id, 'in_progress');
   select pb.budget_tokens, pb.consumed_tokens into v_phase from eva.venture_phase_budgets pb
   where pb.venture_id = v_work.venture_id and pb.phase_number = v_budget.phase_number;
   -- The preferences in force, resolved once for both their values and their scopes.

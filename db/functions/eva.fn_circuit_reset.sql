@@ -2,7 +2,8 @@
 -- breakers (all, or p_service), or a provider's (p_venture_id null, p_service
 -- provider:<host>). Failures reset, its open alert resolved; audited as a
 -- circuit.reset event with the Chairman as actor, and system.recovery for a
--- breaker that was not closed. Returns how many breakers were reset.
+-- breaker that was not closed. Returns how many breakers were reset (0: none
+-- exists yet, nothing to do).
 create or replace function eva.fn_circuit_reset(p_venture_id uuid, p_service text default null)
 returns int
 language plpgsql
@@ -37,8 +38,7 @@ begin
     v_count := v_count + 1;
   end loop;
   if v_count = 0 then
-    raise exception 'no circuit breaker for % %', coalesce(p_venture_id::text, 'provider'), coalesce(p_service, '(any service)')
-      using errcode = 'EV404';
+    return 0;
   end if;
   -- Stage runs waiting on these circuits may go now.
   perform eva_private.fn_enqueue_stage_run(c.stage_work_id)

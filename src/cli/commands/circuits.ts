@@ -83,8 +83,11 @@ Examples:
           return { venture: venture?.name ?? null, service: options.service ?? null, reset };
         });
         if (options.json || cmd.opts().json) return printJson(result);
+        const what = `${result.venture ?? "provider"}${result.service ? ` (${result.service})` : ""}`;
         process.stdout.write(
-          `${result.venture ?? "provider"}: ${result.reset} circuit breaker(s) closed${result.service ? ` (${result.service})` : ""}\n`,
+          result.reset === 0
+            ? `${what}: no circuit breaker has seen a failure: nothing to reset\n`
+            : `${what}: ${result.reset} circuit breaker(s) closed\n`,
         );
       });
     });
