@@ -8,11 +8,12 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withRole } from "../src/db/client.ts";
 import { askCircuits, recordCircuitCall } from "../src/orchestration/circuit-breakers.ts";
+import { runStageWork } from "../src/stages/engine.ts";
 import { TICKS } from "../src/tasks/scheduler.ts";
 import { startWorker, type WorkerHandle } from "../src/worker.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
-import { type FakeOpenAIServer, startFakeOpenAIServer } from "./helpers/fake-openai-server.ts";
+import { type FakeOpenAIServer, reply, startFakeOpenAIServer } from "./helpers/fake-openai-server.ts";
 import { createVenture } from "./helpers/fixtures.ts";
 import { modelStandIn, type StandIn } from "./helpers/model-stand-in.ts";
 
@@ -290,5 +291,29 @@ describe("the breaker functions", () => {
     const bad = await runEva(["circuits", "reset"], { DATABASE_URL: t.url });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/provider:<host>/);
+  });
+
+  it("an answer that fails its schema is not a circuit failure: the stage fails, the breakers stay as they were", async () => {
+    const v = await createVenture(t.db, { name: "Garbled Answers" });
+    expect(await runStageWork(t.service, model.analyst, (await currentWork(v.id)).id)).toMatchObject({
+      outcome: "advanced",
+      stage: 1,
+    });
+    const providerBefore = await breaker(null);
+    server.enqueue(reply.content("this is not JSON"));
+    const outcome = await runStageWork(t.service, model.analyst, (await currentWork(v.id)).id);
+    expect(outcome).toMatchObject({ outcome: "failed", stage: 2 });
+    expect(model.requestsFor(v.name, "stage_02_")).toBe(1);
+    expect(await breaker(v.id)).toBeUndefined();
+    expect((await breaker(null))?.consecutive_failures).toBe(providerBefore?.consecutive_failures);
+    // Its contract failed with the reason.
+    const contract = await t.db
+      .selectFrom("agent_task_contracts")
+      .selectAll()
+      .where("venture_id", "=", v.id)
+      .where("lifecycle_stage", "=", 2)
+      .executeTakeFirstOrThrow();
+    expect(contract.status).toBe("failed");
+    expect(contract.last_error).toMatch(/gave no valid/);
   });
 });
