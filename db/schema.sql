@@ -1190,7 +1190,9 @@ begin
   from eva.agent_task_contracts c
   join eva.venture_stage_work w on w.id = c.stage_work_id and w.status = 'ready'
   where c.status = 'pending' and c.kind = 'stage_analysis' and c.deferred_until is not null
-    and (p_venture_id is null or c.venture_id = p_venture_id);
+    and (p_venture_id is null or c.venture_id = p_venture_id)
+    and not exists (select 1 from graphile_worker._private_jobs j
+                    where j.key = 'stage_run:' || w.id and j.locked_at is not null);
   update eva.agent_task_contracts c set deferred_until = null
   where c.status = 'pending' and c.kind = 'stage_analysis' and c.deferred_until is not null
     and (p_venture_id is null or c.venture_id = p_venture_id);
@@ -4199,6 +4201,9 @@ begin
     join eva.venture_stage_work w on w.id = c.stage_work_id and w.status = 'ready'
     join eva.ventures v on v.id = w.venture_id and v.status = 'active'
     where c.status = 'pending' and c.kind = 'stage_analysis' and c.deferred_until <= v_now
+      -- A job already running for the work (its own run_at came) is not doubled.
+      and not exists (select 1 from graphile_worker._private_jobs j
+                      where j.key = 'stage_run:' || w.id and j.locked_at is not null)
     for update of c skip locked
   loop
     update eva.agent_task_contracts set deferred_until = null, updated_at = pg_catalog.now() where id = v_c.id;

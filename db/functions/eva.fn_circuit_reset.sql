@@ -45,7 +45,9 @@ begin
   from eva.agent_task_contracts c
   join eva.venture_stage_work w on w.id = c.stage_work_id and w.status = 'ready'
   where c.status = 'pending' and c.kind = 'stage_analysis' and c.deferred_until is not null
-    and (p_venture_id is null or c.venture_id = p_venture_id);
+    and (p_venture_id is null or c.venture_id = p_venture_id)
+    and not exists (select 1 from graphile_worker._private_jobs j
+                    where j.key = 'stage_run:' || w.id and j.locked_at is not null);
   update eva.agent_task_contracts c set deferred_until = null
   where c.status = 'pending' and c.kind = 'stage_analysis' and c.deferred_until is not null
     and (p_venture_id is null or c.venture_id = p_venture_id);

@@ -3,7 +3,8 @@
 -- circuit has reached its half-open time on the breakers' clock
 -- (eva.fn_circuit_now()) get their job queued now. Their job was already
 -- queued for that time in real time (eva_private.fn_defer_stage_run); this
--- catches a breakers' clock moved forward (tests, an operator). Idempotent:
+-- catches a breakers' clock moved forward (tests, an operator); a job of the
+-- work that is running already is left alone. Idempotent:
 -- deferred_until is cleared once released. Returns how many were released.
 create or replace function eva_private.fn_circuit_release_due()
 returns int
@@ -22,6 +23,9 @@ begin
     join eva.venture_stage_work w on w.id = c.stage_work_id and w.status = 'ready'
     join eva.ventures v on v.id = w.venture_id and v.status = 'active'
     where c.status = 'pending' and c.kind = 'stage_analysis' and c.deferred_until <= v_now
+      -- A job already running for the work (its own run_at came) is not doubled.
+      and not exists (select 1 from graphile_worker._private_jobs j
+                      where j.key = 'stage_run:' || w.id and j.locked_at is not null)
     for update of c skip locked
   loop
     update eva.agent_task_contracts set deferred_until = null, updated_at = pg_catalog.now() where id = v_c.id;
