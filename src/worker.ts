@@ -54,6 +54,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     if (level === "error" || level === "warning") log(`worker ${level}: ${message}`);
   });
 
+  // Crash recovery (spec §15): every active saga continues from its last persisted step
+  // (queued before this worker takes jobs, so a queued step is not queued beside itself).
+  const resumed = await resumeActiveSagas(connection.db);
+  if (resumed > 0) log(`resumed ${resumed} active saga(s) at their last persisted step`);
+
   const runner = await run({
     pgPool: workerPool,
     concurrency,
@@ -71,10 +76,6 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       onTick: options.onTick,
     }),
   });
-
-  // Crash recovery (spec §15): every active saga continues from its last persisted step.
-  const resumed = await resumeActiveSagas(connection.db);
-  if (resumed > 0) log(`resumed ${resumed} active saga(s) at their last persisted step`);
 
   const beat = async () => {
     const { rows } = await sql<{ dead: string[] }>`

@@ -45,6 +45,10 @@ begin
       'decision_id', v_decision,
       -- The export reads the event log up to here, so a re-run packs the same bytes.
       'events_upto', (select max(e.id) from eva.eva_event_log e),
+      -- The users' notification period (notify_users): none for a kill (nothing
+      -- launched to leave), settings saga.notice_days (30) for sunset and exit.
+      'notice_days', case when p_ended_as = 'killed' then 0 else coalesce(
+        (select (s.value #>> '{}')::numeric from eva_private.settings s where s.key = 'saga.notice_days'), 30) end,
       'ended_at', pg_catalog.now()),
     interval '1 day', v_skip);
   return v_id;

@@ -124,8 +124,28 @@ export type StepJobResult =
   | { ran: false; reason: string }
   | { ran: true; outcome: StepOutcome["status"] | "failed"; detail?: string };
 
-/** One saga_step job: asks SQL whether the step may run, runs it, records what happened. */
+/**
+ * One saga_step job: asks SQL whether the step may run, runs it, records what
+ * happened. The step runs on one connection holding a session advisory lock
+ * on the saga, so two jobs of one saga never run at once (a re-queued job
+ * beside a still-running one waits, then finds the step recorded); a worker
+ * that dies drops its connection and with it the lock, so recovery is not
+ * delayed.
+ */
 export async function executeSagaStep(deps: SagaDeps, sagaId: string, step: string): Promise<StepJobResult> {
+  return deps.db.connection().execute(async (conn) => {
+    const key = `saga:${sagaId}`;
+    // Waits while another job of this saga holds it (typically the step before, still recording).
+    await sql`select pg_advisory_lock(hashtext(${key}))`.execute(conn);
+    try {
+      return await executeLocked({ ...deps, db: conn }, sagaId, step);
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(conn);
+    }
+  });
+}
+
+async function executeLocked(deps: SagaDeps, sagaId: string, step: string): Promise<StepJobResult> {
   const { rows } = await sql<{ r: BeginAnswer }>`
     select eva_private.fn_saga_step_begin(${sagaId}::uuid, ${step}) as r`.execute(deps.db);
   const begin = rows[0]?.r;

@@ -43,13 +43,9 @@ function archivePrefix(ctx: StepContext): string {
   return `ventures/${ctx.saga.venture_id}/retirement-${ctx.saga.id}`;
 }
 
-async function noticeDays(ctx: StepContext): Promise<number> {
-  const endedAs = String(ctx.saga.context.ended_as ?? "");
-  // A kill has no notice period (no launched product to leave); sunset and exit give the users time.
-  if (endedAs === "killed") return 0;
-  const { rows } = await sql<{ days: string | null }>`
-    select value #>> '{}' as days from eva_private.settings where key = 'saga.notice_days'`.execute(ctx.deps.db);
-  const days = Number(rows[0]?.days ?? 30);
+/** The notification period fixed when the saga started (eva_private.fn_retirement_start). */
+function noticeDays(ctx: StepContext): number {
+  const days = Number(ctx.saga.context.notice_days ?? 30);
   return Number.isFinite(days) && days >= 0 ? days : 30;
 }
 
@@ -64,7 +60,7 @@ async function notifyUsers(ctx: StepContext): Promise<StepOutcome> {
     const { rows } = await sql<{ name: string }>`
       select name from eva.ventures where id = ${ctx.saga.venture_id}::uuid`.execute(ctx.deps.db);
     const name = rows[0]?.name ?? "the venture";
-    const days = await noticeDays(ctx);
+    const days = noticeDays(ctx);
     const until = new Date(ctx.now.getTime() + days * DAY_MS);
     notice = {
       noticeUntil: until.toISOString(),
