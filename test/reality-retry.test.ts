@@ -190,6 +190,21 @@ describe("the Reality Gate Retry saga", () => {
 
     const saga = await sagaOf(ventureId);
     expect(saga).toMatchObject({ status: "completed", current_step: "decide", retry_count: 1, max_retries: 3 });
+    // On the saga engine: each step's outcome, the failing evaluation's steps once, the passing re-evaluation once.
+    const steps = await t.db
+      .selectFrom("eva_saga_steps")
+      .select(["step", "status", "attempts"])
+      .where("saga_id", "=", saga.id)
+      .orderBy("id")
+      .execute();
+    expect(steps).toEqual([
+      { step: "identify_failure", status: "completed", attempts: 1 },
+      { step: "map_stages", status: "completed", attempts: 1 },
+      { step: "retry_analysis", status: "completed", attempts: 1 },
+      { step: "re_evaluate", status: "completed", attempts: 1 },
+      { step: "decide", status: "completed", attempts: 1 },
+      { step: "exhaust", status: "skipped", attempts: 1 },
+    ]);
     expect(saga.completed_at).not.toBeNull();
     expect(saga.timeout_at).not.toBeNull();
     const context = saga.context as unknown as {
@@ -309,6 +324,20 @@ describe("the Reality Gate Retry saga", () => {
 
     const saga = await sagaOf(ventureId);
     expect(saga).toMatchObject({ status: "failed", current_step: "exhaust", retry_count: 3, max_retries: 3 });
+    const steps = await t.db
+      .selectFrom("eva_saga_steps")
+      .select(["step", "status", "attempts"])
+      .where("saga_id", "=", saga.id)
+      .orderBy("id")
+      .execute();
+    expect(steps).toEqual([
+      { step: "identify_failure", status: "completed", attempts: 4 },
+      { step: "map_stages", status: "completed", attempts: 4 },
+      { step: "retry_analysis", status: "completed", attempts: 3 },
+      { step: "re_evaluate", status: "failed", attempts: 3 },
+      { step: "decide", status: "skipped", attempts: 1 },
+      { step: "exhaust", status: "completed", attempts: 1 },
+    ]);
     const context = saga.context as unknown as {
       kill_reason: string;
       failures: Failure[];
