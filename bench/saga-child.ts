@@ -31,7 +31,10 @@ if (kind === "eva") {
               ]);
               await new Promise(() => {});
             }
-            await pool.query("insert into public.bench_writes (run, step) values ($1, $2) on conflict do nothing", [run, name]);
+            await pool.query("insert into public.bench_writes (run, step) values ($1, $2) on conflict do nothing", [
+              run,
+              name,
+            ]);
           },
           { name },
         );

@@ -55,7 +55,12 @@ function child(args: string[]): { proc: ChildProcess; ready: Promise<number> } {
   return { proc, ready };
 }
 
-async function until(what: string, probe: () => Promise<boolean>, signal: AbortSignal, timeoutMs = 60_000): Promise<number> {
+async function until(
+  what: string,
+  probe: () => Promise<boolean>,
+  signal: AbortSignal,
+  timeoutMs = 60_000,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (signal.aborted) throw signal.reason;
@@ -90,7 +95,9 @@ export async function sagaBench(server: BenchServer, signal: AbortSignal): Promi
         'Benchmarks everywhere', 'saas')`.execute(trx);
       return rows[0]?.id ?? "";
     });
-    await sql`select graphile_worker.remove_job(key) from graphile_worker.jobs where key is not null`.execute(connection.db);
+    await sql`select graphile_worker.remove_job(key) from graphile_worker.jobs where key is not null`.execute(
+      connection.db,
+    );
     const startSaga = async () => {
       const { rows } = await sql<{ id: string }>`select eva_private.fn_saga_start(${venture}::uuid, 'engine_bench',
         ${BENCH_STEPS}::text[], 'worker') as id`.execute(connection.db);
@@ -100,7 +107,12 @@ export async function sagaBench(server: BenchServer, signal: AbortSignal): Promi
     // --- per-step overhead: EVA in this process.
     progress(`EVA: ${SAGAS} sequential 5-step sagas`);
     defineBenchSaga();
-    const worker = await startWorker({ url: database.url, analyst: createOfflineAnalyst(), schedule: false, concurrency: 2 });
+    const worker = await startWorker({
+      url: database.url,
+      analyst: createOfflineAnalyst(),
+      schedule: false,
+      concurrency: 2,
+    });
     const evaSamples: number[] = [];
     try {
       let waiting: { id: string; resolve: (at: number) => void } | undefined;
@@ -133,10 +145,10 @@ export async function sagaBench(server: BenchServer, signal: AbortSignal): Promi
         for (const name of BENCH_STEPS) {
           await DBOS.runStep(
             async () => {
-              await appPool.query("insert into public.bench_writes (run, step) values ($1, $2) on conflict do nothing", [
-                run,
-                name,
-              ]);
+              await appPool.query(
+                "insert into public.bench_writes (run, step) values ($1, $2) on conflict do nothing",
+                [run, name],
+              );
             },
             { name },
           );
@@ -165,7 +177,10 @@ export async function sagaBench(server: BenchServer, signal: AbortSignal): Promi
     const dbosResume: number[] = [];
     const dbosRecovery: number[] = [];
     const marker = async (run: string, step: string) => {
-      const { rowCount } = await appPool.query("select 1 from public.bench_writes where run = $1 and step = $2", [run, step]);
+      const { rowCount } = await appPool.query("select 1 from public.bench_writes where run = $1 and step = $2", [
+        run,
+        step,
+      ]);
       return (rowCount ?? 0) > 0;
     };
     for (let k = 0; k < KILLS; k++) {
@@ -180,9 +195,9 @@ export async function sagaBench(server: BenchServer, signal: AbortSignal): Promi
       const doneAt = await until(
         "EVA's saga to complete after the restart",
         async () => {
-          const { rows } = await sql<{ status: string }>`select status from eva.eva_sagas where id = ${id}::uuid`.execute(
-            connection.db,
-          );
+          const { rows } = await sql<{
+            status: string;
+          }>`select status from eva.eva_sagas where id = ${id}::uuid`.execute(connection.db);
           return rows[0]?.status === "completed";
         },
         signal,
@@ -286,9 +301,9 @@ export async function sagaBench(server: BenchServer, signal: AbortSignal): Promi
     for (const c of children) if (c.exitCode === null && !c.signalCode) c.kill("SIGKILL");
     await appPool.end().catch(() => {});
     await connection.close();
-    await admin(database.url, (c) => c.query(`drop database if exists ${pg.escapeIdentifier(systemName)} with (force)`)).catch(
-      () => {},
-    );
+    await admin(database.url, (c) =>
+      c.query(`drop database if exists ${pg.escapeIdentifier(systemName)} with (force)`),
+    ).catch(() => {});
     await database.drop();
   }
 }

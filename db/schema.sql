@@ -5635,7 +5635,7 @@ begin
       order by w.run_number desc limit 1 for update;
       if found then
         perform pg_catalog.set_config('eva.change_reason', v_reason, true);
-        update eva.venture_stage_work set blocked_reason = v_reason where id = v_work.id;
+        update eva.venture_stage_work set status = 'awaiting_decision', blocked_reason = null where id = v_work.id;
         insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
           blocking, context)
         values (v_saga.venture_id, 19, 'dfe_escalation', 'block', 'immediate', true,

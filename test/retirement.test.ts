@@ -62,7 +62,12 @@ const ended = (ventureId: string, statuses = ["completed", "paused", "failed"]) 
   });
 
 async function archiveRow(sagaId: string, kind: string) {
-  return t.db.selectFrom("venture_archives").selectAll().where("saga_id", "=", sagaId).where("kind", "=", kind).executeTakeFirst();
+  return t.db
+    .selectFrom("venture_archives")
+    .selectAll()
+    .where("saga_id", "=", sagaId)
+    .where("kind", "=", kind)
+    .executeTakeFirst();
 }
 
 async function fileMatches(uri: string, sha256: string, bytes: number | string): Promise<Buffer> {
@@ -92,7 +97,13 @@ describe("the venture retirement saga", () => {
   it("a venture killed at Stage 3 skips notify and export, tears down, archives, writes its retrospective", async () => {
     const v = await killedAtStage3(t.db, t.service, (venture) =>
       addResources(t.db, venture.id, [
-        { kind: "compute", name: "app", externalId: `app-${venture.id}`, dependsOn: ["db"], providerUrl: provider.baseURL },
+        {
+          kind: "compute",
+          name: "app",
+          externalId: `app-${venture.id}`,
+          dependsOn: ["db"],
+          providerUrl: provider.baseURL,
+        },
         { kind: "db", name: "db", externalId: `db-${venture.id}` },
       ]),
     );
@@ -121,7 +132,11 @@ describe("the venture retirement saga", () => {
       .execute();
     expect(resources).toEqual([
       { name: "app", status: "torn_down", status_detail: "provider answered 200" },
-      { name: "db", status: "not_torn_down", status_detail: expect.stringMatching(/^not torn down: no provider configured/) },
+      {
+        name: "db",
+        status: "not_torn_down",
+        status_detail: expect.stringMatching(/^not torn down: no provider configured/),
+      },
     ]);
 
     // No export for a venture without users; its records are in cold storage, checksum intact.
@@ -134,7 +149,11 @@ describe("the venture retirement saga", () => {
     expect(parsed.infrastructure).toHaveLength(2);
 
     // The post-mortem, in the knowledge base: stage of death, kill reason, gate signals, offline = simulation.
-    const retro = await t.db.selectFrom("venture_retrospectives").selectAll().where("saga_id", "=", saga.id).executeTakeFirstOrThrow();
+    const retro = await t.db
+      .selectFrom("venture_retrospectives")
+      .selectAll()
+      .where("saga_id", "=", saga.id)
+      .executeTakeFirstOrThrow();
     expect(retro).toMatchObject({
       stage_of_death: 3,
       ended_as: "killed",
@@ -154,14 +173,22 @@ describe("the venture retirement saga", () => {
     expect(pattern.ventures_seen).toBeGreaterThanOrEqual(1);
 
     const { rows: events } = await sql<{ payload: { saga_id: string } }>`
-      select payload from eva.eva_event_log where venture_id = ${v.id}::uuid and event_type = 'saga.completed'`.execute(t.db);
+      select payload from eva.eva_event_log where venture_id = ${v.id}::uuid and event_type = 'saga.completed'`.execute(
+      t.db,
+    );
     expect(events.map((e) => e.payload.saga_id)).toEqual([saga.id]);
   }, 60_000);
 
   it("a sunset venture runs all five steps; the notice period waits on the scheduler's clock", async () => {
     const v = await createVenture(t.db);
     await sql`select eva.fn_record_venture_metrics(${v.id}::uuid, ${JSON.stringify([
-      { category: "acquisition", metric_name: "signups", value: 12, observed_at: "2026-11-01T00:00:00Z", source: "test" },
+      {
+        category: "acquisition",
+        metric_name: "signups",
+        value: 12,
+        observed_at: "2026-11-01T00:00:00Z",
+        source: "test",
+      },
     ])}::jsonb)`
       .execute(t.service)
       .catch(() => undefined);
@@ -226,9 +253,19 @@ describe("the venture retirement saga", () => {
       };
       expect(pkg).toMatchObject({ format: "eva.venture_export/1", venture: { id: v.id, status: "sunset" } });
       expect(pkg.events.map((e) => e.type)).toContain("venture.created");
-      expect(exported.details).toMatchObject({ counts: { events: pkg.events.length, artifacts: pkg.artifacts.length } });
-      const retro = await t.db.selectFrom("venture_retrospectives").selectAll().where("saga_id", "=", saga.id).executeTakeFirstOrThrow();
-      expect(retro).toMatchObject({ ended_as: "sunset", stage_of_death: 1, pattern_signature: "retired:sunset:status_change" });
+      expect(exported.details).toMatchObject({
+        counts: { events: pkg.events.length, artifacts: pkg.artifacts.length },
+      });
+      const retro = await t.db
+        .selectFrom("venture_retrospectives")
+        .selectAll()
+        .where("saga_id", "=", saga.id)
+        .executeTakeFirstOrThrow();
+      expect(retro).toMatchObject({
+        ended_as: "sunset",
+        stage_of_death: 1,
+        pattern_signature: "retired:sunset:status_change",
+      });
     } finally {
       await sql`select eva.fn_set_scheduler_clock(null, true)`.execute(t.db);
     }
@@ -240,7 +277,13 @@ describe("the venture retirement saga", () => {
       id = (name: string) => `${name}-${venture.id}`;
       await addResources(t.db, venture.id, [
         { kind: "dns", name: "dns", externalId: id("dns"), dependsOn: ["app"], providerUrl: provider.baseURL },
-        { kind: "compute", name: "app", externalId: id("app"), dependsOn: ["db", "files"], providerUrl: provider.baseURL },
+        {
+          kind: "compute",
+          name: "app",
+          externalId: id("app"),
+          dependsOn: ["db", "files"],
+          providerUrl: provider.baseURL,
+        },
         { kind: "db", name: "db", externalId: id("db"), providerUrl: provider.baseURL },
         { kind: "storage", name: "files", externalId: id("files"), providerUrl: provider.baseURL },
       ]);
@@ -260,7 +303,11 @@ describe("the venture retirement saga", () => {
     const state = async () =>
       Object.fromEntries(
         (
-          await t.db.selectFrom("venture_infra_resources").select(["name", "status"]).where("venture_id", "=", v.id).execute()
+          await t.db
+            .selectFrom("venture_infra_resources")
+            .select(["name", "status"])
+            .where("venture_id", "=", v.id)
+            .execute()
         ).map((r) => [r.name, r.status]),
       );
     expect(await state()).toEqual({ dns: "torn_down", app: "failed", db: "active", files: "active" });
@@ -321,6 +368,8 @@ describe("the venture retirement saga", () => {
     expect(resolved.status).toBe("resolved");
 
     const list = await runEva(["sagas", "list", "--venture", v.id, "--json"], { DATABASE_URL: t.url });
-    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: done.id, status: "completed", type: "venture_retirement" })]);
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({ id: done.id, status: "completed", type: "venture_retirement" }),
+    ]);
   }, 90_000);
 });

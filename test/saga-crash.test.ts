@@ -122,7 +122,12 @@ it("a worker SIGKILLed mid-step: a new worker resumes the saga at its last step,
   expect(provider.done(id("app"))).toBe(1);
 
   // One export, intact; one notice; one retrospective; one saga.completed.
-  const archives = await t.db.selectFrom("venture_archives").selectAll().where("saga_id", "=", saga.id).orderBy("kind").execute();
+  const archives = await t.db
+    .selectFrom("venture_archives")
+    .selectAll()
+    .where("saga_id", "=", saga.id)
+    .orderBy("kind")
+    .execute();
   expect(archives.map((a) => a.kind)).toEqual(["export", "records"]);
   for (const a of archives) {
     const data = await readFile(a.uri.replace(/^file:\/\//, ""));

@@ -49,7 +49,12 @@ describe("the saga engine", () => {
     const end = await saga(id);
     expect(end).toMatchObject({ status: "completed", current_step: "three" });
     expect(end.completed_at).not.toBeNull();
-    const steps = await t.db.selectFrom("eva_saga_steps").select(["step", "status", "result"]).where("saga_id", "=", id).orderBy("id").execute();
+    const steps = await t.db
+      .selectFrom("eva_saga_steps")
+      .select(["step", "status", "result"])
+      .where("saga_id", "=", id)
+      .orderBy("id")
+      .execute();
     expect(steps).toEqual([
       { step: "two", status: "skipped", result: { reason: "not needed here" } },
       { step: "one", status: "completed", result: { ok: true } },
@@ -67,7 +72,9 @@ describe("the saga engine", () => {
     await expect(done(id, "one")).rejects.toMatchObject({ code: "EV409" });
     await expect(as("eva_chairman", `select eva.fn_saga_resume('${id}')`)).rejects.toMatchObject({ code: "EV409" });
     await as("eva_chairman", `select eva.fn_saga_pause('${id}', 'the Chairman wants to look first')`);
-    await expect(as("eva_chairman", `select eva.fn_saga_pause('${id}', 'again')`)).rejects.toMatchObject({ code: "EV409" });
+    await expect(as("eva_chairman", `select eva.fn_saga_pause('${id}', 'again')`)).rejects.toMatchObject({
+      code: "EV409",
+    });
     await expect(done(id, "two")).rejects.toMatchObject({ code: "EV409" });
     await as("eva_chairman", `select eva.fn_saga_cancel('${id}', 'not needed')`);
     const before = await saga(id);
@@ -76,7 +83,11 @@ describe("the saga engine", () => {
     await expect(as("eva_chairman", `select eva.fn_saga_resume('${id}')`)).rejects.toMatchObject({ code: "EV409" });
     expect(await saga(id)).toEqual(before);
     const nobody = "00000000-0000-4000-8000-000000000000";
-    for (const q of [`eva.fn_saga_resume('${nobody}')`, `eva.fn_saga_cancel('${nobody}')`, `eva.fn_saga_pause('${nobody}', 'x')`])
+    for (const q of [
+      `eva.fn_saga_resume('${nobody}')`,
+      `eva.fn_saga_cancel('${nobody}')`,
+      `eva.fn_saga_pause('${nobody}', 'x')`,
+    ])
       await expect(as("eva_chairman", `select ${q}`)).rejects.toMatchObject({ code: "EV404" });
     await expect(as("eva_chairman", `select eva.fn_saga_pause('${id}', ' ')`)).rejects.toMatchObject({ code: "EV400" });
   });
@@ -85,10 +96,14 @@ describe("the saga engine", () => {
     const id = await newSaga();
     await expect(as("eva_service", `select eva.fn_saga_cancel('${id}')`)).rejects.toMatchObject({ code: "42501" });
     await expect(as("eva_viewer", `select eva.fn_saga_resume('${id}')`)).rejects.toMatchObject({ code: "42501" });
-    await expect(as("eva_chairman", `select eva_private.fn_saga_step_done('${id}', 'one', 'completed')`)).rejects.toMatchObject({
+    await expect(
+      as("eva_chairman", `select eva_private.fn_saga_step_done('${id}', 'one', 'completed')`),
+    ).rejects.toMatchObject({
       code: "42501",
     });
-    await expect(as("eva_service", `update eva.eva_sagas set status = 'completed' where id = '${id}'`)).rejects.toMatchObject({
+    await expect(
+      as("eva_service", `update eva.eva_sagas set status = 'completed' where id = '${id}'`),
+    ).rejects.toMatchObject({
       code: "42501",
     });
     expect((await saga(id)).status).toBe("active");
@@ -109,7 +124,11 @@ describe("the saga engine", () => {
     await failed(id, "one");
     const paused = await saga(id);
     expect(paused).toMatchObject({ status: "paused", pause_reason: "step one failed after 4 attempts: boom" });
-    const step = await t.db.selectFrom("eva_saga_steps").selectAll().where("saga_id", "=", id).executeTakeFirstOrThrow();
+    const step = await t.db
+      .selectFrom("eva_saga_steps")
+      .selectAll()
+      .where("saga_id", "=", id)
+      .executeTakeFirstOrThrow();
     expect(step).toMatchObject({ step: "one", status: "failed", attempts: 4, error: "boom" });
     const alert = await t.db
       .selectFrom("eva_alerts")
@@ -120,9 +139,20 @@ describe("the saga engine", () => {
     expect(alert).toEqual({ severity: "P1", status: "open" });
 
     await as("eva_chairman", `select eva.fn_saga_resume('${id}')`);
-    expect(await saga(id)).toMatchObject({ status: "active", step_attempts: 0, pause_reason: null, current_step: "one" });
+    expect(await saga(id)).toMatchObject({
+      status: "active",
+      step_attempts: 0,
+      pause_reason: null,
+      current_step: "one",
+    });
     await done(id, "one");
-    expect(await t.db.selectFrom("eva_saga_steps").select(["status", "attempts"]).where("saga_id", "=", id).executeTakeFirstOrThrow()).toEqual({
+    expect(
+      await t.db
+        .selectFrom("eva_saga_steps")
+        .select(["status", "attempts"])
+        .where("saga_id", "=", id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       status: "completed",
       attempts: 5,
     });
@@ -153,7 +183,9 @@ describe("the saga engine", () => {
     expect(await jobs()).toEqual([`saga_step:${id}:one:1`, `saga_step:${id}:one:2`]);
     // A paused saga is not resumed by a restart.
     await as("eva_chairman", `select eva.fn_saga_pause('${id}', 'hold')`);
-    await sql`select graphile_worker.remove_job(key) from graphile_worker.jobs where key like ${`saga_step:${id}:%`}`.execute(t.db);
+    await sql`select graphile_worker.remove_job(key) from graphile_worker.jobs where key like ${`saga_step:${id}:%`}`.execute(
+      t.db,
+    );
     await sql`select eva_private.fn_saga_resume_all()`.execute(t.db);
     expect(await jobs()).toEqual([]);
   });
@@ -177,7 +209,9 @@ describe("the saga engine", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/is not a saga id/);
     const help = await runEva(["sagas", "--help"], { DATABASE_URL: t.url });
-    expect(help.stdout).toMatch(/venture_retirement\s+notify_users, export_data, teardown_infra, archive_code, retrospective/);
+    expect(help.stdout).toMatch(
+      /venture_retirement\s+notify_users, export_data, teardown_infra, archive_code, retrospective/,
+    );
     const cancelled = await runEva(["sagas", "cancel", id, "--reason", "test"], { DATABASE_URL: t.url });
     expect(cancelled.code, cancelled.stderr).toBe(0);
     const again = await runEva(["sagas", "cancel", id], { DATABASE_URL: t.url });

@@ -802,7 +802,13 @@ describe("the SD execution saga on the saga engine", () => {
     const s = await ventureWithSprintPlan(2);
     const sagaId = await startBridge(s.workId);
     const stage19 = await blockedStage19(s.ventureId);
-    expect((await saga(sagaId)).steps).toEqual(["bridge_create", "await_completion", "collect_results", "update_stage", "advance"]);
+    expect((await saga(sagaId)).steps).toEqual([
+      "bridge_create",
+      "await_completion",
+      "collect_results",
+      "update_stage",
+      "advance",
+    ]);
     expect(await steps(sagaId)).toEqual([
       { step: "bridge_create", status: "completed", attempts: 1, result: expect.objectContaining({ children: 2 }) },
     ]);
@@ -837,7 +843,10 @@ describe("the SD execution saga on the saga engine", () => {
       expect(swept.timedOut).toBeGreaterThanOrEqual(1);
       expect(await saga(sagaId)).toMatchObject({
         status: "failed",
-        context: expect.objectContaining({ sprint_completion: "blocked", timedOut: expect.objectContaining({ step: "await_completion" }) }),
+        context: expect.objectContaining({
+          sprint_completion: "blocked",
+          timedOut: expect.objectContaining({ step: "await_completion" }),
+        }),
       });
       expect((await steps(sagaId)).find((r) => r.step === "await_completion")).toMatchObject({
         status: "failed",

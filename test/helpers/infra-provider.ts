@@ -40,14 +40,22 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     const id = decodeURIComponent(match[1]);
     const action = match[2] ?? null;
     const key = req.headers["idempotency-key"];
-    requests.push({ method: req.method ?? "", id, action, idempotencyKey: Array.isArray(key) ? key[0] : key, at: Date.now() });
+    requests.push({
+      method: req.method ?? "",
+      id,
+      action,
+      idempotencyKey: Array.isArray(key) ? key[0] : key,
+      at: Date.now(),
+    });
     if (hang.has(id)) {
       hang.delete(id);
       held.push(res);
       return;
     }
     if (failing.has(id)) {
-      res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: `cannot remove ${id} now` }));
+      res
+        .writeHead(500, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: `cannot remove ${id} now` }));
       return;
     }
     succeeded.set(id, (succeeded.get(id) ?? 0) + 1);

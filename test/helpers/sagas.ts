@@ -43,7 +43,9 @@ export async function killedAtStage3(
 
 /** A venture sunset (no request role runs the state functions: the superuser stands in for EVA's own). */
 export async function sunset(db: Database, ventureId: string): Promise<void> {
-  await sql`select eva.fn_set_venture_status(${ventureId}::uuid, 'sunset', 'the Chairman sunset it: no traction')`.execute(db);
+  await sql`select eva.fn_set_venture_status(${ventureId}::uuid, 'sunset', 'the Chairman sunset it: no traction')`.execute(
+    db,
+  );
 }
 
 export interface ResourceSeed {
@@ -99,5 +101,11 @@ export async function dropStageRuns(db: Database): Promise<void> {
 }
 
 export async function sagaWorker(url: string, log?: (line: string) => void): Promise<WorkerHandle> {
-  return startWorker({ url, analyst: createOfflineAnalyst(), schedule: false, concurrency: 2, ...(log ? { log } : {}) });
+  return startWorker({
+    url,
+    analyst: createOfflineAnalyst(),
+    schedule: false,
+    concurrency: 2,
+    ...(log ? { log } : {}),
+  });
 }

@@ -73,7 +73,8 @@ export function resultSummary(step: SagaStepRow): string {
   const r = step.result ?? {};
   if (step.status === "skipped" && typeof r.reason === "string") return r.reason;
   if (step.status === "failed" && step.error) return step.error;
-  if (typeof r.sha256 === "string") return `${r.key ?? r.uri} sha256 ${String(r.sha256).slice(0, 12)}… ${r.bytes} bytes`;
+  if (typeof r.sha256 === "string")
+    return `${r.key ?? r.uri} sha256 ${String(r.sha256).slice(0, 12)}… ${r.bytes} bytes`;
   if (typeof r.tornDown === "number") return `${r.tornDown} torn down, ${r.notTornDown} not torn down (no provider)`;
   const text = JSON.stringify(r);
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
@@ -180,7 +181,9 @@ Examples:
             const s = recorded.get(name);
             return {
               step: name,
-              status: s?.status ?? (name === saga.currentStep && ["active", "paused"].includes(saga.status) ? saga.status : "-"),
+              status:
+                s?.status ??
+                (name === saga.currentStep && ["active", "paused"].includes(saga.status) ? saga.status : "-"),
               attempts: s ? String(s.attempts) : "",
               result: s ? resultSummary(s) : "",
             };
@@ -211,7 +214,7 @@ Examples:
           ["resumed", saga.id],
           ["type", saga.type],
           ["step", saga.currentStep],
-          ["next", "a worker runs the step (npx eva worker); follow it with npx eva sagas show " + saga.id],
+          ["next", `a worker runs the step (npx eva worker); follow it with npx eva sagas show ${saga.id}`],
         ]);
       });
     });

@@ -10,7 +10,8 @@ import { retirementSteps } from "./retirement.ts";
 export const sdExecution = defineSaga({
   type: "sd_execution",
   driver: "sql",
-  summary: "Stage 18 → 19: the SD bridge, engineering's reports, the results back to Stage 19 (timeout: sd_timeout_days, 7).",
+  summary:
+    "Stage 18 → 19: the SD bridge, engineering's reports, the results back to Stage 19 (timeout: sd_timeout_days, 7).",
   steps: ["bridge_create", "await_completion", "collect_results", "update_stage", "advance"].map((name) => ({
     name,
     onExhausted: "fail" as const,
@@ -20,7 +21,8 @@ export const sdExecution = defineSaga({
 export const realityGateRetry = defineSaga({
   type: "reality_gate_retry",
   driver: "sql",
-  summary: "A failed reality gate: the responsible stage again with the failure as feedback, up to 3 retries, then the kill.",
+  summary:
+    "A failed reality gate: the responsible stage again with the failure as feedback, up to 3 retries, then the kill.",
   steps: ["identify_failure", "map_stages", "retry_analysis", "re_evaluate", "decide", "exhaust"].map((name) => ({
     name,
     onExhausted: "fail" as const,

@@ -153,7 +153,14 @@ async function executeLocked(deps: SagaDeps, sagaId: string, step: string): Prom
   const definition = sagaDefinition(begin.saga.saga_type);
   const stepDef = definition?.steps.find((s) => s.name === step);
   if (!definition || !stepDef) {
-    await recordFailure(deps, sagaId, step, `no definition of step ${step} for ${begin.saga.saga_type}`, "pause", false);
+    await recordFailure(
+      deps,
+      sagaId,
+      step,
+      `no definition of step ${step} for ${begin.saga.saga_type}`,
+      "pause",
+      false,
+    );
     return { ran: true, outcome: "failed", detail: "no definition" };
   }
   const ctx: StepContext = {

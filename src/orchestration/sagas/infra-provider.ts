@@ -75,7 +75,8 @@ export function teardownOrder(resources: InfraResource[]): InfraResource[] {
   const visit = (r: InfraResource, path: string[]) => {
     const s = state.get(r.name);
     if (s === "done") return;
-    if (s === "visiting") throw new Error(`the inventory's dependencies form a cycle: ${[...path, r.name].join(" → ")}`);
+    if (s === "visiting")
+      throw new Error(`the inventory's dependencies form a cycle: ${[...path, r.name].join(" → ")}`);
     state.set(r.name, "visiting");
     for (const d of [...r.depends_on].sort()) visit(byName.get(d) as InfraResource, [...path, r.name]);
     state.set(r.name, "done");

@@ -107,7 +107,9 @@ async function exportData(ctx: StepContext): Promise<StepOutcome> {
 async function inventory(ctx: StepContext): Promise<InfraResource[]> {
   const { rows } = await sql<InfraResource>`
     select id, venture_id, kind, name, provider, provider_url, external_id, depends_on, status
-    from eva.venture_infra_resources where venture_id = ${ctx.saga.venture_id}::uuid order by name`.execute(ctx.deps.db);
+    from eva.venture_infra_resources where venture_id = ${ctx.saga.venture_id}::uuid order by name`.execute(
+    ctx.deps.db,
+  );
   return rows;
 }
 
@@ -151,7 +153,12 @@ async function teardownInfra(ctx: StepContext): Promise<StepOutcome> {
     }
     const base = providerBase(r, env);
     if (!base) {
-      await settle(ctx, r, "not_torn_down", "not torn down: no provider configured (provider_url or EVA_INFRA_API_URL)");
+      await settle(
+        ctx,
+        r,
+        "not_torn_down",
+        "not torn down: no provider configured (provider_url or EVA_INFRA_API_URL)",
+      );
       summary.push({ name: r.name, kind: r.kind, status: "not_torn_down" });
       continue;
     }
@@ -171,7 +178,10 @@ async function teardownInfra(ctx: StepContext): Promise<StepOutcome> {
         result: { failedAt: r.name, resources: summary },
       });
     }
-    await settle(ctx, r, "torn_down", `provider answered ${answer.status}`, { httpStatus: answer.status, url: answer.url });
+    await settle(ctx, r, "torn_down", `provider answered ${answer.status}`, {
+      httpStatus: answer.status,
+      url: answer.url,
+    });
     summary.push({ name: r.name, kind: r.kind, status: "torn_down" });
   }
   const count = (s: string) => summary.filter((x) => x.status === s).length;
@@ -201,7 +211,12 @@ async function archiveCode(ctx: StepContext): Promise<StepOutcome> {
     if (FINAL.has(r.status) || prior?.status === "completed" || prior?.status === "skipped") continue;
     const base = providerBase(r, env);
     if (!base) {
-      await settle(ctx, r, "not_torn_down", "repository not archived: no provider configured (provider_url or EVA_INFRA_API_URL)");
+      await settle(
+        ctx,
+        r,
+        "not_torn_down",
+        "repository not archived: no provider configured (provider_url or EVA_INFRA_API_URL)",
+      );
       continue;
     }
     await recordSubstep(ctx, `${r.kind}:${r.name}`, "pending", i + 1);
@@ -229,9 +244,13 @@ async function archiveCode(ctx: StepContext): Promise<StepOutcome> {
         from eva.venture_archives x where x.saga_id = ${ctx.saga.id}::uuid and x.kind = 'export')
     ) as records`.execute(ctx.deps.db);
   const records = rows[0]?.records ?? {};
-  const ref = await writeArchive(`${archivePrefix(ctx)}/records.json.gz`, gzipSync(Buffer.from(JSON.stringify(records))), {
-    dir: ctx.deps.archiveDir,
-  });
+  const ref = await writeArchive(
+    `${archivePrefix(ctx)}/records.json.gz`,
+    gzipSync(Buffer.from(JSON.stringify(records))),
+    {
+      dir: ctx.deps.archiveDir,
+    },
+  );
   await sql`select eva_private.fn_venture_archive_record(${ctx.saga.id}::uuid, 'records', ${ref.key}, ${ref.uri},
     ${ref.sha256}, ${ref.bytes}, ${JSON.stringify({ format: "eva.venture_records/1", repos: repos.length })}::jsonb)`.execute(
     ctx.deps.db,
@@ -281,7 +300,9 @@ function simulateRetrospective(facts: Facts, rng: Rng): Retrospective {
         "Write down the evidence a gate needs before the stage that feeds it runs.",
       ]),
     ],
-    earlySignals: failing.slice(0, 8).map((g) => `stage ${g.stage} run ${g.run}: ${g.decision}${g.reason ? ` — ${g.reason}` : ""}`),
+    earlySignals: failing
+      .slice(0, 8)
+      .map((g) => `stage ${g.stage} run ${g.run}: ${g.decision}${g.reason ? ` — ${g.reason}` : ""}`),
     wouldRepeat: [],
   };
 }
@@ -305,7 +326,9 @@ async function retrospective(ctx: StepContext): Promise<StepOutcome> {
   });
   try {
     await sql`select eva_private.fn_record_retrospective(${ctx.saga.id}::uuid, ${JSON.stringify(analysis.output)}::jsonb,
-      ${analysis.epistemic}::eva.epistemic_classification, ${JSON.stringify(analysis.provenance)}::jsonb)`.execute(ctx.deps.db);
+      ${analysis.epistemic}::eva.epistemic_classification, ${JSON.stringify(analysis.provenance)}::jsonb)`.execute(
+      ctx.deps.db,
+    );
   } catch (error) {
     if (sqlState(error) === EvaErrorCode.notFound) throw new StepError("the saga is gone", { retry: false });
     throw error;
