@@ -16,6 +16,7 @@ import { runStageWork, type StageRunOutcome } from "../src/stages/engine.ts";
 import type { RiskAnalysis } from "../src/stages/stage-06.ts";
 import type { CanvasAnalysis } from "../src/stages/stage-08.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { stepsOf } from "./helpers/sagas.ts";
 
 const t = await createTestDatabase();
 afterAll(() => t.drop());
@@ -191,12 +192,7 @@ describe("the Reality Gate Retry saga", () => {
     const saga = await sagaOf(ventureId);
     expect(saga).toMatchObject({ status: "completed", current_step: "decide", retry_count: 1, max_retries: 3 });
     // On the saga engine: each step's outcome, the failing evaluation's steps once, the passing re-evaluation once.
-    const steps = await t.db
-      .selectFrom("eva_saga_steps")
-      .select(["step", "status", "attempts"])
-      .where("saga_id", "=", saga.id)
-      .orderBy("id")
-      .execute();
+    const steps = (await stepsOf(t.db, saga.id)).map(({ step, status, attempts }) => ({ step, status, attempts }));
     expect(steps).toEqual([
       { step: "identify_failure", status: "completed", attempts: 1 },
       { step: "map_stages", status: "completed", attempts: 1 },
@@ -324,12 +320,7 @@ describe("the Reality Gate Retry saga", () => {
 
     const saga = await sagaOf(ventureId);
     expect(saga).toMatchObject({ status: "failed", current_step: "exhaust", retry_count: 3, max_retries: 3 });
-    const steps = await t.db
-      .selectFrom("eva_saga_steps")
-      .select(["step", "status", "attempts"])
-      .where("saga_id", "=", saga.id)
-      .orderBy("id")
-      .execute();
+    const steps = (await stepsOf(t.db, saga.id)).map(({ step, status, attempts }) => ({ step, status, attempts }));
     expect(steps).toEqual([
       { step: "identify_failure", status: "completed", attempts: 4 },
       { step: "map_stages", status: "completed", attempts: 4 },
