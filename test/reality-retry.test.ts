@@ -363,6 +363,19 @@ describe("the Reality Gate Retry saga", () => {
       select event_type, payload from eva.eva_event_log
       where venture_id = ${ventureId} and event_type in ('saga.failed', 'venture.killed') order by id`.execute(t.db);
     expect(events.map((e) => e.event_type)).toEqual(["saga.failed", "venture.killed"]);
+    // The kill starts the venture's retirement, without notice or export (a reality-gate kill has no users yet).
+    const retirement = await t.db
+      .selectFrom("eva_sagas")
+      .selectAll()
+      .where("venture_id", "=", ventureId)
+      .where("saga_type", "=", "venture_retirement")
+      .executeTakeFirstOrThrow();
+    expect(retirement).toMatchObject({ status: "active", current_step: "teardown_infra" });
+    expect(retirement.context).toMatchObject({ kill_source: "reality_gate", stage_of_death: 9 });
+    expect((await stepsOf(t.db, retirement.id)).map((r) => [r.step, r.status])).toEqual([
+      ["notify_users", "skipped"],
+      ["export_data", "skipped"],
+    ]);
     expect(events[0]?.payload).toMatchObject({ kill_reason: "killed_at_reality_gate", retries: 3 });
     expect(String(events[1]?.payload.reason)).toMatch(/^killed_at_reality_gate: /);
   }, 120_000);
