@@ -105,6 +105,7 @@ describe("the venture retirement saga", () => {
           providerUrl: provider.baseURL,
         },
         { kind: "db", name: "db", externalId: `db-${venture.id}` },
+        { kind: "repo", name: "code", externalId: `code-${venture.id}`, providerUrl: provider.baseURL },
       ]),
     );
     await startWorkerOnce();
@@ -130,8 +131,13 @@ describe("the venture retirement saga", () => {
       .where("venture_id", "=", v.id)
       .orderBy("name")
       .execute();
+    // The repository is archived by its provider in archive_code, not deleted in the teardown.
+    expect(provider.requests.filter((r) => r.id === `code-${v.id}`).map((r) => [r.method, r.action])).toEqual([
+      ["POST", "archive"],
+    ]);
     expect(resources).toEqual([
       { name: "app", status: "torn_down", status_detail: "provider answered 200" },
+      { name: "code", status: "archived", status_detail: "provider answered 200" },
       {
         name: "db",
         status: "not_torn_down",
@@ -146,7 +152,8 @@ describe("the venture retirement saga", () => {
     const data = await fileMatches(records.uri, records.sha256, records.bytes);
     const parsed = JSON.parse(gunzipSync(data).toString()) as { venture: { id: string }; infrastructure: unknown[] };
     expect(parsed.venture.id).toBe(v.id);
-    expect(parsed.infrastructure).toHaveLength(2);
+    expect(parsed.infrastructure).toHaveLength(3);
+    expect(steps[3]?.result).toMatchObject({ repositories: [{ name: "code", status: "archived" }] });
 
     // The post-mortem, in the knowledge base: stage of death, kill reason, gate signals, offline = simulation.
     const retro = await t.db
