@@ -6,11 +6,12 @@ import { readFileSync } from "node:fs";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Role, withRole } from "../src/db/client.ts";
-import { sagaDefinition } from "../src/orchestration/sagas/engine.ts";
+import { defineSaga, sagaDefinition } from "../src/orchestration/sagas/engine.ts";
 import "../src/orchestration/sagas/definitions.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
+import { dropStageRuns, sagaWorker, until } from "./helpers/sagas.ts";
 
 const t = await createTestDatabase();
 afterAll(() => t.drop());
@@ -220,5 +221,58 @@ describe("the saga engine", () => {
     expect(await saga(id)).toMatchObject({ status: "cancelled", context: { cancelled: { reason: "test" } } });
     const listed = await runEva(["sagas", "list", "--status", "cancelled", "--json"], { DATABASE_URL: t.url });
     expect(JSON.parse(listed.stdout).map((s: { id: string }) => s.id)).toContain(id);
+  });
+
+  it("a step that returns pause (an open circuit) pauses the saga without burning a retry; resume runs it again", async () => {
+    let circuitOpen = true;
+    const runs: string[] = [];
+    defineSaga({
+      type: "engine_bench",
+      driver: "worker",
+      summary: "test: a step behind a circuit breaker",
+      steps: STEPS.map((name) => ({
+        name,
+        onExhausted: "fail" as const,
+        run: async () => {
+          runs.push(name);
+          if (name === "two" && circuitOpen)
+            return { status: "pause" as const, reason: "circuit open for service llm" };
+          return { status: "completed" as const };
+        },
+      })),
+    });
+    const id = await newSaga("worker");
+    await dropStageRuns(t.db);
+    const worker = await sagaWorker(t.url);
+    try {
+      const paused = await until("the saga to pause", async () => {
+        const s = await saga(id);
+        return s.status === "paused" ? s : undefined;
+      });
+      expect(paused).toMatchObject({
+        current_step: "two",
+        pause_reason: "circuit open for service llm",
+        step_attempts: 0,
+      });
+      const recorded = () =>
+        t.db
+          .selectFrom("eva_saga_steps")
+          .select(["step", "status", "attempts"])
+          .where("saga_id", "=", id)
+          .orderBy("id")
+          .execute();
+      expect(await recorded()).toEqual([{ step: "one", status: "completed", attempts: 1 }]);
+      circuitOpen = false;
+      await as("eva_service", `select eva.fn_saga_resume('${id}')`);
+      await until("the saga to complete", async () => ((await saga(id)).status === "completed" ? true : undefined));
+      expect(runs).toEqual(["one", "two", "two", "three"]);
+      expect(await recorded()).toEqual([
+        { step: "one", status: "completed", attempts: 1 },
+        { step: "two", status: "completed", attempts: 1 },
+        { step: "three", status: "completed", attempts: 1 },
+      ]);
+    } finally {
+      await worker.stop();
+    }
   });
 });
