@@ -15,6 +15,7 @@ import type { Database } from "../db/client.ts";
 import type { Analyst } from "../llm/types.ts";
 import type { StageRunOutcome } from "../stages/engine.ts";
 import { notificationTasks } from "./notifications.ts";
+import { sagaStepTask } from "./saga-step.ts";
 import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
 import { stageRunTask } from "./stage-run.ts";
 
@@ -29,6 +30,8 @@ export const CRONTAB_LINES: Record<SchedulerTaskName, string> = {
   notification_digest_weekly: "0 8 * * 1 notification_digest_weekly ?fill=7d&jobKey=notification_digest_weekly&max=5",
   saga_timeout_sweep: "*/15 * * * * saga_timeout_sweep ?fill=1h&jobKey=saga_timeout_sweep&max=3",
   dlq_depth_check: "0 7 * * 1 dlq_depth_check ?fill=7d&jobKey=dlq_depth_check&max=3",
+  // Worker sagas whose wait (the retirement notice period) has come due on the scheduler's clock run on.
+  saga_wake: "* * * * * saga_wake ?fill=1h&jobKey=saga_wake&max=3",
 };
 
 export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");
@@ -63,6 +66,9 @@ export function taskList(deps: TaskDeps): TaskList {
     notification_digest_weekly: tick("notification_digest_weekly"),
     saga_timeout_sweep: tick("saga_timeout_sweep"),
     dlq_depth_check: tick("dlq_depth_check"),
+    saga_wake: tick("saga_wake"),
+    // One step of a worker-driven saga (src/orchestration/sagas).
+    saga_step: sagaStepTask({ db: deps.db, analyst: deps.analyst }),
     // Delivery and the anomaly judgement (src/tasks/notifications.ts).
     ...notificationTasks({ db: deps.db }),
   };

@@ -14,7 +14,8 @@ export type SchedulerTaskName =
   | "notification_digest_daily"
   | "notification_digest_weekly"
   | "saga_timeout_sweep"
-  | "dlq_depth_check";
+  | "dlq_depth_check"
+  | "saga_wake";
 
 /** What a tick did, as its SQL function reports it. */
 export type TickResult = Record<string, unknown>;
@@ -42,6 +43,7 @@ export const TICKS: Record<SchedulerTaskName, (db: Database, asOf?: Date) => Pro
     timedOut: await one<number>(db, sql`select eva_private.fn_scheduler_saga_sweep() as r`),
   }),
   dlq_depth_check: async (db) => one(db, sql`select eva_private.fn_scheduler_dlq_check() as r`),
+  saga_wake: async (db) => ({ woken: await one<number>(db, sql`select eva_private.fn_saga_wake_due() as r`) }),
 };
 
 async function digest(db: Database, urgency: "daily" | "weekly", asOf = new Date()): Promise<TickResult> {

@@ -25,6 +25,7 @@ export type CommandName =
   | "metrics"
   | "notifications"
   | "schedule"
+  | "sagas"
   | "serve";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -85,6 +86,11 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary:
       "what the master scheduler does when: due ops cycles and health checks, cadence overrides, run-now, its clock",
     load: async () => (await import("./schedule.ts")).registerSchedule,
+  },
+  sagas: {
+    summary:
+      "the durable sagas (SD execution, reality gate retry, venture retirement): list them, show their steps, resume a paused one, cancel",
+    load: async () => (await import("./sagas.ts")).registerSagas,
   },
   gates: {
     summary: "re-evaluate a venture's recorded gates (what-if, no model)",
