@@ -9,6 +9,7 @@ import { graphqlAbuse } from "./graphql-abuse.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
 import { priorityQueue } from "./priority-queue.ts";
+import { sagaBench } from "./saga.ts";
 import { schedulerTick } from "./scheduler-tick.ts";
 import { stageEngine } from "./stage-engine.ts";
 import { tokenCheck } from "./token-check.ts";
@@ -35,6 +36,7 @@ const benchmarks: Benchmark[] = [
   { name: "cli", run: cliStartup },
   { name: "token-check", run: tokenCheck },
   { name: "scheduler-tick", run: schedulerTick },
+  { name: "saga", run: sagaBench },
 ];
 
 const wanted = process.argv.slice(2);

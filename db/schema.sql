@@ -413,7 +413,8 @@ CREATE TYPE eva.saga_status AS ENUM (
     'active',
     'paused',
     'completed',
-    'failed'
+    'failed',
+    'cancelled'
 );
 
 
@@ -426,7 +427,8 @@ ALTER TYPE eva.saga_status OWNER TO eva_owner;
 CREATE TYPE eva.saga_type AS ENUM (
     'sd_execution',
     'reality_gate_retry',
-    'venture_retirement'
+    'venture_retirement',
+    'engine_bench'
 );
 
 
@@ -2929,6 +2931,215 @@ COMMENT ON FUNCTION eva.fn_revoke_token(p_jti uuid) IS 'Revokes the Bearer token
 
 
 --
+-- Name: eva_sagas; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.eva_sagas (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    saga_type eva.saga_type NOT NULL,
+    current_step text NOT NULL,
+    status eva.saga_status DEFAULT 'active'::eva.saga_status NOT NULL,
+    context jsonb DEFAULT '{}'::jsonb NOT NULL,
+    retry_count integer DEFAULT 0 NOT NULL,
+    max_retries integer DEFAULT 3 NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    completed_at timestamp with time zone,
+    timeout_at timestamp with time zone,
+    steps text[] DEFAULT '{}'::text[] NOT NULL,
+    driver text DEFAULT 'sql'::text NOT NULL,
+    step_attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone,
+    wait_until timestamp with time zone,
+    pause_reason text,
+    paused_at timestamp with time zone,
+    last_error text,
+    CONSTRAINT eva_sagas_driver_check CHECK ((driver = ANY (ARRAY['sql'::text, 'worker'::text]))),
+    CONSTRAINT eva_sagas_max_retries_check CHECK ((max_retries >= 0)),
+    CONSTRAINT eva_sagas_retry_count_check CHECK ((retry_count >= 0)),
+    CONSTRAINT eva_sagas_step_attempts_check CHECK ((step_attempts >= 0))
+);
+
+
+ALTER TABLE eva.eva_sagas OWNER TO eva_owner;
+
+--
+-- Name: TABLE eva_sagas; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.eva_sagas IS 'Durable state of long operations (spec §15): SD execution, reality gate retry, venture retirement.';
+
+
+--
+-- Name: COLUMN eva_sagas.steps; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_sagas.steps IS 'The saga''s steps in order (from its definition in src/orchestration/sagas/); current_step is one of them.';
+
+
+--
+-- Name: COLUMN eva_sagas.driver; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_sagas.driver IS 'worker: each step runs as a saga_step job (retirement, bench); sql: the SQL functions that own the saga record its steps (sd_execution, reality_gate_retry).';
+
+
+--
+-- Name: COLUMN eva_sagas.step_attempts; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_sagas.step_attempts IS 'Failed attempts of the current step since it became current or the saga was resumed (the retry budget is max_retries).';
+
+
+--
+-- Name: COLUMN eva_sagas.wait_until; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_sagas.wait_until IS 'Scheduler time (eva.fn_scheduler_now()) the current step waits for; the saga_wake tick re-queues it then.';
+
+
+--
+-- Name: COLUMN eva_sagas.pause_reason; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_sagas.pause_reason IS 'Why the saga is paused (status paused): a failed teardown, an open circuit, the Chairman. eva sagas resume continues it.';
+
+
+--
+-- Name: fn_saga_cancel(uuid, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_saga_cancel(p_saga_id uuid, p_reason text DEFAULT NULL::text) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+begin
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status not in ('active', 'paused') then
+    raise exception 'saga % is %: it has ended and cannot be cancelled', p_saga_id, v_saga.status using errcode = 'EV409';
+  end if;
+  update eva.eva_sagas
+  set status = 'cancelled', completed_at = pg_catalog.now(), next_attempt_at = null, wait_until = null,
+      updated_at = pg_catalog.now(),
+      context = context || pg_catalog.jsonb_build_object('cancelled', pg_catalog.jsonb_build_object(
+        'at', pg_catalog.now(), 'step', current_step, 'reason', coalesce(p_reason, 'cancelled'), 'by', current_user))
+  where id = p_saga_id returning * into v_saga;
+  update eva.eva_alerts set status = 'resolved', resolved_at = pg_catalog.now()
+  where alert_type = 'saga_paused' and status <> 'resolved' and details ->> 'sagaId' = p_saga_id::text;
+  perform eva_private.fn_log_event('saga.cancelled', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', v_saga.current_step, 'reason', p_reason));
+  return v_saga;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_saga_cancel(p_saga_id uuid, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_cancel(p_saga_id uuid, p_reason text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_saga_cancel(p_saga_id uuid, p_reason text) IS 'Cancels an active or paused saga (status cancelled; completed steps stay done); EV404 unknown, EV409 already ended.';
+
+
+--
+-- Name: fn_saga_pause(uuid, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_saga_pause(p_saga_id uuid, p_reason text) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+begin
+  if coalesce(pg_catalog.btrim(p_reason), '') = '' then
+    raise exception 'a pause needs a reason' using errcode = 'EV400';
+  end if;
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status <> 'active' then
+    raise exception 'saga % is %: only an active saga pauses', p_saga_id, v_saga.status using errcode = 'EV409';
+  end if;
+  update eva.eva_sagas
+  set status = 'paused', pause_reason = p_reason, paused_at = pg_catalog.now(), next_attempt_at = null,
+      updated_at = pg_catalog.now()
+  where id = p_saga_id returning * into v_saga;
+  insert into eva.eva_alerts (venture_id, severity, alert_type, message, details)
+  values (v_saga.venture_id, 'P1', 'saga_paused',
+    'the ' || pg_catalog.replace(v_saga.saga_type::text, '_', ' ') || ' saga paused at step ' || v_saga.current_step
+      || ': ' || p_reason || ' (eva sagas resume ' || v_saga.id || ')',
+    pg_catalog.jsonb_build_object('sagaId', v_saga.id, 'sagaType', v_saga.saga_type, 'step', v_saga.current_step,
+      'reason', p_reason));
+  perform eva_private.fn_log_event('saga.paused', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', v_saga.current_step, 'reason', p_reason));
+  return v_saga;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_saga_pause(p_saga_id uuid, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_pause(p_saga_id uuid, p_reason text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_saga_pause(p_saga_id uuid, p_reason text) IS 'Pauses an active saga with a reason (P1 alert saga_paused, saga.paused event); EV404 unknown, EV409 not active.';
+
+
+--
+-- Name: fn_saga_resume(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_saga_resume(p_saga_id uuid) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+begin
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status <> 'paused' then
+    raise exception 'saga % is %: only a paused saga resumes', p_saga_id, v_saga.status using errcode = 'EV409',
+      hint = case when v_saga.status = 'active' then 'It is running already.' else 'It has ended.' end;
+  end if;
+  update eva.eva_sagas
+  set status = 'active', step_attempts = 0, next_attempt_at = null, updated_at = pg_catalog.now(),
+      context = context || pg_catalog.jsonb_build_object('resumed', coalesce(context -> 'resumed', '[]'::jsonb)
+        || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('at', pg_catalog.now(), 'step', current_step,
+          'pause_reason', pause_reason))),
+      pause_reason = null, paused_at = null
+  where id = p_saga_id returning * into v_saga;
+  update eva.eva_alerts set status = 'resolved', resolved_at = pg_catalog.now()
+  where alert_type = 'saga_paused' and status <> 'resolved' and details ->> 'sagaId' = p_saga_id::text;
+  perform eva_private.fn_log_event('saga.resumed', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', v_saga.current_step));
+  return v_saga;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_saga_resume(p_saga_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_resume(p_saga_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_saga_resume(p_saga_id uuid) IS 'Resumes a paused saga at the step it paused on (fresh retry budget; its saga_paused alert resolved); EV404 unknown, EV409 not paused.';
+
+
+--
 -- Name: fn_schedule_run_now(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -3174,14 +3385,31 @@ begin
       completed_at = pg_catalog.now()
   where venture_id = v_item.venture_id and saga_id = v_item.saga_id and kind = 'orchestrator' and status = 'pending';
 
-  update eva.eva_sagas
-  set current_step = 'update_stage', status = 'completed', completed_at = pg_catalog.now(), context = v_context
-  where id = v_saga.id;
-
   -- The stage engine left Stage 19 blocked, waiting for engineering; it may run now.
   update eva.venture_stage_work set status = 'ready', blocked_reason = null
   where venture_id = v_item.venture_id and lifecycle_stage = 19 and status = 'blocked'
   returning id into v_stage19;
+
+  -- The return path's steps on the saga engine, all in this transaction.
+  perform eva_private.fn_saga_note_step(v_saga.id, 'await_completion', 'completed', pg_catalog.jsonb_build_object(
+    'total', v_counts.total, 'succeeded', v_counts.succeeded, 'failed', v_counts.failed, 'blocked', v_counts.blocked));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'collect_results', 'completed', pg_catalog.jsonb_build_object(
+    'tests', v_context -> 'tests', 'failures', v_counts.failures));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'update_stage', 'completed', pg_catalog.jsonb_build_object(
+    'sprint_completion', v_context ->> 'sprint_completion', 'stage19_work_id', v_stage19));
+  if v_stage19 is not null then
+    perform eva_private.fn_saga_note_step(v_saga.id, 'advance', 'completed',
+      pg_catalog.jsonb_build_object('stage19_work_id', v_stage19, 'released', 'Stage 19 ready'));
+  else
+    perform eva_private.fn_saga_note_step(v_saga.id, 'advance', 'skipped',
+      pg_catalog.jsonb_build_object('reason', 'no blocked Stage 19 run waited for this sprint'));
+  end if;
+
+  -- current_step stays update_stage, as before the engine (fn_sd_results reads
+  -- it): Stage 19, released by advance, writes the results into its artifacts.
+  update eva.eva_sagas
+  set current_step = 'update_stage', status = 'completed', completed_at = pg_catalog.now(), context = v_context
+  where id = v_saga.id;
 
   perform eva_private.fn_log_event('saga.completed', v_item.venture_id, pg_catalog.jsonb_build_object(
     'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'sprint_completion', v_context ->> 'sprint_completion',
@@ -3835,6 +4063,20 @@ begin
     update eva.ventures set status = 'active' where id = p_d.venture_id;
   end if;
 
+  -- An SD execution that timed out (eva_private.fn_scheduler_saga_sweep): proceed
+  -- runs Stage 19 on what engineering delivered (sprint_completion blocked);
+  -- modify_thresholds plans the sprint again (Stage 18); block keeps it blocked.
+  if p_d.decision_type = 'dfe_escalation' and p_d.context ->> 'kind' = 'sd_timeout' and p_d.decision <> 'block' then
+    if p_d.decision = 'proceed' then
+      update eva.venture_stage_work set status = 'ready', blocked_reason = null
+      where venture_id = p_d.venture_id and lifecycle_stage = p_d.lifecycle_stage and status = 'awaiting_decision';
+    else
+      perform eva.fn_rerun_stage(p_d.venture_id, 18, v_reason, 'revise');
+    end if;
+    perform pg_catalog.set_config('eva.change_reason', '', true);
+    return;
+  end if;
+
   case p_d.decision_type || '/' || p_d.decision
     when 'brand_approval/approve', 'release_decision/release', 'dfe_escalation/proceed' then
       perform eva.fn_advance_venture_stage(p_d.venture_id, p_d.lifecycle_stage, null, v_reason);
@@ -3853,15 +4095,16 @@ begin
       update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason
       where venture_id = p_d.venture_id and status = 'awaiting_decision';
     when 'brand_approval/reject', 'release_decision/cancel' then
+      perform pg_catalog.set_config('eva.ending_decision', p_d.id::text, true);
       update eva.ventures set status = 'killed' where id = p_d.venture_id;
+      perform pg_catalog.set_config('eva.ending_decision', '', true);
     when 'venture_future/sunset', 'venture_future/exit' then
+      -- Spec §15: the venture's end starts its retirement saga (notify, export, teardown,
+      -- archive, retrospective) by trigger (eva_private.tg_ventures_retirement), with this decision.
+      perform pg_catalog.set_config('eva.ending_decision', p_d.id::text, true);
       update eva.ventures set status = case p_d.decision when 'sunset' then 'sunset' else 'exited' end::eva.venture_status
       where id = p_d.venture_id;
-      -- Spec §15: the retirement saga (notify, export, teardown, archive, retrospective).
-      insert into eva.eva_sagas (venture_id, saga_type, current_step, context, timeout_at)
-      values (p_d.venture_id, 'venture_retirement', 'notify_users',
-        pg_catalog.jsonb_build_object('decision_id', p_d.id, 'kind', p_d.decision),
-        eva.fn_scheduler_now() + interval '30 days');
+      perform pg_catalog.set_config('eva.ending_decision', '', true);
     else
       raise exception 'no effect is defined for % "%"', p_d.decision_type, p_d.decision using errcode = 'EV400';
   end case;
@@ -4761,6 +5004,99 @@ COMMENT ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) IS 'Queues 
 
 
 --
+-- Name: venture_infra_resources; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_infra_resources (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    kind text NOT NULL,
+    name text NOT NULL,
+    provider text,
+    provider_url text,
+    external_id text NOT NULL,
+    depends_on text[] DEFAULT '{}'::text[] NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    status_detail text,
+    torn_down_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_infra_resources_external_id_check CHECK (((char_length(external_id) >= 1) AND (char_length(external_id) <= 300))),
+    CONSTRAINT venture_infra_resources_kind_check CHECK ((kind = ANY (ARRAY['db'::text, 'storage'::text, 'compute'::text, 'dns'::text, 'repo'::text, 'queue'::text, 'cdn'::text, 'other'::text]))),
+    CONSTRAINT venture_infra_resources_name_check CHECK (((char_length(name) >= 1) AND (char_length(name) <= 200))),
+    CONSTRAINT venture_infra_resources_provider_url_check CHECK (((provider_url IS NULL) OR (provider_url ~ '^https?://'::text))),
+    CONSTRAINT venture_infra_resources_status_check CHECK ((status = ANY (ARRAY['active'::text, 'torn_down'::text, 'archived'::text, 'not_torn_down'::text, 'failed'::text])))
+);
+
+
+ALTER TABLE eva.venture_infra_resources OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_infra_resources; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_infra_resources IS 'Per-venture infrastructure inventory: kind, name, provider (its base URL in provider_url, else EVA_INFRA_API_URL), external_id, depends_on (names of resources it needs). The retirement saga tears them down in reverse dependency order: DELETE <base>/resources/<external_id>.';
+
+
+--
+-- Name: COLUMN venture_infra_resources.depends_on; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_infra_resources.depends_on IS 'Names (same venture) of the resources this one depends on: they are torn down after it.';
+
+
+--
+-- Name: COLUMN venture_infra_resources.status; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_infra_resources.status IS 'active; torn_down (the provider confirmed); archived (a repo the provider archived); not_torn_down (no provider configured: nothing was called); failed (the provider refused; see status_detail).';
+
+
+--
+-- Name: fn_infra_resource_settle(uuid, text, uuid, text, text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb DEFAULT '{}'::jsonb) RETURNS eva.venture_infra_resources
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_res eva.venture_infra_resources;
+begin
+  if p_status is null or p_status not in ('torn_down', 'archived', 'not_torn_down', 'failed') then
+    raise exception 'a resource is torn_down, archived, not_torn_down or failed, not %', coalesce(p_status, 'null')
+      using errcode = 'EV400';
+  end if;
+  select * into v_res from eva.venture_infra_resources where id = p_resource_id for update;
+  if not found then
+    raise exception 'infrastructure resource % does not exist', p_resource_id using errcode = 'EV404';
+  end if;
+  perform eva_private.fn_saga_substep(p_saga_id, p_step, v_res.kind || ':' || v_res.name,
+    case p_status when 'failed' then 'failed' when 'not_torn_down' then 'skipped' else 'completed' end, null,
+    coalesce(p_result, '{}'::jsonb) || pg_catalog.jsonb_build_object('resource', v_res.id, 'status', p_status,
+      'detail', p_detail),
+    case when p_status = 'failed' then p_detail end);
+  update eva.venture_infra_resources
+  set status = p_status, status_detail = p_detail, updated_at = pg_catalog.now(),
+      torn_down_at = case when p_status in ('torn_down', 'archived') then pg_catalog.now() end
+  where id = p_resource_id returning * into v_res;
+  perform eva_private.fn_log_event('infra.' || p_status, v_res.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', p_saga_id, 'resource', v_res.id, 'kind', v_res.kind, 'name', v_res.name, 'detail', p_detail));
+  return v_res;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb) IS 'Records a teardown sub-step and the resource''s new state together (torn_down, archived, not_torn_down: no provider, failed).';
+
+
+--
 -- Name: fn_issue_sign_in_code(text, text, interval); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4859,6 +5195,12 @@ begin
         'work_id', v_work.id, 'run', v_work.run_number, 'decision', v_decision, 'retry', s.retry_count,
         'at', pg_catalog.now()))
   where s.id = v_saga.id;
+  perform eva_private.fn_saga_note_step(v_saga.id, 're_evaluate', 'completed', pg_catalog.jsonb_build_object(
+    'retry', v_saga.retry_count, 'work_id', v_work.id, 'decision', v_decision));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'decide', 'completed', pg_catalog.jsonb_build_object(
+    'outcome', 'passed', 'decision', v_decision, 'retries', v_saga.retry_count));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'exhaust', 'skipped', pg_catalog.jsonb_build_object(
+    'reason', 'the reality gate passed'));
   perform eva_private.fn_log_event('saga.completed', v_work.venture_id, pg_catalog.jsonb_build_object(
     'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'stage', v_work.lifecycle_stage, 'decision', v_decision,
     'retries', v_saga.retry_count));
@@ -4925,11 +5267,12 @@ begin
     v_saga := null;
   end if;
   if v_saga.id is null then
-    insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at)
+    insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at, steps, driver)
     values (v_work.venture_id, 'reality_gate_retry', 'identify_failure', 'active',
       pg_catalog.jsonb_build_object('boundary', v_boundary, 'started_work_id', v_work.id,
         'failures', '[]'::jsonb, 'prior_failure_reasons', '[]'::jsonb, 'versions_created', '[]'::jsonb),
-      pg_catalog.now() + v_timeout)
+      pg_catalog.now() + v_timeout,
+      array['identify_failure', 'map_stages', 'retry_analysis', 're_evaluate', 'decide', 'exhaust'], 'sql')
     returning * into v_saga;
     perform eva_private.fn_log_event('saga.started', v_work.venture_id, pg_catalog.jsonb_build_object(
       'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'stage', v_boundary, 'work_id', v_work.id,
@@ -4963,7 +5306,21 @@ begin
 
   update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
 
+  -- The steps on the saga engine (each evaluation notes them again: attempts count them).
+  if v_saga.retry_count > 0 then
+    perform eva_private.fn_saga_note_step(v_saga.id, 're_evaluate', 'failed', pg_catalog.jsonb_build_object(
+      'retry', v_saga.retry_count, 'work_id', v_work.id, 'reason', p_route ->> 'reason'));
+  end if;
+  perform eva_private.fn_saga_note_step(v_saga.id, 'identify_failure', 'completed', pg_catalog.jsonb_build_object(
+    'attempt', v_saga.retry_count, 'failedChecks', p_route -> 'failedChecks', 'reason', p_route ->> 'reason'));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'map_stages', 'completed', pg_catalog.jsonb_build_object(
+    'rerunFrom', v_from, 'responsibleStages', coalesce(p_route -> 'responsibleStages', '[]'::jsonb)));
+
   if v_saga.retry_count >= v_saga.max_retries then
+    perform eva_private.fn_saga_note_step(v_saga.id, 'decide', 'skipped', pg_catalog.jsonb_build_object(
+      'reason', 'the gate failed again after ' || v_saga.retry_count || ' retries'));
+    perform eva_private.fn_saga_note_step(v_saga.id, 'exhaust', 'completed', pg_catalog.jsonb_build_object(
+      'outcome', 'killed', 'kill_reason', 'killed_at_reality_gate', 'retries', v_saga.retry_count));
     -- exhaust: every retry failed.
     v_reason := 'killed_at_reality_gate: the stage ' || v_boundary || ' reality gate still failed after '
       || v_saga.retry_count || ' retries: ' || coalesce(p_route ->> 'reason', 'failed');
@@ -4990,6 +5347,8 @@ begin
     'reality gate retry ' || (v_saga.retry_count + 1) || ' of ' || v_saga.max_retries || ' (stage ' || v_boundary
       || ' failed; re-running from stage ' || v_from || '): ' || coalesce(p_route ->> 'reason', 'failed'),
     'revise');
+  perform eva_private.fn_saga_note_step(v_saga.id, 'retry_analysis', 'completed', pg_catalog.jsonb_build_object(
+    'retry', v_saga.retry_count + 1, 'rerunFrom', v_from, 'nextWorkId', v_next.id));
   perform eva_private.fn_log_event('saga.step', v_work.venture_id, pg_catalog.jsonb_build_object(
     'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', 'retry_analysis', 'retry', v_saga.retry_count + 1,
     'stage', v_boundary, 'rerun_from', v_from, 'responsible_stages', p_route -> 'responsibleStages',
@@ -5007,6 +5366,87 @@ ALTER FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route jsonb) 
 --
 
 COMMENT ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route jsonb) IS 'Reality Gate Retry saga step for a failed reality gate (route action reality_retry: boundary, stage to re-run from, failedChecks with their stages, reason): starts or continues the venture''s open reality_gate_retry saga, keeps the failure, and re-runs the earliest responsible stage (retry_count + 1), or after max_retries failed retries kills the venture (killed_at_reality_gate) and ends the saga failed.';
+
+
+--
+-- Name: venture_retrospectives; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_retrospectives (
+    saga_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    stage_of_death integer NOT NULL,
+    ended_as text NOT NULL,
+    kill_reason text,
+    gate_signals jsonb DEFAULT '[]'::jsonb NOT NULL,
+    analysis jsonb NOT NULL,
+    epistemic_classification eva.epistemic_classification NOT NULL,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    pattern_signature text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_retrospectives_ended_as_check CHECK ((ended_as = ANY (ARRAY['killed'::text, 'sunset'::text, 'exited'::text]))),
+    CONSTRAINT venture_retrospectives_stage_of_death_check CHECK (((stage_of_death >= 1) AND (stage_of_death <= 25)))
+);
+
+
+ALTER TABLE eva.venture_retrospectives OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_retrospectives; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_retrospectives IS 'Post-mortems of retired ventures written by the retirement saga: stage of death, kill reason, gate signals and the analyst''s lessons (simulation when offline); each adds a retirement pattern to eva.portfolio_patterns.';
+
+
+--
+-- Name: fn_record_retrospective(uuid, jsonb, eva.epistemic_classification, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb) RETURNS eva.venture_retrospectives
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+  v_row eva.venture_retrospectives;
+  v_facts jsonb := eva_private.fn_retirement_facts(p_saga_id);
+  v_signature text;
+  v_stage int;
+begin
+  select * into v_row from eva.venture_retrospectives where saga_id = p_saga_id;
+  if found then
+    return v_row;
+  end if;
+  select * into v_saga from eva.eva_sagas where id = p_saga_id;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  v_stage := greatest(1, least(25, coalesce((v_facts ->> 'stageOfDeath')::int, 1)));
+  v_signature := 'retired:' || coalesce(v_facts ->> 'endedAs', 'ended') || ':' || coalesce(v_facts ->> 'killSource', 'unknown');
+  insert into eva.venture_retrospectives (saga_id, venture_id, stage_of_death, ended_as, kill_reason, gate_signals,
+    analysis, epistemic_classification, provenance, pattern_signature)
+  values (p_saga_id, v_saga.venture_id, v_stage, v_facts ->> 'endedAs', v_facts ->> 'reason',
+    coalesce(v_facts -> 'gateSignals', '[]'::jsonb), p_analysis, p_epistemic, coalesce(p_provenance, '{}'::jsonb),
+    v_signature)
+  returning * into v_row;
+  insert into eva.portfolio_patterns as pp (lifecycle_stage, pattern_signature, first_venture_id)
+  values (v_stage, v_signature, v_saga.venture_id)
+  on conflict (lifecycle_stage, pattern_signature) do update
+    set ventures_seen = pp.ventures_seen + 1, last_seen_at = pg_catalog.now();
+  perform eva_private.fn_log_event('knowledge.retrospective', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', p_saga_id, 'stage_of_death', v_stage, 'pattern', v_signature, 'epistemic', p_epistemic));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb) IS 'Writes a retirement post-mortem (venture_retrospectives) and counts its pattern at the stage of death in portfolio_patterns; once per saga.';
 
 
 --
@@ -5113,6 +5553,638 @@ ALTER FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) OWNER TO e
 --
 
 COMMENT ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) IS 'Gives the queued (not yet locked) stage_run jobs of these ventures (null: every venture) their current priority; returns how many jobs moved.';
+
+
+--
+-- Name: fn_retirement_facts(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_retirement_facts(p_saga_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.jsonb_build_object(
+    'ventureId', v.id, 'name', v.name, 'archetype', v.archetype, 'description', v.description,
+    'problemStatement', v.problem_statement, 'targetMarket', v.target_market,
+    'endedAs', s.context ->> 'ended_as', 'reason', s.context ->> 'reason',
+    'killSource', s.context ->> 'kill_source',
+    'stageOfDeath', (s.context ->> 'stage_of_death')::int,
+    'gateSignals', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'stage', w.lifecycle_stage, 'run', w.run_number, 'decision', w.gate_decision,
+        'reason', coalesce(w.gate_outcome ->> 'reason', w.gate_outcome ->> 'summary'),
+        'failedChecks', w.gate_outcome -> 'failedChecks') order by w.lifecycle_stage, w.run_number)
+      from eva.venture_stage_work w where w.venture_id = v.id and w.gate_decision is not null), '[]'::jsonb),
+    'stagesReached', (select pg_catalog.max(w.lifecycle_stage) from eva.venture_stage_work w where w.venture_id = v.id),
+    'artifactCount', (select pg_catalog.count(*) from eva.venture_artifacts a where a.venture_id = v.id))
+  from eva.eva_sagas s join eva.ventures v on v.id = s.venture_id
+  where s.id = p_saga_id;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_retirement_facts(p_saga_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_retirement_facts(p_saga_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_retirement_facts(p_saga_id uuid) IS 'The facts a retirement retrospective reads: how and where the venture ended and its gates'' signals.';
+
+
+--
+-- Name: fn_retirement_start(uuid, text, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_retirement_start(p_venture_id uuid, p_ended_as text, p_reason text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_venture eva.ventures;
+  v_id uuid;
+  v_reality boolean;
+  v_skip jsonb := '{}'::jsonb;
+  v_why text;
+  v_decision text := nullif(pg_catalog.current_setting('eva.ending_decision', true), '');
+begin
+  select s.id into v_id from eva.eva_sagas s where s.venture_id = p_venture_id and s.saga_type = 'venture_retirement';
+  if found then
+    return v_id;
+  end if;
+  select * into v_venture from eva.ventures where id = p_venture_id;
+  v_reality := coalesce(p_reason, '') like 'killed_at_reality_gate%';
+  if p_ended_as = 'killed' and (v_reality or v_venture.current_lifecycle_stage in (3, 5)) then
+    v_why := case when v_reality then 'killed at the stage ' || v_venture.current_lifecycle_stage || ' reality gate'
+      else 'killed at the stage ' || v_venture.current_lifecycle_stage || ' kill gate' end
+      || ': the venture has no users yet, so there is no one to notify and no user data to export (spec §15)';
+    v_skip := pg_catalog.jsonb_build_object('notify_users', v_why, 'export_data', v_why);
+  end if;
+  v_id := eva_private.fn_saga_start(p_venture_id, 'venture_retirement',
+    array['notify_users', 'export_data', 'teardown_infra', 'archive_code', 'retrospective'], 'worker',
+    pg_catalog.jsonb_build_object(
+      'ended_as', p_ended_as,
+      'reason', p_reason,
+      'stage_of_death', v_venture.current_lifecycle_stage,
+      'kill_source', case
+        when v_reality then 'reality_gate'
+        when coalesce(p_reason, '') like 'killed at stage %' then 'kill_gate'
+        when v_decision is not null or coalesce(p_reason, '') like 'Chairman decided%' then 'chairman'
+        else 'status_change' end,
+      'decision_id', v_decision,
+      -- The export reads the event log up to here, so a re-run packs the same bytes.
+      'events_upto', (select max(e.id) from eva.eva_event_log e),
+      -- The users' notification period (notify_users): none for a kill (nothing
+      -- launched to leave), settings saga.notice_days (30) for sunset and exit.
+      'notice_days', case when p_ended_as = 'killed' then 0 else coalesce(
+        (select (s.value #>> '{}')::numeric from eva_private.settings s where s.key = 'saga.notice_days'), 30) end,
+      'ended_at', pg_catalog.now()),
+    interval '1 day', v_skip);
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_retirement_start(p_venture_id uuid, p_ended_as text, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_retirement_start(p_venture_id uuid, p_ended_as text, p_reason text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_retirement_start(p_venture_id uuid, p_ended_as text, p_reason text) IS 'Starts the venture_retirement saga of an ended venture once (notify_users, export_data, teardown_infra, archive_code, retrospective); kills at stages 3 and 5 and reality-gate kills skip the first two. Returns the saga id.';
+
+
+--
+-- Name: fn_saga_enqueue(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_enqueue(p_saga_id uuid) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+  v_attempt int;
+begin
+  select * into v_saga from eva.eva_sagas where id = p_saga_id;
+  if not found or v_saga.driver <> 'worker' or v_saga.status <> 'active'
+     or (v_saga.wait_until is not null and v_saga.wait_until > eva.fn_scheduler_now()) then
+    return false;
+  end if;
+  select coalesce(max(s.attempts), 0) + 1 into v_attempt
+  from eva.eva_saga_steps s where s.saga_id = v_saga.id and s.step = v_saga.current_step;
+  perform graphile_worker.add_job(
+    'saga_step',
+    pg_catalog.json_build_object('saga_id', v_saga.id, 'step', v_saga.current_step, 'attempt', v_attempt),
+    job_key := 'saga_step:' || v_saga.id || ':' || v_saga.current_step || ':' || v_attempt,
+    run_at := greatest(pg_catalog.now(), coalesce(v_saga.next_attempt_at, pg_catalog.now())),
+    max_attempts := 5
+  );
+  return true;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_enqueue(p_saga_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_enqueue(p_saga_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_enqueue(p_saga_id uuid) IS 'Queues saga_step for an active worker-driven saga''s current step (job_key saga_step:<saga>:<step>:<attempt>), unless it waits on the scheduler clock. Returns whether it queued.';
+
+
+--
+-- Name: fn_saga_fail(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_fail(p_saga_id uuid, p_reason text) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+begin
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status not in ('active', 'paused') then
+    raise exception 'saga % is %: it has ended', p_saga_id, v_saga.status using errcode = 'EV409';
+  end if;
+  update eva.eva_sagas
+  set status = 'failed', completed_at = pg_catalog.now(), next_attempt_at = null, wait_until = null,
+      last_error = coalesce(p_reason, last_error), updated_at = pg_catalog.now()
+  where id = p_saga_id returning * into v_saga;
+  insert into eva.eva_alerts (venture_id, severity, alert_type, message, details)
+  values (v_saga.venture_id, 'P1', 'saga_failed', 'the ' || pg_catalog.replace(v_saga.saga_type::text, '_', ' ')
+    || ' saga failed at step ' || v_saga.current_step || ': ' || coalesce(p_reason, 'no reason given'),
+    pg_catalog.jsonb_build_object('sagaId', v_saga.id, 'sagaType', v_saga.saga_type, 'step', v_saga.current_step));
+  perform eva_private.fn_log_event('saga.failed', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', v_saga.current_step, 'reason', p_reason));
+  return v_saga;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_fail(p_saga_id uuid, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_fail(p_saga_id uuid, p_reason text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_fail(p_saga_id uuid, p_reason text) IS 'Ends an active or paused saga as failed (P1 alert, saga.failed); EV409 when it has ended.';
+
+
+--
+-- Name: fn_saga_note_step(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_note_step(p_saga_id uuid, p_step text, p_status text, p_result jsonb DEFAULT '{}'::jsonb) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  insert into eva.eva_saga_steps as s (saga_id, venture_id, step, status, attempts, result, completed_at)
+  select g.id, g.venture_id, p_step, p_status, 1, coalesce(p_result, '{}'::jsonb),
+    case when p_status <> 'failed' then pg_catalog.now() end
+  from eva.eva_sagas g where g.id = p_saga_id
+  on conflict (saga_id, step) do update
+    set status = excluded.status, attempts = s.attempts + 1, result = excluded.result,
+        completed_at = excluded.completed_at, updated_at = pg_catalog.now();
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_note_step(p_saga_id uuid, p_step text, p_status text, p_result jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_note_step(p_saga_id uuid, p_step text, p_status text, p_result jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_note_step(p_saga_id uuid, p_step text, p_status text, p_result jsonb) IS 'Notes a step outcome of a SQL-driven saga (upsert: a repeated step counts one more attempt, latest result kept).';
+
+
+--
+-- Name: fn_saga_resume_all(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_resume_all() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id uuid;
+  v_count int := 0;
+begin
+  perform eva_private.fn_saga_wake_due();
+  for v_id in
+    select s.id from eva.eva_sagas s
+    where s.driver = 'worker' and s.status = 'active' and s.wait_until is null
+    order by s.started_at
+  loop
+    if eva_private.fn_saga_enqueue(v_id) then
+      v_count := v_count + 1;
+    end if;
+  end loop;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_resume_all() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_resume_all(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_resume_all() IS 'Crash recovery: queues the current step of every active worker-driven saga (job_key dedups); called when a worker starts. Returns the count queued.';
+
+
+--
+-- Name: fn_saga_start(uuid, eva.saga_type, text[], text, jsonb, interval, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_start(p_venture_id uuid, p_type eva.saga_type, p_steps text[], p_driver text, p_context jsonb DEFAULT '{}'::jsonb, p_timeout interval DEFAULT NULL::interval, p_skip jsonb DEFAULT '{}'::jsonb) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id uuid;
+  v_first text;
+  v_step text;
+begin
+  if p_steps is null or pg_catalog.cardinality(p_steps) = 0 then
+    raise exception 'a saga needs at least one step' using errcode = 'EV400';
+  end if;
+  if p_driver is null or p_driver not in ('sql', 'worker') then
+    raise exception 'a saga is driven by the worker or by SQL, not %', coalesce(p_driver, 'null') using errcode = 'EV400';
+  end if;
+  select s into v_first from pg_catalog.unnest(p_steps) with ordinality u(s, n)
+  where not coalesce(p_skip, '{}'::jsonb) ? s order by n limit 1;
+  insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at, steps, driver)
+  values (p_venture_id, p_type, coalesce(v_first, p_steps[pg_catalog.cardinality(p_steps)]),
+    case when v_first is null then 'completed' else 'active' end::eva.saga_status, coalesce(p_context, '{}'::jsonb),
+    case when p_timeout is not null then eva.fn_scheduler_now() + p_timeout end, p_steps, p_driver)
+  returning id into v_id;
+  for v_step in select k from pg_catalog.jsonb_object_keys(coalesce(p_skip, '{}'::jsonb)) k loop
+    insert into eva.eva_saga_steps (saga_id, venture_id, step, status, attempts, result, completed_at)
+    values (v_id, p_venture_id, v_step, 'skipped', 1, pg_catalog.jsonb_build_object('reason', p_skip ->> v_step),
+      pg_catalog.now());
+  end loop;
+  perform eva_private.fn_log_event('saga.started', p_venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_id, 'saga_type', p_type, 'steps', p_steps, 'skipped', coalesce(p_skip, '{}'::jsonb), 'driver', p_driver));
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_start(p_venture_id uuid, p_type eva.saga_type, p_steps text[], p_driver text, p_context jsonb, p_timeout interval, p_skip jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_start(p_venture_id uuid, p_type eva.saga_type, p_steps text[], p_driver text, p_context jsonb, p_timeout interval, p_skip jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_start(p_venture_id uuid, p_type eva.saga_type, p_steps text[], p_driver text, p_context jsonb, p_timeout interval, p_skip jsonb) IS 'Starts a saga: its steps in order, driver (worker or sql), context, timeout (scheduler time) and steps skipped from the start ({step: reason}, recorded skipped). A worker saga''s first step is queued by trigger.';
+
+
+--
+-- Name: fn_saga_step_begin(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+  v_done eva.eva_saga_steps;
+begin
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    return pg_catalog.jsonb_build_object('run', false, 'reason', 'the saga does not exist');
+  end if;
+  if v_saga.status <> 'active' then
+    return pg_catalog.jsonb_build_object('run', false, 'reason', 'the saga is ' || v_saga.status);
+  end if;
+  if v_saga.current_step <> p_step then
+    return pg_catalog.jsonb_build_object('run', false, 'reason', 'the saga is at step ' || v_saga.current_step);
+  end if;
+  select * into v_done from eva.eva_saga_steps where saga_id = p_saga_id and step = p_step;
+  if found and v_done.status in ('completed', 'skipped') then
+    return pg_catalog.jsonb_build_object('run', false, 'reason', 'step ' || p_step || ' is already ' || v_done.status);
+  end if;
+  if v_saga.wait_until is not null and v_saga.wait_until > eva.fn_scheduler_now() then
+    return pg_catalog.jsonb_build_object('run', false, 'reason', 'step ' || p_step || ' waits until ' || v_saga.wait_until);
+  end if;
+  return pg_catalog.jsonb_build_object('run', true,
+    'saga', pg_catalog.to_jsonb(v_saga),
+    'now', eva.fn_scheduler_now(),
+    'attempt', coalesce(v_done.attempts, 0) + 1,
+    'results', coalesce((select pg_catalog.jsonb_object_agg(s.step, s.result) from eva.eva_saga_steps s
+      where s.saga_id = p_saga_id), '{}'::jsonb));
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_step_begin(p_saga_id uuid, p_step text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) IS 'Whether a saga step may run now (saga active, step current, not recorded completed/skipped, no pending wait); with the saga, the scheduler time, the attempt and earlier results.';
+
+
+--
+-- Name: fn_saga_step_done(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb DEFAULT '{}'::jsonb) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+  v_pos int;
+  v_next text;
+begin
+  if p_status is null or p_status not in ('completed', 'skipped') then
+    raise exception 'a step is done as completed or skipped, not %', coalesce(p_status, 'null') using errcode = 'EV400';
+  end if;
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status <> 'active' or v_saga.current_step <> p_step then
+    raise exception 'saga % is % at step %: step % cannot be recorded now', p_saga_id, v_saga.status, v_saga.current_step, p_step
+      using errcode = 'EV409';
+  end if;
+  if exists (select 1 from eva.eva_saga_steps s where s.saga_id = p_saga_id and s.step = p_step
+             and s.status in ('completed', 'skipped')) then
+    raise exception 'step % of saga % is already recorded', p_step, p_saga_id using errcode = 'EV409';
+  end if;
+  insert into eva.eva_saga_steps as s (saga_id, venture_id, step, status, attempts, result, completed_at)
+  values (p_saga_id, v_saga.venture_id, p_step, p_status, 1, coalesce(p_result, '{}'::jsonb), pg_catalog.now())
+  on conflict (saga_id, step) do update
+    set status = excluded.status, attempts = s.attempts + 1, result = excluded.result, error = null,
+        completed_at = excluded.completed_at, updated_at = pg_catalog.now();
+
+  v_pos := pg_catalog.array_position(v_saga.steps, p_step);
+  -- The next step not already recorded (skipped from the start).
+  select u.s into v_next from pg_catalog.unnest(v_saga.steps) with ordinality u(s, n)
+  where u.n > coalesce(v_pos, 0)
+    and not exists (select 1 from eva.eva_saga_steps d where d.saga_id = p_saga_id and d.step = u.s
+                    and d.status in ('completed', 'skipped'))
+  order by u.n limit 1;
+
+  perform eva_private.fn_log_event('saga.step', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', p_step, 'status', p_status, 'next', v_next));
+  if v_next is null then
+    update eva.eva_sagas
+    set status = 'completed', completed_at = pg_catalog.now(), step_attempts = 0, next_attempt_at = null,
+        wait_until = null, last_error = null, updated_at = pg_catalog.now()
+    where id = p_saga_id returning * into v_saga;
+    perform eva_private.fn_log_event('saga.completed', v_saga.venture_id, pg_catalog.jsonb_build_object(
+      'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'steps', v_saga.steps));
+  else
+    update eva.eva_sagas
+    set current_step = v_next, step_attempts = 0, next_attempt_at = null, wait_until = null, last_error = null,
+        updated_at = pg_catalog.now(),
+        -- Each step has a day to start (retirement); the notification wait extends it.
+        timeout_at = case when timeout_at is not null then greatest(timeout_at, eva.fn_scheduler_now() + interval '1 day') end
+    where id = p_saga_id returning * into v_saga;
+  end if;
+  return v_saga;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb) IS 'Records the current step completed or skipped (result) and advances the saga to its next step, or completes it (saga.completed). EV409 when the step is not current or already done.';
+
+
+--
+-- Name: fn_saga_step_failed(uuid, text, text, text, boolean, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text DEFAULT 'pause'::text, p_retry boolean DEFAULT true, p_result jsonb DEFAULT '{}'::jsonb) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+  v_attempts int;
+  v_base interval;
+  v_reason text;
+begin
+  if p_on_exhausted is null or p_on_exhausted not in ('pause', 'fail') then
+    raise exception 'a saga whose step keeps failing pauses or fails, not %', coalesce(p_on_exhausted, 'null')
+      using errcode = 'EV400';
+  end if;
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status <> 'active' or v_saga.current_step <> p_step then
+    raise exception 'saga % is % at step %: a failure of step % is not recorded', p_saga_id, v_saga.status,
+      v_saga.current_step, p_step using errcode = 'EV409';
+  end if;
+  insert into eva.eva_saga_steps as s (saga_id, venture_id, step, status, attempts, result, error)
+  values (p_saga_id, v_saga.venture_id, p_step, 'failed', 1, coalesce(p_result, '{}'::jsonb), p_error)
+  on conflict (saga_id, step) do update
+    set status = 'failed', attempts = s.attempts + 1, result = excluded.result, error = excluded.error,
+        updated_at = pg_catalog.now()
+  returning attempts into v_attempts;
+  perform eva_private.fn_log_event('saga.step_failed', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', p_step, 'attempt', v_attempts, 'error', p_error));
+
+  if coalesce(p_retry, true) and v_saga.step_attempts + 1 <= v_saga.max_retries then
+    select (s.value #>> '{}')::interval into v_base from eva_private.settings s where s.key = 'saga.retry_base';
+    update eva.eva_sagas
+    set step_attempts = v_saga.step_attempts + 1, retry_count = retry_count + 1, last_error = p_error,
+        next_attempt_at = pg_catalog.now() + least(interval '5 minutes',
+          coalesce(v_base, interval '1 second') * pg_catalog.power(2, v_saga.step_attempts)),
+        updated_at = pg_catalog.now()
+    where id = p_saga_id returning * into v_saga;
+    return v_saga;
+  end if;
+
+  v_reason := 'step ' || p_step || ' failed' || case when coalesce(p_retry, true)
+    then ' after ' || (v_saga.step_attempts + 1) || ' attempts' else '' end || ': ' || coalesce(p_error, 'no error given');
+  if p_on_exhausted = 'pause' then
+    update eva.eva_sagas set last_error = p_error where id = p_saga_id;
+    return eva.fn_saga_pause(p_saga_id, v_reason);
+  end if;
+  return eva_private.fn_saga_fail(p_saga_id, v_reason);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb) IS 'Records a failed attempt of the current step: retried with backoff within max_retries, then the saga pauses (reason, P1 alert) or fails as p_on_exhausted says.';
+
+
+--
+-- Name: fn_saga_step_wait(uuid, text, timestamp with time zone, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb DEFAULT '{}'::jsonb) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+begin
+  if p_until is null then
+    raise exception 'a wait needs a time' using errcode = 'EV400';
+  end if;
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status <> 'active' or v_saga.current_step <> p_step then
+    raise exception 'saga % is % at step %: step % cannot wait', p_saga_id, v_saga.status, v_saga.current_step, p_step
+      using errcode = 'EV409';
+  end if;
+  update eva.eva_sagas
+  set wait_until = p_until, updated_at = pg_catalog.now(),
+      context = context || pg_catalog.jsonb_build_object('waiting', pg_catalog.jsonb_build_object(
+        'step', p_step, 'until', p_until, 'progress', coalesce(p_progress, '{}'::jsonb))),
+      timeout_at = case when timeout_at is not null then greatest(timeout_at, p_until + interval '1 day') end
+  where id = p_saga_id returning * into v_saga;
+  perform eva_private.fn_log_event('saga.waiting', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', p_step, 'until', p_until));
+  return v_saga;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb) IS 'Parks an active saga''s current step until a scheduler time (progress kept in context.waiting); eva_private.fn_saga_wake_due re-queues it.';
+
+
+--
+-- Name: eva_saga_substeps; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.eva_saga_substeps (
+    id bigint NOT NULL,
+    saga_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    step text NOT NULL,
+    key text NOT NULL,
+    "position" integer DEFAULT 0 NOT NULL,
+    status text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    result jsonb DEFAULT '{}'::jsonb NOT NULL,
+    error text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT eva_saga_substeps_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT eva_saga_substeps_key_check CHECK (((char_length(key) >= 1) AND (char_length(key) <= 300))),
+    CONSTRAINT eva_saga_substeps_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'skipped'::text, 'failed'::text])))
+);
+
+
+ALTER TABLE eva.eva_saga_substeps OWNER TO eva_owner;
+
+--
+-- Name: TABLE eva_saga_substeps; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.eva_saga_substeps IS 'Sub-steps of a saga step (teardown: one per infrastructure resource, in order): pending, completed, skipped (e.g. no provider) or failed, with attempts and the provider''s answer.';
+
+
+--
+-- Name: fn_saga_substep(uuid, text, text, text, integer, jsonb, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer DEFAULT 0, p_result jsonb DEFAULT '{}'::jsonb, p_error text DEFAULT NULL::text) RETURNS eva.eva_saga_substeps
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row eva.eva_saga_substeps;
+  v_venture uuid;
+begin
+  if p_status is null or p_status not in ('pending', 'completed', 'skipped', 'failed') then
+    raise exception 'a sub-step is pending, completed, skipped or failed, not %', coalesce(p_status, 'null')
+      using errcode = 'EV400';
+  end if;
+  select s.venture_id into v_venture from eva.eva_sagas s where s.id = p_saga_id;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  select * into v_row from eva.eva_saga_substeps where saga_id = p_saga_id and step = p_step and key = p_key for update;
+  if found and p_status = 'pending' then
+    return v_row;
+  end if;
+  if found and v_row.status in ('completed', 'skipped') then
+    raise exception 'sub-step % of step % is already %', p_key, p_step, v_row.status using errcode = 'EV409';
+  end if;
+  insert into eva.eva_saga_substeps as x (saga_id, venture_id, step, key, position, status, attempts, result, error)
+  values (p_saga_id, v_venture, p_step, p_key, coalesce(p_position, 0), p_status,
+    case when p_status = 'pending' then 0 else 1 end, coalesce(p_result, '{}'::jsonb), p_error)
+  on conflict (saga_id, step, key) do update
+    set status = excluded.status, attempts = x.attempts + 1, result = excluded.result, error = excluded.error,
+        updated_at = pg_catalog.now()
+  returning * into v_row;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer, p_result jsonb, p_error text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer, p_result jsonb, p_error text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer, p_result jsonb, p_error text) IS 'Plans (pending, once) or records (completed, skipped, failed: attempts + 1) a sub-step of a saga step; EV409 for one already completed or skipped.';
+
+
+--
+-- Name: fn_saga_wake_due(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_wake_due() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_count int;
+begin
+  with due as (
+    update eva.eva_sagas s set wait_until = null, updated_at = pg_catalog.now()
+    where s.driver = 'worker' and s.status = 'active' and s.wait_until <= eva.fn_scheduler_now()
+    returning s.id
+  )
+  select pg_catalog.count(*)::int into v_count from due;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_wake_due() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_wake_due(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_wake_due() IS 'Tick: re-queues the steps of worker-driven sagas whose wait (wait_until, scheduler time) is due. Returns the count.';
 
 
 --
@@ -5411,6 +6483,8 @@ declare
   v_saga eva.eva_sagas;
   v_count int := 0;
   v_reason text;
+  v_work eva.venture_stage_work;
+  v_decision_id uuid;
 begin
   for v_saga in
     select * from eva.eva_sagas s
@@ -5425,7 +6499,32 @@ begin
         context = context || pg_catalog.jsonb_build_object('timedOut', pg_catalog.jsonb_build_object(
           'at', v_now, 'step', v_saga.current_step, 'timeoutAt', v_saga.timeout_at))
     where id = v_saga.id;
-    if v_saga.saga_type in ('reality_gate_retry', 'sd_execution') then
+    if v_saga.saga_type = 'sd_execution' then
+      -- Spec §15: timeout → sprint_completion = blocked and a DFE escalation:
+      -- the Chairman decides on Stage 19, which waits for engineering.
+      update eva.eva_sagas set context = context || pg_catalog.jsonb_build_object('sprint_completion', 'blocked')
+      where id = v_saga.id;
+      perform eva_private.fn_saga_note_step(v_saga.id, 'await_completion', 'failed', pg_catalog.jsonb_build_object(
+        'timedOut', true, 'timeoutAt', v_saga.timeout_at, 'completed', v_saga.context -> 'completed',
+        'total', v_saga.context -> 'total'));
+      select * into v_work from eva.venture_stage_work w
+      where w.venture_id = v_saga.venture_id and w.lifecycle_stage = 19 and w.status = 'blocked'
+      order by w.run_number desc limit 1 for update;
+      if found then
+        perform pg_catalog.set_config('eva.change_reason', v_reason, true);
+        update eva.venture_stage_work set status = 'awaiting_decision', blocked_reason = null where id = v_work.id;
+        insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
+          blocking, context)
+        values (v_saga.venture_id, 19, 'dfe_escalation', 'block', 'immediate', true,
+          pg_catalog.jsonb_build_object('kind', 'sd_timeout', 'reason', v_reason, 'sagaId', v_saga.id,
+            'sprint_completion', 'blocked', 'completed', v_saga.context -> 'completed', 'total', v_saga.context -> 'total',
+            'failures', v_saga.context -> 'failures', 'dfe', pg_catalog.jsonb_build_object(
+              'output', 'PRESENT_TO_CHAIRMAN', 'triggers', pg_catalog.jsonb_build_array('sd_timeout'))))
+        returning id into v_decision_id;
+        perform eva_private.fn_await_chairman(v_work, v_reason);
+        perform pg_catalog.set_config('eva.change_reason', '', true);
+      end if;
+    elsif v_saga.saga_type = 'reality_gate_retry' then
       perform pg_catalog.set_config('eva.change_reason', v_reason, true);
       update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason
       where venture_id = v_saga.venture_id and status in ('ready', 'in_progress', 'awaiting_decision');
@@ -5436,7 +6535,10 @@ begin
       pg_catalog.jsonb_build_object('sagaId', v_saga.id, 'sagaType', v_saga.saga_type, 'step', v_saga.current_step));
     perform eva_private.fn_log_event('saga.timed_out', v_saga.venture_id, pg_catalog.jsonb_build_object(
       'sagaId', v_saga.id, 'sagaType', v_saga.saga_type, 'step', v_saga.current_step, 'timeoutAt', v_saga.timeout_at,
-      'compensation', case v_saga.saga_type when 'venture_retirement' then 'alert' else 'stage work blocked' end));
+      'compensation', case v_saga.saga_type when 'venture_retirement' then 'alert'
+        when 'sd_execution' then 'sprint blocked, DFE escalation' else 'stage work blocked' end,
+      'decisionId', v_decision_id));
+    v_decision_id := null;
     v_count := v_count + 1;
   end loop;
   return v_count;
@@ -5528,12 +6630,15 @@ begin
     case when v_timeout_pref::numeric > 0 and v_timeout_pref::numeric <= 3650 then v_timeout_pref::numeric end end;
   v_timeout_days := coalesce(v_timeout_days, 7);
 
-  insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at)
+  -- On the saga engine (SQL-driven): bridge_create is this transaction, the
+  -- return path (eva.fn_sd_complete) records the rest.
+  insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at, steps, driver)
   values (v_work.venture_id, 'sd_execution', 'await_completion', 'active',
     pg_catalog.jsonb_build_object('total', v_total, 'completed', 0, 'succeeded', 0, 'failed', 0, 'blocked', 0,
       'work_id', v_work.id, 'artifact_id', v_plan.id, 'artifact_version', v_plan.version,
       'timeout_days', v_timeout_days, 'failures', '[]'::jsonb),
-    pg_catalog.now() + v_timeout_days * interval '1 day')
+    pg_catalog.now() + v_timeout_days * interval '1 day',
+    array['bridge_create', 'await_completion', 'collect_results', 'update_stage', 'advance'], 'sql')
   returning id into v_saga_id;
 
   -- A new sprint replaces one still waiting (Stage 18 re-run): the old saga's
@@ -5577,6 +6682,8 @@ begin
     v_plan_item := null;
   end loop;
 
+  perform eva_private.fn_saga_note_step(v_saga_id, 'bridge_create', 'completed', pg_catalog.jsonb_build_object(
+    'orchestrator', v_orchestrator_id, 'children', v_total, 'work_id', v_work.id, 'artifact_version', v_plan.version));
   perform eva_private.fn_log_event('sd.bridge_created', v_work.venture_id, pg_catalog.jsonb_build_object(
     'saga_id', v_saga_id, 'work_id', v_work.id, 'orchestrator', v_orchestrator_id, 'children', v_total,
     'artifact_version', v_plan.version,
@@ -5770,6 +6877,78 @@ COMMENT ON FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at timesta
 
 
 --
+-- Name: venture_archives; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_archives (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    saga_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    kind text NOT NULL,
+    key text NOT NULL,
+    uri text NOT NULL,
+    sha256 text NOT NULL,
+    bytes bigint NOT NULL,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_archives_bytes_check CHECK ((bytes >= 0)),
+    CONSTRAINT venture_archives_kind_check CHECK ((kind = ANY (ARRAY['export'::text, 'records'::text]))),
+    CONSTRAINT venture_archives_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+
+ALTER TABLE eva.venture_archives OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_archives; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_archives IS 'Archive-store files a retirement saga wrote (export: the venture''s data package; records: its records in cold storage), with SHA-256 and size.';
+
+
+--
+-- Name: fn_venture_archive_record(uuid, text, text, text, text, bigint, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb DEFAULT '{}'::jsonb) RETURNS eva.venture_archives
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row eva.venture_archives;
+begin
+  select * into v_row from eva.venture_archives where saga_id = p_saga_id and kind = p_kind;
+  if found then
+    if v_row.sha256 <> p_sha256 then
+      raise exception 'the % archive of saga % is recorded with sha256 %, not %', p_kind, p_saga_id, v_row.sha256, p_sha256
+        using errcode = 'EV409';
+    end if;
+    return v_row;
+  end if;
+  insert into eva.venture_archives (saga_id, venture_id, kind, key, uri, sha256, bytes, details)
+  select p_saga_id, s.venture_id, p_kind, p_key, p_uri, p_sha256, p_bytes, coalesce(p_details, '{}'::jsonb)
+  from eva.eva_sagas s where s.id = p_saga_id
+  returning * into v_row;
+  if v_row.id is null then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  perform eva_private.fn_log_event('archive.written', v_row.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', p_saga_id, 'kind', p_kind, 'uri', p_uri, 'sha256', p_sha256, 'bytes', p_bytes));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb) IS 'Records an archive-store file of a retirement saga (export or records) with its SHA-256, once per saga and kind.';
+
+
+--
 -- Name: fn_venture_cadence(uuid, boolean); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -5816,6 +6995,55 @@ ALTER FUNCTION eva_private.fn_venture_cadence(p_venture_id uuid, p_refresh boole
 --
 
 COMMENT ON FUNCTION eva_private.fn_venture_cadence(p_venture_id uuid, p_refresh boolean) IS 'The venture''s cadence row, created from its health band when missing; p_refresh re-derives a health-following row (Chairman overrides stay).';
+
+
+--
+-- Name: fn_venture_export(uuid, bigint); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_venture_export(p_venture_id uuid, p_events_upto bigint) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.jsonb_build_object(
+    'format', 'eva.venture_export/1',
+    'venture', (select pg_catalog.to_jsonb(v) from eva.ventures v where v.id = p_venture_id),
+    'artifacts', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'id', a.id, 'stage', a.lifecycle_stage, 'type', a.artifact_type, 'version', a.version, 'isCurrent', a.is_current,
+        'qualityScore', a.quality_score, 'validationStatus', a.validation_status,
+        'epistemic', a.epistemic_classification, 'content', a.content, 'provenance', a.provenance,
+        'createdAt', a.created_at) order by a.lifecycle_stage, a.artifact_type, a.version)
+      from eva.venture_artifacts a where a.venture_id = p_venture_id), '[]'::jsonb),
+    'decisions', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'id', d.id, 'stage', d.lifecycle_stage, 'type', d.decision_type, 'status', d.status, 'decision', d.decision,
+        'recommendedAction', d.recommended_action, 'notes', d.notes, 'createdAt', d.created_at, 'decidedAt', d.decided_at)
+        order by d.created_at, d.id)
+      from eva.chairman_decisions d where d.venture_id = p_venture_id), '[]'::jsonb),
+    'metrics', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'category', m.category, 'name', m.metric_name, 'value', m.value, 'observedAt', m.observed_at, 'source', m.source)
+        order by m.observed_at, m.id)
+      from eva.venture_metrics m where m.venture_id = p_venture_id), '[]'::jsonb),
+    'transitions', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'from', t.from_stage, 'to', t.to_stage, 'type', t.transition_type, 'gateDecision', t.gate_decision,
+        'reason', t.reason, 'at', t.created_at) order by t.id)
+      from eva.venture_stage_transitions t where t.venture_id = p_venture_id), '[]'::jsonb),
+    'stageWork', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'stage', w.lifecycle_stage, 'run', w.run_number, 'status', w.status, 'gateDecision', w.gate_decision,
+        'gateOutcome', w.gate_outcome) order by w.lifecycle_stage, w.run_number)
+      from eva.venture_stage_work w where w.venture_id = p_venture_id), '[]'::jsonb),
+    'events', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'id', e.id, 'type', e.event_type, 'payload', e.payload, 'at', e.created_at) order by e.id)
+      from eva.eva_event_log e where e.venture_id = p_venture_id and e.id <= coalesce(p_events_upto, 0)), '[]'::jsonb));
+$$;
+
+
+ALTER FUNCTION eva_private.fn_venture_export(p_venture_id uuid, p_events_upto bigint) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_venture_export(p_venture_id uuid, p_events_upto bigint); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_venture_export(p_venture_id uuid, p_events_upto bigint) IS 'A venture''s data package (artifacts with versions, decisions, metrics, transitions, stage work, events up to p_events_upto) as JSON, deterministic.';
 
 
 --
@@ -6188,6 +7416,34 @@ ALTER FUNCTION eva_private.tg_chairman_preferences_guard() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_chairman_preferences_guard() IS 'Trigger: refuses a preference value its key cannot hold (EV400, per eva.chairman_preference_keys) and the deletion of a global preference EVA reads (EV409).';
+
+
+--
+-- Name: tg_eva_sagas_enqueue(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_eva_sagas_enqueue() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if new.driver = 'worker' and new.status = 'active' and new.wait_until is null
+     and (tg_op = 'INSERT' or old.status is distinct from new.status or old.current_step is distinct from new.current_step
+       or old.step_attempts is distinct from new.step_attempts or old.wait_until is not null) then
+    perform eva_private.fn_saga_enqueue(new.id);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_eva_sagas_enqueue() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_eva_sagas_enqueue(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_eva_sagas_enqueue() IS 'Trigger: queues the saga_step job of a worker-driven saga that became active, advanced, is retried or stopped waiting.';
 
 
 --
@@ -7163,6 +8419,31 @@ COMMENT ON FUNCTION eva_private.tg_ventures_resume_work() IS 'Trigger: queues st
 
 
 --
+-- Name: tg_ventures_retirement(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_ventures_retirement() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform eva_private.fn_retirement_start(new.id, new.status::text,
+    nullif(pg_catalog.current_setting('eva.change_reason', true), ''));
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_ventures_retirement() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_ventures_retirement(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_ventures_retirement() IS 'Trigger: starts the retirement saga of a venture that was killed, sunset or exited.';
+
+
+--
 -- Name: venture_status_transition_allowed(eva.venture_status, eva.venture_status); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -7672,34 +8953,62 @@ ALTER TABLE eva.eva_event_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 
 
 --
--- Name: eva_sagas; Type: TABLE; Schema: eva; Owner: eva_owner
+-- Name: eva_saga_steps; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
-CREATE TABLE eva.eva_sagas (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+CREATE TABLE eva.eva_saga_steps (
+    id bigint NOT NULL,
+    saga_id uuid NOT NULL,
     venture_id uuid NOT NULL,
-    saga_type eva.saga_type NOT NULL,
-    current_step text NOT NULL,
-    status eva.saga_status DEFAULT 'active'::eva.saga_status NOT NULL,
-    context jsonb DEFAULT '{}'::jsonb NOT NULL,
-    retry_count integer DEFAULT 0 NOT NULL,
-    max_retries integer DEFAULT 3 NOT NULL,
+    step text NOT NULL,
+    status text NOT NULL,
+    attempts integer DEFAULT 1 NOT NULL,
+    result jsonb DEFAULT '{}'::jsonb NOT NULL,
+    error text,
     started_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
     completed_at timestamp with time zone,
-    timeout_at timestamp with time zone,
-    CONSTRAINT eva_sagas_max_retries_check CHECK ((max_retries >= 0)),
-    CONSTRAINT eva_sagas_retry_count_check CHECK ((retry_count >= 0))
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT eva_saga_steps_attempts_check CHECK ((attempts >= 1)),
+    CONSTRAINT eva_saga_steps_status_check CHECK ((status = ANY (ARRAY['completed'::text, 'skipped'::text, 'failed'::text]))),
+    CONSTRAINT eva_saga_steps_step_check CHECK (((char_length(step) >= 1) AND (char_length(step) <= 100)))
 );
 
 
-ALTER TABLE eva.eva_sagas OWNER TO eva_owner;
+ALTER TABLE eva.eva_saga_steps OWNER TO eva_owner;
 
 --
--- Name: TABLE eva_sagas; Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: TABLE eva_saga_steps; Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON TABLE eva.eva_sagas IS 'Durable state of long operations (spec §15): SD execution, reality gate retry, venture retirement.';
+COMMENT ON TABLE eva.eva_saga_steps IS 'Each saga step''s outcome (spec §15): completed, skipped (with the reason in result) or failed (the last error; attempts so far). A step recorded completed or skipped is never run again.';
+
+
+--
+-- Name: eva_saga_steps_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.eva_saga_steps ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.eva_saga_steps_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: eva_saga_substeps_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.eva_saga_substeps ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.eva_saga_substeps_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -8980,6 +10289,38 @@ ALTER TABLE ONLY eva.eva_event_log
 
 
 --
+-- Name: eva_saga_steps eva_saga_steps_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_steps
+    ADD CONSTRAINT eva_saga_steps_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: eva_saga_steps eva_saga_steps_saga_id_step_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_steps
+    ADD CONSTRAINT eva_saga_steps_saga_id_step_key UNIQUE (saga_id, step);
+
+
+--
+-- Name: eva_saga_substeps eva_saga_substeps_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_substeps
+    ADD CONSTRAINT eva_saga_substeps_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: eva_saga_substeps eva_saga_substeps_saga_id_step_key_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_substeps
+    ADD CONSTRAINT eva_saga_substeps_saga_id_step_key_key UNIQUE (saga_id, step, key);
+
+
+--
 -- Name: eva_sagas eva_sagas_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -9116,6 +10457,22 @@ ALTER TABLE ONLY eva.sd_work_items
 
 
 --
+-- Name: venture_archives venture_archives_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_archives
+    ADD CONSTRAINT venture_archives_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: venture_archives venture_archives_saga_id_kind_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_archives
+    ADD CONSTRAINT venture_archives_saga_id_kind_key UNIQUE (saga_id, kind);
+
+
+--
 -- Name: venture_artifacts venture_artifacts_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -9172,6 +10529,22 @@ ALTER TABLE ONLY eva.venture_dependencies
 
 
 --
+-- Name: venture_infra_resources venture_infra_resources_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_infra_resources
+    ADD CONSTRAINT venture_infra_resources_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: venture_infra_resources venture_infra_resources_venture_id_name_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_infra_resources
+    ADD CONSTRAINT venture_infra_resources_venture_id_name_key UNIQUE (venture_id, name);
+
+
+--
 -- Name: venture_metrics venture_metrics_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -9201,6 +10574,22 @@ ALTER TABLE ONLY eva.venture_nursery
 
 ALTER TABLE ONLY eva.venture_phase_budgets
     ADD CONSTRAINT venture_phase_budgets_pkey PRIMARY KEY (venture_id, phase_number);
+
+
+--
+-- Name: venture_retrospectives venture_retrospectives_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_retrospectives
+    ADD CONSTRAINT venture_retrospectives_pkey PRIMARY KEY (saga_id);
+
+
+--
+-- Name: venture_retrospectives venture_retrospectives_venture_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_retrospectives
+    ADD CONSTRAINT venture_retrospectives_venture_id_key UNIQUE (venture_id);
 
 
 --
@@ -9413,10 +10802,31 @@ CREATE INDEX eva_event_log_venture_idx ON eva.eva_event_log USING btree (venture
 
 
 --
+-- Name: eva_saga_steps_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX eva_saga_steps_venture_idx ON eva.eva_saga_steps USING btree (venture_id, saga_id);
+
+
+--
 -- Name: eva_sagas_one_open_reality_retry; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
 CREATE UNIQUE INDEX eva_sagas_one_open_reality_retry ON eva.eva_sagas USING btree (venture_id) WHERE ((saga_type = 'reality_gate_retry'::eva.saga_type) AND (status = ANY (ARRAY['active'::eva.saga_status, 'paused'::eva.saga_status])));
+
+
+--
+-- Name: eva_sagas_one_retirement; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX eva_sagas_one_retirement ON eva.eva_sagas USING btree (venture_id) WHERE (saga_type = 'venture_retirement'::eva.saga_type);
+
+
+--
+-- Name: eva_sagas_worker_active_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX eva_sagas_worker_active_idx ON eva.eva_sagas USING btree (status, wait_until) WHERE (driver = 'worker'::text);
 
 
 --
@@ -9756,6 +11166,20 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.companies FOR EACH ROW E
 
 
 --
+-- Name: eva_saga_steps _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.eva_saga_steps FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: eva_saga_substeps _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.eva_saga_substeps FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
 -- Name: eva_sagas _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -9788,6 +11212,13 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.venture_cadence FOR EACH
 --
 
 CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.venture_circuit_breakers FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: venture_infra_resources _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.venture_infra_resources FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
 
 
 --
@@ -9865,6 +11296,13 @@ CREATE TRIGGER _300_priority BEFORE INSERT OR UPDATE OF projected_revenue, healt
 --
 
 CREATE TRIGGER _500_anomaly AFTER INSERT ON eva.venture_metrics FOR EACH ROW EXECUTE FUNCTION eva_private.tg_venture_metrics_anomaly();
+
+
+--
+-- Name: eva_sagas _500_enqueue_step; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _500_enqueue_step AFTER INSERT OR UPDATE ON eva.eva_sagas FOR EACH ROW EXECUTE FUNCTION eva_private.tg_eva_sagas_enqueue();
 
 
 --
@@ -9984,6 +11422,13 @@ CREATE TRIGGER _810_reality_retry_venture_ended AFTER UPDATE OF status ON eva.ve
 --
 
 CREATE TRIGGER _820_health_cadence AFTER UPDATE OF health_status ON eva.ventures FOR EACH ROW WHEN ((new.health_status IS DISTINCT FROM old.health_status)) EXECUTE FUNCTION eva_private.tg_ventures_health_cadence();
+
+
+--
+-- Name: ventures _830_retirement; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _830_retirement AFTER UPDATE OF status ON eva.ventures FOR EACH ROW WHEN (((new.status = ANY (ARRAY['killed'::eva.venture_status, 'sunset'::eva.venture_status, 'exited'::eva.venture_status])) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION eva_private.tg_ventures_retirement();
 
 
 --
@@ -10205,6 +11650,38 @@ ALTER TABLE ONLY eva.eva_event_log
 
 
 --
+-- Name: eva_saga_steps eva_saga_steps_saga_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_steps
+    ADD CONSTRAINT eva_saga_steps_saga_id_fkey FOREIGN KEY (saga_id) REFERENCES eva.eva_sagas(id);
+
+
+--
+-- Name: eva_saga_steps eva_saga_steps_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_steps
+    ADD CONSTRAINT eva_saga_steps_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: eva_saga_substeps eva_saga_substeps_saga_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_substeps
+    ADD CONSTRAINT eva_saga_substeps_saga_id_fkey FOREIGN KEY (saga_id) REFERENCES eva.eva_sagas(id);
+
+
+--
+-- Name: eva_saga_substeps eva_saga_substeps_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_substeps
+    ADD CONSTRAINT eva_saga_substeps_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
 -- Name: eva_sagas eva_sagas_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -10349,6 +11826,22 @@ ALTER TABLE ONLY eva.sd_work_items
 
 
 --
+-- Name: venture_archives venture_archives_saga_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_archives
+    ADD CONSTRAINT venture_archives_saga_id_fkey FOREIGN KEY (saga_id) REFERENCES eva.eva_sagas(id);
+
+
+--
+-- Name: venture_archives venture_archives_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_archives
+    ADD CONSTRAINT venture_archives_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
 -- Name: venture_artifacts venture_artifacts_artifact_type_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -10437,6 +11930,14 @@ ALTER TABLE ONLY eva.venture_dependencies
 
 
 --
+-- Name: venture_infra_resources venture_infra_resources_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_infra_resources
+    ADD CONSTRAINT venture_infra_resources_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
 -- Name: venture_metrics venture_metrics_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -10466,6 +11967,22 @@ ALTER TABLE ONLY eva.venture_phase_budgets
 
 ALTER TABLE ONLY eva.venture_phase_budgets
     ADD CONSTRAINT venture_phase_budgets_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: venture_retrospectives venture_retrospectives_saga_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_retrospectives
+    ADD CONSTRAINT venture_retrospectives_saga_id_fkey FOREIGN KEY (saga_id) REFERENCES eva.eva_sagas(id);
+
+
+--
+-- Name: venture_retrospectives venture_retrospectives_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_retrospectives
+    ADD CONSTRAINT venture_retrospectives_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -10581,6 +12098,18 @@ ALTER TABLE eva.eva_event_dlq ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE eva.eva_event_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: eva_saga_steps; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.eva_saga_steps ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: eva_saga_substeps; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.eva_saga_substeps ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: eva_sagas; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
@@ -10737,6 +12266,20 @@ CREATE POLICY "the Chairman adds venture phase budgets" ON eva.venture_phase_bud
 --
 
 CREATE POLICY "the Chairman adds venture token budgets" ON eva.venture_token_budgets FOR INSERT TO eva_chairman WITH CHECK (true);
+
+
+--
+-- Name: venture_infra_resources the Chairman and services add venture infrastructure resources; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services add venture infrastructure resources" ON eva.venture_infra_resources FOR INSERT TO eva_chairman, eva_service WITH CHECK ((status = 'active'::text));
+
+
+--
+-- Name: venture_infra_resources the Chairman and services change venture infrastructure resourc; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services change venture infrastructure resourc" ON eva.venture_infra_resources FOR UPDATE TO eva_chairman, eva_service USING (true) WITH CHECK (true);
 
 
 --
@@ -10985,10 +12528,31 @@ CREATE POLICY "the Chairman, services and viewers read portfolios" ON eva.portfo
 
 
 --
+-- Name: eva_saga_steps the Chairman, services and viewers read saga steps; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read saga steps" ON eva.eva_saga_steps FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: eva_saga_substeps the Chairman, services and viewers read saga sub-steps; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read saga sub-steps" ON eva.eva_saga_substeps FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: sd_work_items the Chairman, services and viewers read sd work items; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
 CREATE POLICY "the Chairman, services and viewers read sd work items" ON eva.sd_work_items FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: venture_archives the Chairman, services and viewers read venture archives; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read venture archives" ON eva.venture_archives FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -11020,6 +12584,13 @@ CREATE POLICY "the Chairman, services and viewers read venture dependencies" ON 
 
 
 --
+-- Name: venture_infra_resources the Chairman, services and viewers read venture infrastructure ; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read venture infrastructure " ON eva.venture_infra_resources FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: venture_metrics the Chairman, services and viewers read venture metrics; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -11031,6 +12602,13 @@ CREATE POLICY "the Chairman, services and viewers read venture metrics" ON eva.v
 --
 
 CREATE POLICY "the Chairman, services and viewers read venture phase budgets" ON eva.venture_phase_budgets FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: venture_retrospectives the Chairman, services and viewers read venture retrospectives; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read venture retrospectives" ON eva.venture_retrospectives FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -11069,6 +12647,12 @@ CREATE POLICY "the Chairman, services and viewers read ventures" ON eva.ventures
 
 
 --
+-- Name: venture_archives; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_archives ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: venture_artifacts; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -11099,6 +12683,12 @@ ALTER TABLE eva.venture_circuit_breakers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.venture_dependencies ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: venture_infra_resources; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_infra_resources ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: venture_metrics; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -11115,6 +12705,12 @@ ALTER TABLE eva.venture_nursery ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE eva.venture_phase_budgets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: venture_retrospectives; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_retrospectives ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: venture_stage_transitions; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
@@ -11672,6 +13268,41 @@ GRANT ALL ON FUNCTION eva.fn_revoke_token(p_jti uuid) TO eva_chairman;
 
 
 --
+-- Name: TABLE eva_sagas; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.eva_sagas TO eva_chairman;
+GRANT SELECT ON TABLE eva.eva_sagas TO eva_service;
+GRANT SELECT ON TABLE eva.eva_sagas TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_saga_cancel(p_saga_id uuid, p_reason text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_saga_cancel(p_saga_id uuid, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_saga_cancel(p_saga_id uuid, p_reason text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_saga_pause(p_saga_id uuid, p_reason text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_saga_pause(p_saga_id uuid, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_saga_pause(p_saga_id uuid, p_reason text) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_saga_pause(p_saga_id uuid, p_reason text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_saga_resume(p_saga_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_saga_resume(p_saga_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_saga_resume(p_saga_id uuid) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_saga_resume(p_saga_id uuid) TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_schedule_run_now(p_venture_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -11961,6 +13592,79 @@ REVOKE ALL ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) FROM PUB
 
 
 --
+-- Name: TABLE venture_infra_resources; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_infra_resources TO eva_service;
+GRANT SELECT ON TABLE eva.venture_infra_resources TO eva_viewer;
+
+
+--
+-- Name: COLUMN venture_infra_resources.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(venture_id) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(venture_id) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: COLUMN venture_infra_resources.kind; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(kind) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(kind) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: COLUMN venture_infra_resources.name; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(name) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(name) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: COLUMN venture_infra_resources.provider; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(provider),UPDATE(provider) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(provider),UPDATE(provider) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: COLUMN venture_infra_resources.provider_url; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(provider_url),UPDATE(provider_url) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(provider_url),UPDATE(provider_url) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: COLUMN venture_infra_resources.external_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(external_id) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(external_id) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: COLUMN venture_infra_resources.depends_on; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(depends_on),UPDATE(depends_on) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(depends_on),UPDATE(depends_on) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_issue_sign_in_code(p_code_hash text, p_role text, p_valid_for interval); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -11989,6 +13693,23 @@ REVOKE ALL ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route
 
 
 --
+-- Name: TABLE venture_retrospectives; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_retrospectives TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_retrospectives TO eva_service;
+GRANT SELECT ON TABLE eva.venture_retrospectives TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_redeem_sign_in_code(p_code_hash text, OUT role text, OUT outcome text); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -12009,6 +13730,115 @@ REVOKE ALL ON FUNCTION eva_private.fn_refresh_venture_priority(p_venture_ids uui
 
 REVOKE ALL ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_retirement_facts(p_saga_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_retirement_facts(p_saga_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_retirement_facts(p_saga_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_retirement_start(p_venture_id uuid, p_ended_as text, p_reason text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_retirement_start(p_venture_id uuid, p_ended_as text, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_saga_enqueue(p_saga_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_enqueue(p_saga_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_saga_fail(p_saga_id uuid, p_reason text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_fail(p_saga_id uuid, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_fail(p_saga_id uuid, p_reason text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_note_step(p_saga_id uuid, p_step text, p_status text, p_result jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_note_step(p_saga_id uuid, p_step text, p_status text, p_result jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_saga_resume_all(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_resume_all() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_resume_all() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_start(p_venture_id uuid, p_type eva.saga_type, p_steps text[], p_driver text, p_context jsonb, p_timeout interval, p_skip jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_start(p_venture_id uuid, p_type eva.saga_type, p_steps text[], p_driver text, p_context jsonb, p_timeout interval, p_skip jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_saga_step_begin(p_saga_id uuid, p_step text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb) TO eva_service;
+
+
+--
+-- Name: TABLE eva_saga_substeps; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.eva_saga_substeps TO eva_chairman;
+GRANT SELECT ON TABLE eva.eva_saga_substeps TO eva_service;
+GRANT SELECT ON TABLE eva.eva_saga_substeps TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer, p_result jsonb, p_error text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer, p_result jsonb, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer, p_result jsonb, p_error text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_wake_due(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_wake_due() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_wake_due() TO eva_service;
 
 
 --
@@ -12104,10 +13934,35 @@ GRANT ALL ON FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at times
 
 
 --
+-- Name: TABLE venture_archives; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_archives TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_archives TO eva_service;
+GRANT SELECT ON TABLE eva.venture_archives TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_venture_cadence(p_venture_id uuid, p_refresh boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_venture_cadence(p_venture_id uuid, p_refresh boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_venture_export(p_venture_id uuid, p_events_upto bigint); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_venture_export(p_venture_id uuid, p_events_upto bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_venture_export(p_venture_id uuid, p_events_upto bigint) TO eva_service;
 
 
 --
@@ -12172,6 +14027,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_urls() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_chairman_preferences_guard() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_eva_sagas_enqueue(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_eva_sagas_enqueue() FROM PUBLIC;
 
 
 --
@@ -12340,6 +14202,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_ventures_priority_downstream() FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_ventures_resume_work() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_ventures_retirement(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_ventures_retirement() FROM PUBLIC;
 
 
 --
@@ -12587,12 +14456,12 @@ GRANT UPDATE(last_failed_at) ON TABLE eva.eva_event_dlq TO eva_service;
 
 
 --
--- Name: TABLE eva_sagas; Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: TABLE eva_saga_steps; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-GRANT SELECT ON TABLE eva.eva_sagas TO eva_chairman;
-GRANT SELECT ON TABLE eva.eva_sagas TO eva_service;
-GRANT SELECT ON TABLE eva.eva_sagas TO eva_viewer;
+GRANT SELECT ON TABLE eva.eva_saga_steps TO eva_chairman;
+GRANT SELECT ON TABLE eva.eva_saga_steps TO eva_service;
+GRANT SELECT ON TABLE eva.eva_saga_steps TO eva_viewer;
 
 
 --

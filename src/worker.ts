@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import { connect } from "./db/client.ts";
 import { ownerPoolFor } from "./db/migrate.ts";
 import type { Analyst } from "./llm/types.ts";
+import { resumeActiveSagas } from "./orchestration/sagas/engine.ts";
 import type { StageRunOutcome } from "./stages/engine.ts";
 import { parsedCrontab, taskList } from "./tasks/index.ts";
 import type { TickResult } from "./tasks/scheduler.ts";
@@ -52,6 +53,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const logger = new Logger(() => (level, message) => {
     if (level === "error" || level === "warning") log(`worker ${level}: ${message}`);
   });
+
+  // Crash recovery (spec §15): every active saga continues from its last persisted step
+  // (queued before this worker takes jobs, so a queued step is not queued beside itself).
+  const resumed = await resumeActiveSagas(connection.db);
+  if (resumed > 0) log(`resumed ${resumed} active saga(s) at their last persisted step`);
 
   const runner = await run({
     pgPool: workerPool,

@@ -194,6 +194,59 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.eva_sagas where id = '${f.saga}'`,
     },
   },
+  // Saga steps, sub-steps, archives and retrospectives: written by the saga engine's functions only.
+  "eva.eva_saga_steps": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.eva_saga_steps",
+      insert: (f) =>
+        `insert into eva.eva_saga_steps (saga_id, venture_id, step, status) values ('${f.saga}', '${f.ventureA}', 'forged', 'completed')`,
+      update: (f) => `update eva.eva_saga_steps set status = 'skipped' where saga_id = '${f.saga}'`,
+      delete: (f) => `delete from eva.eva_saga_steps where saga_id = '${f.saga}'`,
+    },
+  },
+  "eva.eva_saga_substeps": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.eva_saga_substeps",
+      insert: (f) =>
+        `insert into eva.eva_saga_substeps (saga_id, venture_id, step, key, status) values ('${f.saga}', '${f.ventureA}', 'teardown_infra', 'forged', 'completed')`,
+      update: (f) => `update eva.eva_saga_substeps set status = 'completed' where saga_id = '${f.saga}'`,
+      delete: (f) => `delete from eva.eva_saga_substeps where saga_id = '${f.saga}'`,
+    },
+  },
+  "eva.venture_archives": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_archives",
+      insert: (f) =>
+        `insert into eva.venture_archives (saga_id, venture_id, kind, key, uri, sha256, bytes) values ('${f.saga}', '${f.ventureA}', 'export', 'k', 'file:///x', repeat('b', 64), 1)`,
+      update: (f) => `update eva.venture_archives set sha256 = repeat('c', 64) where saga_id = '${f.saga}'`,
+      delete: (f) => `delete from eva.venture_archives where saga_id = '${f.saga}'`,
+    },
+  },
+  "eva.venture_retrospectives": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_retrospectives",
+      insert: (f) =>
+        `insert into eva.venture_retrospectives (saga_id, venture_id, stage_of_death, ended_as, analysis, epistemic_classification, pattern_signature) values ('${f.saga}', '${f.ventureB}', 5, 'killed', '{}', 'simulation', 'forged')`,
+      update: (f) => `update eva.venture_retrospectives set analysis = '{"forged": true}' where saga_id = '${f.saga}'`,
+      delete: (f) => `delete from eva.venture_retrospectives where saga_id = '${f.saga}'`,
+    },
+  },
+  // The inventory: the Chairman and services add resources and set their provider; their status moves by teardown only.
+  "eva.venture_infra_resources": {
+    allowed: { select: READERS, insert: [C, S], update: [C, S], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_infra_resources",
+      insert: (f) =>
+        `insert into eva.venture_infra_resources (venture_id, kind, name, external_id, depends_on) values ('${f.ventureA}', 'dns', 'probe-dns', 'dns-1', '{fixture-db}')`,
+      update: (f) =>
+        `update eva.venture_infra_resources set provider_url = 'http://127.0.0.1:1' where venture_id = '${f.ventureA}'`,
+      delete: (f) => `delete from eva.venture_infra_resources where venture_id = '${f.ventureA}'`,
+    },
+  },
   "eva.gate_decision_options": referenceTable(
     "eva.gate_decision_options",
     "(gate_type, decision, passes) values ('kill', 'maybe', true)",
@@ -576,7 +629,14 @@ beforeAll(async () => {
         select m.venture_id, m.id, m.metric_name, m.value, 10, 1, 14, 5 from eva.venture_metrics m
         where m.venture_id = '${a.id}' limit 1;
 
-      select eva_private.fn_venture_cadence('${a.id}');`)
+      select eva_private.fn_venture_cadence('${a.id}');
+      insert into eva.eva_saga_steps (saga_id, venture_id, step, status) values ('${saga.id}', '${a.id}', 'bridge_create', 'completed');
+      insert into eva.eva_saga_substeps (saga_id, venture_id, step, key, status) values ('${saga.id}', '${a.id}', 'teardown_infra', 'db:db', 'pending');
+      insert into eva.venture_infra_resources (venture_id, kind, name, external_id) values ('${a.id}', 'db', 'fixture-db', 'db-1');
+      insert into eva.venture_archives (saga_id, venture_id, kind, key, uri, sha256, bytes)
+        values ('${saga.id}', '${a.id}', 'records', 'fixture', 'file:///fixture', repeat('a', 64), 1);
+      insert into eva.venture_retrospectives (saga_id, venture_id, stage_of_death, ended_as, analysis, epistemic_classification, pattern_signature)
+        values ('${saga.id}', '${a.id}', 3, 'killed', '{}', 'simulation', 'retired:killed:fixture');`)
     .execute(t.db);
   f = {
     ventureA: a.id,

@@ -56,9 +56,9 @@ export type NurseryStatus = "dropped" | "editing" | "parked" | "revived";
 
 export type PreferenceScope = "global" | "venture";
 
-export type SagaStatus = "active" | "completed" | "failed" | "paused";
+export type SagaStatus = "active" | "cancelled" | "completed" | "failed" | "paused";
 
-export type SagaType = "reality_gate_retry" | "sd_execution" | "venture_retirement";
+export type SagaType = "engine_bench" | "reality_gate_retry" | "sd_execution" | "venture_retirement";
 
 export type StageWorkStatus = "awaiting_decision" | "blocked" | "completed" | "failed" | "in_progress" | "ready" | "scheduled" | "superseded";
 
@@ -355,13 +355,64 @@ export interface EvaSagas {
   completed_at: Timestamp | null;
   context: Generated<Json>;
   current_step: string;
+  /**
+   * worker: each step runs as a saga_step job (retirement, bench); sql: the SQL functions that own the saga record its steps (sd_execution, reality_gate_retry).
+   */
+  driver: Generated<string>;
   id: Generated<string>;
+  last_error: string | null;
   max_retries: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  /**
+   * Why the saga is paused (status paused): a failed teardown, an open circuit, the Chairman. eva sagas resume continues it.
+   */
+  pause_reason: string | null;
+  paused_at: Timestamp | null;
   retry_count: Generated<number>;
   saga_type: SagaType;
   started_at: Generated<Timestamp>;
   status: Generated<SagaStatus>;
+  /**
+   * Failed attempts of the current step since it became current or the saga was resumed (the retry budget is max_retries).
+   */
+  step_attempts: Generated<number>;
+  /**
+   * The saga's steps in order (from its definition in src/orchestration/sagas/); current_step is one of them.
+   */
+  steps: Generated<string[]>;
   timeout_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+  /**
+   * Scheduler time (eva.fn_scheduler_now()) the current step waits for; the saga_wake tick re-queues it then.
+   */
+  wait_until: Timestamp | null;
+}
+
+export interface EvaSagaSteps {
+  attempts: Generated<number>;
+  completed_at: Timestamp | null;
+  error: string | null;
+  id: Generated<Int8>;
+  result: Generated<Json>;
+  saga_id: string;
+  started_at: Generated<Timestamp>;
+  status: string;
+  step: string;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface EvaSagaSubsteps {
+  attempts: Generated<number>;
+  error: string | null;
+  id: Generated<Int8>;
+  key: string;
+  position: Generated<number>;
+  result: Generated<Json>;
+  saga_id: string;
+  status: string;
+  step: string;
   updated_at: Generated<Timestamp>;
   venture_id: string;
 }
@@ -568,6 +619,19 @@ export interface SdWorkItems {
   venture_id: string;
 }
 
+export interface VentureArchives {
+  bytes: Int8;
+  created_at: Generated<Timestamp>;
+  details: Generated<Json>;
+  id: Generated<string>;
+  key: string;
+  kind: string;
+  saga_id: string;
+  sha256: string;
+  uri: string;
+  venture_id: string;
+}
+
 export interface VentureArtifacts {
   artifact_type: string;
   content: Json;
@@ -718,6 +782,28 @@ export interface VentureHealthHeatmap {
   venture_name: string | null;
 }
 
+export interface VentureInfraResources {
+  created_at: Generated<Timestamp>;
+  /**
+   * Names (same venture) of the resources this one depends on: they are torn down after it.
+   */
+  depends_on: Generated<string[]>;
+  external_id: string;
+  id: Generated<string>;
+  kind: string;
+  name: string;
+  provider: string | null;
+  provider_url: string | null;
+  /**
+   * active; torn_down (the provider confirmed); archived (a repo the provider archived); not_torn_down (no provider configured: nothing was called); failed (the provider refused; see status_detail).
+   */
+  status: Generated<string>;
+  status_detail: string | null;
+  torn_down_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
 export interface VentureMetricHistory {
   category: AarrrCategory | null;
   /**
@@ -816,6 +902,20 @@ export interface VenturePhaseBudgets {
   consumed_tokens: Generated<Int8>;
   phase_number: number;
   updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface VentureRetrospectives {
+  analysis: Json;
+  created_at: Generated<Timestamp>;
+  ended_as: string;
+  epistemic_classification: EpistemicClassification;
+  gate_signals: Generated<Json>;
+  kill_reason: string | null;
+  pattern_signature: string;
+  provenance: Generated<Json>;
+  saga_id: string;
+  stage_of_death: number;
   venture_id: string;
 }
 
@@ -925,6 +1025,8 @@ export interface DB {
   eva_alerts: EvaAlerts;
   eva_event_dlq: EvaEventDlq;
   eva_event_log: EvaEventLog;
+  eva_saga_steps: EvaSagaSteps;
+  eva_saga_substeps: EvaSagaSubsteps;
   eva_sagas: EvaSagas;
   gate_decision_options: GateDecisionOptions;
   lifecycle_phases: LifecyclePhases;
@@ -937,16 +1039,19 @@ export interface DB {
   portfolio_patterns: PortfolioPatterns;
   portfolios: Portfolios;
   sd_work_items: SdWorkItems;
+  venture_archives: VentureArchives;
   venture_artifacts: VentureArtifacts;
   venture_budget_transactions: VentureBudgetTransactions;
   venture_cadence: VentureCadence;
   venture_circuit_breakers: VentureCircuitBreakers;
   venture_dependencies: VentureDependencies;
   venture_health_heatmap: VentureHealthHeatmap;
+  venture_infra_resources: VentureInfraResources;
   venture_metric_history: VentureMetricHistory;
   venture_metrics: VentureMetrics;
   venture_nursery: VentureNursery;
   venture_phase_budgets: VenturePhaseBudgets;
+  venture_retrospectives: VentureRetrospectives;
   venture_stage_transitions: VentureStageTransitions;
   venture_stage_work: VentureStageWork;
   venture_state_history: VentureStateHistory;

@@ -15,6 +15,7 @@ import type { Database } from "../db/client.ts";
 import type { Analyst } from "../llm/types.ts";
 import type { StageRunOutcome } from "../stages/engine.ts";
 import { notificationTasks } from "./notifications.ts";
+import { sagaStepTask } from "./saga-step.ts";
 import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
 import { stageRunTask } from "./stage-run.ts";
 
@@ -33,6 +34,8 @@ export const CRONTAB_LINES: Record<SchedulerTaskName, string> = {
   contract_timeout_sweep: "* * * * * contract_timeout_sweep ?fill=1h&jobKey=contract_timeout_sweep&max=3",
   // Stage runs waiting on an open circuit breaker go once it half-opens.
   circuit_release: "* * * * * circuit_release ?fill=1h&jobKey=circuit_release&max=3",
+  // Worker sagas whose wait (the retirement notice period) has come due on the scheduler's clock run on.
+  saga_wake: "* * * * * saga_wake ?fill=1h&jobKey=saga_wake&max=3",
 };
 
 export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");
@@ -69,6 +72,9 @@ export function taskList(deps: TaskDeps): TaskList {
     dlq_depth_check: tick("dlq_depth_check"),
     contract_timeout_sweep: tick("contract_timeout_sweep"),
     circuit_release: tick("circuit_release"),
+    saga_wake: tick("saga_wake"),
+    // One step of a worker-driven saga (src/orchestration/sagas).
+    saga_step: sagaStepTask({ db: deps.db, analyst: deps.analyst }),
     // Delivery and the anomaly judgement (src/tasks/notifications.ts).
     ...notificationTasks({ db: deps.db }),
   };

@@ -16,7 +16,8 @@ export type SchedulerTaskName =
   | "saga_timeout_sweep"
   | "dlq_depth_check"
   | "contract_timeout_sweep"
-  | "circuit_release";
+  | "circuit_release"
+  | "saga_wake";
 
 /** What a tick did, as its SQL function reports it. */
 export type TickResult = Record<string, unknown>;
@@ -50,6 +51,7 @@ export const TICKS: Record<SchedulerTaskName, (db: Database, asOf?: Date) => Pro
   circuit_release: async (db) => ({
     released: await one<number>(db, sql`select eva_private.fn_circuit_release_due() as r`),
   }),
+  saga_wake: async (db) => ({ woken: await one<number>(db, sql`select eva_private.fn_saga_wake_due() as r`) }),
 };
 
 async function digest(db: Database, urgency: "daily" | "weekly", asOf = new Date()): Promise<TickResult> {

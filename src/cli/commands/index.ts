@@ -26,6 +26,7 @@ export type CommandName =
   | "notifications"
   | "schedule"
   | "circuits"
+  | "sagas"
   | "serve";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -91,6 +92,11 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary:
       "the circuit breakers per venture and per model provider: state, failures, when they half-open; the Chairman's reset",
     load: async () => (await import("./circuits.ts")).registerCircuits,
+  },
+  sagas: {
+    summary:
+      "the durable sagas (SD execution, reality gate retry, venture retirement): list them, show their steps, resume a paused one, cancel",
+    load: async () => (await import("./sagas.ts")).registerSagas,
   },
   gates: {
     summary: "re-evaluate a venture's recorded gates (what-if, no model)",
