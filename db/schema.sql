@@ -851,10 +851,10 @@ COMMENT ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_stage
 
 
 --
--- Name: fn_begin_stage_run(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+-- Name: fn_begin_stage_run(uuid, text[], text); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
-CREATE FUNCTION eva.fn_begin_stage_run(p_work_id uuid) RETURNS jsonb
+CREATE FUNCTION eva.fn_begin_stage_run(p_work_id uuid, p_circuits text[] DEFAULT NULL::text[], p_claimed_by text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -864,21 +864,82 @@ declare
   v_phase record;
   v_preferences jsonb;
   v_scopes jsonb;
+  v_contract eva.agent_task_contracts;
+  v_spec jsonb;
+  v_claimant text;
+  v_circuits text[] := case when coalesce(pg_catalog.cardinality(p_circuits), 0) > 0 then p_circuits else '{}' end;
+  v_permit jsonb;
 begin
-  update eva.venture_stage_work w
-  set status = 'in_progress', attempts = w.attempts + 1, started_at = coalesce(w.started_at, pg_catalog.now())
-  from eva.ventures v
-  where w.id = p_work_id and v.id = w.venture_id and v.status = 'active'
-    and w.status in ('ready', 'in_progress')
-  returning w.* into v_work;
+  select w.* into v_work from eva.venture_stage_work w
+  join eva.ventures v on v.id = w.venture_id and v.status = 'active'
+  where w.id = p_work_id and w.status in ('ready', 'in_progress')
+  for update of w;
   if not found then
     return null;
   end if;
+  select * into v_budget from eva.fn_token_budget_remaining(v_work.venture_id, v_work.lifecycle_stage);
+
+  -- The run's contract: the pending one a deferred run left, else a new attempt (created below).
+  v_contract := null;
+  for v_contract in
+    select * from eva.agent_task_contracts c
+    where c.stage_work_id = p_work_id and c.kind = 'stage_analysis' and c.status in ('pending', 'assigned', 'in_progress')
+    order by c.attempt
+    for update
+  loop
+    exit when v_contract.status = 'pending';
+    perform eva_private.fn_contract_transition(v_contract.id, 'failed', pg_catalog.jsonb_build_object(
+      'error', 'superseded: its worker stopped before recording a result; the stage runs again'));
+    v_contract := null;
+  end loop;
+  v_spec := pg_catalog.jsonb_build_object(
+    'kind', 'stage_analysis', 'targetAgent', 'CEO_SERVICE', 'action', 'execute_analysis_step',
+    'ventureId', v_work.venture_id, 'stage', v_work.lifecycle_stage, 'stageWorkId', v_work.id,
+    'attempt', 1 + coalesce((select pg_catalog.max(c.attempt) from eva.agent_task_contracts c
+      where c.stage_work_id = p_work_id and c.kind = 'stage_analysis'), 0),
+    'tokenBudget', nullif(least(v_budget.venture_remaining, v_budget.phase_remaining, 2147483647), 2147483647),
+    'circuits', pg_catalog.to_jsonb(v_circuits),
+    'context', pg_catalog.jsonb_build_object('run', v_work.run_number));
+
+  -- Its model calls' circuit breakers: an open one defers the run without spending an attempt.
+  if v_work.lifecycle_stage > 1 and pg_catalog.cardinality(v_circuits) > 0 then
+    v_permit := eva_private.fn_circuit_permit(v_work.venture_id, v_circuits, v_contract.id);
+    if not (v_permit ->> 'allowed')::boolean then
+      if v_contract.id is null then
+        v_contract := eva_private.fn_contract_create(v_spec);
+      end if;
+      update eva.agent_task_contracts c
+      set deferred_until = (v_permit ->> 'retryAt')::timestamptz, circuits = v_circuits, updated_at = pg_catalog.now(),
+          context = c.context || pg_catalog.jsonb_build_object('deferredBy', v_permit -> 'refusedBy')
+      where c.id = v_contract.id;
+      if v_work.status = 'in_progress' then
+        update eva.venture_stage_work set status = 'ready' where id = v_work.id;
+      end if;
+      perform eva_private.fn_defer_stage_run(v_work.id, (v_permit ->> 'retryAt')::timestamptz);
+      return pg_catalog.jsonb_build_object('deferred', pg_catalog.jsonb_build_object('contractId', v_contract.id,
+        'stage', v_work.lifecycle_stage,
+        'retryAt', v_permit -> 'retryAt', 'refusedBy', v_permit -> 'refusedBy', 'circuits', v_permit -> 'circuits'));
+    end if;
+  end if;
+
+  v_claimant := coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid());
+  if v_contract.id is null then
+    -- Created claimed and started: one row, its three events in one statement.
+    v_contract := eva_private.fn_contract_create(v_spec, v_claimant);
+  else
+    perform eva_private.fn_contract_transition(v_contract.id, 'assigned',
+      pg_catalog.jsonb_build_object('claimedBy', v_claimant));
+    v_contract := eva_private.fn_contract_transition(v_contract.id, 'in_progress');
+  end if;
+
+  update eva.venture_stage_work w
+  set status = 'in_progress', attempts = w.attempts + 1, started_at = coalesce(w.started_at, pg_catalog.now())
+  where w.id = p_work_id
+  returning w.* into v_work;
   if v_work.attempts = 1 then
     perform eva_private.fn_log_event('stage.work_started', v_work.venture_id, pg_catalog.jsonb_build_object(
       'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id));
   end if;
-  select * into v_budget from eva.fn_token_budget_remaining(v_work.venture_id, v_work.lifecycle_stage);
   select pb.budget_tokens, pb.consumed_tokens into v_phase from eva.venture_phase_budgets pb
   where pb.venture_id = v_work.venture_id and pb.phase_number = v_budget.phase_number;
   -- The preferences in force, resolved once for both their values and their scopes.
@@ -887,6 +948,9 @@ begin
   into v_preferences, v_scopes
   from eva.fn_resolve_chairman_preferences(v_work.venture_id) p;
   return eva.fn_stage_context(p_work_id) || pg_catalog.jsonb_build_object(
+    'contract', pg_catalog.jsonb_build_object('id', v_contract.id, 'attempt', v_contract.attempt,
+      'timeoutAt', v_contract.timeout_at, 'circuits', pg_catalog.to_jsonb(v_contract.circuits),
+      'clean', coalesce((v_permit ->> 'clean')::boolean, true)),
     'budget', pg_catalog.jsonb_build_object('ventureRemaining', v_budget.venture_remaining,
       'phaseRemaining', v_budget.phase_remaining, 'phase', v_budget.phase_number,
       -- The phase's allotment and spend, for the DFE's cost trigger (a phase budget nearly spent).
@@ -912,28 +976,40 @@ end;
 $$;
 
 
-ALTER FUNCTION eva.fn_begin_stage_run(p_work_id uuid) OWNER TO eva_owner;
+ALTER FUNCTION eva.fn_begin_stage_run(p_work_id uuid, p_circuits text[], p_claimed_by text) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_begin_stage_run(p_work_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_begin_stage_run(p_work_id uuid, p_circuits text[], p_claimed_by text); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid) IS 'Marks a ready (or crashed in_progress) stage work row in_progress and returns its context with the token budget; null when there is nothing to run.';
+COMMENT ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid, p_circuits text[], p_claimed_by text) IS 'Marks a ready (or crashed in_progress) stage work row in_progress under a started task contract and returns its context with the token budget and the contract; defers the run when a circuit breaker is open; null when there is nothing to run.';
 
 
 --
--- Name: fn_block_stage_work(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+-- Name: fn_block_stage_work(uuid, text, text, jsonb, uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
-CREATE FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text DEFAULT 'blocked'::text, p_details jsonb DEFAULT '{}'::jsonb) RETURNS eva.venture_stage_work
+CREATE FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text DEFAULT 'blocked'::text, p_details jsonb DEFAULT '{}'::jsonb, p_contract_id uuid DEFAULT NULL::uuid) RETURNS eva.venture_stage_work
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_work eva.venture_stage_work;
+  v_contract eva.agent_task_contracts;
 begin
   if p_kind not in ('blocked', 'failed') then
     raise exception 'a stage stops as blocked or failed, not %', p_kind using errcode = 'EV400';
+  end if;
+  if p_contract_id is not null then
+    select * into v_contract from eva.agent_task_contracts c
+    where c.id = p_contract_id and c.stage_work_id = p_work_id for update;
+    if v_contract.status is distinct from 'in_progress' then
+      return null;
+    end if;
+  else
+    select * into v_contract from eva.agent_task_contracts c
+    where c.stage_work_id = p_work_id and c.kind = 'stage_analysis' and c.status = 'in_progress'
+    order by c.attempt desc limit 1 for update;
   end if;
   update eva.venture_stage_work w
   set status = p_kind::eva.stage_work_status,
@@ -942,6 +1018,10 @@ begin
   returning * into v_work;
   if not found then
     return null;
+  end if;
+  if v_contract.id is not null then
+    perform eva_private.fn_contract_transition(v_contract.id, 'failed', pg_catalog.jsonb_build_object(
+      'error', p_kind || ': ' || p_reason));
   end if;
   perform eva_private.fn_log_event('stage.' || p_kind, v_work.venture_id, pg_catalog.jsonb_build_object(
     'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id, 'reason', p_reason)
@@ -955,13 +1035,13 @@ end;
 $$;
 
 
-ALTER FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) OWNER TO eva_owner;
+ALTER FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb, p_contract_id uuid) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb, p_contract_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) IS 'Stops a stage run as blocked (with a reason: contract unmet, budget exhausted) or failed, logging an event and raising an alert.';
+COMMENT ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb, p_contract_id uuid) IS 'Stops a stage run as blocked (with a reason: contract unmet, budget exhausted) or failed, logging an event and raising an alert; its task contract fails (a late run of a timed-out contract changes nothing).';
 
 
 --
@@ -1043,6 +1123,93 @@ ALTER FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_
 --
 
 COMMENT ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) IS 'Charges an LLM call''s tokens to the venture and its phase budget, writes the ledger row, and returns what is left.';
+
+
+--
+-- Name: fn_circuit_now(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_circuit_now() RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  return eva.fn_scheduler_now() + coalesce(
+    (select (s.value #>> '{}')::interval from eva_private.settings s where s.key = 'circuit.clock_offset'),
+    interval '0 seconds');
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_circuit_now() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_circuit_now(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_circuit_now() IS 'The circuit breakers'' time: the scheduler''s time plus the breakers'' clock offset (settings circuit.clock_offset); cooldowns are read against it.';
+
+
+--
+-- Name: fn_circuit_reset(uuid, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text DEFAULT NULL::text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_b record;
+  v_count int := 0;
+begin
+  if p_venture_id is null and coalesce(p_service, '') not like 'provider:%' then
+    raise exception 'name a venture, or a provider''s breaker as --service provider:<host>' using errcode = 'EV400';
+  end if;
+  for v_b in
+    select b.id, b.venture_id, b.service, b.state, b.consecutive_failures from eva.venture_circuit_breakers b
+    where b.venture_id is not distinct from p_venture_id and (p_service is null or b.service = p_service)
+    for update
+  loop
+    update eva.venture_circuit_breakers
+    set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null, trial_contract_id = null,
+        updated_at = pg_catalog.now()
+    where id = v_b.id;
+    update eva.eva_alerts a set status = 'resolved', resolved_at = pg_catalog.now()
+    where a.alert_type = 'circuit_open' and a.status <> 'resolved' and a.details ->> 'breakerId' = v_b.id::text;
+    perform eva_private.fn_log_event('circuit.reset', v_b.venture_id, pg_catalog.jsonb_build_object(
+      'circuit', v_b.service, 'from', v_b.state, 'failures', v_b.consecutive_failures));
+    if v_b.state <> 'closed' then
+      perform eva_private.fn_log_event('system.recovery', v_b.venture_id, pg_catalog.jsonb_build_object(
+        'circuit', v_b.service, 'state', 'closed', 'from', v_b.state, 'reset', true));
+    end if;
+    v_count := v_count + 1;
+  end loop;
+  if v_count = 0 then
+    return 0;
+  end if;
+  -- Stage runs waiting on these circuits may go now.
+  perform eva_private.fn_enqueue_stage_run(c.stage_work_id)
+  from eva.agent_task_contracts c
+  join eva.venture_stage_work w on w.id = c.stage_work_id and w.status = 'ready'
+  where c.status = 'pending' and c.kind = 'stage_analysis' and c.deferred_until is not null
+    and (p_venture_id is null or c.venture_id = p_venture_id)
+    and not exists (select 1 from graphile_worker._private_jobs j
+                    where j.key = 'stage_run:' || w.id and j.locked_at is not null);
+  update eva.agent_task_contracts c set deferred_until = null
+  where c.status = 'pending' and c.kind = 'stage_analysis' and c.deferred_until is not null
+    and (p_venture_id is null or c.venture_id = p_venture_id);
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_circuit_reset(p_venture_id uuid, p_service text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) IS 'The Chairman closes a venture''s circuit breakers (or one service''s, or a provider''s): failures reset, alert resolved, audited (circuit.reset, system.recovery); waiting stage runs are queued.';
 
 
 --
@@ -1937,10 +2104,10 @@ COMMENT ON FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid, p
 
 
 --
--- Name: fn_record_stage_result(uuid, jsonb, jsonb, jsonb, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+-- Name: fn_record_stage_result(uuid, jsonb, jsonb, jsonb, jsonb, uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
-CREATE FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb DEFAULT NULL::jsonb, p_charges jsonb DEFAULT '[]'::jsonb, p_route jsonb DEFAULT NULL::jsonb) RETURNS jsonb
+CREATE FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb DEFAULT NULL::jsonb, p_charges jsonb DEFAULT '[]'::jsonb, p_route jsonb DEFAULT NULL::jsonb, p_contract_id uuid DEFAULT NULL::uuid) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -1956,6 +2123,7 @@ declare
   v_action text;
   v_reason text;
   v_saga_id uuid;
+  v_contract eva.agent_task_contracts;
 begin
   select * into v_work from eva.venture_stage_work where id = p_work_id for update;
   if not found then
@@ -1963,6 +2131,25 @@ begin
   end if;
   if v_work.status <> 'in_progress' then
     return pg_catalog.jsonb_build_object('outcome', 'noop', 'status', v_work.status);
+  end if;
+  if p_contract_id is not null then
+    select * into v_contract from eva.agent_task_contracts c where c.id = p_contract_id for update;
+    if not found or v_contract.stage_work_id is distinct from p_work_id then
+      raise exception 'task contract % is not a contract of stage work %', p_contract_id, p_work_id using errcode = 'EV404';
+    end if;
+  else
+    select * into v_contract from eva.agent_task_contracts c
+    where c.stage_work_id = p_work_id and c.kind = 'stage_analysis' and c.status = 'in_progress'
+    order by c.attempt desc limit 1 for update;
+  end if;
+  if v_contract.id is not null then
+    if v_contract.status <> 'in_progress' then
+      return pg_catalog.jsonb_build_object('outcome', 'noop', 'status', 'contract_' || v_contract.status,
+        'contractId', v_contract.id);
+    end if;
+    perform eva_private.fn_contract_transition(v_contract.id, 'completed', pg_catalog.jsonb_build_object('result',
+      pg_catalog.jsonb_build_object('artifacts', pg_catalog.jsonb_array_length(coalesce(p_artifacts, '[]'::jsonb)),
+        'gateDecision', p_gate ->> 'decision', 'route', coalesce(p_route ->> 'action', 'advance'))));
   end if;
   select * into v_stage from eva.lifecycle_stage_config where stage_number = v_work.lifecycle_stage;
 
@@ -2103,13 +2290,13 @@ end;
 $$;
 
 
-ALTER FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) OWNER TO eva_owner;
+ALTER FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb, p_contract_id uuid) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb, p_contract_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) IS 'Records a stage run''s result in one transaction: artifact versions (once per run), token charges, gate outcome; then opens the Chairman decision of a Chairman gate, or follows the route (advance, escalate, rerun, kill, block). A retry after the result was recorded does nothing (outcome noop).';
+COMMENT ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb, p_contract_id uuid) IS 'Records a stage run''s result in one transaction: artifact versions (once per run), token charges, gate outcome; then opens the Chairman decision of a Chairman gate, or follows the route (advance, escalate, rerun, kill, block). A retry after the result was recorded, or a late result of a timed-out contract, does nothing (outcome noop).';
 
 
 --
@@ -2999,12 +3186,14 @@ COMMENT ON FUNCTION eva.fn_schedule_run_now(p_venture_id uuid) IS 'Makes the ven
 --
 
 CREATE FUNCTION eva.fn_scheduler_now() RETURNS timestamp with time zone
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select pg_catalog.now() + coalesce(
+begin
+  return pg_catalog.now() + coalesce(
     (select (s.value #>> '{}')::interval from eva_private.settings s where s.key = 'scheduler.clock_offset'),
     interval '0 seconds');
+end;
 $$;
 
 
@@ -3332,6 +3521,47 @@ ALTER FUNCTION eva.fn_sd_results(p_venture_id uuid) OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva.fn_sd_results(p_venture_id uuid) IS 'The venture''s latest SD execution saga with its child items'' reports and totals (tests passed/failed, average coverage), or null when engineering was never asked. Read by the Stage 19 and 20 analyses.';
+
+
+--
+-- Name: fn_set_circuit_clock(interval, boolean); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_set_circuit_clock(p_advance interval DEFAULT NULL::interval, p_reset boolean DEFAULT false) RETURNS timestamp with time zone
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_offset interval;
+begin
+  if p_advance is null and not coalesce(p_reset, false) then
+    raise exception 'advance: give an interval to move the circuit breakers'' clock forward (e.g. 5 minutes), or reset it'
+      using errcode = 'EV400';
+  end if;
+  if p_advance is not null and p_advance <= interval '0' then
+    raise exception 'advance: the circuit breakers'' clock moves forward only, not by %', p_advance using errcode = 'EV400';
+  end if;
+  insert into eva_private.settings (key, value, description)
+  values ('circuit.clock_offset', '"0 seconds"', 'Added to the scheduler''s time by eva.fn_circuit_now().')
+  on conflict (key) do nothing;
+  select case when coalesce(p_reset, false) then interval '0' else (s.value #>> '{}')::interval end + coalesce(p_advance, interval '0')
+  into v_offset
+  from eva_private.settings s where s.key = 'circuit.clock_offset' for update;
+  update eva_private.settings set value = pg_catalog.to_jsonb(v_offset::text) where key = 'circuit.clock_offset';
+  perform eva_private.fn_log_event('circuit.clock_moved', null,
+    pg_catalog.jsonb_build_object('offset', v_offset::text, 'advance', p_advance::text, 'reset', coalesce(p_reset, false)));
+  return eva.fn_circuit_now();
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_set_circuit_clock(p_advance interval, p_reset boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_circuit_clock(p_advance interval, p_reset boolean); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_set_circuit_clock(p_advance interval, p_reset boolean) IS 'Moves the circuit breakers'' clock forward by p_advance (on top of the scheduler''s), or back to it (p_reset); returns the breakers'' time.';
 
 
 --
@@ -4013,6 +4243,623 @@ COMMENT ON FUNCTION eva_private.fn_caller_role() IS 'The role the caller acts as
 
 
 --
+-- Name: fn_circuit_permit(uuid, text[], uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz;
+  v_b record;
+  v_retry timestamptz;
+  v_refused text[] := '{}';
+  v_trials uuid[] := '{}';
+  v_circuits jsonb := '[]';
+  v_clean boolean := true;
+  v_locked boolean;
+begin
+  if coalesce(pg_catalog.cardinality(p_services), 0) = 0 then
+    return pg_catalog.jsonb_build_object('allowed', true, 'clean', true, 'circuits', '[]'::jsonb);
+  end if;
+  -- The common case, every breaker closed (or never failed): no lock, no write.
+  select coalesce(pg_catalog.bool_and(b.consecutive_failures = 0), true), coalesce(pg_catalog.bool_or(b.state <> 'closed'), false)
+  into v_clean, v_locked
+  from eva.venture_circuit_breakers b
+  join pg_catalog.unnest(p_services) s(service) on b.service = s.service
+    and b.venture_id is not distinct from case when s.service like 'provider:%' then null else p_venture_id end;
+  if not v_locked then
+    return pg_catalog.jsonb_build_object('allowed', true, 'clean', v_clean, 'circuits', '[]'::jsonb);
+  end if;
+  v_clean := false;
+  v_now := eva.fn_circuit_now();
+  for v_b in
+    select b.* from eva.venture_circuit_breakers b
+    join pg_catalog.unnest(p_services) s(service) on b.service = s.service
+      and b.venture_id is not distinct from case when s.service like 'provider:%' then null else p_venture_id end
+    order by b.id
+    for update of b
+  loop
+    if v_b.state = 'open' and v_now < v_b.opened_at + v_b.cooldown then
+      v_refused := v_refused || v_b.service;
+      v_retry := greatest(v_retry, v_b.opened_at + v_b.cooldown);
+    elsif v_b.state = 'half_open' and v_b.trial_started_at is not null and v_now < v_b.trial_started_at + v_b.cooldown then
+      v_refused := v_refused || v_b.service;
+      v_retry := greatest(v_retry, v_b.trial_started_at + v_b.cooldown);
+    elsif v_b.state in ('open', 'half_open') then
+      v_trials := v_trials || v_b.id;
+    end if;
+    v_circuits := v_circuits || pg_catalog.jsonb_build_object('service', v_b.service, 'state', v_b.state,
+      'failures', v_b.consecutive_failures, 'trial', v_b.state <> 'closed' and not (v_b.service = any (v_refused)));
+  end loop;
+  if pg_catalog.cardinality(v_refused) > 0 then
+    return pg_catalog.jsonb_build_object('allowed', false, 'retryAt', v_retry, 'refusedBy', pg_catalog.to_jsonb(v_refused),
+      'circuits', v_circuits, 'clean', false);
+  end if;
+  if pg_catalog.cardinality(v_trials) > 0 then
+    for v_b in
+      update eva.venture_circuit_breakers b
+      set state = 'half_open', trial_started_at = v_now, trial_contract_id = p_holder, updated_at = pg_catalog.now()
+      where b.id = any (v_trials)
+      returning b.*, (select o.state from eva.venture_circuit_breakers o where o.id = b.id) as was
+    loop
+      if v_b.was = 'open' then
+        -- open → half_open: the trial call is going out.
+        perform eva_private.fn_log_event('system.health_change', v_b.venture_id, pg_catalog.jsonb_build_object(
+          'circuit', v_b.service, 'state', 'half_open', 'from', 'open', 'trial_contract_id', p_holder,
+          'opened_at', v_b.opened_at, 'failures', v_b.consecutive_failures));
+      end if;
+    end loop;
+  end if;
+  return pg_catalog.jsonb_build_object('allowed', true, 'clean', v_clean, 'circuits', v_circuits);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid) IS 'Asks the venture''s and providers'' circuit breakers whether a call may go out: closed allows; open refuses until its cooldown passed, then grants one half-open trial at a time. Returns allowed, retryAt, refusedBy, circuits, clean.';
+
+
+--
+-- Name: fn_circuit_record(uuid, text[], boolean, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz;
+  v_service text;
+  v_venture uuid;
+  v_b eva.venture_circuit_breakers;
+  v_was eva.circuit_state;
+  v_circuits jsonb := '[]';
+  v_open boolean := false;
+  v_retry timestamptz;
+  v_label text;
+begin
+  if coalesce(pg_catalog.cardinality(p_services), 0) = 0 then
+    return pg_catalog.jsonb_build_object('open', false, 'circuits', '[]'::jsonb);
+  end if;
+  v_now := eva.fn_circuit_now();
+  foreach v_service in array p_services loop
+    v_venture := case when v_service like 'provider:%' then null else p_venture_id end;
+    -- A provider's breaker opens after 5 consecutive failures (any venture's; a success from any venture
+    -- resets it), so one venture's failing calls open its own circuit (3) before they can open its provider's.
+    insert into eva.venture_circuit_breakers (venture_id, service, failure_threshold)
+    values (v_venture, v_service, case when v_venture is null then 5 else 3 end)
+    on conflict (venture_id, service) do nothing;
+    select * into v_b from eva.venture_circuit_breakers b
+    where b.venture_id is not distinct from v_venture and b.service = v_service for update;
+    v_was := v_b.state;
+    if p_success then
+      update eva.venture_circuit_breakers b
+      set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null,
+          trial_contract_id = null, last_success_at = v_now, updated_at = pg_catalog.now()
+      where b.id = v_b.id
+      returning * into v_b;
+      if v_was <> 'closed' then
+        perform eva_private.fn_log_event('system.recovery', v_venture, pg_catalog.jsonb_build_object(
+          'circuit', v_service, 'scope', case when v_venture is null then 'provider' else 'venture' end,
+          'state', 'closed', 'from', v_was, 'venture_id', p_venture_id));
+        update eva.eva_alerts a set status = 'resolved', resolved_at = pg_catalog.now()
+        where a.alert_type = 'circuit_open' and a.status <> 'resolved'
+          and a.details ->> 'breakerId' = v_b.id::text;
+      end if;
+    else
+      update eva.venture_circuit_breakers b
+      set consecutive_failures = b.consecutive_failures + 1, last_error = pg_catalog.left(p_error, 2000),
+          last_failure_at = v_now,
+          state = case when b.state = 'half_open' or b.consecutive_failures + 1 >= b.failure_threshold then 'open'
+                       else b.state end,
+          opened_at = case when b.state = 'half_open' or (b.state = 'closed' and b.consecutive_failures + 1 >= b.failure_threshold)
+                           then v_now else b.opened_at end,
+          trial_started_at = null, trial_contract_id = null,
+          times_opened = b.times_opened + case when b.state <> 'open' and
+            (b.state = 'half_open' or b.consecutive_failures + 1 >= b.failure_threshold) then 1 else 0 end,
+          updated_at = pg_catalog.now()
+      where b.id = v_b.id
+      returning * into v_b;
+      if v_b.state = 'open' and v_was <> 'open' then
+        v_label := case when v_venture is null then 'provider ' || pg_catalog.substr(v_service, 10)
+          else coalesce((select v.name from eva.ventures v where v.id = v_venture), v_venture::text) || ' (' || v_service || ')' end;
+        perform eva_private.fn_log_event('system.degradation', v_venture, pg_catalog.jsonb_build_object(
+          'circuit', v_service, 'scope', case when v_venture is null then 'provider' else 'venture' end,
+          'state', 'open', 'from', v_was, 'reopened', v_was = 'half_open', 'failures', v_b.consecutive_failures,
+          'opened_at', v_b.opened_at, 'half_opens_at', v_b.opened_at + v_b.cooldown, 'error', v_b.last_error,
+          'breaker_id', v_b.id, 'venture_id', p_venture_id));
+        if v_was = 'closed' then
+          insert into eva.eva_alerts (venture_id, severity, alert_type, message, details)
+          values (v_venture, 'P1', 'circuit_open',
+            'Circuit open for ' || v_label || ' after ' || v_b.consecutive_failures || ' consecutive failures: calls stop until '
+              || (v_b.opened_at + v_b.cooldown) || ' (last error: ' || coalesce(pg_catalog.left(v_b.last_error, 300), 'none') || ')',
+            pg_catalog.jsonb_build_object('breakerId', v_b.id, 'service', v_service, 'failures', v_b.consecutive_failures,
+              'halfOpensAt', v_b.opened_at + v_b.cooldown));
+        end if;
+      end if;
+    end if;
+    if v_b.state = 'open' then
+      v_open := true;
+      v_retry := greatest(v_retry, v_b.opened_at + v_b.cooldown);
+    end if;
+    v_circuits := v_circuits || pg_catalog.jsonb_build_object('service', v_service, 'state', v_b.state,
+      'failures', v_b.consecutive_failures);
+  end loop;
+  return pg_catalog.jsonb_build_object('open', v_open, 'retryAt', v_retry, 'circuits', v_circuits);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text) IS 'Records a call''s outcome on the venture''s and providers'' circuit breakers: success closes and resets; failure counts, re-opens a half-open circuit, opens a closed one at its threshold (system.degradation, P1 alert); closing logs system.recovery.';
+
+
+--
+-- Name: fn_circuit_release_due(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_circuit_release_due() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz := eva.fn_circuit_now();
+  v_c record;
+  v_count int := 0;
+begin
+  for v_c in
+    select c.id, c.stage_work_id from eva.agent_task_contracts c
+    join eva.venture_stage_work w on w.id = c.stage_work_id and w.status = 'ready'
+    join eva.ventures v on v.id = w.venture_id and v.status = 'active'
+    where c.status = 'pending' and c.kind = 'stage_analysis' and c.deferred_until <= v_now
+      -- A job already running for the work (its own run_at came) is not doubled.
+      and not exists (select 1 from graphile_worker._private_jobs j
+                      where j.key = 'stage_run:' || w.id and j.locked_at is not null)
+    for update of c skip locked
+  loop
+    update eva.agent_task_contracts set deferred_until = null, updated_at = pg_catalog.now() where id = v_c.id;
+    perform eva_private.fn_enqueue_stage_run(v_c.stage_work_id);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_circuit_release_due() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_circuit_release_due(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_circuit_release_due() IS 'Tick: stage runs deferred by an open circuit whose half-open time has come (breaker time) get their job queued now. Returns the count.';
+
+
+--
+-- Name: agent_task_contracts; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.agent_task_contracts (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    parent_agent text NOT NULL,
+    target_agent text NOT NULL,
+    venture_id uuid,
+    action text NOT NULL,
+    lifecycle_stage integer,
+    token_budget integer,
+    timeout interval DEFAULT '00:30:00'::interval NOT NULL,
+    priority integer DEFAULT 3 NOT NULL,
+    context jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status eva.contract_status DEFAULT 'pending'::eva.contract_status NOT NULL,
+    claimed_by text,
+    result jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    kind text DEFAULT 'service'::text NOT NULL,
+    stage_work_id uuid,
+    saga_id uuid,
+    saga_step text,
+    parent_contract_id uuid,
+    attempt integer DEFAULT 1 NOT NULL,
+    max_attempts integer DEFAULT 3 NOT NULL,
+    assigned_at timestamp with time zone,
+    timeout_at timestamp with time zone,
+    last_error text,
+    circuits text[] DEFAULT '{}'::text[] NOT NULL,
+    deferred_until timestamp with time zone,
+    CONSTRAINT agent_task_contracts_attempt_check CHECK ((attempt >= 1)),
+    CONSTRAINT agent_task_contracts_kind_check CHECK ((kind = ANY (ARRAY['stage_analysis'::text, 'devils_advocate'::text, 'saga_step'::text, 'publisher_call'::text, 'service'::text]))),
+    CONSTRAINT agent_task_contracts_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
+    CONSTRAINT agent_task_contracts_max_attempts_check CHECK ((max_attempts >= 1)),
+    CONSTRAINT agent_task_contracts_priority_check CHECK (((priority >= 1) AND (priority <= 5))),
+    CONSTRAINT agent_task_contracts_saga_step_check CHECK (((kind <> 'saga_step'::text) OR (saga_id IS NOT NULL))),
+    CONSTRAINT agent_task_contracts_stage_work_check CHECK (((kind <> 'stage_analysis'::text) OR (stage_work_id IS NOT NULL))),
+    CONSTRAINT agent_task_contracts_token_budget_check CHECK ((token_budget >= 0))
+);
+
+
+ALTER TABLE eva.agent_task_contracts OWNER TO eva_owner;
+
+--
+-- Name: TABLE agent_task_contracts; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.agent_task_contracts IS 'Units of work between EVA and a service (pending, assigned, in_progress, completed, failed, timeout).';
+
+
+--
+-- Name: COLUMN agent_task_contracts.kind; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.agent_task_contracts.kind IS 'What the work is: stage_analysis (a stage run), devils_advocate (its review, a child contract), saga_step, publisher_call, service.';
+
+
+--
+-- Name: COLUMN agent_task_contracts.attempt; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.agent_task_contracts.attempt IS 'Which attempt of the work this contract is (a stage run: the work row''s attempts).';
+
+
+--
+-- Name: COLUMN agent_task_contracts.max_attempts; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.agent_task_contracts.max_attempts IS 'After a timeout at this attempt the work is retried while attempt < max_attempts, else escalated to the Chairman.';
+
+
+--
+-- Name: COLUMN agent_task_contracts.timeout_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.agent_task_contracts.timeout_at IS 'When an assigned or in-progress contract times out (scheduler time: claimed at eva.fn_scheduler_now() + timeout).';
+
+
+--
+-- Name: COLUMN agent_task_contracts.circuits; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.agent_task_contracts.circuits IS 'The circuit breakers the work''s external calls pass through: service names of the venture (llm) and providers (provider:<host>).';
+
+
+--
+-- Name: COLUMN agent_task_contracts.deferred_until; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.agent_task_contracts.deferred_until IS 'A pending contract whose circuit was open: when the circuit half-opens (breaker time, eva.fn_circuit_now()).';
+
+
+--
+-- Name: fn_contract_create(jsonb, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text DEFAULT NULL::text) RETURNS eva.agent_task_contracts
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_c eva.agent_task_contracts;
+  v_now timestamptz := pg_catalog.now();
+  v_created jsonb;
+begin
+  if coalesce(p_spec ->> 'action', '') = '' or coalesce(p_spec ->> 'targetAgent', '') = '' then
+    raise exception 'a task contract needs an action and a target agent (got %)', p_spec using errcode = 'EV400';
+  end if;
+  insert into eva.agent_task_contracts (kind, parent_agent, target_agent, venture_id, action, lifecycle_stage,
+    stage_work_id, saga_id, saga_step, parent_contract_id, attempt, max_attempts, token_budget, timeout, priority,
+    context, circuits, status, claimed_by, assigned_at, timeout_at, started_at)
+  values (coalesce(p_spec ->> 'kind', 'service'), coalesce(p_spec ->> 'parentAgent', 'EVA'), p_spec ->> 'targetAgent',
+    (p_spec ->> 'ventureId')::uuid, p_spec ->> 'action', (p_spec ->> 'stage')::int, (p_spec ->> 'stageWorkId')::uuid,
+    (p_spec ->> 'sagaId')::uuid, p_spec ->> 'sagaStep', (p_spec ->> 'parentContractId')::uuid,
+    coalesce((p_spec ->> 'attempt')::int, 1), coalesce((p_spec ->> 'maxAttempts')::int, 3),
+    (p_spec ->> 'tokenBudget')::int, coalesce((p_spec ->> 'timeout')::interval, interval '30 minutes'),
+    coalesce((p_spec ->> 'priority')::int, 3), coalesce(p_spec -> 'context', '{}'::jsonb),
+    coalesce((select pg_catalog.array_agg(x) from pg_catalog.jsonb_array_elements_text(p_spec -> 'circuits') x), '{}'),
+    case when p_claimed_by is null then 'pending' else 'in_progress' end::eva.contract_status, p_claimed_by,
+    case when p_claimed_by is not null then v_now end,
+    case when p_claimed_by is not null
+      then eva.fn_scheduler_now() + coalesce((p_spec ->> 'timeout')::interval, interval '30 minutes') end,
+    case when p_claimed_by is not null then v_now end)
+  returning * into v_c;
+  v_created := pg_catalog.jsonb_build_object('contract_id', v_c.id, 'kind', v_c.kind, 'action', v_c.action,
+      'parent_agent', v_c.parent_agent, 'target_agent', v_c.target_agent, 'stage', v_c.lifecycle_stage,
+      'attempt', v_c.attempt, 'priority', v_c.priority, 'token_budget', v_c.token_budget, 'timeout', v_c.timeout::text)
+    || case when v_c.stage_work_id is not null then pg_catalog.jsonb_build_object('work_id', v_c.stage_work_id) else '{}' end
+    || case when v_c.parent_contract_id is not null then pg_catalog.jsonb_build_object('parent_contract_id', v_c.parent_contract_id) else '{}' end
+    || case when v_c.saga_id is not null then pg_catalog.jsonb_build_object('saga_id', v_c.saga_id, 'saga_step', v_c.saga_step) else '{}' end;
+  if p_claimed_by is null then
+    perform eva_private.fn_log_event('contract.created', v_c.venture_id, v_created);
+  else
+    insert into eva.eva_event_log (event_type, venture_id, payload, actor)
+    select e.event_type, v_c.venture_id, e.payload, eva_private.fn_caller_role()
+    from (values (1, 'contract.created', v_created),
+      (2, 'contract.claimed', pg_catalog.jsonb_build_object('contract_id', v_c.id, 'kind', v_c.kind, 'action', v_c.action,
+        'target_agent', v_c.target_agent, 'stage', v_c.lifecycle_stage, 'attempt', v_c.attempt, 'from', 'pending',
+        'claimed_by', v_c.claimed_by, 'timeout_at', v_c.timeout_at)
+        || case when v_c.stage_work_id is not null then pg_catalog.jsonb_build_object('work_id', v_c.stage_work_id) else '{}' end),
+      (3, 'contract.started', pg_catalog.jsonb_build_object('contract_id', v_c.id, 'kind', v_c.kind, 'action', v_c.action,
+        'target_agent', v_c.target_agent, 'stage', v_c.lifecycle_stage, 'attempt', v_c.attempt, 'from', 'assigned')
+        || case when v_c.stage_work_id is not null then pg_catalog.jsonb_build_object('work_id', v_c.stage_work_id) else '{}' end))
+      as e(n, event_type, payload)
+    order by e.n;
+  end if;
+  return v_c;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_contract_create(p_spec jsonb, p_claimed_by text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text) IS 'Creates a pending task contract from a spec (kind, targetAgent, action, venture, stage, saga, parent, attempt, token budget, timeout, priority, context, circuits) and logs contract.created; with p_claimed_by created claimed and started (contract.created, .claimed, .started).';
+
+
+--
+-- Name: fn_contract_finish(uuid, eva.contract_status, jsonb, text, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb DEFAULT NULL::jsonb, p_error text DEFAULT NULL::text, p_call text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_c eva.agent_task_contracts;
+  v_breakers jsonb;
+begin
+  if p_status not in ('completed', 'failed') then
+    raise exception 'a contract finishes as completed or failed, not %', p_status using errcode = 'EV400';
+  end if;
+  if p_call is not null and p_call not in ('succeeded', 'failed') then
+    raise exception 'a call succeeded or failed, not %', p_call using errcode = 'EV400';
+  end if;
+  select * into v_c from eva.agent_task_contracts c where c.id = p_contract_id for update;
+  if not found then
+    raise exception 'task contract % does not exist', p_contract_id using errcode = 'EV404';
+  end if;
+  if v_c.status in ('timeout', 'failed', 'completed') then
+    return pg_catalog.jsonb_build_object('late', true, 'contract', pg_catalog.to_jsonb(v_c));
+  end if;
+  v_c := eva_private.fn_contract_transition(v_c.id, p_status,
+    case when p_status = 'completed' then pg_catalog.jsonb_build_object('result', coalesce(p_result, 'null'::jsonb))
+         else pg_catalog.jsonb_build_object('error', coalesce(p_error, 'failed')) end);
+  if p_call is not null then
+    v_breakers := eva_private.fn_circuit_record(v_c.venture_id, v_c.circuits, p_call = 'succeeded', p_error);
+  end if;
+  return pg_catalog.jsonb_build_object('late', false, 'contract', pg_catalog.to_jsonb(v_c),
+    'circuits', coalesce(v_breakers -> 'circuits', '[]'::jsonb), 'open', coalesce((v_breakers ->> 'open')::boolean, false),
+    'retryAt', v_breakers -> 'retryAt');
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb, p_error text, p_call text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb, p_error text, p_call text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb, p_error text, p_call text) IS 'Completes or fails an in-progress task contract and records its call on the circuit breakers; a contract the sweep already timed out is left as it is (late: true).';
+
+
+--
+-- Name: fn_contract_open(jsonb, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_c eva.agent_task_contracts;
+  v_permit jsonb;
+begin
+  if p_spec ? 'contractId' then
+    select * into v_c from eva.agent_task_contracts c where c.id = (p_spec ->> 'contractId')::uuid for update;
+    if not found then
+      raise exception 'task contract % does not exist', p_spec ->> 'contractId' using errcode = 'EV404';
+    end if;
+    if v_c.status <> 'pending' then
+      raise exception 'task contract % is %: only a pending contract is opened again', v_c.id, v_c.status
+        using errcode = 'EV409';
+    end if;
+  else
+    v_c := eva_private.fn_contract_create(p_spec);
+  end if;
+  v_permit := eva_private.fn_circuit_permit(v_c.venture_id, v_c.circuits, v_c.id);
+  if not (v_permit ->> 'allowed')::boolean then
+    update eva.agent_task_contracts c
+    set deferred_until = (v_permit ->> 'retryAt')::timestamptz, updated_at = pg_catalog.now(),
+        context = c.context || pg_catalog.jsonb_build_object('deferredBy', v_permit -> 'refusedBy')
+    where c.id = v_c.id
+    returning * into v_c;
+    return pg_catalog.jsonb_build_object('deferred', pg_catalog.jsonb_build_object('contractId', v_c.id,
+      'retryAt', v_permit -> 'retryAt', 'refusedBy', v_permit -> 'refusedBy'), 'contract', pg_catalog.to_jsonb(v_c));
+  end if;
+  perform eva_private.fn_contract_transition(v_c.id, 'assigned', pg_catalog.jsonb_build_object(
+    'claimedBy', coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid())));
+  v_c := eva_private.fn_contract_transition(v_c.id, 'in_progress');
+  return pg_catalog.jsonb_build_object('contract', pg_catalog.to_jsonb(v_c), 'clean', (v_permit ->> 'clean')::boolean);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_contract_open(p_spec jsonb, p_claimed_by text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text) IS 'Creates (or reuses a pending) task contract, asks its circuit breakers, and claims and starts it; when a circuit is open the contract stays pending, deferred until the circuit half-opens.';
+
+
+--
+-- Name: fn_contract_timeout_sweep(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_contract_timeout_sweep() RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz := eva.fn_scheduler_now();
+  v_c eva.agent_task_contracts;
+  v_work eva.venture_stage_work;
+  v_then text;
+  v_reason text;
+  v_timed_out int := 0;
+  v_retried int := 0;
+  v_escalated int := 0;
+begin
+  for v_c in
+    select * from eva.agent_task_contracts c
+    where c.status in ('assigned', 'in_progress') and c.timeout_at <= v_now
+    order by c.timeout_at
+    for update skip locked
+  loop
+    v_then := 'none';
+    v_work := null;
+    v_reason := 'no result within ' || v_c.timeout::text || ' (due by ' || v_c.timeout_at || ', attempt '
+      || v_c.attempt || ' of ' || v_c.max_attempts || ')';
+    if v_c.kind = 'stage_analysis' then
+      select * into v_work from eva.venture_stage_work w where w.id = v_c.stage_work_id for update;
+      if v_work.status = 'in_progress' then
+        v_then := case when v_c.attempt < v_c.max_attempts then 'retried' else 'escalated' end;
+      end if;
+    end if;
+    perform eva_private.fn_contract_transition(v_c.id, 'timeout', pg_catalog.jsonb_build_object(
+      'error', 'timed out: ' || v_reason, 'next', v_then, 'scheduler_time', v_now));
+    v_timed_out := v_timed_out + 1;
+    if v_then = 'retried' then
+      update eva.venture_stage_work set status = 'ready' where id = v_work.id;
+      v_retried := v_retried + 1;
+    elsif v_then = 'escalated' then
+      v_reason := 'stage ' || v_work.lifecycle_stage || ' timed out ' || v_c.attempt || ' time(s): ' || v_reason;
+      update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason where id = v_work.id;
+      perform eva_private.fn_log_event('stage.blocked', v_work.venture_id, pg_catalog.jsonb_build_object(
+        'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id, 'reason', v_reason,
+        'contract_id', v_c.id));
+      insert into eva.eva_alerts (venture_id, severity, alert_type, message, details)
+      values (v_work.venture_id, 'P1', 'contract_timeout', 'Stage ' || v_work.lifecycle_stage || ' escalated: ' || v_reason,
+        pg_catalog.jsonb_build_object('work_id', v_work.id, 'contractId', v_c.id, 'attempts', v_c.attempt));
+      v_escalated := v_escalated + 1;
+    end if;
+  end loop;
+  return pg_catalog.jsonb_build_object('timedOut', v_timed_out, 'retried', v_retried, 'escalated', v_escalated);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_contract_timeout_sweep() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_contract_timeout_sweep(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_contract_timeout_sweep() IS 'Tick: contracts past timeout_at (scheduler time) become timeout; a stage analysis still in progress is retried (work ready, new job) or, after its last attempt, escalated (stage blocked, P1 alert, Chairman notified). Returns timedOut, retried, escalated.';
+
+
+--
+-- Name: fn_contract_transition(uuid, eva.contract_status, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS eva.agent_task_contracts
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_c eva.agent_task_contracts;
+  v_from eva.contract_status;
+  v_now timestamptz := pg_catalog.now();
+  v_detail jsonb := coalesce(p_detail, '{}'::jsonb);
+begin
+  select * into v_c from eva.agent_task_contracts c where c.id = p_contract_id for update;
+  if not found then
+    raise exception 'task contract % does not exist', p_contract_id using errcode = 'EV404';
+  end if;
+  v_from := v_c.status;
+  if not ((v_from = 'pending' and p_to in ('assigned', 'failed'))
+       or (v_from = 'assigned' and p_to in ('in_progress', 'failed', 'timeout'))
+       or (v_from = 'in_progress' and p_to in ('completed', 'failed', 'timeout'))) then
+    raise exception 'task contract % is %: it cannot become %', p_contract_id, v_from, p_to
+      using errcode = 'EV409',
+        hint = 'pending → assigned → in_progress → completed, failed or timeout';
+  end if;
+  update eva.agent_task_contracts c
+  set status = p_to,
+      claimed_by = case when p_to = 'assigned' then coalesce(v_detail ->> 'claimedBy', c.claimed_by) else c.claimed_by end,
+      assigned_at = case when p_to = 'assigned' then v_now else c.assigned_at end,
+      -- The timeout runs from the claim, on the scheduler's clock (the sweep reads the same clock).
+      timeout_at = case when p_to = 'assigned' then eva.fn_scheduler_now() + c.timeout else c.timeout_at end,
+      deferred_until = case when p_to = 'assigned' then null else c.deferred_until end,
+      started_at = case when p_to = 'in_progress' then v_now else c.started_at end,
+      completed_at = case when p_to in ('completed', 'failed', 'timeout') then v_now else c.completed_at end,
+      result = case when p_to = 'completed' then v_detail -> 'result' else c.result end,
+      last_error = case when p_to in ('failed', 'timeout') then coalesce(v_detail ->> 'error', c.last_error) else c.last_error end,
+      updated_at = v_now
+  where c.id = p_contract_id
+  returning * into v_c;
+  perform eva_private.fn_log_event('contract.' || case p_to when 'assigned' then 'claimed' when 'in_progress' then 'started'
+      else p_to::text end, v_c.venture_id,
+    pg_catalog.jsonb_build_object('contract_id', v_c.id, 'kind', v_c.kind, 'action', v_c.action,
+      'target_agent', v_c.target_agent, 'stage', v_c.lifecycle_stage, 'attempt', v_c.attempt, 'from', v_from)
+    || case when v_c.stage_work_id is not null then pg_catalog.jsonb_build_object('work_id', v_c.stage_work_id) else '{}' end
+    || case when v_c.saga_id is not null then pg_catalog.jsonb_build_object('saga_id', v_c.saga_id, 'saga_step', v_c.saga_step) else '{}' end
+    || case when p_to = 'assigned' then pg_catalog.jsonb_build_object('claimed_by', v_c.claimed_by, 'timeout_at', v_c.timeout_at)
+            when p_to in ('failed', 'timeout') then pg_catalog.jsonb_build_object('error', v_c.last_error)
+            else '{}' end
+    || (v_detail - 'claimedBy' - 'result' - 'error'));
+  return v_c;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb) IS 'Moves a task contract one step (pending → assigned → in_progress → completed/failed/timeout; assigned → failed/timeout; pending → failed), logging contract.claimed/started/completed/failed/timeout; any other move is refused (EV409).';
+
+
+--
 -- Name: fn_decision_urgency(text, integer, boolean); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4036,6 +4883,36 @@ ALTER FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage int
 --
 
 COMMENT ON FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) IS 'Decision #30: blocking gates (0, 10, 22, 25) and blocking DFE escalations → immediate; non-blocking at advisory checkpoints (3, 5, 16, 23) and nursery revisits (non-blocking venture_review) → daily; other non-blocking → weekly.';
+
+
+--
+-- Name: fn_defer_stage_run(uuid, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_defer_stage_run(p_work_id uuid, p_retry_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform graphile_worker.add_job(
+    'stage_run',
+    pg_catalog.json_build_object('work_id', p_work_id),
+    job_key := 'stage_run:' || p_work_id,
+    max_attempts := 5,
+    run_at := pg_catalog.now() + greatest(coalesce(p_retry_at - eva.fn_circuit_now(), interval '0'), interval '0'),
+    priority := (select eva_private.fn_stage_run_priority(w.venture_id) from eva.venture_stage_work w where w.id = p_work_id)
+  );
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_defer_stage_run(p_work_id uuid, p_retry_at timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_defer_stage_run(p_work_id uuid, p_retry_at timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_defer_stage_run(p_work_id uuid, p_retry_at timestamp with time zone) IS 'Queues a stage work row''s stage_run job again for p_retry_at (breaker time), when its open circuit half-opens.';
 
 
 --
@@ -5894,6 +6771,64 @@ COMMENT ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind te
 
 
 --
+-- Name: fn_stage_call_failed(uuid, uuid, text, boolean, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean DEFAULT false, p_charge jsonb DEFAULT NULL::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_work eva.venture_stage_work;
+  v_contract eva.agent_task_contracts;
+  v_breakers jsonb;
+  v_next eva.agent_task_contracts;
+begin
+  select * into v_work from eva.venture_stage_work w where w.id = p_work_id for update;
+  select * into v_contract from eva.agent_task_contracts c
+  where c.id = p_contract_id and c.stage_work_id = p_work_id for update;
+  if v_work.status is distinct from 'in_progress' or v_contract.status is distinct from 'in_progress' then
+    return pg_catalog.jsonb_build_object('outcome', 'noop', 'status', coalesce('contract_' || v_contract.status, 'no contract'));
+  end if;
+  if p_charge is not null and coalesce((p_charge ->> 'promptTokens')::int, 0) + coalesce((p_charge ->> 'completionTokens')::int, 0) > 0 then
+    perform eva.fn_charge_tokens(v_work.venture_id, v_work.lifecycle_stage, v_work.id, 'analysis',
+      (p_charge ->> 'promptTokens')::int, (p_charge ->> 'completionTokens')::int,
+      coalesce((p_charge ->> 'estimated')::boolean, false), coalesce(p_charge -> 'provenance', '{}'::jsonb));
+  end if;
+  perform eva_private.fn_contract_transition(v_contract.id, 'failed', pg_catalog.jsonb_build_object('error', p_error));
+  v_breakers := eva_private.fn_circuit_record(v_work.venture_id, v_contract.circuits, false, p_error);
+  if (v_breakers ->> 'open')::boolean then
+    update eva.venture_stage_work set status = 'ready' where id = v_work.id;
+    v_next := eva_private.fn_contract_create(pg_catalog.jsonb_build_object(
+      'kind', 'stage_analysis', 'targetAgent', v_contract.target_agent, 'action', v_contract.action,
+      'ventureId', v_work.venture_id, 'stage', v_work.lifecycle_stage, 'stageWorkId', v_work.id,
+      'attempt', v_contract.attempt + 1, 'maxAttempts', v_contract.max_attempts, 'tokenBudget', v_contract.token_budget,
+      'timeout', v_contract.timeout::text, 'priority', v_contract.priority, 'circuits', pg_catalog.to_jsonb(v_contract.circuits),
+      'context', v_contract.context || pg_catalog.jsonb_build_object('deferredBy', v_breakers -> 'circuits')));
+    update eva.agent_task_contracts set deferred_until = (v_breakers ->> 'retryAt')::timestamptz where id = v_next.id;
+    perform eva_private.fn_defer_stage_run(v_work.id, (v_breakers ->> 'retryAt')::timestamptz);
+    return pg_catalog.jsonb_build_object('outcome', 'deferred', 'retryAt', v_breakers -> 'retryAt',
+      'contractId', v_next.id, 'circuits', v_breakers -> 'circuits');
+  end if;
+  if coalesce(p_final, false) then
+    perform eva.fn_block_stage_work(v_work.id, 'analysis failed: ' || p_error, 'failed');
+    return pg_catalog.jsonb_build_object('outcome', 'failed', 'circuits', v_breakers -> 'circuits');
+  end if;
+  return pg_catalog.jsonb_build_object('outcome', 'retry', 'circuits', v_breakers -> 'circuits');
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb) IS 'A stage run''s model call failed: charges its cost, fails the contract, counts the failure on its circuit breakers; defers the run when a circuit opened (no attempt burned while open), fails the stage on the last attempt, else asks for a retry.';
+
+
+--
 -- Name: fn_stage_run_priority(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -6633,6 +7568,18 @@ begin
       v_urgency := 'weekly';
       v_summary := pg_catalog.format('%s: stage %s completed', v_venture, v_stage);
     end if;
+  elsif new.event_type = 'system.degradation' and v_p ->> 'state' = 'open'
+      and not coalesce((v_p ->> 'reopened')::boolean, false) then
+    v_type := 'circuit.opened';
+    v_urgency := 'immediate';
+    v_summary := pg_catalog.format('%s: circuit %s opened after %s consecutive failures; calls stop until %s',
+      case when new.venture_id is null then 'Provider ' || pg_catalog.substr(v_p ->> 'circuit', 10) else v_venture end,
+      v_p ->> 'circuit', v_p ->> 'failures', v_p ->> 'half_opens_at');
+  elsif new.event_type = 'contract.timeout' and v_p ->> 'next' = 'escalated' then
+    v_type := 'contract.escalated';
+    v_urgency := 'immediate';
+    v_summary := pg_catalog.format('%s: stage %s gave no result in %s attempt(s) and is blocked', v_venture, v_stage,
+      v_p ->> 'attempt');
   else
     return null;
   end if;
@@ -7520,43 +8467,6 @@ ALTER FUNCTION eva_private.venture_status_transition_allowed(p_from eva.venture_
 --
 
 COMMENT ON FUNCTION eva_private.venture_status_transition_allowed(p_from eva.venture_status, p_to eva.venture_status) IS 'The legal venture status moves: active <-> awaiting_decision, active/awaiting_decision -> paused -> active, any live status -> killed/sunset/exited (terminal).';
-
-
---
--- Name: agent_task_contracts; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.agent_task_contracts (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    parent_agent text NOT NULL,
-    target_agent text NOT NULL,
-    venture_id uuid,
-    action text NOT NULL,
-    lifecycle_stage integer,
-    token_budget integer,
-    timeout interval DEFAULT '00:30:00'::interval NOT NULL,
-    priority integer DEFAULT 3 NOT NULL,
-    context jsonb DEFAULT '{}'::jsonb NOT NULL,
-    status eva.contract_status DEFAULT 'pending'::eva.contract_status NOT NULL,
-    claimed_by text,
-    result jsonb,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    started_at timestamp with time zone,
-    completed_at timestamp with time zone,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT agent_task_contracts_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
-    CONSTRAINT agent_task_contracts_priority_check CHECK (((priority >= 1) AND (priority <= 5))),
-    CONSTRAINT agent_task_contracts_token_budget_check CHECK ((token_budget >= 0))
-);
-
-
-ALTER TABLE eva.agent_task_contracts OWNER TO eva_owner;
-
---
--- Name: TABLE agent_task_contracts; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.agent_task_contracts IS 'Units of work between EVA and a service (pending, assigned, in_progress, completed, failed, timeout).';
 
 
 --
@@ -8548,7 +9458,7 @@ ALTER TABLE eva.venture_budget_transactions ALTER COLUMN id ADD GENERATED ALWAYS
 --
 
 CREATE TABLE eva.venture_circuit_breakers (
-    venture_id uuid NOT NULL,
+    venture_id uuid,
     service text NOT NULL,
     state eva.circuit_state DEFAULT 'closed'::eva.circuit_state NOT NULL,
     consecutive_failures integer DEFAULT 0 NOT NULL,
@@ -8557,9 +9467,18 @@ CREATE TABLE eva.venture_circuit_breakers (
     last_error text,
     opened_at timestamp with time zone,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    trial_started_at timestamp with time zone,
+    trial_contract_id uuid,
+    last_failure_at timestamp with time zone,
+    last_success_at timestamp with time zone,
+    times_opened integer DEFAULT 0 NOT NULL,
     CONSTRAINT venture_circuit_breakers_check CHECK (((state = 'closed'::eva.circuit_state) OR (opened_at IS NOT NULL))),
     CONSTRAINT venture_circuit_breakers_consecutive_failures_check CHECK ((consecutive_failures >= 0)),
-    CONSTRAINT venture_circuit_breakers_failure_threshold_check CHECK ((failure_threshold >= 1))
+    CONSTRAINT venture_circuit_breakers_failure_threshold_check CHECK ((failure_threshold >= 1)),
+    CONSTRAINT venture_circuit_breakers_scope_check CHECK (((venture_id IS NULL) = (service ~~ 'provider:%'::text))),
+    CONSTRAINT venture_circuit_breakers_times_opened_check CHECK ((times_opened >= 0)),
+    CONSTRAINT venture_circuit_breakers_trial_check CHECK (((state = 'half_open'::eva.circuit_state) OR (trial_started_at IS NULL)))
 );
 
 
@@ -8569,7 +9488,14 @@ ALTER TABLE eva.venture_circuit_breakers OWNER TO eva_owner;
 -- Name: TABLE venture_circuit_breakers; Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON TABLE eva.venture_circuit_breakers IS 'Per-venture circuit breakers (spec §3): open after failure_threshold consecutive failures, half-open after cooldown.';
+COMMENT ON TABLE eva.venture_circuit_breakers IS 'Circuit breakers (spec §3) per venture (venture_id, service llm) and per provider (no venture, service provider:<host>): open after failure_threshold consecutive failures, half-open after cooldown (breaker time, eva.fn_circuit_now()) with one trial call at a time.';
+
+
+--
+-- Name: COLUMN venture_circuit_breakers.trial_started_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_circuit_breakers.trial_started_at IS 'Half-open: when the one trial call was granted (a trial unanswered for a cooldown is granted again).';
 
 
 --
@@ -9583,7 +10509,7 @@ ALTER TABLE ONLY eva.venture_cadence
 --
 
 ALTER TABLE ONLY eva.venture_circuit_breakers
-    ADD CONSTRAINT venture_circuit_breakers_pkey PRIMARY KEY (venture_id, service);
+    ADD CONSTRAINT venture_circuit_breakers_pkey PRIMARY KEY (id);
 
 
 --
@@ -9771,6 +10697,13 @@ ALTER TABLE ONLY eva_private.worker_heartbeats
 
 
 --
+-- Name: agent_task_contracts_deferred_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX agent_task_contracts_deferred_idx ON eva.agent_task_contracts USING btree (deferred_until) WHERE ((status = 'pending'::eva.contract_status) AND (deferred_until IS NOT NULL));
+
+
+--
 -- Name: agent_task_contracts_open_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -9778,10 +10711,38 @@ CREATE INDEX agent_task_contracts_open_idx ON eva.agent_task_contracts USING btr
 
 
 --
+-- Name: agent_task_contracts_parent_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX agent_task_contracts_parent_idx ON eva.agent_task_contracts USING btree (parent_contract_id) WHERE (parent_contract_id IS NOT NULL);
+
+
+--
+-- Name: agent_task_contracts_stage_attempt_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX agent_task_contracts_stage_attempt_idx ON eva.agent_task_contracts USING btree (stage_work_id, attempt) WHERE (kind = 'stage_analysis'::text);
+
+
+--
+-- Name: agent_task_contracts_timeout_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX agent_task_contracts_timeout_idx ON eva.agent_task_contracts USING btree (timeout_at) WHERE (status = ANY (ARRAY['assigned'::eva.contract_status, 'in_progress'::eva.contract_status]));
+
+
+--
 -- Name: agent_task_contracts_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
 CREATE INDEX agent_task_contracts_venture_idx ON eva.agent_task_contracts USING btree (venture_id);
+
+
+--
+-- Name: agent_task_contracts_work_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX agent_task_contracts_work_idx ON eva.agent_task_contracts USING btree (stage_work_id) WHERE (stage_work_id IS NOT NULL);
 
 
 --
@@ -9964,6 +10925,13 @@ CREATE INDEX venture_budget_transactions_venture_idx ON eva.venture_budget_trans
 --
 
 CREATE INDEX venture_cadence_next_check_idx ON eva.venture_cadence USING btree (next_health_check_at);
+
+
+--
+-- Name: venture_circuit_breakers_scope_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX venture_circuit_breakers_scope_idx ON eva.venture_circuit_breakers USING btree (venture_id, service) NULLS NOT DISTINCT;
 
 
 --
@@ -10341,7 +11309,7 @@ CREATE TRIGGER _500_enqueue_step AFTER INSERT OR UPDATE ON eva.eva_sagas FOR EAC
 -- Name: eva_event_log _500_notifications; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
-CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
+CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text, 'system.degradation'::text, 'contract.timeout'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
 
 
 --
@@ -10559,6 +11527,30 @@ CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.ventures
 --
 
 CREATE TRIGGER _900_notify AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((current_setting('eva.events_notified'::text, true) IS DISTINCT FROM (pg_current_xact_id())::text)) EXECUTE FUNCTION eva_private.tg_event_log_notify();
+
+
+--
+-- Name: agent_task_contracts agent_task_contracts_parent_contract_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.agent_task_contracts
+    ADD CONSTRAINT agent_task_contracts_parent_contract_id_fkey FOREIGN KEY (parent_contract_id) REFERENCES eva.agent_task_contracts(id);
+
+
+--
+-- Name: agent_task_contracts agent_task_contracts_saga_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.agent_task_contracts
+    ADD CONSTRAINT agent_task_contracts_saga_id_fkey FOREIGN KEY (saga_id) REFERENCES eva.eva_sagas(id);
+
+
+--
+-- Name: agent_task_contracts agent_task_contracts_stage_work_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.agent_task_contracts
+    ADD CONSTRAINT agent_task_contracts_stage_work_id_fkey FOREIGN KEY (stage_work_id) REFERENCES eva.venture_stage_work(id);
 
 
 --
@@ -11186,13 +12178,6 @@ ALTER TABLE eva.portfolios ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.sd_work_items ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: agent_task_contracts services add agent task contracts; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services add agent task contracts" ON eva.agent_task_contracts FOR INSERT TO eva_service WITH CHECK (true);
-
-
---
 -- Name: chairman_decisions services add chairman decisions; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -11228,20 +12213,6 @@ CREATE POLICY "services add venture artifacts" ON eva.venture_artifacts FOR INSE
 
 
 --
--- Name: venture_circuit_breakers services add venture circuit breakers; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services add venture circuit breakers" ON eva.venture_circuit_breakers FOR INSERT TO eva_service WITH CHECK (true);
-
-
---
--- Name: agent_task_contracts services change agent task contracts; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services change agent task contracts" ON eva.agent_task_contracts FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
-
-
---
 -- Name: eva_alerts services change eva alerts; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -11253,13 +12224,6 @@ CREATE POLICY "services change eva alerts" ON eva.eva_alerts FOR UPDATE TO eva_s
 --
 
 CREATE POLICY "services change eva event dlq" ON eva.eva_event_dlq FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
-
-
---
--- Name: venture_circuit_breakers services change venture circuit breakers; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services change venture circuit breakers" ON eva.venture_circuit_breakers FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
 
 
 --
@@ -11428,13 +12392,6 @@ CREATE POLICY "the Chairman changes portfolios" ON eva.portfolios FOR UPDATE TO 
 --
 
 CREATE POLICY "the Chairman changes venture artifacts" ON eva.venture_artifacts FOR UPDATE TO eva_chairman USING (true) WITH CHECK (true);
-
-
---
--- Name: venture_circuit_breakers the Chairman changes venture circuit breakers; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "the Chairman changes venture circuit breakers" ON eva.venture_circuit_breakers FOR UPDATE TO eva_chairman USING (true) WITH CHECK (true);
 
 
 --
@@ -11886,19 +12843,19 @@ REVOKE ALL ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_st
 
 
 --
--- Name: FUNCTION fn_begin_stage_run(p_work_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_begin_stage_run(p_work_id uuid, p_circuits text[], p_claimed_by text); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid) TO eva_service;
+REVOKE ALL ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid, p_circuits text[], p_claimed_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid, p_circuits text[], p_claimed_by text) TO eva_service;
 
 
 --
--- Name: FUNCTION fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb, p_contract_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) TO eva_service;
+REVOKE ALL ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb, p_contract_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb, p_contract_id uuid) TO eva_service;
 
 
 --
@@ -11915,6 +12872,24 @@ GRANT ALL ON FUNCTION eva.fn_charge_ideation_tokens(p_portfolio_id uuid, p_decis
 
 REVOKE ALL ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_circuit_now(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_circuit_now() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_circuit_now() TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_circuit_now() TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_circuit_now() TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_circuit_reset(p_venture_id uuid, p_service text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) TO eva_chairman;
 
 
 --
@@ -12204,11 +13179,11 @@ GRANT ALL ON FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid,
 
 
 --
--- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb, p_contract_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) TO eva_service;
+REVOKE ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb, p_contract_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb, p_contract_id uuid) TO eva_service;
 
 
 --
@@ -12381,6 +13356,14 @@ GRANT ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) TO eva_viewer;
 
 
 --
+-- Name: FUNCTION fn_set_circuit_clock(p_advance interval, p_reset boolean); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_set_circuit_clock(p_advance interval, p_reset boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_set_circuit_clock(p_advance interval, p_reset boolean) TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_set_scheduler_clock(p_advance interval, p_reset boolean); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -12501,10 +13484,90 @@ REVOKE ALL ON FUNCTION eva_private.fn_caller_role() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_circuit_release_due(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_circuit_release_due() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_circuit_release_due() TO eva_service;
+
+
+--
+-- Name: TABLE agent_task_contracts; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_chairman;
+GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_service;
+GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_contract_create(p_spec jsonb, p_claimed_by text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb, p_error text, p_call text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb, p_error text, p_call text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb, p_error text, p_call text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_contract_open(p_spec jsonb, p_claimed_by text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_contract_timeout_sweep(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_contract_timeout_sweep() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_contract_timeout_sweep() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_defer_stage_run(p_work_id uuid, p_retry_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_defer_stage_run(p_work_id uuid, p_retry_at timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -12848,6 +13911,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind
 
 
 --
+-- Name: FUNCTION fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_stage_run_priority(p_venture_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -13145,113 +14216,6 @@ REVOKE ALL ON FUNCTION eva_private.tg_ventures_retirement() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.venture_status_transition_allowed(p_from eva.venture_status, p_to eva.venture_status) FROM PUBLIC;
-
-
---
--- Name: TABLE agent_task_contracts; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_chairman;
-GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_service;
-GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_viewer;
-
-
---
--- Name: COLUMN agent_task_contracts.parent_agent; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(parent_agent) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.target_agent; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(target_agent) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(venture_id) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.action; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(action) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.lifecycle_stage; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(lifecycle_stage) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.token_budget; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(token_budget) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.timeout; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(timeout) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.priority; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(priority) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.context; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(context) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.status; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(status) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.claimed_by; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(claimed_by) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.result; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(result) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.started_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(started_at) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.completed_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(completed_at) ON TABLE eva.agent_task_contracts TO eva_service;
 
 
 --
@@ -13701,51 +14665,6 @@ GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_viewer;
 GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_chairman;
 GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_service;
 GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_viewer;
-
-
---
--- Name: COLUMN venture_circuit_breakers.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(venture_id) ON TABLE eva.venture_circuit_breakers TO eva_service;
-
-
---
--- Name: COLUMN venture_circuit_breakers.service; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(service) ON TABLE eva.venture_circuit_breakers TO eva_service;
-
-
---
--- Name: COLUMN venture_circuit_breakers.state; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(state),UPDATE(state) ON TABLE eva.venture_circuit_breakers TO eva_service;
-GRANT UPDATE(state) ON TABLE eva.venture_circuit_breakers TO eva_chairman;
-
-
---
--- Name: COLUMN venture_circuit_breakers.consecutive_failures; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(consecutive_failures),UPDATE(consecutive_failures) ON TABLE eva.venture_circuit_breakers TO eva_service;
-GRANT UPDATE(consecutive_failures) ON TABLE eva.venture_circuit_breakers TO eva_chairman;
-
-
---
--- Name: COLUMN venture_circuit_breakers.last_error; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(last_error),UPDATE(last_error) ON TABLE eva.venture_circuit_breakers TO eva_service;
-
-
---
--- Name: COLUMN venture_circuit_breakers.opened_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(opened_at),UPDATE(opened_at) ON TABLE eva.venture_circuit_breakers TO eva_service;
-GRANT UPDATE(opened_at) ON TABLE eva.venture_circuit_breakers TO eva_chairman;
 
 
 --

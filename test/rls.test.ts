@@ -90,8 +90,9 @@ function dashboardView(view: string, readers: Role[], column: string): TableRule
 
 // Derived from db/policies/eva.*.sql and eva_private.migrations.sql.
 const MATRIX: Record<string, TableRules> = {
+  // Written only through EVA's contract functions (test/contracts.test.ts covers them).
   "eva.agent_task_contracts": {
-    allowed: { select: READERS, insert: [S], update: [S], delete: [] },
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
     statements: {
       select: () => "select * from eva.agent_task_contracts",
       insert: (f) =>
@@ -304,8 +305,9 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.venture_artifacts where id = '${f.artifact}'`,
     },
   },
+  // Written only through the breaker functions and eva.fn_circuit_reset (test/circuit-breakers.test.ts).
   "eva.venture_circuit_breakers": {
-    allowed: { select: READERS, insert: [S], update: [C, S], delete: [] },
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
     statements: {
       select: () => "select * from eva.venture_circuit_breakers",
       insert: (f) =>

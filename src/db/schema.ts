@@ -72,19 +72,49 @@ export type VentureStatus = "active" | "awaiting_decision" | "exited" | "killed"
 
 export interface AgentTaskContracts {
   action: string;
+  assigned_at: Timestamp | null;
+  /**
+   * Which attempt of the work this contract is (a stage run: the work row's attempts).
+   */
+  attempt: Generated<number>;
+  /**
+   * The circuit breakers the work's external calls pass through: service names of the venture (llm) and providers (provider:<host>).
+   */
+  circuits: Generated<string[]>;
   claimed_by: string | null;
   completed_at: Timestamp | null;
   context: Generated<Json>;
   created_at: Generated<Timestamp>;
+  /**
+   * A pending contract whose circuit was open: when the circuit half-opens (breaker time, eva.fn_circuit_now()).
+   */
+  deferred_until: Timestamp | null;
   id: Generated<string>;
+  /**
+   * What the work is: stage_analysis (a stage run), devils_advocate (its review, a child contract), saga_step, publisher_call, service.
+   */
+  kind: Generated<string>;
+  last_error: string | null;
   lifecycle_stage: number | null;
+  /**
+   * After a timeout at this attempt the work is retried while attempt < max_attempts, else escalated to the Chairman.
+   */
+  max_attempts: Generated<number>;
   parent_agent: string;
+  parent_contract_id: string | null;
   priority: Generated<number>;
   result: Json | null;
+  saga_id: string | null;
+  saga_step: string | null;
+  stage_work_id: string | null;
   started_at: Timestamp | null;
   status: Generated<ContractStatus>;
   target_agent: string;
   timeout: Generated<Interval>;
+  /**
+   * When an assigned or in-progress contract times out (scheduler time: claimed at eva.fn_scheduler_now() + timeout).
+   */
+  timeout_at: Timestamp | null;
   token_budget: number | null;
   updated_at: Generated<Timestamp>;
   venture_id: string | null;
@@ -669,12 +699,21 @@ export interface VentureCircuitBreakers {
   consecutive_failures: Generated<number>;
   cooldown: Generated<Interval>;
   failure_threshold: Generated<number>;
+  id: Generated<string>;
   last_error: string | null;
+  last_failure_at: Timestamp | null;
+  last_success_at: Timestamp | null;
   opened_at: Timestamp | null;
   service: string;
   state: Generated<CircuitState>;
+  times_opened: Generated<number>;
+  trial_contract_id: string | null;
+  /**
+   * Half-open: when the one trial call was granted (a trial unanswered for a cooldown is granted again).
+   */
+  trial_started_at: Timestamp | null;
   updated_at: Generated<Timestamp>;
-  venture_id: string;
+  venture_id: string | null;
 }
 
 export interface VentureDependencies {

@@ -30,6 +30,10 @@ export const CRONTAB_LINES: Record<SchedulerTaskName, string> = {
   notification_digest_weekly: "0 8 * * 1 notification_digest_weekly ?fill=7d&jobKey=notification_digest_weekly&max=5",
   saga_timeout_sweep: "*/15 * * * * saga_timeout_sweep ?fill=1h&jobKey=saga_timeout_sweep&max=3",
   dlq_depth_check: "0 7 * * 1 dlq_depth_check ?fill=7d&jobKey=dlq_depth_check&max=3",
+  // Task contracts past their timeout fail as timeout; their work is retried or escalated.
+  contract_timeout_sweep: "* * * * * contract_timeout_sweep ?fill=1h&jobKey=contract_timeout_sweep&max=3",
+  // Stage runs waiting on an open circuit breaker go once it half-opens.
+  circuit_release: "* * * * * circuit_release ?fill=1h&jobKey=circuit_release&max=3",
   // Worker sagas whose wait (the retirement notice period) has come due on the scheduler's clock run on.
   saga_wake: "* * * * * saga_wake ?fill=1h&jobKey=saga_wake&max=3",
 };
@@ -66,6 +70,8 @@ export function taskList(deps: TaskDeps): TaskList {
     notification_digest_weekly: tick("notification_digest_weekly"),
     saga_timeout_sweep: tick("saga_timeout_sweep"),
     dlq_depth_check: tick("dlq_depth_check"),
+    contract_timeout_sweep: tick("contract_timeout_sweep"),
+    circuit_release: tick("circuit_release"),
     saga_wake: tick("saga_wake"),
     // One step of a worker-driven saga (src/orchestration/sagas).
     saga_step: sagaStepTask({ db: deps.db, analyst: deps.analyst }),

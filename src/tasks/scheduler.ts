@@ -15,6 +15,8 @@ export type SchedulerTaskName =
   | "notification_digest_weekly"
   | "saga_timeout_sweep"
   | "dlq_depth_check"
+  | "contract_timeout_sweep"
+  | "circuit_release"
   | "saga_wake";
 
 /** What a tick did, as its SQL function reports it. */
@@ -43,6 +45,12 @@ export const TICKS: Record<SchedulerTaskName, (db: Database, asOf?: Date) => Pro
     timedOut: await one<number>(db, sql`select eva_private.fn_scheduler_saga_sweep() as r`),
   }),
   dlq_depth_check: async (db) => one(db, sql`select eva_private.fn_scheduler_dlq_check() as r`),
+  // Task contracts past their timeout: failed as timeout, their stage work retried or escalated (src/orchestration/contracts.ts).
+  contract_timeout_sweep: async (db) => one(db, sql`select eva_private.fn_contract_timeout_sweep() as r`),
+  // Stage runs deferred by an open circuit whose half-open time came (breaker clock): queued now.
+  circuit_release: async (db) => ({
+    released: await one<number>(db, sql`select eva_private.fn_circuit_release_due() as r`),
+  }),
   saga_wake: async (db) => ({ woken: await one<number>(db, sql`select eva_private.fn_saga_wake_due() as r`) }),
 };
 

@@ -25,6 +25,7 @@ export type CommandName =
   | "metrics"
   | "notifications"
   | "schedule"
+  | "circuits"
   | "sagas"
   | "serve";
 
@@ -86,6 +87,11 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary:
       "what the master scheduler does when: due ops cycles and health checks, cadence overrides, run-now, its clock",
     load: async () => (await import("./schedule.ts")).registerSchedule,
+  },
+  circuits: {
+    summary:
+      "the circuit breakers per venture and per model provider: state, failures, when they half-open; the Chairman's reset",
+    load: async () => (await import("./circuits.ts")).registerCircuits,
   },
   sagas: {
     summary:

@@ -33,6 +33,8 @@ function describeOutcome(outcome: StageRunOutcome): string {
     case "blocked":
     case "failed":
       return `${outcome.outcome}: ${outcome.reason}`;
+    case "deferred":
+      return `deferred: ${outcome.reason}`;
     default:
       return outcome.detail ?? "nothing to do";
   }
