@@ -4453,6 +4453,16 @@ begin
     perform eva_private.fn_enqueue_stage_run(v_c.stage_work_id);
     v_count := v_count + 1;
   end loop;
+  for v_c in
+    select c.id, c.saga_id from eva.agent_task_contracts c
+    join eva.eva_sagas s on s.id = c.saga_id and s.status = 'paused' and s.current_step = c.saga_step
+    where c.status = 'pending' and c.kind = 'saga_step' and c.deferred_until <= v_now
+    for update of c skip locked
+  loop
+    update eva.agent_task_contracts set deferred_until = null, updated_at = pg_catalog.now() where id = v_c.id;
+    perform eva.fn_saga_resume(v_c.saga_id);
+    v_count := v_count + 1;
+  end loop;
   return v_count;
 end;
 $$;
@@ -4464,7 +4474,7 @@ ALTER FUNCTION eva_private.fn_circuit_release_due() OWNER TO eva_owner;
 -- Name: FUNCTION fn_circuit_release_due(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_circuit_release_due() IS 'Tick: stage runs deferred by an open circuit whose half-open time has come (breaker time) get their job queued now. Returns the count.';
+COMMENT ON FUNCTION eva_private.fn_circuit_release_due() IS 'Tick: stage runs deferred by an open circuit whose half-open time has come (breaker time) get their job queued now, and sagas paused at such a step resume. Returns the count.';
 
 
 --
@@ -4700,7 +4710,15 @@ begin
         using errcode = 'EV409';
     end if;
   else
-    v_c := eva_private.fn_contract_create(p_spec);
+    if p_spec ? 'sagaId' and p_spec ? 'sagaStep' then
+      select * into v_c from eva.agent_task_contracts c
+      where c.saga_id = (p_spec ->> 'sagaId')::uuid and c.saga_step = p_spec ->> 'sagaStep' and c.status = 'pending'
+      order by c.created_at desc limit 1
+      for update;
+    end if;
+    if v_c.id is null then
+      v_c := eva_private.fn_contract_create(p_spec);
+    end if;
   end if;
   v_permit := eva_private.fn_circuit_permit(v_c.venture_id, v_c.circuits, v_c.id);
   if not (v_permit ->> 'allowed')::boolean then
@@ -10715,6 +10733,13 @@ CREATE INDEX agent_task_contracts_open_idx ON eva.agent_task_contracts USING btr
 --
 
 CREATE INDEX agent_task_contracts_parent_idx ON eva.agent_task_contracts USING btree (parent_contract_id) WHERE (parent_contract_id IS NOT NULL);
+
+
+--
+-- Name: agent_task_contracts_saga_step_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX agent_task_contracts_saga_step_idx ON eva.agent_task_contracts USING btree (saga_id, saga_step) WHERE (saga_id IS NOT NULL);
 
 
 --

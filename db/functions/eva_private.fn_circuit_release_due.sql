@@ -5,7 +5,10 @@
 -- queued for that time in real time (eva_private.fn_defer_stage_run); this
 -- catches a breakers' clock moved forward (tests, an operator); a job of the
 -- work that is running already is left alone. Idempotent:
--- deferred_until is cleared once released. Returns how many were released.
+-- deferred_until is cleared once released. Sagas paused at a step an open
+-- circuit deferred (a pending saga_step contract) are resumed the same way:
+-- the step runs again under that contract (eva_private.fn_contract_open).
+-- Returns how many were released.
 create or replace function eva_private.fn_circuit_release_due()
 returns int
 language plpgsql
@@ -32,9 +35,19 @@ begin
     perform eva_private.fn_enqueue_stage_run(v_c.stage_work_id);
     v_count := v_count + 1;
   end loop;
+  for v_c in
+    select c.id, c.saga_id from eva.agent_task_contracts c
+    join eva.eva_sagas s on s.id = c.saga_id and s.status = 'paused' and s.current_step = c.saga_step
+    where c.status = 'pending' and c.kind = 'saga_step' and c.deferred_until <= v_now
+    for update of c skip locked
+  loop
+    update eva.agent_task_contracts set deferred_until = null, updated_at = pg_catalog.now() where id = v_c.id;
+    perform eva.fn_saga_resume(v_c.saga_id);
+    v_count := v_count + 1;
+  end loop;
   return v_count;
 end;
 $$;
 comment on function eva_private.fn_circuit_release_due() is
-  'Tick: stage runs deferred by an open circuit whose half-open time has come (breaker time) get their job queued now. Returns the count.';
+  'Tick: stage runs deferred by an open circuit whose half-open time has come (breaker time) get their job queued now, and sagas paused at such a step resume. Returns the count.';
 grant execute on function eva_private.fn_circuit_release_due() to eva_service;

@@ -1,7 +1,9 @@
 -- Opens a unit of service work under a task contract in one call (the TS API
 -- runUnderContract, src/orchestration/contracts.ts): the contract is created
 -- pending from p_spec (eva_private.fn_contract_create), or p_spec.contractId
--- names a pending one to reuse; its circuits are asked (eva_private.fn_circuit_permit
+-- names a pending one to reuse, or — for a saga step — the step's own pending
+-- contract (one an open circuit deferred) is reused, so a deferred step runs
+-- again under the contract it waited with; its circuits are asked (eva_private.fn_circuit_permit
 -- for p_spec.ventureId); allowed → claimed by p_claimed_by and started.
 -- Returns { contract (the row), clean } or, when a circuit is open,
 -- { deferred: { contractId, retryAt, refusedBy }, contract } with the contract
@@ -27,7 +29,15 @@ begin
         using errcode = 'EV409';
     end if;
   else
-    v_c := eva_private.fn_contract_create(p_spec);
+    if p_spec ? 'sagaId' and p_spec ? 'sagaStep' then
+      select * into v_c from eva.agent_task_contracts c
+      where c.saga_id = (p_spec ->> 'sagaId')::uuid and c.saga_step = p_spec ->> 'sagaStep' and c.status = 'pending'
+      order by c.created_at desc limit 1
+      for update;
+    end if;
+    if v_c.id is null then
+      v_c := eva_private.fn_contract_create(p_spec);
+    end if;
   end if;
   v_permit := eva_private.fn_circuit_permit(v_c.venture_id, v_c.circuits, v_c.id);
   if not (v_permit ->> 'allowed')::boolean then

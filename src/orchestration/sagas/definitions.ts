@@ -39,6 +39,6 @@ export const ventureRetirement = defineSaga({
     { name: "export_data", run: retirementSteps.export_data, onExhausted: "pause" },
     { name: "teardown_infra", run: retirementSteps.teardown_infra, onExhausted: "pause" },
     { name: "archive_code", run: retirementSteps.archive_code, onExhausted: "pause" },
-    { name: "retrospective", run: retirementSteps.retrospective, onExhausted: "pause" },
+    { name: "retrospective", run: retirementSteps.retrospective, onExhausted: "pause", callsModel: true },
   ],
 });

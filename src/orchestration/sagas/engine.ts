@@ -8,6 +8,8 @@ import { sql } from "kysely";
 import type { Database } from "../../db/client.ts";
 import { EvaErrorCode, sqlState } from "../../db/errors.ts";
 import type { Analyst } from "../../llm/types.ts";
+import { circuitsFor } from "../circuit-breakers.ts";
+import { runUnderContract } from "../contracts.ts";
 
 /** What a step returns: done (completed / skipped with a reason), wait for a scheduler time, or pause the saga. */
 export type StepOutcome =
@@ -70,6 +72,8 @@ export interface StepDefinition {
   run?: (ctx: StepContext) => Promise<StepOutcome>;
   /** When the retries are spent (or the error is not retryable): pause the saga or fail it. */
   onExhausted: "pause" | "fail";
+  /** The step calls the model: it passes through the venture's (and the provider's) circuit breakers. */
+  callsModel?: boolean;
 }
 
 export interface SagaDefinition {
@@ -98,17 +102,41 @@ export function sagaDefinitions(): SagaDefinition[] {
 
 /**
  * THE STEP RUNNER: every step of every worker-driven saga runs through here,
- * once per attempt. This is where a step is wrapped in its task contract and
- * the venture's circuit breaker is checked: an open circuit returns
- * `{ status: "pause", reason }` (the saga pauses, eva.fn_saga_pause, and
- * resumes with eva.fn_saga_resume when the circuit closes) instead of
- * throwing, so no retries are burnt.
+ * once per attempt, under its task contract (kind saga_step; spec §3). A step
+ * that calls the model (`callsModel`) passes through the venture's circuit
+ * breakers: while one is open the step does not run — the saga pauses with
+ * the reason (no retry spent), its contract stays pending, and the half-open
+ * release (eva_private.fn_circuit_release_due) resumes the saga when the
+ * circuit half-opens; the step then runs under the same contract.
  */
 export async function runSagaStep(definition: StepDefinition, ctx: StepContext): Promise<StepOutcome> {
-  if (!definition.run) {
+  const run = definition.run;
+  if (!run) {
     throw new StepError(`step ${definition.name} is recorded by SQL, not run by a worker`, { retry: false });
   }
-  return definition.run(ctx);
+  const ran = await runUnderContract(
+    ctx.deps.db,
+    {
+      kind: "saga_step",
+      targetAgent: "SAGA_ENGINE",
+      action: `${ctx.saga.saga_type}.${ctx.step}`,
+      ventureId: ctx.saga.venture_id,
+      sagaId: ctx.saga.id,
+      sagaStep: ctx.step,
+      attempt: ctx.attempt,
+      circuits: definition.callsModel ? circuitsFor(ctx.deps.analyst) : [],
+    },
+    () => run(ctx),
+    // A step that returned is a call that succeeded, whatever it decided (pause, wait, skip).
+    { settle: (outcome) => ({ status: "completed", result: { outcome: outcome.status }, call: "succeeded" }) },
+  );
+  if (ran.status === "deferred") {
+    return {
+      status: "pause",
+      reason: `circuit open: ${ran.refusedBy.join(", ")} (half-opens at ${ran.retryAt}; the saga resumes then)`,
+    };
+  }
+  return ran.value;
 }
 
 interface BeginAnswer {
