@@ -18,6 +18,7 @@ import { routeStageResult } from "../gates/route.ts";
 import type { GateEvaluation, GateInput } from "../gates/types.ts";
 import { checkUrls, urlCheckOptions } from "../gates/url-check.ts";
 import { AnalysisFailed, type AnalysisResult, type Analyst, type LlmUsage, TokenBudgetExceeded } from "../llm/types.ts";
+import { ATTR, activeSpan, SpanStatusCode, withSpan, withSpanSync } from "../orchestration/tracing.ts";
 import {
   chargedTokens,
   devilsAdvocateArtifact,
@@ -117,13 +118,29 @@ function CHAIRMAN_RECOMMENDATION(stage: number, evaluation: GateEvaluation, dfe:
 /**
  * Runs one stage work row. `db` is a connection acting as eva_service
  * (connect(url, { role: "eva_service" })): the engine writes under RLS like
- * every other client, one round trip per step.
+ * every other client, one round trip per step. Traced as one `eva.stage_run`
+ * span (venture, stage, outcome) with the LLM call, gate, DFE and Devil's
+ * Advocate as its children (src/orchestration/tracing.ts).
  */
 export async function runStageWork(
   db: Database,
   analyst: Analyst,
   workId: string,
   options: StageRunOptions = {},
+): Promise<StageRunOutcome> {
+  return withSpan("eva.stage_run", { [ATTR.workId]: workId }, async (span) => {
+    const outcome = await runStage(db, analyst, workId, options);
+    span.setAttribute(ATTR.outcome, outcome.outcome);
+    if (outcome.outcome === "failed") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.reason });
+    return outcome;
+  });
+}
+
+async function runStage(
+  db: Database,
+  analyst: Analyst,
+  workId: string,
+  options: StageRunOptions,
 ): Promise<StageRunOutcome> {
   const log = options.log ?? (() => {});
   const { rows: begun } = await sql<{ ctx: unknown }>`select eva.fn_begin_stage_run(${workId}::uuid) as ctx`.execute(
@@ -132,6 +149,7 @@ export async function runStageWork(
   if (!begun[0]?.ctx) return { outcome: "noop", workId, detail: "not ready, or the venture is not active" };
   const row = parseStageContext(begun[0].ctx);
   const stage = row.work.stage;
+  activeSpan()?.setAttributes({ [ATTR.ventureId]: row.work.ventureId, [ATTR.stage]: stage });
 
   if (row.missing.length > 0) {
     const reason = `contract unmet: ${row.missing.map((m) => `${m.artifactType} ${m.reason}`).join(", ")}`;
@@ -270,14 +288,25 @@ export async function runStageWork(
     const evaluation: GateEvaluation =
       definition.gateType === "none" && !row.stage.realityGate
         ? { gate: null, reality: null }
-        : evaluateStageGate(gateInput);
+        : withSpanSync("eva.gate", { [ATTR.gateType]: definition.gateType }, (span) => {
+            const evaluated = evaluateStageGate(gateInput);
+            span.setAttributes({
+              [ATTR.outcome]: evaluated.gate?.decision ?? evaluated.reality?.decision ?? "none",
+              ...(evaluated.reality ? { "eva.gate.reality": evaluated.reality.decision } : {}),
+            });
+            return evaluated;
+          });
     const review = isDevilsAdvocateStage(stage)
-      ? await reviewAsDevilsAdvocate(options.adversary ?? analyst, {
-          stage,
-          venture: ctx.venture,
-          artifact,
-          gate: evaluation,
-          budget: stageAllowance(budget, chargedTokens(charges)),
+      ? await withSpan("eva.devils_advocate", {}, async (span) => {
+          const reviewed = await reviewAsDevilsAdvocate(options.adversary ?? analyst, {
+            stage,
+            venture: ctx.venture,
+            artifact,
+            gate: evaluation,
+            budget: stageAllowance(budget, chargedTokens(charges)),
+          });
+          span.setAttribute(ATTR.outcome, reviewed.status);
+          return reviewed;
         })
       : null;
     if (review?.usage && review.usage.promptTokens + review.usage.completionTokens > 0) {
@@ -302,7 +331,11 @@ export async function runStageWork(
       budget: phaseBudgetForDfe(budget, chargedTokens(charges)),
       devilsAdvocate: review?.status === "reviewed" ? { ...review.review, model: review.provenance.model } : undefined,
     };
-    const dfe = evaluateDFE(dfeInput);
+    const dfe = withSpanSync("eva.dfe", {}, (span) => {
+      const evaluated = evaluateDFE(dfeInput);
+      span.setAttribute(ATTR.outcome, evaluated.output);
+      return evaluated;
+    });
     const decided = routeStageResult({
       stage,
       chairmanGate: row.stage.chairmanGate,
