@@ -5,8 +5,8 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/node";
-import type { ApiLimits } from "./limits.ts";
 import { startTracing } from "../src/orchestration/tracing.ts";
+import type { ApiLimits } from "./limits.ts";
 import { makePreset } from "./preset.ts";
 import { routeSignIn, signInHandler } from "./sign-in.ts";
 

@@ -3,9 +3,9 @@
 // schema-valid answer. Its output is labelled a simulation, never evidence.
 import type { z } from "zod";
 import { readValidAnswer, storeAnswer } from "./cache.ts";
-import { analysisSpan } from "./span.ts";
 import { promptHash, seedFromHash } from "./hash.ts";
 import { createRng } from "./rng.ts";
+import { analysisSpan } from "./span.ts";
 import type { AnalysisCache, AnalysisRequest, AnalysisResult, Analyst, LlmUsage } from "./types.ts";
 import { AnalysisFailed, TokenBudgetExceeded } from "./types.ts";
 

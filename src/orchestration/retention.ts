@@ -91,7 +91,9 @@ export async function maintainPartitions(
       );
     } else {
       const { rows: counted } = await sql<{ n: string }>`
-        select count(*)::text as n from eva_private.fn_partition_rows(${p.partition_name}, null, 2147483647)`.execute(db);
+        select count(*)::text as n from eva_private.fn_partition_rows(${p.partition_name}, null, 2147483647)`.execute(
+        db,
+      );
       rows = Number(counted[0]?.n ?? 0);
     }
     const { rows: recorded } = await sql<{ id: string }>`
@@ -107,7 +109,9 @@ export async function maintainPartitions(
       archive,
     };
     archived.push(entry);
-    log(`archived ${entry.partition} (${rows} rows${archive ? `, ${archive.uri}, sha256 ${archive.sha256}` : ""}) and dropped it`);
+    log(
+      `archived ${entry.partition} (${rows} rows${archive ? `, ${archive.uri}, sha256 ${archive.sha256}` : ""}) and dropped it`,
+    );
   }
   return { created: created.map((c) => c.name), archived };
 }

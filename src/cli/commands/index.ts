@@ -25,6 +25,7 @@ export type CommandName =
   | "metrics"
   | "notifications"
   | "schedule"
+  | "orchestration"
   | "serve";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -85,6 +86,11 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary:
       "what the master scheduler does when: due ops cycles and health checks, cadence overrides, run-now, its clock",
     load: async () => (await import("./schedule.ts")).registerSchedule,
+  },
+  orchestration: {
+    summary:
+      "orchestration metrics: stage durations and failure rates, job queue, dead letters, open circuits, LLM tokens and latency, event-log partitions",
+    load: async () => (await import("./orchestration.ts")).registerOrchestration,
   },
   gates: {
     summary: "re-evaluate a venture's recorded gates (what-if, no model)",
