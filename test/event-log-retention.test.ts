@@ -155,7 +155,9 @@ describe("the partition manager", () => {
     // An archive that misses a row is refused and nothing is dropped.
     await expect(
       withRole(t.db, "eva_service", (trx) =>
-        sql`select eva_private.fn_archive_partition(${oldName}, 2, 'file:///nowhere', ${"0".repeat(64)}, 1)`.execute(trx),
+        sql`select eva_private.fn_archive_partition(${oldName}, 2, 'file:///nowhere', ${"0".repeat(64)}, 1)`.execute(
+          trx,
+        ),
       ),
     ).rejects.toMatchObject({ code: "EV409" });
     expect(await partitions()).toContain(oldName);
@@ -167,7 +169,11 @@ describe("the partition manager", () => {
     const file = archived?.archive?.uri.replace("file://", "") ?? "";
     const bytes = await readFile(file);
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(archived?.archive?.sha256);
-    const lines = gunzipSync(bytes).toString().trim().split("\n").map((l) => JSON.parse(l));
+    const lines = gunzipSync(bytes)
+      .toString()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id).sort()).toEqual(inserted.rows.map((r) => Number(r.id)).sort());
     expect(lines.map((l) => l.payload.n).sort()).toEqual([1, 2, 3]);
     expect(lines[0]).toHaveProperty("cursor");
@@ -187,13 +193,16 @@ describe("the partition manager", () => {
     expect((await sql`select to_regclass(${oldName}) as r`.execute(t.db)).rows[0]).toEqual({ r: null });
     const logged = await sql<{ payload: { rows: number; sha256: string } }>`
       select payload from eva.eva_event_log where event_type = 'retention.partition_archived'`.execute(t.db);
-    expect(logged.rows.map((r) => r.payload)).toEqual([expect.objectContaining({ rows: 3, sha256: archived?.archive?.sha256 })]);
+    expect(logged.rows.map((r) => r.payload)).toEqual([
+      expect.objectContaining({ rows: 3, sha256: archived?.archive?.sha256 }),
+    ]);
 
     // The feed reads on, as the Chairman, from the start and after a cursor.
     const feed = await withRole(t.db, "eva_chairman", (trx) =>
-      sql<{ event_type: string; cursor: string }>`select event_type, cursor from eva.fn_events_after(null, 10000, 'all')`.execute(
-        trx,
-      ),
+      sql<{
+        event_type: string;
+        cursor: string;
+      }>`select event_type, cursor from eva.fn_events_after(null, 10000, 'all')`.execute(trx),
     );
     expect(feed.rows.some((r) => r.event_type === "test.old_event")).toBe(false);
     expect(feed.rows.some((r) => r.event_type === "retention.partition_archived")).toBe(true);
@@ -228,10 +237,14 @@ describe("the partition manager", () => {
     );
     const expiredNames = async () =>
       (
-        await sql<{ partition_name: string }>`select partition_name from eva_private.fn_expired_partitions()`.execute(t.db)
+        await sql<{ partition_name: string }>`select partition_name from eva_private.fn_expired_partitions()`.execute(
+          t.db,
+        )
       ).rows.map((r) => r.partition_name);
     expect(await expiredNames()).toEqual([]);
-    await sql`update eva_private.partition_policies set keep_months = 1 where table_name = 'eva.eva_event_log'`.execute(t.db);
+    await sql`update eva_private.partition_policies set keep_months = 1 where table_name = 'eva.eva_event_log'`.execute(
+      t.db,
+    );
     try {
       // Keeping one whole month before the current one: last month stays, the month before would go.
       expect(await expiredNames()).toEqual([]);
