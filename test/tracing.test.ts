@@ -217,7 +217,7 @@ describe("with OTEL_EXPORTER_OTLP_ENDPOINT set", () => {
           variables: { id: second },
         }),
       });
-      expect((await response.json()).errors).toBeUndefined();
+      expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
     } finally {
       await api?.close();
     }
