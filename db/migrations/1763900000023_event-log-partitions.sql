@@ -93,7 +93,8 @@ begin
     select k.conrelid::regclass::text as table_name, k.conname::text as name,
       (select a.attname::text from pg_catalog.pg_attribute a where a.attrelid = k.conrelid and a.attnum = k.conkey[1]) as column_name,
       pg_catalog.cardinality(k.conkey) as columns
-    from pg_catalog.pg_constraint k where k.confrelid = v_old and k.contype = 'f';
+    -- conparentid = 0: a partitioned referencing table's own constraint, not its partitions' clones.
+    from pg_catalog.pg_constraint k where k.confrelid = v_old and k.contype = 'f' and k.conparentid = 0;
   create temp table _el_views on commit drop as
     with recursive dependent(oid) as (
       select rw.ev_class from pg_catalog.pg_depend d join pg_catalog.pg_rewrite rw on rw.oid = d.objid
