@@ -3,11 +3,13 @@
 // the viewer counts no dead letters), and `eva orchestration --json`.
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { withRole } from "../src/db/client.ts";
 import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import { createOpenAIAnalyst } from "../src/llm/openai-analyst.ts";
+import { createRng } from "../src/llm/rng.ts";
+import { parseStageContext, toStageContext } from "../src/stages/context.ts";
 import { runStageWork } from "../src/stages/engine.ts";
+import { stage02 } from "../src/stages/stage-02.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { reply, startFakeOpenAIServer } from "./helpers/fake-openai-server.ts";
@@ -151,7 +153,7 @@ describe("orchestration metrics views", () => {
     expect(probe?.latency_p95_ms).toBeCloseTo(290, 6);
   });
 
-  it("the analysts record their latency, so a real stage run lands in the latency columns", async () => {
+  it("the engine records each charged analysis's latency, so a real stage run lands in the latency columns", async () => {
     // The offline analyst through the engine: the ledger row carries latencyMs.
     const v = await createVenture(t.db);
     await advance(t.db, v.id, 1);
@@ -169,17 +171,28 @@ describe("orchestration metrics views", () => {
     expect(offline?.timed_calls).toBe(offline?.calls);
     expect(Number(offline?.latency_p50_ms)).toBeGreaterThanOrEqual(0);
 
-    // A model over HTTP: the wait for its answer.
-    model.enqueue(reply.json({ ok: true }, { prompt_tokens: 10, completion_tokens: 2 }));
-    const analyst = createOpenAIAnalyst({ apiKey: "test", baseURL: model.baseURL, model: "probe-llm", maxRetries: 0 });
-    const result = await analyst.analyze({
-      schemaName: "probe",
-      schema: z.object({ ok: z.boolean() }),
-      prompt: { system: "Answer.", user: "Is it ok?" },
-      simulate: () => ({ ok: true }),
+    // A model over HTTP (a local OpenAI-compatible server) answering Stage 2 of another venture.
+    const w = await createVenture(t.db);
+    await advance(t.db, w.id, 1);
+    const stage2 = (
+      await sql<{
+        id: string;
+      }>`select id from eva.venture_stage_work where venture_id = ${w.id}::uuid and status = 'ready'`.execute(t.db)
+    ).rows[0]?.id as string;
+    const ctx = await withRole(t.db, "eva_service", async (trx) => {
+      const { rows } = await sql<{ ctx: unknown }>`select eva.fn_stage_context(${stage2}::uuid) as ctx`.execute(trx);
+      return toStageContext(parseStageContext(rows[0]?.ctx));
     });
-    expect(result.provenance.latencyMs).toEqual(expect.any(Number));
-    expect(result.provenance.latencyMs).toBeGreaterThanOrEqual(0);
+    model.enqueue(reply.json(stage02.simulate(ctx, createRng(42)), { prompt_tokens: 900, completion_tokens: 400 }));
+    const analyst = createOpenAIAnalyst({ apiKey: "test", baseURL: model.baseURL, model: "probe-llm", maxRetries: 0 });
+    const outcome = await runStageWork(t.service, analyst, stage2);
+    expect(outcome.outcome).not.toBe("failed");
+    const [served] = await read(
+      "eva_chairman",
+      "select calls, prompt_tokens, completion_tokens, timed_calls, latency_p50_ms from eva.orchestration_llm_usage where model = 'probe-llm' and purpose = 'analysis'",
+    );
+    expect(served).toMatchObject({ calls: "1", prompt_tokens: "900", completion_tokens: "400", timed_calls: "1" });
+    expect(Number(served?.latency_p50_ms)).toBeGreaterThan(0);
   });
 
   it("one summary row, counted as the reader may see", async () => {

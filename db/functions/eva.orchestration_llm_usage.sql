@@ -1,8 +1,9 @@
 -- Orchestration metrics (spec §13): LLM calls, tokens and latency per model
 -- and purpose, from the token ledger (one row per charged analysis; cache hits
--- are free and write none). Latency is the analyst's own measure of the
--- analysis (provenance.latencyMs: every request of it, repairs included);
--- rows charged before it was recorded count in calls but not in latency.
+-- are free and write none). Latency is the stage engine's measure of the
+-- charged analysis or review (provenance.latencyMs: every request of it,
+-- repairs included); rows without it (charged before it was recorded, Stage 0
+-- briefs) count in calls but not in latency.
 create or replace view eva.orchestration_llm_usage with (security_invoker = true) as
 select coalesce(t.provenance ->> 'model', 'unknown') as model,
   t.purpose,

@@ -30,7 +30,7 @@ export function createOfflineAnalyst(options: OfflineAnalystOptions = {}): Analy
   async function analyzeOffline<T>(request: AnalysisRequest<T>): Promise<AnalysisResult<T>> {
     const hash = promptHash(request.prompt, request.schemaName);
     const seed = seedFromHash(hash);
-    const provenance = (attempts: number, cached: boolean, latencyMs?: number) =>
+    const provenance = (attempts: number, cached: boolean) =>
       ({
         analyst: "offline",
         model: OFFLINE_MODEL,
@@ -40,7 +40,6 @@ export function createOfflineAnalyst(options: OfflineAnalystOptions = {}): Analy
         attempts,
         cached,
         responseFormat: "none",
-        ...(latencyMs === undefined ? {} : { latencyMs }),
       }) as const;
 
     const cachedOutput = await readValidAnswer(cache, hash, OFFLINE_MODEL, request.schema);
@@ -48,7 +47,6 @@ export function createOfflineAnalyst(options: OfflineAnalystOptions = {}): Analy
       return { output: cachedOutput, usage: NO_USAGE, provenance: provenance(0, true), epistemic: "simulation" };
     }
 
-    const started = performance.now();
     const simulated = request.simulate(createRng(seed));
     const parsed = request.schema.safeParse(simulated);
     if (!parsed.success) {
@@ -74,9 +72,8 @@ export function createOfflineAnalyst(options: OfflineAnalystOptions = {}): Analy
         attempts: 0,
       });
     }
-    const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
     await storeAnswer(cache, hash, OFFLINE_MODEL, parsed.data, usage);
-    return { output: parsed.data, usage, provenance: provenance(1, false, latencyMs), epistemic: "simulation" };
+    return { output: parsed.data, usage, provenance: provenance(1, false), epistemic: "simulation" };
   }
 }
 

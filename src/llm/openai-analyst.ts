@@ -154,12 +154,7 @@ export function createOpenAIAnalyst(options: OpenAIAnalystOptions): OpenAIAnalys
   async function analyzeWithModel<T>(request: AnalysisRequest<T>): Promise<AnalysisResult<T>> {
     const hash = promptHash(request.prompt, request.schemaName);
     const seed = seedFromHash(hash);
-    const provenance = (
-      attempts: number,
-      cached: boolean,
-      responseFormat?: StructuredOutputMode,
-      latencyMs?: number,
-    ) => ({
+    const provenance = (attempts: number, cached: boolean, responseFormat?: StructuredOutputMode) => ({
       analyst: "openai" as const,
       model,
       promptHash: hash,
@@ -169,7 +164,6 @@ export function createOpenAIAnalyst(options: OpenAIAnalystOptions): OpenAIAnalys
       cached,
       baseUrl,
       ...(responseFormat ? { responseFormat } : {}),
-      ...(latencyMs === undefined ? {} : { latencyMs }),
     });
 
     const cachedOutput = await readValidAnswer(cache, hash, model, request.schema);
@@ -179,8 +173,6 @@ export function createOpenAIAnalyst(options: OpenAIAnalystOptions): OpenAIAnalys
 
     let usage = NO_USAGE;
     let attempts = 0;
-    // Time spent waiting for the server, every request of this analysis (the SDK's own retries included).
-    let requestMs = 0;
     const followUps: ChatCompletionMessageParam[] = [];
     // Every request, repairs included, must fit in what is left: its prompt plus the most it may complete.
     const guard = (promptTokens: number) => {
@@ -203,12 +195,7 @@ export function createOpenAIAnalyst(options: OpenAIAnalystOptions): OpenAIAnalys
       let answer: Awaited<ReturnType<typeof complete>>;
       try {
         attempts++;
-        const started = performance.now();
-        try {
-          answer = await complete(request as AnalysisRequest<unknown>, seed, followUps, guard);
-        } finally {
-          requestMs += performance.now() - started;
-        }
+        answer = await complete(request as AnalysisRequest<unknown>, seed, followUps, guard);
       } catch (error) {
         if (error instanceof TokenBudgetExceeded) throw error;
         const { retryable, reason } = classify(error, timeoutMs, maxRetries);
@@ -225,7 +212,7 @@ export function createOpenAIAnalyst(options: OpenAIAnalystOptions): OpenAIAnalys
         return {
           output: verdict.output,
           usage,
-          provenance: provenance(attempts, false, used, Math.round(requestMs)),
+          provenance: provenance(attempts, false, used),
           epistemic: "assumption",
         };
       }

@@ -37,7 +37,6 @@ export function analysisSpan<T>(
           "gen_ai.response.model": result.provenance.model,
           "eva.llm.cached": result.provenance.cached,
           "eva.llm.attempts": result.provenance.attempts,
-          ...(result.provenance.latencyMs !== undefined ? { "eva.llm.latency_ms": result.provenance.latencyMs } : {}),
         });
         return result;
       } catch (error) {

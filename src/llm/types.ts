@@ -25,11 +25,6 @@ export interface Provenance {
   baseUrl?: string;
   /** How structured output was requested: json_schema, json_object (fallback) or none (offline). */
   responseFormat?: "json_schema" | "json_object" | "none";
-  /**
-   * Wall time of the analysis in ms: the model's requests, repairs included (the
-   * offline analyst: its simulation). Absent when served from the cache.
-   */
-  latencyMs?: number;
 }
 
 export interface AnalysisRequest<T> {

@@ -92,6 +92,11 @@ async function stopStage(
   );
 }
 
+/** Milliseconds since `started` (performance.now()), to the microsecond. */
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 1000) / 1000;
+}
+
 function charge(usage: LlmUsage, provenance: object): object[] {
   return usage.promptTokens + usage.completionTokens > 0 ? [{ purpose: "analysis", ...usage, provenance }] : [];
 }
@@ -183,6 +188,8 @@ async function runStage(
 
     const ctx = toStageContext(row);
     let result: AnalysisResult<object>;
+    // The analysis's wall time (every request and repair), kept with its charge: eva.orchestration_llm_usage.
+    const analysisStarted = performance.now();
     try {
       result = await analyst.analyze({
         schemaName: schemaName(stage, definition.produces[0] as string, definition.analysisSchema),
@@ -197,7 +204,7 @@ async function runStage(
       if (error.usage.promptTokens + error.usage.completionTokens > 0) {
         await sql`select eva.fn_charge_tokens(${row.work.ventureId}::uuid, ${stage}, ${workId}::uuid, 'analysis',
           ${error.usage.promptTokens}, ${error.usage.completionTokens}, ${error.usage.estimated},
-          ${JSON.stringify({ failed: true, attempts: error.attempts, error: error.message })}::jsonb)`.execute(db);
+          ${JSON.stringify({ failed: true, attempts: error.attempts, error: error.message, latencyMs: elapsedMs(analysisStarted) })}::jsonb)`.execute(db);
       }
       if (error instanceof TokenBudgetExceeded) {
         const reason = `stage ${stage} refused a call: ${error.message}`;
@@ -254,7 +261,7 @@ async function runStage(
       }
       artifacts.push(record(type, valid.data, definition.qualityScore(checked.data, ctx)));
     }
-    charges = charge(result.usage, result.provenance);
+    charges = charge(result.usage, { ...result.provenance, latencyMs: elapsedMs(analysisStarted) });
 
     // The gate (spec §7.2), the Decision Filter Engine (§6) and, at the
     // adversarial gates, the Devil's Advocate (§7.5): judged here, recorded
@@ -296,6 +303,7 @@ async function runStage(
             });
             return evaluated;
           });
+    const reviewStarted = performance.now();
     const review = isDevilsAdvocateStage(stage)
       ? await withSpan("eva.devils_advocate", {}, async (span) => {
           const reviewed = await reviewAsDevilsAdvocate(options.adversary ?? analyst, {
@@ -313,7 +321,10 @@ async function runStage(
       charges.push({
         purpose: "devils_advocate",
         ...review.usage,
-        provenance: review.status === "reviewed" ? review.provenance : { skipped: review.reason },
+        provenance: {
+          ...(review.status === "reviewed" ? review.provenance : { skipped: review.reason }),
+          latencyMs: elapsedMs(reviewStarted),
+        },
       });
     }
     if (review?.status === "reviewed") {
