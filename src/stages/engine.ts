@@ -204,7 +204,9 @@ async function runStage(
       if (error.usage.promptTokens + error.usage.completionTokens > 0) {
         await sql`select eva.fn_charge_tokens(${row.work.ventureId}::uuid, ${stage}, ${workId}::uuid, 'analysis',
           ${error.usage.promptTokens}, ${error.usage.completionTokens}, ${error.usage.estimated},
-          ${JSON.stringify({ failed: true, attempts: error.attempts, error: error.message, latencyMs: elapsedMs(analysisStarted) })}::jsonb)`.execute(db);
+          ${JSON.stringify({ failed: true, attempts: error.attempts, error: error.message, latencyMs: elapsedMs(analysisStarted) })}::jsonb)`.execute(
+          db,
+        );
       }
       if (error instanceof TokenBudgetExceeded) {
         const reason = `stage ${stage} refused a call: ${error.message}`;
