@@ -1586,7 +1586,8 @@ CREATE TABLE eva.eva_event_log (
     xact_id bigint DEFAULT ((pg_current_xact_id())::text)::bigint NOT NULL,
     cursor text GENERATED ALWAYS AS ((((xact_id)::text || '.'::text) || (id)::text)) STORED NOT NULL,
     CONSTRAINT eva_event_log_event_type_check CHECK ((event_type ~ '^[a-z_]+(\.[a-z_]+)+$'::text))
-);
+)
+PARTITION BY RANGE (created_at);
 
 
 ALTER TABLE eva.eva_event_log OWNER TO eva_owner;
@@ -1595,7 +1596,7 @@ ALTER TABLE eva.eva_event_log OWNER TO eva_owner;
 -- Name: TABLE eva_event_log; Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON TABLE eva.eva_event_log IS 'Append-only event log (the event bus''s persistence); each transaction that logs events NOTIFYs channel eva_events once. Read it in commit order through eva.fn_event_feed and the cursor column.';
+COMMENT ON TABLE eva.eva_event_log IS 'Append-only event log (the event bus''s persistence), partitioned by month on created_at (partitions in eva_partitions; retention in eva_private.partition_policies, archives in eva.partition_archives); each transaction that logs events NOTIFYs channel eva_events once. Read it in commit order through eva.fn_event_feed and the cursor column.';
 
 
 --
@@ -1765,6 +1766,39 @@ ALTER FUNCTION eva.fn_is_chairman() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva.fn_is_chairman() IS 'True when the caller acts as the Chairman.';
+
+
+--
+-- Name: fn_job_queue(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_job_queue() RETURNS TABLE(task text, queued bigint, scheduled bigint, running bigint, retrying bigint, failed bigint, oldest_queued_at timestamp with time zone, oldest_queued_age interval)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select t.identifier,
+    pg_catalog.count(*) filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at <= pg_catalog.now()),
+    pg_catalog.count(*) filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at > pg_catalog.now()),
+    pg_catalog.count(*) filter (where j.locked_at is not null),
+    pg_catalog.count(*) filter (where j.locked_at is null and j.attempts > 0 and j.attempts < j.max_attempts),
+    pg_catalog.count(*) filter (where j.attempts >= j.max_attempts),
+    pg_catalog.min(j.run_at) filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at <= pg_catalog.now()),
+    pg_catalog.now() - pg_catalog.min(j.run_at)
+      filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at <= pg_catalog.now())
+  from graphile_worker._private_jobs j
+  join graphile_worker._private_tasks t on t.id = j.task_id
+  group by t.identifier
+  order by t.identifier;
+$$;
+
+
+ALTER FUNCTION eva.fn_job_queue() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_job_queue(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_job_queue() IS 'graphile-worker''s jobs per task: queued (due, waiting for a worker), scheduled (later), running (locked), retrying (failed before, will run again), failed (attempts exhausted), and the oldest queued job''s time and age.';
 
 
 --
@@ -1949,6 +1983,35 @@ ALTER FUNCTION eva.fn_notifications_read_all() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva.fn_notifications_read_all() IS 'Marks every unread notification read; returns how many. The Chairman only (EV403).';
+
+
+--
+-- Name: fn_partition_status(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_partition_status() RETURNS TABLE(table_name text, partition_name text, is_default boolean, range_from timestamp with time zone, range_to timestamp with time zone, approx_rows bigint, bytes bigint, expires_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select f.table_name, f.partition_name, f.is_default, f.range_from, f.range_to,
+    greatest(c.reltuples, 0)::bigint, pg_catalog.pg_total_relation_size(c.oid),
+    case when not f.is_default then
+      pg_catalog.timezone('UTC', pg_catalog.timezone('UTC', f.range_to) + pg_catalog.make_interval(months => p.keep_months))
+    end
+  from eva_private.fn_partitions() f
+  join eva_private.partition_policies p on p.table_name = f.table_name
+  join pg_catalog.pg_class c on c.oid = pg_catalog.to_regclass(f.partition_name)
+  order by f.table_name, f.is_default, f.range_from;
+$$;
+
+
+ALTER FUNCTION eva.fn_partition_status() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_partition_status(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_partition_status() IS 'Partitions of the time-partitioned tables: range, approximate rows (planner statistics), bytes, and when retention archives and drops each (scheduler time; the DEFAULT never).';
 
 
 --
@@ -4172,6 +4235,55 @@ COMMENT ON FUNCTION eva_private.fn_apply_dependency_holds(p_venture_id uuid) IS 
 
 
 --
+-- Name: fn_archive_partition(text, bigint, text, text, bigint); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_expired record;
+  v_rows bigint;
+  v_id bigint;
+begin
+  select * into v_expired from eva_private.fn_expired_partitions() e where e.partition_name = p_partition;
+  if not found then
+    raise exception '% is not a partition past its retention', p_partition using errcode = 'EV409',
+      hint = 'See eva_private.fn_expired_partitions() and eva_private.partition_policies.keep_months.';
+  end if;
+  if v_expired.archive_before_drop and (p_uri is null or p_sha256 is null) then
+    raise exception '% must be archived before it is dropped', p_partition using errcode = 'EV400';
+  end if;
+  execute pg_catalog.format('lock table %s in access exclusive mode', p_partition);
+  execute pg_catalog.format('select pg_catalog.count(*) from %s', p_partition) into v_rows;
+  if v_rows <> p_row_count then
+    raise exception '% holds % rows but its archive holds %', p_partition, v_rows, p_row_count using errcode = 'EV409',
+      hint = 'Archive it again: nothing was dropped.';
+  end if;
+  insert into eva.partition_archives (table_name, partition_name, range_from, range_to, row_count, uri, sha256, bytes)
+  values (v_expired.table_name, p_partition, v_expired.range_from, v_expired.range_to, v_rows, p_uri, p_sha256, p_bytes)
+  returning id into v_id;
+  execute pg_catalog.format('alter table %s detach partition %s', v_expired.table_name, p_partition);
+  execute pg_catalog.format('drop table %s', p_partition);
+  perform eva_private.fn_log_event('retention.partition_archived', null, pg_catalog.jsonb_build_object(
+    'table', v_expired.table_name, 'partition', p_partition, 'rangeFrom', v_expired.range_from,
+    'rangeTo', v_expired.range_to, 'rows', v_rows, 'uri', p_uri, 'sha256', p_sha256, 'archiveId', v_id));
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint) IS 'Records the archive of an expired partition (row count checked against the partition under lock), then detaches and drops it; logs retention.partition_archived.';
+
+
+--
 -- Name: fn_await_chairman(eva.venture_stage_work, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4878,6 +4990,97 @@ COMMENT ON FUNCTION eva_private.fn_contract_transition(p_contract_id uuid, p_to 
 
 
 --
+-- Name: fn_create_partition(text, date); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_create_partition(p_table text, p_month date) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_policy eva_private.partition_policies;
+  v_from timestamptz := pg_catalog.timezone('UTC', pg_catalog.date_trunc('month', p_month::timestamp));
+  v_to timestamptz := pg_catalog.timezone('UTC', pg_catalog.date_trunc('month', p_month::timestamp) + interval '1 month');
+  v_name text := pg_catalog.split_part(p_table, '.', 2) || '_p' || pg_catalog.to_char(p_month, 'YYYYMM');
+  v_default text;
+  v_stuck boolean;
+begin
+  select * into v_policy from eva_private.partition_policies p where p.table_name = p_table;
+  if not found then
+    raise exception 'no partition policy for %', p_table using errcode = 'EV404',
+      hint = 'Register the table in eva_private.partition_policies first.';
+  end if;
+  if exists (select 1 from eva_private.fn_partitions() f where f.table_name = p_table and f.range_from = v_from) then
+    return null;
+  end if;
+  select f.partition_name into v_default from eva_private.fn_partitions() f where f.table_name = p_table and f.is_default;
+  if v_default is not null then
+    execute pg_catalog.format('select exists (select 1 from %s where %I >= $1 and %I < $2)', v_default,
+      v_policy.partition_column, v_policy.partition_column) into v_stuck using v_from, v_to;
+    if v_stuck then
+      raise exception 'the DEFAULT partition % holds rows of %, so its monthly partition cannot be created', v_default,
+        pg_catalog.to_char(p_month, 'YYYY-MM') using errcode = 'EV409',
+        hint = 'Move those rows out of the DEFAULT partition (as eva_owner) and run the partition maintenance again.';
+    end if;
+  end if;
+  execute pg_catalog.format('create table %I.%I partition of %s for values from (%L) to (%L)',
+    v_policy.partition_schema, v_name, p_table, v_from, v_to);
+  execute pg_catalog.format('alter table %I.%I enable row level security', v_policy.partition_schema, v_name);
+  return pg_catalog.quote_ident(v_policy.partition_schema) || '.' || pg_catalog.quote_ident(v_name);
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_create_partition(p_table text, p_month date) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_create_partition(p_table text, p_month date); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_create_partition(p_table text, p_month date) IS 'Creates the monthly (UTC) partition <table>_pYYYYMM of a registered table for the month of p_month; returns its name, or null when it existed.';
+
+
+--
+-- Name: fn_create_upcoming_partitions(timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_create_upcoming_partitions(p_now timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS SETOF text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz := coalesce(p_now, eva.fn_scheduler_now());
+  v_policy eva_private.partition_policies;
+  v_month date;
+  v_last date;
+  v_created text;
+begin
+  for v_policy in select * from eva_private.partition_policies order by table_name loop
+    v_month := pg_catalog.date_trunc('month', pg_catalog.timezone('UTC', least(v_now, pg_catalog.now())))::date;
+    v_last := (pg_catalog.date_trunc('month', pg_catalog.timezone('UTC', greatest(v_now, pg_catalog.now())))
+      + pg_catalog.make_interval(months => v_policy.months_ahead))::date;
+    while v_month <= v_last loop
+      v_created := eva_private.fn_create_partition(v_policy.table_name, v_month);
+      if v_created is not null then
+        return next v_created;
+      end if;
+      v_month := (v_month + interval '1 month')::date;
+    end loop;
+  end loop;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_create_upcoming_partitions(p_now timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_create_upcoming_partitions(p_now timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_create_upcoming_partitions(p_now timestamp with time zone) IS 'Creates the missing monthly partitions of every registered table from this month to months_ahead ahead (scheduler time and real time); returns the ones it created.';
+
+
+--
 -- Name: fn_decision_urgency(text, integer, boolean); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -5019,6 +5222,34 @@ ALTER FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) OWNER TO eva_own
 --
 
 COMMENT ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) IS 'Queues the stage_run job for a stage work row (once: job_key stage_run:<work id>), with the venture''s priority (lower runs first).';
+
+
+--
+-- Name: fn_expired_partitions(timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(table_name text, partition_name text, range_from timestamp with time zone, range_to timestamp with time zone, archive_before_drop boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select f.table_name, f.partition_name, f.range_from, f.range_to, p.archive_before_drop
+  from eva_private.fn_partitions() f
+  join eva_private.partition_policies p on p.table_name = f.table_name
+  where not f.is_default
+    and f.range_to <= pg_catalog.timezone('UTC', pg_catalog.date_trunc('month',
+          pg_catalog.timezone('UTC', coalesce(p_now, eva.fn_scheduler_now()))) - pg_catalog.make_interval(months => p.keep_months))
+    and f.range_to <= pg_catalog.now()
+  order by f.table_name, f.range_from;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_expired_partitions(p_now timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone) IS 'Partitions of registered tables past retention (range ends before this month minus keep_months, scheduler time; never the DEFAULT nor one reaching the real present).';
 
 
 --
@@ -5172,6 +5403,65 @@ ALTER FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uuid, p_
 --
 
 COMMENT ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uuid, p_payload jsonb) IS 'Appends an event to eva.eva_event_log (NOTIFYed on eva_events).';
+
+
+--
+-- Name: fn_partition_rows(text, tid, integer); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_partition_rows(p_partition text, p_after tid DEFAULT NULL::tid, p_limit integer DEFAULT 5000) RETURNS TABLE(row_tid tid, row_data jsonb)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+begin
+  if not exists (select 1 from eva_private.fn_partitions() f where f.partition_name = p_partition) then
+    raise exception '% is not a partition of a registered table', p_partition using errcode = 'EV404';
+  end if;
+  return query execute pg_catalog.format(
+    'select t.ctid, pg_catalog.to_jsonb(t) from %s t where t.ctid > $1 order by t.ctid limit $2', p_partition)
+    using coalesce(p_after, '(0,0)'::tid), greatest(coalesce(p_limit, 5000), 1);
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_partition_rows(p_partition text, p_after tid, p_limit integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_partition_rows(p_partition text, p_after tid, p_limit integer); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_partition_rows(p_partition text, p_after tid, p_limit integer) IS 'One page of a registered table''s partition as JSON rows, after the ctid p_after, for archiving.';
+
+
+--
+-- Name: fn_partitions(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_partitions() RETURNS TABLE(table_name text, partition_name text, is_default boolean, range_from timestamp with time zone, range_to timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  select p.table_name,
+    pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname),
+    b.bound = 'DEFAULT',
+    (pg_catalog.regexp_match(b.bound, $r$FROM \('([^']+)'\)$r$))[1]::timestamptz,
+    (pg_catalog.regexp_match(b.bound, $r$TO \('([^']+)'\)$r$))[1]::timestamptz
+  from eva_private.partition_policies p
+  join pg_catalog.pg_inherits i on i.inhparent = pg_catalog.to_regclass(p.table_name)
+  join pg_catalog.pg_class c on c.oid = i.inhrelid
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  cross join lateral (select pg_catalog.pg_get_expr(c.relpartbound, c.oid) as bound) b
+  order by 1, 4 nulls last;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_partitions() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_partitions(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_partitions() IS 'The partitions of each registered time-partitioned table (eva_private.partition_policies): name, whether it is the DEFAULT, and its range.';
 
 
 --
@@ -7656,6 +7946,35 @@ COMMENT ON FUNCTION eva_private.tg_event_log_notify() IS 'Trigger: NOTIFY eva_ev
 
 
 --
+-- Name: tg_event_reference_exists(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_event_reference_exists() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id bigint := (pg_catalog.to_jsonb(new) ->> tg_argv[0])::bigint;
+begin
+  if v_id is not null and not exists (select 1 from eva.eva_event_log e where e.id = v_id) then
+    raise exception '%.% = % names no event in eva.eva_event_log', tg_table_name, tg_argv[0], v_id
+      using errcode = '23503';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_event_reference_exists() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_event_reference_exists(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_event_reference_exists() IS 'Trigger (argument: the column): the event a row names must exist in eva.eva_event_log when the row is written.';
+
+
+--
 -- Name: tg_reality_retry_venture_ended(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -7691,8 +8010,12 @@ CREATE FUNCTION eva_private.tg_refuse_change() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+declare
+  -- A partition's row is its table's row: name the partitioned table (eva_event_log, not eva_event_log_p202612).
+  v_table text := coalesce((select c.relname::text from pg_catalog.pg_class c
+    where c.oid = pg_catalog.pg_partition_root(tg_relid)), tg_table_name);
 begin
-  raise exception '% rows are immutable: % is refused', tg_table_name, pg_catalog.lower(tg_op)
+  raise exception '% rows are immutable: % is refused', v_table, pg_catalog.lower(tg_op)
     using errcode = 'EV430',
           hint = 'Audit records are append-only; write a new record instead.';
 end;
@@ -9143,6 +9466,380 @@ ALTER TABLE eva.notification_attempts ALTER COLUMN id ADD GENERATED ALWAYS AS ID
 
 
 --
+-- Name: orchestration_dlq; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_dlq WITH (security_invoker='true') AS
+ SELECT (d.status)::text AS status,
+    count(*) AS events,
+    max(d.retry_count) AS max_retries,
+    min(d.created_at) AS oldest_at,
+    max(d.last_failed_at) AS last_failed_at
+   FROM eva.eva_event_dlq d
+  GROUP BY d.status
+  ORDER BY d.status;
+
+
+ALTER TABLE eva.orchestration_dlq OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_dlq; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_dlq IS 'Dead letters per status: how many, the most retries one had, the oldest and the last failure (the Chairman and services; viewers see none).';
+
+
+--
+-- Name: orchestration_job_queue; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_job_queue WITH (security_invoker='true') AS
+ SELECT q.task,
+    q.queued,
+    q.scheduled,
+    q.running,
+    q.retrying,
+    q.failed,
+    q.oldest_queued_at,
+    q.oldest_queued_age
+   FROM eva.fn_job_queue() q(task, queued, scheduled, running, retrying, failed, oldest_queued_at, oldest_queued_age);
+
+
+ALTER TABLE eva.orchestration_job_queue OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_job_queue; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_job_queue IS 'graphile-worker''s queue per task: queued (due now), scheduled (later), running, retrying, failed (attempts exhausted), oldest queued job and its age.';
+
+
+--
+-- Name: venture_budget_transactions; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_budget_transactions (
+    id bigint NOT NULL,
+    venture_id uuid,
+    lifecycle_stage integer NOT NULL,
+    phase_number integer,
+    stage_work_id uuid,
+    purpose text NOT NULL,
+    prompt_tokens integer NOT NULL,
+    completion_tokens integer NOT NULL,
+    estimated boolean DEFAULT false NOT NULL,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    portfolio_id uuid,
+    CONSTRAINT venture_budget_transactions_completion_tokens_check CHECK ((completion_tokens >= 0)),
+    CONSTRAINT venture_budget_transactions_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
+    CONSTRAINT venture_budget_transactions_owner CHECK ((((venture_id IS NOT NULL) AND (portfolio_id IS NULL)) OR ((venture_id IS NULL) AND (portfolio_id IS NOT NULL) AND (purpose = 'ideation'::text) AND (lifecycle_stage = 0)))),
+    CONSTRAINT venture_budget_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
+    CONSTRAINT venture_budget_transactions_purpose_check CHECK ((purpose = ANY (ARRAY['analysis'::text, 'devils_advocate'::text, 'ideation'::text, 'content'::text])))
+);
+
+
+ALTER TABLE eva.venture_budget_transactions OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_budget_transactions; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_budget_transactions IS 'Ledger of LLM tokens charged to a venture: one row per analysis (cache hits cost nothing and write none).';
+
+
+--
+-- Name: COLUMN venture_budget_transactions.portfolio_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_budget_transactions.portfolio_id IS 'For Stage 0 ideation (no venture yet): the portfolio whose ideation budget was charged.';
+
+
+--
+-- Name: orchestration_llm_usage; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_llm_usage WITH (security_invoker='true') AS
+ SELECT COALESCE((t.provenance ->> 'model'::text), 'unknown'::text) AS model,
+    t.purpose,
+    count(*) AS calls,
+    sum(t.prompt_tokens) AS prompt_tokens,
+    sum(t.completion_tokens) AS completion_tokens,
+    sum((t.prompt_tokens + t.completion_tokens)) AS total_tokens,
+    count(*) FILTER (WHERE t.estimated) AS estimated_calls,
+    count(*) FILTER (WHERE (t.provenance ? 'latencyMs'::text)) AS timed_calls,
+    percentile_cont((0.5)::double precision) WITHIN GROUP (ORDER BY ((((t.provenance ->> 'latencyMs'::text))::numeric)::double precision)) AS latency_p50_ms,
+    percentile_cont((0.95)::double precision) WITHIN GROUP (ORDER BY ((((t.provenance ->> 'latencyMs'::text))::numeric)::double precision)) AS latency_p95_ms,
+    max(t.created_at) AS last_call_at
+   FROM eva.venture_budget_transactions t
+  GROUP BY COALESCE((t.provenance ->> 'model'::text), 'unknown'::text), t.purpose
+  ORDER BY COALESCE((t.provenance ->> 'model'::text), 'unknown'::text), t.purpose;
+
+
+ALTER TABLE eva.orchestration_llm_usage OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_llm_usage; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_llm_usage IS 'Per model and purpose: charged calls, prompt/completion/total tokens, calls with estimated counts, calls with a recorded latency and its p50/p95 in ms, the last call.';
+
+
+--
+-- Name: venture_circuit_breakers; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_circuit_breakers (
+    venture_id uuid,
+    service text NOT NULL,
+    state eva.circuit_state DEFAULT 'closed'::eva.circuit_state NOT NULL,
+    consecutive_failures integer DEFAULT 0 NOT NULL,
+    failure_threshold integer DEFAULT 3 NOT NULL,
+    cooldown interval DEFAULT '00:05:00'::interval NOT NULL,
+    last_error text,
+    opened_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    trial_started_at timestamp with time zone,
+    trial_contract_id uuid,
+    last_failure_at timestamp with time zone,
+    last_success_at timestamp with time zone,
+    times_opened integer DEFAULT 0 NOT NULL,
+    CONSTRAINT venture_circuit_breakers_check CHECK (((state = 'closed'::eva.circuit_state) OR (opened_at IS NOT NULL))),
+    CONSTRAINT venture_circuit_breakers_consecutive_failures_check CHECK ((consecutive_failures >= 0)),
+    CONSTRAINT venture_circuit_breakers_failure_threshold_check CHECK ((failure_threshold >= 1)),
+    CONSTRAINT venture_circuit_breakers_scope_check CHECK (((venture_id IS NULL) = (service ~~ 'provider:%'::text))),
+    CONSTRAINT venture_circuit_breakers_times_opened_check CHECK ((times_opened >= 0)),
+    CONSTRAINT venture_circuit_breakers_trial_check CHECK (((state = 'half_open'::eva.circuit_state) OR (trial_started_at IS NULL)))
+);
+
+
+ALTER TABLE eva.venture_circuit_breakers OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_circuit_breakers; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_circuit_breakers IS 'Circuit breakers (spec §3) per venture (venture_id, service llm) and per provider (no venture, service provider:<host>): open after failure_threshold consecutive failures, half-open after cooldown (breaker time, eva.fn_circuit_now()) with one trial call at a time.';
+
+
+--
+-- Name: COLUMN venture_circuit_breakers.trial_started_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_circuit_breakers.trial_started_at IS 'Half-open: when the one trial call was granted (a trial unanswered for a cooldown is granted again).';
+
+
+--
+-- Name: orchestration_open_circuits; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_open_circuits WITH (security_invoker='true') AS
+ SELECT b.venture_id,
+    v.name AS venture_name,
+    b.service,
+    (b.state)::text AS state,
+    b.consecutive_failures,
+    b.opened_at,
+    (b.opened_at + b.cooldown) AS half_open_at,
+    b.last_error,
+    b.updated_at
+   FROM (eva.venture_circuit_breakers b
+     JOIN eva.ventures v ON ((v.id = b.venture_id)))
+  WHERE (b.state <> 'closed'::eva.circuit_state)
+  ORDER BY b.opened_at;
+
+
+ALTER TABLE eva.orchestration_open_circuits OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_open_circuits; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_open_circuits IS 'Circuit breakers open or half-open: venture, service, consecutive failures, when it opened and when it may half-open, the last error.';
+
+
+--
+-- Name: orchestration_partitions; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_partitions WITH (security_invoker='true') AS
+ SELECT p.table_name,
+    p.partition_name,
+    p.is_default,
+    p.range_from,
+    p.range_to,
+    p.approx_rows,
+    p.bytes,
+    p.expires_at
+   FROM eva.fn_partition_status() p(table_name, partition_name, is_default, range_from, range_to, approx_rows, bytes, expires_at);
+
+
+ALTER TABLE eva.orchestration_partitions OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_partitions; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_partitions IS 'Partitions of the time-partitioned tables (the event log, ...): range, approximate rows, bytes, and when retention archives and drops it.';
+
+
+--
+-- Name: orchestration_stage_durations; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_stage_durations WITH (security_invoker='true') AS
+ SELECT w.lifecycle_stage AS stage,
+    count(*) AS runs,
+    percentile_cont((0.5)::double precision) WITHIN GROUP (ORDER BY ((EXTRACT(epoch FROM (w.completed_at - w.started_at)))::double precision)) AS p50_seconds,
+    percentile_cont((0.95)::double precision) WITHIN GROUP (ORDER BY ((EXTRACT(epoch FROM (w.completed_at - w.started_at)))::double precision)) AS p95_seconds,
+    avg(EXTRACT(epoch FROM (w.completed_at - w.started_at))) AS mean_seconds,
+    max(EXTRACT(epoch FROM (w.completed_at - w.started_at))) AS max_seconds,
+    max(w.completed_at) AS last_completed_at
+   FROM eva.venture_stage_work w
+  WHERE ((w.status = 'completed'::eva.stage_work_status) AND (w.started_at IS NOT NULL) AND (w.completed_at IS NOT NULL))
+  GROUP BY w.lifecycle_stage
+  ORDER BY w.lifecycle_stage;
+
+
+ALTER TABLE eva.orchestration_stage_durations OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_stage_durations; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_stage_durations IS 'Per stage: completed runs and their duration (started_at to completed_at) p50, p95, mean and max in seconds; Chairman gates include the wait for the decision.';
+
+
+--
+-- Name: orchestration_stage_failures; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_stage_failures WITH (security_invoker='true') AS
+ SELECT w.lifecycle_stage AS stage,
+    count(*) AS runs,
+    count(*) FILTER (WHERE (w.status = 'completed'::eva.stage_work_status)) AS completed,
+    count(*) FILTER (WHERE (w.status = 'failed'::eva.stage_work_status)) AS failed,
+    count(*) FILTER (WHERE (w.status = 'blocked'::eva.stage_work_status)) AS blocked,
+    round(((count(*) FILTER (WHERE (w.status = 'failed'::eva.stage_work_status)))::numeric / (NULLIF(count(*) FILTER (WHERE (w.status = ANY (ARRAY['completed'::eva.stage_work_status, 'failed'::eva.stage_work_status]))), 0))::numeric), 4) AS failure_rate,
+    count(*) FILTER (WHERE (w.attempts > 1)) AS retried,
+    round(((count(*) FILTER (WHERE (w.attempts > 1)))::numeric / (count(*))::numeric), 4) AS retry_rate,
+    count(*) FILTER (WHERE (w.run_number > 1)) AS reruns
+   FROM eva.venture_stage_work w
+  WHERE (w.attempts > 0)
+  GROUP BY w.lifecycle_stage
+  ORDER BY w.lifecycle_stage;
+
+
+ALTER TABLE eva.orchestration_stage_failures OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_stage_failures; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_stage_failures IS 'Per stage: runs begun, completed, failed, blocked now, failure_rate (failed / (completed + failed)), retried (more than one attempt) and retry_rate, reruns (run_number > 1).';
+
+
+--
+-- Name: partition_archives; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.partition_archives (
+    id bigint NOT NULL,
+    table_name text NOT NULL,
+    partition_name text NOT NULL,
+    range_from timestamp with time zone NOT NULL,
+    range_to timestamp with time zone NOT NULL,
+    row_count bigint NOT NULL,
+    uri text,
+    sha256 text,
+    bytes bigint,
+    archived_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT partition_archives_bytes_check CHECK ((bytes >= 0)),
+    CONSTRAINT partition_archives_check CHECK ((range_to > range_from)),
+    CONSTRAINT partition_archives_check1 CHECK (((uri IS NULL) = (sha256 IS NULL))),
+    CONSTRAINT partition_archives_row_count_check CHECK ((row_count >= 0)),
+    CONSTRAINT partition_archives_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+
+ALTER TABLE eva.partition_archives OWNER TO eva_owner;
+
+--
+-- Name: TABLE partition_archives; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.partition_archives IS 'Partitions moved out of the live database by the retention manager: the table, the partition and its range, how many rows it held, and the archive (gzip JSON lines, one row each) with its SHA-256. Written before the partition is dropped, in the same transaction.';
+
+
+--
+-- Name: orchestration_summary; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_summary WITH (security_invoker='true') AS
+ SELECT ( SELECT count(*) AS count
+           FROM eva.venture_stage_work w
+          WHERE ((w.status = 'completed'::eva.stage_work_status) AND (w.completed_at > (now() - '24:00:00'::interval)))) AS stage_runs_24h,
+    ( SELECT count(*) AS count
+           FROM eva.venture_stage_work w
+          WHERE ((w.status = 'failed'::eva.stage_work_status) AND (w.updated_at > (now() - '24:00:00'::interval)))) AS stage_failures_24h,
+    ( SELECT percentile_cont((0.95)::double precision) WITHIN GROUP (ORDER BY ((EXTRACT(epoch FROM (w.completed_at - w.started_at)))::double precision)) AS percentile_cont
+           FROM eva.venture_stage_work w
+          WHERE ((w.status = 'completed'::eva.stage_work_status) AND (w.completed_at > (now() - '24:00:00'::interval)))) AS stage_p95_seconds_24h,
+    ( SELECT (COALESCE(sum(q.queued), (0)::numeric))::bigint AS "coalesce"
+           FROM eva.fn_job_queue() q(task, queued, scheduled, running, retrying, failed, oldest_queued_at, oldest_queued_age)) AS jobs_queued,
+    ( SELECT (COALESCE(sum(q.running), (0)::numeric))::bigint AS "coalesce"
+           FROM eva.fn_job_queue() q(task, queued, scheduled, running, retrying, failed, oldest_queued_at, oldest_queued_age)) AS jobs_running,
+    ( SELECT (COALESCE(sum(q.failed), (0)::numeric))::bigint AS "coalesce"
+           FROM eva.fn_job_queue() q(task, queued, scheduled, running, retrying, failed, oldest_queued_at, oldest_queued_age)) AS jobs_failed,
+    ( SELECT max(q.oldest_queued_age) AS max
+           FROM eva.fn_job_queue() q(task, queued, scheduled, running, retrying, failed, oldest_queued_at, oldest_queued_age)) AS oldest_job_age,
+    ( SELECT count(*) AS count
+           FROM eva.eva_event_dlq d
+          WHERE (d.status = 'pending'::eva.dlq_status)) AS dlq_pending,
+    ( SELECT count(*) AS count
+           FROM eva.venture_circuit_breakers b
+          WHERE (b.state <> 'closed'::eva.circuit_state)) AS open_circuits,
+    ( SELECT count(*) AS count
+           FROM eva.venture_budget_transactions t
+          WHERE (t.created_at > (now() - '24:00:00'::interval))) AS llm_calls_24h,
+    ( SELECT COALESCE(sum((t.prompt_tokens + t.completion_tokens)), (0)::bigint) AS "coalesce"
+           FROM eva.venture_budget_transactions t
+          WHERE (t.created_at > (now() - '24:00:00'::interval))) AS llm_tokens_24h,
+    ( SELECT count(*) AS count
+           FROM eva.fn_partition_status() p(table_name, partition_name, is_default, range_from, range_to, approx_rows, bytes, expires_at)
+          WHERE ((p.table_name = 'eva.eva_event_log'::text) AND (NOT p.is_default))) AS event_log_partitions,
+    ( SELECT min(p.range_from) AS min
+           FROM eva.fn_partition_status() p(table_name, partition_name, is_default, range_from, range_to, approx_rows, bytes, expires_at)
+          WHERE (p.table_name = 'eva.eva_event_log'::text)) AS event_log_live_since,
+    ( SELECT max(a.archived_at) AS max
+           FROM eva.partition_archives a) AS last_archive_at;
+
+
+ALTER TABLE eva.orchestration_summary OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_summary; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_summary IS 'Orchestration in one row: stage runs, failures and p95 duration in the last 24 h; jobs queued, running, failed and the oldest queued age; pending dead letters; open circuits; LLM calls and tokens in the last 24 h; event-log partitions, the oldest live month, the last archive.';
+
+
+--
+-- Name: partition_archives_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.partition_archives ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.partition_archives_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: portfolio_ideation_budgets; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -9417,47 +10114,6 @@ COMMENT ON TABLE eva.portfolios IS 'Investment groupings of companies, each with
 
 
 --
--- Name: venture_budget_transactions; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.venture_budget_transactions (
-    id bigint NOT NULL,
-    venture_id uuid,
-    lifecycle_stage integer NOT NULL,
-    phase_number integer,
-    stage_work_id uuid,
-    purpose text NOT NULL,
-    prompt_tokens integer NOT NULL,
-    completion_tokens integer NOT NULL,
-    estimated boolean DEFAULT false NOT NULL,
-    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    portfolio_id uuid,
-    CONSTRAINT venture_budget_transactions_completion_tokens_check CHECK ((completion_tokens >= 0)),
-    CONSTRAINT venture_budget_transactions_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
-    CONSTRAINT venture_budget_transactions_owner CHECK ((((venture_id IS NOT NULL) AND (portfolio_id IS NULL)) OR ((venture_id IS NULL) AND (portfolio_id IS NOT NULL) AND (purpose = 'ideation'::text) AND (lifecycle_stage = 0)))),
-    CONSTRAINT venture_budget_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
-    CONSTRAINT venture_budget_transactions_purpose_check CHECK ((purpose = ANY (ARRAY['analysis'::text, 'devils_advocate'::text, 'ideation'::text, 'content'::text])))
-);
-
-
-ALTER TABLE eva.venture_budget_transactions OWNER TO eva_owner;
-
---
--- Name: TABLE venture_budget_transactions; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.venture_budget_transactions IS 'Ledger of LLM tokens charged to a venture: one row per analysis (cache hits cost nothing and write none).';
-
-
---
--- Name: COLUMN venture_budget_transactions.portfolio_id; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON COLUMN eva.venture_budget_transactions.portfolio_id IS 'For Stage 0 ideation (no venture yet): the portfolio whose ideation budget was charged.';
-
-
---
 -- Name: venture_budget_transactions_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
 --
 
@@ -9469,51 +10125,6 @@ ALTER TABLE eva.venture_budget_transactions ALTER COLUMN id ADD GENERATED ALWAYS
     NO MAXVALUE
     CACHE 1
 );
-
-
---
--- Name: venture_circuit_breakers; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.venture_circuit_breakers (
-    venture_id uuid,
-    service text NOT NULL,
-    state eva.circuit_state DEFAULT 'closed'::eva.circuit_state NOT NULL,
-    consecutive_failures integer DEFAULT 0 NOT NULL,
-    failure_threshold integer DEFAULT 3 NOT NULL,
-    cooldown interval DEFAULT '00:05:00'::interval NOT NULL,
-    last_error text,
-    opened_at timestamp with time zone,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    trial_started_at timestamp with time zone,
-    trial_contract_id uuid,
-    last_failure_at timestamp with time zone,
-    last_success_at timestamp with time zone,
-    times_opened integer DEFAULT 0 NOT NULL,
-    CONSTRAINT venture_circuit_breakers_check CHECK (((state = 'closed'::eva.circuit_state) OR (opened_at IS NOT NULL))),
-    CONSTRAINT venture_circuit_breakers_consecutive_failures_check CHECK ((consecutive_failures >= 0)),
-    CONSTRAINT venture_circuit_breakers_failure_threshold_check CHECK ((failure_threshold >= 1)),
-    CONSTRAINT venture_circuit_breakers_scope_check CHECK (((venture_id IS NULL) = (service ~~ 'provider:%'::text))),
-    CONSTRAINT venture_circuit_breakers_times_opened_check CHECK ((times_opened >= 0)),
-    CONSTRAINT venture_circuit_breakers_trial_check CHECK (((state = 'half_open'::eva.circuit_state) OR (trial_started_at IS NULL)))
-);
-
-
-ALTER TABLE eva.venture_circuit_breakers OWNER TO eva_owner;
-
---
--- Name: TABLE venture_circuit_breakers; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.venture_circuit_breakers IS 'Circuit breakers (spec §3) per venture (venture_id, service llm) and per provider (no venture, service provider:<host>): open after failure_threshold consecutive failures, half-open after cooldown (breaker time, eva.fn_circuit_now()) with one trial call at a time.';
-
-
---
--- Name: COLUMN venture_circuit_breakers.trial_started_at; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON COLUMN eva.venture_circuit_breakers.trial_started_at IS 'Half-open: when the one trial call was granted (a trial unanswered for a cooldown is granted again).';
 
 
 --
@@ -10050,6 +10661,26 @@ COMMENT ON TABLE eva_private.analysis_cache IS 'Answers by prompt hash and model
 
 
 --
+-- Name: event_references; Type: TABLE; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TABLE eva_private.event_references (
+    table_name text NOT NULL,
+    column_name text NOT NULL,
+    replaced_constraint text NOT NULL
+);
+
+
+ALTER TABLE eva_private.event_references OWNER TO eva_owner;
+
+--
+-- Name: TABLE event_references; Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva_private.event_references IS 'Columns that referenced eva.eva_event_log (id) by foreign key before the log was partitioned: each is checked at write time by a trigger (eva_private.tg_event_reference_exists) instead, and keeps pointing at an archived event once its partition is archived (eva.partition_archives says where).';
+
+
+--
 -- Name: migrations; Type: TABLE; Schema: eva_private; Owner: eva_owner
 --
 
@@ -10082,6 +10713,36 @@ ALTER TABLE eva_private.migrations_id_seq OWNER TO eva_owner;
 --
 
 ALTER SEQUENCE eva_private.migrations_id_seq OWNED BY eva_private.migrations.id;
+
+
+--
+-- Name: partition_policies; Type: TABLE; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TABLE eva_private.partition_policies (
+    table_name text NOT NULL,
+    partition_column text NOT NULL,
+    period text DEFAULT 'month'::text NOT NULL,
+    partition_schema text DEFAULT 'eva_partitions'::text NOT NULL,
+    months_ahead integer DEFAULT 3 NOT NULL,
+    keep_months integer DEFAULT 24 NOT NULL,
+    archive_before_drop boolean DEFAULT true NOT NULL,
+    note text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT partition_policies_keep_months_check CHECK ((keep_months >= 1)),
+    CONSTRAINT partition_policies_months_ahead_check CHECK (((months_ahead >= 1) AND (months_ahead <= 24))),
+    CONSTRAINT partition_policies_period_check CHECK ((period = 'month'::text)),
+    CONSTRAINT partition_policies_table_name_check CHECK ((table_name ~ '^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$'::text))
+);
+
+
+ALTER TABLE eva_private.partition_policies OWNER TO eva_owner;
+
+--
+-- Name: TABLE partition_policies; Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva_private.partition_policies IS 'The partition manager''s registry: per time-partitioned table, its partition column, period (month), how many months ahead to create, how many whole months before the current one stay live (keep_months), and whether a partition is archived before it is dropped. Change retention with an UPDATE as eva_owner.';
 
 
 --
@@ -10303,7 +10964,7 @@ ALTER TABLE ONLY eva.eva_event_dlq
 --
 
 ALTER TABLE ONLY eva.eva_event_log
-    ADD CONSTRAINT eva_event_log_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT eva_event_log_pkey PRIMARY KEY (id, created_at);
 
 
 --
@@ -10432,6 +11093,22 @@ ALTER TABLE ONLY eva.notifications
 
 ALTER TABLE ONLY eva.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: partition_archives partition_archives_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.partition_archives
+    ADD CONSTRAINT partition_archives_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: partition_archives partition_archives_table_name_partition_name_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.partition_archives
+    ADD CONSTRAINT partition_archives_table_name_partition_name_key UNIQUE (table_name, partition_name);
 
 
 --
@@ -10667,11 +11344,27 @@ ALTER TABLE ONLY eva_private.analysis_cache
 
 
 --
+-- Name: event_references event_references_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva_private.event_references
+    ADD CONSTRAINT event_references_pkey PRIMARY KEY (table_name, column_name);
+
+
+--
 -- Name: migrations migrations_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
 --
 
 ALTER TABLE ONLY eva_private.migrations
     ADD CONSTRAINT migrations_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: partition_policies partition_policies_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva_private.partition_policies
+    ADD CONSTRAINT partition_policies_pkey PRIMARY KEY (table_name);
 
 
 --
@@ -10809,21 +11502,21 @@ CREATE INDEX eva_alerts_open_idx ON eva.eva_alerts USING btree (severity, create
 -- Name: eva_event_log_cursor_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
-CREATE INDEX eva_event_log_cursor_idx ON eva.eva_event_log USING btree (xact_id, id);
+CREATE INDEX eva_event_log_cursor_idx ON ONLY eva.eva_event_log USING btree (xact_id, id);
 
 
 --
 -- Name: eva_event_log_type_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
-CREATE INDEX eva_event_log_type_idx ON eva.eva_event_log USING btree (event_type, id);
+CREATE INDEX eva_event_log_type_idx ON ONLY eva.eva_event_log USING btree (event_type, id);
 
 
 --
 -- Name: eva_event_log_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
-CREATE INDEX eva_event_log_venture_idx ON eva.eva_event_log USING btree (venture_id, id);
+CREATE INDEX eva_event_log_venture_idx ON ONLY eva.eva_event_log USING btree (venture_id, id);
 
 
 --
@@ -11055,6 +11748,27 @@ CREATE UNIQUE INDEX ventures_name_key ON eva.ventures USING btree (lower(name));
 --
 
 CREATE INDEX ventures_status_stage_idx ON eva.ventures USING btree (status, current_lifecycle_stage);
+
+
+--
+-- Name: eva_event_dlq _005_event_id_exists; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _005_event_id_exists BEFORE INSERT OR UPDATE OF event_id ON eva.eva_event_dlq FOR EACH ROW EXECUTE FUNCTION eva_private.tg_event_reference_exists('event_id');
+
+
+--
+-- Name: metric_anomalies _005_event_id_exists; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _005_event_id_exists BEFORE INSERT OR UPDATE OF event_id ON eva.metric_anomalies FOR EACH ROW EXECUTE FUNCTION eva_private.tg_event_reference_exists('event_id');
+
+
+--
+-- Name: notifications _005_event_id_exists; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _005_event_id_exists BEFORE INSERT OR UPDATE OF event_id ON eva.notifications FOR EACH ROW EXECUTE FUNCTION eva_private.tg_event_reference_exists('event_id');
 
 
 --
@@ -11555,6 +12269,13 @@ CREATE TRIGGER _900_notify AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN (
 
 
 --
+-- Name: partition_policies _100_set_updated_at; Type: TRIGGER; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva_private.partition_policies FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
 -- Name: agent_task_contracts agent_task_contracts_parent_contract_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -11659,18 +12380,10 @@ ALTER TABLE ONLY eva.eva_alerts
 
 
 --
--- Name: eva_event_dlq eva_event_dlq_event_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
---
-
-ALTER TABLE ONLY eva.eva_event_dlq
-    ADD CONSTRAINT eva_event_dlq_event_id_fkey FOREIGN KEY (event_id) REFERENCES eva.eva_event_log(id);
-
-
---
 -- Name: eva_event_log eva_event_log_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
-ALTER TABLE ONLY eva.eva_event_log
+ALTER TABLE eva.eva_event_log
     ADD CONSTRAINT eva_event_log_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
@@ -11739,14 +12452,6 @@ ALTER TABLE ONLY eva.metric_anomalies
 
 
 --
--- Name: metric_anomalies metric_anomalies_event_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
---
-
-ALTER TABLE ONLY eva.metric_anomalies
-    ADD CONSTRAINT metric_anomalies_event_id_fkey FOREIGN KEY (event_id) REFERENCES eva.eva_event_log(id);
-
-
---
 -- Name: metric_anomalies metric_anomalies_metric_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -11784,14 +12489,6 @@ ALTER TABLE ONLY eva.notifications
 
 ALTER TABLE ONLY eva.notifications
     ADD CONSTRAINT notifications_digest_id_fkey FOREIGN KEY (digest_id) REFERENCES eva.notifications(id);
-
-
---
--- Name: notifications notifications_event_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
---
-
-ALTER TABLE ONLY eva.notifications
-    ADD CONSTRAINT notifications_event_id_fkey FOREIGN KEY (event_id) REFERENCES eva.eva_event_log(id);
 
 
 --
@@ -12179,6 +12876,12 @@ ALTER TABLE eva.notification_attempts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.notifications ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: partition_archives; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.partition_archives ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: portfolio_ideation_budgets; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -12532,6 +13235,13 @@ CREATE POLICY "the Chairman, services and viewers read lifecycle stage config" O
 
 
 --
+-- Name: partition_archives the Chairman, services and viewers read partition archives; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read partition archives" ON eva.partition_archives FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: portfolio_ideation_budgets the Chairman, services and viewers read portfolio ideation budg; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -12781,10 +13491,22 @@ CREATE POLICY "viewers read eva event log without the Chairman's decisions or " 
 ALTER TABLE eva_private.analysis_cache ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: event_references; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE eva_private.event_references ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: migrations; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
 --
 
 ALTER TABLE eva_private.migrations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: partition_policies; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE eva_private.partition_policies ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: revoked_tokens; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
@@ -13139,6 +13861,16 @@ GRANT ALL ON FUNCTION eva.fn_is_chairman() TO eva_anonymous;
 
 
 --
+-- Name: FUNCTION fn_job_queue(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_job_queue() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_job_queue() TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_job_queue() TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_job_queue() TO eva_viewer;
+
+
+--
 -- Name: FUNCTION fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -13168,6 +13900,16 @@ GRANT ALL ON FUNCTION eva.fn_notification_read(p_id uuid, p_read boolean) TO eva
 
 REVOKE ALL ON FUNCTION eva.fn_notifications_read_all() FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_notifications_read_all() TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_partition_status(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_partition_status() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_partition_status() TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_partition_status() TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_partition_status() TO eva_viewer;
 
 
 --
@@ -13488,6 +14230,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_apply_dependency_holds(p_venture_id uuid) 
 
 
 --
+-- Name: FUNCTION fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_await_chairman(p_work eva.venture_stage_work, p_reason text); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -13582,6 +14332,21 @@ GRANT ALL ON FUNCTION eva_private.fn_contract_transition(p_contract_id uuid, p_t
 
 
 --
+-- Name: FUNCTION fn_create_partition(p_table text, p_month date); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_create_partition(p_table text, p_month date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_create_upcoming_partitions(p_now timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_create_upcoming_partitions(p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_create_upcoming_partitions(p_now timestamp with time zone) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -13614,6 +14379,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_enqueue_notification_delivery(p_notificati
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_expired_partitions(p_now timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone) TO eva_service;
 
 
 --
@@ -13701,6 +14474,22 @@ REVOKE ALL ON FUNCTION eva_private.fn_issue_sign_in_code(p_code_hash text, p_rol
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uuid, p_payload jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_partition_rows(p_partition text, p_after tid, p_limit integer); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_partition_rows(p_partition text, p_after tid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_partition_rows(p_partition text, p_after tid, p_limit integer) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_partitions(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_partitions() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_partitions() TO eva_service;
 
 
 --
@@ -14083,6 +14872,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_event_log_notify() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_event_reference_exists(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_event_reference_exists() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_reality_retry_venture_ended(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -14428,6 +15224,7 @@ GRANT UPDATE(resolved_at) ON TABLE eva.eva_alerts TO eva_chairman;
 
 GRANT SELECT ON TABLE eva.eva_event_dlq TO eva_chairman;
 GRANT SELECT ON TABLE eva.eva_event_dlq TO eva_service;
+GRANT SELECT ON TABLE eva.eva_event_dlq TO eva_viewer;
 
 
 --
@@ -14514,6 +15311,105 @@ GRANT SELECT ON TABLE eva.lifecycle_phases TO eva_viewer;
 GRANT SELECT ON TABLE eva.lifecycle_stage_config TO eva_chairman;
 GRANT SELECT ON TABLE eva.lifecycle_stage_config TO eva_service;
 GRANT SELECT ON TABLE eva.lifecycle_stage_config TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_dlq; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_dlq TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_dlq TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_dlq TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_job_queue; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_job_queue TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_job_queue TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_job_queue TO eva_viewer;
+
+
+--
+-- Name: TABLE venture_budget_transactions; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_service;
+GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_llm_usage; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_llm_usage TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_llm_usage TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_llm_usage TO eva_viewer;
+
+
+--
+-- Name: TABLE venture_circuit_breakers; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_service;
+GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_open_circuits; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_open_circuits TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_open_circuits TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_open_circuits TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_partitions; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_partitions TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_partitions TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_partitions TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_stage_durations; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_stage_durations TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_stage_durations TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_stage_durations TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_stage_failures; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_stage_failures TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_stage_failures TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_stage_failures TO eva_viewer;
+
+
+--
+-- Name: TABLE partition_archives; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.partition_archives TO eva_chairman;
+GRANT SELECT ON TABLE eva.partition_archives TO eva_service;
+GRANT SELECT ON TABLE eva.partition_archives TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_summary; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_summary TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_summary TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_summary TO eva_viewer;
 
 
 --
@@ -14672,24 +15568,6 @@ GRANT INSERT(description),UPDATE(description) ON TABLE eva.portfolios TO eva_cha
 --
 
 GRANT INSERT(roi_target),UPDATE(roi_target) ON TABLE eva.portfolios TO eva_chairman;
-
-
---
--- Name: TABLE venture_budget_transactions; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_chairman;
-GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_service;
-GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_viewer;
-
-
---
--- Name: TABLE venture_circuit_breakers; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_chairman;
-GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_service;
-GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_viewer;
 
 
 --

@@ -10,6 +10,7 @@ import { connect } from "./db/client.ts";
 import { ownerPoolFor } from "./db/migrate.ts";
 import type { Analyst } from "./llm/types.ts";
 import { resumeActiveSagas } from "./orchestration/sagas/engine.ts";
+import { startTracing } from "./orchestration/tracing.ts";
 import type { StageRunOutcome } from "./stages/engine.ts";
 import { parsedCrontab, taskList } from "./tasks/index.ts";
 import type { TickResult } from "./tasks/scheduler.ts";
@@ -38,6 +39,8 @@ export interface WorkerHandle {
 
 export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
   const log = options.log ?? (() => {});
+  // Spans go to the OTLP collector when OTEL_EXPORTER_OTLP_ENDPOINT is set (src/orchestration/tracing.ts).
+  const tracing = await startTracing("worker");
   const concurrency = options.concurrency ?? 4;
   const staleAfterMs = options.staleAfterMs ?? Number(process.env.EVA_WORKER_STALE_MS ?? 30_000);
   // Tasks write as eva_service, under RLS; only graphile-worker's own pool acts as eva_owner.
@@ -106,6 +109,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       clearInterval(timer);
       await beating;
       await runner.stop();
+      await tracing.shutdown();
       await utils.release();
       await workerPool.end();
       await connection.close();

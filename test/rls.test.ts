@@ -44,6 +44,8 @@ interface TableRules {
   statements: Record<Op, (f: Fixture) => string>;
   /** The SQLSTATE a refused command raises when not 42501 (writing to a view no role may write). */
   refusedWith?: Partial<Record<Op, string>>;
+  /** Roles whose select runs but sees no row (granted, with no policy of theirs). */
+  seesNothing?: Role[];
 }
 
 // Reference tables: everyone signed in reads, nobody writes.
@@ -166,6 +168,8 @@ const MATRIX: Record<string, TableRules> = {
   },
   "eva.eva_event_dlq": {
     allowed: { select: [C, S], insert: [S], update: [C, S], delete: [] },
+    // Viewers may query it (the orchestration metrics read it as the caller) and see no dead letter.
+    seesNothing: [V],
     statements: {
       select: () => "select * from eva.eva_event_dlq",
       insert: () => "insert into eva.eva_event_dlq (event_type, failure_reason) values ('stage.entered', 'probe')",
@@ -275,6 +279,25 @@ const MATRIX: Record<string, TableRules> = {
     },
   },
   "eva.portfolio_metrics": dashboardView("eva.portfolio_metrics", READERS, "ventures_total"),
+  // Orchestration metrics (db/functions/eva.orchestration_*.sql): read as the caller.
+  "eva.orchestration_dlq": { ...dashboardView("eva.orchestration_dlq", [C, S], "status"), seesNothing: [V] },
+  "eva.orchestration_job_queue": dashboardView("eva.orchestration_job_queue", READERS, "task"),
+  "eva.orchestration_llm_usage": dashboardView("eva.orchestration_llm_usage", READERS, "model"),
+  "eva.orchestration_open_circuits": dashboardView("eva.orchestration_open_circuits", READERS, "service"),
+  "eva.orchestration_partitions": dashboardView("eva.orchestration_partitions", READERS, "table_name"),
+  "eva.orchestration_stage_durations": dashboardView("eva.orchestration_stage_durations", READERS, "stage"),
+  "eva.orchestration_stage_failures": dashboardView("eva.orchestration_stage_failures", READERS, "stage"),
+  "eva.orchestration_summary": dashboardView("eva.orchestration_summary", READERS, "jobs_queued"),
+  "eva.partition_archives": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.partition_archives",
+      insert: () =>
+        "insert into eva.partition_archives (table_name, partition_name, range_from, range_to, row_count) values ('eva.x', 'eva_partitions.x_p200002', '2000-02-01', '2000-03-01', 0)",
+      update: () => "update eva.partition_archives set row_count = 0",
+      delete: () => "delete from eva.partition_archives",
+    },
+  },
   "eva.portfolios": {
     allowed: { select: READERS, insert: [C], update: [C], delete: [] },
     statements: {
@@ -477,6 +500,25 @@ const MATRIX: Record<string, TableRules> = {
       delete: () => "delete from eva_private.analysis_cache",
     },
   },
+  "eva_private.event_references": {
+    allowed: { select: [], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva_private.event_references",
+      insert: () =>
+        "insert into eva_private.event_references (table_name, column_name, replaced_constraint) values ('eva.x', 'y', 'z')",
+      update: () => "update eva_private.event_references set column_name = column_name",
+      delete: () => "delete from eva_private.event_references",
+    },
+  },
+  "eva_private.partition_policies": {
+    allowed: { select: [], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva_private.partition_policies",
+      insert: () => "insert into eva_private.partition_policies (table_name, partition_column) values ('eva.x', 'y')",
+      update: () => "update eva_private.partition_policies set keep_months = 1",
+      delete: () => "delete from eva_private.partition_policies",
+    },
+  },
   "eva_private.settings": {
     allowed: { select: [], insert: [], update: [], delete: [] },
     statements: {
@@ -611,6 +653,14 @@ beforeAll(async () => {
   await sql
     .raw(`
       insert into eva.venture_circuit_breakers (venture_id, service) values ('${a.id}', 'llm');
+      insert into eva.venture_circuit_breakers (venture_id, service, state, consecutive_failures, opened_at)
+        values ('${b.id}', 'llm', 'open', 3, now());
+      -- A run that began and completed, for the stage duration and failure views.
+      update eva.venture_stage_work set attempts = greatest(attempts, 1),
+        started_at = coalesce(started_at, completed_at - interval '2 seconds')
+        where venture_id = '${a.id}' and status = 'completed';
+      insert into eva.partition_archives (table_name, partition_name, range_from, range_to, row_count)
+        values ('eva.eva_event_log', 'eva_partitions.eva_event_log_p200001', '2000-01-01', '2000-02-01', 0);
       -- Soft: a hard one would hold A's ready Stage 1 work as blocked, and tests below begin it.
       insert into eva.venture_dependencies (dependent_venture_id, provider_venture_id, required_stage, dependency_type)
         values ('${a.id}', '${b.id}', 3, 'soft');
@@ -694,7 +744,9 @@ for (const [table, rules] of Object.entries(MATRIX)) {
     const cases = OPS.flatMap((op) => ROLES.map((role) => ({ op, role, allowed: rules.allowed[op].includes(role) })));
     it.each(cases)("$role: $op allowed=$allowed", async ({ op, role, allowed }) => {
       const statement = rules.statements[op](f);
-      if (allowed) {
+      if (op === "select" && rules.seesNothing?.includes(role)) {
+        await expect(asRole(role, (trx) => run(trx, statement))).resolves.toBe(0);
+      } else if (allowed) {
         // Allowed means it works on the fixture's row, not merely "no error".
         await expect(asRole(role, (trx) => run(trx, statement))).resolves.toBeGreaterThanOrEqual(1);
       } else {

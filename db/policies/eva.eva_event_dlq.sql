@@ -20,3 +20,6 @@ grant select on eva.eva_event_dlq to eva_chairman, eva_service;
 grant insert (event_id, event_type, payload, failure_reason, retry_count) on eva.eva_event_dlq to eva_service;
 grant update (status, retry_count, failure_reason, last_failed_at) on eva.eva_event_dlq to eva_service;
 grant update (status) on eva.eva_event_dlq to eva_chairman;
+-- Viewers may query it (the orchestration metrics views read it as the
+-- caller) and, having no policy, see no dead letter.
+grant select on eva.eva_event_dlq to eva_viewer;

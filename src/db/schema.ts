@@ -507,6 +507,114 @@ export interface Notifications {
   venture_id: string | null;
 }
 
+export interface OrchestrationDlq {
+  events: Int8 | null;
+  last_failed_at: Timestamp | null;
+  max_retries: number | null;
+  oldest_at: Timestamp | null;
+  status: string | null;
+}
+
+export interface OrchestrationJobQueue {
+  failed: Int8 | null;
+  oldest_queued_age: Interval | null;
+  oldest_queued_at: Timestamp | null;
+  queued: Int8 | null;
+  retrying: Int8 | null;
+  running: Int8 | null;
+  scheduled: Int8 | null;
+  task: string | null;
+}
+
+export interface OrchestrationLlmUsage {
+  calls: Int8 | null;
+  completion_tokens: Int8 | null;
+  estimated_calls: Int8 | null;
+  last_call_at: Timestamp | null;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  model: string | null;
+  prompt_tokens: Int8 | null;
+  purpose: string | null;
+  timed_calls: Int8 | null;
+  total_tokens: Int8 | null;
+}
+
+export interface OrchestrationOpenCircuits {
+  consecutive_failures: number | null;
+  half_open_at: Timestamp | null;
+  last_error: string | null;
+  opened_at: Timestamp | null;
+  service: string | null;
+  state: string | null;
+  updated_at: Timestamp | null;
+  venture_id: string | null;
+  venture_name: string | null;
+}
+
+export interface OrchestrationPartitions {
+  approx_rows: Int8 | null;
+  bytes: Int8 | null;
+  expires_at: Timestamp | null;
+  is_default: boolean | null;
+  partition_name: string | null;
+  range_from: Timestamp | null;
+  range_to: Timestamp | null;
+  table_name: string | null;
+}
+
+export interface OrchestrationStageDurations {
+  last_completed_at: Timestamp | null;
+  max_seconds: Numeric | null;
+  mean_seconds: Numeric | null;
+  p50_seconds: number | null;
+  p95_seconds: number | null;
+  runs: Int8 | null;
+  stage: number | null;
+}
+
+export interface OrchestrationStageFailures {
+  blocked: Int8 | null;
+  completed: Int8 | null;
+  failed: Int8 | null;
+  failure_rate: Numeric | null;
+  reruns: Int8 | null;
+  retried: Int8 | null;
+  retry_rate: Numeric | null;
+  runs: Int8 | null;
+  stage: number | null;
+}
+
+export interface OrchestrationSummary {
+  dlq_pending: Int8 | null;
+  event_log_live_since: Timestamp | null;
+  event_log_partitions: Int8 | null;
+  jobs_failed: Int8 | null;
+  jobs_queued: Int8 | null;
+  jobs_running: Int8 | null;
+  last_archive_at: Timestamp | null;
+  llm_calls_24h: Int8 | null;
+  llm_tokens_24h: Int8 | null;
+  oldest_job_age: Interval | null;
+  open_circuits: Int8 | null;
+  stage_failures_24h: Int8 | null;
+  stage_p95_seconds_24h: number | null;
+  stage_runs_24h: Int8 | null;
+}
+
+export interface PartitionArchives {
+  archived_at: Generated<Timestamp>;
+  bytes: Int8 | null;
+  id: Generated<Int8>;
+  partition_name: string;
+  range_from: Timestamp;
+  range_to: Timestamp;
+  row_count: Int8;
+  sha256: string | null;
+  table_name: string;
+  uri: string | null;
+}
+
 export interface PortfolioIdeationBudgets {
   budget_tokens: Int8;
   consumed_tokens: Generated<Int8>;
@@ -1034,6 +1142,15 @@ export interface DB {
   metric_anomalies: MetricAnomalies;
   notification_attempts: NotificationAttempts;
   notifications: Notifications;
+  orchestration_dlq: OrchestrationDlq;
+  orchestration_job_queue: OrchestrationJobQueue;
+  orchestration_llm_usage: OrchestrationLlmUsage;
+  orchestration_open_circuits: OrchestrationOpenCircuits;
+  orchestration_partitions: OrchestrationPartitions;
+  orchestration_stage_durations: OrchestrationStageDurations;
+  orchestration_stage_failures: OrchestrationStageFailures;
+  orchestration_summary: OrchestrationSummary;
+  partition_archives: PartitionArchives;
   portfolio_ideation_budgets: PortfolioIdeationBudgets;
   portfolio_metrics: PortfolioMetrics;
   portfolio_patterns: PortfolioPatterns;

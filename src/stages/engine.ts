@@ -20,6 +20,7 @@ import { checkUrls, urlCheckOptions } from "../gates/url-check.ts";
 import { AnalysisFailed, type AnalysisResult, type Analyst, type LlmUsage, TokenBudgetExceeded } from "../llm/types.ts";
 import { circuitsFor, isCircuitFailure, recordCircuitCall } from "../orchestration/circuit-breakers.ts";
 import { runUnderContract, workerIdentity } from "../orchestration/contracts.ts";
+import { ATTR, activeSpan, SpanStatusCode, withSpan, withSpanSync } from "../orchestration/tracing.ts";
 import {
   chargedTokens,
   devilsAdvocateArtifact,
@@ -112,6 +113,11 @@ async function stopStage(
     ${contractId}::uuid)`.execute(db);
 }
 
+/** Milliseconds since `started` (performance.now()), to the microsecond. */
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 1000) / 1000;
+}
+
 function charge(usage: LlmUsage, provenance: object): object[] {
   return usage.promptTokens + usage.completionTokens > 0 ? [{ purpose: "analysis", ...usage, provenance }] : [];
 }
@@ -138,13 +144,29 @@ function CHAIRMAN_RECOMMENDATION(stage: number, evaluation: GateEvaluation, dfe:
 /**
  * Runs one stage work row. `db` is a connection acting as eva_service
  * (connect(url, { role: "eva_service" })): the engine writes under RLS like
- * every other client, one round trip per step.
+ * every other client, one round trip per step. Traced as one `eva.stage_run`
+ * span (venture, stage, outcome) with the LLM call, gate, DFE and Devil's
+ * Advocate as its children (src/orchestration/tracing.ts).
  */
 export async function runStageWork(
   db: Database,
   analyst: Analyst,
   workId: string,
   options: StageRunOptions = {},
+): Promise<StageRunOutcome> {
+  return withSpan("eva.stage_run", { [ATTR.workId]: workId }, async (span) => {
+    const outcome = await runStage(db, analyst, workId, options);
+    span.setAttribute(ATTR.outcome, outcome.outcome);
+    if (outcome.outcome === "failed") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.reason });
+    return outcome;
+  });
+}
+
+async function runStage(
+  db: Database,
+  analyst: Analyst,
+  workId: string,
+  options: StageRunOptions,
 ): Promise<StageRunOutcome> {
   const log = options.log ?? (() => {});
   const circuits = circuitsFor(analyst);
@@ -163,6 +185,7 @@ export async function runStageWork(
   const contract = begunContract.parse(begunCtx.contract);
   const row = parseStageContext(begunCtx);
   const stage = row.work.stage;
+  activeSpan()?.setAttributes({ [ATTR.ventureId]: row.work.ventureId, [ATTR.stage]: stage });
 
   if (row.missing.length > 0) {
     const reason = `contract unmet: ${row.missing.map((m) => `${m.artifactType} ${m.reason}`).join(", ")}`;
@@ -196,6 +219,8 @@ export async function runStageWork(
 
     const ctx = toStageContext(row);
     let result: AnalysisResult<object>;
+    // The analysis's wall time (every request and repair), kept with its charge: eva.orchestration_llm_usage.
+    const analysisStarted = performance.now();
     try {
       result = await analyst.analyze({
         schemaName: schemaName(stage, definition.produces[0] as string, definition.analysisSchema),
@@ -234,7 +259,9 @@ export async function runStageWork(
       if (error.usage.promptTokens + error.usage.completionTokens > 0) {
         await sql`select eva.fn_charge_tokens(${row.work.ventureId}::uuid, ${stage}, ${workId}::uuid, 'analysis',
           ${error.usage.promptTokens}, ${error.usage.completionTokens}, ${error.usage.estimated},
-          ${JSON.stringify({ failed: true, attempts: error.attempts, error: error.message })}::jsonb)`.execute(db);
+          ${JSON.stringify({ failed: true, attempts: error.attempts, error: error.message, latencyMs: elapsedMs(analysisStarted) })}::jsonb)`.execute(
+          db,
+        );
       }
       if (error instanceof TokenBudgetExceeded) {
         const reason = `stage ${stage} refused a call: ${error.message}`;
@@ -296,7 +323,7 @@ export async function runStageWork(
       }
       artifacts.push(record(type, valid.data, definition.qualityScore(checked.data, ctx)));
     }
-    charges = charge(result.usage, result.provenance);
+    charges = charge(result.usage, { ...result.provenance, latencyMs: elapsedMs(analysisStarted) });
 
     // The gate (spec §7.2), the Decision Filter Engine (§6) and, at the
     // adversarial gates, the Devil's Advocate (§7.5): judged here, recorded
@@ -330,27 +357,42 @@ export async function runStageWork(
     const evaluation: GateEvaluation =
       definition.gateType === "none" && !row.stage.realityGate
         ? { gate: null, reality: null }
-        : evaluateStageGate(gateInput);
+        : withSpanSync("eva.gate", { [ATTR.gateType]: definition.gateType }, (span) => {
+            const evaluated = evaluateStageGate(gateInput);
+            span.setAttributes({
+              [ATTR.outcome]: evaluated.gate?.decision ?? evaluated.reality?.decision ?? "none",
+              ...(evaluated.reality ? { "eva.gate.reality": evaluated.reality.decision } : {}),
+            });
+            return evaluated;
+          });
+    const reviewStarted = performance.now();
     const review = isDevilsAdvocateStage(stage)
-      ? await devilsAdvocateUnderContract(db, options.adversary ?? analyst, {
-          parent: contract.id,
-          ventureId: row.work.ventureId,
-          workId,
-          claimedBy: options.claimedBy ?? workerIdentity(),
-          input: {
-            stage,
-            venture: ctx.venture,
-            artifact,
-            gate: evaluation,
-            budget: stageAllowance(budget, chargedTokens(charges)),
-          },
+      ? await withSpan("eva.devils_advocate", {}, async (span) => {
+          const reviewed = await devilsAdvocateUnderContract(db, options.adversary ?? analyst, {
+            parent: contract.id,
+            ventureId: row.work.ventureId,
+            workId,
+            claimedBy: options.claimedBy ?? workerIdentity(),
+            input: {
+              stage,
+              venture: ctx.venture,
+              artifact,
+              gate: evaluation,
+              budget: stageAllowance(budget, chargedTokens(charges)),
+            },
+          });
+          span.setAttribute(ATTR.outcome, reviewed.status);
+          return reviewed;
         })
       : null;
     if (review?.usage && review.usage.promptTokens + review.usage.completionTokens > 0) {
       charges.push({
         purpose: "devils_advocate",
         ...review.usage,
-        provenance: review.status === "reviewed" ? review.provenance : { skipped: review.reason },
+        provenance: {
+          ...(review.status === "reviewed" ? review.provenance : { skipped: review.reason }),
+          latencyMs: elapsedMs(reviewStarted),
+        },
       });
     }
     if (review?.status === "reviewed") {
@@ -368,7 +410,11 @@ export async function runStageWork(
       budget: phaseBudgetForDfe(budget, chargedTokens(charges)),
       devilsAdvocate: review?.status === "reviewed" ? { ...review.review, model: review.provenance.model } : undefined,
     };
-    const dfe = evaluateDFE(dfeInput);
+    const dfe = withSpanSync("eva.dfe", {}, (span) => {
+      const evaluated = evaluateDFE(dfeInput);
+      span.setAttribute(ATTR.outcome, evaluated.output);
+      return evaluated;
+    });
     const decided = routeStageResult({
       stage,
       chairmanGate: row.stage.chairmanGate,

@@ -36,6 +36,8 @@ export const CRONTAB_LINES: Record<SchedulerTaskName, string> = {
   circuit_release: "* * * * * circuit_release ?fill=1h&jobKey=circuit_release&max=3",
   // Worker sagas whose wait (the retirement notice period) has come due on the scheduler's clock run on.
   saga_wake: "* * * * * saga_wake ?fill=1h&jobKey=saga_wake&max=3",
+  // Retention: next months' partitions created, partitions past retention archived and dropped.
+  partition_maintenance: "45 3 * * * partition_maintenance ?fill=1d&jobKey=partition_maintenance&max=3",
 };
 
 export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");
@@ -75,6 +77,7 @@ export function taskList(deps: TaskDeps): TaskList {
     saga_wake: tick("saga_wake"),
     // One step of a worker-driven saga (src/orchestration/sagas).
     saga_step: sagaStepTask({ db: deps.db, analyst: deps.analyst }),
+    partition_maintenance: tick("partition_maintenance"),
     // Delivery and the anomaly judgement (src/tasks/notifications.ts).
     ...notificationTasks({ db: deps.db }),
   };

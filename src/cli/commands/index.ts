@@ -27,6 +27,7 @@ export type CommandName =
   | "schedule"
   | "circuits"
   | "sagas"
+  | "orchestration"
   | "serve";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -97,6 +98,11 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary:
       "the durable sagas (SD execution, reality gate retry, venture retirement): list them, show their steps, resume a paused one, cancel",
     load: async () => (await import("./sagas.ts")).registerSagas,
+  },
+  orchestration: {
+    summary:
+      "orchestration metrics: stage durations and failure rates, job queue, dead letters, open circuits, LLM tokens and latency, event-log partitions",
+    load: async () => (await import("./orchestration.ts")).registerOrchestration,
   },
   gates: {
     summary: "re-evaluate a venture's recorded gates (what-if, no model)",

@@ -10,6 +10,7 @@ import { EvaErrorCode, sqlState } from "../../db/errors.ts";
 import type { Analyst } from "../../llm/types.ts";
 import { circuitsFor } from "../circuit-breakers.ts";
 import { runUnderContract } from "../contracts.ts";
+import { ATTR, withSpan } from "../tracing.ts";
 
 /** What a step returns: done (completed / skipped with a reason), wait for a scheduler time, or pause the saga. */
 export type StepOutcome =
@@ -114,29 +115,40 @@ export async function runSagaStep(definition: StepDefinition, ctx: StepContext):
   if (!run) {
     throw new StepError(`step ${definition.name} is recorded by SQL, not run by a worker`, { retry: false });
   }
-  const ran = await runUnderContract(
-    ctx.deps.db,
-    {
-      kind: "saga_step",
-      targetAgent: "SAGA_ENGINE",
-      action: `${ctx.saga.saga_type}.${ctx.step}`,
-      ventureId: ctx.saga.venture_id,
-      sagaId: ctx.saga.id,
-      sagaStep: ctx.step,
-      attempt: ctx.attempt,
-      circuits: definition.callsModel ? circuitsFor(ctx.deps.analyst) : [],
-    },
-    () => run(ctx),
-    // A step that returned is a call that succeeded, whatever it decided (pause, wait, skip).
-    { settle: (outcome) => ({ status: "completed", result: { outcome: outcome.status }, call: "succeeded" }) },
-  );
-  if (ran.status === "deferred") {
-    return {
-      status: "pause",
-      reason: `circuit open: ${ran.refusedBy.join(", ")} (half-opens at ${ran.retryAt}; the saga resumes then)`,
-    };
-  }
-  return ran.value;
+  const attributes = {
+    [ATTR.ventureId]: ctx.saga.venture_id,
+    "eva.saga.id": ctx.saga.id,
+    "eva.saga.type": ctx.saga.saga_type,
+    "eva.saga.step": ctx.step,
+    "eva.saga.attempt": ctx.attempt,
+  };
+  return withSpan("eva.saga_step", attributes, async (span) => {
+    const ran = await runUnderContract(
+      ctx.deps.db,
+      {
+        kind: "saga_step",
+        targetAgent: "SAGA_ENGINE",
+        action: `${ctx.saga.saga_type}.${ctx.step}`,
+        ventureId: ctx.saga.venture_id,
+        sagaId: ctx.saga.id,
+        sagaStep: ctx.step,
+        attempt: ctx.attempt,
+        circuits: definition.callsModel ? circuitsFor(ctx.deps.analyst) : [],
+      },
+      () => run(ctx),
+      // A step that returned is a call that succeeded, whatever it decided (pause, wait, skip).
+      { settle: (outcome) => ({ status: "completed", result: { outcome: outcome.status }, call: "succeeded" }) },
+    );
+    if (ran.status === "deferred") {
+      span.setAttribute(ATTR.outcome, "deferred");
+      return {
+        status: "pause",
+        reason: `circuit open: ${ran.refusedBy.join(", ")} (half-opens at ${ran.retryAt}; the saga resumes then)`,
+      } as const;
+    }
+    span.setAttribute(ATTR.outcome, ran.value.status);
+    return ran.value;
+  });
 }
 
 interface BeginAnswer {
