@@ -5737,6 +5737,11 @@ begin
     coalesce(v_facts -> 'gateSignals', '[]'::jsonb), p_analysis, p_epistemic, coalesce(p_provenance, '{}'::jsonb),
     v_signature)
   returning * into v_row;
+  if coalesce((p_provenance #>> '{usage,promptTokens}')::int, 0) + coalesce((p_provenance #>> '{usage,completionTokens}')::int, 0) > 0 then
+    perform eva.fn_charge_tokens(v_saga.venture_id, v_stage, null, 'retrospective',
+      (p_provenance #>> '{usage,promptTokens}')::int, (p_provenance #>> '{usage,completionTokens}')::int,
+      coalesce((p_provenance #>> '{usage,estimated}')::boolean, false), p_provenance - 'usage');
+  end if;
   insert into eva.portfolio_patterns as pp (lifecycle_stage, pattern_signature, first_venture_id)
   values (v_stage, v_signature, v_saga.venture_id)
   on conflict (lifecycle_stage, pattern_signature) do update
@@ -9535,7 +9540,7 @@ CREATE TABLE eva.venture_budget_transactions (
     CONSTRAINT venture_budget_transactions_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
     CONSTRAINT venture_budget_transactions_owner CHECK ((((venture_id IS NOT NULL) AND (portfolio_id IS NULL)) OR ((venture_id IS NULL) AND (portfolio_id IS NOT NULL) AND (purpose = 'ideation'::text) AND (lifecycle_stage = 0)))),
     CONSTRAINT venture_budget_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
-    CONSTRAINT venture_budget_transactions_purpose_check CHECK ((purpose = ANY (ARRAY['analysis'::text, 'devils_advocate'::text, 'ideation'::text, 'content'::text])))
+    CONSTRAINT venture_budget_transactions_purpose_check CHECK ((purpose = ANY (ARRAY['analysis'::text, 'devils_advocate'::text, 'ideation'::text, 'content'::text, 'retrospective'::text])))
 );
 
 

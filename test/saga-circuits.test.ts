@@ -91,6 +91,16 @@ describe("a saga step behind an open circuit", () => {
     const retro = (await stepsOf(t.db, done.id)).at(-1);
     expect(retro).toMatchObject({ step: "retrospective", status: "completed", attempts: 1 });
     expect(retro?.result).toMatchObject({ analyst: "openai", epistemic: expect.any(String) });
+    // The call's tokens are charged to the venture, once.
+    const charges = await t.db
+      .selectFrom("venture_budget_transactions")
+      .select(["prompt_tokens", "completion_tokens", "lifecycle_stage"])
+      .where("venture_id", "=", v.id)
+      .where("purpose", "=", "retrospective")
+      .execute();
+    expect(charges).toHaveLength(1);
+    expect(charges[0]?.lifecycle_stage).toBe(3);
+    expect(Number(charges[0]?.prompt_tokens)).toBeGreaterThan(0);
     // The trial call succeeded: the venture's circuit is closed again.
     const breaker = await t.db
       .selectFrom("venture_circuit_breakers")

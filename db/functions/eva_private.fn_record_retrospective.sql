@@ -1,7 +1,9 @@
 -- Writes a retired venture's post-mortem to the portfolio knowledge base:
 -- its row in eva.venture_retrospectives and the retirement pattern
 -- (retired:<how>:<source>) at its stage of death in eva.portfolio_patterns,
--- counted once per venture. A second call for the saga returns quietly.
+-- counted once per venture, and the call's tokens (p_provenance.usage)
+-- charged to the venture in the same transaction. A second call for the saga
+-- returns quietly (nothing charged twice).
 create or replace function eva_private.fn_record_retrospective(
   p_saga_id uuid,
   p_analysis jsonb,
@@ -37,6 +39,11 @@ begin
     coalesce(v_facts -> 'gateSignals', '[]'::jsonb), p_analysis, p_epistemic, coalesce(p_provenance, '{}'::jsonb),
     v_signature)
   returning * into v_row;
+  if coalesce((p_provenance #>> '{usage,promptTokens}')::int, 0) + coalesce((p_provenance #>> '{usage,completionTokens}')::int, 0) > 0 then
+    perform eva.fn_charge_tokens(v_saga.venture_id, v_stage, null, 'retrospective',
+      (p_provenance #>> '{usage,promptTokens}')::int, (p_provenance #>> '{usage,completionTokens}')::int,
+      coalesce((p_provenance #>> '{usage,estimated}')::boolean, false), p_provenance - 'usage');
+  end if;
   insert into eva.portfolio_patterns as pp (lifecycle_stage, pattern_signature, first_venture_id)
   values (v_stage, v_signature, v_saga.venture_id)
   on conflict (lifecycle_stage, pattern_signature) do update

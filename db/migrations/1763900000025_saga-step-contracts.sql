@@ -6,6 +6,19 @@
 create index agent_task_contracts_saga_step_idx on eva.agent_task_contracts (saga_id, saga_step)
   where saga_id is not null;
 
+-- A retired venture's post-mortem is a model call like any other: its tokens
+-- are charged to the venture (eva_private.fn_record_retrospective).
+alter table eva.venture_budget_transactions
+  drop constraint venture_budget_transactions_purpose_check,
+  add constraint venture_budget_transactions_purpose_check
+    check (purpose in ('analysis', 'devils_advocate', 'ideation', 'content', 'retrospective'));
+
 -- Down Migration
+
+delete from eva.venture_budget_transactions where purpose = 'retrospective';
+alter table eva.venture_budget_transactions
+  drop constraint venture_budget_transactions_purpose_check,
+  add constraint venture_budget_transactions_purpose_check
+    check (purpose in ('analysis', 'devils_advocate', 'ideation', 'content'));
 
 drop index eva.agent_task_contracts_saga_step_idx;

@@ -326,9 +326,8 @@ async function retrospective(ctx: StepContext): Promise<StepOutcome> {
   });
   try {
     await sql`select eva_private.fn_record_retrospective(${ctx.saga.id}::uuid, ${JSON.stringify(analysis.output)}::jsonb,
-      ${analysis.epistemic}::eva.epistemic_classification, ${JSON.stringify(analysis.provenance)}::jsonb)`.execute(
-      ctx.deps.db,
-    );
+      ${analysis.epistemic}::eva.epistemic_classification,
+      ${JSON.stringify({ ...analysis.provenance, usage: analysis.usage })}::jsonb)`.execute(ctx.deps.db);
   } catch (error) {
     if (sqlState(error) === EvaErrorCode.notFound) throw new StepError("the saga is gone", { retry: false });
     throw error;
