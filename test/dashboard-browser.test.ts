@@ -173,7 +173,7 @@ describe("the Chairman's dashboard in Chromium", () => {
     await queueRow(queue, ids.brand).waitFor();
     // Marks this document: a reload would lose it.
     await queue.evaluate(() => {
-      (window as unknown as { noReload: boolean }).noReload = true;
+      (globalThis as unknown as { noReload: boolean }).noReload = true;
     });
     // The code is gone from the URL and the token kept for this tab only, never in a cookie.
     expect(queue.url()).not.toContain("code=");
@@ -220,7 +220,7 @@ describe("the Chairman's dashboard in Chromium", () => {
       .first()
       .waitFor();
     await queueRow(queue, ids.brand).waitFor({ state: "detached", timeout: 15_000 });
-    expect(await queue.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+    expect(await queue.evaluate(() => (globalThis as unknown as { noReload?: boolean }).noReload)).toBe(true);
     expect(await queue.locator("tbody tr").count()).toBe(3);
   }, 60_000);
 
@@ -241,7 +241,7 @@ describe("the Chairman's dashboard in Chromium", () => {
     await queue.getByRole("link", { name: "← Decision queue" }).click();
     await queueRow(queue, ids.stale).waitFor();
     expect(await queue.locator("tbody tr").count()).toBe(2);
-    expect(await queue.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+    expect(await queue.evaluate(() => (globalThis as unknown as { noReload?: boolean }).noReload)).toBe(true);
   }, 60_000);
 
   it("refuses a stale decision with the reason, and shows a decision made elsewhere without reloading", async () => {
@@ -268,7 +268,7 @@ describe("the Chairman's dashboard in Chromium", () => {
     await page.goto(new URL(`/decisions/${ids.elsewhere}`, dashboardLink).toString());
     await page.getByRole("heading", { name: "Trigger: cost_threshold" }).waitFor();
     await page.evaluate(() => {
-      (window as unknown as { noReload: boolean }).noReload = true;
+      (globalThis as unknown as { noReload: boolean }).noReload = true;
     });
     const cli = await runEva(["decisions", "decide", ids.elsewhere, "block", "--notes", "not now"], {
       DATABASE_URL: t.url,
@@ -276,7 +276,7 @@ describe("the Chairman's dashboard in Chromium", () => {
     expect(cli.code, cli.stderr).toBe(0);
     await page.getByTestId("decision-status").filter({ hasText: "decided: block" }).waitFor({ timeout: 15_000 });
     expect(await page.getByRole("button", { name: "proceed" }).count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { noReload?: boolean }).noReload)).toBe(true);
   }, 60_000);
 
   it("shows a viewer the pages read-only: no decisions, no decide button, and the API refuses a decide", async () => {
