@@ -176,8 +176,12 @@ begin
         when 'devils_advocate_challenge' then 'The Devil''s Advocate challenged the stage''s output.'
       end,
       v_item ->> 'detail',
-      'Figure: ' || (v_item -> 'value' #>> '{}'),
-      'Threshold: ' || (v_item -> 'threshold' #>> '{}'),
+      'Figure: ' || case when pg_catalog.jsonb_typeof(v_item -> 'value') = 'array'
+        then (select pg_catalog.string_agg(x #>> '{}', ', ') from pg_catalog.jsonb_array_elements(v_item -> 'value') x)
+        else v_item -> 'value' #>> '{}' end,
+      case when pg_catalog.jsonb_typeof(v_item -> 'threshold') = 'array'
+        then 'Known: ' || coalesce((select pg_catalog.string_agg(x #>> '{}', ', ') from pg_catalog.jsonb_array_elements(v_item -> 'threshold') x), 'none')
+        else 'Threshold: ' || (v_item -> 'threshold' #>> '{}') end,
       'Preference ' || v_key || ' = ' || (c -> 'dfe' -> 'thresholds' -> v_key ->> 'raw')
         || coalesce(' (' || (c -> 'dfe' -> 'thresholds' -> v_key ->> 'source') || ')', ''),
       'Missing preference: ' || (v_item ->> 'missingPreference') || ' (set it with eva chairman preferences)'], null))::eva.decision_summary_section;
