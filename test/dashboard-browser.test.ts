@@ -5,7 +5,7 @@
 // while a second tab's queue updates without reloading; a stale decision is
 // refused with its reason; a decision made elsewhere (the CLI) shows up in an
 // open page; a viewer cannot decide; no token, no data; sign-out ends the
-// session. Every page passes axe-core with no serious violation, and the
+// session; the portfolio and venture pages show their data. Every page passes axe-core with no serious violation, and the
 // strict Content-Security-Policy holds (no violation reported).
 import { type ChildProcess, spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -277,6 +277,27 @@ describe("the Chairman's dashboard in Chromium", () => {
     await page.getByTestId("decision-status").filter({ hasText: "decided: block" }).waitFor({ timeout: 15_000 });
     expect(await page.getByRole("button", { name: "proceed" }).count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as unknown as { noReload?: boolean }).noReload)).toBe(true);
+  }, 60_000);
+
+  it("shows the portfolio's vital signs and health heatmap, and a venture's timeline and artifact versions", async () => {
+    await queue.getByRole("link", { name: "Portfolio" }).click();
+    await queue.getByRole("heading", { name: "Health heatmap" }).waitFor();
+    const text = await queue.locator("main").innerText();
+    expect(text).toMatch(/Ventures\s+4 \(/);
+    expect(text).toContain("AUTO_PROCEED rate");
+    expect(await queue.locator("table.heatmap tbody tr").count()).toBe(4);
+    await screenshot(queue, "dashboard-portfolio");
+    expect(await seriousAxeViolations(queue)).toEqual([]);
+    await queue.getByRole("link", { name: names.brand }).click();
+    await queue.getByRole("heading", { name: "Stage timeline" }).waitFor();
+    expect(await queue.getByTestId("venture-status").innerText()).toMatch(/Stage (1[1-9]|2\d)/);
+    const venture = await queue.locator("main").innerText();
+    expect(venture).toMatch(/Stage 9 → 10/);
+    expect(venture).toContain("brand_package");
+    expect(venture).toMatch(/Brand approval at Stage 10\s*: decided \(approve\)/);
+    await screenshot(queue, "dashboard-venture");
+    expect(await seriousAxeViolations(queue)).toEqual([]);
+    expect(await queue.evaluate(() => (globalThis as unknown as { noReload?: boolean }).noReload)).toBe(true);
   }, 60_000);
 
   it("shows a viewer the pages read-only: no decisions, no decide button, and the API refuses a decide", async () => {

@@ -3,8 +3,10 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { clearSession, gql, loadSession, redeemCode, type Session, saveSession, whenUnauthorized } from "./api.ts";
 import { DecisionPage } from "./pages/decision.tsx";
+import { PortfolioPage } from "./pages/portfolio.tsx";
 import { QueuePage } from "./pages/queue.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
+import { VenturePage } from "./pages/venture.tsx";
 import { navigate, onLinkClick, usePath } from "./router.ts";
 import "./style.css";
 
@@ -53,6 +55,7 @@ function App(props: { initial: Session | null; problem: string | null }) {
   }
   const canDecide = session.role === "chairman";
   const decision = /^\/decisions\/([0-9a-f-]{36})$/i.exec(path)?.[1];
+  const venture = /^\/ventures\/([0-9a-f-]{36})$/i.exec(path)?.[1];
   return (
     <>
       <header class="top">
@@ -62,6 +65,9 @@ function App(props: { initial: Session | null; problem: string | null }) {
         <nav aria-label="Pages">
           <a href="/" onClick={onLinkClick} aria-current={path === "/" ? "page" : undefined}>
             Decisions
+          </a>
+          <a href="/portfolio" onClick={onLinkClick} aria-current={path === "/portfolio" ? "page" : undefined}>
+            Portfolio
           </a>
         </nav>
         <span class="who" data-testid="role">
@@ -87,6 +93,10 @@ function App(props: { initial: Session | null; problem: string | null }) {
       <main id="main">
         {decision ? (
           <DecisionPage id={decision} canDecide={canDecide} />
+        ) : venture ? (
+          <VenturePage id={venture} canDecide={canDecide} />
+        ) : path === "/portfolio" ? (
+          <PortfolioPage />
         ) : path === "/" ? (
           <QueuePage canDecide={canDecide} />
         ) : (

@@ -141,12 +141,15 @@ export function DecisionPage(props: { id: string; canDecide: boolean }) {
         <dt>Waiting</dt>
         <dd>{age(d.createdAt)}</dd>
         <dt>Recommended</dt>
-        <dd>{d.recommendedAction ?? "—"}</dd>
+        <dd>{d.recommendedAction ?? "none (the stage made no recommendation)"}</dd>
         {venture && (
           <>
             <dt>Venture now</dt>
             <dd>
-              {venture.status}, Stage {venture.currentLifecycleStage}
+              <a href={`/ventures/${venture.rowId}`} onClick={onLinkClick}>
+                {venture.name}
+              </a>
+              : {venture.status}, Stage {venture.currentLifecycleStage}
             </dd>
           </>
         )}
