@@ -215,8 +215,8 @@ export function DecisionPage(props: { id: string; canDecide: boolean }) {
       </ul>
       {d.artifactType && (
         <p class="muted">
-          Prepared from {d.artifactType} version {d.artifactVersion}; if a newer version exists, the decision is refused
-          as stale and a fresh one is opened.
+          Prepared from {d.artifactType} version {d.artifactVersion}; if a newer version exists, deciding is refused as
+          stale.
         </p>
       )}
     </article>
