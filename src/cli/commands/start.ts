@@ -144,7 +144,7 @@ export function registerStart(program: Command): void {
               }
               process.stdout.write(
                 `\nDashboard: ${signInUrl}\n` +
-                  `  (signs the Chairman in once, until ${signIn.expiresAt.toISOString().slice(11, 19)} UTC, for ` +
+                  `  (signs the Chairman in once, until ${signIn.expiresAt.toISOString().slice(11, 19)} UTC, with a Chairman token for ` +
                   `${describeSeconds(Math.min(SESSION_TOKEN_SECONDS, tokenMaxSeconds()))}; later: open ${api.dashboardUrl} and paste a token ` +
                   `from npx eva chairman token; revoke: npx eva chairman revoke <jti> | --all)\n` +
                   `GraphiQL:  ${api.graphiqlUrl}\nGraphQL:   ${api.url}\n` +
