@@ -1823,6 +1823,35 @@ COMMENT ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) IS 'Signifi
 
 
 --
+-- Name: fn_event_feed_recent(integer); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_event_feed_recent(p_window integer DEFAULT 1000) RETURNS SETOF eva.eva_event_log
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_window int := least(greatest(coalesce(p_window, 1000), 1), 10000);
+  v_start text;
+begin
+  -- The cursor just before the window (none: the window reaches the first event).
+  select e.cursor into v_start from eva.eva_event_log e
+  order by e.xact_id desc, e.id desc offset v_window limit 1;
+  return query select * from eva.fn_event_feed(v_start, v_window);
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_event_feed_recent(p_window integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_event_feed_recent(p_window integer); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_event_feed_recent(p_window integer) IS 'The event feed''s significant events among the last p_window (1-10000, default 1000) events you may read, oldest first; resume after the last row''s cursor with eventFeed(pAfter) or evaEvent(feedOnly: true, after).';
+
+
+--
 -- Name: fn_events_after(text, integer, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -10904,6 +10933,16 @@ REVOKE ALL ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) FROM PUB
 GRANT ALL ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) TO eva_chairman;
 GRANT ALL ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_event_feed_recent(p_window integer); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_event_feed_recent(p_window integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_event_feed_recent(p_window integer) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_event_feed_recent(p_window integer) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_event_feed_recent(p_window integer) TO eva_viewer;
 
 
 --

@@ -3,6 +3,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { clearSession, gql, loadSession, redeemCode, type Session, saveSession, whenUnauthorized } from "./api.ts";
 import { DecisionPage } from "./pages/decision.tsx";
+import { EventsPage } from "./pages/events.tsx";
 import { PortfolioPage } from "./pages/portfolio.tsx";
 import { QueuePage } from "./pages/queue.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
@@ -69,6 +70,9 @@ function App(props: { initial: Session | null; problem: string | null }) {
           <a href="/portfolio" onClick={onLinkClick} aria-current={path === "/portfolio" ? "page" : undefined}>
             Portfolio
           </a>
+          <a href="/events" onClick={onLinkClick} aria-current={path === "/events" ? "page" : undefined}>
+            Events
+          </a>
         </nav>
         <span class="who" data-testid="role">
           Signed in as{" "}
@@ -97,6 +101,8 @@ function App(props: { initial: Session | null; problem: string | null }) {
           <VenturePage id={venture} canDecide={canDecide} />
         ) : path === "/portfolio" ? (
           <PortfolioPage />
+        ) : path === "/events" ? (
+          <EventsPage />
         ) : path === "/" ? (
           <QueuePage canDecide={canDecide} />
         ) : (
