@@ -4,6 +4,7 @@
 // `npm run bench -- <name>…` runs only the named benchmarks (the floor always runs).
 
 import { cliStartup } from "./cli.ts";
+import { dashboard } from "./dashboard.ts";
 import { decisionResume } from "./decision-resume.ts";
 import { graphqlAbuse } from "./graphql-abuse.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
@@ -35,6 +36,7 @@ const benchmarks: Benchmark[] = [
   { name: "cli", run: cliStartup },
   { name: "token-check", run: tokenCheck },
   { name: "scheduler-tick", run: schedulerTick },
+  { name: "dashboard", run: dashboard },
 ];
 
 const wanted = process.argv.slice(2);
