@@ -299,6 +299,11 @@ describe("the Chairman's dashboard in Chromium", () => {
     expect(venture).toMatch(/Brand approval at Stage 10\s*: decided \(approve\)/);
     await screenshot(queue, "dashboard-venture");
     expect(await seriousAxeViolations(queue)).toEqual([]);
+    // The inbox: each decision requested above notified the Chairman, linking to its page.
+    await queue.getByRole("link", { name: "Notifications" }).click();
+    await queue.locator(`a[href="/decisions/${ids.stale}"]`).first().waitFor();
+    await screenshot(queue, "dashboard-notifications");
+    expect(await seriousAxeViolations(queue)).toEqual([]);
     expect(await queue.evaluate(() => (globalThis as unknown as { noReload?: boolean }).noReload)).toBe(true);
   }, 60_000);
 
@@ -347,6 +352,12 @@ describe("the Chairman's dashboard in Chromium", () => {
     await page.getByText(/a viewer sees none/).waitFor();
     expect(await page.getByRole("button", { name: /approve|revise|reject/ }).count()).toBe(0);
     await screenshot(page, "dashboard-viewer");
+    // The pages RLS lets a viewer read work for one.
+    await page.getByRole("link", { name: "Portfolio" }).click();
+    await page.locator("table.heatmap tbody tr").first().waitFor();
+    await page.getByRole("link", { name: "Events" }).click();
+    await page.locator("ol.feed li").first().waitFor();
+    expect(await page.locator("ol.feed").innerText()).not.toContain("chairman.");
     const refused = await fetch(graphqlUrl, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },

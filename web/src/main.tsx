@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { clearSession, gql, loadSession, redeemCode, type Session, saveSession, whenUnauthorized } from "./api.ts";
 import { DecisionPage } from "./pages/decision.tsx";
 import { EventsPage } from "./pages/events.tsx";
+import { NotificationsPage } from "./pages/notifications.tsx";
 import { PortfolioPage } from "./pages/portfolio.tsx";
 import { QueuePage } from "./pages/queue.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
@@ -73,6 +74,9 @@ function App(props: { initial: Session | null; problem: string | null }) {
           <a href="/events" onClick={onLinkClick} aria-current={path === "/events" ? "page" : undefined}>
             Events
           </a>
+          <a href="/notifications" onClick={onLinkClick} aria-current={path === "/notifications" ? "page" : undefined}>
+            Notifications
+          </a>
         </nav>
         <span class="who" data-testid="role">
           Signed in as{" "}
@@ -101,8 +105,10 @@ function App(props: { initial: Session | null; problem: string | null }) {
           <VenturePage id={venture} canDecide={canDecide} />
         ) : path === "/portfolio" ? (
           <PortfolioPage />
-        ) : path === "/events" ? (
+        ) : path === "/events" || path.startsWith("/events/") ? (
           <EventsPage />
+        ) : path === "/notifications" ? (
+          <NotificationsPage canDecide={canDecide} />
         ) : path === "/" ? (
           <QueuePage canDecide={canDecide} />
         ) : (
