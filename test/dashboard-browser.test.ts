@@ -16,7 +16,7 @@ import { issueToken } from "../src/auth/tokens.ts";
 import { launchBrowser, screenshot, seriousAxeViolations } from "./helpers/browser.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
-import { createVenture, walkToDecision } from "./helpers/fixtures.ts";
+import { createVenture, openEscalation, walkToDecision } from "./helpers/fixtures.ts";
 
 const t = await createTestDatabase();
 const SECRET = "a-secret-for-the-dashboard-browser-test-32+";
@@ -64,28 +64,6 @@ const COST_TRIGGER = {
   thresholds: { cost_threshold: { raw: "50000", value: 50000, source: "global" } },
 };
 
-/** A DFE escalation at Stage 1, recorded as the engine's worker would (eva_service). */
-async function escalate(ventureId: string): Promise<string> {
-  const work = await t.db
-    .selectFrom("venture_stage_work")
-    .select("id")
-    .where("venture_id", "=", ventureId)
-    .where("status", "=", "ready")
-    .executeTakeFirstOrThrow();
-  await sql`select eva.fn_begin_stage_run(${work.id}::uuid)`.execute(t.service);
-  await sql`select eva.fn_record_stage_result(${work.id}::uuid, '[]'::jsonb, null, '[]'::jsonb,
-    ${JSON.stringify({ action: "escalate", recommendedAction: "proceed", dfe: COST_TRIGGER })}::jsonb)`.execute(
-    t.service,
-  );
-  const d = await t.db
-    .selectFrom("chairman_decisions")
-    .select("id")
-    .where("venture_id", "=", ventureId)
-    .where("status", "=", "pending")
-    .executeTakeFirstOrThrow();
-  return d.id;
-}
-
 let eva: ChildProcess;
 let evaOut = "";
 let dashboardLink = "";
@@ -125,9 +103,13 @@ beforeAll(async () => {
     ids[key] = (await walkToDecision(t.db, v.id, 10, { 10: BRAND })) ?? "";
   }
   for (const key of ["dfe", "elsewhere"] as const) {
-    const v = await createVenture(t.db);
-    names[key] = v.name;
-    ids[key] = await escalate(v.id);
+    const opened = await openEscalation(t.db, t.service, {
+      action: "escalate",
+      recommendedAction: "proceed",
+      dfe: COST_TRIGGER,
+    });
+    names[key] = opened.name;
+    ids[key] = opened.decisionId;
   }
   expect(Object.values(ids).every(Boolean)).toBe(true);
 

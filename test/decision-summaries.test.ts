@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withRole } from "../src/db/client.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
-import { createVenture, walkToDecision } from "./helpers/fixtures.ts";
+import { createVenture, openEscalation, walkToDecision } from "./helpers/fixtures.ts";
 
 const t = await createTestDatabase();
 afterAll(() => t.drop());
@@ -98,14 +98,6 @@ beforeAll(async () => {
   ids.release = (await walkToDecision(t.db, v.id, 25, content)) ?? "";
   await decide(ids.release, "release");
   ids.future = (await walkToDecision(t.db, v.id, 25, content)) ?? "";
-  const d = await createVenture(t.db);
-  const work = await t.db
-    .selectFrom("venture_stage_work")
-    .select("id")
-    .where("venture_id", "=", d.id)
-    .where("status", "=", "ready")
-    .executeTakeFirstOrThrow();
-  await sql`select eva.fn_begin_stage_run(${work.id}::uuid)`.execute(t.service);
   const dfe = {
     triggers: [
       { type: "low_score", value: 42.8, threshold: 50, detail: "the Stage 1 score is 42.8, below the 50 threshold" },
@@ -114,16 +106,7 @@ beforeAll(async () => {
     mitigations: ["Re-score with fresh evidence"],
     thresholds: { score_threshold: { raw: "50", value: 50, source: "global" } },
   };
-  await sql`select eva.fn_record_stage_result(${work.id}::uuid, '[]'::jsonb, null, '[]'::jsonb,
-    ${JSON.stringify({ action: "escalate", recommendedAction: "block", dfe })}::jsonb)`.execute(t.service);
-  ids.dfe = (
-    await t.db
-      .selectFrom("chairman_decisions")
-      .select("id")
-      .where("venture_id", "=", d.id)
-      .where("status", "=", "pending")
-      .executeTakeFirstOrThrow()
-  ).id;
+  ids.dfe = (await openEscalation(t.db, t.service, { action: "escalate", recommendedAction: "block", dfe })).decisionId;
   expect(Object.values(ids).every(Boolean)).toBe(true);
 }, 120_000);
 
