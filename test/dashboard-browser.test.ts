@@ -13,6 +13,7 @@ import { sql } from "kysely";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueToken } from "../src/auth/tokens.ts";
+import { withRole } from "../src/db/client.ts";
 import { launchBrowser, screenshot, seriousAxeViolations } from "./helpers/browser.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
@@ -112,6 +113,14 @@ beforeAll(async () => {
     ids[key] = opened.decisionId;
   }
   expect(Object.values(ids).every(Boolean)).toBe(true);
+  // The stale brand's venture waits on the first brand venture reaching Stage 20: a hard edge on the critical path.
+  const ventureOf = async (id: string) =>
+    (await t.db.selectFrom("chairman_decisions").select("venture_id").where("id", "=", id).executeTakeFirstOrThrow())
+      .venture_id;
+  const [dependent, provider] = [await ventureOf(ids.stale), await ventureOf(ids.brand)];
+  await withRole(t.db, "eva_chairman", (trx) =>
+    sql`select eva.fn_add_venture_dependency(${dependent}::uuid, ${provider}::uuid, 20, 'hard')`.execute(trx),
+  );
 
   eva = spawn(process.execPath, ["bin/eva.js", "start", "--no-seed", "--port", "0", "--quiet"], {
     env: { ...process.env, DATABASE_URL: t.url, EVA_ANALYST: "offline", EVA_JWT_SECRET: SECRET },
@@ -280,6 +289,15 @@ describe("the Chairman's dashboard in Chromium", () => {
     expect(venture).toContain("brand_package");
     expect(venture).toMatch(/Brand approval at Stage 10\s*: decided \(approve\)/);
     await screenshot(queue, "dashboard-venture");
+    expect(await seriousAxeViolations(queue)).toEqual([]);
+    // The dependency graph: the one hard edge, on the critical path, drawn and listed.
+    await queue.getByRole("link", { name: "Dependencies" }).click();
+    await queue.getByRole("heading", { name: "Dependency graph" }).waitFor();
+    expect(await queue.locator("svg.graph line.edge.critical").count()).toBe(1);
+    expect(await queue.locator("tr.critical").innerText()).toMatch(
+      new RegExp(`${names.stale}.*needs.*${names.brand}.*20.*hard.*yes, \\d+ stages behind`, "s"),
+    );
+    await screenshot(queue, "dashboard-dependencies");
     expect(await seriousAxeViolations(queue)).toEqual([]);
     // The inbox: each decision requested above notified the Chairman, linking to its page.
     await queue.getByRole("link", { name: "Notifications" }).click();

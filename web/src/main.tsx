@@ -3,6 +3,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { clearSession, gql, loadSession, redeemCode, type Session, saveSession, whenUnauthorized } from "./api.ts";
 import { DecisionPage } from "./pages/decision.tsx";
+import { DependenciesPage } from "./pages/dependencies.tsx";
 import { EventsPage } from "./pages/events.tsx";
 import { NotificationsPage } from "./pages/notifications.tsx";
 import { PortfolioPage } from "./pages/portfolio.tsx";
@@ -71,6 +72,9 @@ function App(props: { initial: Session | null; problem: string | null }) {
           <a href="/portfolio" onClick={onLinkClick} aria-current={path === "/portfolio" ? "page" : undefined}>
             Portfolio
           </a>
+          <a href="/dependencies" onClick={onLinkClick} aria-current={path === "/dependencies" ? "page" : undefined}>
+            Dependencies
+          </a>
           <a href="/events" onClick={onLinkClick} aria-current={path === "/events" ? "page" : undefined}>
             Events
           </a>
@@ -107,6 +111,8 @@ function App(props: { initial: Session | null; problem: string | null }) {
           <PortfolioPage />
         ) : path === "/events" || path.startsWith("/events/") ? (
           <EventsPage />
+        ) : path === "/dependencies" ? (
+          <DependenciesPage />
         ) : path === "/notifications" ? (
           <NotificationsPage canDecide={canDecide} />
         ) : path === "/" ? (
