@@ -26,7 +26,7 @@ interface Edge {
 }
 
 const COLUMN = 44;
-const ROW = 34;
+const ROW = 40;
 
 export function DependenciesPage() {
   const [edges, setEdges] = useState<Edge[] | null>(null);
@@ -46,7 +46,7 @@ export function DependenciesPage() {
     if (nodes.has(id)) return;
     const row = perStage.get(stage) ?? 0;
     perStage.set(stage, row + 1);
-    nodes.set(id, { name, stage, x: 30 + stage * COLUMN, y: 30 + row * ROW });
+    nodes.set(id, { name, stage, x: 30 + stage * COLUMN, y: 40 + row * ROW });
   };
   for (const e of edges) {
     place(e.providerVentureId, e.providerName, e.providerStage);
@@ -80,13 +80,16 @@ export function DependenciesPage() {
               const a = nodes.get(e.providerVentureId);
               const b = nodes.get(e.dependentVentureId);
               if (!a || !b) return null;
+              // Stop short of the dependent's dot so the arrow head shows.
+              const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+              const [dx, dy] = [((b.x - a.x) / length) * 9, ((b.y - a.y) / length) * 9];
               return (
                 <line
                   key={e.dependencyId}
-                  x1={a.x}
-                  y1={a.y}
-                  x2={b.x}
-                  y2={b.y}
+                  x1={a.x + dx}
+                  y1={a.y + dy}
+                  x2={b.x - dx}
+                  y2={b.y - dy}
                   class={e.onCriticalPath ? "edge critical" : "edge"}
                   marker-end="url(#arrow)"
                 />
@@ -95,7 +98,7 @@ export function DependenciesPage() {
             {[...nodes.entries()].map(([id, n]) => (
               <g key={id}>
                 <circle cx={n.x} cy={n.y} r="6" class="node" />
-                <text x={n.x + 9} y={n.y + 4}>
+                <text x={n.x - 6} y={n.y - 11}>
                   {n.name}
                 </text>
               </g>
@@ -106,9 +109,8 @@ export function DependenciesPage() {
             <thead>
               <tr>
                 <th scope="col">Dependent</th>
-                <th scope="col">needs</th>
-                <th scope="col">Provider</th>
-                <th scope="col">at Stage</th>
+                <th scope="col">needs provider</th>
+                <th scope="col">to reach Stage</th>
                 <th scope="col">Type</th>
                 <th scope="col">Status</th>
                 <th scope="col">Critical path</th>
@@ -123,7 +125,6 @@ export function DependenciesPage() {
                     </a>{" "}
                     (Stage {e.dependentStage})
                   </td>
-                  <td>needs</td>
                   <td>
                     <a href={`/ventures/${e.providerVentureId}`} onClick={onLinkClick}>
                       {e.providerName}
