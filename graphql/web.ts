@@ -3,9 +3,11 @@
 // hashed assets under /assets/ (cached for a year: a new build has new
 // names), with a strict Content-Security-Policy: scripts, styles and
 // connections to this server only, no inline code, no frames, no plugins.
+import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { gzipSync } from "node:zlib";
 import { WEB_DIST } from "./web-build.ts";
 
 const TYPES: Record<string, string> = {
@@ -54,6 +56,18 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 <body><main><h1>The dashboard is not built</h1><p>Run <code>npm run build</code> (it needs the dev dependencies:
 <code>npm ci</code>), then reload. The GraphQL API is at <a href="/graphiql">/graphiql</a>.</p></main></body></html>`;
 
+// Each file gzipped once (the build's files never change under a name; index.html is keyed by its content).
+const gzipped = new Map<string, Buffer>();
+function gzipOf(key: string, body: Buffer): Buffer {
+  let packed = gzipped.get(key);
+  if (!packed) {
+    packed = gzipSync(body, { level: 9 });
+    if (gzipped.size > 200) gzipped.clear();
+    gzipped.set(key, packed);
+  }
+  return packed;
+}
+
 export async function serveWeb(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const headers = securityHeaders(req);
   if (req.method !== "GET" && req.method !== "HEAD") {
@@ -61,11 +75,27 @@ export async function serveWeb(req: IncomingMessage, res: ServerResponse): Promi
     res.end("the dashboard answers GET only; the API is POST /graphql\n");
     return;
   }
-  const path = decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/");
-  const send = (status: number, type: string, body: Buffer | string, cache: string) => {
-    const payload = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+  let path: string;
+  try {
+    path = decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/");
+  } catch {
+    res.writeHead(400, { ...headers, "content-type": "text/plain; charset=utf-8" });
+    res.end("the path is not valid percent-encoding\n");
+    return;
+  }
+  const acceptsGzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+  /** `key` names a compressible file (gzipped once when the client accepts it). */
+  const send = (status: number, type: string, body: Buffer | string, cache: string, key?: string) => {
+    let payload = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+    const extra: Record<string, string> = {};
+    if (key) extra.vary = "accept-encoding";
+    if (key && acceptsGzip && payload.length > 1024) {
+      payload = gzipOf(key, payload);
+      extra["content-encoding"] = "gzip";
+    }
     res.writeHead(status, {
       ...headers,
+      ...extra,
       "content-type": type,
       "content-length": String(payload.length),
       "cache-control": cache,
@@ -79,7 +109,7 @@ export async function serveWeb(req: IncomingMessage, res: ServerResponse): Promi
     try {
       if (!(await stat(file)).isFile()) throw new Error("not a file");
       const type = TYPES[extname(file)] ?? "application/octet-stream";
-      return send(200, type, await readFile(file), "public, max-age=31536000, immutable");
+      return send(200, type, await readFile(file), "public, max-age=31536000, immutable", file);
     } catch {
       return send(404, "text/plain; charset=utf-8", "not found\n", "no-store");
     }
@@ -93,5 +123,11 @@ export async function serveWeb(req: IncomingMessage, res: ServerResponse): Promi
     return send(503, "text/html; charset=utf-8", NOT_BUILT, "no-store");
   }
   // The page names the current build's assets: always revalidated.
-  return send(200, "text/html; charset=utf-8", page, "no-cache");
+  return send(
+    200,
+    "text/html; charset=utf-8",
+    page,
+    "no-cache",
+    `index:${createHash("sha256").update(page).digest("hex")}`,
+  );
 }
