@@ -4,7 +4,7 @@
 // fresh clone and an edited source both get a current app; the output is
 // never committed. Vite is a dev dependency: without it nothing is built and
 // the server says how to build.
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../src/db/connection.ts";
 
@@ -43,6 +43,8 @@ export async function buildWeb(options: { force?: boolean } = {}): Promise<WebBu
     return { built: false, reason: "no-vite" };
   }
   const started = performance.now();
+  // Built aside and swapped in: a server reading web/dist (or a second build at the same time) never sees half a build.
+  const aside = join(WEB_DIR, `.dist-${process.pid}-${Date.now()}`);
   await vite.build({
     root: WEB_DIR,
     configFile: false,
@@ -51,7 +53,7 @@ export async function buildWeb(options: { force?: boolean } = {}): Promise<WebBu
     base: "/",
     oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
     build: {
-      outDir: WEB_DIST,
+      outDir: aside,
       emptyOutDir: true,
       target: "es2022",
       // No data: URLs or inline code: the Content-Security-Policy allows files from the server only.
@@ -60,6 +62,19 @@ export async function buildWeb(options: { force?: boolean } = {}): Promise<WebBu
       reportCompressedSize: false,
     },
   });
-  writeFileSync(STAMP, `${JSON.stringify({ builtAt: new Date().toISOString() })}\n`);
+  writeFileSync(join(aside, "built.json"), `${JSON.stringify({ builtAt: new Date().toISOString() })}\n`);
+  const old = `${aside}-old`;
+  try {
+    renameSync(WEB_DIST, old);
+  } catch {
+    // No earlier build (or another build moved it first).
+  }
+  try {
+    renameSync(aside, WEB_DIST);
+  } catch {
+    // Another build swapped its own in meanwhile: it is built from the same sources.
+    rmSync(aside, { recursive: true, force: true });
+  }
+  rmSync(old, { recursive: true, force: true });
   return { built: true, ms: Math.round(performance.now() - started) };
 }
