@@ -123,8 +123,15 @@ let socket: Client | null = null;
 let socketToken: string | null = null;
 type ConnectionListener = (connected: boolean) => void;
 const connectionListeners = new Set<ConnectionListener>();
+let connectedNow = false;
+
+/** Whether the websocket is connected at this moment. */
+export function isConnected(): boolean {
+  return connectedNow;
+}
 
 function closeSocket(): void {
+  connectedNow = false;
   socket?.dispose();
   socket = null;
   socketToken = null;
@@ -149,11 +156,15 @@ function client(): Client {
     // Back soon after a drop: 0.5 s, 1 s, 2 s … at most 5 s between attempts.
     retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** retries, 5000))),
     lazy: true,
+    // A page that re-subscribes (a new cursor, a new page) keeps the socket: no reconnect churn in between.
+    lazyCloseTimeout: 3000,
     on: {
       connected: () => {
+        connectedNow = true;
         for (const l of connectionListeners) l(true);
       },
       closed: () => {
+        connectedNow = false;
         for (const l of connectionListeners) l(false);
       },
     },

@@ -1,11 +1,11 @@
 // Hooks for live data: a page's one query, re-read or replaced when the
 // subscriptions say something changed.
 import { useEffect, useState } from "preact/hooks";
-import { type ApiError, onConnection, subscribe } from "./api.ts";
+import { type ApiError, isConnected, onConnection, subscribe } from "./api.ts";
 
 /** Whether the websocket is connected right now. */
 export function useConnected(): boolean {
-  const [connected, setConnected] = useState(false);
+  const [connected, setConnected] = useState(isConnected());
   useEffect(() => onConnection(setConnected), []);
   return connected;
 }

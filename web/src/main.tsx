@@ -8,6 +8,7 @@ import { EventsPage } from "./pages/events.tsx";
 import { NotificationsPage } from "./pages/notifications.tsx";
 import { PortfolioPage } from "./pages/portfolio.tsx";
 import { QueuePage } from "./pages/queue.tsx";
+import { SchedulePage } from "./pages/schedule.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
 import { VenturePage } from "./pages/venture.tsx";
 import { navigate, onLinkClick, usePath } from "./router.ts";
@@ -81,6 +82,9 @@ function App(props: { initial: Session | null; problem: string | null }) {
           <a href="/notifications" onClick={onLinkClick} aria-current={path === "/notifications" ? "page" : undefined}>
             Notifications
           </a>
+          <a href="/schedule" onClick={onLinkClick} aria-current={path === "/schedule" ? "page" : undefined}>
+            Schedule
+          </a>
         </nav>
         <span class="who" data-testid="role">
           Signed in as{" "}
@@ -113,6 +117,8 @@ function App(props: { initial: Session | null; problem: string | null }) {
           <EventsPage />
         ) : path === "/dependencies" ? (
           <DependenciesPage />
+        ) : path === "/schedule" ? (
+          <SchedulePage />
         ) : path === "/notifications" ? (
           <NotificationsPage canDecide={canDecide} />
         ) : path === "/" ? (

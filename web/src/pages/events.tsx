@@ -74,11 +74,15 @@ export function EventsPage() {
         setAfter(last.current);
       })
       .catch(setError);
-    // After a reconnect, subscribe again from the last cursor received.
-    let wasConnected = false;
+    // After a reconnect, subscribe again from the last cursor received (graphql-ws alone would resend the
+    // first cursor and replay everything since the page opened; the ids filter such repeats anyway).
+    let dropped = false;
     return onConnection((up) => {
-      if (up && wasConnected === false && last.current !== null) setAfter(last.current);
-      wasConnected = up;
+      if (!up) dropped = true;
+      else if (dropped && last.current !== null) {
+        dropped = false;
+        setAfter(last.current);
+      }
     });
   }, []);
 
