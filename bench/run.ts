@@ -4,6 +4,7 @@
 // `npm run bench -- <name>…` runs only the named benchmarks (the floor always runs).
 
 import { cliStartup } from "./cli.ts";
+import { dashboard } from "./dashboard.ts";
 import { decisionResume } from "./decision-resume.ts";
 import { graphqlAbuse } from "./graphql-abuse.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
@@ -37,6 +38,7 @@ const benchmarks: Benchmark[] = [
   { name: "token-check", run: tokenCheck },
   { name: "scheduler-tick", run: schedulerTick },
   { name: "saga", run: sagaBench },
+  { name: "dashboard", run: dashboard },
 ];
 
 const wanted = process.argv.slice(2);

@@ -151,6 +151,27 @@ CREATE TYPE eva.contract_status AS ENUM (
 ALTER TYPE eva.contract_status OWNER TO eva_owner;
 
 --
+-- Name: decision_choice; Type: TYPE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TYPE eva.decision_choice AS (
+	decision text,
+	outcome text,
+	effect text,
+	recommended boolean
+);
+
+
+ALTER TYPE eva.decision_choice OWNER TO eva_owner;
+
+--
+-- Name: TYPE decision_choice; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TYPE eva.decision_choice IS 'A decision the Chairman may make on one pending decision: its name (pass it to decide), its outcome (approval, rejection or override), what it does to this venture, and whether EVA recommends it.';
+
+
+--
 -- Name: decision_status; Type: TYPE; Schema: eva; Owner: eva_owner
 --
 
@@ -163,6 +184,25 @@ CREATE TYPE eva.decision_status AS ENUM (
 
 
 ALTER TYPE eva.decision_status OWNER TO eva_owner;
+
+--
+-- Name: decision_summary_section; Type: TYPE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TYPE eva.decision_summary_section AS (
+	heading text,
+	lines text[]
+);
+
+
+ALTER TYPE eva.decision_summary_section OWNER TO eva_owner;
+
+--
+-- Name: TYPE decision_summary_section; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TYPE eva.decision_summary_section IS 'One headed section of a decision''s readable summary: a heading and its lines, in reading order.';
+
 
 --
 -- Name: decision_urgency; Type: TYPE; Schema: eva; Owner: eva_owner
@@ -543,6 +583,320 @@ ALTER TYPE eva.venture_status OWNER TO eva_owner;
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
+
+--
+-- Name: chairman_decisions; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.chairman_decisions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid,
+    lifecycle_stage integer NOT NULL,
+    decision_type text NOT NULL,
+    status eva.decision_status DEFAULT 'pending'::eva.decision_status NOT NULL,
+    decision text,
+    recommended_action text,
+    urgency eva.decision_urgency DEFAULT 'immediate'::eva.decision_urgency NOT NULL,
+    blocking boolean DEFAULT true NOT NULL,
+    context jsonb DEFAULT '{}'::jsonb NOT NULL,
+    artifact_type text,
+    artifact_version integer,
+    notes text,
+    decided_by text,
+    decided_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    dfe_triggers jsonb DEFAULT '[]'::jsonb NOT NULL,
+    dfe_mitigations jsonb DEFAULT '[]'::jsonb NOT NULL,
+    reason text,
+    CONSTRAINT chairman_decisions_check CHECK (((lifecycle_stage = 0) OR (venture_id IS NOT NULL))),
+    CONSTRAINT chairman_decisions_check1 CHECK (((artifact_type IS NULL) = (artifact_version IS NULL))),
+    CONSTRAINT chairman_decisions_check2 CHECK (((status = 'decided'::eva.decision_status) = (decision IS NOT NULL))),
+    CONSTRAINT chairman_decisions_check3 CHECK (((status = 'decided'::eva.decision_status) = (decided_at IS NOT NULL))),
+    CONSTRAINT chairman_decisions_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
+    CONSTRAINT chairman_decisions_reason_check CHECK ((char_length(reason) <= 500))
+);
+
+
+ALTER TABLE eva.chairman_decisions OWNER TO eva_owner;
+
+--
+-- Name: TABLE chairman_decisions; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.chairman_decisions IS 'Decisions the Chairman is asked for (status pending) and has made (status decided). Decisions are allowed only per type (chairman_decision_options).';
+
+
+--
+-- Name: COLUMN chairman_decisions.artifact_version; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.chairman_decisions.artifact_version IS 'The version of the artifact the decision''s context was generated from; if that version is no longer current the decision is stale.';
+
+
+--
+-- Name: COLUMN chairman_decisions.dfe_triggers; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.chairman_decisions.dfe_triggers IS 'The Decision Filter Engine triggers that fired (context.dfe.triggers), [] when none; copied from context by trigger.';
+
+
+--
+-- Name: COLUMN chairman_decisions.dfe_mitigations; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.chairman_decisions.dfe_mitigations IS 'The mitigations the Decision Filter Engine proposed (context.dfe.mitigations), [] when none; copied from context by trigger.';
+
+
+--
+-- Name: COLUMN chairman_decisions.reason; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.chairman_decisions.reason IS 'Why the decision is in the queue, in one line (the gate, the Decision Filter Engine''s triggers, the stage''s recommendation); written by trigger from the context (eva.fn_decision_reason). Null on decisions opened before it existed: eva.decision_queue computes theirs on read.';
+
+
+--
+-- Name: chairman_decisions_choices(eva.chairman_decisions); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.chairman_decisions_choices(d eva.chairman_decisions) RETURNS SETOF eva.decision_choice
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select o.decision, o.outcome,
+    case when d.context ->> 'kind' = 'metric_anomaly'
+      then 'Acknowledge the metric anomaly as "' || o.decision || '"; no stage waits on it.'
+      else pg_catalog.replace(o.description, 'this stage', 'Stage ' || d.lifecycle_stage) end,
+    o.decision = d.recommended_action
+  from eva.chairman_decision_options o
+  where o.decision_type = d.decision_type
+  order by o.decision = d.recommended_action desc,
+    pg_catalog.array_position(array['approval', 'override', 'rejection'], o.outcome), o.decision
+$$;
+
+
+ALTER FUNCTION eva.chairman_decisions_choices(d eva.chairman_decisions) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION chairman_decisions_choices(d eva.chairman_decisions); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.chairman_decisions_choices(d eva.chairman_decisions) IS 'The decisions allowed on this decision (pass one to decide), recommended first, each with what it does to the venture.';
+
+
+--
+-- Name: chairman_decisions_summary(eva.chairman_decisions); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.chairman_decisions_summary(d eva.chairman_decisions) RETURNS SETOF eva.decision_summary_section
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  c jsonb := d.context;
+  o jsonb := coalesce(d.context -> 'stage_output', '{}'::jsonb);
+  v_lines text[];
+  v_item jsonb;
+  v_key text;
+  v_avr jsonb;
+begin
+  -- The gate's verdict first: it is what put most decisions here.
+  if c -> 'gate' ->> 'decision' is not null then
+    return next ('Gate', array_remove(array[
+      'Verdict: ' || (c -> 'gate' ->> 'decision'),
+      'Rationale: ' || (c -> 'gate' ->> 'rationale'),
+      'Recommended: ' || (c -> 'gate' ->> 'recommendedAction')], null))::eva.decision_summary_section;
+  end if;
+
+  if d.decision_type = 'brand_approval' then
+    return next ('Proposed name', array_remove(array[
+      coalesce(o #>> '{decision,selectedName}', 'No name was selected')
+        || coalesce(' (rank ' || (o ->> 'selectedRank') || ' of ' || pg_catalog.jsonb_array_length(o -> 'ranking') || ')', '')
+        || case when (o #>> '{decision,workingTitle}')::boolean then ', a working title until you confirm it' else '' end,
+      'Naming strategy: ' || (o ->> 'namingStrategy'),
+      o #>> '{decision,rationale}',
+      'Availability checks: ' || (select pg_catalog.string_agg(key || ' ' || (value #>> '{}'), ', ' order by key)
+        from pg_catalog.jsonb_each(case when pg_catalog.jsonb_typeof(o #> '{decision,availabilityChecks}') = 'object'
+          then o #> '{decision,availabilityChecks}' else '{}'::jsonb end))], null))::eva.decision_summary_section;
+    select array_agg(
+      (r ->> 'rank') || '. ' || (r ->> 'name') || ': ' || coalesce(r ->> 'weightedTotal', '?')
+      || coalesce(' (' || (select pg_catalog.string_agg(s.key || ' ' || (s.value #>> '{}'), ', ' order by s.key)
+           from pg_catalog.jsonb_array_elements(case when pg_catalog.jsonb_typeof(o -> 'candidates') = 'array' then o -> 'candidates' else '[]'::jsonb end) cand,
+                pg_catalog.jsonb_each(case when pg_catalog.jsonb_typeof(cand -> 'scores') = 'object' then cand -> 'scores' else '{}'::jsonb end) s
+           where cand ->> 'name' = r ->> 'name') || ')', '')
+      order by (r ->> 'rank')::numeric nulls last)
+    into v_lines
+    from pg_catalog.jsonb_array_elements(case when pg_catalog.jsonb_typeof(o -> 'ranking') = 'array' then o -> 'ranking' else '[]'::jsonb end) r;
+    if (select count(*) from pg_catalog.jsonb_array_elements(case when pg_catalog.jsonb_typeof(o -> 'scoringCriteria') = 'array' then o -> 'scoringCriteria' else '[]'::jsonb end)) > 0 then
+      v_lines := coalesce(v_lines, '{}') || ('Weights: ' || (select pg_catalog.string_agg((w ->> 'name') || ' ' || (w ->> 'weight') || '%', ', ')
+        from pg_catalog.jsonb_array_elements(o -> 'scoringCriteria') w));
+    end if;
+    return next ('Candidates and scores', coalesce(v_lines, array['No candidates were recorded']))::eva.decision_summary_section;
+    return next ('Voice', array_remove(array[
+      'Voice: ' || (o #>> '{narrativeExtension,brandVoice}'),
+      'Tone: ' || (o #>> '{brandGenome,tone}'),
+      'Archetype: ' || (o #>> '{brandGenome,archetype}'),
+      'Audience: ' || (o #>> '{brandGenome,audience}'),
+      'Values: ' || (select pg_catalog.string_agg(value #>> '{}', ', ') from pg_catalog.jsonb_array_elements(
+        case when pg_catalog.jsonb_typeof(o #> '{brandGenome,values}') = 'array' then o #> '{brandGenome,values}' else '[]'::jsonb end))],
+      null))::eva.decision_summary_section;
+    return next ('Narrative', coalesce(nullif(array_remove(array[
+      'Vision: ' || (o #>> '{narrativeExtension,vision}'),
+      'Mission: ' || (o #>> '{narrativeExtension,mission}')], null), '{}'), array['No narrative was recorded']))::eva.decision_summary_section;
+
+  elsif d.decision_type = 'release_decision' then
+    return next ('Recommendation', array_remove(array[
+      'The analysis recommends: ' || coalesce(o #>> '{releaseDecision,decision}', 'nothing recorded'),
+      o #>> '{releaseDecision,rationale}',
+      'Target date: ' || (o ->> 'targetDate')], null))::eva.decision_summary_section;
+    return next ('Quality', array[
+      'Quality decision: ' || coalesce(o #>> '{sprintSummary,qualityAssessment,decision}', 'not assessed'),
+      'Test pass rate: ' || coalesce((o #>> '{sprintSummary,qualityAssessment,overallPassRate}') || '%', 'not measured'),
+      'Coverage: ' || coalesce((o #>> '{sprintSummary,qualityAssessment,coveragePct}') || '%', 'not measured'),
+      'Open defects: ' || coalesce(o #>> '{sprintSummary,qualityAssessment,openDefects}', 'not counted')])::eva.decision_summary_section;
+    return next ('Review', array[
+      'Review decision: ' || coalesce(o #>> '{sprintSummary,integrationStatus,reviewDecision}', 'not reviewed'),
+      'Integrations: ' || coalesce(o #>> '{sprintSummary,integrationStatus,passing}', '?') || ' of '
+        || coalesce(o #>> '{sprintSummary,integrationStatus,total}', '?') || ' passing, '
+        || coalesce(o #>> '{sprintSummary,integrationStatus,degraded}', '?') || ' degraded, '
+        || coalesce(o #>> '{sprintSummary,integrationStatus,failing}', '?') || ' failing, '
+        || coalesce(o #>> '{sprintSummary,integrationStatus,pending}', '?') || ' pending'])::eva.decision_summary_section;
+    v_lines := array_remove(array[
+      'Sprint goal: ' || coalesce(o #>> '{sprintSummary,sprintGoal}', 'none recorded'),
+      'Items done: ' || coalesce(o #>> '{sprintSummary,itemsCompleted}', '?') || ' of ' || coalesce(o #>> '{sprintSummary,itemsPlanned}', '?')], null);
+    if pg_catalog.jsonb_typeof(o -> 'sprintRetrospective') = 'object' then
+      v_lines := v_lines
+        || coalesce((select array_agg('Went well: ' || (x #>> '{}')) from pg_catalog.jsonb_array_elements(o #> '{sprintRetrospective,wentWell}') x), '{}')
+        || coalesce((select array_agg('Went poorly: ' || (x #>> '{}')) from pg_catalog.jsonb_array_elements(o #> '{sprintRetrospective,wentPoorly}') x), '{}');
+    end if;
+    return next ('Sprint', v_lines)::eva.decision_summary_section;
+    if o ->> 'releaseNotes' is not null then
+      return next ('Release notes', array[o ->> 'releaseNotes'])::eva.decision_summary_section;
+    end if;
+
+  elsif d.decision_type = 'venture_future' then
+    return next ('Recommendation', array_remove(array[
+      'The analysis recommends: ' || coalesce(o #>> '{ventureDecision,decision}', 'nothing recorded')
+        || coalesce(' (' || (o #>> '{ventureDecision,confidence}') || ' confidence)', ''),
+      o #>> '{ventureDecision,rationale}',
+      'Key factors: ' || (select pg_catalog.string_agg(x #>> '{}', '; ') from pg_catalog.jsonb_array_elements(
+        case when pg_catalog.jsonb_typeof(o #> '{ventureDecision,keyFactors}') = 'array' then o #> '{ventureDecision,keyFactors}' else '[]'::jsonb end) x)],
+      null))::eva.decision_summary_section;
+    return next ('The journey', array_remove(array[
+      (select 'Stages passed: ' || count(*) || ' transitions since ' || pg_catalog.to_char(min(t.created_at), 'YYYY-MM-DD')
+       from eva.venture_stage_transitions t where t.venture_id = d.venture_id having count(*) > 0),
+      o ->> 'reviewSummary',
+      'Vision now: ' || (o ->> 'currentVision'),
+      'Drift from the original idea: ' || (o #>> '{driftCheck,semanticDrift}')
+        || coalesce(' (' || (o #>> '{driftCheck,wordOverlapPct}') || '% of its words kept)', '')], null))::eva.decision_summary_section;
+    if pg_catalog.jsonb_typeof(o -> 'ventureHealth') = 'object' then
+      return next ('Health', array[
+        'Overall: ' || coalesce(o #>> '{ventureHealth,overall}', '?') || '/100 (' || coalesce(o #>> '{ventureHealth,band}', '?') || ')',
+        'Product ' || coalesce(o #>> '{ventureHealth,product}', '?') || ', market ' || coalesce(o #>> '{ventureHealth,market}', '?')
+          || ', technical ' || coalesce(o #>> '{ventureHealth,technical}', '?') || ', financial ' || coalesce(o #>> '{ventureHealth,financial}', '?')
+          || ', team ' || coalesce(o #>> '{ventureHealth,team}', '?')])::eva.decision_summary_section;
+    else
+      return next ('Health', array['No health score was recorded'])::eva.decision_summary_section;
+    end if;
+    if pg_catalog.jsonb_typeof(o -> 'financialComparison') = 'object' then
+      return next ('Financials', array_remove(array[
+        'Revenue against the ' || coalesce(o #>> '{financialComparison,projectionSource}', 'earlier') || ' projection: '
+          || coalesce((o #>> '{financialComparison,revenueVariancePct}') || '%', 'not comparable (a side is missing)'),
+        'Trajectory: ' || (o #>> '{financialComparison,financialTrajectory}'),
+        o #>> '{financialComparison,unitEconomicsAssessment}'], null))::eva.decision_summary_section;
+    end if;
+    select a.content into v_avr from eva.venture_artifacts a
+    where a.venture_id = d.venture_id and a.lifecycle_stage = 25 and a.artifact_type = 'assumptions_reality_report' and a.is_current;
+    if v_avr is null then
+      return next ('Assumptions vs Reality', array['No Assumptions vs Reality report is recorded for this venture'])::eva.decision_summary_section;
+    else
+      return next ('Assumptions vs Reality', array[
+        coalesce(v_avr #>> '{summary,validated}', '0') || ' validated, ' || coalesce(v_avr #>> '{summary,invalidated}', '0')
+          || ' invalidated, ' || coalesce(v_avr #>> '{summary,inconclusive}', '0') || ' inconclusive; assumption error rate '
+          || coalesce((v_avr ->> 'assumptionErrorRate'), 'not decidable')]
+        || coalesce((select array_agg(coalesce(i ->> 'classification', '?') || ': ' || coalesce(i ->> 'statement', '')
+             || coalesce(' (expected ' || (i ->> 'expected') || ', actual ' || coalesce(i ->> 'actual', 'not measured') || ')', ''))
+           from pg_catalog.jsonb_array_elements(case when pg_catalog.jsonb_typeof(v_avr -> 'items') = 'array' then v_avr -> 'items' else '[]'::jsonb end) i), '{}')
+      )::eva.decision_summary_section;
+    end if;
+
+  elsif d.decision_type = 'venture_review' then
+    return next ('The brief', array_remove(array[
+      'Name: ' || (c #>> '{brief,name}'),
+      'Problem: ' || (c #>> '{brief,problemStatement}'),
+      'Solution: ' || (c #>> '{brief,solution}'),
+      'Market: ' || (c #>> '{brief,targetMarket}'),
+      'Moat: ' || (c #>> '{brief,moatStrategy}'),
+      'Archetype: ' || (c #>> '{brief,archetype}'),
+      'Venture score: ' || (c #>> '{brief,ventureScore}') || '/100',
+      'Maturity: ' || (c #>> '{brief,maturity}'),
+      'Build estimate: ' || (c #>> '{brief,buildEstimate,months}') || ' months, ' || coalesce(c #>> '{brief,buildEstimate,complexity}', '?') || ' complexity'],
+      null))::eva.decision_summary_section;
+    if pg_catalog.jsonb_typeof(c #> '{brief,forecast,revenue}') = 'array' then
+      return next ('Forecast', array[
+        'Revenue by year: ' || (select pg_catalog.string_agg(x #>> '{}', ', ') from pg_catalog.jsonb_array_elements(c #> '{brief,forecast,revenue}') x),
+        'Costs by year: ' || coalesce((select pg_catalog.string_agg(x #>> '{}', ', ') from pg_catalog.jsonb_array_elements(
+          case when pg_catalog.jsonb_typeof(c #> '{brief,forecast,costs}') = 'array' then c #> '{brief,forecast,costs}' else '[]'::jsonb end) x), 'not forecast')])::eva.decision_summary_section;
+    end if;
+  end if;
+
+  -- The Decision Filter Engine: each trigger with its figure, its threshold and where that threshold comes from.
+  for v_item in select t from pg_catalog.jsonb_array_elements(
+    case when pg_catalog.jsonb_typeof(d.dfe_triggers) = 'array' then d.dfe_triggers else '[]'::jsonb end) t loop
+    v_key := case v_item ->> 'type'
+      when 'cost_threshold' then 'cost_threshold' when 'low_score' then 'score_threshold'
+      when 'new_tech_vendor' then 'approved_vendors' when 'novel_pattern' then 'novel_pattern_min_portfolio'
+      when 'constraint_drift' then 'drift_escalation_severity' end;
+    return next ('Trigger: ' || coalesce(v_item ->> 'type', 'unnamed'), array_remove(array[
+      case v_item ->> 'type'
+        when 'cost_threshold' then 'A cost is above the spending threshold the Chairman set.'
+        when 'low_score' then 'A score is below the Chairman''s minimum.'
+        when 'new_tech_vendor' then 'The plan names a technology or vendor outside the approved list.'
+        when 'novel_pattern' then 'No other venture in the portfolio has produced this pattern at this stage.'
+        when 'constraint_drift' then 'The venture drifted from a constraint set earlier.'
+        when 'strategic_pivot' then 'The stage changes the venture''s strategy.'
+        when 'devils_advocate_challenge' then 'The Devil''s Advocate challenged the stage''s output.'
+      end,
+      v_item ->> 'detail',
+      'Figure: ' || case when pg_catalog.jsonb_typeof(v_item -> 'value') = 'array'
+        then (select pg_catalog.string_agg(x #>> '{}', ', ') from pg_catalog.jsonb_array_elements(v_item -> 'value') x)
+        else v_item -> 'value' #>> '{}' end,
+      case when pg_catalog.jsonb_typeof(v_item -> 'threshold') = 'array'
+        then 'Known: ' || coalesce((select pg_catalog.string_agg(x #>> '{}', ', ') from pg_catalog.jsonb_array_elements(v_item -> 'threshold') x), 'none')
+        else 'Threshold: ' || (v_item -> 'threshold' #>> '{}') end,
+      'Preference ' || v_key || ' = ' || (c -> 'dfe' -> 'thresholds' -> v_key ->> 'raw')
+        || coalesce(' (' || (c -> 'dfe' -> 'thresholds' -> v_key ->> 'source') || ')', ''),
+      'Missing preference: ' || (v_item ->> 'missingPreference') || ' (set it with eva chairman preferences)'], null))::eva.decision_summary_section;
+  end loop;
+  if d.decision_type = 'dfe_escalation' or d.dfe_triggers <> '[]'::jsonb then
+    return next ('Mitigations', coalesce(
+      (select array_agg(case when pg_catalog.jsonb_typeof(m) = 'string' then m #>> '{}'
+                             else coalesce(m ->> 'action', m ->> 'description', m::text) end)
+       from pg_catalog.jsonb_array_elements(
+         case when pg_catalog.jsonb_typeof(d.dfe_mitigations) = 'array' then d.dfe_mitigations else '[]'::jsonb end) m),
+      array['The Decision Filter Engine proposed no mitigation']))::eva.decision_summary_section;
+  end if;
+  if d.decision_type = 'dfe_escalation' and c ->> 'kind' = 'metric_anomaly' then
+    return next ('Anomaly', array_remove(array[
+      'Metric: ' || (c #>> '{anomaly,metric}'),
+      'Detail: ' || (c #>> '{anomaly,detail}')], null))::eva.decision_summary_section;
+  end if;
+  if d.artifact_type is not null then
+    return next ('Source', array['Prepared from ' || d.artifact_type || ' version ' || d.artifact_version
+      || ' (Stage ' || d.lifecycle_stage || ')' || coalesce('; ' || (c ->> 'epistemic'), '')])::eva.decision_summary_section;
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION eva.chairman_decisions_summary(d eva.chairman_decisions) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION chairman_decisions_summary(d eva.chairman_decisions); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.chairman_decisions_summary(d eva.chairman_decisions) IS 'The decision''s readable summary: the synthesized stage output as headed sections of lines (brand: proposed name, candidates and scores, voice, narrative; release: quality, review, sprint; venture future: journey, health, Assumptions vs Reality; each DFE trigger with its figure, threshold and mitigations).';
+
 
 --
 -- Name: venture_dependencies; Type: TABLE; Schema: eva; Owner: eva_owner
@@ -1426,68 +1780,6 @@ COMMENT ON FUNCTION eva.fn_cycle_metrics(p_work_id uuid) IS 'For a Stage 24 run:
 
 
 --
--- Name: chairman_decisions; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.chairman_decisions (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    venture_id uuid,
-    lifecycle_stage integer NOT NULL,
-    decision_type text NOT NULL,
-    status eva.decision_status DEFAULT 'pending'::eva.decision_status NOT NULL,
-    decision text,
-    recommended_action text,
-    urgency eva.decision_urgency DEFAULT 'immediate'::eva.decision_urgency NOT NULL,
-    blocking boolean DEFAULT true NOT NULL,
-    context jsonb DEFAULT '{}'::jsonb NOT NULL,
-    artifact_type text,
-    artifact_version integer,
-    notes text,
-    decided_by text,
-    decided_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    dfe_triggers jsonb DEFAULT '[]'::jsonb NOT NULL,
-    dfe_mitigations jsonb DEFAULT '[]'::jsonb NOT NULL,
-    CONSTRAINT chairman_decisions_check CHECK (((lifecycle_stage = 0) OR (venture_id IS NOT NULL))),
-    CONSTRAINT chairman_decisions_check1 CHECK (((artifact_type IS NULL) = (artifact_version IS NULL))),
-    CONSTRAINT chairman_decisions_check2 CHECK (((status = 'decided'::eva.decision_status) = (decision IS NOT NULL))),
-    CONSTRAINT chairman_decisions_check3 CHECK (((status = 'decided'::eva.decision_status) = (decided_at IS NOT NULL))),
-    CONSTRAINT chairman_decisions_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25)))
-);
-
-
-ALTER TABLE eva.chairman_decisions OWNER TO eva_owner;
-
---
--- Name: TABLE chairman_decisions; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.chairman_decisions IS 'Decisions the Chairman is asked for (status pending) and has made (status decided). Decisions are allowed only per type (chairman_decision_options).';
-
-
---
--- Name: COLUMN chairman_decisions.artifact_version; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON COLUMN eva.chairman_decisions.artifact_version IS 'The version of the artifact the decision''s context was generated from; if that version is no longer current the decision is stale.';
-
-
---
--- Name: COLUMN chairman_decisions.dfe_triggers; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON COLUMN eva.chairman_decisions.dfe_triggers IS 'The Decision Filter Engine triggers that fired (context.dfe.triggers), [] when none; copied from context by trigger.';
-
-
---
--- Name: COLUMN chairman_decisions.dfe_mitigations; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON COLUMN eva.chairman_decisions.dfe_mitigations IS 'The mitigations the Decision Filter Engine proposed (context.dfe.mitigations), [] when none; copied from context by trigger.';
-
-
---
 -- Name: fn_decide(uuid, text, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -1549,6 +1841,72 @@ ALTER FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes text) 
 --
 
 COMMENT ON FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes text) IS 'The Chairman decides a pending decision (Chairman only, EV403; pending only, EV409; allowed decisions only, EV400; stale context refused, EV428) and its effect is applied in the same transaction.';
+
+
+--
+-- Name: fn_decision_reason(text, integer, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_out jsonb := p_context -> 'stage_output';
+  v_triggers text;
+  v_line text;
+begin
+  select pg_catalog.string_agg(coalesce(t ->> 'type', 'trigger') || coalesce(': ' || (t ->> 'detail'), ''), '; ')
+  into v_triggers
+  from pg_catalog.jsonb_array_elements(
+    case when pg_catalog.jsonb_typeof(p_context -> 'dfe' -> 'triggers') = 'array' then p_context -> 'dfe' -> 'triggers' else '[]'::jsonb end) t;
+
+  v_line := case p_decision_type
+    when 'dfe_escalation' then
+      case when p_context ->> 'kind' = 'metric_anomaly' then 'A post-launch metric anomaly: ' else 'The Decision Filter Engine escalated Stage ' || p_stage || ': ' end
+      || coalesce(v_triggers, p_context ->> 'reason', 'no trigger was recorded')
+    when 'brand_approval' then
+      'Stage 10 brand approval: the proposed name is "' || coalesce(v_out -> 'decision' ->> 'selectedName', 'not recorded') || '"'
+      || coalesce(' (weighted total ' || (select r ->> 'weightedTotal' from pg_catalog.jsonb_array_elements(
+           case when pg_catalog.jsonb_typeof(v_out -> 'ranking') = 'array' then v_out -> 'ranking' else '[]'::jsonb end) r
+           where r ->> 'name' = v_out -> 'decision' ->> 'selectedName' limit 1)
+         || ', best of ' || pg_catalog.jsonb_array_length(v_out -> 'ranking') || ' candidates)', '')
+    when 'release_decision' then
+      'Stage 22 release: quality ' || coalesce(v_out #>> '{sprintSummary,qualityAssessment,decision}', 'not assessed')
+      || ', review ' || coalesce(v_out #>> '{sprintSummary,integrationStatus,reviewDecision}', 'not reviewed')
+      || ', ' || coalesce(v_out #>> '{sprintSummary,itemsCompleted}', '?') || ' of '
+      || coalesce(v_out #>> '{sprintSummary,itemsPlanned}', '?') || ' sprint items done'
+      || coalesce('; the analysis recommends ' || (v_out #>> '{releaseDecision,decision}'), '')
+    when 'venture_future' then
+      'Stage 25 venture future: health ' || coalesce((v_out #>> '{ventureHealth,overall}') || '/100', 'not measured')
+      || coalesce(' (' || (v_out #>> '{ventureHealth,band}') || ')', '')
+      || coalesce('; the analysis recommends ' || (v_out #>> '{ventureDecision,decision}')
+         || coalesce(' with ' || (v_out #>> '{ventureDecision,confidence}') || ' confidence', ''), '')
+    when 'venture_review' then
+      'Stage 0 review of the brief "' || coalesce(p_context #>> '{brief,name}', 'unnamed') || '"'
+      || coalesce(': venture score ' || (p_context #>> '{brief,ventureScore}'), '')
+      || coalesce(', maturity ' || (p_context #>> '{brief,maturity}'), '')
+    else 'Stage ' || p_stage || ' ' || p_decision_type
+  end;
+  -- A gate's verdict, when the stage has one, says why in its own words.
+  if p_context -> 'gate' ->> 'decision' is not null then
+    v_line := v_line || '; gate: ' || (p_context -> 'gate' ->> 'decision');
+  end if;
+  if v_triggers is not null and p_decision_type <> 'dfe_escalation' then
+    v_line := v_line || '; DFE: ' || v_triggers;
+  end if;
+  return pg_catalog.left(pg_catalog.regexp_replace(v_line, '[\r\n]+', ' ', 'g'), 500);
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb) IS 'Why a decision of this type at this stage, with this context, is in the Chairman''s queue: one line of at most 500 characters.';
 
 
 --
@@ -1632,6 +1990,35 @@ ALTER FUNCTION eva.fn_event_feed(p_after text, p_limit integer) OWNER TO eva_own
 --
 
 COMMENT ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) IS 'Significant events after the cursor p_after (null: from the start), oldest first, at most p_limit: venture status changes (created, killed, sunset, exited, paused, activated), stage entries (stage completions; entering 24 is a launch), blocked and failed stages, gate outcomes (kill and reality gates), DFE evaluations that did not auto-proceed (escalations), Chairman decisions requested and made, completed engineering sagas. Each row has an opaque text cursor: pass the last one back to resume; an event is listed once its transaction and every older one have ended, so none is skipped.';
+
+
+--
+-- Name: fn_event_feed_recent(integer); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_event_feed_recent(p_window integer DEFAULT 1000) RETURNS SETOF eva.eva_event_log
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_window int := least(greatest(coalesce(p_window, 1000), 1), 10000);
+  v_start text;
+begin
+  -- The cursor just before the window (none: the window reaches the first event).
+  select e.cursor into v_start from eva.eva_event_log e
+  order by e.xact_id desc, e.id desc offset v_window limit 1;
+  return query select * from eva.fn_event_feed(v_start, v_window);
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_event_feed_recent(p_window integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_event_feed_recent(p_window integer); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_event_feed_recent(p_window integer) IS 'The event feed''s significant events among the last p_window (1-10000, default 1000) events you may read, oldest first; resume after the last row''s cursor with eventFeed(pAfter) or evaEvent(feedOnly: true, after).';
 
 
 --
@@ -7592,6 +7979,7 @@ CREATE FUNCTION eva_private.tg_chairman_decisions_queue_columns() RETURNS trigge
 begin
   new.dfe_triggers := coalesce(new.context -> 'dfe' -> 'triggers', '[]'::jsonb);
   new.dfe_mitigations := coalesce(new.context -> 'dfe' -> 'mitigations', '[]'::jsonb);
+  new.reason := eva.fn_decision_reason(new.decision_type, new.lifecycle_stage, new.context);
   return new;
 end;
 $$;
@@ -7603,7 +7991,7 @@ ALTER FUNCTION eva_private.tg_chairman_decisions_queue_columns() OWNER TO eva_ow
 -- Name: FUNCTION tg_chairman_decisions_queue_columns(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.tg_chairman_decisions_queue_columns() IS 'Trigger: copies context.dfe.triggers and context.dfe.mitigations into their columns.';
+COMMENT ON FUNCTION eva_private.tg_chairman_decisions_queue_columns() IS 'Trigger: copies context.dfe.triggers and context.dfe.mitigations into their columns and writes the one-line reason.';
 
 
 --
@@ -8974,7 +9362,8 @@ CREATE VIEW eva.decision_queue WITH (security_invoker='true') AS
             ELSE NULL::numeric
         END AS priority_score,
     d.created_at,
-    (now() - d.created_at) AS age
+    (now() - d.created_at) AS age,
+    COALESCE(d.reason, eva.fn_decision_reason(d.decision_type, d.lifecycle_stage, d.context)) AS reason
    FROM (eva.chairman_decisions d
      LEFT JOIN eva.ventures v ON ((v.id = d.venture_id)))
   WHERE (d.status = 'pending'::eva.decision_status)
@@ -9083,6 +9472,13 @@ COMMENT ON COLUMN eva.decision_queue.created_at IS 'When the decision was reques
 --
 
 COMMENT ON COLUMN eva.decision_queue.age IS 'How long the decision has waited.';
+
+
+--
+-- Name: COLUMN decision_queue.reason; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.decision_queue.reason IS 'Why the decision is here, in one line: the gate, the Decision Filter Engine''s triggers, the stage''s recommendation (eva.chairman_decisions.reason).';
 
 
 --
@@ -11857,7 +12253,7 @@ CREATE TRIGGER _011_refuse_truncate BEFORE TRUNCATE ON eva.venture_state_history
 -- Name: chairman_decisions _020_queue_columns; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
-CREATE TRIGGER _020_queue_columns BEFORE INSERT OR UPDATE OF context, dfe_triggers, dfe_mitigations ON eva.chairman_decisions FOR EACH ROW EXECUTE FUNCTION eva_private.tg_chairman_decisions_queue_columns();
+CREATE TRIGGER _020_queue_columns BEFORE INSERT OR UPDATE OF context, dfe_triggers, dfe_mitigations, reason ON eva.chairman_decisions FOR EACH ROW EXECUTE FUNCTION eva_private.tg_chairman_decisions_queue_columns();
 
 
 --
@@ -13562,6 +13958,95 @@ GRANT USAGE ON SCHEMA eva_private TO eva_authenticator;
 
 
 --
+-- Name: TABLE chairman_decisions; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.chairman_decisions TO eva_chairman;
+GRANT SELECT ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(venture_id) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.lifecycle_stage; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(lifecycle_stage) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.decision_type; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(decision_type) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.recommended_action; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(recommended_action) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.urgency; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(urgency) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.blocking; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(blocking) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.context; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(context) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.artifact_type; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(artifact_type) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: COLUMN chairman_decisions.artifact_version; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(artifact_version) ON TABLE eva.chairman_decisions TO eva_service;
+
+
+--
+-- Name: FUNCTION chairman_decisions_choices(d eva.chairman_decisions); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.chairman_decisions_choices(d eva.chairman_decisions) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.chairman_decisions_choices(d eva.chairman_decisions) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.chairman_decisions_choices(d eva.chairman_decisions) TO eva_service;
+
+
+--
+-- Name: FUNCTION chairman_decisions_summary(d eva.chairman_decisions); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.chairman_decisions_summary(d eva.chairman_decisions) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.chairman_decisions_summary(d eva.chairman_decisions) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.chairman_decisions_summary(d eva.chairman_decisions) TO eva_service;
+
+
+--
 -- Name: TABLE venture_dependencies; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -13706,82 +14191,21 @@ GRANT ALL ON FUNCTION eva.fn_cycle_metrics(p_work_id uuid) TO eva_chairman;
 
 
 --
--- Name: TABLE chairman_decisions; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.chairman_decisions TO eva_chairman;
-GRANT SELECT ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(venture_id) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.lifecycle_stage; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(lifecycle_stage) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.decision_type; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(decision_type) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.recommended_action; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(recommended_action) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.urgency; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(urgency) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.blocking; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(blocking) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.context; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(context) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.artifact_type; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(artifact_type) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
--- Name: COLUMN chairman_decisions.artifact_version; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(artifact_version) ON TABLE eva.chairman_decisions TO eva_service;
-
-
---
 -- Name: FUNCTION fn_decide(p_decision_id uuid, p_decision text, p_notes text); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes text) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_decide(p_decision_id uuid, p_decision text, p_notes text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb) TO eva_viewer;
 
 
 --
@@ -13832,6 +14256,16 @@ REVOKE ALL ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) FROM PUB
 GRANT ALL ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) TO eva_chairman;
 GRANT ALL ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_event_feed(p_after text, p_limit integer) TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_event_feed_recent(p_window integer); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_event_feed_recent(p_window integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_event_feed_recent(p_window integer) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_event_feed_recent(p_window integer) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_event_feed_recent(p_window integer) TO eva_viewer;
 
 
 --

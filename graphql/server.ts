@@ -1,5 +1,7 @@
 // Serves the Chairman's GraphQL API over HTTP: GraphQL at /graphql (and
-// websockets there, for subscriptions), Ruru (GraphiQL) at /graphiql.
+// websockets there, for subscriptions), Ruru (GraphiQL) at /graphiql, the
+// sign-in exchange at /sign-in and the dashboard (web/, a client of the
+// same API) at / and its pages.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -9,11 +11,14 @@ import { startTracing } from "../src/orchestration/tracing.ts";
 import type { ApiLimits } from "./limits.ts";
 import { makePreset } from "./preset.ts";
 import { routeSignIn, signInHandler } from "./sign-in.ts";
+import { isWebPath, serveWeb } from "./web.ts";
 
 export interface ApiServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:5678/graphql. */
   url: string;
   graphiqlUrl: string;
+  /** The Chairman's dashboard (a sign-in link adds #code=…). */
+  dashboardUrl: string;
   close(): Promise<void>;
 }
 
@@ -51,7 +56,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const serv = pgl.createServ(grafserv);
     await serv.addTo(server);
     // /sign-in exchanges the one-time code of `eva start`'s link for a session token.
-    routeSignIn(server, signInHandler(api.auth));
+    // The dashboard answers / and its page paths; GraphQL keeps /graphql, /graphiql and the websocket.
+    routeSignIn(server, signInHandler(api.auth), { handles: isWebPath, serve: serveWeb });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {
@@ -72,6 +78,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   return {
     url: `${origin}/graphql`,
     graphiqlUrl: `${origin}/graphiql`,
+    dashboardUrl: `${origin}/`,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -72,17 +72,33 @@ export function signInHandler(auth: { pool: pg.Pool; secret: Uint8Array; maxSeco
   };
 }
 
-/** Answers /sign-in before GraphQL sees the request (grafserv answers every other path). */
-export function routeSignIn(server: Server, handler: Handler): void {
+/**
+ * Answers /sign-in, and (with `web`) the dashboard's paths (graphql/web.ts
+ * isWebPath), before GraphQL sees the request; grafserv answers the rest
+ * (/graphql, /graphql/stream, /graphiql, /ruru-static/).
+ */
+export function routeSignIn(
+  server: Server,
+  handler: Handler,
+  web?: { handles(path: string): boolean; serve: Handler },
+): void {
   const [graphql, ...others] = server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
   if (!graphql || others.length) throw new Error("routeSignIn expects exactly the GraphQL request listener");
   server.removeAllListeners("request");
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? "").split("?")[0];
-    if (path !== SIGN_IN_PATH) return graphql(req, res);
-    handler(req, res).catch((error: unknown) => {
-      process.stderr.write(`sign-in exchange failed: ${(error as Error).message}\n`);
-      if (!res.headersSent) reply(res, 500, { error: "the sign-in exchange failed; see the server's log" });
+    const path = (req.url ?? "").split("?")[0] ?? "";
+    if (path === SIGN_IN_PATH) {
+      handler(req, res).catch((error: unknown) => {
+        process.stderr.write(`sign-in exchange failed: ${(error as Error).message}\n`);
+        if (!res.headersSent) reply(res, 500, { error: "the sign-in exchange failed; see the server's log" });
+        else res.destroy();
+      });
+      return;
+    }
+    if (!web?.handles(path)) return graphql(req, res);
+    web.serve(req, res).catch((error: unknown) => {
+      process.stderr.write(`dashboard request failed: ${(error as Error).message}\n`);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end("server error\n");
       else res.destroy();
     });
   });

@@ -24,15 +24,24 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
   {
     version: 1,
     config: {
-      procedure: Object.fromEntries(
-        // fn_events_after is the subscriptions' reader: the API offers it as evaEvent(after:) and eventFeed.
-        // fn_job_queue and fn_partition_status are read through the orchestration views
-        // (allOrchestrationJobQueues, allOrchestrationPartitions).
-        [...SERVICE_ONLY_FUNCTIONS, "fn_events_after", "fn_job_queue", "fn_partition_status"].map((name) => [
-          `eva.${name}`,
-          { tags: { behavior: "-*" } },
-        ]),
-      ),
+      procedure: {
+        ...Object.fromEntries(
+          // fn_events_after is the subscriptions' reader: the API offers it as evaEvent(after:) and eventFeed.
+          // fn_decision_reason writes chairman_decisions.reason; clients read that column.
+          // fn_job_queue and fn_partition_status are read through the orchestration views
+          // (allOrchestrationJobQueues, allOrchestrationPartitions).
+          [
+            ...SERVICE_ONLY_FUNCTIONS,
+            "fn_events_after",
+            "fn_decision_reason",
+            "fn_job_queue",
+            "fn_partition_status",
+          ].map((name) => [`eva.${name}`, { tags: { behavior: "-*" } }]),
+        ),
+        // A decision's summary sections and choices are short, ordered lists: plain lists, not connections.
+        "eva.chairman_decisions_summary": { tags: { behavior: "-connection +list" } },
+        "eva.chairman_decisions_choices": { tags: { behavior: "-connection +list" } },
+      },
       // The Chairman decides through `decide` (eva.fn_decide), which checks and
       // applies the decision; no generic row update beside it.
       class: {
@@ -56,6 +65,8 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
   { name: "EvaSmartTagsPlugin", description: "Hides EVA's service-only functions from the Chairman's API" },
 );
 
+const LIST_ONLY_COMPUTED = new Set(["chairman_decisions_summary", "chairman_decisions_choices"]);
+
 /** `fn_decide` → `decide`, `fn_create_venture` → `createVenture`: the API names what a function does. */
 export const EvaFunctionNamesPlugin: GraphileConfig.Plugin = {
   name: "EvaFunctionNamesPlugin",
@@ -65,6 +76,11 @@ export const EvaFunctionNamesPlugin: GraphileConfig.Plugin = {
       _functionName(previous, _options, details) {
         const name = previous ? previous(details) : details.resource.name;
         return details.resource.extensions?.tags?.name ? name : name.replace(/^fn_/, "");
+      },
+      // A decision's `summary` and `choices` are its only form (lists, no connection): no "List" suffix.
+      computedAttributeListField(previous, _options, details) {
+        if (LIST_ONLY_COMPUTED.has(details.resource.name)) return this.computedAttributeField(details);
+        return previous ? previous(details) : this.computedAttributeField(details);
       },
     },
   },

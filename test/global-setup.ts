@@ -22,6 +22,9 @@ export default async function setup(project: TestProject) {
   // The CLI tests run bin/eva.js as users do: from a dist/ build of the sources as they are now.
   const build = spawnSync(process.execPath, [join(projectRoot, "scripts", "build-cli.ts")], { encoding: "utf8" });
   if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
+  // The dashboard too, once here when stale: test files that start servers then find it current (no concurrent builds).
+  const web = spawnSync(process.execPath, [join(projectRoot, "scripts", "build-web.ts")], { encoding: "utf8" });
+  if (web.status !== 0) throw new Error(`the dashboard's build failed: ${web.stderr}`);
   let adminUrl: string;
   let cleanup = async () => {};
   if (process.env.DATABASE_URL) {

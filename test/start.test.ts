@@ -42,12 +42,23 @@ it("npm start: a portfolio runs, and a decision made through GraphQL with the si
     const graphql = /GraphQL:\s+(\S+)/.exec(stdout)?.[1] ?? "";
     // No token on the screen: a link whose one-time code the API exchanges for one.
     expect(stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
-    const link = /^Sign in .*\n(\S+)/m.exec(stdout)?.[1] ?? "";
-    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sign-in\?code=[\w-]{32}$/);
-    const exchanged = await fetch(link);
+    // The dashboard's link carries the one-time code in its fragment, which a browser never sends to a server.
+    const link = /^Dashboard: (\S+)/m.exec(stdout)?.[1] ?? "";
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#code=[\w-]{32}$/);
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const code = new URL(link).hash.slice("#code=".length);
+    const exchange = () =>
+      fetch(new URL("/sign-in", link), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ code }),
+      });
+    const exchanged = await exchange();
     expect(exchanged.status).toBe(200);
     const { token } = (await exchanged.json()) as { token: string };
-    expect((await fetch(link)).status).toBe(401);
+    expect((await exchange()).status).toBe(401);
     const ask = async (query: string, variables: object = {}) => {
       const res = await fetch(graphql, {
         method: "POST",

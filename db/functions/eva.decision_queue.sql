@@ -20,7 +20,8 @@ select
   d.recommended_action,
   case when v.id is not null then eva.fn_venture_priority(v) end as priority_score,
   d.created_at,
-  pg_catalog.now() - d.created_at as age
+  pg_catalog.now() - d.created_at as age,
+  coalesce(d.reason, eva.fn_decision_reason(d.decision_type, d.lifecycle_stage, d.context)) as reason
 from eva.chairman_decisions d
 left join eva.ventures v on v.id = d.venture_id
 where d.status = 'pending'
@@ -41,5 +42,6 @@ comment on column eva.decision_queue.recommended_action is 'The decision EVA rec
 comment on column eva.decision_queue.priority_score is 'The venture''s priority, 0-100 (eva.fn_venture_priority); null for Stage 0 reviews.';
 comment on column eva.decision_queue.created_at is 'When the decision was requested.';
 comment on column eva.decision_queue.age is 'How long the decision has waited.';
+comment on column eva.decision_queue.reason is 'Why the decision is here, in one line: the gate, the Decision Filter Engine''s triggers, the stage''s recommendation (eva.chairman_decisions.reason).';
 
 grant select on eva.decision_queue to eva_chairman, eva_service;

@@ -1,6 +1,7 @@
 -- The decision queue shows the DFE's triggers and mitigations of every
 -- pending decision: copied out of the context once, on write, so reading the
 -- queue does not detoast each decision's whole context (stage output, gate).
+-- The one-line reason (eva.fn_decision_reason) is written the same way.
 create or replace function eva_private.tg_chairman_decisions_queue_columns()
 returns trigger
 language plpgsql
@@ -9,12 +10,13 @@ as $$
 begin
   new.dfe_triggers := coalesce(new.context -> 'dfe' -> 'triggers', '[]'::jsonb);
   new.dfe_mitigations := coalesce(new.context -> 'dfe' -> 'mitigations', '[]'::jsonb);
+  new.reason := eva.fn_decision_reason(new.decision_type, new.lifecycle_stage, new.context);
   return new;
 end;
 $$;
 comment on function eva_private.tg_chairman_decisions_queue_columns() is
-  'Trigger: copies context.dfe.triggers and context.dfe.mitigations into their columns.';
+  'Trigger: copies context.dfe.triggers and context.dfe.mitigations into their columns and writes the one-line reason.';
 
-create or replace trigger _020_queue_columns before insert or update of context, dfe_triggers, dfe_mitigations
+create or replace trigger _020_queue_columns before insert or update of context, dfe_triggers, dfe_mitigations, reason
   on eva.chairman_decisions
   for each row execute function eva_private.tg_chairman_decisions_queue_columns();

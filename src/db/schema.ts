@@ -156,6 +156,10 @@ export interface ChairmanDecisions {
   id: Generated<string>;
   lifecycle_stage: number;
   notes: string | null;
+  /**
+   * Why the decision is in the queue, in one line (the gate, the Decision Filter Engine's triggers, the stage's recommendation); written by trigger from the context (eva.fn_decision_reason). Null on decisions opened before it existed: eva.decision_queue computes theirs on read.
+   */
+  reason: string | null;
   recommended_action: string | null;
   status: Generated<DecisionStatus>;
   updated_at: Generated<Timestamp>;
@@ -232,6 +236,10 @@ export interface DecisionQueue {
    * The venture's priority, 0-100 (eva.fn_venture_priority); null for Stage 0 reviews.
    */
   priority_score: Numeric | null;
+  /**
+   * Why the decision is here, in one line: the gate, the Decision Filter Engine's triggers, the stage's recommendation (eva.chairman_decisions.reason).
+   */
+  reason: string | null;
   /**
    * The decision EVA recommends.
    */

@@ -16,6 +16,14 @@ export interface DecisionSummary {
   recommendedAction: string | null;
   urgency: string;
   createdAt: Date;
+  /** Why it is in the queue, in one line (eva.chairman_decisions.reason, or eva.fn_decision_reason for older rows). */
+  reason: string | null;
+}
+
+/** One headed section of the readable summary (eva.chairman_decisions_summary). */
+export interface SummarySection {
+  heading: string;
+  lines: string[];
 }
 
 export interface DecisionDetail extends DecisionSummary {
@@ -26,6 +34,10 @@ export interface DecisionDetail extends DecisionSummary {
   decidedBy: string | null;
   decidedAt: Date | null;
   options: { decision: string; outcome: string; description: string }[];
+  /** The synthesized stage output for a person, computed in SQL for every client. */
+  summary: SummarySection[];
+  /** The allowed decisions, recommended first, with what each does to this venture (eva.chairman_decisions_choices). */
+  choices: { decision: string; outcome: string; effect: string; recommended: boolean }[];
 }
 
 function base(db: Database) {
@@ -43,6 +55,9 @@ function base(db: Database) {
       "d.recommended_action as recommendedAction",
       "d.urgency",
       "d.created_at as createdAt",
+      sql<string | null>`coalesce(d.reason, eva.fn_decision_reason(d.decision_type, d.lifecycle_stage, d.context))`.as(
+        "reason",
+      ),
     ]);
 }
 
@@ -75,7 +90,14 @@ export async function getDecision(db: Database, id: string): Promise<DecisionDet
     .where("decision_type", "=", row.type)
     .orderBy("decision")
     .execute();
-  return { ...(row as Omit<DecisionDetail, "options">), options };
+  const people = await sql<{ summary: SummarySection[]; choices: DecisionDetail["choices"] }>`
+    select
+      coalesce((select jsonb_agg(jsonb_build_object('heading', s.heading, 'lines', to_jsonb(s.lines)))
+                from eva.chairman_decisions_summary(d) s), '[]') as summary,
+      coalesce((select jsonb_agg(to_jsonb(c)) from eva.chairman_decisions_choices(d) c), '[]') as choices
+    from eva.chairman_decisions d where d.id = ${id}::uuid`.execute(db);
+  const { summary = [], choices = [] } = people.rows[0] ?? {};
+  return { ...(row as Omit<DecisionDetail, "options" | "summary" | "choices">), options, summary, choices };
 }
 
 /** "approve" and "reject" in each decision type's own words (spec §11). */

@@ -45,11 +45,22 @@ export async function advance(db: Database, ventureId: string, from: number, gat
   });
 }
 
-/** A DFE escalation at Stage 1, opened by the engine as eva_service would (see test/decide.test.ts). */
+const ESCALATION_ROUTE = {
+  action: "escalate",
+  reason: "cost",
+  recommendedAction: "proceed",
+  dfe: { output: "PRESENT_TO_CHAIRMAN", triggers: [], patternSignature: "" },
+};
+
+/**
+ * A DFE escalation at Stage 1, opened by the engine as eva_service would (see test/decide.test.ts);
+ * `route` replaces the engine's route (its dfe: triggers, mitigations, thresholds).
+ */
 export async function openEscalation(
   db: Database,
   service: Database,
-): Promise<{ ventureId: string; decisionId: string }> {
+  route: object = ESCALATION_ROUTE,
+): Promise<{ ventureId: string; decisionId: string; name: string }> {
   const v = await createVenture(db);
   const work = await db
     .selectFrom("venture_stage_work")
@@ -59,16 +70,14 @@ export async function openEscalation(
     .executeTakeFirstOrThrow();
   await sql`select eva.fn_begin_stage_run(${work.id}::uuid)`.execute(service);
   await sql`select eva.fn_record_stage_result(${work.id}::uuid, '[]'::jsonb, null, '[]'::jsonb,
-    '{"action": "escalate", "reason": "cost", "recommendedAction": "proceed", "dfe": {"output": "PRESENT_TO_CHAIRMAN", "triggers": [], "patternSignature": ""}}'::jsonb)`.execute(
-    service,
-  );
+    ${JSON.stringify(route)}::jsonb)`.execute(service);
   const d = await db
     .selectFrom("chairman_decisions")
     .select("id")
     .where("venture_id", "=", v.id)
     .where("status", "=", "pending")
     .executeTakeFirstOrThrow();
-  return { ventureId: v.id, decisionId: d.id };
+  return { ventureId: v.id, decisionId: d.id, name: v.name };
 }
 
 /** Stage 18's SD bridge output: a sprint of one work item. */

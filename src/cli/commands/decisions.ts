@@ -19,9 +19,16 @@ async function show(id: string, json: boolean | undefined) {
       ["recommended", d.recommendedAction],
       ["urgency", d.urgency],
       ["context from", d.artifactType ? `${d.artifactType} version ${d.artifactVersion}` : "—"],
-      ["options", d.options.map((o) => `${o.decision} (${o.outcome})`).join(", ")],
+      ["why", d.reason ?? "—"],
     ]);
-    process.stdout.write(`\n${JSON.stringify(d.context, null, 2)}\n`);
+    // The same readable summary every GraphQL client gets (eva.chairman_decisions_summary); the raw context is behind --json.
+    for (const section of d.summary) {
+      process.stdout.write(`\n${section.heading}\n${section.lines.map((line) => `  ${line}`).join("\n")}\n`);
+    }
+    process.stdout.write("\nOptions (npx eva decisions decide <id> <option>):\n");
+    for (const c of d.choices) {
+      process.stdout.write(`  ${c.decision}${c.recommended ? " (recommended)" : ""}: ${c.effect}\n`);
+    }
   });
 }
 
@@ -74,13 +81,16 @@ export function registerDecisions(program: Command): void {
           ["recommendedAction", "RECOMMENDED"],
           ["status", "STATUS"],
           ["decision", "DECISION"],
+          ["reason", "REASON"],
         ]);
       });
     });
 
   decisions
     .command("view <id>")
-    .description("one decision: what the Chairman sees (context, DFE triggers, recommendation, options)")
+    .description(
+      "one decision: what the Chairman sees (the readable summary, DFE triggers, options and their effects; raw context with --json)",
+    )
     .option("--json", "print as JSON")
     .action((id: string, options: { json?: boolean }) => show(id, options.json));
 

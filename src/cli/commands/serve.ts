@@ -1,4 +1,4 @@
-// eva serve: the Chairman's GraphQL API (and GraphiQL) on EVA's database,
+// eva serve: the Chairman's GraphQL API (GraphiQL, the dashboard) on EVA's database,
 // until Ctrl-C. Requests act as the role their Bearer token names.
 import type { Command } from "commander";
 import type { startApiServer } from "../../../graphql/server.ts";
@@ -28,7 +28,7 @@ export function registerServe(program: Command): void {
       await withSession(async ({ location }) => {
         let api: Awaited<ReturnType<typeof startApiServer>>;
         try {
-          api = await (await apiServer())({ url: location.url, port, host: options.host, secret });
+          api = await (await apiServer(progress))({ url: location.url, port, host: options.host, secret });
         } catch (error) {
           const code = (error as { code?: string }).code;
           if (code === "EADDRINUSE")
@@ -38,9 +38,11 @@ export function registerServe(program: Command): void {
         }
         try {
           if (options.json) {
-            printJson({ graphql: api.url, graphiql: api.graphiqlUrl });
+            printJson({ dashboard: api.dashboardUrl, graphql: api.url, graphiql: api.graphiqlUrl });
           } else {
-            process.stdout.write(`GraphQL:  ${api.url}\nGraphiQL: ${api.graphiqlUrl}\n`);
+            process.stdout.write(
+              `Dashboard: ${api.dashboardUrl}\nGraphQL:   ${api.url}\nGraphiQL:  ${api.graphiqlUrl}\n`,
+            );
           }
           progress(
             "requests without a token act as eva_anonymous; mint one with `npx eva chairman token` " +

@@ -2,8 +2,9 @@
 // database (embedded unless DATABASE_URL is set), its migrations, a worker
 // running the stages, and the Chairman's GraphQL API. On first run it seeds a
 // demo portfolio and runs it with progress output; then it prints the
-// Chairman's decision queue, the GraphiQL URL and a one-time sign-in link
-// (exchanged for a session token; never a long-lived token), and serves until Ctrl-C.
+// Chairman's decision queue, the dashboard's one-time sign-in link (exchanged
+// for a session token; never a long-lived token) and the GraphiQL URL, and
+// serves until Ctrl-C.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import { sql } from "kysely";
@@ -64,7 +65,7 @@ export function registerStart(program: Command): void {
           const worker = await startWorker({ url: location.url, analyst, adversary, concurrency: 4, log: progress });
           let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
           try {
-            api = await (await apiServer())({
+            api = await (await apiServer(progress))({
               url: location.url,
               port: options.port ?? Number(process.env.EVA_PORT ?? 5678),
               host: options.host ?? "127.0.0.1",
@@ -98,19 +99,23 @@ export function registerStart(program: Command): void {
                 lifecycle_stage: number;
                 venture_name: string | null;
                 recommended_action: string | null;
+                reason: string | null;
               }>`
-                select decision_id, decision_type, lifecycle_stage, venture_name, recommended_action
+                select decision_id, decision_type, lifecycle_stage, venture_name, recommended_action, reason
                 from eva.decision_queue`.execute(trx);
               return rows;
             });
             const signIn = await issueSignInCode(connection.pool, "chairman");
-            const signInUrl = new URL(`/sign-in?code=${signIn.code}`, api.url).toString();
+            // The code rides in the fragment: a browser never sends it to a server, so no log or Referer holds it;
+            // the dashboard exchanges it (POST /sign-in) and removes it from the address bar.
+            const signInUrl = `${api.dashboardUrl}#code=${signIn.code}`;
             const final = await withRole(connection.db, "eva_chairman", (trx) => portfolioCounts(trx));
             if (options.json) {
               printJson({
                 database: redact(location.url),
                 graphql: api.url,
                 graphiql: api.graphiqlUrl,
+                dashboard: api.dashboardUrl,
                 signIn: { url: signInUrl, expiresAt: signIn.expiresAt },
                 portfolio: final,
                 queue,
@@ -134,15 +139,18 @@ export function registerStart(program: Command): void {
                   ["lifecycle_stage", "STAGE"],
                   ["venture_name", "VENTURE"],
                   ["recommended_action", "RECOMMENDED"],
+                  ["reason", "WHY"],
                 ]);
               }
               process.stdout.write(
-                `\nGraphiQL: ${api.graphiqlUrl}\nGraphQL:  ${api.url}\n` +
-                  `Sign in (one use, until ${signIn.expiresAt.toISOString().slice(11, 19)} UTC; answers a Chairman token for ` +
-                  `${describeSeconds(Math.min(SESSION_TOKEN_SECONDS, tokenMaxSeconds()))}):\n${signInUrl}\n` +
-                  `  (send it as Authorization: Bearer <token>; later ones: npx eva chairman token; revoke: npx eva chairman revoke <jti> | --all)\n` +
-                  `\nDecide with: npx eva decisions approve <decision>   or in GraphiQL:\n` +
-                  `  mutation { decide(input: { pDecisionId: "<decision>", pDecision: "approve" }) { clientMutationId } }\n`,
+                `\nDashboard: ${signInUrl}\n` +
+                  `  (signs the Chairman in once, until ${signIn.expiresAt.toISOString().slice(11, 19)} UTC, with a Chairman token for ` +
+                  `${describeSeconds(Math.min(SESSION_TOKEN_SECONDS, tokenMaxSeconds()))}; later: open ${api.dashboardUrl} and paste a token ` +
+                  `from npx eva chairman token; revoke: npx eva chairman revoke <jti> | --all)\n` +
+                  `GraphiQL:  ${api.graphiqlUrl}\nGraphQL:   ${api.url}\n` +
+                  `\nDecide with: the dashboard, or npx eva decisions view <decision> (its options and what each does), then\n` +
+                  `  npx eva decisions decide <decision> <option>   or in GraphiQL:\n` +
+                  `  mutation { decide(input: { pDecisionId: "<decision>", pDecision: "<option>" }) { result { status decision } } }\n`,
               );
             }
             if (options.once) return;

@@ -1,0 +1,125 @@
+// The decision queue (spec §11): every pending decision, ranked by urgency,
+// venture priority and age, with why it is here and what EVA recommends.
+// One query on load; then the decisionQueueChanged subscription replaces the
+// rows each time a decision is requested or made, anywhere.
+import { useEffect, useState } from "preact/hooks";
+import { type ApiError, gql } from "../api.ts";
+import { age, decisionTypeLabel } from "../format.ts";
+import { useConnected, useSubscription } from "../live.ts";
+import { onLinkClick } from "../router.ts";
+
+const ROW = `decisionId ventureName decisionType lifecycleStage urgency blocking createdAt reason recommendedAction priorityScore`;
+const QUEUE = `query Queue { allDecisionQueues(first: 500) { totalCount nodes { ${ROW} } } }`;
+const LIVE = `subscription QueueLive { decisionQueueChanged { queue { ${ROW} } } }`;
+
+export interface QueueRow {
+  decisionId: string;
+  ventureName: string | null;
+  decisionType: string;
+  lifecycleStage: number;
+  urgency: string;
+  blocking: boolean;
+  createdAt: string;
+  reason: string | null;
+  recommendedAction: string | null;
+  priorityScore: string | null;
+}
+
+export function QueuePage(props: { canDecide: boolean }) {
+  const [rows, setRows] = useState<QueueRow[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [, setTick] = useState(0);
+  const connected = useConnected();
+
+  useEffect(() => {
+    gql<{ allDecisionQueues: { totalCount: number; nodes: QueueRow[] } }>(QUEUE)
+      .then((d) => {
+        setRows(d.allDecisionQueues.nodes);
+        setTotal(d.allDecisionQueues.totalCount);
+      })
+      .catch(setError);
+    // Ages move on without new data.
+    const timer = setInterval(() => setTick((t) => t + 1), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  useSubscription<{ decisionQueueChanged: { queue: QueueRow[] } }>(
+    props.canDecide ? LIVE : null,
+    {},
+    (d) => {
+      setRows(d.decisionQueueChanged.queue.slice(0, 500));
+      setTotal(d.decisionQueueChanged.queue.length);
+    },
+    setError,
+    [props.canDecide],
+  );
+
+  if (error?.code === "FORBIDDEN") {
+    return (
+      <section aria-labelledby="queue-title">
+        <h1 id="queue-title">Decision queue</h1>
+        <p class="notice">
+          Decisions are the Chairman's: your role may not read them (the database's row-level security decides this).
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section aria-labelledby="queue-title">
+      <div class="title-row">
+        <h1 id="queue-title">Decision queue</h1>
+        <span class={connected ? "live on" : "live"} role="status">
+          {connected ? "live" : props.canDecide ? "connecting…" : "not live"}
+        </span>
+      </div>
+      {error && <p class="error">{error.message}</p>}
+      {rows === null && !error && <p>Loading…</p>}
+      {rows !== null && rows.length === 0 && <p class="notice">No decision is waiting for you.</p>}
+      {rows !== null && rows.length > 0 && (
+        <>
+          <p class="muted" data-testid="queue-count">
+            {total} pending{total > rows.length ? `, the first ${rows.length} shown` : ""}; most urgent first, then by
+            venture priority, then oldest.
+          </p>
+          <table class="queue">
+            <caption class="visually-hidden">Pending decisions</caption>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Venture</th>
+                <th scope="col">Type</th>
+                <th scope="col">Stage</th>
+                <th scope="col">Urgency</th>
+                <th scope="col">Age</th>
+                <th scope="col">Why it is here</th>
+                <th scope="col">Recommended</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => (
+                <tr key={r.decisionId} data-decision={r.decisionId}>
+                  <td>{i + 1}</td>
+                  <td>
+                    <a href={`/decisions/${r.decisionId}`} onClick={onLinkClick}>
+                      {r.ventureName ?? "(unnamed)"}
+                    </a>
+                  </td>
+                  <td>{decisionTypeLabel(r.decisionType)}</td>
+                  <td>{r.lifecycleStage}</td>
+                  <td>
+                    <span class={`urgency ${r.urgency}`}>{r.urgency}</span>
+                    {r.blocking ? " · blocking" : ""}
+                  </td>
+                  <td>{age(r.createdAt)}</td>
+                  <td class="reason">{r.reason ?? "—"}</td>
+                  <td>{r.recommendedAction ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
