@@ -14,6 +14,7 @@ import { parseCrontab, type TaskList } from "graphile-worker";
 import type { Database } from "../db/client.ts";
 import type { Analyst } from "../llm/types.ts";
 import type { StageRunOutcome } from "../stages/engine.ts";
+import { eventBusTasks } from "./event-bus.ts";
 import { notificationTasks } from "./notifications.ts";
 import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
 import { stageRunTask } from "./stage-run.ts";
@@ -65,6 +66,8 @@ export function taskList(deps: TaskDeps): TaskList {
     dlq_depth_check: tick("dlq_depth_check"),
     // Delivery and the anomaly judgement (src/tasks/notifications.ts).
     ...notificationTasks({ db: deps.db }),
+    // Event subscriptions: the dispatcher and one delivery per subscription × event (src/tasks/event-bus.ts).
+    ...eventBusTasks({ db: deps.db }),
   };
 }
 
