@@ -45,7 +45,10 @@ begin
     select pg_catalog.count(*)::int as n from graphile_worker.add_jobs(array(
       select row('event_deliver',
           pg_catalog.json_build_object('delivery_id', i.id, 'logged_at', i.event_logged_at),
-          case when s.ordered then 'event_subscription:' || s.id end, null, s.max_attempts, 'event_deliver:' || i.subscription_id || ':' || i.event_id, null, null
+          case when s.ordered then 'event_subscription:' || s.id end,
+          -- graphile-worker takes jobs by (priority, run_at) only: a microsecond apart keeps them in commit order.
+          pg_catalog.now() + pg_catalog.make_interval(secs => (pg_catalog.row_number() over (order by i.id)) / 1e6),
+          s.max_attempts, 'event_deliver:' || i.subscription_id || ':' || i.event_id, null, null
         )::graphile_worker.job_spec
       from inserted i join eva.event_subscriptions s on s.id = i.subscription_id
       order by i.id))
