@@ -15,13 +15,21 @@ const eva = (...args: string[]) => runEva(args, { DATABASE_URL: t.url });
 /** Logs an event for a one-attempt noop subscription and fails its delivery: one dead letter. */
 async function deadLetter(type: string, error: string, ventureId: string | null = null): Promise<number> {
   await sql`select eva_private.fn_log_event(${type}, ${ventureId}::uuid, '{"why": "cli test"}'::jsonb)`.execute(t.db);
-  await sql`select eva_private.fn_event_dispatch(500)`.execute(t.db);
-  const d = await t.db
-    .selectFrom("event_deliveries")
-    // As text: a Date would lose the timestamp's microseconds (the partition key is matched exactly).
-    .select(["id", sql<string>`event_logged_at::text`.as("logged_at")])
-    .where("event_type", "=", type)
-    .executeTakeFirstOrThrow();
+  // The dispatcher lists an event once every older transaction on the server has ended: ask until it has.
+  const delivery = () =>
+    t.db
+      .selectFrom("event_deliveries")
+      // As text: a Date would lose the timestamp's microseconds (the partition key is matched exactly).
+      .select(["id", sql<string>`event_logged_at::text`.as("logged_at")])
+      .where("event_type", "=", type)
+      .executeTakeFirst();
+  let d = await delivery();
+  for (let i = 0; !d && i < 400; i++) {
+    await sql`select eva_private.fn_event_dispatch(500)`.execute(t.db);
+    d = await delivery();
+    if (!d) await new Promise((r) => setTimeout(r, 25));
+  }
+  if (!d) throw new Error(`no delivery of ${type} after 10 s`);
   await sql`select eva_private.fn_record_event_delivery(${d.id}::bigint, ${d.logged_at}::timestamptz, ${error})`.execute(
     t.db,
   );
