@@ -33,7 +33,11 @@ async function deadLetter(type: string, error: string, ventureId: string | null 
   await sql`select eva_private.fn_record_event_delivery(${d.id}::bigint, ${d.logged_at}::timestamptz, ${error})`.execute(
     t.db,
   );
-  const row = await t.db.selectFrom("eva_event_dlq").select("id").where("event_type", "=", type).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom("eva_event_dlq")
+    .select("id")
+    .where("event_type", "=", type)
+    .executeTakeFirstOrThrow();
   return Number(row.id);
 }
 
@@ -63,7 +67,9 @@ describe("eva dlq", () => {
     const lines = table.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^ID\s+AGE\s+STATUS\s+EVENT\s+VENTURE\s+HANDLER\s+ATTEMPTS\s+LAST ERROR$/);
     expect(lines[1]).toMatch(
-      new RegExp(`^${first}\\s+\\d+s\\s+pending\\s+cli\\.first\\s+Dead Letter Venture\\s+noop \\(cli-probe\\)\\s+1\\s+the receiver answered 500`),
+      new RegExp(
+        `^${first}\\s+\\d+s\\s+pending\\s+cli\\.first\\s+Dead Letter Venture\\s+noop \\(cli-probe\\)\\s+1\\s+the receiver answered 500`,
+      ),
     );
     expect(lines[2]).toContain("cli.second");
     const json = await eva("dlq", "list", "--json", "--status", "pending");
@@ -119,7 +125,11 @@ describe("eva dlq", () => {
     const r = await eva("dlq", "drop", String(third));
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`dead letter ${third} dropped\n`);
-    const row = await t.db.selectFrom("eva_event_dlq").selectAll().where("id", "=", String(third)).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom("eva_event_dlq")
+      .selectAll()
+      .where("id", "=", String(third))
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: "discarded", discarded_by: "eva_chairman" });
     expect(row.discarded_at).toBeInstanceOf(Date);
     const again = await eva("dlq", "drop", String(third));

@@ -83,7 +83,9 @@ async function subscribe(name: string, types: string[], options: { maxAttempts?:
 
 async function logEvent(type: string, payload: Record<string, unknown> = {}, ventureId: string | null = null) {
   const { rows } = await sql<{ id: string }>`
-    select eva_private.fn_log_event(${type}, ${ventureId}::uuid, ${JSON.stringify(payload)}::jsonb) as id`.execute(t.db);
+    select eva_private.fn_log_event(${type}, ${ventureId}::uuid, ${JSON.stringify(payload)}::jsonb) as id`.execute(
+    t.db,
+  );
   return Number(rows[0]?.id);
 }
 
@@ -260,9 +262,9 @@ describe("the dead-letter queue", () => {
     expect(await sqlState(drop("999999"))).toBe("EV404");
     expect(await sqlState(() => replay("999999"))).toBe("EV404");
     // Viewers read the queue; they cannot replay or drop.
-    expect(await sqlState(() => withRole(t.db, "eva_viewer", (trx) => sql`select eva.fn_dlq_drop(1)`.execute(trx)))).toBe(
-      "42501",
-    );
+    expect(
+      await sqlState(() => withRole(t.db, "eva_viewer", (trx) => sql`select eva.fn_dlq_drop(1)`.execute(trx))),
+    ).toBe("42501");
   });
 });
 

@@ -65,15 +65,18 @@ export async function listDeadLetters(db: Database, filter: { status?: DeadLette
 
 /** Queues one replay of a dead letter (eva.fn_dlq_replay; EV404 / EV409 refusals). */
 export async function replayDeadLetter(db: Database, id: number): Promise<{ id: number; replay: number }> {
-  const { rows } = await sql<{ id: string; replays: number }>`select id, replays from eva.fn_dlq_replay(${id}::bigint)`.execute(
-    db,
-  );
+  const { rows } = await sql<{
+    id: string;
+    replays: number;
+  }>`select id, replays from eva.fn_dlq_replay(${id}::bigint)`.execute(db);
   return { id: Number(rows[0]?.id), replay: rows[0]?.replays ?? 0 };
 }
 
 /** Queues one replay of every pending dead letter without one queued (eva.fn_dlq_replay_all). */
 export async function replayAllDeadLetters(db: Database): Promise<{ id: number; replay: number }[]> {
-  const { rows } = await sql<{ id: string; replays: number }>`select id, replays from eva.fn_dlq_replay_all()`.execute(db);
+  const { rows } = await sql<{ id: string; replays: number }>`select id, replays from eva.fn_dlq_replay_all()`.execute(
+    db,
+  );
   return rows.map((r) => ({ id: Number(r.id), replay: r.replays }));
 }
 

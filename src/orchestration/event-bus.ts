@@ -15,7 +15,9 @@ export interface DispatchResult {
 
 /** One batch of the dispatcher (eva_private.fn_event_dispatch): events after its cursor → deliveries and jobs. */
 export async function dispatchEvents(db: Database, limit = 500): Promise<DispatchResult> {
-  const { rows } = await sql<{ r: DispatchResult }>`select eva_private.fn_event_dispatch(${limit}::int) as r`.execute(db);
+  const { rows } = await sql<{ r: DispatchResult }>`select eva_private.fn_event_dispatch(${limit}::int) as r`.execute(
+    db,
+  );
   return rows[0]?.r as DispatchResult;
 }
 

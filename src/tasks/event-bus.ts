@@ -4,7 +4,13 @@
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
-import { type DeliveryRef, deliverEvent, dispatchEvents, errorMessage, recordOutcome } from "../orchestration/event-bus.ts";
+import {
+  type DeliveryRef,
+  deliverEvent,
+  dispatchEvents,
+  errorMessage,
+  recordOutcome,
+} from "../orchestration/event-bus.ts";
 import { type EventHandlers, eventHandlers } from "../orchestration/event-handlers.ts";
 
 export function eventDispatchTask(deps: { db: Database }): Task {
