@@ -11,18 +11,7 @@ as $$
 declare
   v_dlq eva.eva_event_dlq;
 begin
-  select * into v_dlq from eva.eva_event_dlq q where q.id = p_id for update;
-  if v_dlq.id is null then
-    raise exception 'no dead letter %', p_id using errcode = 'EV404', hint = 'List them with `eva dlq list`.';
-  elsif v_dlq.status = 'discarded' then
-    raise exception 'dead letter % was dropped already (by %, %)', p_id, v_dlq.discarded_by, v_dlq.discarded_at
-      using errcode = 'EV409';
-  elsif v_dlq.status = 'replayed' then
-    raise exception 'dead letter % was replayed and delivered: nothing to drop', p_id using errcode = 'EV409';
-  elsif v_dlq.replay_status = 'queued' then
-    raise exception 'replay % of dead letter % is queued: wait for its result', v_dlq.replays, p_id
-      using errcode = 'EV409';
-  end if;
+  perform eva_private.fn_dlq_take(p_id, 'drop');
   update eva.eva_event_dlq q
   set status = 'discarded', discarded_at = pg_catalog.now(), discarded_by = eva_private.fn_caller_role()
   where q.id = p_id

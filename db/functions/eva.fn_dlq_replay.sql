@@ -14,19 +14,8 @@ as $$
 declare
   v_dlq eva.eva_event_dlq;
 begin
-  select * into v_dlq from eva.eva_event_dlq q where q.id = p_id for update;
-  if v_dlq.id is null then
-    raise exception 'no dead letter %', p_id using errcode = 'EV404', hint = 'List them with `eva dlq list`.';
-  elsif v_dlq.status = 'discarded' then
-    raise exception 'dead letter % was dropped (by %, %)', p_id, v_dlq.discarded_by, v_dlq.discarded_at
-      using errcode = 'EV409';
-  elsif v_dlq.status = 'replayed' then
-    raise exception 'dead letter % was replayed already and delivered (%)', p_id, v_dlq.replayed_at
-      using errcode = 'EV409', hint = 'A delivered event is not delivered again.';
-  elsif v_dlq.replay_status = 'queued' then
-    raise exception 'replay % of dead letter % is queued and not finished yet', v_dlq.replays, p_id
-      using errcode = 'EV409', hint = 'Wait for its result (`eva dlq list`).';
-  elsif v_dlq.delivery_id is null then
+  v_dlq := eva_private.fn_dlq_take(p_id, 'replay');
+  if v_dlq.delivery_id is null then
     raise exception 'dead letter % has no subscription delivery to replay', p_id using errcode = 'EV409';
   end if;
   update eva.eva_event_dlq q
