@@ -18,7 +18,15 @@ declare
 begin
   if pg_catalog.current_setting('eva.events_dispatch_queued', true) is distinct from v_xact then
     perform pg_catalog.set_config('eva.events_dispatch_queued', v_xact, true);
-    if exists (select 1 from eva.event_subscriptions s where s.enabled) then
+    -- A dispatcher queued, not yet taken and due since it was written (so its NOTIFY has woken a
+    -- worker, which takes it after its current job) reads these events once this commits; one
+    -- taken meanwhile sees this transaction still logging and queues a successor
+    -- (eva_private.fn_event_dispatch). Calling add_job again would only cost this commit. One
+    -- queued for later (a successor, a retry) is brought forward by add_job.
+    if exists (select 1 from eva.event_subscriptions s where s.enabled)
+       and not exists (select 1 from graphile_worker.jobs j
+                       where j.key = 'event_dispatch' and j.locked_at is null and j.attempts < j.max_attempts
+                         and j.run_at <= j.updated_at) then
       perform eva_private.fn_enqueue_event_dispatch(null);
     end if;
   end if;

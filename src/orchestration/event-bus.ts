@@ -9,16 +9,40 @@ import { type EventHandlers, PermanentDeliveryError } from "./event-handlers.ts"
 export interface DispatchResult {
   read: number;
   queued: number;
-  next: "now" | "soon" | null;
+  /** now: a full batch, its successor queued; blocked: committed events wait for an older transaction; soon: another transaction is logging. */
+  next: "now" | "blocked" | "soon" | null;
   cursor: string;
 }
 
-/** One batch of the dispatcher (eva_private.fn_event_dispatch): events after its cursor → deliveries and jobs. */
-export async function dispatchEvents(db: Database, limit = 500): Promise<DispatchResult> {
-  const { rows } = await sql<{ r: DispatchResult }>`select eva_private.fn_event_dispatch(${limit}::int) as r`.execute(
-    db,
-  );
+/**
+ * One batch of the dispatcher (eva_private.fn_event_dispatch): events after its cursor →
+ * deliveries and jobs. `successor` false leaves a blocked / soon successor to the caller.
+ */
+export async function dispatchEvents(
+  db: Database,
+  options: { limit?: number; successor?: boolean } = {},
+): Promise<DispatchResult> {
+  const { rows } = await sql<{ r: DispatchResult }>`
+    select eva_private.fn_event_dispatch(${options.limit ?? 500}::int, ${options.successor ?? true}) as r`.execute(db);
   return rows[0]?.r as DispatchResult;
+}
+
+/**
+ * The event_dispatch job: one batch; while committed events are blocked behind an older
+ * transaction it looks again every 25 ms for up to `waitMs` (a successor queued for later is
+ * taken only when a worker looks for work, within graphile-worker's poll interval when idle),
+ * then leaves a successor 50 ms out if one is still needed.
+ */
+export async function runDispatcher(db: Database, waitMs = 1_000): Promise<DispatchResult> {
+  const deadline = Date.now() + waitMs;
+  let result = await dispatchEvents(db, { successor: false });
+  while (result.next === "blocked" && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    result = await dispatchEvents(db, { successor: false });
+  }
+  if (result.next === "blocked" || result.next === "soon")
+    await sql`select eva_private.fn_enqueue_event_dispatch(clock_timestamp() + interval '50 milliseconds')`.execute(db);
+  return result;
 }
 
 /** What an event_deliver job names: a delivery, and for a replay the dead letter and replay number. */
