@@ -1559,18 +1559,7 @@ CREATE FUNCTION eva.fn_dlq_drop(p_id bigint) RETURNS eva.eva_event_dlq
 declare
   v_dlq eva.eva_event_dlq;
 begin
-  select * into v_dlq from eva.eva_event_dlq q where q.id = p_id for update;
-  if v_dlq.id is null then
-    raise exception 'no dead letter %', p_id using errcode = 'EV404', hint = 'List them with `eva dlq list`.';
-  elsif v_dlq.status = 'discarded' then
-    raise exception 'dead letter % was dropped already (by %, %)', p_id, v_dlq.discarded_by, v_dlq.discarded_at
-      using errcode = 'EV409';
-  elsif v_dlq.status = 'replayed' then
-    raise exception 'dead letter % was replayed and delivered: nothing to drop', p_id using errcode = 'EV409';
-  elsif v_dlq.replay_status = 'queued' then
-    raise exception 'replay % of dead letter % is queued: wait for its result', v_dlq.replays, p_id
-      using errcode = 'EV409';
-  end if;
+  perform eva_private.fn_dlq_take(p_id, 'drop');
   update eva.eva_event_dlq q
   set status = 'discarded', discarded_at = pg_catalog.now(), discarded_by = eva_private.fn_caller_role()
   where q.id = p_id
@@ -1602,19 +1591,8 @@ CREATE FUNCTION eva.fn_dlq_replay(p_id bigint) RETURNS eva.eva_event_dlq
 declare
   v_dlq eva.eva_event_dlq;
 begin
-  select * into v_dlq from eva.eva_event_dlq q where q.id = p_id for update;
-  if v_dlq.id is null then
-    raise exception 'no dead letter %', p_id using errcode = 'EV404', hint = 'List them with `eva dlq list`.';
-  elsif v_dlq.status = 'discarded' then
-    raise exception 'dead letter % was dropped (by %, %)', p_id, v_dlq.discarded_by, v_dlq.discarded_at
-      using errcode = 'EV409';
-  elsif v_dlq.status = 'replayed' then
-    raise exception 'dead letter % was replayed already and delivered (%)', p_id, v_dlq.replayed_at
-      using errcode = 'EV409', hint = 'A delivered event is not delivered again.';
-  elsif v_dlq.replay_status = 'queued' then
-    raise exception 'replay % of dead letter % is queued and not finished yet', v_dlq.replays, p_id
-      using errcode = 'EV409', hint = 'Wait for its result (`eva dlq list`).';
-  elsif v_dlq.delivery_id is null then
+  v_dlq := eva_private.fn_dlq_take(p_id, 'replay');
+  if v_dlq.delivery_id is null then
     raise exception 'dead letter % has no subscription delivery to replay', p_id using errcode = 'EV409';
   end if;
   update eva.eva_event_dlq q
@@ -4137,6 +4115,44 @@ COMMENT ON FUNCTION eva_private.fn_dependency_hold(p_venture_id uuid) IS 'Why th
 
 
 --
+-- Name: fn_dlq_take(bigint, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_dlq_take(p_id bigint, p_action text) RETURNS eva.eva_event_dlq
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_dlq eva.eva_event_dlq;
+begin
+  select * into v_dlq from eva.eva_event_dlq q where q.id = p_id for update;
+  if v_dlq.id is null then
+    raise exception 'no dead letter %', p_id using errcode = 'EV404', hint = 'List them with `eva dlq list`.';
+  elsif v_dlq.status = 'discarded' then
+    raise exception 'dead letter % was dropped (by %, %): nothing to %', p_id, v_dlq.discarded_by, v_dlq.discarded_at,
+      p_action using errcode = 'EV409';
+  elsif v_dlq.status = 'replayed' then
+    raise exception 'dead letter % was replayed and delivered (%): nothing to %', p_id, v_dlq.replayed_at, p_action
+      using errcode = 'EV409', hint = 'A delivered event is not delivered again.';
+  elsif v_dlq.replay_status = 'queued' then
+    raise exception 'replay % of dead letter % is queued and not finished yet', v_dlq.replays, p_id
+      using errcode = 'EV409', hint = 'Wait for its result (`eva dlq list`).';
+  end if;
+  return v_dlq;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_dlq_take(p_id bigint, p_action text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dlq_take(p_id bigint, p_action text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_dlq_take(p_id bigint, p_action text) IS 'Locks a pending dead letter for a replay or drop (p_action names it in refusals); EV404 unknown, EV409 dropped, replayed or a replay queued.';
+
+
+--
 -- Name: fn_enqueue_event_dispatch(timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4250,10 +4266,10 @@ COMMENT ON FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logged
 
 
 --
--- Name: fn_event_dispatch(integer); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+-- Name: fn_event_dispatch(integer, boolean); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
-CREATE FUNCTION eva_private.fn_event_dispatch(p_limit integer DEFAULT 500) RETURNS jsonb
+CREATE FUNCTION eva_private.fn_event_dispatch(p_limit integer DEFAULT 500, p_successor boolean DEFAULT true) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -4265,8 +4281,17 @@ declare
   v_last_id bigint;
   v_queued int;
   v_next text := null;
+  v_logging boolean;
 begin
   select * into v_cursor from eva_private.event_dispatch_cursor c where c.id for update;
+  -- Another transaction that has logged events and not ended yet (it holds its insert lock on
+  -- the log) may have seen this dispatcher queued before a worker took it and left the waking to
+  -- it (eva_private.tg_event_log_dispatch): looked at before reading, so one ending in between
+  -- is read below.
+  v_logging := exists (select 1 from pg_catalog.pg_locks l
+    where l.locktype = 'relation' and l.relation = 'eva.eva_event_log'::pg_catalog.regclass
+      and l.database = (select d.oid from pg_catalog.pg_database d where d.datname = pg_catalog.current_database())
+      and l.mode = 'RowExclusiveLock' and l.pid <> pg_catalog.pg_backend_pid());
   with events as materialized (
     select e.id, e.xact_id, e.event_type, e.venture_id, e.payload, e.created_at
     from eva.fn_events_after(v_cursor.xact_id::text || '.' || v_cursor.event_id::text, v_limit, 'all') e
@@ -4285,7 +4310,10 @@ begin
     select pg_catalog.count(*)::int as n from graphile_worker.add_jobs(array(
       select row('event_deliver',
           pg_catalog.json_build_object('delivery_id', i.id, 'logged_at', i.event_logged_at),
-          case when s.ordered then 'event_subscription:' || s.id end, null, s.max_attempts, 'event_deliver:' || i.subscription_id || ':' || i.event_id, null, null
+          case when s.ordered then 'event_subscription:' || s.id end,
+          -- graphile-worker takes jobs by (priority, run_at) only: a microsecond apart keeps them in commit order.
+          pg_catalog.now() + pg_catalog.make_interval(secs => (pg_catalog.row_number() over (order by i.id)) / 1e6),
+          s.max_attempts, 'event_deliver:' || i.subscription_id || ':' || i.event_id, null, null
         )::graphile_worker.job_spec
       from inserted i join eva.event_subscriptions s on s.id = i.subscription_id
       order by i.id))
@@ -4309,8 +4337,12 @@ begin
     perform eva_private.fn_enqueue_event_dispatch(null);
     v_next := 'now';
   elsif exists (select 1 from eva.eva_event_log e where (e.xact_id, e.id) > (v_last_xact, v_last_id)) then
-    perform eva_private.fn_enqueue_event_dispatch(pg_catalog.clock_timestamp() + interval '100 milliseconds');
+    v_next := 'blocked';
+  elsif v_logging then
     v_next := 'soon';
+  end if;
+  if v_next in ('blocked', 'soon') and p_successor then
+    perform eva_private.fn_enqueue_event_dispatch(pg_catalog.clock_timestamp() + interval '50 milliseconds');
   end if;
   return pg_catalog.jsonb_build_object('read', v_read, 'queued', v_queued, 'next', v_next,
     'cursor', v_last_xact::text || '.' || v_last_id::text);
@@ -4318,13 +4350,13 @@ end;
 $$;
 
 
-ALTER FUNCTION eva_private.fn_event_dispatch(p_limit integer) OWNER TO eva_owner;
+ALTER FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_event_dispatch(p_limit integer); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+-- Name: FUNCTION fn_event_dispatch(p_limit integer, p_successor boolean); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_event_dispatch(p_limit integer) IS 'The event_dispatch job: matches up to p_limit events after its cursor (commit order, gap-free) against enabled subscriptions, writes their deliveries and queues one event_deliver job each, moves the cursor; queues a successor when more remain. Returns {read, queued, next, cursor}.';
+COMMENT ON FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) IS 'The event_dispatch job: matches up to p_limit events after its cursor (commit order, gap-free) against enabled subscriptions, writes their deliveries and queues one event_deliver job each, moves the cursor; queues a successor when more remain (p_successor false: not for next blocked / soon, the caller looks again). Returns {read, queued, next (now, blocked, soon or null), cursor}.';
 
 
 --
@@ -5998,7 +6030,15 @@ declare
 begin
   if pg_catalog.current_setting('eva.events_dispatch_queued', true) is distinct from v_xact then
     perform pg_catalog.set_config('eva.events_dispatch_queued', v_xact, true);
-    if exists (select 1 from eva.event_subscriptions s where s.enabled) then
+    -- A dispatcher queued, not yet taken and due since it was written (so its NOTIFY has woken a
+    -- worker, which takes it after its current job) reads these events once this commits; one
+    -- taken meanwhile sees this transaction still logging and queues a successor
+    -- (eva_private.fn_event_dispatch). Calling add_job again would only cost this commit. One
+    -- queued for later (a successor, a retry) is brought forward by add_job.
+    if exists (select 1 from eva.event_subscriptions s where s.enabled)
+       and not exists (select 1 from graphile_worker.jobs j
+                       where j.key = 'event_dispatch' and j.locked_at is null and j.attempts < j.max_attempts
+                         and j.run_at <= j.updated_at) then
       perform eva_private.fn_enqueue_event_dispatch(null);
     end if;
   end if;
@@ -12106,6 +12146,13 @@ REVOKE ALL ON FUNCTION eva_private.fn_dependency_hold(p_venture_id uuid) FROM PU
 
 
 --
+-- Name: FUNCTION fn_dlq_take(p_id bigint, p_action text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_dlq_take(p_id bigint, p_action text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION fn_enqueue_event_dispatch(p_run_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -12136,11 +12183,11 @@ GRANT ALL ON FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logg
 
 
 --
--- Name: FUNCTION fn_event_dispatch(p_limit integer); Type: ACL; Schema: eva_private; Owner: eva_owner
+-- Name: FUNCTION fn_event_dispatch(p_limit integer, p_successor boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva_private.fn_event_dispatch(p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva_private.fn_event_dispatch(p_limit integer) TO eva_service;
+REVOKE ALL ON FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) TO eva_service;
 
 
 --
