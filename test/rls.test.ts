@@ -666,7 +666,9 @@ describe("row level security covers every table", () => {
   it("reads a partition only through its partitioned table (no role reads one directly)", async () => {
     const { rows } = await sql<{ name: string }>`
       select c.oid::regclass::text as name from pg_class c
-      where c.relispartition and c.relkind = 'r' and c.relnamespace in ('eva'::regnamespace, 'eva_private'::regnamespace)`.execute(t.db);
+      where c.relispartition and c.relkind = 'r' and c.relnamespace in ('eva'::regnamespace, 'eva_private'::regnamespace)`.execute(
+      t.db,
+    );
     expect(rows.map((r) => r.name)).toContain("eva.event_deliveries_default");
     for (const { name } of rows)
       await expect(asRole(V, (trx) => run(trx, `select * from ${name}`))).rejects.toMatchObject({ code: "42501" });
