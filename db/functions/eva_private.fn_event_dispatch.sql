@@ -6,14 +6,13 @@
 -- delivery (job_key event_deliver:<subscription>:<event>), then moves its
 -- cursor: all in this one transaction. The cursor row's lock serialises two
 -- dispatchers. A full batch queues a successor at once; committed events that
--- cannot be listed yet (an older transaction still runs), or another
--- transaction still logging events, queue one 50 ms later: the older one may
--- log nothing and so wake no dispatcher; the logging one may have left the
--- waking to this one (see eva_private.tg_event_log_dispatch). graphile-worker
--- takes a job queued for later when a worker looks for work (after a job, or
--- its poll), so under load soon and when idle within its poll interval; the
--- event_dispatch task looks again itself for a while when events are blocked
--- (p_successor false), and queues the successor only then.
+-- cannot be listed yet (an older transaction still runs), or any other
+-- transaction still running as it reads, queue one 50 ms later: the older one
+-- may log nothing and so wake no dispatcher; a running one may have logged
+-- events and left the waking to this one (see eva_private.tg_event_log_dispatch).
+-- graphile-worker takes a job queued for later when a worker looks for work
+-- (after a job, or on its poll: src/worker.ts), and the next transaction that
+-- logs events brings it forward.
 -- A subscription never receives the dead letter of its own delivery (a
 -- failing `*` subscription would otherwise feed itself).
 create or replace function eva_private.fn_event_dispatch(p_limit int default 500, p_successor boolean default true)
@@ -31,17 +30,15 @@ declare
   v_last_id bigint;
   v_queued int;
   v_next text := null;
-  v_logging boolean;
+  v_busy boolean;
 begin
   select * into v_cursor from eva_private.event_dispatch_cursor c where c.id for update;
-  -- Another transaction that has logged events and not ended yet (it holds its insert lock on
-  -- the log) may have seen this dispatcher queued before a worker took it and left the waking to
-  -- it (eva_private.tg_event_log_dispatch): looked at before reading, so one ending in between
-  -- is read below.
-  v_logging := exists (select 1 from pg_catalog.pg_locks l
-    where l.locktype = 'relation' and l.relation = 'eva.eva_event_log'::pg_catalog.regclass
-      and l.database = (select d.oid from pg_catalog.pg_database d where d.datname = pg_catalog.current_database())
-      and l.mode = 'RowExclusiveLock' and l.pid <> pg_catalog.pg_backend_pid());
+  -- Another transaction still running (the snapshot's in-progress list; cheap, unlike pg_locks)
+  -- may have logged events and, seeing this dispatcher queued before a worker took it, left the
+  -- waking to it (eva_private.tg_event_log_dispatch): looked at before reading, so one ending in
+  -- between is read below.
+  v_busy := pg_catalog.cardinality(array(
+    select pg_catalog.pg_snapshot_xip(pg_catalog.pg_current_snapshot()))) > 0;
   with events as materialized (
     select e.id, e.xact_id, e.event_type, e.venture_id, e.payload, e.created_at
     from eva.fn_events_after(v_cursor.xact_id::text || '.' || v_cursor.event_id::text, v_limit, 'all') e
@@ -88,7 +85,7 @@ begin
     v_next := 'now';
   elsif exists (select 1 from eva.eva_event_log e where (e.xact_id, e.id) > (v_last_xact, v_last_id)) then
     v_next := 'blocked';
-  elsif v_logging then
+  elsif v_busy then
     v_next := 'soon';
   end if;
   if v_next in ('blocked', 'soon') and p_successor then
@@ -99,5 +96,5 @@ begin
 end;
 $$;
 comment on function eva_private.fn_event_dispatch(int, boolean) is
-  'The event_dispatch job: matches up to p_limit events after its cursor (commit order, gap-free) against enabled subscriptions, writes their deliveries and queues one event_deliver job each, moves the cursor; queues a successor when more remain (p_successor false: not for next blocked / soon, the caller looks again). Returns {read, queued, next (now, blocked, soon or null), cursor}.';
+  'The event_dispatch job: matches up to p_limit events after its cursor (commit order, gap-free) against enabled subscriptions, writes their deliveries and queues one event_deliver job each, moves the cursor; queues a successor when more remain or another transaction runs (p_successor false: only for a full batch). Returns {read, queued, next (now, blocked, soon or null), cursor}.';
 grant execute on function eva_private.fn_event_dispatch(int, boolean) to eva_service;

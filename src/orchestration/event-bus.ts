@@ -27,24 +27,6 @@ export async function dispatchEvents(
   return rows[0]?.r as DispatchResult;
 }
 
-/**
- * The event_dispatch job: one batch; while committed events are blocked behind an older
- * transaction it looks again every 25 ms for up to `waitMs` (a successor queued for later is
- * taken only when a worker looks for work, within graphile-worker's poll interval when idle),
- * then leaves a successor 50 ms out if one is still needed.
- */
-export async function runDispatcher(db: Database, waitMs = 1_000): Promise<DispatchResult> {
-  const deadline = Date.now() + waitMs;
-  let result = await dispatchEvents(db, { successor: false });
-  while (result.next === "blocked" && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 25));
-    result = await dispatchEvents(db, { successor: false });
-  }
-  if (result.next === "blocked" || result.next === "soon")
-    await sql`select eva_private.fn_enqueue_event_dispatch(clock_timestamp() + interval '50 milliseconds')`.execute(db);
-  return result;
-}
-
 /** What an event_deliver job names: a delivery, and for a replay the dead letter and replay number. */
 export interface DeliveryRef {
   deliveryId: number;

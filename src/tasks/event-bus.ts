@@ -7,15 +7,15 @@ import type { Database } from "../db/client.ts";
 import {
   type DeliveryRef,
   deliverEvent,
+  dispatchEvents,
   errorMessage,
   recordOutcome,
-  runDispatcher,
 } from "../orchestration/event-bus.ts";
 import { type EventHandlers, eventHandlers } from "../orchestration/event-handlers.ts";
 
 export function eventDispatchTask(deps: { db: Database }): Task {
   return async (_raw, helpers) => {
-    const result = await runDispatcher(deps.db);
+    const result = await dispatchEvents(deps.db);
     if (result.read > 0) helpers.logger.info(`event_dispatch: ${JSON.stringify(result)}`);
   };
 }
