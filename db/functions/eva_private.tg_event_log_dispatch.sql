@@ -18,15 +18,16 @@ declare
 begin
   if pg_catalog.current_setting('eva.events_dispatch_queued', true) is distinct from v_xact then
     perform pg_catalog.set_config('eva.events_dispatch_queued', v_xact, true);
-    -- A dispatcher queued, not yet taken and due since it was written (so its NOTIFY has woken a
-    -- worker, which takes it after its current job) reads these events once this commits; one
-    -- taken meanwhile sees this transaction still logging and queues a successor
-    -- (eva_private.fn_event_dispatch). Calling add_job again would only cost this commit. One
-    -- queued for later (a successor, a retry) is brought forward by add_job.
+    -- A dispatcher queued and not yet taken, due since it was written (its NOTIFY has woken a
+    -- worker, which takes it after its current job) or within 100 ms (a successor: taken when a
+    -- worker next looks for work), reads these events once this commits; one taken meanwhile
+    -- sees this transaction still running and queues a successor (eva_private.fn_event_dispatch).
+    -- Calling add_job again would only cost this commit, and under load run the dispatcher once
+    -- per transaction instead of once per 50 ms. One queued for later (a retry) is brought forward.
     if exists (select 1 from eva.event_subscriptions s where s.enabled)
        and not exists (select 1 from graphile_worker.jobs j
                        where j.key = 'event_dispatch' and j.locked_at is null and j.attempts < j.max_attempts
-                         and j.run_at <= j.updated_at) then
+                         and (j.run_at <= j.updated_at or j.run_at <= pg_catalog.now() + interval '100 milliseconds')) then
       perform eva_private.fn_enqueue_event_dispatch(null);
     end if;
   end if;
