@@ -10,6 +10,7 @@ import { graphqlAbuse } from "./graphql-abuse.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
 import { priorityQueue } from "./priority-queue.ts";
+import { sagaBench } from "./saga.ts";
 import { schedulerTick } from "./scheduler-tick.ts";
 import { stageEngine } from "./stage-engine.ts";
 import { tokenCheck } from "./token-check.ts";
@@ -37,6 +38,7 @@ const benchmarks: Benchmark[] = [
   { name: "token-check", run: tokenCheck },
   { name: "scheduler-tick", run: schedulerTick },
   { name: "event-delivery", run: eventDelivery },
+  { name: "saga", run: sagaBench },
 ];
 
 const wanted = process.argv.slice(2);

@@ -413,7 +413,8 @@ CREATE TYPE eva.saga_status AS ENUM (
     'active',
     'paused',
     'completed',
-    'failed'
+    'failed',
+    'cancelled'
 );
 
 
@@ -426,7 +427,8 @@ ALTER TYPE eva.saga_status OWNER TO eva_owner;
 CREATE TYPE eva.saga_type AS ENUM (
     'sd_execution',
     'reality_gate_retry',
-    'venture_retirement'
+    'venture_retirement',
+    'engine_bench'
 );
 
 
@@ -849,10 +851,10 @@ COMMENT ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_stage
 
 
 --
--- Name: fn_begin_stage_run(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+-- Name: fn_begin_stage_run(uuid, text[], text); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
-CREATE FUNCTION eva.fn_begin_stage_run(p_work_id uuid) RETURNS jsonb
+CREATE FUNCTION eva.fn_begin_stage_run(p_work_id uuid, p_circuits text[] DEFAULT NULL::text[], p_claimed_by text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -862,21 +864,82 @@ declare
   v_phase record;
   v_preferences jsonb;
   v_scopes jsonb;
+  v_contract eva.agent_task_contracts;
+  v_spec jsonb;
+  v_claimant text;
+  v_circuits text[] := case when coalesce(pg_catalog.cardinality(p_circuits), 0) > 0 then p_circuits else '{}' end;
+  v_permit jsonb;
 begin
-  update eva.venture_stage_work w
-  set status = 'in_progress', attempts = w.attempts + 1, started_at = coalesce(w.started_at, pg_catalog.now())
-  from eva.ventures v
-  where w.id = p_work_id and v.id = w.venture_id and v.status = 'active'
-    and w.status in ('ready', 'in_progress')
-  returning w.* into v_work;
+  select w.* into v_work from eva.venture_stage_work w
+  join eva.ventures v on v.id = w.venture_id and v.status = 'active'
+  where w.id = p_work_id and w.status in ('ready', 'in_progress')
+  for update of w;
   if not found then
     return null;
   end if;
+  select * into v_budget from eva.fn_token_budget_remaining(v_work.venture_id, v_work.lifecycle_stage);
+
+  -- The run's contract: the pending one a deferred run left, else a new attempt (created below).
+  v_contract := null;
+  for v_contract in
+    select * from eva.agent_task_contracts c
+    where c.stage_work_id = p_work_id and c.kind = 'stage_analysis' and c.status in ('pending', 'assigned', 'in_progress')
+    order by c.attempt
+    for update
+  loop
+    exit when v_contract.status = 'pending';
+    perform eva_private.fn_contract_transition(v_contract.id, 'failed', pg_catalog.jsonb_build_object(
+      'error', 'superseded: its worker stopped before recording a result; the stage runs again'));
+    v_contract := null;
+  end loop;
+  v_spec := pg_catalog.jsonb_build_object(
+    'kind', 'stage_analysis', 'targetAgent', 'CEO_SERVICE', 'action', 'execute_analysis_step',
+    'ventureId', v_work.venture_id, 'stage', v_work.lifecycle_stage, 'stageWorkId', v_work.id,
+    'attempt', 1 + coalesce((select pg_catalog.max(c.attempt) from eva.agent_task_contracts c
+      where c.stage_work_id = p_work_id and c.kind = 'stage_analysis'), 0),
+    'tokenBudget', nullif(least(v_budget.venture_remaining, v_budget.phase_remaining, 2147483647), 2147483647),
+    'circuits', pg_catalog.to_jsonb(v_circuits),
+    'context', pg_catalog.jsonb_build_object('run', v_work.run_number));
+
+  -- Its model calls' circuit breakers: an open one defers the run without spending an attempt.
+  if v_work.lifecycle_stage > 1 and pg_catalog.cardinality(v_circuits) > 0 then
+    v_permit := eva_private.fn_circuit_permit(v_work.venture_id, v_circuits, v_contract.id);
+    if not (v_permit ->> 'allowed')::boolean then
+      if v_contract.id is null then
+        v_contract := eva_private.fn_contract_create(v_spec);
+      end if;
+      update eva.agent_task_contracts c
+      set deferred_until = (v_permit ->> 'retryAt')::timestamptz, circuits = v_circuits, updated_at = pg_catalog.now(),
+          context = c.context || pg_catalog.jsonb_build_object('deferredBy', v_permit -> 'refusedBy')
+      where c.id = v_contract.id;
+      if v_work.status = 'in_progress' then
+        update eva.venture_stage_work set status = 'ready' where id = v_work.id;
+      end if;
+      perform eva_private.fn_defer_stage_run(v_work.id, (v_permit ->> 'retryAt')::timestamptz);
+      return pg_catalog.jsonb_build_object('deferred', pg_catalog.jsonb_build_object('contractId', v_contract.id,
+        'stage', v_work.lifecycle_stage,
+        'retryAt', v_permit -> 'retryAt', 'refusedBy', v_permit -> 'refusedBy', 'circuits', v_permit -> 'circuits'));
+    end if;
+  end if;
+
+  v_claimant := coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid());
+  if v_contract.id is null then
+    -- Created claimed and started: one row, its three events in one statement.
+    v_contract := eva_private.fn_contract_create(v_spec, v_claimant);
+  else
+    perform eva_private.fn_contract_transition(v_contract.id, 'assigned',
+      pg_catalog.jsonb_build_object('claimedBy', v_claimant));
+    v_contract := eva_private.fn_contract_transition(v_contract.id, 'in_progress');
+  end if;
+
+  update eva.venture_stage_work w
+  set status = 'in_progress', attempts = w.attempts + 1, started_at = coalesce(w.started_at, pg_catalog.now())
+  where w.id = p_work_id
+  returning w.* into v_work;
   if v_work.attempts = 1 then
     perform eva_private.fn_log_event('stage.work_started', v_work.venture_id, pg_catalog.jsonb_build_object(
       'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id));
   end if;
-  select * into v_budget from eva.fn_token_budget_remaining(v_work.venture_id, v_work.lifecycle_stage);
   select pb.budget_tokens, pb.consumed_tokens into v_phase from eva.venture_phase_budgets pb
   where pb.venture_id = v_work.venture_id and pb.phase_number = v_budget.phase_number;
   -- The preferences in force, resolved once for both their values and their scopes.
@@ -885,6 +948,9 @@ begin
   into v_preferences, v_scopes
   from eva.fn_resolve_chairman_preferences(v_work.venture_id) p;
   return eva.fn_stage_context(p_work_id) || pg_catalog.jsonb_build_object(
+    'contract', pg_catalog.jsonb_build_object('id', v_contract.id, 'attempt', v_contract.attempt,
+      'timeoutAt', v_contract.timeout_at, 'circuits', pg_catalog.to_jsonb(v_contract.circuits),
+      'clean', coalesce((v_permit ->> 'clean')::boolean, true)),
     'budget', pg_catalog.jsonb_build_object('ventureRemaining', v_budget.venture_remaining,
       'phaseRemaining', v_budget.phase_remaining, 'phase', v_budget.phase_number,
       -- The phase's allotment and spend, for the DFE's cost trigger (a phase budget nearly spent).
@@ -910,28 +976,40 @@ end;
 $$;
 
 
-ALTER FUNCTION eva.fn_begin_stage_run(p_work_id uuid) OWNER TO eva_owner;
+ALTER FUNCTION eva.fn_begin_stage_run(p_work_id uuid, p_circuits text[], p_claimed_by text) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_begin_stage_run(p_work_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_begin_stage_run(p_work_id uuid, p_circuits text[], p_claimed_by text); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid) IS 'Marks a ready (or crashed in_progress) stage work row in_progress and returns its context with the token budget; null when there is nothing to run.';
+COMMENT ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid, p_circuits text[], p_claimed_by text) IS 'Marks a ready (or crashed in_progress) stage work row in_progress under a started task contract and returns its context with the token budget and the contract; defers the run when a circuit breaker is open; null when there is nothing to run.';
 
 
 --
--- Name: fn_block_stage_work(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+-- Name: fn_block_stage_work(uuid, text, text, jsonb, uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
-CREATE FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text DEFAULT 'blocked'::text, p_details jsonb DEFAULT '{}'::jsonb) RETURNS eva.venture_stage_work
+CREATE FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text DEFAULT 'blocked'::text, p_details jsonb DEFAULT '{}'::jsonb, p_contract_id uuid DEFAULT NULL::uuid) RETURNS eva.venture_stage_work
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_work eva.venture_stage_work;
+  v_contract eva.agent_task_contracts;
 begin
   if p_kind not in ('blocked', 'failed') then
     raise exception 'a stage stops as blocked or failed, not %', p_kind using errcode = 'EV400';
+  end if;
+  if p_contract_id is not null then
+    select * into v_contract from eva.agent_task_contracts c
+    where c.id = p_contract_id and c.stage_work_id = p_work_id for update;
+    if v_contract.status is distinct from 'in_progress' then
+      return null;
+    end if;
+  else
+    select * into v_contract from eva.agent_task_contracts c
+    where c.stage_work_id = p_work_id and c.kind = 'stage_analysis' and c.status = 'in_progress'
+    order by c.attempt desc limit 1 for update;
   end if;
   update eva.venture_stage_work w
   set status = p_kind::eva.stage_work_status,
@@ -940,6 +1018,10 @@ begin
   returning * into v_work;
   if not found then
     return null;
+  end if;
+  if v_contract.id is not null then
+    perform eva_private.fn_contract_transition(v_contract.id, 'failed', pg_catalog.jsonb_build_object(
+      'error', p_kind || ': ' || p_reason));
   end if;
   perform eva_private.fn_log_event('stage.' || p_kind, v_work.venture_id, pg_catalog.jsonb_build_object(
     'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id, 'reason', p_reason)
@@ -953,13 +1035,13 @@ end;
 $$;
 
 
-ALTER FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) OWNER TO eva_owner;
+ALTER FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb, p_contract_id uuid) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb, p_contract_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) IS 'Stops a stage run as blocked (with a reason: contract unmet, budget exhausted) or failed, logging an event and raising an alert.';
+COMMENT ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb, p_contract_id uuid) IS 'Stops a stage run as blocked (with a reason: contract unmet, budget exhausted) or failed, logging an event and raising an alert; its task contract fails (a late run of a timed-out contract changes nothing).';
 
 
 --
@@ -1041,6 +1123,93 @@ ALTER FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_
 --
 
 COMMENT ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) IS 'Charges an LLM call''s tokens to the venture and its phase budget, writes the ledger row, and returns what is left.';
+
+
+--
+-- Name: fn_circuit_now(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_circuit_now() RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  return eva.fn_scheduler_now() + coalesce(
+    (select (s.value #>> '{}')::interval from eva_private.settings s where s.key = 'circuit.clock_offset'),
+    interval '0 seconds');
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_circuit_now() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_circuit_now(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_circuit_now() IS 'The circuit breakers'' time: the scheduler''s time plus the breakers'' clock offset (settings circuit.clock_offset); cooldowns are read against it.';
+
+
+--
+-- Name: fn_circuit_reset(uuid, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text DEFAULT NULL::text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_b record;
+  v_count int := 0;
+begin
+  if p_venture_id is null and coalesce(p_service, '') not like 'provider:%' then
+    raise exception 'name a venture, or a provider''s breaker as --service provider:<host>' using errcode = 'EV400';
+  end if;
+  for v_b in
+    select b.id, b.venture_id, b.service, b.state, b.consecutive_failures from eva.venture_circuit_breakers b
+    where b.venture_id is not distinct from p_venture_id and (p_service is null or b.service = p_service)
+    for update
+  loop
+    update eva.venture_circuit_breakers
+    set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null, trial_contract_id = null,
+        updated_at = pg_catalog.now()
+    where id = v_b.id;
+    update eva.eva_alerts a set status = 'resolved', resolved_at = pg_catalog.now()
+    where a.alert_type = 'circuit_open' and a.status <> 'resolved' and a.details ->> 'breakerId' = v_b.id::text;
+    perform eva_private.fn_log_event('circuit.reset', v_b.venture_id, pg_catalog.jsonb_build_object(
+      'circuit', v_b.service, 'from', v_b.state, 'failures', v_b.consecutive_failures));
+    if v_b.state <> 'closed' then
+      perform eva_private.fn_log_event('system.recovery', v_b.venture_id, pg_catalog.jsonb_build_object(
+        'circuit', v_b.service, 'state', 'closed', 'from', v_b.state, 'reset', true));
+    end if;
+    v_count := v_count + 1;
+  end loop;
+  if v_count = 0 then
+    return 0;
+  end if;
+  -- Stage runs waiting on these circuits may go now.
+  perform eva_private.fn_enqueue_stage_run(c.stage_work_id)
+  from eva.agent_task_contracts c
+  join eva.venture_stage_work w on w.id = c.stage_work_id and w.status = 'ready'
+  where c.status = 'pending' and c.kind = 'stage_analysis' and c.deferred_until is not null
+    and (p_venture_id is null or c.venture_id = p_venture_id)
+    and not exists (select 1 from graphile_worker._private_jobs j
+                    where j.key = 'stage_run:' || w.id and j.locked_at is not null);
+  update eva.agent_task_contracts c set deferred_until = null
+  where c.status = 'pending' and c.kind = 'stage_analysis' and c.deferred_until is not null
+    and (p_venture_id is null or c.venture_id = p_venture_id);
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_circuit_reset(p_venture_id uuid, p_service text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) IS 'The Chairman closes a venture''s circuit breakers (or one service''s, or a provider''s): failures reset, alert resolved, audited (circuit.reset, system.recovery); waiting stage runs are queued.';
 
 
 --
@@ -1677,7 +1846,8 @@ CREATE TABLE eva.eva_event_log (
     xact_id bigint DEFAULT ((pg_current_xact_id())::text)::bigint NOT NULL,
     cursor text GENERATED ALWAYS AS ((((xact_id)::text || '.'::text) || (id)::text)) STORED NOT NULL,
     CONSTRAINT eva_event_log_event_type_check CHECK ((event_type ~ '^[a-z_]+(\.[a-z_]+)+$'::text))
-);
+)
+PARTITION BY RANGE (created_at);
 
 
 ALTER TABLE eva.eva_event_log OWNER TO eva_owner;
@@ -1686,7 +1856,7 @@ ALTER TABLE eva.eva_event_log OWNER TO eva_owner;
 -- Name: TABLE eva_event_log; Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON TABLE eva.eva_event_log IS 'Append-only event log (the event bus''s persistence); each transaction that logs events NOTIFYs channel eva_events once. Read it in commit order through eva.fn_event_feed and the cursor column.';
+COMMENT ON TABLE eva.eva_event_log IS 'Append-only event log (the event bus''s persistence), partitioned by month on created_at (partitions in eva_partitions; retention in eva_private.partition_policies, archives in eva.partition_archives); each transaction that logs events NOTIFYs channel eva_events once. Read it in commit order through eva.fn_event_feed and the cursor column.';
 
 
 --
@@ -1856,6 +2026,39 @@ ALTER FUNCTION eva.fn_is_chairman() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva.fn_is_chairman() IS 'True when the caller acts as the Chairman.';
+
+
+--
+-- Name: fn_job_queue(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_job_queue() RETURNS TABLE(task text, queued bigint, scheduled bigint, running bigint, retrying bigint, failed bigint, oldest_queued_at timestamp with time zone, oldest_queued_age interval)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select t.identifier,
+    pg_catalog.count(*) filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at <= pg_catalog.now()),
+    pg_catalog.count(*) filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at > pg_catalog.now()),
+    pg_catalog.count(*) filter (where j.locked_at is not null),
+    pg_catalog.count(*) filter (where j.locked_at is null and j.attempts > 0 and j.attempts < j.max_attempts),
+    pg_catalog.count(*) filter (where j.attempts >= j.max_attempts),
+    pg_catalog.min(j.run_at) filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at <= pg_catalog.now()),
+    pg_catalog.now() - pg_catalog.min(j.run_at)
+      filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at <= pg_catalog.now())
+  from graphile_worker._private_jobs j
+  join graphile_worker._private_tasks t on t.id = j.task_id
+  group by t.identifier
+  order by t.identifier;
+$$;
+
+
+ALTER FUNCTION eva.fn_job_queue() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_job_queue(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_job_queue() IS 'graphile-worker''s jobs per task: queued (due, waiting for a worker), scheduled (later), running (locked), retrying (failed before, will run again), failed (attempts exhausted), and the oldest queued job''s time and age.';
 
 
 --
@@ -2043,6 +2246,35 @@ COMMENT ON FUNCTION eva.fn_notifications_read_all() IS 'Marks every unread notif
 
 
 --
+-- Name: fn_partition_status(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_partition_status() RETURNS TABLE(table_name text, partition_name text, is_default boolean, range_from timestamp with time zone, range_to timestamp with time zone, approx_rows bigint, bytes bigint, expires_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select f.table_name, f.partition_name, f.is_default, f.range_from, f.range_to,
+    greatest(c.reltuples, 0)::bigint, pg_catalog.pg_total_relation_size(c.oid),
+    case when not f.is_default then
+      pg_catalog.timezone('UTC', pg_catalog.timezone('UTC', f.range_to) + pg_catalog.make_interval(months => p.keep_months))
+    end
+  from eva_private.fn_partitions() f
+  join eva_private.partition_policies p on p.table_name = f.table_name
+  join pg_catalog.pg_class c on c.oid = pg_catalog.to_regclass(f.partition_name)
+  order by f.table_name, f.is_default, f.range_from;
+$$;
+
+
+ALTER FUNCTION eva.fn_partition_status() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_partition_status(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_partition_status() IS 'Partitions of the time-partitioned tables: range, approximate rows (planner statistics), bytes, and when retention archives and drops each (scheduler time; the DEFAULT never).';
+
+
+--
 -- Name: fn_pending_decision_count(); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -2195,10 +2427,10 @@ COMMENT ON FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid, p
 
 
 --
--- Name: fn_record_stage_result(uuid, jsonb, jsonb, jsonb, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+-- Name: fn_record_stage_result(uuid, jsonb, jsonb, jsonb, jsonb, uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
-CREATE FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb DEFAULT NULL::jsonb, p_charges jsonb DEFAULT '[]'::jsonb, p_route jsonb DEFAULT NULL::jsonb) RETURNS jsonb
+CREATE FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb DEFAULT NULL::jsonb, p_charges jsonb DEFAULT '[]'::jsonb, p_route jsonb DEFAULT NULL::jsonb, p_contract_id uuid DEFAULT NULL::uuid) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -2214,6 +2446,7 @@ declare
   v_action text;
   v_reason text;
   v_saga_id uuid;
+  v_contract eva.agent_task_contracts;
 begin
   select * into v_work from eva.venture_stage_work where id = p_work_id for update;
   if not found then
@@ -2221,6 +2454,25 @@ begin
   end if;
   if v_work.status <> 'in_progress' then
     return pg_catalog.jsonb_build_object('outcome', 'noop', 'status', v_work.status);
+  end if;
+  if p_contract_id is not null then
+    select * into v_contract from eva.agent_task_contracts c where c.id = p_contract_id for update;
+    if not found or v_contract.stage_work_id is distinct from p_work_id then
+      raise exception 'task contract % is not a contract of stage work %', p_contract_id, p_work_id using errcode = 'EV404';
+    end if;
+  else
+    select * into v_contract from eva.agent_task_contracts c
+    where c.stage_work_id = p_work_id and c.kind = 'stage_analysis' and c.status = 'in_progress'
+    order by c.attempt desc limit 1 for update;
+  end if;
+  if v_contract.id is not null then
+    if v_contract.status <> 'in_progress' then
+      return pg_catalog.jsonb_build_object('outcome', 'noop', 'status', 'contract_' || v_contract.status,
+        'contractId', v_contract.id);
+    end if;
+    perform eva_private.fn_contract_transition(v_contract.id, 'completed', pg_catalog.jsonb_build_object('result',
+      pg_catalog.jsonb_build_object('artifacts', pg_catalog.jsonb_array_length(coalesce(p_artifacts, '[]'::jsonb)),
+        'gateDecision', p_gate ->> 'decision', 'route', coalesce(p_route ->> 'action', 'advance'))));
   end if;
   select * into v_stage from eva.lifecycle_stage_config where stage_number = v_work.lifecycle_stage;
 
@@ -2358,13 +2610,13 @@ end;
 $$;
 
 
-ALTER FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) OWNER TO eva_owner;
+ALTER FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb, p_contract_id uuid) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb, p_contract_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) IS 'Records a stage run''s result in one transaction: artifact versions (once per run), token charges, gate outcome; then opens the Chairman decision of a Chairman gate, or follows the route (advance, escalate, rerun, kill, block). A retry after the result was recorded does nothing (outcome noop).';
+COMMENT ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb, p_contract_id uuid) IS 'Records a stage run''s result in one transaction: artifact versions (once per run), token charges, gate outcome; then opens the Chairman decision of a Chairman gate, or follows the route (advance, escalate, rerun, kill, block). A retry after the result was recorded, or a late result of a timed-out contract, does nothing (outcome noop).';
 
 
 --
@@ -2999,6 +3251,215 @@ COMMENT ON FUNCTION eva.fn_revoke_token(p_jti uuid) IS 'Revokes the Bearer token
 
 
 --
+-- Name: eva_sagas; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.eva_sagas (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    saga_type eva.saga_type NOT NULL,
+    current_step text NOT NULL,
+    status eva.saga_status DEFAULT 'active'::eva.saga_status NOT NULL,
+    context jsonb DEFAULT '{}'::jsonb NOT NULL,
+    retry_count integer DEFAULT 0 NOT NULL,
+    max_retries integer DEFAULT 3 NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    completed_at timestamp with time zone,
+    timeout_at timestamp with time zone,
+    steps text[] DEFAULT '{}'::text[] NOT NULL,
+    driver text DEFAULT 'sql'::text NOT NULL,
+    step_attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone,
+    wait_until timestamp with time zone,
+    pause_reason text,
+    paused_at timestamp with time zone,
+    last_error text,
+    CONSTRAINT eva_sagas_driver_check CHECK ((driver = ANY (ARRAY['sql'::text, 'worker'::text]))),
+    CONSTRAINT eva_sagas_max_retries_check CHECK ((max_retries >= 0)),
+    CONSTRAINT eva_sagas_retry_count_check CHECK ((retry_count >= 0)),
+    CONSTRAINT eva_sagas_step_attempts_check CHECK ((step_attempts >= 0))
+);
+
+
+ALTER TABLE eva.eva_sagas OWNER TO eva_owner;
+
+--
+-- Name: TABLE eva_sagas; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.eva_sagas IS 'Durable state of long operations (spec §15): SD execution, reality gate retry, venture retirement.';
+
+
+--
+-- Name: COLUMN eva_sagas.steps; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_sagas.steps IS 'The saga''s steps in order (from its definition in src/orchestration/sagas/); current_step is one of them.';
+
+
+--
+-- Name: COLUMN eva_sagas.driver; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_sagas.driver IS 'worker: each step runs as a saga_step job (retirement, bench); sql: the SQL functions that own the saga record its steps (sd_execution, reality_gate_retry).';
+
+
+--
+-- Name: COLUMN eva_sagas.step_attempts; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_sagas.step_attempts IS 'Failed attempts of the current step since it became current or the saga was resumed (the retry budget is max_retries).';
+
+
+--
+-- Name: COLUMN eva_sagas.wait_until; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_sagas.wait_until IS 'Scheduler time (eva.fn_scheduler_now()) the current step waits for; the saga_wake tick re-queues it then.';
+
+
+--
+-- Name: COLUMN eva_sagas.pause_reason; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_sagas.pause_reason IS 'Why the saga is paused (status paused): a failed teardown, an open circuit, the Chairman. eva sagas resume continues it.';
+
+
+--
+-- Name: fn_saga_cancel(uuid, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_saga_cancel(p_saga_id uuid, p_reason text DEFAULT NULL::text) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+begin
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status not in ('active', 'paused') then
+    raise exception 'saga % is %: it has ended and cannot be cancelled', p_saga_id, v_saga.status using errcode = 'EV409';
+  end if;
+  update eva.eva_sagas
+  set status = 'cancelled', completed_at = pg_catalog.now(), next_attempt_at = null, wait_until = null,
+      updated_at = pg_catalog.now(),
+      context = context || pg_catalog.jsonb_build_object('cancelled', pg_catalog.jsonb_build_object(
+        'at', pg_catalog.now(), 'step', current_step, 'reason', coalesce(p_reason, 'cancelled'), 'by', current_user))
+  where id = p_saga_id returning * into v_saga;
+  update eva.eva_alerts set status = 'resolved', resolved_at = pg_catalog.now()
+  where alert_type = 'saga_paused' and status <> 'resolved' and details ->> 'sagaId' = p_saga_id::text;
+  perform eva_private.fn_log_event('saga.cancelled', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', v_saga.current_step, 'reason', p_reason));
+  return v_saga;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_saga_cancel(p_saga_id uuid, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_cancel(p_saga_id uuid, p_reason text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_saga_cancel(p_saga_id uuid, p_reason text) IS 'Cancels an active or paused saga (status cancelled; completed steps stay done); EV404 unknown, EV409 already ended.';
+
+
+--
+-- Name: fn_saga_pause(uuid, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_saga_pause(p_saga_id uuid, p_reason text) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+begin
+  if coalesce(pg_catalog.btrim(p_reason), '') = '' then
+    raise exception 'a pause needs a reason' using errcode = 'EV400';
+  end if;
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status <> 'active' then
+    raise exception 'saga % is %: only an active saga pauses', p_saga_id, v_saga.status using errcode = 'EV409';
+  end if;
+  update eva.eva_sagas
+  set status = 'paused', pause_reason = p_reason, paused_at = pg_catalog.now(), next_attempt_at = null,
+      updated_at = pg_catalog.now()
+  where id = p_saga_id returning * into v_saga;
+  insert into eva.eva_alerts (venture_id, severity, alert_type, message, details)
+  values (v_saga.venture_id, 'P1', 'saga_paused',
+    'the ' || pg_catalog.replace(v_saga.saga_type::text, '_', ' ') || ' saga paused at step ' || v_saga.current_step
+      || ': ' || p_reason || ' (eva sagas resume ' || v_saga.id || ')',
+    pg_catalog.jsonb_build_object('sagaId', v_saga.id, 'sagaType', v_saga.saga_type, 'step', v_saga.current_step,
+      'reason', p_reason));
+  perform eva_private.fn_log_event('saga.paused', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', v_saga.current_step, 'reason', p_reason));
+  return v_saga;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_saga_pause(p_saga_id uuid, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_pause(p_saga_id uuid, p_reason text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_saga_pause(p_saga_id uuid, p_reason text) IS 'Pauses an active saga with a reason (P1 alert saga_paused, saga.paused event); EV404 unknown, EV409 not active.';
+
+
+--
+-- Name: fn_saga_resume(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_saga_resume(p_saga_id uuid) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+begin
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status <> 'paused' then
+    raise exception 'saga % is %: only a paused saga resumes', p_saga_id, v_saga.status using errcode = 'EV409',
+      hint = case when v_saga.status = 'active' then 'It is running already.' else 'It has ended.' end;
+  end if;
+  update eva.eva_sagas
+  set status = 'active', step_attempts = 0, next_attempt_at = null, updated_at = pg_catalog.now(),
+      context = context || pg_catalog.jsonb_build_object('resumed', coalesce(context -> 'resumed', '[]'::jsonb)
+        || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('at', pg_catalog.now(), 'step', current_step,
+          'pause_reason', pause_reason))),
+      pause_reason = null, paused_at = null
+  where id = p_saga_id returning * into v_saga;
+  update eva.eva_alerts set status = 'resolved', resolved_at = pg_catalog.now()
+  where alert_type = 'saga_paused' and status <> 'resolved' and details ->> 'sagaId' = p_saga_id::text;
+  perform eva_private.fn_log_event('saga.resumed', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', v_saga.current_step));
+  return v_saga;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_saga_resume(p_saga_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_resume(p_saga_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_saga_resume(p_saga_id uuid) IS 'Resumes a paused saga at the step it paused on (fresh retry budget; its saga_paused alert resolved); EV404 unknown, EV409 not paused.';
+
+
+--
 -- Name: fn_schedule_run_now(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -3045,12 +3506,14 @@ COMMENT ON FUNCTION eva.fn_schedule_run_now(p_venture_id uuid) IS 'Makes the ven
 --
 
 CREATE FUNCTION eva.fn_scheduler_now() RETURNS timestamp with time zone
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select pg_catalog.now() + coalesce(
+begin
+  return pg_catalog.now() + coalesce(
     (select (s.value #>> '{}')::interval from eva_private.settings s where s.key = 'scheduler.clock_offset'),
     interval '0 seconds');
+end;
 $$;
 
 
@@ -3242,14 +3705,31 @@ begin
       completed_at = pg_catalog.now()
   where venture_id = v_item.venture_id and saga_id = v_item.saga_id and kind = 'orchestrator' and status = 'pending';
 
-  update eva.eva_sagas
-  set current_step = 'update_stage', status = 'completed', completed_at = pg_catalog.now(), context = v_context
-  where id = v_saga.id;
-
   -- The stage engine left Stage 19 blocked, waiting for engineering; it may run now.
   update eva.venture_stage_work set status = 'ready', blocked_reason = null
   where venture_id = v_item.venture_id and lifecycle_stage = 19 and status = 'blocked'
   returning id into v_stage19;
+
+  -- The return path's steps on the saga engine, all in this transaction.
+  perform eva_private.fn_saga_note_step(v_saga.id, 'await_completion', 'completed', pg_catalog.jsonb_build_object(
+    'total', v_counts.total, 'succeeded', v_counts.succeeded, 'failed', v_counts.failed, 'blocked', v_counts.blocked));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'collect_results', 'completed', pg_catalog.jsonb_build_object(
+    'tests', v_context -> 'tests', 'failures', v_counts.failures));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'update_stage', 'completed', pg_catalog.jsonb_build_object(
+    'sprint_completion', v_context ->> 'sprint_completion', 'stage19_work_id', v_stage19));
+  if v_stage19 is not null then
+    perform eva_private.fn_saga_note_step(v_saga.id, 'advance', 'completed',
+      pg_catalog.jsonb_build_object('stage19_work_id', v_stage19, 'released', 'Stage 19 ready'));
+  else
+    perform eva_private.fn_saga_note_step(v_saga.id, 'advance', 'skipped',
+      pg_catalog.jsonb_build_object('reason', 'no blocked Stage 19 run waited for this sprint'));
+  end if;
+
+  -- current_step stays update_stage, as before the engine (fn_sd_results reads
+  -- it): Stage 19, released by advance, writes the results into its artifacts.
+  update eva.eva_sagas
+  set current_step = 'update_stage', status = 'completed', completed_at = pg_catalog.now(), context = v_context
+  where id = v_saga.id;
 
   perform eva_private.fn_log_event('saga.completed', v_item.venture_id, pg_catalog.jsonb_build_object(
     'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'sprint_completion', v_context ->> 'sprint_completion',
@@ -3361,6 +3841,47 @@ ALTER FUNCTION eva.fn_sd_results(p_venture_id uuid) OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva.fn_sd_results(p_venture_id uuid) IS 'The venture''s latest SD execution saga with its child items'' reports and totals (tests passed/failed, average coverage), or null when engineering was never asked. Read by the Stage 19 and 20 analyses.';
+
+
+--
+-- Name: fn_set_circuit_clock(interval, boolean); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_set_circuit_clock(p_advance interval DEFAULT NULL::interval, p_reset boolean DEFAULT false) RETURNS timestamp with time zone
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_offset interval;
+begin
+  if p_advance is null and not coalesce(p_reset, false) then
+    raise exception 'advance: give an interval to move the circuit breakers'' clock forward (e.g. 5 minutes), or reset it'
+      using errcode = 'EV400';
+  end if;
+  if p_advance is not null and p_advance <= interval '0' then
+    raise exception 'advance: the circuit breakers'' clock moves forward only, not by %', p_advance using errcode = 'EV400';
+  end if;
+  insert into eva_private.settings (key, value, description)
+  values ('circuit.clock_offset', '"0 seconds"', 'Added to the scheduler''s time by eva.fn_circuit_now().')
+  on conflict (key) do nothing;
+  select case when coalesce(p_reset, false) then interval '0' else (s.value #>> '{}')::interval end + coalesce(p_advance, interval '0')
+  into v_offset
+  from eva_private.settings s where s.key = 'circuit.clock_offset' for update;
+  update eva_private.settings set value = pg_catalog.to_jsonb(v_offset::text) where key = 'circuit.clock_offset';
+  perform eva_private.fn_log_event('circuit.clock_moved', null,
+    pg_catalog.jsonb_build_object('offset', v_offset::text, 'advance', p_advance::text, 'reset', coalesce(p_reset, false)));
+  return eva.fn_circuit_now();
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_set_circuit_clock(p_advance interval, p_reset boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_circuit_clock(p_advance interval, p_reset boolean); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_set_circuit_clock(p_advance interval, p_reset boolean) IS 'Moves the circuit breakers'' clock forward by p_advance (on top of the scheduler''s), or back to it (p_reset); returns the breakers'' time.';
 
 
 --
@@ -3892,6 +4413,20 @@ begin
     update eva.ventures set status = 'active' where id = p_d.venture_id;
   end if;
 
+  -- An SD execution that timed out (eva_private.fn_scheduler_saga_sweep): proceed
+  -- runs Stage 19 on what engineering delivered (sprint_completion blocked);
+  -- modify_thresholds plans the sprint again (Stage 18); block keeps it blocked.
+  if p_d.decision_type = 'dfe_escalation' and p_d.context ->> 'kind' = 'sd_timeout' and p_d.decision <> 'block' then
+    if p_d.decision = 'proceed' then
+      update eva.venture_stage_work set status = 'ready', blocked_reason = null
+      where venture_id = p_d.venture_id and lifecycle_stage = p_d.lifecycle_stage and status = 'awaiting_decision';
+    else
+      perform eva.fn_rerun_stage(p_d.venture_id, 18, v_reason, 'revise');
+    end if;
+    perform pg_catalog.set_config('eva.change_reason', '', true);
+    return;
+  end if;
+
   case p_d.decision_type || '/' || p_d.decision
     when 'brand_approval/approve', 'release_decision/release', 'dfe_escalation/proceed' then
       perform eva.fn_advance_venture_stage(p_d.venture_id, p_d.lifecycle_stage, null, v_reason);
@@ -3910,15 +4445,16 @@ begin
       update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason
       where venture_id = p_d.venture_id and status = 'awaiting_decision';
     when 'brand_approval/reject', 'release_decision/cancel' then
+      perform pg_catalog.set_config('eva.ending_decision', p_d.id::text, true);
       update eva.ventures set status = 'killed' where id = p_d.venture_id;
+      perform pg_catalog.set_config('eva.ending_decision', '', true);
     when 'venture_future/sunset', 'venture_future/exit' then
+      -- Spec §15: the venture's end starts its retirement saga (notify, export, teardown,
+      -- archive, retrospective) by trigger (eva_private.tg_ventures_retirement), with this decision.
+      perform pg_catalog.set_config('eva.ending_decision', p_d.id::text, true);
       update eva.ventures set status = case p_d.decision when 'sunset' then 'sunset' else 'exited' end::eva.venture_status
       where id = p_d.venture_id;
-      -- Spec §15: the retirement saga (notify, export, teardown, archive, retrospective).
-      insert into eva.eva_sagas (venture_id, saga_type, current_step, context, timeout_at)
-      values (p_d.venture_id, 'venture_retirement', 'notify_users',
-        pg_catalog.jsonb_build_object('decision_id', p_d.id, 'kind', p_d.decision),
-        eva.fn_scheduler_now() + interval '30 days');
+      perform pg_catalog.set_config('eva.ending_decision', '', true);
     else
       raise exception 'no effect is defined for % "%"', p_d.decision_type, p_d.decision using errcode = 'EV400';
   end case;
@@ -3983,6 +4519,55 @@ ALTER FUNCTION eva_private.fn_apply_dependency_holds(p_venture_id uuid) OWNER TO
 --
 
 COMMENT ON FUNCTION eva_private.fn_apply_dependency_holds(p_venture_id uuid) IS 'Blocks the venture''s ready work that a hard dependency holds, and releases (to ready) its dependency-blocked work once none does.';
+
+
+--
+-- Name: fn_archive_partition(text, bigint, text, text, bigint); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_expired record;
+  v_rows bigint;
+  v_id bigint;
+begin
+  select * into v_expired from eva_private.fn_expired_partitions() e where e.partition_name = p_partition;
+  if not found then
+    raise exception '% is not a partition past its retention', p_partition using errcode = 'EV409',
+      hint = 'See eva_private.fn_expired_partitions() and eva_private.partition_policies.keep_months.';
+  end if;
+  if v_expired.archive_before_drop and (p_uri is null or p_sha256 is null) then
+    raise exception '% must be archived before it is dropped', p_partition using errcode = 'EV400';
+  end if;
+  execute pg_catalog.format('lock table %s in access exclusive mode', p_partition);
+  execute pg_catalog.format('select pg_catalog.count(*) from %s', p_partition) into v_rows;
+  if v_rows <> p_row_count then
+    raise exception '% holds % rows but its archive holds %', p_partition, v_rows, p_row_count using errcode = 'EV409',
+      hint = 'Archive it again: nothing was dropped.';
+  end if;
+  insert into eva.partition_archives (table_name, partition_name, range_from, range_to, row_count, uri, sha256, bytes)
+  values (v_expired.table_name, p_partition, v_expired.range_from, v_expired.range_to, v_rows, p_uri, p_sha256, p_bytes)
+  returning id into v_id;
+  execute pg_catalog.format('alter table %s detach partition %s', v_expired.table_name, p_partition);
+  execute pg_catalog.format('drop table %s', p_partition);
+  perform eva_private.fn_log_event('retention.partition_archived', null, pg_catalog.jsonb_build_object(
+    'table', v_expired.table_name, 'partition', p_partition, 'rangeFrom', v_expired.range_from,
+    'rangeTo', v_expired.range_to, 'rows', v_rows, 'uri', p_uri, 'sha256', p_sha256, 'archiveId', v_id));
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint) IS 'Records the archive of an expired partition (row count checked against the partition under lock), then detaches and drops it; logs retention.partition_archived.';
 
 
 --
@@ -4057,6 +4642,732 @@ COMMENT ON FUNCTION eva_private.fn_caller_role() IS 'The role the caller acts as
 
 
 --
+-- Name: fn_circuit_permit(uuid, text[], uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz;
+  v_b record;
+  v_retry timestamptz;
+  v_refused text[] := '{}';
+  v_trials uuid[] := '{}';
+  v_circuits jsonb := '[]';
+  v_clean boolean := true;
+  v_locked boolean;
+begin
+  if coalesce(pg_catalog.cardinality(p_services), 0) = 0 then
+    return pg_catalog.jsonb_build_object('allowed', true, 'clean', true, 'circuits', '[]'::jsonb);
+  end if;
+  -- The common case, every breaker closed (or never failed): no lock, no write.
+  select coalesce(pg_catalog.bool_and(b.consecutive_failures = 0), true), coalesce(pg_catalog.bool_or(b.state <> 'closed'), false)
+  into v_clean, v_locked
+  from eva.venture_circuit_breakers b
+  join pg_catalog.unnest(p_services) s(service) on b.service = s.service
+    and b.venture_id is not distinct from case when s.service like 'provider:%' then null else p_venture_id end;
+  if not v_locked then
+    return pg_catalog.jsonb_build_object('allowed', true, 'clean', v_clean, 'circuits', '[]'::jsonb);
+  end if;
+  v_clean := false;
+  v_now := eva.fn_circuit_now();
+  for v_b in
+    select b.* from eva.venture_circuit_breakers b
+    join pg_catalog.unnest(p_services) s(service) on b.service = s.service
+      and b.venture_id is not distinct from case when s.service like 'provider:%' then null else p_venture_id end
+    order by b.id
+    for update of b
+  loop
+    if v_b.state = 'open' and v_now < v_b.opened_at + v_b.cooldown then
+      v_refused := v_refused || v_b.service;
+      v_retry := greatest(v_retry, v_b.opened_at + v_b.cooldown);
+    elsif v_b.state = 'half_open' and v_b.trial_started_at is not null and v_now < v_b.trial_started_at + v_b.cooldown then
+      v_refused := v_refused || v_b.service;
+      v_retry := greatest(v_retry, v_b.trial_started_at + v_b.cooldown);
+    elsif v_b.state in ('open', 'half_open') then
+      v_trials := v_trials || v_b.id;
+    end if;
+    v_circuits := v_circuits || pg_catalog.jsonb_build_object('service', v_b.service, 'state', v_b.state,
+      'failures', v_b.consecutive_failures, 'trial', v_b.state <> 'closed' and not (v_b.service = any (v_refused)));
+  end loop;
+  if pg_catalog.cardinality(v_refused) > 0 then
+    return pg_catalog.jsonb_build_object('allowed', false, 'retryAt', v_retry, 'refusedBy', pg_catalog.to_jsonb(v_refused),
+      'circuits', v_circuits, 'clean', false);
+  end if;
+  if pg_catalog.cardinality(v_trials) > 0 then
+    for v_b in
+      update eva.venture_circuit_breakers b
+      set state = 'half_open', trial_started_at = v_now, trial_contract_id = p_holder, updated_at = pg_catalog.now()
+      where b.id = any (v_trials)
+      returning b.*, (select o.state from eva.venture_circuit_breakers o where o.id = b.id) as was
+    loop
+      if v_b.was = 'open' then
+        -- open → half_open: the trial call is going out.
+        perform eva_private.fn_log_event('system.health_change', v_b.venture_id, pg_catalog.jsonb_build_object(
+          'circuit', v_b.service, 'state', 'half_open', 'from', 'open', 'trial_contract_id', p_holder,
+          'opened_at', v_b.opened_at, 'failures', v_b.consecutive_failures));
+      end if;
+    end loop;
+  end if;
+  return pg_catalog.jsonb_build_object('allowed', true, 'clean', v_clean, 'circuits', v_circuits);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid) IS 'Asks the venture''s and providers'' circuit breakers whether a call may go out: closed allows; open refuses until its cooldown passed, then grants one half-open trial at a time. Returns allowed, retryAt, refusedBy, circuits, clean.';
+
+
+--
+-- Name: fn_circuit_record(uuid, text[], boolean, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz;
+  v_service text;
+  v_venture uuid;
+  v_b eva.venture_circuit_breakers;
+  v_was eva.circuit_state;
+  v_circuits jsonb := '[]';
+  v_open boolean := false;
+  v_retry timestamptz;
+  v_label text;
+begin
+  if coalesce(pg_catalog.cardinality(p_services), 0) = 0 then
+    return pg_catalog.jsonb_build_object('open', false, 'circuits', '[]'::jsonb);
+  end if;
+  v_now := eva.fn_circuit_now();
+  foreach v_service in array p_services loop
+    v_venture := case when v_service like 'provider:%' then null else p_venture_id end;
+    -- A provider's breaker opens after 5 consecutive failures (any venture's; a success from any venture
+    -- resets it), so one venture's failing calls open its own circuit (3) before they can open its provider's.
+    insert into eva.venture_circuit_breakers (venture_id, service, failure_threshold)
+    values (v_venture, v_service, case when v_venture is null then 5 else 3 end)
+    on conflict (venture_id, service) do nothing;
+    select * into v_b from eva.venture_circuit_breakers b
+    where b.venture_id is not distinct from v_venture and b.service = v_service for update;
+    v_was := v_b.state;
+    if p_success then
+      update eva.venture_circuit_breakers b
+      set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null,
+          trial_contract_id = null, last_success_at = v_now, updated_at = pg_catalog.now()
+      where b.id = v_b.id
+      returning * into v_b;
+      if v_was <> 'closed' then
+        perform eva_private.fn_log_event('system.recovery', v_venture, pg_catalog.jsonb_build_object(
+          'circuit', v_service, 'scope', case when v_venture is null then 'provider' else 'venture' end,
+          'state', 'closed', 'from', v_was, 'venture_id', p_venture_id));
+        update eva.eva_alerts a set status = 'resolved', resolved_at = pg_catalog.now()
+        where a.alert_type = 'circuit_open' and a.status <> 'resolved'
+          and a.details ->> 'breakerId' = v_b.id::text;
+      end if;
+    else
+      update eva.venture_circuit_breakers b
+      set consecutive_failures = b.consecutive_failures + 1, last_error = pg_catalog.left(p_error, 2000),
+          last_failure_at = v_now,
+          state = case when b.state = 'half_open' or b.consecutive_failures + 1 >= b.failure_threshold then 'open'
+                       else b.state end,
+          opened_at = case when b.state = 'half_open' or (b.state = 'closed' and b.consecutive_failures + 1 >= b.failure_threshold)
+                           then v_now else b.opened_at end,
+          trial_started_at = null, trial_contract_id = null,
+          times_opened = b.times_opened + case when b.state <> 'open' and
+            (b.state = 'half_open' or b.consecutive_failures + 1 >= b.failure_threshold) then 1 else 0 end,
+          updated_at = pg_catalog.now()
+      where b.id = v_b.id
+      returning * into v_b;
+      if v_b.state = 'open' and v_was <> 'open' then
+        v_label := case when v_venture is null then 'provider ' || pg_catalog.substr(v_service, 10)
+          else coalesce((select v.name from eva.ventures v where v.id = v_venture), v_venture::text) || ' (' || v_service || ')' end;
+        perform eva_private.fn_log_event('system.degradation', v_venture, pg_catalog.jsonb_build_object(
+          'circuit', v_service, 'scope', case when v_venture is null then 'provider' else 'venture' end,
+          'state', 'open', 'from', v_was, 'reopened', v_was = 'half_open', 'failures', v_b.consecutive_failures,
+          'opened_at', v_b.opened_at, 'half_opens_at', v_b.opened_at + v_b.cooldown, 'error', v_b.last_error,
+          'breaker_id', v_b.id, 'venture_id', p_venture_id));
+        if v_was = 'closed' then
+          insert into eva.eva_alerts (venture_id, severity, alert_type, message, details)
+          values (v_venture, 'P1', 'circuit_open',
+            'Circuit open for ' || v_label || ' after ' || v_b.consecutive_failures || ' consecutive failures: calls stop until '
+              || (v_b.opened_at + v_b.cooldown) || ' (last error: ' || coalesce(pg_catalog.left(v_b.last_error, 300), 'none') || ')',
+            pg_catalog.jsonb_build_object('breakerId', v_b.id, 'service', v_service, 'failures', v_b.consecutive_failures,
+              'halfOpensAt', v_b.opened_at + v_b.cooldown));
+        end if;
+      end if;
+    end if;
+    if v_b.state = 'open' then
+      v_open := true;
+      v_retry := greatest(v_retry, v_b.opened_at + v_b.cooldown);
+    end if;
+    v_circuits := v_circuits || pg_catalog.jsonb_build_object('service', v_service, 'state', v_b.state,
+      'failures', v_b.consecutive_failures);
+  end loop;
+  return pg_catalog.jsonb_build_object('open', v_open, 'retryAt', v_retry, 'circuits', v_circuits);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text) IS 'Records a call''s outcome on the venture''s and providers'' circuit breakers: success closes and resets; failure counts, re-opens a half-open circuit, opens a closed one at its threshold (system.degradation, P1 alert); closing logs system.recovery.';
+
+
+--
+-- Name: fn_circuit_release_due(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_circuit_release_due() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz := eva.fn_circuit_now();
+  v_c record;
+  v_count int := 0;
+begin
+  for v_c in
+    select c.id, c.stage_work_id from eva.agent_task_contracts c
+    join eva.venture_stage_work w on w.id = c.stage_work_id and w.status = 'ready'
+    join eva.ventures v on v.id = w.venture_id and v.status = 'active'
+    where c.status = 'pending' and c.kind = 'stage_analysis' and c.deferred_until <= v_now
+      -- A job already running for the work (its own run_at came) is not doubled.
+      and not exists (select 1 from graphile_worker._private_jobs j
+                      where j.key = 'stage_run:' || w.id and j.locked_at is not null)
+    for update of c skip locked
+  loop
+    update eva.agent_task_contracts set deferred_until = null, updated_at = pg_catalog.now() where id = v_c.id;
+    perform eva_private.fn_enqueue_stage_run(v_c.stage_work_id);
+    v_count := v_count + 1;
+  end loop;
+  for v_c in
+    select c.id, c.saga_id from eva.agent_task_contracts c
+    join eva.eva_sagas s on s.id = c.saga_id and s.status = 'paused' and s.current_step = c.saga_step
+    where c.status = 'pending' and c.kind = 'saga_step' and c.deferred_until <= v_now
+    for update of c skip locked
+  loop
+    update eva.agent_task_contracts set deferred_until = null, updated_at = pg_catalog.now() where id = v_c.id;
+    perform eva.fn_saga_resume(v_c.saga_id);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_circuit_release_due() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_circuit_release_due(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_circuit_release_due() IS 'Tick: stage runs deferred by an open circuit whose half-open time has come (breaker time) get their job queued now, and sagas paused at such a step resume. Returns the count.';
+
+
+--
+-- Name: agent_task_contracts; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.agent_task_contracts (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    parent_agent text NOT NULL,
+    target_agent text NOT NULL,
+    venture_id uuid,
+    action text NOT NULL,
+    lifecycle_stage integer,
+    token_budget integer,
+    timeout interval DEFAULT '00:30:00'::interval NOT NULL,
+    priority integer DEFAULT 3 NOT NULL,
+    context jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status eva.contract_status DEFAULT 'pending'::eva.contract_status NOT NULL,
+    claimed_by text,
+    result jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    kind text DEFAULT 'service'::text NOT NULL,
+    stage_work_id uuid,
+    saga_id uuid,
+    saga_step text,
+    parent_contract_id uuid,
+    attempt integer DEFAULT 1 NOT NULL,
+    max_attempts integer DEFAULT 3 NOT NULL,
+    assigned_at timestamp with time zone,
+    timeout_at timestamp with time zone,
+    last_error text,
+    circuits text[] DEFAULT '{}'::text[] NOT NULL,
+    deferred_until timestamp with time zone,
+    CONSTRAINT agent_task_contracts_attempt_check CHECK ((attempt >= 1)),
+    CONSTRAINT agent_task_contracts_kind_check CHECK ((kind = ANY (ARRAY['stage_analysis'::text, 'devils_advocate'::text, 'saga_step'::text, 'publisher_call'::text, 'service'::text]))),
+    CONSTRAINT agent_task_contracts_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
+    CONSTRAINT agent_task_contracts_max_attempts_check CHECK ((max_attempts >= 1)),
+    CONSTRAINT agent_task_contracts_priority_check CHECK (((priority >= 1) AND (priority <= 5))),
+    CONSTRAINT agent_task_contracts_saga_step_check CHECK (((kind <> 'saga_step'::text) OR (saga_id IS NOT NULL))),
+    CONSTRAINT agent_task_contracts_stage_work_check CHECK (((kind <> 'stage_analysis'::text) OR (stage_work_id IS NOT NULL))),
+    CONSTRAINT agent_task_contracts_token_budget_check CHECK ((token_budget >= 0))
+);
+
+
+ALTER TABLE eva.agent_task_contracts OWNER TO eva_owner;
+
+--
+-- Name: TABLE agent_task_contracts; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.agent_task_contracts IS 'Units of work between EVA and a service (pending, assigned, in_progress, completed, failed, timeout).';
+
+
+--
+-- Name: COLUMN agent_task_contracts.kind; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.agent_task_contracts.kind IS 'What the work is: stage_analysis (a stage run), devils_advocate (its review, a child contract), saga_step, publisher_call, service.';
+
+
+--
+-- Name: COLUMN agent_task_contracts.attempt; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.agent_task_contracts.attempt IS 'Which attempt of the work this contract is (a stage run: the work row''s attempts).';
+
+
+--
+-- Name: COLUMN agent_task_contracts.max_attempts; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.agent_task_contracts.max_attempts IS 'After a timeout at this attempt the work is retried while attempt < max_attempts, else escalated to the Chairman.';
+
+
+--
+-- Name: COLUMN agent_task_contracts.timeout_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.agent_task_contracts.timeout_at IS 'When an assigned or in-progress contract times out (scheduler time: claimed at eva.fn_scheduler_now() + timeout).';
+
+
+--
+-- Name: COLUMN agent_task_contracts.circuits; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.agent_task_contracts.circuits IS 'The circuit breakers the work''s external calls pass through: service names of the venture (llm) and providers (provider:<host>).';
+
+
+--
+-- Name: COLUMN agent_task_contracts.deferred_until; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.agent_task_contracts.deferred_until IS 'A pending contract whose circuit was open: when the circuit half-opens (breaker time, eva.fn_circuit_now()).';
+
+
+--
+-- Name: fn_contract_create(jsonb, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text DEFAULT NULL::text) RETURNS eva.agent_task_contracts
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_c eva.agent_task_contracts;
+  v_now timestamptz := pg_catalog.now();
+  v_created jsonb;
+begin
+  if coalesce(p_spec ->> 'action', '') = '' or coalesce(p_spec ->> 'targetAgent', '') = '' then
+    raise exception 'a task contract needs an action and a target agent (got %)', p_spec using errcode = 'EV400';
+  end if;
+  insert into eva.agent_task_contracts (kind, parent_agent, target_agent, venture_id, action, lifecycle_stage,
+    stage_work_id, saga_id, saga_step, parent_contract_id, attempt, max_attempts, token_budget, timeout, priority,
+    context, circuits, status, claimed_by, assigned_at, timeout_at, started_at)
+  values (coalesce(p_spec ->> 'kind', 'service'), coalesce(p_spec ->> 'parentAgent', 'EVA'), p_spec ->> 'targetAgent',
+    (p_spec ->> 'ventureId')::uuid, p_spec ->> 'action', (p_spec ->> 'stage')::int, (p_spec ->> 'stageWorkId')::uuid,
+    (p_spec ->> 'sagaId')::uuid, p_spec ->> 'sagaStep', (p_spec ->> 'parentContractId')::uuid,
+    coalesce((p_spec ->> 'attempt')::int, 1), coalesce((p_spec ->> 'maxAttempts')::int, 3),
+    (p_spec ->> 'tokenBudget')::int, coalesce((p_spec ->> 'timeout')::interval, interval '30 minutes'),
+    coalesce((p_spec ->> 'priority')::int, 3), coalesce(p_spec -> 'context', '{}'::jsonb),
+    coalesce((select pg_catalog.array_agg(x) from pg_catalog.jsonb_array_elements_text(p_spec -> 'circuits') x), '{}'),
+    case when p_claimed_by is null then 'pending' else 'in_progress' end::eva.contract_status, p_claimed_by,
+    case when p_claimed_by is not null then v_now end,
+    case when p_claimed_by is not null
+      then eva.fn_scheduler_now() + coalesce((p_spec ->> 'timeout')::interval, interval '30 minutes') end,
+    case when p_claimed_by is not null then v_now end)
+  returning * into v_c;
+  v_created := pg_catalog.jsonb_build_object('contract_id', v_c.id, 'kind', v_c.kind, 'action', v_c.action,
+      'parent_agent', v_c.parent_agent, 'target_agent', v_c.target_agent, 'stage', v_c.lifecycle_stage,
+      'attempt', v_c.attempt, 'priority', v_c.priority, 'token_budget', v_c.token_budget, 'timeout', v_c.timeout::text)
+    || case when v_c.stage_work_id is not null then pg_catalog.jsonb_build_object('work_id', v_c.stage_work_id) else '{}' end
+    || case when v_c.parent_contract_id is not null then pg_catalog.jsonb_build_object('parent_contract_id', v_c.parent_contract_id) else '{}' end
+    || case when v_c.saga_id is not null then pg_catalog.jsonb_build_object('saga_id', v_c.saga_id, 'saga_step', v_c.saga_step) else '{}' end;
+  if p_claimed_by is null then
+    perform eva_private.fn_log_event('contract.created', v_c.venture_id, v_created);
+  else
+    insert into eva.eva_event_log (event_type, venture_id, payload, actor)
+    select e.event_type, v_c.venture_id, e.payload, eva_private.fn_caller_role()
+    from (values (1, 'contract.created', v_created),
+      (2, 'contract.claimed', pg_catalog.jsonb_build_object('contract_id', v_c.id, 'kind', v_c.kind, 'action', v_c.action,
+        'target_agent', v_c.target_agent, 'stage', v_c.lifecycle_stage, 'attempt', v_c.attempt, 'from', 'pending',
+        'claimed_by', v_c.claimed_by, 'timeout_at', v_c.timeout_at)
+        || case when v_c.stage_work_id is not null then pg_catalog.jsonb_build_object('work_id', v_c.stage_work_id) else '{}' end),
+      (3, 'contract.started', pg_catalog.jsonb_build_object('contract_id', v_c.id, 'kind', v_c.kind, 'action', v_c.action,
+        'target_agent', v_c.target_agent, 'stage', v_c.lifecycle_stage, 'attempt', v_c.attempt, 'from', 'assigned')
+        || case when v_c.stage_work_id is not null then pg_catalog.jsonb_build_object('work_id', v_c.stage_work_id) else '{}' end))
+      as e(n, event_type, payload)
+    order by e.n;
+  end if;
+  return v_c;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_contract_create(p_spec jsonb, p_claimed_by text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text) IS 'Creates a pending task contract from a spec (kind, targetAgent, action, venture, stage, saga, parent, attempt, token budget, timeout, priority, context, circuits) and logs contract.created; with p_claimed_by created claimed and started (contract.created, .claimed, .started).';
+
+
+--
+-- Name: fn_contract_finish(uuid, eva.contract_status, jsonb, text, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb DEFAULT NULL::jsonb, p_error text DEFAULT NULL::text, p_call text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_c eva.agent_task_contracts;
+  v_breakers jsonb;
+begin
+  if p_status not in ('completed', 'failed') then
+    raise exception 'a contract finishes as completed or failed, not %', p_status using errcode = 'EV400';
+  end if;
+  if p_call is not null and p_call not in ('succeeded', 'failed') then
+    raise exception 'a call succeeded or failed, not %', p_call using errcode = 'EV400';
+  end if;
+  select * into v_c from eva.agent_task_contracts c where c.id = p_contract_id for update;
+  if not found then
+    raise exception 'task contract % does not exist', p_contract_id using errcode = 'EV404';
+  end if;
+  if v_c.status in ('timeout', 'failed', 'completed') then
+    return pg_catalog.jsonb_build_object('late', true, 'contract', pg_catalog.to_jsonb(v_c));
+  end if;
+  v_c := eva_private.fn_contract_transition(v_c.id, p_status,
+    case when p_status = 'completed' then pg_catalog.jsonb_build_object('result', coalesce(p_result, 'null'::jsonb))
+         else pg_catalog.jsonb_build_object('error', coalesce(p_error, 'failed')) end);
+  if p_call is not null then
+    v_breakers := eva_private.fn_circuit_record(v_c.venture_id, v_c.circuits, p_call = 'succeeded', p_error);
+  end if;
+  return pg_catalog.jsonb_build_object('late', false, 'contract', pg_catalog.to_jsonb(v_c),
+    'circuits', coalesce(v_breakers -> 'circuits', '[]'::jsonb), 'open', coalesce((v_breakers ->> 'open')::boolean, false),
+    'retryAt', v_breakers -> 'retryAt');
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb, p_error text, p_call text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb, p_error text, p_call text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb, p_error text, p_call text) IS 'Completes or fails an in-progress task contract and records its call on the circuit breakers; a contract the sweep already timed out is left as it is (late: true).';
+
+
+--
+-- Name: fn_contract_open(jsonb, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_c eva.agent_task_contracts;
+  v_permit jsonb;
+begin
+  if p_spec ? 'contractId' then
+    select * into v_c from eva.agent_task_contracts c where c.id = (p_spec ->> 'contractId')::uuid for update;
+    if not found then
+      raise exception 'task contract % does not exist', p_spec ->> 'contractId' using errcode = 'EV404';
+    end if;
+    if v_c.status <> 'pending' then
+      raise exception 'task contract % is %: only a pending contract is opened again', v_c.id, v_c.status
+        using errcode = 'EV409';
+    end if;
+  else
+    if p_spec ? 'sagaId' and p_spec ? 'sagaStep' then
+      select * into v_c from eva.agent_task_contracts c
+      where c.saga_id = (p_spec ->> 'sagaId')::uuid and c.saga_step = p_spec ->> 'sagaStep' and c.status = 'pending'
+      order by c.created_at desc limit 1
+      for update;
+    end if;
+    if v_c.id is null then
+      v_c := eva_private.fn_contract_create(p_spec);
+    end if;
+  end if;
+  v_permit := eva_private.fn_circuit_permit(v_c.venture_id, v_c.circuits, v_c.id);
+  if not (v_permit ->> 'allowed')::boolean then
+    update eva.agent_task_contracts c
+    set deferred_until = (v_permit ->> 'retryAt')::timestamptz, updated_at = pg_catalog.now(),
+        context = c.context || pg_catalog.jsonb_build_object('deferredBy', v_permit -> 'refusedBy')
+    where c.id = v_c.id
+    returning * into v_c;
+    return pg_catalog.jsonb_build_object('deferred', pg_catalog.jsonb_build_object('contractId', v_c.id,
+      'retryAt', v_permit -> 'retryAt', 'refusedBy', v_permit -> 'refusedBy'), 'contract', pg_catalog.to_jsonb(v_c));
+  end if;
+  perform eva_private.fn_contract_transition(v_c.id, 'assigned', pg_catalog.jsonb_build_object(
+    'claimedBy', coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid())));
+  v_c := eva_private.fn_contract_transition(v_c.id, 'in_progress');
+  return pg_catalog.jsonb_build_object('contract', pg_catalog.to_jsonb(v_c), 'clean', (v_permit ->> 'clean')::boolean);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_contract_open(p_spec jsonb, p_claimed_by text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text) IS 'Creates (or reuses a pending) task contract, asks its circuit breakers, and claims and starts it; when a circuit is open the contract stays pending, deferred until the circuit half-opens.';
+
+
+--
+-- Name: fn_contract_timeout_sweep(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_contract_timeout_sweep() RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz := eva.fn_scheduler_now();
+  v_c eva.agent_task_contracts;
+  v_work eva.venture_stage_work;
+  v_then text;
+  v_reason text;
+  v_timed_out int := 0;
+  v_retried int := 0;
+  v_escalated int := 0;
+begin
+  for v_c in
+    select * from eva.agent_task_contracts c
+    where c.status in ('assigned', 'in_progress') and c.timeout_at <= v_now
+    order by c.timeout_at
+    for update skip locked
+  loop
+    v_then := 'none';
+    v_work := null;
+    v_reason := 'no result within ' || v_c.timeout::text || ' (due by ' || v_c.timeout_at || ', attempt '
+      || v_c.attempt || ' of ' || v_c.max_attempts || ')';
+    if v_c.kind = 'stage_analysis' then
+      select * into v_work from eva.venture_stage_work w where w.id = v_c.stage_work_id for update;
+      if v_work.status = 'in_progress' then
+        v_then := case when v_c.attempt < v_c.max_attempts then 'retried' else 'escalated' end;
+      end if;
+    end if;
+    perform eva_private.fn_contract_transition(v_c.id, 'timeout', pg_catalog.jsonb_build_object(
+      'error', 'timed out: ' || v_reason, 'next', v_then, 'scheduler_time', v_now));
+    v_timed_out := v_timed_out + 1;
+    if v_then = 'retried' then
+      update eva.venture_stage_work set status = 'ready' where id = v_work.id;
+      v_retried := v_retried + 1;
+    elsif v_then = 'escalated' then
+      v_reason := 'stage ' || v_work.lifecycle_stage || ' timed out ' || v_c.attempt || ' time(s): ' || v_reason;
+      update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason where id = v_work.id;
+      perform eva_private.fn_log_event('stage.blocked', v_work.venture_id, pg_catalog.jsonb_build_object(
+        'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id, 'reason', v_reason,
+        'contract_id', v_c.id));
+      insert into eva.eva_alerts (venture_id, severity, alert_type, message, details)
+      values (v_work.venture_id, 'P1', 'contract_timeout', 'Stage ' || v_work.lifecycle_stage || ' escalated: ' || v_reason,
+        pg_catalog.jsonb_build_object('work_id', v_work.id, 'contractId', v_c.id, 'attempts', v_c.attempt));
+      v_escalated := v_escalated + 1;
+    end if;
+  end loop;
+  return pg_catalog.jsonb_build_object('timedOut', v_timed_out, 'retried', v_retried, 'escalated', v_escalated);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_contract_timeout_sweep() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_contract_timeout_sweep(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_contract_timeout_sweep() IS 'Tick: contracts past timeout_at (scheduler time) become timeout; a stage analysis still in progress is retried (work ready, new job) or, after its last attempt, escalated (stage blocked, P1 alert, Chairman notified). Returns timedOut, retried, escalated.';
+
+
+--
+-- Name: fn_contract_transition(uuid, eva.contract_status, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS eva.agent_task_contracts
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_c eva.agent_task_contracts;
+  v_from eva.contract_status;
+  v_now timestamptz := pg_catalog.now();
+  v_detail jsonb := coalesce(p_detail, '{}'::jsonb);
+begin
+  select * into v_c from eva.agent_task_contracts c where c.id = p_contract_id for update;
+  if not found then
+    raise exception 'task contract % does not exist', p_contract_id using errcode = 'EV404';
+  end if;
+  v_from := v_c.status;
+  if not ((v_from = 'pending' and p_to in ('assigned', 'failed'))
+       or (v_from = 'assigned' and p_to in ('in_progress', 'failed', 'timeout'))
+       or (v_from = 'in_progress' and p_to in ('completed', 'failed', 'timeout'))) then
+    raise exception 'task contract % is %: it cannot become %', p_contract_id, v_from, p_to
+      using errcode = 'EV409',
+        hint = 'pending → assigned → in_progress → completed, failed or timeout';
+  end if;
+  update eva.agent_task_contracts c
+  set status = p_to,
+      claimed_by = case when p_to = 'assigned' then coalesce(v_detail ->> 'claimedBy', c.claimed_by) else c.claimed_by end,
+      assigned_at = case when p_to = 'assigned' then v_now else c.assigned_at end,
+      -- The timeout runs from the claim, on the scheduler's clock (the sweep reads the same clock).
+      timeout_at = case when p_to = 'assigned' then eva.fn_scheduler_now() + c.timeout else c.timeout_at end,
+      deferred_until = case when p_to = 'assigned' then null else c.deferred_until end,
+      started_at = case when p_to = 'in_progress' then v_now else c.started_at end,
+      completed_at = case when p_to in ('completed', 'failed', 'timeout') then v_now else c.completed_at end,
+      result = case when p_to = 'completed' then v_detail -> 'result' else c.result end,
+      last_error = case when p_to in ('failed', 'timeout') then coalesce(v_detail ->> 'error', c.last_error) else c.last_error end,
+      updated_at = v_now
+  where c.id = p_contract_id
+  returning * into v_c;
+  perform eva_private.fn_log_event('contract.' || case p_to when 'assigned' then 'claimed' when 'in_progress' then 'started'
+      else p_to::text end, v_c.venture_id,
+    pg_catalog.jsonb_build_object('contract_id', v_c.id, 'kind', v_c.kind, 'action', v_c.action,
+      'target_agent', v_c.target_agent, 'stage', v_c.lifecycle_stage, 'attempt', v_c.attempt, 'from', v_from)
+    || case when v_c.stage_work_id is not null then pg_catalog.jsonb_build_object('work_id', v_c.stage_work_id) else '{}' end
+    || case when v_c.saga_id is not null then pg_catalog.jsonb_build_object('saga_id', v_c.saga_id, 'saga_step', v_c.saga_step) else '{}' end
+    || case when p_to = 'assigned' then pg_catalog.jsonb_build_object('claimed_by', v_c.claimed_by, 'timeout_at', v_c.timeout_at)
+            when p_to in ('failed', 'timeout') then pg_catalog.jsonb_build_object('error', v_c.last_error)
+            else '{}' end
+    || (v_detail - 'claimedBy' - 'result' - 'error'));
+  return v_c;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb) IS 'Moves a task contract one step (pending → assigned → in_progress → completed/failed/timeout; assigned → failed/timeout; pending → failed), logging contract.claimed/started/completed/failed/timeout; any other move is refused (EV409).';
+
+
+--
+-- Name: fn_create_partition(text, date); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_create_partition(p_table text, p_month date) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_policy eva_private.partition_policies;
+  v_from timestamptz := pg_catalog.timezone('UTC', pg_catalog.date_trunc('month', p_month::timestamp));
+  v_to timestamptz := pg_catalog.timezone('UTC', pg_catalog.date_trunc('month', p_month::timestamp) + interval '1 month');
+  v_name text := pg_catalog.split_part(p_table, '.', 2) || '_p' || pg_catalog.to_char(p_month, 'YYYYMM');
+  v_default text;
+  v_stuck boolean;
+begin
+  select * into v_policy from eva_private.partition_policies p where p.table_name = p_table;
+  if not found then
+    raise exception 'no partition policy for %', p_table using errcode = 'EV404',
+      hint = 'Register the table in eva_private.partition_policies first.';
+  end if;
+  if exists (select 1 from eva_private.fn_partitions() f where f.table_name = p_table and f.range_from = v_from) then
+    return null;
+  end if;
+  select f.partition_name into v_default from eva_private.fn_partitions() f where f.table_name = p_table and f.is_default;
+  if v_default is not null then
+    execute pg_catalog.format('select exists (select 1 from %s where %I >= $1 and %I < $2)', v_default,
+      v_policy.partition_column, v_policy.partition_column) into v_stuck using v_from, v_to;
+    if v_stuck then
+      raise exception 'the DEFAULT partition % holds rows of %, so its monthly partition cannot be created', v_default,
+        pg_catalog.to_char(p_month, 'YYYY-MM') using errcode = 'EV409',
+        hint = 'Move those rows out of the DEFAULT partition (as eva_owner) and run the partition maintenance again.';
+    end if;
+  end if;
+  execute pg_catalog.format('create table %I.%I partition of %s for values from (%L) to (%L)',
+    v_policy.partition_schema, v_name, p_table, v_from, v_to);
+  execute pg_catalog.format('alter table %I.%I enable row level security', v_policy.partition_schema, v_name);
+  return pg_catalog.quote_ident(v_policy.partition_schema) || '.' || pg_catalog.quote_ident(v_name);
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_create_partition(p_table text, p_month date) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_create_partition(p_table text, p_month date); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_create_partition(p_table text, p_month date) IS 'Creates the monthly (UTC) partition <table>_pYYYYMM of a registered table for the month of p_month; returns its name, or null when it existed.';
+
+
+--
+-- Name: fn_create_upcoming_partitions(timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_create_upcoming_partitions(p_now timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS SETOF text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz := coalesce(p_now, eva.fn_scheduler_now());
+  v_policy eva_private.partition_policies;
+  v_month date;
+  v_last date;
+  v_created text;
+begin
+  for v_policy in select * from eva_private.partition_policies order by table_name loop
+    v_month := pg_catalog.date_trunc('month', pg_catalog.timezone('UTC', least(v_now, pg_catalog.now())))::date;
+    v_last := (pg_catalog.date_trunc('month', pg_catalog.timezone('UTC', greatest(v_now, pg_catalog.now())))
+      + pg_catalog.make_interval(months => v_policy.months_ahead))::date;
+    while v_month <= v_last loop
+      v_created := eva_private.fn_create_partition(v_policy.table_name, v_month);
+      if v_created is not null then
+        return next v_created;
+      end if;
+      v_month := (v_month + interval '1 month')::date;
+    end loop;
+  end loop;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_create_upcoming_partitions(p_now timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_create_upcoming_partitions(p_now timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_create_upcoming_partitions(p_now timestamp with time zone) IS 'Creates the missing monthly partitions of every registered table from this month to months_ahead ahead (scheduler time and real time); returns the ones it created.';
+
+
+--
 -- Name: fn_decision_urgency(text, integer, boolean); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4080,6 +5391,36 @@ ALTER FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage int
 --
 
 COMMENT ON FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) IS 'Decision #30: blocking gates (0, 10, 22, 25) and blocking DFE escalations → immediate; non-blocking at advisory checkpoints (3, 5, 16, 23) and nursery revisits (non-blocking venture_review) → daily; other non-blocking → weekly.';
+
+
+--
+-- Name: fn_defer_stage_run(uuid, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_defer_stage_run(p_work_id uuid, p_retry_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform graphile_worker.add_job(
+    'stage_run',
+    pg_catalog.json_build_object('work_id', p_work_id),
+    job_key := 'stage_run:' || p_work_id,
+    max_attempts := 5,
+    run_at := pg_catalog.now() + greatest(coalesce(p_retry_at - eva.fn_circuit_now(), interval '0'), interval '0'),
+    priority := (select eva_private.fn_stage_run_priority(w.venture_id) from eva.venture_stage_work w where w.id = p_work_id)
+  );
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_defer_stage_run(p_work_id uuid, p_retry_at timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_defer_stage_run(p_work_id uuid, p_retry_at timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_defer_stage_run(p_work_id uuid, p_retry_at timestamp with time zone) IS 'Queues a stage work row''s stage_run job again for p_retry_at (breaker time), when its open circuit half-opens.';
 
 
 --
@@ -4281,17 +5622,15 @@ declare
   v_last_id bigint;
   v_queued int;
   v_next text := null;
-  v_logging boolean;
+  v_busy boolean;
 begin
   select * into v_cursor from eva_private.event_dispatch_cursor c where c.id for update;
-  -- Another transaction that has logged events and not ended yet (it holds its insert lock on
-  -- the log) may have seen this dispatcher queued before a worker took it and left the waking to
-  -- it (eva_private.tg_event_log_dispatch): looked at before reading, so one ending in between
-  -- is read below.
-  v_logging := exists (select 1 from pg_catalog.pg_locks l
-    where l.locktype = 'relation' and l.relation = 'eva.eva_event_log'::pg_catalog.regclass
-      and l.database = (select d.oid from pg_catalog.pg_database d where d.datname = pg_catalog.current_database())
-      and l.mode = 'RowExclusiveLock' and l.pid <> pg_catalog.pg_backend_pid());
+  -- Another transaction still running (the snapshot's in-progress list; cheap, unlike pg_locks)
+  -- may have logged events and, seeing this dispatcher queued before a worker took it, left the
+  -- waking to it (eva_private.tg_event_log_dispatch): looked at before reading, so one ending in
+  -- between is read below.
+  v_busy := pg_catalog.cardinality(array(
+    select pg_catalog.pg_snapshot_xip(pg_catalog.pg_current_snapshot()))) > 0;
   with events as materialized (
     select e.id, e.xact_id, e.event_type, e.venture_id, e.payload, e.created_at
     from eva.fn_events_after(v_cursor.xact_id::text || '.' || v_cursor.event_id::text, v_limit, 'all') e
@@ -4338,7 +5677,7 @@ begin
     v_next := 'now';
   elsif exists (select 1 from eva.eva_event_log e where (e.xact_id, e.id) > (v_last_xact, v_last_id)) then
     v_next := 'blocked';
-  elsif v_logging then
+  elsif v_busy then
     v_next := 'soon';
   end if;
   if v_next in ('blocked', 'soon') and p_successor then
@@ -4356,7 +5695,7 @@ ALTER FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolea
 -- Name: FUNCTION fn_event_dispatch(p_limit integer, p_successor boolean); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) IS 'The event_dispatch job: matches up to p_limit events after its cursor (commit order, gap-free) against enabled subscriptions, writes their deliveries and queues one event_deliver job each, moves the cursor; queues a successor when more remain (p_successor false: not for next blocked / soon, the caller looks again). Returns {read, queued, next (now, blocked, soon or null), cursor}.';
+COMMENT ON FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) IS 'The event_dispatch job: matches up to p_limit events after its cursor (commit order, gap-free) against enabled subscriptions, writes their deliveries and queues one event_deliver job each, moves the cursor; queues a successor when more remain or another transaction runs (p_successor false: only for a full batch). Returns {read, queued, next (now, blocked, soon or null), cursor}.';
 
 
 --
@@ -4381,6 +5720,34 @@ ALTER FUNCTION eva_private.fn_event_type_matches(p_patterns text[], p_event_type
 --
 
 COMMENT ON FUNCTION eva_private.fn_event_type_matches(p_patterns text[], p_event_type text) IS 'True when the event type matches one of the patterns (`*`: any run of characters).';
+
+
+--
+-- Name: fn_expired_partitions(timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(table_name text, partition_name text, range_from timestamp with time zone, range_to timestamp with time zone, archive_before_drop boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select f.table_name, f.partition_name, f.range_from, f.range_to, p.archive_before_drop
+  from eva_private.fn_partitions() f
+  join eva_private.partition_policies p on p.table_name = f.table_name
+  where not f.is_default
+    and f.range_to <= pg_catalog.timezone('UTC', pg_catalog.date_trunc('month',
+          pg_catalog.timezone('UTC', coalesce(p_now, eva.fn_scheduler_now()))) - pg_catalog.make_interval(months => p.keep_months))
+    and f.range_to <= pg_catalog.now()
+  order by f.table_name, f.range_from;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_expired_partitions(p_now timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone) IS 'Partitions of registered tables past retention (range ends before this month minus keep_months, scheduler time; never the DEFAULT nor one reaching the real present).';
 
 
 --
@@ -4431,6 +5798,99 @@ ALTER FUNCTION eva_private.fn_extract_knowledge(p_event_id bigint) OWNER TO eva_
 --
 
 COMMENT ON FUNCTION eva_private.fn_extract_knowledge(p_event_id bigint) IS 'Knowledge extraction: records the pattern a gate outcome or kill teaches in eva.portfolio_patterns and logs eva.insight; null for events that teach nothing.';
+
+
+--
+-- Name: venture_infra_resources; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_infra_resources (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    kind text NOT NULL,
+    name text NOT NULL,
+    provider text,
+    provider_url text,
+    external_id text NOT NULL,
+    depends_on text[] DEFAULT '{}'::text[] NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    status_detail text,
+    torn_down_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_infra_resources_external_id_check CHECK (((char_length(external_id) >= 1) AND (char_length(external_id) <= 300))),
+    CONSTRAINT venture_infra_resources_kind_check CHECK ((kind = ANY (ARRAY['db'::text, 'storage'::text, 'compute'::text, 'dns'::text, 'repo'::text, 'queue'::text, 'cdn'::text, 'other'::text]))),
+    CONSTRAINT venture_infra_resources_name_check CHECK (((char_length(name) >= 1) AND (char_length(name) <= 200))),
+    CONSTRAINT venture_infra_resources_provider_url_check CHECK (((provider_url IS NULL) OR (provider_url ~ '^https?://'::text))),
+    CONSTRAINT venture_infra_resources_status_check CHECK ((status = ANY (ARRAY['active'::text, 'torn_down'::text, 'archived'::text, 'not_torn_down'::text, 'failed'::text])))
+);
+
+
+ALTER TABLE eva.venture_infra_resources OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_infra_resources; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_infra_resources IS 'Per-venture infrastructure inventory: kind, name, provider (its base URL in provider_url, else EVA_INFRA_API_URL), external_id, depends_on (names of resources it needs). The retirement saga tears them down in reverse dependency order: DELETE <base>/resources/<external_id>.';
+
+
+--
+-- Name: COLUMN venture_infra_resources.depends_on; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_infra_resources.depends_on IS 'Names (same venture) of the resources this one depends on: they are torn down after it.';
+
+
+--
+-- Name: COLUMN venture_infra_resources.status; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_infra_resources.status IS 'active; torn_down (the provider confirmed); archived (a repo the provider archived); not_torn_down (no provider configured: nothing was called); failed (the provider refused; see status_detail).';
+
+
+--
+-- Name: fn_infra_resource_settle(uuid, text, uuid, text, text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb DEFAULT '{}'::jsonb) RETURNS eva.venture_infra_resources
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_res eva.venture_infra_resources;
+begin
+  if p_status is null or p_status not in ('torn_down', 'archived', 'not_torn_down', 'failed') then
+    raise exception 'a resource is torn_down, archived, not_torn_down or failed, not %', coalesce(p_status, 'null')
+      using errcode = 'EV400';
+  end if;
+  select * into v_res from eva.venture_infra_resources where id = p_resource_id for update;
+  if not found then
+    raise exception 'infrastructure resource % does not exist', p_resource_id using errcode = 'EV404';
+  end if;
+  perform eva_private.fn_saga_substep(p_saga_id, p_step, v_res.kind || ':' || v_res.name,
+    case p_status when 'failed' then 'failed' when 'not_torn_down' then 'skipped' else 'completed' end, null,
+    coalesce(p_result, '{}'::jsonb) || pg_catalog.jsonb_build_object('resource', v_res.id, 'status', p_status,
+      'detail', p_detail),
+    case when p_status = 'failed' then p_detail end);
+  update eva.venture_infra_resources
+  set status = p_status, status_detail = p_detail, updated_at = pg_catalog.now(),
+      torn_down_at = case when p_status in ('torn_down', 'archived') then pg_catalog.now() end
+  where id = p_resource_id returning * into v_res;
+  perform eva_private.fn_log_event('infra.' || p_status, v_res.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', p_saga_id, 'resource', v_res.id, 'kind', v_res.kind, 'name', v_res.name, 'detail', p_detail));
+  return v_res;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb) IS 'Records a teardown sub-step and the resource''s new state together (torn_down, archived, not_torn_down: no provider, failed).';
 
 
 --
@@ -4494,6 +5954,65 @@ COMMENT ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uui
 
 
 --
+-- Name: fn_partition_rows(text, tid, integer); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_partition_rows(p_partition text, p_after tid DEFAULT NULL::tid, p_limit integer DEFAULT 5000) RETURNS TABLE(row_tid tid, row_data jsonb)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+begin
+  if not exists (select 1 from eva_private.fn_partitions() f where f.partition_name = p_partition) then
+    raise exception '% is not a partition of a registered table', p_partition using errcode = 'EV404';
+  end if;
+  return query execute pg_catalog.format(
+    'select t.ctid, pg_catalog.to_jsonb(t) from %s t where t.ctid > $1 order by t.ctid limit $2', p_partition)
+    using coalesce(p_after, '(0,0)'::tid), greatest(coalesce(p_limit, 5000), 1);
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_partition_rows(p_partition text, p_after tid, p_limit integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_partition_rows(p_partition text, p_after tid, p_limit integer); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_partition_rows(p_partition text, p_after tid, p_limit integer) IS 'One page of a registered table''s partition as JSON rows, after the ctid p_after, for archiving.';
+
+
+--
+-- Name: fn_partitions(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_partitions() RETURNS TABLE(table_name text, partition_name text, is_default boolean, range_from timestamp with time zone, range_to timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  select p.table_name,
+    pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname),
+    b.bound = 'DEFAULT',
+    (pg_catalog.regexp_match(b.bound, $r$FROM \('([^']+)'\)$r$))[1]::timestamptz,
+    (pg_catalog.regexp_match(b.bound, $r$TO \('([^']+)'\)$r$))[1]::timestamptz
+  from eva_private.partition_policies p
+  join pg_catalog.pg_inherits i on i.inhparent = pg_catalog.to_regclass(p.table_name)
+  join pg_catalog.pg_class c on c.oid = i.inhrelid
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  cross join lateral (select pg_catalog.pg_get_expr(c.relpartbound, c.oid) as bound) b
+  order by 1, 4 nulls last;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_partitions() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_partitions(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_partitions() IS 'The partitions of each registered time-partitioned table (eva_private.partition_policies): name, whether it is the DEFAULT, and its range.';
+
+
+--
 -- Name: fn_reality_retry_settle(uuid, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4532,6 +6051,12 @@ begin
         'work_id', v_work.id, 'run', v_work.run_number, 'decision', v_decision, 'retry', s.retry_count,
         'at', pg_catalog.now()))
   where s.id = v_saga.id;
+  perform eva_private.fn_saga_note_step(v_saga.id, 're_evaluate', 'completed', pg_catalog.jsonb_build_object(
+    'retry', v_saga.retry_count, 'work_id', v_work.id, 'decision', v_decision));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'decide', 'completed', pg_catalog.jsonb_build_object(
+    'outcome', 'passed', 'decision', v_decision, 'retries', v_saga.retry_count));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'exhaust', 'skipped', pg_catalog.jsonb_build_object(
+    'reason', 'the reality gate passed'));
   perform eva_private.fn_log_event('saga.completed', v_work.venture_id, pg_catalog.jsonb_build_object(
     'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'stage', v_work.lifecycle_stage, 'decision', v_decision,
     'retries', v_saga.retry_count));
@@ -4598,11 +6123,12 @@ begin
     v_saga := null;
   end if;
   if v_saga.id is null then
-    insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at)
+    insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at, steps, driver)
     values (v_work.venture_id, 'reality_gate_retry', 'identify_failure', 'active',
       pg_catalog.jsonb_build_object('boundary', v_boundary, 'started_work_id', v_work.id,
         'failures', '[]'::jsonb, 'prior_failure_reasons', '[]'::jsonb, 'versions_created', '[]'::jsonb),
-      pg_catalog.now() + v_timeout)
+      pg_catalog.now() + v_timeout,
+      array['identify_failure', 'map_stages', 'retry_analysis', 're_evaluate', 'decide', 'exhaust'], 'sql')
     returning * into v_saga;
     perform eva_private.fn_log_event('saga.started', v_work.venture_id, pg_catalog.jsonb_build_object(
       'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'stage', v_boundary, 'work_id', v_work.id,
@@ -4636,7 +6162,21 @@ begin
 
   update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
 
+  -- The steps on the saga engine (each evaluation notes them again: attempts count them).
+  if v_saga.retry_count > 0 then
+    perform eva_private.fn_saga_note_step(v_saga.id, 're_evaluate', 'failed', pg_catalog.jsonb_build_object(
+      'retry', v_saga.retry_count, 'work_id', v_work.id, 'reason', p_route ->> 'reason'));
+  end if;
+  perform eva_private.fn_saga_note_step(v_saga.id, 'identify_failure', 'completed', pg_catalog.jsonb_build_object(
+    'attempt', v_saga.retry_count, 'failedChecks', p_route -> 'failedChecks', 'reason', p_route ->> 'reason'));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'map_stages', 'completed', pg_catalog.jsonb_build_object(
+    'rerunFrom', v_from, 'responsibleStages', coalesce(p_route -> 'responsibleStages', '[]'::jsonb)));
+
   if v_saga.retry_count >= v_saga.max_retries then
+    perform eva_private.fn_saga_note_step(v_saga.id, 'decide', 'skipped', pg_catalog.jsonb_build_object(
+      'reason', 'the gate failed again after ' || v_saga.retry_count || ' retries'));
+    perform eva_private.fn_saga_note_step(v_saga.id, 'exhaust', 'completed', pg_catalog.jsonb_build_object(
+      'outcome', 'killed', 'kill_reason', 'killed_at_reality_gate', 'retries', v_saga.retry_count));
     -- exhaust: every retry failed.
     v_reason := 'killed_at_reality_gate: the stage ' || v_boundary || ' reality gate still failed after '
       || v_saga.retry_count || ' retries: ' || coalesce(p_route ->> 'reason', 'failed');
@@ -4663,6 +6203,8 @@ begin
     'reality gate retry ' || (v_saga.retry_count + 1) || ' of ' || v_saga.max_retries || ' (stage ' || v_boundary
       || ' failed; re-running from stage ' || v_from || '): ' || coalesce(p_route ->> 'reason', 'failed'),
     'revise');
+  perform eva_private.fn_saga_note_step(v_saga.id, 'retry_analysis', 'completed', pg_catalog.jsonb_build_object(
+    'retry', v_saga.retry_count + 1, 'rerunFrom', v_from, 'nextWorkId', v_next.id));
   perform eva_private.fn_log_event('saga.step', v_work.venture_id, pg_catalog.jsonb_build_object(
     'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', 'retry_analysis', 'retry', v_saga.retry_count + 1,
     'stage', v_boundary, 'rerun_from', v_from, 'responsible_stages', p_route -> 'responsibleStages',
@@ -4861,6 +6403,92 @@ COMMENT ON FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_s
 
 
 --
+-- Name: venture_retrospectives; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_retrospectives (
+    saga_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    stage_of_death integer NOT NULL,
+    ended_as text NOT NULL,
+    kill_reason text,
+    gate_signals jsonb DEFAULT '[]'::jsonb NOT NULL,
+    analysis jsonb NOT NULL,
+    epistemic_classification eva.epistemic_classification NOT NULL,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    pattern_signature text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_retrospectives_ended_as_check CHECK ((ended_as = ANY (ARRAY['killed'::text, 'sunset'::text, 'exited'::text]))),
+    CONSTRAINT venture_retrospectives_stage_of_death_check CHECK (((stage_of_death >= 1) AND (stage_of_death <= 25)))
+);
+
+
+ALTER TABLE eva.venture_retrospectives OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_retrospectives; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_retrospectives IS 'Post-mortems of retired ventures written by the retirement saga: stage of death, kill reason, gate signals and the analyst''s lessons (simulation when offline); each adds a retirement pattern to eva.portfolio_patterns.';
+
+
+--
+-- Name: fn_record_retrospective(uuid, jsonb, eva.epistemic_classification, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb) RETURNS eva.venture_retrospectives
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+  v_row eva.venture_retrospectives;
+  v_facts jsonb := eva_private.fn_retirement_facts(p_saga_id);
+  v_signature text;
+  v_stage int;
+begin
+  select * into v_row from eva.venture_retrospectives where saga_id = p_saga_id;
+  if found then
+    return v_row;
+  end if;
+  select * into v_saga from eva.eva_sagas where id = p_saga_id;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  v_stage := greatest(1, least(25, coalesce((v_facts ->> 'stageOfDeath')::int, 1)));
+  v_signature := 'retired:' || coalesce(v_facts ->> 'endedAs', 'ended') || ':' || coalesce(v_facts ->> 'killSource', 'unknown');
+  insert into eva.venture_retrospectives (saga_id, venture_id, stage_of_death, ended_as, kill_reason, gate_signals,
+    analysis, epistemic_classification, provenance, pattern_signature)
+  values (p_saga_id, v_saga.venture_id, v_stage, v_facts ->> 'endedAs', v_facts ->> 'reason',
+    coalesce(v_facts -> 'gateSignals', '[]'::jsonb), p_analysis, p_epistemic, coalesce(p_provenance, '{}'::jsonb),
+    v_signature)
+  returning * into v_row;
+  if coalesce((p_provenance #>> '{usage,promptTokens}')::int, 0) + coalesce((p_provenance #>> '{usage,completionTokens}')::int, 0) > 0 then
+    perform eva.fn_charge_tokens(v_saga.venture_id, v_stage, null, 'retrospective',
+      (p_provenance #>> '{usage,promptTokens}')::int, (p_provenance #>> '{usage,completionTokens}')::int,
+      coalesce((p_provenance #>> '{usage,estimated}')::boolean, false), p_provenance - 'usage');
+  end if;
+  insert into eva.portfolio_patterns as pp (lifecycle_stage, pattern_signature, first_venture_id)
+  values (v_stage, v_signature, v_saga.venture_id)
+  on conflict (lifecycle_stage, pattern_signature) do update
+    set ventures_seen = pp.ventures_seen + 1, last_seen_at = pg_catalog.now();
+  perform eva_private.fn_log_event('knowledge.retrospective', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', p_saga_id, 'stage_of_death', v_stage, 'pattern', v_signature, 'epistemic', p_epistemic));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb) IS 'Writes a retirement post-mortem (venture_retrospectives) and counts its pattern at the stage of death in portfolio_patterns; once per saga.';
+
+
+--
 -- Name: fn_redeem_sign_in_code(text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -4964,6 +6592,638 @@ ALTER FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) OWNER TO e
 --
 
 COMMENT ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) IS 'Gives the queued (not yet locked) stage_run jobs of these ventures (null: every venture) their current priority; returns how many jobs moved.';
+
+
+--
+-- Name: fn_retirement_facts(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_retirement_facts(p_saga_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.jsonb_build_object(
+    'ventureId', v.id, 'name', v.name, 'archetype', v.archetype, 'description', v.description,
+    'problemStatement', v.problem_statement, 'targetMarket', v.target_market,
+    'endedAs', s.context ->> 'ended_as', 'reason', s.context ->> 'reason',
+    'killSource', s.context ->> 'kill_source',
+    'stageOfDeath', (s.context ->> 'stage_of_death')::int,
+    'gateSignals', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'stage', w.lifecycle_stage, 'run', w.run_number, 'decision', w.gate_decision,
+        'reason', coalesce(w.gate_outcome ->> 'reason', w.gate_outcome ->> 'summary'),
+        'failedChecks', w.gate_outcome -> 'failedChecks') order by w.lifecycle_stage, w.run_number)
+      from eva.venture_stage_work w where w.venture_id = v.id and w.gate_decision is not null), '[]'::jsonb),
+    'stagesReached', (select pg_catalog.max(w.lifecycle_stage) from eva.venture_stage_work w where w.venture_id = v.id),
+    'artifactCount', (select pg_catalog.count(*) from eva.venture_artifacts a where a.venture_id = v.id))
+  from eva.eva_sagas s join eva.ventures v on v.id = s.venture_id
+  where s.id = p_saga_id;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_retirement_facts(p_saga_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_retirement_facts(p_saga_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_retirement_facts(p_saga_id uuid) IS 'The facts a retirement retrospective reads: how and where the venture ended and its gates'' signals.';
+
+
+--
+-- Name: fn_retirement_start(uuid, text, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_retirement_start(p_venture_id uuid, p_ended_as text, p_reason text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_venture eva.ventures;
+  v_id uuid;
+  v_reality boolean;
+  v_skip jsonb := '{}'::jsonb;
+  v_why text;
+  v_decision text := nullif(pg_catalog.current_setting('eva.ending_decision', true), '');
+begin
+  select s.id into v_id from eva.eva_sagas s where s.venture_id = p_venture_id and s.saga_type = 'venture_retirement';
+  if found then
+    return v_id;
+  end if;
+  select * into v_venture from eva.ventures where id = p_venture_id;
+  v_reality := coalesce(p_reason, '') like 'killed_at_reality_gate%';
+  if p_ended_as = 'killed' and (v_reality or v_venture.current_lifecycle_stage in (3, 5)) then
+    v_why := case when v_reality then 'killed at the stage ' || v_venture.current_lifecycle_stage || ' reality gate'
+      else 'killed at the stage ' || v_venture.current_lifecycle_stage || ' kill gate' end
+      || ': the venture has no users yet, so there is no one to notify and no user data to export (spec §15)';
+    v_skip := pg_catalog.jsonb_build_object('notify_users', v_why, 'export_data', v_why);
+  end if;
+  v_id := eva_private.fn_saga_start(p_venture_id, 'venture_retirement',
+    array['notify_users', 'export_data', 'teardown_infra', 'archive_code', 'retrospective'], 'worker',
+    pg_catalog.jsonb_build_object(
+      'ended_as', p_ended_as,
+      'reason', p_reason,
+      'stage_of_death', v_venture.current_lifecycle_stage,
+      'kill_source', case
+        when v_reality then 'reality_gate'
+        when coalesce(p_reason, '') like 'killed at stage %' then 'kill_gate'
+        when v_decision is not null or coalesce(p_reason, '') like 'Chairman decided%' then 'chairman'
+        else 'status_change' end,
+      'decision_id', v_decision,
+      -- The export reads the event log up to here, so a re-run packs the same bytes.
+      'events_upto', (select max(e.id) from eva.eva_event_log e),
+      -- The users' notification period (notify_users): none for a kill (nothing
+      -- launched to leave), settings saga.notice_days (30) for sunset and exit.
+      'notice_days', case when p_ended_as = 'killed' then 0 else coalesce(
+        (select (s.value #>> '{}')::numeric from eva_private.settings s where s.key = 'saga.notice_days'), 30) end,
+      'ended_at', pg_catalog.now()),
+    interval '1 day', v_skip);
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_retirement_start(p_venture_id uuid, p_ended_as text, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_retirement_start(p_venture_id uuid, p_ended_as text, p_reason text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_retirement_start(p_venture_id uuid, p_ended_as text, p_reason text) IS 'Starts the venture_retirement saga of an ended venture once (notify_users, export_data, teardown_infra, archive_code, retrospective); kills at stages 3 and 5 and reality-gate kills skip the first two. Returns the saga id.';
+
+
+--
+-- Name: fn_saga_enqueue(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_enqueue(p_saga_id uuid) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+  v_attempt int;
+begin
+  select * into v_saga from eva.eva_sagas where id = p_saga_id;
+  if not found or v_saga.driver <> 'worker' or v_saga.status <> 'active'
+     or (v_saga.wait_until is not null and v_saga.wait_until > eva.fn_scheduler_now()) then
+    return false;
+  end if;
+  select coalesce(max(s.attempts), 0) + 1 into v_attempt
+  from eva.eva_saga_steps s where s.saga_id = v_saga.id and s.step = v_saga.current_step;
+  perform graphile_worker.add_job(
+    'saga_step',
+    pg_catalog.json_build_object('saga_id', v_saga.id, 'step', v_saga.current_step, 'attempt', v_attempt),
+    job_key := 'saga_step:' || v_saga.id || ':' || v_saga.current_step || ':' || v_attempt,
+    run_at := greatest(pg_catalog.now(), coalesce(v_saga.next_attempt_at, pg_catalog.now())),
+    max_attempts := 5
+  );
+  return true;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_enqueue(p_saga_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_enqueue(p_saga_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_enqueue(p_saga_id uuid) IS 'Queues saga_step for an active worker-driven saga''s current step (job_key saga_step:<saga>:<step>:<attempt>), unless it waits on the scheduler clock. Returns whether it queued.';
+
+
+--
+-- Name: fn_saga_fail(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_fail(p_saga_id uuid, p_reason text) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+begin
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status not in ('active', 'paused') then
+    raise exception 'saga % is %: it has ended', p_saga_id, v_saga.status using errcode = 'EV409';
+  end if;
+  update eva.eva_sagas
+  set status = 'failed', completed_at = pg_catalog.now(), next_attempt_at = null, wait_until = null,
+      last_error = coalesce(p_reason, last_error), updated_at = pg_catalog.now()
+  where id = p_saga_id returning * into v_saga;
+  insert into eva.eva_alerts (venture_id, severity, alert_type, message, details)
+  values (v_saga.venture_id, 'P1', 'saga_failed', 'the ' || pg_catalog.replace(v_saga.saga_type::text, '_', ' ')
+    || ' saga failed at step ' || v_saga.current_step || ': ' || coalesce(p_reason, 'no reason given'),
+    pg_catalog.jsonb_build_object('sagaId', v_saga.id, 'sagaType', v_saga.saga_type, 'step', v_saga.current_step));
+  perform eva_private.fn_log_event('saga.failed', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', v_saga.current_step, 'reason', p_reason));
+  return v_saga;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_fail(p_saga_id uuid, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_fail(p_saga_id uuid, p_reason text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_fail(p_saga_id uuid, p_reason text) IS 'Ends an active or paused saga as failed (P1 alert, saga.failed); EV409 when it has ended.';
+
+
+--
+-- Name: fn_saga_note_step(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_note_step(p_saga_id uuid, p_step text, p_status text, p_result jsonb DEFAULT '{}'::jsonb) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  insert into eva.eva_saga_steps as s (saga_id, venture_id, step, status, attempts, result, completed_at)
+  select g.id, g.venture_id, p_step, p_status, 1, coalesce(p_result, '{}'::jsonb),
+    case when p_status <> 'failed' then pg_catalog.now() end
+  from eva.eva_sagas g where g.id = p_saga_id
+  on conflict (saga_id, step) do update
+    set status = excluded.status, attempts = s.attempts + 1, result = excluded.result,
+        completed_at = excluded.completed_at, updated_at = pg_catalog.now();
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_note_step(p_saga_id uuid, p_step text, p_status text, p_result jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_note_step(p_saga_id uuid, p_step text, p_status text, p_result jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_note_step(p_saga_id uuid, p_step text, p_status text, p_result jsonb) IS 'Notes a step outcome of a SQL-driven saga (upsert: a repeated step counts one more attempt, latest result kept).';
+
+
+--
+-- Name: fn_saga_resume_all(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_resume_all() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id uuid;
+  v_count int := 0;
+begin
+  perform eva_private.fn_saga_wake_due();
+  for v_id in
+    select s.id from eva.eva_sagas s
+    where s.driver = 'worker' and s.status = 'active' and s.wait_until is null
+    order by s.started_at
+  loop
+    if eva_private.fn_saga_enqueue(v_id) then
+      v_count := v_count + 1;
+    end if;
+  end loop;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_resume_all() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_resume_all(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_resume_all() IS 'Crash recovery: queues the current step of every active worker-driven saga (job_key dedups); called when a worker starts. Returns the count queued.';
+
+
+--
+-- Name: fn_saga_start(uuid, eva.saga_type, text[], text, jsonb, interval, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_start(p_venture_id uuid, p_type eva.saga_type, p_steps text[], p_driver text, p_context jsonb DEFAULT '{}'::jsonb, p_timeout interval DEFAULT NULL::interval, p_skip jsonb DEFAULT '{}'::jsonb) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id uuid;
+  v_first text;
+  v_step text;
+begin
+  if p_steps is null or pg_catalog.cardinality(p_steps) = 0 then
+    raise exception 'a saga needs at least one step' using errcode = 'EV400';
+  end if;
+  if p_driver is null or p_driver not in ('sql', 'worker') then
+    raise exception 'a saga is driven by the worker or by SQL, not %', coalesce(p_driver, 'null') using errcode = 'EV400';
+  end if;
+  select s into v_first from pg_catalog.unnest(p_steps) with ordinality u(s, n)
+  where not coalesce(p_skip, '{}'::jsonb) ? s order by n limit 1;
+  insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at, steps, driver)
+  values (p_venture_id, p_type, coalesce(v_first, p_steps[pg_catalog.cardinality(p_steps)]),
+    case when v_first is null then 'completed' else 'active' end::eva.saga_status, coalesce(p_context, '{}'::jsonb),
+    case when p_timeout is not null then eva.fn_scheduler_now() + p_timeout end, p_steps, p_driver)
+  returning id into v_id;
+  for v_step in select k from pg_catalog.jsonb_object_keys(coalesce(p_skip, '{}'::jsonb)) k loop
+    insert into eva.eva_saga_steps (saga_id, venture_id, step, status, attempts, result, completed_at)
+    values (v_id, p_venture_id, v_step, 'skipped', 1, pg_catalog.jsonb_build_object('reason', p_skip ->> v_step),
+      pg_catalog.now());
+  end loop;
+  perform eva_private.fn_log_event('saga.started', p_venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_id, 'saga_type', p_type, 'steps', p_steps, 'skipped', coalesce(p_skip, '{}'::jsonb), 'driver', p_driver));
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_start(p_venture_id uuid, p_type eva.saga_type, p_steps text[], p_driver text, p_context jsonb, p_timeout interval, p_skip jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_start(p_venture_id uuid, p_type eva.saga_type, p_steps text[], p_driver text, p_context jsonb, p_timeout interval, p_skip jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_start(p_venture_id uuid, p_type eva.saga_type, p_steps text[], p_driver text, p_context jsonb, p_timeout interval, p_skip jsonb) IS 'Starts a saga: its steps in order, driver (worker or sql), context, timeout (scheduler time) and steps skipped from the start ({step: reason}, recorded skipped). A worker saga''s first step is queued by trigger.';
+
+
+--
+-- Name: fn_saga_step_begin(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+  v_done eva.eva_saga_steps;
+begin
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    return pg_catalog.jsonb_build_object('run', false, 'reason', 'the saga does not exist');
+  end if;
+  if v_saga.status <> 'active' then
+    return pg_catalog.jsonb_build_object('run', false, 'reason', 'the saga is ' || v_saga.status);
+  end if;
+  if v_saga.current_step <> p_step then
+    return pg_catalog.jsonb_build_object('run', false, 'reason', 'the saga is at step ' || v_saga.current_step);
+  end if;
+  select * into v_done from eva.eva_saga_steps where saga_id = p_saga_id and step = p_step;
+  if found and v_done.status in ('completed', 'skipped') then
+    return pg_catalog.jsonb_build_object('run', false, 'reason', 'step ' || p_step || ' is already ' || v_done.status);
+  end if;
+  if v_saga.wait_until is not null and v_saga.wait_until > eva.fn_scheduler_now() then
+    return pg_catalog.jsonb_build_object('run', false, 'reason', 'step ' || p_step || ' waits until ' || v_saga.wait_until);
+  end if;
+  return pg_catalog.jsonb_build_object('run', true,
+    'saga', pg_catalog.to_jsonb(v_saga),
+    'now', eva.fn_scheduler_now(),
+    'attempt', coalesce(v_done.attempts, 0) + 1,
+    'results', coalesce((select pg_catalog.jsonb_object_agg(s.step, s.result) from eva.eva_saga_steps s
+      where s.saga_id = p_saga_id), '{}'::jsonb));
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_step_begin(p_saga_id uuid, p_step text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) IS 'Whether a saga step may run now (saga active, step current, not recorded completed/skipped, no pending wait); with the saga, the scheduler time, the attempt and earlier results.';
+
+
+--
+-- Name: fn_saga_step_done(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb DEFAULT '{}'::jsonb) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+  v_pos int;
+  v_next text;
+begin
+  if p_status is null or p_status not in ('completed', 'skipped') then
+    raise exception 'a step is done as completed or skipped, not %', coalesce(p_status, 'null') using errcode = 'EV400';
+  end if;
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status <> 'active' or v_saga.current_step <> p_step then
+    raise exception 'saga % is % at step %: step % cannot be recorded now', p_saga_id, v_saga.status, v_saga.current_step, p_step
+      using errcode = 'EV409';
+  end if;
+  if exists (select 1 from eva.eva_saga_steps s where s.saga_id = p_saga_id and s.step = p_step
+             and s.status in ('completed', 'skipped')) then
+    raise exception 'step % of saga % is already recorded', p_step, p_saga_id using errcode = 'EV409';
+  end if;
+  insert into eva.eva_saga_steps as s (saga_id, venture_id, step, status, attempts, result, completed_at)
+  values (p_saga_id, v_saga.venture_id, p_step, p_status, 1, coalesce(p_result, '{}'::jsonb), pg_catalog.now())
+  on conflict (saga_id, step) do update
+    set status = excluded.status, attempts = s.attempts + 1, result = excluded.result, error = null,
+        completed_at = excluded.completed_at, updated_at = pg_catalog.now();
+
+  v_pos := pg_catalog.array_position(v_saga.steps, p_step);
+  -- The next step not already recorded (skipped from the start).
+  select u.s into v_next from pg_catalog.unnest(v_saga.steps) with ordinality u(s, n)
+  where u.n > coalesce(v_pos, 0)
+    and not exists (select 1 from eva.eva_saga_steps d where d.saga_id = p_saga_id and d.step = u.s
+                    and d.status in ('completed', 'skipped'))
+  order by u.n limit 1;
+
+  perform eva_private.fn_log_event('saga.step', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', p_step, 'status', p_status, 'next', v_next));
+  if v_next is null then
+    update eva.eva_sagas
+    set status = 'completed', completed_at = pg_catalog.now(), step_attempts = 0, next_attempt_at = null,
+        wait_until = null, last_error = null, updated_at = pg_catalog.now()
+    where id = p_saga_id returning * into v_saga;
+    perform eva_private.fn_log_event('saga.completed', v_saga.venture_id, pg_catalog.jsonb_build_object(
+      'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'steps', v_saga.steps));
+  else
+    update eva.eva_sagas
+    set current_step = v_next, step_attempts = 0, next_attempt_at = null, wait_until = null, last_error = null,
+        updated_at = pg_catalog.now(),
+        -- Each step has a day to start (retirement); the notification wait extends it.
+        timeout_at = case when timeout_at is not null then greatest(timeout_at, eva.fn_scheduler_now() + interval '1 day') end
+    where id = p_saga_id returning * into v_saga;
+  end if;
+  return v_saga;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb) IS 'Records the current step completed or skipped (result) and advances the saga to its next step, or completes it (saga.completed). EV409 when the step is not current or already done.';
+
+
+--
+-- Name: fn_saga_step_failed(uuid, text, text, text, boolean, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text DEFAULT 'pause'::text, p_retry boolean DEFAULT true, p_result jsonb DEFAULT '{}'::jsonb) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+  v_attempts int;
+  v_base interval;
+  v_reason text;
+begin
+  if p_on_exhausted is null or p_on_exhausted not in ('pause', 'fail') then
+    raise exception 'a saga whose step keeps failing pauses or fails, not %', coalesce(p_on_exhausted, 'null')
+      using errcode = 'EV400';
+  end if;
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status <> 'active' or v_saga.current_step <> p_step then
+    raise exception 'saga % is % at step %: a failure of step % is not recorded', p_saga_id, v_saga.status,
+      v_saga.current_step, p_step using errcode = 'EV409';
+  end if;
+  insert into eva.eva_saga_steps as s (saga_id, venture_id, step, status, attempts, result, error)
+  values (p_saga_id, v_saga.venture_id, p_step, 'failed', 1, coalesce(p_result, '{}'::jsonb), p_error)
+  on conflict (saga_id, step) do update
+    set status = 'failed', attempts = s.attempts + 1, result = excluded.result, error = excluded.error,
+        updated_at = pg_catalog.now()
+  returning attempts into v_attempts;
+  perform eva_private.fn_log_event('saga.step_failed', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', p_step, 'attempt', v_attempts, 'error', p_error));
+
+  if coalesce(p_retry, true) and v_saga.step_attempts + 1 <= v_saga.max_retries then
+    select (s.value #>> '{}')::interval into v_base from eva_private.settings s where s.key = 'saga.retry_base';
+    update eva.eva_sagas
+    set step_attempts = v_saga.step_attempts + 1, retry_count = retry_count + 1, last_error = p_error,
+        next_attempt_at = pg_catalog.now() + least(interval '5 minutes',
+          coalesce(v_base, interval '1 second') * pg_catalog.power(2, v_saga.step_attempts)),
+        updated_at = pg_catalog.now()
+    where id = p_saga_id returning * into v_saga;
+    return v_saga;
+  end if;
+
+  v_reason := 'step ' || p_step || ' failed' || case when coalesce(p_retry, true)
+    then ' after ' || (v_saga.step_attempts + 1) || ' attempts' else '' end || ': ' || coalesce(p_error, 'no error given');
+  if p_on_exhausted = 'pause' then
+    update eva.eva_sagas set last_error = p_error where id = p_saga_id;
+    return eva.fn_saga_pause(p_saga_id, v_reason);
+  end if;
+  return eva_private.fn_saga_fail(p_saga_id, v_reason);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb) IS 'Records a failed attempt of the current step: retried with backoff within max_retries, then the saga pauses (reason, P1 alert) or fails as p_on_exhausted says.';
+
+
+--
+-- Name: fn_saga_step_wait(uuid, text, timestamp with time zone, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb DEFAULT '{}'::jsonb) RETURNS eva.eva_sagas
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+begin
+  if p_until is null then
+    raise exception 'a wait needs a time' using errcode = 'EV400';
+  end if;
+  select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  if v_saga.status <> 'active' or v_saga.current_step <> p_step then
+    raise exception 'saga % is % at step %: step % cannot wait', p_saga_id, v_saga.status, v_saga.current_step, p_step
+      using errcode = 'EV409';
+  end if;
+  update eva.eva_sagas
+  set wait_until = p_until, updated_at = pg_catalog.now(),
+      context = context || pg_catalog.jsonb_build_object('waiting', pg_catalog.jsonb_build_object(
+        'step', p_step, 'until', p_until, 'progress', coalesce(p_progress, '{}'::jsonb))),
+      timeout_at = case when timeout_at is not null then greatest(timeout_at, p_until + interval '1 day') end
+  where id = p_saga_id returning * into v_saga;
+  perform eva_private.fn_log_event('saga.waiting', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', p_step, 'until', p_until));
+  return v_saga;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb) IS 'Parks an active saga''s current step until a scheduler time (progress kept in context.waiting); eva_private.fn_saga_wake_due re-queues it.';
+
+
+--
+-- Name: eva_saga_substeps; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.eva_saga_substeps (
+    id bigint NOT NULL,
+    saga_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    step text NOT NULL,
+    key text NOT NULL,
+    "position" integer DEFAULT 0 NOT NULL,
+    status text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    result jsonb DEFAULT '{}'::jsonb NOT NULL,
+    error text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT eva_saga_substeps_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT eva_saga_substeps_key_check CHECK (((char_length(key) >= 1) AND (char_length(key) <= 300))),
+    CONSTRAINT eva_saga_substeps_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'skipped'::text, 'failed'::text])))
+);
+
+
+ALTER TABLE eva.eva_saga_substeps OWNER TO eva_owner;
+
+--
+-- Name: TABLE eva_saga_substeps; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.eva_saga_substeps IS 'Sub-steps of a saga step (teardown: one per infrastructure resource, in order): pending, completed, skipped (e.g. no provider) or failed, with attempts and the provider''s answer.';
+
+
+--
+-- Name: fn_saga_substep(uuid, text, text, text, integer, jsonb, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer DEFAULT 0, p_result jsonb DEFAULT '{}'::jsonb, p_error text DEFAULT NULL::text) RETURNS eva.eva_saga_substeps
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row eva.eva_saga_substeps;
+  v_venture uuid;
+begin
+  if p_status is null or p_status not in ('pending', 'completed', 'skipped', 'failed') then
+    raise exception 'a sub-step is pending, completed, skipped or failed, not %', coalesce(p_status, 'null')
+      using errcode = 'EV400';
+  end if;
+  select s.venture_id into v_venture from eva.eva_sagas s where s.id = p_saga_id;
+  if not found then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  select * into v_row from eva.eva_saga_substeps where saga_id = p_saga_id and step = p_step and key = p_key for update;
+  if found and p_status = 'pending' then
+    return v_row;
+  end if;
+  if found and v_row.status in ('completed', 'skipped') then
+    raise exception 'sub-step % of step % is already %', p_key, p_step, v_row.status using errcode = 'EV409';
+  end if;
+  insert into eva.eva_saga_substeps as x (saga_id, venture_id, step, key, position, status, attempts, result, error)
+  values (p_saga_id, v_venture, p_step, p_key, coalesce(p_position, 0), p_status,
+    case when p_status = 'pending' then 0 else 1 end, coalesce(p_result, '{}'::jsonb), p_error)
+  on conflict (saga_id, step, key) do update
+    set status = excluded.status, attempts = x.attempts + 1, result = excluded.result, error = excluded.error,
+        updated_at = pg_catalog.now()
+  returning * into v_row;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer, p_result jsonb, p_error text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer, p_result jsonb, p_error text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer, p_result jsonb, p_error text) IS 'Plans (pending, once) or records (completed, skipped, failed: attempts + 1) a sub-step of a saga step; EV409 for one already completed or skipped.';
+
+
+--
+-- Name: fn_saga_wake_due(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_wake_due() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_count int;
+begin
+  with due as (
+    update eva.eva_sagas s set wait_until = null, updated_at = pg_catalog.now()
+    where s.driver = 'worker' and s.status = 'active' and s.wait_until <= eva.fn_scheduler_now()
+    returning s.id
+  )
+  select pg_catalog.count(*)::int into v_count from due;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_wake_due() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_wake_due(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_wake_due() IS 'Tick: re-queues the steps of worker-driven sagas whose wait (wait_until, scheduler time) is due. Returns the count.';
 
 
 --
@@ -5265,6 +7525,8 @@ declare
   v_saga eva.eva_sagas;
   v_count int := 0;
   v_reason text;
+  v_work eva.venture_stage_work;
+  v_decision_id uuid;
 begin
   for v_saga in
     select * from eva.eva_sagas s
@@ -5279,7 +7541,32 @@ begin
         context = context || pg_catalog.jsonb_build_object('timedOut', pg_catalog.jsonb_build_object(
           'at', v_now, 'step', v_saga.current_step, 'timeoutAt', v_saga.timeout_at))
     where id = v_saga.id;
-    if v_saga.saga_type in ('reality_gate_retry', 'sd_execution') then
+    if v_saga.saga_type = 'sd_execution' then
+      -- Spec §15: timeout → sprint_completion = blocked and a DFE escalation:
+      -- the Chairman decides on Stage 19, which waits for engineering.
+      update eva.eva_sagas set context = context || pg_catalog.jsonb_build_object('sprint_completion', 'blocked')
+      where id = v_saga.id;
+      perform eva_private.fn_saga_note_step(v_saga.id, 'await_completion', 'failed', pg_catalog.jsonb_build_object(
+        'timedOut', true, 'timeoutAt', v_saga.timeout_at, 'completed', v_saga.context -> 'completed',
+        'total', v_saga.context -> 'total'));
+      select * into v_work from eva.venture_stage_work w
+      where w.venture_id = v_saga.venture_id and w.lifecycle_stage = 19 and w.status = 'blocked'
+      order by w.run_number desc limit 1 for update;
+      if found then
+        perform pg_catalog.set_config('eva.change_reason', v_reason, true);
+        update eva.venture_stage_work set status = 'awaiting_decision', blocked_reason = null where id = v_work.id;
+        insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
+          blocking, context)
+        values (v_saga.venture_id, 19, 'dfe_escalation', 'block', 'immediate', true,
+          pg_catalog.jsonb_build_object('kind', 'sd_timeout', 'reason', v_reason, 'sagaId', v_saga.id,
+            'sprint_completion', 'blocked', 'completed', v_saga.context -> 'completed', 'total', v_saga.context -> 'total',
+            'failures', v_saga.context -> 'failures', 'dfe', pg_catalog.jsonb_build_object(
+              'output', 'PRESENT_TO_CHAIRMAN', 'triggers', pg_catalog.jsonb_build_array('sd_timeout'))))
+        returning id into v_decision_id;
+        perform eva_private.fn_await_chairman(v_work, v_reason);
+        perform pg_catalog.set_config('eva.change_reason', '', true);
+      end if;
+    elsif v_saga.saga_type = 'reality_gate_retry' then
       perform pg_catalog.set_config('eva.change_reason', v_reason, true);
       update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason
       where venture_id = v_saga.venture_id and status in ('ready', 'in_progress', 'awaiting_decision');
@@ -5290,7 +7577,10 @@ begin
       pg_catalog.jsonb_build_object('sagaId', v_saga.id, 'sagaType', v_saga.saga_type, 'step', v_saga.current_step));
     perform eva_private.fn_log_event('saga.timed_out', v_saga.venture_id, pg_catalog.jsonb_build_object(
       'sagaId', v_saga.id, 'sagaType', v_saga.saga_type, 'step', v_saga.current_step, 'timeoutAt', v_saga.timeout_at,
-      'compensation', case v_saga.saga_type when 'venture_retirement' then 'alert' else 'stage work blocked' end));
+      'compensation', case v_saga.saga_type when 'venture_retirement' then 'alert'
+        when 'sd_execution' then 'sprint blocked, DFE escalation' else 'stage work blocked' end,
+      'decisionId', v_decision_id));
+    v_decision_id := null;
     v_count := v_count + 1;
   end loop;
   return v_count;
@@ -5382,12 +7672,15 @@ begin
     case when v_timeout_pref::numeric > 0 and v_timeout_pref::numeric <= 3650 then v_timeout_pref::numeric end end;
   v_timeout_days := coalesce(v_timeout_days, 7);
 
-  insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at)
+  -- On the saga engine (SQL-driven): bridge_create is this transaction, the
+  -- return path (eva.fn_sd_complete) records the rest.
+  insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at, steps, driver)
   values (v_work.venture_id, 'sd_execution', 'await_completion', 'active',
     pg_catalog.jsonb_build_object('total', v_total, 'completed', 0, 'succeeded', 0, 'failed', 0, 'blocked', 0,
       'work_id', v_work.id, 'artifact_id', v_plan.id, 'artifact_version', v_plan.version,
       'timeout_days', v_timeout_days, 'failures', '[]'::jsonb),
-    pg_catalog.now() + v_timeout_days * interval '1 day')
+    pg_catalog.now() + v_timeout_days * interval '1 day',
+    array['bridge_create', 'await_completion', 'collect_results', 'update_stage', 'advance'], 'sql')
   returning id into v_saga_id;
 
   -- A new sprint replaces one still waiting (Stage 18 re-run): the old saga's
@@ -5431,6 +7724,8 @@ begin
     v_plan_item := null;
   end loop;
 
+  perform eva_private.fn_saga_note_step(v_saga_id, 'bridge_create', 'completed', pg_catalog.jsonb_build_object(
+    'orchestrator', v_orchestrator_id, 'children', v_total, 'work_id', v_work.id, 'artifact_version', v_plan.version));
   perform eva_private.fn_log_event('sd.bridge_created', v_work.venture_id, pg_catalog.jsonb_build_object(
     'saga_id', v_saga_id, 'work_id', v_work.id, 'orchestrator', v_orchestrator_id, 'children', v_total,
     'artifact_version', v_plan.version,
@@ -5518,6 +7813,64 @@ COMMENT ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind te
 
 
 --
+-- Name: fn_stage_call_failed(uuid, uuid, text, boolean, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean DEFAULT false, p_charge jsonb DEFAULT NULL::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_work eva.venture_stage_work;
+  v_contract eva.agent_task_contracts;
+  v_breakers jsonb;
+  v_next eva.agent_task_contracts;
+begin
+  select * into v_work from eva.venture_stage_work w where w.id = p_work_id for update;
+  select * into v_contract from eva.agent_task_contracts c
+  where c.id = p_contract_id and c.stage_work_id = p_work_id for update;
+  if v_work.status is distinct from 'in_progress' or v_contract.status is distinct from 'in_progress' then
+    return pg_catalog.jsonb_build_object('outcome', 'noop', 'status', coalesce('contract_' || v_contract.status, 'no contract'));
+  end if;
+  if p_charge is not null and coalesce((p_charge ->> 'promptTokens')::int, 0) + coalesce((p_charge ->> 'completionTokens')::int, 0) > 0 then
+    perform eva.fn_charge_tokens(v_work.venture_id, v_work.lifecycle_stage, v_work.id, 'analysis',
+      (p_charge ->> 'promptTokens')::int, (p_charge ->> 'completionTokens')::int,
+      coalesce((p_charge ->> 'estimated')::boolean, false), coalesce(p_charge -> 'provenance', '{}'::jsonb));
+  end if;
+  perform eva_private.fn_contract_transition(v_contract.id, 'failed', pg_catalog.jsonb_build_object('error', p_error));
+  v_breakers := eva_private.fn_circuit_record(v_work.venture_id, v_contract.circuits, false, p_error);
+  if (v_breakers ->> 'open')::boolean then
+    update eva.venture_stage_work set status = 'ready' where id = v_work.id;
+    v_next := eva_private.fn_contract_create(pg_catalog.jsonb_build_object(
+      'kind', 'stage_analysis', 'targetAgent', v_contract.target_agent, 'action', v_contract.action,
+      'ventureId', v_work.venture_id, 'stage', v_work.lifecycle_stage, 'stageWorkId', v_work.id,
+      'attempt', v_contract.attempt + 1, 'maxAttempts', v_contract.max_attempts, 'tokenBudget', v_contract.token_budget,
+      'timeout', v_contract.timeout::text, 'priority', v_contract.priority, 'circuits', pg_catalog.to_jsonb(v_contract.circuits),
+      'context', v_contract.context || pg_catalog.jsonb_build_object('deferredBy', v_breakers -> 'circuits')));
+    update eva.agent_task_contracts set deferred_until = (v_breakers ->> 'retryAt')::timestamptz where id = v_next.id;
+    perform eva_private.fn_defer_stage_run(v_work.id, (v_breakers ->> 'retryAt')::timestamptz);
+    return pg_catalog.jsonb_build_object('outcome', 'deferred', 'retryAt', v_breakers -> 'retryAt',
+      'contractId', v_next.id, 'circuits', v_breakers -> 'circuits');
+  end if;
+  if coalesce(p_final, false) then
+    perform eva.fn_block_stage_work(v_work.id, 'analysis failed: ' || p_error, 'failed');
+    return pg_catalog.jsonb_build_object('outcome', 'failed', 'circuits', v_breakers -> 'circuits');
+  end if;
+  return pg_catalog.jsonb_build_object('outcome', 'retry', 'circuits', v_breakers -> 'circuits');
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb) IS 'A stage run''s model call failed: charges its cost, fails the contract, counts the failure on its circuit breakers; defers the run when a circuit opened (no attempt burned while open), fails the stage on the last attempt, else asks for a retry.';
+
+
+--
 -- Name: fn_stage_run_priority(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -5563,6 +7916,78 @@ ALTER FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at timestamp wi
 --
 
 COMMENT ON FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone) IS 'Null when a token (jti, iat) is not revoked; else revoked (its id) or revoked_all (issued before eva chairman revoke --all).';
+
+
+--
+-- Name: venture_archives; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_archives (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    saga_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    kind text NOT NULL,
+    key text NOT NULL,
+    uri text NOT NULL,
+    sha256 text NOT NULL,
+    bytes bigint NOT NULL,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_archives_bytes_check CHECK ((bytes >= 0)),
+    CONSTRAINT venture_archives_kind_check CHECK ((kind = ANY (ARRAY['export'::text, 'records'::text]))),
+    CONSTRAINT venture_archives_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+
+ALTER TABLE eva.venture_archives OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_archives; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_archives IS 'Archive-store files a retirement saga wrote (export: the venture''s data package; records: its records in cold storage), with SHA-256 and size.';
+
+
+--
+-- Name: fn_venture_archive_record(uuid, text, text, text, text, bigint, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb DEFAULT '{}'::jsonb) RETURNS eva.venture_archives
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row eva.venture_archives;
+begin
+  select * into v_row from eva.venture_archives where saga_id = p_saga_id and kind = p_kind;
+  if found then
+    if v_row.sha256 <> p_sha256 then
+      raise exception 'the % archive of saga % is recorded with sha256 %, not %', p_kind, p_saga_id, v_row.sha256, p_sha256
+        using errcode = 'EV409';
+    end if;
+    return v_row;
+  end if;
+  insert into eva.venture_archives (saga_id, venture_id, kind, key, uri, sha256, bytes, details)
+  select p_saga_id, s.venture_id, p_kind, p_key, p_uri, p_sha256, p_bytes, coalesce(p_details, '{}'::jsonb)
+  from eva.eva_sagas s where s.id = p_saga_id
+  returning * into v_row;
+  if v_row.id is null then
+    raise exception 'saga % does not exist', p_saga_id using errcode = 'EV404';
+  end if;
+  perform eva_private.fn_log_event('archive.written', v_row.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', p_saga_id, 'kind', p_kind, 'uri', p_uri, 'sha256', p_sha256, 'bytes', p_bytes));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb) IS 'Records an archive-store file of a retirement saga (export or records) with its SHA-256, once per saga and kind.';
 
 
 --
@@ -5612,6 +8037,55 @@ ALTER FUNCTION eva_private.fn_venture_cadence(p_venture_id uuid, p_refresh boole
 --
 
 COMMENT ON FUNCTION eva_private.fn_venture_cadence(p_venture_id uuid, p_refresh boolean) IS 'The venture''s cadence row, created from its health band when missing; p_refresh re-derives a health-following row (Chairman overrides stay).';
+
+
+--
+-- Name: fn_venture_export(uuid, bigint); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_venture_export(p_venture_id uuid, p_events_upto bigint) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.jsonb_build_object(
+    'format', 'eva.venture_export/1',
+    'venture', (select pg_catalog.to_jsonb(v) from eva.ventures v where v.id = p_venture_id),
+    'artifacts', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'id', a.id, 'stage', a.lifecycle_stage, 'type', a.artifact_type, 'version', a.version, 'isCurrent', a.is_current,
+        'qualityScore', a.quality_score, 'validationStatus', a.validation_status,
+        'epistemic', a.epistemic_classification, 'content', a.content, 'provenance', a.provenance,
+        'createdAt', a.created_at) order by a.lifecycle_stage, a.artifact_type, a.version)
+      from eva.venture_artifacts a where a.venture_id = p_venture_id), '[]'::jsonb),
+    'decisions', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'id', d.id, 'stage', d.lifecycle_stage, 'type', d.decision_type, 'status', d.status, 'decision', d.decision,
+        'recommendedAction', d.recommended_action, 'notes', d.notes, 'createdAt', d.created_at, 'decidedAt', d.decided_at)
+        order by d.created_at, d.id)
+      from eva.chairman_decisions d where d.venture_id = p_venture_id), '[]'::jsonb),
+    'metrics', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'category', m.category, 'name', m.metric_name, 'value', m.value, 'observedAt', m.observed_at, 'source', m.source)
+        order by m.observed_at, m.id)
+      from eva.venture_metrics m where m.venture_id = p_venture_id), '[]'::jsonb),
+    'transitions', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'from', t.from_stage, 'to', t.to_stage, 'type', t.transition_type, 'gateDecision', t.gate_decision,
+        'reason', t.reason, 'at', t.created_at) order by t.id)
+      from eva.venture_stage_transitions t where t.venture_id = p_venture_id), '[]'::jsonb),
+    'stageWork', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'stage', w.lifecycle_stage, 'run', w.run_number, 'status', w.status, 'gateDecision', w.gate_decision,
+        'gateOutcome', w.gate_outcome) order by w.lifecycle_stage, w.run_number)
+      from eva.venture_stage_work w where w.venture_id = p_venture_id), '[]'::jsonb),
+    'events', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'id', e.id, 'type', e.event_type, 'payload', e.payload, 'at', e.created_at) order by e.id)
+      from eva.eva_event_log e where e.venture_id = p_venture_id and e.id <= coalesce(p_events_upto, 0)), '[]'::jsonb));
+$$;
+
+
+ALTER FUNCTION eva_private.fn_venture_export(p_venture_id uuid, p_events_upto bigint) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_venture_export(p_venture_id uuid, p_events_upto bigint); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_venture_export(p_venture_id uuid, p_events_upto bigint) IS 'A venture''s data package (artifacts with versions, decisions, metrics, transitions, stage work, events up to p_events_upto) as JSON, deterministic.';
 
 
 --
@@ -6018,6 +8492,34 @@ COMMENT ON FUNCTION eva_private.tg_eva_alerts_event() IS 'Trigger: logs eva.aler
 
 
 --
+-- Name: tg_eva_sagas_enqueue(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_eva_sagas_enqueue() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if new.driver = 'worker' and new.status = 'active' and new.wait_until is null
+     and (tg_op = 'INSERT' or old.status is distinct from new.status or old.current_step is distinct from new.current_step
+       or old.step_attempts is distinct from new.step_attempts or old.wait_until is not null) then
+    perform eva_private.fn_saga_enqueue(new.id);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_eva_sagas_enqueue() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_eva_sagas_enqueue(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_eva_sagas_enqueue() IS 'Trigger: queues the saga_step job of a worker-driven saga that became active, advanced, is retried or stopped waiting.';
+
+
+--
 -- Name: tg_event_log_dispatch(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -6030,15 +8532,16 @@ declare
 begin
   if pg_catalog.current_setting('eva.events_dispatch_queued', true) is distinct from v_xact then
     perform pg_catalog.set_config('eva.events_dispatch_queued', v_xact, true);
-    -- A dispatcher queued, not yet taken and due since it was written (so its NOTIFY has woken a
-    -- worker, which takes it after its current job) reads these events once this commits; one
-    -- taken meanwhile sees this transaction still logging and queues a successor
-    -- (eva_private.fn_event_dispatch). Calling add_job again would only cost this commit. One
-    -- queued for later (a successor, a retry) is brought forward by add_job.
+    -- A dispatcher queued and not yet taken, due since it was written (its NOTIFY has woken a
+    -- worker, which takes it after its current job) or within 100 ms (a successor: taken when a
+    -- worker next looks for work), reads these events once this commits; one taken meanwhile
+    -- sees this transaction still running and queues a successor (eva_private.fn_event_dispatch).
+    -- Calling add_job again would only cost this commit, and under load run the dispatcher once
+    -- per transaction instead of once per 50 ms. One queued for later (a retry) is brought forward.
     if exists (select 1 from eva.event_subscriptions s where s.enabled)
        and not exists (select 1 from graphile_worker.jobs j
                        where j.key = 'event_dispatch' and j.locked_at is null and j.attempts < j.max_attempts
-                         and j.run_at <= j.updated_at) then
+                         and (j.run_at <= j.updated_at or j.run_at <= pg_catalog.now() + interval '100 milliseconds')) then
       perform eva_private.fn_enqueue_event_dispatch(null);
     end if;
   end if;
@@ -6178,6 +8681,18 @@ begin
       v_urgency := 'weekly';
       v_summary := pg_catalog.format('%s: stage %s completed', v_venture, v_stage);
     end if;
+  elsif new.event_type = 'system.degradation' and v_p ->> 'state' = 'open'
+      and not coalesce((v_p ->> 'reopened')::boolean, false) then
+    v_type := 'circuit.opened';
+    v_urgency := 'immediate';
+    v_summary := pg_catalog.format('%s: circuit %s opened after %s consecutive failures; calls stop until %s',
+      case when new.venture_id is null then 'Provider ' || pg_catalog.substr(v_p ->> 'circuit', 10) else v_venture end,
+      v_p ->> 'circuit', v_p ->> 'failures', v_p ->> 'half_opens_at');
+  elsif new.event_type = 'contract.timeout' and v_p ->> 'next' = 'escalated' then
+    v_type := 'contract.escalated';
+    v_urgency := 'immediate';
+    v_summary := pg_catalog.format('%s: stage %s gave no result in %s attempt(s) and is blocked', v_venture, v_stage,
+      v_p ->> 'attempt');
   else
     return null;
   end if;
@@ -6236,6 +8751,35 @@ COMMENT ON FUNCTION eva_private.tg_event_log_notify() IS 'Trigger: NOTIFY eva_ev
 
 
 --
+-- Name: tg_event_reference_exists(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_event_reference_exists() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id bigint := (pg_catalog.to_jsonb(new) ->> tg_argv[0])::bigint;
+begin
+  if v_id is not null and not exists (select 1 from eva.eva_event_log e where e.id = v_id) then
+    raise exception '%.% = % names no event in eva.eva_event_log', tg_table_name, tg_argv[0], v_id
+      using errcode = '23503';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_event_reference_exists() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_event_reference_exists(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_event_reference_exists() IS 'Trigger (argument: the column): the event a row names must exist in eva.eva_event_log when the row is written.';
+
+
+--
 -- Name: tg_reality_retry_venture_ended(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -6271,8 +8815,12 @@ CREATE FUNCTION eva_private.tg_refuse_change() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+declare
+  -- A partition's row is its table's row: name the partitioned table (eva_event_log, not eva_event_log_p202612).
+  v_table text := coalesce((select c.relname::text from pg_catalog.pg_class c
+    where c.oid = pg_catalog.pg_partition_root(tg_relid)), tg_table_name);
 begin
-  raise exception '% rows are immutable: % is refused', tg_table_name, pg_catalog.lower(tg_op)
+  raise exception '% rows are immutable: % is refused', v_table, pg_catalog.lower(tg_op)
     using errcode = 'EV430',
           hint = 'Audit records are append-only; write a new record instead.';
 end;
@@ -7017,6 +9565,31 @@ COMMENT ON FUNCTION eva_private.tg_ventures_resume_work() IS 'Trigger: queues st
 
 
 --
+-- Name: tg_ventures_retirement(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_ventures_retirement() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform eva_private.fn_retirement_start(new.id, new.status::text,
+    nullif(pg_catalog.current_setting('eva.change_reason', true), ''));
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_ventures_retirement() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_ventures_retirement(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_ventures_retirement() IS 'Trigger: starts the retirement saga of a venture that was killed, sunset or exited.';
+
+
+--
 -- Name: venture_status_transition_allowed(eva.venture_status, eva.venture_status); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -7040,43 +9613,6 @@ ALTER FUNCTION eva_private.venture_status_transition_allowed(p_from eva.venture_
 --
 
 COMMENT ON FUNCTION eva_private.venture_status_transition_allowed(p_from eva.venture_status, p_to eva.venture_status) IS 'The legal venture status moves: active <-> awaiting_decision, active/awaiting_decision -> paused -> active, any live status -> killed/sunset/exited (terminal).';
-
-
---
--- Name: agent_task_contracts; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.agent_task_contracts (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    parent_agent text NOT NULL,
-    target_agent text NOT NULL,
-    venture_id uuid,
-    action text NOT NULL,
-    lifecycle_stage integer,
-    token_budget integer,
-    timeout interval DEFAULT '00:30:00'::interval NOT NULL,
-    priority integer DEFAULT 3 NOT NULL,
-    context jsonb DEFAULT '{}'::jsonb NOT NULL,
-    status eva.contract_status DEFAULT 'pending'::eva.contract_status NOT NULL,
-    claimed_by text,
-    result jsonb,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    started_at timestamp with time zone,
-    completed_at timestamp with time zone,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT agent_task_contracts_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
-    CONSTRAINT agent_task_contracts_priority_check CHECK (((priority >= 1) AND (priority <= 5))),
-    CONSTRAINT agent_task_contracts_token_budget_check CHECK ((token_budget >= 0))
-);
-
-
-ALTER TABLE eva.agent_task_contracts OWNER TO eva_owner;
-
---
--- Name: TABLE agent_task_contracts; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.agent_task_contracts IS 'Units of work between EVA and a service (pending, assigned, in_progress, completed, failed, timeout).';
 
 
 --
@@ -7536,34 +10072,62 @@ ALTER TABLE eva.eva_event_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 
 
 --
--- Name: eva_sagas; Type: TABLE; Schema: eva; Owner: eva_owner
+-- Name: eva_saga_steps; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
-CREATE TABLE eva.eva_sagas (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+CREATE TABLE eva.eva_saga_steps (
+    id bigint NOT NULL,
+    saga_id uuid NOT NULL,
     venture_id uuid NOT NULL,
-    saga_type eva.saga_type NOT NULL,
-    current_step text NOT NULL,
-    status eva.saga_status DEFAULT 'active'::eva.saga_status NOT NULL,
-    context jsonb DEFAULT '{}'::jsonb NOT NULL,
-    retry_count integer DEFAULT 0 NOT NULL,
-    max_retries integer DEFAULT 3 NOT NULL,
+    step text NOT NULL,
+    status text NOT NULL,
+    attempts integer DEFAULT 1 NOT NULL,
+    result jsonb DEFAULT '{}'::jsonb NOT NULL,
+    error text,
     started_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
     completed_at timestamp with time zone,
-    timeout_at timestamp with time zone,
-    CONSTRAINT eva_sagas_max_retries_check CHECK ((max_retries >= 0)),
-    CONSTRAINT eva_sagas_retry_count_check CHECK ((retry_count >= 0))
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT eva_saga_steps_attempts_check CHECK ((attempts >= 1)),
+    CONSTRAINT eva_saga_steps_status_check CHECK ((status = ANY (ARRAY['completed'::text, 'skipped'::text, 'failed'::text]))),
+    CONSTRAINT eva_saga_steps_step_check CHECK (((char_length(step) >= 1) AND (char_length(step) <= 100)))
 );
 
 
-ALTER TABLE eva.eva_sagas OWNER TO eva_owner;
+ALTER TABLE eva.eva_saga_steps OWNER TO eva_owner;
 
 --
--- Name: TABLE eva_sagas; Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: TABLE eva_saga_steps; Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON TABLE eva.eva_sagas IS 'Durable state of long operations (spec §15): SD execution, reality gate retry, venture retirement.';
+COMMENT ON TABLE eva.eva_saga_steps IS 'Each saga step''s outcome (spec §15): completed, skipped (with the reason in result) or failed (the last error; attempts so far). A step recorded completed or skipped is never run again.';
+
+
+--
+-- Name: eva_saga_steps_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.eva_saga_steps ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.eva_saga_steps_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: eva_saga_substeps_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.eva_saga_substeps ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.eva_saga_substeps_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -7807,6 +10371,380 @@ COMMENT ON COLUMN eva.lifecycle_stage_config.chairman_decision_type IS 'The deci
 
 ALTER TABLE eva.notification_attempts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME eva.notification_attempts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: orchestration_dlq; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_dlq WITH (security_invoker='true') AS
+ SELECT (d.status)::text AS status,
+    count(*) AS events,
+    max(d.retry_count) AS max_retries,
+    min(d.created_at) AS oldest_at,
+    max(d.last_failed_at) AS last_failed_at
+   FROM eva.eva_event_dlq d
+  GROUP BY d.status
+  ORDER BY d.status;
+
+
+ALTER TABLE eva.orchestration_dlq OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_dlq; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_dlq IS 'Dead letters per status: how many, the most retries one had, the oldest and the last failure (the Chairman and services; viewers see none).';
+
+
+--
+-- Name: orchestration_job_queue; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_job_queue WITH (security_invoker='true') AS
+ SELECT q.task,
+    q.queued,
+    q.scheduled,
+    q.running,
+    q.retrying,
+    q.failed,
+    q.oldest_queued_at,
+    q.oldest_queued_age
+   FROM eva.fn_job_queue() q(task, queued, scheduled, running, retrying, failed, oldest_queued_at, oldest_queued_age);
+
+
+ALTER TABLE eva.orchestration_job_queue OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_job_queue; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_job_queue IS 'graphile-worker''s queue per task: queued (due now), scheduled (later), running, retrying, failed (attempts exhausted), oldest queued job and its age.';
+
+
+--
+-- Name: venture_budget_transactions; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_budget_transactions (
+    id bigint NOT NULL,
+    venture_id uuid,
+    lifecycle_stage integer NOT NULL,
+    phase_number integer,
+    stage_work_id uuid,
+    purpose text NOT NULL,
+    prompt_tokens integer NOT NULL,
+    completion_tokens integer NOT NULL,
+    estimated boolean DEFAULT false NOT NULL,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    portfolio_id uuid,
+    CONSTRAINT venture_budget_transactions_completion_tokens_check CHECK ((completion_tokens >= 0)),
+    CONSTRAINT venture_budget_transactions_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
+    CONSTRAINT venture_budget_transactions_owner CHECK ((((venture_id IS NOT NULL) AND (portfolio_id IS NULL)) OR ((venture_id IS NULL) AND (portfolio_id IS NOT NULL) AND (purpose = 'ideation'::text) AND (lifecycle_stage = 0)))),
+    CONSTRAINT venture_budget_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
+    CONSTRAINT venture_budget_transactions_purpose_check CHECK ((purpose = ANY (ARRAY['analysis'::text, 'devils_advocate'::text, 'ideation'::text, 'content'::text, 'retrospective'::text])))
+);
+
+
+ALTER TABLE eva.venture_budget_transactions OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_budget_transactions; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_budget_transactions IS 'Ledger of LLM tokens charged to a venture: one row per analysis (cache hits cost nothing and write none).';
+
+
+--
+-- Name: COLUMN venture_budget_transactions.portfolio_id; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_budget_transactions.portfolio_id IS 'For Stage 0 ideation (no venture yet): the portfolio whose ideation budget was charged.';
+
+
+--
+-- Name: orchestration_llm_usage; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_llm_usage WITH (security_invoker='true') AS
+ SELECT COALESCE((t.provenance ->> 'model'::text), 'unknown'::text) AS model,
+    t.purpose,
+    count(*) AS calls,
+    sum(t.prompt_tokens) AS prompt_tokens,
+    sum(t.completion_tokens) AS completion_tokens,
+    sum((t.prompt_tokens + t.completion_tokens)) AS total_tokens,
+    count(*) FILTER (WHERE t.estimated) AS estimated_calls,
+    count(*) FILTER (WHERE (t.provenance ? 'latencyMs'::text)) AS timed_calls,
+    percentile_cont((0.5)::double precision) WITHIN GROUP (ORDER BY ((((t.provenance ->> 'latencyMs'::text))::numeric)::double precision)) AS latency_p50_ms,
+    percentile_cont((0.95)::double precision) WITHIN GROUP (ORDER BY ((((t.provenance ->> 'latencyMs'::text))::numeric)::double precision)) AS latency_p95_ms,
+    max(t.created_at) AS last_call_at
+   FROM eva.venture_budget_transactions t
+  GROUP BY COALESCE((t.provenance ->> 'model'::text), 'unknown'::text), t.purpose
+  ORDER BY COALESCE((t.provenance ->> 'model'::text), 'unknown'::text), t.purpose;
+
+
+ALTER TABLE eva.orchestration_llm_usage OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_llm_usage; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_llm_usage IS 'Per model and purpose: charged calls, prompt/completion/total tokens, calls with estimated counts, calls with a recorded latency and its p50/p95 in ms, the last call.';
+
+
+--
+-- Name: venture_circuit_breakers; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_circuit_breakers (
+    venture_id uuid,
+    service text NOT NULL,
+    state eva.circuit_state DEFAULT 'closed'::eva.circuit_state NOT NULL,
+    consecutive_failures integer DEFAULT 0 NOT NULL,
+    failure_threshold integer DEFAULT 3 NOT NULL,
+    cooldown interval DEFAULT '00:05:00'::interval NOT NULL,
+    last_error text,
+    opened_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    trial_started_at timestamp with time zone,
+    trial_contract_id uuid,
+    last_failure_at timestamp with time zone,
+    last_success_at timestamp with time zone,
+    times_opened integer DEFAULT 0 NOT NULL,
+    CONSTRAINT venture_circuit_breakers_check CHECK (((state = 'closed'::eva.circuit_state) OR (opened_at IS NOT NULL))),
+    CONSTRAINT venture_circuit_breakers_consecutive_failures_check CHECK ((consecutive_failures >= 0)),
+    CONSTRAINT venture_circuit_breakers_failure_threshold_check CHECK ((failure_threshold >= 1)),
+    CONSTRAINT venture_circuit_breakers_scope_check CHECK (((venture_id IS NULL) = (service ~~ 'provider:%'::text))),
+    CONSTRAINT venture_circuit_breakers_times_opened_check CHECK ((times_opened >= 0)),
+    CONSTRAINT venture_circuit_breakers_trial_check CHECK (((state = 'half_open'::eva.circuit_state) OR (trial_started_at IS NULL)))
+);
+
+
+ALTER TABLE eva.venture_circuit_breakers OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_circuit_breakers; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_circuit_breakers IS 'Circuit breakers (spec §3) per venture (venture_id, service llm) and per provider (no venture, service provider:<host>): open after failure_threshold consecutive failures, half-open after cooldown (breaker time, eva.fn_circuit_now()) with one trial call at a time.';
+
+
+--
+-- Name: COLUMN venture_circuit_breakers.trial_started_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_circuit_breakers.trial_started_at IS 'Half-open: when the one trial call was granted (a trial unanswered for a cooldown is granted again).';
+
+
+--
+-- Name: orchestration_open_circuits; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_open_circuits WITH (security_invoker='true') AS
+ SELECT b.venture_id,
+    v.name AS venture_name,
+    b.service,
+    (b.state)::text AS state,
+    b.consecutive_failures,
+    b.opened_at,
+    (b.opened_at + b.cooldown) AS half_open_at,
+    b.last_error,
+    b.updated_at
+   FROM (eva.venture_circuit_breakers b
+     JOIN eva.ventures v ON ((v.id = b.venture_id)))
+  WHERE (b.state <> 'closed'::eva.circuit_state)
+  ORDER BY b.opened_at;
+
+
+ALTER TABLE eva.orchestration_open_circuits OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_open_circuits; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_open_circuits IS 'Circuit breakers open or half-open: venture, service, consecutive failures, when it opened and when it may half-open, the last error.';
+
+
+--
+-- Name: orchestration_partitions; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_partitions WITH (security_invoker='true') AS
+ SELECT p.table_name,
+    p.partition_name,
+    p.is_default,
+    p.range_from,
+    p.range_to,
+    p.approx_rows,
+    p.bytes,
+    p.expires_at
+   FROM eva.fn_partition_status() p(table_name, partition_name, is_default, range_from, range_to, approx_rows, bytes, expires_at);
+
+
+ALTER TABLE eva.orchestration_partitions OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_partitions; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_partitions IS 'Partitions of the time-partitioned tables (the event log, ...): range, approximate rows, bytes, and when retention archives and drops it.';
+
+
+--
+-- Name: orchestration_stage_durations; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_stage_durations WITH (security_invoker='true') AS
+ SELECT w.lifecycle_stage AS stage,
+    count(*) AS runs,
+    percentile_cont((0.5)::double precision) WITHIN GROUP (ORDER BY ((EXTRACT(epoch FROM (w.completed_at - w.started_at)))::double precision)) AS p50_seconds,
+    percentile_cont((0.95)::double precision) WITHIN GROUP (ORDER BY ((EXTRACT(epoch FROM (w.completed_at - w.started_at)))::double precision)) AS p95_seconds,
+    avg(EXTRACT(epoch FROM (w.completed_at - w.started_at))) AS mean_seconds,
+    max(EXTRACT(epoch FROM (w.completed_at - w.started_at))) AS max_seconds,
+    max(w.completed_at) AS last_completed_at
+   FROM eva.venture_stage_work w
+  WHERE ((w.status = 'completed'::eva.stage_work_status) AND (w.started_at IS NOT NULL) AND (w.completed_at IS NOT NULL))
+  GROUP BY w.lifecycle_stage
+  ORDER BY w.lifecycle_stage;
+
+
+ALTER TABLE eva.orchestration_stage_durations OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_stage_durations; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_stage_durations IS 'Per stage: completed runs and their duration (started_at to completed_at) p50, p95, mean and max in seconds; Chairman gates include the wait for the decision.';
+
+
+--
+-- Name: orchestration_stage_failures; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_stage_failures WITH (security_invoker='true') AS
+ SELECT w.lifecycle_stage AS stage,
+    count(*) AS runs,
+    count(*) FILTER (WHERE (w.status = 'completed'::eva.stage_work_status)) AS completed,
+    count(*) FILTER (WHERE (w.status = 'failed'::eva.stage_work_status)) AS failed,
+    count(*) FILTER (WHERE (w.status = 'blocked'::eva.stage_work_status)) AS blocked,
+    round(((count(*) FILTER (WHERE (w.status = 'failed'::eva.stage_work_status)))::numeric / (NULLIF(count(*) FILTER (WHERE (w.status = ANY (ARRAY['completed'::eva.stage_work_status, 'failed'::eva.stage_work_status]))), 0))::numeric), 4) AS failure_rate,
+    count(*) FILTER (WHERE (w.attempts > 1)) AS retried,
+    round(((count(*) FILTER (WHERE (w.attempts > 1)))::numeric / (count(*))::numeric), 4) AS retry_rate,
+    count(*) FILTER (WHERE (w.run_number > 1)) AS reruns
+   FROM eva.venture_stage_work w
+  WHERE (w.attempts > 0)
+  GROUP BY w.lifecycle_stage
+  ORDER BY w.lifecycle_stage;
+
+
+ALTER TABLE eva.orchestration_stage_failures OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_stage_failures; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_stage_failures IS 'Per stage: runs begun, completed, failed, blocked now, failure_rate (failed / (completed + failed)), retried (more than one attempt) and retry_rate, reruns (run_number > 1).';
+
+
+--
+-- Name: partition_archives; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.partition_archives (
+    id bigint NOT NULL,
+    table_name text NOT NULL,
+    partition_name text NOT NULL,
+    range_from timestamp with time zone NOT NULL,
+    range_to timestamp with time zone NOT NULL,
+    row_count bigint NOT NULL,
+    uri text,
+    sha256 text,
+    bytes bigint,
+    archived_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT partition_archives_bytes_check CHECK ((bytes >= 0)),
+    CONSTRAINT partition_archives_check CHECK ((range_to > range_from)),
+    CONSTRAINT partition_archives_check1 CHECK (((uri IS NULL) = (sha256 IS NULL))),
+    CONSTRAINT partition_archives_row_count_check CHECK ((row_count >= 0)),
+    CONSTRAINT partition_archives_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+
+ALTER TABLE eva.partition_archives OWNER TO eva_owner;
+
+--
+-- Name: TABLE partition_archives; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.partition_archives IS 'Partitions moved out of the live database by the retention manager: the table, the partition and its range, how many rows it held, and the archive (gzip JSON lines, one row each) with its SHA-256. Written before the partition is dropped, in the same transaction.';
+
+
+--
+-- Name: orchestration_summary; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_summary WITH (security_invoker='true') AS
+ SELECT ( SELECT count(*) AS count
+           FROM eva.venture_stage_work w
+          WHERE ((w.status = 'completed'::eva.stage_work_status) AND (w.completed_at > (now() - '24:00:00'::interval)))) AS stage_runs_24h,
+    ( SELECT count(*) AS count
+           FROM eva.venture_stage_work w
+          WHERE ((w.status = 'failed'::eva.stage_work_status) AND (w.updated_at > (now() - '24:00:00'::interval)))) AS stage_failures_24h,
+    ( SELECT percentile_cont((0.95)::double precision) WITHIN GROUP (ORDER BY ((EXTRACT(epoch FROM (w.completed_at - w.started_at)))::double precision)) AS percentile_cont
+           FROM eva.venture_stage_work w
+          WHERE ((w.status = 'completed'::eva.stage_work_status) AND (w.completed_at > (now() - '24:00:00'::interval)))) AS stage_p95_seconds_24h,
+    ( SELECT (COALESCE(sum(q.queued), (0)::numeric))::bigint AS "coalesce"
+           FROM eva.fn_job_queue() q(task, queued, scheduled, running, retrying, failed, oldest_queued_at, oldest_queued_age)) AS jobs_queued,
+    ( SELECT (COALESCE(sum(q.running), (0)::numeric))::bigint AS "coalesce"
+           FROM eva.fn_job_queue() q(task, queued, scheduled, running, retrying, failed, oldest_queued_at, oldest_queued_age)) AS jobs_running,
+    ( SELECT (COALESCE(sum(q.failed), (0)::numeric))::bigint AS "coalesce"
+           FROM eva.fn_job_queue() q(task, queued, scheduled, running, retrying, failed, oldest_queued_at, oldest_queued_age)) AS jobs_failed,
+    ( SELECT max(q.oldest_queued_age) AS max
+           FROM eva.fn_job_queue() q(task, queued, scheduled, running, retrying, failed, oldest_queued_at, oldest_queued_age)) AS oldest_job_age,
+    ( SELECT count(*) AS count
+           FROM eva.eva_event_dlq d
+          WHERE (d.status = 'pending'::eva.dlq_status)) AS dlq_pending,
+    ( SELECT count(*) AS count
+           FROM eva.venture_circuit_breakers b
+          WHERE (b.state <> 'closed'::eva.circuit_state)) AS open_circuits,
+    ( SELECT count(*) AS count
+           FROM eva.venture_budget_transactions t
+          WHERE (t.created_at > (now() - '24:00:00'::interval))) AS llm_calls_24h,
+    ( SELECT COALESCE(sum((t.prompt_tokens + t.completion_tokens)), (0)::bigint) AS "coalesce"
+           FROM eva.venture_budget_transactions t
+          WHERE (t.created_at > (now() - '24:00:00'::interval))) AS llm_tokens_24h,
+    ( SELECT count(*) AS count
+           FROM eva.fn_partition_status() p(table_name, partition_name, is_default, range_from, range_to, approx_rows, bytes, expires_at)
+          WHERE ((p.table_name = 'eva.eva_event_log'::text) AND (NOT p.is_default))) AS event_log_partitions,
+    ( SELECT min(p.range_from) AS min
+           FROM eva.fn_partition_status() p(table_name, partition_name, is_default, range_from, range_to, approx_rows, bytes, expires_at)
+          WHERE (p.table_name = 'eva.eva_event_log'::text)) AS event_log_live_since,
+    ( SELECT max(a.archived_at) AS max
+           FROM eva.partition_archives a) AS last_archive_at;
+
+
+ALTER TABLE eva.orchestration_summary OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_summary; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_summary IS 'Orchestration in one row: stage runs, failures and p95 duration in the last 24 h; jobs queued, running, failed and the oldest queued age; pending dead letters; open circuits; LLM calls and tokens in the last 24 h; event-log partitions, the oldest live month, the last archive.';
+
+
+--
+-- Name: partition_archives_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.partition_archives ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.partition_archives_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -8064,47 +11002,6 @@ COMMENT ON TABLE eva.portfolios IS 'Investment groupings of companies, each with
 
 
 --
--- Name: venture_budget_transactions; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.venture_budget_transactions (
-    id bigint NOT NULL,
-    venture_id uuid,
-    lifecycle_stage integer NOT NULL,
-    phase_number integer,
-    stage_work_id uuid,
-    purpose text NOT NULL,
-    prompt_tokens integer NOT NULL,
-    completion_tokens integer NOT NULL,
-    estimated boolean DEFAULT false NOT NULL,
-    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    portfolio_id uuid,
-    CONSTRAINT venture_budget_transactions_completion_tokens_check CHECK ((completion_tokens >= 0)),
-    CONSTRAINT venture_budget_transactions_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25))),
-    CONSTRAINT venture_budget_transactions_owner CHECK ((((venture_id IS NOT NULL) AND (portfolio_id IS NULL)) OR ((venture_id IS NULL) AND (portfolio_id IS NOT NULL) AND (purpose = 'ideation'::text) AND (lifecycle_stage = 0)))),
-    CONSTRAINT venture_budget_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
-    CONSTRAINT venture_budget_transactions_purpose_check CHECK ((purpose = ANY (ARRAY['analysis'::text, 'devils_advocate'::text, 'ideation'::text, 'content'::text])))
-);
-
-
-ALTER TABLE eva.venture_budget_transactions OWNER TO eva_owner;
-
---
--- Name: TABLE venture_budget_transactions; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.venture_budget_transactions IS 'Ledger of LLM tokens charged to a venture: one row per analysis (cache hits cost nothing and write none).';
-
-
---
--- Name: COLUMN venture_budget_transactions.portfolio_id; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON COLUMN eva.venture_budget_transactions.portfolio_id IS 'For Stage 0 ideation (no venture yet): the portfolio whose ideation budget was charged.';
-
-
---
 -- Name: venture_budget_transactions_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
 --
 
@@ -8116,35 +11013,6 @@ ALTER TABLE eva.venture_budget_transactions ALTER COLUMN id ADD GENERATED ALWAYS
     NO MAXVALUE
     CACHE 1
 );
-
-
---
--- Name: venture_circuit_breakers; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.venture_circuit_breakers (
-    venture_id uuid NOT NULL,
-    service text NOT NULL,
-    state eva.circuit_state DEFAULT 'closed'::eva.circuit_state NOT NULL,
-    consecutive_failures integer DEFAULT 0 NOT NULL,
-    failure_threshold integer DEFAULT 3 NOT NULL,
-    cooldown interval DEFAULT '00:05:00'::interval NOT NULL,
-    last_error text,
-    opened_at timestamp with time zone,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT venture_circuit_breakers_check CHECK (((state = 'closed'::eva.circuit_state) OR (opened_at IS NOT NULL))),
-    CONSTRAINT venture_circuit_breakers_consecutive_failures_check CHECK ((consecutive_failures >= 0)),
-    CONSTRAINT venture_circuit_breakers_failure_threshold_check CHECK ((failure_threshold >= 1))
-);
-
-
-ALTER TABLE eva.venture_circuit_breakers OWNER TO eva_owner;
-
---
--- Name: TABLE venture_circuit_breakers; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.venture_circuit_breakers IS 'Per-venture circuit breakers (spec §3): open after failure_threshold consecutive failures, half-open after cooldown.';
 
 
 --
@@ -8704,6 +11572,26 @@ COMMENT ON TABLE eva_private.event_dispatch_cursor IS 'Where eva_private.fn_even
 
 
 --
+-- Name: event_references; Type: TABLE; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TABLE eva_private.event_references (
+    table_name text NOT NULL,
+    column_name text NOT NULL,
+    replaced_constraint text NOT NULL
+);
+
+
+ALTER TABLE eva_private.event_references OWNER TO eva_owner;
+
+--
+-- Name: TABLE event_references; Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva_private.event_references IS 'Columns that referenced eva.eva_event_log (id) by foreign key before the log was partitioned: each is checked at write time by a trigger (eva_private.tg_event_reference_exists) instead, and keeps pointing at an archived event once its partition is archived (eva.partition_archives says where).';
+
+
+--
 -- Name: migrations; Type: TABLE; Schema: eva_private; Owner: eva_owner
 --
 
@@ -8736,6 +11624,36 @@ ALTER TABLE eva_private.migrations_id_seq OWNER TO eva_owner;
 --
 
 ALTER SEQUENCE eva_private.migrations_id_seq OWNED BY eva_private.migrations.id;
+
+
+--
+-- Name: partition_policies; Type: TABLE; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TABLE eva_private.partition_policies (
+    table_name text NOT NULL,
+    partition_column text NOT NULL,
+    period text DEFAULT 'month'::text NOT NULL,
+    partition_schema text DEFAULT 'eva_partitions'::text NOT NULL,
+    months_ahead integer DEFAULT 3 NOT NULL,
+    keep_months integer DEFAULT 24 NOT NULL,
+    archive_before_drop boolean DEFAULT true NOT NULL,
+    note text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT partition_policies_keep_months_check CHECK ((keep_months >= 1)),
+    CONSTRAINT partition_policies_months_ahead_check CHECK (((months_ahead >= 1) AND (months_ahead <= 24))),
+    CONSTRAINT partition_policies_period_check CHECK ((period = 'month'::text)),
+    CONSTRAINT partition_policies_table_name_check CHECK ((table_name ~ '^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$'::text))
+);
+
+
+ALTER TABLE eva_private.partition_policies OWNER TO eva_owner;
+
+--
+-- Name: TABLE partition_policies; Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva_private.partition_policies IS 'The partition manager''s registry: per time-partitioned table, its partition column, period (month), how many months ahead to create, how many whole months before the current one stay live (keep_months), and whether a partition is archived before it is dropped. Change retention with an UPDATE as eva_owner.';
 
 
 --
@@ -8978,7 +11896,39 @@ ALTER TABLE ONLY eva.eva_event_dlq
 --
 
 ALTER TABLE ONLY eva.eva_event_log
-    ADD CONSTRAINT eva_event_log_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT eva_event_log_pkey PRIMARY KEY (id, created_at);
+
+
+--
+-- Name: eva_saga_steps eva_saga_steps_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_steps
+    ADD CONSTRAINT eva_saga_steps_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: eva_saga_steps eva_saga_steps_saga_id_step_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_steps
+    ADD CONSTRAINT eva_saga_steps_saga_id_step_key UNIQUE (saga_id, step);
+
+
+--
+-- Name: eva_saga_substeps eva_saga_substeps_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_substeps
+    ADD CONSTRAINT eva_saga_substeps_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: eva_saga_substeps eva_saga_substeps_saga_id_step_key_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_substeps
+    ADD CONSTRAINT eva_saga_substeps_saga_id_step_key_key UNIQUE (saga_id, step, key);
 
 
 --
@@ -9158,6 +12108,22 @@ ALTER TABLE ONLY eva.notifications
 
 
 --
+-- Name: partition_archives partition_archives_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.partition_archives
+    ADD CONSTRAINT partition_archives_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: partition_archives partition_archives_table_name_partition_name_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.partition_archives
+    ADD CONSTRAINT partition_archives_table_name_partition_name_key UNIQUE (table_name, partition_name);
+
+
+--
 -- Name: portfolio_ideation_budgets portfolio_ideation_budgets_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -9198,6 +12164,22 @@ ALTER TABLE ONLY eva.sd_work_items
 
 
 --
+-- Name: venture_archives venture_archives_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_archives
+    ADD CONSTRAINT venture_archives_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: venture_archives venture_archives_saga_id_kind_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_archives
+    ADD CONSTRAINT venture_archives_saga_id_kind_key UNIQUE (saga_id, kind);
+
+
+--
 -- Name: venture_artifacts venture_artifacts_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -9234,7 +12216,7 @@ ALTER TABLE ONLY eva.venture_cadence
 --
 
 ALTER TABLE ONLY eva.venture_circuit_breakers
-    ADD CONSTRAINT venture_circuit_breakers_pkey PRIMARY KEY (venture_id, service);
+    ADD CONSTRAINT venture_circuit_breakers_pkey PRIMARY KEY (id);
 
 
 --
@@ -9251,6 +12233,22 @@ ALTER TABLE ONLY eva.venture_dependencies
 
 ALTER TABLE ONLY eva.venture_dependencies
     ADD CONSTRAINT venture_dependencies_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: venture_infra_resources venture_infra_resources_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_infra_resources
+    ADD CONSTRAINT venture_infra_resources_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: venture_infra_resources venture_infra_resources_venture_id_name_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_infra_resources
+    ADD CONSTRAINT venture_infra_resources_venture_id_name_key UNIQUE (venture_id, name);
 
 
 --
@@ -9283,6 +12281,22 @@ ALTER TABLE ONLY eva.venture_nursery
 
 ALTER TABLE ONLY eva.venture_phase_budgets
     ADD CONSTRAINT venture_phase_budgets_pkey PRIMARY KEY (venture_id, phase_number);
+
+
+--
+-- Name: venture_retrospectives venture_retrospectives_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_retrospectives
+    ADD CONSTRAINT venture_retrospectives_pkey PRIMARY KEY (saga_id);
+
+
+--
+-- Name: venture_retrospectives venture_retrospectives_venture_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_retrospectives
+    ADD CONSTRAINT venture_retrospectives_venture_id_key UNIQUE (venture_id);
 
 
 --
@@ -9350,11 +12364,27 @@ ALTER TABLE ONLY eva_private.event_dispatch_cursor
 
 
 --
+-- Name: event_references event_references_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva_private.event_references
+    ADD CONSTRAINT event_references_pkey PRIMARY KEY (table_name, column_name);
+
+
+--
 -- Name: migrations migrations_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
 --
 
 ALTER TABLE ONLY eva_private.migrations
     ADD CONSTRAINT migrations_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: partition_policies partition_policies_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva_private.partition_policies
+    ADD CONSTRAINT partition_policies_pkey PRIMARY KEY (table_name);
 
 
 --
@@ -9398,6 +12428,13 @@ ALTER TABLE ONLY eva_private.worker_heartbeats
 
 
 --
+-- Name: agent_task_contracts_deferred_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX agent_task_contracts_deferred_idx ON eva.agent_task_contracts USING btree (deferred_until) WHERE ((status = 'pending'::eva.contract_status) AND (deferred_until IS NOT NULL));
+
+
+--
 -- Name: agent_task_contracts_open_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -9405,10 +12442,45 @@ CREATE INDEX agent_task_contracts_open_idx ON eva.agent_task_contracts USING btr
 
 
 --
+-- Name: agent_task_contracts_parent_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX agent_task_contracts_parent_idx ON eva.agent_task_contracts USING btree (parent_contract_id) WHERE (parent_contract_id IS NOT NULL);
+
+
+--
+-- Name: agent_task_contracts_saga_step_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX agent_task_contracts_saga_step_idx ON eva.agent_task_contracts USING btree (saga_id, saga_step) WHERE (saga_id IS NOT NULL);
+
+
+--
+-- Name: agent_task_contracts_stage_attempt_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX agent_task_contracts_stage_attempt_idx ON eva.agent_task_contracts USING btree (stage_work_id, attempt) WHERE (kind = 'stage_analysis'::text);
+
+
+--
+-- Name: agent_task_contracts_timeout_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX agent_task_contracts_timeout_idx ON eva.agent_task_contracts USING btree (timeout_at) WHERE (status = ANY (ARRAY['assigned'::eva.contract_status, 'in_progress'::eva.contract_status]));
+
+
+--
 -- Name: agent_task_contracts_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
 CREATE INDEX agent_task_contracts_venture_idx ON eva.agent_task_contracts USING btree (venture_id);
+
+
+--
+-- Name: agent_task_contracts_work_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX agent_task_contracts_work_idx ON eva.agent_task_contracts USING btree (stage_work_id) WHERE (stage_work_id IS NOT NULL);
 
 
 --
@@ -9464,21 +12536,28 @@ CREATE INDEX eva_event_dlq_pending_idx ON eva.eva_event_dlq USING btree (created
 -- Name: eva_event_log_cursor_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
-CREATE INDEX eva_event_log_cursor_idx ON eva.eva_event_log USING btree (xact_id, id);
+CREATE INDEX eva_event_log_cursor_idx ON ONLY eva.eva_event_log USING btree (xact_id, id);
 
 
 --
 -- Name: eva_event_log_type_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
-CREATE INDEX eva_event_log_type_idx ON eva.eva_event_log USING btree (event_type, id);
+CREATE INDEX eva_event_log_type_idx ON ONLY eva.eva_event_log USING btree (event_type, id);
 
 
 --
 -- Name: eva_event_log_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
-CREATE INDEX eva_event_log_venture_idx ON eva.eva_event_log USING btree (venture_id, id);
+CREATE INDEX eva_event_log_venture_idx ON ONLY eva.eva_event_log USING btree (venture_id, id);
+
+
+--
+-- Name: eva_saga_steps_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX eva_saga_steps_venture_idx ON eva.eva_saga_steps USING btree (venture_id, saga_id);
 
 
 --
@@ -9486,6 +12565,20 @@ CREATE INDEX eva_event_log_venture_idx ON eva.eva_event_log USING btree (venture
 --
 
 CREATE UNIQUE INDEX eva_sagas_one_open_reality_retry ON eva.eva_sagas USING btree (venture_id) WHERE ((saga_type = 'reality_gate_retry'::eva.saga_type) AND (status = ANY (ARRAY['active'::eva.saga_status, 'paused'::eva.saga_status])));
+
+
+--
+-- Name: eva_sagas_one_retirement; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX eva_sagas_one_retirement ON eva.eva_sagas USING btree (venture_id) WHERE (saga_type = 'venture_retirement'::eva.saga_type);
+
+
+--
+-- Name: eva_sagas_worker_active_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX eva_sagas_worker_active_idx ON eva.eva_sagas USING btree (status, wait_until) WHERE (driver = 'worker'::text);
 
 
 --
@@ -9612,6 +12705,13 @@ CREATE INDEX venture_budget_transactions_venture_idx ON eva.venture_budget_trans
 --
 
 CREATE INDEX venture_cadence_next_check_idx ON eva.venture_cadence USING btree (next_health_check_at);
+
+
+--
+-- Name: venture_circuit_breakers_scope_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX venture_circuit_breakers_scope_idx ON eva.venture_circuit_breakers USING btree (venture_id, service) NULLS NOT DISTINCT;
 
 
 --
@@ -9776,6 +12876,27 @@ ALTER INDEX eva.event_deliveries_subscription_id_event_id_event_logged_at_key AT
 
 
 --
+-- Name: eva_event_dlq _005_event_id_exists; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _005_event_id_exists BEFORE INSERT OR UPDATE OF event_id ON eva.eva_event_dlq FOR EACH ROW EXECUTE FUNCTION eva_private.tg_event_reference_exists('event_id');
+
+
+--
+-- Name: metric_anomalies _005_event_id_exists; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _005_event_id_exists BEFORE INSERT OR UPDATE OF event_id ON eva.metric_anomalies FOR EACH ROW EXECUTE FUNCTION eva_private.tg_event_reference_exists('event_id');
+
+
+--
+-- Name: notifications _005_event_id_exists; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _005_event_id_exists BEFORE INSERT OR UPDATE OF event_id ON eva.notifications FOR EACH ROW EXECUTE FUNCTION eva_private.tg_event_reference_exists('event_id');
+
+
+--
 -- Name: chairman_decisions _010_guard; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -9909,6 +13030,20 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.companies FOR EACH ROW E
 
 
 --
+-- Name: eva_saga_steps _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.eva_saga_steps FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: eva_saga_substeps _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.eva_saga_substeps FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
 -- Name: eva_sagas _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -9955,6 +13090,13 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.venture_cadence FOR EACH
 --
 
 CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.venture_circuit_breakers FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: venture_infra_resources _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.venture_infra_resources FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
 
 
 --
@@ -10035,10 +13177,17 @@ CREATE TRIGGER _500_anomaly AFTER INSERT ON eva.venture_metrics FOR EACH ROW EXE
 
 
 --
+-- Name: eva_sagas _500_enqueue_step; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _500_enqueue_step AFTER INSERT OR UPDATE ON eva.eva_sagas FOR EACH ROW EXECUTE FUNCTION eva_private.tg_eva_sagas_enqueue();
+
+
+--
 -- Name: eva_event_log _500_notifications; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
-CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
+CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text, 'system.degradation'::text, 'contract.timeout'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
 
 
 --
@@ -10161,6 +13310,13 @@ CREATE TRIGGER _820_health_cadence AFTER UPDATE OF health_status ON eva.ventures
 
 
 --
+-- Name: ventures _830_retirement; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _830_retirement AFTER UPDATE OF status ON eva.ventures FOR EACH ROW WHEN (((new.status = ANY (ARRAY['killed'::eva.venture_status, 'sunset'::eva.venture_status, 'exited'::eva.venture_status])) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION eva_private.tg_ventures_retirement();
+
+
+--
 -- Name: agent_task_contracts _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -10273,6 +13429,37 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva_private.event_dispatch_c
 
 
 --
+-- Name: partition_policies _100_set_updated_at; Type: TRIGGER; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva_private.partition_policies FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: agent_task_contracts agent_task_contracts_parent_contract_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.agent_task_contracts
+    ADD CONSTRAINT agent_task_contracts_parent_contract_id_fkey FOREIGN KEY (parent_contract_id) REFERENCES eva.agent_task_contracts(id);
+
+
+--
+-- Name: agent_task_contracts agent_task_contracts_saga_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.agent_task_contracts
+    ADD CONSTRAINT agent_task_contracts_saga_id_fkey FOREIGN KEY (saga_id) REFERENCES eva.eva_sagas(id);
+
+
+--
+-- Name: agent_task_contracts agent_task_contracts_stage_work_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.agent_task_contracts
+    ADD CONSTRAINT agent_task_contracts_stage_work_id_fkey FOREIGN KEY (stage_work_id) REFERENCES eva.venture_stage_work(id);
+
+
+--
 -- Name: agent_task_contracts agent_task_contracts_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -10353,14 +13540,6 @@ ALTER TABLE ONLY eva.eva_alerts
 
 
 --
--- Name: eva_event_dlq eva_event_dlq_event_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
---
-
-ALTER TABLE ONLY eva.eva_event_dlq
-    ADD CONSTRAINT eva_event_dlq_event_id_fkey FOREIGN KEY (event_id) REFERENCES eva.eva_event_log(id);
-
-
---
 -- Name: eva_event_dlq eva_event_dlq_subscription_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -10372,8 +13551,40 @@ ALTER TABLE ONLY eva.eva_event_dlq
 -- Name: eva_event_log eva_event_log_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
-ALTER TABLE ONLY eva.eva_event_log
+ALTER TABLE eva.eva_event_log
     ADD CONSTRAINT eva_event_log_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: eva_saga_steps eva_saga_steps_saga_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_steps
+    ADD CONSTRAINT eva_saga_steps_saga_id_fkey FOREIGN KEY (saga_id) REFERENCES eva.eva_sagas(id);
+
+
+--
+-- Name: eva_saga_steps eva_saga_steps_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_steps
+    ADD CONSTRAINT eva_saga_steps_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: eva_saga_substeps eva_saga_substeps_saga_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_substeps
+    ADD CONSTRAINT eva_saga_substeps_saga_id_fkey FOREIGN KEY (saga_id) REFERENCES eva.eva_sagas(id);
+
+
+--
+-- Name: eva_saga_substeps eva_saga_substeps_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_saga_substeps
+    ADD CONSTRAINT eva_saga_substeps_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -10417,14 +13628,6 @@ ALTER TABLE ONLY eva.metric_anomalies
 
 
 --
--- Name: metric_anomalies metric_anomalies_event_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
---
-
-ALTER TABLE ONLY eva.metric_anomalies
-    ADD CONSTRAINT metric_anomalies_event_id_fkey FOREIGN KEY (event_id) REFERENCES eva.eva_event_log(id);
-
-
---
 -- Name: metric_anomalies metric_anomalies_metric_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -10462,14 +13665,6 @@ ALTER TABLE ONLY eva.notifications
 
 ALTER TABLE ONLY eva.notifications
     ADD CONSTRAINT notifications_digest_id_fkey FOREIGN KEY (digest_id) REFERENCES eva.notifications(id);
-
-
---
--- Name: notifications notifications_event_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
---
-
-ALTER TABLE ONLY eva.notifications
-    ADD CONSTRAINT notifications_event_id_fkey FOREIGN KEY (event_id) REFERENCES eva.eva_event_log(id);
 
 
 --
@@ -10526,6 +13721,22 @@ ALTER TABLE ONLY eva.sd_work_items
 
 ALTER TABLE ONLY eva.sd_work_items
     ADD CONSTRAINT sd_work_items_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: venture_archives venture_archives_saga_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_archives
+    ADD CONSTRAINT venture_archives_saga_id_fkey FOREIGN KEY (saga_id) REFERENCES eva.eva_sagas(id);
+
+
+--
+-- Name: venture_archives venture_archives_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_archives
+    ADD CONSTRAINT venture_archives_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -10617,6 +13828,14 @@ ALTER TABLE ONLY eva.venture_dependencies
 
 
 --
+-- Name: venture_infra_resources venture_infra_resources_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_infra_resources
+    ADD CONSTRAINT venture_infra_resources_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
 -- Name: venture_metrics venture_metrics_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -10646,6 +13865,22 @@ ALTER TABLE ONLY eva.venture_phase_budgets
 
 ALTER TABLE ONLY eva.venture_phase_budgets
     ADD CONSTRAINT venture_phase_budgets_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: venture_retrospectives venture_retrospectives_saga_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_retrospectives
+    ADD CONSTRAINT venture_retrospectives_saga_id_fkey FOREIGN KEY (saga_id) REFERENCES eva.eva_sagas(id);
+
+
+--
+-- Name: venture_retrospectives venture_retrospectives_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_retrospectives
+    ADD CONSTRAINT venture_retrospectives_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -10763,6 +13998,18 @@ ALTER TABLE eva.eva_event_dlq ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.eva_event_log ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: eva_saga_steps; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.eva_saga_steps ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: eva_saga_substeps; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.eva_saga_substeps ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: eva_sagas; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -10835,6 +14082,12 @@ ALTER TABLE eva.notification_attempts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.notifications ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: partition_archives; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.partition_archives ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: portfolio_ideation_budgets; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -10857,13 +14110,6 @@ ALTER TABLE eva.portfolios ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE eva.sd_work_items ENABLE ROW LEVEL SECURITY;
-
---
--- Name: agent_task_contracts services add agent task contracts; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services add agent task contracts" ON eva.agent_task_contracts FOR INSERT TO eva_service WITH CHECK (true);
-
 
 --
 -- Name: chairman_decisions services add chairman decisions; Type: POLICY; Schema: eva; Owner: eva_owner
@@ -10894,31 +14140,10 @@ CREATE POLICY "services add venture artifacts" ON eva.venture_artifacts FOR INSE
 
 
 --
--- Name: venture_circuit_breakers services add venture circuit breakers; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services add venture circuit breakers" ON eva.venture_circuit_breakers FOR INSERT TO eva_service WITH CHECK (true);
-
-
---
--- Name: agent_task_contracts services change agent task contracts; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services change agent task contracts" ON eva.agent_task_contracts FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
-
-
---
 -- Name: eva_alerts services change eva alerts; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
 CREATE POLICY "services change eva alerts" ON eva.eva_alerts FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
-
-
---
--- Name: venture_circuit_breakers services change venture circuit breakers; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services change venture circuit breakers" ON eva.venture_circuit_breakers FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
 
 
 --
@@ -10964,6 +14189,20 @@ CREATE POLICY "the Chairman adds venture token budgets" ON eva.venture_token_bud
 
 
 --
+-- Name: venture_infra_resources the Chairman and services add venture infrastructure resources; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services add venture infrastructure resources" ON eva.venture_infra_resources FOR INSERT TO eva_chairman, eva_service WITH CHECK ((status = 'active'::text));
+
+
+--
+-- Name: venture_infra_resources the Chairman and services change venture infrastructure resourc; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services change venture infrastructure resourc" ON eva.venture_infra_resources FOR UPDATE TO eva_chairman, eva_service USING (true) WITH CHECK (true);
+
+
+--
 -- Name: chairman_decisions the Chairman and services read chairman decisions; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -10975,6 +14214,13 @@ CREATE POLICY "the Chairman and services read chairman decisions" ON eva.chairma
 --
 
 CREATE POLICY "the Chairman and services read chairman preferences" ON eva.chairman_preferences FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: eva_event_dlq the Chairman and services read eva event dlq; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read eva event dlq" ON eva.eva_event_dlq FOR SELECT TO eva_chairman, eva_service USING (true);
 
 
 --
@@ -11062,13 +14308,6 @@ CREATE POLICY "the Chairman changes venture artifacts" ON eva.venture_artifacts 
 
 
 --
--- Name: venture_circuit_breakers the Chairman changes venture circuit breakers; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "the Chairman changes venture circuit breakers" ON eva.venture_circuit_breakers FOR UPDATE TO eva_chairman USING (true) WITH CHECK (true);
-
-
---
 -- Name: venture_nursery the Chairman changes venture nursery; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -11153,13 +14392,6 @@ CREATE POLICY "the Chairman, services and viewers read eva alerts" ON eva.eva_al
 
 
 --
--- Name: eva_event_dlq the Chairman, services and viewers read eva event dlq; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "the Chairman, services and viewers read eva event dlq" ON eva.eva_event_dlq FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
-
-
---
 -- Name: eva_sagas the Chairman, services and viewers read eva sagas; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -11202,6 +14434,13 @@ CREATE POLICY "the Chairman, services and viewers read lifecycle stage config" O
 
 
 --
+-- Name: partition_archives the Chairman, services and viewers read partition archives; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read partition archives" ON eva.partition_archives FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: portfolio_ideation_budgets the Chairman, services and viewers read portfolio ideation budg; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -11223,10 +14462,31 @@ CREATE POLICY "the Chairman, services and viewers read portfolios" ON eva.portfo
 
 
 --
+-- Name: eva_saga_steps the Chairman, services and viewers read saga steps; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read saga steps" ON eva.eva_saga_steps FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: eva_saga_substeps the Chairman, services and viewers read saga sub-steps; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read saga sub-steps" ON eva.eva_saga_substeps FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: sd_work_items the Chairman, services and viewers read sd work items; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
 CREATE POLICY "the Chairman, services and viewers read sd work items" ON eva.sd_work_items FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: venture_archives the Chairman, services and viewers read venture archives; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read venture archives" ON eva.venture_archives FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -11258,6 +14518,13 @@ CREATE POLICY "the Chairman, services and viewers read venture dependencies" ON 
 
 
 --
+-- Name: venture_infra_resources the Chairman, services and viewers read venture infrastructure ; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read venture infrastructure " ON eva.venture_infra_resources FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: venture_metrics the Chairman, services and viewers read venture metrics; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -11269,6 +14536,13 @@ CREATE POLICY "the Chairman, services and viewers read venture metrics" ON eva.v
 --
 
 CREATE POLICY "the Chairman, services and viewers read venture phase budgets" ON eva.venture_phase_budgets FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: venture_retrospectives the Chairman, services and viewers read venture retrospectives; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read venture retrospectives" ON eva.venture_retrospectives FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -11307,6 +14581,12 @@ CREATE POLICY "the Chairman, services and viewers read ventures" ON eva.ventures
 
 
 --
+-- Name: venture_archives; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_archives ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: venture_artifacts; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -11337,6 +14617,12 @@ ALTER TABLE eva.venture_circuit_breakers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.venture_dependencies ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: venture_infra_resources; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_infra_resources ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: venture_metrics; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -11353,6 +14639,12 @@ ALTER TABLE eva.venture_nursery ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE eva.venture_phase_budgets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: venture_retrospectives; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_retrospectives ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: venture_stage_transitions; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
@@ -11404,10 +14696,22 @@ ALTER TABLE eva_private.analysis_cache ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva_private.event_dispatch_cursor ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: event_references; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE eva_private.event_references ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: migrations; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
 --
 
 ALTER TABLE eva_private.migrations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: partition_policies; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE eva_private.partition_policies ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: revoked_tokens; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
@@ -11491,19 +14795,19 @@ REVOKE ALL ON FUNCTION eva.fn_advance_venture_stage(p_venture_id uuid, p_from_st
 
 
 --
--- Name: FUNCTION fn_begin_stage_run(p_work_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_begin_stage_run(p_work_id uuid, p_circuits text[], p_claimed_by text); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid) TO eva_service;
+REVOKE ALL ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid, p_circuits text[], p_claimed_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_begin_stage_run(p_work_id uuid, p_circuits text[], p_claimed_by text) TO eva_service;
 
 
 --
--- Name: FUNCTION fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb, p_contract_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb) TO eva_service;
+REVOKE ALL ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb, p_contract_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_block_stage_work(p_work_id uuid, p_reason text, p_kind text, p_details jsonb, p_contract_id uuid) TO eva_service;
 
 
 --
@@ -11520,6 +14824,24 @@ GRANT ALL ON FUNCTION eva.fn_charge_ideation_tokens(p_portfolio_id uuid, p_decis
 
 REVOKE ALL ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_charge_tokens(p_venture_id uuid, p_stage integer, p_stage_work_id uuid, p_purpose text, p_prompt_tokens integer, p_completion_tokens integer, p_estimated boolean, p_provenance jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_circuit_now(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_circuit_now() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_circuit_now() TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_circuit_now() TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_circuit_now() TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_circuit_reset(p_venture_id uuid, p_service text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) TO eva_chairman;
 
 
 --
@@ -11797,6 +15119,16 @@ GRANT ALL ON FUNCTION eva.fn_is_chairman() TO eva_anonymous;
 
 
 --
+-- Name: FUNCTION fn_job_queue(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_job_queue() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_job_queue() TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_job_queue() TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_job_queue() TO eva_viewer;
+
+
+--
 -- Name: FUNCTION fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -11826,6 +15158,16 @@ GRANT ALL ON FUNCTION eva.fn_notification_read(p_id uuid, p_read boolean) TO eva
 
 REVOKE ALL ON FUNCTION eva.fn_notifications_read_all() FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_notifications_read_all() TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_partition_status(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_partition_status() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_partition_status() TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_partition_status() TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_partition_status() TO eva_viewer;
 
 
 --
@@ -11862,11 +15204,11 @@ GRANT ALL ON FUNCTION eva.fn_record_notification_attempt(p_notification_id uuid,
 
 
 --
--- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb); Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb, p_contract_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb) TO eva_service;
+REVOKE ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb, p_contract_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_record_stage_result(p_work_id uuid, p_artifacts jsonb, p_gate jsonb, p_charges jsonb, p_route jsonb, p_contract_id uuid) TO eva_service;
 
 
 --
@@ -11951,6 +15293,41 @@ GRANT ALL ON FUNCTION eva.fn_revoke_token(p_jti uuid) TO eva_chairman;
 
 
 --
+-- Name: TABLE eva_sagas; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.eva_sagas TO eva_chairman;
+GRANT SELECT ON TABLE eva.eva_sagas TO eva_service;
+GRANT SELECT ON TABLE eva.eva_sagas TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_saga_cancel(p_saga_id uuid, p_reason text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_saga_cancel(p_saga_id uuid, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_saga_cancel(p_saga_id uuid, p_reason text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_saga_pause(p_saga_id uuid, p_reason text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_saga_pause(p_saga_id uuid, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_saga_pause(p_saga_id uuid, p_reason text) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_saga_pause(p_saga_id uuid, p_reason text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_saga_resume(p_saga_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_saga_resume(p_saga_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_saga_resume(p_saga_id uuid) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_saga_resume(p_saga_id uuid) TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_schedule_run_now(p_venture_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -12001,6 +15378,14 @@ REVOKE ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) TO eva_chairman;
 GRANT ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_set_circuit_clock(p_advance interval, p_reset boolean); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_set_circuit_clock(p_advance interval, p_reset boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_set_circuit_clock(p_advance interval, p_reset boolean) TO eva_chairman;
 
 
 --
@@ -12111,6 +15496,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_apply_dependency_holds(p_venture_id uuid) 
 
 
 --
+-- Name: FUNCTION fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_archive_partition(p_partition text, p_row_count bigint, p_uri text, p_sha256 text, p_bytes bigint) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_await_chairman(p_work eva.venture_stage_work, p_reason text); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -12132,10 +15525,105 @@ REVOKE ALL ON FUNCTION eva_private.fn_caller_role() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_circuit_permit(p_venture_id uuid, p_services text[], p_holder uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_circuit_record(p_venture_id uuid, p_services text[], p_success boolean, p_error text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_circuit_release_due(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_circuit_release_due() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_circuit_release_due() TO eva_service;
+
+
+--
+-- Name: TABLE agent_task_contracts; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_chairman;
+GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_service;
+GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_contract_create(p_spec jsonb, p_claimed_by text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_contract_create(p_spec jsonb, p_claimed_by text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb, p_error text, p_call text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb, p_error text, p_call text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_contract_finish(p_contract_id uuid, p_status eva.contract_status, p_result jsonb, p_error text, p_call text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_contract_open(p_spec jsonb, p_claimed_by text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_contract_timeout_sweep(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_contract_timeout_sweep() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_contract_timeout_sweep() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_contract_transition(p_contract_id uuid, p_to eva.contract_status, p_detail jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_create_partition(p_table text, p_month date); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_create_partition(p_table text, p_month date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_create_upcoming_partitions(p_now timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_create_upcoming_partitions(p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_create_upcoming_partitions(p_now timestamp with time zone) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_decision_urgency(p_decision_type text, p_stage integer, p_blocking boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_defer_stage_run(p_work_id uuid, p_retry_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_defer_stage_run(p_work_id uuid, p_retry_at timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -12200,11 +15688,92 @@ GRANT ALL ON FUNCTION eva_private.fn_event_type_matches(p_patterns text[], p_eve
 
 
 --
+-- Name: FUNCTION fn_expired_partitions(p_now timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_extract_knowledge(p_event_id bigint); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_extract_knowledge(p_event_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_extract_knowledge(p_event_id bigint) TO eva_service;
+
+
+--
+-- Name: TABLE venture_infra_resources; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_infra_resources TO eva_service;
+GRANT SELECT ON TABLE eva.venture_infra_resources TO eva_viewer;
+
+
+--
+-- Name: COLUMN venture_infra_resources.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(venture_id) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(venture_id) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: COLUMN venture_infra_resources.kind; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(kind) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(kind) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: COLUMN venture_infra_resources.name; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(name) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(name) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: COLUMN venture_infra_resources.provider; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(provider),UPDATE(provider) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(provider),UPDATE(provider) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: COLUMN venture_infra_resources.provider_url; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(provider_url),UPDATE(provider_url) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(provider_url),UPDATE(provider_url) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: COLUMN venture_infra_resources.external_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(external_id) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(external_id) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: COLUMN venture_infra_resources.depends_on; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(depends_on),UPDATE(depends_on) ON TABLE eva.venture_infra_resources TO eva_chairman;
+GRANT INSERT(depends_on),UPDATE(depends_on) ON TABLE eva.venture_infra_resources TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_infra_resource_settle(p_saga_id uuid, p_step text, p_resource_id uuid, p_status text, p_detail text, p_result jsonb) TO eva_service;
 
 
 --
@@ -12219,6 +15788,22 @@ REVOKE ALL ON FUNCTION eva_private.fn_issue_sign_in_code(p_code_hash text, p_rol
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uuid, p_payload jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_partition_rows(p_partition text, p_after tid, p_limit integer); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_partition_rows(p_partition text, p_after tid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_partition_rows(p_partition text, p_after tid, p_limit integer) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_partitions(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_partitions() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_partitions() TO eva_service;
 
 
 --
@@ -12269,6 +15854,23 @@ GRANT ALL ON FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p
 
 
 --
+-- Name: TABLE venture_retrospectives; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_retrospectives TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_retrospectives TO eva_service;
+GRANT SELECT ON TABLE eva.venture_retrospectives TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_record_retrospective(p_saga_id uuid, p_analysis jsonb, p_epistemic eva.epistemic_classification, p_provenance jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_redeem_sign_in_code(p_code_hash text, OUT role text, OUT outcome text); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -12289,6 +15891,115 @@ REVOKE ALL ON FUNCTION eva_private.fn_refresh_venture_priority(p_venture_ids uui
 
 REVOKE ALL ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_retirement_facts(p_saga_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_retirement_facts(p_saga_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_retirement_facts(p_saga_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_retirement_start(p_venture_id uuid, p_ended_as text, p_reason text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_retirement_start(p_venture_id uuid, p_ended_as text, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_saga_enqueue(p_saga_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_enqueue(p_saga_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_saga_fail(p_saga_id uuid, p_reason text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_fail(p_saga_id uuid, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_fail(p_saga_id uuid, p_reason text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_note_step(p_saga_id uuid, p_step text, p_status text, p_result jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_note_step(p_saga_id uuid, p_step text, p_status text, p_result jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_saga_resume_all(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_resume_all() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_resume_all() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_start(p_venture_id uuid, p_type eva.saga_type, p_steps text[], p_driver text, p_context jsonb, p_timeout interval, p_skip jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_start(p_venture_id uuid, p_type eva.saga_type, p_steps text[], p_driver text, p_context jsonb, p_timeout interval, p_skip jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_saga_step_begin(p_saga_id uuid, p_step text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_step_wait(p_saga_id uuid, p_step text, p_until timestamp with time zone, p_progress jsonb) TO eva_service;
+
+
+--
+-- Name: TABLE eva_saga_substeps; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.eva_saga_substeps TO eva_chairman;
+GRANT SELECT ON TABLE eva.eva_saga_substeps TO eva_service;
+GRANT SELECT ON TABLE eva.eva_saga_substeps TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer, p_result jsonb, p_error text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer, p_result jsonb, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_substep(p_saga_id uuid, p_step text, p_key text, p_status text, p_position integer, p_result jsonb, p_error text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_wake_due(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_wake_due() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_wake_due() TO eva_service;
 
 
 --
@@ -12361,6 +16072,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind
 
 
 --
+-- Name: FUNCTION fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_stage_run_priority(p_venture_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -12376,10 +16095,35 @@ GRANT ALL ON FUNCTION eva_private.fn_token_refused(p_jti uuid, p_issued_at times
 
 
 --
+-- Name: TABLE venture_archives; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_archives TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_archives TO eva_service;
+GRANT SELECT ON TABLE eva.venture_archives TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_venture_archive_record(p_saga_id uuid, p_kind text, p_key text, p_uri text, p_sha256 text, p_bytes bigint, p_details jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_venture_cadence(p_venture_id uuid, p_refresh boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_venture_cadence(p_venture_id uuid, p_refresh boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_venture_export(p_venture_id uuid, p_events_upto bigint); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_venture_export(p_venture_id uuid, p_events_upto bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_venture_export(p_venture_id uuid, p_events_upto bigint) TO eva_service;
 
 
 --
@@ -12454,6 +16198,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_eva_alerts_event() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_eva_sagas_enqueue(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_eva_sagas_enqueue() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_event_log_dispatch(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -12479,6 +16230,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_event_log_notifications() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_event_log_notify() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_event_reference_exists(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_event_reference_exists() FROM PUBLIC;
 
 
 --
@@ -12629,117 +16387,17 @@ REVOKE ALL ON FUNCTION eva_private.tg_ventures_resume_work() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_ventures_retirement(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_ventures_retirement() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION venture_status_transition_allowed(p_from eva.venture_status, p_to eva.venture_status); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.venture_status_transition_allowed(p_from eva.venture_status, p_to eva.venture_status) FROM PUBLIC;
-
-
---
--- Name: TABLE agent_task_contracts; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_chairman;
-GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_service;
-GRANT SELECT ON TABLE eva.agent_task_contracts TO eva_viewer;
-
-
---
--- Name: COLUMN agent_task_contracts.parent_agent; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(parent_agent) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.target_agent; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(target_agent) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(venture_id) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.action; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(action) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.lifecycle_stage; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(lifecycle_stage) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.token_budget; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(token_budget) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.timeout; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(timeout) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.priority; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(priority) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.context; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(context) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.status; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(status) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.claimed_by; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(claimed_by) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.result; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(result) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.started_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(started_at) ON TABLE eva.agent_task_contracts TO eva_service;
-
-
---
--- Name: COLUMN agent_task_contracts.completed_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(completed_at) ON TABLE eva.agent_task_contracts TO eva_service;
 
 
 --
@@ -12922,12 +16580,12 @@ GRANT UPDATE(resolved_at) ON TABLE eva.eva_alerts TO eva_chairman;
 
 
 --
--- Name: TABLE eva_sagas; Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: TABLE eva_saga_steps; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-GRANT SELECT ON TABLE eva.eva_sagas TO eva_chairman;
-GRANT SELECT ON TABLE eva.eva_sagas TO eva_service;
-GRANT SELECT ON TABLE eva.eva_sagas TO eva_viewer;
+GRANT SELECT ON TABLE eva.eva_saga_steps TO eva_chairman;
+GRANT SELECT ON TABLE eva.eva_saga_steps TO eva_service;
+GRANT SELECT ON TABLE eva.eva_saga_steps TO eva_viewer;
 
 
 --
@@ -12964,6 +16622,105 @@ GRANT SELECT ON TABLE eva.lifecycle_phases TO eva_viewer;
 GRANT SELECT ON TABLE eva.lifecycle_stage_config TO eva_chairman;
 GRANT SELECT ON TABLE eva.lifecycle_stage_config TO eva_service;
 GRANT SELECT ON TABLE eva.lifecycle_stage_config TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_dlq; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_dlq TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_dlq TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_dlq TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_job_queue; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_job_queue TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_job_queue TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_job_queue TO eva_viewer;
+
+
+--
+-- Name: TABLE venture_budget_transactions; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_service;
+GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_llm_usage; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_llm_usage TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_llm_usage TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_llm_usage TO eva_viewer;
+
+
+--
+-- Name: TABLE venture_circuit_breakers; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_service;
+GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_open_circuits; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_open_circuits TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_open_circuits TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_open_circuits TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_partitions; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_partitions TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_partitions TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_partitions TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_stage_durations; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_stage_durations TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_stage_durations TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_stage_durations TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_stage_failures; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_stage_failures TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_stage_failures TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_stage_failures TO eva_viewer;
+
+
+--
+-- Name: TABLE partition_archives; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.partition_archives TO eva_chairman;
+GRANT SELECT ON TABLE eva.partition_archives TO eva_service;
+GRANT SELECT ON TABLE eva.partition_archives TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_summary; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_summary TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_summary TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_summary TO eva_viewer;
 
 
 --
@@ -13113,69 +16870,6 @@ GRANT INSERT(description),UPDATE(description) ON TABLE eva.portfolios TO eva_cha
 --
 
 GRANT INSERT(roi_target),UPDATE(roi_target) ON TABLE eva.portfolios TO eva_chairman;
-
-
---
--- Name: TABLE venture_budget_transactions; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_chairman;
-GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_service;
-GRANT SELECT ON TABLE eva.venture_budget_transactions TO eva_viewer;
-
-
---
--- Name: TABLE venture_circuit_breakers; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_chairman;
-GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_service;
-GRANT SELECT ON TABLE eva.venture_circuit_breakers TO eva_viewer;
-
-
---
--- Name: COLUMN venture_circuit_breakers.venture_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(venture_id) ON TABLE eva.venture_circuit_breakers TO eva_service;
-
-
---
--- Name: COLUMN venture_circuit_breakers.service; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(service) ON TABLE eva.venture_circuit_breakers TO eva_service;
-
-
---
--- Name: COLUMN venture_circuit_breakers.state; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(state),UPDATE(state) ON TABLE eva.venture_circuit_breakers TO eva_service;
-GRANT UPDATE(state) ON TABLE eva.venture_circuit_breakers TO eva_chairman;
-
-
---
--- Name: COLUMN venture_circuit_breakers.consecutive_failures; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(consecutive_failures),UPDATE(consecutive_failures) ON TABLE eva.venture_circuit_breakers TO eva_service;
-GRANT UPDATE(consecutive_failures) ON TABLE eva.venture_circuit_breakers TO eva_chairman;
-
-
---
--- Name: COLUMN venture_circuit_breakers.last_error; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(last_error),UPDATE(last_error) ON TABLE eva.venture_circuit_breakers TO eva_service;
-
-
---
--- Name: COLUMN venture_circuit_breakers.opened_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(opened_at),UPDATE(opened_at) ON TABLE eva.venture_circuit_breakers TO eva_service;
-GRANT UPDATE(opened_at) ON TABLE eva.venture_circuit_breakers TO eva_chairman;
 
 
 --

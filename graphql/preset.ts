@@ -20,6 +20,7 @@ import {
 } from "./limits.ts";
 import { EvaFunctionNamesPlugin, EvaSmartTagsPlugin } from "./smart-tags.ts";
 import { EvaSubscriptionsPlugin } from "./subscriptions.ts";
+import { decideTracingPlugin } from "./tracing.ts";
 
 /** Largest request body accepted, in bytes. */
 export const MAX_REQUEST_BYTES = 100_000;
@@ -162,6 +163,8 @@ export function makePreset(
       EvaSubscriptionsPlugin,
       // EV400 for refused values, NUL refused by name, EV404 for an update/delete that matches nothing.
       EvaInputEdgesPlugin,
+      // The Chairman's decide mutation as an OpenTelemetry span (graphql/tracing.ts).
+      decideTracingPlugin(pool),
       // Pages, cost in rows, introspection, response size and time limits.
       connectionPagePlugin(limits),
       requestLimitsPlugin(limits, secret),

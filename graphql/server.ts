@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/node";
+import { startTracing } from "../src/orchestration/tracing.ts";
 import type { ApiLimits } from "./limits.ts";
 import { makePreset } from "./preset.ts";
 import { routeSignIn, signInHandler } from "./sign-in.ts";
@@ -35,6 +36,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...(options.limits ? { limits: options.limits } : {}),
   });
   const pgl = postgraphile(api.preset);
+  // Spans (the Chairman's decide mutation) go to the OTLP collector when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = await startTracing("api");
   const server = createServer();
   // Upgraded (websocket) connections leave the HTTP server's bookkeeping: track them to end them on close.
   const upgraded = new Set<Duplex>();
@@ -60,6 +63,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     server.close();
     await pgl.release();
     await api.release();
+    await tracing.shutdown();
     throw error;
   }
   const address = server.address() as AddressInfo;
@@ -78,6 +82,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         });
         await pgl.release();
         await api.release();
+        await tracing.shutdown();
       })();
       return closing;
     },

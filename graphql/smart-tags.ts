@@ -26,11 +26,28 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
     config: {
       procedure: Object.fromEntries(
         // fn_events_after is the subscriptions' reader: the API offers it as evaEvent(after:) and eventFeed.
-        [...SERVICE_ONLY_FUNCTIONS, "fn_events_after"].map((name) => [`eva.${name}`, { tags: { behavior: "-*" } }]),
+        // fn_job_queue and fn_partition_status are read through the orchestration views
+        // (allOrchestrationJobQueues, allOrchestrationPartitions).
+        [...SERVICE_ONLY_FUNCTIONS, "fn_events_after", "fn_job_queue", "fn_partition_status"].map((name) => [
+          `eva.${name}`,
+          { tags: { behavior: "-*" } },
+        ]),
       ),
       // The Chairman decides through `decide` (eva.fn_decide), which checks and
       // applies the decision; no generic row update beside it.
-      class: { "eva.chairman_decisions": { tags: { behavior: "-update -delete" } } },
+      class: {
+        "eva.chairman_decisions": { tags: { behavior: "-update -delete" } },
+        // The partitioned event log's key is (id, created_at); its ids are unique on their
+        // own (one identity), so the API keeps addressing an event by id, and the columns
+        // that referenced it by foreign key before it was partitioned keep their relation.
+        "eva.eva_event_log": { tags: { primaryKey: "id" } },
+        ...Object.fromEntries(
+          ["eva.notifications", "eva.metric_anomalies", "eva.eva_event_dlq"].map((table) => [
+            table,
+            { tags: { foreignKey: "(event_id) references eva.eva_event_log (id)" } },
+          ]),
+        ),
+      },
       // The feed's order is an implementation detail: clients pass the opaque `cursor` back.
       attribute: { "eva.eva_event_log.xact_id": { tags: { behavior: "-*" } } },
     },

@@ -9,6 +9,8 @@ import { sql } from "kysely";
 import { connect } from "./db/client.ts";
 import { ownerPoolFor } from "./db/migrate.ts";
 import type { Analyst } from "./llm/types.ts";
+import { resumeActiveSagas } from "./orchestration/sagas/engine.ts";
+import { startTracing } from "./orchestration/tracing.ts";
 import type { StageRunOutcome } from "./stages/engine.ts";
 import { parsedCrontab, taskList } from "./tasks/index.ts";
 import type { TickResult } from "./tasks/scheduler.ts";
@@ -37,6 +39,8 @@ export interface WorkerHandle {
 
 export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
   const log = options.log ?? (() => {});
+  // Spans go to the OTLP collector when OTEL_EXPORTER_OTLP_ENDPOINT is set (src/orchestration/tracing.ts).
+  const tracing = await startTracing("worker");
   const concurrency = options.concurrency ?? 4;
   const staleAfterMs = options.staleAfterMs ?? Number(process.env.EVA_WORKER_STALE_MS ?? 30_000);
   // Tasks write as eva_service, under RLS; only graphile-worker's own pool acts as eva_owner.
@@ -52,6 +56,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const logger = new Logger(() => (level, message) => {
     if (level === "error" || level === "warning") log(`worker ${level}: ${message}`);
   });
+
+  // Crash recovery (spec §15): every active saga continues from its last persisted step
+  // (queued before this worker takes jobs, so a queued step is not queued beside itself).
+  const resumed = await resumeActiveSagas(connection.db);
+  if (resumed > 0) log(`resumed ${resumed} active saga(s) at their last persisted step`);
 
   const runner = await run({
     pgPool: workerPool,
@@ -101,6 +110,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       clearInterval(timer);
       await beating;
       await runner.stop();
+      await tracing.shutdown();
       await utils.release();
       await workerPool.end();
       await connection.close();

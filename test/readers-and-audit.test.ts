@@ -156,9 +156,10 @@ describe("least privilege", () => {
       "eva.fn_decide(uuid,text,text)": [C],
       "eva.fn_create_venture(text,text,text,text,text,eva.venture_archetype,text[],text[],text,uuid,text)": [C],
       "eva.fn_record_venture_metrics(uuid,jsonb)": [C, S],
-      "eva.fn_begin_stage_run(uuid)": [S],
-      "eva.fn_record_stage_result(uuid,jsonb,jsonb,jsonb,jsonb)": [S],
-      "eva.fn_block_stage_work(uuid,text,text,jsonb)": [S],
+      // The stage-run functions carry the run's task contract and circuits (migration 1763900000021).
+      "eva.fn_begin_stage_run(uuid,text[],text)": [S],
+      "eva.fn_record_stage_result(uuid,jsonb,jsonb,jsonb,jsonb,uuid)": [S],
+      "eva.fn_block_stage_work(uuid,text,text,jsonb,uuid)": [S],
       "eva.fn_charge_tokens(uuid,integer,uuid,text,integer,integer,boolean,jsonb)": [S],
       "eva.fn_sd_complete(uuid,text,integer,integer,numeric,jsonb)": [S],
       "eva_private.fn_log_event(text,uuid,jsonb)": [],

@@ -16,6 +16,7 @@ import { runStageWork, type StageRunOutcome } from "../src/stages/engine.ts";
 import type { RiskAnalysis } from "../src/stages/stage-06.ts";
 import type { CanvasAnalysis } from "../src/stages/stage-08.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { stepsOf } from "./helpers/sagas.ts";
 
 const t = await createTestDatabase();
 afterAll(() => t.drop());
@@ -190,6 +191,16 @@ describe("the Reality Gate Retry saga", () => {
 
     const saga = await sagaOf(ventureId);
     expect(saga).toMatchObject({ status: "completed", current_step: "decide", retry_count: 1, max_retries: 3 });
+    // On the saga engine: each step's outcome, the failing evaluation's steps once, the passing re-evaluation once.
+    const steps = (await stepsOf(t.db, saga.id)).map(({ step, status, attempts }) => ({ step, status, attempts }));
+    expect(steps).toEqual([
+      { step: "identify_failure", status: "completed", attempts: 1 },
+      { step: "map_stages", status: "completed", attempts: 1 },
+      { step: "retry_analysis", status: "completed", attempts: 1 },
+      { step: "re_evaluate", status: "completed", attempts: 1 },
+      { step: "decide", status: "completed", attempts: 1 },
+      { step: "exhaust", status: "skipped", attempts: 1 },
+    ]);
     expect(saga.completed_at).not.toBeNull();
     expect(saga.timeout_at).not.toBeNull();
     const context = saga.context as unknown as {
@@ -309,6 +320,15 @@ describe("the Reality Gate Retry saga", () => {
 
     const saga = await sagaOf(ventureId);
     expect(saga).toMatchObject({ status: "failed", current_step: "exhaust", retry_count: 3, max_retries: 3 });
+    const steps = (await stepsOf(t.db, saga.id)).map(({ step, status, attempts }) => ({ step, status, attempts }));
+    expect(steps).toEqual([
+      { step: "identify_failure", status: "completed", attempts: 4 },
+      { step: "map_stages", status: "completed", attempts: 4 },
+      { step: "retry_analysis", status: "completed", attempts: 3 },
+      { step: "re_evaluate", status: "failed", attempts: 3 },
+      { step: "decide", status: "skipped", attempts: 1 },
+      { step: "exhaust", status: "completed", attempts: 1 },
+    ]);
     const context = saga.context as unknown as {
       kill_reason: string;
       failures: Failure[];
@@ -343,6 +363,19 @@ describe("the Reality Gate Retry saga", () => {
       select event_type, payload from eva.eva_event_log
       where venture_id = ${ventureId} and event_type in ('saga.failed', 'venture.killed') order by id`.execute(t.db);
     expect(events.map((e) => e.event_type)).toEqual(["saga.failed", "venture.killed"]);
+    // The kill starts the venture's retirement, without notice or export (a reality-gate kill has no users yet).
+    const retirement = await t.db
+      .selectFrom("eva_sagas")
+      .selectAll()
+      .where("venture_id", "=", ventureId)
+      .where("saga_type", "=", "venture_retirement")
+      .executeTakeFirstOrThrow();
+    expect(retirement).toMatchObject({ status: "active", current_step: "teardown_infra" });
+    expect(retirement.context).toMatchObject({ kill_source: "reality_gate", stage_of_death: 9 });
+    expect((await stepsOf(t.db, retirement.id)).map((r) => [r.step, r.status])).toEqual([
+      ["notify_users", "skipped"],
+      ["export_data", "skipped"],
+    ]);
     expect(events[0]?.payload).toMatchObject({ kill_reason: "killed_at_reality_gate", retries: 3 });
     expect(String(events[1]?.payload.reason)).toMatch(/^killed_at_reality_gate: /);
   }, 120_000);

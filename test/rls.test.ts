@@ -44,6 +44,8 @@ interface TableRules {
   statements: Record<Op, (f: Fixture) => string>;
   /** The SQLSTATE a refused command raises when not 42501 (writing to a view no role may write). */
   refusedWith?: Partial<Record<Op, string>>;
+  /** Roles whose select runs but sees no row (granted, with no policy of theirs). */
+  seesNothing?: Role[];
 }
 
 // Reference tables: everyone signed in reads, nobody writes.
@@ -90,8 +92,9 @@ function dashboardView(view: string, readers: Role[], column: string): TableRule
 
 // Derived from db/policies/eva.*.sql and eva_private.migrations.sql.
 const MATRIX: Record<string, TableRules> = {
+  // Written only through EVA's contract functions (test/contracts.test.ts covers them).
   "eva.agent_task_contracts": {
-    allowed: { select: READERS, insert: [S], update: [S], delete: [] },
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
     statements: {
       select: () => "select * from eva.agent_task_contracts",
       insert: (f) =>
@@ -165,7 +168,9 @@ const MATRIX: Record<string, TableRules> = {
   },
   // Dead letters are written by the delivery functions; the Chairman replays and drops through eva.fn_dlq_*.
   "eva.eva_event_dlq": {
-    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    allowed: { select: [C, S], insert: [], update: [], delete: [] },
+    // Viewers may query it (the orchestration metrics read it as the caller) and see no dead letter.
+    seesNothing: [V],
     statements: {
       select: () => "select * from eva.eva_event_dlq",
       insert: () => "insert into eva.eva_event_dlq (event_type, failure_reason) values ('stage.entered', 'probe')",
@@ -215,6 +220,59 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.eva_sagas where id = '${f.saga}'`,
     },
   },
+  // Saga steps, sub-steps, archives and retrospectives: written by the saga engine's functions only.
+  "eva.eva_saga_steps": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.eva_saga_steps",
+      insert: (f) =>
+        `insert into eva.eva_saga_steps (saga_id, venture_id, step, status) values ('${f.saga}', '${f.ventureA}', 'forged', 'completed')`,
+      update: (f) => `update eva.eva_saga_steps set status = 'skipped' where saga_id = '${f.saga}'`,
+      delete: (f) => `delete from eva.eva_saga_steps where saga_id = '${f.saga}'`,
+    },
+  },
+  "eva.eva_saga_substeps": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.eva_saga_substeps",
+      insert: (f) =>
+        `insert into eva.eva_saga_substeps (saga_id, venture_id, step, key, status) values ('${f.saga}', '${f.ventureA}', 'teardown_infra', 'forged', 'completed')`,
+      update: (f) => `update eva.eva_saga_substeps set status = 'completed' where saga_id = '${f.saga}'`,
+      delete: (f) => `delete from eva.eva_saga_substeps where saga_id = '${f.saga}'`,
+    },
+  },
+  "eva.venture_archives": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_archives",
+      insert: (f) =>
+        `insert into eva.venture_archives (saga_id, venture_id, kind, key, uri, sha256, bytes) values ('${f.saga}', '${f.ventureA}', 'export', 'k', 'file:///x', repeat('b', 64), 1)`,
+      update: (f) => `update eva.venture_archives set sha256 = repeat('c', 64) where saga_id = '${f.saga}'`,
+      delete: (f) => `delete from eva.venture_archives where saga_id = '${f.saga}'`,
+    },
+  },
+  "eva.venture_retrospectives": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_retrospectives",
+      insert: (f) =>
+        `insert into eva.venture_retrospectives (saga_id, venture_id, stage_of_death, ended_as, analysis, epistemic_classification, pattern_signature) values ('${f.saga}', '${f.ventureB}', 5, 'killed', '{}', 'simulation', 'forged')`,
+      update: (f) => `update eva.venture_retrospectives set analysis = '{"forged": true}' where saga_id = '${f.saga}'`,
+      delete: (f) => `delete from eva.venture_retrospectives where saga_id = '${f.saga}'`,
+    },
+  },
+  // The inventory: the Chairman and services add resources and set their provider; their status moves by teardown only.
+  "eva.venture_infra_resources": {
+    allowed: { select: READERS, insert: [C, S], update: [C, S], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_infra_resources",
+      insert: (f) =>
+        `insert into eva.venture_infra_resources (venture_id, kind, name, external_id, depends_on) values ('${f.ventureA}', 'dns', 'probe-dns', 'dns-1', '{fixture-db}')`,
+      update: (f) =>
+        `update eva.venture_infra_resources set provider_url = 'http://127.0.0.1:1' where venture_id = '${f.ventureA}'`,
+      delete: (f) => `delete from eva.venture_infra_resources where venture_id = '${f.ventureA}'`,
+    },
+  },
   "eva.gate_decision_options": referenceTable(
     "eva.gate_decision_options",
     "(gate_type, decision, passes) values ('kill', 'maybe', true)",
@@ -243,6 +301,25 @@ const MATRIX: Record<string, TableRules> = {
     },
   },
   "eva.portfolio_metrics": dashboardView("eva.portfolio_metrics", READERS, "ventures_total"),
+  // Orchestration metrics (db/functions/eva.orchestration_*.sql): read as the caller.
+  "eva.orchestration_dlq": { ...dashboardView("eva.orchestration_dlq", [C, S], "status"), seesNothing: [V] },
+  "eva.orchestration_job_queue": dashboardView("eva.orchestration_job_queue", READERS, "task"),
+  "eva.orchestration_llm_usage": dashboardView("eva.orchestration_llm_usage", READERS, "model"),
+  "eva.orchestration_open_circuits": dashboardView("eva.orchestration_open_circuits", READERS, "service"),
+  "eva.orchestration_partitions": dashboardView("eva.orchestration_partitions", READERS, "table_name"),
+  "eva.orchestration_stage_durations": dashboardView("eva.orchestration_stage_durations", READERS, "stage"),
+  "eva.orchestration_stage_failures": dashboardView("eva.orchestration_stage_failures", READERS, "stage"),
+  "eva.orchestration_summary": dashboardView("eva.orchestration_summary", READERS, "jobs_queued"),
+  "eva.partition_archives": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.partition_archives",
+      insert: () =>
+        "insert into eva.partition_archives (table_name, partition_name, range_from, range_to, row_count) values ('eva.x', 'eva_partitions.x_p200002', '2000-02-01', '2000-03-01', 0)",
+      update: () => "update eva.partition_archives set row_count = 0",
+      delete: () => "delete from eva.partition_archives",
+    },
+  },
   "eva.portfolios": {
     allowed: { select: READERS, insert: [C], update: [C], delete: [] },
     statements: {
@@ -273,8 +350,9 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.venture_artifacts where id = '${f.artifact}'`,
     },
   },
+  // Written only through the breaker functions and eva.fn_circuit_reset (test/circuit-breakers.test.ts).
   "eva.venture_circuit_breakers": {
-    allowed: { select: READERS, insert: [S], update: [C, S], delete: [] },
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
     statements: {
       select: () => "select * from eva.venture_circuit_breakers",
       insert: (f) =>
@@ -444,6 +522,25 @@ const MATRIX: Record<string, TableRules> = {
       delete: () => "delete from eva_private.analysis_cache",
     },
   },
+  "eva_private.event_references": {
+    allowed: { select: [], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva_private.event_references",
+      insert: () =>
+        "insert into eva_private.event_references (table_name, column_name, replaced_constraint) values ('eva.x', 'y', 'z')",
+      update: () => "update eva_private.event_references set column_name = column_name",
+      delete: () => "delete from eva_private.event_references",
+    },
+  },
+  "eva_private.partition_policies": {
+    allowed: { select: [], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva_private.partition_policies",
+      insert: () => "insert into eva_private.partition_policies (table_name, partition_column) values ('eva.x', 'y')",
+      update: () => "update eva_private.partition_policies set keep_months = 1",
+      delete: () => "delete from eva_private.partition_policies",
+    },
+  },
   "eva_private.settings": {
     allowed: { select: [], insert: [], update: [], delete: [] },
     statements: {
@@ -592,6 +689,14 @@ beforeAll(async () => {
   await sql
     .raw(`
       insert into eva.venture_circuit_breakers (venture_id, service) values ('${a.id}', 'llm');
+      insert into eva.venture_circuit_breakers (venture_id, service, state, consecutive_failures, opened_at)
+        values ('${b.id}', 'llm', 'open', 3, now());
+      -- A run that began and completed, for the stage duration and failure views.
+      update eva.venture_stage_work set attempts = greatest(attempts, 1),
+        started_at = coalesce(started_at, completed_at - interval '2 seconds')
+        where venture_id = '${a.id}' and status = 'completed';
+      insert into eva.partition_archives (table_name, partition_name, range_from, range_to, row_count)
+        values ('eva.eva_event_log', 'eva_partitions.eva_event_log_p200001', '2000-01-01', '2000-02-01', 0);
       -- Soft: a hard one would hold A's ready Stage 1 work as blocked, and tests below begin it.
       insert into eva.venture_dependencies (dependent_venture_id, provider_venture_id, required_stage, dependency_type)
         values ('${a.id}', '${b.id}', 3, 'soft');
@@ -610,7 +715,14 @@ beforeAll(async () => {
         select m.venture_id, m.id, m.metric_name, m.value, 10, 1, 14, 5 from eva.venture_metrics m
         where m.venture_id = '${a.id}' limit 1;
 
-      select eva_private.fn_venture_cadence('${a.id}');`)
+      select eva_private.fn_venture_cadence('${a.id}');
+      insert into eva.eva_saga_steps (saga_id, venture_id, step, status) values ('${saga.id}', '${a.id}', 'bridge_create', 'completed');
+      insert into eva.eva_saga_substeps (saga_id, venture_id, step, key, status) values ('${saga.id}', '${a.id}', 'teardown_infra', 'db:db', 'pending');
+      insert into eva.venture_infra_resources (venture_id, kind, name, external_id) values ('${a.id}', 'db', 'fixture-db', 'db-1');
+      insert into eva.venture_archives (saga_id, venture_id, kind, key, uri, sha256, bytes)
+        values ('${saga.id}', '${a.id}', 'records', 'fixture', 'file:///fixture', repeat('a', 64), 1);
+      insert into eva.venture_retrospectives (saga_id, venture_id, stage_of_death, ended_as, analysis, epistemic_classification, pattern_signature)
+        values ('${saga.id}', '${a.id}', 3, 'killed', '{}', 'simulation', 'retired:killed:fixture');`)
     .execute(t.db);
   f = {
     ventureA: a.id,
@@ -680,7 +792,9 @@ for (const [table, rules] of Object.entries(MATRIX)) {
     const cases = OPS.flatMap((op) => ROLES.map((role) => ({ op, role, allowed: rules.allowed[op].includes(role) })));
     it.each(cases)("$role: $op allowed=$allowed", async ({ op, role, allowed }) => {
       const statement = rules.statements[op](f);
-      if (allowed) {
+      if (op === "select" && rules.seesNothing?.includes(role)) {
+        await expect(asRole(role, (trx) => run(trx, statement))).resolves.toBe(0);
+      } else if (allowed) {
         // Allowed means it works on the fixture's row, not merely "no error".
         await expect(asRole(role, (trx) => run(trx, statement))).resolves.toBeGreaterThanOrEqual(1);
       } else {

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Role, withRole } from "../src/db/client.ts";
+import { TICKS } from "../src/tasks/scheduler.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { advance, createVenture } from "./helpers/fixtures.ts";
 
@@ -784,5 +785,94 @@ describe("eva sd", () => {
     const group = await eva(["sd", "--help"]);
     expect(group.stdout).toContain("list [options] [venture]");
     expect(group.stdout).toContain("complete [options] <item-id>");
+  });
+});
+
+// Last in this file: the timeout test moves the scheduler's clock past every open sprint's timeout.
+describe("the SD execution saga on the saga engine", () => {
+  const steps = (sagaId: string) =>
+    t.db
+      .selectFrom("eva_saga_steps")
+      .select(["step", "status", "attempts", "result"])
+      .where("saga_id", "=", sagaId)
+      .orderBy("id")
+      .execute();
+
+  it("records the bridge and the return path as its steps", async () => {
+    const s = await ventureWithSprintPlan(2);
+    const sagaId = await startBridge(s.workId);
+    const stage19 = await blockedStage19(s.ventureId);
+    expect((await saga(sagaId)).steps).toEqual([
+      "bridge_create",
+      "await_completion",
+      "collect_results",
+      "update_stage",
+      "advance",
+    ]);
+    expect(await steps(sagaId)).toEqual([
+      { step: "bridge_create", status: "completed", attempts: 1, result: expect.objectContaining({ children: 2 }) },
+    ]);
+    const [a, b] = await children(s.ventureId);
+    if (!a || !b) throw new Error("no children");
+    await complete(a.id, "succeeded", 10, 0, 80);
+    expect(await steps(sagaId)).toHaveLength(1);
+    await complete(b.id, "failed", 3, 2, 50);
+    expect((await steps(sagaId)).map((r) => [r.step, r.status])).toEqual([
+      ["bridge_create", "completed"],
+      ["await_completion", "completed"],
+      ["collect_results", "completed"],
+      ["update_stage", "completed"],
+      ["advance", "completed"],
+    ]);
+    const recorded = await steps(sagaId);
+    expect(recorded[3]?.result).toMatchObject({ sprint_completion: "partial", stage19_work_id: stage19 });
+  });
+
+  it("times out after 7 days on the scheduler's clock: sprint_completion blocked and a DFE escalation", async () => {
+    const s = await ventureWithSprintPlan(2);
+    const sagaId = await startBridge(s.workId);
+    const stage19 = await blockedStage19(s.ventureId);
+    const [a] = await children(s.ventureId);
+    if (!a) throw new Error("no children");
+    await complete(a.id, "succeeded", 10, 0, 80);
+    await TICKS.saga_timeout_sweep(t.service);
+    expect((await saga(sagaId)).status).toBe("active");
+    await sql`select eva.fn_set_scheduler_clock(interval '7 days 1 minute')`.execute(t.db);
+    try {
+      const swept = await TICKS.saga_timeout_sweep(t.service);
+      expect(swept.timedOut).toBeGreaterThanOrEqual(1);
+      expect(await saga(sagaId)).toMatchObject({
+        status: "failed",
+        context: expect.objectContaining({
+          sprint_completion: "blocked",
+          timedOut: expect.objectContaining({ step: "await_completion" }),
+        }),
+      });
+      expect((await steps(sagaId)).find((r) => r.step === "await_completion")).toMatchObject({
+        status: "failed",
+        result: expect.objectContaining({ timedOut: true, completed: 1, total: 2 }),
+      });
+      const escalation = await t.db
+        .selectFrom("chairman_decisions")
+        .select(["id", "decision_type", "lifecycle_stage", "status", "context"])
+        .where("venture_id", "=", s.ventureId)
+        .where("status", "=", "pending")
+        .executeTakeFirstOrThrow();
+      expect(escalation).toMatchObject({
+        decision_type: "dfe_escalation",
+        lifecycle_stage: 19,
+        context: expect.objectContaining({ kind: "sd_timeout", sagaId, sprint_completion: "blocked" }),
+      });
+      const work = () =>
+        t.db.selectFrom("venture_stage_work").select(["status"]).where("id", "=", stage19).executeTakeFirstOrThrow();
+      expect((await work()).status).toBe("awaiting_decision");
+      // The Chairman proceeds: Stage 19 runs on what engineering delivered.
+      await withRole(t.db, "eva_chairman", (trx) =>
+        sql`select eva.fn_decide(${escalation.id}::uuid, 'proceed', 'go with what was built')`.execute(trx),
+      );
+      expect((await work()).status).toBe("ready");
+    } finally {
+      await sql`select eva.fn_set_scheduler_clock(null, true)`.execute(t.db);
+    }
   });
 });

@@ -7,13 +7,18 @@
 -- escalate (a blocking DFE decision for the Chairman), rerun (a stage again,
 -- with the reason as feedback), kill or block. A work row that is no longer
 -- in progress means a retry arrived after the result was already recorded:
--- nothing happens.
+-- nothing happens. The run's task contract (p_contract_id, from
+-- eva.fn_begin_stage_run; default the work's open one) completes here; a
+-- contract that is no longer in progress (it timed out and the work was
+-- retried, or a newer attempt superseded it) is a late result: it is ignored
+-- (outcome noop, status contract_<status>), never recorded over the retry.
 create or replace function eva.fn_record_stage_result(
   p_work_id uuid,
   p_artifacts jsonb,
   p_gate jsonb default null,
   p_charges jsonb default '[]',
-  p_route jsonb default null
+  p_route jsonb default null,
+  p_contract_id uuid default null
 )
 returns jsonb
 language plpgsql
@@ -33,6 +38,7 @@ declare
   v_action text;
   v_reason text;
   v_saga_id uuid;
+  v_contract eva.agent_task_contracts;
 begin
   select * into v_work from eva.venture_stage_work where id = p_work_id for update;
   if not found then
@@ -40,6 +46,25 @@ begin
   end if;
   if v_work.status <> 'in_progress' then
     return pg_catalog.jsonb_build_object('outcome', 'noop', 'status', v_work.status);
+  end if;
+  if p_contract_id is not null then
+    select * into v_contract from eva.agent_task_contracts c where c.id = p_contract_id for update;
+    if not found or v_contract.stage_work_id is distinct from p_work_id then
+      raise exception 'task contract % is not a contract of stage work %', p_contract_id, p_work_id using errcode = 'EV404';
+    end if;
+  else
+    select * into v_contract from eva.agent_task_contracts c
+    where c.stage_work_id = p_work_id and c.kind = 'stage_analysis' and c.status = 'in_progress'
+    order by c.attempt desc limit 1 for update;
+  end if;
+  if v_contract.id is not null then
+    if v_contract.status <> 'in_progress' then
+      return pg_catalog.jsonb_build_object('outcome', 'noop', 'status', 'contract_' || v_contract.status,
+        'contractId', v_contract.id);
+    end if;
+    perform eva_private.fn_contract_transition(v_contract.id, 'completed', pg_catalog.jsonb_build_object('result',
+      pg_catalog.jsonb_build_object('artifacts', pg_catalog.jsonb_array_length(coalesce(p_artifacts, '[]'::jsonb)),
+        'gateDecision', p_gate ->> 'decision', 'route', coalesce(p_route ->> 'action', 'advance'))));
   end if;
   select * into v_stage from eva.lifecycle_stage_config where stage_number = v_work.lifecycle_stage;
 
@@ -175,6 +200,6 @@ begin
   raise exception 'unknown route action "%" (advance, escalate, rerun, kill or block)', v_action using errcode = 'EV400';
 end;
 $$;
-comment on function eva.fn_record_stage_result(uuid, jsonb, jsonb, jsonb, jsonb) is
-  'Records a stage run''s result in one transaction: artifact versions (once per run), token charges, gate outcome; then opens the Chairman decision of a Chairman gate, or follows the route (advance, escalate, rerun, kill, block). A retry after the result was recorded does nothing (outcome noop).';
-grant execute on function eva.fn_record_stage_result(uuid, jsonb, jsonb, jsonb, jsonb) to eva_service;
+comment on function eva.fn_record_stage_result(uuid, jsonb, jsonb, jsonb, jsonb, uuid) is
+  'Records a stage run''s result in one transaction: artifact versions (once per run), token charges, gate outcome; then opens the Chairman decision of a Chairman gate, or follows the route (advance, escalate, rerun, kill, block). A retry after the result was recorded, or a late result of a timed-out contract, does nothing (outcome noop).';
+grant execute on function eva.fn_record_stage_result(uuid, jsonb, jsonb, jsonb, jsonb, uuid) to eva_service;

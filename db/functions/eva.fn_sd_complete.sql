@@ -113,14 +113,31 @@ begin
       completed_at = pg_catalog.now()
   where venture_id = v_item.venture_id and saga_id = v_item.saga_id and kind = 'orchestrator' and status = 'pending';
 
-  update eva.eva_sagas
-  set current_step = 'update_stage', status = 'completed', completed_at = pg_catalog.now(), context = v_context
-  where id = v_saga.id;
-
   -- The stage engine left Stage 19 blocked, waiting for engineering; it may run now.
   update eva.venture_stage_work set status = 'ready', blocked_reason = null
   where venture_id = v_item.venture_id and lifecycle_stage = 19 and status = 'blocked'
   returning id into v_stage19;
+
+  -- The return path's steps on the saga engine, all in this transaction.
+  perform eva_private.fn_saga_note_step(v_saga.id, 'await_completion', 'completed', pg_catalog.jsonb_build_object(
+    'total', v_counts.total, 'succeeded', v_counts.succeeded, 'failed', v_counts.failed, 'blocked', v_counts.blocked));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'collect_results', 'completed', pg_catalog.jsonb_build_object(
+    'tests', v_context -> 'tests', 'failures', v_counts.failures));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'update_stage', 'completed', pg_catalog.jsonb_build_object(
+    'sprint_completion', v_context ->> 'sprint_completion', 'stage19_work_id', v_stage19));
+  if v_stage19 is not null then
+    perform eva_private.fn_saga_note_step(v_saga.id, 'advance', 'completed',
+      pg_catalog.jsonb_build_object('stage19_work_id', v_stage19, 'released', 'Stage 19 ready'));
+  else
+    perform eva_private.fn_saga_note_step(v_saga.id, 'advance', 'skipped',
+      pg_catalog.jsonb_build_object('reason', 'no blocked Stage 19 run waited for this sprint'));
+  end if;
+
+  -- current_step stays update_stage, as before the engine (fn_sd_results reads
+  -- it): Stage 19, released by advance, writes the results into its artifacts.
+  update eva.eva_sagas
+  set current_step = 'update_stage', status = 'completed', completed_at = pg_catalog.now(), context = v_context
+  where id = v_saga.id;
 
   perform eva_private.fn_log_event('saga.completed', v_item.venture_id, pg_catalog.jsonb_build_object(
     'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'sprint_completion', v_context ->> 'sprint_completion',

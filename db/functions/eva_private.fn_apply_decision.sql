@@ -12,6 +12,8 @@
 --     exit → the venture ends and a retirement saga starts.
 --   dfe_escalation: proceed → on; block → the stage is blocked by the
 --     Chairman; modify_thresholds → the stage again under the new preferences.
+--     For an SD execution timeout (context kind sd_timeout, Stage 19): proceed
+--     → Stage 19 runs on the partial results; modify_thresholds → Stage 18 again.
 create or replace function eva_private.fn_apply_decision(p_d eva.chairman_decisions)
 returns void
 language plpgsql
@@ -68,6 +70,20 @@ begin
     update eva.ventures set status = 'active' where id = p_d.venture_id;
   end if;
 
+  -- An SD execution that timed out (eva_private.fn_scheduler_saga_sweep): proceed
+  -- runs Stage 19 on what engineering delivered (sprint_completion blocked);
+  -- modify_thresholds plans the sprint again (Stage 18); block keeps it blocked.
+  if p_d.decision_type = 'dfe_escalation' and p_d.context ->> 'kind' = 'sd_timeout' and p_d.decision <> 'block' then
+    if p_d.decision = 'proceed' then
+      update eva.venture_stage_work set status = 'ready', blocked_reason = null
+      where venture_id = p_d.venture_id and lifecycle_stage = p_d.lifecycle_stage and status = 'awaiting_decision';
+    else
+      perform eva.fn_rerun_stage(p_d.venture_id, 18, v_reason, 'revise');
+    end if;
+    perform pg_catalog.set_config('eva.change_reason', '', true);
+    return;
+  end if;
+
   case p_d.decision_type || '/' || p_d.decision
     when 'brand_approval/approve', 'release_decision/release', 'dfe_escalation/proceed' then
       perform eva.fn_advance_venture_stage(p_d.venture_id, p_d.lifecycle_stage, null, v_reason);
@@ -86,15 +102,16 @@ begin
       update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason
       where venture_id = p_d.venture_id and status = 'awaiting_decision';
     when 'brand_approval/reject', 'release_decision/cancel' then
+      perform pg_catalog.set_config('eva.ending_decision', p_d.id::text, true);
       update eva.ventures set status = 'killed' where id = p_d.venture_id;
+      perform pg_catalog.set_config('eva.ending_decision', '', true);
     when 'venture_future/sunset', 'venture_future/exit' then
+      -- Spec §15: the venture's end starts its retirement saga (notify, export, teardown,
+      -- archive, retrospective) by trigger (eva_private.tg_ventures_retirement), with this decision.
+      perform pg_catalog.set_config('eva.ending_decision', p_d.id::text, true);
       update eva.ventures set status = case p_d.decision when 'sunset' then 'sunset' else 'exited' end::eva.venture_status
       where id = p_d.venture_id;
-      -- Spec §15: the retirement saga (notify, export, teardown, archive, retrospective).
-      insert into eva.eva_sagas (venture_id, saga_type, current_step, context, timeout_at)
-      values (p_d.venture_id, 'venture_retirement', 'notify_users',
-        pg_catalog.jsonb_build_object('decision_id', p_d.id, 'kind', p_d.decision),
-        eva.fn_scheduler_now() + interval '30 days');
+      perform pg_catalog.set_config('eva.ending_decision', '', true);
     else
       raise exception 'no effect is defined for % "%"', p_d.decision_type, p_d.decision using errcode = 'EV400';
   end case;

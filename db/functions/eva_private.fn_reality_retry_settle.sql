@@ -41,6 +41,12 @@ begin
         'work_id', v_work.id, 'run', v_work.run_number, 'decision', v_decision, 'retry', s.retry_count,
         'at', pg_catalog.now()))
   where s.id = v_saga.id;
+  perform eva_private.fn_saga_note_step(v_saga.id, 're_evaluate', 'completed', pg_catalog.jsonb_build_object(
+    'retry', v_saga.retry_count, 'work_id', v_work.id, 'decision', v_decision));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'decide', 'completed', pg_catalog.jsonb_build_object(
+    'outcome', 'passed', 'decision', v_decision, 'retries', v_saga.retry_count));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'exhaust', 'skipped', pg_catalog.jsonb_build_object(
+    'reason', 'the reality gate passed'));
   perform eva_private.fn_log_event('saga.completed', v_work.venture_id, pg_catalog.jsonb_build_object(
     'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'stage', v_work.lifecycle_stage, 'decision', v_decision,
     'retries', v_saga.retry_count));

@@ -56,11 +56,12 @@ begin
     v_saga := null;
   end if;
   if v_saga.id is null then
-    insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at)
+    insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at, steps, driver)
     values (v_work.venture_id, 'reality_gate_retry', 'identify_failure', 'active',
       pg_catalog.jsonb_build_object('boundary', v_boundary, 'started_work_id', v_work.id,
         'failures', '[]'::jsonb, 'prior_failure_reasons', '[]'::jsonb, 'versions_created', '[]'::jsonb),
-      pg_catalog.now() + v_timeout)
+      pg_catalog.now() + v_timeout,
+      array['identify_failure', 'map_stages', 'retry_analysis', 're_evaluate', 'decide', 'exhaust'], 'sql')
     returning * into v_saga;
     perform eva_private.fn_log_event('saga.started', v_work.venture_id, pg_catalog.jsonb_build_object(
       'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'stage', v_boundary, 'work_id', v_work.id,
@@ -94,7 +95,21 @@ begin
 
   update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
 
+  -- The steps on the saga engine (each evaluation notes them again: attempts count them).
+  if v_saga.retry_count > 0 then
+    perform eva_private.fn_saga_note_step(v_saga.id, 're_evaluate', 'failed', pg_catalog.jsonb_build_object(
+      'retry', v_saga.retry_count, 'work_id', v_work.id, 'reason', p_route ->> 'reason'));
+  end if;
+  perform eva_private.fn_saga_note_step(v_saga.id, 'identify_failure', 'completed', pg_catalog.jsonb_build_object(
+    'attempt', v_saga.retry_count, 'failedChecks', p_route -> 'failedChecks', 'reason', p_route ->> 'reason'));
+  perform eva_private.fn_saga_note_step(v_saga.id, 'map_stages', 'completed', pg_catalog.jsonb_build_object(
+    'rerunFrom', v_from, 'responsibleStages', coalesce(p_route -> 'responsibleStages', '[]'::jsonb)));
+
   if v_saga.retry_count >= v_saga.max_retries then
+    perform eva_private.fn_saga_note_step(v_saga.id, 'decide', 'skipped', pg_catalog.jsonb_build_object(
+      'reason', 'the gate failed again after ' || v_saga.retry_count || ' retries'));
+    perform eva_private.fn_saga_note_step(v_saga.id, 'exhaust', 'completed', pg_catalog.jsonb_build_object(
+      'outcome', 'killed', 'kill_reason', 'killed_at_reality_gate', 'retries', v_saga.retry_count));
     -- exhaust: every retry failed.
     v_reason := 'killed_at_reality_gate: the stage ' || v_boundary || ' reality gate still failed after '
       || v_saga.retry_count || ' retries: ' || coalesce(p_route ->> 'reason', 'failed');
@@ -121,6 +136,8 @@ begin
     'reality gate retry ' || (v_saga.retry_count + 1) || ' of ' || v_saga.max_retries || ' (stage ' || v_boundary
       || ' failed; re-running from stage ' || v_from || '): ' || coalesce(p_route ->> 'reason', 'failed'),
     'revise');
+  perform eva_private.fn_saga_note_step(v_saga.id, 'retry_analysis', 'completed', pg_catalog.jsonb_build_object(
+    'retry', v_saga.retry_count + 1, 'rerunFrom', v_from, 'nextWorkId', v_next.id));
   perform eva_private.fn_log_event('saga.step', v_work.venture_id, pg_catalog.jsonb_build_object(
     'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', 'retry_analysis', 'retry', v_saga.retry_count + 1,
     'stage', v_boundary, 'rerun_from', v_from, 'responsible_stages', p_route -> 'responsibleStages',

@@ -78,12 +78,15 @@ begin
     case when v_timeout_pref::numeric > 0 and v_timeout_pref::numeric <= 3650 then v_timeout_pref::numeric end end;
   v_timeout_days := coalesce(v_timeout_days, 7);
 
-  insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at)
+  -- On the saga engine (SQL-driven): bridge_create is this transaction, the
+  -- return path (eva.fn_sd_complete) records the rest.
+  insert into eva.eva_sagas (venture_id, saga_type, current_step, status, context, timeout_at, steps, driver)
   values (v_work.venture_id, 'sd_execution', 'await_completion', 'active',
     pg_catalog.jsonb_build_object('total', v_total, 'completed', 0, 'succeeded', 0, 'failed', 0, 'blocked', 0,
       'work_id', v_work.id, 'artifact_id', v_plan.id, 'artifact_version', v_plan.version,
       'timeout_days', v_timeout_days, 'failures', '[]'::jsonb),
-    pg_catalog.now() + v_timeout_days * interval '1 day')
+    pg_catalog.now() + v_timeout_days * interval '1 day',
+    array['bridge_create', 'await_completion', 'collect_results', 'update_stage', 'advance'], 'sql')
   returning id into v_saga_id;
 
   -- A new sprint replaces one still waiting (Stage 18 re-run): the old saga's
@@ -127,6 +130,8 @@ begin
     v_plan_item := null;
   end loop;
 
+  perform eva_private.fn_saga_note_step(v_saga_id, 'bridge_create', 'completed', pg_catalog.jsonb_build_object(
+    'orchestrator', v_orchestrator_id, 'children', v_total, 'work_id', v_work.id, 'artifact_version', v_plan.version));
   perform eva_private.fn_log_event('sd.bridge_created', v_work.venture_id, pg_catalog.jsonb_build_object(
     'saga_id', v_saga_id, 'work_id', v_work.id, 'orchestrator', v_orchestrator_id, 'children', v_total,
     'artifact_version', v_plan.version,

@@ -9,7 +9,10 @@
 --     checkpoint completed (Stages 3, 5, 16, 23), an anomaly the DFE let
 --     through → daily digest;
 --   any other stage completion → weekly summary (a run that killed the venture
---     is told by its kill, not as a completion).
+--     is told by its kill, not as a completion);
+--   a circuit breaker opening (system.degradation, not a re-opening after a
+--     failed half-open trial) and a stage escalated after its contract's last
+--     timeout (contract.timeout, next escalated) → immediate.
 -- Immediate notifications go to the inbox and the webhook at once; the others
 -- to the inbox, and to the webhook inside their digest.
 create or replace function eva_private.tg_event_log_notifications()
@@ -71,6 +74,18 @@ begin
       v_urgency := 'weekly';
       v_summary := pg_catalog.format('%s: stage %s completed', v_venture, v_stage);
     end if;
+  elsif new.event_type = 'system.degradation' and v_p ->> 'state' = 'open'
+      and not coalesce((v_p ->> 'reopened')::boolean, false) then
+    v_type := 'circuit.opened';
+    v_urgency := 'immediate';
+    v_summary := pg_catalog.format('%s: circuit %s opened after %s consecutive failures; calls stop until %s',
+      case when new.venture_id is null then 'Provider ' || pg_catalog.substr(v_p ->> 'circuit', 10) else v_venture end,
+      v_p ->> 'circuit', v_p ->> 'failures', v_p ->> 'half_opens_at');
+  elsif new.event_type = 'contract.timeout' and v_p ->> 'next' = 'escalated' then
+    v_type := 'contract.escalated';
+    v_urgency := 'immediate';
+    v_summary := pg_catalog.format('%s: stage %s gave no result in %s attempt(s) and is blocked', v_venture, v_stage,
+      v_p ->> 'attempt');
   else
     return null;
   end if;
@@ -94,5 +109,5 @@ comment on function eva_private.tg_event_log_notifications() is
 create or replace trigger _500_notifications after insert on eva.eva_event_log
   for each row
   when (new.event_type in ('chairman.decision_requested', 'gate.evaluated', 'venture.killed', 'metric.auto_proceeded',
-                           'stage.work_completed'))
+                           'stage.work_completed', 'system.degradation', 'contract.timeout'))
   execute function eva_private.tg_event_log_notifications();

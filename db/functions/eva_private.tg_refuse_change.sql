@@ -4,8 +4,12 @@ returns trigger
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+  -- A partition's row is its table's row: name the partitioned table (eva_event_log, not eva_event_log_p202612).
+  v_table text := coalesce((select c.relname::text from pg_catalog.pg_class c
+    where c.oid = pg_catalog.pg_partition_root(tg_relid)), tg_table_name);
 begin
-  raise exception '% rows are immutable: % is refused', tg_table_name, pg_catalog.lower(tg_op)
+  raise exception '% rows are immutable: % is refused', v_table, pg_catalog.lower(tg_op)
     using errcode = 'EV430',
           hint = 'Audit records are append-only; write a new record instead.';
 end;

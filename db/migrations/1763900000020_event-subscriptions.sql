@@ -86,10 +86,12 @@ do $$
 declare
   m date;
 begin
-  foreach m in array array[pg_catalog.date_trunc('month', pg_catalog.now())::date,
-                           (pg_catalog.date_trunc('month', pg_catalog.now()) + interval '1 month')::date] loop
+  -- Months in UTC, as the partition manager (eva_private.fn_create_partition) cuts them.
+  foreach m in array array[pg_catalog.date_trunc('month', pg_catalog.timezone('UTC', pg_catalog.now()))::date,
+                           (pg_catalog.date_trunc('month', pg_catalog.timezone('UTC', pg_catalog.now())) + interval '1 month')::date] loop
     execute pg_catalog.format('create table eva.%I partition of eva.event_deliveries for values from (%L) to (%L)',
-      'event_deliveries_p' || pg_catalog.to_char(m, 'YYYYMM'), m, (m + interval '1 month')::date);
+      'event_deliveries_p' || pg_catalog.to_char(m, 'YYYYMM'), pg_catalog.timezone('UTC', m::timestamp),
+      pg_catalog.timezone('UTC', (m + interval '1 month')::timestamp));
   end loop;
 end
 $$;

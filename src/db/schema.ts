@@ -56,9 +56,9 @@ export type NurseryStatus = "dropped" | "editing" | "parked" | "revived";
 
 export type PreferenceScope = "global" | "venture";
 
-export type SagaStatus = "active" | "completed" | "failed" | "paused";
+export type SagaStatus = "active" | "cancelled" | "completed" | "failed" | "paused";
 
-export type SagaType = "reality_gate_retry" | "sd_execution" | "venture_retirement";
+export type SagaType = "engine_bench" | "reality_gate_retry" | "sd_execution" | "venture_retirement";
 
 export type StageWorkStatus = "awaiting_decision" | "blocked" | "completed" | "failed" | "in_progress" | "ready" | "scheduled" | "superseded";
 
@@ -72,19 +72,49 @@ export type VentureStatus = "active" | "awaiting_decision" | "exited" | "killed"
 
 export interface AgentTaskContracts {
   action: string;
+  assigned_at: Timestamp | null;
+  /**
+   * Which attempt of the work this contract is (a stage run: the work row's attempts).
+   */
+  attempt: Generated<number>;
+  /**
+   * The circuit breakers the work's external calls pass through: service names of the venture (llm) and providers (provider:<host>).
+   */
+  circuits: Generated<string[]>;
   claimed_by: string | null;
   completed_at: Timestamp | null;
   context: Generated<Json>;
   created_at: Generated<Timestamp>;
+  /**
+   * A pending contract whose circuit was open: when the circuit half-opens (breaker time, eva.fn_circuit_now()).
+   */
+  deferred_until: Timestamp | null;
   id: Generated<string>;
+  /**
+   * What the work is: stage_analysis (a stage run), devils_advocate (its review, a child contract), saga_step, publisher_call, service.
+   */
+  kind: Generated<string>;
+  last_error: string | null;
   lifecycle_stage: number | null;
+  /**
+   * After a timeout at this attempt the work is retried while attempt < max_attempts, else escalated to the Chairman.
+   */
+  max_attempts: Generated<number>;
   parent_agent: string;
+  parent_contract_id: string | null;
   priority: Generated<number>;
   result: Json | null;
+  saga_id: string | null;
+  saga_step: string | null;
+  stage_work_id: string | null;
   started_at: Timestamp | null;
   status: Generated<ContractStatus>;
   target_agent: string;
   timeout: Generated<Interval>;
+  /**
+   * When an assigned or in-progress contract times out (scheduler time: claimed at eva.fn_scheduler_now() + timeout).
+   */
+  timeout_at: Timestamp | null;
   token_budget: number | null;
   updated_at: Generated<Timestamp>;
   venture_id: string | null;
@@ -345,13 +375,64 @@ export interface EvaSagas {
   completed_at: Timestamp | null;
   context: Generated<Json>;
   current_step: string;
+  /**
+   * worker: each step runs as a saga_step job (retirement, bench); sql: the SQL functions that own the saga record its steps (sd_execution, reality_gate_retry).
+   */
+  driver: Generated<string>;
   id: Generated<string>;
+  last_error: string | null;
   max_retries: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  /**
+   * Why the saga is paused (status paused): a failed teardown, an open circuit, the Chairman. eva sagas resume continues it.
+   */
+  pause_reason: string | null;
+  paused_at: Timestamp | null;
   retry_count: Generated<number>;
   saga_type: SagaType;
   started_at: Generated<Timestamp>;
   status: Generated<SagaStatus>;
+  /**
+   * Failed attempts of the current step since it became current or the saga was resumed (the retry budget is max_retries).
+   */
+  step_attempts: Generated<number>;
+  /**
+   * The saga's steps in order (from its definition in src/orchestration/sagas/); current_step is one of them.
+   */
+  steps: Generated<string[]>;
   timeout_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+  /**
+   * Scheduler time (eva.fn_scheduler_now()) the current step waits for; the saga_wake tick re-queues it then.
+   */
+  wait_until: Timestamp | null;
+}
+
+export interface EvaSagaSteps {
+  attempts: Generated<number>;
+  completed_at: Timestamp | null;
+  error: string | null;
+  id: Generated<Int8>;
+  result: Generated<Json>;
+  saga_id: string;
+  started_at: Generated<Timestamp>;
+  status: string;
+  step: string;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface EvaSagaSubsteps {
+  attempts: Generated<number>;
+  error: string | null;
+  id: Generated<Int8>;
+  key: string;
+  position: Generated<number>;
+  result: Generated<Json>;
+  saga_id: string;
+  status: string;
+  step: string;
   updated_at: Generated<Timestamp>;
   venture_id: string;
 }
@@ -488,6 +569,114 @@ export interface Notifications {
   venture_id: string | null;
 }
 
+export interface OrchestrationDlq {
+  events: Int8 | null;
+  last_failed_at: Timestamp | null;
+  max_retries: number | null;
+  oldest_at: Timestamp | null;
+  status: string | null;
+}
+
+export interface OrchestrationJobQueue {
+  failed: Int8 | null;
+  oldest_queued_age: Interval | null;
+  oldest_queued_at: Timestamp | null;
+  queued: Int8 | null;
+  retrying: Int8 | null;
+  running: Int8 | null;
+  scheduled: Int8 | null;
+  task: string | null;
+}
+
+export interface OrchestrationLlmUsage {
+  calls: Int8 | null;
+  completion_tokens: Int8 | null;
+  estimated_calls: Int8 | null;
+  last_call_at: Timestamp | null;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  model: string | null;
+  prompt_tokens: Int8 | null;
+  purpose: string | null;
+  timed_calls: Int8 | null;
+  total_tokens: Int8 | null;
+}
+
+export interface OrchestrationOpenCircuits {
+  consecutive_failures: number | null;
+  half_open_at: Timestamp | null;
+  last_error: string | null;
+  opened_at: Timestamp | null;
+  service: string | null;
+  state: string | null;
+  updated_at: Timestamp | null;
+  venture_id: string | null;
+  venture_name: string | null;
+}
+
+export interface OrchestrationPartitions {
+  approx_rows: Int8 | null;
+  bytes: Int8 | null;
+  expires_at: Timestamp | null;
+  is_default: boolean | null;
+  partition_name: string | null;
+  range_from: Timestamp | null;
+  range_to: Timestamp | null;
+  table_name: string | null;
+}
+
+export interface OrchestrationStageDurations {
+  last_completed_at: Timestamp | null;
+  max_seconds: Numeric | null;
+  mean_seconds: Numeric | null;
+  p50_seconds: number | null;
+  p95_seconds: number | null;
+  runs: Int8 | null;
+  stage: number | null;
+}
+
+export interface OrchestrationStageFailures {
+  blocked: Int8 | null;
+  completed: Int8 | null;
+  failed: Int8 | null;
+  failure_rate: Numeric | null;
+  reruns: Int8 | null;
+  retried: Int8 | null;
+  retry_rate: Numeric | null;
+  runs: Int8 | null;
+  stage: number | null;
+}
+
+export interface OrchestrationSummary {
+  dlq_pending: Int8 | null;
+  event_log_live_since: Timestamp | null;
+  event_log_partitions: Int8 | null;
+  jobs_failed: Int8 | null;
+  jobs_queued: Int8 | null;
+  jobs_running: Int8 | null;
+  last_archive_at: Timestamp | null;
+  llm_calls_24h: Int8 | null;
+  llm_tokens_24h: Int8 | null;
+  oldest_job_age: Interval | null;
+  open_circuits: Int8 | null;
+  stage_failures_24h: Int8 | null;
+  stage_p95_seconds_24h: number | null;
+  stage_runs_24h: Int8 | null;
+}
+
+export interface PartitionArchives {
+  archived_at: Generated<Timestamp>;
+  bytes: Int8 | null;
+  id: Generated<Int8>;
+  partition_name: string;
+  range_from: Timestamp;
+  range_to: Timestamp;
+  row_count: Int8;
+  sha256: string | null;
+  table_name: string;
+  uri: string | null;
+}
+
 export interface PortfolioIdeationBudgets {
   budget_tokens: Int8;
   consumed_tokens: Generated<Int8>;
@@ -600,6 +789,19 @@ export interface SdWorkItems {
   venture_id: string;
 }
 
+export interface VentureArchives {
+  bytes: Int8;
+  created_at: Generated<Timestamp>;
+  details: Generated<Json>;
+  id: Generated<string>;
+  key: string;
+  kind: string;
+  saga_id: string;
+  sha256: string;
+  uri: string;
+  venture_id: string;
+}
+
 export interface VentureArtifacts {
   artifact_type: string;
   content: Json;
@@ -667,12 +869,21 @@ export interface VentureCircuitBreakers {
   consecutive_failures: Generated<number>;
   cooldown: Generated<Interval>;
   failure_threshold: Generated<number>;
+  id: Generated<string>;
   last_error: string | null;
+  last_failure_at: Timestamp | null;
+  last_success_at: Timestamp | null;
   opened_at: Timestamp | null;
   service: string;
   state: Generated<CircuitState>;
+  times_opened: Generated<number>;
+  trial_contract_id: string | null;
+  /**
+   * Half-open: when the one trial call was granted (a trial unanswered for a cooldown is granted again).
+   */
+  trial_started_at: Timestamp | null;
   updated_at: Generated<Timestamp>;
-  venture_id: string;
+  venture_id: string | null;
 }
 
 export interface VentureDependencies {
@@ -739,6 +950,28 @@ export interface VentureHealthHeatmap {
    * The venture's name.
    */
   venture_name: string | null;
+}
+
+export interface VentureInfraResources {
+  created_at: Generated<Timestamp>;
+  /**
+   * Names (same venture) of the resources this one depends on: they are torn down after it.
+   */
+  depends_on: Generated<string[]>;
+  external_id: string;
+  id: Generated<string>;
+  kind: string;
+  name: string;
+  provider: string | null;
+  provider_url: string | null;
+  /**
+   * active; torn_down (the provider confirmed); archived (a repo the provider archived); not_torn_down (no provider configured: nothing was called); failed (the provider refused; see status_detail).
+   */
+  status: Generated<string>;
+  status_detail: string | null;
+  torn_down_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
 }
 
 export interface VentureMetricHistory {
@@ -839,6 +1072,20 @@ export interface VenturePhaseBudgets {
   consumed_tokens: Generated<Int8>;
   phase_number: number;
   updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface VentureRetrospectives {
+  analysis: Json;
+  created_at: Generated<Timestamp>;
+  ended_as: string;
+  epistemic_classification: EpistemicClassification;
+  gate_signals: Generated<Json>;
+  kill_reason: string | null;
+  pattern_signature: string;
+  provenance: Generated<Json>;
+  saga_id: string;
+  stage_of_death: number;
   venture_id: string;
 }
 
@@ -948,6 +1195,8 @@ export interface DB {
   eva_alerts: EvaAlerts;
   eva_event_dlq: EvaEventDlq;
   eva_event_log: EvaEventLog;
+  eva_saga_steps: EvaSagaSteps;
+  eva_saga_substeps: EvaSagaSubsteps;
   eva_sagas: EvaSagas;
   event_deliveries: EventDeliveries;
   event_subscriptions: EventSubscriptions;
@@ -957,21 +1206,33 @@ export interface DB {
   metric_anomalies: MetricAnomalies;
   notification_attempts: NotificationAttempts;
   notifications: Notifications;
+  orchestration_dlq: OrchestrationDlq;
+  orchestration_job_queue: OrchestrationJobQueue;
+  orchestration_llm_usage: OrchestrationLlmUsage;
+  orchestration_open_circuits: OrchestrationOpenCircuits;
+  orchestration_partitions: OrchestrationPartitions;
+  orchestration_stage_durations: OrchestrationStageDurations;
+  orchestration_stage_failures: OrchestrationStageFailures;
+  orchestration_summary: OrchestrationSummary;
+  partition_archives: PartitionArchives;
   portfolio_ideation_budgets: PortfolioIdeationBudgets;
   portfolio_metrics: PortfolioMetrics;
   portfolio_patterns: PortfolioPatterns;
   portfolios: Portfolios;
   sd_work_items: SdWorkItems;
+  venture_archives: VentureArchives;
   venture_artifacts: VentureArtifacts;
   venture_budget_transactions: VentureBudgetTransactions;
   venture_cadence: VentureCadence;
   venture_circuit_breakers: VentureCircuitBreakers;
   venture_dependencies: VentureDependencies;
   venture_health_heatmap: VentureHealthHeatmap;
+  venture_infra_resources: VentureInfraResources;
   venture_metric_history: VentureMetricHistory;
   venture_metrics: VentureMetrics;
   venture_nursery: VentureNursery;
   venture_phase_budgets: VenturePhaseBudgets;
+  venture_retrospectives: VentureRetrospectives;
   venture_stage_transitions: VentureStageTransitions;
   venture_stage_work: VentureStageWork;
   venture_state_history: VentureStateHistory;

@@ -7,7 +7,7 @@
 // the reason, never thrown, so a gate never waits on it.
 import { z } from "zod";
 import type { LlmUsage, Provenance, TokenAllowance } from "../llm/types.ts";
-import { AnalysisFailed, type Analyst } from "../llm/types.ts";
+import { AnalysisFailed, type Analyst, TokenBudgetExceeded } from "../llm/types.ts";
 import { severity } from "../stages/enums.ts";
 import type { Prompt, Rng, VentureBrief } from "../stages/types.ts";
 import { arr, num, rec, str, strs } from "./drift.ts";
@@ -65,8 +65,11 @@ export type DevilsAdvocateOutcome =
       provenance: Provenance;
       epistemic: "simulation" | "assumption";
     }
-  /** `usage` is what failed attempts cost, to be charged like any other call. */
-  | { status: "skipped"; reason: string; usage?: LlmUsage };
+  /**
+   * `usage` is what failed attempts cost, to be charged like any other call; `callFailed`: the model
+   * call itself failed (transport, timeout, 5xx: a circuit breaker failure), not its answer.
+   */
+  | { status: "skipped"; reason: string; usage?: LlmUsage; callFailed?: boolean };
 
 export async function reviewAsDevilsAdvocate(
   analyst: Analyst,
@@ -97,6 +100,7 @@ export async function reviewAsDevilsAdvocate(
         status: "skipped",
         reason: `the ${analyst.kind} analyst failed after ${error.attempts} attempt(s): ${error.message}`,
         usage: error.usage,
+        ...(error.retryable && !(error instanceof TokenBudgetExceeded) ? { callFailed: true } : {}),
       };
     }
     // Graceful fallback (spec §13): whatever went wrong, the gate goes on without the review.

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { readValidAnswer, storeAnswer } from "./cache.ts";
 import { promptHash, seedFromHash } from "./hash.ts";
 import { createRng } from "./rng.ts";
+import { analysisSpan } from "./span.ts";
 import type { AnalysisCache, AnalysisRequest, AnalysisResult, Analyst, LlmUsage } from "./types.ts";
 import { AnalysisFailed, TokenBudgetExceeded } from "./types.ts";
 
@@ -21,55 +22,59 @@ export function createOfflineAnalyst(options: OfflineAnalystOptions = {}): Analy
   return {
     kind: "offline",
     model: OFFLINE_MODEL,
-    async analyze<T>(request: AnalysisRequest<T>): Promise<AnalysisResult<T>> {
-      const hash = promptHash(request.prompt, request.schemaName);
-      const seed = seedFromHash(hash);
-      const provenance = (attempts: number, cached: boolean) =>
-        ({
-          analyst: "offline",
-          model: OFFLINE_MODEL,
-          promptHash: hash,
-          temperature: 0,
-          seed,
-          attempts,
-          cached,
-          responseFormat: "none",
-        }) as const;
-
-      const cachedOutput = await readValidAnswer(cache, hash, OFFLINE_MODEL, request.schema);
-      if (cachedOutput !== undefined) {
-        return { output: cachedOutput, usage: NO_USAGE, provenance: provenance(0, true), epistemic: "simulation" };
-      }
-
-      const simulated = request.simulate(createRng(seed));
-      const parsed = request.schema.safeParse(simulated);
-      if (!parsed.success) {
-        throw new AnalysisFailed(
-          `offline simulation for ${request.schemaName} fails its own schema (a bug in the stage's simulate): ${formatIssues(parsed.error.issues).join("; ")}`,
-          { usage: NO_USAGE, attempts: 1, retryable: false, cause: parsed.error },
-        );
-      }
-      const usage: LlmUsage = {
-        promptTokens: estimateTokens(request.prompt.system) + estimateTokens(request.prompt.user),
-        completionTokens: estimateTokens(JSON.stringify(parsed.data)),
-        estimated: true,
-      };
-      // The same rule as a model's call: what it costs must fit in what is left (its size is known here).
-      if (request.budget && usage.promptTokens + usage.completionTokens > request.budget.remaining) {
-        throw new TokenBudgetExceeded({
-          promptTokens: usage.promptTokens,
-          completionTokens: usage.completionTokens,
-          completionIsMaximum: false,
-          allowance: request.budget,
-          spent: 0,
-          usage: NO_USAGE,
-          attempts: 0,
-        });
-      }
-      await storeAnswer(cache, hash, OFFLINE_MODEL, parsed.data, usage);
-      return { output: parsed.data, usage, provenance: provenance(1, false), epistemic: "simulation" };
+    analyze<T>(request: AnalysisRequest<T>): Promise<AnalysisResult<T>> {
+      return analysisSpan("eva.offline", OFFLINE_MODEL, request, {}, () => analyzeOffline(request));
     },
   };
+
+  async function analyzeOffline<T>(request: AnalysisRequest<T>): Promise<AnalysisResult<T>> {
+    const hash = promptHash(request.prompt, request.schemaName);
+    const seed = seedFromHash(hash);
+    const provenance = (attempts: number, cached: boolean) =>
+      ({
+        analyst: "offline",
+        model: OFFLINE_MODEL,
+        promptHash: hash,
+        temperature: 0,
+        seed,
+        attempts,
+        cached,
+        responseFormat: "none",
+      }) as const;
+
+    const cachedOutput = await readValidAnswer(cache, hash, OFFLINE_MODEL, request.schema);
+    if (cachedOutput !== undefined) {
+      return { output: cachedOutput, usage: NO_USAGE, provenance: provenance(0, true), epistemic: "simulation" };
+    }
+
+    const simulated = request.simulate(createRng(seed));
+    const parsed = request.schema.safeParse(simulated);
+    if (!parsed.success) {
+      throw new AnalysisFailed(
+        `offline simulation for ${request.schemaName} fails its own schema (a bug in the stage's simulate): ${formatIssues(parsed.error.issues).join("; ")}`,
+        { usage: NO_USAGE, attempts: 1, retryable: false, cause: parsed.error },
+      );
+    }
+    const usage: LlmUsage = {
+      promptTokens: estimateTokens(request.prompt.system) + estimateTokens(request.prompt.user),
+      completionTokens: estimateTokens(JSON.stringify(parsed.data)),
+      estimated: true,
+    };
+    // The same rule as a model's call: what it costs must fit in what is left (its size is known here).
+    if (request.budget && usage.promptTokens + usage.completionTokens > request.budget.remaining) {
+      throw new TokenBudgetExceeded({
+        promptTokens: usage.promptTokens,
+        completionTokens: usage.completionTokens,
+        completionIsMaximum: false,
+        allowance: request.budget,
+        spent: 0,
+        usage: NO_USAGE,
+        attempts: 0,
+      });
+    }
+    await storeAnswer(cache, hash, OFFLINE_MODEL, parsed.data, usage);
+    return { output: parsed.data, usage, provenance: provenance(1, false), epistemic: "simulation" };
+  }
 }
 
 /** A rough token count (about four characters a token for English and JSON). */

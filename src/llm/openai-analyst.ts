@@ -12,6 +12,7 @@ import { z } from "zod";
 import { readValidAnswer, storeAnswer } from "./cache.ts";
 import { promptHash, seedFromHash } from "./hash.ts";
 import { estimateTokens, formatIssues } from "./offline-analyst.ts";
+import { analysisSpan } from "./span.ts";
 import type { AnalysisCache, AnalysisRequest, AnalysisResult, Analyst, LlmUsage } from "./types.ts";
 import { AnalysisFailed, TokenBudgetExceeded } from "./types.ts";
 
@@ -135,84 +136,98 @@ export function createOpenAIAnalyst(options: OpenAIAnalystOptions): OpenAIAnalys
     get responseFormat() {
       return mode;
     },
-    async analyze<T>(request: AnalysisRequest<T>): Promise<AnalysisResult<T>> {
-      const hash = promptHash(request.prompt, request.schemaName);
-      const seed = seedFromHash(hash);
-      const provenance = (attempts: number, cached: boolean, responseFormat?: StructuredOutputMode) => ({
-        analyst: "openai" as const,
+    analyze<T>(request: AnalysisRequest<T>): Promise<AnalysisResult<T>> {
+      return analysisSpan(
+        "openai",
         model,
-        promptHash: hash,
-        temperature,
-        seed,
-        attempts,
-        cached,
-        baseUrl,
-        ...(responseFormat ? { responseFormat } : {}),
-      });
-
-      const cachedOutput = await readValidAnswer(cache, hash, model, request.schema);
-      if (cachedOutput !== undefined) {
-        return { output: cachedOutput, usage: NO_USAGE, provenance: provenance(0, true), epistemic: "assumption" };
-      }
-
-      let usage = NO_USAGE;
-      let attempts = 0;
-      const followUps: ChatCompletionMessageParam[] = [];
-      // Every request, repairs included, must fit in what is left: its prompt plus the most it may complete.
-      const guard = (promptTokens: number) => {
-        const allowance = request.budget;
-        if (!allowance) return;
-        const spent = usage.promptTokens + usage.completionTokens;
-        if (promptTokens + maxCompletionTokens > allowance.remaining - spent) {
-          throw new TokenBudgetExceeded({
-            promptTokens,
-            completionTokens: maxCompletionTokens,
-            completionIsMaximum: true,
-            allowance,
-            spent,
-            usage,
-            attempts: attempts - 1,
-          });
-        }
-      };
-      for (;;) {
-        let answer: Awaited<ReturnType<typeof complete>>;
-        try {
-          attempts++;
-          answer = await complete(request as AnalysisRequest<unknown>, seed, followUps, guard);
-        } catch (error) {
-          if (error instanceof TokenBudgetExceeded) throw error;
-          const { retryable, reason } = classify(error, timeoutMs, maxRetries);
-          throw new AnalysisFailed(`${model} at ${baseUrl}: ${reason}`, { usage, attempts, retryable, cause: error });
-        }
-        const { completion, messages, used } = answer;
-        const choice = completion.choices[0];
-        const content = choice?.message.content ?? null;
-        usage = addUsage(usage, usageOf(completion, messages, content));
-
-        const verdict = check(request.schema, content, choice?.finish_reason, choice?.message.refusal);
-        if (verdict.ok) {
-          await storeAnswer(cache, hash, model, verdict.output, usage);
-          return {
-            output: verdict.output,
-            usage,
-            provenance: provenance(attempts, false, used),
-            epistemic: "assumption",
-          };
-        }
-        if (attempts > maxRepairs) {
-          throw new AnalysisFailed(
-            `${model} gave no valid ${request.schemaName} after ${attempts} attempt(s): ${verdict.problems.join("; ")}`,
-            { usage, attempts, retryable: false },
-          );
-        }
-        followUps.push(
-          { role: "assistant", content: content ?? "" },
-          { role: "user", content: repairRequest(request.schemaName, verdict.problems) },
-        );
-      }
+        request,
+        {
+          "server.address": baseUrl,
+          "gen_ai.request.temperature": temperature,
+          "gen_ai.request.max_tokens": maxCompletionTokens,
+        },
+        () => analyzeWithModel(request),
+      );
     },
   };
+
+  async function analyzeWithModel<T>(request: AnalysisRequest<T>): Promise<AnalysisResult<T>> {
+    const hash = promptHash(request.prompt, request.schemaName);
+    const seed = seedFromHash(hash);
+    const provenance = (attempts: number, cached: boolean, responseFormat?: StructuredOutputMode) => ({
+      analyst: "openai" as const,
+      model,
+      promptHash: hash,
+      temperature,
+      seed,
+      attempts,
+      cached,
+      baseUrl,
+      ...(responseFormat ? { responseFormat } : {}),
+    });
+
+    const cachedOutput = await readValidAnswer(cache, hash, model, request.schema);
+    if (cachedOutput !== undefined) {
+      return { output: cachedOutput, usage: NO_USAGE, provenance: provenance(0, true), epistemic: "assumption" };
+    }
+
+    let usage = NO_USAGE;
+    let attempts = 0;
+    const followUps: ChatCompletionMessageParam[] = [];
+    // Every request, repairs included, must fit in what is left: its prompt plus the most it may complete.
+    const guard = (promptTokens: number) => {
+      const allowance = request.budget;
+      if (!allowance) return;
+      const spent = usage.promptTokens + usage.completionTokens;
+      if (promptTokens + maxCompletionTokens > allowance.remaining - spent) {
+        throw new TokenBudgetExceeded({
+          promptTokens,
+          completionTokens: maxCompletionTokens,
+          completionIsMaximum: true,
+          allowance,
+          spent,
+          usage,
+          attempts: attempts - 1,
+        });
+      }
+    };
+    for (;;) {
+      let answer: Awaited<ReturnType<typeof complete>>;
+      try {
+        attempts++;
+        answer = await complete(request as AnalysisRequest<unknown>, seed, followUps, guard);
+      } catch (error) {
+        if (error instanceof TokenBudgetExceeded) throw error;
+        const { retryable, reason } = classify(error, timeoutMs, maxRetries);
+        throw new AnalysisFailed(`${model} at ${baseUrl}: ${reason}`, { usage, attempts, retryable, cause: error });
+      }
+      const { completion, messages, used } = answer;
+      const choice = completion.choices[0];
+      const content = choice?.message.content ?? null;
+      usage = addUsage(usage, usageOf(completion, messages, content));
+
+      const verdict = check(request.schema, content, choice?.finish_reason, choice?.message.refusal);
+      if (verdict.ok) {
+        await storeAnswer(cache, hash, model, verdict.output, usage);
+        return {
+          output: verdict.output,
+          usage,
+          provenance: provenance(attempts, false, used),
+          epistemic: "assumption",
+        };
+      }
+      if (attempts > maxRepairs) {
+        throw new AnalysisFailed(
+          `${model} gave no valid ${request.schemaName} after ${attempts} attempt(s): ${verdict.problems.join("; ")}`,
+          { usage, attempts, retryable: false },
+        );
+      }
+      followUps.push(
+        { role: "assistant", content: content ?? "" },
+        { role: "user", content: repairRequest(request.schemaName, verdict.problems) },
+      );
+    }
+  }
 }
 
 type Verdict<T> = { ok: true; output: T } | { ok: false; problems: string[] };

@@ -101,6 +101,30 @@ export async function decide(db: Database, id: string, decision: string, notes?:
 }
 
 /**
+ * Runs a decision (`run` calls decide) inside an `eva.chairman.decide` span,
+ * exported from this process as eva-cli, when an OTLP endpoint is set
+ * (OTEL_EXPORTER_OTLP_ENDPOINT); otherwise just runs it and loads no tracing
+ * code, so the command starts as fast as before.
+ */
+export async function tracedDecision(decisionId: string, run: () => Promise<DecisionDetail>): Promise<DecisionDetail> {
+  const env = process.env;
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim()) return run();
+  const { ATTR, withSpan, withTracing } = await import("../orchestration/tracing.ts");
+  return withTracing("cli", () =>
+    withSpan("eva.chairman.decide", { "eva.via": "cli", [ATTR.decisionId]: decisionId }, async (span) => {
+      const decided = await run();
+      span.setAttributes({
+        [ATTR.decision]: decided.decision ?? "",
+        [ATTR.outcome]: "decided",
+        [ATTR.stage]: decided.stage,
+        ...(decided.ventureId ? { [ATTR.ventureId]: decided.ventureId } : {}),
+      });
+      return decided;
+    }),
+  );
+}
+
+/**
  * Opens the Chairman's Stage 0 review of a synthesized brief (spec §16) and
  * charges its tokens to the portfolio's ideation budget; `db` acts as
  * eva_service, which opens decisions. Returns the decision id.

@@ -18,6 +18,9 @@ import { routeStageResult } from "../gates/route.ts";
 import type { GateEvaluation, GateInput } from "../gates/types.ts";
 import { checkUrls, urlCheckOptions } from "../gates/url-check.ts";
 import { AnalysisFailed, type AnalysisResult, type Analyst, type LlmUsage, TokenBudgetExceeded } from "../llm/types.ts";
+import { circuitsFor, isCircuitFailure, recordCircuitCall } from "../orchestration/circuit-breakers.ts";
+import { runUnderContract, workerIdentity } from "../orchestration/contracts.ts";
+import { ATTR, activeSpan, SpanStatusCode, withSpan, withSpanSync } from "../orchestration/tracing.ts";
 import {
   chargedTokens,
   devilsAdvocateArtifact,
@@ -43,7 +46,9 @@ export type StageRunOutcome =
   | { outcome: "killed" | "gate_blocked"; workId: string; stage: number; gateDecision?: string; reason?: string }
   | { outcome: "rerun"; workId: string; stage: number; nextStage: number; gateDecision?: string }
   | { outcome: "engineering"; workId: string; stage: number; nextStage: number; sagaId: string }
-  | { outcome: "blocked" | "failed"; workId: string; stage: number; reason: string };
+  | { outcome: "blocked" | "failed"; workId: string; stage: number; reason: string }
+  /** A circuit breaker is open: no call was made; the work stays ready and its job waits for `retryAt`. */
+  | { outcome: "deferred"; workId: string; stage: number; retryAt: string; reason: string };
 
 export interface StageRunOptions {
   /** The job's last attempt: a retryable failure now fails the stage instead of throwing for a retry. */
@@ -51,7 +56,24 @@ export interface StageRunOptions {
   log?: (line: string) => void;
   /** The Devil's Advocate's own analyst (EVA_DA_*); default: the stage's analyst. */
   adversary?: Analyst;
+  /** Who claims the run's task contract (default host:pid). */
+  claimedBy?: string;
 }
+
+/** The run's task contract, as eva.fn_begin_stage_run started it. */
+const begunContract = z.object({
+  id: z.string(),
+  attempt: z.number().int(),
+  circuits: z.array(z.string()),
+  /** Every breaker closed with no failures: a successful call need not be recorded. */
+  clean: z.boolean(),
+});
+
+const deferredRun = z.object({
+  stage: z.number().int(),
+  retryAt: z.string(),
+  refusedBy: z.array(z.string()),
+});
 
 interface ArtifactRecord {
   artifactType: string;
@@ -82,13 +104,18 @@ function schemaName(stage: number, artifactType: string, schema: z.ZodType): str
 async function stopStage(
   db: Database,
   workId: string,
+  contractId: string,
   reason: string,
   kind: "blocked" | "failed",
   details: object = {},
 ) {
-  await sql`select eva.fn_block_stage_work(${workId}::uuid, ${reason}, ${kind}, ${JSON.stringify(details)}::jsonb)`.execute(
-    db,
-  );
+  await sql`select eva.fn_block_stage_work(${workId}::uuid, ${reason}, ${kind}, ${JSON.stringify(details)}::jsonb,
+    ${contractId}::uuid)`.execute(db);
+}
+
+/** Milliseconds since `started` (performance.now()), to the microsecond. */
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 1000) / 1000;
 }
 
 function charge(usage: LlmUsage, provenance: object): object[] {
@@ -117,7 +144,9 @@ function CHAIRMAN_RECOMMENDATION(stage: number, evaluation: GateEvaluation, dfe:
 /**
  * Runs one stage work row. `db` is a connection acting as eva_service
  * (connect(url, { role: "eva_service" })): the engine writes under RLS like
- * every other client, one round trip per step.
+ * every other client, one round trip per step. Traced as one `eva.stage_run`
+ * span (venture, stage, outcome) with the LLM call, gate, DFE and Devil's
+ * Advocate as its children (src/orchestration/tracing.ts).
  */
 export async function runStageWork(
   db: Database,
@@ -125,17 +154,42 @@ export async function runStageWork(
   workId: string,
   options: StageRunOptions = {},
 ): Promise<StageRunOutcome> {
+  return withSpan("eva.stage_run", { [ATTR.workId]: workId }, async (span) => {
+    const outcome = await runStage(db, analyst, workId, options);
+    span.setAttribute(ATTR.outcome, outcome.outcome);
+    if (outcome.outcome === "failed") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.reason });
+    return outcome;
+  });
+}
+
+async function runStage(
+  db: Database,
+  analyst: Analyst,
+  workId: string,
+  options: StageRunOptions,
+): Promise<StageRunOutcome> {
   const log = options.log ?? (() => {});
-  const { rows: begun } = await sql<{ ctx: unknown }>`select eva.fn_begin_stage_run(${workId}::uuid) as ctx`.execute(
+  const circuits = circuitsFor(analyst);
+  const { rows: begun } = await sql<{ ctx: { deferred?: unknown; contract?: unknown } | null }>`
+    select eva.fn_begin_stage_run(${workId}::uuid, ${circuits}::text[], ${options.claimedBy ?? workerIdentity()}) as ctx`.execute(
     db,
   );
-  if (!begun[0]?.ctx) return { outcome: "noop", workId, detail: "not ready, or the venture is not active" };
-  const row = parseStageContext(begun[0].ctx);
+  const begunCtx = begun[0]?.ctx;
+  if (!begunCtx) return { outcome: "noop", workId, detail: "not ready, or the venture is not active" };
+  if (begunCtx.deferred) {
+    const deferred = deferredRun.parse(begunCtx.deferred);
+    const reason = `circuit open (${deferred.refusedBy.join(", ")}): no call made; the run waits until ${deferred.retryAt}`;
+    log(`stage ${deferred.stage} deferred: ${reason}`);
+    return { outcome: "deferred", workId, stage: deferred.stage, retryAt: deferred.retryAt, reason };
+  }
+  const contract = begunContract.parse(begunCtx.contract);
+  const row = parseStageContext(begunCtx);
   const stage = row.work.stage;
+  activeSpan()?.setAttributes({ [ATTR.ventureId]: row.work.ventureId, [ATTR.stage]: stage });
 
   if (row.missing.length > 0) {
     const reason = `contract unmet: ${row.missing.map((m) => `${m.artifactType} ${m.reason}`).join(", ")}`;
-    await stopStage(db, workId, reason, "blocked", { missing: row.missing });
+    await stopStage(db, workId, contract.id, reason, "blocked", { missing: row.missing });
     log(`stage ${stage} blocked: ${reason}`);
     return { outcome: "blocked", workId, stage, reason };
   }
@@ -149,7 +203,7 @@ export async function runStageWork(
     const definition = stageDefinition(stage);
     if (!definition) {
       const reason = `no stage module for stage ${stage}`;
-      await stopStage(db, workId, reason, "failed");
+      await stopStage(db, workId, contract.id, reason, "failed");
       return { outcome: "failed", workId, stage, reason };
     }
     const { budget } = row;
@@ -158,13 +212,15 @@ export async function runStageWork(
       (budget.phaseRemaining !== null && budget.phaseRemaining <= 0)
     ) {
       const reason = `token budget exhausted (venture: ${budget.ventureRemaining ?? "no limit"} left, phase ${budget.phase}: ${budget.phaseRemaining ?? "no limit"} left)`;
-      await stopStage(db, workId, reason, "blocked", { budget });
+      await stopStage(db, workId, contract.id, reason, "blocked", { budget });
       log(`stage ${stage} blocked: ${reason}`);
       return { outcome: "blocked", workId, stage, reason };
     }
 
     const ctx = toStageContext(row);
     let result: AnalysisResult<object>;
+    // The analysis's wall time (every request and repair), kept with its charge: eva.orchestration_llm_usage.
+    const analysisStarted = performance.now();
     try {
       result = await analyst.analyze({
         schemaName: schemaName(stage, definition.produces[0] as string, definition.analysisSchema),
@@ -175,22 +231,53 @@ export async function runStageWork(
       });
     } catch (error) {
       if (!(error instanceof AnalysisFailed)) throw error;
+      if (isCircuitFailure(error)) {
+        // The call failed: counted on the circuit breakers, in one call with the charge and the contract.
+        const { rows: failed } = await sql<{ r: { outcome: string; retryAt?: string } }>`
+          select eva_private.fn_stage_call_failed(${workId}::uuid, ${contract.id}::uuid, ${error.message},
+            ${options.finalAttempt ?? false}, ${JSON.stringify({ ...error.usage, provenance: { failed: true, attempts: error.attempts, error: error.message } })}::jsonb) as r`.execute(
+          db,
+        );
+        const settled = failed[0]?.r;
+        if (settled?.outcome === "deferred") {
+          const reason = `the model call failed and opened its circuit: ${error.message}`;
+          log(`stage ${stage} deferred: ${reason}`);
+          return { outcome: "deferred", workId, stage, retryAt: String(settled.retryAt), reason };
+        }
+        if (settled?.outcome === "failed")
+          return { outcome: "failed", workId, stage, reason: `analysis failed: ${error.message}` };
+        if (settled?.outcome === "noop") {
+          return { outcome: "noop", workId, detail: "late failure ignored: the run's contract had already ended" };
+        }
+        throw error;
+      }
+      // The provider answered (invalid output, a 4xx): a success for the breakers that had failures.
+      if (!contract.clean && !(error instanceof TokenBudgetExceeded)) {
+        await recordCircuitCall(db, row.work.ventureId, contract.circuits, true);
+      }
       // What the failed attempts cost is charged either way.
       if (error.usage.promptTokens + error.usage.completionTokens > 0) {
         await sql`select eva.fn_charge_tokens(${row.work.ventureId}::uuid, ${stage}, ${workId}::uuid, 'analysis',
           ${error.usage.promptTokens}, ${error.usage.completionTokens}, ${error.usage.estimated},
-          ${JSON.stringify({ failed: true, attempts: error.attempts, error: error.message })}::jsonb)`.execute(db);
+          ${JSON.stringify({ failed: true, attempts: error.attempts, error: error.message, latencyMs: elapsedMs(analysisStarted) })}::jsonb)`.execute(
+          db,
+        );
       }
       if (error instanceof TokenBudgetExceeded) {
         const reason = `stage ${stage} refused a call: ${error.message}`;
-        await stopStage(db, workId, reason, "blocked", { budget, needed: error.needed });
+        await stopStage(db, workId, contract.id, reason, "blocked", { budget, needed: error.needed });
         log(`stage ${stage} blocked: ${reason}`);
         return { outcome: "blocked", workId, stage, reason };
       }
       if (error.retryable && !options.finalAttempt) throw error;
       const reason = `analysis failed: ${error.message}`;
-      await stopStage(db, workId, reason, "failed");
+      await stopStage(db, workId, contract.id, reason, "failed");
       return { outcome: "failed", workId, stage, reason };
+    }
+
+    // A call that went out after a failure or as a half-open trial closes its circuits.
+    if (!contract.clean && !result.provenance.cached) {
+      await recordCircuitCall(db, row.work.ventureId, contract.circuits, true);
     }
 
     const derived = {
@@ -202,7 +289,7 @@ export async function runStageWork(
       const reason = `derived artifact fails the stage ${stage} schema: ${checked.error.issues
         .map((i) => `${i.path.join(".")}: ${i.message}`)
         .join("; ")}`;
-      await stopStage(db, workId, reason, "failed");
+      await stopStage(db, workId, contract.id, reason, "failed");
       return { outcome: "failed", workId, stage, reason };
     }
     const evidence = {
@@ -231,12 +318,12 @@ export async function runStageWork(
       const valid = schema?.safeParse(content);
       if (!valid?.success) {
         const reason = `secondary artifact ${type} of stage ${stage} is invalid or has no schema`;
-        await stopStage(db, workId, reason, "failed");
+        await stopStage(db, workId, contract.id, reason, "failed");
         return { outcome: "failed", workId, stage, reason };
       }
       artifacts.push(record(type, valid.data, definition.qualityScore(checked.data, ctx)));
     }
-    charges = charge(result.usage, result.provenance);
+    charges = charge(result.usage, { ...result.provenance, latencyMs: elapsedMs(analysisStarted) });
 
     // The gate (spec §7.2), the Decision Filter Engine (§6) and, at the
     // adversarial gates, the Devil's Advocate (§7.5): judged here, recorded
@@ -270,21 +357,42 @@ export async function runStageWork(
     const evaluation: GateEvaluation =
       definition.gateType === "none" && !row.stage.realityGate
         ? { gate: null, reality: null }
-        : evaluateStageGate(gateInput);
+        : withSpanSync("eva.gate", { [ATTR.gateType]: definition.gateType }, (span) => {
+            const evaluated = evaluateStageGate(gateInput);
+            span.setAttributes({
+              [ATTR.outcome]: evaluated.gate?.decision ?? evaluated.reality?.decision ?? "none",
+              ...(evaluated.reality ? { "eva.gate.reality": evaluated.reality.decision } : {}),
+            });
+            return evaluated;
+          });
+    const reviewStarted = performance.now();
     const review = isDevilsAdvocateStage(stage)
-      ? await reviewAsDevilsAdvocate(options.adversary ?? analyst, {
-          stage,
-          venture: ctx.venture,
-          artifact,
-          gate: evaluation,
-          budget: stageAllowance(budget, chargedTokens(charges)),
+      ? await withSpan("eva.devils_advocate", {}, async (span) => {
+          const reviewed = await devilsAdvocateUnderContract(db, options.adversary ?? analyst, {
+            parent: contract.id,
+            ventureId: row.work.ventureId,
+            workId,
+            claimedBy: options.claimedBy ?? workerIdentity(),
+            input: {
+              stage,
+              venture: ctx.venture,
+              artifact,
+              gate: evaluation,
+              budget: stageAllowance(budget, chargedTokens(charges)),
+            },
+          });
+          span.setAttribute(ATTR.outcome, reviewed.status);
+          return reviewed;
         })
       : null;
     if (review?.usage && review.usage.promptTokens + review.usage.completionTokens > 0) {
       charges.push({
         purpose: "devils_advocate",
         ...review.usage,
-        provenance: review.status === "reviewed" ? review.provenance : { skipped: review.reason },
+        provenance: {
+          ...(review.status === "reviewed" ? review.provenance : { skipped: review.reason }),
+          latencyMs: elapsedMs(reviewStarted),
+        },
       });
     }
     if (review?.status === "reviewed") {
@@ -302,7 +410,11 @@ export async function runStageWork(
       budget: phaseBudgetForDfe(budget, chargedTokens(charges)),
       devilsAdvocate: review?.status === "reviewed" ? { ...review.review, model: review.provenance.model } : undefined,
     };
-    const dfe = evaluateDFE(dfeInput);
+    const dfe = withSpanSync("eva.dfe", {}, (span) => {
+      const evaluated = evaluateDFE(dfeInput);
+      span.setAttribute(ATTR.outcome, evaluated.output);
+      return evaluated;
+    });
     const decided = routeStageResult({
       stage,
       chairmanGate: row.stage.chairmanGate,
@@ -331,7 +443,7 @@ export async function runStageWork(
   const { rows: recorded } = await sql<{ result: Record<string, unknown> }>`
     select eva.fn_record_stage_result(${workId}::uuid, ${JSON.stringify(artifacts)}::jsonb,
       ${gate ? JSON.stringify(gate) : null}::jsonb, ${JSON.stringify(charges)}::jsonb,
-      ${JSON.stringify(route)}::jsonb) as result`.execute(db);
+      ${JSON.stringify(route)}::jsonb, ${contract.id}::uuid) as result`.execute(db);
   const outcome = recorded[0]?.result ?? {};
   log(`stage ${stage}: ${String(outcome.outcome)}`);
   switch (outcome.outcome) {
@@ -378,6 +490,69 @@ export async function runStageWork(
         ...(outcome.reason ? { reason: String(outcome.reason) } : {}),
       };
     default:
-      return { outcome: "noop", workId, detail: `result already recorded (${String(outcome.status)})` };
+      // contract_timeout / contract_failed: a late result of a contract the sweep timed out, ignored.
+      return String(outcome.status).startsWith("contract_")
+        ? {
+            outcome: "noop",
+            workId,
+            detail: `late result ignored: the run's contract is ${String(outcome.status).slice(9)}`,
+          }
+        : { outcome: "noop", workId, detail: `result already recorded (${String(outcome.status)})` };
   }
+}
+
+/**
+ * The Devil's Advocate's review as a child contract of the stage run's, its
+ * model call through its analyst's circuit breakers. An open circuit skips
+ * the review (no call), as any failure of the review does (spec §13).
+ */
+async function devilsAdvocateUnderContract(
+  db: Database,
+  adversary: Analyst,
+  run: {
+    parent: string;
+    ventureId: string;
+    workId: string;
+    claimedBy: string;
+    input: Parameters<typeof reviewAsDevilsAdvocate>[1];
+  },
+): Promise<Awaited<ReturnType<typeof reviewAsDevilsAdvocate>>> {
+  const circuits = circuitsFor(adversary);
+  const ran = await runUnderContract(
+    db,
+    {
+      kind: "devils_advocate",
+      targetAgent: "DEVILS_ADVOCATE",
+      action: "devils_advocate_review",
+      ventureId: run.ventureId,
+      stage: run.input.stage,
+      stageWorkId: run.workId,
+      parentContractId: run.parent,
+      tokenBudget: run.input.budget ? Math.max(0, Math.min(run.input.budget.remaining, 2_147_483_647)) : null,
+      circuits,
+    },
+    () => reviewAsDevilsAdvocate(adversary, run.input),
+    {
+      claimedBy: run.claimedBy,
+      settle: (review) =>
+        review.status === "reviewed"
+          ? {
+              status: "completed",
+              result: { verdict: review.review.verdict, model: review.provenance.model },
+              call: circuits.length > 0 && !review.provenance.cached ? "succeeded" : null,
+            }
+          : {
+              status: "failed",
+              error: review.reason,
+              call: circuits.length > 0 && review.callFailed ? "failed" : null,
+            },
+    },
+  );
+  if (ran.status === "deferred") {
+    return {
+      status: "skipped",
+      reason: `the Devil's Advocate's circuit is open (${ran.refusedBy.join(", ")}) until ${ran.retryAt}: no call made`,
+    };
+  }
+  return ran.value;
 }

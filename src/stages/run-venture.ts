@@ -116,5 +116,7 @@ export async function runVenture(
     const outcome = await runStageWork(db, analyst, work.id, options.adversary ? { adversary: options.adversary } : {});
     outcomes.push(outcome);
     options.onStage?.(work.lifecycle_stage, outcome);
+    // An open circuit breaker: the run waits for the circuit to half-open (a worker takes it then).
+    if (outcome.outcome === "deferred") return done(await snapshot(db, ventureId), outcome.reason);
   }
 }

@@ -16,6 +16,7 @@ import type { Analyst } from "../llm/types.ts";
 import type { StageRunOutcome } from "../stages/engine.ts";
 import { eventBusTasks } from "./event-bus.ts";
 import { notificationTasks } from "./notifications.ts";
+import { sagaStepTask } from "./saga-step.ts";
 import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
 import { stageRunTask } from "./stage-run.ts";
 
@@ -30,6 +31,14 @@ export const CRONTAB_LINES: Record<SchedulerTaskName, string> = {
   notification_digest_weekly: "0 8 * * 1 notification_digest_weekly ?fill=7d&jobKey=notification_digest_weekly&max=5",
   saga_timeout_sweep: "*/15 * * * * saga_timeout_sweep ?fill=1h&jobKey=saga_timeout_sweep&max=3",
   dlq_depth_check: "0 7 * * 1 dlq_depth_check ?fill=7d&jobKey=dlq_depth_check&max=3",
+  // Task contracts past their timeout fail as timeout; their work is retried or escalated.
+  contract_timeout_sweep: "* * * * * contract_timeout_sweep ?fill=1h&jobKey=contract_timeout_sweep&max=3",
+  // Stage runs waiting on an open circuit breaker go once it half-opens.
+  circuit_release: "* * * * * circuit_release ?fill=1h&jobKey=circuit_release&max=3",
+  // Worker sagas whose wait (the retirement notice period) has come due on the scheduler's clock run on.
+  saga_wake: "* * * * * saga_wake ?fill=1h&jobKey=saga_wake&max=3",
+  // Retention: next months' partitions created, partitions past retention archived and dropped.
+  partition_maintenance: "45 3 * * * partition_maintenance ?fill=1d&jobKey=partition_maintenance&max=3",
 };
 
 export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");
@@ -64,6 +73,12 @@ export function taskList(deps: TaskDeps): TaskList {
     notification_digest_weekly: tick("notification_digest_weekly"),
     saga_timeout_sweep: tick("saga_timeout_sweep"),
     dlq_depth_check: tick("dlq_depth_check"),
+    contract_timeout_sweep: tick("contract_timeout_sweep"),
+    circuit_release: tick("circuit_release"),
+    saga_wake: tick("saga_wake"),
+    // One step of a worker-driven saga (src/orchestration/sagas).
+    saga_step: sagaStepTask({ db: deps.db, analyst: deps.analyst }),
+    partition_maintenance: tick("partition_maintenance"),
     // Delivery and the anomaly judgement (src/tasks/notifications.ts).
     ...notificationTasks({ db: deps.db }),
     // Event subscriptions: the dispatcher and one delivery per subscription × event (src/tasks/event-bus.ts).

@@ -5,6 +5,8 @@ import type { Task } from "graphile-worker";
 import { sql } from "kysely";
 import type { Database } from "../db/client.ts";
 import { writeDigest } from "../notifications/outbox.ts";
+import { maintainPartitions } from "../orchestration/retention.ts";
+import { ATTR, withSpan } from "../orchestration/tracing.ts";
 
 export type SchedulerTaskName =
   | "portfolio_health_scan"
@@ -14,7 +16,11 @@ export type SchedulerTaskName =
   | "notification_digest_daily"
   | "notification_digest_weekly"
   | "saga_timeout_sweep"
-  | "dlq_depth_check";
+  | "dlq_depth_check"
+  | "contract_timeout_sweep"
+  | "circuit_release"
+  | "saga_wake"
+  | "partition_maintenance";
 
 /** What a tick did, as its SQL function reports it. */
 export type TickResult = Record<string, unknown>;
@@ -48,6 +54,26 @@ export const TICKS: Record<SchedulerTaskName, (db: Database, asOf?: Date) => Pro
     timedOut: await one<number>(db, sql`select eva_private.fn_scheduler_saga_sweep() as r`),
   }),
   dlq_depth_check: async (db) => one(db, sql`select eva_private.fn_scheduler_dlq_check() as r`),
+  // Task contracts past their timeout: failed as timeout, their stage work retried or escalated (src/orchestration/contracts.ts).
+  contract_timeout_sweep: async (db) => one(db, sql`select eva_private.fn_contract_timeout_sweep() as r`),
+  // Stage runs deferred by an open circuit whose half-open time came (breaker clock): queued now.
+  circuit_release: async (db) => ({
+    released: await one<number>(db, sql`select eva_private.fn_circuit_release_due() as r`),
+  }),
+  saga_wake: async (db) => ({ woken: await one<number>(db, sql`select eva_private.fn_saga_wake_due() as r`) }),
+  // Retention (src/orchestration/retention.ts): partitions ahead, expired ones archived then dropped.
+  partition_maintenance: async (db) => {
+    const done = await maintainPartitions(db);
+    const payload = {
+      done: true,
+      created: done.created,
+      archived: done.archived.map((a) => ({ partition: a.partition, rows: a.rows, sha256: a.archive?.sha256 ?? null })),
+    };
+    await sql`select eva_private.fn_scheduler_record_tick('partition_maintenance', ${JSON.stringify(payload)}::jsonb)`.execute(
+      db,
+    );
+    return payload;
+  },
 };
 
 async function digest(db: Database, urgency: "daily" | "weekly", asOf = new Date()): Promise<TickResult> {
@@ -77,7 +103,11 @@ export function schedulerTask(
     const payload = (raw ?? {}) as { asOf?: unknown; _cron?: { ts?: string; backfilled?: boolean } };
     const at = typeof payload.asOf === "string" ? payload.asOf : payload._cron?.ts;
     const asOf = at && !Number.isNaN(Date.parse(at)) ? new Date(at) : undefined;
-    const result = await TICKS[name](db, asOf);
+    const result = await withSpan(
+      "eva.scheduler_tick",
+      { [ATTR.task]: name, "eva.scheduler.backfilled": payload._cron?.backfilled === true },
+      () => TICKS[name](db, asOf),
+    );
     helpers.logger.info(`${name}${payload._cron?.backfilled ? " (backfilled)" : ""}: ${JSON.stringify(result)}`);
     onTick?.(name, result);
   };

@@ -136,6 +136,8 @@ describe("when the analyst fails", () => {
       status: "skipped",
       reason: "the openai analyst failed after 3 attempt(s): server answered 503 three times",
       usage,
+      // The call itself failed (retryable): it counts against the circuit breakers.
+      callFailed: true,
     });
   });
 

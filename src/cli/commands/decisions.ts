@@ -1,7 +1,7 @@
 // eva decisions list | view | approve | reject | decide — the Chairman's queue.
 import type { Command } from "commander";
 import { withRole } from "../../db/client.ts";
-import { decide, decisionForVerb, getDecision, listDecisions } from "../../portfolio/decisions.ts";
+import { decide, decisionForVerb, getDecision, listDecisions, tracedDecision } from "../../portfolio/decisions.ts";
 import { withSession } from "../database.ts";
 import { printFields, printJson, printTable, UserError } from "../output.ts";
 import { summaryOf } from "./index.ts";
@@ -31,12 +31,14 @@ async function submit(
   options: { notes?: string; json?: boolean },
 ) {
   await withSession(async ({ connection }) => {
-    const decided = await withRole(connection.db, "eva_chairman", async (trx) => {
-      const d = await getDecision(trx, id);
-      if (!d) throw new UserError(`no decision ${id} (see npx eva decisions list)`);
-      const chosen = typeof decision === "string" ? decision : decisionForVerb(d.type, decision.verb);
-      return decide(trx, id, chosen, options.notes);
-    });
+    const decided = await tracedDecision(id, () =>
+      withRole(connection.db, "eva_chairman", async (trx) => {
+        const d = await getDecision(trx, id);
+        if (!d) throw new UserError(`no decision ${id} (see npx eva decisions list)`);
+        const chosen = typeof decision === "string" ? decision : decisionForVerb(d.type, decision.verb);
+        return decide(trx, id, chosen, options.notes);
+      }),
+    );
     if (options.json) return printJson(decided);
     printFields([
       ["decided", `${decided.decision} (${decided.type} at stage ${decided.stage})`],

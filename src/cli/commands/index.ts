@@ -26,6 +26,9 @@ export type CommandName =
   | "notifications"
   | "schedule"
   | "dlq"
+  | "circuits"
+  | "sagas"
+  | "orchestration"
   | "serve";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -91,6 +94,21 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary:
       "the dead-letter queue of event subscriptions: deliveries that failed every attempt; list, replay once, drop",
     load: async () => (await import("./dlq.ts")).registerDlq,
+  },
+  circuits: {
+    summary:
+      "the circuit breakers per venture and per model provider: state, failures, when they half-open; the Chairman's reset",
+    load: async () => (await import("./circuits.ts")).registerCircuits,
+  },
+  sagas: {
+    summary:
+      "the durable sagas (SD execution, reality gate retry, venture retirement): list them, show their steps, resume a paused one, cancel",
+    load: async () => (await import("./sagas.ts")).registerSagas,
+  },
+  orchestration: {
+    summary:
+      "orchestration metrics: stage durations and failure rates, job queue, dead letters, open circuits, LLM tokens and latency, event-log partitions",
+    load: async () => (await import("./orchestration.ts")).registerOrchestration,
   },
   gates: {
     summary: "re-evaluate a venture's recorded gates (what-if, no model)",

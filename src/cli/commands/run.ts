@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { connect, type Database, withRole } from "../../db/client.ts";
 import { createDatabaseCache } from "../../llm/cache.ts";
 import { createAnalysts, describeAnalyst } from "../../llm/factory.ts";
+import { withTracing } from "../../orchestration/tracing.ts";
 import { findVenture } from "../../portfolio/ventures.ts";
 import type { StageRunOutcome } from "../../stages/engine.ts";
 import { runVenture } from "../../stages/run-venture.ts";
@@ -33,6 +34,8 @@ function describeOutcome(outcome: StageRunOutcome): string {
     case "blocked":
     case "failed":
       return `${outcome.outcome}: ${outcome.reason}`;
+    case "deferred":
+      return `deferred: ${outcome.reason}`;
     default:
       return outcome.detail ?? "nothing to do";
   }
@@ -88,7 +91,8 @@ export function registerRun(program: Command): void {
         // Stages run as the workers run them: as eva_service.
         const service = connect(location.url, { max: 2, applicationName: "eva-run", role: "eva_service" });
         try {
-          await runAndReport(service.db, venture.summary, options);
+          // Its stage runs are traced as eva-cli when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+          await withTracing("cli", () => runAndReport(service.db, venture.summary, options));
         } finally {
           await service.close();
         }
