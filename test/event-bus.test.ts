@@ -261,7 +261,7 @@ describe("the dead-letter queue", () => {
     expect(await sqlState(() => replay(row.id))).toBe("EV409");
     expect(await sqlState(drop("999999"))).toBe("EV404");
     expect(await sqlState(() => replay("999999"))).toBe("EV404");
-    // Viewers read the queue; they cannot replay or drop.
+    // Viewers cannot replay or drop.
     expect(
       await sqlState(() => withRole(t.db, "eva_viewer", (trx) => sql`select eva.fn_dlq_drop(1)`.execute(trx))),
     ).toBe("42501");
