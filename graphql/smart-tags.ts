@@ -28,10 +28,15 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
         // fn_events_after is the subscriptions' reader: the API offers it as evaEvent(after:) and eventFeed.
         // fn_job_queue and fn_partition_status are read through the orchestration views
         // (allOrchestrationJobQueues, allOrchestrationPartitions).
-        [...SERVICE_ONLY_FUNCTIONS, "fn_events_after", "fn_job_queue", "fn_partition_status"].map((name) => [
-          `eva.${name}`,
-          { tags: { behavior: "-*" } },
-        ]),
+        [
+          ...SERVICE_ONLY_FUNCTIONS,
+          "fn_events_after",
+          "fn_job_queue",
+          "fn_partition_status",
+          // Subscriptions are added and paused in SQL (README, "Event subscriptions and the dead-letter queue").
+          "fn_create_event_subscription",
+          "fn_set_event_subscription_enabled",
+        ].map((name) => [`eva.${name}`, { tags: { behavior: "-*" } }]),
       ),
       // The Chairman decides through `decide` (eva.fn_decide), which checks and
       // applies the decision; no generic row update beside it.
@@ -41,6 +46,9 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
         // own (one identity), so the API keeps addressing an event by id, and the columns
         // that referenced it by foreign key before it was partitioned keep their relation.
         "eva.eva_event_log": { tags: { primaryKey: "id" } },
+        // Per-delivery plumbing of event subscriptions: read in psql (README), not in the API,
+        // whose introspection would otherwise outgrow the cost limit.
+        "eva.event_deliveries": { tags: { behavior: "-*" } },
         ...Object.fromEntries(
           ["eva.notifications", "eva.metric_anomalies", "eva.eva_event_dlq"].map((table) => [
             table,

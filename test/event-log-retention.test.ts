@@ -197,20 +197,35 @@ describe("the partition manager", () => {
       expect.objectContaining({ rows: 3, sha256: archived?.archive?.sha256 }),
     ]);
 
-    // The feed reads on, as the Chairman, from the start and after a cursor.
-    const feed = await withRole(t.db, "eva_chairman", (trx) =>
-      sql<{
-        event_type: string;
-        cursor: string;
-      }>`select event_type, cursor from eva.fn_events_after(null, 10000, 'all')`.execute(trx),
-    );
+    // The feed reads on, as the Chairman, from the start and after a cursor. It lists an event once
+    // every older transaction on the server has ended (other test files' included): ask until it does.
+    const readFeed = () =>
+      withRole(t.db, "eva_chairman", (trx) =>
+        sql<{
+          event_type: string;
+          cursor: string;
+        }>`select event_type, cursor from eva.fn_events_after(null, 10000, 'all')`.execute(trx),
+      );
+    let feed = await readFeed();
+    for (let i = 0; i < 400 && !feed.rows.some((r) => r.event_type === "retention.partition_archived"); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      feed = await readFeed();
+    }
     expect(feed.rows.some((r) => r.event_type === "test.old_event")).toBe(false);
     expect(feed.rows.some((r) => r.event_type === "retention.partition_archived")).toBe(true);
     const last = feed.rows.at(-1)?.cursor;
     await sql`select eva_private.fn_log_event('test.after_archive', null, '{}')`.execute(t.db);
-    const after = await withRole(t.db, "eva_chairman", (trx) =>
-      sql<{ event_type: string }>`select event_type from eva.fn_events_after(${last ?? null}, 100, 'all')`.execute(trx),
-    );
+    const readAfter = () =>
+      withRole(t.db, "eva_chairman", (trx) =>
+        sql<{ event_type: string }>`select event_type from eva.fn_events_after(${last ?? null}, 100, 'all')`.execute(
+          trx,
+        ),
+      );
+    let after = await readAfter();
+    for (let i = 0; i < 400 && after.rows.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      after = await readAfter();
+    }
     expect(after.rows.map((r) => r.event_type)).toEqual(["test.after_archive"]);
 
     // Nothing else is due now.
