@@ -6,6 +6,7 @@
 import { cliStartup } from "./cli.ts";
 import { dashboard } from "./dashboard.ts";
 import { decisionResume } from "./decision-resume.ts";
+import { eventDelivery } from "./event-delivery.ts";
 import { graphqlAbuse } from "./graphql-abuse.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
@@ -37,6 +38,7 @@ const benchmarks: Benchmark[] = [
   { name: "cli", run: cliStartup },
   { name: "token-check", run: tokenCheck },
   { name: "scheduler-tick", run: schedulerTick },
+  { name: "event-delivery", run: eventDelivery },
   { name: "saga", run: sagaBench },
   { name: "dashboard", run: dashboard },
 ];

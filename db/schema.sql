@@ -1567,6 +1567,111 @@ COMMENT ON FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) IS '
 
 
 --
+-- Name: event_subscriptions; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.event_subscriptions (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    event_types text[] NOT NULL,
+    handler text NOT NULL,
+    config jsonb DEFAULT '{}'::jsonb NOT NULL,
+    max_attempts integer DEFAULT 5 NOT NULL,
+    retry_backoff interval DEFAULT '00:00:02'::interval NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    ordered boolean DEFAULT false NOT NULL,
+    after_xact_id bigint DEFAULT ((pg_snapshot_xmin(pg_current_snapshot()))::text)::bigint NOT NULL,
+    after_event_id bigint DEFAULT 0 NOT NULL,
+    starts_after text GENERATED ALWAYS AS ((((after_xact_id)::text || '.'::text) || (after_event_id)::text)) STORED NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT event_subscriptions_config_check CHECK (((jsonb_typeof(config) = 'object'::text) AND (NOT (config ? 'secret'::text)))),
+    CONSTRAINT event_subscriptions_event_types_check CHECK ((((cardinality(event_types) >= 1) AND (cardinality(event_types) <= 50)) AND (array_position(event_types, NULL::text) IS NULL))),
+    CONSTRAINT event_subscriptions_handler_check CHECK ((handler ~ '^[a-z][a-z0-9_]{0,62}$'::text)),
+    CONSTRAINT event_subscriptions_max_attempts_check CHECK (((max_attempts >= 1) AND (max_attempts <= 25))),
+    CONSTRAINT event_subscriptions_name_check CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT event_subscriptions_retry_backoff_check CHECK (((retry_backoff >= '00:00:00'::interval) AND (retry_backoff <= '01:00:00'::interval)))
+);
+
+
+ALTER TABLE eva.event_subscriptions OWNER TO eva_owner;
+
+--
+-- Name: TABLE event_subscriptions; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.event_subscriptions IS 'Event subscriptions: event type patterns (`*` matches any run of characters: stage.*, venture.killed) → a handler of src/orchestration/event-handlers.ts, with its attempts and backoff; receives events logged after starts_after. Written through eva.fn_create_event_subscription / eva.fn_set_event_subscription_enabled.';
+
+
+--
+-- Name: COLUMN event_subscriptions.config; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.event_subscriptions.config IS 'Handler settings (webhook: {"url": …, "secretEnv": "NAME_OF_ENV_VAR"}); never a secret in clear.';
+
+
+--
+-- Name: COLUMN event_subscriptions.retry_backoff; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.event_subscriptions.retry_backoff IS 'Delay before the 2nd attempt; each later one doubles it (capped at 1 hour).';
+
+
+--
+-- Name: COLUMN event_subscriptions.ordered; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.event_subscriptions.ordered IS 'Deliver one at a time, in commit order (a retried delivery waits for its backoff while later ones go on); false: in parallel.';
+
+
+--
+-- Name: fn_create_event_subscription(text, text[], text, jsonb, integer, interval, text, boolean); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb DEFAULT '{}'::jsonb, p_max_attempts integer DEFAULT 5, p_retry_backoff interval DEFAULT '00:00:02'::interval, p_starts_after text DEFAULT NULL::text, p_ordered boolean DEFAULT false) RETURNS eva.event_subscriptions
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_cursor text := coalesce(nullif(p_starts_after, ''), eva.fn_event_cursor());
+  v_config jsonb := coalesce(p_config, '{}'::jsonb);
+  v_row eva.event_subscriptions;
+begin
+  if v_cursor !~ '^[0-9]{1,18}\.[0-9]{1,18}$' then
+    raise exception '"%" is not an event feed cursor', p_starts_after using errcode = 'EV400';
+  end if;
+  if pg_catalog.jsonb_typeof(v_config) <> 'object' or v_config ? 'secret' then
+    raise exception 'a subscription''s config is an object without a secret' using errcode = 'EV400',
+      hint = 'Put the secret in the worker''s environment and name the variable in "secretEnv".';
+  end if;
+  if p_handler = 'webhook' and (coalesce(v_config ->> 'url', '') !~ '^https?://[^\s]+$'
+      or coalesce(v_config ->> 'secretEnv', '') !~ '^[A-Z_][A-Z0-9_]*$') then
+    raise exception 'a webhook subscription needs config {"url": "http(s)://…", "secretEnv": "ENV_VAR_NAME"}'
+      using errcode = 'EV400';
+  end if;
+  if exists (select 1 from eva.event_subscriptions s where s.name = p_name) then
+    raise exception 'a subscription named "%" exists already', p_name using errcode = 'EV409';
+  end if;
+  insert into eva.event_subscriptions (name, event_types, handler, config, max_attempts, retry_backoff, ordered,
+    after_xact_id, after_event_id)
+  values (p_name, p_event_types, p_handler, v_config, p_max_attempts, p_retry_backoff, coalesce(p_ordered, false),
+    pg_catalog.split_part(v_cursor, '.', 1)::bigint, pg_catalog.split_part(v_cursor, '.', 2)::bigint)
+  returning * into v_row;
+  return v_row;
+end;
+$_$;
+
+
+ALTER FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean) IS 'Creates an event subscription: patterns (`*` wildcard) → handler, its config (webhook: url and secretEnv), attempts, backoff and order; receives events after p_starts_after (null: from now). EV400 bad input, EV409 name taken.';
+
+
+--
 -- Name: ventures; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -1907,6 +2012,161 @@ ALTER FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage integer, p_c
 --
 
 COMMENT ON FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb) IS 'Why a decision of this type at this stage, with this context, is in the Chairman''s queue: one line of at most 500 characters.';
+
+
+--
+-- Name: eva_event_dlq; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.eva_event_dlq (
+    id bigint NOT NULL,
+    event_id bigint,
+    event_type text NOT NULL,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    failure_reason text NOT NULL,
+    retry_count integer DEFAULT 0 NOT NULL,
+    status eva.dlq_status DEFAULT 'pending'::eva.dlq_status NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_failed_at timestamp with time zone DEFAULT now() NOT NULL,
+    subscription_id bigint,
+    handler text,
+    delivery_id bigint,
+    event_logged_at timestamp with time zone,
+    venture_id uuid,
+    replays integer DEFAULT 0 NOT NULL,
+    replay_status text,
+    replayed_at timestamp with time zone,
+    replayed_by text,
+    discarded_at timestamp with time zone,
+    discarded_by text,
+    CONSTRAINT eva_event_dlq_replay_status_check CHECK ((replay_status = ANY (ARRAY['queued'::text, 'delivered'::text, 'failed'::text]))),
+    CONSTRAINT eva_event_dlq_replays_check CHECK ((replays >= 0)),
+    CONSTRAINT eva_event_dlq_retry_count_check CHECK ((retry_count >= 0))
+);
+
+
+ALTER TABLE eva.eva_event_dlq OWNER TO eva_owner;
+
+--
+-- Name: TABLE eva_event_dlq; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.eva_event_dlq IS 'Dead letter queue: events whose handling failed, kept for analysis and replay.';
+
+
+--
+-- Name: COLUMN eva_event_dlq.failure_reason; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_event_dlq.failure_reason IS 'The last attempt''s error.';
+
+
+--
+-- Name: COLUMN eva_event_dlq.retry_count; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_event_dlq.retry_count IS 'Attempts made (the subscription''s, then one per replay).';
+
+
+--
+-- Name: COLUMN eva_event_dlq.replay_status; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.eva_event_dlq.replay_status IS 'The last replay: queued (its job waits or runs), delivered (status replayed) or failed (status stays pending).';
+
+
+--
+-- Name: fn_dlq_drop(bigint); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_dlq_drop(p_id bigint) RETURNS eva.eva_event_dlq
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_dlq eva.eva_event_dlq;
+begin
+  perform eva_private.fn_dlq_take(p_id, 'drop');
+  update eva.eva_event_dlq q
+  set status = 'discarded', discarded_at = pg_catalog.now(), discarded_by = eva_private.fn_caller_role()
+  where q.id = p_id
+  returning * into v_dlq;
+  perform eva_private.fn_log_event('system.dlq_dropped', v_dlq.venture_id, pg_catalog.jsonb_build_object(
+    'dlq_id', v_dlq.id, 'handler', v_dlq.handler, 'event_id', v_dlq.event_id, 'by', v_dlq.discarded_by));
+  return v_dlq;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_dlq_drop(p_id bigint) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dlq_drop(p_id bigint); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_dlq_drop(p_id bigint) IS 'Discards a pending dead letter (who and when recorded); EV404 unknown, EV409 already dropped, replayed or a replay queued.';
+
+
+--
+-- Name: fn_dlq_replay(bigint); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_dlq_replay(p_id bigint) RETURNS eva.eva_event_dlq
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_dlq eva.eva_event_dlq;
+begin
+  v_dlq := eva_private.fn_dlq_take(p_id, 'replay');
+  if v_dlq.delivery_id is null then
+    raise exception 'dead letter % has no subscription delivery to replay', p_id using errcode = 'EV409';
+  end if;
+  update eva.eva_event_dlq q
+  set replays = q.replays + 1, replay_status = 'queued', replayed_by = eva_private.fn_caller_role(), replayed_at = null
+  where q.id = p_id
+  returning * into v_dlq;
+  perform graphile_worker.add_job('event_deliver',
+    pg_catalog.json_build_object('delivery_id', v_dlq.delivery_id, 'logged_at', v_dlq.event_logged_at,
+      'dlq_id', v_dlq.id, 'replay', v_dlq.replays),
+    job_key := 'event_replay:' || v_dlq.id || ':' || v_dlq.replays, max_attempts := 3);
+  return v_dlq;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_dlq_replay(p_id bigint) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dlq_replay(p_id bigint); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_dlq_replay(p_id bigint) IS 'Queues one re-delivery of a pending dead letter (job_key event_replay:<id>:<replay>); EV404 unknown, EV409 replayed, dropped or a replay still queued.';
+
+
+--
+-- Name: fn_dlq_replay_all(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_dlq_replay_all() RETURNS SETOF eva.eva_event_dlq
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select r.* from (
+    select q.id from eva.eva_event_dlq q
+    where q.status = 'pending' and q.replay_status is distinct from 'queued' and q.delivery_id is not null
+    order by q.id for update
+  ) p, lateral eva.fn_dlq_replay(p.id) r;
+$$;
+
+
+ALTER FUNCTION eva.fn_dlq_replay_all() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dlq_replay_all(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_dlq_replay_all() IS 'Queues one replay of every pending dead letter that has no replay queued; returns the rows replayed.';
 
 
 --
@@ -2649,11 +2909,8 @@ begin
     perform eva_private.fn_log_event('dfe.evaluated', v_work.venture_id, pg_catalog.jsonb_build_object(
       'stage', v_work.lifecycle_stage, 'work_id', v_work.id) || (p_route -> 'dfe'));
     if coalesce(p_route -> 'dfe' ->> 'patternSignature', '') <> '' then
-      insert into eva.portfolio_patterns as pp (lifecycle_stage, pattern_signature, first_venture_id)
-      values (v_work.lifecycle_stage, p_route -> 'dfe' ->> 'patternSignature', v_work.venture_id)
-      on conflict (lifecycle_stage, pattern_signature) do update
-        set ventures_seen = pp.ventures_seen + case when pp.first_venture_id = excluded.first_venture_id then 0 else 1 end,
-            last_seen_at = pg_catalog.now();
+      perform eva_private.fn_record_portfolio_pattern(v_work.lifecycle_stage, p_route -> 'dfe' ->> 'patternSignature',
+        v_work.venture_id);
     end if;
   end if;
 
@@ -4012,6 +4269,36 @@ ALTER FUNCTION eva.fn_set_circuit_clock(p_advance interval, p_reset boolean) OWN
 --
 
 COMMENT ON FUNCTION eva.fn_set_circuit_clock(p_advance interval, p_reset boolean) IS 'Moves the circuit breakers'' clock forward by p_advance (on top of the scheduler''s), or back to it (p_reset); returns the breakers'' time.';
+
+
+--
+-- Name: fn_set_event_subscription_enabled(text, boolean); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_set_event_subscription_enabled(p_name text, p_enabled boolean) RETURNS eva.event_subscriptions
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row eva.event_subscriptions;
+begin
+  update eva.event_subscriptions s set enabled = p_enabled, updated_at = pg_catalog.now()
+  where s.name = p_name returning * into v_row;
+  if v_row.id is null then
+    raise exception 'no subscription named "%"', p_name using errcode = 'EV404';
+  end if;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_set_event_subscription_enabled(p_name text, p_enabled boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_event_subscription_enabled(p_name text, p_enabled boolean); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_set_event_subscription_enabled(p_name text, p_enabled boolean) IS 'Enables or disables a subscription by name (EV404 unknown).';
 
 
 --
@@ -5556,6 +5843,66 @@ COMMENT ON FUNCTION eva_private.fn_dependency_hold(p_venture_id uuid) IS 'Why th
 
 
 --
+-- Name: fn_dlq_take(bigint, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_dlq_take(p_id bigint, p_action text) RETURNS eva.eva_event_dlq
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_dlq eva.eva_event_dlq;
+begin
+  select * into v_dlq from eva.eva_event_dlq q where q.id = p_id for update;
+  if v_dlq.id is null then
+    raise exception 'no dead letter %', p_id using errcode = 'EV404', hint = 'List them with `eva dlq list`.';
+  elsif v_dlq.status = 'discarded' then
+    raise exception 'dead letter % was dropped (by %, %): nothing to %', p_id, v_dlq.discarded_by, v_dlq.discarded_at,
+      p_action using errcode = 'EV409';
+  elsif v_dlq.status = 'replayed' then
+    raise exception 'dead letter % was replayed and delivered (%): nothing to %', p_id, v_dlq.replayed_at, p_action
+      using errcode = 'EV409', hint = 'A delivered event is not delivered again.';
+  elsif v_dlq.replay_status = 'queued' then
+    raise exception 'replay % of dead letter % is queued and not finished yet', v_dlq.replays, p_id
+      using errcode = 'EV409', hint = 'Wait for its result (`eva dlq list`).';
+  end if;
+  return v_dlq;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_dlq_take(p_id bigint, p_action text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dlq_take(p_id bigint, p_action text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_dlq_take(p_id bigint, p_action text) IS 'Locks a pending dead letter for a replay or drop (p_action names it in refusals); EV404 unknown, EV409 dropped, replayed or a replay queued.';
+
+
+--
+-- Name: fn_enqueue_event_dispatch(timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_enqueue_event_dispatch(p_run_at timestamp with time zone) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select graphile_worker.add_job('event_dispatch', '{}'::json, job_key := 'event_dispatch',
+    run_at := coalesce(p_run_at, pg_catalog.now()), max_attempts := 25);
+$$;
+
+
+ALTER FUNCTION eva_private.fn_enqueue_event_dispatch(p_run_at timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_enqueue_event_dispatch(p_run_at timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_enqueue_event_dispatch(p_run_at timestamp with time zone) IS 'Queues the event dispatcher (job_key event_dispatch; a running one gets a successor) at p_run_at (null: now).';
+
+
+--
 -- Name: fn_enqueue_notification_delivery(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -5612,6 +5959,157 @@ COMMENT ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) IS 'Queues 
 
 
 --
+-- Name: fn_event_delivery(bigint, timestamp with time zone, bigint, integer); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_dlq_id bigint DEFAULT NULL::bigint, p_replay integer DEFAULT NULL::integer) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.jsonb_build_object(
+    'runnable', case when p_dlq_id is null then d.status in ('pending', 'retrying')
+                     else d.status <> 'delivered' and coalesce((
+                       select q.replays = p_replay and q.replay_status = 'queued' and q.status = 'pending'
+                       from eva.eva_event_dlq q where q.id = p_dlq_id and q.delivery_id = d.id), false) end,
+    'delivery', pg_catalog.jsonb_build_object('id', d.id, 'status', d.status, 'attempts', d.attempts,
+      'loggedAt', d.event_logged_at),
+    'subscription', pg_catalog.jsonb_build_object('id', s.id, 'name', s.name, 'handler', s.handler,
+      'config', s.config, 'maxAttempts', s.max_attempts),
+    'event', pg_catalog.jsonb_build_object('id', e.id, 'type', e.event_type, 'ventureId', e.venture_id,
+      'payload', e.payload, 'actor', e.actor, 'createdAt', e.created_at, 'cursor', e.cursor))
+  from eva.event_deliveries d
+  join eva.event_subscriptions s on s.id = d.subscription_id
+  join eva.eva_event_log e on e.id = d.event_id
+  where d.id = p_delivery_id and d.event_logged_at = p_logged_at;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_dlq_id bigint, p_replay integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_dlq_id bigint, p_replay integer); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_dlq_id bigint, p_replay integer) IS 'The delivery, subscription and event an event_deliver job works on, with runnable (false once delivered or dead-lettered, or for a replay no longer queued); null when gone.';
+
+
+--
+-- Name: fn_event_dispatch(integer, boolean); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_event_dispatch(p_limit integer DEFAULT 500, p_successor boolean DEFAULT true) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_cursor eva_private.event_dispatch_cursor;
+  v_limit int := greatest(coalesce(p_limit, 500), 1);
+  v_read int;
+  v_last_xact bigint;
+  v_last_id bigint;
+  v_queued int;
+  v_next text := null;
+  v_busy boolean;
+begin
+  select * into v_cursor from eva_private.event_dispatch_cursor c where c.id for update;
+  -- Another transaction still running (the snapshot's in-progress list; cheap, unlike pg_locks)
+  -- may have logged events and, seeing this dispatcher queued before a worker took it, left the
+  -- waking to it (eva_private.tg_event_log_dispatch): looked at before reading, so one ending in
+  -- between is read below.
+  v_busy := pg_catalog.cardinality(array(
+    select pg_catalog.pg_snapshot_xip(pg_catalog.pg_current_snapshot()))) > 0;
+  with events as materialized (
+    select e.id, e.xact_id, e.event_type, e.venture_id, e.payload, e.created_at
+    from eva.fn_events_after(v_cursor.xact_id::text || '.' || v_cursor.event_id::text, v_limit, 'all') e
+  ), inserted as (
+    insert into eva.event_deliveries (subscription_id, event_id, event_logged_at, event_type, venture_id)
+    select s.id, e.id, e.created_at, e.event_type, e.venture_id
+    from events e
+    join eva.event_subscriptions s on s.enabled
+      and (e.xact_id, e.id) > (s.after_xact_id, s.after_event_id)
+      and eva_private.fn_event_type_matches(s.event_types, e.event_type)
+      and not (e.event_type = 'system.dead_letter' and e.payload ->> 'subscription_id' = s.id::text)
+    order by e.xact_id, e.id, s.id
+    on conflict (subscription_id, event_id, event_logged_at) do nothing
+    returning id, subscription_id, event_id, event_logged_at
+  ), queued as (
+    select pg_catalog.count(*)::int as n from graphile_worker.add_jobs(array(
+      select row('event_deliver',
+          pg_catalog.json_build_object('delivery_id', i.id, 'logged_at', i.event_logged_at),
+          case when s.ordered then 'event_subscription:' || s.id end,
+          -- graphile-worker takes jobs by (priority, run_at) only: a microsecond apart keeps them in commit order.
+          pg_catalog.now() + pg_catalog.make_interval(secs => (pg_catalog.row_number() over (order by i.id)) / 1e6),
+          s.max_attempts, 'event_deliver:' || i.subscription_id || ':' || i.event_id, null, null
+        )::graphile_worker.job_spec
+      from inserted i join eva.event_subscriptions s on s.id = i.subscription_id
+      order by i.id))
+  )
+  select (select pg_catalog.count(*)::int from events),
+         (select e.xact_id from events e order by e.xact_id desc, e.id desc limit 1),
+         (select e.id from events e order by e.xact_id desc, e.id desc limit 1),
+         (select q.n from queued q)
+  into v_read, v_last_xact, v_last_id, v_queued;
+
+  if v_read > 0 then
+    update eva_private.event_dispatch_cursor c
+    set xact_id = v_last_xact, event_id = v_last_id, dispatched = c.dispatched + v_queued, updated_at = pg_catalog.now()
+    where c.id;
+  else
+    v_last_xact := v_cursor.xact_id;
+    v_last_id := v_cursor.event_id;
+  end if;
+
+  if v_read = v_limit then
+    perform eva_private.fn_enqueue_event_dispatch(null);
+    v_next := 'now';
+  elsif exists (select 1 from eva.eva_event_log e where (e.xact_id, e.id) > (v_last_xact, v_last_id)) then
+    v_next := 'blocked';
+  elsif v_busy then
+    v_next := 'soon';
+  end if;
+  if v_next in ('blocked', 'soon') and p_successor then
+    perform eva_private.fn_enqueue_event_dispatch(pg_catalog.clock_timestamp() + interval '50 milliseconds');
+  end if;
+  return pg_catalog.jsonb_build_object('read', v_read, 'queued', v_queued, 'next', v_next,
+    'cursor', v_last_xact::text || '.' || v_last_id::text);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_event_dispatch(p_limit integer, p_successor boolean); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) IS 'The event_dispatch job: matches up to p_limit events after its cursor (commit order, gap-free) against enabled subscriptions, writes their deliveries and queues one event_deliver job each, moves the cursor; queues a successor when more remain or another transaction runs (p_successor false: only for a full batch). Returns {read, queued, next (now, blocked, soon or null), cursor}.';
+
+
+--
+-- Name: fn_event_type_matches(text[], text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_event_type_matches(p_patterns text[], p_event_type text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select exists (
+    select 1 from pg_catalog.unnest(p_patterns) p
+    where p_event_type like pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+      p, '\', '\\'), '%', '\%'), '_', '\_'), '*', '%'));
+$$;
+
+
+ALTER FUNCTION eva_private.fn_event_type_matches(p_patterns text[], p_event_type text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_event_type_matches(p_patterns text[], p_event_type text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_event_type_matches(p_patterns text[], p_event_type text) IS 'True when the event type matches one of the patterns (`*`: any run of characters).';
+
+
+--
 -- Name: fn_expired_partitions(timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -5637,6 +6135,56 @@ ALTER FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone)
 --
 
 COMMENT ON FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone) IS 'Partitions of registered tables past retention (range ends before this month minus keep_months, scheduler time; never the DEFAULT nor one reaching the real present).';
+
+
+--
+-- Name: fn_extract_knowledge(bigint); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_extract_knowledge(p_event_id bigint) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_event eva.eva_event_log;
+  v_stage int;
+  v_signature text;
+  v_pattern eva.portfolio_patterns;
+  v_insight jsonb;
+begin
+  select * into v_event from eva.eva_event_log e where e.id = p_event_id;
+  if v_event.id is null or v_event.venture_id is null then
+    return null;
+  end if;
+  v_stage := (v_event.payload ->> 'stage')::int;
+  if v_event.event_type = 'gate.evaluated' and v_event.payload ->> 'decision' is not null then
+    v_signature := 'gate.' || pg_catalog.lower(coalesce(v_event.payload ->> 'gate_type', 'gate')) || '.'
+      || pg_catalog.lower(v_event.payload ->> 'decision');
+  elsif v_event.event_type = 'venture.killed' then
+    select 'killed.' || pg_catalog.lower(coalesce(v.archetype::text, 'unknown')), coalesce(v_stage, v.current_lifecycle_stage)
+    into v_signature, v_stage
+    from eva.ventures v where v.id = v_event.venture_id;
+  end if;
+  if v_signature is null or v_stage is null or v_stage not between 1 and 25 then
+    return null;
+  end if;
+  v_pattern := eva_private.fn_record_portfolio_pattern(v_stage, pg_catalog.left(v_signature, 300), v_event.venture_id);
+  v_insight := pg_catalog.jsonb_build_object('source_event_id', v_event.id, 'source_event_type', v_event.event_type,
+    'stage', v_stage, 'pattern', v_pattern.pattern_signature, 'ventures_seen', v_pattern.ventures_seen,
+    'first', v_pattern.first_seen_at = v_pattern.last_seen_at);
+  perform eva_private.fn_log_event('eva.insight', v_event.venture_id, v_insight);
+  return v_insight;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_extract_knowledge(p_event_id bigint) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_extract_knowledge(p_event_id bigint); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_extract_knowledge(p_event_id bigint) IS 'Knowledge extraction: records the pattern a gate outcome or kill teaches in eva.portfolio_patterns and logs eva.insight; null for events that teach nothing.';
 
 
 --
@@ -6061,6 +6609,184 @@ ALTER FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route jsonb) 
 --
 
 COMMENT ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route jsonb) IS 'Reality Gate Retry saga step for a failed reality gate (route action reality_retry: boundary, stage to re-run from, failedChecks with their stages, reason): starts or continues the venture''s open reality_gate_retry saga, keeps the failure, and re-runs the earliest responsible stage (retry_count + 1), or after max_retries failed retries kills the venture (killed_at_reality_gate) and ends the saga failed.';
+
+
+--
+-- Name: fn_record_dlq_replay(bigint, integer, text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_record_dlq_replay(p_dlq_id bigint, p_replay integer, p_error text DEFAULT NULL::text, p_result jsonb DEFAULT NULL::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_dlq eva.eva_event_dlq;
+  v_outcome text := case when p_error is null then 'delivered' else 'failed' end;
+begin
+  select * into v_dlq from eva.eva_event_dlq q where q.id = p_dlq_id for update;
+  if v_dlq.id is null or v_dlq.replays <> p_replay or v_dlq.replay_status is distinct from 'queued' then
+    return pg_catalog.jsonb_build_object('status', coalesce(v_dlq.status::text, 'gone'), 'unchanged', true);
+  end if;
+  update eva.eva_event_dlq q
+  set status = case when p_error is null then 'replayed'::eva.dlq_status else q.status end,
+      replay_status = v_outcome,
+      replayed_at = pg_catalog.now(),
+      retry_count = q.retry_count + 1,
+      failure_reason = coalesce(p_error, q.failure_reason),
+      last_failed_at = case when p_error is null then q.last_failed_at else pg_catalog.now() end
+  where q.id = v_dlq.id;
+  update eva.event_deliveries d
+  set status = case when p_error is null then 'delivered' else d.status end,
+      attempts = d.attempts + 1,
+      last_error = coalesce(p_error, d.last_error),
+      result = coalesce(p_result, d.result),
+      delivered_at = case when p_error is null then pg_catalog.now() else d.delivered_at end,
+      updated_at = pg_catalog.now()
+  where d.id = v_dlq.delivery_id and d.event_logged_at = v_dlq.event_logged_at;
+  perform eva_private.fn_log_event('system.dlq_replayed', v_dlq.venture_id, pg_catalog.jsonb_build_object(
+    'dlq_id', v_dlq.id, 'replay', p_replay, 'outcome', v_outcome, 'handler', v_dlq.handler,
+    'event_id', v_dlq.event_id, 'error', p_error));
+  return pg_catalog.jsonb_build_object('status', case when p_error is null then 'replayed' else 'pending' end,
+    'replay', p_replay, 'outcome', v_outcome);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_record_dlq_replay(p_dlq_id bigint, p_replay integer, p_error text, p_result jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_dlq_replay(p_dlq_id bigint, p_replay integer, p_error text, p_result jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_record_dlq_replay(p_dlq_id bigint, p_replay integer, p_error text, p_result jsonb) IS 'Records the result of replay p_replay of a dead letter (p_error null: delivered → status replayed); once per replay.';
+
+
+--
+-- Name: fn_record_event_delivery(bigint, timestamp with time zone, text, jsonb, boolean); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_error text DEFAULT NULL::text, p_result jsonb DEFAULT NULL::jsonb, p_retryable boolean DEFAULT true) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_delivery eva.event_deliveries;
+  v_sub eva.event_subscriptions;
+  v_event eva.eva_event_log;
+  v_delay interval;
+  v_dlq bigint;
+begin
+  select * into v_delivery from eva.event_deliveries d
+  where d.id = p_delivery_id and d.event_logged_at = p_logged_at for update;
+  if v_delivery.id is null then
+    return pg_catalog.jsonb_build_object('status', 'gone');
+  end if;
+  if v_delivery.status in ('delivered', 'dead_lettered') then
+    return pg_catalog.jsonb_build_object('status', v_delivery.status, 'unchanged', true);
+  end if;
+  select * into v_sub from eva.event_subscriptions s where s.id = v_delivery.subscription_id;
+
+  if p_error is null then
+    update eva.event_deliveries d
+    set status = 'delivered', attempts = d.attempts + 1, result = p_result, delivered_at = pg_catalog.now(),
+        updated_at = pg_catalog.now()
+    where d.id = v_delivery.id and d.event_logged_at = v_delivery.event_logged_at;
+    return pg_catalog.jsonb_build_object('status', 'delivered', 'attempts', v_delivery.attempts + 1);
+  end if;
+
+  v_delivery.attempts := v_delivery.attempts + 1;
+  if p_retryable and v_delivery.attempts < v_sub.max_attempts then
+    v_delay := least(v_sub.retry_backoff * pg_catalog.power(2, v_delivery.attempts - 1), interval '1 hour');
+    update eva.event_deliveries d
+    set status = 'retrying', attempts = v_delivery.attempts, last_error = p_error, updated_at = pg_catalog.now()
+    where d.id = v_delivery.id and d.event_logged_at = v_delivery.event_logged_at;
+    perform graphile_worker.add_job('event_deliver',
+      pg_catalog.json_build_object('delivery_id', v_delivery.id, 'logged_at', v_delivery.event_logged_at),
+      job_key := 'event_deliver:' || v_delivery.subscription_id || ':' || v_delivery.event_id,
+      queue_name := case when v_sub.ordered then 'event_subscription:' || v_sub.id end,
+      run_at := pg_catalog.clock_timestamp() + v_delay, max_attempts := v_sub.max_attempts);
+    return pg_catalog.jsonb_build_object('status', 'retrying', 'attempts', v_delivery.attempts,
+      'retryIn', extract(epoch from v_delay));
+  end if;
+
+  update eva.event_deliveries d
+  set status = 'dead_lettered', attempts = v_delivery.attempts, last_error = p_error, updated_at = pg_catalog.now()
+  where d.id = v_delivery.id and d.event_logged_at = v_delivery.event_logged_at;
+  select * into v_event from eva.eva_event_log e where e.id = v_delivery.event_id;
+  insert into eva.eva_event_dlq (event_id, event_type, payload, failure_reason, retry_count, subscription_id, handler,
+    delivery_id, event_logged_at, venture_id)
+  values (v_delivery.event_id, v_delivery.event_type, coalesce(v_event.payload, '{}'::jsonb), p_error,
+    v_delivery.attempts, v_sub.id, v_sub.handler, v_delivery.id, v_delivery.event_logged_at, v_delivery.venture_id)
+  on conflict (delivery_id) where delivery_id is not null do nothing
+  returning id into v_dlq;
+  perform eva_private.fn_log_event('system.dead_letter', v_delivery.venture_id, pg_catalog.jsonb_build_object(
+    'dlq_id', v_dlq, 'subscription_id', v_sub.id, 'subscription', v_sub.name, 'handler', v_sub.handler,
+    'event_id', v_delivery.event_id, 'event_type', v_delivery.event_type, 'attempts', v_delivery.attempts,
+    'error', p_error));
+  return pg_catalog.jsonb_build_object('status', 'dead_lettered', 'attempts', v_delivery.attempts, 'dlqId', v_dlq);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_error text, p_result jsonb, p_retryable boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_error text, p_result jsonb, p_retryable boolean); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_error text, p_result jsonb, p_retryable boolean) IS 'Records a delivery attempt (p_error null: delivered); queues the next attempt after the subscription''s backoff, or dead-letters it (eva.eva_event_dlq, system.dead_letter) after the last. Returns {status, attempts, retryIn | dlqId}.';
+
+
+--
+-- Name: portfolio_patterns; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.portfolio_patterns (
+    lifecycle_stage integer NOT NULL,
+    pattern_signature text NOT NULL,
+    first_venture_id uuid NOT NULL,
+    ventures_seen integer DEFAULT 1 NOT NULL,
+    first_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT portfolio_patterns_lifecycle_stage_check CHECK (((lifecycle_stage >= 1) AND (lifecycle_stage <= 25))),
+    CONSTRAINT portfolio_patterns_pattern_signature_check CHECK (((char_length(pattern_signature) >= 1) AND (char_length(pattern_signature) <= 300))),
+    CONSTRAINT portfolio_patterns_ventures_seen_check CHECK ((ventures_seen >= 1))
+);
+
+
+ALTER TABLE eva.portfolio_patterns OWNER TO eva_owner;
+
+--
+-- Name: TABLE portfolio_patterns; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.portfolio_patterns IS 'Pattern signatures of stage outcomes seen across the portfolio (cross-venture learning); the DFE''s novel_pattern trigger reads them.';
+
+
+--
+-- Name: fn_record_portfolio_pattern(integer, text, uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) RETURNS eva.portfolio_patterns
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  insert into eva.portfolio_patterns as pp (lifecycle_stage, pattern_signature, first_venture_id)
+  values (p_stage, p_signature, p_venture_id)
+  on conflict (lifecycle_stage, pattern_signature) do update
+    set ventures_seen = pp.ventures_seen + case when pp.first_venture_id = excluded.first_venture_id then 0 else 1 end,
+        last_seen_at = pg_catalog.now()
+  returning *;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) IS 'Records a pattern signature seen at a stage in eva.portfolio_patterns (new, or one more venture seen).';
 
 
 --
@@ -6942,6 +7668,9 @@ begin
       values ('P1', 'dlq_depth', 'the dead letter queue holds ' || v_depth || ' pending events (limit ' || v_limit || ')',
         pg_catalog.jsonb_build_object('depth', v_depth, 'limit', v_limit))
       returning id into v_alert;
+      -- The depth has just crossed its limit: a change of the system's health.
+      perform eva_private.fn_log_event('system.health_change', null, pg_catalog.jsonb_build_object(
+        'component', 'dead_letter_queue', 'status', 'degraded', 'depth', v_depth, 'limit', v_limit, 'alert_id', v_alert));
     end if;
   end if;
   v_result := pg_catalog.jsonb_build_object('depth', v_depth, 'limit', v_limit, 'alertId', v_alert,
@@ -7793,6 +8522,11 @@ begin
     and j.locked_at < pg_catalog.now() - p_stale_after
     and not exists (select 1 from eva_private.worker_heartbeats h
                     where h.worker_id = j.locked_by and h.beat_at >= pg_catalog.now() - p_stale_after);
+  -- Workers found dead are a change of the system's health (their jobs are freed next).
+  if v_dead is not null then
+    perform eva_private.fn_log_event('system.health_change', null, pg_catalog.jsonb_build_object(
+      'component', 'worker', 'status', 'crashed_workers_freed', 'workers', v_dead, 'host', p_host));
+  end if;
   return coalesce(v_dead, '{}');
 end;
 $$;
@@ -8120,6 +8854,32 @@ COMMENT ON FUNCTION eva_private.tg_chairman_preferences_guard() IS 'Trigger: ref
 
 
 --
+-- Name: tg_eva_alerts_event(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_eva_alerts_event() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform eva_private.fn_log_event('eva.alert', new.venture_id, pg_catalog.jsonb_build_object(
+    'alert_id', new.id, 'severity', new.severity, 'alert_type', new.alert_type, 'message', new.message,
+    'details', new.details));
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_eva_alerts_event() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_eva_alerts_event(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_eva_alerts_event() IS 'Trigger: logs eva.alert for each alert raised.';
+
+
+--
 -- Name: tg_eva_sagas_enqueue(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -8145,6 +8905,46 @@ ALTER FUNCTION eva_private.tg_eva_sagas_enqueue() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_eva_sagas_enqueue() IS 'Trigger: queues the saga_step job of a worker-driven saga that became active, advanced, is retried or stopped waiting.';
+
+
+--
+-- Name: tg_event_log_dispatch(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_event_log_dispatch() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_xact text := pg_catalog.pg_current_xact_id()::text;
+begin
+  if pg_catalog.current_setting('eva.events_dispatch_queued', true) is distinct from v_xact then
+    perform pg_catalog.set_config('eva.events_dispatch_queued', v_xact, true);
+    -- A dispatcher queued and not yet taken, due since it was written (its NOTIFY has woken a
+    -- worker, which takes it after its current job) or within 100 ms (a successor: taken when a
+    -- worker next looks for work), reads these events once this commits; one taken meanwhile
+    -- sees this transaction still running and queues a successor (eva_private.fn_event_dispatch).
+    -- Calling add_job again would only cost this commit, and under load run the dispatcher once
+    -- per transaction instead of once per 50 ms. One queued for later (a retry) is brought forward.
+    if exists (select 1 from eva.event_subscriptions s where s.enabled)
+       and not exists (select 1 from graphile_worker.jobs j
+                       where j.key = 'event_dispatch' and j.locked_at is null and j.attempts < j.max_attempts
+                         and (j.run_at <= j.updated_at or j.run_at <= pg_catalog.now() + interval '100 milliseconds')) then
+      perform eva_private.fn_enqueue_event_dispatch(null);
+    end if;
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_event_log_dispatch() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_event_log_dispatch(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_event_log_dispatch() IS 'Trigger (deferred to commit): queues the event_dispatch job once per transaction that logs events, when an enabled subscription exists.';
 
 
 --
@@ -9640,33 +10440,6 @@ COMMENT ON TABLE eva.eva_alerts IS 'Tiered alerts (P0/P1/P2) for the Chairman.';
 
 
 --
--- Name: eva_event_dlq; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.eva_event_dlq (
-    id bigint NOT NULL,
-    event_id bigint,
-    event_type text NOT NULL,
-    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
-    failure_reason text NOT NULL,
-    retry_count integer DEFAULT 0 NOT NULL,
-    status eva.dlq_status DEFAULT 'pending'::eva.dlq_status NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    last_failed_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT eva_event_dlq_retry_count_check CHECK ((retry_count >= 0))
-);
-
-
-ALTER TABLE eva.eva_event_dlq OWNER TO eva_owner;
-
---
--- Name: TABLE eva_event_dlq; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.eva_event_dlq IS 'Dead letter queue: events whose handling failed, kept for analysis and replay.';
-
-
---
 -- Name: eva_event_dlq_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
 --
 
@@ -9745,6 +10518,67 @@ ALTER TABLE eva.eva_saga_steps ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
 
 ALTER TABLE eva.eva_saga_substeps ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME eva.eva_saga_substeps_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: event_deliveries; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.event_deliveries (
+    id bigint NOT NULL,
+    subscription_id bigint NOT NULL,
+    event_id bigint NOT NULL,
+    event_logged_at timestamp with time zone NOT NULL,
+    event_type text NOT NULL,
+    venture_id uuid,
+    status text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_error text,
+    result jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    delivered_at timestamp with time zone,
+    CONSTRAINT event_deliveries_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT event_deliveries_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'retrying'::text, 'delivered'::text, 'dead_lettered'::text])))
+)
+PARTITION BY RANGE (event_logged_at);
+
+
+ALTER TABLE eva.event_deliveries OWNER TO eva_owner;
+
+--
+-- Name: TABLE event_deliveries; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.event_deliveries IS 'One delivery per (subscription, event): pending → retrying → delivered or dead_lettered, attempts and last error. Partitioned by month on event_logged_at (<table>_pYYYYMM, plus a DEFAULT partition). Written only by EVA''s dispatch and delivery functions.';
+
+
+--
+-- Name: event_deliveries_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.event_deliveries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.event_deliveries_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: event_subscriptions_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.event_subscriptions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.event_subscriptions_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -10464,32 +11298,6 @@ COMMENT ON COLUMN eva.portfolio_metrics.pending_decisions IS 'Chairman decisions
 
 
 --
--- Name: portfolio_patterns; Type: TABLE; Schema: eva; Owner: eva_owner
---
-
-CREATE TABLE eva.portfolio_patterns (
-    lifecycle_stage integer NOT NULL,
-    pattern_signature text NOT NULL,
-    first_venture_id uuid NOT NULL,
-    ventures_seen integer DEFAULT 1 NOT NULL,
-    first_seen_at timestamp with time zone DEFAULT now() NOT NULL,
-    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT portfolio_patterns_lifecycle_stage_check CHECK (((lifecycle_stage >= 1) AND (lifecycle_stage <= 25))),
-    CONSTRAINT portfolio_patterns_pattern_signature_check CHECK (((char_length(pattern_signature) >= 1) AND (char_length(pattern_signature) <= 300))),
-    CONSTRAINT portfolio_patterns_ventures_seen_check CHECK ((ventures_seen >= 1))
-);
-
-
-ALTER TABLE eva.portfolio_patterns OWNER TO eva_owner;
-
---
--- Name: TABLE portfolio_patterns; Type: COMMENT; Schema: eva; Owner: eva_owner
---
-
-COMMENT ON TABLE eva.portfolio_patterns IS 'Pattern signatures of stage outcomes seen across the portfolio (cross-venture learning); the DFE''s novel_pattern trigger reads them.';
-
-
---
 -- Name: portfolios; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -11062,6 +11870,29 @@ COMMENT ON TABLE eva_private.analysis_cache IS 'Answers by prompt hash and model
 
 
 --
+-- Name: event_dispatch_cursor; Type: TABLE; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TABLE eva_private.event_dispatch_cursor (
+    id boolean DEFAULT true NOT NULL,
+    xact_id bigint NOT NULL,
+    event_id bigint NOT NULL,
+    dispatched bigint DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT event_dispatch_cursor_id_check CHECK (id)
+);
+
+
+ALTER TABLE eva_private.event_dispatch_cursor OWNER TO eva_owner;
+
+--
+-- Name: TABLE event_dispatch_cursor; Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva_private.event_dispatch_cursor IS 'Where eva_private.fn_event_dispatch has read the event log up to (feed cursor xact_id.event_id).';
+
+
+--
 -- Name: event_references; Type: TABLE; Schema: eva_private; Owner: eva_owner
 --
 
@@ -11409,6 +12240,38 @@ ALTER TABLE ONLY eva.eva_sagas
 
 
 --
+-- Name: event_deliveries event_deliveries_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.event_deliveries
+    ADD CONSTRAINT event_deliveries_pkey PRIMARY KEY (id, event_logged_at);
+
+
+--
+-- Name: event_deliveries event_deliveries_subscription_id_event_id_event_logged_at_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.event_deliveries
+    ADD CONSTRAINT event_deliveries_subscription_id_event_id_event_logged_at_key UNIQUE (subscription_id, event_id, event_logged_at);
+
+
+--
+-- Name: event_subscriptions event_subscriptions_name_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.event_subscriptions
+    ADD CONSTRAINT event_subscriptions_name_key UNIQUE (name);
+
+
+--
+-- Name: event_subscriptions event_subscriptions_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.event_subscriptions
+    ADD CONSTRAINT event_subscriptions_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: gate_decision_options gate_decision_options_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -11745,6 +12608,14 @@ ALTER TABLE ONLY eva_private.analysis_cache
 
 
 --
+-- Name: event_dispatch_cursor event_dispatch_cursor_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva_private.event_dispatch_cursor
+    ADD CONSTRAINT event_dispatch_cursor_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: event_references event_references_pkey; Type: CONSTRAINT; Schema: eva_private; Owner: eva_owner
 --
 
@@ -11900,6 +12771,20 @@ CREATE INDEX eva_alerts_open_idx ON eva.eva_alerts USING btree (severity, create
 
 
 --
+-- Name: eva_event_dlq_delivery_once; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX eva_event_dlq_delivery_once ON eva.eva_event_dlq USING btree (delivery_id) WHERE (delivery_id IS NOT NULL);
+
+
+--
+-- Name: eva_event_dlq_pending_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX eva_event_dlq_pending_idx ON eva.eva_event_dlq USING btree (created_at) WHERE (status = 'pending'::eva.dlq_status);
+
+
+--
 -- Name: eva_event_log_cursor_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -11946,6 +12831,13 @@ CREATE UNIQUE INDEX eva_sagas_one_retirement ON eva.eva_sagas USING btree (ventu
 --
 
 CREATE INDEX eva_sagas_worker_active_idx ON eva.eva_sagas USING btree (status, wait_until) WHERE (driver = 'worker'::text);
+
+
+--
+-- Name: event_deliveries_open_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX event_deliveries_open_idx ON ONLY eva.event_deliveries USING btree (status, updated_at) WHERE (status = ANY (ARRAY['pending'::text, 'retrying'::text]));
 
 
 --
@@ -12327,6 +13219,20 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.eva_sagas FOR EACH ROW E
 
 
 --
+-- Name: event_deliveries _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.event_deliveries FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: event_subscriptions _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.event_subscriptions FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
 -- Name: portfolio_ideation_budgets _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -12537,6 +13443,13 @@ CREATE TRIGGER _800_created AFTER INSERT ON eva.venture_artifacts FOR EACH ROW E
 
 
 --
+-- Name: eva_alerts _800_event; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _800_event AFTER INSERT ON eva.eva_alerts FOR EACH ROW EXECUTE FUNCTION eva_private.tg_eva_alerts_event();
+
+
+--
 -- Name: chairman_decisions _800_events; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -12670,6 +13583,20 @@ CREATE TRIGGER _900_notify AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN (
 
 
 --
+-- Name: eva_event_log _910_dispatch; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE CONSTRAINT TRIGGER _910_dispatch AFTER INSERT ON eva.eva_event_log DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION eva_private.tg_event_log_dispatch();
+
+
+--
+-- Name: event_dispatch_cursor _100_set_updated_at; Type: TRIGGER; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva_private.event_dispatch_cursor FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
 -- Name: partition_policies _100_set_updated_at; Type: TRIGGER; Schema: eva_private; Owner: eva_owner
 --
 
@@ -12781,6 +13708,14 @@ ALTER TABLE ONLY eva.eva_alerts
 
 
 --
+-- Name: eva_event_dlq eva_event_dlq_subscription_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.eva_event_dlq
+    ADD CONSTRAINT eva_event_dlq_subscription_id_fkey FOREIGN KEY (subscription_id) REFERENCES eva.event_subscriptions(id);
+
+
+--
 -- Name: eva_event_log eva_event_log_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -12826,6 +13761,14 @@ ALTER TABLE ONLY eva.eva_saga_substeps
 
 ALTER TABLE ONLY eva.eva_sagas
     ADD CONSTRAINT eva_sagas_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: event_deliveries event_deliveries_subscription_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.event_deliveries
+    ADD CONSTRAINT event_deliveries_subscription_id_fkey FOREIGN KEY (subscription_id) REFERENCES eva.event_subscriptions(id);
 
 
 --
@@ -13241,6 +14184,18 @@ ALTER TABLE eva.eva_saga_substeps ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.eva_sagas ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: event_deliveries; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.event_deliveries ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: event_subscriptions; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.event_subscriptions ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: gate_decision_options; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -13321,13 +14276,6 @@ CREATE POLICY "services add eva alerts" ON eva.eva_alerts FOR INSERT TO eva_serv
 
 
 --
--- Name: eva_event_dlq services add eva event dlq; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services add eva event dlq" ON eva.eva_event_dlq FOR INSERT TO eva_service WITH CHECK (true);
-
-
---
 -- Name: eva_event_log services add eva event log; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -13346,13 +14294,6 @@ CREATE POLICY "services add venture artifacts" ON eva.venture_artifacts FOR INSE
 --
 
 CREATE POLICY "services change eva alerts" ON eva.eva_alerts FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
-
-
---
--- Name: eva_event_dlq services change eva event dlq; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "services change eva event dlq" ON eva.eva_event_dlq FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
 
 
 --
@@ -13496,13 +14437,6 @@ CREATE POLICY "the Chairman changes eva alerts" ON eva.eva_alerts FOR UPDATE TO 
 
 
 --
--- Name: eva_event_dlq the Chairman changes eva event dlq; Type: POLICY; Schema: eva; Owner: eva_owner
---
-
-CREATE POLICY "the Chairman changes eva event dlq" ON eva.eva_event_dlq FOR UPDATE TO eva_chairman USING (true) WITH CHECK (true);
-
-
---
 -- Name: portfolio_ideation_budgets the Chairman changes portfolio ideation budgets; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -13612,6 +14546,20 @@ CREATE POLICY "the Chairman, services and viewers read eva alerts" ON eva.eva_al
 --
 
 CREATE POLICY "the Chairman, services and viewers read eva sagas" ON eva.eva_sagas FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: event_deliveries the Chairman, services and viewers read event deliveries; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read event deliveries" ON eva.event_deliveries FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: event_subscriptions the Chairman, services and viewers read event subscriptions; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read event subscriptions" ON eva.event_subscriptions FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -13892,6 +14840,12 @@ CREATE POLICY "viewers read eva event log without the Chairman's decisions or " 
 ALTER TABLE eva_private.analysis_cache ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: event_dispatch_cursor; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
+--
+
+ALTER TABLE eva_private.event_dispatch_cursor ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: event_references; Type: ROW SECURITY; Schema: eva_private; Owner: eva_owner
 --
 
@@ -14130,6 +15084,23 @@ GRANT ALL ON FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) TO
 
 
 --
+-- Name: TABLE event_subscriptions; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.event_subscriptions TO eva_chairman;
+GRANT SELECT ON TABLE eva.event_subscriptions TO eva_service;
+GRANT SELECT ON TABLE eva.event_subscriptions TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean) TO eva_chairman;
+
+
+--
 -- Name: TABLE ventures; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -14206,6 +15177,42 @@ REVOKE ALL ON FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage inte
 GRANT ALL ON FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb) TO eva_chairman;
 GRANT ALL ON FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_decision_reason(p_decision_type text, p_stage integer, p_context jsonb) TO eva_viewer;
+
+
+--
+-- Name: TABLE eva_event_dlq; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.eva_event_dlq TO eva_chairman;
+GRANT SELECT ON TABLE eva.eva_event_dlq TO eva_service;
+GRANT SELECT ON TABLE eva.eva_event_dlq TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_dlq_drop(p_id bigint); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_dlq_drop(p_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_dlq_drop(p_id bigint) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_dlq_drop(p_id bigint) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_dlq_replay(p_id bigint); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_dlq_replay(p_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_dlq_replay(p_id bigint) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_dlq_replay(p_id bigint) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_dlq_replay_all(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_dlq_replay_all() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_dlq_replay_all() TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_dlq_replay_all() TO eva_service;
 
 
 --
@@ -14570,6 +15577,14 @@ GRANT ALL ON FUNCTION eva.fn_set_circuit_clock(p_advance interval, p_reset boole
 
 
 --
+-- Name: FUNCTION fn_set_event_subscription_enabled(p_name text, p_enabled boolean); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_set_event_subscription_enabled(p_name text, p_enabled boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_set_event_subscription_enabled(p_name text, p_enabled boolean) TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_set_scheduler_clock(p_advance interval, p_reset boolean); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -14807,6 +15822,21 @@ REVOKE ALL ON FUNCTION eva_private.fn_dependency_hold(p_venture_id uuid) FROM PU
 
 
 --
+-- Name: FUNCTION fn_dlq_take(p_id bigint, p_action text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_dlq_take(p_id bigint, p_action text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_enqueue_event_dispatch(p_run_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_enqueue_event_dispatch(p_run_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_enqueue_event_dispatch(p_run_at timestamp with time zone) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -14821,11 +15851,44 @@ REVOKE ALL ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) FROM PUB
 
 
 --
+-- Name: FUNCTION fn_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_dlq_id bigint, p_replay integer); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_dlq_id bigint, p_replay integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_dlq_id bigint, p_replay integer) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_event_dispatch(p_limit integer, p_successor boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_event_type_matches(p_patterns text[], p_event_type text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_event_type_matches(p_patterns text[], p_event_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_event_type_matches(p_patterns text[], p_event_type text) TO eva_service;
+GRANT ALL ON FUNCTION eva_private.fn_event_type_matches(p_patterns text[], p_event_type text) TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_expired_partitions(p_now timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_expired_partitions(p_now timestamp with time zone) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_extract_knowledge(p_event_id bigint); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_extract_knowledge(p_event_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_extract_knowledge(p_event_id bigint) TO eva_service;
 
 
 --
@@ -14943,6 +16006,39 @@ REVOKE ALL ON FUNCTION eva_private.fn_reality_retry_settle(p_work_id uuid, p_gat
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_record_dlq_replay(p_dlq_id bigint, p_replay integer, p_error text, p_result jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_record_dlq_replay(p_dlq_id bigint, p_replay integer, p_error text, p_result jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_record_dlq_replay(p_dlq_id bigint, p_replay integer, p_error text, p_result jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_error text, p_result jsonb, p_retryable boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_error text, p_result jsonb, p_retryable boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_error text, p_result jsonb, p_retryable boolean) TO eva_service;
+
+
+--
+-- Name: TABLE portfolio_patterns; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_chairman;
+GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_service;
+GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) TO eva_service;
 
 
 --
@@ -15283,10 +16379,24 @@ REVOKE ALL ON FUNCTION eva_private.tg_chairman_preferences_guard() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_eva_alerts_event(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_eva_alerts_event() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_eva_sagas_enqueue(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_eva_sagas_enqueue() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_event_log_dispatch(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_event_log_dispatch() FROM PUBLIC;
 
 
 --
@@ -15658,71 +16768,21 @@ GRANT UPDATE(resolved_at) ON TABLE eva.eva_alerts TO eva_chairman;
 
 
 --
--- Name: TABLE eva_event_dlq; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.eva_event_dlq TO eva_chairman;
-GRANT SELECT ON TABLE eva.eva_event_dlq TO eva_service;
-GRANT SELECT ON TABLE eva.eva_event_dlq TO eva_viewer;
-
-
---
--- Name: COLUMN eva_event_dlq.event_id; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(event_id) ON TABLE eva.eva_event_dlq TO eva_service;
-
-
---
--- Name: COLUMN eva_event_dlq.event_type; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(event_type) ON TABLE eva.eva_event_dlq TO eva_service;
-
-
---
--- Name: COLUMN eva_event_dlq.payload; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(payload) ON TABLE eva.eva_event_dlq TO eva_service;
-
-
---
--- Name: COLUMN eva_event_dlq.failure_reason; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(failure_reason),UPDATE(failure_reason) ON TABLE eva.eva_event_dlq TO eva_service;
-
-
---
--- Name: COLUMN eva_event_dlq.retry_count; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT INSERT(retry_count),UPDATE(retry_count) ON TABLE eva.eva_event_dlq TO eva_service;
-
-
---
--- Name: COLUMN eva_event_dlq.status; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(status) ON TABLE eva.eva_event_dlq TO eva_service;
-GRANT UPDATE(status) ON TABLE eva.eva_event_dlq TO eva_chairman;
-
-
---
--- Name: COLUMN eva_event_dlq.last_failed_at; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT UPDATE(last_failed_at) ON TABLE eva.eva_event_dlq TO eva_service;
-
-
---
 -- Name: TABLE eva_saga_steps; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
 GRANT SELECT ON TABLE eva.eva_saga_steps TO eva_chairman;
 GRANT SELECT ON TABLE eva.eva_saga_steps TO eva_service;
 GRANT SELECT ON TABLE eva.eva_saga_steps TO eva_viewer;
+
+
+--
+-- Name: TABLE event_deliveries; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.event_deliveries TO eva_chairman;
+GRANT SELECT ON TABLE eva.event_deliveries TO eva_service;
+GRANT SELECT ON TABLE eva.event_deliveries TO eva_viewer;
 
 
 --
@@ -15968,15 +17028,6 @@ GRANT INSERT(stage_work_id) ON TABLE eva.venture_artifacts TO eva_service;
 GRANT SELECT ON TABLE eva.portfolio_metrics TO eva_chairman;
 GRANT SELECT ON TABLE eva.portfolio_metrics TO eva_service;
 GRANT SELECT ON TABLE eva.portfolio_metrics TO eva_viewer;
-
-
---
--- Name: TABLE portfolio_patterns; Type: ACL; Schema: eva; Owner: eva_owner
---
-
-GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_chairman;
-GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_service;
-GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_viewer;
 
 
 --

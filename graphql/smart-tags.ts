@@ -36,6 +36,9 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
             "fn_decision_reason",
             "fn_job_queue",
             "fn_partition_status",
+            // Subscriptions are added and paused in SQL (README, "Event subscriptions and the dead-letter queue").
+            "fn_create_event_subscription",
+            "fn_set_event_subscription_enabled",
           ].map((name) => [`eva.${name}`, { tags: { behavior: "-*" } }]),
         ),
         // A decision's summary sections and choices are short, ordered lists: plain lists, not connections.
@@ -50,6 +53,9 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
         // own (one identity), so the API keeps addressing an event by id, and the columns
         // that referenced it by foreign key before it was partitioned keep their relation.
         "eva.eva_event_log": { tags: { primaryKey: "id" } },
+        // Per-delivery plumbing of event subscriptions: read in psql (README), not in the API,
+        // whose introspection would otherwise outgrow the cost limit.
+        "eva.event_deliveries": { tags: { behavior: "-*" } },
         ...Object.fromEntries(
           ["eva.notifications", "eva.metric_anomalies", "eva.eva_event_dlq"].map((table) => [
             table,

@@ -66,7 +66,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     pgPool: workerPool,
     concurrency,
     noHandleSignals: true,
-    pollInterval: 2_000,
+    // A job queued for later (a retry, the event dispatcher's successor) is found by a poll when idle.
+    pollInterval: 500,
     logger,
     events,
     // The master scheduler: graphile-worker's crontab queues the ticks (src/tasks/index.ts).

@@ -116,6 +116,20 @@ describe("the partition manager", () => {
     expect(CRONTAB_LINES.partition_maintenance).toMatch(/^45 3 \* \* \* partition_maintenance \?fill=1d/);
   });
 
+  it("keeps the event deliveries the same way: registered, partitions in eva_partitions, three months ahead", async () => {
+    const { rows } = await sql<{ partition_name: string }>`
+      select partition_name from eva_private.fn_partitions() where table_name = 'eva.event_deliveries'`.execute(t.db);
+    const names = rows.map((r) => r.partition_name);
+    expect(names).toContain("eva_partitions.event_deliveries_default");
+    for (const n of [0, 1, 2, 3]) {
+      expect(names).toContain(`eva_partitions.event_deliveries_p${monthName(monthsFromNow(n))}`);
+    }
+    expect(names.every((n) => n.startsWith("eva_partitions."))).toBe(true);
+    const policy = await sql<{ keep_months: number }>`
+      select keep_months from eva_private.partition_policies where table_name = 'eva.event_deliveries'`.execute(t.db);
+    expect(policy.rows).toEqual([{ keep_months: 13 }]);
+  });
+
   it("creates partitions ahead on the scheduler's clock", async () => {
     const before = await partitions();
     expect(before).toContain(`eva_partitions.eva_event_log_p${monthName(monthsFromNow(3))}`);
@@ -123,9 +137,12 @@ describe("the partition manager", () => {
     await sql`select eva.fn_set_scheduler_clock('2 months')`.execute(t.db);
     try {
       const result = await TICKS.partition_maintenance(t.service);
+      // The event log and the event deliveries (both registered), each four months ahead of the clock.
       expect(result.created).toEqual([
         `eva_partitions.eva_event_log_p${monthName(monthsFromNow(4))}`,
         `eva_partitions.eva_event_log_p${monthName(monthsFromNow(5))}`,
+        `eva_partitions.event_deliveries_p${monthName(monthsFromNow(4))}`,
+        `eva_partitions.event_deliveries_p${monthName(monthsFromNow(5))}`,
       ]);
       expect(await partitions()).toContain(`eva_partitions.eva_event_log_p${monthName(monthsFromNow(5))}`);
       // Running it again creates nothing more.
@@ -197,20 +214,35 @@ describe("the partition manager", () => {
       expect.objectContaining({ rows: 3, sha256: archived?.archive?.sha256 }),
     ]);
 
-    // The feed reads on, as the Chairman, from the start and after a cursor.
-    const feed = await withRole(t.db, "eva_chairman", (trx) =>
-      sql<{
-        event_type: string;
-        cursor: string;
-      }>`select event_type, cursor from eva.fn_events_after(null, 10000, 'all')`.execute(trx),
-    );
+    // The feed reads on, as the Chairman, from the start and after a cursor. It lists an event once
+    // every older transaction on the server has ended (other test files' included): ask until it does.
+    const readFeed = () =>
+      withRole(t.db, "eva_chairman", (trx) =>
+        sql<{
+          event_type: string;
+          cursor: string;
+        }>`select event_type, cursor from eva.fn_events_after(null, 10000, 'all')`.execute(trx),
+      );
+    let feed = await readFeed();
+    for (let i = 0; i < 400 && !feed.rows.some((r) => r.event_type === "retention.partition_archived"); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      feed = await readFeed();
+    }
     expect(feed.rows.some((r) => r.event_type === "test.old_event")).toBe(false);
     expect(feed.rows.some((r) => r.event_type === "retention.partition_archived")).toBe(true);
     const last = feed.rows.at(-1)?.cursor;
     await sql`select eva_private.fn_log_event('test.after_archive', null, '{}')`.execute(t.db);
-    const after = await withRole(t.db, "eva_chairman", (trx) =>
-      sql<{ event_type: string }>`select event_type from eva.fn_events_after(${last ?? null}, 100, 'all')`.execute(trx),
-    );
+    const readAfter = () =>
+      withRole(t.db, "eva_chairman", (trx) =>
+        sql<{ event_type: string }>`select event_type from eva.fn_events_after(${last ?? null}, 100, 'all')`.execute(
+          trx,
+        ),
+      );
+    let after = await readAfter();
+    for (let i = 0; i < 400 && after.rows.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      after = await readAfter();
+    }
     expect(after.rows.map((r) => r.event_type)).toEqual(["test.after_archive"]);
 
     // Nothing else is due now.

@@ -323,8 +323,13 @@ describe("reconnecting", () => {
       start = eventsOf(first).at(-1)?.cursor as string;
       await createVenture(t.db);
       await escalation();
-      // Wait until it has seen everything the feed lists so far.
-      const sofar = (await feedAfter(start, token)).map((e) => e.rowId);
+      // Wait until it has seen everything the feed lists so far (the feed lists an event once every
+      // older transaction on the server has ended: another test file's open one holds them back).
+      let sofar = (await feedAfter(start, token)).map((e) => e.rowId);
+      for (let i = 0; i < 400 && sofar.length <= 2; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        sofar = (await feedAfter(start, token)).map((e) => e.rowId);
+      }
       expect(sofar.length).toBeGreaterThan(2);
       await first.until((s) => sofar.every((id) => feedIds(s).includes(id)));
       const received = eventsOf(first);

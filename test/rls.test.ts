@@ -166,8 +166,9 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.eva_alerts where id = '${f.alert}'`,
     },
   },
+  // Dead letters are written by the delivery functions; the Chairman replays and drops through eva.fn_dlq_*.
   "eva.eva_event_dlq": {
-    allowed: { select: [C, S], insert: [S], update: [C, S], delete: [] },
+    allowed: { select: [C, S], insert: [], update: [], delete: [] },
     // Viewers may query it (the orchestration metrics read it as the caller) and see no dead letter.
     seesNothing: [V],
     statements: {
@@ -175,6 +176,27 @@ const MATRIX: Record<string, TableRules> = {
       insert: () => "insert into eva.eva_event_dlq (event_type, failure_reason) values ('stage.entered', 'probe')",
       update: (f) => `update eva.eva_event_dlq set status = 'discarded' where id = ${f.dlq}`,
       delete: (f) => `delete from eva.eva_event_dlq where id = ${f.dlq}`,
+    },
+  },
+  // Subscriptions and their deliveries change only through EVA's functions (eva.fn_create_event_subscription, the dispatcher).
+  "eva.event_subscriptions": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.event_subscriptions",
+      insert: () =>
+        "insert into eva.event_subscriptions (name, event_types, handler) values ('forged', array['*'], 'webhook')",
+      update: () => "update eva.event_subscriptions set enabled = false",
+      delete: () => "delete from eva.event_subscriptions",
+    },
+  },
+  "eva.event_deliveries": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.event_deliveries",
+      insert: () =>
+        "insert into eva.event_deliveries (subscription_id, event_id, event_logged_at, event_type) select 1, 999999, now(), 'forged.event'",
+      update: () => "update eva.event_deliveries set status = 'delivered'",
+      delete: () => "delete from eva.event_deliveries",
     },
   },
   "eva.eva_event_log": {
@@ -528,6 +550,15 @@ const MATRIX: Record<string, TableRules> = {
       delete: () => "delete from eva_private.settings",
     },
   },
+  "eva_private.event_dispatch_cursor": {
+    allowed: { select: [], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva_private.event_dispatch_cursor",
+      insert: () => "insert into eva_private.event_dispatch_cursor (xact_id, event_id) values (0, 0)",
+      update: () => "update eva_private.event_dispatch_cursor set event_id = 0",
+      delete: () => "delete from eva_private.event_dispatch_cursor",
+    },
+  },
   "eva_private.worker_heartbeats": {
     allowed: { select: [], insert: [], update: [], delete: [] },
     statements: {
@@ -641,6 +672,11 @@ beforeAll(async () => {
   const dlq = await one<{ id: string }>(
     "insert into eva.eva_event_dlq (event_type, failure_reason) values ('stage.entered', 'seed') returning id",
   );
+  await sql
+    .raw(
+      "insert into eva.event_deliveries (subscription_id, event_id, event_logged_at, event_type) select id, 1, now(), 'seed.event' from eva.event_subscriptions limit 1",
+    )
+    .execute(t.db);
   const contract = await one<{ id: string }>(
     `insert into eva.agent_task_contracts (parent_agent, target_agent, venture_id, action) values ('eva', 'ceo', '${a.id}', 'seed') returning id`,
   );
@@ -734,8 +770,22 @@ describe("row level security covers every table", () => {
       select n.nspname || '.' || c.relname as name
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname in ('eva', 'eva_private') and c.relkind in ('r', 'p', 'v', 'm', 'f')
+        and not c.relispartition
       order by 1`.execute(t.db);
     expect(rows.map((r) => r.name)).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  it("reads a partition only through its partitioned table (no role reads one directly)", async () => {
+    const { rows } = await sql<{ name: string }>`
+      select c.oid::regclass::text as name from pg_class c
+      where c.relispartition and c.relkind = 'r'
+        and c.relnamespace in ('eva'::regnamespace, 'eva_private'::regnamespace, 'eva_partitions'::regnamespace)`.execute(
+      t.db,
+    );
+    expect(rows.map((r) => r.name)).toContain("eva_partitions.event_deliveries_default");
+    expect(rows.map((r) => r.name)).toContain("eva_partitions.eva_event_log_default");
+    for (const { name } of rows)
+      await expect(asRole(V, (trx) => run(trx, `select * from ${name}`))).rejects.toMatchObject({ code: "42501" });
   });
 });
 

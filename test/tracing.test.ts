@@ -25,6 +25,7 @@ import { startWorker } from "../src/worker.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture, walkToDecision } from "./helpers/fixtures.ts";
+import { dropStageRuns, killedAtStage3, retirementOf, until } from "./helpers/sagas.ts";
 
 const t = await createTestDatabase();
 
@@ -181,6 +182,48 @@ describe("with OTEL_EXPORTER_OTLP_ENDPOINT set", () => {
 
     const tick = named("eva.scheduler_tick").find((s) => s.attributes["eva.task"] === "knowledge_sync");
     expect(tick?.service).toBe("eva-worker");
+  });
+
+  it("saga steps and event deliveries are spans too, with their venture, saga, step and event", async () => {
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = endpoint;
+    const archive = mkdtempSync(join(tmpdir(), "eva-tracing-archive-"));
+    process.env.EVA_ARCHIVE_DIR = archive;
+    const v = await killedAtStage3(t.db, t.service);
+    await dropStageRuns(t.db);
+    const worker = await startWorker({ url: t.url, analyst: createOfflineAnalyst(), concurrency: 2, schedule: false });
+    try {
+      await until("the retirement saga to complete", async () => {
+        const s = await retirementOf(t.db, v.id);
+        return s.status === "completed" ? s : undefined;
+      });
+      await until("the kill's deliveries", async () => {
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from eva.event_deliveries
+          where venture_id = ${v.id}::uuid and status = 'delivered'`.execute(t.db);
+        return (rows[0]?.n ?? 0) >= 2 ? true : undefined;
+      });
+    } finally {
+      await worker.stop();
+      rmSync(archive, { recursive: true, force: true });
+    }
+    const steps = named("eva.saga_step").filter((s) => s.attributes["eva.venture.id"] === v.id);
+    expect(steps.map((s) => s.attributes["eva.saga.step"])).toEqual(
+      expect.arrayContaining(["teardown_infra", "archive_code", "retrospective"]),
+    );
+    for (const step of steps) {
+      expect(step.attributes).toMatchObject({ "eva.saga.type": "venture_retirement", "eva.outcome": "completed" });
+      expect(step.service).toBe("eva-worker");
+    }
+    // The retrospective's model call is a child of its step.
+    const retro = steps.find((s) => s.attributes["eva.saga.step"] === "retrospective") as ReceivedSpan;
+    expect(childrenOf(retro).map((s) => s.name)).toEqual(["chat eva-offline-analyst-v1"]);
+    const deliveries = named("eva.event_delivery").filter((s) => s.attributes["eva.venture.id"] === v.id);
+    expect(deliveries.map((s) => s.attributes["eva.event.type"])).toEqual(
+      expect.arrayContaining(["gate.evaluated", "venture.killed"]),
+    );
+    for (const d of deliveries) {
+      expect(d.attributes).toMatchObject({ "eva.subscription": "knowledge-extraction", "eva.outcome": "delivered" });
+    }
   });
 
   it("a Chairman decision from the CLI is a span of eva-cli, and one through the API a span of eva-api", async () => {

@@ -114,11 +114,8 @@ begin
     perform eva_private.fn_log_event('dfe.evaluated', v_work.venture_id, pg_catalog.jsonb_build_object(
       'stage', v_work.lifecycle_stage, 'work_id', v_work.id) || (p_route -> 'dfe'));
     if coalesce(p_route -> 'dfe' ->> 'patternSignature', '') <> '' then
-      insert into eva.portfolio_patterns as pp (lifecycle_stage, pattern_signature, first_venture_id)
-      values (v_work.lifecycle_stage, p_route -> 'dfe' ->> 'patternSignature', v_work.venture_id)
-      on conflict (lifecycle_stage, pattern_signature) do update
-        set ventures_seen = pp.ventures_seen + case when pp.first_venture_id = excluded.first_venture_id then 0 else 1 end,
-            last_seen_at = pg_catalog.now();
+      perform eva_private.fn_record_portfolio_pattern(v_work.lifecycle_stage, p_route -> 'dfe' ->> 'patternSignature',
+        v_work.venture_id);
     end if;
   end if;
 

@@ -25,6 +25,9 @@ begin
       values ('P1', 'dlq_depth', 'the dead letter queue holds ' || v_depth || ' pending events (limit ' || v_limit || ')',
         pg_catalog.jsonb_build_object('depth', v_depth, 'limit', v_limit))
       returning id into v_alert;
+      -- The depth has just crossed its limit: a change of the system's health.
+      perform eva_private.fn_log_event('system.health_change', null, pg_catalog.jsonb_build_object(
+        'component', 'dead_letter_queue', 'status', 'degraded', 'depth', v_depth, 'limit', v_limit, 'alert_id', v_alert));
     end if;
   end if;
   v_result := pg_catalog.jsonb_build_object('depth', v_depth, 'limit', v_limit, 'alertId', v_alert,

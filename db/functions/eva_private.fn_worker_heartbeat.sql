@@ -23,6 +23,11 @@ begin
     and j.locked_at < pg_catalog.now() - p_stale_after
     and not exists (select 1 from eva_private.worker_heartbeats h
                     where h.worker_id = j.locked_by and h.beat_at >= pg_catalog.now() - p_stale_after);
+  -- Workers found dead are a change of the system's health (their jobs are freed next).
+  if v_dead is not null then
+    perform eva_private.fn_log_event('system.health_change', null, pg_catalog.jsonb_build_object(
+      'component', 'worker', 'status', 'crashed_workers_freed', 'workers', v_dead, 'host', p_host));
+  end if;
   return coalesce(v_dead, '{}');
 end;
 $$;

@@ -332,14 +332,34 @@ export interface EvaAlerts {
 
 export interface EvaEventDlq {
   created_at: Generated<Timestamp>;
+  delivery_id: Int8 | null;
+  discarded_at: Timestamp | null;
+  discarded_by: string | null;
   event_id: Int8 | null;
+  event_logged_at: Timestamp | null;
   event_type: string;
+  /**
+   * The last attempt's error.
+   */
   failure_reason: string;
+  handler: string | null;
   id: Generated<Int8>;
   last_failed_at: Generated<Timestamp>;
   payload: Generated<Json>;
+  /**
+   * The last replay: queued (its job waits or runs), delivered (status replayed) or failed (status stays pending).
+   */
+  replay_status: string | null;
+  replayed_at: Timestamp | null;
+  replayed_by: string | null;
+  replays: Generated<number>;
+  /**
+   * Attempts made (the subscription's, then one per replay).
+   */
   retry_count: Generated<number>;
   status: Generated<DlqStatus>;
+  subscription_id: Int8 | null;
+  venture_id: string | null;
 }
 
 export interface EvaEventLog {
@@ -423,6 +443,48 @@ export interface EvaSagaSubsteps {
   step: string;
   updated_at: Generated<Timestamp>;
   venture_id: string;
+}
+
+export interface EventDeliveries {
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+  event_id: Int8;
+  event_logged_at: Timestamp;
+  event_type: string;
+  id: Generated<Int8>;
+  last_error: string | null;
+  result: Json | null;
+  status: Generated<string>;
+  subscription_id: Int8;
+  updated_at: Generated<Timestamp>;
+  venture_id: string | null;
+}
+
+export interface EventSubscriptions {
+  after_event_id: Generated<Int8>;
+  after_xact_id: Generated<Int8>;
+  /**
+   * Handler settings (webhook: {"url": …, "secretEnv": "NAME_OF_ENV_VAR"}); never a secret in clear.
+   */
+  config: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  enabled: Generated<boolean>;
+  event_types: string[];
+  handler: string;
+  id: Generated<Int8>;
+  max_attempts: Generated<number>;
+  name: string;
+  /**
+   * Deliver one at a time, in commit order (a retried delivery waits for its backoff while later ones go on); false: in parallel.
+   */
+  ordered: Generated<boolean>;
+  /**
+   * Delay before the 2nd attempt; each later one doubles it (capped at 1 hour).
+   */
+  retry_backoff: Generated<Interval>;
+  starts_after: Generated<string>;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface GateDecisionOptions {
@@ -1144,6 +1206,8 @@ export interface DB {
   eva_saga_steps: EvaSagaSteps;
   eva_saga_substeps: EvaSagaSubsteps;
   eva_sagas: EvaSagas;
+  event_deliveries: EventDeliveries;
+  event_subscriptions: EventSubscriptions;
   gate_decision_options: GateDecisionOptions;
   lifecycle_phases: LifecyclePhases;
   lifecycle_stage_config: LifecycleStageConfig;

@@ -14,6 +14,7 @@ import { parseCrontab, type TaskList } from "graphile-worker";
 import type { Database } from "../db/client.ts";
 import type { Analyst } from "../llm/types.ts";
 import type { StageRunOutcome } from "../stages/engine.ts";
+import { eventBusTasks } from "./event-bus.ts";
 import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";
 import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
@@ -80,6 +81,8 @@ export function taskList(deps: TaskDeps): TaskList {
     partition_maintenance: tick("partition_maintenance"),
     // Delivery and the anomaly judgement (src/tasks/notifications.ts).
     ...notificationTasks({ db: deps.db }),
+    // Event subscriptions: the dispatcher and one delivery per subscription × event (src/tasks/event-bus.ts).
+    ...eventBusTasks({ db: deps.db }),
   };
 }
 

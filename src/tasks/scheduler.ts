@@ -39,8 +39,14 @@ export const TICKS: Record<SchedulerTaskName, (db: Database, asOf?: Date) => Pro
   nursery_review_check: async (db) => ({
     reviewsOpened: await one<number>(db, sql`select eva_private.fn_scheduler_nursery_check() as r`),
   }),
-  // The portfolio knowledge base (spec §10, cross-venture learning) does not exist yet: the tick says so.
-  knowledge_sync: async (db) => notDone(db, "knowledge_sync", "no portfolio knowledge base exists yet: nothing synced"),
+  // The portfolio knowledge base (spec §10) is fed as events happen, by the knowledge-extraction
+  // subscription (src/orchestration/event-handlers.ts); the daily sync has nothing of its own yet.
+  knowledge_sync: async (db) =>
+    notDone(
+      db,
+      "knowledge_sync",
+      "knowledge is extracted per event by the knowledge-extraction subscription (eva dlq list shows what failed): nothing left to sync",
+    ),
   // The digests of the notifications outbox (eva.fn_notification_digest), for the period up to the tick's time.
   notification_digest_daily: async (db, asOf) => digest(db, "daily", asOf),
   notification_digest_weekly: async (db, asOf) => digest(db, "weekly", asOf),

@@ -25,6 +25,7 @@ export type CommandName =
   | "metrics"
   | "notifications"
   | "schedule"
+  | "dlq"
   | "circuits"
   | "sagas"
   | "orchestration"
@@ -88,6 +89,11 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary:
       "what the master scheduler does when: due ops cycles and health checks, cadence overrides, run-now, its clock",
     load: async () => (await import("./schedule.ts")).registerSchedule,
+  },
+  dlq: {
+    summary:
+      "the dead-letter queue of event subscriptions: deliveries that failed every attempt; list, replay once, drop",
+    load: async () => (await import("./dlq.ts")).registerDlq,
   },
   circuits: {
     summary:

@@ -1,0 +1,15 @@
+-- The dispatcher's one job: a queued one is moved to p_run_at (replace mode);
+-- a running one keeps running and a successor is queued behind it.
+create or replace function eva_private.fn_enqueue_event_dispatch(p_run_at timestamptz)
+returns void
+language sql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+  select graphile_worker.add_job('event_dispatch', '{}'::json, job_key := 'event_dispatch',
+    run_at := coalesce(p_run_at, pg_catalog.now()), max_attempts := 25);
+$$;
+comment on function eva_private.fn_enqueue_event_dispatch(timestamptz) is
+  'Queues the event dispatcher (job_key event_dispatch; a running one gets a successor) at p_run_at (null: now).';
+grant execute on function eva_private.fn_enqueue_event_dispatch(timestamptz) to eva_service;

@@ -1,0 +1,31 @@
+-- What the event_deliver job needs in one read: the delivery, its
+-- subscription and the event, and whether it is to run at all (a delivered or
+-- dead-lettered delivery is not run again; a replay runs only while it is the
+-- DLQ row's queued replay). Null when the delivery is gone.
+create or replace function eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at timestamptz,
+  p_dlq_id bigint default null, p_replay int default null)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+  select pg_catalog.jsonb_build_object(
+    'runnable', case when p_dlq_id is null then d.status in ('pending', 'retrying')
+                     else d.status <> 'delivered' and coalesce((
+                       select q.replays = p_replay and q.replay_status = 'queued' and q.status = 'pending'
+                       from eva.eva_event_dlq q where q.id = p_dlq_id and q.delivery_id = d.id), false) end,
+    'delivery', pg_catalog.jsonb_build_object('id', d.id, 'status', d.status, 'attempts', d.attempts,
+      'loggedAt', d.event_logged_at),
+    'subscription', pg_catalog.jsonb_build_object('id', s.id, 'name', s.name, 'handler', s.handler,
+      'config', s.config, 'maxAttempts', s.max_attempts),
+    'event', pg_catalog.jsonb_build_object('id', e.id, 'type', e.event_type, 'ventureId', e.venture_id,
+      'payload', e.payload, 'actor', e.actor, 'createdAt', e.created_at, 'cursor', e.cursor))
+  from eva.event_deliveries d
+  join eva.event_subscriptions s on s.id = d.subscription_id
+  join eva.eva_event_log e on e.id = d.event_id
+  where d.id = p_delivery_id and d.event_logged_at = p_logged_at;
+$$;
+comment on function eva_private.fn_event_delivery(bigint, timestamptz, bigint, int) is
+  'The delivery, subscription and event an event_deliver job works on, with runnable (false once delivered or dead-lettered, or for a replay no longer queued); null when gone.';
+grant execute on function eva_private.fn_event_delivery(bigint, timestamptz, bigint, int) to eva_service;
