@@ -355,9 +355,15 @@ describe("through a real worker", () => {
   it("registers the crontab in known_crontabs, and runs a tick queued under its job key", async () => {
     const worker = await startWorker({ url: t.url, analyst: createOfflineAnalyst(), concurrency: 1 });
     try {
-      const known = await sql<{ identifier: string }>`
+      // The worker registers its crontab as it starts its cron loop: wait for it.
+      let known: string[] = [];
+      for (let i = 0; i < 200 && known.length < Object.keys(CRONTAB_LINES).length; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 50));
+        const rows = await sql<{ identifier: string }>`
           select identifier from graphile_worker._private_known_crontabs order by identifier`.execute(t.db);
-      expect(known.rows.map((r) => r.identifier)).toEqual(Object.keys(CRONTAB_LINES).sort());
+        known = rows.rows.map((r) => r.identifier);
+      }
+      expect(known).toEqual(Object.keys(CRONTAB_LINES).sort());
 
       const marker = await sql<{ id: string }>`select coalesce(max(id), 0)::text as id from eva.eva_event_log`.execute(
         t.db,

@@ -18,6 +18,10 @@ begin
   if p_kind not in ('blocked', 'failed') then
     raise exception 'a stage stops as blocked or failed, not %', p_kind using errcode = 'EV400';
   end if;
+  -- Lock order: the venture, then its work (see eva.fn_record_stage_result).
+  perform 1 from eva.ventures v
+  where v.id = (select w.venture_id from eva.venture_stage_work w where w.id = p_work_id)
+  for no key update;
   if p_contract_id is not null then
     select * into v_contract from eva.agent_task_contracts c
     where c.id = p_contract_id and c.stage_work_id = p_work_id for update;

@@ -40,6 +40,12 @@ declare
   v_saga_id uuid;
   v_contract eva.agent_task_contracts;
 begin
+  -- Lock order: the venture, then its work — as a kill, a decision or a pause
+  -- takes them — so a kill meeting a finishing run waits for it instead of
+  -- deadlocking with it.
+  perform 1 from eva.ventures v
+  where v.id = (select w.venture_id from eva.venture_stage_work w where w.id = p_work_id)
+  for no key update;
   select * into v_work from eva.venture_stage_work where id = p_work_id for update;
   if not found then
     raise exception 'stage work % does not exist', p_work_id using errcode = 'EV404';
