@@ -11,7 +11,21 @@ export function draw(el: HTMLElement, props: ChartProps): uPlot {
       height: 220,
       legend: { show: props.series.length > 1 },
       cursor: { show: true, points: { show: !bars } },
-      scales: { x: { time: !bars, ...(bars ? { range: (_u, lo, hi) => [lo - 0.6, hi + 0.6] } : {}) } },
+      scales: {
+        x: { time: !bars, ...(bars ? { range: (_u, lo, hi) => [lo - 0.6, hi + 0.6] } : {}) },
+        // Bars start at zero: the axis always holds 0, so a bar's length is its value.
+        ...(bars
+          ? {
+              y: {
+                range: (_u: uPlot, lo: number, hi: number): uPlot.Range.MinMax => {
+                  const [a, b] = [Math.min(0, lo), Math.max(0, hi)];
+                  const pad = (b - a) * 0.1 || 1;
+                  return [a < 0 ? a - pad : 0, b > 0 ? b + pad : 0];
+                },
+              },
+            }
+          : {}),
+      },
       axes: [
         bars ? { values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? String(s) : "")) } : {},
         { size: 60 },
