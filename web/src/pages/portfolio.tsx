@@ -4,11 +4,13 @@
 // (fn_portfolio_metrics_history), in one query. Missing figures say so: a
 // period with nothing to count is a gap in the chart and "no data" in its table.
 import { useEffect, useState } from "preact/hooks";
-import { type ApiError, gql } from "../api.ts";
+import { type ApiError, gql, present } from "../api.ts";
 import { Chart, type ChartSeries } from "../chart.tsx";
+import type { PortfolioQuery } from "../gql/graphql.ts";
+import { graphql } from "../gql/index.ts";
 import { onLinkClick } from "../router.ts";
 
-const PORTFOLIO = `query Portfolio {
+const PORTFOLIO = graphql(`query Portfolio {
   allPortfolioMetrics(first: 1) { nodes { venturesTotal venturesActive venturesAwaitingDecision venturesKilled venturesSunset
     venturesExited venturesPaused killRate successRate avgCycleDays autoProceedRate totalRevenue pendingDecisions } }
   allVentureHealthHeatmaps(first: 1000) { totalCount nodes { ventureId ventureName status lifecycleStage product market
@@ -16,27 +18,7 @@ const PORTFOLIO = `query Portfolio {
   portfolioMetricsHistory(pPeriods: 12) { nodes { period periodStart periodEnd venturesCreated venturesEnded venturesKilled
     killRate outcomes successes successRate stageTransitions cycleDays dfeEvaluated autoProceedRate revenue revenueVentures
     revenueSimulated } }
-}`;
-
-interface Period {
-  period: number;
-  periodStart: string;
-  periodEnd: string;
-  venturesCreated: number;
-  venturesEnded: number;
-  venturesKilled: number;
-  killRate: string | null;
-  outcomes: number;
-  successes: number;
-  successRate: string | null;
-  stageTransitions: number;
-  cycleDays: string | null;
-  dfeEvaluated: number;
-  autoProceedRate: string | null;
-  revenue: string | null;
-  revenueVentures: number;
-  revenueSimulated: boolean;
-}
+}`);
 
 const num = (v: string | null): number | null => (v === null ? null : Number(v));
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -45,9 +27,9 @@ const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 function History(props: { periods: Period[] }) {
   const ps = props.periods;
   if (ps.length === 0) return <p class="notice">No ventures yet: no history to chart.</p>;
-  const x = ps.map((p) => Math.round(Date.parse(p.periodEnd) / 1000));
+  const x = ps.map((p) => Math.round(Date.parse(p.periodEnd ?? "") / 1000));
   const xLabels = ps.map(
-    (p) => `${new Date(p.periodStart).toLocaleString()} – ${new Date(p.periodEnd).toLocaleTimeString()}`,
+    (p) => `${new Date(p.periodStart ?? "").toLocaleString()} – ${new Date(p.periodEnd ?? "").toLocaleTimeString()}`,
   );
   const span = `${ps.length} equal periods from the first venture's creation (${new Date(ps[0]?.periodStart ?? "").toLocaleString()}) to now`;
   const common = { x, xLabels, xTitle: "Period" };
@@ -141,21 +123,9 @@ function History(props: { periods: Period[] }) {
   );
 }
 
-type Metrics = Record<string, string | number | null>;
-interface HeatRow {
-  ventureId: string;
-  ventureName: string;
-  status: string;
-  lifecycleStage: number;
-  product: number | null;
-  market: number | null;
-  technical: number | null;
-  financial: number | null;
-  team: number | null;
-  overall: number | null;
-  band: string | null;
-  healthSource: string | null;
-}
+type Metrics = NonNullable<NonNullable<PortfolioQuery["allPortfolioMetrics"]>["nodes"][number]>;
+type HeatRow = NonNullable<NonNullable<PortfolioQuery["allVentureHealthHeatmaps"]>["nodes"][number]>;
+type Period = NonNullable<NonNullable<PortfolioQuery["portfolioMetricsHistory"]>["nodes"][number]>;
 
 const DIMENSIONS = ["product", "market", "technical", "financial", "team", "overall"] as const;
 
@@ -179,17 +149,13 @@ export function PortfolioPage() {
   } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
-    gql<{
-      allPortfolioMetrics: { nodes: Metrics[] };
-      allVentureHealthHeatmaps: { totalCount: number; nodes: HeatRow[] };
-      portfolioMetricsHistory: { nodes: Period[] };
-    }>(PORTFOLIO)
+    gql(PORTFOLIO)
       .then((d) =>
         setData({
-          metrics: d.allPortfolioMetrics.nodes[0] ?? null,
-          heat: d.allVentureHealthHeatmaps.nodes,
-          total: d.allVentureHealthHeatmaps.totalCount,
-          history: d.portfolioMetricsHistory.nodes,
+          metrics: present(d.allPortfolioMetrics?.nodes ?? [])[0] ?? null,
+          heat: present(d.allVentureHealthHeatmaps?.nodes ?? []),
+          total: d.allVentureHealthHeatmaps?.totalCount ?? 0,
+          history: present(d.portfolioMetricsHistory?.nodes ?? []),
         }),
       )
       .catch(setError);

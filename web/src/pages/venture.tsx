@@ -4,67 +4,28 @@
 // Chairman) its decisions. One query; decisions are left out for roles that
 // may not read them.
 import { useEffect, useState } from "preact/hooks";
-import { type ApiError, gql } from "../api.ts";
+import { type ApiError, gql, present } from "../api.ts";
 import { Chart } from "../chart.tsx";
 import { Content, words } from "../content.tsx";
 import { dateTime, decisionTypeLabel } from "../format.ts";
+import type { VentureQuery } from "../gql/graphql.ts";
+import { graphql } from "../gql/index.ts";
 import { onLinkClick } from "../router.ts";
 
-const query = (withDecisions: boolean) => `query Venture($id: UUID!) {
+const VENTURE = graphql(`query Venture($id: UUID!, $withDecisions: Boolean!) {
   ventureByRowId(rowId: $id) {
     rowId name status currentLifecycleStage stageEnteredAt description targetMarket healthScore
     ventureStageTransitionsByVentureId(first: 500) { nodes { fromStage toStage transitionType gateDecision reason createdAt } }
     ventureArtifactsByVentureId(first: 500) { nodes { lifecycleStage artifactType version isCurrent qualityScore
       epistemicClassification createdAt content } }
-    ${withDecisions ? "chairmanDecisionsByVentureId(first: 100) { nodes { rowId decisionType lifecycleStage status decision createdAt reason } }" : ""}
+    chairmanDecisionsByVentureId(first: 100) @include(if: $withDecisions) { nodes { rowId decisionType lifecycleStage
+      status decision createdAt reason } }
   }
-}`;
+}`);
 
-interface Venture {
-  rowId: string;
-  name: string;
-  status: string;
-  currentLifecycleStage: number;
-  stageEnteredAt: string;
-  description: string;
-  targetMarket: string;
-  healthScore: string | null;
-  ventureStageTransitionsByVentureId: {
-    nodes: {
-      fromStage: number;
-      toStage: number;
-      transitionType: string;
-      gateDecision: string | null;
-      reason: string | null;
-      createdAt: string;
-    }[];
-  };
-  ventureArtifactsByVentureId: {
-    nodes: {
-      lifecycleStage: number;
-      artifactType: string;
-      version: number;
-      isCurrent: boolean;
-      qualityScore: number | null;
-      epistemicClassification: string;
-      createdAt: string;
-      content: unknown;
-    }[];
-  };
-  chairmanDecisionsByVentureId?: {
-    nodes: {
-      rowId: string;
-      decisionType: string;
-      lifecycleStage: number;
-      status: string;
-      decision: string | null;
-      createdAt: string;
-      reason: string | null;
-    }[];
-  };
-}
+type Venture = NonNullable<VentureQuery["ventureByRowId"]>;
 
-type Artifact = Venture["ventureArtifactsByVentureId"]["nodes"][number];
+type Artifact = NonNullable<Venture["ventureArtifactsByVentureId"]["nodes"][number]>;
 
 const EPISTEMIC: Record<string, string> = {
   fact: "Fact: measured or observed",
@@ -225,14 +186,14 @@ export function VenturePage(props: { id: string; canDecide: boolean }) {
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     setV(undefined);
-    gql<{ ventureByRowId: Venture | null }>(query(props.canDecide), { id: props.id })
+    gql(VENTURE, { id: props.id, withDecisions: props.canDecide })
       .then((d) => setV(d.ventureByRowId))
       .catch(setError);
   }, [props.id, props.canDecide]);
   if (error) return <p class="error">{error.message}</p>;
   if (v === undefined) return <p>Loading…</p>;
   if (v === null) return <p class="notice">There is no venture {props.id} that your role may read.</p>;
-  const artifacts = [...v.ventureArtifactsByVentureId.nodes].sort(
+  const artifacts = present(v.ventureArtifactsByVentureId.nodes).sort(
     (a, b) =>
       a.lifecycleStage - b.lifecycleStage || a.artifactType.localeCompare(b.artifactType) || b.version - a.version,
   );
@@ -260,7 +221,7 @@ export function VenturePage(props: { id: string; canDecide: boolean }) {
         <>
           <h2>Decisions</h2>
           <ul>
-            {v.chairmanDecisionsByVentureId.nodes.map((d) => (
+            {present(v.chairmanDecisionsByVentureId.nodes).map((d) => (
               <li key={d.rowId}>
                 <a href={`/decisions/${d.rowId}`} onClick={onLinkClick}>
                   {decisionTypeLabel(d.decisionType)} at Stage {d.lifecycleStage}
@@ -274,7 +235,7 @@ export function VenturePage(props: { id: string; canDecide: boolean }) {
       )}
       <h2>Stage timeline</h2>
       <ol class="timeline">
-        {v.ventureStageTransitionsByVentureId.nodes.map((t) => (
+        {present(v.ventureStageTransitionsByVentureId.nodes).map((t) => (
           <li key={`${t.createdAt}-${t.toStage}`}>
             {dateTime(t.createdAt)}: Stage {t.fromStage} → {t.toStage} ({t.transitionType}
             {t.gateDecision ? `, gate ${t.gateDecision}` : ""}){t.reason ? `: ${t.reason}` : ""}
