@@ -2429,6 +2429,7 @@ COMMENT ON FUNCTION eva.fn_pending_decision_count() IS 'How many Chairman decisi
 CREATE FUNCTION eva.fn_portfolio_metrics_history(p_periods integer DEFAULT 12) RETURNS TABLE(period integer, period_start timestamp with time zone, period_end timestamp with time zone, ventures_created integer, ventures_ended integer, ventures_killed integer, kill_rate numeric, outcomes integer, successes integer, success_rate numeric, stage_transitions integer, cycle_days numeric, dfe_evaluated integer, auto_proceed_rate numeric, revenue numeric, revenue_ventures integer, revenue_simulated boolean)
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $$
   with bounds as (
     select s.first, n.n, pg_catalog.now() as last,
@@ -2443,23 +2444,23 @@ CREATE FUNCTION eva.fn_portfolio_metrics_history(p_periods integer DEFAULT 12) R
       g = b.n as is_last
     from bounds b, pg_catalog.generate_series(1, b.n) g
   ),
-  outcome as (
+  outcome as materialized (
     select v.id, v.status_changed_at as at, v.status = 'exited' as success, true as ended, v.status = 'killed' as killed
     from eva.ventures v where v.status in ('killed', 'sunset', 'exited')
     union all
     select t.venture_id, pg_catalog.min(t.created_at), true, false, false
     from eva.venture_stage_transitions t where t.to_stage >= 23 group by t.venture_id
   ),
-  dwell as (
+  dwell as materialized (
     select t.created_at as at, extract(epoch from t.created_at - coalesce(
       pg_catalog.lag(t.created_at) over (partition by t.venture_id order by t.created_at, t.id), v.created_at)) / 86400 as days
     from eva.venture_stage_transitions t join eva.ventures v on v.id = t.venture_id
   ),
-  dfe as (
+  dfe as materialized (
     select e.created_at as at, e.payload ->> 'output' = 'AUTO_PROCEED' as auto
     from eva.eva_event_log e where e.event_type = 'dfe.evaluated'
   ),
-  scorecard as (
+  scorecard as materialized (
     select a.venture_id, a.version, a.created_at, a.epistemic_classification,
       (select pg_catalog.sum((m ->> 'value')::numeric)
        from pg_catalog.jsonb_array_elements(

@@ -12,7 +12,9 @@
 --   revenue           = at the period's end, the summed monthly revenue of each venture's latest Stage 24
 --                       launch scorecard (eva.portfolio_metrics' rule); revenue_simulated when any of
 --                       those scorecards is classified simulation
--- Runs as the caller (RLS decides what is counted).
+-- Runs as the caller (RLS decides what is counted). Each source is read once
+-- (materialized), then counted per period; no JIT (its compile time, on the
+-- planner's estimate of 1000 periods, cost more than the query).
 create or replace function eva.fn_portfolio_metrics_history(p_periods int default 12)
 returns table (
   period int, period_start timestamptz, period_end timestamptz,
@@ -25,6 +27,7 @@ returns table (
 language sql
 stable
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   with bounds as (
     select s.first, n.n, pg_catalog.now() as last,
@@ -39,23 +42,23 @@ as $$
       g = b.n as is_last
     from bounds b, pg_catalog.generate_series(1, b.n) g
   ),
-  outcome as (
+  outcome as materialized (
     select v.id, v.status_changed_at as at, v.status = 'exited' as success, true as ended, v.status = 'killed' as killed
     from eva.ventures v where v.status in ('killed', 'sunset', 'exited')
     union all
     select t.venture_id, pg_catalog.min(t.created_at), true, false, false
     from eva.venture_stage_transitions t where t.to_stage >= 23 group by t.venture_id
   ),
-  dwell as (
+  dwell as materialized (
     select t.created_at as at, extract(epoch from t.created_at - coalesce(
       pg_catalog.lag(t.created_at) over (partition by t.venture_id order by t.created_at, t.id), v.created_at)) / 86400 as days
     from eva.venture_stage_transitions t join eva.ventures v on v.id = t.venture_id
   ),
-  dfe as (
+  dfe as materialized (
     select e.created_at as at, e.payload ->> 'output' = 'AUTO_PROCEED' as auto
     from eva.eva_event_log e where e.event_type = 'dfe.evaluated'
   ),
-  scorecard as (
+  scorecard as materialized (
     select a.venture_id, a.version, a.created_at, a.epistemic_classification,
       (select pg_catalog.sum((m ->> 'value')::numeric)
        from pg_catalog.jsonb_array_elements(
