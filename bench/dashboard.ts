@@ -6,7 +6,11 @@
 //     ranked queue rendered (every row), and the same in a warm context;
 //   GraphQL requests the queue page makes (aim: one);
 //   the queue page's data: its one query over HTTP against the same select
-//     as eva_chairman over pg (aim: p95 ≤ 2× SQL).
+//     as eva_chairman over pg (aim: p95 ≤ 2× SQL);
+//   the portfolio page (vital signs, heatmap, the charts' history) and a
+//     venture page: GraphQL requests each makes, the portfolio page's load to
+//     its charts drawn, and its query (replayed as the page sent it) against
+//     the selects it reads.
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
@@ -64,6 +68,7 @@ export async function dashboard(server: BenchServer, signal: AbortSignal): Promi
 
     const origin = api.dashboardUrl;
     let graphqlRequests = 0;
+    let lastGraphqlBody = "";
     /** Opens the queue in `page` (signed in) and answers ms from navigation to every row rendered. */
     const openQueue = async (page: Page): Promise<number> => {
       const t0 = performance.now();
@@ -80,7 +85,10 @@ export async function dashboard(server: BenchServer, signal: AbortSignal): Promi
       await context.addInitScript((t) => sessionStorage.setItem("eva.session", t), token);
       const page = await context.newPage();
       page.on("request", (r) => {
-        if (r.method() === "POST" && new URL(r.url()).pathname === "/graphql") graphqlRequests++;
+        if (r.method() === "POST" && new URL(r.url()).pathname === "/graphql") {
+          graphqlRequests++;
+          lastGraphqlBody = r.postData() ?? "";
+        }
       });
       return { context, page };
     };
@@ -102,7 +110,57 @@ export async function dashboard(server: BenchServer, signal: AbortSignal): Promi
       signal.throwIfAborted();
       warm.push(await openQueue(page));
     }
+    // The portfolio page (to its four charts drawn) and the venture page with the most artifact versions.
+    const portfolioLoads: number[] = [];
+    let portfolioRequests = 0;
+    let portfolioBody = "";
+    for (let i = 0; i < 5; i++) {
+      graphqlRequests = 0;
+      const t0 = performance.now();
+      await page.goto(`${origin}portfolio`);
+      await page.locator('[data-testid="chart-revenue"] .plot canvas').waitFor({ timeout: 60_000 });
+      portfolioLoads.push(performance.now() - t0);
+      portfolioRequests = Math.max(portfolioRequests, graphqlRequests);
+      portfolioBody = lastGraphqlBody;
+    }
+    const busiest = (
+      await chairman.query<{ id: string }>(
+        "select venture_id as id from eva.venture_artifacts group by 1 order by count(*) desc limit 1",
+      )
+    ).rows[0]?.id;
+    graphqlRequests = 0;
+    await page.goto(`${origin}ventures/${busiest}`);
+    await page.getByRole("heading", { name: "All artifact versions" }).waitFor({ timeout: 60_000 });
+    const ventureRequests = graphqlRequests;
     await context.close();
+
+    const portfolioSql =
+      "select * from eva.portfolio_metrics limit 1; select * from eva.venture_health_heatmap limit 1000; select * from eva.fn_portfolio_metrics_history(12)";
+    const pgqlMs: number[] = [];
+    const psqlMs: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      signal.throwIfAborted();
+      let t0 = performance.now();
+      await abortable(chairman.query(portfolioSql), signal);
+      const s = performance.now() - t0;
+      t0 = performance.now();
+      const response = await fetch(api?.url ?? "", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: portfolioBody,
+        signal,
+      });
+      const parsed = (await response.json()) as { errors?: unknown };
+      if (parsed.errors) throw new Error("the portfolio query failed");
+      const g = performance.now() - t0;
+      if (i >= 5) {
+        psqlMs.push(s);
+        pgqlMs.push(g);
+      }
+    }
+    const pl = summarize(portfolioLoads);
+    const pg95 = summarize(pgqlMs);
+    const ps95 = summarize(psqlMs);
 
     const body = JSON.stringify({ query: QUERY });
     const viaGraphql = async () => {
@@ -181,6 +239,35 @@ export async function dashboard(server: BenchServer, signal: AbortSignal): Promi
         value: requests,
         unit: "requests",
         note: "aim: one query per page (the live updates come over the websocket)",
+      },
+      {
+        id: "dashboard.portfolio_graphql_requests",
+        label: "GraphQL requests to load the portfolio page",
+        value: portfolioRequests,
+        unit: "requests",
+        note: `metrics, heatmap and the charts' history in one query; a venture page: ${ventureRequests}`,
+      },
+      {
+        id: "dashboard.portfolio_load_ms",
+        label: "portfolio page → its charts drawn (warm)",
+        value: pl.p50,
+        unit: "ms",
+        note: `median of ${portfolioLoads.length}, uPlot loaded with the first chart; p95 ${pl.p95.toFixed(0)} ms`,
+      },
+      {
+        id: "dashboard.portfolio_sql_p95_ms",
+        label: "portfolio page data, direct SQL p95",
+        value: ps95.p95,
+        unit: "ms",
+        note: `portfolio_metrics, venture_health_heatmap, fn_portfolio_metrics_history(12) as eva_chairman; p50 ${ps95.p50.toFixed(2)} ms`,
+      },
+      {
+        id: "dashboard.portfolio_graphql_p95_ms",
+        label: "portfolio page data, its GraphQL query p95",
+        value: pg95.p95,
+        unit: "ms",
+        vs: "dashboard.portfolio_sql_p95_ms",
+        note: `the page's own request replayed; aim ≤ 2× SQL; p50 ${pg95.p50.toFixed(2)} ms`,
       },
     ];
   } finally {

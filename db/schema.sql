@@ -2687,6 +2687,99 @@ COMMENT ON FUNCTION eva.fn_pending_decision_count() IS 'How many Chairman decisi
 
 
 --
+-- Name: fn_portfolio_metrics_history(integer); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_portfolio_metrics_history(p_periods integer DEFAULT 12) RETURNS TABLE(period integer, period_start timestamp with time zone, period_end timestamp with time zone, ventures_created integer, ventures_ended integer, ventures_killed integer, kill_rate numeric, outcomes integer, successes integer, success_rate numeric, stage_transitions integer, cycle_days numeric, dfe_evaluated integer, auto_proceed_rate numeric, revenue numeric, revenue_ventures integer, revenue_simulated boolean)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
+    AS $$
+  with bounds as (
+    select s.first, n.n, pg_catalog.now() as last,
+      greatest((pg_catalog.now() - s.first) / n.n, interval '1 second') as width
+    from (select pg_catalog.min(v.created_at) as first from eva.ventures v) s,
+         (select least(greatest(coalesce(p_periods, 12), 1), 120) as n) n
+    where s.first is not null
+  ),
+  periods as (
+    select g as period, b.first + b.width * (g - 1) as period_start,
+      case when g = b.n then greatest(b.last, b.first + b.width * g) else b.first + b.width * g end as period_end,
+      g = b.n as is_last
+    from bounds b, pg_catalog.generate_series(1, b.n) g
+  ),
+  outcome as materialized (
+    select v.id, v.status_changed_at as at, v.status = 'exited' as success, true as ended, v.status = 'killed' as killed
+    from eva.ventures v where v.status in ('killed', 'sunset', 'exited')
+    union all
+    select t.venture_id, pg_catalog.min(t.created_at), true, false, false
+    from eva.venture_stage_transitions t where t.to_stage >= 23 group by t.venture_id
+  ),
+  dwell as materialized (
+    select t.created_at as at, extract(epoch from t.created_at - coalesce(
+      pg_catalog.lag(t.created_at) over (partition by t.venture_id order by t.created_at, t.id), v.created_at)) / 86400 as days
+    from eva.venture_stage_transitions t join eva.ventures v on v.id = t.venture_id
+  ),
+  dfe as materialized (
+    select e.created_at as at, e.payload ->> 'output' = 'AUTO_PROCEED' as auto
+    from eva.eva_event_log e where e.event_type = 'dfe.evaluated'
+  ),
+  scorecard as materialized (
+    select a.venture_id, a.version, a.created_at, a.epistemic_classification,
+      (select pg_catalog.sum((m ->> 'value')::numeric)
+       from pg_catalog.jsonb_array_elements(
+         case when pg_catalog.jsonb_typeof(a.content -> 'aarrr' -> 'revenue') = 'array' then a.content -> 'aarrr' -> 'revenue' else '[]'::jsonb end) m
+       where m ->> 'name' ~* '(mrr|revenue)' and m ->> 'name' !~ '%' and pg_catalog.jsonb_typeof(m -> 'value') = 'number') as revenue
+    from eva.venture_artifacts a
+    where a.artifact_type = 'launch_scorecard' and a.lifecycle_stage = 24
+  )
+  select p.period, p.period_start, p.period_end,
+    (select pg_catalog.count(*)::int from eva.ventures v
+     where v.created_at >= p.period_start and (v.created_at < p.period_end or p.is_last)),
+    o.ended, o.killed,
+    pg_catalog.round(o.killed::numeric / nullif(o.ended, 0), 4),
+    o.outcomes, o.successes,
+    pg_catalog.round(o.successes::numeric / nullif(o.outcomes, 0), 4),
+    d.n, pg_catalog.round(d.days::numeric, 2),
+    f.n, pg_catalog.round(f.auto::numeric / nullif(f.n, 0), 4),
+    r.revenue, r.ventures, r.simulated
+  from periods p
+  cross join lateral (
+    select pg_catalog.count(distinct x.id) filter (where x.ended)::int as ended,
+      pg_catalog.count(distinct x.id) filter (where x.killed)::int as killed,
+      pg_catalog.count(distinct x.id)::int as outcomes,
+      pg_catalog.count(distinct x.id) filter (where x.success)::int as successes
+    from outcome x where x.at >= p.period_start and (x.at < p.period_end or p.is_last)
+  ) o
+  cross join lateral (
+    select pg_catalog.count(*)::int as n, pg_catalog.avg(w.days) as days
+    from dwell w where w.at >= p.period_start and (w.at < p.period_end or p.is_last)
+  ) d
+  cross join lateral (
+    select pg_catalog.count(*)::int as n, pg_catalog.count(*) filter (where e.auto)::int as auto
+    from dfe e where e.at >= p.period_start and (e.at < p.period_end or p.is_last)
+  ) f
+  cross join lateral (
+    select pg_catalog.sum(l.revenue) as revenue, pg_catalog.count(l.revenue)::int as ventures,
+      coalesce(pg_catalog.bool_or(l.epistemic_classification = 'simulation') filter (where l.revenue is not null), false) as simulated
+    from (select distinct on (s.venture_id) s.revenue, s.epistemic_classification from scorecard s
+          where s.created_at < p.period_end or p.is_last
+          order by s.venture_id, s.version desc) l
+  ) r
+  order by p.period;
+$$;
+
+
+ALTER FUNCTION eva.fn_portfolio_metrics_history(p_periods integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_portfolio_metrics_history(p_periods integer); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_portfolio_metrics_history(p_periods integer) IS 'The portfolio''s vital signs over time: from the first venture''s creation to now in p_periods (1-120, default 12) equal periods, each with what happened in it (ventures ended and killed, kill rate, outcomes and success rate, stage transitions and mean days a stage took, DFE evaluations and AUTO_PROCEED rate) and the revenue of the latest launch scorecards at its end (revenue_simulated when one is a simulation). A rate is null when its period had nothing to count; no value is carried over or interpolated.';
+
+
+--
 -- Name: fn_record_gate_outcome(uuid, integer, text, text, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -15376,6 +15469,16 @@ REVOKE ALL ON FUNCTION eva.fn_pending_decision_count() FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_pending_decision_count() TO eva_chairman;
 GRANT ALL ON FUNCTION eva.fn_pending_decision_count() TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_pending_decision_count() TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_portfolio_metrics_history(p_periods integer); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_portfolio_metrics_history(p_periods integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_portfolio_metrics_history(p_periods integer) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_portfolio_metrics_history(p_periods integer) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_portfolio_metrics_history(p_periods integer) TO eva_viewer;
 
 
 --

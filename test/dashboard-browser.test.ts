@@ -290,8 +290,77 @@ describe("the Chairman's dashboard in Chromium", () => {
     expect(text).toMatch(/Ventures\s+4 \(/);
     expect(text).toContain("AUTO_PROCEED rate");
     expect(await queue.locator("table.heatmap tbody tr").count()).toBe(4);
+    // The vital signs over time: four charts drawn (a canvas each), each with its table of the 12 periods, every
+    // cell a figure or "no data" (a gap), never an invented point.
+    for (const chart of ["rates", "cycle", "auto", "revenue"]) {
+      await queue.locator(`[data-testid="chart-${chart}"] canvas`).first().waitFor();
+      // The table sits in a closed <details> (one click opens it): read its text as a screen reader would.
+      const table = queue.getByTestId(`chart-${chart}-table`);
+      expect(await table.locator("tbody tr").count()).toBe(12);
+      for (const cell of await table.locator("tbody td").allTextContents())
+        expect(cell).toMatch(/^(no data|[\d.,]+(%| days)?)$/);
+    }
+    // Nothing reported revenue here: every revenue cell is missing, said so.
+    expect(await queue.getByTestId("chart-revenue-table").locator("tbody td").allTextContents()).toEqual(
+      Array(12).fill("no data"),
+    );
+    // The first period holds the escalations' DFE evaluations.
+    const auto = (await queue.getByTestId("chart-auto-table").locator("tbody td").first().textContent()) ?? "";
+    expect(auto).toMatch(/\d+\.\d%$/);
     await screenshot(queue, "dashboard-portfolio");
     expect(await seriousAxeViolations(queue)).toEqual([]);
+    // A Stage 25 Assumptions vs Reality report in two versions (the second a simulation), for the venture page.
+    const brandVenture = (
+      await t.db
+        .selectFrom("chairman_decisions")
+        .select("venture_id")
+        .where("id", "=", ids.brand)
+        .executeTakeFirstOrThrow()
+    ).venture_id;
+    const report = (opsCycle: number, items: object[]) =>
+      JSON.stringify({
+        opsCycle,
+        sources: [{ stage: 24, artifactType: "launch_scorecard", version: opsCycle }],
+        rules: ["see src/stages/assumptions-reality.ts"],
+        items,
+        summary: { validated: 1, invalidated: items.length > 1 ? 1 : 0, inconclusive: items.length > 2 ? 1 : 0 },
+        assumptionErrorRate: items.length > 1 ? 0.5 : 0,
+      });
+    const item = (
+      id: string,
+      statement: string,
+      expected: number | null,
+      actual: number | null,
+      variancePct: number | null,
+      classification: string,
+    ) => ({
+      id,
+      kind: expected === null ? "assumption" : "projection",
+      source: expected === null ? "Stage 1" : "Stage 5",
+      statement,
+      expected,
+      actual,
+      variancePct,
+      evidence: actual === null ? [] : ["MRR"],
+      classification,
+      reason: `${classification} by the rules`,
+    });
+    for (const [opsCycle, items, klass] of [
+      [1, [item("p1", "Monthly revenue", 10000, 9000, -10, "validated")], "fact"],
+      [
+        2,
+        [
+          item("p1", "Monthly revenue", 10000, 12000, 20, "validated"),
+          item("p2", "Customer acquisition cost", 200, 320, 60, "invalidated"),
+          item("a1", "Accountants want automatic matching", null, null, null, "inconclusive"),
+        ],
+        "simulation",
+      ],
+    ] as const)
+      await sql`insert into eva.venture_artifacts (venture_id, lifecycle_stage, artifact_type, content, epistemic_classification)
+        values (${brandVenture}::uuid, 25, 'assumptions_reality_report', ${report(opsCycle, [...items])}::jsonb, ${klass})`.execute(
+        t.db,
+      );
     await queue.getByRole("link", { name: names.brand }).click();
     await queue.getByRole("heading", { name: "Stage timeline" }).waitFor();
     expect(await queue.getByTestId("venture-status").innerText()).toMatch(/Stage (1[1-9]|2\d)/);
@@ -299,6 +368,36 @@ describe("the Chairman's dashboard in Chromium", () => {
     expect(venture).toMatch(/Stage 9 → 10/);
     expect(venture).toContain("brand_package");
     expect(venture).toMatch(/Brand approval at Stage 10\s*: decided \(approve\)/);
+    // Assumptions vs Reality: the current (second) report as a chart with its table; the unmeasured item has no bar
+    // and says so; the report is labelled a simulation.
+    await queue.locator('[data-testid="chart-avr"] canvas').first().waitFor();
+    expect(await queue.getByTestId("avr-summary").innerText()).toMatch(
+      /1 validated, 1 invalidated, 1 inconclusive.*50\.0%/,
+    );
+    expect(await queue.getByTestId("chart-avr").innerText()).toContain("(simulation)");
+    await queue.getByTestId("chart-avr").locator("summary").click();
+    expect(await queue.getByTestId("chart-avr-table").locator("tbody tr").allInnerTexts()).toEqual([
+      "1. Monthly revenue\t+20.0%",
+      "2. Customer acquisition cost\t+60.0%",
+      "3. Accountants want automatic matching\tno data",
+    ]);
+    const items = await queue.getByTestId("avr-items").locator("tbody tr").allInnerTexts();
+    expect(items[2]).toMatch(/Accountants want automatic matching.*not measured.*inconclusive/);
+    // Artifacts are readable: the brand package's fields as words, not JSON, with its evidence class.
+    const brand = queue.getByTestId("artifact").filter({ hasText: "Stage 10: Brand package" });
+    await brand.locator("summary").click();
+    const brandText = await brand.innerText();
+    expect(brandText).toMatch(/Selected name\s+Harbor/);
+    expect(brandText).toMatch(/Brand voice\s+Calm, exact and brief\./);
+    expect(brandText).not.toContain('"selectedName"');
+    expect(await brand.getByTestId("epistemic").first().innerText()).toMatch(/^(Fact|Assumption|Simulation|Unknown): /);
+    // Version history: the report's first version, one click away, and back.
+    const avr = queue.getByTestId("artifact").filter({ hasText: "Stage 25: Assumptions reality report" });
+    await avr.locator("summary").click();
+    expect(await avr.innerText()).toMatch(/Version 2 \(current\).*Simulation: computed from a model/s);
+    await avr.getByRole("button", { name: "v1", exact: true }).click();
+    expect(await avr.innerText()).toMatch(/Version 1 \(superseded\).*Fact: measured or observed.*Ops cycle\s+1/s);
+    expect(await avr.getByRole("button", { name: "v1", exact: true }).getAttribute("aria-pressed")).toBe("true");
     await screenshot(queue, "dashboard-venture");
     expect(await seriousAxeViolations(queue)).toEqual([]);
     // The dependency graph: the one hard edge, on the critical path, drawn and listed.

@@ -4,6 +4,15 @@
 // only, gone when it closes); no cookie is ever set, so no request is made on
 // the Chairman's behalf by another site (no CSRF surface).
 import { type Client, createClient } from "graphql-ws";
+import type { TypedDocumentString } from "./gql/graphql.ts";
+
+/** An operation from graphql(`...`) (web/src/gql, generated from graphql/schema.graphql): its result and variables typed. */
+export type Operation<R, V> = TypedDocumentString<R, V>;
+
+/** A connection's nodes without the nulls GraphQL's list type allows (PostGraphile never sends them for rows). */
+export function present<T>(nodes: readonly (T | null)[]): T[] {
+  return nodes.filter((n): n is T => n !== null);
+}
 
 const SESSION_KEY = "eva.session";
 
@@ -95,7 +104,8 @@ function firstError(errors: GraphQLResponse<unknown>["errors"]): ApiError | null
 }
 
 /** One GraphQL request (a page's query, or a mutation) as the signed-in role. */
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function gql<T, V>(operation: Operation<T, V>, variables?: V): Promise<T> {
+  const query = operation.toString();
   const session = loadSession();
   const response = await fetch("/graphql", {
     method: "POST",
@@ -104,7 +114,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
       accept: "application/graphql-response+json, application/json",
       ...(session ? { authorization: `Bearer ${session.token}` } : {}),
     },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables: variables ?? {} }),
     credentials: "omit",
   });
   if (response.status === 401) {
@@ -183,14 +193,14 @@ export function onConnection(listener: ConnectionListener): () => void {
 }
 
 /** A live subscription: `next` gets each message's data; returns the function that ends it. */
-export function subscribe<T>(
-  query: string,
-  variables: Record<string, unknown>,
+export function subscribe<T, V>(
+  operation: Operation<T, V>,
+  variables: V,
   next: (data: T) => void,
   error: (e: ApiError) => void,
 ): () => void {
   return client().subscribe<T>(
-    { query, variables },
+    { query: operation.toString(), variables: variables as Record<string, unknown> },
     {
       next: (message) => {
         const e = firstError(message.errors as GraphQLResponse<unknown>["errors"]);

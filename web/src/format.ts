@@ -8,12 +8,14 @@ const TYPE_LABELS: Record<string, string> = {
   dfe_escalation: "DFE escalation",
 };
 
-export function decisionTypeLabel(type: string): string {
+export function decisionTypeLabel(type: string | null): string {
+  if (type === null) return "—";
   return TYPE_LABELS[type] ?? type.replace(/_/g, " ");
 }
 
 /** "3 min", "5 h", "2 d": how long ago `iso` was. */
-export function age(iso: string, now = Date.now()): string {
+export function age(iso: string | null, now = Date.now()): string {
+  if (iso === null) return "—";
   const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
   if (seconds < 60) return `${seconds} s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;

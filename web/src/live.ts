@@ -1,7 +1,7 @@
 // Hooks for live data: a page's one query, re-read or replaced when the
 // subscriptions say something changed.
 import { useEffect, useState } from "preact/hooks";
-import { type ApiError, isConnected, onConnection, subscribe } from "./api.ts";
+import { type ApiError, isConnected, type Operation, onConnection, subscribe } from "./api.ts";
 
 /** Whether the websocket is connected right now. */
 export function useConnected(): boolean {
@@ -11,15 +11,15 @@ export function useConnected(): boolean {
 }
 
 /** Runs `query` subscription while mounted; each message goes to `next`. */
-export function useSubscription<T>(
-  query: string | null,
-  variables: Record<string, unknown>,
+export function useSubscription<T, V>(
+  query: Operation<T, V> | null,
+  variables: V,
   next: (data: T) => void,
   error: (e: ApiError) => void,
   deps: unknown[],
 ): void {
   useEffect(() => {
     if (!query) return;
-    return subscribe<T>(query, variables, next, error);
+    return subscribe(query, variables, next, error);
   }, deps);
 }

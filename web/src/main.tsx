@@ -13,6 +13,9 @@ import { SignInPage } from "./pages/sign-in.tsx";
 import { VenturePage } from "./pages/venture.tsx";
 import { navigate, onLinkClick, usePath } from "./router.ts";
 import "./style.css";
+import { graphql } from "./gql/index.ts";
+
+const SIGN_OUT = graphql(`mutation SignOut($jti: UUID!) { revokeToken(input: { pJti: $jti }) { clientMutationId } }`);
 
 /** The one-time code from the link's fragment, removed from the address bar at once (history.replaceState). */
 function takeCode(): string | null {
@@ -25,7 +28,7 @@ function takeCode(): string | null {
 async function signOut(session: Session): Promise<void> {
   // The Chairman's session token is revoked server-side too; a viewer's simply ends here.
   if (session.role === "chairman" && session.jti) {
-    await gql("mutation SignOut($jti: UUID!) { revokeToken(input: { pJti: $jti }) { clientMutationId } }", {
+    await gql(SIGN_OUT, {
       jti: session.jti,
     }).catch(() => {});
   }

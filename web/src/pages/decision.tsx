@@ -4,12 +4,14 @@
 // context, already decided) is shown with its reason; the page re-reads
 // itself when an event about this decision arrives (decided elsewhere).
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { ApiError, gql } from "../api.ts";
+import { ApiError, gql, present } from "../api.ts";
 import { age, dateTime, decisionTypeLabel } from "../format.ts";
+import type { DecisionQuery } from "../gql/graphql.ts";
+import { graphql } from "../gql/index.ts";
 import { useSubscription } from "../live.ts";
 import { onLinkClick } from "../router.ts";
 
-const DECISION = `query Decision($id: UUID!) {
+const DECISION = graphql(`query Decision($id: UUID!) {
   chairmanDecisionByRowId(rowId: $id) {
     rowId decisionType lifecycleStage status decision notes urgency blocking createdAt decidedAt decidedBy
     recommendedAction reason artifactType artifactVersion
@@ -17,34 +19,15 @@ const DECISION = `query Decision($id: UUID!) {
     summary { heading lines }
     choices { decision outcome effect recommended }
   }
-}`;
-const DECIDE = `mutation Decide($id: UUID!, $decision: String!, $notes: String) {
+}`);
+const DECIDE = graphql(`mutation Decide($id: UUID!, $decision: String!, $notes: String) {
   decide(input: { pDecisionId: $id, pDecision: $decision, pNotes: $notes }) {
     result { rowId status decision decidedAt }
   }
-}`;
-const EVENTS = `subscription DecisionEvents { evaEvent { eventType payload } }`;
+}`);
+const EVENTS = graphql(`subscription DecisionEvents { evaEvent { eventType payload } }`);
 
-interface Decision {
-  rowId: string;
-  decisionType: string;
-  lifecycleStage: number;
-  status: string;
-  decision: string | null;
-  notes: string | null;
-  urgency: string;
-  blocking: boolean;
-  createdAt: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-  recommendedAction: string | null;
-  reason: string | null;
-  artifactType: string | null;
-  artifactVersion: number | null;
-  ventureByVentureId: { rowId: string; name: string; status: string; currentLifecycleStage: number } | null;
-  summary: { heading: string | null; lines: (string | null)[] | null }[];
-  choices: { decision: string; outcome: string; effect: string; recommended: boolean }[];
-}
+type Decision = NonNullable<DecisionQuery["chairmanDecisionByRowId"]>;
 
 export function DecisionPage(props: { id: string; canDecide: boolean }) {
   const [d, setD] = useState<Decision | null | undefined>(undefined);
@@ -56,7 +39,7 @@ export function DecisionPage(props: { id: string; canDecide: boolean }) {
 
   const load = useCallback(
     () =>
-      gql<{ chairmanDecisionByRowId: Decision | null }>(DECISION, { id: props.id })
+      gql(DECISION, { id: props.id })
         .then((r) => setD(r.chairmanDecisionByRowId))
         .catch(setError),
     [props.id],
@@ -66,13 +49,15 @@ export function DecisionPage(props: { id: string; canDecide: boolean }) {
     load();
   }, [load]);
 
-  useSubscription<{ evaEvent: { eventType: string; payload: { decision_id?: string; decision?: string } } | null }>(
+  useSubscription(
     props.canDecide ? EVENTS : null,
     {},
     (m) => {
-      if (m.evaEvent?.payload?.decision_id !== props.id) return;
-      if (m.evaEvent.eventType !== "chairman.decision_requested")
-        setChanged(`This decision was just decided: ${m.evaEvent.payload.decision ?? "?"}.`);
+      // The payload is JSON: the fields this page reads, if there.
+      const payload = (m.evaEvent?.payload ?? {}) as { decision_id?: string; decision?: string };
+      if (payload.decision_id !== props.id) return;
+      if (m.evaEvent?.eventType !== "chairman.decision_requested")
+        setChanged(`This decision was just decided: ${payload.decision ?? "?"}.`);
       load();
     },
     () => {},
@@ -167,7 +152,7 @@ export function DecisionPage(props: { id: string; canDecide: boolean }) {
       )}
 
       <h2>What the stage produced</h2>
-      {d.summary.map((s) => (
+      {present(d.summary ?? []).map((s) => (
         <section class="summary" key={s.heading}>
           <h3>{s.heading}</h3>
           <ul>
@@ -195,14 +180,14 @@ export function DecisionPage(props: { id: string; canDecide: boolean }) {
       )}
       {pending && !props.canDecide && <p class="notice">Read-only: only the Chairman decides.</p>}
       <ul class="choices">
-        {d.choices.map((c) => (
+        {present(d.choices ?? []).map((c) => (
           <li key={c.decision} class={c.recommended ? "recommended" : ""}>
             {pending && props.canDecide ? (
               <button
                 type="button"
                 class={`outcome-${c.outcome}`}
                 disabled={busy !== null}
-                onClick={() => decide(c.decision)}
+                onClick={() => c.decision && decide(c.decision)}
               >
                 {busy === c.decision ? "Deciding…" : c.decision}
               </button>

@@ -3,27 +3,17 @@
 // (hard, pending, provider short of the required stage) drawn thick and red.
 // The same edges follow as a table, which screen readers read.
 import { useEffect, useState } from "preact/hooks";
-import { type ApiError, gql } from "../api.ts";
+import { type ApiError, gql, present } from "../api.ts";
+import type { DependenciesQuery } from "../gql/graphql.ts";
+import { graphql } from "../gql/index.ts";
 import { onLinkClick } from "../router.ts";
 
-const GRAPH = `query Dependencies { allDependencyGraphs(first: 1000) { totalCount nodes { dependencyId dependentVentureId
+const GRAPH =
+  graphql(`query Dependencies { allDependencyGraphs(first: 1000) { totalCount nodes { dependencyId dependentVentureId
   dependentName dependentStage providerVentureId providerName providerStage requiredStage dependencyType status
-  onCriticalPath stagesBehind } } }`;
+  onCriticalPath stagesBehind } } }`);
 
-interface Edge {
-  dependencyId: string;
-  dependentVentureId: string;
-  dependentName: string;
-  dependentStage: number;
-  providerVentureId: string;
-  providerName: string;
-  providerStage: number;
-  requiredStage: number;
-  dependencyType: string;
-  status: string;
-  onCriticalPath: boolean;
-  stagesBehind: number;
-}
+type Edge = NonNullable<NonNullable<DependenciesQuery["allDependencyGraphs"]>["nodes"][number]>;
 
 const COLUMN = 44;
 const ROW = 40;
@@ -32,8 +22,8 @@ export function DependenciesPage() {
   const [edges, setEdges] = useState<Edge[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
-    gql<{ allDependencyGraphs: { nodes: Edge[] } }>(GRAPH)
-      .then((d) => setEdges(d.allDependencyGraphs.nodes))
+    gql(GRAPH)
+      .then((d) => setEdges(present(d.allDependencyGraphs?.nodes ?? [])))
       .catch(setError);
   }, []);
   if (error) return <p class="error">{error.message}</p>;
@@ -42,11 +32,12 @@ export function DependenciesPage() {
   // Nodes: each venture once, stacked within its stage's column.
   const nodes = new Map<string, { name: string; stage: number; x: number; y: number }>();
   const perStage = new Map<number, number>();
-  const place = (id: string, name: string, stage: number) => {
+  const place = (id: string | null, name: string | null, stage: number | null) => {
+    if (id === null || stage === null) return;
     if (nodes.has(id)) return;
     const row = perStage.get(stage) ?? 0;
     perStage.set(stage, row + 1);
-    nodes.set(id, { name, stage, x: 30 + stage * COLUMN, y: 40 + row * ROW });
+    nodes.set(id, { name: name ?? "(unnamed)", stage, x: 30 + stage * COLUMN, y: 40 + row * ROW });
   };
   for (const e of edges) {
     place(e.providerVentureId, e.providerName, e.providerStage);
@@ -77,8 +68,8 @@ export function DependenciesPage() {
               </marker>
             </defs>
             {edges.map((e) => {
-              const a = nodes.get(e.providerVentureId);
-              const b = nodes.get(e.dependentVentureId);
+              const a = nodes.get(e.providerVentureId ?? "");
+              const b = nodes.get(e.dependentVentureId ?? "");
               if (!a || !b) return null;
               // Stop short of the dependent's dot so the arrow head shows.
               const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;

@@ -5,31 +5,29 @@
 // logged while the connection was down arrives then, once (rows are also
 // keyed by id, so a replay cannot show one twice).
 import { useEffect, useRef, useState } from "preact/hooks";
-import { type ApiError, gql, onConnection } from "../api.ts";
+import { type ApiError, gql, onConnection, present } from "../api.ts";
 import { dateTime, decisionTypeLabel } from "../format.ts";
+import type { FeedEventFragment } from "../gql/graphql.ts";
+import { graphql } from "../gql/index.ts";
 import { useConnected, useSubscription } from "../live.ts";
 import { onLinkClick } from "../router.ts";
 
-const FIELDS = "rowId eventType ventureId createdAt cursor payload ventureByVentureId { name }";
-const RECENT = `query Events { eventFeedRecent(pWindow: 1000) { nodes { ${FIELDS} } } }`;
-const LIVE = `subscription EventsLive($after: String) { evaEvent(feedOnly: true, after: $after) { ${FIELDS} } }`;
+graphql(
+  `fragment FeedEvent on EvaEventLog { rowId eventType ventureId createdAt cursor payload ventureByVentureId { name } }`,
+);
+const RECENT = graphql(`query Events { eventFeedRecent(pWindow: 1000) { nodes { ...FeedEvent } } }`);
+const LIVE = graphql(
+  `subscription EventsLive($after: String) { evaEvent(feedOnly: true, after: $after) { ...FeedEvent } }`,
+);
 const SHOWN = 300;
 
-interface FeedEvent {
-  rowId: string;
-  eventType: string;
-  ventureId: string | null;
-  createdAt: string;
-  cursor: string;
-  payload: Record<string, unknown>;
-  ventureByVentureId: { name: string } | null;
-}
+type FeedEvent = FeedEventFragment;
 
 const text = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : "");
 
 /** One line a person reads for an event. */
 export function describe(e: FeedEvent): string {
-  const p = e.payload ?? {};
+  const p = (e.payload ?? {}) as Record<string, unknown>;
   switch (e.eventType) {
     case "stage.entered":
       return `entered Stage ${text(p.to_stage)}${p.reason ? ` (${text(p.reason)})` : ""}`;
@@ -67,10 +65,10 @@ export function EventsPage() {
   };
 
   useEffect(() => {
-    gql<{ eventFeedRecent: { nodes: FeedEvent[] } }>(RECENT)
+    gql(RECENT)
       .then((d) => {
         setEvents([]);
-        add(d.eventFeedRecent.nodes);
+        add(present(d.eventFeedRecent?.nodes ?? []));
         setAfter(last.current);
       })
       .catch(setError);
@@ -86,7 +84,7 @@ export function EventsPage() {
     });
   }, []);
 
-  useSubscription<{ evaEvent: FeedEvent | null }>(
+  useSubscription(
     after === undefined ? null : LIVE,
     { after },
     (d) => {

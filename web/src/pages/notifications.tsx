@@ -3,29 +3,24 @@
 // dashboard page). Re-read when an event arrives (notifications are written
 // in the event's transaction). Chairman only, as the table's RLS says.
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { type ApiError, gql } from "../api.ts";
+import { type ApiError, gql, present } from "../api.ts";
 import { dateTime } from "../format.ts";
+import type { InboxQuery } from "../gql/graphql.ts";
+import { graphql } from "../gql/index.ts";
 import { useSubscription } from "../live.ts";
 import { onLinkClick } from "../router.ts";
 
-const INBOX = `query Inbox {
+const INBOX = graphql(`query Inbox {
   allNotifications(first: 200, orderBy: [CREATED_AT_DESC]) { totalCount nodes {
     rowId notificationType urgency summary actionPath readAt createdAt ventureByVentureId { name } } }
-}`;
-const READ = `mutation Read($id: UUID!, $read: Boolean!) { notificationRead(input: { pId: $id, pRead: $read }) { clientMutationId } }`;
-const READ_ALL = "mutation ReadAll { notificationsReadAll(input: {}) { clientMutationId } }";
-const EVENTS = "subscription InboxEvents { evaEvent { rowId } }";
+}`);
+const READ = graphql(
+  `mutation Read($id: UUID!, $read: Boolean!) { notificationRead(input: { pId: $id, pRead: $read }) { clientMutationId } }`,
+);
+const READ_ALL = graphql(`mutation ReadAll { notificationsReadAll(input: {}) { clientMutationId } }`);
+const EVENTS = graphql(`subscription InboxEvents { evaEvent { rowId } }`);
 
-interface Notice {
-  rowId: string;
-  notificationType: string;
-  urgency: string;
-  summary: string;
-  actionPath: string;
-  readAt: string | null;
-  createdAt: string;
-  ventureByVentureId: { name: string } | null;
-}
+type Notice = NonNullable<NonNullable<InboxQuery["allNotifications"]>["nodes"][number]>;
 
 export function NotificationsPage(props: { canDecide: boolean }) {
   const [items, setItems] = useState<Notice[] | null>(null);
@@ -33,10 +28,10 @@ export function NotificationsPage(props: { canDecide: boolean }) {
   const [error, setError] = useState<ApiError | null>(null);
   const load = useCallback(
     () =>
-      gql<{ allNotifications: { totalCount: number; nodes: Notice[] } }>(INBOX)
+      gql(INBOX)
         .then((d) => {
-          setItems(d.allNotifications.nodes);
-          setTotal(d.allNotifications.totalCount);
+          setItems(present(d.allNotifications?.nodes ?? []));
+          setTotal(d.allNotifications?.totalCount ?? 0);
         })
         .catch(setError),
     [],

@@ -1,32 +1,131 @@
 // The portfolio at a glance (spec §11): its vital signs (portfolio_metrics)
 // and the health heatmap of every venture on the five dimensions
-// (venture_health_heatmap), in one query. Missing figures say so.
+// (venture_health_heatmap) and the same vital signs over time as charts
+// (fn_portfolio_metrics_history), in one query. Missing figures say so: a
+// period with nothing to count is a gap in the chart and "no data" in its table.
 import { useEffect, useState } from "preact/hooks";
-import { type ApiError, gql } from "../api.ts";
+import { type ApiError, gql, present } from "../api.ts";
+import { Chart, type ChartSeries } from "../chart.tsx";
+import type { PortfolioQuery } from "../gql/graphql.ts";
+import { graphql } from "../gql/index.ts";
 import { onLinkClick } from "../router.ts";
 
-const PORTFOLIO = `query Portfolio {
+const PORTFOLIO = graphql(`query Portfolio {
   allPortfolioMetrics(first: 1) { nodes { venturesTotal venturesActive venturesAwaitingDecision venturesKilled venturesSunset
     venturesExited venturesPaused killRate successRate avgCycleDays autoProceedRate totalRevenue pendingDecisions } }
   allVentureHealthHeatmaps(first: 1000) { totalCount nodes { ventureId ventureName status lifecycleStage product market
     technical financial team overall band healthSource } }
-}`;
+  portfolioMetricsHistory(pPeriods: 12) { nodes { period periodStart periodEnd venturesCreated venturesEnded venturesKilled
+    killRate outcomes successes successRate stageTransitions cycleDays dfeEvaluated autoProceedRate revenue revenueVentures
+    revenueSimulated } }
+}`);
 
-type Metrics = Record<string, string | number | null>;
-interface HeatRow {
-  ventureId: string;
-  ventureName: string;
-  status: string;
-  lifecycleStage: number;
-  product: number | null;
-  market: number | null;
-  technical: number | null;
-  financial: number | null;
-  team: number | null;
-  overall: number | null;
-  band: string | null;
-  healthSource: string | null;
+const num = (v: string | null): number | null => (v === null ? null : Number(v));
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+/** The vital signs over time: one chart per measure, each with its table; nothing computed here but the display. */
+function History(props: { periods: Period[] }) {
+  const ps = props.periods;
+  if (ps.length === 0) return <p class="notice">No ventures yet: no history to chart.</p>;
+  const x = ps.map((p) => Math.round(Date.parse(p.periodEnd ?? "") / 1000));
+  const xLabels = ps.map(
+    (p) => `${new Date(p.periodStart ?? "").toLocaleString()} – ${new Date(p.periodEnd ?? "").toLocaleTimeString()}`,
+  );
+  const span = `${ps.length} equal periods from the first venture's creation (${new Date(ps[0]?.periodStart ?? "").toLocaleString()}) to now`;
+  const common = { x, xLabels, xTitle: "Period" };
+  const series = (
+    label: string,
+    values: (number | null)[],
+    format: (v: number) => string,
+    color: string,
+  ): ChartSeries => ({
+    label,
+    values,
+    format,
+    color,
+  });
+  const simulated = ps.some((p) => p.revenueSimulated);
+  return (
+    <div class="charts">
+      <Chart
+        id="rates"
+        title="Kill rate and success rate"
+        description={`Per period (${span}): ventures killed over ventures ended in it, and ventures that first reached Stage 23 or exited over ventures with any outcome in it. A gap: nothing ended or succeeded in that period.`}
+        {...common}
+        series={[
+          series(
+            "Kill rate",
+            ps.map((p) => num(p.killRate)),
+            pct,
+            "#a40e26",
+          ),
+          series(
+            "Success rate",
+            ps.map((p) => num(p.successRate)),
+            pct,
+            "#116329",
+          ),
+        ]}
+      />
+      <Chart
+        id="cycle"
+        title="Cycle time (days a stage took)"
+        description={`Per period: the mean days a stage took, over the stage transitions made in it (from the venture's previous transition, or its creation). A gap: no transition in that period.`}
+        {...common}
+        series={[
+          series(
+            "Days per stage",
+            ps.map((p) => num(p.cycleDays)),
+            (v) => `${v.toFixed(2)} days`,
+            "#0b5cad",
+          ),
+        ]}
+      />
+      <Chart
+        id="auto"
+        title="AUTO_PROCEED rate"
+        description="Per period: the share of Decision Filter Engine evaluations that proceeded without the Chairman. A gap: no evaluation in that period."
+        {...common}
+        series={[
+          series(
+            "AUTO_PROCEED rate",
+            ps.map((p) => num(p.autoProceedRate)),
+            pct,
+            "#6639ba",
+          ),
+        ]}
+      />
+      <Chart
+        id="revenue"
+        title={simulated ? "Monthly revenue (includes simulated scorecards)" : "Monthly revenue"}
+        description="At each period's end: the summed monthly revenue of every venture's latest Stage 24 launch scorecard. A gap: no scorecard reported revenue yet."
+        {...common}
+        series={[
+          series(
+            simulated ? "Revenue (simulation included)" : "Revenue",
+            ps.map((p) => num(p.revenue)),
+            (v) => v.toLocaleString(),
+            "#9a6700",
+          ),
+        ]}
+        note={
+          simulated
+            ? `Simulation: in period ${ps
+                .filter((p) => p.revenueSimulated)
+                .map((p) => p.period)
+                .join(
+                  ", ",
+                )} (counting periods from 1) at least one summed scorecard is classified simulation, not measured.`
+            : undefined
+        }
+      />
+    </div>
+  );
 }
+
+type Metrics = NonNullable<NonNullable<PortfolioQuery["allPortfolioMetrics"]>["nodes"][number]>;
+type HeatRow = NonNullable<NonNullable<PortfolioQuery["allVentureHealthHeatmaps"]>["nodes"][number]>;
+type Period = NonNullable<NonNullable<PortfolioQuery["portfolioMetricsHistory"]>["nodes"][number]>;
 
 const DIMENSIONS = ["product", "market", "technical", "financial", "team", "overall"] as const;
 
@@ -42,18 +141,21 @@ function Cell(props: { value: number | null }) {
 }
 
 export function PortfolioPage() {
-  const [data, setData] = useState<{ metrics: Metrics | null; heat: HeatRow[]; total: number } | null>(null);
+  const [data, setData] = useState<{
+    metrics: Metrics | null;
+    heat: HeatRow[];
+    total: number;
+    history: Period[];
+  } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
-    gql<{
-      allPortfolioMetrics: { nodes: Metrics[] };
-      allVentureHealthHeatmaps: { totalCount: number; nodes: HeatRow[] };
-    }>(PORTFOLIO)
+    gql(PORTFOLIO)
       .then((d) =>
         setData({
-          metrics: d.allPortfolioMetrics.nodes[0] ?? null,
-          heat: d.allVentureHealthHeatmaps.nodes,
-          total: d.allVentureHealthHeatmaps.totalCount,
+          metrics: present(d.allPortfolioMetrics?.nodes ?? [])[0] ?? null,
+          heat: present(d.allVentureHealthHeatmaps?.nodes ?? []),
+          total: d.allVentureHealthHeatmaps?.totalCount ?? 0,
+          history: present(d.portfolioMetricsHistory?.nodes ?? []),
         }),
       )
       .catch(setError);
@@ -100,6 +202,8 @@ export function PortfolioPage() {
           </div>
         </dl>
       )}
+      <h2>Over time</h2>
+      <History periods={data.history} />
       <h2>Health heatmap</h2>
       <p class="muted">
         Five dimensions, 0-100: from the Stage 25 venture review where there is one, else estimated from the quality of

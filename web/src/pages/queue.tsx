@@ -3,27 +3,19 @@
 // One query on load; then the decisionQueueChanged subscription replaces the
 // rows each time a decision is requested or made, anywhere.
 import { useEffect, useState } from "preact/hooks";
-import { type ApiError, gql } from "../api.ts";
+import { type ApiError, gql, present } from "../api.ts";
 import { age, decisionTypeLabel } from "../format.ts";
+import type { QueueRowFragment } from "../gql/graphql.ts";
+import { graphql } from "../gql/index.ts";
 import { useConnected, useSubscription } from "../live.ts";
 import { onLinkClick } from "../router.ts";
 
-const ROW = `decisionId ventureName decisionType lifecycleStage urgency blocking createdAt reason recommendedAction priorityScore`;
-const QUEUE = `query Queue { allDecisionQueues(first: 500) { totalCount nodes { ${ROW} } } }`;
-const LIVE = `subscription QueueLive { decisionQueueChanged { queue { ${ROW} } } }`;
+graphql(`fragment QueueRow on DecisionQueue { decisionId ventureName decisionType lifecycleStage urgency blocking createdAt
+  reason recommendedAction priorityScore }`);
+const QUEUE = graphql(`query Queue { allDecisionQueues(first: 500) { totalCount nodes { ...QueueRow } } }`);
+const LIVE = graphql(`subscription QueueLive { decisionQueueChanged { queue { ...QueueRow } } }`);
 
-export interface QueueRow {
-  decisionId: string;
-  ventureName: string | null;
-  decisionType: string;
-  lifecycleStage: number;
-  urgency: string;
-  blocking: boolean;
-  createdAt: string;
-  reason: string | null;
-  recommendedAction: string | null;
-  priorityScore: string | null;
-}
+export type QueueRow = QueueRowFragment;
 
 export function QueuePage(props: { canDecide: boolean }) {
   const [rows, setRows] = useState<QueueRow[] | null>(null);
@@ -33,10 +25,10 @@ export function QueuePage(props: { canDecide: boolean }) {
   const connected = useConnected();
 
   useEffect(() => {
-    gql<{ allDecisionQueues: { totalCount: number; nodes: QueueRow[] } }>(QUEUE)
+    gql(QUEUE)
       .then((d) => {
-        setRows(d.allDecisionQueues.nodes);
-        setTotal(d.allDecisionQueues.totalCount);
+        setRows(present(d.allDecisionQueues?.nodes ?? []));
+        setTotal(d.allDecisionQueues?.totalCount ?? 0);
       })
       .catch(setError);
     // Ages move on without new data.
@@ -44,12 +36,13 @@ export function QueuePage(props: { canDecide: boolean }) {
     return () => clearInterval(timer);
   }, []);
 
-  useSubscription<{ decisionQueueChanged: { queue: QueueRow[] } }>(
+  useSubscription(
     props.canDecide ? LIVE : null,
     {},
     (d) => {
-      setRows(d.decisionQueueChanged.queue.slice(0, 500));
-      setTotal(d.decisionQueueChanged.queue.length);
+      const queue = d.decisionQueueChanged?.queue ?? [];
+      setRows(queue.slice(0, 500));
+      setTotal(queue.length);
     },
     setError,
     [props.canDecide],
@@ -98,7 +91,7 @@ export function QueuePage(props: { canDecide: boolean }) {
             </thead>
             <tbody>
               {rows.map((r, i) => (
-                <tr key={r.decisionId} data-decision={r.decisionId}>
+                <tr key={r.decisionId} data-decision={r.decisionId ?? undefined}>
                   <td>{i + 1}</td>
                   <td>
                     <a href={`/decisions/${r.decisionId}`} onClick={onLinkClick}>

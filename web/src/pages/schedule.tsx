@@ -2,22 +2,17 @@
 // scheduled stage work (ops_cycle: the next Stage 24 run) and its next health
 // check, with the cadence behind it (eva.fn_venture_schedule). Chairman only.
 import { useEffect, useState } from "preact/hooks";
-import { type ApiError, gql } from "../api.ts";
+import { type ApiError, gql, present } from "../api.ts";
 import { dateTime } from "../format.ts";
+import type { ScheduleQuery } from "../gql/graphql.ts";
+import { graphql } from "../gql/index.ts";
 import { onLinkClick } from "../router.ts";
 
-const SCHEDULE = `query Schedule { ventureSchedule(first: 1000) { totalCount nodes { ventureId ventureName kind dueAt riskBand
-  cadenceSource cadenceInterval { days hours minutes } } } }`;
+const SCHEDULE =
+  graphql(`query Schedule { ventureSchedule(first: 1000) { totalCount nodes { ventureId ventureName kind dueAt riskBand
+  cadenceSource cadenceInterval { days hours minutes } } } }`);
 
-interface Due {
-  ventureId: string;
-  ventureName: string;
-  kind: string;
-  dueAt: string | null;
-  riskBand: string | null;
-  cadenceSource: string | null;
-  cadenceInterval: { days: number; hours: number; minutes: number } | null;
-}
+type Due = NonNullable<NonNullable<ScheduleQuery["ventureSchedule"]>["nodes"][number]>;
 
 function every(i: Due["cadenceInterval"]): string {
   if (!i) return "—";
@@ -31,8 +26,8 @@ export function SchedulePage() {
   const [rows, setRows] = useState<Due[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
-    gql<{ ventureSchedule: { nodes: Due[] } }>(SCHEDULE)
-      .then((d) => setRows(d.ventureSchedule.nodes))
+    gql(SCHEDULE)
+      .then((d) => setRows(present(d.ventureSchedule?.nodes ?? [])))
       .catch(setError);
   }, []);
   if (error?.code === "FORBIDDEN") {
@@ -75,7 +70,7 @@ export function SchedulePage() {
                     {r.ventureName}
                   </a>
                 </td>
-                <td>{KINDS[r.kind] ?? r.kind.replace("stage_", "Stage ")}</td>
+                <td>{r.kind === null ? "—" : (KINDS[r.kind] ?? r.kind.replace("stage_", "Stage "))}</td>
                 <td>
                   {every(r.cadenceInterval)}
                   {r.cadenceSource
