@@ -2181,7 +2181,7 @@ CREATE FUNCTION eva.fn_event_cursor() RETURNS text
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text || '.0';
+  select eva.fn_event_horizon()::text || '.0';
 $$;
 
 
@@ -2286,6 +2286,43 @@ COMMENT ON FUNCTION eva.fn_event_feed_recent(p_window integer) IS 'The event fee
 
 
 --
+-- Name: fn_event_horizon(); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_event_horizon() RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_snapshot pg_snapshot := pg_catalog.pg_current_snapshot();
+  v_horizon bigint;
+begin
+  if not exists (select 1 from pg_catalog.pg_snapshot_xip(v_snapshot)) then
+    return pg_catalog.pg_snapshot_xmax(v_snapshot)::text::bigint;
+  end if;
+  select pg_catalog.min(x::text::bigint) into v_horizon
+  from pg_catalog.pg_snapshot_xip(v_snapshot) x
+  where not exists (
+    select 1 from pg_catalog.pg_stat_activity a
+    where a.backend_xid is not null
+      and a.datid <> (select d.oid from pg_catalog.pg_database d where d.datname = pg_catalog.current_database())
+      and a.backend_xid::text::bigint = x::text::bigint % 4294967296
+  );
+  return coalesce(v_horizon, pg_catalog.pg_snapshot_xmax(v_snapshot)::text::bigint);
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_event_horizon() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_event_horizon(); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_event_horizon() IS 'The event log''s horizon for the current snapshot: the oldest transaction still running in this database, else the snapshot''s xmax. Events whose xact_id is below it are listed by eva.fn_events_after; other databases'' transactions do not hold it back.';
+
+
+--
 -- Name: fn_events_after(text, integer, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -2297,6 +2334,7 @@ declare
   v_xact bigint := 0;
   v_id bigint := 0;
   v_limit int := greatest(coalesce(p_limit, 100), 0);
+  v_horizon bigint := eva.fn_event_horizon();
 begin
   if coalesce(p_after, '') <> '' then
     if p_after !~ '^[0-9]{1,18}\.[0-9]{1,18}$' then
@@ -2314,7 +2352,7 @@ begin
     return query
       select e.* from eva.eva_event_log e
       where (e.xact_id, e.id) > (v_xact, v_id)
-        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint
+        and e.xact_id < v_horizon
         and (
           (e.event_type like 'venture.%' and e.event_type <> 'venture.awaiting_decision')
           or e.event_type in ('stage.entered', 'stage.blocked', 'stage.failed', 'gate.evaluated', 'saga.completed')
@@ -2327,7 +2365,7 @@ begin
     return query
       select e.* from eva.eva_event_log e
       where (e.xact_id, e.id) > (v_xact, v_id)
-        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint
+        and e.xact_id < v_horizon
         and e.event_type like 'chairman.%'
       order by e.xact_id, e.id
       limit v_limit;
@@ -2335,7 +2373,7 @@ begin
     return query
       select e.* from eva.eva_event_log e
       where (e.xact_id, e.id) > (v_xact, v_id)
-        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint
+        and e.xact_id < v_horizon
       order by e.xact_id, e.id
       limit v_limit;
   else
@@ -6115,12 +6153,12 @@ declare
   v_busy boolean;
 begin
   select * into v_cursor from eva_private.event_dispatch_cursor c where c.id for update;
-  -- Another transaction still running (the snapshot's in-progress list; cheap, unlike pg_locks)
+  -- Another transaction of this database still running (eva.fn_event_horizon; cheap, unlike pg_locks)
   -- may have logged events and, seeing this dispatcher queued before a worker took it, left the
   -- waking to it (eva_private.tg_event_log_dispatch): looked at before reading, so one ending in
   -- between is read below.
-  v_busy := pg_catalog.cardinality(array(
-    select pg_catalog.pg_snapshot_xip(pg_catalog.pg_current_snapshot()))) > 0;
+  -- Only this database's: the horizon is below the snapshot's xmax exactly when one of them runs.
+  v_busy := eva.fn_event_horizon() < pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text::bigint;
   with events as materialized (
     select e.id, e.xact_id, e.event_type, e.venture_id, e.payload, e.created_at
     from eva.fn_events_after(v_cursor.xact_id::text || '.' || v_cursor.event_id::text, v_limit, 'all') e
@@ -15376,6 +15414,16 @@ REVOKE ALL ON FUNCTION eva.fn_event_feed_recent(p_window integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_event_feed_recent(p_window integer) TO eva_chairman;
 GRANT ALL ON FUNCTION eva.fn_event_feed_recent(p_window integer) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_event_feed_recent(p_window integer) TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_event_horizon(); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_event_horizon() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_event_horizon() TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_event_horizon() TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_event_horizon() TO eva_viewer;
 
 
 --

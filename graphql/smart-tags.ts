@@ -33,6 +33,8 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
           [
             ...SERVICE_ONLY_FUNCTIONS,
             "fn_events_after",
+            // The feed's horizon is how fn_events_after reads; clients page by cursor.
+            "fn_event_horizon",
             "fn_decision_reason",
             "fn_job_queue",
             "fn_partition_status",

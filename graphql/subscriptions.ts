@@ -45,10 +45,10 @@ const READ = "select e.id::text as id, e.cursor from eva.fn_events_after($1, $2,
 // Committed events the feed does not list yet (an older transaction is still open): no NOTIFY may come when
 // that transaction ends (it may log nothing), so the subscription looks again on its own.
 const HELD_BACK: Record<EventFilter, string> = {
-  all: "select exists (select 1 from eva.eva_event_log e where e.xact_id >= pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint) as held",
-  feed: "select exists (select 1 from eva.eva_event_log e where e.xact_id >= pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint) as held",
+  all: "select exists (select 1 from eva.eva_event_log e where e.xact_id >= (select eva.fn_event_horizon())) as held",
+  feed: "select exists (select 1 from eva.eva_event_log e where e.xact_id >= (select eva.fn_event_horizon())) as held",
   chairman:
-    "select exists (select 1 from eva.eva_event_log e where e.xact_id >= pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint and e.event_type like 'chairman.%') as held",
+    "select exists (select 1 from eva.eva_event_log e where e.xact_id >= (select eva.fn_event_horizon()) and e.event_type like 'chairman.%') as held",
 };
 
 /**

@@ -7,7 +7,7 @@ language sql
 stable
 set search_path = pg_catalog, pg_temp
 as $$
-  select pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text || '.0';
+  select eva.fn_event_horizon()::text || '.0';
 $$;
 comment on function eva.fn_event_cursor() is
   'The event feed cursor of now: reading after it returns only events not yet listable when it was taken.';

@@ -3,8 +3,8 @@
 -- insert, not at commit, so paging by id alone skips an event whose
 -- transaction commits after a later one's. Each event carries the transaction
 -- that logged it (xact_id); rows come in (xact_id, id) order and only from
--- transactions older than the oldest one still running (the snapshot's xmin),
--- all of which have ended: whatever commits later sorts after every cursor
+-- transactions older than the oldest one still running in this database
+-- (eva.fn_event_horizon), all of which have ended: whatever commits later sorts after every cursor
 -- handed out before. An event thus appears once its transaction and every
 -- older one have ended. Security invoker: each role reads what RLS lets it.
 --   p_scope: 'all' every readable event; 'feed' the dashboard's significant
@@ -19,6 +19,7 @@ declare
   v_xact bigint := 0;
   v_id bigint := 0;
   v_limit int := greatest(coalesce(p_limit, 100), 0);
+  v_horizon bigint := eva.fn_event_horizon();
 begin
   if coalesce(p_after, '') <> '' then
     if p_after !~ '^[0-9]{1,18}\.[0-9]{1,18}$' then
@@ -36,7 +37,7 @@ begin
     return query
       select e.* from eva.eva_event_log e
       where (e.xact_id, e.id) > (v_xact, v_id)
-        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint
+        and e.xact_id < v_horizon
         and (
           (e.event_type like 'venture.%' and e.event_type <> 'venture.awaiting_decision')
           or e.event_type in ('stage.entered', 'stage.blocked', 'stage.failed', 'gate.evaluated', 'saga.completed')
@@ -49,7 +50,7 @@ begin
     return query
       select e.* from eva.eva_event_log e
       where (e.xact_id, e.id) > (v_xact, v_id)
-        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint
+        and e.xact_id < v_horizon
         and e.event_type like 'chairman.%'
       order by e.xact_id, e.id
       limit v_limit;
@@ -57,7 +58,7 @@ begin
     return query
       select e.* from eva.eva_event_log e
       where (e.xact_id, e.id) > (v_xact, v_id)
-        and e.xact_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint
+        and e.xact_id < v_horizon
       order by e.xact_id, e.id
       limit v_limit;
   else

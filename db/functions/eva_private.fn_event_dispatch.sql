@@ -33,12 +33,12 @@ declare
   v_busy boolean;
 begin
   select * into v_cursor from eva_private.event_dispatch_cursor c where c.id for update;
-  -- Another transaction still running (the snapshot's in-progress list; cheap, unlike pg_locks)
+  -- Another transaction of this database still running (eva.fn_event_horizon; cheap, unlike pg_locks)
   -- may have logged events and, seeing this dispatcher queued before a worker took it, left the
   -- waking to it (eva_private.tg_event_log_dispatch): looked at before reading, so one ending in
   -- between is read below.
-  v_busy := pg_catalog.cardinality(array(
-    select pg_catalog.pg_snapshot_xip(pg_catalog.pg_current_snapshot()))) > 0;
+  -- Only this database's: the horizon is below the snapshot's xmax exactly when one of them runs.
+  v_busy := eva.fn_event_horizon() < pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text::bigint;
   with events as materialized (
     select e.id, e.xact_id, e.event_type, e.venture_id, e.payload, e.created_at
     from eva.fn_events_after(v_cursor.xact_id::text || '.' || v_cursor.event_id::text, v_limit, 'all') e
