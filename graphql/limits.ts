@@ -7,7 +7,7 @@
 // after a timeout and the server cuts the whole request off after a budget.
 // A refusal is a GraphQL error with a code and an HTTP status that fits.
 import { constant, lambda, type Step } from "postgraphile/grafast";
-import { GraphQLError, type GraphQLSchema, getOperationAST } from "postgraphile/graphql";
+import { GraphQLError, type GraphQLSchema, getIntrospectionQuery, getOperationAST, parse } from "postgraphile/graphql";
 import { verifyToken } from "../src/auth/tokens.ts";
 import { operationCost } from "./depth-limit.ts";
 
@@ -194,6 +194,40 @@ function isIntrospection(name: string): boolean {
   return name.startsWith("__") && name !== "__typename";
 }
 
+const introspectionCosts = new WeakMap<GraphQLSchema, number>();
+
+/**
+ * The cost limit an operation meets: maxCost, or — when the schema has grown
+ * past it — what one full introspection of this schema costs (GraphiQL's own
+ * query, every option on), so a client can always read the schema once while
+ * a flood of aliased introspections is still refused.
+ */
+function costLimit(schema: GraphQLSchema, limits: ApiLimits): number {
+  let floor = introspectionCosts.get(schema);
+  if (floor === undefined) {
+    const document = parse(
+      getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+        oneOf: true,
+      }),
+    );
+    const operation = getOperationAST(document);
+    floor = operation
+      ? operationCost(schema, document, operation, {
+          variables: {},
+          defaultPage: limits.defaultPage,
+          maxPage: limits.maxPage,
+        }).cost
+      : 0;
+    introspectionCosts.set(schema, floor);
+  }
+  return Math.max(limits.maxCost, floor);
+}
+
 /**
  * Refuses, before anything runs, an operation over its cost or page limits and
  * an anonymous introspection (unless allowed); cuts off a request that exceeds
@@ -235,11 +269,12 @@ export function requestLimitsPlugin(
                 ),
               );
             }
-            if (check.cost > limits.maxCost) {
+            const maxCost = costLimit(args.schema as GraphQLSchema, limits);
+            if (check.cost > maxCost) {
               return refuse(
                 request,
                 new LimitError(
-                  `the operation could return ${check.cost} values (fields × the rows they repeat over); at most ${limits.maxCost} are allowed: ask for fewer rows (first:) or fewer fields`,
+                  `the operation could return ${check.cost} values (fields × the rows they repeat over); at most ${maxCost} are allowed: ask for fewer rows (first:) or fewer fields`,
                   "QUERY_TOO_COSTLY",
                   400,
                 ),
