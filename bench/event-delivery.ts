@@ -7,8 +7,8 @@
 //    delivered (eva_private.fn_record_event_delivery), 3 rounds.
 //  - latency: one event per statement (autocommit), its commit → its delivery's
 //    job completed, one at a time.
-//  - what a stage run's transaction pays: six events logged in one transaction
-//    with and without the dispatch trigger, interleaved.
+// Writers pay nothing for the bus beyond the NOTIFY they always sent: each
+// worker's dispatch waker queues the dispatcher after their commit.
 // A delivery costs a dispatcher share, a job and two SQL calls (load, record),
 // so the ratio to the floor says what the bus adds to a bare job.
 import { performance } from "node:perf_hooks";
@@ -25,8 +25,6 @@ const EVENTS = 5_000;
 const ROUNDS = 3;
 const WARMUP = 500;
 const LATENCY_SAMPLES = 200;
-const TX_ROUNDS = 5;
-const TX_SAMPLES = 200;
 
 export async function eventDelivery(server: BenchServer, signal: AbortSignal): Promise<Measurement[]> {
   const database = await server.freshDatabase("event_delivery");
@@ -38,31 +36,6 @@ export async function eventDelivery(server: BenchServer, signal: AbortSignal): P
     await withRole(db, "eva_chairman", (trx) =>
       sql`select eva.fn_create_event_subscription('bench-noop', array['bench.*'], 'noop', '{}'::jsonb, 3)`.execute(trx),
     );
-    // What a stage run's transaction pays for the bus: one that logs six events (as a stage run
-    // does) with the dispatch trigger (_910_dispatch: queues event_dispatch at commit) and without
-    // it, interleaved rounds on one connection, before any worker runs. The type matches no
-    // subscription, so these events cost the dispatcher nothing later.
-    const costRounds = { on: [] as number[], off: [] as number[] };
-    const sixEvents = async (n: number) => {
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++)
-        await sql`select count(eva_private.fn_log_event('cost.probe', null, '{}'::jsonb)) from generate_series(1, 6)`.execute(
-          db,
-        );
-      return (performance.now() - t0) / n;
-    };
-    await sixEvents(TX_SAMPLES); // warm-up
-    for (let round = 0; round < TX_ROUNDS; round++) {
-      signal.throwIfAborted();
-      costRounds.on.push(await sixEvents(TX_SAMPLES));
-      await sql`alter table eva.eva_event_log disable trigger _910_dispatch`.execute(db);
-      costRounds.off.push(await sixEvents(TX_SAMPLES));
-      await sql`alter table eva.eva_event_log enable trigger _910_dispatch`.execute(db);
-    }
-    progress(
-      `event delivery: a 6-event transaction ${median(costRounds.on).toFixed(3)} ms with the dispatch trigger, ${median(costRounds.off).toFixed(3)} ms without`,
-    );
-
     let completed = 0;
     let onDelivered: (() => void) | undefined;
     worker = await startWorker({
@@ -146,21 +119,6 @@ export async function eventDelivery(server: BenchServer, signal: AbortSignal): P
         unit: "ms",
         vsFloor: floor.latencyP50,
         note: `n=${latency.n}, one event per transaction; two jobs in the path (dispatch, deliver); ${rows[0]?.dispatched} deliveries dispatched in all`,
-      },
-      {
-        id: "event_delivery.tx_without_trigger",
-        label: "6-event transaction, no dispatch trigger",
-        value: median(costRounds.off),
-        unit: "ms",
-        note: `${TX_ROUNDS} rounds of ${TX_SAMPLES} autocommit statements, one connection, interleaved with the next row`,
-      },
-      {
-        id: "event_delivery.tx_with_trigger",
-        label: "6-event transaction, dispatch queued",
-        value: median(costRounds.on),
-        unit: "ms",
-        vs: "event_delivery.tx_without_trigger",
-        note: `rounds: ${costRounds.on.map((v) => v.toFixed(3)).join(", ")} vs ${costRounds.off.map((v) => v.toFixed(3)).join(", ")} ms`,
       },
       {
         id: "event_delivery.latency_p95",

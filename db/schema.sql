@@ -8641,6 +8641,38 @@ COMMENT ON FUNCTION eva_private.fn_venture_priority_base(p_projected_revenue num
 
 
 --
+-- Name: fn_wake_event_dispatch(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_wake_event_dispatch() RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if not exists (select 1 from eva.event_subscriptions s where s.enabled) then
+    return false;
+  end if;
+  if exists (select 1 from graphile_worker.jobs j
+             where j.key = 'event_dispatch' and j.locked_at is null and j.attempts < j.max_attempts
+               and (j.run_at <= j.updated_at or j.run_at <= pg_catalog.now() + interval '100 milliseconds')) then
+    return false;
+  end if;
+  perform eva_private.fn_enqueue_event_dispatch(null);
+  return true;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_wake_event_dispatch() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_wake_event_dispatch(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_wake_event_dispatch() IS 'Queues the event dispatcher now unless no subscription is enabled or one is already queued and due; returns whether it queued. Called by the workers'' dispatch waker on each eva_events NOTIFY.';
+
+
+--
 -- Name: fn_worker_heartbeat(text[], text, integer, interval); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -9046,46 +9078,6 @@ ALTER FUNCTION eva_private.tg_eva_sagas_enqueue() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_eva_sagas_enqueue() IS 'Trigger: queues the saga_step job of a worker-driven saga that became active, advanced, is retried or stopped waiting.';
-
-
---
--- Name: tg_event_log_dispatch(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
---
-
-CREATE FUNCTION eva_private.tg_event_log_dispatch() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-declare
-  v_xact text := pg_catalog.pg_current_xact_id()::text;
-begin
-  if pg_catalog.current_setting('eva.events_dispatch_queued', true) is distinct from v_xact then
-    perform pg_catalog.set_config('eva.events_dispatch_queued', v_xact, true);
-    -- A dispatcher queued and not yet taken, due since it was written (its NOTIFY has woken a
-    -- worker, which takes it after its current job) or within 100 ms (a successor: taken when a
-    -- worker next looks for work), reads these events once this commits; one taken meanwhile
-    -- sees this transaction still running and queues a successor (eva_private.fn_event_dispatch).
-    -- Calling add_job again would only cost this commit, and under load run the dispatcher once
-    -- per transaction instead of once per 50 ms. One queued for later (a retry) is brought forward.
-    if exists (select 1 from eva.event_subscriptions s where s.enabled)
-       and not exists (select 1 from graphile_worker.jobs j
-                       where j.key = 'event_dispatch' and j.locked_at is null and j.attempts < j.max_attempts
-                         and (j.run_at <= j.updated_at or j.run_at <= pg_catalog.now() + interval '100 milliseconds')) then
-      perform eva_private.fn_enqueue_event_dispatch(null);
-    end if;
-  end if;
-  return null;
-end;
-$$;
-
-
-ALTER FUNCTION eva_private.tg_event_log_dispatch() OWNER TO eva_owner;
-
---
--- Name: FUNCTION tg_event_log_dispatch(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
---
-
-COMMENT ON FUNCTION eva_private.tg_event_log_dispatch() IS 'Trigger (deferred to commit): queues the event_dispatch job once per transaction that logs events, when an enabled subscription exists.';
 
 
 --
@@ -13724,13 +13716,6 @@ CREATE TRIGGER _900_notify AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN (
 
 
 --
--- Name: eva_event_log _910_dispatch; Type: TRIGGER; Schema: eva; Owner: eva_owner
---
-
-CREATE CONSTRAINT TRIGGER _910_dispatch AFTER INSERT ON eva.eva_event_log DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION eva_private.tg_event_log_dispatch();
-
-
---
 -- Name: event_dispatch_cursor _100_set_updated_at; Type: TRIGGER; Schema: eva_private; Owner: eva_owner
 --
 
@@ -16483,6 +16468,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_venture_priority_base(p_projected_revenue 
 
 
 --
+-- Name: FUNCTION fn_wake_event_dispatch(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_wake_event_dispatch() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_wake_event_dispatch() TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_worker_heartbeat(p_worker_ids text[], p_host text, p_pid integer, p_stale_after interval); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -16551,13 +16544,6 @@ REVOKE ALL ON FUNCTION eva_private.tg_eva_alerts_event() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_eva_sagas_enqueue() FROM PUBLIC;
-
-
---
--- Name: FUNCTION tg_event_log_dispatch(); Type: ACL; Schema: eva_private; Owner: eva_owner
---
-
-REVOKE ALL ON FUNCTION eva_private.tg_event_log_dispatch() FROM PUBLIC;
 
 
 --

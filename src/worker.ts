@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import { connect } from "./db/client.ts";
 import { ownerPoolFor } from "./db/migrate.ts";
 import type { Analyst } from "./llm/types.ts";
+import { startDispatchWaker } from "./orchestration/event-bus.ts";
 import { resumeActiveSagas } from "./orchestration/sagas/engine.ts";
 import { startTracing } from "./orchestration/tracing.ts";
 import type { StageRunOutcome } from "./stages/engine.ts";
@@ -100,6 +101,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     Math.max(250, Math.floor(staleAfterMs / 3)),
   );
 
+  // The event bus's dispatcher is woken from here, after each commit that logged events.
+  const waker = await startDispatchWaker(options.url, log);
+
   let stopped = false;
   return {
     runner,
@@ -108,6 +112,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
+      await waker.stop();
       await beating;
       await runner.stop();
       await tracing.shutdown();

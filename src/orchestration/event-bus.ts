@@ -3,6 +3,7 @@
 // eva.event_deliveries, eva.eva_event_dlq and their functions); this runs the
 // subscription's handler and reports what happened.
 import { sql } from "kysely";
+import pg from "pg";
 import type { Database } from "../db/client.ts";
 import { type EventHandlers, PermanentDeliveryError } from "./event-handlers.ts";
 import { ATTR, SpanStatusCode, withSpan } from "./tracing.ts";
@@ -141,3 +142,75 @@ export async function recordOutcome(
 }
 
 export { message as errorMessage };
+
+export interface DispatchWaker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Wakes the dispatcher for every transaction that logged events: LISTEN
+ * eva_events (one NOTIFY per such transaction, eva_private.tg_event_log_notify)
+ * and call eva_private.fn_wake_event_dispatch, at most one call in flight and
+ * notifications arriving meanwhile folded into one more. Outside the writers'
+ * transactions, so they never wait on the dispatcher's job row. Once at start
+ * (events logged while no worker listened), and again after a lost connection.
+ */
+export async function startDispatchWaker(url: string, log: (line: string) => void): Promise<DispatchWaker> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let inFlight: Promise<void> | undefined;
+  let again = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const wake = (): void => {
+    if (stopped || !client) return;
+    if (inFlight) {
+      again = true;
+      return;
+    }
+    const c = client;
+    inFlight = c
+      .query("select eva_private.fn_wake_event_dispatch()")
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          if (!stopped) log(`dispatch waker: ${error instanceof Error ? error.message : String(error)}`);
+        },
+      )
+      .finally(() => {
+        inFlight = undefined;
+        if (again) {
+          again = false;
+          wake();
+        }
+      });
+  };
+
+  const open = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, application_name: "eva-dispatch-waker" });
+    c.on("error", (error) => {
+      if (stopped) return;
+      log(`dispatch waker: connection lost (${error.message}); reconnecting`);
+      client = undefined;
+      c.end().catch(() => {});
+      retry = setTimeout(() => void open().catch(() => {}), 1_000);
+    });
+    c.on("notification", wake);
+    await c.connect();
+    await c.query("set role eva_service");
+    await c.query("listen eva_events");
+    client = c;
+    wake();
+  };
+
+  await open();
+  return {
+    async stop() {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      await inFlight;
+      await client?.end().catch(() => {});
+      client = undefined;
+    },
+  };
+}
