@@ -338,6 +338,19 @@ describe("the venture retirement saga", () => {
       .executeTakeFirstOrThrow();
     expect(alert).toMatchObject({ severity: "P1", status: "open" });
     expect(alert.message).toContain(`eva sagas resume ${paused.id}`);
+    // The Chairman is notified at once (inbox and webhook), with what to do.
+    const notice = await t.db
+      .selectFrom("notifications")
+      .select(["notification_type", "urgency", "summary"])
+      .where("venture_id", "=", v.id)
+      .where("notification_type", "=", "saga.paused")
+      .executeTakeFirstOrThrow();
+    expect(notice).toMatchObject({ urgency: "immediate" });
+    expect(notice.summary).toMatch(
+      new RegExp(
+        `venture retirement saga paused at teardown_infra \\(eva sagas resume ${paused.id}\\): step teardown_infra failed`,
+      ),
+    );
 
     // Resuming a saga that is not paused, or that does not exist, is refused and writes nothing.
     const active = await retirementOf(t.db, other.id);

@@ -12,7 +12,10 @@
 --     is told by its kill, not as a completion);
 --   a circuit breaker opening (system.degradation, not a re-opening after a
 --     failed half-open trial) and a stage escalated after its contract's last
---     timeout (contract.timeout, next escalated) → immediate.
+--     timeout (contract.timeout, next escalated) → immediate;
+--   a saga paused (saga.paused: a failed teardown, retries spent; not a pause
+--     for an open circuit, told when it opened) → immediate: it waits for
+--     `eva sagas resume`.
 -- Immediate notifications go to the inbox and the webhook at once; the others
 -- to the inbox, and to the webhook inside their digest.
 create or replace function eva_private.tg_event_log_notifications()
@@ -86,6 +89,12 @@ begin
     v_urgency := 'immediate';
     v_summary := pg_catalog.format('%s: stage %s gave no result in %s attempt(s) and is blocked', v_venture, v_stage,
       v_p ->> 'attempt');
+  elsif new.event_type = 'saga.paused' and coalesce(v_p ->> 'reason', '') not like 'circuit open:%' then
+    v_type := 'saga.paused';
+    v_urgency := 'immediate';
+    -- The command before the reason, which may be long (the summary is cut to fit).
+    v_summary := pg_catalog.format('%s: the %s saga paused at %s (eva sagas resume %s): %s', v_venture,
+      pg_catalog.replace(v_p ->> 'saga_type', '_', ' '), v_p ->> 'step', v_p ->> 'saga_id', v_p ->> 'reason');
   else
     return null;
   end if;
@@ -109,5 +118,5 @@ comment on function eva_private.tg_event_log_notifications() is
 create or replace trigger _500_notifications after insert on eva.eva_event_log
   for each row
   when (new.event_type in ('chairman.decision_requested', 'gate.evaluated', 'venture.killed', 'metric.auto_proceeded',
-                           'stage.work_completed', 'system.degradation', 'contract.timeout'))
+                           'stage.work_completed', 'system.degradation', 'contract.timeout', 'saga.paused'))
   execute function eva_private.tg_event_log_notifications();
