@@ -162,6 +162,14 @@ describe("the timeout sweep", () => {
   const holding = new Set<string>();
 
   beforeAll(async () => {
+    // What the first describe left (the venture's retirement saga, its later stages) is not this one's
+    // subject: the sweep's counts below are of this describe's contracts only.
+    await withRole(t.db, "eva_chairman", (trx) =>
+      sql`select eva.fn_saga_cancel(s.id, 'not the subject of the timeout tests') from eva.eva_sagas s
+        where s.status in ('active', 'paused')`.execute(trx),
+    );
+    await sql`select eva.fn_set_venture_status(v.id, 'paused', 'not the subject of the timeout tests')
+      from eva.ventures v where v.status = 'active'`.execute(t.db);
     server = await startFakeOpenAIServer();
     model = modelStandIn(server, (user) => {
       const name = [...holding].find((n) => user.includes(n));
