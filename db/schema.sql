@@ -1088,7 +1088,7 @@ declare
   v_chairman_outcome text;
   v_to int := coalesce(p_to_stage, p_from_stage + 1);
 begin
-  select * into v_venture from eva.ventures where id = p_venture_id for update;
+  select * into v_venture from eva.ventures where id = p_venture_id for no key update;
   if not found then
     raise exception 'venture % does not exist', p_venture_id using errcode = 'EV404';
   end if;
@@ -3508,7 +3508,7 @@ begin
   if p_transition_type not in ('revise', 'pivot', 'ops_cycle') then
     raise exception 'a re-run is a revise, pivot or ops_cycle, not %', p_transition_type using errcode = 'EV400';
   end if;
-  select * into v_venture from eva.ventures where id = p_venture_id for update;
+  select * into v_venture from eva.ventures where id = p_venture_id for no key update;
   if not found then
     raise exception 'venture % does not exist', p_venture_id using errcode = 'EV404';
   end if;
@@ -4631,7 +4631,9 @@ begin
     raise exception 'only the Chairman may % a venture', case p_status when 'sunset' then 'sunset' else 'exit' end
       using errcode = 'EV403';
   end if;
-  select * into v_venture from eva.ventures where id = p_venture_id for update;
+  -- No key update, not for update: rows referencing the venture (a running stage's contract, its
+  -- events) take key-share locks on it, and must not wait behind a kill that waits for their work.
+  select * into v_venture from eva.ventures where id = p_venture_id for no key update;
   if not found then
     raise exception 'venture % does not exist', p_venture_id using errcode = 'EV404';
   end if;
@@ -4935,7 +4937,7 @@ begin
   if p_d.context ->> 'kind' = 'metric_anomaly' then
     return;
   end if;
-  select * into v_venture from eva.ventures where id = p_d.venture_id for update;
+  select * into v_venture from eva.ventures where id = p_d.venture_id for no key update;
   perform pg_catalog.set_config('eva.change_reason', v_reason, true);
   if v_venture.status = 'awaiting_decision' and p_d.decision not in ('sunset', 'exit', 'reject', 'cancel') then
     update eva.ventures set status = 'active' where id = p_d.venture_id;
@@ -8294,7 +8296,7 @@ begin
   if v_title is null or pg_catalog.char_length(v_title) not between 1 and 400 then
     raise exception 'the title is required, 1-400 characters' using errcode = 'EV400';
   end if;
-  select * into v_venture from eva.ventures where id = p_venture for update;
+  select * into v_venture from eva.ventures where id = p_venture for no key update;
   if not found then
     raise exception 'venture % does not exist', coalesce(p_venture::text, 'null') using errcode = 'EV404';
   end if;
@@ -13718,7 +13720,7 @@ CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.ventures
 -- Name: eva_event_log _900_notify; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
-CREATE TRIGGER _900_notify AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((current_setting('eva.events_notified'::text, true) IS DISTINCT FROM (pg_current_xact_id())::text)) EXECUTE FUNCTION eva_private.tg_event_log_notify();
+CREATE TRIGGER _900_notify AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN (((current_setting('eva.events_notified'::text, true) IS DISTINCT FROM (pg_current_xact_id())::text) AND (new.event_type !~~ 'contract.%'::text))) EXECUTE FUNCTION eva_private.tg_event_log_notify();
 
 
 --

@@ -3,7 +3,7 @@
 // its data where the server's OS user can reach it, stop the server it started,
 // and find the same cluster on the next start.
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -54,7 +54,13 @@ describe.skipIf(!asRoot)("npm start as root in a folder OS user postgres cannot 
       else rmSync(join(clone, file), { force: true });
     }
     // A real copy (hard links), not a symlink: the binaries must live inside the private folder, as after npm ci.
-    await exec("cp", ["-al", join(projectRoot, "node_modules"), join(clone, "node_modules")]);
+    // Caches the running test suite writes into node_modules meanwhile (.vitest-cache, .vite) stay behind:
+    // a file vanishing mid-copy would fail it.
+    mkdirSync(join(clone, "node_modules"));
+    const modules = readdirSync(join(projectRoot, "node_modules")).filter(
+      (e) => e !== ".vitest-cache" && e !== ".vite",
+    );
+    await exec("cp", ["-al", ...modules.map((e) => join(projectRoot, "node_modules", e)), join(clone, "node_modules")]);
 
     const first = await npmStart(clone);
     expect(first.stderr + first.stdout).not.toContain("error:");

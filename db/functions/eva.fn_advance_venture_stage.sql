@@ -27,7 +27,7 @@ declare
   v_chairman_outcome text;
   v_to int := coalesce(p_to_stage, p_from_stage + 1);
 begin
-  select * into v_venture from eva.ventures where id = p_venture_id for update;
+  select * into v_venture from eva.ventures where id = p_venture_id for no key update;
   if not found then
     raise exception 'venture % does not exist', p_venture_id using errcode = 'EV404';
   end if;

@@ -29,7 +29,7 @@ begin
   if p_transition_type not in ('revise', 'pivot', 'ops_cycle') then
     raise exception 'a re-run is a revise, pivot or ops_cycle, not %', p_transition_type using errcode = 'EV400';
   end if;
-  select * into v_venture from eva.ventures where id = p_venture_id for update;
+  select * into v_venture from eva.ventures where id = p_venture_id for no key update;
   if not found then
     raise exception 'venture % does not exist', p_venture_id using errcode = 'EV404';
   end if;

@@ -18,7 +18,9 @@ begin
     raise exception 'only the Chairman may % a venture', case p_status when 'sunset' then 'sunset' else 'exit' end
       using errcode = 'EV403';
   end if;
-  select * into v_venture from eva.ventures where id = p_venture_id for update;
+  -- No key update, not for update: rows referencing the venture (a running stage's contract, its
+  -- events) take key-share locks on it, and must not wait behind a kill that waits for their work.
+  select * into v_venture from eva.ventures where id = p_venture_id for no key update;
   if not found then
     raise exception 'venture % does not exist', p_venture_id using errcode = 'EV404';
   end if;

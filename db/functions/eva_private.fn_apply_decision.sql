@@ -64,7 +64,7 @@ begin
   if p_d.context ->> 'kind' = 'metric_anomaly' then
     return;
   end if;
-  select * into v_venture from eva.ventures where id = p_d.venture_id for update;
+  select * into v_venture from eva.ventures where id = p_d.venture_id for no key update;
   perform pg_catalog.set_config('eva.change_reason', v_reason, true);
   if v_venture.status = 'awaiting_decision' and p_d.decision not in ('sunset', 'exit', 'reject', 'cancel') then
     update eva.ventures set status = 'active' where id = p_d.venture_id;

@@ -26,7 +26,7 @@ begin
   if v_title is null or pg_catalog.char_length(v_title) not between 1 and 400 then
     raise exception 'the title is required, 1-400 characters' using errcode = 'EV400';
   end if;
-  select * into v_venture from eva.ventures where id = p_venture for update;
+  select * into v_venture from eva.ventures where id = p_venture for no key update;
   if not found then
     raise exception 'venture % does not exist', coalesce(p_venture::text, 'null') using errcode = 'EV404';
   end if;

@@ -22,7 +22,14 @@ $$;
 comment on function eva_private.tg_event_log_notify() is
   'Trigger: NOTIFY eva_events once per transaction that logs events (payload: its xact_id); readers catch up by cursor.';
 
+-- A task contract's own bookkeeping (contract.*) wakes nobody: a transaction
+-- that logs only those (a saga step's contract opened or finished) sends no
+-- NOTIFY — every notifying commit takes PostgreSQL's one notify lock, so each
+-- one serialises with the others — and its events are read at the next
+-- wake-up, which the work's own next transaction (its step recorded, its
+-- stage's result) brings within milliseconds.
 create or replace trigger _900_notify after insert on eva.eva_event_log
   for each row
-  when (pg_catalog.current_setting('eva.events_notified', true) is distinct from pg_catalog.pg_current_xact_id()::text)
+  when (pg_catalog.current_setting('eva.events_notified', true) is distinct from pg_catalog.pg_current_xact_id()::text
+        and new.event_type not like 'contract.%')
   execute function eva_private.tg_event_log_notify();
