@@ -6122,7 +6122,8 @@ CREATE FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at 
       'payload', e.payload, 'actor', e.actor, 'createdAt', e.created_at, 'cursor', e.cursor))
   from eva.event_deliveries d
   join eva.event_subscriptions s on s.id = d.subscription_id
-  join eva.eva_event_log e on e.id = d.event_id
+  -- The event's time too: the log is partitioned by it, so one partition is read, not all.
+  join eva.eva_event_log e on e.id = d.event_id and e.created_at = d.event_logged_at
   where d.id = p_delivery_id and d.event_logged_at = p_logged_at;
 $$;
 
@@ -6855,7 +6856,8 @@ begin
   update eva.event_deliveries d
   set status = 'dead_lettered', attempts = v_delivery.attempts, last_error = p_error, updated_at = pg_catalog.now()
   where d.id = v_delivery.id and d.event_logged_at = v_delivery.event_logged_at;
-  select * into v_event from eva.eva_event_log e where e.id = v_delivery.event_id;
+  select * into v_event from eva.eva_event_log e
+  where e.id = v_delivery.event_id and e.created_at = v_delivery.event_logged_at;
   insert into eva.eva_event_dlq (event_id, event_type, payload, failure_reason, retry_count, subscription_id, handler,
     delivery_id, event_logged_at, venture_id)
   values (v_delivery.event_id, v_delivery.event_type, coalesce(v_event.payload, '{}'::jsonb), p_error,

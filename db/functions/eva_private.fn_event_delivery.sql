@@ -23,7 +23,8 @@ as $$
       'payload', e.payload, 'actor', e.actor, 'createdAt', e.created_at, 'cursor', e.cursor))
   from eva.event_deliveries d
   join eva.event_subscriptions s on s.id = d.subscription_id
-  join eva.eva_event_log e on e.id = d.event_id
+  -- The event's time too: the log is partitioned by it, so one partition is read, not all.
+  join eva.eva_event_log e on e.id = d.event_id and e.created_at = d.event_logged_at
   where d.id = p_delivery_id and d.event_logged_at = p_logged_at;
 $$;
 comment on function eva_private.fn_event_delivery(bigint, timestamptz, bigint, int) is

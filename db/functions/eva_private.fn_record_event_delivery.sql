@@ -59,7 +59,8 @@ begin
   update eva.event_deliveries d
   set status = 'dead_lettered', attempts = v_delivery.attempts, last_error = p_error, updated_at = pg_catalog.now()
   where d.id = v_delivery.id and d.event_logged_at = v_delivery.event_logged_at;
-  select * into v_event from eva.eva_event_log e where e.id = v_delivery.event_id;
+  select * into v_event from eva.eva_event_log e
+  where e.id = v_delivery.event_id and e.created_at = v_delivery.event_logged_at;
   insert into eva.eva_event_dlq (event_id, event_type, payload, failure_reason, retry_count, subscription_id, handler,
     delivery_id, event_logged_at, venture_id)
   values (v_delivery.event_id, v_delivery.event_type, coalesce(v_event.payload, '{}'::jsonb), p_error,
