@@ -9292,7 +9292,11 @@ CREATE FUNCTION eva_private.tg_event_reference_exists() RETURNS trigger
 declare
   v_id bigint := (pg_catalog.to_jsonb(new) ->> tg_argv[0])::bigint;
 begin
-  if v_id is not null and not exists (select 1 from eva.eva_event_log e where e.id = v_id) then
+  -- Most references are to an event just logged (a notification, a dead letter): looked for first
+  -- among the recent partitions only, then, if not there, in every one.
+  if v_id is not null
+     and not exists (select 1 from eva.eva_event_log e where e.id = v_id and e.created_at >= pg_catalog.now() - interval '1 day')
+     and not exists (select 1 from eva.eva_event_log e where e.id = v_id) then
     raise exception '%.% = % names no event in eva.eva_event_log', tg_table_name, tg_argv[0], v_id
       using errcode = '23503';
   end if;
