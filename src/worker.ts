@@ -11,8 +11,8 @@ import { ownerPoolFor } from "./db/migrate.ts";
 import type { Analyst } from "./llm/types.ts";
 import { startDispatchWaker } from "./orchestration/event-bus.ts";
 import { resumeActiveSagas } from "./orchestration/sagas/engine.ts";
+import type { StageRunOutcome } from "./orchestration/stage-engine.ts";
 import { startTracing } from "./orchestration/tracing.ts";
-import type { StageRunOutcome } from "./stages/engine.ts";
 import { parsedCrontab, taskList } from "./tasks/index.ts";
 import type { TickResult } from "./tasks/scheduler.ts";
 

@@ -8,7 +8,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withRole } from "../src/db/client.ts";
 import { askCircuits, recordCircuitCall } from "../src/orchestration/circuit-breakers.ts";
-import { runStageWork } from "../src/stages/engine.ts";
+import { runStageWork } from "../src/orchestration/stage-engine.ts";
 import { TICKS } from "../src/tasks/scheduler.ts";
 import { startWorker, type WorkerHandle } from "../src/worker.ts";
 import { runEva } from "./helpers/cli.ts";

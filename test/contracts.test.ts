@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withRole } from "../src/db/client.ts";
 import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import { runUnderContract } from "../src/orchestration/contracts.ts";
-import type { StageRunOutcome } from "../src/stages/engine.ts";
+import type { StageRunOutcome } from "../src/orchestration/stage-engine.ts";
 import { CRONTAB_LINES } from "../src/tasks/index.ts";
 import { TICKS } from "../src/tasks/scheduler.ts";
 import { startWorker, type WorkerHandle } from "../src/worker.ts";

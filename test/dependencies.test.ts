@@ -13,7 +13,7 @@ import { withRole } from "../src/db/client.ts";
 import { sqlState } from "../src/db/errors.ts";
 import { createDatabaseCache } from "../src/llm/cache.ts";
 import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
-import { runStageWork } from "../src/stages/engine.ts";
+import { runStageWork } from "../src/orchestration/stage-engine.ts";
 import { startWorker } from "../src/worker.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";

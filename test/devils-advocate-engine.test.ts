@@ -9,7 +9,7 @@ import { createAdversary, createAnalyst } from "../src/llm/factory.ts";
 import { promptHash, seedFromHash } from "../src/llm/hash.ts";
 import { createRng } from "../src/llm/rng.ts";
 import type { AnalysisRequest, Analyst } from "../src/llm/types.ts";
-import { runStageWork } from "../src/stages/engine.ts";
+import { runStageWork } from "../src/orchestration/stage-engine.ts";
 import { METRICS } from "../src/stages/stage-02.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { type FakeOpenAIServer, reply, startFakeOpenAIServer } from "./helpers/fake-openai-server.ts";

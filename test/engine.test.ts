@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { withRole } from "../src/db/client.ts";
 import { createDatabaseCache } from "../src/llm/cache.ts";
 import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
-import { runStageWork } from "../src/stages/engine.ts";
+import { runStageWork } from "../src/orchestration/stage-engine.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
 

@@ -23,7 +23,7 @@ import {
   parseMetricsJson,
   recordVentureMetrics,
 } from "../src/metrics/venture-metrics.ts";
-import { runStageWork } from "../src/stages/engine.ts";
+import { runStageWork } from "../src/orchestration/stage-engine.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { reply, startFakeOpenAIServer } from "./helpers/fake-openai-server.ts";

@@ -12,7 +12,7 @@ import { withRole } from "../src/db/client.ts";
 import { synthesizeBrief } from "../src/ideation/brief.ts";
 import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import type { AnalysisRequest, Analyst } from "../src/llm/types.ts";
-import { runStageWork, type StageRunOutcome } from "../src/stages/engine.ts";
+import { runStageWork, type StageRunOutcome } from "../src/orchestration/stage-engine.ts";
 import type { RiskAnalysis } from "../src/stages/stage-06.ts";
 import type { CanvasAnalysis } from "../src/stages/stage-08.ts";
 import { createTestDatabase } from "./helpers/database.ts";

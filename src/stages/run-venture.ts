@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Database, withRole } from "../db/client.ts";
 import type { Analyst } from "../llm/types.ts";
-import { runStageWork, type StageRunOutcome } from "./engine.ts";
+import { runStageWork, type StageRunOutcome } from "../orchestration/stage-engine.ts";
 
 export interface VentureRunState {
   ventureId: string;

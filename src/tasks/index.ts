@@ -13,7 +13,7 @@
 import { parseCrontab, type TaskList } from "graphile-worker";
 import type { Database } from "../db/client.ts";
 import type { Analyst } from "../llm/types.ts";
-import type { StageRunOutcome } from "../stages/engine.ts";
+import type { StageRunOutcome } from "../orchestration/stage-engine.ts";
 import { eventBusTasks } from "./event-bus.ts";
 import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";

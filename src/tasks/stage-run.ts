@@ -4,7 +4,7 @@ import type { Task } from "graphile-worker";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
 import type { Analyst } from "../llm/types.ts";
-import { runStageWork, type StageRunOutcome } from "../stages/engine.ts";
+import { runStageWork, type StageRunOutcome } from "../orchestration/stage-engine.ts";
 
 const payload = z.object({ work_id: z.string().uuid() });
 

@@ -18,19 +18,19 @@ import { routeStageResult } from "../gates/route.ts";
 import type { GateEvaluation, GateInput } from "../gates/types.ts";
 import { checkUrls, urlCheckOptions } from "../gates/url-check.ts";
 import { AnalysisFailed, type AnalysisResult, type Analyst, type LlmUsage, TokenBudgetExceeded } from "../llm/types.ts";
-import { circuitsFor, isCircuitFailure, recordCircuitCall } from "../orchestration/circuit-breakers.ts";
-import { runUnderContract, workerIdentity } from "../orchestration/contracts.ts";
-import { ATTR, activeSpan, SpanStatusCode, withSpan, withSpanSync } from "../orchestration/tracing.ts";
 import {
   chargedTokens,
   devilsAdvocateArtifact,
   devilsAdvocateGateEntry,
   phaseBudgetForDfe,
   stageAllowance,
-} from "./budget.ts";
-import { parseStageContext, toStageContext } from "./context.ts";
-import { fieldEvidence } from "./evidence.ts";
-import { stageDefinition } from "./index.ts";
+} from "../stages/budget.ts";
+import { parseStageContext, toStageContext } from "../stages/context.ts";
+import { fieldEvidence } from "../stages/evidence.ts";
+import { stageDefinition } from "../stages/index.ts";
+import { circuitsFor, isCircuitFailure, recordCircuitCall } from "./circuit-breakers.ts";
+import { runUnderContract, workerIdentity } from "./contracts.ts";
+import { ATTR, activeSpan, SpanStatusCode, withSpan, withSpanSync } from "./tracing.ts";
 
 export type StageRunOutcome =
   | { outcome: "noop"; workId: string; detail?: string }
