@@ -64,8 +64,10 @@ describe("eva's cold start", () => {
     expect(own.filter((p) => /^src\/cli\/commands\/(start|serve|run|ideate)\.ts$/.test(p))).toEqual([]);
   });
 
-  describe.skipIf(!existsSync(builtStamp))("the dist/ build", () => {
+  describe("the dist/ build", () => {
     it("runs eva --help from dist/ alone, with no database, GraphQL or worker code in what it loads", async () => {
+      // The test setup builds it (test/global-setup.ts), as npm ci does.
+      expect(existsSync(builtStamp)).toBe(true);
       const { loaded, stdout } = await trace(["--help"]);
       expect(stdout).toContain("decisions");
       const own = relative(loaded.filter((p) => p.startsWith(projectRoot)));

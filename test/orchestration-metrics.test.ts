@@ -169,6 +169,9 @@ describe("orchestration metrics views", () => {
     );
     expect(Number(offline?.calls)).toBeGreaterThanOrEqual(1);
     expect(offline?.timed_calls).toBe(offline?.calls);
+    // Measured, not absent: a number of milliseconds (an offline call may take well under one).
+    expect(offline?.latency_p50_ms).not.toBeNull();
+    expect(Number.isFinite(Number(offline?.latency_p50_ms))).toBe(true);
     expect(Number(offline?.latency_p50_ms)).toBeGreaterThanOrEqual(0);
 
     // A model over HTTP (a local OpenAI-compatible server) answering Stage 2 of another venture.
