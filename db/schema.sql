@@ -883,7 +883,10 @@ begin
   end if;
   if d.artifact_type is not null then
     return next ('Source', array['Prepared from ' || d.artifact_type || ' version ' || d.artifact_version
-      || ' (Stage ' || d.lifecycle_stage || ')' || coalesce('; ' || (c ->> 'epistemic'), '')])::eva.decision_summary_section;
+      || ' (Stage ' || d.lifecycle_stage || ')' || coalesce('; ' || coalesce(
+           (select a.epistemic_classification::text from eva.venture_artifacts a
+            where a.venture_id = d.venture_id and a.artifact_type = d.artifact_type and a.version = d.artifact_version),
+           c ->> 'epistemic'), '')])::eva.decision_summary_section;
   end if;
 end;
 $$;
@@ -8887,10 +8890,18 @@ CREATE FUNCTION eva_private.tg_chairman_decisions_queue_columns() RETURNS trigge
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+declare
+  v_epistemic text;
 begin
   new.dfe_triggers := coalesce(new.context -> 'dfe' -> 'triggers', '[]'::jsonb);
   new.dfe_mitigations := coalesce(new.context -> 'dfe' -> 'mitigations', '[]'::jsonb);
   new.reason := eva.fn_decision_reason(new.decision_type, new.lifecycle_stage, new.context);
+  select a.epistemic_classification::text into v_epistemic from eva.venture_artifacts a
+  where a.venture_id = new.venture_id and a.artifact_type = new.artifact_type and a.version = new.artifact_version;
+  v_epistemic := coalesce(v_epistemic, new.context ->> 'epistemic');
+  if v_epistemic is not null and v_epistemic <> 'fact' then
+    new.reason := pg_catalog.left(new.reason, 480) || ' [' || v_epistemic || ']';
+  end if;
   return new;
 end;
 $$;

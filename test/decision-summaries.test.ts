@@ -111,12 +111,12 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("a decision's reason, summary and choices, in SQL", () => {
-  it("writes the reason line when the decision opens: the DFE's triggers, the brand's proposed name", async () => {
+  it("writes the reason line when the decision opens: the DFE's triggers, the brand's proposed name, labelled with what its figures are", async () => {
     expect(await reason(ids.dfe)).toBe(
-      "The Decision Filter Engine escalated Stage 1: low_score: the Stage 1 score is 42.8, below the 50 threshold; novel_pattern: a new pattern",
+      "The Decision Filter Engine escalated Stage 1: low_score: the Stage 1 score is 42.8, below the 50 threshold; novel_pattern: a new pattern [assumption]",
     );
     expect(await reason(ids.brand)).toBe(
-      'Stage 10 brand approval: the proposed name is "Harbor" (weighted total 77.5, best of 2 candidates)',
+      'Stage 10 brand approval: the proposed name is "Harbor" (weighted total 77.5, best of 2 candidates) [simulation]',
     );
     const stored = await t.db
       .selectFrom("chairman_decisions")
@@ -124,7 +124,7 @@ describe("a decision's reason, summary and choices, in SQL", () => {
       .where("id", "=", ids.release)
       .executeTakeFirstOrThrow();
     expect(stored.reason).toBe(
-      "Stage 22 release: quality pass, review approve, 3 of 4 sprint items done; the analysis recommends release; gate: release",
+      "Stage 22 release: quality pass, review approve, 3 of 4 sprint items done; the analysis recommends release; gate: release [simulation]",
     );
   });
 

@@ -201,7 +201,10 @@ begin
   end if;
   if d.artifact_type is not null then
     return next ('Source', array['Prepared from ' || d.artifact_type || ' version ' || d.artifact_version
-      || ' (Stage ' || d.lifecycle_stage || ')' || coalesce('; ' || (c ->> 'epistemic'), '')])::eva.decision_summary_section;
+      || ' (Stage ' || d.lifecycle_stage || ')' || coalesce('; ' || coalesce(
+           (select a.epistemic_classification::text from eva.venture_artifacts a
+            where a.venture_id = d.venture_id and a.artifact_type = d.artifact_type and a.version = d.artifact_version),
+           c ->> 'epistemic'), '')])::eva.decision_summary_section;
   end if;
 end;
 $$;
