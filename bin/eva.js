@@ -3,8 +3,9 @@
 // build` rebuilds it) while that build is newer than every source file, else
 // the TypeScript in src/ directly (Node 22.18+ strips types), so an edited
 // source is never hidden behind an old build. EVA_CLI_FROM_SOURCE=1 forces src/.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -13,11 +14,21 @@ if (major < 22 || (major === 22 && minor < 18)) {
   // An older Node on PATH (npm link, a direct call): hand over to the project's Node 22 when it is installed.
   const own = `${root}node_modules/.bin/node`;
   if (existsSync(own) && process.env.EVA_REEXEC !== "1") {
-    const r = spawnSync(own, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    const child = spawn(own, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
       stdio: "inherit",
       env: { ...process.env, EVA_REEXEC: "1" },
     });
-    process.exit(r.status ?? 1);
+    // A service manager stops `eva start` by signalling this process: pass it on so the
+    // child shuts down cleanly (its worker, server and embedded PostgreSQL). Ctrl-C reaches
+    // the child from the terminal's process group already; a SIGINT sent to this process
+    // alone is passed on too (the child's handlers are idempotent).
+    for (const signal of ["SIGTERM", "SIGHUP", "SIGINT"]) {
+      process.on(signal, () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      });
+    }
+    const [code, signal] = await new Promise((resolve) => child.on("exit", (c, s) => resolve([c, s])));
+    process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
   }
   console.error(
     `eva needs Node 22.18 or newer (this is ${process.version}). Run it through npm, which uses the project's Node 22: npm run eva -- <command>`,
