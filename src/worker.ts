@@ -67,6 +67,10 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     pgPool: workerPool,
     concurrency,
     noHandleSignals: true,
+    // Job completions and failures go through graphile-worker's batchers, which its shutdown
+    // flushes: unbatched, a completion is sent without being awaited, and a job that finished
+    // just before shutdown could stay locked by the stopped worker.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     // A job queued for later (a retry, the event dispatcher's successor) is found by a poll when idle.
     pollInterval: 500,
     logger,

@@ -29,7 +29,7 @@ function childrenOf(pid: number): number[] {
 it("a SIGTERM to `eva start` under an older Node stops the Node 22 child it handed over to, cleanly", async () => {
   expect(existsSync(systemNode), `${systemNode} (the system Node this test hands over from) is missing`).toBe(true);
   const version = execFileSync(systemNode, ["--version"], { encoding: "utf8" }).trim();
-  const [major, minor] = version.slice(1).split(".").map(Number);
+  const [major = 0, minor = 0] = version.slice(1).split(".").map(Number);
   expect(major < 22 || (major === 22 && minor < 18), `${systemNode} is ${version}: not an older Node`).toBe(true);
 
   const parent = spawn(systemNode, ["bin/eva.js", "start", "--port", "0"], {
@@ -70,5 +70,5 @@ it("a SIGTERM to `eva start` under an older Node stops the Node 22 child it hand
   const left = await t.pool.query<{ n: number }>(
     "select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name not like 'eva-test%'",
   );
-  expect(left.rows[0].n).toBe(0);
+  expect(left.rows[0]?.n).toBe(0);
 }, 120_000);
