@@ -526,6 +526,147 @@ export interface LifecycleStageConfig {
   work_type: string;
 }
 
+export interface MarketingBanditArms {
+  alpha: Generated<Numeric>;
+  arm_type: string;
+  arm_value: string;
+  bandit_id: string;
+  beta_param: Generated<Numeric>;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  last_selected_at: Timestamp | null;
+  metadata: Generated<Json>;
+  observations: Generated<number>;
+  prior_alpha: Generated<Numeric>;
+  prior_beta: Generated<Numeric>;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingBanditState {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  metadata: Generated<Json>;
+  objective_metric: Generated<string>;
+  scope: string;
+  scope_key: Generated<string>;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingIntelligenceTransferMap {
+  cluster_key: string;
+  id: Generated<string>;
+  prior_strength: Generated<Numeric>;
+  priors: Generated<Json>;
+  scope: Generated<string>;
+  source_venture_id: string;
+  target_venture_id: string;
+  transferred_at: Generated<Timestamp>;
+}
+
+export interface MarketingMarketingContent {
+  blocked_reason: string | null;
+  channel_family: Generated<string>;
+  concept_tags: Generated<string[]>;
+  content_type: Generated<string>;
+  created_at: Generated<Timestamp>;
+  cycle: Generated<number>;
+  generation: Generated<number>;
+  id: Generated<string>;
+  /**
+   * IDEATE | GENERATE | REVIEW | SCHEDULE | DISPATCH | MEASURE | OPTIMIZE; moved only by marketing.fn_content_transition.
+   */
+  lifecycle_state: Generated<string>;
+  metadata: Generated<Json>;
+  origin: Generated<string>;
+  review_loops: Generated<number>;
+  state_changed_at: Generated<Timestamp>;
+  /**
+   * active, or blocked (blocked_reason says why: the brand review failed marketing.max_review_loops times); blocked content takes no transition.
+   */
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingMarketingContentReviews {
+  checks: Json;
+  content_id: string;
+  created_at: Generated<Timestamp>;
+  cycle: number;
+  epistemic_classification: EpistemicClassification;
+  feedback: Generated<string[]>;
+  generation: number;
+  id: Generated<string>;
+  passed: boolean;
+  provenance: Generated<Json>;
+  venture_id: string;
+}
+
+export interface MarketingMarketingContentTransitions {
+  actor: string;
+  content_id: string;
+  created_at: Generated<Timestamp>;
+  cycle: number;
+  detail: Generated<Json>;
+  event_id: Int8 | null;
+  from_state: string;
+  id: Generated<Int8>;
+  to_state: string;
+  venture_id: string;
+}
+
+export interface MarketingMarketingContentVariants {
+  asset_image_key: string | null;
+  /**
+   * What a publisher posts on the platform, within its text limit (src/marketing/platform-limits.ts).
+   */
+  asset_text: string;
+  asset_video_key: string | null;
+  body: string;
+  content_id: string;
+  created_at: Generated<Timestamp>;
+  cta: string;
+  generation: number;
+  headline: string;
+  id: Generated<string>;
+  metadata: Generated<Json>;
+  platform: string;
+  variant_key: string;
+  venture_id: string;
+  visual_brief: string;
+}
+
+export interface MarketingMarketingPlatformAccounts {
+  base_url: string | null;
+  created_at: Generated<Timestamp>;
+  /**
+   * Credential name → the environment variable or secret that holds it, e.g. {"token": "EVA_MASTODON_TOKEN"}. Only names matching ^[A-Z][A-Z0-9_]{1,127}$ are accepted.
+   */
+  credential_refs: Generated<Json>;
+  enabled: Generated<boolean>;
+  handle: string;
+  id: Generated<string>;
+  metadata: Generated<Json>;
+  platform: string;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingMarketingVentureState {
+  channels_seeded_at: Timestamp | null;
+  /**
+   * none: nothing is published; pre_launch: pre-launch content (Stage 22 reached); full: the full distribution pipeline is active (Stage 23, launch).
+   */
+  distribution: Generated<string>;
+  full_distribution_at: Timestamp | null;
+  pre_launch_started_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
 export interface MetricAnomalies {
   created_at: Generated<Timestamp>;
   decision_id: string | null;
@@ -1211,6 +1352,15 @@ export interface DB {
   gate_decision_options: GateDecisionOptions;
   lifecycle_phases: LifecyclePhases;
   lifecycle_stage_config: LifecycleStageConfig;
+  "marketing.bandit_arms": MarketingBanditArms;
+  "marketing.bandit_state": MarketingBanditState;
+  "marketing.intelligence_transfer_map": MarketingIntelligenceTransferMap;
+  "marketing.marketing_content": MarketingMarketingContent;
+  "marketing.marketing_content_reviews": MarketingMarketingContentReviews;
+  "marketing.marketing_content_transitions": MarketingMarketingContentTransitions;
+  "marketing.marketing_content_variants": MarketingMarketingContentVariants;
+  "marketing.marketing_platform_accounts": MarketingMarketingPlatformAccounts;
+  "marketing.marketing_venture_state": MarketingMarketingVentureState;
   metric_anomalies: MetricAnomalies;
   notification_attempts: NotificationAttempts;
   notifications: Notifications;
