@@ -39,3 +39,8 @@ create or replace trigger _010_refuse_change before update or delete on marketin
   for each row execute function eva_private.tg_refuse_change();
 create or replace trigger _010_refuse_change before update or delete on marketing.marketing_content_reviews
   for each row execute function eva_private.tg_refuse_change();
+-- Marketing events are append-only facts.
+create or replace trigger _010_refuse_change before update or delete on marketing.marketing_events
+  for each row execute function eva_private.tg_refuse_change();
+create or replace trigger _011_refuse_truncate before truncate on marketing.marketing_events
+  for each statement execute function eva_private.tg_refuse_change();

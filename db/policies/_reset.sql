@@ -33,5 +33,7 @@ grant usage on schema eva to eva_chairman, eva_service, eva_viewer, eva_anonymou
 -- marketing (content, variants, bandits, accounts) is public like eva, for the roles that read it.
 grant usage on schema marketing to eva_chairman, eva_service, eva_viewer;
 grant usage on schema eva_private to eva_service;
+-- marketing is read through GraphQL like eva, under its RLS; written through its functions.
+grant usage on schema marketing to eva_chairman, eva_service, eva_viewer;
 -- The API's login role checks tokens and sign-in codes (eva_private.fn_token_refused, fn_redeem_sign_in_code) before any request role is set.
 grant usage on schema eva_private to eva_authenticator;
