@@ -46,6 +46,13 @@ CREATE SCHEMA marketing;
 ALTER SCHEMA marketing OWNER TO eva_owner;
 
 --
+-- Name: SCHEMA marketing; Type: COMMENT; Schema: -; Owner: eva_owner
+--
+
+COMMENT ON SCHEMA marketing IS 'EVA''s marketing engine: content, dispatches, events, rollups, email (spec §17). Read through GraphQL under RLS; written through its functions.';
+
+
+--
 -- Name: aarrr_category; Type: TYPE; Schema: eva; Owner: eva_owner
 --
 
@@ -5139,6 +5146,37 @@ COMMENT ON FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_work,
 
 
 --
+-- Name: fn_budget_governor_check(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_budget_governor_check() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_n int := 0;
+  v_id uuid;
+begin
+  for v_id in select b.id from marketing.marketing_channel_budgets b order by b.id loop
+    if eva_private.fn_marketing_budget_alert(v_id) then
+      v_n := v_n + 1;
+    end if;
+  end loop;
+  return v_n;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_budget_governor_check() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_budget_governor_check(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_budget_governor_check() IS 'Recomputes every budget''s month spend and raises its monthly alert at alert_ratio (80 %); returns the alerts raised.';
+
+
+--
 -- Name: fn_cadence_band(text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -5998,6 +6036,341 @@ COMMENT ON FUNCTION eva_private.fn_dependency_hold(p_venture_id uuid) IS 'Why th
 
 
 --
+-- Name: fn_dispatch_begin(uuid, text, text, uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_d marketing.marketing_dispatches;
+  v_action text;
+  v_stale interval := pg_catalog.make_interval(secs => coalesce((select (s.value #>> '{}')::int
+    from eva_private.settings s where s.key = 'marketing.sending_stale_seconds'), 120));
+  v_distribution text;
+  v_origin text;
+  v_reason text;
+  v_cost numeric := 0;
+  v_basis text := 'assumption';
+  v_retry timestamptz;
+  v_w record;
+  v_state text;
+begin
+  if p_mode not in ('live', 'dry_run') then
+    raise exception 'a dispatch mode is live or dry_run, not %', p_mode using errcode = 'EV400';
+  end if;
+  select * into v_d from marketing.marketing_dispatches d where d.id = p_dispatch_id for update;
+  if not found then
+    return pg_catalog.jsonb_build_object('action', 'skip', 'reason', 'no such dispatch');
+  end if;
+  if v_d.status in ('posted', 'dry_run', 'failed', 'refused') then
+    return pg_catalog.jsonb_build_object('action', 'skip', 'reason', 'already ' || v_d.status, 'status', v_d.status);
+  end if;
+  if v_d.status = 'scheduled' and v_d.due_at > pg_catalog.now() then
+    return pg_catalog.jsonb_build_object('action', 'skip', 'reason', 'not due until ' || v_d.due_at, 'status', v_d.status);
+  end if;
+
+  if v_d.status = 'sending' then
+    if v_d.sending_since > pg_catalog.now() - v_stale then
+      return pg_catalog.jsonb_build_object('action', 'wait', 'retry_at', v_d.sending_since + v_stale,
+        'reason', 'attempt ' || v_d.attempts || ' is in flight');
+    end if;
+    update marketing.marketing_dispatch_attempts a set finished_at = pg_catalog.clock_timestamp(), outcome = 'crashed',
+      error = 'the attempt''s worker stopped before recording an outcome'
+    where a.dispatch_id = v_d.id and a.attempt = v_d.attempts and a.finished_at is null;
+    v_action := 'reconcile';
+  elsif v_d.status = 'unconfirmed' then
+    v_action := 'reconcile';
+  else
+    v_action := 'publish';
+  end if;
+
+  if v_action = 'publish' then
+    if v_d.attempts >= v_d.max_attempts then
+      update marketing.marketing_dispatches d set status = 'failed', last_error = coalesce(d.last_error, '') ||
+        pg_catalog.format(' (gave up after %s attempts)', d.attempts), updated_at = pg_catalog.now()
+      where d.id = v_d.id;
+      return pg_catalog.jsonb_build_object('action', 'skip', 'reason', 'attempts exhausted', 'status', 'failed');
+    end if;
+    if p_mode = 'live' then
+      select s.distribution into v_distribution from marketing.marketing_venture_state s where s.venture_id = v_d.venture_id;
+      select c.origin into v_origin from marketing.marketing_content c where c.id = v_d.content_id;
+      if not (coalesce(v_distribution, 'none') = 'full' or (v_distribution = 'pre_launch' and v_origin = 'pre_launch')) then
+        v_retry := pg_catalog.now() + interval '1 day';
+        update marketing.marketing_dispatches d set status = 'scheduled', due_at = v_retry,
+          last_error = 'waiting: live posts start once Stage 23 (launch) activates full distribution', updated_at = pg_catalog.now()
+        where d.id = v_d.id;
+        return pg_catalog.jsonb_build_object('action', 'deferred', 'retry_at', v_retry,
+          'reason', 'full distribution is not active (Stage 23)');
+      end if;
+      if v_d.platform = 'reddit' and not exists (
+          select 1 from marketing.marketing_reddit_enabled r where r.venture_id = v_d.venture_id) then
+        v_reason := 'Reddit is off for this venture until the Chairman enables it (eva marketing reddit enable)';
+      end if;
+      if v_reason is null then
+        select case when v_d.link is not null then c.post_with_link_cents else c.post_cents end, c.basis
+          into v_cost, v_basis
+        from marketing.marketing_platform_costs c where c.platform = v_d.platform;
+        v_cost := coalesce(v_cost, 0);
+        v_reason := eva_private.fn_marketing_governor(v_d.venture_id, v_d.platform, v_cost);
+      end if;
+      if v_reason is not null then
+        update marketing.marketing_dispatches d set status = 'refused', refusal_reason = v_reason, updated_at = pg_catalog.now()
+        where d.id = v_d.id;
+        perform eva_private.fn_log_event('marketing.dispatch_refused', v_d.venture_id, pg_catalog.jsonb_build_object(
+          'dispatch_id', v_d.id, 'platform', v_d.platform, 'reason', v_reason));
+        return pg_catalog.jsonb_build_object('action', 'refused', 'reason', v_reason);
+      end if;
+
+      -- The rate limits: this account's windows (copied from the platform's default on first use), rolled when passed.
+      insert into marketing.marketing_rate_limits (platform, account_key, window_name, window_length, max_calls, source)
+      select r.platform, v_d.account_key, r.window_name, r.window_length, r.max_calls, r.source
+      from marketing.marketing_rate_limits r where r.platform = v_d.platform and r.account_key = '' and v_d.account_key <> ''
+      on conflict do nothing;
+      update marketing.marketing_rate_limits r set used = 0, window_started_at = pg_catalog.now(), updated_at = pg_catalog.now()
+      where r.platform = v_d.platform and r.account_key = v_d.account_key
+        and r.window_started_at + r.window_length <= pg_catalog.now();
+      select max(case when r.used >= r.max_calls then r.window_started_at + r.window_length
+                      when r.header_remaining = 0 and r.header_reset_at > pg_catalog.now() then r.header_reset_at end)
+        into v_retry
+      from marketing.marketing_rate_limits r where r.platform = v_d.platform and r.account_key = v_d.account_key;
+      if v_retry is not null then
+        update marketing.marketing_dispatches d set status = 'scheduled', due_at = v_retry, error_class = 'rate_limited',
+          last_error = pg_catalog.format('rate limit: %s is out of calls until %s', v_d.platform, v_retry), updated_at = pg_catalog.now()
+        where d.id = v_d.id;
+        perform eva_private.fn_log_event('marketing.dispatch_deferred', v_d.venture_id, pg_catalog.jsonb_build_object(
+          'dispatch_id', v_d.id, 'platform', v_d.platform, 'retry_at', v_retry, 'reason', 'rate limit'));
+        return pg_catalog.jsonb_build_object('action', 'deferred', 'retry_at', v_retry, 'reason', 'rate limit');
+      end if;
+      update marketing.marketing_rate_limits r set used = r.used + 1, updated_at = pg_catalog.now()
+      where r.platform = v_d.platform and r.account_key = v_d.account_key;
+    end if;
+  end if;
+
+  update marketing.marketing_dispatches d set status = 'sending', sending_since = pg_catalog.now(), attempts = d.attempts + 1,
+    mode = p_mode, updated_at = pg_catalog.now()
+  where d.id = v_d.id
+  returning * into v_d;
+  insert into marketing.marketing_dispatch_attempts (dispatch_id, venture_id, attempt, action, mode, contract_id, worker, detail)
+  values (v_d.id, v_d.venture_id, v_d.attempts, v_action, p_mode, p_contract_id, p_worker,
+    pg_catalog.jsonb_build_object('expected_cost_cents', v_cost, 'cost_basis', v_basis));
+
+  select c.lifecycle_state into v_state from marketing.marketing_content c where c.id = v_d.content_id;
+  if v_state = 'SCHEDULE' then
+    perform marketing.fn_content_transition(v_d.content_id, 'DISPATCH',
+      pg_catalog.jsonb_build_object('dispatch_id', v_d.id, 'platform', v_d.platform));
+  end if;
+
+  return pg_catalog.jsonb_build_object('action', v_action, 'attempt', v_d.attempts, 'expected_cost_cents', v_cost,
+    'dispatch', pg_catalog.to_jsonb(v_d));
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid) IS 'Starts an attempt of a dispatch before any call: skip (settled or not due), wait (another attempt is in flight), reconcile (an earlier attempt crashed or is unconfirmed: read the platform first), publish (after the governors: distribution active for live posts, Reddit''s switch, budget cap and stop-loss, rate limits), deferred or refused with the reason. Records the attempt; moves the content SCHEDULE → DISPATCH.';
+
+
+--
+-- Name: fn_dispatch_checkpoint(uuid, integer, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb) RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  with u as (
+    update marketing.marketing_dispatches d set platform_ref = d.platform_ref || coalesce(p_ref, '{}'::jsonb),
+      updated_at = pg_catalog.now()
+    where d.id = p_dispatch_id and d.attempts = p_attempt and d.status = 'sending'
+      and pg_catalog.jsonb_typeof(p_ref) = 'object'
+    returning 1
+  )
+  select exists (select 1 from u);
+$$;
+
+
+ALTER FUNCTION eva_private.fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb) IS 'Saves what an attempt needs before its irreversible call (merged into platform_ref) while it still owns the dispatch; false when it no longer does.';
+
+
+--
+-- Name: fn_dispatch_defer(uuid, timestamp with time zone, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  update marketing.marketing_dispatches d set last_error = p_reason, updated_at = pg_catalog.now()
+  where d.id = p_dispatch_id and d.status in ('due', 'scheduled', 'sending', 'unconfirmed');
+  if found then
+    perform eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id, greatest(p_retry_at, pg_catalog.now()));
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text) IS 'Re-queues a dispatch''s job at p_retry_at (an open circuit, an attempt in flight), noting why.';
+
+
+--
+-- Name: fn_dispatch_settle(uuid, integer, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_d marketing.marketing_dispatches;
+  v_kind text := p_outcome ->> 'kind';
+  v_class text := p_outcome ->> 'error_class';
+  v_error text := pg_catalog.left(p_outcome ->> 'error', 4000);
+  v_rl jsonb := p_outcome -> 'rate_limit';
+  v_retry timestamptz;
+  v_attempt marketing.marketing_dispatch_attempts;
+  v_cost numeric;
+  v_charged boolean := false;
+  v_budget uuid;
+  v_state text;
+begin
+  if v_kind is null or v_kind not in ('posted', 'dry_run', 'not_found', 'retry', 'unconfirmed', 'failed') then
+    raise exception 'unknown dispatch outcome %', coalesce(v_kind, 'null') using errcode = 'EV400';
+  end if;
+  if v_class is not null and v_class not in ('auth_expired', 'user_content', 'platform_rejected', 'rate_limited', 'media_error', 'system') then
+    raise exception 'unknown error class %', v_class using errcode = 'EV400';
+  end if;
+  select * into v_d from marketing.marketing_dispatches d where d.id = p_dispatch_id for update;
+  if not found then
+    raise exception 'no dispatch %', p_dispatch_id using errcode = 'EV404';
+  end if;
+  if v_d.status <> 'sending' or v_d.attempts <> p_attempt then
+    -- A later attempt took the dispatch over (this one was presumed dead): its word stands.
+    return pg_catalog.jsonb_build_object('late', true, 'status', v_d.status);
+  end if;
+  if v_kind = 'posted' and coalesce(p_outcome ->> 'platform_post_id', '') = '' then
+    raise exception 'a posted outcome needs the platform''s post id' using errcode = 'EV400';
+  end if;
+
+  update marketing.marketing_dispatch_attempts a set finished_at = pg_catalog.clock_timestamp(),
+    outcome = case when v_kind = 'posted' and coalesce((p_outcome ->> 'reconciled')::boolean, false) then 'reconciled'
+                   when v_kind = 'not_found' then 'reconciled'
+                   when v_kind = 'retry' then 'deferred' else v_kind end,
+    error_class = v_class, error = v_error, http_status = (p_outcome ->> 'http_status')::int, rate_limit = v_rl,
+    detail = a.detail || coalesce(p_outcome -> 'detail', '{}'::jsonb)
+      || case when v_kind = 'not_found' then '{"found": false}'::jsonb else '{}'::jsonb end
+  where a.dispatch_id = v_d.id and a.attempt = p_attempt
+  returning * into v_attempt;
+
+  -- The platform's own rate-limit headers, for the next admission.
+  if v_rl is not null and pg_catalog.jsonb_typeof(v_rl) = 'object' and v_rl ? 'remaining' then
+    update marketing.marketing_rate_limits r set header_remaining = (v_rl ->> 'remaining')::int,
+      header_reset_at = (v_rl ->> 'resetAt')::timestamptz, updated_at = pg_catalog.now()
+    where r.platform = v_d.platform and r.account_key = v_d.account_key;
+  end if;
+
+  -- A call that reached the platform is charged once (a reconciliation found what an earlier call paid for).
+  if v_d.mode = 'live' and v_kind in ('posted', 'unconfirmed')
+     and not coalesce((p_outcome ->> 'reconciled')::boolean, false) then
+    v_cost := coalesce((v_attempt.detail ->> 'expected_cost_cents')::numeric, 0);
+    insert into marketing.marketing_spend_ledger (venture_id, platform, dispatch_id, attempt, amount_cents, basis, reason)
+    values (v_d.venture_id, v_d.platform, v_d.id, p_attempt, v_cost, coalesce(v_attempt.detail ->> 'cost_basis', 'assumption'),
+      case when v_kind = 'posted' then 'post' else 'post (unconfirmed: may have been charged)' end)
+    on conflict (dispatch_id, attempt) do nothing;
+    v_charged := found;
+  end if;
+
+  if v_kind in ('posted', 'dry_run') then
+    update marketing.marketing_dispatches d set
+      status = v_kind, sending_since = null, posted_at = pg_catalog.now(),
+      platform_post_id = coalesce(p_outcome ->> 'platform_post_id', 'dry-run:' || d.id),
+      platform_post_url = p_outcome ->> 'url', last_error = null, error_class = null,
+      platform_ref = d.platform_ref || coalesce(p_outcome -> 'detail', '{}'::jsonb), updated_at = pg_catalog.now()
+    where d.id = v_d.id returning * into v_d;
+    perform eva_private.fn_log_event(case when v_kind = 'posted' then 'marketing.dispatch_posted' else 'marketing.dispatch_dry_run' end,
+      v_d.venture_id, pg_catalog.jsonb_build_object('dispatch_id', v_d.id, 'platform', v_d.platform,
+        'platform_post_id', v_d.platform_post_id, 'url', v_d.platform_post_url, 'attempt', p_attempt,
+        'reconciled', coalesce((p_outcome ->> 'reconciled')::boolean, false)));
+  elsif v_kind in ('not_found', 'retry') then
+    v_retry := greatest(coalesce((p_outcome ->> 'retry_at')::timestamptz, pg_catalog.now()), pg_catalog.now());
+    update marketing.marketing_dispatches d set status = 'due', sending_since = null, due_at = v_retry,
+      last_error = coalesce(v_error, 'the platform has no such post: publishing it'), error_class = v_class,
+      updated_at = pg_catalog.now()
+    where d.id = v_d.id returning * into v_d;
+    perform eva_private.fn_marketing_enqueue_dispatch(v_d.id, v_retry);
+  elsif v_kind = 'unconfirmed' then
+    v_retry := pg_catalog.now() + pg_catalog.make_interval(secs => coalesce((select (s.value #>> '{}')::int
+      from eva_private.settings s where s.key = 'marketing.reconcile_after_seconds'), 60));
+    update marketing.marketing_dispatches d set status = 'unconfirmed', sending_since = null, last_error = v_error,
+      error_class = v_class, updated_at = pg_catalog.now()
+    where d.id = v_d.id returning * into v_d;
+    perform eva_private.fn_log_event('marketing.dispatch_unconfirmed', v_d.venture_id, pg_catalog.jsonb_build_object(
+      'dispatch_id', v_d.id, 'platform', v_d.platform, 'error', v_error, 'attempt', p_attempt));
+    if v_d.attempts < v_d.max_attempts then
+      perform eva_private.fn_marketing_enqueue_dispatch(v_d.id, v_retry);
+    end if;
+  else
+    update marketing.marketing_dispatches d set status = 'failed', sending_since = null, last_error = v_error,
+      error_class = v_class, updated_at = pg_catalog.now()
+    where d.id = v_d.id returning * into v_d;
+    perform eva_private.fn_log_event('marketing.dispatch_failed', v_d.venture_id, pg_catalog.jsonb_build_object(
+      'dispatch_id', v_d.id, 'platform', v_d.platform, 'error', v_error, 'error_class', v_class, 'attempt', p_attempt));
+  end if;
+
+  if v_charged then
+    select b.id into v_budget from marketing.marketing_channel_budgets b
+    where b.venture_id = v_d.venture_id and b.platform = v_d.platform;
+    if v_budget is not null then
+      perform eva_private.fn_marketing_budget_alert(v_budget);
+    end if;
+  end if;
+
+  -- Every dispatch of the content settled (none waiting, in flight or unconfirmed): measuring starts.
+  select c.lifecycle_state into v_state from marketing.marketing_content c where c.id = v_d.content_id;
+  if v_state = 'DISPATCH' and not exists (
+      select 1 from marketing.marketing_dispatches o
+      where o.content_id = v_d.content_id and o.status in ('scheduled', 'due', 'sending', 'unconfirmed'))
+     and exists (select 1 from marketing.marketing_dispatches o
+      where o.content_id = v_d.content_id and o.status in ('posted', 'dry_run')) then
+    perform marketing.fn_content_transition(v_d.content_id, 'MEASURE', pg_catalog.jsonb_build_object(
+      'dispatches', (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('dispatch_id', o.id, 'platform', o.platform,
+        'status', o.status, 'platform_post_id', o.platform_post_id) order by o.platform)
+        from marketing.marketing_dispatches o where o.content_id = v_d.content_id)));
+  end if;
+  return pg_catalog.jsonb_build_object('late', false, 'status', v_d.status, 'dispatch', pg_catalog.to_jsonb(v_d));
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb) IS 'Records an attempt''s outcome (posted, dry_run, not_found, retry, unconfirmed, failed) at once: the post id and URL, the error and its class, the rate-limit headers, the spend of a call that reached the platform, the budget alert, the next job; content DISPATCH → MEASURE when all its dispatches settled. A superseded attempt''s outcome is ignored (late).';
+
+
+--
 -- Name: fn_dlq_take(bigint, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -6497,6 +6870,64 @@ COMMENT ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uui
 
 
 --
+-- Name: fn_marketing_admit(text, text, timestamp with time zone, uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid DEFAULT NULL::uuid) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_at timestamptz := p_due_at;
+  v_horizon interval := pg_catalog.make_interval(days => coalesce((select (s.value #>> '{}')::int
+    from eva_private.settings s where s.key = 'marketing.dispatch_horizon_days'), 7));
+  v_moved boolean;
+  v_w record;
+  v_count int;
+  v_first timestamptz;
+begin
+  for v_round in 1..200 loop
+    v_moved := false;
+    for v_w in
+      select coalesce(a.window_length, d.window_length) as window_length, coalesce(a.max_calls, d.max_calls) as max_calls
+      from marketing.marketing_rate_limits d
+      left join marketing.marketing_rate_limits a
+        on a.platform = d.platform and a.window_name = d.window_name and a.account_key = p_account_key and p_account_key <> ''
+      where d.platform = p_platform and d.account_key = ''
+    loop
+      select count(*), min(x.due_at) into v_count, v_first
+      from (select m.due_at from marketing.marketing_dispatches m
+            where m.platform = p_platform and m.account_key = p_account_key
+              and m.status in ('scheduled', 'due', 'sending', 'posted', 'unconfirmed')
+              and m.id is distinct from p_exclude
+              and m.due_at > v_at - v_w.window_length and m.due_at <= v_at
+            order by m.due_at) x;
+      if v_count >= v_w.max_calls then
+        -- The window is full: the earliest time its oldest dispatch leaves it.
+        v_at := v_first + v_w.window_length + interval '1 second';
+        v_moved := true;
+      end if;
+    end loop;
+    exit when not v_moved;
+  end loop;
+  if v_at > p_due_at + v_horizon then
+    return null;
+  end if;
+  return v_at;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid) IS 'Rate-limit admission at scheduling time: the earliest time at or after p_due_at when every window of the platform (and account) has room among the dispatches already planned; null past marketing.dispatch_horizon_days.';
+
+
+--
 -- Name: marketing_content; Type: TABLE; Schema: marketing; Owner: eva_owner
 --
 
@@ -6591,6 +7022,64 @@ ALTER FUNCTION eva_private.fn_marketing_block_content(p_content_id uuid, p_reaso
 --
 
 COMMENT ON FUNCTION eva_private.fn_marketing_block_content(p_content_id uuid, p_reason text) IS 'Blocks an active content item with a reason (no further transition) and logs marketing.content_blocked.';
+
+
+--
+-- Name: fn_marketing_budget_alert(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_b marketing.marketing_channel_budgets;
+  v_month date := pg_catalog.date_trunc('month', pg_catalog.now())::date;
+  v_spend numeric;
+  v_venture text;
+  v_event bigint;
+  v_id uuid;
+begin
+  select * into v_b from marketing.marketing_channel_budgets b where b.id = p_budget_id for update;
+  if not found or v_b.monthly_budget_cents = 0 or v_b.alerted_month is not distinct from v_month then
+    return false;
+  end if;
+  select coalesce(sum(l.amount_cents), 0) into v_spend from marketing.marketing_spend_ledger l
+  where l.venture_id = v_b.venture_id and l.platform = v_b.platform and l.occurred_at >= v_month;
+  update marketing.marketing_channel_budgets b set current_month_spend_cents = pg_catalog.ceil(v_spend)::bigint,
+    spend_month = v_month, updated_at = pg_catalog.now()
+  where b.id = v_b.id;
+  if v_spend < v_b.alert_ratio * v_b.monthly_budget_cents then
+    return false;
+  end if;
+  update marketing.marketing_channel_budgets b set alerted_month = v_month where b.id = v_b.id;
+  select v.name into v_venture from eva.ventures v where v.id = v_b.venture_id;
+  v_event := eva_private.fn_log_event('marketing.budget_alert', v_b.venture_id, pg_catalog.jsonb_build_object(
+    'budget_id', v_b.id, 'platform', v_b.platform, 'spend_cents', v_spend, 'monthly_budget_cents', v_b.monthly_budget_cents,
+    'ratio', pg_catalog.round(v_spend / v_b.monthly_budget_cents, 4), 'month', v_month));
+  insert into eva.notifications (event_id, notification_type, urgency, channels, venture_id, summary, action_path, payload)
+  values (v_event, 'marketing.budget_alert', 'immediate', array['inbox', 'webhook'], v_b.venture_id,
+    pg_catalog.left(pg_catalog.format('%s: %s has spent $%s of its $%s monthly budget (%s%%)', coalesce(v_venture, 'venture'),
+      v_b.platform, pg_catalog.to_char(v_spend / 100.0, 'FM999999990.00'),
+      pg_catalog.to_char(v_b.monthly_budget_cents / 100.0, 'FM999999990.00'),
+      pg_catalog.round(100 * v_spend / v_b.monthly_budget_cents)), 300),
+    '/ventures/' || v_b.venture_id,
+    pg_catalog.jsonb_build_object('event', 'marketing.budget_alert', 'platform', v_b.platform, 'spend_cents', v_spend,
+      'monthly_budget_cents', v_b.monthly_budget_cents))
+  returning id into v_id;
+  perform eva_private.fn_enqueue_notification_delivery(v_id, 'webhook');
+  return true;
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_budget_alert(p_budget_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) IS 'Raises the budget''s monthly alert (a Chairman notification and marketing.budget_alert) once its spend reaches alert_ratio of the cap; true when raised now.';
 
 
 --
@@ -6726,6 +7215,32 @@ COMMENT ON FUNCTION eva_private.fn_marketing_create_content(p_venture_id uuid, p
 
 
 --
+-- Name: fn_marketing_default_send_time(text, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select case when slot > p_after then slot else slot + interval '1 day' end
+  from (
+    select (pg_catalog.date_trunc('day', p_after at time zone 'UTC') + coalesce(
+      (select d.send_at from marketing.marketing_send_time_defaults d where d.platform = p_platform), time '15:00'))
+      at time zone 'UTC' as slot
+  ) s;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone) IS 'The platform''s next default send time (UTC, marketing.marketing_send_time_defaults) after p_after.';
+
+
+--
 -- Name: fn_marketing_enqueue(uuid, text, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -6755,6 +7270,101 @@ ALTER FUNCTION eva_private.fn_marketing_enqueue(p_content_id uuid, p_step text, 
 --
 
 COMMENT ON FUNCTION eva_private.fn_marketing_enqueue(p_content_id uuid, p_step text, p_run_at timestamp with time zone) IS 'Queues marketing_content_generate or marketing_content_review for a content item (once: job_key marketing_content:<id>:<step>), at p_run_at (a circuit''s half-open time) or now.';
+
+
+--
+-- Name: fn_marketing_enqueue_dispatch(uuid, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform graphile_worker.add_job(
+    'marketing_dispatch',
+    pg_catalog.json_build_object('dispatch_id', p_dispatch_id),
+    job_key := 'marketing_dispatch:' || p_dispatch_id,
+    run_at := coalesce(p_run_at, pg_catalog.now()),
+    max_attempts := 10
+  );
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone) IS 'Queues the dispatch''s job marketing_dispatch (once: job_key marketing_dispatch:<id>) at p_run_at or now.';
+
+
+--
+-- Name: fn_marketing_governor(uuid, text, numeric); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_b marketing.marketing_channel_budgets;
+  v_month date := pg_catalog.date_trunc('month', pg_catalog.now())::date;
+  v_today timestamptz := pg_catalog.date_trunc('day', pg_catalog.now());
+  v_days int := coalesce((select (s.value #>> '{}')::int from eva_private.settings s where s.key = 'marketing.stop_loss_days'), 7);
+  v_month_spend numeric;
+  v_today_spend numeric;
+  v_avg numeric;
+begin
+  if p_platform = 'x' then
+    insert into marketing.marketing_channel_budgets (venture_id, platform, monthly_budget_cents, source)
+    values (p_venture_id, 'x', coalesce((select (s.value #>> '{}')::bigint from eva_private.settings s
+      where s.key = 'marketing.x_default_budget_cents'), 5000), 'default')
+    on conflict (venture_id, platform) do nothing;
+  end if;
+  select * into v_b from marketing.marketing_channel_budgets b
+  where b.venture_id = p_venture_id and b.platform = p_platform for update;
+  if not found then
+    return null;
+  end if;
+  if v_b.status = 'paused' then
+    return pg_catalog.format('budget: %s is paused for this venture by the Chairman', p_platform);
+  end if;
+  select coalesce(sum(l.amount_cents) filter (where l.occurred_at >= v_month), 0),
+         coalesce(sum(l.amount_cents) filter (where l.occurred_at >= v_today), 0),
+         coalesce(sum(l.amount_cents) filter (where l.occurred_at < v_today and l.occurred_at >= v_today - pg_catalog.make_interval(days => v_days)), 0) / v_days
+    into v_month_spend, v_today_spend, v_avg
+  from marketing.marketing_spend_ledger l
+  where l.venture_id = p_venture_id and l.platform = p_platform
+    and l.occurred_at >= least(v_month::timestamptz, v_today - pg_catalog.make_interval(days => v_days));
+  update marketing.marketing_channel_budgets b set
+    current_month_spend_cents = pg_catalog.ceil(v_month_spend)::bigint, spend_month = v_month, updated_at = pg_catalog.now()
+  where b.id = v_b.id;
+  if v_month_spend + p_cost_cents > v_b.monthly_budget_cents then
+    return pg_catalog.format('monthly cap: %s has spent $%s of its $%s %s budget this month; this post would cost $%s',
+      p_platform, pg_catalog.to_char(v_month_spend / 100.0, 'FM999999990.00'),
+      pg_catalog.to_char(v_b.monthly_budget_cents / 100.0, 'FM999999990.00'), p_platform,
+      pg_catalog.to_char(p_cost_cents / 100.0, 'FM999999990.00'));
+  end if;
+  if v_avg > 0 and v_today_spend + p_cost_cents > v_b.daily_stop_loss_multiplier * v_avg then
+    return pg_catalog.format('daily stop-loss: %s spend today would reach $%s, over %s× the %s-day average of $%s a day',
+      p_platform, pg_catalog.to_char((v_today_spend + p_cost_cents) / 100.0, 'FM999999990.00'),
+      v_b.daily_stop_loss_multiplier, v_days, pg_catalog.to_char(v_avg / 100.0, 'FM999999990.00'));
+  end if;
+  return null;
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) IS 'The budget governors for a call costing p_cost_cents: null (go) or why not — a paused budget, the monthly hard cap, the daily stop-loss (multiplier × the rolling daily average). Creates X''s default $50/month budget when there is none.';
 
 
 --
@@ -6890,6 +7500,52 @@ COMMENT ON FUNCTION eva_private.fn_marketing_record_review(p_content_id uuid, p_
 
 
 --
+-- Name: fn_marketing_release_due(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_release_due() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_stale interval := pg_catalog.make_interval(secs => coalesce((select (s.value #>> '{}')::int
+    from eva_private.settings s where s.key = 'marketing.sending_stale_seconds'), 120));
+  v_n int := 0;
+  v_id uuid;
+begin
+  for v_id in
+    update marketing.marketing_dispatches d set status = 'due', updated_at = pg_catalog.now()
+    where d.status = 'scheduled' and d.due_at <= pg_catalog.now()
+    returning d.id
+  loop
+    perform eva_private.fn_marketing_enqueue_dispatch(v_id);
+    v_n := v_n + 1;
+  end loop;
+  for v_id in
+    select d.id from marketing.marketing_dispatches d
+    where ((d.status = 'due' and d.due_at <= pg_catalog.now())
+        or (d.status = 'sending' and d.sending_since <= pg_catalog.now() - v_stale)
+        or (d.status = 'unconfirmed' and d.attempts < d.max_attempts))
+      and not exists (select 1 from graphile_worker._private_jobs j where j.key = 'marketing_dispatch:' || d.id)
+  loop
+    perform eva_private.fn_marketing_enqueue_dispatch(v_id);
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_release_due() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_release_due(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_release_due() IS 'Makes scheduled dispatches whose time has come due (queuing their job) and re-queues due, stale sending and unconfirmed dispatches that have no job; returns the jobs queued.';
+
+
+--
 -- Name: fn_marketing_seed_channel_arms(uuid, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -6942,6 +7598,35 @@ ALTER FUNCTION eva_private.fn_marketing_seed_channel_arms(p_venture_id uuid, p_g
 --
 
 COMMENT ON FUNCTION eva_private.fn_marketing_seed_channel_arms(p_venture_id uuid, p_gtm jsonb) IS 'Seeds (idempotently) the venture''s channel bandit with one arm per channel of a Stage 11 gtm_strategy; returns the number of channels in the plan.';
+
+
+--
+-- Name: fn_marketing_variants_to_schedule(integer); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer DEFAULT 500) RETURNS TABLE(variant_id uuid, content_id uuid, venture_id uuid, venture_name text, platform text, asset_text text, link_url text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select v.id, v.content_id, v.venture_id, ve.name, v.platform, v.asset_text,
+    coalesce(v.metadata ->> 'link_url', c.metadata ->> 'link_url')
+  from marketing.marketing_content c
+  join marketing.marketing_content_variants v on v.content_id = c.id and v.generation = c.generation
+  join eva.ventures ve on ve.id = c.venture_id
+  where c.lifecycle_state = 'SCHEDULE' and c.status = 'active' and v.platform <> 'email'
+    and not exists (select 1 from marketing.marketing_dispatches d where d.variant_id = v.id and d.platform = v.platform)
+  order by c.state_changed_at, v.id
+  limit p_limit;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_variants_to_schedule(p_limit integer); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) IS 'Variants of SCHEDULE content (current generation, not email) with no dispatch yet: what content:schedule:check dispatches.';
 
 
 --
@@ -7001,6 +7686,38 @@ ALTER FUNCTION eva_private.fn_partitions() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.fn_partitions() IS 'The partitions of each registered time-partitioned table (eva_private.partition_policies): name, whether it is the DEFAULT, and its range.';
+
+
+--
+-- Name: fn_rate_limit_reset(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_rate_limit_reset() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_n int;
+  v_h int;
+begin
+  update marketing.marketing_rate_limits r set used = 0, window_started_at = pg_catalog.now(), updated_at = pg_catalog.now()
+  where r.window_started_at + r.window_length <= pg_catalog.now() and r.used > 0;
+  get diagnostics v_n = row_count;
+  update marketing.marketing_rate_limits r set header_remaining = null, header_reset_at = null, updated_at = pg_catalog.now()
+  where r.header_reset_at <= pg_catalog.now();
+  get diagnostics v_h = row_count;
+  return v_n + v_h;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_rate_limit_reset() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_rate_limit_reset(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_rate_limit_reset() IS 'Resets rate-limit windows whose length has passed and forgets platform headers past their reset time; returns the rows reset.';
 
 
 --
@@ -7392,6 +8109,67 @@ ALTER FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signat
 --
 
 COMMENT ON FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) IS 'Records a pattern signature seen at a stage in eva.portfolio_patterns (new, or one more venture seen).';
+
+
+--
+-- Name: fn_record_post_metrics(uuid, jsonb, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_d marketing.marketing_dispatches;
+  v_events jsonb := '[]'::jsonb;
+  v_m record;
+  v_old bigint;
+begin
+  if p_metrics is null or pg_catalog.jsonb_typeof(p_metrics) <> 'object' then
+    raise exception 'metrics are a JSON object of counts' using errcode = 'EV400';
+  end if;
+  select * into v_d from marketing.marketing_dispatches d where d.id = p_dispatch_id;
+  if not found then
+    raise exception 'no dispatch %', p_dispatch_id using errcode = 'EV404';
+  end if;
+  for v_m in
+    select e.key as metric, (e.value #>> '{}')::bigint as value
+    from pg_catalog.jsonb_each(p_metrics) e
+    where e.key in ('impressions', 'likes', 'reposts', 'replies', 'quotes', 'clicks', 'views')
+      and pg_catalog.jsonb_typeof(e.value) = 'number' and (e.value #>> '{}')::numeric >= 0
+  loop
+    select pm.value into v_old from marketing.marketing_post_metrics pm
+    where pm.dispatch_id = v_d.id and pm.metric = v_m.metric for update;
+    insert into marketing.marketing_post_metrics (dispatch_id, metric, value, polled_at)
+    values (v_d.id, v_m.metric, v_m.value, p_polled_at)
+    on conflict (dispatch_id, metric) do update set value = excluded.value, polled_at = excluded.polled_at;
+    if v_m.value > coalesce(v_old, 0) then
+      v_events := v_events || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+        'venture_id', v_d.venture_id, 'source', v_d.platform, 'platform', v_d.platform,
+        'event_type', case when v_m.metric in ('impressions', 'views') then 'impression'
+                           when v_m.metric = 'clicks' then 'click' else 'engagement' end,
+        'quantity', v_m.value - coalesce(v_old, 0), 'occurred_at', p_polled_at,
+        'content_id', v_d.content_id, 'variant_id', v_d.variant_id,
+        'external_id', v_d.id || ':' || v_m.metric || ':' || v_m.value,
+        'properties', pg_catalog.jsonb_build_object('metric', v_m.metric, 'total', v_m.value, 'dispatch_id', v_d.id,
+          'platform_post_id', v_d.platform_post_id, 'classification', 'fact', 'source', v_d.platform || ' API poll')));
+    end if;
+  end loop;
+  if pg_catalog.jsonb_array_length(v_events) = 0 then
+    return 0;
+  end if;
+  return marketing.fn_ingest_events(v_events);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone) IS 'Stores the counts polled for a post and writes their increase since the last poll as marketing events (fn_ingest_events; fact, source the platform''s API); returns events stored.';
 
 
 --
@@ -10828,6 +11606,1028 @@ COMMENT ON FUNCTION marketing.fn_content_transition(p_content_id uuid, p_to text
 
 
 --
+-- Name: marketing_email_domains; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_email_domains (
+    venture_id uuid NOT NULL,
+    domain text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_email_domains_domain_check CHECK ((domain ~ '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$'::text))
+);
+
+
+ALTER TABLE marketing.marketing_email_domains OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_email_domains; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_email_domains IS 'The sender domains a venture may send from (verified at Resend); a campaign''s from address must be on one of them.';
+
+
+--
+-- Name: fn_email_add_domain(uuid, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_email_add_domain(p_venture uuid, p_domain text) RETURNS marketing.marketing_email_domains
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_row marketing.marketing_email_domains;
+  v_domain text := pg_catalog.lower(pg_catalog.btrim(p_domain));
+begin
+  if not exists (select 1 from eva.ventures where id = p_venture) then
+    raise exception 'venture % does not exist', coalesce(p_venture::text, 'null') using errcode = 'EV404';
+  end if;
+  if v_domain is null or v_domain !~ '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$' then
+    raise exception 'a sender domain is a domain name (mail.example.com), not %', coalesce(p_domain, 'null') using errcode = 'EV400';
+  end if;
+  insert into marketing.marketing_email_domains (venture_id, domain) values (p_venture, v_domain)
+  on conflict (venture_id, domain) do update set domain = excluded.domain
+  returning * into v_row;
+  return v_row;
+end;
+$_$;
+
+
+ALTER FUNCTION marketing.fn_email_add_domain(p_venture uuid, p_domain text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_email_add_domain(p_venture uuid, p_domain text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_email_add_domain(p_venture uuid, p_domain text) IS 'Adds a sender domain to a venture (idempotent). Returns the row.';
+
+
+--
+-- Name: marketing_email_state; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_email_state (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    campaign_id uuid NOT NULL,
+    subscriber_id uuid NOT NULL,
+    current_step integer DEFAULT 0 NOT NULL,
+    next_send_at timestamp with time zone,
+    status text DEFAULT 'active'::text NOT NULL,
+    last_sent_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_email_state_check CHECK (((status = 'active'::text) = (next_send_at IS NOT NULL))),
+    CONSTRAINT marketing_email_state_current_step_check CHECK ((current_step >= 0)),
+    CONSTRAINT marketing_email_state_status_check CHECK ((status = ANY (ARRAY['active'::text, 'completed'::text, 'suppressed'::text, 'unsubscribed'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_email_state OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_email_state; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_email_state IS 'One subscriber''s place in one campaign: the step last sent (current_step), when the next is due, and whether the sequence is active, completed or stopped by a suppression. Advanced only by marketing.fn_email_advance.';
+
+
+--
+-- Name: fn_email_advance(uuid, integer, text, text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_email_advance(p_state uuid, p_step integer, p_provider_id text, p_outcome text, p_error text DEFAULT NULL::text) RETURNS marketing.marketing_email_state
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_state marketing.marketing_email_state;
+  v_now timestamptz := eva.fn_scheduler_now();
+  v_next marketing.marketing_email_steps;
+  v_attempts int;
+begin
+  if p_outcome is null or p_outcome not in ('sent', 'skipped', 'failed', 'refused') then
+    raise exception 'outcome must be sent, skipped, failed or refused, not %', coalesce(p_outcome, 'null') using errcode = 'EV400';
+  end if;
+  select * into v_state from marketing.marketing_email_state where id = p_state for update;
+  if not found then
+    raise exception 'email state % does not exist', coalesce(p_state::text, 'null') using errcode = 'EV404';
+  end if;
+  if v_state.current_step >= p_step or v_state.status <> 'active' then
+    return v_state;
+  end if;
+  if p_outcome = 'failed' then
+    update marketing.marketing_email_sends set error = p_error where state_id = p_state and step_number = p_step
+    returning attempts into v_attempts;
+    update marketing.marketing_email_state
+    set next_send_at = v_now + pg_catalog.make_interval(mins => least(5 * (2 ^ least(coalesce(v_attempts, 1), 8))::int, 24 * 60)),
+      updated_at = pg_catalog.now()
+    where id = p_state returning * into v_state;
+    return v_state;
+  end if;
+  if p_outcome = 'sent' then
+    update marketing.marketing_email_sends set status = 'sent', provider_id = p_provider_id, sent_at = pg_catalog.now(), error = null
+    where state_id = p_state and step_number = p_step;
+  elsif p_outcome = 'refused' then
+    update marketing.marketing_email_sends set status = 'failed', error = p_error where state_id = p_state and step_number = p_step;
+  end if;
+  select * into v_next from marketing.marketing_email_steps s where s.campaign_id = v_state.campaign_id and s.step_number = p_step + 1;
+  update marketing.marketing_email_state set current_step = p_step,
+    last_sent_at = case when p_outcome = 'sent' then pg_catalog.now() else last_sent_at end,
+    status = case when v_next.step_number is null then 'completed' else 'active' end,
+    next_send_at = case when v_next.step_number is null then null
+      else v_now + pg_catalog.make_interval(secs => v_next.delay_hours * 3600) end,
+    updated_at = pg_catalog.now()
+  where id = p_state returning * into v_state;
+  return v_state;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_email_advance(p_state uuid, p_step integer, p_provider_id text, p_outcome text, p_error text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_email_advance(p_state uuid, p_step integer, p_provider_id text, p_outcome text, p_error text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_email_advance(p_state uuid, p_step integer, p_provider_id text, p_outcome text, p_error text) IS 'Advances one subscriber''s drip state after step p_step: sent (provider id recorded), skipped (condition failed), failed (retried later with backoff) or refused (given up); then the next step is due after its delay, or the state is completed. Idempotent per step.';
+
+
+--
+-- Name: fn_email_claim_due(integer); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_email_claim_due(p_limit integer DEFAULT 100) RETURNS TABLE(send_id uuid, idempotency_key text, venture_id uuid, campaign_id uuid, subscriber_id uuid, step_number integer, to_email text, from_address text, from_name text, subject text, body_text text, body_html text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+  v_now timestamptz := eva.fn_scheduler_now();
+  v_state record;
+  v_step marketing.marketing_email_steps;
+  v_previous marketing.marketing_email_sends;
+  v_holds boolean;
+  v_send marketing.marketing_email_sends;
+  v_seen int := 0;
+begin
+  for v_state in
+    select st.id, st.campaign_id, st.subscriber_id, st.current_step, c.venture_id, c.from_address, c.from_name, sub.email
+    from marketing.marketing_email_state st
+    join marketing.marketing_email_campaigns c on c.id = st.campaign_id and c.status = 'active'
+    join marketing.marketing_email_subscribers sub on sub.id = st.subscriber_id
+    where st.status = 'active' and st.next_send_at <= v_now
+    order by st.next_send_at
+    limit greatest(coalesce(p_limit, 100), 1)
+    for update of st skip locked
+  loop
+    if exists (select 1 from marketing.marketing_email_suppressions s where s.venture_id = v_state.venture_id and s.email = v_state.email) then
+      update marketing.marketing_email_state set status = 'suppressed', next_send_at = null, updated_at = pg_catalog.now()
+      where id = v_state.id;
+      continue;
+    end if;
+    select * into v_step from marketing.marketing_email_steps s where s.campaign_id = v_state.campaign_id and s.step_number = v_state.current_step + 1;
+    if not found then
+      update marketing.marketing_email_state set status = 'completed', next_send_at = null, updated_at = pg_catalog.now() where id = v_state.id;
+      continue;
+    end if;
+    v_holds := true;
+    if v_step.condition <> 'always' then
+      select * into v_previous from marketing.marketing_email_sends ps
+      where ps.state_id = v_state.id and ps.step_number = v_state.current_step and ps.status = 'sent';
+      v_holds := case v_step.condition
+        when 'opened_previous' then coalesce(marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'open'), false)
+        when 'not_opened_previous' then not coalesce(marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'open'), false)
+        when 'clicked_previous' then coalesce(marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'click'), false)
+        when 'not_clicked_previous' then not coalesce(marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'click'), false)
+        else true end;
+    end if;
+    if not v_holds then
+      perform marketing.fn_email_advance(v_state.id, v_step.step_number, null, 'skipped');
+      continue;
+    end if;
+    insert into marketing.marketing_email_sends (state_id, step_number, idempotency_key, attempts)
+    values (v_state.id, v_step.step_number, 'eva-email-' || v_state.id || '-' || v_step.step_number, 1)
+    on conflict (state_id, step_number) do update set attempts = marketing_email_sends.attempts + 1
+    returning * into v_send;
+    if v_send.status <> 'pending' then
+      continue;
+    end if;
+    send_id := v_send.id; idempotency_key := v_send.idempotency_key; venture_id := v_state.venture_id;
+    campaign_id := v_state.campaign_id; subscriber_id := v_state.subscriber_id; step_number := v_step.step_number;
+    to_email := v_state.email; from_address := v_state.from_address; from_name := v_state.from_name;
+    subject := v_step.subject; body_text := v_step.body_text; body_html := v_step.body_html;
+    -- Not due again until the sender reports back (or a crash's retry after 10 minutes).
+    update marketing.marketing_email_state set next_send_at = v_now + interval '10 minutes', updated_at = pg_catalog.now()
+    where id = v_state.id;
+    return next;
+  end loop;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_email_claim_due(p_limit integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_email_claim_due(p_limit integer); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_email_claim_due(p_limit integer) IS 'Takes up to p_limit due drip states: suppressed subscribers stop, steps whose condition fails are skipped, the rest become pending sends (Idempotency-Key eva-email-<state>-<step>) returned for sending; a claimed state is due again in 10 minutes unless marketing.fn_email_advance reports the send.';
+
+
+--
+-- Name: fn_email_create_campaign(uuid, jsonb); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_email_create_campaign(p_venture uuid, p_campaign jsonb) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_errors text[] := '{}';
+  v_from text := pg_catalog.lower(pg_catalog.btrim(p_campaign ->> 'from'));
+  v_id uuid;
+  v_step jsonb;
+  v_i int := 0;
+begin
+  if not exists (select 1 from eva.ventures where id = p_venture) then
+    raise exception 'venture % does not exist', coalesce(p_venture::text, 'null') using errcode = 'EV404';
+  end if;
+  if p_campaign is null or pg_catalog.jsonb_typeof(p_campaign) <> 'object' then
+    raise exception 'a campaign is a JSON object {name, campaignType, from, fromName, steps: [{delayHours, subject, text, html, condition}]}'
+      using errcode = 'EV400';
+  end if;
+  if coalesce(pg_catalog.btrim(p_campaign ->> 'name'), '') = '' then
+    v_errors := v_errors || 'name is required'::text;
+  end if;
+  if coalesce(p_campaign ->> 'campaignType', '') not in ('welcome', 'onboarding', 'nurture', 'reactivation') then
+    v_errors := v_errors || ('campaignType must be welcome, onboarding, nurture or reactivation, not ' || coalesce((p_campaign -> 'campaignType')::text, 'missing'));
+  end if;
+  if v_from is null or v_from !~ '^[^@\s<>]+@[a-z0-9.-]+$' then
+    v_errors := v_errors || ('from must be an address (hello@example.com), not ' || coalesce((p_campaign -> 'from')::text, 'missing'));
+  elsif not exists (select 1 from marketing.marketing_email_domains d where d.venture_id = p_venture and d.domain = pg_catalog.split_part(v_from, '@', 2)) then
+    v_errors := v_errors || pg_catalog.format('from %s is not on a sender domain of this venture (%s)', v_from,
+      coalesce((select pg_catalog.string_agg(d.domain, ', ' order by d.domain) from marketing.marketing_email_domains d where d.venture_id = p_venture),
+        'none yet: add one with eva marketing email domain add'));
+  end if;
+  if pg_catalog.jsonb_typeof(p_campaign -> 'steps') <> 'array' or pg_catalog.jsonb_array_length(p_campaign -> 'steps') = 0 then
+    v_errors := v_errors || 'steps must be a non-empty array'::text;
+  else
+    for v_step in select * from pg_catalog.jsonb_array_elements(p_campaign -> 'steps') loop
+      v_i := v_i + 1;
+      if pg_catalog.jsonb_typeof(v_step) <> 'object' then
+        v_errors := v_errors || pg_catalog.format('step %s: must be an object', v_i);
+        continue;
+      end if;
+      if coalesce(pg_catalog.jsonb_typeof(v_step -> 'delayHours'), 'number') <> 'number' or coalesce((v_step ->> 'delayHours')::numeric, 0) < 0 then
+        v_errors := v_errors || pg_catalog.format('step %s: delayHours must be a number of hours, 0 or more', v_i);
+      end if;
+      if coalesce(pg_catalog.btrim(v_step ->> 'subject'), '') = '' then
+        v_errors := v_errors || pg_catalog.format('step %s: subject is required', v_i);
+      end if;
+      if coalesce(pg_catalog.btrim(v_step ->> 'text'), '') = '' then
+        v_errors := v_errors || pg_catalog.format('step %s: text (the plain-text body) is required', v_i);
+      end if;
+      if coalesce(v_step ->> 'condition', 'always') not in ('always', 'opened_previous', 'not_opened_previous', 'clicked_previous', 'not_clicked_previous') then
+        v_errors := v_errors || pg_catalog.format('step %s: condition must be always, opened_previous, not_opened_previous, clicked_previous or not_clicked_previous', v_i);
+      end if;
+    end loop;
+  end if;
+  if exists (select 1 from marketing.marketing_email_campaigns c where c.venture_id = p_venture and c.name = pg_catalog.btrim(p_campaign ->> 'name')) then
+    raise exception 'this venture already has a campaign named %', pg_catalog.btrim(p_campaign ->> 'name') using errcode = 'EV409';
+  end if;
+  if pg_catalog.cardinality(v_errors) > 0 then
+    raise exception 'campaign refused, nothing created: %', pg_catalog.array_to_string(v_errors, '; ') using errcode = 'EV400';
+  end if;
+
+  insert into marketing.marketing_email_campaigns (venture_id, name, campaign_type, from_address, from_name)
+  values (p_venture, pg_catalog.btrim(p_campaign ->> 'name'), p_campaign ->> 'campaignType', v_from, nullif(pg_catalog.btrim(p_campaign ->> 'fromName'), ''))
+  returning id into v_id;
+  insert into marketing.marketing_email_steps (campaign_id, step_number, delay_hours, subject, body_text, body_html, condition)
+  select v_id, s.ord, coalesce((s.step ->> 'delayHours')::numeric, 0), s.step ->> 'subject', s.step ->> 'text', s.step ->> 'html',
+    coalesce(s.step ->> 'condition', 'always')
+  from pg_catalog.jsonb_array_elements(p_campaign -> 'steps') with ordinality s(step, ord);
+  perform eva_private.fn_log_event('marketing.email_campaign_created', p_venture,
+    pg_catalog.jsonb_build_object('campaign_id', v_id, 'name', pg_catalog.btrim(p_campaign ->> 'name'), 'steps', pg_catalog.jsonb_array_length(p_campaign -> 'steps')));
+  return v_id;
+end;
+$_$;
+
+
+ALTER FUNCTION marketing.fn_email_create_campaign(p_venture uuid, p_campaign jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_email_create_campaign(p_venture uuid, p_campaign jsonb); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_email_create_campaign(p_venture uuid, p_campaign jsonb) IS 'Creates a drip campaign and its steps from {name, campaignType (welcome|onboarding|nurture|reactivation), from (an address on one of the venture''s sender domains), fromName, steps: [{delayHours, subject, text, html, condition}]}; every problem named (EV400), nothing written; a name already used is EV409. Returns the campaign id.';
+
+
+--
+-- Name: fn_email_event_seen(uuid, text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_email_event_seen(p_venture uuid, p_email_id text, p_event_type text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select case when p_email_id is null then false else exists (
+    select 1 from marketing.marketing_events e
+    where e.venture_id = p_venture and e.event_type = p_event_type and not e.bot and e.source = 'resend'
+      and e.properties ->> 'email_id' = p_email_id
+      and e.occurred_at > pg_catalog.now() - interval '90 days') end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_email_event_seen(p_venture uuid, p_email_id text, p_event_type text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_email_event_seen(p_venture uuid, p_email_id text, p_event_type text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_email_event_seen(p_venture uuid, p_email_id text, p_event_type text) IS 'Whether the email with Resend id p_email_id had a person''s (not a bot''s) event of p_event_type (open, click) in the last 90 days.';
+
+
+--
+-- Name: fn_email_subscribe(uuid, text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_email_subscribe(p_campaign uuid, p_email text, p_name text DEFAULT NULL::text) RETURNS marketing.marketing_email_state
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_campaign marketing.marketing_email_campaigns;
+  v_email text := pg_catalog.lower(pg_catalog.btrim(p_email));
+  v_subscriber uuid;
+  v_state marketing.marketing_email_state;
+  v_delay numeric;
+begin
+  select * into v_campaign from marketing.marketing_email_campaigns where id = p_campaign;
+  if not found then
+    raise exception 'campaign % does not exist', coalesce(p_campaign::text, 'null') using errcode = 'EV404';
+  end if;
+  if v_email is null or v_email !~ '^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$' then
+    raise exception 'not an email address: %', coalesce(p_email, 'null') using errcode = 'EV400';
+  end if;
+  if exists (select 1 from marketing.marketing_email_suppressions s where s.venture_id = v_campaign.venture_id and s.email = v_email) then
+    raise exception '% is suppressed for this venture (%): it is never emailed again', v_email,
+      (select s.reason from marketing.marketing_email_suppressions s where s.venture_id = v_campaign.venture_id and s.email = v_email)
+      using errcode = 'EV409';
+  end if;
+  insert into marketing.marketing_email_subscribers (venture_id, email, name) values (v_campaign.venture_id, v_email, nullif(pg_catalog.btrim(p_name), ''))
+  on conflict (venture_id, email) do update set name = coalesce(excluded.name, marketing_email_subscribers.name)
+  returning id into v_subscriber;
+  select s.delay_hours into v_delay from marketing.marketing_email_steps s where s.campaign_id = p_campaign and s.step_number = 1;
+  insert into marketing.marketing_email_state (campaign_id, subscriber_id, current_step, next_send_at, status)
+  values (p_campaign, v_subscriber, 0, eva.fn_scheduler_now() + pg_catalog.make_interval(secs => coalesce(v_delay, 0) * 3600), 'active')
+  on conflict (campaign_id, subscriber_id) do nothing;
+  select * into v_state from marketing.marketing_email_state where campaign_id = p_campaign and subscriber_id = v_subscriber;
+  return v_state;
+end;
+$_$;
+
+
+ALTER FUNCTION marketing.fn_email_subscribe(p_campaign uuid, p_email text, p_name text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_email_subscribe(p_campaign uuid, p_email text, p_name text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_email_subscribe(p_campaign uuid, p_email text, p_name text) IS 'Subscribes an address to a campaign (idempotent: an existing state is returned as it is); the first step is due after its delay on the scheduler''s clock. A suppressed address is EV409.';
+
+
+--
+-- Name: fn_feed_venture_metrics(jsonb); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_feed_venture_metrics(p_days jsonb) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_day record;
+  v_rows jsonb;
+  v_recorded int := 0;
+begin
+  for v_day in
+    select distinct (d ->> 'venture_id')::uuid as venture_id, (d ->> 'rollup_date')::date as rollup_date
+    from pg_catalog.jsonb_array_elements(coalesce(p_days, '[]')) d
+    order by 1, 2
+  loop
+    with totals as (
+      select coalesce(pg_catalog.sum(r.impressions), 0) as impressions, coalesce(pg_catalog.sum(r.engagements), 0) as engagements,
+        coalesce(pg_catalog.sum(r.clicks), 0) as clicks, coalesce(pg_catalog.sum(r.conversions), 0) as conversions,
+        coalesce(pg_catalog.sum(r.revenue_cents), 0) as revenue_cents
+      from marketing.marketing_daily_rollups r
+      where r.venture_id = v_day.venture_id and r.rollup_date = v_day.rollup_date
+    ), metrics(category, name, key, value) as (
+      select 'acquisition', 'Marketing impressions (UTC day)', 'impressions', t.impressions::numeric from totals t
+      union all select 'acquisition', 'Marketing engagements (UTC day)', 'engagements', t.engagements from totals t
+      union all select 'acquisition', 'Marketing clicks (UTC day)', 'clicks', t.clicks from totals t
+      union all select 'acquisition', 'Marketing click-through rate (%)', 'ctr', pg_catalog.round(100.0 * t.clicks / t.impressions, 2)
+        from totals t where t.impressions > 0
+      union all select 'activation', 'Marketing conversions (UTC day)', 'conversions', t.conversions from totals t
+      union all select 'activation', 'Marketing conversion rate (%)', 'conversion_rate', pg_catalog.round(100.0 * t.conversions / t.clicks, 2)
+        from totals t where t.clicks > 0
+      union all select 'revenue', 'Marketing attributed revenue (cents, UTC day)', 'revenue_cents', t.revenue_cents from totals t
+    )
+    select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('category', m.category, 'name', m.name, 'value', m.value,
+      'observedAt', least(pg_catalog.timezone('UTC', (v_day.rollup_date + 1)::timestamp) - interval '1 millisecond', pg_catalog.now()),
+      'source', 'marketing_rollup',
+      'sourceRef', pg_catalog.format('%s:%s:%s', v_day.rollup_date, m.key, m.value)))
+    into v_rows
+    from metrics m
+    where not exists (select 1 from eva.venture_metrics vm where vm.venture_id = v_day.venture_id and vm.source = 'marketing_rollup'
+      and vm.source_ref = pg_catalog.format('%s:%s:%s', v_day.rollup_date, m.key, m.value));
+    if v_rows is not null then
+      perform 1 from eva.fn_record_venture_metrics(v_day.venture_id, v_rows);
+      v_recorded := v_recorded + pg_catalog.jsonb_array_length(v_rows);
+    end if;
+  end loop;
+  return v_recorded;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_feed_venture_metrics(p_days jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_feed_venture_metrics(p_days jsonb); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_feed_venture_metrics(p_days jsonb) IS 'Records the daily marketing totals of the given (venture_id, rollup_date) pairs in eva.venture_metrics (source marketing_rollup; impressions, engagements, clicks, CTR as acquisition; conversions and conversion rate as activation; attributed revenue as revenue), each value once. Returns how many metrics were recorded.';
+
+
+--
+-- Name: fn_ingest_events(jsonb); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_ingest_events(p_events jsonb) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_total int;
+  v_errors text[];
+  v_bad int;
+  v_oldest timestamptz;
+  v_month date;
+  v_count int;
+  v_uuid constant text := '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+  v_time constant text := '^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}(:?\d{2})?)?$';
+  v_name constant text := '^[a-z][a-z0-9_]{0,39}$';
+begin
+  if p_events is null or pg_catalog.jsonb_typeof(p_events) <> 'array' then
+    raise exception 'events must be a JSON array of objects (venture_id, source, platform, event_type, quantity, occurred_at, content_id, variant_id, external_id, properties, revenue_cents), not %',
+      coalesce(pg_catalog.jsonb_typeof(p_events), 'null') using errcode = 'EV400';
+  end if;
+  v_total := pg_catalog.jsonb_array_length(p_events);
+  if v_total = 0 then
+    return 0;
+  end if;
+  if v_total > 10000 then
+    raise exception '% events in one batch: at most 10000, nothing stored', v_total using errcode = 'EV400';
+  end if;
+  -- The oldest time still kept (retention): an event older than that would land in no live partition.
+  select pg_catalog.timezone('UTC', pg_catalog.date_trunc('month', pg_catalog.timezone('UTC', pg_catalog.now()))
+    - pg_catalog.make_interval(months => p.keep_months))
+  into v_oldest from eva_private.partition_policies p where p.table_name = 'marketing.marketing_events';
+
+  with r as (
+    select x.ord, x.e from pg_catalog.jsonb_array_elements(p_events) with ordinality x(e, ord)
+  ), problems as (
+    select r.ord, pr.problem
+    from r cross join lateral (
+      select 'must be an object, not ' || pg_catalog.jsonb_typeof(r.e) as problem where pg_catalog.jsonb_typeof(r.e) <> 'object'
+      union all
+      select pg_catalog.format('unknown field "%s" (fields: venture_id, source, platform, event_type, quantity, occurred_at, content_id, variant_id, external_id, properties, revenue_cents)', k)
+      from pg_catalog.jsonb_object_keys(case when pg_catalog.jsonb_typeof(r.e) = 'object' then r.e else '{}' end) k
+      where k not in ('venture_id', 'source', 'platform', 'event_type', 'quantity', 'occurred_at', 'content_id',
+        'variant_id', 'external_id', 'properties', 'revenue_cents')
+      union all
+      select 'venture_id must be a uuid, not ' || coalesce((r.e -> 'venture_id')::text, 'missing')
+      where pg_catalog.jsonb_typeof(r.e) = 'object' and not coalesce(r.e ->> 'venture_id' ~ v_uuid, false)
+      union all
+      select 'source must be lowercase letters, digits or _ (e.g. resend, posthog, bluesky), not ' || coalesce((r.e -> 'source')::text, 'missing')
+      where pg_catalog.jsonb_typeof(r.e) = 'object' and not coalesce(pg_catalog.jsonb_typeof(r.e -> 'source') = 'string' and r.e ->> 'source' ~ v_name, false)
+      union all
+      select 'platform must be lowercase letters, digits or _ (bluesky, mastodon, x, email...) or null, not ' || (r.e -> 'platform')::text
+      where pg_catalog.jsonb_typeof(r.e) = 'object' and coalesce(pg_catalog.jsonb_typeof(r.e -> 'platform'), 'null') <> 'null'
+        and not coalesce(pg_catalog.jsonb_typeof(r.e -> 'platform') = 'string' and r.e ->> 'platform' ~ v_name, false)
+      union all
+      select 'event_type must be impression, engagement, click, conversion, unsubscribe, bounce, complaint, open or delivered, not '
+        || coalesce((r.e -> 'event_type')::text, 'missing')
+      where pg_catalog.jsonb_typeof(r.e) = 'object' and not coalesce(pg_catalog.jsonb_typeof(r.e -> 'event_type') = 'string'
+        and r.e ->> 'event_type' in ('impression', 'engagement', 'click', 'conversion', 'unsubscribe', 'bounce', 'complaint', 'open', 'delivered'), false)
+      union all
+      select 'quantity must be a whole number, not ' || (r.e -> 'quantity')::text
+      where pg_catalog.jsonb_typeof(r.e) = 'object' and coalesce(pg_catalog.jsonb_typeof(r.e -> 'quantity'), 'null') <> 'null'
+        and not (pg_catalog.jsonb_typeof(r.e -> 'quantity') = 'number' and r.e ->> 'quantity' ~ '^-?\d{1,15}$')
+      union all
+      select 'revenue_cents must be a whole number, not ' || (r.e -> 'revenue_cents')::text
+      where pg_catalog.jsonb_typeof(r.e) = 'object' and coalesce(pg_catalog.jsonb_typeof(r.e -> 'revenue_cents'), 'null') <> 'null'
+        and not (pg_catalog.jsonb_typeof(r.e -> 'revenue_cents') = 'number' and r.e ->> 'revenue_cents' ~ '^-?\d{1,15}$')
+      union all
+      select 'occurred_at must be a date and time (ISO 8601, e.g. 2026-11-30T09:00:00Z), not ' || coalesce((r.e -> 'occurred_at')::text, 'missing')
+      where pg_catalog.jsonb_typeof(r.e) = 'object' and not coalesce(pg_catalog.jsonb_typeof(r.e -> 'occurred_at') = 'string'
+        and r.e ->> 'occurred_at' ~ v_time, false)
+      union all
+      select pg_catalog.format('%s must be a uuid or null, not %s', f, (r.e -> f)::text)
+      from pg_catalog.unnest(array['content_id', 'variant_id']) f
+      where pg_catalog.jsonb_typeof(r.e) = 'object' and coalesce(pg_catalog.jsonb_typeof(r.e -> f), 'null') <> 'null'
+        and not coalesce(r.e ->> f ~ v_uuid, false)
+      union all
+      select 'external_id (the source''s own id of the event) must be text of 1-500 characters, not ' || coalesce((r.e -> 'external_id')::text, 'missing')
+      where pg_catalog.jsonb_typeof(r.e) = 'object' and not coalesce(pg_catalog.jsonb_typeof(r.e -> 'external_id') in ('string', 'number')
+        and pg_catalog.char_length(r.e ->> 'external_id') between 1 and 500, false)
+      union all
+      select 'properties must be an object, not ' || pg_catalog.jsonb_typeof(r.e -> 'properties')
+      where pg_catalog.jsonb_typeof(r.e) = 'object' and coalesce(pg_catalog.jsonb_typeof(r.e -> 'properties'), 'null') not in ('null', 'object')
+    ) pr
+  )
+  select pg_catalog.array_agg(pg_catalog.format('row %s: %s', p.ord, p.problem) order by p.ord),
+    pg_catalog.count(distinct p.ord)
+  into v_errors, v_bad from problems p;
+
+  if v_errors is null then
+    -- Values that look right but are not (a 31st of February, an unknown venture, out of retention).
+    begin
+      with r as (
+        select x.ord, (x.e ->> 'venture_id')::uuid as venture_id, (x.e ->> 'occurred_at')::timestamptz as occurred_at
+        from pg_catalog.jsonb_array_elements(p_events) with ordinality x(e, ord)
+      ), problems as (
+        select r.ord, 'venture ' || r.venture_id || ' does not exist' as problem from r
+        where not exists (select 1 from eva.ventures v where v.id = r.venture_id)
+        union all
+        select r.ord, pg_catalog.format('occurred_at %s is in the future: record what happened', r.occurred_at) from r
+        where r.occurred_at > pg_catalog.now() + interval '5 minutes'
+        union all
+        select r.ord, pg_catalog.format('occurred_at %s is older than the events kept (since %s)', r.occurred_at, v_oldest) from r
+        where r.occurred_at < v_oldest
+      )
+      select pg_catalog.array_agg(pg_catalog.format('row %s: %s', p.ord, p.problem) order by p.ord),
+        pg_catalog.count(distinct p.ord)
+      into v_errors, v_bad from problems p;
+    exception when data_exception then
+      raise exception 'events refused, nothing stored: %', sqlerrm using errcode = 'EV400',
+        hint = 'occurred_at must be a real date and time (ISO 8601).';
+    end;
+  end if;
+
+  if v_errors is not null then
+    raise exception '% of % events refused, nothing stored: %', v_bad, v_total,
+      pg_catalog.array_to_string(v_errors[1:20], '; ')
+        || case when pg_catalog.cardinality(v_errors) > 20
+             then pg_catalog.format('; and %s more', pg_catalog.cardinality(v_errors) - 20) else '' end
+      using errcode = 'EV400';
+  end if;
+
+  -- A late event of a month before the partitions made ahead gets its own month, never the DEFAULT partition.
+  for v_month in
+    select distinct pg_catalog.date_trunc('month', pg_catalog.timezone('UTC', (e ->> 'occurred_at')::timestamptz))::date
+    from pg_catalog.jsonb_array_elements(p_events) e
+    where (e ->> 'occurred_at')::timestamptz < pg_catalog.timezone('UTC', pg_catalog.date_trunc('month', pg_catalog.timezone('UTC', pg_catalog.now())) - interval '1 month')
+  loop
+    perform eva_private.fn_create_partition('marketing.marketing_events', v_month);
+  end loop;
+
+  with r as (
+    select x.ord,
+      (x.e ->> 'venture_id')::uuid as venture_id,
+      x.e ->> 'source' as source,
+      nullif(x.e ->> 'platform', '') as platform,
+      x.e ->> 'event_type' as event_type,
+      coalesce((x.e ->> 'quantity')::bigint, 1) as quantity,
+      (x.e ->> 'occurred_at')::timestamptz as occurred_at,
+      (x.e ->> 'content_id')::uuid as content_id,
+      (x.e ->> 'variant_id')::uuid as variant_id,
+      x.e ->> 'external_id' as external_id,
+      coalesce(case when pg_catalog.jsonb_typeof(x.e -> 'properties') = 'object' then x.e -> 'properties' end, '{}'::jsonb) as properties,
+      (x.e ->> 'revenue_cents')::bigint as revenue_cents
+    from pg_catalog.jsonb_array_elements(p_events) with ordinality x(e, ord)
+  ), utm as (
+    -- The UTM parameters an event carries (utmLink: utm_source = platform, utm_content = variant).
+    select r.*,
+      case when r.properties ->> 'utm_content' ~ v_uuid then (r.properties ->> 'utm_content')::uuid end as utm_variant,
+      case when pg_catalog.lower(r.properties ->> 'utm_source') ~ v_name then pg_catalog.lower(r.properties ->> 'utm_source') end as utm_platform,
+      marketing.fn_is_bot(r.properties) as bot
+    from r
+  ), touched as (
+    -- Last touch: the event's own UTM parameters, else (a conversion) the visitor's latest click before it (30 days).
+    select u.*, lc.variant_id as click_variant, lc.content_id as click_content, lc.platform as click_platform
+    from utm u
+    left join lateral (
+      select c.variant_id, c.content_id, c.platform
+      from marketing.marketing_events c
+      where u.event_type = 'conversion' and u.variant_id is null and u.utm_variant is null
+        and u.properties ? 'distinct_id'
+        and c.venture_id = u.venture_id and c.event_type = 'click'
+        and (c.properties ->> 'distinct_id') = (u.properties ->> 'distinct_id')
+        and c.occurred_at <= u.occurred_at and c.occurred_at > u.occurred_at - interval '30 days'
+        and not c.bot and c.variant_id is not null
+      order by c.occurred_at desc limit 1
+    ) lc on true
+  ), attributed as (
+    select t.ord, t.venture_id, t.source,
+      coalesce(t.platform, t.utm_platform, t.click_platform) as platform,
+      t.event_type, t.quantity, t.occurred_at,
+      coalesce(t.content_id, case when t.variant_id is null and t.utm_variant is null then t.click_content end) as content_id,
+      coalesce(t.variant_id, t.utm_variant, t.click_variant) as variant_id,
+      t.external_id,
+      case
+        when t.variant_id is not null or t.event_type <> 'conversion' then t.properties
+        when t.utm_variant is not null then t.properties || '{"attribution": "last_touch_utm"}'
+        when t.click_variant is not null then t.properties || '{"attribution": "last_touch_click"}'
+        else t.properties || '{"attribution": "none"}'
+      end as properties,
+      case when t.event_type = 'conversion'
+        then coalesce(t.revenue_cents, case when t.properties ->> 'revenue_cents' ~ '^-?\d{1,15}$' then (t.properties ->> 'revenue_cents')::bigint end, 0)
+        else 0 end as revenue_cents,
+      t.bot
+    from touched t
+  ), filled as (
+    -- A variant's content, when another event of that variant named it (the rollups keep a variant on one row).
+    select a.ord, a.venture_id, a.source, a.platform, a.event_type, a.quantity, a.occurred_at,
+      coalesce(a.content_id, case when a.variant_id is not null then
+        (select e.content_id from marketing.marketing_events e where e.variant_id = a.variant_id and e.content_id is not null limit 1) end) as content_id,
+      a.variant_id, a.external_id, a.properties, a.revenue_cents, a.bot
+    from attributed a
+  ), firsts as (
+    select distinct on (f.source, f.external_id, f.occurred_at) f.* from filled f
+    order by f.source, f.external_id, f.occurred_at, f.ord
+  ), ins as (
+    insert into marketing.marketing_events (venture_id, source, platform, event_type, quantity, occurred_at, content_id,
+      variant_id, external_id, properties, revenue_cents, bot)
+    select f.venture_id, f.source, f.platform, f.event_type, f.quantity, f.occurred_at, f.content_id, f.variant_id,
+      f.external_id, f.properties, f.revenue_cents, f.bot
+    from firsts f order by f.ord
+    on conflict (source, external_id, occurred_at) do nothing
+    returning venture_id, platform, event_type, quantity, occurred_at, content_id, variant_id, properties, revenue_cents, bot
+  ), deltas as (
+    insert into marketing.marketing_rollup_deltas (rollup_date, venture_id, platform, content_id, variant_id, impressions,
+      engagements, clicks, conversions, revenue_cents, opens, deliveries, unsubscribes, bounces, complaints, bot_events)
+    select pg_catalog.timezone('UTC', i.occurred_at)::date, i.venture_id, coalesce(i.platform, 'unknown'), i.content_id, i.variant_id,
+      coalesce(pg_catalog.sum(i.quantity) filter (where not i.bot and i.event_type = 'impression'), 0),
+      coalesce(pg_catalog.sum(i.quantity) filter (where not i.bot and i.event_type = 'engagement'), 0),
+      coalesce(pg_catalog.sum(i.quantity) filter (where not i.bot and i.event_type = 'click'), 0),
+      coalesce(pg_catalog.sum(i.quantity) filter (where not i.bot and i.event_type = 'conversion'), 0),
+      coalesce(pg_catalog.sum(i.revenue_cents) filter (where not i.bot and i.event_type = 'conversion'), 0),
+      coalesce(pg_catalog.sum(i.quantity) filter (where not i.bot and i.event_type = 'open'), 0),
+      coalesce(pg_catalog.sum(i.quantity) filter (where not i.bot and i.event_type = 'delivered'), 0),
+      coalesce(pg_catalog.sum(i.quantity) filter (where not i.bot and i.event_type = 'unsubscribe'), 0),
+      coalesce(pg_catalog.sum(i.quantity) filter (where not i.bot and i.event_type = 'bounce'), 0),
+      coalesce(pg_catalog.sum(i.quantity) filter (where not i.bot and i.event_type = 'complaint'), 0),
+      coalesce(pg_catalog.sum(i.quantity) filter (where i.bot), 0)
+    from ins i
+    group by 1, 2, 3, 4, 5
+  ), suppressed as (
+    -- Whoever unsubscribed, bounced or complained is never emailed again by that venture (a bot's click is not a person's choice).
+    insert into marketing.marketing_email_suppressions (venture_id, email, reason, source_event)
+    select distinct on (i.venture_id, pg_catalog.lower(i.properties ->> 'email')) i.venture_id, pg_catalog.lower(i.properties ->> 'email'),
+      i.event_type, i.properties ->> 'event_id'
+    from ins i
+    where i.event_type in ('unsubscribe', 'bounce', 'complaint') and not i.bot
+      and pg_catalog.jsonb_typeof(i.properties -> 'email') = 'string' and i.properties ->> 'email' like '%@%'
+    order by i.venture_id, pg_catalog.lower(i.properties ->> 'email'), i.occurred_at
+    on conflict (venture_id, email) do nothing
+    returning 1
+  )
+  select pg_catalog.count(*)::int into v_count from ins;
+  return v_count;
+end;
+$_$;
+
+
+ALTER FUNCTION marketing.fn_ingest_events(p_events jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_ingest_events(p_events jsonb); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_ingest_events(p_events jsonb) IS 'Stores marketing events, all or none: p_events is a JSON array (at most 10000) of objects with venture_id, source, platform (or null), event_type (impression, engagement, click, conversion, unsubscribe, bounce, complaint, open, delivered), quantity (default 1), occurred_at (ISO 8601, not in the future, within retention), content_id, variant_id, external_id (the source''s event id), properties (object) and revenue_cents (conversions). Each bad row is named with its field (EV400) and nothing is stored. An event already stored (same source, external_id, occurred_at) is skipped. Bots are marked, conversions attributed last-touch (UTM parameters, else the visitor''s latest click), counts queued for the rollups, unsubscribes/bounces/complaints suppress their address for the venture. Returns the number of events stored.';
+
+
+--
+-- Name: fn_is_bot(jsonb); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_is_bot(p_properties jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  select coalesce(p_properties ->> 'bot', p_properties ->> '$bot', '') in ('true', '1')
+    or coalesce(p_properties ->> 'user_agent', p_properties ->> '$raw_user_agent', p_properties ->> 'userAgent', '')
+       ~* '(bot\M|crawler|spider|preview|Mastodon/|Pleroma|Akkoma|Misskey|Friendica|GoToSocial|facebookexternalhit|Slackbot|Twitterbot|Discordbot|TelegramBot|WhatsApp|LinkedInBot|Bluesky Cardyb|Googlebot|bingbot|curl/|Wget|python-requests|Go-http-client|HeadlessChrome|Barracuda|Mimecast|Proofpoint|urlscan|Microsoft Office Existence|Safe ?Links)';
+$_$;
+
+
+ALTER FUNCTION marketing.fn_is_bot(p_properties jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_is_bot(p_properties jsonb); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_is_bot(p_properties jsonb) IS 'Whether an event''s properties are a bot''s: properties.bot/$bot true, or a user agent (user_agent, $raw_user_agent, userAgent) of a link-preview fetcher (Mastodon/, Slackbot...), crawler or mail scanner.';
+
+
+--
+-- Name: fn_materialize_rollups(); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_materialize_rollups() RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_days jsonb;
+  v_deltas int;
+  v_rows int;
+  v_metrics int;
+  v_pruned int;
+begin
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('marketing.marketing_daily_rollups'));
+  with taken as (
+    delete from marketing.marketing_rollup_deltas returning *
+  ), summed as (
+    select t.rollup_date, t.venture_id, t.platform, t.content_id, t.variant_id,
+      pg_catalog.sum(t.impressions) as impressions, pg_catalog.sum(t.engagements) as engagements, pg_catalog.sum(t.clicks) as clicks,
+      pg_catalog.sum(t.conversions) as conversions, pg_catalog.sum(t.revenue_cents) as revenue_cents, pg_catalog.sum(t.opens) as opens,
+      pg_catalog.sum(t.deliveries) as deliveries, pg_catalog.sum(t.unsubscribes) as unsubscribes, pg_catalog.sum(t.bounces) as bounces,
+      pg_catalog.sum(t.complaints) as complaints, pg_catalog.sum(t.bot_events) as bot_events, pg_catalog.count(*) as n
+    from taken t
+    group by 1, 2, 3, 4, 5
+  ), upserted as (
+    insert into marketing.marketing_daily_rollups as r (rollup_date, venture_id, platform, content_id, variant_id, impressions,
+      engagements, clicks, conversions, revenue_cents, opens, deliveries, unsubscribes, bounces, complaints, bot_events)
+    select s.rollup_date, s.venture_id, s.platform, s.content_id, s.variant_id, s.impressions, s.engagements, s.clicks,
+      s.conversions, s.revenue_cents, s.opens, s.deliveries, s.unsubscribes, s.bounces, s.complaints, s.bot_events
+    from summed s
+    on conflict on constraint marketing_daily_rollups_key do update set
+      impressions = r.impressions + excluded.impressions, engagements = r.engagements + excluded.engagements,
+      clicks = r.clicks + excluded.clicks, conversions = r.conversions + excluded.conversions,
+      revenue_cents = r.revenue_cents + excluded.revenue_cents, opens = r.opens + excluded.opens,
+      deliveries = r.deliveries + excluded.deliveries, unsubscribes = r.unsubscribes + excluded.unsubscribes,
+      bounces = r.bounces + excluded.bounces, complaints = r.complaints + excluded.complaints,
+      bot_events = r.bot_events + excluded.bot_events, updated_at = pg_catalog.now()
+    returning r.rollup_date, r.venture_id
+  )
+  select (select coalesce(pg_catalog.sum(s.n), 0)::int from summed s), (select pg_catalog.count(*)::int from upserted),
+    (select coalesce(pg_catalog.jsonb_agg(distinct pg_catalog.jsonb_build_object('venture_id', u.venture_id, 'rollup_date', u.rollup_date)), '[]')
+     from upserted u)
+  into v_deltas, v_rows, v_days;
+
+  v_metrics := marketing.fn_feed_venture_metrics(v_days);
+  -- Sources retry deliveries for about a day: a month of receipts is plenty to recognise a re-delivery.
+  delete from marketing.marketing_webhook_receipts where received_at < pg_catalog.now() - interval '30 days';
+  get diagnostics v_pruned = row_count;
+  return pg_catalog.jsonb_build_object('deltas', v_deltas, 'rows', v_rows, 'days', v_days, 'metricsRecorded', v_metrics,
+    'receiptsPruned', v_pruned);
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_materialize_rollups() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_materialize_rollups(); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_materialize_rollups() IS 'Adds the counts queued by marketing.fn_ingest_events into marketing.marketing_daily_rollups (work proportional to the new events), feeds the touched days into eva.venture_metrics (source marketing_rollup) and prunes webhook receipts older than 30 days. Returns {deltas, rows, days, metricsRecorded, receiptsPruned}.';
+
+
+--
+-- Name: marketing_dispatches; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_dispatches (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    variant_id uuid NOT NULL,
+    content_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    platform text NOT NULL,
+    account_key text DEFAULT ''::text NOT NULL,
+    idempotency_key text NOT NULL,
+    status text DEFAULT 'scheduled'::text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    max_attempts integer DEFAULT 6 NOT NULL,
+    post_text text NOT NULL,
+    link text,
+    mode text,
+    last_error text,
+    error_class text,
+    refusal_reason text,
+    platform_ref jsonb DEFAULT '{}'::jsonb NOT NULL,
+    platform_post_id text,
+    platform_post_url text,
+    origin text DEFAULT 'schedule'::text NOT NULL,
+    sending_since timestamp with time zone,
+    posted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_dispatches_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT marketing_dispatches_check CHECK (((status = ANY (ARRAY['posted'::text, 'dry_run'::text])) = ((platform_post_id IS NOT NULL) AND (posted_at IS NOT NULL)))),
+    CONSTRAINT marketing_dispatches_check1 CHECK (((status = 'refused'::text) = (refusal_reason IS NOT NULL))),
+    CONSTRAINT marketing_dispatches_check2 CHECK (((status = 'sending'::text) = (sending_since IS NOT NULL))),
+    CONSTRAINT marketing_dispatches_error_class_check CHECK ((error_class = ANY (ARRAY['auth_expired'::text, 'user_content'::text, 'platform_rejected'::text, 'rate_limited'::text, 'media_error'::text, 'system'::text]))),
+    CONSTRAINT marketing_dispatches_max_attempts_check CHECK ((max_attempts >= 1)),
+    CONSTRAINT marketing_dispatches_mode_check CHECK ((mode = ANY (ARRAY['live'::text, 'dry_run'::text]))),
+    CONSTRAINT marketing_dispatches_origin_check CHECK ((origin = ANY (ARRAY['schedule'::text, 'publish_now'::text]))),
+    CONSTRAINT marketing_dispatches_platform_check CHECK ((platform = ANY (ARRAY['bluesky'::text, 'mastodon'::text, 'x'::text, 'youtube'::text, 'threads'::text, 'linkedin'::text, 'tiktok'::text, 'reddit'::text]))),
+    CONSTRAINT marketing_dispatches_platform_ref_check CHECK ((jsonb_typeof(platform_ref) = 'object'::text)),
+    CONSTRAINT marketing_dispatches_post_text_check CHECK (((char_length(post_text) >= 1) AND (char_length(post_text) <= 40000))),
+    CONSTRAINT marketing_dispatches_status_check CHECK ((status = ANY (ARRAY['scheduled'::text, 'due'::text, 'sending'::text, 'posted'::text, 'unconfirmed'::text, 'failed'::text, 'refused'::text, 'dry_run'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_dispatches OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_dispatches; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_dispatches IS 'The publishing outbox (spec §17.1): one row per variant × platform × account. status: scheduled → due → sending → posted | unconfirmed | failed | refused | dry_run. The idempotency key exists before any call; the platform''s post id is saved the moment the platform confirms. Changed only through marketing''s dispatch functions.';
+
+
+--
+-- Name: COLUMN marketing_dispatches.idempotency_key; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_dispatches.idempotency_key IS 'Deterministic for (variant, platform, account): sent as Mastodon''s Idempotency-Key, the seed of Bluesky''s record key, Late''s metadata.';
+
+
+--
+-- Name: COLUMN marketing_dispatches.status; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_dispatches.status IS 'scheduled (waits for due_at) → due (its job is queued) → sending (a call may be in flight) → posted | unconfirmed (the platform may have posted: reconciled by reading it back) | failed (a permanent error) | refused (a governor or the venture''s settings said no; refusal_reason) | dry_run (no credentials: recorded, not posted).';
+
+
+--
+-- Name: fn_publish_now(uuid, uuid, text, text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text DEFAULT NULL::text) RETURNS marketing.marketing_dispatches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.marketing_dispatches;
+begin
+  v_row := marketing.fn_schedule_dispatch(p_dispatch_id, p_variant_id, p_platform, p_post_text, p_link,
+    pg_catalog.now(), 'publish_now', '');
+  if v_row.status in ('posted', 'dry_run', 'sending') then
+    return v_row;
+  end if;
+  if v_row.status = 'refused' and v_row.platform = 'reddit' and not exists (
+      select 1 from marketing.marketing_reddit_enabled r where r.venture_id = v_row.venture_id) then
+    return v_row;
+  end if;
+  update marketing.marketing_dispatches d set
+    status = case when d.status = 'unconfirmed' then 'unconfirmed' else 'due' end,
+    due_at = least(d.due_at, pg_catalog.now()), refusal_reason = null,
+    max_attempts = greatest(d.max_attempts, d.attempts + 1), updated_at = pg_catalog.now()
+  where d.id = v_row.id
+  returning * into v_row;
+  perform eva_private.fn_marketing_enqueue_dispatch(v_row.id);
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text) IS 'Dispatches a variant on a platform now through the idempotent path: the same dispatch row on every call (a posted one is returned untouched; a refused or failed one gets another attempt, judged again by the governors). EV400 bad input, EV404 unknown variant.';
+
+
+--
+-- Name: fn_rebuild_rollups(date, date, uuid); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_rebuild_rollups(p_from date, p_to date, p_venture uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_from timestamptz := pg_catalog.timezone('UTC', p_from::timestamp);
+  v_to timestamptz := pg_catalog.timezone('UTC', (p_to + 1)::timestamp);
+  v_changed int;
+  v_removed int;
+  v_days jsonb;
+  v_metrics int;
+begin
+  if p_from is null or p_to is null or p_to < p_from then
+    raise exception 'rebuild needs a first and a last day, the last not before the first (got % to %)', p_from, p_to
+      using errcode = 'EV400';
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('marketing.marketing_daily_rollups'));
+  with dropped as (
+    delete from marketing.marketing_rollup_deltas d
+    where d.rollup_date between p_from and p_to and (p_venture is null or d.venture_id = p_venture)
+    returning 1
+  ), agg as (
+    select pg_catalog.timezone('UTC', e.occurred_at)::date as rollup_date, e.venture_id, coalesce(e.platform, 'unknown') as platform,
+      e.content_id, e.variant_id,
+      coalesce(pg_catalog.sum(e.quantity) filter (where not e.bot and e.event_type = 'impression'), 0) as impressions,
+      coalesce(pg_catalog.sum(e.quantity) filter (where not e.bot and e.event_type = 'engagement'), 0) as engagements,
+      coalesce(pg_catalog.sum(e.quantity) filter (where not e.bot and e.event_type = 'click'), 0) as clicks,
+      coalesce(pg_catalog.sum(e.quantity) filter (where not e.bot and e.event_type = 'conversion'), 0) as conversions,
+      coalesce(pg_catalog.sum(e.revenue_cents) filter (where not e.bot and e.event_type = 'conversion'), 0) as revenue_cents,
+      coalesce(pg_catalog.sum(e.quantity) filter (where not e.bot and e.event_type = 'open'), 0) as opens,
+      coalesce(pg_catalog.sum(e.quantity) filter (where not e.bot and e.event_type = 'delivered'), 0) as deliveries,
+      coalesce(pg_catalog.sum(e.quantity) filter (where not e.bot and e.event_type = 'unsubscribe'), 0) as unsubscribes,
+      coalesce(pg_catalog.sum(e.quantity) filter (where not e.bot and e.event_type = 'bounce'), 0) as bounces,
+      coalesce(pg_catalog.sum(e.quantity) filter (where not e.bot and e.event_type = 'complaint'), 0) as complaints,
+      coalesce(pg_catalog.sum(e.quantity) filter (where e.bot), 0) as bot_events
+    from marketing.marketing_events e
+    where e.occurred_at >= v_from and e.occurred_at < v_to and (p_venture is null or e.venture_id = p_venture)
+    group by 1, 2, 3, 4, 5
+  ), upserted as (
+    insert into marketing.marketing_daily_rollups as r (rollup_date, venture_id, platform, content_id, variant_id, impressions,
+      engagements, clicks, conversions, revenue_cents, opens, deliveries, unsubscribes, bounces, complaints, bot_events)
+    select a.* from agg a
+    on conflict on constraint marketing_daily_rollups_key do update set
+      impressions = excluded.impressions, engagements = excluded.engagements, clicks = excluded.clicks,
+      conversions = excluded.conversions, revenue_cents = excluded.revenue_cents, opens = excluded.opens,
+      deliveries = excluded.deliveries, unsubscribes = excluded.unsubscribes, bounces = excluded.bounces,
+      complaints = excluded.complaints, bot_events = excluded.bot_events, updated_at = pg_catalog.now()
+    where (r.impressions, r.engagements, r.clicks, r.conversions, r.revenue_cents, r.opens, r.deliveries, r.unsubscribes,
+           r.bounces, r.complaints, r.bot_events)
+      is distinct from (excluded.impressions, excluded.engagements, excluded.clicks, excluded.conversions, excluded.revenue_cents,
+           excluded.opens, excluded.deliveries, excluded.unsubscribes, excluded.bounces, excluded.complaints, excluded.bot_events)
+    returning r.rollup_date, r.venture_id
+  ), removed as (
+    delete from marketing.marketing_daily_rollups r
+    where r.rollup_date between p_from and p_to and (p_venture is null or r.venture_id = p_venture)
+      and not exists (select 1 from agg a where a.rollup_date = r.rollup_date and a.venture_id = r.venture_id
+        and a.platform = r.platform and a.content_id is not distinct from r.content_id
+        and a.variant_id is not distinct from r.variant_id)
+    returning r.rollup_date, r.venture_id
+  ), dropped_count as (select pg_catalog.count(*) from dropped)
+  select (select pg_catalog.count(*)::int from upserted), (select pg_catalog.count(*)::int from removed),
+    (select coalesce(pg_catalog.jsonb_agg(distinct pg_catalog.jsonb_build_object('venture_id', t.venture_id, 'rollup_date', t.rollup_date)), '[]')
+     from (select * from upserted union select * from removed) t)
+  into v_changed, v_removed, v_days
+  from dropped_count;
+
+  v_metrics := marketing.fn_feed_venture_metrics(v_days);
+  return pg_catalog.jsonb_build_object('from', p_from, 'to', p_to, 'rowsChanged', v_changed, 'rowsRemoved', v_removed,
+    'days', v_days, 'metricsRecorded', v_metrics);
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_rebuild_rollups(p_from date, p_to date, p_venture uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_rebuild_rollups(p_from date, p_to date, p_venture uuid); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_rebuild_rollups(p_from date, p_to date, p_venture uuid) IS 'Recomputes marketing.marketing_daily_rollups for the UTC days p_from..p_to (one venture or all) from the events: changed rows rewritten, unchanged rows untouched, rows without events removed, those days'' queued counts dropped; feeds the changed days into eva.venture_metrics. Returns {rowsChanged, rowsRemoved, days, metricsRecorded}.';
+
+
+--
+-- Name: fn_receive_webhook(text, text, jsonb); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_receive_webhook(p_source text, p_delivery_id text, p_events jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_stored int;
+begin
+  if p_source is null or p_source !~ '^[a-z][a-z0-9_]{0,39}$' then
+    raise exception 'webhook source must be lowercase letters, digits or _, not %', coalesce(p_source, 'null') using errcode = 'EV400';
+  end if;
+  if p_delivery_id is null or pg_catalog.char_length(p_delivery_id) not between 1 and 500 then
+    raise exception 'a webhook delivery needs its id (1-500 characters)' using errcode = 'EV400';
+  end if;
+  insert into marketing.marketing_webhook_receipts (source, delivery_id) values (p_source, p_delivery_id)
+  on conflict (source, delivery_id) do nothing;
+  if not found then
+    return pg_catalog.jsonb_build_object('duplicate', true, 'stored', 0);
+  end if;
+  v_stored := marketing.fn_ingest_events(coalesce(p_events, '[]'::jsonb));
+  update marketing.marketing_webhook_receipts set events_ingested = v_stored
+  where source = p_source and delivery_id = p_delivery_id;
+  return pg_catalog.jsonb_build_object('duplicate', false, 'stored', v_stored);
+end;
+$_$;
+
+
+ALTER FUNCTION marketing.fn_receive_webhook(p_source text, p_delivery_id text, p_events jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_receive_webhook(p_source text, p_delivery_id text, p_events jsonb); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_receive_webhook(p_source text, p_delivery_id text, p_events jsonb) IS 'Records one verified webhook delivery and stores its events (marketing.fn_ingest_events), all or none; a delivery id already received stores nothing and answers {duplicate: true}. Returns {duplicate, stored}.';
+
+
+--
 -- Name: fn_request_content_generation(uuid, text[], text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
 --
 
@@ -10846,6 +12646,355 @@ ALTER FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_conc
 --
 
 COMMENT ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) IS 'Requests a new marketing content item for a venture (IDEATE; generation, brand review and scheduling follow on a worker). EV404 unknown venture, EV409 a venture that has ended, EV400 bad input.';
+
+
+--
+-- Name: fn_schedule_dispatch(uuid, uuid, text, text, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text DEFAULT NULL::text, p_due_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_origin text DEFAULT 'schedule'::text, p_account_key text DEFAULT ''::text) RETURNS marketing.marketing_dispatches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_variant marketing.marketing_content_variants;
+  v_row marketing.marketing_dispatches;
+  v_platform text := pg_catalog.lower(pg_catalog.btrim(p_platform));
+  v_account text := coalesce(p_account_key, '');
+  v_due timestamptz;
+  v_admitted timestamptz;
+  v_refusal text;
+begin
+  if p_dispatch_id is null or p_variant_id is null then
+    raise exception 'a dispatch id and a variant id are required' using errcode = 'EV400';
+  end if;
+  if v_platform is null or v_platform not in ('bluesky', 'mastodon', 'x', 'youtube', 'threads', 'linkedin', 'tiktok', 'reddit') then
+    raise exception 'unknown platform "%"', p_platform using errcode = 'EV400',
+      hint = 'Platforms: bluesky, mastodon, x, youtube, threads, linkedin, tiktok, reddit (dry-run is a mode, not a platform).';
+  end if;
+  if p_origin not in ('schedule', 'publish_now') then
+    raise exception 'unknown dispatch origin "%"', p_origin using errcode = 'EV400';
+  end if;
+  if p_post_text is null or pg_catalog.btrim(p_post_text) = '' then
+    raise exception 'a dispatch needs the text to post' using errcode = 'EV400';
+  end if;
+  select * into v_variant from marketing.marketing_content_variants v where v.id = p_variant_id;
+  if not found then
+    raise exception 'no marketing variant %', p_variant_id using errcode = 'EV404';
+  end if;
+
+  select * into v_row from marketing.marketing_dispatches d
+  where d.variant_id = p_variant_id and d.platform = v_platform and d.account_key = v_account;
+  if found then
+    return v_row;
+  end if;
+
+  v_due := coalesce(p_due_at, eva_private.fn_marketing_default_send_time(v_platform, pg_catalog.now()));
+  if v_platform = 'reddit' and not exists (
+      select 1 from marketing.marketing_reddit_enabled r where r.venture_id = v_variant.venture_id) then
+    v_refusal := 'Reddit is off for this venture until the Chairman enables it (eva marketing reddit enable)';
+  else
+    v_admitted := eva_private.fn_marketing_admit(v_platform, v_account, v_due);
+    if v_admitted is null then
+      v_refusal := pg_catalog.format('rate limit: no room on %s within %s days of %s', v_platform,
+        coalesce((select s.value #>> '{}' from eva_private.settings s where s.key = 'marketing.dispatch_horizon_days'), '7'),
+        v_due);
+    else
+      v_due := v_admitted;
+    end if;
+  end if;
+
+  insert into marketing.marketing_dispatches as d (id, variant_id, content_id, venture_id, platform, account_key,
+    idempotency_key, status, due_at, post_text, link, origin, refusal_reason, error_class)
+  values (p_dispatch_id, v_variant.id, v_variant.content_id, v_variant.venture_id, v_platform, v_account,
+    'eva-' || pg_catalog.left(pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
+      v_variant.id || ':' || v_platform || ':' || v_account, 'UTF8')), 'hex'), 40),
+    case when v_refusal is null then 'scheduled' else 'refused' end, v_due, p_post_text, p_link, p_origin, v_refusal,
+    case when v_refusal like 'rate limit:%' then 'rate_limited' end)
+  on conflict (variant_id, platform, account_key) do nothing
+  returning * into v_row;
+  if v_row.id is null then
+    select * into v_row from marketing.marketing_dispatches d
+    where d.variant_id = p_variant_id and d.platform = v_platform and d.account_key = v_account;
+    return v_row;
+  end if;
+  perform eva_private.fn_log_event(case when v_refusal is null then 'marketing.dispatch_scheduled'
+      else 'marketing.dispatch_refused' end, v_row.venture_id, pg_catalog.jsonb_build_object(
+    'dispatch_id', v_row.id, 'variant_id', v_row.variant_id, 'content_id', v_row.content_id, 'platform', v_platform,
+    'due_at', v_row.due_at, 'reason', v_refusal, 'requested_due_at', p_due_at));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text, p_due_at timestamp with time zone, p_origin text, p_account_key text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text, p_due_at timestamp with time zone, p_origin text, p_account_key text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text, p_due_at timestamp with time zone, p_origin text, p_account_key text) IS 'Creates the dispatch of a variant on a platform (and account) with its idempotency key, due at the platform''s default send time (or p_due_at) admitted against the rate limits; the same row on a repeat. Refused with the reason for Reddit when the Chairman has not enabled it, or when the rate limits leave no room. EV400 bad input, EV404 unknown variant.';
+
+
+--
+-- Name: marketing_channel_budgets; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_channel_budgets (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    platform text NOT NULL,
+    monthly_budget_cents bigint NOT NULL,
+    daily_stop_loss_multiplier numeric DEFAULT 2.0 NOT NULL,
+    current_month_spend_cents bigint DEFAULT 0 NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    spend_month date DEFAULT (date_trunc('month'::text, now()))::date NOT NULL,
+    alert_ratio numeric DEFAULT 0.8 NOT NULL,
+    alerted_month date,
+    source text DEFAULT 'chairman'::text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_channel_budgets_alert_ratio_check CHECK (((alert_ratio > (0)::numeric) AND (alert_ratio <= (1)::numeric))),
+    CONSTRAINT marketing_channel_budgets_current_month_spend_cents_check CHECK ((current_month_spend_cents >= 0)),
+    CONSTRAINT marketing_channel_budgets_daily_stop_loss_multiplier_check CHECK ((daily_stop_loss_multiplier > (0)::numeric)),
+    CONSTRAINT marketing_channel_budgets_monthly_budget_cents_check CHECK ((monthly_budget_cents >= 0)),
+    CONSTRAINT marketing_channel_budgets_platform_check CHECK ((platform = ANY (ARRAY['bluesky'::text, 'mastodon'::text, 'x'::text, 'youtube'::text, 'threads'::text, 'linkedin'::text, 'tiktok'::text, 'reddit'::text]))),
+    CONSTRAINT marketing_channel_budgets_source_check CHECK ((source = ANY (ARRAY['chairman'::text, 'default'::text]))),
+    CONSTRAINT marketing_channel_budgets_status_check CHECK ((status = ANY (ARRAY['active'::text, 'paused'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_channel_budgets OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_channel_budgets; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_channel_budgets IS 'Budget governors (spec §17.1): per venture × platform a monthly hard cap (monthly_budget_cents), a daily stop-loss at daily_stop_loss_multiplier × the rolling 7-day average of daily spend, an alert at alert_ratio of the cap. X''s budget defaults to $50 a month (source default). Set with marketing.fn_set_channel_budget.';
+
+
+--
+-- Name: fn_set_channel_budget(uuid, text, bigint, numeric, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric DEFAULT 2.0, p_status text DEFAULT 'active'::text) RETURNS marketing.marketing_channel_budgets
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.marketing_channel_budgets;
+  v_platform text := pg_catalog.lower(pg_catalog.btrim(p_platform));
+begin
+  if not exists (select 1 from eva.ventures v where v.id = p_venture_id) then
+    raise exception 'no venture %', p_venture_id using errcode = 'EV404';
+  end if;
+  if v_platform is null or v_platform not in ('bluesky', 'mastodon', 'x', 'youtube', 'threads', 'linkedin', 'tiktok', 'reddit') then
+    raise exception 'unknown platform "%"', p_platform using errcode = 'EV400';
+  end if;
+  if p_monthly_budget_cents is null or p_monthly_budget_cents < 0 then
+    raise exception 'a monthly budget is a number of cents, 0 or more' using errcode = 'EV400';
+  end if;
+  if p_daily_stop_loss_multiplier is null or p_daily_stop_loss_multiplier <= 0 then
+    raise exception 'the daily stop-loss multiplier must be above 0' using errcode = 'EV400';
+  end if;
+  if p_status not in ('active', 'paused') then
+    raise exception 'a budget is active or paused, not %', p_status using errcode = 'EV400';
+  end if;
+  insert into marketing.marketing_channel_budgets as b (venture_id, platform, monthly_budget_cents,
+    daily_stop_loss_multiplier, status, source)
+  values (p_venture_id, v_platform, p_monthly_budget_cents, p_daily_stop_loss_multiplier, p_status, 'chairman')
+  on conflict (venture_id, platform) do update set monthly_budget_cents = excluded.monthly_budget_cents,
+    daily_stop_loss_multiplier = excluded.daily_stop_loss_multiplier, status = excluded.status, source = 'chairman',
+    -- A raised cap may deserve a new alert this month.
+    alerted_month = case when excluded.monthly_budget_cents > b.monthly_budget_cents then null else b.alerted_month end,
+    updated_at = pg_catalog.now()
+  returning * into v_row;
+  perform eva_private.fn_log_event('marketing.budget_set', p_venture_id, pg_catalog.jsonb_build_object(
+    'platform', v_platform, 'monthly_budget_cents', p_monthly_budget_cents,
+    'daily_stop_loss_multiplier', p_daily_stop_loss_multiplier, 'status', p_status));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text) IS 'The Chairman sets a venture''s monthly hard cap (cents), daily stop-loss multiplier and status (active | paused) on a platform. EV400 bad input, EV404 unknown venture.';
+
+
+--
+-- Name: marketing_platform_costs; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_platform_costs (
+    platform text NOT NULL,
+    post_cents numeric DEFAULT 0 NOT NULL,
+    post_with_link_cents numeric DEFAULT 0 NOT NULL,
+    basis text DEFAULT 'assumption'::text NOT NULL,
+    source text DEFAULT 'default'::text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_platform_costs_basis_check CHECK ((basis = ANY (ARRAY['assumption'::text, 'fact'::text]))),
+    CONSTRAINT marketing_platform_costs_platform_check CHECK ((platform = ANY (ARRAY['bluesky'::text, 'mastodon'::text, 'x'::text, 'youtube'::text, 'threads'::text, 'linkedin'::text, 'tiktok'::text, 'reddit'::text]))),
+    CONSTRAINT marketing_platform_costs_post_cents_check CHECK ((post_cents >= (0)::numeric)),
+    CONSTRAINT marketing_platform_costs_post_with_link_cents_check CHECK ((post_with_link_cents >= (0)::numeric))
+);
+
+
+ALTER TABLE marketing.marketing_platform_costs OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_platform_costs; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_platform_costs IS 'What one post costs on a platform, in cents, with and without a link; basis: assumption (a published price list) or fact (an invoice). Set with marketing.fn_set_platform_cost.';
+
+
+--
+-- Name: fn_set_platform_cost(text, numeric, numeric, text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text DEFAULT 'assumption'::text, p_source text DEFAULT 'chairman'::text) RETURNS marketing.marketing_platform_costs
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.marketing_platform_costs;
+begin
+  if p_platform is null or p_platform not in ('bluesky', 'mastodon', 'x', 'youtube', 'threads', 'linkedin', 'tiktok', 'reddit') then
+    raise exception 'unknown platform "%"', p_platform using errcode = 'EV400';
+  end if;
+  if p_post_cents is null or p_post_cents < 0 or p_post_with_link_cents is null or p_post_with_link_cents < 0
+     or p_basis not in ('assumption', 'fact') then
+    raise exception 'costs are cents, 0 or more; basis is assumption or fact' using errcode = 'EV400';
+  end if;
+  insert into marketing.marketing_platform_costs as c (platform, post_cents, post_with_link_cents, basis, source)
+  values (p_platform, p_post_cents, p_post_with_link_cents, p_basis, coalesce(p_source, 'chairman'))
+  on conflict (platform) do update set post_cents = excluded.post_cents, post_with_link_cents = excluded.post_with_link_cents,
+    basis = excluded.basis, source = excluded.source, updated_at = pg_catalog.now()
+  returning * into v_row;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text, p_source text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text, p_source text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text, p_source text) IS 'The Chairman sets what one post costs on a platform (cents, without and with a link) and its basis (assumption | fact). EV400 bad input.';
+
+
+--
+-- Name: marketing_rate_limits; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_rate_limits (
+    platform text NOT NULL,
+    account_key text DEFAULT ''::text NOT NULL,
+    window_name text NOT NULL,
+    window_length interval NOT NULL,
+    max_calls integer NOT NULL,
+    used integer DEFAULT 0 NOT NULL,
+    window_started_at timestamp with time zone DEFAULT now() NOT NULL,
+    header_remaining integer,
+    header_reset_at timestamp with time zone,
+    source text DEFAULT 'default'::text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_rate_limits_max_calls_check CHECK ((max_calls >= 1)),
+    CONSTRAINT marketing_rate_limits_platform_check CHECK ((platform = ANY (ARRAY['bluesky'::text, 'mastodon'::text, 'x'::text, 'youtube'::text, 'threads'::text, 'linkedin'::text, 'tiktok'::text, 'reddit'::text]))),
+    CONSTRAINT marketing_rate_limits_used_check CHECK ((used >= 0)),
+    CONSTRAINT marketing_rate_limits_window_length_check CHECK ((window_length >= '00:01:00'::interval)),
+    CONSTRAINT marketing_rate_limits_window_name_check CHECK ((window_name ~ '^[a-z0-9_]{1,20}$'::text))
+);
+
+
+ALTER TABLE marketing.marketing_rate_limits OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_rate_limits; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_rate_limits IS 'Per-platform (and per-account) write limits: max_calls per window_length, used in the current window (reset by publisher:rate-limit:reset every 15 minutes and whenever the window has passed), and the platform''s headers (header_remaining, header_reset_at). Dispatch is admitted against them when scheduled and counted when sent.';
+
+
+--
+-- Name: fn_set_rate_limit(text, text, interval, integer, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text DEFAULT ''::text) RETURNS marketing.marketing_rate_limits
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_row marketing.marketing_rate_limits;
+begin
+  if p_platform is null or p_platform not in ('bluesky', 'mastodon', 'x', 'youtube', 'threads', 'linkedin', 'tiktok', 'reddit') then
+    raise exception 'unknown platform "%"', p_platform using errcode = 'EV400';
+  end if;
+  if p_window_name is null or p_window_name !~ '^[a-z0-9_]{1,20}$' or p_window_length is null
+     or p_window_length < interval '1 minute' or p_max_calls is null or p_max_calls < 1 then
+    raise exception 'a rate limit needs a window name ([a-z0-9_]), a length of 1 minute or more and at least 1 call'
+      using errcode = 'EV400';
+  end if;
+  insert into marketing.marketing_rate_limits as r (platform, account_key, window_name, window_length, max_calls, source)
+  values (p_platform, coalesce(p_account_key, ''), p_window_name, p_window_length, p_max_calls, 'chairman')
+  on conflict (platform, account_key, window_name) do update set window_length = excluded.window_length,
+    max_calls = excluded.max_calls, source = 'chairman', updated_at = pg_catalog.now()
+  returning * into v_row;
+  return v_row;
+end;
+$_$;
+
+
+ALTER FUNCTION marketing.fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text) IS 'The Chairman sets a platform''s (or an account''s) write limit: max_calls per window_length. EV400 bad input.';
+
+
+--
+-- Name: fn_set_reddit_enabled(uuid, boolean); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if not exists (select 1 from eva.ventures v where v.id = p_venture_id) then
+    raise exception 'no venture %', p_venture_id using errcode = 'EV404';
+  end if;
+  if p_enabled is null then
+    raise exception 'enabled is true or false' using errcode = 'EV400';
+  end if;
+  if p_enabled then
+    insert into marketing.marketing_reddit_enabled (venture_id, enabled_by)
+    values (p_venture_id, eva_private.fn_caller_role()) on conflict do nothing;
+  else
+    delete from marketing.marketing_reddit_enabled r where r.venture_id = p_venture_id;
+  end if;
+  perform eva_private.fn_log_event('marketing.reddit_' || case when p_enabled then 'enabled' else 'disabled' end,
+    p_venture_id, '{}'::jsonb);
+  return p_enabled;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean) IS 'The Chairman enables (or disables) Reddit posting for a venture; off by default. EV404 unknown venture.';
 
 
 --
@@ -12687,6 +14836,78 @@ COMMENT ON TABLE eva.venture_token_budgets IS 'Per-venture LLM token allocation 
 
 
 --
+-- Name: marketing_events; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_events (
+    id bigint NOT NULL,
+    venture_id uuid NOT NULL,
+    source text NOT NULL,
+    platform text,
+    event_type text NOT NULL,
+    quantity bigint DEFAULT 1 NOT NULL,
+    occurred_at timestamp with time zone NOT NULL,
+    content_id uuid,
+    variant_id uuid,
+    external_id text NOT NULL,
+    properties jsonb DEFAULT '{}'::jsonb NOT NULL,
+    revenue_cents bigint DEFAULT 0 NOT NULL,
+    bot boolean DEFAULT false NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_events_event_type_check CHECK ((event_type = ANY (ARRAY['impression'::text, 'engagement'::text, 'click'::text, 'conversion'::text, 'unsubscribe'::text, 'bounce'::text, 'complaint'::text, 'open'::text, 'delivered'::text]))),
+    CONSTRAINT marketing_events_external_id_check CHECK (((char_length(external_id) >= 1) AND (char_length(external_id) <= 500))),
+    CONSTRAINT marketing_events_platform_check CHECK (((platform IS NULL) OR (platform ~ '^[a-z][a-z0-9_]{0,39}$'::text))),
+    CONSTRAINT marketing_events_properties_check CHECK ((jsonb_typeof(properties) = 'object'::text)),
+    CONSTRAINT marketing_events_source_check CHECK ((source ~ '^[a-z][a-z0-9_]{0,39}$'::text))
+)
+PARTITION BY RANGE (occurred_at);
+
+
+ALTER TABLE marketing.marketing_events OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_events; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_events IS 'Raw marketing events (impressions, clicks, conversions, email events...), append-only, partitioned by month on occurred_at (partitions in eva_partitions; retention in eva_private.partition_policies). Written only by marketing.fn_ingest_events; counted into marketing.marketing_daily_rollups.';
+
+
+--
+-- Name: COLUMN marketing_events.source; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_events.source IS 'Who reported the event: a platform polled (bluesky, mastodon...), a webhook source (resend, posthog), or eva itself.';
+
+
+--
+-- Name: COLUMN marketing_events.quantity; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_events.quantity IS 'How many the row stands for: 1 for a single event, a delta for a polled counter (may be negative when a platform''s count drops).';
+
+
+--
+-- Name: COLUMN marketing_events.external_id; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_events.external_id IS 'The source''s own id of the event; (source, external_id, occurred_at) is stored once.';
+
+
+--
+-- Name: COLUMN marketing_events.revenue_cents; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_events.revenue_cents IS 'Revenue of a conversion, in cents (from the event''s revenue_cents or properties.revenue_cents); 0 otherwise.';
+
+
+--
+-- Name: COLUMN marketing_events.bot; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_events.bot IS 'Set at ingest when the user agent is a link-preview fetcher, a crawler or a mail scanner (marketing.fn_is_bot): kept, never counted.';
+
+
+--
 -- Name: analysis_cache; Type: TABLE; Schema: eva_private; Owner: eva_owner
 --
 
@@ -13152,6 +15373,278 @@ COMMENT ON COLUMN marketing.marketing_content_variants.asset_text IS 'What a pub
 
 
 --
+-- Name: marketing_daily_rollups; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_daily_rollups (
+    id bigint NOT NULL,
+    rollup_date date NOT NULL,
+    venture_id uuid NOT NULL,
+    platform text NOT NULL,
+    content_id uuid,
+    variant_id uuid,
+    impressions bigint DEFAULT 0 NOT NULL,
+    engagements bigint DEFAULT 0 NOT NULL,
+    clicks bigint DEFAULT 0 NOT NULL,
+    conversions bigint DEFAULT 0 NOT NULL,
+    revenue_cents bigint DEFAULT 0 NOT NULL,
+    opens bigint DEFAULT 0 NOT NULL,
+    deliveries bigint DEFAULT 0 NOT NULL,
+    unsubscribes bigint DEFAULT 0 NOT NULL,
+    bounces bigint DEFAULT 0 NOT NULL,
+    complaints bigint DEFAULT 0 NOT NULL,
+    bot_events bigint DEFAULT 0 NOT NULL,
+    engagement_rate numeric GENERATED ALWAYS AS (
+CASE
+    WHEN (impressions > 0) THEN ((engagements)::numeric / (impressions)::numeric)
+    ELSE (0)::numeric
+END) STORED,
+    ctr numeric GENERATED ALWAYS AS (
+CASE
+    WHEN (impressions > 0) THEN ((clicks)::numeric / (impressions)::numeric)
+    ELSE (0)::numeric
+END) STORED,
+    conversion_rate numeric GENERATED ALWAYS AS (
+CASE
+    WHEN (clicks > 0) THEN ((conversions)::numeric / (clicks)::numeric)
+    ELSE (0)::numeric
+END) STORED,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+ALTER TABLE marketing.marketing_daily_rollups OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_daily_rollups; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_daily_rollups IS 'Marketing events per UTC day, venture, platform, content and variant (bots left out, counted in bot_events), with the generated rates. Materialized incrementally by marketing.fn_materialize_rollups (rollup:materialize) from marketing.marketing_rollup_deltas; a day rebuilt from the events (marketing.fn_rebuild_rollups) gives the same rows.';
+
+
+--
+-- Name: COLUMN marketing_daily_rollups.platform; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_daily_rollups.platform IS 'The event''s platform; "unknown" when the event named none and its attribution found none.';
+
+
+--
+-- Name: marketing_daily_rollups_id_seq; Type: SEQUENCE; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_daily_rollups ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME marketing.marketing_daily_rollups_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: marketing_dispatch_attempts; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_dispatch_attempts (
+    id bigint NOT NULL,
+    dispatch_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    attempt integer NOT NULL,
+    action text NOT NULL,
+    mode text,
+    started_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    finished_at timestamp with time zone,
+    outcome text,
+    error_class text,
+    error text,
+    http_status integer,
+    rate_limit jsonb,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    contract_id uuid,
+    worker text,
+    CONSTRAINT marketing_dispatch_attempts_action_check CHECK ((action = ANY (ARRAY['publish'::text, 'reconcile'::text]))),
+    CONSTRAINT marketing_dispatch_attempts_attempt_check CHECK ((attempt >= 1)),
+    CONSTRAINT marketing_dispatch_attempts_error_class_check CHECK ((error_class = ANY (ARRAY['auth_expired'::text, 'user_content'::text, 'platform_rejected'::text, 'rate_limited'::text, 'media_error'::text, 'system'::text]))),
+    CONSTRAINT marketing_dispatch_attempts_mode_check CHECK ((mode = ANY (ARRAY['live'::text, 'dry_run'::text]))),
+    CONSTRAINT marketing_dispatch_attempts_outcome_check CHECK ((outcome = ANY (ARRAY['posted'::text, 'reconciled'::text, 'dry_run'::text, 'deferred'::text, 'unconfirmed'::text, 'failed'::text, 'refused'::text, 'crashed'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_dispatch_attempts OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_dispatch_attempts; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_dispatch_attempts IS 'Each attempt of a dispatch: publish or reconcile, its outcome, the error''s class and raw text, the HTTP status and rate-limit headers, the task contract it ran under. An attempt a dead worker left open is closed as crashed by the next one.';
+
+
+--
+-- Name: marketing_dispatch_attempts_id_seq; Type: SEQUENCE; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_dispatch_attempts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME marketing.marketing_dispatch_attempts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: marketing_email_campaigns; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_email_campaigns (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    name text NOT NULL,
+    campaign_type text NOT NULL,
+    from_address text NOT NULL,
+    from_name text,
+    status text DEFAULT 'active'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_email_campaigns_campaign_type_check CHECK ((campaign_type = ANY (ARRAY['welcome'::text, 'onboarding'::text, 'nurture'::text, 'reactivation'::text]))),
+    CONSTRAINT marketing_email_campaigns_from_address_check CHECK ((from_address ~ '^[^@\s<>]+@[a-z0-9.-]+$'::text)),
+    CONSTRAINT marketing_email_campaigns_from_name_check CHECK (((from_name IS NULL) OR ((char_length(from_name) >= 1) AND (char_length(from_name) <= 200)))),
+    CONSTRAINT marketing_email_campaigns_name_check CHECK (((char_length(name) >= 1) AND (char_length(name) <= 200))),
+    CONSTRAINT marketing_email_campaigns_status_check CHECK ((status = ANY (ARRAY['active'::text, 'paused'::text, 'archived'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_email_campaigns OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_email_campaigns; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_email_campaigns IS 'Drip campaigns (17.4): a venture''s sequence of steps sent from one of its sender domains; paused or archived campaigns send nothing.';
+
+
+--
+-- Name: marketing_email_sends; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_email_sends (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    state_id uuid NOT NULL,
+    step_number integer NOT NULL,
+    idempotency_key text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    provider_id text,
+    error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    sent_at timestamp with time zone,
+    CONSTRAINT marketing_email_sends_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_email_sends OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_email_sends; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_email_sends IS 'The email outbox: one row per (subscriber state, step), its Idempotency-Key written before the call to Resend, so a send retried after a crash is the same send.';
+
+
+--
+-- Name: marketing_email_steps; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_email_steps (
+    campaign_id uuid NOT NULL,
+    step_number integer NOT NULL,
+    delay_hours numeric DEFAULT 0 NOT NULL,
+    subject text NOT NULL,
+    body_text text NOT NULL,
+    body_html text,
+    condition text DEFAULT 'always'::text NOT NULL,
+    CONSTRAINT marketing_email_steps_body_text_check CHECK ((char_length(body_text) >= 1)),
+    CONSTRAINT marketing_email_steps_condition_check CHECK ((condition = ANY (ARRAY['always'::text, 'opened_previous'::text, 'not_opened_previous'::text, 'clicked_previous'::text, 'not_clicked_previous'::text]))),
+    CONSTRAINT marketing_email_steps_delay_hours_check CHECK ((delay_hours >= (0)::numeric)),
+    CONSTRAINT marketing_email_steps_step_number_check CHECK ((step_number >= 1)),
+    CONSTRAINT marketing_email_steps_subject_check CHECK (((char_length(subject) >= 1) AND (char_length(subject) <= 500)))
+);
+
+
+ALTER TABLE marketing.marketing_email_steps OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_email_steps; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_email_steps IS 'A campaign''s steps in order: sent delay_hours after the previous one (after subscribing for the first), when its condition on the previous step''s email holds; a step whose condition fails is skipped.';
+
+
+--
+-- Name: marketing_email_subscribers; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_email_subscribers (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    email text NOT NULL,
+    name text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_email_subscribers_email_check CHECK (((email = lower(email)) AND (email ~ '^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$'::text)))
+);
+
+
+ALTER TABLE marketing.marketing_email_subscribers OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_email_subscribers; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_email_subscribers IS 'People on a venture''s email lists (address stored lowercase).';
+
+
+--
+-- Name: marketing_email_suppressions; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_email_suppressions (
+    venture_id uuid NOT NULL,
+    email text NOT NULL,
+    reason text NOT NULL,
+    source_event text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_email_suppressions_email_check CHECK ((email = lower(email))),
+    CONSTRAINT marketing_email_suppressions_reason_check CHECK ((reason = ANY (ARRAY['unsubscribe'::text, 'bounce'::text, 'complaint'::text, 'manual'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_email_suppressions OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_email_suppressions; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_email_suppressions IS 'Addresses a venture never emails again, for every campaign: unsubscribed, bounced, complained (from Resend''s webhooks and the unsubscribe link) or added by hand.';
+
+
+--
+-- Name: marketing_events_id_seq; Type: SEQUENCE; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME marketing.marketing_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: marketing_platform_accounts; Type: TABLE; Schema: marketing; Owner: eva_owner
 --
 
@@ -13191,6 +15684,161 @@ COMMENT ON COLUMN marketing.marketing_platform_accounts.credential_refs IS 'Cred
 
 
 --
+-- Name: marketing_post_metrics; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_post_metrics (
+    dispatch_id uuid NOT NULL,
+    metric text NOT NULL,
+    value bigint NOT NULL,
+    polled_at timestamp with time zone NOT NULL,
+    CONSTRAINT marketing_post_metrics_metric_check CHECK ((metric = ANY (ARRAY['impressions'::text, 'likes'::text, 'reposts'::text, 'replies'::text, 'quotes'::text, 'clicks'::text, 'views'::text]))),
+    CONSTRAINT marketing_post_metrics_value_check CHECK ((value >= 0))
+);
+
+
+ALTER TABLE marketing.marketing_post_metrics OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_post_metrics; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_post_metrics IS 'The last count read from the platform per post and metric (fact, source the platform''s API); a poll writes only the increase, as marketing events.';
+
+
+--
+-- Name: marketing_reddit_enabled; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_reddit_enabled (
+    venture_id uuid NOT NULL,
+    enabled_at timestamp with time zone DEFAULT now() NOT NULL,
+    enabled_by text NOT NULL
+);
+
+
+ALTER TABLE marketing.marketing_reddit_enabled OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_reddit_enabled; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_reddit_enabled IS 'Ventures the Chairman allowed to post to Reddit (marketing.fn_set_reddit_enabled); every other venture''s Reddit dispatches are refused.';
+
+
+--
+-- Name: marketing_rollup_deltas; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_rollup_deltas (
+    id bigint NOT NULL,
+    rollup_date date NOT NULL,
+    venture_id uuid NOT NULL,
+    platform text NOT NULL,
+    content_id uuid,
+    variant_id uuid,
+    impressions bigint DEFAULT 0 NOT NULL,
+    engagements bigint DEFAULT 0 NOT NULL,
+    clicks bigint DEFAULT 0 NOT NULL,
+    conversions bigint DEFAULT 0 NOT NULL,
+    revenue_cents bigint DEFAULT 0 NOT NULL,
+    opens bigint DEFAULT 0 NOT NULL,
+    deliveries bigint DEFAULT 0 NOT NULL,
+    unsubscribes bigint DEFAULT 0 NOT NULL,
+    bounces bigint DEFAULT 0 NOT NULL,
+    complaints bigint DEFAULT 0 NOT NULL,
+    bot_events bigint DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+ALTER TABLE marketing.marketing_rollup_deltas OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_rollup_deltas; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_rollup_deltas IS 'Counts of ingested events not yet in marketing.marketing_daily_rollups, one row per ingest batch and rollup key; consumed by marketing.fn_materialize_rollups.';
+
+
+--
+-- Name: marketing_rollup_deltas_id_seq; Type: SEQUENCE; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_rollup_deltas ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME marketing.marketing_rollup_deltas_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: marketing_send_time_defaults; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_send_time_defaults (
+    platform text NOT NULL,
+    send_at time without time zone NOT NULL,
+    source text DEFAULT 'default'::text NOT NULL,
+    CONSTRAINT marketing_send_time_defaults_platform_check CHECK ((platform = ANY (ARRAY['bluesky'::text, 'mastodon'::text, 'x'::text, 'youtube'::text, 'threads'::text, 'linkedin'::text, 'tiktok'::text, 'reddit'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_send_time_defaults OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_send_time_defaults; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_send_time_defaults IS 'When a platform''s posts go out by default (UTC time of day), until the send-time optimizer picks per venture and platform.';
+
+
+--
+-- Name: marketing_spend_ledger; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_spend_ledger (
+    id bigint NOT NULL,
+    venture_id uuid NOT NULL,
+    platform text NOT NULL,
+    dispatch_id uuid,
+    attempt integer,
+    amount_cents numeric NOT NULL,
+    basis text NOT NULL,
+    reason text NOT NULL,
+    occurred_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_spend_ledger_amount_cents_check CHECK ((amount_cents >= (0)::numeric)),
+    CONSTRAINT marketing_spend_ledger_basis_check CHECK ((basis = ANY (ARRAY['assumption'::text, 'fact'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_spend_ledger OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_spend_ledger; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_spend_ledger IS 'Spend per platform call (spec §17.1): one row per call that reached the platform (posted, or unconfirmed: it may have been charged), its amount in cents and whether that is an assumption (price list) or fact. Append-only.';
+
+
+--
+-- Name: marketing_spend_ledger_id_seq; Type: SEQUENCE; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_spend_ledger ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME marketing.marketing_spend_ledger_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: marketing_venture_state; Type: TABLE; Schema: marketing; Owner: eva_owner
 --
 
@@ -13221,6 +15869,30 @@ COMMENT ON TABLE marketing.marketing_venture_state IS 'A venture''s marketing li
 --
 
 COMMENT ON COLUMN marketing.marketing_venture_state.distribution IS 'none: nothing is published; pre_launch: pre-launch content (Stage 22 reached); full: the full distribution pipeline is active (Stage 23, launch).';
+
+
+--
+-- Name: marketing_webhook_receipts; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_webhook_receipts (
+    source text NOT NULL,
+    delivery_id text NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    events_ingested integer DEFAULT 0 NOT NULL,
+    CONSTRAINT marketing_webhook_receipts_delivery_id_check CHECK (((char_length(delivery_id) >= 1) AND (char_length(delivery_id) <= 500))),
+    CONSTRAINT marketing_webhook_receipts_events_ingested_check CHECK ((events_ingested >= 0)),
+    CONSTRAINT marketing_webhook_receipts_source_check CHECK ((source ~ '^[a-z][a-z0-9_]{0,39}$'::text))
+);
+
+
+ALTER TABLE marketing.marketing_webhook_receipts OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_webhook_receipts; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_webhook_receipts IS 'Signed webhook deliveries accepted (source and its delivery id: svix-id, webhook-id), with how many events they stored; a re-delivery finds its row and stores nothing. Receipts older than 30 days are pruned by rollup:materialize (sources retry for about a day).';
 
 
 --
@@ -13855,6 +16527,22 @@ ALTER TABLE ONLY marketing.intelligence_transfer_map
 
 
 --
+-- Name: marketing_channel_budgets marketing_channel_budgets_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_channel_budgets
+    ADD CONSTRAINT marketing_channel_budgets_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_channel_budgets marketing_channel_budgets_venture_id_platform_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_channel_budgets
+    ADD CONSTRAINT marketing_channel_budgets_venture_id_platform_key UNIQUE (venture_id, platform);
+
+
+--
 -- Name: marketing_content marketing_content_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
@@ -13903,6 +16591,166 @@ ALTER TABLE ONLY marketing.marketing_content_variants
 
 
 --
+-- Name: marketing_daily_rollups marketing_daily_rollups_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_daily_rollups
+    ADD CONSTRAINT marketing_daily_rollups_key UNIQUE NULLS NOT DISTINCT (rollup_date, venture_id, platform, content_id, variant_id);
+
+
+--
+-- Name: marketing_daily_rollups marketing_daily_rollups_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_daily_rollups
+    ADD CONSTRAINT marketing_daily_rollups_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_dispatch_attempts marketing_dispatch_attempts_dispatch_id_attempt_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatch_attempts
+    ADD CONSTRAINT marketing_dispatch_attempts_dispatch_id_attempt_key UNIQUE (dispatch_id, attempt);
+
+
+--
+-- Name: marketing_dispatch_attempts marketing_dispatch_attempts_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatch_attempts
+    ADD CONSTRAINT marketing_dispatch_attempts_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_dispatches marketing_dispatches_idempotency_key_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatches
+    ADD CONSTRAINT marketing_dispatches_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: marketing_dispatches marketing_dispatches_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatches
+    ADD CONSTRAINT marketing_dispatches_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_dispatches marketing_dispatches_variant_id_platform_account_key_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatches
+    ADD CONSTRAINT marketing_dispatches_variant_id_platform_account_key_key UNIQUE (variant_id, platform, account_key);
+
+
+--
+-- Name: marketing_email_campaigns marketing_email_campaigns_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_campaigns
+    ADD CONSTRAINT marketing_email_campaigns_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_email_campaigns marketing_email_campaigns_venture_id_name_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_campaigns
+    ADD CONSTRAINT marketing_email_campaigns_venture_id_name_key UNIQUE (venture_id, name);
+
+
+--
+-- Name: marketing_email_domains marketing_email_domains_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_domains
+    ADD CONSTRAINT marketing_email_domains_pkey PRIMARY KEY (venture_id, domain);
+
+
+--
+-- Name: marketing_email_sends marketing_email_sends_idempotency_key_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_sends
+    ADD CONSTRAINT marketing_email_sends_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: marketing_email_sends marketing_email_sends_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_sends
+    ADD CONSTRAINT marketing_email_sends_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_email_sends marketing_email_sends_state_id_step_number_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_sends
+    ADD CONSTRAINT marketing_email_sends_state_id_step_number_key UNIQUE (state_id, step_number);
+
+
+--
+-- Name: marketing_email_state marketing_email_state_campaign_id_subscriber_id_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_state
+    ADD CONSTRAINT marketing_email_state_campaign_id_subscriber_id_key UNIQUE (campaign_id, subscriber_id);
+
+
+--
+-- Name: marketing_email_state marketing_email_state_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_state
+    ADD CONSTRAINT marketing_email_state_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_email_steps marketing_email_steps_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_steps
+    ADD CONSTRAINT marketing_email_steps_pkey PRIMARY KEY (campaign_id, step_number);
+
+
+--
+-- Name: marketing_email_subscribers marketing_email_subscribers_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_subscribers
+    ADD CONSTRAINT marketing_email_subscribers_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_email_subscribers marketing_email_subscribers_venture_id_email_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_subscribers
+    ADD CONSTRAINT marketing_email_subscribers_venture_id_email_key UNIQUE (venture_id, email);
+
+
+--
+-- Name: marketing_email_suppressions marketing_email_suppressions_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_suppressions
+    ADD CONSTRAINT marketing_email_suppressions_pkey PRIMARY KEY (venture_id, email);
+
+
+--
+-- Name: marketing_events marketing_events_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_events
+    ADD CONSTRAINT marketing_events_pkey PRIMARY KEY (id, occurred_at);
+
+
+--
 -- Name: marketing_platform_accounts marketing_platform_accounts_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
@@ -13919,11 +16767,83 @@ ALTER TABLE ONLY marketing.marketing_platform_accounts
 
 
 --
+-- Name: marketing_platform_costs marketing_platform_costs_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_platform_costs
+    ADD CONSTRAINT marketing_platform_costs_pkey PRIMARY KEY (platform);
+
+
+--
+-- Name: marketing_post_metrics marketing_post_metrics_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_post_metrics
+    ADD CONSTRAINT marketing_post_metrics_pkey PRIMARY KEY (dispatch_id, metric);
+
+
+--
+-- Name: marketing_rate_limits marketing_rate_limits_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_rate_limits
+    ADD CONSTRAINT marketing_rate_limits_pkey PRIMARY KEY (platform, account_key, window_name);
+
+
+--
+-- Name: marketing_reddit_enabled marketing_reddit_enabled_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_reddit_enabled
+    ADD CONSTRAINT marketing_reddit_enabled_pkey PRIMARY KEY (venture_id);
+
+
+--
+-- Name: marketing_rollup_deltas marketing_rollup_deltas_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_rollup_deltas
+    ADD CONSTRAINT marketing_rollup_deltas_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_send_time_defaults marketing_send_time_defaults_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_send_time_defaults
+    ADD CONSTRAINT marketing_send_time_defaults_pkey PRIMARY KEY (platform);
+
+
+--
+-- Name: marketing_spend_ledger marketing_spend_ledger_dispatch_id_attempt_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_spend_ledger
+    ADD CONSTRAINT marketing_spend_ledger_dispatch_id_attempt_key UNIQUE (dispatch_id, attempt);
+
+
+--
+-- Name: marketing_spend_ledger marketing_spend_ledger_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_spend_ledger
+    ADD CONSTRAINT marketing_spend_ledger_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: marketing_venture_state marketing_venture_state_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
 ALTER TABLE ONLY marketing.marketing_venture_state
     ADD CONSTRAINT marketing_venture_state_pkey PRIMARY KEY (venture_id);
+
+
+--
+-- Name: marketing_webhook_receipts marketing_webhook_receipts_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_webhook_receipts
+    ADD CONSTRAINT marketing_webhook_receipts_pkey PRIMARY KEY (source, delivery_id);
 
 
 --
@@ -14344,6 +17264,90 @@ CREATE INDEX marketing_content_variants_venture_idx ON marketing.marketing_conte
 --
 
 CREATE INDEX marketing_content_venture_idx ON marketing.marketing_content USING btree (venture_id, created_at);
+
+
+--
+-- Name: marketing_daily_rollups_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_daily_rollups_venture_idx ON marketing.marketing_daily_rollups USING btree (venture_id, rollup_date);
+
+
+--
+-- Name: marketing_dispatch_attempts_dispatch_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_dispatch_attempts_dispatch_idx ON marketing.marketing_dispatch_attempts USING btree (dispatch_id, attempt);
+
+
+--
+-- Name: marketing_dispatches_content_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_dispatches_content_idx ON marketing.marketing_dispatches USING btree (content_id);
+
+
+--
+-- Name: marketing_dispatches_due_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_dispatches_due_idx ON marketing.marketing_dispatches USING btree (due_at) WHERE (status = ANY (ARRAY['scheduled'::text, 'due'::text]));
+
+
+--
+-- Name: marketing_dispatches_posted_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_dispatches_posted_idx ON marketing.marketing_dispatches USING btree (posted_at) WHERE (status = 'posted'::text);
+
+
+--
+-- Name: marketing_dispatches_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_dispatches_venture_idx ON marketing.marketing_dispatches USING btree (venture_id, created_at);
+
+
+--
+-- Name: marketing_email_state_due_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_email_state_due_idx ON marketing.marketing_email_state USING btree (next_send_at) WHERE (status = 'active'::text);
+
+
+--
+-- Name: marketing_events_dedupe_key; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX marketing_events_dedupe_key ON ONLY marketing.marketing_events USING btree (source, external_id, occurred_at);
+
+
+--
+-- Name: marketing_events_variant_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_events_variant_idx ON ONLY marketing.marketing_events USING btree (variant_id) WHERE (variant_id IS NOT NULL);
+
+
+--
+-- Name: marketing_events_venture_time_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_events_venture_time_idx ON ONLY marketing.marketing_events USING btree (venture_id, occurred_at);
+
+
+--
+-- Name: marketing_events_visitor_click_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_events_visitor_click_idx ON ONLY marketing.marketing_events USING btree (venture_id, ((properties ->> 'distinct_id'::text)), occurred_at) WHERE (event_type = 'click'::text);
+
+
+--
+-- Name: marketing_spend_ledger_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_spend_ledger_venture_idx ON marketing.marketing_spend_ledger USING btree (venture_id, platform, occurred_at);
 
 
 --
@@ -14935,6 +17939,20 @@ CREATE TRIGGER _010_refuse_change BEFORE DELETE OR UPDATE ON marketing.marketing
 
 
 --
+-- Name: marketing_events _010_refuse_change; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _010_refuse_change BEFORE DELETE OR UPDATE ON marketing.marketing_events FOR EACH ROW EXECUTE FUNCTION eva_private.tg_refuse_change();
+
+
+--
+-- Name: marketing_events _011_refuse_truncate; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _011_refuse_truncate BEFORE TRUNCATE ON marketing.marketing_events FOR EACH STATEMENT EXECUTE FUNCTION eva_private.tg_refuse_change();
+
+
+--
 -- Name: bandit_arms _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
 --
 
@@ -14949,6 +17967,13 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.bandit_state FOR E
 
 
 --
+-- Name: marketing_channel_budgets _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_channel_budgets FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
 -- Name: marketing_content _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
 --
 
@@ -14956,10 +17981,52 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_content 
 
 
 --
+-- Name: marketing_daily_rollups _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_daily_rollups FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_dispatches _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_dispatches FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_email_campaigns _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_email_campaigns FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_email_state _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_email_state FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
 -- Name: marketing_platform_accounts _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
 --
 
 CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_platform_accounts FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_platform_costs _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_platform_costs FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_rate_limits _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_rate_limits FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
 
 
 --
@@ -15506,6 +18573,14 @@ ALTER TABLE ONLY marketing.intelligence_transfer_map
 
 
 --
+-- Name: marketing_channel_budgets marketing_channel_budgets_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_channel_budgets
+    ADD CONSTRAINT marketing_channel_budgets_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
 -- Name: marketing_content_reviews marketing_content_reviews_content_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
@@ -15562,11 +18637,163 @@ ALTER TABLE ONLY marketing.marketing_content
 
 
 --
+-- Name: marketing_daily_rollups marketing_daily_rollups_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_daily_rollups
+    ADD CONSTRAINT marketing_daily_rollups_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_dispatch_attempts marketing_dispatch_attempts_dispatch_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatch_attempts
+    ADD CONSTRAINT marketing_dispatch_attempts_dispatch_id_fkey FOREIGN KEY (dispatch_id) REFERENCES marketing.marketing_dispatches(id);
+
+
+--
+-- Name: marketing_dispatch_attempts marketing_dispatch_attempts_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatch_attempts
+    ADD CONSTRAINT marketing_dispatch_attempts_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_dispatches marketing_dispatches_content_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatches
+    ADD CONSTRAINT marketing_dispatches_content_id_fkey FOREIGN KEY (content_id) REFERENCES marketing.marketing_content(id);
+
+
+--
+-- Name: marketing_dispatches marketing_dispatches_variant_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatches
+    ADD CONSTRAINT marketing_dispatches_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES marketing.marketing_content_variants(id);
+
+
+--
+-- Name: marketing_dispatches marketing_dispatches_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatches
+    ADD CONSTRAINT marketing_dispatches_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_email_campaigns marketing_email_campaigns_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_campaigns
+    ADD CONSTRAINT marketing_email_campaigns_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_email_domains marketing_email_domains_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_domains
+    ADD CONSTRAINT marketing_email_domains_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_email_sends marketing_email_sends_state_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_sends
+    ADD CONSTRAINT marketing_email_sends_state_id_fkey FOREIGN KEY (state_id) REFERENCES marketing.marketing_email_state(id) ON DELETE CASCADE;
+
+
+--
+-- Name: marketing_email_state marketing_email_state_campaign_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_state
+    ADD CONSTRAINT marketing_email_state_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES marketing.marketing_email_campaigns(id) ON DELETE CASCADE;
+
+
+--
+-- Name: marketing_email_state marketing_email_state_subscriber_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_state
+    ADD CONSTRAINT marketing_email_state_subscriber_id_fkey FOREIGN KEY (subscriber_id) REFERENCES marketing.marketing_email_subscribers(id);
+
+
+--
+-- Name: marketing_email_steps marketing_email_steps_campaign_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_steps
+    ADD CONSTRAINT marketing_email_steps_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES marketing.marketing_email_campaigns(id) ON DELETE CASCADE;
+
+
+--
+-- Name: marketing_email_subscribers marketing_email_subscribers_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_subscribers
+    ADD CONSTRAINT marketing_email_subscribers_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_email_suppressions marketing_email_suppressions_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_email_suppressions
+    ADD CONSTRAINT marketing_email_suppressions_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_events marketing_events_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_events
+    ADD CONSTRAINT marketing_events_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
 -- Name: marketing_platform_accounts marketing_platform_accounts_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
 ALTER TABLE ONLY marketing.marketing_platform_accounts
     ADD CONSTRAINT marketing_platform_accounts_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_post_metrics marketing_post_metrics_dispatch_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_post_metrics
+    ADD CONSTRAINT marketing_post_metrics_dispatch_id_fkey FOREIGN KEY (dispatch_id) REFERENCES marketing.marketing_dispatches(id);
+
+
+--
+-- Name: marketing_reddit_enabled marketing_reddit_enabled_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_reddit_enabled
+    ADD CONSTRAINT marketing_reddit_enabled_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_spend_ledger marketing_spend_ledger_dispatch_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_spend_ledger
+    ADD CONSTRAINT marketing_spend_ledger_dispatch_id_fkey FOREIGN KEY (dispatch_id) REFERENCES marketing.marketing_dispatches(id);
+
+
+--
+-- Name: marketing_spend_ledger marketing_spend_ledger_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_spend_ledger
+    ADD CONSTRAINT marketing_spend_ledger_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -16390,6 +19617,12 @@ ALTER TABLE marketing.bandit_state ENABLE ROW LEVEL SECURITY;
 ALTER TABLE marketing.intelligence_transfer_map ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: marketing_channel_budgets; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_channel_budgets ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: marketing_content; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
 --
 
@@ -16414,10 +19647,118 @@ ALTER TABLE marketing.marketing_content_transitions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE marketing.marketing_content_variants ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: marketing_daily_rollups; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_daily_rollups ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_dispatch_attempts; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_dispatch_attempts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_dispatches; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_dispatches ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_email_campaigns; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_email_campaigns ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_email_domains; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_email_domains ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_email_sends; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_email_sends ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_email_state; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_email_state ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_email_steps; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_email_steps ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_email_subscribers; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_email_subscribers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_email_suppressions; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_email_suppressions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_events; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_events ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: marketing_platform_accounts; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
 --
 
 ALTER TABLE marketing.marketing_platform_accounts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_platform_costs; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_platform_costs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_post_metrics; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_post_metrics ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_rate_limits; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_rate_limits ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_reddit_enabled; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_reddit_enabled ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_rollup_deltas; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_rollup_deltas ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_send_time_defaults; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_send_time_defaults ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_spend_ledger; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_spend_ledger ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: marketing_venture_state; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
@@ -16426,10 +19767,23 @@ ALTER TABLE marketing.marketing_platform_accounts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE marketing.marketing_venture_state ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: marketing_webhook_receipts; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_webhook_receipts ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: bandit_state services change a bandit's status; Type: POLICY; Schema: marketing; Owner: eva_owner
 --
 
 CREATE POLICY "services change a bandit's status" ON marketing.bandit_state FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
+
+
+--
+-- Name: marketing_rollup_deltas services read marketing rollup deltas; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "services read marketing rollup deltas" ON marketing.marketing_rollup_deltas FOR SELECT TO eva_service USING (true);
 
 
 --
@@ -16454,6 +19808,41 @@ CREATE POLICY "the Chairman adds platform accounts" ON marketing.marketing_platf
 
 
 --
+-- Name: marketing_email_sends the Chairman and services read marketing email_sends; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read marketing email_sends" ON marketing.marketing_email_sends FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: marketing_email_state the Chairman and services read marketing email_state; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read marketing email_state" ON marketing.marketing_email_state FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: marketing_email_subscribers the Chairman and services read marketing email_subscribers; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read marketing email_subscribers" ON marketing.marketing_email_subscribers FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: marketing_email_suppressions the Chairman and services read marketing email_suppressions; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read marketing email_suppressions" ON marketing.marketing_email_suppressions FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: marketing_webhook_receipts the Chairman and services read marketing webhook receipts; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read marketing webhook receipts" ON marketing.marketing_webhook_receipts FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
 -- Name: marketing_platform_accounts the Chairman and services read platform accounts; Type: POLICY; Schema: marketing; Owner: eva_owner
 --
 
@@ -16468,6 +19857,13 @@ CREATE POLICY "the Chairman changes platform accounts" ON marketing.marketing_pl
 
 
 --
+-- Name: marketing_reddit_enabled the Chairman, services and viewers read Reddit switches; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read Reddit switches" ON marketing.marketing_reddit_enabled FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: bandit_arms the Chairman, services and viewers read bandit arms; Type: POLICY; Schema: marketing; Owner: eva_owner
 --
 
@@ -16479,6 +19875,13 @@ CREATE POLICY "the Chairman, services and viewers read bandit arms" ON marketing
 --
 
 CREATE POLICY "the Chairman, services and viewers read bandits" ON marketing.bandit_state FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_channel_budgets the Chairman, services and viewers read channel budgets; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read channel budgets" ON marketing.marketing_channel_budgets FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -16503,6 +19906,27 @@ CREATE POLICY "the Chairman, services and viewers read content variants" ON mark
 
 
 --
+-- Name: marketing_send_time_defaults the Chairman, services and viewers read default send times; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read default send times" ON marketing.marketing_send_time_defaults FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_dispatch_attempts the Chairman, services and viewers read dispatch attempts; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read dispatch attempts" ON marketing.marketing_dispatch_attempts FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_dispatches the Chairman, services and viewers read dispatches; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read dispatches" ON marketing.marketing_dispatches FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: intelligence_transfer_map the Chairman, services and viewers read intelligence transfers; Type: POLICY; Schema: marketing; Owner: eva_owner
 --
 
@@ -16514,6 +19938,69 @@ CREATE POLICY "the Chairman, services and viewers read intelligence transfers" O
 --
 
 CREATE POLICY "the Chairman, services and viewers read marketing content" ON marketing.marketing_content FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_daily_rollups the Chairman, services and viewers read marketing daily rollups; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read marketing daily rollups" ON marketing.marketing_daily_rollups FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_email_campaigns the Chairman, services and viewers read marketing email_campaig; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read marketing email_campaig" ON marketing.marketing_email_campaigns FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_email_domains the Chairman, services and viewers read marketing email_domains; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read marketing email_domains" ON marketing.marketing_email_domains FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_email_steps the Chairman, services and viewers read marketing email_steps; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read marketing email_steps" ON marketing.marketing_email_steps FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_events the Chairman, services and viewers read marketing events; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read marketing events" ON marketing.marketing_events FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_platform_costs the Chairman, services and viewers read platform costs; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read platform costs" ON marketing.marketing_platform_costs FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_post_metrics the Chairman, services and viewers read polled post metrics; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read polled post metrics" ON marketing.marketing_post_metrics FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_rate_limits the Chairman, services and viewers read rate limits; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read rate limits" ON marketing.marketing_rate_limits FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_spend_ledger the Chairman, services and viewers read the spend ledger; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read the spend ledger" ON marketing.marketing_spend_ledger FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -17358,6 +20845,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_wo
 
 
 --
+-- Name: FUNCTION fn_budget_governor_check(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_budget_governor_check() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_budget_governor_check() TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_cadence_band(p_band text); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -17478,6 +20973,38 @@ REVOKE ALL ON FUNCTION eva_private.fn_defer_stage_run(p_work_id uuid, p_retry_at
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_dependency_hold(p_venture_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb) TO eva_service;
 
 
 --
@@ -17638,6 +21165,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id 
 
 
 --
+-- Name: FUNCTION fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid) TO eva_service;
+
+
+--
 -- Name: TABLE marketing_content; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
@@ -17652,6 +21187,14 @@ GRANT SELECT ON TABLE marketing.marketing_content TO eva_viewer;
 
 REVOKE ALL ON FUNCTION eva_private.fn_marketing_block_content(p_content_id uuid, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_marketing_block_content(p_content_id uuid, p_reason text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_budget_alert(p_budget_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) TO eva_service;
 
 
 --
@@ -17671,11 +21214,35 @@ GRANT ALL ON FUNCTION eva_private.fn_marketing_create_content(p_venture_id uuid,
 
 
 --
+-- Name: FUNCTION fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_marketing_enqueue(p_content_id uuid, p_step text, p_run_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_marketing_enqueue(p_content_id uuid, p_step text, p_run_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_marketing_enqueue(p_content_id uuid, p_step text, p_run_at timestamp with time zone) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) TO eva_service;
 
 
 --
@@ -17695,11 +21262,27 @@ GRANT ALL ON FUNCTION eva_private.fn_marketing_record_review(p_content_id uuid, 
 
 
 --
+-- Name: FUNCTION fn_marketing_release_due(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_release_due() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_release_due() TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_marketing_seed_channel_arms(p_venture_id uuid, p_gtm jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_marketing_seed_channel_arms(p_venture_id uuid, p_gtm jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_marketing_seed_channel_arms(p_venture_id uuid, p_gtm jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_variants_to_schedule(p_limit integer); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) TO eva_service;
 
 
 --
@@ -17716,6 +21299,14 @@ GRANT ALL ON FUNCTION eva_private.fn_partition_rows(p_partition text, p_after ti
 
 REVOKE ALL ON FUNCTION eva_private.fn_partitions() FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_partitions() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_rate_limit_reset(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_rate_limit_reset() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_rate_limit_reset() TO eva_service;
 
 
 --
@@ -17763,6 +21354,14 @@ GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_viewer;
 
 REVOKE ALL ON FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone) TO eva_service;
 
 
 --
@@ -18337,12 +21936,215 @@ GRANT ALL ON FUNCTION marketing.fn_content_transition(p_content_id uuid, p_to te
 
 
 --
+-- Name: TABLE marketing_email_domains; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_email_domains TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_email_domains TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_email_domains TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_email_add_domain(p_venture uuid, p_domain text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_email_add_domain(p_venture uuid, p_domain text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_email_add_domain(p_venture uuid, p_domain text) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_email_add_domain(p_venture uuid, p_domain text) TO eva_service;
+
+
+--
+-- Name: TABLE marketing_email_state; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_email_state TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_email_state TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_email_advance(p_state uuid, p_step integer, p_provider_id text, p_outcome text, p_error text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_email_advance(p_state uuid, p_step integer, p_provider_id text, p_outcome text, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_email_advance(p_state uuid, p_step integer, p_provider_id text, p_outcome text, p_error text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_email_claim_due(p_limit integer); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_email_claim_due(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_email_claim_due(p_limit integer) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_email_create_campaign(p_venture uuid, p_campaign jsonb); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_email_create_campaign(p_venture uuid, p_campaign jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_email_create_campaign(p_venture uuid, p_campaign jsonb) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_email_create_campaign(p_venture uuid, p_campaign jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_email_event_seen(p_venture uuid, p_email_id text, p_event_type text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_email_event_seen(p_venture uuid, p_email_id text, p_event_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_email_event_seen(p_venture uuid, p_email_id text, p_event_type text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_email_subscribe(p_campaign uuid, p_email text, p_name text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_email_subscribe(p_campaign uuid, p_email text, p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_email_subscribe(p_campaign uuid, p_email text, p_name text) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_email_subscribe(p_campaign uuid, p_email text, p_name text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_feed_venture_metrics(p_days jsonb); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_feed_venture_metrics(p_days jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_feed_venture_metrics(p_days jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_ingest_events(p_events jsonb); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_ingest_events(p_events jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_ingest_events(p_events jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_is_bot(p_properties jsonb); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_is_bot(p_properties jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_is_bot(p_properties jsonb) TO eva_service;
+GRANT ALL ON FUNCTION marketing.fn_is_bot(p_properties jsonb) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_is_bot(p_properties jsonb) TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_materialize_rollups(); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_materialize_rollups() FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_materialize_rollups() TO eva_service;
+
+
+--
+-- Name: TABLE marketing_dispatches; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_dispatches TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_dispatches TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_dispatches TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_rebuild_rollups(p_from date, p_to date, p_venture uuid); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_rebuild_rollups(p_from date, p_to date, p_venture uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_rebuild_rollups(p_from date, p_to date, p_venture uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_receive_webhook(p_source text, p_delivery_id text, p_events jsonb); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_receive_webhook(p_source text, p_delivery_id text, p_events jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_receive_webhook(p_source text, p_delivery_id text, p_events jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text); Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) FROM PUBLIC;
 GRANT ALL ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) TO eva_chairman;
 GRANT ALL ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text, p_due_at timestamp with time zone, p_origin text, p_account_key text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text, p_due_at timestamp with time zone, p_origin text, p_account_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text, p_due_at timestamp with time zone, p_origin text, p_account_key text) TO eva_service;
+
+
+--
+-- Name: TABLE marketing_channel_budgets; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_channel_budgets TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_channel_budgets TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_channel_budgets TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text) TO eva_chairman;
+
+
+--
+-- Name: TABLE marketing_platform_costs; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_platform_costs TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_platform_costs TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_platform_costs TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text, p_source text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text, p_source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text, p_source text) TO eva_chairman;
+
+
+--
+-- Name: TABLE marketing_rate_limits; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_rate_limits TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_rate_limits TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_rate_limits TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean) TO eva_chairman;
 
 
 --
@@ -18936,6 +22738,15 @@ GRANT INSERT(budget_tokens),UPDATE(budget_tokens) ON TABLE eva.venture_token_bud
 
 
 --
+-- Name: TABLE marketing_events; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_events TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_events TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_events TO eva_viewer;
+
+
+--
 -- Name: TABLE bandit_arms; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
@@ -19081,6 +22892,66 @@ GRANT SELECT ON TABLE marketing.marketing_content_variants TO eva_viewer;
 
 
 --
+-- Name: TABLE marketing_daily_rollups; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_daily_rollups TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_daily_rollups TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_daily_rollups TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_dispatch_attempts; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_dispatch_attempts TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_dispatch_attempts TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_dispatch_attempts TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_email_campaigns; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_email_campaigns TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_email_campaigns TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_email_campaigns TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_email_sends; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_email_sends TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_email_sends TO eva_service;
+
+
+--
+-- Name: TABLE marketing_email_steps; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_email_steps TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_email_steps TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_email_steps TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_email_subscribers; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_email_subscribers TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_email_subscribers TO eva_service;
+
+
+--
+-- Name: TABLE marketing_email_suppressions; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_email_suppressions TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_email_suppressions TO eva_service;
+
+
+--
 -- Name: TABLE marketing_platform_accounts; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
@@ -19138,12 +23009,63 @@ GRANT INSERT(metadata),UPDATE(metadata) ON TABLE marketing.marketing_platform_ac
 
 
 --
+-- Name: TABLE marketing_post_metrics; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_post_metrics TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_post_metrics TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_post_metrics TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_reddit_enabled; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_reddit_enabled TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_reddit_enabled TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_reddit_enabled TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_rollup_deltas; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_rollup_deltas TO eva_service;
+
+
+--
+-- Name: TABLE marketing_send_time_defaults; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_send_time_defaults TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_send_time_defaults TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_send_time_defaults TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_spend_ledger; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_spend_ledger TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_spend_ledger TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_spend_ledger TO eva_viewer;
+
+
+--
 -- Name: TABLE marketing_venture_state; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
 GRANT SELECT ON TABLE marketing.marketing_venture_state TO eva_chairman;
 GRANT SELECT ON TABLE marketing.marketing_venture_state TO eva_service;
 GRANT SELECT ON TABLE marketing.marketing_venture_state TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_webhook_receipts; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_webhook_receipts TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_webhook_receipts TO eva_service;
 
 
 --

@@ -15,6 +15,7 @@ import type { Database } from "../db/client.ts";
 import type { Analyst } from "../llm/types.ts";
 import type { StageRunOutcome } from "../orchestration/stage-engine.ts";
 import { eventBusTasks } from "./event-bus.ts";
+import { MARKETING_PUBLISH_CRONTAB, marketingPublishTasks } from "./marketing-publish.ts";
 import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";
 import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
@@ -41,7 +42,7 @@ export const CRONTAB_LINES: Record<SchedulerTaskName, string> = {
   partition_maintenance: "45 3 * * * partition_maintenance ?fill=1d&jobKey=partition_maintenance&max=3",
 };
 
-export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");
+export const CRONTAB = [...Object.values(CRONTAB_LINES), ...Object.values(MARKETING_PUBLISH_CRONTAB)].join("\n");
 
 export interface TaskDeps {
   /** Acts as eva_service. */
@@ -83,6 +84,8 @@ export function taskList(deps: TaskDeps): TaskList {
     ...notificationTasks({ db: deps.db }),
     // Event subscriptions: the dispatcher and one delivery per subscription × event (src/tasks/event-bus.ts).
     ...eventBusTasks({ db: deps.db }),
+    // Publishing: one job per dispatch and the manifest's four ticks (src/tasks/marketing-publish.ts).
+    ...marketingPublishTasks({ db: deps.db }),
   };
 }
 
