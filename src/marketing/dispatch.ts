@@ -12,8 +12,15 @@ import { sql } from "kysely";
 import type { Database } from "../db/client.ts";
 import { runUnderContract, workerIdentity } from "../orchestration/contracts.ts";
 import { postText, utmLink, ventureSlug } from "./links.ts";
-import { isPlatform, type OutgoingPost, type Platform, PublishError, type Publisher, publisherFor } from "./publishers/index.ts";
 import { transportError } from "./publishers/http.ts";
+import {
+  isPlatform,
+  type OutgoingPost,
+  type Platform,
+  PublishError,
+  type Publisher,
+  publisherFor,
+} from "./publishers/index.ts";
 
 export interface DispatchDeps {
   /** Which publisher a platform gets (default: live with credentials in the environment, else dry-run). */
@@ -109,7 +116,8 @@ export async function runDispatch(db: Database, dispatchId: string, deps: Dispat
     .where("id", "=", dispatchId)
     .executeTakeFirst();
   if (!row) return { dispatchId, action: "skip", status: null, reason: "no such dispatch" };
-  if (!isPlatform(row.platform)) return { dispatchId, action: "skip", status: null, reason: `unknown platform ${row.platform}` };
+  if (!isPlatform(row.platform))
+    return { dispatchId, action: "skip", status: null, reason: `unknown platform ${row.platform}` };
   const platform = row.platform;
   const publisher = (deps.publisherFor ?? ((p) => publisherFor(p)))(platform);
   const worker = deps.claimedBy ?? workerIdentity();
@@ -128,7 +136,8 @@ export async function runDispatch(db: Database, dispatchId: string, deps: Dispat
     },
     async (contract) => {
       const b = await begin(db, dispatchId, publisher.mode, worker, contract.id);
-      if ((b.action !== "publish" && b.action !== "reconcile") || !b.dispatch || !b.attempt) return { kind: "noop", begin: b };
+      if ((b.action !== "publish" && b.action !== "reconcile") || !b.dispatch || !b.attempt)
+        return { kind: "noop", begin: b };
       const attempt = b.attempt;
       const post = toPost(b.dispatch, platform);
       try {
@@ -194,7 +203,11 @@ export async function runDispatch(db: Database, dispatchId: string, deps: Dispat
       settle: (v) =>
         v.kind === "error"
           ? { status: "failed", error: v.error.message, call: v.error.circuitFailure ? "failed" : "succeeded" }
-          : { status: "completed", result: v.kind === "noop" ? v.begin : v, call: v.kind === "noop" ? null : "succeeded" },
+          : {
+              status: "completed",
+              result: v.kind === "noop" ? v.begin : v,
+              call: v.kind === "noop" ? null : "succeeded",
+            },
     },
   );
 
@@ -242,7 +255,12 @@ export function composePost(
   let link: string | null = null;
   if (v.linkUrl) {
     try {
-      link = utmLink(v.linkUrl, { platform, ventureSlug: ventureSlug(v.ventureName), variantId: v.variantId, dispatchId });
+      link = utmLink(v.linkUrl, {
+        platform,
+        ventureSlug: ventureSlug(v.ventureName),
+        variantId: v.variantId,
+        dispatchId,
+      });
     } catch {
       link = null;
     }
@@ -304,9 +322,15 @@ export async function publishNow(
     ((v.metadata as Record<string, unknown> | null)?.link_url as string | undefined) ??
     ((v.content_metadata as Record<string, unknown> | null)?.link_url as string | undefined) ??
     null;
-  const { text, link } = composePost({ variantId, ventureName: v.name, assetText: v.asset_text, linkUrl }, platform, id);
+  const { text, link } = composePost(
+    { variantId, ventureName: v.name, assetText: v.asset_text, linkUrl },
+    platform,
+    id,
+  );
   const { rows } = await sql<{ id: string }>`
-    select id from marketing.fn_publish_now(${id}::uuid, ${variantId}::uuid, ${platform}, ${text}, ${link})`.execute(db);
+    select id from marketing.fn_publish_now(${id}::uuid, ${variantId}::uuid, ${platform}, ${text}, ${link})`.execute(
+    db,
+  );
   const dispatchId = rows[0]?.id as string;
   return runDispatch(db, dispatchId, deps);
 }
@@ -323,7 +347,11 @@ export interface MetricsCollection {
  * (eva_private.fn_record_post_metrics → marketing.fn_ingest_events). A platform
  * that gives no count leaves it unknown; one that fails is reported, the others go on.
  */
-export async function collectMetrics(db: Database, deps: DispatchDeps = {}, now = new Date()): Promise<MetricsCollection> {
+export async function collectMetrics(
+  db: Database,
+  deps: DispatchDeps = {},
+  now = new Date(),
+): Promise<MetricsCollection> {
   const { rows } = await sql<{ id: string; platform: string; platform_post_id: string }>`
     select d.id, d.platform, d.platform_post_id from marketing.marketing_dispatches d
     where d.status = 'posted' and d.posted_at >= pg_catalog.now() - pg_catalog.make_interval(days => coalesce(

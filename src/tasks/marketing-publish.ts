@@ -11,12 +11,12 @@ import { collectMetrics, type DispatchDeps, runDispatch, scheduleCheck } from ".
 
 const dispatchPayload = z.object({ dispatch_id: z.string().uuid() });
 
-export const MARKETING_PUBLISH_CRONTAB: Record<string, string> = {
-  "content:schedule:check": "*/5 * * * * content:schedule:check ?fill=1h&jobKey=content:schedule:check&max=3",
-  "publisher:rate-limit:reset": "*/15 * * * * publisher:rate-limit:reset ?fill=1h&jobKey=publisher:rate-limit:reset&max=3",
-  "metrics:collect:all": "0 * * * * metrics:collect:all ?fill=3h&jobKey=metrics:collect:all&max=3",
-  "budget:governor:check": "0 7 * * * budget:governor:check ?fill=1d&jobKey=budget:governor:check&max=3",
-};
+/** The manifest's publishing ticks (their crontab lines are in src/tasks/index.ts). */
+export type MarketingPublishTickName =
+  | "content:schedule:check"
+  | "publisher:rate-limit:reset"
+  | "metrics:collect:all"
+  | "budget:governor:check";
 
 export function marketingPublishTasks(deps: { db: Database } & DispatchDeps): Record<string, Task> {
   const { db } = deps;
@@ -28,7 +28,9 @@ export function marketingPublishTasks(deps: { db: Database } & DispatchDeps): Re
         return;
       }
       const r = await runDispatch(db, parsed.data.dispatch_id, deps);
-      helpers.logger.info(`dispatch ${r.dispatchId}: ${r.action} → ${r.status ?? "gone"}${r.reason ? ` (${r.reason})` : ""}`);
+      helpers.logger.info(
+        `dispatch ${r.dispatchId}: ${r.action} → ${r.status ?? "gone"}${r.reason ? ` (${r.reason})` : ""}`,
+      );
     },
     "content:schedule:check": async (_raw, helpers) => {
       const r = await scheduleCheck(db);

@@ -89,7 +89,8 @@ export class BlueskyPublisher implements Publisher {
   }
 
   private agent(): Promise<AtpAgent> {
-    const key = `${this.config.service}|${this.config.identifier}`;
+    const secret = createHash("sha256").update(this.config.password).digest("hex").slice(0, 16);
+    const key = `${this.config.service}|${this.config.identifier}|${secret}`;
     let agent = agents.get(key);
     if (!agent) {
       agent = (async () => {
