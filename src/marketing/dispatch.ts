@@ -226,9 +226,14 @@ export async function runDispatch(db: Database, dispatchId: string, deps: Dispat
     .executeTakeFirst();
   return {
     dispatchId,
-    action: v.kind === "noop" ? v.begin.action : v.kind === "error" ? "publish" : "publish",
+    action: v.kind === "noop" ? v.begin.action : "publish",
     status: after?.status ?? null,
-    reason: v.kind === "noop" ? v.begin.reason : (after?.refusal_reason ?? after?.last_error ?? undefined),
+    reason:
+      after?.status === "refused"
+        ? (after.refusal_reason ?? undefined)
+        : v.kind === "noop"
+          ? v.begin.reason
+          : (after?.last_error ?? undefined),
     retryAt: v.kind === "noop" ? v.begin.retry_at : undefined,
     platformPostId: after?.platform_post_id ?? null,
     url: after?.platform_post_url ?? null,
@@ -353,10 +358,7 @@ export async function collectMetrics(
   now = new Date(),
 ): Promise<MetricsCollection> {
   const { rows } = await sql<{ id: string; platform: string; platform_post_id: string }>`
-    select d.id, d.platform, d.platform_post_id from marketing.marketing_dispatches d
-    where d.status = 'posted' and d.posted_at >= pg_catalog.now() - pg_catalog.make_interval(days => coalesce(
-      (select (s.value #>> '{}')::int from eva_private.settings s where s.key = 'marketing.metrics_days'), 7))
-    order by d.platform, d.posted_at`.execute(db);
+    select dispatch_id as id, platform, platform_post_id from eva_private.fn_marketing_posts_to_poll()`.execute(db);
   const byPlatform = new Map<Platform, typeof rows>();
   for (const r of rows) {
     if (!isPlatform(r.platform)) continue;
