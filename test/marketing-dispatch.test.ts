@@ -364,7 +364,8 @@ describe("metrics:collect:all", () => {
         .selectFrom("marketing.marketing_events")
         .select(["event_type", "quantity", "source"])
         .where("variant_id", "=", variantIds[0] as string)
-        .orderBy("id")
+        .orderBy("occurred_at")
+        .orderBy("event_type")
         .execute();
     expect(await events()).toEqual([
       { event_type: "impression", quantity: "100", source: "x" },
