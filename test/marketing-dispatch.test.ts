@@ -368,8 +368,8 @@ describe("metrics:collect:all", () => {
         .orderBy("event_type")
         .execute();
     expect(await events()).toEqual([
-      { event_type: "impression", quantity: "100", source: "x" },
       { event_type: "engagement", quantity: "5", source: "x" },
+      { event_type: "impression", quantity: "100", source: "x" },
     ]);
     await collectMetrics(t.service, deps, new Date(Date.now() - 2 * 3600_000));
     expect(await events()).toHaveLength(2);
