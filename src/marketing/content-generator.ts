@@ -148,6 +148,12 @@ const OPENERS = [
   (b: string) => `${b} is here`,
   (b: string, pain: string) => `${b}, built for anyone tired of ${lowerFirst(pain)}`,
 ];
+/** When no tier names a pain point, the openers quote the venture's problem statement (a sentence). */
+const PROBLEM_OPENERS = [
+  (b: string, problem: string) => `${b}: because ${lowerFirst(problem)}`,
+  (b: string) => `${b} is here`,
+  (b: string, problem: string) => `${b}, for everyone who knows that ${lowerFirst(problem)}`,
+];
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
@@ -180,6 +186,7 @@ export function simulateContent(brief: MarketingBrief, rng: Rng): GeneratedConte
   const name = brandName(brief);
   const pains = brief.tiers.flatMap((t) => t.painPoints);
   const pain = pains.length ? rng.pick(pains) : firstSentence(brief.venture.problemStatement);
+  const openerSet = pains.length ? OPENERS : PROBLEM_OPENERS;
   const value = firstSentence(brief.venture.valueProp);
   const tone = brief.brand?.tone && brief.brand.tone !== "unknown" ? brief.brand.tone : "plain";
   const tags = [
@@ -197,7 +204,7 @@ export function simulateContent(brief: MarketingBrief, rng: Rng): GeneratedConte
     .filter((t) => /^[a-z0-9][a-z0-9_-]{0,39}$/.test(t));
   const variants: GeneratedContent["variants"] = [];
   for (const platform of brief.platforms) {
-    const openers = rng.sample(OPENERS, VARIANTS_PER_PLATFORM);
+    const openers = rng.sample(openerSet, VARIANTS_PER_PLATFORM);
     openers.forEach((opener, i) => {
       const limits = PLATFORM_LIMITS[platform];
       const headline = fitText(platform, opener(name, pain), limits.title ?? 120);
