@@ -148,11 +148,11 @@ const OPENERS = [
   (b: string) => `${b} is here`,
   (b: string, pain: string) => `${b}, built for anyone tired of ${lowerFirst(pain)}`,
 ];
-/** When no tier names a pain point, the openers quote the venture's problem statement (a sentence). */
-const PROBLEM_OPENERS = [
-  (b: string, problem: string) => `${b}: because ${lowerFirst(problem)}`,
+/** When no tier names a short pain point, the openers lead with the value proposition. */
+const VALUE_OPENERS = [
+  (b: string, value: string) => `${b}: ${lowerFirst(value)}`,
   (b: string) => `${b} is here`,
-  (b: string, problem: string) => `${b}, for everyone who knows that ${lowerFirst(problem)}`,
+  (b: string, value: string) => `Meet ${b}: ${lowerFirst(value)}`,
 ];
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
@@ -184,10 +184,11 @@ function firstSentence(text: string): string {
 /** The offline analyst's content: drawn from the brief alone, within every platform's limits, with no claims. */
 export function simulateContent(brief: MarketingBrief, rng: Rng): GeneratedContent {
   const name = brandName(brief);
-  const pains = brief.tiers.flatMap((t) => t.painPoints);
-  const pain = pains.length ? rng.pick(pains) : firstSentence(brief.venture.problemStatement);
-  const openerSet = pains.length ? OPENERS : PROBLEM_OPENERS;
+  // A pain point reads well in a headline when it is a short phrase.
+  const pains = brief.tiers.flatMap((t) => t.painPoints).filter((p) => p.length <= 60 && !/[:;]/.test(p));
   const value = firstSentence(brief.venture.valueProp);
+  const pain = pains.length ? rng.pick(pains) : value;
+  const openerSet = pains.length ? OPENERS : VALUE_OPENERS;
   const tone = brief.brand?.tone && brief.brand.tone !== "unknown" ? brief.brand.tone : "plain";
   const tags = [
     brief.venture.archetype,
