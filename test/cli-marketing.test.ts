@@ -40,6 +40,7 @@ describe("eva marketing content", () => {
     const item = JSON.parse(r.stdout);
     expect(item).toMatchObject({ venture: v.name, state: "SCHEDULE", generation: 1, epistemic: "simulation" });
     expect(item.review).toMatchObject({ passed: true, epistemic: "simulation" });
+    expect(item.conceptTags.slice(0, 2)).toEqual(["launch", "invoices"]);
     expect(item.variantList).toHaveLength(10);
     const { rows } = await sql<{ id: string }>`select id from marketing.marketing_content_variants
       where content_id = ${item.id}::uuid order by id`.execute(t.db);

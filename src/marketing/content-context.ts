@@ -113,6 +113,8 @@ export interface MarketingBrief {
   /** What each upstream input was: its stage, version and epistemic label, or missing. */
   sources: Record<string, string>;
   feedback: string[];
+  /** The concept tags the content was requested with. */
+  conceptTags: string[];
 }
 
 export function marketingBrief(ctx: ContentContext): MarketingBrief {
@@ -166,6 +168,7 @@ export function marketingBrief(ctx: ContentContext): MarketingBrief {
       performance: ctx.performance ? "marketing_daily_rollups, last 30 days" : "unknown (no rollups)",
     },
     feedback: ctx.feedback,
+    conceptTags: ctx.content.concept_tags,
   };
 }
 

@@ -131,6 +131,7 @@ export function generationPrompt(brief: MarketingBrief, contentType: string): Pr
       : "## Funnel\nunknown: no Stage 12 funnel yet.",
     `## Prior performance\n${brief.performance === "unknown" ? "unknown (nothing measured yet)" : JSON.stringify(brief.performance)}`,
     `## Task\nWrite one ${contentType.replace("_", " ")} with ${VARIANTS_PER_PLATFORM} variants (variantKey "a" and "b", different angles) for each of these platforms, within each platform's limits:\n${brief.platforms.map(limitLine).join("\n")}`,
+    brief.conceptTags.length ? `Concept tags requested: ${brief.conceptTags.join(", ")} (the content is about these).` : "",
     "Each variant: headline, body, cta (one short call to action), visualBrief (subject, mood, composition, aspect ratio for the image), claims. Use no placeholders such as [link]. Mention the brand's name.",
     brief.feedback.length
       ? `## The brand review sent the previous version back; address every point\n${brief.feedback.map((f) => `- ${f}`).join("\n")}`
@@ -191,6 +192,7 @@ export function simulateContent(brief: MarketingBrief, rng: Rng): GeneratedConte
   const openerSet = pains.length ? OPENERS : VALUE_OPENERS;
   const tone = brief.brand?.tone && brief.brand.tone !== "unknown" ? brief.brand.tone : "plain";
   const tags = [
+    ...brief.conceptTags,
     brief.venture.archetype,
     ...(brief.venture.stage >= 22 ? ["pre_launch"] : []),
     ...(brief.brand?.values ?? []).slice(0, 2),
