@@ -53,7 +53,9 @@ begin
   perform pg_catalog.set_config('marketing.transitioning', v_row.id::text, true);
   update marketing.marketing_content c set
     generation = v_generation,
-    concept_tags = case when cardinality(coalesce(p_concept_tags, '{}')) > 0 then p_concept_tags else c.concept_tags end,
+    -- The requested tags stay; the generator's are added after them.
+    concept_tags = c.concept_tags || array(select distinct t from pg_catalog.unnest(coalesce(p_concept_tags, '{}')) t
+      where not (t = any (c.concept_tags)) order by t),
     metadata = c.metadata || pg_catalog.jsonb_build_object('generation', coalesce(p_generation, '{}'::jsonb))
   where c.id = v_row.id;
   perform pg_catalog.set_config('marketing.transitioning', '', true);

@@ -13,8 +13,10 @@
 import { parseCrontab, type TaskList } from "graphile-worker";
 import type { Database } from "../db/client.ts";
 import type { Analyst } from "../llm/types.ts";
+import type { ContentStepOutcome } from "../marketing/content-pipeline.ts";
 import type { StageRunOutcome } from "../orchestration/stage-engine.ts";
 import { eventBusTasks } from "./event-bus.ts";
+import { marketingContentTasks } from "./marketing-content.ts";
 import { type MarketingPublishTickName, marketingPublishTasks } from "./marketing-publish.ts";
 import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";
@@ -58,6 +60,7 @@ export interface TaskDeps {
   adversary?: Analyst | undefined;
   onOutcome?: (outcome: StageRunOutcome) => void;
   onTick?: (name: string, result: TickResult) => void;
+  onContentStep?: (outcome: ContentStepOutcome) => void;
 }
 
 /**
@@ -91,6 +94,8 @@ export function taskList(deps: TaskDeps): TaskList {
     ...notificationTasks({ db: deps.db }),
     // Event subscriptions: the dispatcher and one delivery per subscription × event (src/tasks/event-bus.ts).
     ...eventBusTasks({ db: deps.db }),
+    // The marketing content lifecycle: generation and brand review (src/tasks/marketing-content.ts).
+    ...marketingContentTasks({ db: deps.db, analyst: deps.analyst, onContentStep: deps.onContentStep }),
     // Publishing: one job per dispatch and the manifest's four ticks (src/tasks/marketing-publish.ts).
     ...marketingPublishTasks({ db: deps.db }),
   };
