@@ -7368,6 +7368,30 @@ COMMENT ON FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platf
 
 
 --
+-- Name: fn_marketing_posts_to_poll(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_posts_to_poll() RETURNS TABLE(dispatch_id uuid, platform text, platform_post_id text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select d.id, d.platform, d.platform_post_id from marketing.marketing_dispatches d
+  where d.status = 'posted' and d.posted_at >= pg_catalog.now() - pg_catalog.make_interval(days => coalesce(
+    (select (s.value #>> '{}')::int from eva_private.settings s where s.key = 'marketing.metrics_days'), 7))
+  order by d.platform, d.posted_at;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_posts_to_poll() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_posts_to_poll(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_posts_to_poll() IS 'Posted dispatches of the last marketing.metrics_days days: what metrics:collect:all polls.';
+
+
+--
 -- Name: fn_marketing_record_generation(uuid, jsonb, text[], jsonb, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -21245,6 +21269,14 @@ GRANT ALL ON FUNCTION eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id uu
 
 REVOKE ALL ON FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_posts_to_poll(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_posts_to_poll() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_posts_to_poll() TO eva_service;
 
 
 --

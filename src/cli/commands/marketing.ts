@@ -12,6 +12,7 @@ import { ventureByRef } from "../../portfolio/ventures.ts";
 import { withSession } from "../database.ts";
 import { printFields, printJson, printTable, progress, UserError } from "../output.ts";
 import { summaryOf } from "./index.ts";
+import { registerMarketingPublish } from "./marketing-publish.ts";
 
 const unknownVenture = (ref: string) =>
   new UserError(`no venture "${ref}" (give its id or exact name; see npx eva ventures list) [EV404]`);
@@ -216,4 +217,5 @@ Examples:
         printDetail(detail);
       });
     });
+  registerMarketingPublish(marketing);
 }
