@@ -12675,6 +12675,55 @@ COMMENT ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p
 
 
 --
+-- Name: fn_request_publish(uuid, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_request_publish(p_variant_id uuid, p_platform text DEFAULT NULL::text) RETURNS marketing.marketing_dispatches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_variant marketing.marketing_content_variants;
+  v_platform text;
+  v_id uuid;
+  v_url text;
+  v_link text;
+  v_slug text;
+begin
+  select * into v_variant from marketing.marketing_content_variants v where v.id = p_variant_id;
+  if not found then
+    raise exception 'no marketing variant %', p_variant_id using errcode = 'EV404';
+  end if;
+  v_platform := pg_catalog.lower(pg_catalog.btrim(coalesce(p_platform, v_variant.platform)));
+  select d.id into v_id from marketing.marketing_dispatches d
+  where d.variant_id = p_variant_id and d.platform = v_platform and d.account_key = '';
+  v_id := coalesce(v_id, gen_random_uuid());
+  v_url := coalesce(v_variant.metadata ->> 'link_url',
+    (select c.metadata ->> 'link_url' from marketing.marketing_content c where c.id = v_variant.content_id));
+  if v_url ~ '^https?://' then
+    select pg_catalog.btrim(pg_catalog.regexp_replace(pg_catalog.lower(v.name), '[^a-z0-9]+', '-', 'g'), '-')
+      into v_slug from eva.ventures v where v.id = v_variant.venture_id;
+    v_link := v_url || case when v_url like '%?%' then '&' else '?' end
+      || 'utm_source=' || v_platform || '&utm_medium=social&utm_campaign=' || coalesce(nullif(v_slug, ''), 'venture')
+      || '&utm_content=' || v_variant.id || '&utm_id=' || v_id;
+  end if;
+  return marketing.fn_publish_now(v_id, v_variant.id, v_platform,
+    case when v_link is null then v_variant.asset_text
+         else pg_catalog.rtrim(v_variant.asset_text) || E'\n\n' || v_link end, v_link);
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_request_publish(p_variant_id uuid, p_platform text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_request_publish(p_variant_id uuid, p_platform text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_request_publish(p_variant_id uuid, p_platform text) IS 'The Chairman dispatches a variant now on a platform (default: the variant''s own), through the idempotent path: the same dispatch on every call, queued for a worker; a posted one is returned untouched. EV400 bad input, EV404 unknown variant.';
+
+
+--
 -- Name: fn_schedule_dispatch(uuid, uuid, text, text, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
 --
 
@@ -22085,7 +22134,6 @@ GRANT SELECT ON TABLE marketing.marketing_dispatches TO eva_viewer;
 --
 
 REVOKE ALL ON FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text) FROM PUBLIC;
-GRANT ALL ON FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text) TO eva_chairman;
 GRANT ALL ON FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text) TO eva_service;
 
 
@@ -22112,6 +22160,14 @@ GRANT ALL ON FUNCTION marketing.fn_receive_webhook(p_source text, p_delivery_id 
 REVOKE ALL ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) FROM PUBLIC;
 GRANT ALL ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) TO eva_chairman;
 GRANT ALL ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_request_publish(p_variant_id uuid, p_platform text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_request_publish(p_variant_id uuid, p_platform text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_request_publish(p_variant_id uuid, p_platform text) TO eva_chairman;
 
 
 --

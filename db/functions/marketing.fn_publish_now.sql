@@ -35,4 +35,4 @@ end;
 $$;
 comment on function marketing.fn_publish_now(uuid, uuid, text, text, text) is
   'Dispatches a variant on a platform now through the idempotent path: the same dispatch row on every call (a posted one is returned untouched; a refused or failed one gets another attempt, judged again by the governors). EV400 bad input, EV404 unknown variant.';
-grant execute on function marketing.fn_publish_now(uuid, uuid, text, text, text) to eva_chairman, eva_service;
+grant execute on function marketing.fn_publish_now(uuid, uuid, text, text, text) to eva_service;

@@ -10,14 +10,12 @@ export interface UtmParts {
 }
 
 export function ventureSlug(name: string): string {
+  // The same rule as marketing.fn_request_publish's.
   return (
     name
       .toLowerCase()
-      .normalize("NFKD")
-      .replace(/[\u0300-\u036f]/g, "")
       .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, 60) || "venture"
+      .replace(/^-+|-+$/g, "") || "venture"
   );
 }
 
