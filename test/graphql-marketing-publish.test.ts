@@ -30,6 +30,15 @@ async function gql(query: string, variables: Record<string, unknown>, token: str
   return (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string }[] };
 }
 
+/** A field of a response's data (the test fails naming it when it is missing). */
+function field<T>(r: { data?: Record<string, unknown> | null; errors?: unknown }, name: string): T {
+  const value = r.data?.[name];
+  if (value === undefined || value === null) throw new Error(`no ${name} in ${JSON.stringify(r)}`);
+  return value as T;
+}
+
+type Edge = { marketingDispatchEdge: { node: Record<string, string> } };
+
 const REQUEST = `mutation($variant: UUID!, $platform: String) {
   requestPublish(input: { pVariantId: $variant, pPlatform: $platform }) {
     marketingDispatchEdge { node { rowId status platform postText link idempotencyKey } }
@@ -46,17 +55,13 @@ it("the Chairman requests a publish (one dispatch however often) and sets a budg
 
   const first = await gql(REQUEST, { variant: variantIds[0] }, chairman);
   expect(first.errors).toBeUndefined();
-  const d = (first.data?.requestPublish as { marketingDispatchEdge: { node: Record<string, string> } })
-    .marketingDispatchEdge.node;
+  const d = field<Edge>(first, "requestPublish").marketingDispatchEdge.node;
   expect(d).toMatchObject({ status: "due", platform: "bluesky" });
   expect(d.link).toContain(`utm_id=${d.rowId}`);
   expect(d.link).toContain("utm_source=bluesky&utm_medium=social");
   expect(d.postText).toBe(`From GraphQL\n\n${d.link}`);
   const again = await gql(REQUEST, { variant: variantIds[0] }, chairman);
-  expect(
-    (again.data?.requestPublish as { marketingDispatchEdge: { node: Record<string, string> } }).marketingDispatchEdge
-      .node.rowId,
-  ).toBe(d.rowId);
+  expect(field<Edge>(again, "requestPublish").marketingDispatchEdge.node.rowId).toBe(d.rowId);
 
   const budget = await gql(
     `mutation($venture: UUID!) { setChannelBudget(input: { pVentureId: $venture, pPlatform: "x", pMonthlyBudgetCents: "1500" }) {
@@ -74,7 +79,7 @@ it("the Chairman requests a publish (one dispatch however often) and sets a budg
     viewer,
   );
   expect(read.errors).toBeUndefined();
-  expect((read.data?.allMarketingDispatches as { nodes: { rowId: string }[] }).nodes.map((n) => n.rowId)).toContain(
+  expect(field<{ nodes: { rowId: string }[] }>(read, "allMarketingDispatches").nodes.map((n) => n.rowId)).toContain(
     d.rowId,
   );
   const denied = await gql(REQUEST, { variant: variantIds[0] }, viewer);
