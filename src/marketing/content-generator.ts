@@ -131,7 +131,9 @@ export function generationPrompt(brief: MarketingBrief, contentType: string): Pr
       : "## Funnel\nunknown: no Stage 12 funnel yet.",
     `## Prior performance\n${brief.performance === "unknown" ? "unknown (nothing measured yet)" : JSON.stringify(brief.performance)}`,
     `## Task\nWrite one ${contentType.replace("_", " ")} with ${VARIANTS_PER_PLATFORM} variants (variantKey "a" and "b", different angles) for each of these platforms, within each platform's limits:\n${brief.platforms.map(limitLine).join("\n")}`,
-    brief.conceptTags.length ? `Concept tags requested: ${brief.conceptTags.join(", ")} (the content is about these).` : "",
+    brief.conceptTags.length
+      ? `Concept tags requested: ${brief.conceptTags.join(", ")} (the content is about these).`
+      : "",
     "Each variant: headline, body, cta (one short call to action), visualBrief (subject, mood, composition, aspect ratio for the image), claims. Use no placeholders such as [link]. Mention the brand's name.",
     brief.feedback.length
       ? `## The brand review sent the previous version back; address every point\n${brief.feedback.map((f) => `- ${f}`).join("\n")}`
