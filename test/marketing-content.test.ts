@@ -354,6 +354,39 @@ describe("generation and brand review through a model", () => {
   });
 });
 
+describe("circuit breakers", () => {
+  it("counts failed generation calls on the venture's breaker; once it is open the step makes no call and its job waits", async () => {
+    const v = await createVenture(t.db, { name: "Breaker Test" });
+    const c = await requestContent(v.id);
+    const analyst = model();
+    server.setFallback(reply.error(500, "upstream down"));
+    for (let i = 0; i < 3; i++) {
+      await expect(runContentGeneration(t.service, analyst, c.id)).rejects.toMatchObject({ name: "AnalysisFailed" });
+    }
+    const calls = server.requests.length;
+    const { rows: breaker } = await sql<{ state: string; consecutive_failures: number }>`
+      select state::text, consecutive_failures from eva.venture_circuit_breakers
+      where venture_id = ${v.id}::uuid and service = 'llm'`.execute(t.db);
+    expect(breaker[0]).toEqual({ state: "open", consecutive_failures: 3 });
+    const deferred = await runContentGeneration(t.service, analyst, c.id);
+    expect(deferred).toMatchObject({ outcome: "deferred" });
+    expect(server.requests.length).toBe(calls);
+    const { rows: jobs } = await sql<{ run_at: Date }>`select run_at from graphile_worker.jobs
+      where key = ${`marketing_content:${c.id}:generate`}`.execute(t.db);
+    expect(jobs).toHaveLength(1);
+    expect(new Date(jobs[0]?.run_at ?? 0).getTime()).toBeGreaterThan(Date.now() + 60_000);
+    // The content waits in GENERATE, not blocked; the failed contracts say why.
+    expect(await content(c.id)).toMatchObject({ lifecycle_state: "GENERATE", status: "active" });
+    const { rows: contracts } = await sql<{ status: string; n: number }>`
+      select status::text, count(*)::int as n from eva.agent_task_contracts where venture_id = ${v.id}::uuid
+      group by status order by status`.execute(t.db);
+    expect(contracts).toEqual([
+      { status: "failed", n: 3 },
+      { status: "pending", n: 1 },
+    ]);
+  });
+});
+
 describe("the offline analyst", () => {
   it("writes variants within every platform's limit, labelled simulation, and schedules them", async () => {
     const v = await createVenture(t.db, { name: "Offline Test" });
