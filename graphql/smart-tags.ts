@@ -43,6 +43,8 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
             "fn_set_event_subscription_enabled",
           ].map((name) => [`eva.${name}`, { tags: { behavior: "-*" } }]),
         ),
+        // The content lifecycle's transitions are the workers' (generation, review, dispatch): called in SQL.
+        "marketing.fn_content_transition": { tags: { behavior: "-*" } },
         // A decision's summary sections and choices are short, ordered lists: plain lists, not connections.
         "eva.chairman_decisions_summary": { tags: { behavior: "-connection +list" } },
         "eva.chairman_decisions_choices": { tags: { behavior: "-connection +list" } },
@@ -58,6 +60,15 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
         // Per-delivery plumbing of event subscriptions: read in psql (README), not in the API,
         // whose introspection would otherwise outgrow the cost limit.
         "eva.event_deliveries": { tags: { behavior: "-*" } },
+        // Content moves only through its functions: no generic row mutations beside them.
+        ...Object.fromEntries(
+          [
+            "marketing.marketing_content",
+            "marketing.marketing_content_variants",
+            "marketing.marketing_content_transitions",
+            "marketing.marketing_content_reviews",
+          ].map((table) => [table, { tags: { behavior: "-insert -update -delete" } }]),
+        ),
         ...Object.fromEntries(
           ["eva.notifications", "eva.metric_anomalies", "eva.eva_event_dlq"].map((table) => [
             table,
@@ -81,6 +92,11 @@ export const EvaFunctionNamesPlugin: GraphileConfig.Plugin = {
   version: "1.0.0",
   inflection: {
     replace: {
+      // The marketing schema's names need no "Marketing" prefix: its tables and functions are named apart from eva's.
+      _schemaPrefix(previous, _options, details) {
+        if (details.pgNamespace.nspname === "marketing") return "";
+        return previous ? previous(details) : "";
+      },
       _functionName(previous, _options, details) {
         const name = previous ? previous(details) : details.resource.name;
         return details.resource.extensions?.tags?.name ? name : name.replace(/^fn_/, "");

@@ -32,3 +32,15 @@ create or replace trigger _010_refuse_change before update or delete on eva.vent
   for each row execute function eva_private.tg_refuse_change();
 create or replace trigger _011_refuse_truncate before truncate on eva.venture_metrics
   for each statement execute function eva_private.tg_refuse_change();
+-- Marketing content's variants, transitions and reviews are records: written once, never changed.
+create or replace trigger _010_refuse_change before update or delete on marketing.marketing_content_variants
+  for each row execute function eva_private.tg_refuse_change();
+create or replace trigger _010_refuse_change before update or delete on marketing.marketing_content_transitions
+  for each row execute function eva_private.tg_refuse_change();
+create or replace trigger _010_refuse_change before update or delete on marketing.marketing_content_reviews
+  for each row execute function eva_private.tg_refuse_change();
+-- Marketing events are append-only facts.
+create or replace trigger _010_refuse_change before update or delete on marketing.marketing_events
+  for each row execute function eva_private.tg_refuse_change();
+create or replace trigger _011_refuse_truncate before truncate on marketing.marketing_events
+  for each statement execute function eva_private.tg_refuse_change();

@@ -19,7 +19,7 @@ begin
     select c.table_schema, c.table_name
     from information_schema.columns c
     join information_schema.tables tb using (table_schema, table_name)
-    where c.table_schema in ('eva', 'eva_private') and c.column_name = 'updated_at' and tb.table_type = 'BASE TABLE'
+    where c.table_schema in ('eva', 'eva_private', 'marketing') and c.column_name = 'updated_at' and tb.table_type = 'BASE TABLE'
       -- A partition inherits the partitioned table's trigger.
       and not (pg_catalog.format('%I.%I', c.table_schema, c.table_name)::regclass)::oid in (
         select i.inhrelid from pg_catalog.pg_inherits i)

@@ -110,7 +110,7 @@ export async function resetDatabase(url: string): Promise<void> {
   await client.connect();
   try {
     await client.query("set client_min_messages = warning");
-    await client.query("drop schema if exists eva, eva_private, eva_partitions, graphile_worker cascade");
+    await client.query("drop schema if exists marketing, eva, eva_private, eva_partitions, graphile_worker cascade");
   } finally {
     await client.end();
   }

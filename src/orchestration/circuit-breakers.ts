@@ -12,9 +12,12 @@
 // 5xx or 429 — an AnalysisFailed marked retryable (src/llm/openai-analyst.ts
 // classify). An answer that fails schema validation, a 4xx, or a request the
 // token budget refused is not: the provider answered (or nothing was sent).
+// A publisher's call counts when it failed on the platform's side (a transport
+// error, a 5xx, a 429: PublishError.circuitFailure), not when our post was refused.
 import { sql } from "kysely";
 import type { Database } from "../db/client.ts";
 import { AnalysisFailed, type Analyst, TokenBudgetExceeded } from "../llm/types.ts";
+import { PublishError } from "../marketing/publishers/types.ts";
 
 /** The venture-scope service of every model call. */
 export const LLM_SERVICE = "llm";
@@ -36,6 +39,7 @@ export function circuitsFor(analyst: Analyst): string[] {
 
 /** Whether an error counts against the circuit breakers (the call failed, not its answer). */
 export function isCircuitFailure(error: unknown): boolean {
+  if (error instanceof PublishError) return error.circuitFailure;
   return error instanceof AnalysisFailed && error.retryable && !(error instanceof TokenBudgetExceeded);
 }
 

@@ -59,18 +59,29 @@ export async function seedDemoPortfolio(
 }
 
 export interface PortfolioProgress {
+  /** Stage work ready or running, plus marketing content still being generated or reviewed. */
   running: number;
+  /** Marketing content in IDEATE, GENERATE or REVIEW (not blocked). */
+  contentInProgress: number;
   stageRuns: number;
   byStatus: Record<string, number>;
 }
 
 export async function portfolioProgress(db: Database): Promise<PortfolioProgress> {
-  const { rows } = await sql<{ running: number; runs: number; status: string | null; n: number }>`
+  const { rows } = await sql<{ running: number; content: number; runs: number; status: string | null; n: number }>`
     select (select count(*)::int from eva.venture_stage_work where status in ('ready', 'in_progress')) as running,
+           (select count(*)::int from marketing.marketing_content
+             where status = 'active' and lifecycle_state in ('IDEATE', 'GENERATE', 'REVIEW')) as content,
            (select count(*)::int from eva.eva_event_log where event_type = 'stage.work_completed') as runs,
            v.status::text as status, count(v.id)::int as n
     from eva.ventures v group by v.status`.execute(db);
   const byStatus: Record<string, number> = {};
   for (const r of rows) if (r.status) byStatus[r.status] = r.n;
-  return { running: rows[0]?.running ?? 0, stageRuns: rows[0]?.runs ?? 0, byStatus };
+  const content = rows[0]?.content ?? 0;
+  return {
+    running: (rows[0]?.running ?? 0) + content,
+    contentInProgress: content,
+    stageRuns: rows[0]?.runs ?? 0,
+    byStatus,
+  };
 }

@@ -13,15 +13,18 @@
 import { parseCrontab, type TaskList } from "graphile-worker";
 import type { Database } from "../db/client.ts";
 import type { Analyst } from "../llm/types.ts";
+import type { ContentStepOutcome } from "../marketing/content-pipeline.ts";
 import type { StageRunOutcome } from "../orchestration/stage-engine.ts";
 import { eventBusTasks } from "./event-bus.ts";
+import { marketingContentTasks } from "./marketing-content.ts";
+import { type MarketingPublishTickName, marketingPublishTasks } from "./marketing-publish.ts";
 import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";
 import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
 import { stageRunTask } from "./stage-run.ts";
 
 /** The master scheduler's crontab: one line per tick (minute hour day month weekday task ?options). */
-export const CRONTAB_LINES: Record<SchedulerTaskName, string> = {
+export const CRONTAB_LINES: Record<SchedulerTaskName | MarketingPublishTickName, string> = {
   // Scheduled stage work (the next ops cycle) that has come due becomes ready.
   scheduler_due_work: "* * * * * scheduler_due_work ?fill=1h&jobKey=scheduler_due_work&max=3",
   portfolio_health_scan: "0 */6 * * * portfolio_health_scan ?fill=6h&jobKey=portfolio_health_scan&max=3",
@@ -39,6 +42,13 @@ export const CRONTAB_LINES: Record<SchedulerTaskName, string> = {
   saga_wake: "* * * * * saga_wake ?fill=1h&jobKey=saga_wake&max=3",
   // Retention: next months' partitions created, partitions past retention archived and dropped.
   partition_maintenance: "45 3 * * * partition_maintenance ?fill=1d&jobKey=partition_maintenance&max=3",
+  // Publishing (spec §17.11): SCHEDULE content's dispatches planned and released when due; rate-limit windows reset;
+  // posted dispatches' platform metrics polled (deltas as marketing events); budgets checked, 80 % alerts.
+  "content:schedule:check": "*/5 * * * * content:schedule:check ?fill=1h&jobKey=content:schedule:check&max=3",
+  "publisher:rate-limit:reset":
+    "*/15 * * * * publisher:rate-limit:reset ?fill=1h&jobKey=publisher:rate-limit:reset&max=3",
+  "metrics:collect:all": "0 * * * * metrics:collect:all ?fill=3h&jobKey=metrics:collect:all&max=3",
+  "budget:governor:check": "0 7 * * * budget:governor:check ?fill=1d&jobKey=budget:governor:check&max=3",
 };
 
 export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");
@@ -50,6 +60,7 @@ export interface TaskDeps {
   adversary?: Analyst | undefined;
   onOutcome?: (outcome: StageRunOutcome) => void;
   onTick?: (name: string, result: TickResult) => void;
+  onContentStep?: (outcome: ContentStepOutcome) => void;
 }
 
 /**
@@ -83,6 +94,10 @@ export function taskList(deps: TaskDeps): TaskList {
     ...notificationTasks({ db: deps.db }),
     // Event subscriptions: the dispatcher and one delivery per subscription × event (src/tasks/event-bus.ts).
     ...eventBusTasks({ db: deps.db }),
+    // The marketing content lifecycle: generation and brand review (src/tasks/marketing-content.ts).
+    ...marketingContentTasks({ db: deps.db, analyst: deps.analyst, onContentStep: deps.onContentStep }),
+    // Publishing: one job per dispatch and the manifest's four ticks (src/tasks/marketing-publish.ts).
+    ...marketingPublishTasks({ db: deps.db }),
   };
 }
 

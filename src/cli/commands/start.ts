@@ -16,6 +16,7 @@ import { defaultDataDir } from "../../db/connection.ts";
 import { migrate } from "../../db/migrate.ts";
 import { createDatabaseCache } from "../../llm/cache.ts";
 import { createAnalysts, describeAnalyst } from "../../llm/factory.ts";
+import { listContent } from "../../marketing/content-read.ts";
 import { portfolioProgress, seedDemoPortfolio } from "../../portfolio/demo.ts";
 import { portfolioCounts } from "../../portfolio/ventures.ts";
 import { startWorker } from "../../worker.ts";
@@ -85,7 +86,7 @@ export function registerStart(program: Command): void {
               const p = await portfolioProgress(connection.db);
               const line = `stage runs: ${p.stageRuns}; ${Object.entries(p.byStatus)
                 .map(([k, v]) => `${k} ${v}`)
-                .join(", ")}`;
+                .join(", ")}${p.contentInProgress ? `; marketing content in progress: ${p.contentInProgress}` : ""}`;
               if (line !== last) progress(line);
               last = line;
               if (p.running === 0) break;
@@ -110,6 +111,8 @@ export function registerStart(program: Command): void {
             // the dashboard exchanges it (POST /sign-in) and removes it from the address bar.
             const signInUrl = `${api.dashboardUrl}#code=${signIn.code}`;
             const final = await withRole(connection.db, "eva_chairman", (trx) => portfolioCounts(trx));
+            // Ventures past Stage 22 have pre-launch content (generated and brand-reviewed by the worker).
+            const content = await withRole(connection.db, "eva_chairman", (trx) => listContent(trx));
             if (options.json) {
               printJson({
                 database: redact(location.url),
@@ -119,6 +122,7 @@ export function registerStart(program: Command): void {
                 signIn: { url: signInUrl, expiresAt: signIn.expiresAt },
                 portfolio: final,
                 queue,
+                marketing: content,
               });
             } else {
               printFields([
@@ -141,6 +145,26 @@ export function registerStart(program: Command): void {
                   ["recommended_action", "RECOMMENDED"],
                   ["reason", "WHY"],
                 ]);
+              }
+              if (content.length) {
+                process.stdout.write(`\nMarketing content (${content.length}):\n`);
+                printTable(
+                  content.map((c) => ({
+                    ...c,
+                    state: c.status === "blocked" ? `${c.state} (blocked)` : c.state,
+                    platforms: c.platforms.join(","),
+                    epistemic: c.epistemic ?? "",
+                  })),
+                  [
+                    ["id", "CONTENT"],
+                    ["venture", "VENTURE"],
+                    ["state", "STATE"],
+                    ["variants", "VARIANTS"],
+                    ["platforms", "PLATFORMS"],
+                    ["epistemic", "EPISTEMIC"],
+                  ],
+                );
+                process.stdout.write("  (read one with npx eva marketing content show <content>)\n");
               }
               process.stdout.write(
                 `\nDashboard: ${signInUrl}\n` +

@@ -1,0 +1,9 @@
+-- Email subscribers name people by their address: the Chairman and services
+-- read them, viewers do not; written through the marketing.fn_email_*
+-- functions and marketing.fn_ingest_events (suppressions).
+alter table marketing.marketing_email_subscribers enable row level security;
+
+create policy "the Chairman and services read marketing email_subscribers" on marketing.marketing_email_subscribers
+  for select to eva_chairman, eva_service using (true);
+
+grant select on marketing.marketing_email_subscribers to eva_chairman, eva_service;
