@@ -6904,7 +6904,7 @@ declare
   v_channels jsonb := case when pg_catalog.jsonb_typeof(p_gtm -> 'channels') = 'array' then p_gtm -> 'channels' else '[]'::jsonb end;
   v_names text[];
 begin
-  select pg_catalog.array_agg(distinct pg_catalog.btrim(c ->> 'name')) into v_names
+  select pg_catalog.array_agg(distinct pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200)) into v_names
   from pg_catalog.jsonb_array_elements(v_channels) c
   where pg_catalog.jsonb_typeof(c -> 'name') = 'string' and pg_catalog.btrim(c ->> 'name') <> '';
   if v_names is null then
@@ -6917,7 +6917,8 @@ begin
   returning id into v_bandit;
 
   insert into marketing.bandit_arms (bandit_id, venture_id, arm_type, arm_value, metadata)
-  select distinct on (pg_catalog.btrim(c ->> 'name')) v_bandit, p_venture_id, 'channel', pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200),
+  select distinct on (pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200)) v_bandit, p_venture_id, 'channel',
+    pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200),
     pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('in_plan', true, 'channel_type', c ->> 'channelType',
       'monthly_budget', c -> 'budget', 'primary_tier', c ->> 'primaryTier'))
   from pg_catalog.jsonb_array_elements(v_channels) c
@@ -10027,7 +10028,9 @@ begin
     on conflict (venture_id) do update
       set distribution = 'pre_launch', pre_launch_started_at = coalesce(marketing.marketing_venture_state.pre_launch_started_at, pg_catalog.now())
       where marketing.marketing_venture_state.distribution = 'none';
-    if not exists (select 1 from marketing.marketing_content c where c.venture_id = new.venture_id and c.origin = 'pre_launch') then
+    -- A venture the same result ends (killed at the gate) gets no content; nothing here may fail the stage's result.
+    if not exists (select 1 from marketing.marketing_content c where c.venture_id = new.venture_id and c.origin = 'pre_launch')
+       and exists (select 1 from eva.ventures v where v.id = new.venture_id and v.status in ('active', 'awaiting_decision', 'paused')) then
       perform eva_private.fn_marketing_create_content(new.venture_id, 'pre_launch', array['pre_launch']);
     end if;
   elsif new.artifact_type = 'launch_plan' then
