@@ -334,6 +334,16 @@ describe("generation and brand review through a model", () => {
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from eva.eva_event_log
         where event_type = 'marketing.content_blocked' and payload ->> 'content_id' = ${c.id}`.execute(t.db);
       expect(rows[0]?.n).toBe(1);
+      // The Chairman hears of it in the daily digest.
+      const { rows: told } = await sql<{ urgency: string; summary: string }>`select urgency::text, summary
+        from eva.notifications where notification_type = 'marketing.content_blocked' and venture_id = ${v.id}::uuid`.execute(
+        t.db,
+      );
+      expect(told).toHaveLength(1);
+      expect(told[0]?.urgency).toBe("daily");
+      expect(told[0]?.summary).toContain(
+        `Loopy Test: marketing content ${c.id} is blocked in REVIEW: the brand review failed`,
+      );
     } finally {
       await sql`update eva_private.settings set value = '3' where key = 'marketing.max_review_loops'`.execute(t.db);
     }
