@@ -9695,6 +9695,12 @@ begin
     -- The command before the reason, which may be long (the summary is cut to fit).
     v_summary := pg_catalog.format('%s: the %s saga paused at %s (eva sagas resume %s): %s', v_venture,
       pg_catalog.replace(v_p ->> 'saga_type', '_', ' '), v_p ->> 'step', v_p ->> 'saga_id', v_p ->> 'reason');
+  elsif new.event_type = 'marketing.content_blocked' then
+    -- Content the brand review failed too often waits for the Chairman (daily): it moves no more by itself.
+    v_type := 'marketing.content_blocked';
+    v_urgency := 'daily';
+    v_summary := pg_catalog.format('%s: marketing content %s is blocked in %s: %s', v_venture, v_p ->> 'content_id',
+      v_p ->> 'state', pg_catalog.regexp_replace(v_p ->> 'reason', '\s+', ' ', 'g'));
   else
     return null;
   end if;
@@ -14663,7 +14669,7 @@ CREATE TRIGGER _500_enqueue_step AFTER INSERT OR UPDATE ON eva.eva_sagas FOR EAC
 -- Name: eva_event_log _500_notifications; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
-CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text, 'system.degradation'::text, 'contract.timeout'::text, 'saga.paused'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
+CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text, 'system.degradation'::text, 'contract.timeout'::text, 'saga.paused'::text, 'marketing.content_blocked'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
 
 
 --
