@@ -394,6 +394,36 @@ describe("circuit breakers", () => {
       { status: "failed", n: 3 },
       { status: "pending", n: 1 },
     ]);
+    // Deferred again: the same pending contract waits, no second one.
+    expect(await runContentGeneration(t.service, analyst, c.id)).toMatchObject({ outcome: "deferred" });
+    const { rows: again } = await sql<{ n: number }>`select count(*)::int as n from eva.agent_task_contracts
+      where venture_id = ${v.id}::uuid and status = 'pending'`.execute(t.db);
+    expect(again[0]?.n).toBe(1);
+
+    // After the cooldown (on the breakers' clock) one trial call runs; it succeeds and the content goes on.
+    await withRole(t.db, "eva_chairman", (trx) =>
+      sql`select eva.fn_set_circuit_clock('6 minutes'::interval)`.execute(trx),
+    );
+    try {
+      server.reset();
+      server.enqueue(reply.json(generation(v.name, DEFAULT)));
+      expect(await runContentGeneration(t.service, analyst, c.id)).toMatchObject({
+        outcome: "reviewing",
+        generation: 1,
+      });
+      const { rows: closed } = await sql<{ state: string }>`select state::text from eva.venture_circuit_breakers
+        where venture_id = ${v.id}::uuid and service = 'llm'`.execute(t.db);
+      expect(closed[0]?.state).toBe("closed");
+      const { rows: done } = await sql<{ status: string; n: number }>`
+        select status::text, count(*)::int as n from eva.agent_task_contracts where venture_id = ${v.id}::uuid
+        group by status order by status`.execute(t.db);
+      expect(done).toEqual([
+        { status: "completed", n: 1 },
+        { status: "failed", n: 3 },
+      ]);
+    } finally {
+      await withRole(t.db, "eva_chairman", (trx) => sql`select eva.fn_set_circuit_clock(null, true)`.execute(trx));
+    }
   });
 });
 
