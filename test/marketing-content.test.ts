@@ -458,6 +458,38 @@ describe("the offline analyst", () => {
     expect(row?.metadata.generation).toMatchObject({ sources: { performance: "unknown (no rollups)" } });
   });
 
+  it("reads prior performance from the marketing rollups when they exist (unknown before)", async () => {
+    const v = await createVenture(t.db, { name: "Rollups Test" });
+    const first = await requestContent(v.id);
+    await runContentToSchedule(t.service, createOfflineAnalyst(), first.id);
+    expect((await content(first.id))?.metadata.generation).toMatchObject({
+      sources: { performance: "unknown (no rollups)" },
+    });
+    const [variant] = await variants(first.id);
+    // The rollups table as spec §17.9 shapes it (owned by EVA's owner), when the migrations have not created it.
+    await t.db.transaction().execute(async (trx) => {
+      await sql`set local role eva_owner`.execute(trx);
+      await sql`create table if not exists marketing.marketing_daily_rollups (rollup_date date not null,
+      venture_id uuid not null, platform text not null, content_id uuid, variant_id uuid,
+      impressions bigint not null default 0, engagements bigint not null default 0, clicks bigint not null default 0,
+      conversions bigint not null default 0, revenue_cents bigint not null default 0)`.execute(trx);
+    });
+    await sql`insert into marketing.marketing_daily_rollups (rollup_date, venture_id, platform, content_id, variant_id,
+        impressions, engagements, clicks, conversions)
+      values (current_date - 1, ${v.id}::uuid, ${variant?.platform ?? "x"}, ${first.id}::uuid, ${variant?.id ?? null}::uuid,
+        1200, 90, 30, 4)`.execute(t.db);
+    const analyst = model();
+    server.enqueue(reply.json(generation(v.name, DEFAULT)));
+    const second = await requestContent(v.id);
+    await runContentGeneration(t.service, analyst, second.id);
+    const prompt = server.requests[0]?.body.messages.map((m) => m.content).join("\n") ?? "";
+    expect(prompt).toContain('"impressions":1200');
+    expect(prompt).not.toContain("unknown (nothing measured yet)");
+    expect((await content(second.id))?.metadata.generation).toMatchObject({
+      sources: { performance: "marketing_daily_rollups, last 30 days" },
+    });
+  });
+
   it("writes for the venture's enabled platform accounts", async () => {
     const v = await createVenture(t.db, { name: "Accounts Test" });
     await withRole(t.db, "eva_chairman", (trx) =>
