@@ -7102,7 +7102,9 @@ begin
   end if;
   select * into v_venture from eva.ventures v where v.id = v_row.venture_id;
   if pg_catalog.to_regclass('marketing.marketing_daily_rollups') is not null then
-    execute $q$
+    -- Read by name, as the spec (§17.9) shapes the rollups: a shape this query does not know reads as unknown.
+    begin
+      execute $q$
       select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('platform', r.platform, 'impressions', r.impressions,
                'engagements', r.engagements, 'clicks', r.clicks, 'conversions', r.conversions) order by r.platform)
       from (select platform, sum(impressions)::bigint as impressions, sum(engagements)::bigint as engagements,
@@ -7111,6 +7113,9 @@ begin
             where venture_id = $1 and rollup_date >= (pg_catalog.now() - interval '30 days')::date
             group by platform) r $q$
     into v_performance using v_row.venture_id;
+    exception when undefined_column or undefined_table or datatype_mismatch or insufficient_privilege then
+      v_performance := null;
+    end;
   end if;
   select * into v_budget from eva.fn_token_budget_remaining(v_row.venture_id, v_venture.current_lifecycle_stage);
   return pg_catalog.jsonb_build_object(
@@ -7584,7 +7589,7 @@ declare
   v_channels jsonb := case when pg_catalog.jsonb_typeof(p_gtm -> 'channels') = 'array' then p_gtm -> 'channels' else '[]'::jsonb end;
   v_names text[];
 begin
-  select pg_catalog.array_agg(distinct pg_catalog.btrim(c ->> 'name')) into v_names
+  select pg_catalog.array_agg(distinct pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200)) into v_names
   from pg_catalog.jsonb_array_elements(v_channels) c
   where pg_catalog.jsonb_typeof(c -> 'name') = 'string' and pg_catalog.btrim(c ->> 'name') <> '';
   if v_names is null then
@@ -7597,7 +7602,8 @@ begin
   returning id into v_bandit;
 
   insert into marketing.bandit_arms (bandit_id, venture_id, arm_type, arm_value, metadata)
-  select distinct on (pg_catalog.btrim(c ->> 'name')) v_bandit, p_venture_id, 'channel', pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200),
+  select distinct on (pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200)) v_bandit, p_venture_id, 'channel',
+    pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200),
     pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('in_plan', true, 'channel_type', c ->> 'channelType',
       'monthly_budget', c -> 'budget', 'primary_tier', c ->> 'primaryTier'))
   from pg_catalog.jsonb_array_elements(v_channels) c
@@ -10496,6 +10502,12 @@ begin
     -- The command before the reason, which may be long (the summary is cut to fit).
     v_summary := pg_catalog.format('%s: the %s saga paused at %s (eva sagas resume %s): %s', v_venture,
       pg_catalog.replace(v_p ->> 'saga_type', '_', ' '), v_p ->> 'step', v_p ->> 'saga_id', v_p ->> 'reason');
+  elsif new.event_type = 'marketing.content_blocked' then
+    -- Content the brand review failed too often waits for the Chairman (daily): it moves no more by itself.
+    v_type := 'marketing.content_blocked';
+    v_urgency := 'daily';
+    v_summary := pg_catalog.format('%s: marketing content %s is blocked in %s: %s', v_venture, v_p ->> 'content_id',
+      v_p ->> 'state', pg_catalog.regexp_replace(v_p ->> 'reason', '\s+', ' ', 'g'));
   else
     return null;
   end if;
@@ -10829,7 +10841,9 @@ begin
     on conflict (venture_id) do update
       set distribution = 'pre_launch', pre_launch_started_at = coalesce(marketing.marketing_venture_state.pre_launch_started_at, pg_catalog.now())
       where marketing.marketing_venture_state.distribution = 'none';
-    if not exists (select 1 from marketing.marketing_content c where c.venture_id = new.venture_id and c.origin = 'pre_launch') then
+    -- A venture the same result ends (killed at the gate) gets no content; nothing here may fail the stage's result.
+    if not exists (select 1 from marketing.marketing_content c where c.venture_id = new.venture_id and c.origin = 'pre_launch')
+       and exists (select 1 from eva.ventures v where v.id = new.venture_id and v.status in ('active', 'awaiting_decision', 'paused')) then
       perform eva_private.fn_marketing_create_content(new.venture_id, 'pre_launch', array['pre_launch']);
     end if;
   elsif new.artifact_type = 'launch_plan' then
@@ -17737,7 +17751,7 @@ CREATE TRIGGER _500_enqueue_step AFTER INSERT OR UPDATE ON eva.eva_sagas FOR EAC
 -- Name: eva_event_log _500_notifications; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
-CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text, 'system.degradation'::text, 'contract.timeout'::text, 'saga.paused'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
+CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text, 'system.degradation'::text, 'contract.timeout'::text, 'saga.paused'::text, 'marketing.content_blocked'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
 
 
 --

@@ -334,6 +334,16 @@ describe("generation and brand review through a model", () => {
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from eva.eva_event_log
         where event_type = 'marketing.content_blocked' and payload ->> 'content_id' = ${c.id}`.execute(t.db);
       expect(rows[0]?.n).toBe(1);
+      // The Chairman hears of it in the daily digest.
+      const { rows: told } = await sql<{ urgency: string; summary: string }>`select urgency::text, summary
+        from eva.notifications where notification_type = 'marketing.content_blocked' and venture_id = ${v.id}::uuid`.execute(
+        t.db,
+      );
+      expect(told).toHaveLength(1);
+      expect(told[0]?.urgency).toBe("daily");
+      expect(told[0]?.summary).toContain(
+        `Loopy Test: marketing content ${c.id} is blocked in REVIEW: the brand review failed`,
+      );
     } finally {
       await sql`update eva_private.settings set value = '3' where key = 'marketing.max_review_loops'`.execute(t.db);
     }
@@ -384,6 +394,36 @@ describe("circuit breakers", () => {
       { status: "failed", n: 3 },
       { status: "pending", n: 1 },
     ]);
+    // Deferred again: the same pending contract waits, no second one.
+    expect(await runContentGeneration(t.service, analyst, c.id)).toMatchObject({ outcome: "deferred" });
+    const { rows: again } = await sql<{ n: number }>`select count(*)::int as n from eva.agent_task_contracts
+      where venture_id = ${v.id}::uuid and status = 'pending'`.execute(t.db);
+    expect(again[0]?.n).toBe(1);
+
+    // After the cooldown (on the breakers' clock) one trial call runs; it succeeds and the content goes on.
+    await withRole(t.db, "eva_chairman", (trx) =>
+      sql`select eva.fn_set_circuit_clock('6 minutes'::interval)`.execute(trx),
+    );
+    try {
+      server.reset();
+      server.enqueue(reply.json(generation(v.name, DEFAULT)));
+      expect(await runContentGeneration(t.service, analyst, c.id)).toMatchObject({
+        outcome: "reviewing",
+        generation: 1,
+      });
+      const { rows: closed } = await sql<{ state: string }>`select state::text from eva.venture_circuit_breakers
+        where venture_id = ${v.id}::uuid and service = 'llm'`.execute(t.db);
+      expect(closed[0]?.state).toBe("closed");
+      const { rows: done } = await sql<{ status: string; n: number }>`
+        select status::text, count(*)::int as n from eva.agent_task_contracts where venture_id = ${v.id}::uuid
+        group by status order by status`.execute(t.db);
+      expect(done).toEqual([
+        { status: "completed", n: 1 },
+        { status: "failed", n: 3 },
+      ]);
+    } finally {
+      await withRole(t.db, "eva_chairman", (trx) => sql`select eva.fn_set_circuit_clock(null, true)`.execute(trx));
+    }
   });
 });
 
@@ -416,6 +456,38 @@ describe("the offline analyst", () => {
     // A simulated judgement is not evidence the voice matches.
     expect(reviews[0]?.checks.find((x) => x.check === "brand_voice")?.outcome).toBe("unknown");
     expect(row?.metadata.generation).toMatchObject({ sources: { performance: "unknown (no rollups)" } });
+  });
+
+  it("reads prior performance from the marketing rollups when they exist (unknown before)", async () => {
+    const v = await createVenture(t.db, { name: "Rollups Test" });
+    const first = await requestContent(v.id);
+    await runContentToSchedule(t.service, createOfflineAnalyst(), first.id);
+    expect((await content(first.id))?.metadata.generation).toMatchObject({
+      sources: { performance: "unknown (no rollups)" },
+    });
+    const [variant] = await variants(first.id);
+    // The rollups table as spec §17.9 shapes it (owned by EVA's owner), when the migrations have not created it.
+    await t.db.transaction().execute(async (trx) => {
+      await sql`set local role eva_owner`.execute(trx);
+      await sql`create table if not exists marketing.marketing_daily_rollups (rollup_date date not null,
+      venture_id uuid not null, platform text not null, content_id uuid, variant_id uuid,
+      impressions bigint not null default 0, engagements bigint not null default 0, clicks bigint not null default 0,
+      conversions bigint not null default 0, revenue_cents bigint not null default 0)`.execute(trx);
+    });
+    await sql`insert into marketing.marketing_daily_rollups (rollup_date, venture_id, platform, content_id, variant_id,
+        impressions, engagements, clicks, conversions)
+      values (current_date - 1, ${v.id}::uuid, ${variant?.platform ?? "x"}, ${first.id}::uuid, ${variant?.id ?? null}::uuid,
+        1200, 90, 30, 4)`.execute(t.db);
+    const analyst = model();
+    server.enqueue(reply.json(generation(v.name, DEFAULT)));
+    const second = await requestContent(v.id);
+    await runContentGeneration(t.service, analyst, second.id);
+    const prompt = server.requests[0]?.body.messages.map((m) => m.content).join("\n") ?? "";
+    expect(prompt).toContain('"impressions":1200');
+    expect(prompt).not.toContain("unknown (nothing measured yet)");
+    expect((await content(second.id))?.metadata.generation).toMatchObject({
+      sources: { performance: "marketing_daily_rollups, last 30 days" },
+    });
   });
 
   it("writes for the venture's enabled platform accounts", async () => {

@@ -24,7 +24,9 @@ begin
   end if;
   select * into v_venture from eva.ventures v where v.id = v_row.venture_id;
   if pg_catalog.to_regclass('marketing.marketing_daily_rollups') is not null then
-    execute $q$
+    -- Read by name, as the spec (§17.9) shapes the rollups: a shape this query does not know reads as unknown.
+    begin
+      execute $q$
       select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('platform', r.platform, 'impressions', r.impressions,
                'engagements', r.engagements, 'clicks', r.clicks, 'conversions', r.conversions) order by r.platform)
       from (select platform, sum(impressions)::bigint as impressions, sum(engagements)::bigint as engagements,
@@ -33,6 +35,9 @@ begin
             where venture_id = $1 and rollup_date >= (pg_catalog.now() - interval '30 days')::date
             group by platform) r $q$
     into v_performance using v_row.venture_id;
+    exception when undefined_column or undefined_table or datatype_mismatch or insufficient_privilege then
+      v_performance := null;
+    end;
   end if;
   select * into v_budget from eva.fn_token_budget_remaining(v_row.venture_id, v_venture.current_lifecycle_stage);
   return pg_catalog.jsonb_build_object(

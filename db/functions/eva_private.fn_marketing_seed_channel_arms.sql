@@ -15,7 +15,7 @@ declare
   v_channels jsonb := case when pg_catalog.jsonb_typeof(p_gtm -> 'channels') = 'array' then p_gtm -> 'channels' else '[]'::jsonb end;
   v_names text[];
 begin
-  select pg_catalog.array_agg(distinct pg_catalog.btrim(c ->> 'name')) into v_names
+  select pg_catalog.array_agg(distinct pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200)) into v_names
   from pg_catalog.jsonb_array_elements(v_channels) c
   where pg_catalog.jsonb_typeof(c -> 'name') = 'string' and pg_catalog.btrim(c ->> 'name') <> '';
   if v_names is null then
@@ -28,7 +28,8 @@ begin
   returning id into v_bandit;
 
   insert into marketing.bandit_arms (bandit_id, venture_id, arm_type, arm_value, metadata)
-  select distinct on (pg_catalog.btrim(c ->> 'name')) v_bandit, p_venture_id, 'channel', pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200),
+  select distinct on (pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200)) v_bandit, p_venture_id, 'channel',
+    pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200),
     pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('in_plan', true, 'channel_type', c ->> 'channelType',
       'monthly_budget', c -> 'budget', 'primary_tier', c ->> 'primaryTier'))
   from pg_catalog.jsonb_array_elements(v_channels) c

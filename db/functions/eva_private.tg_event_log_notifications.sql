@@ -15,7 +15,9 @@
 --     timeout (contract.timeout, next escalated) → immediate;
 --   a saga paused (saga.paused: a failed teardown, retries spent; not a pause
 --     for an open circuit, told when it opened) → immediate: it waits for
---     `eva sagas resume`.
+--     `eva sagas resume`;
+--   marketing content blocked (marketing.content_blocked: its brand review
+--     failed too often) → daily digest.
 -- Immediate notifications go to the inbox and the webhook at once; the others
 -- to the inbox, and to the webhook inside their digest.
 create or replace function eva_private.tg_event_log_notifications()
@@ -95,6 +97,12 @@ begin
     -- The command before the reason, which may be long (the summary is cut to fit).
     v_summary := pg_catalog.format('%s: the %s saga paused at %s (eva sagas resume %s): %s', v_venture,
       pg_catalog.replace(v_p ->> 'saga_type', '_', ' '), v_p ->> 'step', v_p ->> 'saga_id', v_p ->> 'reason');
+  elsif new.event_type = 'marketing.content_blocked' then
+    -- Content the brand review failed too often waits for the Chairman (daily): it moves no more by itself.
+    v_type := 'marketing.content_blocked';
+    v_urgency := 'daily';
+    v_summary := pg_catalog.format('%s: marketing content %s is blocked in %s: %s', v_venture, v_p ->> 'content_id',
+      v_p ->> 'state', pg_catalog.regexp_replace(v_p ->> 'reason', '\s+', ' ', 'g'));
   else
     return null;
   end if;
@@ -118,5 +126,6 @@ comment on function eva_private.tg_event_log_notifications() is
 create or replace trigger _500_notifications after insert on eva.eva_event_log
   for each row
   when (new.event_type in ('chairman.decision_requested', 'gate.evaluated', 'venture.killed', 'metric.auto_proceeded',
-                           'stage.work_completed', 'system.degradation', 'contract.timeout', 'saga.paused'))
+                           'stage.work_completed', 'system.degradation', 'contract.timeout', 'saga.paused',
+                           'marketing.content_blocked'))
   execute function eva_private.tg_event_log_notifications();

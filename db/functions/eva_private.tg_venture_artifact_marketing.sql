@@ -19,7 +19,9 @@ begin
     on conflict (venture_id) do update
       set distribution = 'pre_launch', pre_launch_started_at = coalesce(marketing.marketing_venture_state.pre_launch_started_at, pg_catalog.now())
       where marketing.marketing_venture_state.distribution = 'none';
-    if not exists (select 1 from marketing.marketing_content c where c.venture_id = new.venture_id and c.origin = 'pre_launch') then
+    -- A venture the same result ends (killed at the gate) gets no content; nothing here may fail the stage's result.
+    if not exists (select 1 from marketing.marketing_content c where c.venture_id = new.venture_id and c.origin = 'pre_launch')
+       and exists (select 1 from eva.ventures v where v.id = new.venture_id and v.status in ('active', 'awaiting_decision', 'paused')) then
       perform eva_private.fn_marketing_create_content(new.venture_id, 'pre_launch', array['pre_launch']);
     end if;
   elsif new.artifact_type = 'launch_plan' then

@@ -71,6 +71,12 @@ async function underContract<T>(
 ): Promise<{ value: T } | { outcome: ContentStepOutcome }> {
   const contentId = ctx.content.id;
   const budget = allowance(ctx);
+  // A step an open circuit deferred left its contract pending: the retry takes that one up again.
+  const { rows: pending } = await sql<{ id: string }>`
+    select id from eva.agent_task_contracts
+    where venture_id = ${ctx.venture.id}::uuid and status = 'pending' and action = ${`content_${step}`}
+      and context ->> 'contentId' = ${contentId}
+    order by created_at desc limit 1`.execute(db);
   let ran: ContractRun<T>;
   try {
     ran = await runUnderContract(
@@ -84,6 +90,7 @@ async function underContract<T>(
         tokenBudget: budget ? Math.max(0, Math.min(budget.remaining, 2_147_483_647)) : null,
         circuits: circuitsFor(analyst),
         context: { contentId, cycle: ctx.content.cycle, generation: ctx.content.generation },
+        ...(pending[0] ? { contractId: pending[0].id } : {}),
       },
       analysis,
       { claimedBy: options.claimedBy ?? workerIdentity() },
