@@ -146,7 +146,7 @@ export function makePreset(
   const limits = apiLimits(process.env, options.limits);
   const pgService = makePgService({
     connectionString,
-    schemas: ["eva"],
+    schemas: ["eva", "marketing"],
     // The schema shows what the widest API role may do (grants as eva_chairman,
     // not the login role's, which may be a superuser); RLS, grants and the
     // functions' own checks decide each request at run time.

@@ -526,6 +526,161 @@ export interface LifecycleStageConfig {
   work_type: string;
 }
 
+export interface MarketingMarketingDailyRollups {
+  bot_events: Generated<Int8>;
+  bounces: Generated<Int8>;
+  clicks: Generated<Int8>;
+  complaints: Generated<Int8>;
+  content_id: string | null;
+  conversion_rate: Generated<Numeric | null>;
+  conversions: Generated<Int8>;
+  ctr: Generated<Numeric | null>;
+  deliveries: Generated<Int8>;
+  engagement_rate: Generated<Numeric | null>;
+  engagements: Generated<Int8>;
+  id: Generated<Int8>;
+  impressions: Generated<Int8>;
+  opens: Generated<Int8>;
+  /**
+   * The event's platform; "unknown" when the event named none and its attribution found none.
+   */
+  platform: string;
+  revenue_cents: Generated<Int8>;
+  rollup_date: Timestamp;
+  unsubscribes: Generated<Int8>;
+  updated_at: Generated<Timestamp>;
+  variant_id: string | null;
+  venture_id: string;
+}
+
+export interface MarketingMarketingEmailCampaigns {
+  campaign_type: string;
+  created_at: Generated<Timestamp>;
+  from_address: string;
+  from_name: string | null;
+  id: Generated<string>;
+  name: string;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingMarketingEmailDomains {
+  created_at: Generated<Timestamp>;
+  domain: string;
+  venture_id: string;
+}
+
+export interface MarketingMarketingEmailSends {
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  error: string | null;
+  id: Generated<string>;
+  idempotency_key: string;
+  provider_id: string | null;
+  sent_at: Timestamp | null;
+  state_id: string;
+  status: Generated<string>;
+  step_number: number;
+}
+
+export interface MarketingMarketingEmailState {
+  campaign_id: string;
+  current_step: Generated<number>;
+  id: Generated<string>;
+  last_sent_at: Timestamp | null;
+  next_send_at: Timestamp | null;
+  status: Generated<string>;
+  subscriber_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface MarketingMarketingEmailSteps {
+  body_html: string | null;
+  body_text: string;
+  campaign_id: string;
+  condition: Generated<string>;
+  delay_hours: Generated<Numeric>;
+  step_number: number;
+  subject: string;
+}
+
+export interface MarketingMarketingEmailSubscribers {
+  created_at: Generated<Timestamp>;
+  email: string;
+  id: Generated<string>;
+  name: string | null;
+  venture_id: string;
+}
+
+export interface MarketingMarketingEmailSuppressions {
+  created_at: Generated<Timestamp>;
+  email: string;
+  reason: string;
+  source_event: string | null;
+  venture_id: string;
+}
+
+export interface MarketingMarketingEvents {
+  /**
+   * Set at ingest when the user agent is a link-preview fetcher, a crawler or a mail scanner (marketing.fn_is_bot): kept, never counted.
+   */
+  bot: Generated<boolean>;
+  content_id: string | null;
+  event_type: string;
+  /**
+   * The source's own id of the event; (source, external_id, occurred_at) is stored once.
+   */
+  external_id: string;
+  id: Generated<Int8>;
+  occurred_at: Timestamp;
+  platform: string | null;
+  properties: Generated<Json>;
+  /**
+   * How many the row stands for: 1 for a single event, a delta for a polled counter (may be negative when a platform's count drops).
+   */
+  quantity: Generated<Int8>;
+  received_at: Generated<Timestamp>;
+  /**
+   * Revenue of a conversion, in cents (from the event's revenue_cents or properties.revenue_cents); 0 otherwise.
+   */
+  revenue_cents: Generated<Int8>;
+  /**
+   * Who reported the event: a platform polled (bluesky, mastodon...), a webhook source (resend, posthog), or eva itself.
+   */
+  source: string;
+  variant_id: string | null;
+  venture_id: string;
+}
+
+export interface MarketingMarketingRollupDeltas {
+  bot_events: Generated<Int8>;
+  bounces: Generated<Int8>;
+  clicks: Generated<Int8>;
+  complaints: Generated<Int8>;
+  content_id: string | null;
+  conversions: Generated<Int8>;
+  created_at: Generated<Timestamp>;
+  deliveries: Generated<Int8>;
+  engagements: Generated<Int8>;
+  id: Generated<Int8>;
+  impressions: Generated<Int8>;
+  opens: Generated<Int8>;
+  platform: string;
+  revenue_cents: Generated<Int8>;
+  rollup_date: Timestamp;
+  unsubscribes: Generated<Int8>;
+  variant_id: string | null;
+  venture_id: string;
+}
+
+export interface MarketingMarketingWebhookReceipts {
+  delivery_id: string;
+  events_ingested: Generated<number>;
+  received_at: Generated<Timestamp>;
+  source: string;
+}
+
 export interface MetricAnomalies {
   created_at: Generated<Timestamp>;
   decision_id: string | null;
@@ -1211,6 +1366,17 @@ export interface DB {
   gate_decision_options: GateDecisionOptions;
   lifecycle_phases: LifecyclePhases;
   lifecycle_stage_config: LifecycleStageConfig;
+  "marketing.marketing_daily_rollups": MarketingMarketingDailyRollups;
+  "marketing.marketing_email_campaigns": MarketingMarketingEmailCampaigns;
+  "marketing.marketing_email_domains": MarketingMarketingEmailDomains;
+  "marketing.marketing_email_sends": MarketingMarketingEmailSends;
+  "marketing.marketing_email_state": MarketingMarketingEmailState;
+  "marketing.marketing_email_steps": MarketingMarketingEmailSteps;
+  "marketing.marketing_email_subscribers": MarketingMarketingEmailSubscribers;
+  "marketing.marketing_email_suppressions": MarketingMarketingEmailSuppressions;
+  "marketing.marketing_events": MarketingMarketingEvents;
+  "marketing.marketing_rollup_deltas": MarketingMarketingRollupDeltas;
+  "marketing.marketing_webhook_receipts": MarketingMarketingWebhookReceipts;
   metric_anomalies: MetricAnomalies;
   notification_attempts: NotificationAttempts;
   notifications: Notifications;
