@@ -171,8 +171,7 @@ export async function sendDueEmails(
     return report;
   }
   const { rows } = await sql<Claimed>`
-    select c.*, s.state_id from marketing.fn_email_claim_due(${options.limit ?? 100}) c
-    join marketing.marketing_email_sends s on s.id = c.send_id`.execute(db);
+    select * from marketing.fn_email_claim_due(${options.limit ?? 100})`.execute(db);
   report.claimed = rows.length;
   for (const c of rows) {
     const result = await client.send(dripMessage(c, options.env), c.idempotency_key);
