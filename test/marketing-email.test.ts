@@ -16,7 +16,12 @@ import { posthogCapture } from "../src/marketing/posthog.ts";
 import { utmLink, utmOf, ventureSlug } from "../src/marketing/utm.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
-import { type LocalPostHog, type LocalResend, startLocalPostHog, startLocalResend } from "./helpers/marketing-servers.ts";
+import {
+  type LocalPostHog,
+  type LocalResend,
+  startLocalPostHog,
+  startLocalResend,
+} from "./helpers/marketing-servers.ts";
 
 process.env.EVA_JWT_SECRET = "marketing-email-test-secret-0123456789-abcdefgh";
 const RESEND_SECRET = `whsec_${Buffer.from("resend-email-test-secret-0123456").toString("base64")}`;
@@ -60,7 +65,9 @@ const refusal = async (promise: Promise<unknown>) => {
 };
 
 async function campaign(ventureId: string, steps: Record<string, unknown>[]) {
-  await asChairman((trx) => sql`select marketing.fn_email_add_domain(${ventureId}::uuid, 'Mail.Example.com')`.execute(trx));
+  await asChairman((trx) =>
+    sql`select marketing.fn_email_add_domain(${ventureId}::uuid, 'Mail.Example.com')`.execute(trx),
+  );
   const { rows } = await asChairman((trx) =>
     sql<{ id: string }>`select marketing.fn_email_create_campaign(${ventureId}::uuid, ${JSON.stringify({
       name: `Welcome ${randomUUID().slice(0, 8)}`,
@@ -135,14 +142,23 @@ describe("drip campaigns", () => {
     expect(tokenClaim).toMatchObject({ ventureId: v.id, email: "leaves@example.com", campaignId: id });
     const forged = await fetch(link.replace(/token=[^.]+/, "token=eyJ4Ijoi"), { method: "POST" });
     expect(forged.status).toBe(400);
-    const oneClick = await fetch(link, { method: "POST", body: "List-Unsubscribe=One-Click", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const oneClick = await fetch(link, {
+      method: "POST",
+      body: "List-Unsubscribe=One-Click",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(oneClick.status).toBe(200);
 
     // Resend reports a hard bounce through its webhook (svix-signed).
     const bounce = JSON.stringify({
       type: "email.bounced",
       created_at: new Date().toISOString(),
-      data: { email_id: randomUUID(), to: ["bounces@example.com"], tags: { venture_id: v.id, campaign_id: id, step: "1" }, bounce: { type: "Permanent" } },
+      data: {
+        email_id: randomUUID(),
+        to: ["bounces@example.com"],
+        tags: { venture_id: v.id, campaign_id: id, step: "1" },
+        bounce: { type: "Permanent" },
+      },
     });
     const msgId = `msg_${randomUUID()}`;
     const at = new Date();
@@ -180,7 +196,9 @@ describe("drip campaigns", () => {
     expect(sentTo("bounces@example.com")).toHaveLength(1);
     const { rows } = await sql<{ email: string; status: string; current_step: number }>`
       select sub.email, st.status, st.current_step from marketing.marketing_email_state st
-      join marketing.marketing_email_subscribers sub on sub.id = st.subscriber_id where st.campaign_id = ${id}::uuid order by sub.email`.execute(t.db);
+      join marketing.marketing_email_subscribers sub on sub.id = st.subscriber_id where st.campaign_id = ${id}::uuid order by sub.email`.execute(
+      t.db,
+    );
     expect(rows).toEqual([
       { email: "bounces@example.com", status: "suppressed", current_step: 1 },
       { email: "leaves@example.com", status: "suppressed", current_step: 1 },
@@ -204,7 +222,9 @@ describe("drip campaigns", () => {
     // Claimed, not reported: due again after 10 minutes, under the same key.
     await advanceClock(0.2);
     expect(await sendNow()).toMatchObject({ claimed: 1, sent: 1 });
-    const keys = resend.requests.filter((r) => (r.body.to as string[]).toString() === "once@example.com").map((r) => r.headers["idempotency-key"]);
+    const keys = resend.requests
+      .filter((r) => (r.body.to as string[]).toString() === "once@example.com")
+      .map((r) => r.headers["idempotency-key"]);
     expect(keys).toHaveLength(2);
     expect(new Set(keys).size).toBe(1);
     expect(sentTo("once@example.com")).toHaveLength(1);
@@ -239,13 +259,17 @@ describe("UTM links", () => {
     expect(link).toBe(
       "https://example.com/Pricing?plan=pro&utm_source=mastodon&utm_medium=social&utm_campaign=ledger-lens-eu-ltd&utm_content=7c9e6679-7425-40de-944b-e07fc1f90ae7&utm_id=d-42#faq",
     );
-    expect(utmOf(utmLink("https://example.com/", { platform: "email", ventureSlug: "v", variantId: "a", dispatchId: "b" }))).toEqual({
+    expect(
+      utmOf(utmLink("https://example.com/", { platform: "email", ventureSlug: "v", variantId: "a", dispatchId: "b" })),
+    ).toEqual({
       utm_source: "email",
       utm_medium: "email",
       utm_campaign: "v",
       utm_content: "a",
       utm_id: "b",
     });
-    expect(() => utmLink("mailto:x@y.z", { platform: "x", ventureSlug: "v", variantId: "a", dispatchId: "b" })).toThrow("not a web link");
+    expect(() => utmLink("mailto:x@y.z", { platform: "x", ventureSlug: "v", variantId: "a", dispatchId: "b" })).toThrow(
+      "not a web link",
+    );
   });
 });

@@ -21,9 +21,9 @@ afterAll(async () => {
 });
 
 const ingest = async (events: unknown[]) => {
-  const { rows } = await sql<{ n: number }>`select marketing.fn_ingest_events(${JSON.stringify(events)}::jsonb) as n`.execute(
-    t.service,
-  );
+  const { rows } = await sql<{
+    n: number;
+  }>`select marketing.fn_ingest_events(${JSON.stringify(events)}::jsonb) as n`.execute(t.service);
   return rows[0]?.n;
 };
 const refusal = async (promise: Promise<unknown>) => {
@@ -37,9 +37,9 @@ const refusal = async (promise: Promise<unknown>) => {
 const eventCount = async (ventureId: string) =>
   Number(
     (
-      await sql<{ n: string }>`select count(*) as n from marketing.marketing_events where venture_id = ${ventureId}::uuid`.execute(
-        t.db,
-      )
+      await sql<{
+        n: string;
+      }>`select count(*) as n from marketing.marketing_events where venture_id = ${ventureId}::uuid`.execute(t.db)
     ).rows[0]?.n,
   );
 
@@ -108,7 +108,9 @@ describe("marketing.fn_ingest_events", () => {
     );
     expect(error.code).toBe("EV400");
     expect(error.message).toContain("row 2: event_type must be impression");
-    expect(error.message).toContain('row 3: occurred_at must be a date and time (ISO 8601, e.g. 2026-11-30T09:00:00Z), not "yesterday"');
+    expect(error.message).toContain(
+      'row 3: occurred_at must be a date and time (ISO 8601, e.g. 2026-11-30T09:00:00Z), not "yesterday"',
+    );
     expect(error.message).toContain('row 5: unknown field "colour"');
     expect(await eventCount(v.id)).toBe(0);
     // Rows that look right but name no venture or the future: still refused, still nothing stored.
@@ -131,10 +133,14 @@ describe("marketing.fn_ingest_events", () => {
   it("is append-only: an update or delete is refused; the table is under the partition manager", async () => {
     const v = await createVenture(t.db);
     await ingest([event(v.id)]);
-    const update = await refusal(sql`update marketing.marketing_events set quantity = 5 where venture_id = ${v.id}::uuid`.execute(t.db));
+    const update = await refusal(
+      sql`update marketing.marketing_events set quantity = 5 where venture_id = ${v.id}::uuid`.execute(t.db),
+    );
     expect(update.code).toBe("EV430");
     expect(update.message).toContain("marketing_events rows are immutable");
-    const del = await refusal(sql`delete from marketing.marketing_events where venture_id = ${v.id}::uuid`.execute(t.db));
+    const del = await refusal(
+      sql`delete from marketing.marketing_events where venture_id = ${v.id}::uuid`.execute(t.db),
+    );
     expect(del.code).toBe("EV430");
     // eva_service cannot write it directly at all.
     const direct = await refusal(
@@ -143,7 +149,9 @@ describe("marketing.fn_ingest_events", () => {
     );
     expect(direct.code).toBe("42501");
     const { rows: policy } = await sql<{ keep_months: number }>`
-      select keep_months from eva_private.partition_policies where table_name = 'marketing.marketing_events'`.execute(t.db);
+      select keep_months from eva_private.partition_policies where table_name = 'marketing.marketing_events'`.execute(
+      t.db,
+    );
     expect(policy[0]?.keep_months).toBe(24);
     const { rows: parts } = await sql<{ partition_name: string }>`
       select partition_name from eva_private.fn_partitions() where table_name = 'marketing.marketing_events' and not is_default`.execute(
@@ -155,7 +163,9 @@ describe("marketing.fn_ingest_events", () => {
     const old = new Date();
     old.setUTCMonth(old.getUTCMonth() - 5, 15);
     await ingest([event(v.id, { occurred_at: iso(old) })]);
-    const { rows: inDefault } = await sql<{ n: string }>`select count(*) as n from eva_partitions.marketing_events_default`.execute(t.db);
+    const { rows: inDefault } = await sql<{
+      n: string;
+    }>`select count(*) as n from eva_partitions.marketing_events_default`.execute(t.db);
     expect(Number(inDefault[0]?.n)).toBe(0);
     // Older than retention (24 months): refused.
     const ancient = await refusal(ingest([event(v.id, { occurred_at: "2020-01-01T00:00:00Z" })]));
@@ -198,7 +208,10 @@ describe("daily rollups", () => {
     expect(again).toMatchObject({ deltas: 0, rows: 0, metricsRecorded: 0 });
     expect(await rollups(v.id)).toEqual(first);
     // A rebuild of those days from the events finds them right and writes nothing either.
-    expect(await rebuild(dateOf(twoDaysAgo), dateOf(yesterday), v.id)).toMatchObject({ rowsChanged: 0, rowsRemoved: 0 });
+    expect(await rebuild(dateOf(twoDaysAgo), dateOf(yesterday), v.id)).toMatchObject({
+      rowsChanged: 0,
+      rowsRemoved: 0,
+    });
     expect(await rollups(v.id)).toEqual(first);
 
     // A late event for two days ago: only that day's row changes.
@@ -210,7 +223,10 @@ describe("daily rollups", () => {
     expect(after[0]?.xmin).not.toBe(first[0]?.xmin);
     expect(after[1]).toEqual(first[1]);
     // The incremental result is what the events say.
-    expect(await rebuild(dateOf(twoDaysAgo), dateOf(yesterday), v.id)).toMatchObject({ rowsChanged: 0, rowsRemoved: 0 });
+    expect(await rebuild(dateOf(twoDaysAgo), dateOf(yesterday), v.id)).toMatchObject({
+      rowsChanged: 0,
+      rowsRemoved: 0,
+    });
   });
 
   it("last-touch attribution: a conversion goes to the variant of its UTM parameters, else of the visitor's latest click", async () => {
@@ -218,8 +234,20 @@ describe("daily rollups", () => {
     const content = randomUUID();
     const [a, b] = [randomUUID(), randomUUID()];
     await ingest([
-      event(v.id, { content_id: content, variant_id: a, event_type: "click", occurred_at: iso(day(-1, 8)), properties: { distinct_id: "visitor-1" } }),
-      event(v.id, { content_id: content, variant_id: b, event_type: "click", occurred_at: iso(day(-1, 9)), properties: { distinct_id: "visitor-1" } }),
+      event(v.id, {
+        content_id: content,
+        variant_id: a,
+        event_type: "click",
+        occurred_at: iso(day(-1, 8)),
+        properties: { distinct_id: "visitor-1" },
+      }),
+      event(v.id, {
+        content_id: content,
+        variant_id: b,
+        event_type: "click",
+        occurred_at: iso(day(-1, 9)),
+        properties: { distinct_id: "visitor-1" },
+      }),
       // A scanner's click after that is not a touch.
       event(v.id, {
         content_id: content,
@@ -231,7 +259,14 @@ describe("daily rollups", () => {
     ]);
     await ingest([
       // Visitor 1 converts without UTM parameters: their last (human) click was on variant b.
-      event(v.id, { source: "posthog", platform: null, event_type: "conversion", occurred_at: iso(day(-1, 11)), properties: { distinct_id: "visitor-1" }, revenue_cents: 4900 }),
+      event(v.id, {
+        source: "posthog",
+        platform: null,
+        event_type: "conversion",
+        occurred_at: iso(day(-1, 11)),
+        properties: { distinct_id: "visitor-1" },
+        revenue_cents: 4900,
+      }),
       // Another converts through a tagged link of variant a (utm_source = the platform).
       event(v.id, {
         source: "posthog",
@@ -241,11 +276,24 @@ describe("daily rollups", () => {
         properties: { distinct_id: "visitor-2", utm_source: "bluesky", utm_content: a },
       }),
       // And one nobody can attribute.
-      event(v.id, { source: "posthog", platform: null, event_type: "conversion", occurred_at: iso(day(-1, 11)), properties: { distinct_id: "visitor-3" } }),
+      event(v.id, {
+        source: "posthog",
+        platform: null,
+        event_type: "conversion",
+        occurred_at: iso(day(-1, 11)),
+        properties: { distinct_id: "visitor-3" },
+      }),
     ]);
-    const { rows } = await sql<{ variant_id: string | null; platform: string | null; attribution: string; revenue_cents: string }>`
+    const { rows } = await sql<{
+      variant_id: string | null;
+      platform: string | null;
+      attribution: string;
+      revenue_cents: string;
+    }>`
       select variant_id, platform, properties ->> 'attribution' as attribution, revenue_cents::text from marketing.marketing_events
-      where venture_id = ${v.id}::uuid and event_type = 'conversion' order by properties ->> 'distinct_id'`.execute(t.db);
+      where venture_id = ${v.id}::uuid and event_type = 'conversion' order by properties ->> 'distinct_id'`.execute(
+      t.db,
+    );
     expect(rows).toEqual([
       { variant_id: b, platform: "bluesky", attribution: "last_touch_click", revenue_cents: "4900" },
       { variant_id: a, platform: "bluesky", attribution: "last_touch_utm", revenue_cents: "0" },
@@ -253,7 +301,12 @@ describe("daily rollups", () => {
     ]);
     await materializeRollups(t.service);
     const byVariant = new Map((await rollups(v.id)).map((r) => [r.variant_id, r]));
-    expect(byVariant.get(b)).toMatchObject({ content_id: content, clicks: "1", conversions: "1", revenue_cents: "4900" });
+    expect(byVariant.get(b)).toMatchObject({
+      content_id: content,
+      clicks: "1",
+      conversions: "1",
+      revenue_cents: "4900",
+    });
     expect(byVariant.get(a)).toMatchObject({ content_id: content, clicks: "1", conversions: "1", bot_events: "1" });
     expect(Number(byVariant.get(a)?.conversion_rate)).toBe(1);
     expect(byVariant.get(null)).toMatchObject({ platform: "unknown", conversions: "1" });
@@ -269,9 +322,13 @@ describe("rollups as venture metrics", () => {
 
   it("the day's totals are recorded once (source marketing_rollup); Stage 24 of a launched venture reads them as facts", async () => {
     const v = await createVenture(t.db);
-    await sql`update eva.venture_stage_work set status = 'completed', completed_at = now() where venture_id = ${v.id}`.execute(t.db);
+    await sql`update eva.venture_stage_work set status = 'completed', completed_at = now() where venture_id = ${v.id}`.execute(
+      t.db,
+    );
     await sql`insert into eva.venture_artifacts (venture_id, lifecycle_stage, artifact_type, content, validation_status, epistemic_classification)
-      values (${v.id}, 23, 'launch_plan', ${JSON.stringify(LAUNCH_PLAN)}::jsonb, 'validated', 'simulation')`.execute(t.db);
+      values (${v.id}, 23, 'launch_plan', ${JSON.stringify(LAUNCH_PLAN)}::jsonb, 'validated', 'simulation')`.execute(
+      t.db,
+    );
     await sql`update eva.ventures set current_lifecycle_stage = 24 where id = ${v.id}`.execute(t.db);
 
     const variant = randomUUID();
@@ -279,7 +336,12 @@ describe("rollups as venture metrics", () => {
       event(v.id, { variant_id: variant, quantity: 2000 }),
       event(v.id, { variant_id: variant, event_type: "click", quantity: 50 }),
       event(v.id, { source: "mastodon", platform: "mastodon", variant_id: randomUUID(), quantity: 1000 }),
-      event(v.id, { source: "posthog", platform: null, event_type: "conversion", properties: { utm_content: variant, utm_source: "bluesky" } }),
+      event(v.id, {
+        source: "posthog",
+        platform: null,
+        event_type: "conversion",
+        properties: { utm_content: variant, utm_source: "bluesky" },
+      }),
     ]);
     const result = await materializeRollups(t.service);
     expect(result).toMatchObject({ metricsRecorded: 7 });
@@ -304,17 +366,33 @@ describe("rollups as venture metrics", () => {
     await rebuild(dateOf(day(-1)), dateOf(day(-1)), v.id);
     expect(await metrics()).toHaveLength(7);
 
-    const { rows } = await sql<{ id: string }>`insert into eva.venture_stage_work (venture_id, lifecycle_stage, run_number, status)
+    const { rows } = await sql<{
+      id: string;
+    }>`insert into eva.venture_stage_work (venture_id, lifecycle_stage, run_number, status)
       values (${v.id}, 24, 1, 'ready') returning id`.execute(t.db);
     const outcome = await runStageWork(t.service, createOfflineAnalyst(), rows[0]?.id as string);
     expect(outcome.outcome).toBe("advanced");
-    const { rows: artifacts } = await sql<{ content: { aarrr: Record<string, { name: string; value: number; label: string; source: string }[]>; measurement: { basis: string } } }>`
-      select content from eva.venture_artifacts where venture_id = ${v.id}::uuid and artifact_type = 'launch_scorecard' and is_current`.execute(t.db);
+    const { rows: artifacts } = await sql<{
+      content: {
+        aarrr: Record<string, { name: string; value: number; label: string; source: string }[]>;
+        measurement: { basis: string };
+      };
+    }>`
+      select content from eva.venture_artifacts where venture_id = ${v.id}::uuid and artifact_type = 'launch_scorecard' and is_current`.execute(
+      t.db,
+    );
     const scorecard = artifacts[0]?.content;
     expect(scorecard?.measurement.basis).toBe("measured");
     const acquisition = new Map(scorecard?.aarrr.acquisition?.map((m) => [m.name, m]));
-    expect(acquisition.get("Marketing impressions (UTC day)")).toMatchObject({ value: 3000, label: "fact", source: "marketing_rollup" });
+    expect(acquisition.get("Marketing impressions (UTC day)")).toMatchObject({
+      value: 3000,
+      label: "fact",
+      source: "marketing_rollup",
+    });
     expect(acquisition.get("Marketing clicks (UTC day)")).toMatchObject({ value: 50, label: "fact" });
-    expect(scorecard?.aarrr.activation?.find((m) => m.name === "Marketing conversions (UTC day)")).toMatchObject({ value: 1, label: "fact" });
+    expect(scorecard?.aarrr.activation?.find((m) => m.name === "Marketing conversions (UTC day)")).toMatchObject({
+      value: 1,
+      label: "fact",
+    });
   });
 });

@@ -112,7 +112,9 @@ describe("POST /webhooks/resend (svix)", () => {
       select event_type, platform, variant_id, properties ->> 'email' as email from marketing.marketing_events
       where venture_id = ${v.id}::uuid`.execute(t.db);
     // The click's link carried the variant in utm_content: attributed to it.
-    expect(rows).toEqual([{ event_type: "click", platform: "email", variant_id: variant, email: "reader@example.com" }]);
+    expect(rows).toEqual([
+      { event_type: "click", platform: "email", variant_id: variant, email: "reader@example.com" },
+    ]);
   });
 
   it("a bounce suppresses the address for the venture", async () => {
@@ -120,7 +122,12 @@ describe("POST /webhooks/resend (svix)", () => {
     const body = JSON.stringify({
       type: "email.bounced",
       created_at: new Date().toISOString(),
-      data: { email_id: randomUUID(), to: ["gone@example.com"], tags: [{ name: "venture_id", value: v.id }], bounce: { type: "Permanent", message: "mailbox does not exist" } },
+      data: {
+        email_id: randomUUID(),
+        to: ["gone@example.com"],
+        tags: [{ name: "venture_id", value: v.id }],
+        bounce: { type: "Permanent", message: "mailbox does not exist" },
+      },
     });
     expect((await post("resend", body, resendSigned(body))).status).toBe(200);
     const { rows } = await sql<{ email: string; reason: string }>`
@@ -129,7 +136,11 @@ describe("POST /webhooks/resend (svix)", () => {
   });
 
   it("an event naming no venture is 422 and leaves no receipt (Resend retries it)", async () => {
-    const body = JSON.stringify({ type: "email.opened", created_at: new Date().toISOString(), data: { email_id: "x", to: ["a@b.c"] } });
+    const body = JSON.stringify({
+      type: "email.opened",
+      created_at: new Date().toISOString(),
+      data: { email_id: "x", to: ["a@b.c"] },
+    });
     const before = await count("marketing_webhook_receipts");
     const res = await post("resend", body, resendSigned(body));
     expect(res.status).toBe(422);
@@ -154,8 +165,13 @@ describe("POST /webhooks/posthog (Standard Webhooks)", () => {
         },
       },
     });
-    expect((await post("posthog", body, standardSigned(body, { secret: OTHER_SECRET }), `?venture=${v.id}`)).status).toBe(401);
-    expect((await post("posthog", body, standardSigned(body, { at: new Date(Date.now() - 6 * 60_000) }), `?venture=${v.id}`)).status).toBe(401);
+    expect(
+      (await post("posthog", body, standardSigned(body, { secret: OTHER_SECRET }), `?venture=${v.id}`)).status,
+    ).toBe(401);
+    expect(
+      (await post("posthog", body, standardSigned(body, { at: new Date(Date.now() - 6 * 60_000) }), `?venture=${v.id}`))
+        .status,
+    ).toBe(401);
     expect(await count("marketing_events", v.id)).toBe(0);
 
     const headers = standardSigned(body);
@@ -165,15 +181,25 @@ describe("POST /webhooks/posthog (Standard Webhooks)", () => {
     // The same event under a new delivery id (PostHog has few retries; a replay tool might): its uuid dedupes it.
     const replay = await post("posthog", body, standardSigned(body), `?venture=${v.id}`);
     expect(await replay.json()).toMatchObject({ duplicate: false, stored: 0 });
-    const { rows } = await sql<{ event_type: string; platform: string; variant_id: string; revenue_cents: string; external_id: string }>`
+    const { rows } = await sql<{
+      event_type: string;
+      platform: string;
+      variant_id: string;
+      revenue_cents: string;
+      external_id: string;
+    }>`
       select event_type, platform, variant_id, revenue_cents::text, external_id from marketing.marketing_events
       where venture_id = ${v.id}::uuid`.execute(t.db);
-    expect(rows).toEqual([{ event_type: "conversion", platform: "mastodon", variant_id: variant, revenue_cents: "1950", external_id: uuid }]);
+    expect(rows).toEqual([
+      { event_type: "conversion", platform: "mastodon", variant_id: variant, revenue_cents: "1950", external_id: uuid },
+    ]);
   });
 
   it("events that are neither conversions nor tagged visits store nothing", async () => {
     const v = await createVenture(t.db);
-    const body = JSON.stringify({ event: { uuid: randomUUID(), event: "$autocapture", properties: { venture_id: v.id } } });
+    const body = JSON.stringify({
+      event: { uuid: randomUUID(), event: "$autocapture", properties: { venture_id: v.id } },
+    });
     const res = await post("posthog", body, standardSigned(body));
     expect(await res.json()).toMatchObject({ stored: 0 });
   });
@@ -191,14 +217,27 @@ describe("the endpoint", () => {
   it("another source with its own secret sends EVA's event rows (source forced to the endpoint's)", async () => {
     const v = await createVenture(t.db);
     const body = JSON.stringify({
-      events: [{ venture_id: v.id, source: "resend", event_type: "conversion", occurred_at: new Date().toISOString(), external_id: "order-1", revenue_cents: 2500 }],
+      events: [
+        {
+          venture_id: v.id,
+          source: "resend",
+          event_type: "conversion",
+          occurred_at: new Date().toISOString(),
+          external_id: "order-1",
+          revenue_cents: 2500,
+        },
+      ],
     });
     const res = await post("shop", body, standardSigned(body));
     expect(await res.json()).toMatchObject({ stored: 1 });
-    const { rows } = await sql<{ source: string }>`select source from marketing.marketing_events where venture_id = ${v.id}::uuid`.execute(t.db);
+    const { rows } = await sql<{
+      source: string;
+    }>`select source from marketing.marketing_events where venture_id = ${v.id}::uuid`.execute(t.db);
     expect(rows).toEqual([{ source: "shop" }]);
     // A refused row is named, and nothing is stored.
-    const bad = JSON.stringify({ events: [{ venture_id: v.id, event_type: "sale", occurred_at: new Date().toISOString() }] });
+    const bad = JSON.stringify({
+      events: [{ venture_id: v.id, event_type: "sale", occurred_at: new Date().toISOString() }],
+    });
     const refused = await post("shop", bad, standardSigned(bad));
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as { error: string }).error).toContain("row 1: event_type must be");

@@ -46,10 +46,15 @@ export async function startLocalResend(apiKey: string): Promise<LocalResend> {
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
     if (req.headers.authorization !== `Bearer ${apiKey}`)
       return json(401, { statusCode: 401, name: "missing_api_key", message: "Missing API key" });
-    if (req.method !== "POST" || req.url !== "/emails") return json(404, { statusCode: 404, name: "not_found", message: "Not found" });
+    if (req.method !== "POST" || req.url !== "/emails")
+      return json(404, { statusCode: 404, name: "not_found", message: "Not found" });
     if (failing && failing.times > 0) {
       failing.times -= 1;
-      return json(failing.status, { statusCode: failing.status, name: "validation_error", message: "refused by the test" });
+      return json(failing.status, {
+        statusCode: failing.status,
+        name: "validation_error",
+        message: "refused by the test",
+      });
     }
     const key = String(req.headers["idempotency-key"] ?? "");
     const known = key ? byKey.get(key) : undefined;
@@ -94,5 +99,9 @@ export async function startLocalPostHog(): Promise<LocalPostHog> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, events, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    events,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -29,6 +29,7 @@ export type CommandName =
   | "circuits"
   | "sagas"
   | "orchestration"
+  | "marketing"
   | "serve";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -109,6 +110,11 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary:
       "orchestration metrics: stage durations and failure rates, job queue, dead letters, open circuits, LLM tokens and latency, event-log partitions",
     load: async () => (await import("./orchestration.ts")).registerOrchestration,
+  },
+  marketing: {
+    summary:
+      "the marketing engine: daily rollups of marketing events, email drip campaigns (domains, campaigns, subscribers, suppressions)",
+    load: async () => (await import("./marketing.ts")).registerMarketing,
   },
   gates: {
     summary: "re-evaluate a venture's recorded gates (what-if, no model)",
