@@ -11,9 +11,11 @@ import { Webhook } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../graphql/server.ts";
 import { withRole } from "../src/db/client.ts";
+import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import { type EmailClient, readUnsubscribeToken, resendClient, sendDueEmails } from "../src/marketing/email.ts";
 import { posthogCapture } from "../src/marketing/posthog.ts";
 import { utmLink, utmOf, ventureSlug } from "../src/marketing/utm.ts";
+import { executeSagaStep } from "../src/orchestration/sagas/engine.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
 import {
@@ -22,6 +24,7 @@ import {
   startLocalPostHog,
   startLocalResend,
 } from "./helpers/marketing-servers.ts";
+import { retirementOf, sunset } from "./helpers/sagas.ts";
 
 process.env.EVA_JWT_SECRET = "marketing-email-test-secret-0123456789-abcdefgh";
 const RESEND_SECRET = `whsec_${Buffer.from("resend-email-test-secret-0123456").toString("base64")}`;
@@ -244,6 +247,39 @@ describe("drip campaigns", () => {
     // Step 1 refused for good: the next run skips step 2 (nothing was opened) and sends step 3.
     expect(await sendNow()).toMatchObject({ sent: 1 });
     expect(sentTo("closed@example.com").map((r) => r.body.subject)).toEqual(["Last"]);
+  });
+});
+
+describe("the retirement saga's notice", () => {
+  it("goes by email to the venture's subscribers that are not suppressed, once, however often the step runs", async () => {
+    const v = await createVenture(t.db);
+    const id = await campaign(v.id, [{ delayHours: 1, subject: "Hi", text: "Hi." }]);
+    await subscribe(id, "user-one@example.com");
+    await subscribe(id, "user-two@example.com");
+    await sql`select marketing.fn_ingest_events(${JSON.stringify([
+      {
+        venture_id: v.id,
+        source: "eva",
+        platform: "email",
+        event_type: "unsubscribe",
+        occurred_at: new Date().toISOString(),
+        external_id: `unsub-${randomUUID()}`,
+        properties: { email: "user-two@example.com" },
+      },
+    ])}::jsonb)`.execute(t.service);
+    await sunset(t.db, v.id);
+    const saga = await retirementOf(t.db, v.id);
+    const deps = { db: t.service, analyst: createOfflineAnalyst(), env };
+    const before = resend.sent.length;
+    await executeSagaStep(deps, saga.id, "notify_users");
+    await executeSagaStep(deps, saga.id, "notify_users");
+    const notices = resend.sent.slice(before);
+    expect(notices.map((r) => [r.body.to, r.body.from, r.body.subject])).toEqual([
+      ["user-one@example.com", `${v.name} <notices@mail.example.com>`, `${v.name} is closing`],
+    ]);
+    const { rows } = await sql<{ result: { notice: { recipients: string[]; delivered: boolean } } }>`
+      select result from eva.eva_saga_substeps where saga_id = ${saga.id}::uuid and key = 'notice:all'`.execute(t.db);
+    expect(rows[0]?.result.notice).toMatchObject({ recipients: ["user-one@example.com"], delivered: true });
   });
 });
 
