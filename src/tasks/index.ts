@@ -39,7 +39,7 @@ export const CRONTAB_LINES: Record<CrontabTaskName, string> = {
   saga_timeout_sweep: "*/15 * * * * saga_timeout_sweep ?fill=1h&jobKey=saga_timeout_sweep&max=3",
   // The weekly DLQ depth check (P1 alert above 10) under the marketing manifest's name and time (17.11):
   // one check, eva_private.fn_scheduler_dlq_check, as the dlq_depth_check tick.
-  "maintenance:dlq:alert": "0 4 * * 1 maintenance:dlq:alert ?fill=7d&jobKey=maintenance_dlq_alert&max=3",
+  "maintenance:dlq:alert": "0 4 * * 1 maintenance:dlq:alert ?fill=7d&jobKey=maintenance:dlq:alert&max=3",
   // Task contracts past their timeout fail as timeout; their work is retried or escalated.
   contract_timeout_sweep: "* * * * * contract_timeout_sweep ?fill=1h&jobKey=contract_timeout_sweep&max=3",
   // Stage runs waiting on an open circuit breaker go once it half-opens.
@@ -49,8 +49,8 @@ export const CRONTAB_LINES: Record<CrontabTaskName, string> = {
   // Retention: next months' partitions created, partitions past retention archived and dropped.
   partition_maintenance: "45 3 * * * partition_maintenance ?fill=1d&jobKey=partition_maintenance&max=3",
   // Marketing (17.11): queued event counts into the daily rollups (and the venture metrics); due drip emails sent.
-  "rollup:materialize": "30 6 * * * rollup:materialize ?fill=1d&jobKey=rollup_materialize&max=3",
-  "email:drip:send": "*/5 * * * * email:drip:send ?fill=1h&jobKey=email_drip_send&max=3",
+  "rollup:materialize": "30 6 * * * rollup:materialize ?fill=1d&jobKey=rollup:materialize&max=3",
+  "email:drip:send": "*/5 * * * * email:drip:send ?fill=1h&jobKey=email:drip:send&max=3",
 };
 
 export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");
