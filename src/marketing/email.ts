@@ -103,7 +103,7 @@ export function readUnsubscribeToken(token: string, env: NodeJS.ProcessEnv = pro
 
 /** Where unsubscribe links point: EVA_PUBLIC_URL (the tunnel's address, spec §17.8), else the local server. */
 export function publicUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return (env.EVA_PUBLIC_URL ?? `http://127.0.0.1:${env.EVA_API_PORT ?? 5678}`).replace(/\/+$/, "");
+  return (env.EVA_PUBLIC_URL || `http://localhost:${env.EVA_PORT || 5678}`).replace(/\/+$/, "");
 }
 
 export const unsubscribeUrl = (claim: UnsubscribeClaim, env: NodeJS.ProcessEnv = process.env) =>
