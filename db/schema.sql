@@ -10326,7 +10326,7 @@ COMMENT ON FUNCTION marketing.fn_email_advance(p_state uuid, p_step integer, p_p
 -- Name: fn_email_claim_due(integer); Type: FUNCTION; Schema: marketing; Owner: eva_owner
 --
 
-CREATE FUNCTION marketing.fn_email_claim_due(p_limit integer DEFAULT 100) RETURNS TABLE(send_id uuid, idempotency_key text, venture_id uuid, campaign_id uuid, subscriber_id uuid, step_number integer, to_email text, from_address text, from_name text, subject text, body_text text, body_html text)
+CREATE FUNCTION marketing.fn_email_claim_due(p_limit integer DEFAULT 100) RETURNS TABLE(send_id uuid, idempotency_key text, state_id uuid, venture_id uuid, campaign_id uuid, subscriber_id uuid, step_number integer, to_email text, from_address text, from_name text, subject text, body_text text, body_html text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -10338,6 +10338,7 @@ declare
   v_previous marketing.marketing_email_sends;
   v_holds boolean;
   v_send marketing.marketing_email_sends;
+  v_after marketing.marketing_email_state;
   v_seen int := 0;
 begin
   for v_state in
@@ -10355,41 +10356,48 @@ begin
       where id = v_state.id;
       continue;
     end if;
-    select * into v_step from marketing.marketing_email_steps s where s.campaign_id = v_state.campaign_id and s.step_number = v_state.current_step + 1;
-    if not found then
-      update marketing.marketing_email_state set status = 'completed', next_send_at = null, updated_at = pg_catalog.now() where id = v_state.id;
-      continue;
-    end if;
-    v_holds := true;
-    if v_step.condition <> 'always' then
-      select * into v_previous from marketing.marketing_email_sends ps
-      where ps.state_id = v_state.id and ps.step_number = v_state.current_step and ps.status = 'sent';
-      v_holds := case v_step.condition
-        when 'opened_previous' then coalesce(marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'open'), false)
-        when 'not_opened_previous' then not coalesce(marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'open'), false)
-        when 'clicked_previous' then coalesce(marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'click'), false)
-        when 'not_clicked_previous' then not coalesce(marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'click'), false)
-        else true end;
-    end if;
-    if not v_holds then
-      perform marketing.fn_email_advance(v_state.id, v_step.step_number, null, 'skipped');
-      continue;
-    end if;
-    insert into marketing.marketing_email_sends (state_id, step_number, idempotency_key, attempts)
-    values (v_state.id, v_step.step_number, 'eva-email-' || v_state.id || '-' || v_step.step_number, 1)
-    on conflict (state_id, step_number) do update set attempts = marketing_email_sends.attempts + 1
-    returning * into v_send;
-    if v_send.status <> 'pending' then
-      continue;
-    end if;
-    send_id := v_send.id; idempotency_key := v_send.idempotency_key; venture_id := v_state.venture_id;
-    campaign_id := v_state.campaign_id; subscriber_id := v_state.subscriber_id; step_number := v_step.step_number;
-    to_email := v_state.email; from_address := v_state.from_address; from_name := v_state.from_name;
-    subject := v_step.subject; body_text := v_step.body_text; body_html := v_step.body_html;
-    -- Not due again until the sender reports back (or a crash's retry after 10 minutes).
-    update marketing.marketing_email_state set next_send_at = v_now + interval '10 minutes', updated_at = pg_catalog.now()
-    where id = v_state.id;
-    return next;
+    -- Steps whose condition fails are skipped one after the other until one is sent, not yet due, or none is left.
+    loop
+      select * into v_step from marketing.marketing_email_steps s
+      where s.campaign_id = v_state.campaign_id and s.step_number = v_state.current_step + 1;
+      if not found then
+        update marketing.marketing_email_state set status = 'completed', next_send_at = null, updated_at = pg_catalog.now()
+        where id = v_state.id;
+        exit;
+      end if;
+      v_holds := true;
+      if v_step.condition <> 'always' then
+        v_previous := null;
+        select * into v_previous from marketing.marketing_email_sends ps
+        where ps.state_id = v_state.id and ps.step_number = v_state.current_step and ps.status = 'sent';
+        v_holds := case v_step.condition
+          when 'opened_previous' then marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'open')
+          when 'not_opened_previous' then not marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'open')
+          when 'clicked_previous' then marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'click')
+          when 'not_clicked_previous' then not marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'click')
+          else true end;
+      end if;
+      if not v_holds then
+        v_after := marketing.fn_email_advance(v_state.id, v_step.step_number, null, 'skipped');
+        v_state.current_step := v_after.current_step;
+        exit when v_after.status <> 'active' or v_after.next_send_at > v_now;
+        continue;
+      end if;
+      insert into marketing.marketing_email_sends (state_id, step_number, idempotency_key, attempts)
+      values (v_state.id, v_step.step_number, 'eva-email-' || v_state.id || '-' || v_step.step_number, 1)
+      on conflict (state_id, step_number) do update set attempts = marketing_email_sends.attempts + 1
+      returning * into v_send;
+      exit when v_send.status <> 'pending';
+      send_id := v_send.id; idempotency_key := v_send.idempotency_key; state_id := v_state.id; venture_id := v_state.venture_id;
+      campaign_id := v_state.campaign_id; subscriber_id := v_state.subscriber_id; step_number := v_step.step_number;
+      to_email := v_state.email; from_address := v_state.from_address; from_name := v_state.from_name;
+      subject := v_step.subject; body_text := v_step.body_text; body_html := v_step.body_html;
+      -- Not due again until the sender reports back (or a crash's retry after 10 minutes).
+      update marketing.marketing_email_state set next_send_at = v_now + interval '10 minutes', updated_at = pg_catalog.now()
+      where id = v_state.id;
+      return next;
+      exit;
+    end loop;
   end loop;
 end;
 $$;
@@ -10988,11 +10996,12 @@ begin
       using errcode = 'EV400';
   end if;
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('marketing.marketing_daily_rollups'));
-  with dropped as (
-    delete from marketing.marketing_rollup_deltas d
-    where d.rollup_date between p_from and p_to and (p_venture is null or d.venture_id = p_venture)
-    returning 1
-  ), agg as (
+  -- Ingest waits while the days are recomputed: the aggregate and the dropped queue see the same events
+  -- (an ingest that committed after the aggregate would otherwise lose its queued counts, or count twice).
+  lock table marketing.marketing_rollup_deltas in exclusive mode;
+  -- The aggregate first, on its own (a read-only statement may run in parallel; one that writes may not).
+  drop table if exists pg_temp.marketing_rollup_rebuild;
+  create temp table marketing_rollup_rebuild on commit drop as
     select pg_catalog.timezone('UTC', e.occurred_at)::date as rollup_date, e.venture_id, coalesce(e.platform, 'unknown') as platform,
       e.content_id, e.variant_id,
       coalesce(pg_catalog.sum(e.quantity) filter (where not e.bot and e.event_type = 'impression'), 0) as impressions,
@@ -11008,7 +11017,14 @@ begin
       coalesce(pg_catalog.sum(e.quantity) filter (where e.bot), 0) as bot_events
     from marketing.marketing_events e
     where e.occurred_at >= v_from and e.occurred_at < v_to and (p_venture is null or e.venture_id = p_venture)
-    group by 1, 2, 3, 4, 5
+    group by 1, 2, 3, 4, 5;
+
+  with dropped as (
+    delete from marketing.marketing_rollup_deltas d
+    where d.rollup_date between p_from and p_to and (p_venture is null or d.venture_id = p_venture)
+    returning 1
+  ), agg as (
+    select * from pg_temp.marketing_rollup_rebuild
   ), upserted as (
     insert into marketing.marketing_daily_rollups as r (rollup_date, venture_id, platform, content_id, variant_id, impressions,
       engagements, clicks, conversions, revenue_cents, opens, deliveries, unsubscribes, bounces, complaints, bot_events)
@@ -14655,10 +14671,10 @@ CREATE UNIQUE INDEX marketing_events_dedupe_key ON ONLY marketing.marketing_even
 
 
 --
--- Name: marketing_events_variant_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+-- Name: marketing_events_variant_content_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
 --
 
-CREATE INDEX marketing_events_variant_idx ON ONLY marketing.marketing_events USING btree (variant_id) WHERE (variant_id IS NOT NULL);
+CREATE INDEX marketing_events_variant_content_idx ON ONLY marketing.marketing_events USING btree (variant_id) INCLUDE (content_id) WHERE ((variant_id IS NOT NULL) AND (content_id IS NOT NULL));
 
 
 --
@@ -18570,8 +18586,6 @@ GRANT ALL ON FUNCTION marketing.fn_ingest_events(p_events jsonb) TO eva_service;
 
 REVOKE ALL ON FUNCTION marketing.fn_is_bot(p_properties jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION marketing.fn_is_bot(p_properties jsonb) TO eva_service;
-GRANT ALL ON FUNCTION marketing.fn_is_bot(p_properties jsonb) TO eva_chairman;
-GRANT ALL ON FUNCTION marketing.fn_is_bot(p_properties jsonb) TO eva_viewer;
 
 
 --

@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { Webhook } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../graphql/server.ts";
+import { mintToken } from "../src/auth/tokens.ts";
 import { webhookHeaders } from "../src/notifications/signature.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
@@ -241,5 +242,45 @@ describe("the endpoint", () => {
     const refused = await post("shop", bad, standardSigned(bad));
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as { error: string }).error).toContain("row 1: event_type must be");
+  });
+});
+
+describe("GraphQL", () => {
+  it("the Chairman and viewers read rollups under RLS; viewers do not read subscribers' addresses", async () => {
+    const v = await createVenture(t.db);
+    const body = resendClick(v.id, randomUUID());
+    expect((await post("resend", body, resendSigned(body))).status).toBe(200);
+    await sql`select marketing.fn_materialize_rollups()`.execute(t.service);
+    await sql`select marketing.fn_email_add_domain(${v.id}::uuid, 'gql.example.com')`.execute(t.db);
+    await sql`select marketing.fn_email_subscribe(marketing.fn_email_create_campaign(${v.id}::uuid, ${JSON.stringify({
+      name: "GraphQL",
+      campaignType: "welcome",
+      from: "hi@gql.example.com",
+      steps: [{ subject: "Hi", text: "Hi." }],
+    })}::jsonb), 'reader@gql.example.com')`.execute(t.db);
+    const ask = async (role: "chairman" | "viewer", query: string) => {
+      const token = await mintToken(role, 600, new TextEncoder().encode(process.env.EVA_JWT_SECRET));
+      const res = await fetch(api.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+      });
+      return (await res.json()) as {
+        data?: Record<string, { nodes: Record<string, unknown>[] } | null>;
+        errors?: unknown[];
+      };
+    };
+    const rollups = `{ allMarketingDailyRollups(condition: { ventureId: "${v.id}" }) { nodes { platform clicks ctr } } }`;
+    for (const role of ["chairman", "viewer"] as const) {
+      const r = await ask(role, rollups);
+      expect(r.errors, role).toBeUndefined();
+      expect(r.data?.allMarketingDailyRollups?.nodes, role).toEqual([{ platform: "email", clicks: "1", ctr: "0" }]);
+    }
+    const subscribers = `{ allMarketingEmailSubscribers(condition: { ventureId: "${v.id}" }) { nodes { email } } }`;
+    expect((await ask("chairman", subscribers)).data?.allMarketingEmailSubscribers?.nodes).toEqual([
+      { email: "reader@gql.example.com" },
+    ]);
+    const asViewer = await ask("viewer", subscribers);
+    expect(asViewer.data?.allMarketingEmailSubscribers?.nodes ?? []).toEqual([]);
   });
 });
