@@ -38,14 +38,14 @@ async function ventures(url: string, n: number): Promise<string[]> {
   try {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const { rows } = await withRole(
-        c.db,
-        "eva_chairman",
-        (trx) => sql<{ id: string }>`select id from eva.fn_create_venture(${`Bench venture ${i} ${randomUUID().slice(0, 6)}`},
+      const { rows } = await withRole(c.db, "eva_chairman", (trx) =>
+        sql<{ id: string }>`select id from eva.fn_create_venture(${`Bench venture ${i} ${randomUUID().slice(0, 6)}`},
           'An invoice reconciliation assistant for small accounting firms that drown in paperwork.',
           'Small firms lose hours every week matching invoices to payments.',
           'Matches every invoice to its payment automatically, with an audit trail.',
-          'Accounting firms with 2-20 staff in the EU', 'saas'::eva.venture_archetype, array['a'], array['b'])`.execute(trx),
+          'Accounting firms with 2-20 staff in the EU', 'saas'::eva.venture_archetype, array['a'], array['b'])`.execute(
+          trx,
+        ),
       );
       ids.push(rows[0]?.id as string);
     }
@@ -55,7 +55,16 @@ async function ventures(url: string, n: number): Promise<string[]> {
   }
 }
 
-const TYPES = ["impression", "impression", "impression", "impression", "impression", "engagement", "click", "conversion"];
+const TYPES = [
+  "impression",
+  "impression",
+  "impression",
+  "impression",
+  "impression",
+  "engagement",
+  "click",
+  "conversion",
+];
 const PLATFORMS = ["bluesky", "mastodon", "x", "email"];
 
 function syntheticEvent(ventureIds: string[], variants: string[], i: number, tag: string) {
@@ -130,7 +139,11 @@ async function ingestRates(server: BenchServer, signal: AbortSignal): Promise<Me
         for (let i = next++; i < WEBHOOK_EVENTS; i = next++) {
           const body = JSON.stringify(syntheticEvent(ids, variants, i, "hook"));
           const headers = webhookHeaders(SECRET, `msg_${i}_${randomUUID()}`, Math.floor(Date.now() / 1000), body);
-          const res = await fetch(endpoint, { method: "POST", body, headers: { ...headers, "content-type": "application/json" } });
+          const res = await fetch(endpoint, {
+            method: "POST",
+            body,
+            headers: { ...headers, "content-type": "application/json" },
+          });
           if (res.status !== 200) failed += 1;
           await res.arrayBuffer();
         }
@@ -140,7 +153,8 @@ async function ingestRates(server: BenchServer, signal: AbortSignal): Promise<Me
     if (failed) throw new Error(`${failed} webhook deliveries were not accepted`);
     const { rows: counted } = await owner.query<{ n: string }>("select count(*) as n from marketing.marketing_events");
     const expected = COPY_EVENTS + BATCH_EVENTS + WEBHOOK_EVENTS;
-    if (Number(counted[0]?.n) !== expected) throw new Error(`expected ${expected} events stored, found ${counted[0]?.n}`);
+    if (Number(counted[0]?.n) !== expected)
+      throw new Error(`expected ${expected} events stored, found ${counted[0]?.n}`);
 
     return [
       {
@@ -174,7 +188,8 @@ async function ingestRates(server: BenchServer, signal: AbortSignal): Promise<Me
 
 async function rollupRates(server: BenchServer, signal: AbortSignal): Promise<Measurement[]> {
   const total = Number(process.env.EVA_BENCH_MARKETING_EVENTS ?? 10_000_000);
-  if (!Number.isInteger(total) || total < 10_000) throw new Error("EVA_BENCH_MARKETING_EVENTS must be a whole number ≥ 10000");
+  if (!Number.isInteger(total) || total < 10_000)
+    throw new Error("EVA_BENCH_MARKETING_EVENTS must be a whole number ≥ 10000");
   const database = await server.freshDatabase("marketing_rollup");
   const service = connect(database.url, { max: 2, role: "eva_service", applicationName: "eva-bench" });
   const owner = new pg.Client({ connectionString: database.url });

@@ -87,7 +87,7 @@ export const EvaFunctionNamesPlugin: GraphileConfig.Plugin = {
       },
       // The marketing schema's names already say so (marketing_events, marketing_daily_rollups):
       // allMarketingEvents, not allMarketingMarketingEvents.
-      _schemaPrefix(previous, options, details) {
+      _schemaPrefix(previous, _options, details) {
         if (details.pgNamespace.nspname === "marketing") return "";
         return previous ? previous(details) : "";
       },
