@@ -12,6 +12,7 @@ import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import type { MarketingEvent } from "../src/marketing/webhooks.ts";
 import { runStageWork } from "../src/orchestration/stage-engine.ts";
 import { materializeRollups } from "../src/tasks/marketing.ts";
+import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
 
@@ -394,5 +395,35 @@ describe("rollups as venture metrics", () => {
       value: 1,
       label: "fact",
     });
+  });
+});
+
+describe("eva marketing rollups", () => {
+  it("--refresh rolls up what is queued and prints the venture's days; --json the rows; a bad date is a usage error", async () => {
+    const v = await createVenture(t.db);
+    const variant = randomUUID();
+    await ingest([
+      event(v.id, { variant_id: variant, quantity: 300 }),
+      event(v.id, { variant_id: variant, event_type: "click", quantity: 6 }),
+    ]);
+    const env = { DATABASE_URL: t.url };
+    const json = await runEva(["marketing", "rollups", v.name, "--refresh", "--json"], env);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({
+        date: dateOf(day(-1)),
+        platform: "bluesky",
+        variantId: variant,
+        impressions: 300,
+        clicks: 6,
+        ctr: 0.02,
+      }),
+    ]);
+    const table = await runEva(["marketing", "rollups", v.id, "--from", dateOf(day(-3)), "--to", dateOf(day(0))], env);
+    expect(table.stdout).toMatch(/DAY\s+PLATFORM\s+VARIANT\s+IMPRESSIONS/);
+    expect(table.stdout).toContain("2.00%");
+    const bad = await runEva(["marketing", "rollups", v.id, "--from", "yesterday"], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--from must be a date (YYYY-MM-DD, UTC), not "yesterday"');
   });
 });
