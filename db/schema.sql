@@ -10996,12 +10996,11 @@ begin
       using errcode = 'EV400';
   end if;
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('marketing.marketing_daily_rollups'));
-  -- Ingest waits while the days are recomputed: the aggregate and the dropped queue see the same events
-  -- (an ingest that committed after the aggregate would otherwise lose its queued counts, or count twice).
-  lock table marketing.marketing_rollup_deltas in exclusive mode;
-  -- The aggregate first, on its own (a read-only statement may run in parallel; one that writes may not).
-  drop table if exists pg_temp.marketing_rollup_rebuild;
-  create temp table marketing_rollup_rebuild on commit drop as
+  with dropped as (
+    delete from marketing.marketing_rollup_deltas d
+    where d.rollup_date between p_from and p_to and (p_venture is null or d.venture_id = p_venture)
+    returning 1
+  ), agg as (
     select pg_catalog.timezone('UTC', e.occurred_at)::date as rollup_date, e.venture_id, coalesce(e.platform, 'unknown') as platform,
       e.content_id, e.variant_id,
       coalesce(pg_catalog.sum(e.quantity) filter (where not e.bot and e.event_type = 'impression'), 0) as impressions,
@@ -11017,14 +11016,7 @@ begin
       coalesce(pg_catalog.sum(e.quantity) filter (where e.bot), 0) as bot_events
     from marketing.marketing_events e
     where e.occurred_at >= v_from and e.occurred_at < v_to and (p_venture is null or e.venture_id = p_venture)
-    group by 1, 2, 3, 4, 5;
-
-  with dropped as (
-    delete from marketing.marketing_rollup_deltas d
-    where d.rollup_date between p_from and p_to and (p_venture is null or d.venture_id = p_venture)
-    returning 1
-  ), agg as (
-    select * from pg_temp.marketing_rollup_rebuild
+    group by 1, 2, 3, 4, 5
   ), upserted as (
     insert into marketing.marketing_daily_rollups as r (rollup_date, venture_id, platform, content_id, variant_id, impressions,
       engagements, clicks, conversions, revenue_cents, opens, deliveries, unsubscribes, bounces, complaints, bot_events)
