@@ -10,6 +10,7 @@ import { eventDelivery } from "./event-delivery.ts";
 import { graphqlAbuse } from "./graphql-abuse.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
+import { marketingIngest } from "./marketing-ingest.ts";
 import { priorityQueue } from "./priority-queue.ts";
 import { sagaBench } from "./saga.ts";
 import { schedulerTick } from "./scheduler-tick.ts";
@@ -41,6 +42,7 @@ const benchmarks: Benchmark[] = [
   { name: "event-delivery", run: eventDelivery },
   { name: "saga", run: sagaBench },
   { name: "dashboard", run: dashboard },
+  { name: "marketing-ingest", run: marketingIngest },
 ];
 
 const wanted = process.argv.slice(2);

@@ -1,12 +1,16 @@
 // Serves the Chairman's GraphQL API over HTTP: GraphQL at /graphql (and
 // websockets there, for subscriptions), Ruru (GraphiQL) at /graphiql, the
-// sign-in exchange at /sign-in and the dashboard (web/, a client of the
-// same API) at / and its pages.
+// sign-in exchange at /sign-in, the dashboard (web/, a client of the
+// same API) at / and its pages, and the marketing engine's inbound webhooks
+// (POST /webhooks/<source>) and unsubscribe link (/unsubscribe).
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/node";
+import { connect } from "../src/db/client.ts";
+import { routeMarketing } from "../src/marketing/http.ts";
+import type { WebhookOptions } from "../src/marketing/webhooks.ts";
 import { startTracing } from "../src/orchestration/tracing.ts";
 import type { ApiLimits } from "./limits.ts";
 import { makePreset } from "./preset.ts";
@@ -32,6 +36,8 @@ export interface ApiServerOptions {
   secret?: Uint8Array;
   /** Overrides of the request limits (default: apiLimits(), from the EVA_GRAPHQL_* variables). */
   limits?: Partial<ApiLimits>;
+  /** The webhooks' environment (secrets), body limit and clock (default: process.env, EVA_WEBHOOK_MAX_BYTES). */
+  webhooks?: WebhookOptions;
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
@@ -44,6 +50,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   // Spans (the Chairman's decide mutation) go to the OTLP collector when OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const tracing = await startTracing("api");
   const server = createServer();
+  // Webhooks and unsubscribes store as eva_service (under RLS), on their own small pool.
+  const marketing = connect(url, { max: 4, applicationName: "eva-webhooks", role: "eva_service" });
   // Upgraded (websocket) connections leave the HTTP server's bookkeeping: track them to end them on close.
   const upgraded = new Set<Duplex>();
   server.on("upgrade", (_request, socket: Duplex) => {
@@ -58,6 +66,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     // /sign-in exchanges the one-time code of `eva start`'s link for a session token.
     // The dashboard answers / and its page paths; GraphQL keeps /graphql, /graphiql and the websocket.
     routeSignIn(server, signInHandler(api.auth), { handles: isWebPath, serve: serveWeb });
+    routeMarketing(server, marketing.db, options.webhooks);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {
@@ -67,6 +76,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   } catch (error) {
     server.close();
+    await marketing.close();
     await pgl.release();
     await api.release();
     await tracing.shutdown();
@@ -87,6 +97,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           server.closeAllConnections();
           for (const socket of upgraded) socket.destroy();
         });
+        await marketing.close();
         await pgl.release();
         await api.release();
         await tracing.shutdown();

@@ -86,7 +86,7 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
 
 const LIST_ONLY_COMPUTED = new Set(["chairman_decisions_summary", "chairman_decisions_choices"]);
 
-/** `fn_decide` → `decide`, `fn_create_venture` → `createVenture`: the API names what a function does. */
+/** `fn_decide` → `decide`, `fn_create_venture` → `createVenture`: the API names what a function does (and marketing's tables their own names). */
 export const EvaFunctionNamesPlugin: GraphileConfig.Plugin = {
   name: "EvaFunctionNamesPlugin",
   version: "1.0.0",
@@ -100,6 +100,12 @@ export const EvaFunctionNamesPlugin: GraphileConfig.Plugin = {
       _functionName(previous, _options, details) {
         const name = previous ? previous(details) : details.resource.name;
         return details.resource.extensions?.tags?.name ? name : name.replace(/^fn_/, "");
+      },
+      // The marketing schema's names already say so (marketing_events, marketing_daily_rollups):
+      // allMarketingEvents, not allMarketingMarketingEvents.
+      _schemaPrefix(previous, _options, details) {
+        if (details.pgNamespace.nspname === "marketing") return "";
+        return previous ? previous(details) : "";
       },
       // A decision's `summary` and `choices` are its only form (lists, no connection): no "List" suffix.
       computedAttributeListField(previous, _options, details) {

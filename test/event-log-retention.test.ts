@@ -137,12 +137,14 @@ describe("the partition manager", () => {
     await sql`select eva.fn_set_scheduler_clock('2 months')`.execute(t.db);
     try {
       const result = await TICKS.partition_maintenance(t.service);
-      // The event log and the event deliveries (both registered), each four months ahead of the clock.
+      // The event log, the event deliveries and the marketing events (all registered), each four months ahead of the clock.
       expect(result.created).toEqual([
         `eva_partitions.eva_event_log_p${monthName(monthsFromNow(4))}`,
         `eva_partitions.eva_event_log_p${monthName(monthsFromNow(5))}`,
         `eva_partitions.event_deliveries_p${monthName(monthsFromNow(4))}`,
         `eva_partitions.event_deliveries_p${monthName(monthsFromNow(5))}`,
+        `eva_partitions.marketing_events_p${monthName(monthsFromNow(4))}`,
+        `eva_partitions.marketing_events_p${monthName(monthsFromNow(5))}`,
       ]);
       expect(await partitions()).toContain(`eva_partitions.eva_event_log_p${monthName(monthsFromNow(5))}`);
       // Running it again creates nothing more.

@@ -7,7 +7,7 @@
 -- by a crash is returned again with the same key. States of paused campaigns
 -- wait. Rows are locked with SKIP LOCKED, so two senders never take one.
 create or replace function marketing.fn_email_claim_due(p_limit int default 100)
-returns table (send_id uuid, idempotency_key text, venture_id uuid, campaign_id uuid, subscriber_id uuid, step_number int,
+returns table (send_id uuid, idempotency_key text, state_id uuid, venture_id uuid, campaign_id uuid, subscriber_id uuid, step_number int,
   to_email text, from_address text, from_name text, subject text, body_text text, body_html text)
 language plpgsql
 volatile
@@ -22,6 +22,7 @@ declare
   v_previous marketing.marketing_email_sends;
   v_holds boolean;
   v_send marketing.marketing_email_sends;
+  v_after marketing.marketing_email_state;
   v_seen int := 0;
 begin
   for v_state in
@@ -39,41 +40,48 @@ begin
       where id = v_state.id;
       continue;
     end if;
-    select * into v_step from marketing.marketing_email_steps s where s.campaign_id = v_state.campaign_id and s.step_number = v_state.current_step + 1;
-    if not found then
-      update marketing.marketing_email_state set status = 'completed', next_send_at = null, updated_at = pg_catalog.now() where id = v_state.id;
-      continue;
-    end if;
-    v_holds := true;
-    if v_step.condition <> 'always' then
-      select * into v_previous from marketing.marketing_email_sends ps
-      where ps.state_id = v_state.id and ps.step_number = v_state.current_step and ps.status = 'sent';
-      v_holds := case v_step.condition
-        when 'opened_previous' then coalesce(marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'open'), false)
-        when 'not_opened_previous' then not coalesce(marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'open'), false)
-        when 'clicked_previous' then coalesce(marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'click'), false)
-        when 'not_clicked_previous' then not coalesce(marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'click'), false)
-        else true end;
-    end if;
-    if not v_holds then
-      perform marketing.fn_email_advance(v_state.id, v_step.step_number, null, 'skipped');
-      continue;
-    end if;
-    insert into marketing.marketing_email_sends (state_id, step_number, idempotency_key, attempts)
-    values (v_state.id, v_step.step_number, 'eva-email-' || v_state.id || '-' || v_step.step_number, 1)
-    on conflict (state_id, step_number) do update set attempts = marketing_email_sends.attempts + 1
-    returning * into v_send;
-    if v_send.status <> 'pending' then
-      continue;
-    end if;
-    send_id := v_send.id; idempotency_key := v_send.idempotency_key; venture_id := v_state.venture_id;
-    campaign_id := v_state.campaign_id; subscriber_id := v_state.subscriber_id; step_number := v_step.step_number;
-    to_email := v_state.email; from_address := v_state.from_address; from_name := v_state.from_name;
-    subject := v_step.subject; body_text := v_step.body_text; body_html := v_step.body_html;
-    -- Not due again until the sender reports back (or a crash's retry after 10 minutes).
-    update marketing.marketing_email_state set next_send_at = v_now + interval '10 minutes', updated_at = pg_catalog.now()
-    where id = v_state.id;
-    return next;
+    -- Steps whose condition fails are skipped one after the other until one is sent, not yet due, or none is left.
+    loop
+      select * into v_step from marketing.marketing_email_steps s
+      where s.campaign_id = v_state.campaign_id and s.step_number = v_state.current_step + 1;
+      if not found then
+        update marketing.marketing_email_state set status = 'completed', next_send_at = null, updated_at = pg_catalog.now()
+        where id = v_state.id;
+        exit;
+      end if;
+      v_holds := true;
+      if v_step.condition <> 'always' then
+        v_previous := null;
+        select * into v_previous from marketing.marketing_email_sends ps
+        where ps.state_id = v_state.id and ps.step_number = v_state.current_step and ps.status = 'sent';
+        v_holds := case v_step.condition
+          when 'opened_previous' then marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'open')
+          when 'not_opened_previous' then not marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'open')
+          when 'clicked_previous' then marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'click')
+          when 'not_clicked_previous' then not marketing.fn_email_event_seen(v_state.venture_id, v_previous.provider_id, 'click')
+          else true end;
+      end if;
+      if not v_holds then
+        v_after := marketing.fn_email_advance(v_state.id, v_step.step_number, null, 'skipped');
+        v_state.current_step := v_after.current_step;
+        exit when v_after.status <> 'active' or v_after.next_send_at > v_now;
+        continue;
+      end if;
+      insert into marketing.marketing_email_sends (state_id, step_number, idempotency_key, attempts)
+      values (v_state.id, v_step.step_number, 'eva-email-' || v_state.id || '-' || v_step.step_number, 1)
+      on conflict (state_id, step_number) do update set attempts = marketing_email_sends.attempts + 1
+      returning * into v_send;
+      exit when v_send.status <> 'pending';
+      send_id := v_send.id; idempotency_key := v_send.idempotency_key; state_id := v_state.id; venture_id := v_state.venture_id;
+      campaign_id := v_state.campaign_id; subscriber_id := v_state.subscriber_id; step_number := v_step.step_number;
+      to_email := v_state.email; from_address := v_state.from_address; from_name := v_state.from_name;
+      subject := v_step.subject; body_text := v_step.body_text; body_html := v_step.body_html;
+      -- Not due again until the sender reports back (or a crash's retry after 10 minutes).
+      update marketing.marketing_email_state set next_send_at = v_now + interval '10 minutes', updated_at = pg_catalog.now()
+      where id = v_state.id;
+      return next;
+      exit;
+    end loop;
   end loop;
 end;
 $$;

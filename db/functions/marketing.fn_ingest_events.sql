@@ -238,6 +238,8 @@ begin
     from ins i
     where i.event_type in ('unsubscribe', 'bounce', 'complaint') and not i.bot
       and pg_catalog.jsonb_typeof(i.properties -> 'email') = 'string' and i.properties ->> 'email' like '%@%'
+      -- A transient bounce (mailbox full, greylisting) is retried by the provider, not a reason to stop.
+      and coalesce(i.properties ->> 'bounce_type', '') <> 'transient'
     order by i.venture_id, pg_catalog.lower(i.properties ->> 'email'), i.occurred_at
     on conflict (venture_id, email) do nothing
     returning 1

@@ -15,4 +15,4 @@ as $$
 $$;
 comment on function marketing.fn_is_bot(jsonb) is
   'Whether an event''s properties are a bot''s: properties.bot/$bot true, or a user agent (user_agent, $raw_user_agent, userAgent) of a link-preview fetcher (Mastodon/, Slackbot...), crawler or mail scanner.';
-grant execute on function marketing.fn_is_bot(jsonb) to eva_service, eva_chairman, eva_viewer;
+grant execute on function marketing.fn_is_bot(jsonb) to eva_service;

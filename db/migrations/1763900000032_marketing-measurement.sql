@@ -41,7 +41,9 @@ comment on column marketing.marketing_events.revenue_cents is 'Revenue of a conv
 comment on column marketing.marketing_events.bot is 'Set at ingest when the user agent is a link-preview fetcher, a crawler or a mail scanner (marketing.fn_is_bot): kept, never counted.';
 create unique index marketing_events_dedupe_key on marketing.marketing_events (source, external_id, occurred_at);
 create index marketing_events_venture_time_idx on marketing.marketing_events (venture_id, occurred_at);
-create index marketing_events_variant_idx on marketing.marketing_events (variant_id) where variant_id is not null;
+-- A variant's content, looked up at ingest for events that name only the variant (conversions, email clicks).
+create index marketing_events_variant_content_idx on marketing.marketing_events (variant_id) include (content_id)
+  where variant_id is not null and content_id is not null;
 -- Last-touch attribution looks up a visitor's latest click.
 create index marketing_events_visitor_click_idx on marketing.marketing_events
   (venture_id, (properties ->> 'distinct_id'), occurred_at) where event_type = 'click';

@@ -18,13 +18,21 @@ import type { StageRunOutcome } from "../orchestration/stage-engine.ts";
 import { eventBusTasks } from "./event-bus.ts";
 import { marketingContentTasks } from "./marketing-content.ts";
 import { type MarketingPublishTickName, marketingPublishTasks } from "./marketing-publish.ts";
+import { type MarketingTaskName, marketingTasks } from "./marketing.ts";
 import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";
 import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
 import { stageRunTask } from "./stage-run.ts";
 
+/** The crontab's task names: the scheduler's ticks and the marketing manifest's jobs (spec §17.11). */
+export type CrontabTaskName =
+  | Exclude<SchedulerTaskName, "dlq_depth_check">
+  | MarketingTaskName
+  | MarketingPublishTickName
+  | "maintenance:dlq:alert";
+
 /** The master scheduler's crontab: one line per tick (minute hour day month weekday task ?options). */
-export const CRONTAB_LINES: Record<SchedulerTaskName | MarketingPublishTickName, string> = {
+export const CRONTAB_LINES: Record<CrontabTaskName, string> = {
   // Scheduled stage work (the next ops cycle) that has come due becomes ready.
   scheduler_due_work: "* * * * * scheduler_due_work ?fill=1h&jobKey=scheduler_due_work&max=3",
   portfolio_health_scan: "0 */6 * * * portfolio_health_scan ?fill=6h&jobKey=portfolio_health_scan&max=3",
@@ -33,7 +41,9 @@ export const CRONTAB_LINES: Record<SchedulerTaskName | MarketingPublishTickName,
   notification_digest_daily: "0 8 * * * notification_digest_daily ?fill=1d&jobKey=notification_digest_daily&max=5",
   notification_digest_weekly: "0 8 * * 1 notification_digest_weekly ?fill=7d&jobKey=notification_digest_weekly&max=5",
   saga_timeout_sweep: "*/15 * * * * saga_timeout_sweep ?fill=1h&jobKey=saga_timeout_sweep&max=3",
-  dlq_depth_check: "0 7 * * 1 dlq_depth_check ?fill=7d&jobKey=dlq_depth_check&max=3",
+  // The weekly DLQ depth check (P1 alert above 10) under the marketing manifest's name and time (17.11):
+  // one check, eva_private.fn_scheduler_dlq_check, as the dlq_depth_check tick.
+  "maintenance:dlq:alert": "0 4 * * 1 maintenance:dlq:alert ?fill=7d&jobKey=maintenance:dlq:alert&max=3",
   // Task contracts past their timeout fail as timeout; their work is retried or escalated.
   contract_timeout_sweep: "* * * * * contract_timeout_sweep ?fill=1h&jobKey=contract_timeout_sweep&max=3",
   // Stage runs waiting on an open circuit breaker go once it half-opens.
@@ -49,6 +59,9 @@ export const CRONTAB_LINES: Record<SchedulerTaskName | MarketingPublishTickName,
     "*/15 * * * * publisher:rate-limit:reset ?fill=1h&jobKey=publisher:rate-limit:reset&max=3",
   "metrics:collect:all": "0 * * * * metrics:collect:all ?fill=3h&jobKey=metrics:collect:all&max=3",
   "budget:governor:check": "0 7 * * * budget:governor:check ?fill=1d&jobKey=budget:governor:check&max=3",
+  // Marketing (17.11): queued event counts into the daily rollups (and the venture metrics); due drip emails sent.
+  "rollup:materialize": "30 6 * * * rollup:materialize ?fill=1d&jobKey=rollup:materialize&max=3",
+  "email:drip:send": "*/5 * * * * email:drip:send ?fill=1h&jobKey=email:drip:send&max=3",
 };
 
 export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");
@@ -83,7 +96,9 @@ export function taskList(deps: TaskDeps): TaskList {
     notification_digest_daily: tick("notification_digest_daily"),
     notification_digest_weekly: tick("notification_digest_weekly"),
     saga_timeout_sweep: tick("saga_timeout_sweep"),
+    // Jobs queued under the old name before the manifest's took it over still run.
     dlq_depth_check: tick("dlq_depth_check"),
+    "maintenance:dlq:alert": tick("dlq_depth_check"),
     contract_timeout_sweep: tick("contract_timeout_sweep"),
     circuit_release: tick("circuit_release"),
     saga_wake: tick("saga_wake"),
@@ -98,6 +113,8 @@ export function taskList(deps: TaskDeps): TaskList {
     ...marketingContentTasks({ db: deps.db, analyst: deps.analyst, onContentStep: deps.onContentStep }),
     // Publishing: one job per dispatch and the manifest's four ticks (src/tasks/marketing-publish.ts).
     ...marketingPublishTasks({ db: deps.db }),
+    // Marketing measurement: rollups and the email drip (src/tasks/marketing.ts).
+    ...marketingTasks({ db: deps.db }),
   };
 }
 

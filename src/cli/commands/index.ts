@@ -113,7 +113,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   marketing: {
     summary:
-      "the marketing engine: content generated per platform from the venture's brand, GTM plan and funnel, brand-reviewed, and its lifecycle",
+      "the marketing engine: content generated per platform from the venture's brand, GTM plan and funnel, brand-reviewed, published through the dispatch outbox, measured in daily rollups, and email drip campaigns",
     load: async () => (await import("./marketing.ts")).registerMarketing,
   },
   gates: {

@@ -12,7 +12,9 @@ import { ventureByRef } from "../../portfolio/ventures.ts";
 import { withSession } from "../database.ts";
 import { printFields, printJson, printTable, progress, UserError } from "../output.ts";
 import { summaryOf } from "./index.ts";
+import { registerMarketingEmail } from "./marketing-email.ts";
 import { registerMarketingPublish } from "./marketing-publish.ts";
+import { registerMarketingRollups } from "./marketing-rollups.ts";
 
 const unknownVenture = (ref: string) =>
   new UserError(`no venture "${ref}" (give its id or exact name; see npx eva ventures list) [EV404]`);
@@ -218,4 +220,6 @@ Examples:
       });
     });
   registerMarketingPublish(marketing);
+  registerMarketingRollups(marketing);
+  registerMarketingEmail(marketing);
 }

@@ -2,10 +2,12 @@
 // export_data, teardown_infra, archive_code, retrospective. Each step is
 // idempotent: what it wrote is keyed by the saga (archive keys, sub-steps,
 // the retrospective's row), so a re-run after a crash repeats nothing done.
+import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { sql } from "kysely";
 import { z } from "zod";
 import { EvaErrorCode, sqlState } from "../../db/errors.ts";
+import { resendClient } from "../../marketing/email.ts";
 import type { Rng } from "../../stages/types.ts";
 import { writeArchive } from "../archive-store.ts";
 import { type StepContext, StepError, type StepOutcome } from "./engine.ts";
@@ -50,32 +52,84 @@ function noticeDays(ctx: StepContext): number {
 }
 
 /**
- * Step 1: the notice to the venture's users, recorded once (sub-step
- * notice:all), then the notification period on the scheduler's clock.
+ * Step 1: the notice to the venture's users, then the notification period on
+ * the scheduler's clock. The users EVA knows are the venture's email
+ * subscribers (none suppressed); with an email client (RESEND_API_KEY) and a
+ * sender domain each gets the notice once (sub-step notice:<address>, its
+ * Idempotency-Key fixed by saga and address). The notice itself is recorded
+ * once (sub-step notice:all), with whom it reached or why it reached nobody.
  */
 async function notifyUsers(ctx: StepContext): Promise<StepOutcome> {
-  const done = (await substeps(ctx)).get("notice:all");
-  let notice = done?.result as { notice: Record<string, unknown>; noticeUntil: string } | undefined;
+  const known = await substeps(ctx);
+  let notice = known.get("notice:all")?.result as { notice: Record<string, unknown>; noticeUntil: string } | undefined;
   if (!notice) {
     const { rows } = await sql<{ name: string }>`
       select name from eva.ventures where id = ${ctx.saga.venture_id}::uuid`.execute(ctx.deps.db);
     const name = rows[0]?.name ?? "the venture";
     const days = noticeDays(ctx);
     const until = new Date(ctx.now.getTime() + days * DAY_MS);
+    const subject = `${name} is closing`;
+    const body =
+      `${name} ${ctx.saga.context.ended_as === "exited" ? "is changing hands" : "is shutting down"}. ` +
+      `Your data can be exported until ${until.toISOString().slice(0, 10)}; after that the service and its data are removed.`;
+    const { rows: people } = await sql<{ email: string }>`
+      select s.email from marketing.marketing_email_subscribers s
+      where s.venture_id = ${ctx.saga.venture_id}::uuid
+        and not exists (select 1 from marketing.marketing_email_suppressions x where x.venture_id = s.venture_id and x.email = s.email)
+      order by s.email`.execute(ctx.deps.db);
+    const { rows: domains } = await sql<{ domain: string }>`
+      select domain from marketing.marketing_email_domains where venture_id = ${ctx.saga.venture_id}::uuid
+      order by created_at, domain limit 1`.execute(ctx.deps.db);
+    const client = resendClient(ctx.deps.env ?? process.env);
+    const domain = domains[0]?.domain;
+    const delivered: string[] = [];
+    const refused: string[] = [];
+    if (client && domain && people.length) {
+      for (const [i, { email }] of people.entries()) {
+        const key = `notice:${email}`;
+        if (known.get(key)?.status === "completed") {
+          delivered.push(email);
+          continue;
+        }
+        const idempotencyKey = `eva-retirement-${ctx.saga.id}-${createHash("sha256").update(email).digest("hex").slice(0, 24)}`;
+        const sent = await client.send(
+          { from: `${name} <notices@${domain}>`, to: email, subject, text: body },
+          idempotencyKey,
+        );
+        if (sent.ok) {
+          await recordSubstep(ctx, key, "completed", i + 1, { resendId: sent.id });
+          delivered.push(email);
+        } else if (sent.retry) {
+          throw new StepError(`the notice to ${email} was not sent (${sent.error}); retried`);
+        } else {
+          await recordSubstep(ctx, key, "failed", i + 1, {}, sent.error);
+          refused.push(email);
+        }
+      }
+    }
+    const missing = [
+      ...(people.length
+        ? []
+        : [
+            "the venture has no email subscribers (ventures have no user table; its users are its marketing email subscribers)",
+          ]),
+      ...(domain ? [] : ["the venture has no sender domain (eva marketing email domain-add)"]),
+      ...(client ? [] : ["no email client is configured (RESEND_API_KEY)"]),
+    ];
     notice = {
       noticeUntil: until.toISOString(),
       notice: {
-        subject: `${name} is closing`,
-        body:
-          `${name} ${ctx.saga.context.ended_as === "exited" ? "is changing hands" : "is shutting down"}. ` +
-          `Your data can be exported until ${until.toISOString().slice(0, 10)}; after that the service and its data are removed.`,
+        subject,
+        body,
         channels: ["email", "in-app"],
         noticeDays: days,
-        recipients: [],
-        delivered: false,
-        honesty:
-          "Recorded, not sent: EVA has no email client yet, and ventures have no user table, so no recipient is known. " +
-          "The notice and its period are kept so the period is honoured once delivery exists.",
+        recipients: delivered,
+        ...(refused.length ? { refused } : {}),
+        delivered: delivered.length > 0,
+        honesty: delivered.length
+          ? `Sent by email through Resend to ${delivered.length} subscriber${delivered.length === 1 ? "" : "s"}${refused.length ? `; refused for ${refused.length}` : ""}.`
+          : `Recorded, not sent: ${missing.join("; ") || "every send was refused"}. ` +
+            "The notice and its period are kept so the period is honoured.",
       },
     };
     await recordSubstep(ctx, "notice:all", "completed", 0, notice);
