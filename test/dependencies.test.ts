@@ -17,17 +17,14 @@ import { runStageWork } from "../src/orchestration/stage-engine.ts";
 import { startWorker } from "../src/worker.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
-import { eventBusDriver } from "./helpers/event-bus.ts";
+import { settleEventBus } from "./helpers/event-bus.ts";
 import { advance, createVenture } from "./helpers/fixtures.ts";
 
 process.env.EVA_JWT_SECRET = "dependencies-test-secret-0123456789-0123456789";
 const t = await createTestDatabase();
+afterAll(() => t.drop());
 // The reactions (releasing dependents, breaking dependencies, re-ranking) run as event-bus deliveries.
-const bus = eventBusDriver(t);
-afterAll(async () => {
-  await bus.close();
-  await t.drop();
-});
+const bus = { settle: () => settleEventBus(t) };
 const analyst = createOfflineAnalyst({ cache: createDatabaseCache(t.service) });
 // Stage mechanics, not the Decision Filter Engine: no stage here should escalate for a low score.
 await sql`update eva.chairman_preferences set value = '0' where scope = 'global' and key = 'score_threshold'`.execute(
