@@ -26,16 +26,24 @@ export async function settleEventBus(
   const handlers = options.handlers ?? eventHandlers({ notificationWebhook: options.notificationWebhook });
   for (let round = 0; round < 50; round++) {
     const dispatched = await dispatchEvents(t.service, { successor: false });
-    const { rows: due } = await sql<{ id: string; logged_at: string; key: string }>`
-      select d.id, d.event_logged_at::text as logged_at, j.key
-      from eva.event_deliveries d
-      join graphile_worker.jobs j on j.key = 'event_deliver:' || d.subscription_id || ':' || d.event_id
-      where d.status in ('pending', 'retrying') and j.run_at <= now() and j.locked_at is null
-      order by j.run_at, d.id`.execute(t.db);
-    for (const d of due) {
-      const outcome = await deliverEvent(t.service, { deliveryId: Number(d.id), loggedAt: d.logged_at }, handlers);
+    // Every event_deliver job due now: deliveries, their retries, and dead-letter replays.
+    const { rows: due } = await sql<{ key: string; payload: Record<string, unknown> }>`
+      select j.key, j.payload from graphile_worker._private_jobs j
+      join graphile_worker._private_tasks k on k.id = j.task_id and k.identifier = 'event_deliver'
+      where j.run_at <= now() and j.locked_at is null
+        and j.attempts < j.max_attempts
+      order by j.run_at, j.id`.execute(t.db);
+    for (const job of due) {
+      const p = job.payload;
+      const ref = {
+        deliveryId: Number(p.delivery_id),
+        loggedAt: String(p.logged_at),
+        dlqId: p.dlq_id === undefined ? undefined : Number(p.dlq_id),
+        replay: p.replay === undefined ? undefined : Number(p.replay),
+      };
+      const outcome = await deliverEvent(t.service, ref, handlers);
       // A settled delivery's job has nothing left to do; a retry's job was moved to its backoff.
-      if (outcome.status !== "retrying") await sql`select graphile_worker.remove_job(${d.key})`.execute(t.db);
+      if (outcome.status !== "retrying") await sql`select graphile_worker.remove_job(${job.key})`.execute(t.db);
     }
     if (dispatched.read === 0 && due.length === 0) return;
   }
