@@ -282,7 +282,11 @@ describe("the webhook channel", () => {
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout)).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ id: Number(dead.id), handler: "notification_webhook", eventType: "chairman.decision_requested" }),
+        expect.objectContaining({
+          id: Number(dead.id),
+          handler: "notification_webhook",
+          eventType: "chairman.decision_requested",
+        }),
       ]),
     );
 

@@ -60,9 +60,19 @@ describe("the seeded reactions", () => {
     const { rows } = await sql<{ name: string; handler: string; filter: unknown; enabled: boolean }>`
       select name, handler, filter, enabled from eva.event_subscriptions order by name`.execute(t.db);
     expect(rows).toEqual([
-      { name: "dependency-reevaluation", handler: "dependency_reevaluation", filter: { state: "dependency_party" }, enabled: true },
+      {
+        name: "dependency-reevaluation",
+        handler: "dependency_reevaluation",
+        filter: { state: "dependency_party" },
+        enabled: true,
+      },
       { name: "knowledge-extraction", handler: "knowledge_extraction", filter: null, enabled: true },
-      { name: "notification-webhook", handler: "notification_webhook", filter: { state: "notification_webhook" }, enabled: true },
+      {
+        name: "notification-webhook",
+        handler: "notification_webhook",
+        filter: { state: "notification_webhook" },
+        enabled: true,
+      },
       { name: "stage-run-rerank", handler: "stage_run_rerank", filter: { state: "queue_stale" }, enabled: true },
       { name: "venture-retirement", handler: "venture_retirement", filter: null, enabled: true },
     ]);
@@ -109,16 +119,18 @@ describe("the seeded reactions", () => {
     const jobPriority = async () =>
       Number(
         (
-          await sql<{ p: number }>`select priority as p from graphile_worker.jobs where key = ${`stage_run:${work.id}`}`.execute(
-            t.db,
-          )
+          await sql<{
+            p: number;
+          }>`select priority as p from graphile_worker.jobs where key = ${`stage_run:${work.id}`}`.execute(t.db)
         ).rows[0]?.p,
       );
     const before = await jobPriority();
     await sql`update eva.ventures set projected_revenue = 5000000 where id = ${v.id}::uuid`.execute(t.db);
     expect(await jobPriority()).toBe(before);
     await settleEventBus(t);
-    const { rows } = await sql<{ p: number }>`select eva_private.fn_stage_run_priority(${v.id}::uuid) as p`.execute(t.db);
+    const { rows } = await sql<{ p: number }>`select eva_private.fn_stage_run_priority(${v.id}::uuid) as p`.execute(
+      t.db,
+    );
     expect(await jobPriority()).toBe(Number(rows[0]?.p));
     expect(await jobPriority()).toBeLessThan(before);
     expect(await deliveriesOf(v.id, "stage-run-rerank")).toEqual([
@@ -209,7 +221,13 @@ describe("a failing re-evaluation", () => {
 
     const listed = await runEva(["dlq", "list", "--json"], { DATABASE_URL: t.url });
     const letter = (
-      JSON.parse(listed.stdout) as { id: number; handler: string; subscription: string; venture: string; lastError: string }[]
+      JSON.parse(listed.stdout) as {
+        id: number;
+        handler: string;
+        subscription: string;
+        venture: string;
+        lastError: string;
+      }[]
     ).find((l) => l.handler === "dependency_reevaluation");
     expect(letter).toMatchObject({
       subscription: "dependency-reevaluation",

@@ -224,7 +224,11 @@ describe("with OTEL_EXPORTER_OTLP_ENDPOINT set", () => {
     );
     expect(
       deliveries.map((s) => `${s.attributes["eva.subscription"]} ${s.attributes["eva.event.type"]}`).sort(),
-    ).toEqual(["knowledge-extraction gate.evaluated", "knowledge-extraction venture.killed", "venture-retirement venture.killed"]);
+    ).toEqual([
+      "knowledge-extraction gate.evaluated",
+      "knowledge-extraction venture.killed",
+      "venture-retirement venture.killed",
+    ]);
     for (const d of deliveries) expect(d.attributes).toMatchObject({ "eva.outcome": "delivered" });
   });
 

@@ -4,6 +4,7 @@
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
+import type { WebhookConfig } from "../notifications/outbox.ts";
 import {
   type DeliveryRef,
   deliverEvent,
@@ -12,7 +13,6 @@ import {
   recordOutcome,
 } from "../orchestration/event-bus.ts";
 import { type EventHandlers, eventHandlers } from "../orchestration/event-handlers.ts";
-import type { WebhookConfig } from "../notifications/outbox.ts";
 
 export function eventDispatchTask(deps: { db: Database }): Task {
   return async (_raw, helpers) => {

@@ -6,9 +6,9 @@
 // Nothing else runs: stage_run and saga jobs stay queued.
 import { sql } from "kysely";
 import type { Database } from "../../src/db/client.ts";
+import type { WebhookConfig } from "../../src/notifications/outbox.ts";
 import { deliverEvent, dispatchEvents } from "../../src/orchestration/event-bus.ts";
 import { type EventHandlers, eventHandlers } from "../../src/orchestration/event-handlers.ts";
-import type { WebhookConfig } from "../../src/notifications/outbox.ts";
 
 export interface SettleOptions {
   handlers?: EventHandlers;
