@@ -37,8 +37,25 @@ begin
       when 'dependency_party' then p_venture_id is not null and exists (
         select 1 from eva.venture_dependencies d
         where d.status = 'pending' and (d.provider_venture_id = p_venture_id or d.dependent_venture_id = p_venture_id))
-      when 'queue_stale' then p_venture_id is not null
-        and eva_private.fn_stage_runs_off_priority(eva_private.fn_rerank_targets(p_venture_id))
+      -- eva_private.fn_stage_run_priority's formula, inline: asked for most stage completions, so it stays
+      -- one cached plan instead of a function planned per call; the venture's own work by its open-work
+      -- index, its providers' only when it waits on any.
+      when 'queue_stale' then p_venture_id is not null and (
+        exists (
+          select 1
+          from eva.venture_stage_work w
+          join eva.ventures v on v.id = w.venture_id
+          join graphile_worker._private_jobs j on j.key = 'stage_run:' || w.id::text
+          where w.venture_id = p_venture_id and w.status = 'ready' and j.locked_at is null
+            and j.priority <> least(10000, greatest(0, pg_catalog.round((100 - eva.fn_venture_priority(v)) * 100)))::int)
+        or exists (
+          select 1
+          from eva.venture_dependencies d
+          join eva.venture_stage_work w on w.venture_id = d.provider_venture_id and w.status = 'ready'
+          join eva.ventures v on v.id = w.venture_id
+          join graphile_worker._private_jobs j on j.key = 'stage_run:' || w.id::text
+          where d.dependent_venture_id = p_venture_id and d.status = 'pending' and j.locked_at is null
+            and j.priority <> least(10000, greatest(0, pg_catalog.round((100 - eva.fn_venture_priority(v)) * 100)))::int))
       when 'notification_webhook' then exists (
         select 1 from eva.notifications n where n.event_id = p_event_id and 'webhook' = any (n.channels))
       else false end;
