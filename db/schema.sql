@@ -6298,8 +6298,25 @@ begin
       when 'dependency_party' then p_venture_id is not null and exists (
         select 1 from eva.venture_dependencies d
         where d.status = 'pending' and (d.provider_venture_id = p_venture_id or d.dependent_venture_id = p_venture_id))
-      when 'queue_stale' then p_venture_id is not null
-        and eva_private.fn_stage_runs_off_priority(eva_private.fn_rerank_targets(p_venture_id))
+      -- eva_private.fn_stage_run_priority's formula, inline: asked for most stage completions, so it stays
+      -- one cached plan instead of a function planned per call; the venture's own work by its open-work
+      -- index, its providers' only when it waits on any.
+      when 'queue_stale' then p_venture_id is not null and (
+        exists (
+          select 1
+          from eva.venture_stage_work w
+          join eva.ventures v on v.id = w.venture_id
+          join graphile_worker._private_jobs j on j.key = 'stage_run:' || w.id::text
+          where w.venture_id = p_venture_id and w.status = 'ready' and j.locked_at is null
+            and j.priority <> least(10000, greatest(0, pg_catalog.round((100 - eva.fn_venture_priority(v)) * 100)))::int)
+        or exists (
+          select 1
+          from eva.venture_dependencies d
+          join eva.venture_stage_work w on w.venture_id = d.provider_venture_id and w.status = 'ready'
+          join eva.ventures v on v.id = w.venture_id
+          join graphile_worker._private_jobs j on j.key = 'stage_run:' || w.id::text
+          where d.dependent_venture_id = p_venture_id and d.status = 'pending' and j.locked_at is null
+            and j.priority <> least(10000, greatest(0, pg_catalog.round((100 - eva.fn_venture_priority(v)) * 100)))::int))
       when 'notification_webhook' then exists (
         select 1 from eva.notifications n where n.event_id = p_event_id and 'webhook' = any (n.channels))
       else false end;
@@ -8585,32 +8602,6 @@ COMMENT ON FUNCTION eva_private.fn_stage_run_priority(p_venture_id uuid) IS 'gra
 
 
 --
--- Name: fn_stage_runs_off_priority(uuid[]); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
---
-
-CREATE FUNCTION eva_private.fn_stage_runs_off_priority(p_venture_ids uuid[]) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-  select exists (
-    select 1
-    from eva.venture_stage_work w
-    join graphile_worker.jobs j on j.key = 'stage_run:' || w.id::text
-    where w.venture_id = any (p_venture_ids) and w.status = 'ready' and j.locked_at is null
-      and j.priority <> eva_private.fn_stage_run_priority(w.venture_id));
-$$;
-
-
-ALTER FUNCTION eva_private.fn_stage_runs_off_priority(p_venture_ids uuid[]) OWNER TO eva_owner;
-
---
--- Name: FUNCTION fn_stage_runs_off_priority(p_venture_ids uuid[]); Type: COMMENT; Schema: eva_private; Owner: eva_owner
---
-
-COMMENT ON FUNCTION eva_private.fn_stage_runs_off_priority(p_venture_ids uuid[]) IS 'True when a queued, unlocked stage_run job of these ventures is off its venture''s current priority (eva_private.fn_rerank_stage_runs would move it).';
-
-
---
 -- Name: fn_start_retirement_for_event(bigint, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -9995,6 +9986,11 @@ begin
     new.blocked_on_dependency := false;
   end if;
   if new.status = 'ready' and (tg_op = 'INSERT' or old.status is distinct from 'ready') then
+    -- Most ventures depend on none: one cached index probe, and nothing more.
+    if not exists (select 1 from eva.venture_dependencies d
+                   where d.dependent_venture_id = new.venture_id and d.status in ('pending', 'broken')) then
+      return new;
+    end if;
     v_reason := eva_private.fn_dependency_hold(new.venture_id);
     if v_reason is not null then
       new.status := 'blocked';
@@ -16644,13 +16640,6 @@ GRANT ALL ON FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contrac
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_stage_run_priority(p_venture_id uuid) FROM PUBLIC;
-
-
---
--- Name: FUNCTION fn_stage_runs_off_priority(p_venture_ids uuid[]); Type: ACL; Schema: eva_private; Owner: eva_owner
---
-
-REVOKE ALL ON FUNCTION eva_private.fn_stage_runs_off_priority(p_venture_ids uuid[]) FROM PUBLIC;
 
 
 --
