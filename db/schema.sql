@@ -1608,8 +1608,10 @@ CREATE TABLE eva.event_subscriptions (
     starts_after text GENERATED ALWAYS AS ((((after_xact_id)::text || '.'::text) || (after_event_id)::text)) STORED NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    filter jsonb,
     CONSTRAINT event_subscriptions_config_check CHECK (((jsonb_typeof(config) = 'object'::text) AND (NOT (config ? 'secret'::text)))),
     CONSTRAINT event_subscriptions_event_types_check CHECK ((((cardinality(event_types) >= 1) AND (cardinality(event_types) <= 50)) AND (array_position(event_types, NULL::text) IS NULL))),
+    CONSTRAINT event_subscriptions_filter_check CHECK (((filter IS NULL) OR (jsonb_typeof(filter) = 'object'::text))),
     CONSTRAINT event_subscriptions_handler_check CHECK ((handler ~ '^[a-z][a-z0-9_]{0,62}$'::text)),
     CONSTRAINT event_subscriptions_max_attempts_check CHECK (((max_attempts >= 1) AND (max_attempts <= 25))),
     CONSTRAINT event_subscriptions_name_check CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
@@ -1648,10 +1650,17 @@ COMMENT ON COLUMN eva.event_subscriptions.ordered IS 'Deliver one at a time, in 
 
 
 --
--- Name: fn_create_event_subscription(text, text[], text, jsonb, integer, interval, text, boolean); Type: FUNCTION; Schema: eva; Owner: eva_owner
+-- Name: COLUMN event_subscriptions.filter; Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-CREATE FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb DEFAULT '{}'::jsonb, p_max_attempts integer DEFAULT 5, p_retry_backoff interval DEFAULT '00:00:02'::interval, p_starts_after text DEFAULT NULL::text, p_ordered boolean DEFAULT false) RETURNS eva.event_subscriptions
+COMMENT ON COLUMN eva.event_subscriptions.filter IS 'Which matching events get a delivery (null: all): {"payload": {…}} the payload contains it, {"payload_any": [{…}, …]} one of them, {"state": "<predicate>"} a named state predicate (eva_private.fn_event_filter_passes); every key given must hold.';
+
+
+--
+-- Name: fn_create_event_subscription(text, text[], text, jsonb, integer, interval, text, boolean, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb DEFAULT '{}'::jsonb, p_max_attempts integer DEFAULT 5, p_retry_backoff interval DEFAULT '00:00:02'::interval, p_starts_after text DEFAULT NULL::text, p_ordered boolean DEFAULT false, p_filter jsonb DEFAULT NULL::jsonb) RETURNS eva.event_subscriptions
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
@@ -1672,12 +1681,14 @@ begin
     raise exception 'a webhook subscription needs config {"url": "http(s)://…", "secretEnv": "ENV_VAR_NAME"}'
       using errcode = 'EV400';
   end if;
+  perform eva_private.fn_event_filter_check(p_filter);
   if exists (select 1 from eva.event_subscriptions s where s.name = p_name) then
     raise exception 'a subscription named "%" exists already', p_name using errcode = 'EV409';
   end if;
   insert into eva.event_subscriptions (name, event_types, handler, config, max_attempts, retry_backoff, ordered,
-    after_xact_id, after_event_id)
+    filter, after_xact_id, after_event_id)
   values (p_name, p_event_types, p_handler, v_config, p_max_attempts, p_retry_backoff, coalesce(p_ordered, false),
+    p_filter,
     pg_catalog.split_part(v_cursor, '.', 1)::bigint, pg_catalog.split_part(v_cursor, '.', 2)::bigint)
   returning * into v_row;
   return v_row;
@@ -1685,13 +1696,13 @@ end;
 $_$;
 
 
-ALTER FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean) OWNER TO eva_owner;
+ALTER FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean, p_filter jsonb) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean); Type: COMMENT; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean, p_filter jsonb); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean) IS 'Creates an event subscription: patterns (`*` wildcard) → handler, its config (webhook: url and secretEnv), attempts, backoff and order; receives events after p_starts_after (null: from now). EV400 bad input, EV409 name taken.';
+COMMENT ON FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean, p_filter jsonb) IS 'Creates an event subscription: patterns (`*` wildcard) → handler, its config (webhook: url and secretEnv), attempts, backoff, order and filter (which matching events get a delivery); receives events after p_starts_after (null: from now). EV400 bad input, EV409 name taken.';
 
 
 --
@@ -2522,6 +2533,7 @@ declare
   v_ventures jsonb;
   v_count int;
   v_venture_count int;
+  v_event bigint;
 begin
   if p_urgency is null or p_urgency = 'immediate' then
     raise exception 'a digest is daily or weekly, not %', coalesce(p_urgency::text, 'null') using errcode = 'EV400';
@@ -2553,8 +2565,11 @@ begin
     return null;
   end if;
 
-  insert into eva.notifications (id, notification_type, urgency, channels, summary, action_path, payload)
-  values (v_id, 'digest.' || p_urgency, p_urgency, array['inbox', 'webhook'],
+  -- Its event is what the notification-webhook subscription delivers the digest from.
+  v_event := eva_private.fn_log_event('notification.digest', null, pg_catalog.jsonb_build_object(
+    'notification_id', v_id, 'urgency', p_urgency, 'count', v_count, 'ventures', v_venture_count, 'as_of', p_as_of));
+  insert into eva.notifications (id, event_id, notification_type, urgency, channels, summary, action_path, payload)
+  values (v_id, v_event, 'digest.' || p_urgency, p_urgency, array['inbox', 'webhook'],
     pg_catalog.format('%s digest: %s notification%s across %s venture%s', initcap(p_urgency::text), v_count,
       case when v_count = 1 then '' else 's' end, v_venture_count, case when v_venture_count = 1 then '' else 's' end),
     '/notifications/' || v_id,
@@ -2564,7 +2579,6 @@ begin
   where n.urgency = p_urgency and n.digest_id is null and n.created_at <= p_as_of and n.id <> v_id
     and n.notification_type not like 'digest.%';
 
-  perform eva_private.fn_enqueue_notification_delivery(v_id, 'webhook');
   return v_id;
 end;
 $$;
@@ -2576,7 +2590,7 @@ ALTER FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_o
 -- Name: FUNCTION fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone) IS 'Writes the daily or weekly digest notification (grouped by venture) of every such notification not yet digested up to p_as_of, and queues its webhook delivery; null when there is nothing to digest.';
+COMMENT ON FUNCTION eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamp with time zone) IS 'Writes the daily or weekly digest notification (grouped by venture) of every such notification not yet digested up to p_as_of, and logs notification.digest (its webhook delivery comes from that event); null when there is nothing to digest.';
 
 
 --
@@ -4999,7 +5013,8 @@ begin
       perform pg_catalog.set_config('eva.ending_decision', '', true);
     when 'venture_future/sunset', 'venture_future/exit' then
       -- Spec §15: the venture's end starts its retirement saga (notify, export, teardown,
-      -- archive, retrospective) by trigger (eva_private.tg_ventures_retirement), with this decision.
+      -- archive, retrospective), with this decision: its venture.sunset / .exited event carries the
+      -- decision to the venture-retirement subscription (eva_private.fn_start_retirement_for_event).
       perform pg_catalog.set_config('eva.ending_decision', p_d.id::text, true);
       update eva.ventures set status = case p_d.decision when 'sunset' then 'sunset' else 'exited' end::eva.venture_status
       where id = p_d.venture_id;
@@ -6065,32 +6080,6 @@ COMMENT ON FUNCTION eva_private.fn_enqueue_event_dispatch(p_run_at timestamp wit
 
 
 --
--- Name: fn_enqueue_notification_delivery(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
---
-
-CREATE FUNCTION eva_private.fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-  select graphile_worker.add_job(
-    'notification_deliver',
-    pg_catalog.json_build_object('notification_id', p_notification_id, 'channel', p_channel),
-    job_key := 'notification:' || p_notification_id || ':' || p_channel,
-    max_attempts := 12
-  );
-$$;
-
-
-ALTER FUNCTION eva_private.fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text) OWNER TO eva_owner;
-
---
--- Name: FUNCTION fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
---
-
-COMMENT ON FUNCTION eva_private.fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text) IS 'Queues notification_deliver for a notification on a channel (once: job_key notification:<id>:<channel>).';
-
-
---
 -- Name: fn_enqueue_stage_run(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -6190,8 +6179,11 @@ begin
     from events e
     join eva.event_subscriptions s on s.enabled
       and (e.xact_id, e.id) > (s.after_xact_id, s.after_event_id)
-      and eva_private.fn_event_type_matches(s.event_types, e.event_type)
       and not (e.event_type = 'system.dead_letter' and e.payload ->> 'subscription_id' = s.id::text)
+      -- The subscription's filter only for events of its types (a CASE keeps that order).
+      and case when eva_private.fn_event_type_matches(s.event_types, e.event_type)
+            then s.filter is null or eva_private.fn_event_filter_passes(s.filter, e.id, e.venture_id, e.payload)
+            else false end
     order by e.xact_id, e.id, s.id
     on conflict (subscription_id, event_id, event_logged_at) do nothing
     returning id, subscription_id, event_id, event_logged_at
@@ -6246,6 +6238,117 @@ ALTER FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolea
 --
 
 COMMENT ON FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) IS 'The event_dispatch job: matches up to p_limit events after its cursor (commit order, gap-free) against enabled subscriptions, writes their deliveries and queues one event_deliver job each, moves the cursor; queues a successor when more remain or another transaction runs (p_successor false: only for a full batch). Returns {read, queued, next (now, blocked, soon or null), cursor}.';
+
+
+--
+-- Name: fn_event_filter_check(jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_event_filter_check(p_filter jsonb) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_key text;
+begin
+  if p_filter is null then
+    return;
+  end if;
+  if pg_catalog.jsonb_typeof(p_filter) <> 'object' then
+    raise exception 'a subscription filter is a JSON object, not %', pg_catalog.jsonb_typeof(p_filter)
+      using errcode = 'EV400';
+  end if;
+  for v_key in select pg_catalog.jsonb_object_keys(p_filter) loop
+    if v_key not in ('payload', 'payload_any', 'state') then
+      raise exception 'a subscription filter has no "%" (it takes payload, payload_any, state)', v_key
+        using errcode = 'EV400';
+    end if;
+  end loop;
+  if p_filter ? 'payload' and pg_catalog.jsonb_typeof(p_filter -> 'payload') <> 'object' then
+    raise exception 'filter "payload" is an object the event''s payload must contain' using errcode = 'EV400';
+  end if;
+  if p_filter ? 'payload_any' and (pg_catalog.jsonb_typeof(p_filter -> 'payload_any') <> 'array'
+      or exists (select 1 from pg_catalog.jsonb_array_elements(p_filter -> 'payload_any') f
+                 where pg_catalog.jsonb_typeof(f) <> 'object')) then
+    raise exception 'filter "payload_any" is an array of objects, one of which the payload must contain'
+      using errcode = 'EV400';
+  end if;
+  if p_filter ? 'state' and coalesce(p_filter ->> 'state', '') not in ('dependency_party', 'queue_stale', 'notification_webhook') then
+    raise exception 'filter "state" is one of dependency_party, queue_stale, notification_webhook, not %',
+      coalesce(p_filter ->> 'state', 'null') using errcode = 'EV400';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_event_filter_check(p_filter jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_event_filter_check(p_filter jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_event_filter_check(p_filter jsonb) IS 'Refuses (EV400) a subscription filter other than an object of payload (object), payload_any (array of objects) and state (a known predicate).';
+
+
+--
+-- Name: fn_event_filter_passes(jsonb, bigint, uuid, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_event_filter_passes(p_filter jsonb, p_event_id bigint, p_venture_id uuid, p_payload jsonb) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if p_filter is null then
+    return true;
+  end if;
+  if p_filter ? 'payload' and not coalesce(p_payload @> (p_filter -> 'payload'), false) then
+    return false;
+  end if;
+  if p_filter ? 'payload_any' and not exists (
+      select 1 from pg_catalog.jsonb_array_elements(p_filter -> 'payload_any') f where p_payload @> f) then
+    return false;
+  end if;
+  if p_filter ? 'state' then
+    return case p_filter ->> 'state'
+      when 'dependency_party' then p_venture_id is not null and exists (
+        select 1 from eva.venture_dependencies d
+        where d.status = 'pending' and (d.provider_venture_id = p_venture_id or d.dependent_venture_id = p_venture_id))
+      -- eva_private.fn_stage_run_priority's formula, inline: asked for most stage completions, so it stays
+      -- one cached plan instead of a function planned per call; the venture's own work by its open-work
+      -- index, its providers' only when it waits on any.
+      when 'queue_stale' then p_venture_id is not null and (
+        exists (
+          select 1
+          from eva.venture_stage_work w
+          join eva.ventures v on v.id = w.venture_id
+          join graphile_worker._private_jobs j on j.key = 'stage_run:' || w.id::text
+          where w.venture_id = p_venture_id and w.status = 'ready' and j.locked_at is null
+            and j.priority <> least(10000, greatest(0, pg_catalog.round((100 - eva.fn_venture_priority(v)) * 100)))::int)
+        or exists (
+          select 1
+          from eva.venture_dependencies d
+          join eva.venture_stage_work w on w.venture_id = d.provider_venture_id and w.status = 'ready'
+          join eva.ventures v on v.id = w.venture_id
+          join graphile_worker._private_jobs j on j.key = 'stage_run:' || w.id::text
+          where d.dependent_venture_id = p_venture_id and d.status = 'pending' and j.locked_at is null
+            and j.priority <> least(10000, greatest(0, pg_catalog.round((100 - eva.fn_venture_priority(v)) * 100)))::int))
+      when 'notification_webhook' then exists (
+        select 1 from eva.notifications n where n.event_id = p_event_id and 'webhook' = any (n.channels))
+      else false end;
+  end if;
+  return true;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_event_filter_passes(p_filter jsonb, p_event_id bigint, p_venture_id uuid, p_payload jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_event_filter_passes(p_filter jsonb, p_event_id bigint, p_venture_id uuid, p_payload jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_event_filter_passes(p_filter jsonb, p_event_id bigint, p_venture_id uuid, p_payload jsonb) IS 'Whether an event passes a subscription''s filter (null: always): payload containment (payload, payload_any) and a named state predicate (state: dependency_party, queue_stale, notification_webhook).';
 
 
 --
@@ -7074,6 +7177,52 @@ COMMENT ON FUNCTION eva_private.fn_redeem_sign_in_code(p_code_hash text, OUT rol
 
 
 --
+-- Name: fn_reevaluate_dependencies(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_reevaluate_dependencies(p_venture_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_venture eva.ventures;
+  v_met int := 0;
+  v_broken int := 0;
+begin
+  -- The venture's row first (as a venture-level change takes it): its stage and status stand still meanwhile.
+  select * into v_venture from eva.ventures v where v.id = p_venture_id for no key update;
+  if not found then
+    return pg_catalog.jsonb_build_object('venture', p_venture_id, 'met', 0, 'broken', 0, 'gone', true);
+  end if;
+  with met as (
+    update eva.venture_dependencies d set status = 'met', resolved_at = pg_catalog.now()
+    where d.provider_venture_id = p_venture_id and d.status = 'pending'
+      and d.required_stage <= v_venture.current_lifecycle_stage
+    returning 1)
+  select pg_catalog.count(*)::int into v_met from met;
+  if v_venture.status in ('killed', 'sunset', 'exited') then
+    with broken as (
+      update eva.venture_dependencies d set status = 'broken', resolved_at = pg_catalog.now()
+      where (d.provider_venture_id = p_venture_id or d.dependent_venture_id = p_venture_id) and d.status = 'pending'
+      returning 1)
+    select pg_catalog.count(*)::int into v_broken from broken;
+  end if;
+  return pg_catalog.jsonb_build_object('venture', p_venture_id, 'stage', v_venture.current_lifecycle_stage,
+    'status', v_venture.status, 'met', v_met, 'broken', v_broken);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_reevaluate_dependencies(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_reevaluate_dependencies(p_venture_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_reevaluate_dependencies(p_venture_id uuid) IS 'The dependency-reevaluation handler''s write: meets the pending dependencies the venture (as provider) has reached, then, if it has ended, breaks the pending ones on either side. Idempotent. Returns {venture, stage, status, met, broken}.';
+
+
+--
 -- Name: fn_refresh_venture_priority(uuid[]); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -7143,6 +7292,29 @@ ALTER FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) OWNER TO e
 --
 
 COMMENT ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) IS 'Gives the queued (not yet locked) stage_run jobs of these ventures (null: every venture) their current priority; returns how many jobs moved.';
+
+
+--
+-- Name: fn_rerank_targets(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_rerank_targets(p_venture_id uuid) RETURNS uuid[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select array[p_venture_id] || array(
+    select d.provider_venture_id from eva.venture_dependencies d
+    where d.dependent_venture_id = p_venture_id and d.status = 'pending');
+$$;
+
+
+ALTER FUNCTION eva_private.fn_rerank_targets(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_rerank_targets(p_venture_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_rerank_targets(p_venture_id uuid) IS 'The venture and the providers of its pending dependencies: whose queued stage_run jobs a re-rank for it moves.';
 
 
 --
@@ -8446,6 +8618,44 @@ COMMENT ON FUNCTION eva_private.fn_stage_run_priority(p_venture_id uuid) IS 'gra
 
 
 --
+-- Name: fn_start_retirement_for_event(bigint, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_start_retirement_for_event(p_event_id bigint, p_logged_at timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_event eva.eva_event_log;
+  v_status text;
+  v_saga uuid;
+begin
+  select * into v_event from eva.eva_event_log e where e.id = p_event_id and e.created_at = p_logged_at;
+  if not found then
+    raise exception 'event % (logged at %) is not in the log', p_event_id, p_logged_at using errcode = 'EV404';
+  end if;
+  select v.status::text into v_status from eva.ventures v where v.id = v_event.venture_id;
+  if v_status is null or v_status not in ('killed', 'sunset', 'exited') then
+    return pg_catalog.jsonb_build_object('venture', v_event.venture_id, 'status', v_status, 'saga', null);
+  end if;
+  perform pg_catalog.set_config('eva.ending_decision', coalesce(v_event.payload ->> 'decision_id', ''), true);
+  v_saga := eva_private.fn_retirement_start(v_event.venture_id, v_status, v_event.payload ->> 'reason');
+  perform pg_catalog.set_config('eva.ending_decision', '', true);
+  return pg_catalog.jsonb_build_object('venture', v_event.venture_id, 'status', v_status, 'saga', v_saga);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_start_retirement_for_event(p_event_id bigint, p_logged_at timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_start_retirement_for_event(p_event_id bigint, p_logged_at timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_start_retirement_for_event(p_event_id bigint, p_logged_at timestamp with time zone) IS 'The venture-retirement handler''s write: starts (once) the retirement saga of the ended venture of a venture.killed/sunset/exited event, with the event''s reason and deciding decision. Returns {venture, status, saga}.';
+
+
+--
 -- Name: fn_token_refused(uuid, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -9262,9 +9472,6 @@ begin
     new.venture_id, v_decision, pg_catalog.left(v_summary, 300), v_path,
     pg_catalog.jsonb_build_object('event', new.event_type, 'stage', v_stage) || v_p)
   returning id into v_id;
-  if v_urgency = 'immediate' then
-    perform eva_private.fn_enqueue_notification_delivery(v_id, 'webhook');
-  end if;
   return null;
 end;
 $$;
@@ -9276,7 +9483,7 @@ ALTER FUNCTION eva_private.tg_event_log_notifications() OWNER TO eva_owner;
 -- Name: FUNCTION tg_event_log_notifications(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.tg_event_log_notifications() IS 'Trigger: classifies a logged event by Decision #30 and writes its notification to the outbox (eva.notifications); immediate ones get a webhook delivery job.';
+COMMENT ON FUNCTION eva_private.tg_event_log_notifications() IS 'Trigger: classifies a logged event by Decision #30 and writes its notification to the outbox (eva.notifications); the notification-webhook subscription delivers the webhook channel of immediate ones.';
 
 
 --
@@ -9396,34 +9603,6 @@ ALTER FUNCTION eva_private.tg_refuse_change() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_refuse_change() IS 'Trigger: refuses UPDATE, DELETE and TRUNCATE on append-only tables.';
-
-
---
--- Name: tg_rerank_stage_runs(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
---
-
-CREATE FUNCTION eva_private.tg_rerank_stage_runs() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-declare
-  v_venture uuid := (pg_catalog.to_jsonb(new) ->> tg_argv[0])::uuid;
-begin
-  perform eva_private.fn_rerank_stage_runs(array[v_venture] || array(
-    select d.provider_venture_id from eva.venture_dependencies d
-    where d.dependent_venture_id = v_venture and d.status = 'pending'));
-  return null;
-end;
-$$;
-
-
-ALTER FUNCTION eva_private.tg_rerank_stage_runs() OWNER TO eva_owner;
-
---
--- Name: FUNCTION tg_rerank_stage_runs(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
---
-
-COMMENT ON FUNCTION eva_private.tg_rerank_stage_runs() IS 'Trigger: re-ranks the queued stage_run jobs of the venture (column TG_ARGV[0]) and of its pending providers.';
 
 
 --
@@ -9663,7 +9842,6 @@ begin
         p.name, d.required_stage)));
   end if;
   perform eva_private.fn_apply_dependency_holds(d.dependent_venture_id);
-  perform eva_private.fn_rerank_stage_runs(array[d.provider_venture_id]);
   return null;
 end;
 $$;
@@ -9675,7 +9853,7 @@ ALTER FUNCTION eva_private.tg_venture_dependencies_changed() OWNER TO eva_owner;
 -- Name: FUNCTION tg_venture_dependencies_changed(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.tg_venture_dependencies_changed() IS 'Trigger: logs a dependency.* event on the dependent, re-applies its holds and re-ranks the provider''s queued work.';
+COMMENT ON FUNCTION eva_private.tg_venture_dependencies_changed() IS 'Trigger: logs a dependency.* event on the dependent and re-applies its holds.';
 
 
 --
@@ -9824,6 +10002,11 @@ begin
     new.blocked_on_dependency := false;
   end if;
   if new.status = 'ready' and (tg_op = 'INSERT' or old.status is distinct from 'ready') then
+    -- Most ventures depend on none: one cached index probe, and nothing more.
+    if not exists (select 1 from eva.venture_dependencies d
+                   where d.dependent_venture_id = new.venture_id and d.status in ('pending', 'broken')) then
+      return new;
+    end if;
     v_reason := eva_private.fn_dependency_hold(new.venture_id);
     if v_reason is not null then
       new.status := 'blocked';
@@ -9916,7 +10099,12 @@ begin
       'venture.' || case new.status when 'active' then 'activated' else new.status::text end,
       new.id,
       pg_catalog.jsonb_build_object('from_status', old.status, 'to_status', new.status, 'reason', v_reason,
-        'stage', new.current_lifecycle_stage));
+        'stage', new.current_lifecycle_stage)
+      -- The Chairman's decision that ended it, for the retirement saga started from this event.
+      || case when new.status in ('killed', 'sunset', 'exited')
+           and nullif(pg_catalog.current_setting('eva.ending_decision', true), '') is not null
+         then pg_catalog.jsonb_build_object('decision_id', pg_catalog.current_setting('eva.ending_decision', true))
+         else '{}'::jsonb end);
   end if;
 
   if new.current_lifecycle_stage is distinct from old.current_lifecycle_stage then
@@ -9935,37 +10123,6 @@ ALTER FUNCTION eva_private.tg_ventures_audit() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_ventures_audit() IS 'Trigger: writes venture_state_history and events for venture creation, status and stage changes; supersedes the open work of an ended venture.';
-
-
---
--- Name: tg_ventures_dependency_progress(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
---
-
-CREATE FUNCTION eva_private.tg_ventures_dependency_progress() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-begin
-  if new.current_lifecycle_stage > old.current_lifecycle_stage then
-    update eva.venture_dependencies d set status = 'met', resolved_at = pg_catalog.now()
-    where d.provider_venture_id = new.id and d.status = 'pending' and d.required_stage <= new.current_lifecycle_stage;
-  end if;
-  if new.status in ('killed', 'sunset', 'exited') and old.status not in ('killed', 'sunset', 'exited') then
-    update eva.venture_dependencies d set status = 'broken', resolved_at = pg_catalog.now()
-    where (d.provider_venture_id = new.id or d.dependent_venture_id = new.id) and d.status = 'pending';
-  end if;
-  return null;
-end;
-$$;
-
-
-ALTER FUNCTION eva_private.tg_ventures_dependency_progress() OWNER TO eva_owner;
-
---
--- Name: FUNCTION tg_ventures_dependency_progress(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
---
-
-COMMENT ON FUNCTION eva_private.tg_ventures_dependency_progress() IS 'Trigger: a provider''s stage change meets the dependencies that waited for it; a venture ending breaks the pending dependencies on it and of it.';
 
 
 --
@@ -10075,6 +10232,32 @@ COMMENT ON FUNCTION eva_private.tg_ventures_priority() IS 'Trigger: keeps ventur
 
 
 --
+-- Name: tg_ventures_priority_changed(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_ventures_priority_changed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform eva_private.fn_log_event('venture.priority_changed', new.id, pg_catalog.jsonb_build_object(
+    'from', old.priority_base, 'to', new.priority_base, 'projected_revenue', new.projected_revenue,
+    'health_score', new.health_score));
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_ventures_priority_changed() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_ventures_priority_changed(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_ventures_priority_changed() IS 'Trigger: logs venture.priority_changed when ventures.priority_base moves without a stage change (the stage-run-rerank subscription re-ranks its queued jobs).';
+
+
+--
 -- Name: tg_ventures_priority_downstream(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -10124,31 +10307,6 @@ ALTER FUNCTION eva_private.tg_ventures_resume_work() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_ventures_resume_work() IS 'Trigger: queues stage_run for the ready work of a venture that became active.';
-
-
---
--- Name: tg_ventures_retirement(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
---
-
-CREATE FUNCTION eva_private.tg_ventures_retirement() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-begin
-  perform eva_private.fn_retirement_start(new.id, new.status::text,
-    nullif(pg_catalog.current_setting('eva.change_reason', true), ''));
-  return null;
-end;
-$$;
-
-
-ALTER FUNCTION eva_private.tg_ventures_retirement() OWNER TO eva_owner;
-
---
--- Name: FUNCTION tg_ventures_retirement(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
---
-
-COMMENT ON FUNCTION eva_private.tg_ventures_retirement() IS 'Trigger: starts the retirement saga of a venture that was killed, sunset or exited.';
 
 
 --
@@ -12070,6 +12228,50 @@ ALTER TABLE eva.orchestration_stage_failures OWNER TO eva_owner;
 --
 
 COMMENT ON VIEW eva.orchestration_stage_failures IS 'Per stage: runs begun, completed, failed, blocked now, failure_rate (failed / (completed + failed)), retried (more than one attempt) and retry_rate, reruns (run_number > 1).';
+
+
+--
+-- Name: orchestration_subscriptions; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.orchestration_subscriptions WITH (security_invoker='true') AS
+ SELECT s.name AS subscription,
+    s.handler,
+    s.enabled,
+    array_to_string(s.event_types, ', '::text) AS event_types,
+    s.filter,
+    COALESCE(d.delivered_24h, (0)::bigint) AS delivered_24h,
+    COALESCE(d.dead_lettered_24h, (0)::bigint) AS dead_lettered_24h,
+    COALESCE(o.open, (0)::bigint) AS open,
+    COALESCE(o.retrying, (0)::bigint) AS retrying,
+    o.oldest_open_at,
+    d.last_delivered_at,
+    ( SELECT x.last_error
+           FROM eva.event_deliveries x
+          WHERE ((x.subscription_id = s.id) AND (x.last_error IS NOT NULL) AND (x.event_logged_at > (now() - '24:00:00'::interval)))
+          ORDER BY x.updated_at DESC
+         LIMIT 1) AS last_error
+   FROM ((eva.event_subscriptions s
+     LEFT JOIN LATERAL ( SELECT count(*) FILTER (WHERE (x.status = 'delivered'::text)) AS delivered_24h,
+            count(*) FILTER (WHERE (x.status = 'dead_lettered'::text)) AS dead_lettered_24h,
+            max(x.delivered_at) AS last_delivered_at
+           FROM eva.event_deliveries x
+          WHERE ((x.subscription_id = s.id) AND (x.event_logged_at > (now() - '24:00:00'::interval)))) d ON (true))
+     LEFT JOIN LATERAL ( SELECT count(*) AS open,
+            count(*) FILTER (WHERE (x.status = 'retrying'::text)) AS retrying,
+            min(x.created_at) AS oldest_open_at
+           FROM eva.event_deliveries x
+          WHERE ((x.subscription_id = s.id) AND (x.status = ANY (ARRAY['pending'::text, 'retrying'::text])))) o ON (true))
+  ORDER BY s.name;
+
+
+ALTER TABLE eva.orchestration_subscriptions OWNER TO eva_owner;
+
+--
+-- Name: VIEW orchestration_subscriptions; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.orchestration_subscriptions IS 'Event subscriptions (EVA''s reactions and any added): handler, enabled, patterns, filter; deliveries delivered and dead-lettered in the last 24 h (by event time), open now (pending or retrying), the oldest open one, the last delivered, the last error in 24 h.';
 
 
 --
@@ -15041,31 +15243,10 @@ CREATE TRIGGER _710_priority_downstream AFTER UPDATE OF projected_revenue ON eva
 
 
 --
--- Name: chairman_decisions _720_rerank_stage_runs; Type: TRIGGER; Schema: eva; Owner: eva_owner
+-- Name: ventures _720_priority_changed; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
-CREATE TRIGGER _720_rerank_stage_runs AFTER UPDATE OF status ON eva.chairman_decisions FOR EACH ROW WHEN (((new.status = 'decided'::eva.decision_status) AND (old.status IS DISTINCT FROM 'decided'::eva.decision_status) AND (new.venture_id IS NOT NULL))) EXECUTE FUNCTION eva_private.tg_rerank_stage_runs('venture_id');
-
-
---
--- Name: venture_stage_work _720_rerank_stage_runs; Type: TRIGGER; Schema: eva; Owner: eva_owner
---
-
-CREATE TRIGGER _720_rerank_stage_runs AFTER UPDATE OF status ON eva.venture_stage_work FOR EACH ROW WHEN (((new.status = 'completed'::eva.stage_work_status) AND (old.status IS DISTINCT FROM 'completed'::eva.stage_work_status))) EXECUTE FUNCTION eva_private.tg_rerank_stage_runs('venture_id');
-
-
---
--- Name: ventures _720_rerank_stage_runs; Type: TRIGGER; Schema: eva; Owner: eva_owner
---
-
-CREATE TRIGGER _720_rerank_stage_runs AFTER UPDATE OF health_score, projected_revenue ON eva.ventures FOR EACH ROW WHEN (((new.health_score IS DISTINCT FROM old.health_score) OR (new.projected_revenue IS DISTINCT FROM old.projected_revenue))) EXECUTE FUNCTION eva_private.tg_rerank_stage_runs('id');
-
-
---
--- Name: ventures _750_dependency_progress; Type: TRIGGER; Schema: eva; Owner: eva_owner
---
-
-CREATE TRIGGER _750_dependency_progress AFTER UPDATE OF current_lifecycle_stage, status ON eva.ventures FOR EACH ROW WHEN (((new.current_lifecycle_stage IS DISTINCT FROM old.current_lifecycle_stage) OR (new.status IS DISTINCT FROM old.status))) EXECUTE FUNCTION eva_private.tg_ventures_dependency_progress();
+CREATE TRIGGER _720_priority_changed AFTER UPDATE ON eva.ventures FOR EACH ROW WHEN (((new.priority_base IS DISTINCT FROM old.priority_base) AND (NOT (new.current_lifecycle_stage IS DISTINCT FROM old.current_lifecycle_stage)))) EXECUTE FUNCTION eva_private.tg_ventures_priority_changed();
 
 
 --
@@ -15115,13 +15296,6 @@ CREATE TRIGGER _810_reality_retry_venture_ended AFTER UPDATE OF status ON eva.ve
 --
 
 CREATE TRIGGER _820_health_cadence AFTER UPDATE OF health_status ON eva.ventures FOR EACH ROW WHEN ((new.health_status IS DISTINCT FROM old.health_status)) EXECUTE FUNCTION eva_private.tg_ventures_health_cadence();
-
-
---
--- Name: ventures _830_retirement; Type: TRIGGER; Schema: eva; Owner: eva_owner
---
-
-CREATE TRIGGER _830_retirement AFTER UPDATE OF status ON eva.ventures FOR EACH ROW WHEN (((new.status = ANY (ARRAY['killed'::eva.venture_status, 'sunset'::eva.venture_status, 'exited'::eva.venture_status])) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION eva_private.tg_ventures_retirement();
 
 
 --
@@ -16972,11 +17146,11 @@ GRANT SELECT ON TABLE eva.event_subscriptions TO eva_viewer;
 
 
 --
--- Name: FUNCTION fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean); Type: ACL; Schema: eva; Owner: eva_owner
+-- Name: FUNCTION fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean, p_filter jsonb); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean) TO eva_chairman;
+REVOKE ALL ON FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean, p_filter jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_create_event_subscription(p_name text, p_event_types text[], p_handler text, p_config jsonb, p_max_attempts integer, p_retry_backoff interval, p_starts_after text, p_ordered boolean, p_filter jsonb) TO eva_chairman;
 
 
 --
@@ -17736,13 +17910,6 @@ GRANT ALL ON FUNCTION eva_private.fn_enqueue_event_dispatch(p_run_at timestamp w
 
 
 --
--- Name: FUNCTION fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text); Type: ACL; Schema: eva_private; Owner: eva_owner
---
-
-REVOKE ALL ON FUNCTION eva_private.fn_enqueue_notification_delivery(p_notification_id uuid, p_channel text) FROM PUBLIC;
-
-
---
 -- Name: FUNCTION fn_enqueue_stage_run(p_work_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -17763,6 +17930,20 @@ GRANT ALL ON FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logg
 
 REVOKE ALL ON FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_event_dispatch(p_limit integer, p_successor boolean) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_event_filter_check(p_filter jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_event_filter_check(p_filter jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_event_filter_passes(p_filter jsonb, p_event_id bigint, p_venture_id uuid, p_payload jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_event_filter_passes(p_filter jsonb, p_event_id bigint, p_venture_id uuid, p_payload jsonb) FROM PUBLIC;
 
 
 --
@@ -17966,6 +18147,14 @@ GRANT ALL ON FUNCTION eva_private.fn_redeem_sign_in_code(p_code_hash text, OUT r
 
 
 --
+-- Name: FUNCTION fn_reevaluate_dependencies(p_venture_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_reevaluate_dependencies(p_venture_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_reevaluate_dependencies(p_venture_id uuid) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_refresh_venture_priority(p_venture_ids uuid[]); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -17978,6 +18167,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_refresh_venture_priority(p_venture_ids uui
 
 REVOKE ALL ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_rerank_stage_runs(p_venture_ids uuid[]) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_rerank_targets(p_venture_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_rerank_targets(p_venture_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_rerank_targets(p_venture_id uuid) TO eva_service;
 
 
 --
@@ -18174,6 +18371,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_stage_run_priority(p_venture_id uuid) FROM
 
 
 --
+-- Name: FUNCTION fn_start_retirement_for_event(p_event_id bigint, p_logged_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_start_retirement_for_event(p_event_id bigint, p_logged_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_start_retirement_for_event(p_event_id bigint, p_logged_at timestamp with time zone) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_token_refused(p_jti uuid, p_issued_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -18342,13 +18547,6 @@ REVOKE ALL ON FUNCTION eva_private.tg_refuse_change() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION tg_rerank_stage_runs(); Type: ACL; Schema: eva_private; Owner: eva_owner
---
-
-REVOKE ALL ON FUNCTION eva_private.tg_rerank_stage_runs() FROM PUBLIC;
-
-
---
 -- Name: FUNCTION tg_set_updated_at(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -18433,13 +18631,6 @@ REVOKE ALL ON FUNCTION eva_private.tg_ventures_audit() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION tg_ventures_dependency_progress(); Type: ACL; Schema: eva_private; Owner: eva_owner
---
-
-REVOKE ALL ON FUNCTION eva_private.tg_ventures_dependency_progress() FROM PUBLIC;
-
-
---
 -- Name: FUNCTION tg_ventures_guard(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -18461,6 +18652,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_ventures_priority() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_ventures_priority_changed(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_ventures_priority_changed() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_ventures_priority_downstream(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -18472,13 +18670,6 @@ REVOKE ALL ON FUNCTION eva_private.tg_ventures_priority_downstream() FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_ventures_resume_work() FROM PUBLIC;
-
-
---
--- Name: FUNCTION tg_ventures_retirement(); Type: ACL; Schema: eva_private; Owner: eva_owner
---
-
-REVOKE ALL ON FUNCTION eva_private.tg_ventures_retirement() FROM PUBLIC;
 
 
 --
@@ -18907,6 +19098,15 @@ GRANT SELECT ON TABLE eva.orchestration_stage_durations TO eva_viewer;
 GRANT SELECT ON TABLE eva.orchestration_stage_failures TO eva_chairman;
 GRANT SELECT ON TABLE eva.orchestration_stage_failures TO eva_service;
 GRANT SELECT ON TABLE eva.orchestration_stage_failures TO eva_viewer;
+
+
+--
+-- Name: TABLE orchestration_subscriptions; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.orchestration_subscriptions TO eva_chairman;
+GRANT SELECT ON TABLE eva.orchestration_subscriptions TO eva_service;
+GRANT SELECT ON TABLE eva.orchestration_subscriptions TO eva_viewer;
 
 
 --

@@ -4,15 +4,16 @@
 
 import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
-import { Logger, makeWorkerUtils, type Runner, run, type WorkerEvents } from "graphile-worker";
+import { Logger, makeWorkerUtils, type Runner, run, runOnce, type WorkerEvents } from "graphile-worker";
 import { sql } from "kysely";
-import { connect } from "./db/client.ts";
+import { connect, type Database } from "./db/client.ts";
 import { ownerPoolFor } from "./db/migrate.ts";
 import type { Analyst } from "./llm/types.ts";
-import { startDispatchWaker } from "./orchestration/event-bus.ts";
+import { dispatchEvents, startDispatchWaker } from "./orchestration/event-bus.ts";
 import { resumeActiveSagas } from "./orchestration/sagas/engine.ts";
 import type { StageRunOutcome } from "./orchestration/stage-engine.ts";
 import { startTracing } from "./orchestration/tracing.ts";
+import { eventBusTasks } from "./tasks/event-bus.ts";
 import { parsedCrontab, taskList } from "./tasks/index.ts";
 import type { TickResult } from "./tasks/scheduler.ts";
 
@@ -125,4 +126,48 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       await connection.close();
     },
   };
+}
+
+/**
+ * EVA's reactions to what has committed so far, delivered in this process, without a worker: the
+ * dispatcher, then every event_deliver job due now (graphile-worker's runOnce with that task alone:
+ * stage runs and saga steps stay queued for a worker), again while the deliveries log events of their own.
+ * `eva run` calls it after a venture's stages, so a dependent is released (or a retirement saga started)
+ * as a worker would. A delivery that fails waits for its retry in the queue. Returns the deliveries queued.
+ */
+export async function deliverCommittedEvents(url: string, db: Database): Promise<number> {
+  const pool = ownerPoolFor(url, 2);
+  const { event_deliver } = eventBusTasks({ db });
+  const quiet = new Logger(() => () => {});
+  const workerId = `eva-deliver-once-${process.pid}-${Date.now()}`;
+  let queued = 0;
+  try {
+    for (let round = 0; round < 20; round++) {
+      const dispatched = await dispatchEvents(db, { successor: false });
+      queued += dispatched.queued;
+      if (event_deliver)
+        await runOnce({
+          pgPool: pool,
+          taskList: { event_deliver },
+          concurrency: 1,
+          // Read by graphile-worker from the raw options (one worker), though its types leave it out.
+          ...({ workerId } as object),
+          noHandleSignals: true,
+          logger: quiet,
+        });
+      // graphile-worker records a finished job's outcome in the background: wait for it before going on.
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await pool.query<{ n: number }>(
+          "select count(*)::int as n from graphile_worker._private_jobs where locked_by = $1",
+          [workerId],
+        );
+        if ((rows[0]?.n ?? 0) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      if (dispatched.read === 0) break;
+    }
+  } finally {
+    await pool.end();
+  }
+  return queued;
 }

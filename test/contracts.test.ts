@@ -14,6 +14,7 @@ import { CRONTAB_LINES } from "../src/tasks/index.ts";
 import { TICKS } from "../src/tasks/scheduler.ts";
 import { startWorker, type WorkerHandle } from "../src/worker.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { settleEventBus } from "./helpers/event-bus.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "./helpers/fake-openai-server.ts";
 import { createVenture } from "./helpers/fixtures.ts";
 import { modelStandIn, type StandIn } from "./helpers/model-stand-in.ts";
@@ -163,7 +164,9 @@ describe("the timeout sweep", () => {
 
   beforeAll(async () => {
     // What the first describe left (the venture's retirement saga, its later stages) is not this one's
-    // subject: the sweep's counts below are of this describe's contracts only.
+    // subject: the sweep's counts below are of this describe's contracts only. Its reactions (the saga's
+    // start among them) are delivered first.
+    await settleEventBus(t);
     await withRole(t.db, "eva_chairman", (trx) =>
       sql`select eva.fn_saga_cancel(s.id, 'not the subject of the timeout tests') from eva.eva_sagas s
         where s.status in ('active', 'paused')`.execute(trx),

@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Role, withRole } from "../src/db/client.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { settleEventBus } from "./helpers/event-bus.ts";
 import { createVenture, walkToDecision } from "./helpers/fixtures.ts";
 
 const t = await createTestDatabase();
@@ -236,13 +237,16 @@ describe("deciding: what each decision does", () => {
     const g = await atGate(25);
     await decide(g.decisionId, decision);
     expect((await venture(g.ventureId)).status).toBe(status);
+    // The saga starts from the venture's end event (the venture-retirement subscription), with the decision.
+    await settleEventBus(t);
     const saga = await t.db
       .selectFrom("eva_sagas")
-      .select(["saga_type", "current_step", "status"])
+      .select(["saga_type", "current_step", "status", "context"])
       .where("venture_id", "=", g.ventureId)
       .where("saga_type", "=", "venture_retirement")
       .executeTakeFirstOrThrow();
-    expect(saga).toEqual({ saga_type: "venture_retirement", current_step: "notify_users", status: "active" });
+    expect(saga).toMatchObject({ saga_type: "venture_retirement", current_step: "notify_users", status: "active" });
+    expect(saga.context).toMatchObject({ ended_as: status, kill_source: "chairman", decision_id: g.decisionId });
     expect(await openWork(g.ventureId)).toBeUndefined();
   });
 

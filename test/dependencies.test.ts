@@ -17,11 +17,14 @@ import { runStageWork } from "../src/orchestration/stage-engine.ts";
 import { startWorker } from "../src/worker.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { settleEventBus } from "./helpers/event-bus.ts";
 import { advance, createVenture } from "./helpers/fixtures.ts";
 
 process.env.EVA_JWT_SECRET = "dependencies-test-secret-0123456789-0123456789";
 const t = await createTestDatabase();
 afterAll(() => t.drop());
+// The reactions (releasing dependents, breaking dependencies, re-ranking) run as event-bus deliveries.
+const bus = { settle: () => settleEventBus(t) };
 const analyst = createOfflineAnalyst({ cache: createDatabaseCache(t.service) });
 // Stage mechanics, not the Decision Filter Engine: no stage here should escalate for a low score.
 await sql`update eva.chairman_preferences set value = '0' where scope = 'global' and key = 'score_threshold'`.execute(
@@ -94,9 +97,24 @@ describe("a hard dependency", () => {
     await sql`select eva.fn_retry_stage_work(${held.id}::uuid)`.execute(t.db);
     expect((await openWork(dependent.id)).status).toBe("blocked");
 
-    // The provider runs its Stage 1 (as a worker would) and reaches Stage 2: the dependent is released.
+    // The provider runs its Stage 1 (as a worker would) and reaches Stage 2: the dependent is released, by the
+    // dependency-reevaluation subscription's delivery of the provider's stage.entered, once it has committed.
     const providerWork = await openWork(provider.id);
     expect((await runStageWork(t.service, analyst, providerWork.id)).outcome).toBe("advanced");
+    expect((await openWork(dependent.id)).status).toBe("blocked");
+    await bus.settle();
+    const { rows: deliveries } = await sql<{ event_type: string; status: string; attempts: number; result: unknown }>`
+      select d.event_type, d.status, d.attempts, d.result from eva.event_deliveries d
+      join eva.event_subscriptions s on s.id = d.subscription_id
+      where s.name = 'dependency-reevaluation' and d.venture_id = ${provider.id}::uuid`.execute(t.db);
+    expect(deliveries).toEqual([
+      {
+        event_type: "stage.entered",
+        status: "delivered",
+        attempts: 1,
+        result: { venture: provider.id, stage: 2, status: "active", met: 1, broken: 0 },
+      },
+    ]);
     const released = await openWork(dependent.id);
     expect(released).toMatchObject({
       id: before.id,
@@ -146,6 +164,7 @@ describe("a hard dependency", () => {
     const dependent = await createVenture(t.db);
     await depend(dependent.id, provider.id, 5);
     await sql`select eva.fn_set_venture_status(${dependent.id}::uuid, 'killed', 'kill gate')`.execute(t.db);
+    await bus.settle();
     const broken = await events(dependent.id, "dependency.broken");
     expect(broken).toHaveLength(1);
     expect(broken[0]?.payload).toMatchObject({
@@ -159,6 +178,9 @@ describe("a hard dependency", () => {
     await depend(dependent.id, provider.id, 5);
     // As EVA's own functions kill a venture (no request role may call the state functions).
     await sql`select eva.fn_set_venture_status(${provider.id}::uuid, 'killed', 'kill gate')`.execute(t.db);
+    // Until the reaction runs, the dependency holds as unmet (the provider is short of stage 5).
+    expect((await openWork(dependent.id)).blocked_reason).toContain(`waiting for "${provider.name}"`);
+    await bus.settle();
     const row = await t.db
       .selectFrom("venture_dependencies")
       .select(["status", "resolved_at"])
@@ -283,6 +305,8 @@ describe("the priority queue", () => {
 
     // A revenue projection (Stage 5's, written by the artifact trigger in real runs) raises the score.
     await sql`update eva.ventures set projected_revenue = 2000000 where id = ${rich.id}::uuid`.execute(t.db);
+    // The stage-run-rerank subscription moves the queued job (venture.priority_changed).
+    await bus.settle();
     const richAfter = (await queuedJob(richWork.id))?.priority ?? 0;
     expect(richAfter).toBe(await priorityOf(rich.id));
     expect(richAfter).toBeLessThan((await queuedJob(poorWork.id))?.priority ?? 0);
@@ -292,11 +316,13 @@ describe("the priority queue", () => {
     const providerWork = await openWork(provider.id);
     const alone = (await queuedJob(providerWork.id))?.priority ?? 0;
     await depend(rich.id, provider.id, 3, "soft");
+    await bus.settle();
     const boosted = (await queuedJob(providerWork.id))?.priority ?? 0;
     expect(boosted).toBeLessThan(alone);
     expect(boosted).toBe(await priorityOf(provider.id));
     // ... and loses it when the dependency goes.
     await undepend(rich.id, provider.id);
+    await bus.settle();
     expect((await queuedJob(providerWork.id))?.priority).toBe(alone);
   });
 
@@ -324,6 +350,7 @@ describe("the priority queue", () => {
     await withRole(t.db, "eva_chairman", (trx) =>
       sql`select eva.fn_decide(${decision.id}::uuid, 'proceed')`.execute(trx),
     );
+    await bus.settle();
     expect((await queuedJob(work.id))?.priority).toBe(await priorityOf(provider.id));
 
     // A job a worker holds is not moved.
@@ -372,7 +399,7 @@ describe("through a real worker", () => {
       order by id`.execute(t.db);
     const seen = rows.map((r) => `${r.venture_id === provider.id ? "provider" : "dependent"}:${r.event_type}`);
     const at = (what: string) => seen.indexOf(what);
-    // (The provider's stage change and the release are one transaction: met and unblocked are logged inside it.)
+    // (The release is the dependency-reevaluation delivery's transaction: met and unblocked are logged inside it.)
     expect(at("dependent:dependency.met")).toBeGreaterThanOrEqual(0);
     expect(at("dependent:stage.unblocked")).toBeGreaterThan(at("dependent:dependency.met"));
     expect(at("dependent:stage.work_started")).toBeGreaterThan(at("provider:stage.entered"));

@@ -48,7 +48,7 @@ it("delivers each decision the venture asks for to the webhook, signed, before t
     let pendingType = "venture_review";
     for (let round = 0; round < 12 && pendingId; round++) {
       const id: string = pendingId;
-      // Wait for the signed delivery of this decision (the worker's notification_deliver job).
+      // Wait for the signed delivery of this decision (the notification-webhook subscription, in the worker).
       for (let i = 0; i < 600 && !deliveries.some((d) => d.body.decisionId === id); i++)
         await new Promise((r) => setTimeout(r, 100));
       const hit = deliveries.find((d) => d.body.decisionId === id);

@@ -14,6 +14,8 @@ import { type Role, withRole } from "../src/db/client.ts";
 import { ownerPoolFor } from "../src/db/migrate.ts";
 import { recordVentureMetrics } from "../src/metrics/venture-metrics.ts";
 import { deliverWebhook, type WebhookConfig } from "../src/notifications/outbox.ts";
+import { dispatchEvents } from "../src/orchestration/event-bus.ts";
+import { eventBusTasks } from "../src/tasks/event-bus.ts";
 import { notificationTasks } from "../src/tasks/notifications.ts";
 import { schedulerTask } from "../src/tasks/scheduler.ts";
 import { runEva } from "./helpers/cli.ts";
@@ -49,25 +51,55 @@ const webhook: WebhookConfig = {
   publicUrl: PUBLIC_URL,
 };
 const ownerPool = ownerPoolFor(t.url, 2);
-// The delivery and anomaly jobs, and the digests (master-scheduler ticks), as a worker registers them.
+// The anomaly job, the event bus's deliveries (the notification-webhook subscription's among them) and the
+// digests (master-scheduler ticks), as a worker registers them.
+const { event_deliver } = eventBusTasks({ db: t.service, notificationWebhook: () => webhook });
 const taskList = {
-  ...notificationTasks({ db: t.service, webhook: () => webhook }),
+  ...notificationTasks({ db: t.service }),
+  ...(event_deliver ? { event_deliver } : {}),
   notification_digest_daily: schedulerTask("notification_digest_daily", t.service),
   notification_digest_weekly: schedulerTask("notification_digest_weekly", t.service),
 };
 /**
- * Runs every notification job that is due now (graphile-worker's own runner),
- * then waits for the runner's batched bookkeeping (a failed job's error and
- * backoff can land just after runOnce returns).
+ * Dispatches the committed events to their subscriptions (the event bus's dispatcher, as a worker's
+ * waker calls it), runs every job that is due now (graphile-worker's own runner), then waits for the
+ * runner's batched bookkeeping (a failed job's error and backoff can land just after runOnce returns);
+ * again while the jobs logged events of their own (a digest's notification.digest).
  */
 async function runJobs(): Promise<void> {
-  await runOnce({ pgPool: ownerPool, taskList, noHandleSignals: true, logger: quietLogger() });
-  for (let i = 0; i < 100; i++) {
-    const { rows } = await sql`select 1 from graphile_worker._private_jobs where locked_at is not null`.execute(t.db);
-    if (rows.length === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let round = 0; round < 10; round++) {
+    const dispatched = await dispatchEvents(t.service, { successor: false });
+    await runOnce({ pgPool: ownerPool, taskList, noHandleSignals: true, logger: quietLogger() });
+    let unlocked = false;
+    for (let i = 0; i < 100 && !unlocked; i++) {
+      const { rows } = await sql`select 1 from graphile_worker._private_jobs where locked_at is not null`.execute(t.db);
+      unlocked = rows.length === 0;
+      if (!unlocked) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (!unlocked) throw new Error("graphile-worker left jobs locked");
+    if (dispatched.read === 0) return;
   }
-  throw new Error("graphile-worker left jobs locked");
+  throw new Error("the jobs kept logging events");
+}
+
+/** The notification-webhook subscription's delivery of a notification's event, with its job. */
+async function webhookDelivery(notificationId: string) {
+  const { rows } = await sql<{
+    id: string;
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    job_key: string;
+    later: boolean | null;
+  }>`
+    select d.id, d.status, d.attempts, d.last_error, 'event_deliver:' || d.subscription_id || ':' || d.event_id as job_key,
+      (select j.run_at > now() from graphile_worker._private_jobs j
+       where j.key = 'event_deliver:' || d.subscription_id || ':' || d.event_id) as later
+    from eva.notifications n
+    join eva.event_deliveries d on d.event_id = n.event_id
+    join eva.event_subscriptions s on s.id = d.subscription_id and s.name = 'notification-webhook'
+    where n.id = ${notificationId}::uuid`.execute(t.db);
+  return rows[0];
 }
 
 beforeAll(() => {
@@ -120,8 +152,15 @@ describe("decisions' urgency (Decision #30)", () => {
       ["decision.requested", "daily", ["inbox"]],
       ["decision.requested", "weekly", ["inbox"]],
     ]);
-    // Clean the queue of these hand-made decisions' deliveries for the tests below.
-    await sql`delete from graphile_worker._private_jobs where key like 'notification:%'`.execute(t.db);
+    // The immediate ones reach the webhook (the notification-webhook subscription), the others wait for their digest.
+    received.length = 0;
+    await runJobs();
+    const sent = received.map((r) => JSON.parse(r.body) as { ventureId: string; urgency: string });
+    expect(sent.filter((b) => b.ventureId === v.id).map((b) => b.urgency)).toEqual([
+      "immediate",
+      "immediate",
+      "immediate",
+    ]);
   });
 });
 
@@ -168,7 +207,7 @@ describe("the webhook channel", () => {
     expect(attempts).toEqual([{ attempt: 1, outcome: "delivered", http_status: 200 }]);
   });
 
-  it("retries a receiver that fails (500, then 200) with backoff and delivers once", async () => {
+  it("retries a receiver that fails (500, then 200) after the subscription's backoff and delivers once", async () => {
     const v = await createVenture(t.db);
     const decisionId = await walkToDecision(t.db, v.id);
     const n = (await notificationsOf(v.id)).find((x) => x.decision_id === decisionId);
@@ -177,23 +216,15 @@ describe("the webhook channel", () => {
     answers.push(500);
     await runJobs();
     expect(received).toHaveLength(1);
-    // graphile-worker keeps the job with its backoff: due later, not now.
-    const job = await t.db
-      .selectFrom(
-        sql<{ key: string; attempts: number; run_at: Date; last_error: string }>`graphile_worker._private_jobs`.as("j"),
-      )
-      .select(["attempts", "last_error", sql<boolean>`run_at > now()`.as("later")])
-      .where("key", "=", `notification:${n.id}:webhook`)
-      .executeTakeFirstOrThrow();
-    expect(job).toMatchObject({ attempts: 1, later: true });
-    expect(job.last_error).toMatch(/500/);
+    // The event bus keeps the delivery retrying, its next attempt due after the subscription's backoff.
+    const retrying = await webhookDelivery(n.id);
+    expect(retrying).toMatchObject({ status: "retrying", attempts: 1, later: true });
+    expect(retrying?.last_error).toMatch(/500/);
     await runJobs();
     expect(received).toHaveLength(1);
 
     // Move the queue's clock to the retry instead of sleeping through the backoff.
-    await sql`update graphile_worker._private_jobs set run_at = now() where key = ${`notification:${n.id}:webhook`}`.execute(
-      t.db,
-    );
+    await sql`update graphile_worker._private_jobs set run_at = now() where key = ${retrying?.job_key}`.execute(t.db);
     await runJobs();
     expect(received).toHaveLength(2);
     expect(received.map((r) => r.headers["webhook-id"])).toEqual([n.id, n.id]);
@@ -212,14 +243,74 @@ describe("the webhook channel", () => {
       { attempt: 1, outcome: "failed", http_status: 500 },
       { attempt: 2, outcome: "delivered", http_status: 200 },
     ]);
-    // Done is done: no job left, and a repeated delivery sends nothing.
-    const { rows } =
-      await sql`select 1 from graphile_worker._private_jobs where key = ${`notification:${n.id}:webhook`}`.execute(
-        t.db,
-      );
-    expect(rows).toHaveLength(0);
+    // Done is done: the delivery is delivered, no job left, and a repeated delivery sends nothing.
+    expect(await webhookDelivery(n.id)).toMatchObject({ status: "delivered", attempts: 2, later: null });
     expect(await deliverWebhook(t.service, n.id, webhook)).toBe("already_delivered");
     expect(received).toHaveLength(2);
+  });
+
+  it("a receiver failing every attempt leaves a dead letter (eva dlq list); a replay delivers it once", {
+    timeout: 120_000,
+  }, async () => {
+    const v = await createVenture(t.db);
+    const decisionId = await walkToDecision(t.db, v.id);
+    const n = (await notificationsOf(v.id)).find((x) => x.decision_id === decisionId);
+    if (!n) throw new Error("no notification for the decision");
+    const { rows: sub } = await sql<{ max_attempts: number }>`
+      select max_attempts from eva.event_subscriptions where name = 'notification-webhook'`.execute(t.db);
+    const max = sub[0]?.max_attempts ?? 0;
+    expect(max).toBeGreaterThan(1);
+    received.length = 0;
+    for (let i = 0; i < max; i++) answers.push(503);
+    await runJobs();
+    for (let attempt = 2; attempt <= max; attempt++) {
+      const d = await webhookDelivery(n.id);
+      expect(d).toMatchObject({ status: "retrying", attempts: attempt - 1 });
+      await sql`update graphile_worker._private_jobs set run_at = now() where key = ${d?.job_key}`.execute(t.db);
+      await runJobs();
+    }
+    expect(received).toHaveLength(max);
+    expect(await webhookDelivery(n.id)).toMatchObject({ status: "dead_lettered", attempts: max });
+    const dead = await t.db
+      .selectFrom("eva_event_dlq")
+      .selectAll()
+      .where("event_id", "=", String(n.event_id))
+      .executeTakeFirstOrThrow();
+    expect(dead).toMatchObject({ status: "pending", handler: "notification_webhook", retry_count: max });
+    expect(dead.failure_reason).toMatch(new RegExp(`^notification ${n.id}: the webhook answered 503`));
+    const listed = await runEva(["dlq", "list", "--json"], { DATABASE_URL: t.url });
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: Number(dead.id),
+          handler: "notification_webhook",
+          eventType: "chairman.decision_requested",
+        }),
+      ]),
+    );
+
+    // The receiver is back: one replay sends it once, and a second replay is refused.
+    await asRole("eva_chairman", (trx) => sql`select id from eva.fn_dlq_replay(${dead.id}::bigint)`.execute(trx));
+    await runJobs();
+    expect(received).toHaveLength(max + 1);
+    expect(received.every((r) => r.headers["webhook-id"] === n.id)).toBe(true);
+    const replayed = await t.db
+      .selectFrom("eva_event_dlq")
+      .select(["status", "replays"])
+      .where("id", "=", dead.id)
+      .executeTakeFirstOrThrow();
+    expect(replayed).toEqual({ status: "replayed", replays: 1 });
+    await expect(
+      asRole("eva_chairman", (trx) => sql`select id from eva.fn_dlq_replay(${dead.id}::bigint)`.execute(trx)),
+    ).rejects.toMatchObject({ code: "EV409" });
+    const outcomes = await t.db
+      .selectFrom("notification_attempts")
+      .select("outcome")
+      .where("notification_id", "=", n.id)
+      .orderBy("attempt")
+      .execute();
+    expect(outcomes.map((o) => o.outcome)).toEqual([...Array(max).fill("failed"), "delivered"]);
   });
 
   it("records a skipped attempt when no webhook is configured (the inbox still has it)", async () => {

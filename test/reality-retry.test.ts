@@ -16,6 +16,7 @@ import { runStageWork, type StageRunOutcome } from "../src/orchestration/stage-e
 import type { RiskAnalysis } from "../src/stages/stage-06.ts";
 import type { CanvasAnalysis } from "../src/stages/stage-08.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { settleEventBus } from "./helpers/event-bus.ts";
 import { stepsOf } from "./helpers/sagas.ts";
 
 const t = await createTestDatabase();
@@ -363,7 +364,9 @@ describe("the Reality Gate Retry saga", () => {
       select event_type, payload from eva.eva_event_log
       where venture_id = ${ventureId} and event_type in ('saga.failed', 'venture.killed') order by id`.execute(t.db);
     expect(events.map((e) => e.event_type)).toEqual(["saga.failed", "venture.killed"]);
-    // The kill starts the venture's retirement, without notice or export (a reality-gate kill has no users yet).
+    // The kill starts the venture's retirement (from its venture.killed event), without notice or export (a
+    // reality-gate kill has no users yet).
+    await settleEventBus(t);
     const retirement = await t.db
       .selectFrom("eva_sagas")
       .selectAll()

@@ -199,7 +199,7 @@ describe("the venture retirement saga", () => {
     ])}::jsonb)`
       .execute(t.service)
       .catch(() => undefined);
-    await sunset(t.db, v.id);
+    await sunset(t.db, t.service, v.id);
     await startWorkerOnce();
     const waiting = await until("the notice to be recorded and the saga to wait", async () => {
       const s = await retirementOf(t.db, v.id);

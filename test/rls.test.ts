@@ -309,6 +309,7 @@ const MATRIX: Record<string, TableRules> = {
   "eva.orchestration_partitions": dashboardView("eva.orchestration_partitions", READERS, "table_name"),
   "eva.orchestration_stage_durations": dashboardView("eva.orchestration_stage_durations", READERS, "stage"),
   "eva.orchestration_stage_failures": dashboardView("eva.orchestration_stage_failures", READERS, "stage"),
+  "eva.orchestration_subscriptions": dashboardView("eva.orchestration_subscriptions", READERS, "subscription"),
   "eva.orchestration_summary": dashboardView("eva.orchestration_summary", READERS, "jobs_queued"),
   "eva.partition_archives": {
     allowed: { select: READERS, insert: [], update: [], delete: [] },

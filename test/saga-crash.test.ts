@@ -56,7 +56,7 @@ it("a worker SIGKILLed mid-step: a new worker resumes the saga at its last step,
     { kind: "db", name: "db", externalId: id("db"), providerUrl: provider.baseURL },
   ]);
   provider.hang.add(id("app"));
-  await sunset(t.db, v.id);
+  await sunset(t.db, t.service, v.id);
   await dropStageRuns(t.db);
 
   const doomed = startWorkerProcess();

@@ -14,6 +14,7 @@ import { TICKS } from "../src/tasks/scheduler.ts";
 import { startWorker } from "../src/worker.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { settleEventBus } from "./helpers/event-bus.ts";
 import { createVenture, walkToDecision } from "./helpers/fixtures.ts";
 
 const t = await createTestDatabase();
@@ -242,6 +243,8 @@ describe("the ticks, run directly", () => {
   it("saga sweep: a retirement saga past its timeout fails with timedOut, an alert and an event, once", async () => {
     const v = await atStage25({ overall: 20, band: "critical" });
     await decide(v.decisionId, "sunset");
+    // The saga starts from the venture.sunset event (the venture-retirement subscription).
+    await settleEventBus(t);
     const saga = () =>
       t.db
         .selectFrom("eva_sagas")

@@ -188,19 +188,20 @@ describe("with OTEL_EXPORTER_OTLP_ENDPOINT set", () => {
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = endpoint;
     const archive = mkdtempSync(join(tmpdir(), "eva-tracing-archive-"));
     process.env.EVA_ARCHIVE_DIR = archive;
-    const v = await killedAtStage3(t.db, t.service);
+    // The worker delivers the kill's events (the retirement saga's start among them).
+    const v = await killedAtStage3(t.db, t.service, undefined, { settle: false });
     await dropStageRuns(t.db);
     const worker = await startWorker({ url: t.url, analyst: createOfflineAnalyst(), concurrency: 2, schedule: false });
     try {
       await until("the retirement saga to complete", async () => {
-        const s = await retirementOf(t.db, v.id);
-        return s.status === "completed" ? s : undefined;
+        const s = await retirementOf(t.db, v.id).catch(() => undefined);
+        return s?.status === "completed" ? s : undefined;
       });
       await until("the kill's deliveries", async () => {
         const { rows } = await sql<{ n: number }>`
           select count(*)::int as n from eva.event_deliveries
           where venture_id = ${v.id}::uuid and status = 'delivered'`.execute(t.db);
-        return (rows[0]?.n ?? 0) >= 2 ? true : undefined;
+        return (rows[0]?.n ?? 0) >= 3 ? true : undefined;
       });
     } finally {
       await worker.stop();
@@ -221,9 +222,14 @@ describe("with OTEL_EXPORTER_OTLP_ENDPOINT set", () => {
     expect(deliveries.map((s) => s.attributes["eva.event.type"])).toEqual(
       expect.arrayContaining(["gate.evaluated", "venture.killed"]),
     );
-    for (const d of deliveries) {
-      expect(d.attributes).toMatchObject({ "eva.subscription": "knowledge-extraction", "eva.outcome": "delivered" });
-    }
+    expect(
+      deliveries.map((s) => `${s.attributes["eva.subscription"]} ${s.attributes["eva.event.type"]}`).sort(),
+    ).toEqual([
+      "knowledge-extraction gate.evaluated",
+      "knowledge-extraction venture.killed",
+      "venture-retirement venture.killed",
+    ]);
+    for (const d of deliveries) expect(d.attributes).toMatchObject({ "eva.outcome": "delivered" });
   });
 
   it("a Chairman decision from the CLI is a span of eva-cli, and one through the API a span of eva-api", async () => {

@@ -1,7 +1,7 @@
 -- A digest (the daily one, the weekly summary) is itself a notification: it
 -- gathers every daily or weekly notification not yet digested up to p_as_of,
--- groups them by venture, marks them as carried, and queues its own webhook
--- delivery. A second run for the same period finds nothing and returns null, so
+-- groups them by venture, marks them as carried, and logs notification.digest,
+-- from which the notification-webhook subscription delivers it. A second run for the same period finds nothing and returns null, so
 -- a repeated or backfilled tick sends nothing twice.
 create or replace function eva.fn_notification_digest(p_urgency eva.decision_urgency, p_as_of timestamptz default now())
 returns uuid
@@ -15,6 +15,7 @@ declare
   v_ventures jsonb;
   v_count int;
   v_venture_count int;
+  v_event bigint;
 begin
   if p_urgency is null or p_urgency = 'immediate' then
     raise exception 'a digest is daily or weekly, not %', coalesce(p_urgency::text, 'null') using errcode = 'EV400';
@@ -46,8 +47,11 @@ begin
     return null;
   end if;
 
-  insert into eva.notifications (id, notification_type, urgency, channels, summary, action_path, payload)
-  values (v_id, 'digest.' || p_urgency, p_urgency, array['inbox', 'webhook'],
+  -- Its event is what the notification-webhook subscription delivers the digest from.
+  v_event := eva_private.fn_log_event('notification.digest', null, pg_catalog.jsonb_build_object(
+    'notification_id', v_id, 'urgency', p_urgency, 'count', v_count, 'ventures', v_venture_count, 'as_of', p_as_of));
+  insert into eva.notifications (id, event_id, notification_type, urgency, channels, summary, action_path, payload)
+  values (v_id, v_event, 'digest.' || p_urgency, p_urgency, array['inbox', 'webhook'],
     pg_catalog.format('%s digest: %s notification%s across %s venture%s', initcap(p_urgency::text), v_count,
       case when v_count = 1 then '' else 's' end, v_venture_count, case when v_venture_count = 1 then '' else 's' end),
     '/notifications/' || v_id,
@@ -57,10 +61,9 @@ begin
   where n.urgency = p_urgency and n.digest_id is null and n.created_at <= p_as_of and n.id <> v_id
     and n.notification_type not like 'digest.%';
 
-  perform eva_private.fn_enqueue_notification_delivery(v_id, 'webhook');
   return v_id;
 end;
 $$;
 comment on function eva.fn_notification_digest(eva.decision_urgency, timestamptz) is
-  'Writes the daily or weekly digest notification (grouped by venture) of every such notification not yet digested up to p_as_of, and queues its webhook delivery; null when there is nothing to digest.';
+  'Writes the daily or weekly digest notification (grouped by venture) of every such notification not yet digested up to p_as_of, and logs notification.digest (its webhook delivery comes from that event); null when there is nothing to digest.';
 grant execute on function eva.fn_notification_digest(eva.decision_urgency, timestamptz) to eva_service;

@@ -107,7 +107,8 @@ begin
       perform pg_catalog.set_config('eva.ending_decision', '', true);
     when 'venture_future/sunset', 'venture_future/exit' then
       -- Spec §15: the venture's end starts its retirement saga (notify, export, teardown,
-      -- archive, retrospective) by trigger (eva_private.tg_ventures_retirement), with this decision.
+      -- archive, retrospective), with this decision: its venture.sunset / .exited event carries the
+      -- decision to the venture-retirement subscription (eva_private.fn_start_retirement_for_event).
       perform pg_catalog.set_config('eva.ending_decision', p_d.id::text, true);
       update eva.ventures set status = case p_d.decision when 'sunset' then 'sunset' else 'exited' end::eva.venture_status
       where id = p_d.venture_id;

@@ -1,7 +1,8 @@
 -- The event bus's dispatcher (the event_dispatch job): reads the event log
 -- after its cursor through eva.fn_events_after, so in commit order and only
 -- events whose transaction and every older one have ended (none is skipped,
--- none read twice), matches them against the enabled subscriptions, writes one
+-- none read twice), matches them against the enabled subscriptions (their
+-- patterns, then their filter: eva_private.fn_event_filter_passes), writes one
 -- delivery row per (subscription, event) and queues one event_deliver job per
 -- delivery (job_key event_deliver:<subscription>:<event>), then moves its
 -- cursor: all in this one transaction. The cursor row's lock serialises two
@@ -48,8 +49,11 @@ begin
     from events e
     join eva.event_subscriptions s on s.enabled
       and (e.xact_id, e.id) > (s.after_xact_id, s.after_event_id)
-      and eva_private.fn_event_type_matches(s.event_types, e.event_type)
       and not (e.event_type = 'system.dead_letter' and e.payload ->> 'subscription_id' = s.id::text)
+      -- The subscription's filter only for events of its types (a CASE keeps that order).
+      and case when eva_private.fn_event_type_matches(s.event_types, e.event_type)
+            then s.filter is null or eva_private.fn_event_filter_passes(s.filter, e.id, e.venture_id, e.payload)
+            else false end
     order by e.xact_id, e.id, s.id
     on conflict (subscription_id, event_id, event_logged_at) do nothing
     returning id, subscription_id, event_id, event_logged_at

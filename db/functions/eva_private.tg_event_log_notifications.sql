@@ -20,6 +20,13 @@
 --     failed too often) → daily digest.
 -- Immediate notifications go to the inbox and the webhook at once; the others
 -- to the inbox, and to the webhook inside their digest.
+-- The inbox row is written here, the webhook is a reaction: the
+-- notification-webhook subscription (handler notification_webhook) delivers
+-- the webhook channel of this event's notification after it commits, retried
+-- after its backoff and dead-lettered like any delivery (`eva dlq`). The row
+-- stays in the event's transaction because it is the record the Chairman reads
+-- and the digests gather, one insert and no job: written by a subscription it
+-- would cost a delivery and a job for every stage completion (the weekly ones).
 create or replace function eva_private.tg_event_log_notifications()
 returns trigger
 language plpgsql
@@ -114,14 +121,11 @@ begin
     new.venture_id, v_decision, pg_catalog.left(v_summary, 300), v_path,
     pg_catalog.jsonb_build_object('event', new.event_type, 'stage', v_stage) || v_p)
   returning id into v_id;
-  if v_urgency = 'immediate' then
-    perform eva_private.fn_enqueue_notification_delivery(v_id, 'webhook');
-  end if;
   return null;
 end;
 $$;
 comment on function eva_private.tg_event_log_notifications() is
-  'Trigger: classifies a logged event by Decision #30 and writes its notification to the outbox (eva.notifications); immediate ones get a webhook delivery job.';
+  'Trigger: classifies a logged event by Decision #30 and writes its notification to the outbox (eva.notifications); the notification-webhook subscription delivers the webhook channel of immediate ones.';
 
 create or replace trigger _500_notifications after insert on eva.eva_event_log
   for each row

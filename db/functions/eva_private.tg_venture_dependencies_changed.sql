@@ -26,9 +26,12 @@ create or replace trigger _300_met_on_write before insert or update on eva.ventu
 
 -- Every change of a dependency leaves an event on the dependent venture
 -- (dependency.added, .changed, .met, .broken, .removed; a soft one still
--- pending also dependency.warning), re-applies the dependent's holds, and
--- re-ranks the provider's queued work (its downstream term counts pending
--- dependents, spec §10).
+-- pending also dependency.warning) and re-applies the dependent's holds in
+-- the same transaction: a hard dependency declared blocks the dependent's
+-- ready work before a worker can take it (a state invariant), and one met or
+-- broken by the dependency-reevaluation subscription releases or re-holds it
+-- in that delivery's transaction. The provider's queued work is re-ranked
+-- from its venture.priority_changed event (its downstream term, spec §10).
 create or replace function eva_private.tg_venture_dependencies_changed()
 returns trigger
 language plpgsql
@@ -69,12 +72,11 @@ begin
         p.name, d.required_stage)));
   end if;
   perform eva_private.fn_apply_dependency_holds(d.dependent_venture_id);
-  perform eva_private.fn_rerank_stage_runs(array[d.provider_venture_id]);
   return null;
 end;
 $$;
 comment on function eva_private.tg_venture_dependencies_changed() is
-  'Trigger: logs a dependency.* event on the dependent, re-applies its holds and re-ranks the provider''s queued work.';
+  'Trigger: logs a dependency.* event on the dependent and re-applies its holds.';
 
 create or replace trigger _700_changed after insert or update or delete on eva.venture_dependencies
   for each row execute function eva_private.tg_venture_dependencies_changed();

@@ -17,7 +17,8 @@ $$;
 comment on function eva_private.tg_venture_dependencies_priority() is
   'Trigger: refreshes the stored priority of the provider of a dependency that was added, changed or removed.';
 
--- Before _700_changed, which re-ranks the provider's queued jobs from this stored priority.
+-- A provider whose stored priority moves logs venture.priority_changed (_720_priority_changed), from which
+-- the stage-run-rerank subscription re-ranks its queued jobs.
 drop trigger if exists _800_priority on eva.venture_dependencies;
 create or replace trigger _650_priority after insert or update or delete on eva.venture_dependencies
   for each row execute function eva_private.tg_venture_dependencies_priority();

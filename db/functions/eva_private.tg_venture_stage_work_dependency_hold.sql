@@ -17,6 +17,11 @@ begin
     new.blocked_on_dependency := false;
   end if;
   if new.status = 'ready' and (tg_op = 'INSERT' or old.status is distinct from 'ready') then
+    -- Most ventures depend on none: one cached index probe, and nothing more.
+    if not exists (select 1 from eva.venture_dependencies d
+                   where d.dependent_venture_id = new.venture_id and d.status in ('pending', 'broken')) then
+      return new;
+    end if;
     v_reason := eva_private.fn_dependency_hold(new.venture_id);
     if v_reason is not null then
       new.status := 'blocked';

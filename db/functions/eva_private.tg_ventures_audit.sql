@@ -29,7 +29,12 @@ begin
       'venture.' || case new.status when 'active' then 'activated' else new.status::text end,
       new.id,
       pg_catalog.jsonb_build_object('from_status', old.status, 'to_status', new.status, 'reason', v_reason,
-        'stage', new.current_lifecycle_stage));
+        'stage', new.current_lifecycle_stage)
+      -- The Chairman's decision that ended it, for the retirement saga started from this event.
+      || case when new.status in ('killed', 'sunset', 'exited')
+           and nullif(pg_catalog.current_setting('eva.ending_decision', true), '') is not null
+         then pg_catalog.jsonb_build_object('decision_id', pg_catalog.current_setting('eva.ending_decision', true))
+         else '{}'::jsonb end);
   end if;
 
   if new.current_lifecycle_stage is distinct from old.current_lifecycle_stage then

@@ -16,7 +16,7 @@ $$;
 comment on function eva_private.tg_ventures_priority_downstream() is
   'Trigger: a changed projected_revenue refreshes the stored priority of the ventures this one waits on.';
 
--- Before _720_rerank_stage_runs, which re-ranks those ventures' queued jobs from their stored priority.
+-- Each provider whose stored priority moves logs venture.priority_changed (_720_priority_changed).
 drop trigger if exists _810_priority_downstream on eva.ventures;
 create or replace trigger _710_priority_downstream after update of projected_revenue on eva.ventures
   for each row when (new.projected_revenue is distinct from old.projected_revenue)

@@ -471,6 +471,10 @@ export interface EventSubscriptions {
   created_at: Generated<Timestamp>;
   enabled: Generated<boolean>;
   event_types: string[];
+  /**
+   * Which matching events get a delivery (null: all): {"payload": {…}} the payload contains it, {"payload_any": [{…}, …]} one of them, {"state": "<predicate>"} a named state predicate (eva_private.fn_event_filter_passes); every key given must hold.
+   */
+  filter: Json | null;
   handler: string;
   id: Generated<Int8>;
   max_attempts: Generated<number>;
@@ -808,6 +812,21 @@ export interface OrchestrationStageFailures {
   retry_rate: Numeric | null;
   runs: Int8 | null;
   stage: number | null;
+}
+
+export interface OrchestrationSubscriptions {
+  dead_lettered_24h: Int8 | null;
+  delivered_24h: Int8 | null;
+  enabled: boolean | null;
+  event_types: string | null;
+  filter: Json | null;
+  handler: string | null;
+  last_delivered_at: Timestamp | null;
+  last_error: string | null;
+  oldest_open_at: Timestamp | null;
+  open: Int8 | null;
+  retrying: Int8 | null;
+  subscription: string | null;
 }
 
 export interface OrchestrationSummary {
@@ -1387,6 +1406,7 @@ export interface DB {
   orchestration_partitions: OrchestrationPartitions;
   orchestration_stage_durations: OrchestrationStageDurations;
   orchestration_stage_failures: OrchestrationStageFailures;
+  orchestration_subscriptions: OrchestrationSubscriptions;
   orchestration_summary: OrchestrationSummary;
   partition_archives: PartitionArchives;
   portfolio_ideation_budgets: PortfolioIdeationBudgets;

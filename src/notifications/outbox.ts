@@ -1,5 +1,7 @@
 // The notification outbox (eva.notifications, filled by SQL triggers) read and
-// delivered: the Chairman's inbox, the webhook channel and the digests.
+// delivered: the Chairman's inbox, the webhook channel (sent by the
+// notification-webhook subscription's handler, src/orchestration/event-handlers.ts)
+// and the digests.
 import { sql } from "kysely";
 import type { Database } from "../db/client.ts";
 import { webhookHeaders } from "./signature.ts";

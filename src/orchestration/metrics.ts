@@ -15,6 +15,7 @@ export interface OrchestrationMetrics {
   openCircuits: Row[];
   llmUsage: Row[];
   partitions: Row[];
+  subscriptions: Row[];
 }
 
 export const ORCHESTRATION_VIEWS = {
@@ -25,6 +26,7 @@ export const ORCHESTRATION_VIEWS = {
   openCircuits: "orchestration_open_circuits",
   llmUsage: "orchestration_llm_usage",
   partitions: "orchestration_partitions",
+  subscriptions: "orchestration_subscriptions",
 } as const;
 
 /** A view's rows as JSON (numbers as numbers, times as ISO text, intervals as PostgreSQL writes them). */

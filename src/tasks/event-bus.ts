@@ -4,6 +4,7 @@
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
+import type { WebhookConfig } from "../notifications/outbox.ts";
 import {
   type DeliveryRef,
   deliverEvent,
@@ -53,9 +54,16 @@ export function eventDeliverTask(deps: { db: Database; handlers: EventHandlers }
 }
 
 /** The event bus's tasks, by graphile-worker task name. */
-export function eventBusTasks(deps: { db: Database; handlers?: EventHandlers }): Record<string, Task> {
+export function eventBusTasks(deps: {
+  db: Database;
+  handlers?: EventHandlers;
+  notificationWebhook?: () => WebhookConfig;
+}): Record<string, Task> {
   return {
     event_dispatch: eventDispatchTask({ db: deps.db }),
-    event_deliver: eventDeliverTask({ db: deps.db, handlers: deps.handlers ?? eventHandlers() }),
+    event_deliver: eventDeliverTask({
+      db: deps.db,
+      handlers: deps.handlers ?? eventHandlers({ notificationWebhook: deps.notificationWebhook }),
+    }),
   };
 }

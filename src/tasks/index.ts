@@ -105,9 +105,10 @@ export function taskList(deps: TaskDeps): TaskList {
     // One step of a worker-driven saga (src/orchestration/sagas).
     saga_step: sagaStepTask({ db: deps.db, analyst: deps.analyst }),
     partition_maintenance: tick("partition_maintenance"),
-    // Delivery and the anomaly judgement (src/tasks/notifications.ts).
+    // The anomaly judgement (src/tasks/notifications.ts).
     ...notificationTasks({ db: deps.db }),
-    // Event subscriptions: the dispatcher and one delivery per subscription × event (src/tasks/event-bus.ts).
+    // Event subscriptions: the dispatcher and one delivery per subscription × event (src/tasks/event-bus.ts),
+    // EVA's reactions among them (dependencies, re-ranking, the notification webhook, the retirement saga).
     ...eventBusTasks({ db: deps.db }),
     // The marketing content lifecycle: generation and brand review (src/tasks/marketing-content.ts).
     ...marketingContentTasks({ db: deps.db, analyst: deps.analyst, onContentStep: deps.onContentStep }),

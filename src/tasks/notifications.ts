@@ -1,26 +1,11 @@
-// Notification and post-launch jobs: glue between the outbox / anomaly rows
-// (filled by SQL triggers) and their delivery or the DFE.
+// Post-launch jobs: glue between the anomaly rows (filled by SQL triggers) and
+// the DFE. The notifications' webhook is a subscription of the event bus (the
+// notification_webhook handler, src/orchestration/event-handlers.ts).
 import type { Task } from "graphile-worker";
 import { sql } from "kysely";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
 import { evaluateMetricAnomaly } from "../gates/dfe.ts";
-import { deliverWebhook, type WebhookConfig, webhookConfigFromEnv } from "../notifications/outbox.ts";
-
-const deliverPayload = z.object({ notification_id: z.string().uuid(), channel: z.literal("webhook") });
-
-/** notification_deliver: one notification × channel (job_key); a failed delivery throws, so graphile-worker retries with backoff. */
-export function notificationDeliverTask(deps: { db: Database; webhook: () => WebhookConfig }): Task {
-  return async (raw, helpers) => {
-    const parsed = deliverPayload.safeParse(raw);
-    if (!parsed.success) {
-      helpers.logger.error(`notification_deliver: unusable payload ${JSON.stringify(raw)}`);
-      return;
-    }
-    const result = await deliverWebhook(deps.db, parsed.data.notification_id, deps.webhook());
-    helpers.logger.info(`notification ${parsed.data.notification_id}: ${result}`);
-  };
-}
 
 const anomalyPayload = z.object({ anomaly_id: z.string().uuid() });
 
@@ -52,11 +37,9 @@ export async function evaluateAnomaly(db: Database, anomalyId: string): Promise<
   return verdict.resolution;
 }
 
-/** The notification and post-launch tasks, by graphile-worker task name (the digests are scheduler ticks: src/tasks/scheduler.ts). */
-export function notificationTasks(deps: { db: Database; webhook?: () => WebhookConfig }): Record<string, Task> {
-  const webhook = deps.webhook ?? (() => webhookConfigFromEnv());
+/** The post-launch tasks, by graphile-worker task name (the digests are scheduler ticks: src/tasks/scheduler.ts). */
+export function notificationTasks(deps: { db: Database }): Record<string, Task> {
   return {
-    notification_deliver: notificationDeliverTask({ db: deps.db, webhook }),
     metric_anomaly_evaluate: metricAnomalyEvaluateTask({ db: deps.db }),
   };
 }

@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { type Database, withRole } from "../../src/db/client.ts";
 import { createOfflineAnalyst } from "../../src/llm/offline-analyst.ts";
 import { startWorker, type WorkerHandle } from "../../src/worker.ts";
+import { settleEventBus } from "./event-bus.ts";
 import { advance, createVenture } from "./fixtures.ts";
 
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -22,6 +23,7 @@ export async function killedAtStage3(
   db: Database,
   service: Database,
   before?: (venture: { id: string; name: string }) => Promise<void>,
+  options: { settle?: boolean } = {},
 ): Promise<{ id: string; name: string }> {
   const v = await createVenture(db);
   await before?.(v);
@@ -38,14 +40,21 @@ export async function killedAtStage3(
   await sql`select eva.fn_record_stage_result(${work.id}::uuid, '[]'::jsonb,
     '{"decision": "kill", "rationale": "the market is too small"}'::jsonb, '[]'::jsonb,
     '{"action": "kill", "reason": "the market is too small: 40 firms, not 4,000"}'::jsonb)`.execute(service);
+  // The retirement saga starts from the venture.killed event (the venture-retirement subscription): delivered
+  // here unless a worker is to deliver it (settle false).
+  if (options.settle ?? true) await settleEventBus({ db, service });
   return v;
 }
 
-/** A venture sunset (no request role runs the state functions: the superuser stands in for EVA's own). */
-export async function sunset(db: Database, ventureId: string): Promise<void> {
+/**
+ * A venture sunset (no request role runs the state functions: the superuser stands in for EVA's own), and
+ * its retirement saga started from the venture.sunset event.
+ */
+export async function sunset(db: Database, service: Database, ventureId: string): Promise<void> {
   await sql`select eva.fn_set_venture_status(${ventureId}::uuid, 'sunset', 'the Chairman sunset it: no traction')`.execute(
     db,
   );
+  await settleEventBus({ db, service });
 }
 
 export interface ResourceSeed {

@@ -1,6 +1,7 @@
 // eva orchestration: the orchestration metrics views (spec §13) at a glance,
 // as the Chairman reads them: stage durations and failures, the job queue,
-// dead letters, open circuits, LLM usage per model, event-log partitions.
+// dead letters, event subscriptions, open circuits, LLM usage per model,
+// event-log partitions.
 import type { Command } from "commander";
 import { withRole } from "../../db/client.ts";
 import { orchestrationMetrics } from "../../orchestration/metrics.ts";
@@ -45,7 +46,7 @@ export function registerOrchestration(program: Command): void {
     .description(summaryOf("orchestration"))
     .option(
       "--json",
-      'print { "summary", "stageDurations", "stageFailures", "jobQueue", "dlq", "openCircuits", "llmUsage", "partitions" } as JSON',
+      'print { "summary", "stageDurations", "stageFailures", "jobQueue", "dlq", "openCircuits", "llmUsage", "partitions", "subscriptions" } as JSON',
     )
     .addHelpText(
       "after",
@@ -53,7 +54,8 @@ export function registerOrchestration(program: Command): void {
 Read as the Chairman from the views eva.orchestration_summary,
 eva.orchestration_stage_durations, eva.orchestration_stage_failures,
 eva.orchestration_job_queue, eva.orchestration_dlq, eva.orchestration_open_circuits,
-eva.orchestration_llm_usage and eva.orchestration_partitions (psql reads them too).
+eva.orchestration_llm_usage, eva.orchestration_partitions and
+eva.orchestration_subscriptions (psql reads them too).
 
 Examples:
   eva orchestration
@@ -122,6 +124,21 @@ Examples:
           ["max_retries", "MAX RETRIES"],
           ["oldest_at", "OLDEST"],
         ]);
+        section(
+          "Event subscriptions (deliveries in the last 24 h; open now)",
+          m.subscriptions,
+          [
+            ["subscription", "SUBSCRIPTION"],
+            ["handler", "HANDLER"],
+            ["enabled", "ON"],
+            ["delivered_24h", "DELIVERED"],
+            ["dead_lettered_24h", "DEAD"],
+            ["open", "OPEN"],
+            ["retrying", "RETRYING"],
+            ["last_error", "LAST ERROR"],
+          ],
+          { enabled: (v) => (v ? "yes" : "no"), last_error: (v) => (v ? String(v).slice(0, 60) : "") },
+        );
         section("Open circuits", m.openCircuits, [
           ["venture_name", "VENTURE"],
           ["service", "SERVICE"],

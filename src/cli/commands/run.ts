@@ -7,7 +7,7 @@ import type { StageRunOutcome } from "../../orchestration/stage-engine.ts";
 import { withTracing } from "../../orchestration/tracing.ts";
 import { findVenture } from "../../portfolio/ventures.ts";
 import { runVenture } from "../../stages/run-venture.ts";
-import { startWorker } from "../../worker.ts";
+import { deliverCommittedEvents, startWorker } from "../../worker.ts";
 import { withSession } from "../database.ts";
 import { wholeNumber } from "../options.ts";
 import { printFields, printJson, progress, UserError, untilSignal } from "../output.ts";
@@ -93,6 +93,9 @@ export function registerRun(program: Command): void {
         try {
           // Its stage runs are traced as eva-cli when OTEL_EXPORTER_OTLP_ENDPOINT is set.
           await withTracing("cli", () => runAndReport(service.db, venture.summary, options));
+          // The reactions to what it did (a dependent released, a retirement saga started), as a worker would
+          // deliver them; saga steps and other ventures' stages wait for a worker.
+          await deliverCommittedEvents(location.url, service.db);
         } finally {
           await service.close();
         }
