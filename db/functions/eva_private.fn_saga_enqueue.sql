@@ -15,6 +15,9 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+-- graphile_worker.add_job's statements re-planned for one job on every call cost more than their generic plans
+-- (as in eva_private.fn_enqueue_stage_run).
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_saga eva.eva_sagas;
