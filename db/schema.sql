@@ -3002,6 +3002,7 @@ declare
   v_reason text;
   v_saga_id uuid;
   v_contract eva.agent_task_contracts;
+  v_result jsonb;
 begin
   -- Lock order: the venture, then its work — as a kill, a decision or a pause
   -- takes them — so a kill meeting a finishing run waits for it instead of
@@ -3078,95 +3079,111 @@ begin
     v_passes := true;
   end if;
 
-  -- The Decision Filter Engine's evaluation: audited, and its pattern joins the portfolio's knowledge.
+  -- The Decision Filter Engine's evaluation: audited, and its pattern joins the portfolio's knowledge
+  -- (at the end, below: every run of a stage with the same signature updates that one row).
   if p_route ? 'dfe' then
     perform eva_private.fn_log_event('dfe.evaluated', v_work.venture_id, pg_catalog.jsonb_build_object(
       'stage', v_work.lifecycle_stage, 'work_id', v_work.id) || (p_route -> 'dfe'));
-    if coalesce(p_route -> 'dfe' ->> 'patternSignature', '') <> '' then
-      perform eva_private.fn_record_portfolio_pattern(v_work.lifecycle_stage, p_route -> 'dfe' ->> 'patternSignature',
-        v_work.venture_id);
-    end if;
   end if;
+  <<route>>
+  begin
+    perform eva_private.fn_log_event('stage.work_completed', v_work.venture_id, pg_catalog.jsonb_build_object(
+      'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id,
+      'artifact_version', v_primary.version, 'gate_decision', p_gate ->> 'decision',
+      'route', coalesce(p_route ->> 'action', 'advance')));
 
-  perform eva_private.fn_log_event('stage.work_completed', v_work.venture_id, pg_catalog.jsonb_build_object(
-    'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id,
-    'artifact_version', v_primary.version, 'gate_decision', p_gate ->> 'decision',
-    'route', coalesce(p_route ->> 'action', 'advance')));
-
-  -- A Chairman gate waits for the Chairman, whatever the analysis recommends.
-  if v_stage.chairman_gate then
-    insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
-      blocking, context, artifact_type, artifact_version)
-    values (v_work.venture_id, v_work.lifecycle_stage, v_stage.chairman_decision_type,
-      coalesce(p_gate ->> 'recommendedAction', p_route ->> 'recommendedAction'), 'immediate', true,
-      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', coalesce(p_gate -> 'dfe', p_route -> 'dfe')),
-      v_primary.artifact_type, v_primary.version)
-    returning id into v_decision_id;
-    perform eva_private.fn_await_chairman(v_work, 'waiting for the Chairman at stage ' || v_work.lifecycle_stage);
-    return pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
-      'artifactVersion', v_primary.version);
-  end if;
-
-  v_action := coalesce(p_route ->> 'action', case when v_passes then 'advance' else 'block' end);
-  v_reason := coalesce(p_route ->> 'reason', 'the ' || v_stage.gate_type || ' gate decided "' || (p_gate ->> 'decision') || '"');
-
-  if v_action = 'advance' then
-    -- Stage 18's SD bridge (spec §9): the sprint goes to engineering, and Stage 19
-    -- waits for it (eva.fn_sd_complete releases it when every work item is reported).
-    if v_stage.work_type = 'sd_bridge' then
-      v_saga_id := eva_private.fn_sd_bridge_start(v_work.id);
+    -- A Chairman gate waits for the Chairman, whatever the analysis recommends.
+    if v_stage.chairman_gate then
+      insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
+        blocking, context, artifact_type, artifact_version)
+      values (v_work.venture_id, v_work.lifecycle_stage, v_stage.chairman_decision_type,
+        coalesce(p_gate ->> 'recommendedAction', p_route ->> 'recommendedAction'), 'immediate', true,
+        pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', coalesce(p_gate -> 'dfe', p_route -> 'dfe')),
+        v_primary.artifact_type, v_primary.version)
+      returning id into v_decision_id;
+      perform eva_private.fn_await_chairman(v_work, 'waiting for the Chairman at stage ' || v_work.lifecycle_stage);
+      v_result := pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
+        'artifactVersion', v_primary.version);
+      exit route;
     end if;
-    v_next := eva.fn_advance_venture_stage(v_work.venture_id, v_work.lifecycle_stage, null,
-      'stage ' || v_work.lifecycle_stage || ' completed');
-    if v_saga_id is not null
-       and (select s.status from eva.eva_sagas s where s.id = v_saga_id) = 'active' then
-      update eva.venture_stage_work
-      set status = 'blocked',
-          blocked_reason = 'waiting for engineering: ' || (select pg_catalog.count(*) from eva.sd_work_items i
-            where i.saga_id = v_saga_id and i.kind = 'child') || ' work items (saga ' || v_saga_id || ')'
-      where id = v_next.id;
-      return pg_catalog.jsonb_build_object('outcome', 'engineering', 'nextWorkId', v_next.id,
-        'nextStage', v_next.lifecycle_stage, 'sagaId', v_saga_id, 'artifactVersion', v_primary.version);
+
+    v_action := coalesce(p_route ->> 'action', case when v_passes then 'advance' else 'block' end);
+    v_reason := coalesce(p_route ->> 'reason', 'the ' || v_stage.gate_type || ' gate decided "' || (p_gate ->> 'decision') || '"');
+
+    if v_action = 'advance' then
+      -- Stage 18's SD bridge (spec §9): the sprint goes to engineering, and Stage 19
+      -- waits for it (eva.fn_sd_complete releases it when every work item is reported).
+      if v_stage.work_type = 'sd_bridge' then
+        v_saga_id := eva_private.fn_sd_bridge_start(v_work.id);
+      end if;
+      v_next := eva.fn_advance_venture_stage(v_work.venture_id, v_work.lifecycle_stage, null,
+        'stage ' || v_work.lifecycle_stage || ' completed');
+      if v_saga_id is not null
+         and (select s.status from eva.eva_sagas s where s.id = v_saga_id) = 'active' then
+        update eva.venture_stage_work
+        set status = 'blocked',
+            blocked_reason = 'waiting for engineering: ' || (select pg_catalog.count(*) from eva.sd_work_items i
+              where i.saga_id = v_saga_id and i.kind = 'child') || ' work items (saga ' || v_saga_id || ')'
+        where id = v_next.id;
+        v_result := pg_catalog.jsonb_build_object('outcome', 'engineering', 'nextWorkId', v_next.id,
+          'nextStage', v_next.lifecycle_stage, 'sagaId', v_saga_id, 'artifactVersion', v_primary.version);
+        exit route;
+      end if;
+      v_result := pg_catalog.jsonb_build_object('outcome', 'advanced', 'nextWorkId', v_next.id,
+        'nextStage', v_next.lifecycle_stage, 'artifactVersion', v_primary.version);
+      exit route;
+    elsif v_action = 'escalate' then
+      insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
+        blocking, context, artifact_type, artifact_version)
+      values (v_work.venture_id, v_work.lifecycle_stage, 'dfe_escalation',
+        coalesce(p_route ->> 'recommendedAction', 'proceed'), 'immediate', true,
+        pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', coalesce(p_gate -> 'dfe', p_route -> 'dfe'),
+          'reason', v_reason),
+        v_primary.artifact_type, v_primary.version)
+      returning id into v_decision_id;
+      perform eva_private.fn_await_chairman(v_work, 'the Decision Filter Engine escalated stage ' || v_work.lifecycle_stage);
+      v_result := pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
+        'artifactVersion', v_primary.version);
+      exit route;
+    elsif v_action = 'rerun' then
+      update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
+      v_next := eva.fn_rerun_stage(v_work.venture_id, (p_route ->> 'stage')::int, v_reason,
+        coalesce(p_route ->> 'transitionType', 'revise'));
+      v_result := pg_catalog.jsonb_build_object('outcome', 'rerun', 'nextWorkId', v_next.id,
+        'nextStage', v_next.lifecycle_stage, 'gateDecision', p_gate ->> 'decision', 'artifactVersion', v_primary.version);
+      exit route;
+    elsif v_action = 'kill' then
+      perform pg_catalog.set_config('eva.change_reason', 'killed at stage ' || v_work.lifecycle_stage || ': ' || v_reason, true);
+      update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
+      update eva.ventures set status = 'killed' where id = v_work.venture_id;
+      perform pg_catalog.set_config('eva.change_reason', '', true);
+      v_result := pg_catalog.jsonb_build_object('outcome', 'killed', 'gateDecision', p_gate ->> 'decision',
+        'reason', v_reason, 'artifactVersion', v_primary.version);
+      exit route;
+    elsif v_action = 'block' then
+      update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason where id = v_work.id;
+      perform eva_private.fn_log_event('stage.blocked', v_work.venture_id, pg_catalog.jsonb_build_object(
+        'stage', v_work.lifecycle_stage, 'work_id', v_work.id, 'reason', v_reason));
+      v_result := pg_catalog.jsonb_build_object('outcome', 'gate_blocked', 'gateDecision', p_gate ->> 'decision',
+        'reason', v_reason, 'artifactVersion', v_primary.version);
+      exit route;
+    elsif v_action = 'reality_retry' then
+      -- A failed reality gate: its retry saga re-runs the responsible stage, or kills after the last retry.
+      v_result := eva_private.fn_reality_retry_step(v_work.id, p_route)
+        || pg_catalog.jsonb_build_object('artifactVersion', v_primary.version);
+      exit route;
     end if;
-    return pg_catalog.jsonb_build_object('outcome', 'advanced', 'nextWorkId', v_next.id,
-      'nextStage', v_next.lifecycle_stage, 'artifactVersion', v_primary.version);
-  elsif v_action = 'escalate' then
-    insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
-      blocking, context, artifact_type, artifact_version)
-    values (v_work.venture_id, v_work.lifecycle_stage, 'dfe_escalation',
-      coalesce(p_route ->> 'recommendedAction', 'proceed'), 'immediate', true,
-      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', coalesce(p_gate -> 'dfe', p_route -> 'dfe'),
-        'reason', v_reason),
-      v_primary.artifact_type, v_primary.version)
-    returning id into v_decision_id;
-    perform eva_private.fn_await_chairman(v_work, 'the Decision Filter Engine escalated stage ' || v_work.lifecycle_stage);
-    return pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
-      'artifactVersion', v_primary.version);
-  elsif v_action = 'rerun' then
-    update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
-    v_next := eva.fn_rerun_stage(v_work.venture_id, (p_route ->> 'stage')::int, v_reason,
-      coalesce(p_route ->> 'transitionType', 'revise'));
-    return pg_catalog.jsonb_build_object('outcome', 'rerun', 'nextWorkId', v_next.id,
-      'nextStage', v_next.lifecycle_stage, 'gateDecision', p_gate ->> 'decision', 'artifactVersion', v_primary.version);
-  elsif v_action = 'kill' then
-    perform pg_catalog.set_config('eva.change_reason', 'killed at stage ' || v_work.lifecycle_stage || ': ' || v_reason, true);
-    update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
-    update eva.ventures set status = 'killed' where id = v_work.venture_id;
-    perform pg_catalog.set_config('eva.change_reason', '', true);
-    return pg_catalog.jsonb_build_object('outcome', 'killed', 'gateDecision', p_gate ->> 'decision',
-      'reason', v_reason, 'artifactVersion', v_primary.version);
-  elsif v_action = 'block' then
-    update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason where id = v_work.id;
-    perform eva_private.fn_log_event('stage.blocked', v_work.venture_id, pg_catalog.jsonb_build_object(
-      'stage', v_work.lifecycle_stage, 'work_id', v_work.id, 'reason', v_reason));
-    return pg_catalog.jsonb_build_object('outcome', 'gate_blocked', 'gateDecision', p_gate ->> 'decision',
-      'reason', v_reason, 'artifactVersion', v_primary.version);
-  elsif v_action = 'reality_retry' then
-    -- A failed reality gate: its retry saga re-runs the responsible stage, or kills after the last retry.
-    return eva_private.fn_reality_retry_step(v_work.id, p_route)
-      || pg_catalog.jsonb_build_object('artifactVersion', v_primary.version);
+
+    raise exception 'unknown route action "%" (advance, escalate, rerun, kill or block)', v_action using errcode = 'EV400';
+  end;
+
+  -- The DFE's pattern, recorded last: its row is shared by every run of the stage that produced the same
+  -- signature, and its lock is held until commit; taken here, other runs wait only for this one's commit.
+  if coalesce(p_route -> 'dfe' ->> 'patternSignature', '') <> '' then
+    perform eva_private.fn_record_portfolio_pattern(v_work.lifecycle_stage, p_route -> 'dfe' ->> 'patternSignature',
+      v_work.venture_id);
   end if;
-  raise exception 'unknown route action "%" (advance, escalate, rerun, kill or block)', v_action using errcode = 'EV400';
+  return v_result;
 end;
 $$;
 
@@ -5679,6 +5696,15 @@ begin
       order by c.created_at desc limit 1
       for update;
     end if;
+    if v_c.id is null and coalesce(pg_catalog.jsonb_array_length(case
+         when pg_catalog.jsonb_typeof(p_spec -> 'circuits') = 'array' then p_spec -> 'circuits' end), 0) = 0 then
+      -- A new contract whose work passes no circuit breaker: created claimed and started in one
+      -- statement, its contract.created, .claimed and .started events in another (the same rows and
+      -- events as pending → assigned → in_progress).
+      v_c := eva_private.fn_contract_create(p_spec, coalesce(p_claimed_by,
+        pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid()));
+      return pg_catalog.jsonb_build_object('contract', pg_catalog.to_jsonb(v_c), 'clean', true);
+    end if;
     if v_c.id is null then
       v_c := eva_private.fn_contract_create(p_spec);
     end if;
@@ -7122,12 +7148,13 @@ begin
       (p_provenance #>> '{usage,promptTokens}')::int, (p_provenance #>> '{usage,completionTokens}')::int,
       coalesce((p_provenance #>> '{usage,estimated}')::boolean, false), p_provenance - 'usage');
   end if;
+  perform eva_private.fn_log_event('knowledge.retrospective', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', p_saga_id, 'stage_of_death', v_stage, 'pattern', v_signature, 'epistemic', p_epistemic));
+  -- Last: every venture retired the same way at the same stage counts on this one row, locked until commit.
   insert into eva.portfolio_patterns as pp (lifecycle_stage, pattern_signature, first_venture_id)
   values (v_stage, v_signature, v_saga.venture_id)
   on conflict (lifecycle_stage, pattern_signature) do update
     set ventures_seen = pp.ventures_seen + 1, last_seen_at = pg_catalog.now();
-  perform eva_private.fn_log_event('knowledge.retrospective', v_saga.venture_id, pg_catalog.jsonb_build_object(
-    'saga_id', p_saga_id, 'stage_of_death', v_stage, 'pattern', v_signature, 'epistemic', p_epistemic));
   return v_row;
 end;
 $$;
@@ -7421,6 +7448,7 @@ COMMENT ON FUNCTION eva_private.fn_retirement_start(p_venture_id uuid, p_ended_a
 CREATE FUNCTION eva_private.fn_saga_enqueue(p_saga_id uuid) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_saga eva.eva_sagas;
@@ -7431,11 +7459,15 @@ begin
      or (v_saga.wait_until is not null and v_saga.wait_until > eva.fn_scheduler_now()) then
     return false;
   end if;
+  if pg_catalog.current_setting('eva.saga_chain', true) = v_saga.id::text then
+    return false;
+  end if;
   select coalesce(max(s.attempts), 0) + 1 into v_attempt
   from eva.eva_saga_steps s where s.saga_id = v_saga.id and s.step = v_saga.current_step;
   perform graphile_worker.add_job(
     'saga_step',
-    pg_catalog.json_build_object('saga_id', v_saga.id, 'step', v_saga.current_step, 'attempt', v_attempt),
+    pg_catalog.json_build_object('saga_id', v_saga.id, 'step', v_saga.current_step, 'attempt', v_attempt,
+      'saga_type', v_saga.saga_type),
     job_key := 'saga_step:' || v_saga.id || ':' || v_saga.current_step || ':' || v_attempt,
     run_at := greatest(pg_catalog.now(), coalesce(v_saga.next_attempt_at, pg_catalog.now())),
     max_attempts := 5
@@ -7451,7 +7483,7 @@ ALTER FUNCTION eva_private.fn_saga_enqueue(p_saga_id uuid) OWNER TO eva_owner;
 -- Name: FUNCTION fn_saga_enqueue(p_saga_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_saga_enqueue(p_saga_id uuid) IS 'Queues saga_step for an active worker-driven saga''s current step (job_key saga_step:<saga>:<step>:<attempt>), unless it waits on the scheduler clock. Returns whether it queued.';
+COMMENT ON FUNCTION eva_private.fn_saga_enqueue(p_saga_id uuid) IS 'Queues saga_step for an active worker-driven saga''s current step (job_key saga_step:<saga>:<step>:<attempt>), unless it waits on the scheduler clock or the worker that advanced it runs the step itself. Returns whether it queued.';
 
 
 --
@@ -7609,16 +7641,22 @@ COMMENT ON FUNCTION eva_private.fn_saga_start(p_venture_id uuid, p_type eva.saga
 
 
 --
--- Name: fn_saga_step_begin(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+-- Name: fn_saga_step_begin(uuid, text, text[], text, boolean); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
-CREATE FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) RETURNS jsonb
+CREATE FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text, p_circuits text[] DEFAULT NULL::text[], p_claimed_by text DEFAULT NULL::text, p_follow boolean DEFAULT false) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_saga eva.eva_sagas;
   v_done eva.eva_saga_steps;
+  v_c eva.agent_task_contracts;
+  v_circuits text[] := case when coalesce(pg_catalog.cardinality(p_circuits), 0) > 0 then p_circuits else '{}' end;
+  v_permit jsonb := null;
+  v_attempt int;
+  v_spec jsonb;
+  v_answer jsonb;
 begin
   select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
   if not found then
@@ -7628,6 +7666,12 @@ begin
     return pg_catalog.jsonb_build_object('run', false, 'reason', 'the saga is ' || v_saga.status);
   end if;
   if v_saga.current_step <> p_step then
+    if coalesce(p_follow, false) and exists (select 1 from eva.eva_saga_steps s where s.saga_id = p_saga_id
+         and s.step = p_step and s.status in ('completed', 'skipped'))
+       and (v_saga.next_attempt_at is null or v_saga.next_attempt_at <= pg_catalog.now()) then
+      return pg_catalog.jsonb_build_object('run', false, 'follow', v_saga.current_step,
+        'reason', 'the saga is at step ' || v_saga.current_step);
+    end if;
     return pg_catalog.jsonb_build_object('run', false, 'reason', 'the saga is at step ' || v_saga.current_step);
   end if;
   select * into v_done from eva.eva_saga_steps where saga_id = p_saga_id and step = p_step;
@@ -7637,30 +7681,67 @@ begin
   if v_saga.wait_until is not null and v_saga.wait_until > eva.fn_scheduler_now() then
     return pg_catalog.jsonb_build_object('run', false, 'reason', 'step ' || p_step || ' waits until ' || v_saga.wait_until);
   end if;
-  return pg_catalog.jsonb_build_object('run', true,
+  v_attempt := coalesce(v_done.attempts, 0) + 1;
+  v_answer := pg_catalog.jsonb_build_object('run', true,
     'saga', pg_catalog.to_jsonb(v_saga),
     'now', eva.fn_scheduler_now(),
-    'attempt', coalesce(v_done.attempts, 0) + 1,
+    'attempt', v_attempt,
     'results', coalesce((select pg_catalog.jsonb_object_agg(s.step, s.result) from eva.eva_saga_steps s
       where s.saga_id = p_saga_id), '{}'::jsonb));
+
+  -- The step's contract: the pending one an open circuit left, else a new one.
+  select * into v_c from eva.agent_task_contracts c
+  where c.saga_id = p_saga_id and c.saga_step = p_step and c.status = 'pending'
+  order by c.created_at desc limit 1
+  for update;
+  v_spec := pg_catalog.jsonb_build_object('kind', 'saga_step', 'targetAgent', 'SAGA_ENGINE',
+    'action', v_saga.saga_type || '.' || p_step, 'ventureId', v_saga.venture_id, 'sagaId', v_saga.id,
+    'sagaStep', p_step, 'attempt', v_attempt, 'circuits', pg_catalog.to_jsonb(v_circuits));
+  if pg_catalog.cardinality(v_circuits) > 0 or v_c.id is not null then
+    v_permit := eva_private.fn_circuit_permit(v_saga.venture_id,
+      case when v_c.id is not null then v_c.circuits else v_circuits end, v_c.id);
+    if not (v_permit ->> 'allowed')::boolean then
+      if v_c.id is null then
+        v_c := eva_private.fn_contract_create(v_spec);
+      end if;
+      update eva.agent_task_contracts c
+      set deferred_until = (v_permit ->> 'retryAt')::timestamptz, updated_at = pg_catalog.now(),
+          context = c.context || pg_catalog.jsonb_build_object('deferredBy', v_permit -> 'refusedBy')
+      where c.id = v_c.id;
+      return v_answer || pg_catalog.jsonb_build_object('deferred', pg_catalog.jsonb_build_object('contractId', v_c.id,
+        'retryAt', v_permit -> 'retryAt', 'refusedBy', v_permit -> 'refusedBy'));
+    end if;
+  end if;
+  if v_c.id is null then
+    -- Created claimed and started: one row, its three events in one statement.
+    v_c := eva_private.fn_contract_create(v_spec, coalesce(p_claimed_by,
+      pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid()));
+  else
+    perform eva_private.fn_contract_transition(v_c.id, 'assigned', pg_catalog.jsonb_build_object('claimedBy',
+      coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid())));
+    v_c := eva_private.fn_contract_transition(v_c.id, 'in_progress');
+  end if;
+  return v_answer || pg_catalog.jsonb_build_object('contract', pg_catalog.jsonb_build_object('id', v_c.id,
+    'attempt', v_c.attempt, 'circuits', pg_catalog.to_jsonb(v_c.circuits),
+    'clean', coalesce((v_permit ->> 'clean')::boolean, true)));
 end;
 $$;
 
 
-ALTER FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) OWNER TO eva_owner;
+ALTER FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text, p_circuits text[], p_claimed_by text, p_follow boolean) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_saga_step_begin(p_saga_id uuid, p_step text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+-- Name: FUNCTION fn_saga_step_begin(p_saga_id uuid, p_step text, p_circuits text[], p_claimed_by text, p_follow boolean); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) IS 'Whether a saga step may run now (saga active, step current, not recorded completed/skipped, no pending wait); with the saga, the scheduler time, the attempt and earlier results.';
+COMMENT ON FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text, p_circuits text[], p_claimed_by text, p_follow boolean) IS 'Whether a saga step may run now (saga active, step current, not recorded completed/skipped, no pending wait); with the saga, the scheduler time, the attempt, earlier results and the step''s task contract, claimed and started (or deferred while a circuit is open).';
 
 
 --
--- Name: fn_saga_step_done(uuid, text, text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+-- Name: fn_saga_step_done(uuid, text, text, jsonb, uuid, text, boolean); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
-CREATE FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb DEFAULT '{}'::jsonb) RETURNS eva.eva_sagas
+CREATE FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb DEFAULT '{}'::jsonb, p_contract_id uuid DEFAULT NULL::uuid, p_call text DEFAULT NULL::text, p_chain boolean DEFAULT false) RETURNS eva.eva_sagas
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -7683,6 +7764,10 @@ begin
   if exists (select 1 from eva.eva_saga_steps s where s.saga_id = p_saga_id and s.step = p_step
              and s.status in ('completed', 'skipped')) then
     raise exception 'step % of saga % is already recorded', p_step, p_saga_id using errcode = 'EV409';
+  end if;
+  if p_contract_id is not null then
+    perform eva_private.fn_contract_finish(p_contract_id, 'completed',
+      pg_catalog.jsonb_build_object('outcome', p_status), null, p_call);
   end if;
   insert into eva.eva_saga_steps as s (saga_id, venture_id, step, status, attempts, result, completed_at)
   values (p_saga_id, v_saga.venture_id, p_step, p_status, 1, coalesce(p_result, '{}'::jsonb), pg_catalog.now())
@@ -7708,25 +7793,31 @@ begin
     perform eva_private.fn_log_event('saga.completed', v_saga.venture_id, pg_catalog.jsonb_build_object(
       'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'steps', v_saga.steps));
   else
+    if coalesce(p_chain, false) then
+      perform pg_catalog.set_config('eva.saga_chain', p_saga_id::text, true);
+    end if;
     update eva.eva_sagas
     set current_step = v_next, step_attempts = 0, next_attempt_at = null, wait_until = null, last_error = null,
         updated_at = pg_catalog.now(),
         -- Each step has a day to start (retirement); the notification wait extends it.
         timeout_at = case when timeout_at is not null then greatest(timeout_at, eva.fn_scheduler_now() + interval '1 day') end
     where id = p_saga_id returning * into v_saga;
+    if coalesce(p_chain, false) then
+      perform pg_catalog.set_config('eva.saga_chain', '', true);
+    end if;
   end if;
   return v_saga;
 end;
 $$;
 
 
-ALTER FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb) OWNER TO eva_owner;
+ALTER FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_chain boolean) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+-- Name: FUNCTION fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_chain boolean); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb) IS 'Records the current step completed or skipped (result) and advances the saga to its next step, or completes it (saga.completed). EV409 when the step is not current or already done.';
+COMMENT ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_chain boolean) IS 'Records the current step completed or skipped (result), completes its task contract, and advances the saga to its next step (p_chain: the caller runs it, no job is queued), or completes it (saga.completed). EV409 when the step is not current or already done.';
 
 
 --
@@ -7793,6 +7884,41 @@ ALTER FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_er
 --
 
 COMMENT ON FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb) IS 'Records a failed attempt of the current step: retried with backoff within max_retries, then the saga pauses (reason, P1 alert) or fails as p_on_exhausted says.';
+
+
+--
+-- Name: fn_saga_step_next(uuid, text, text, jsonb, uuid, text, jsonb, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_saga_step_next(p_saga_id uuid, p_step text, p_status text, p_result jsonb DEFAULT '{}'::jsonb, p_contract_id uuid DEFAULT NULL::uuid, p_call text DEFAULT NULL::text, p_circuits jsonb DEFAULT '{}'::jsonb, p_claimed_by text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_saga eva.eva_sagas;
+  v_circuits text[];
+begin
+  v_saga := eva_private.fn_saga_step_done(p_saga_id, p_step, p_status, p_result, p_contract_id, p_call, true);
+  if v_saga.status <> 'active' or v_saga.driver <> 'worker' or v_saga.current_step = p_step
+     or v_saga.wait_until is not null then
+    return pg_catalog.jsonb_build_object('run', false, 'reason', 'the saga is ' || v_saga.status,
+      'saga', pg_catalog.to_jsonb(v_saga));
+  end if;
+  select coalesce(pg_catalog.array_agg(x), '{}') into v_circuits
+  from pg_catalog.jsonb_array_elements_text(coalesce(p_circuits, '{}'::jsonb) -> v_saga.current_step) x;
+  return eva_private.fn_saga_step_begin(p_saga_id, v_saga.current_step, v_circuits, p_claimed_by)
+    || pg_catalog.jsonb_build_object('step', v_saga.current_step);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_saga_step_next(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_circuits jsonb, p_claimed_by text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_saga_step_next(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_circuits jsonb, p_claimed_by text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_saga_step_next(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_circuits jsonb, p_claimed_by text) IS 'Records a saga step completed or skipped (eva_private.fn_saga_step_done, no job queued for the next step) and begins the next one (eva_private.fn_saga_step_begin) in one call; { run: false, saga } when there is none to run now.';
 
 
 --
@@ -15393,7 +15519,7 @@ CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.ventures
 -- Name: eva_event_log _900_notify; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
-CREATE TRIGGER _900_notify AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN (((current_setting('eva.events_notified'::text, true) IS DISTINCT FROM (pg_current_xact_id())::text) AND (new.event_type !~~ 'contract.%'::text))) EXECUTE FUNCTION eva_private.tg_event_log_notify();
+CREATE TRIGGER _900_notify AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN (((current_setting('eva.events_notified'::text, true) IS DISTINCT FROM (pg_current_xact_id())::text) AND (new.event_type !~~ 'contract.%'::text) AND (new.event_type <> 'stage.work_started'::text))) EXECUTE FUNCTION eva_private.tg_event_log_notify();
 
 
 --
@@ -18230,19 +18356,19 @@ REVOKE ALL ON FUNCTION eva_private.fn_saga_start(p_venture_id uuid, p_type eva.s
 
 
 --
--- Name: FUNCTION fn_saga_step_begin(p_saga_id uuid, p_step text); Type: ACL; Schema: eva_private; Owner: eva_owner
+-- Name: FUNCTION fn_saga_step_begin(p_saga_id uuid, p_step text, p_circuits text[], p_claimed_by text, p_follow boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text) TO eva_service;
+REVOKE ALL ON FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text, p_circuits text[], p_claimed_by text, p_follow boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_step_begin(p_saga_id uuid, p_step text, p_circuits text[], p_claimed_by text, p_follow boolean) TO eva_service;
 
 
 --
--- Name: FUNCTION fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+-- Name: FUNCTION fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_chain boolean); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb) TO eva_service;
+REVOKE ALL ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_chain boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_chain boolean) TO eva_service;
 
 
 --
@@ -18251,6 +18377,14 @@ GRANT ALL ON FUNCTION eva_private.fn_saga_step_done(p_saga_id uuid, p_step text,
 
 REVOKE ALL ON FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_saga_step_failed(p_saga_id uuid, p_step text, p_error text, p_on_exhausted text, p_retry boolean, p_result jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_saga_step_next(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_circuits jsonb, p_claimed_by text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_saga_step_next(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_circuits jsonb, p_claimed_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_saga_step_next(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_circuits jsonb, p_claimed_by text) TO eva_service;
 
 
 --

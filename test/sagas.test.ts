@@ -191,6 +191,59 @@ describe("the saga engine", () => {
     expect(await jobs()).toEqual([]);
   });
 
+  it("a step recorded by the job that runs the next one queues no job for it; a job the saga is past follows it", async () => {
+    const id = await newSaga("worker");
+    const jobs = async () => {
+      const { rows } = await sql<{ key: string }>`select key from graphile_worker.jobs
+        where task_identifier = 'saga_step' and key like ${`saga_step:${id}:%`} order by key`.execute(t.db);
+      return rows.map((r) => r.key);
+    };
+    const begin = async (step: string, follow: boolean) => {
+      const { rows } = await sql<{ r: Record<string, unknown> }>`
+        select eva_private.fn_saga_step_begin(${id}::uuid, ${step}, null, 'test:1', ${follow}) as r`.execute(t.db);
+      return rows[0]?.r ?? {};
+    };
+    const started = await begin("one", false);
+    expect(started).toMatchObject({ run: true, attempt: 1, contract: { attempt: 1, circuits: [], clean: true } });
+    const contractId = (started.contract as { id: string }).id;
+    await as(
+      "eva_service",
+      `select eva_private.fn_saga_step_done('${id}', 'one', 'completed', '{}', '${contractId}', null, true)`,
+    );
+    // The step's contract completed with the step's record; step two runs in the same job, so none is queued.
+    const contract = await t.db
+      .selectFrom("agent_task_contracts")
+      .selectAll()
+      .where("id", "=", contractId)
+      .executeTakeFirstOrThrow();
+    expect(contract).toMatchObject({
+      status: "completed",
+      kind: "saga_step",
+      saga_step: "one",
+      result: { outcome: "completed" },
+    });
+    expect(await jobs()).toEqual([`saga_step:${id}:one:1`]);
+    expect((await saga(id)).current_step).toBe("two");
+    // Step one's job, run again (its worker died after the chain moved on), is told to continue at step two.
+    expect(await begin("one", false)).toMatchObject({ run: false, reason: "the saga is at step two" });
+    expect(await begin("one", true)).toMatchObject({ run: false, follow: "two" });
+    // Without the chain flag the next step is queued as before.
+    await as("eva_service", `select eva_private.fn_saga_step_done('${id}', 'two', 'completed')`);
+    expect(await jobs()).toEqual([`saga_step:${id}:one:1`, `saga_step:${id}:three:1`]);
+    // A step waiting for a retry's backoff is not followed into early.
+    await failed(id, "three");
+    await sql`update eva.eva_sagas set next_attempt_at = now() + interval '1 hour' where id = ${id}::uuid`.execute(
+      t.db,
+    );
+    expect(await begin("one", true)).toMatchObject({ run: false, reason: "the saga is at step three" });
+    expect((await begin("one", true)).follow).toBeUndefined();
+    // Nothing of this saga is left for the worker the next test starts.
+    await as("eva_chairman", `select eva.fn_saga_cancel('${id}', 'test done')`);
+    await sql`select graphile_worker.remove_job(key) from graphile_worker.jobs where key like ${`saga_step:${id}:%`}`.execute(
+      t.db,
+    );
+  });
+
   it("defines in TypeScript the same steps SQL starts each saga with", () => {
     const sqlSteps = (file: string, first: string) => {
       const text = readFileSync(`db/functions/${file}`, "utf8");

@@ -39,6 +39,7 @@ declare
   v_reason text;
   v_saga_id uuid;
   v_contract eva.agent_task_contracts;
+  v_result jsonb;
 begin
   -- Lock order: the venture, then its work — as a kill, a decision or a pause
   -- takes them — so a kill meeting a finishing run waits for it instead of
@@ -115,95 +116,111 @@ begin
     v_passes := true;
   end if;
 
-  -- The Decision Filter Engine's evaluation: audited, and its pattern joins the portfolio's knowledge.
+  -- The Decision Filter Engine's evaluation: audited, and its pattern joins the portfolio's knowledge
+  -- (at the end, below: every run of a stage with the same signature updates that one row).
   if p_route ? 'dfe' then
     perform eva_private.fn_log_event('dfe.evaluated', v_work.venture_id, pg_catalog.jsonb_build_object(
       'stage', v_work.lifecycle_stage, 'work_id', v_work.id) || (p_route -> 'dfe'));
-    if coalesce(p_route -> 'dfe' ->> 'patternSignature', '') <> '' then
-      perform eva_private.fn_record_portfolio_pattern(v_work.lifecycle_stage, p_route -> 'dfe' ->> 'patternSignature',
-        v_work.venture_id);
-    end if;
   end if;
+  <<route>>
+  begin
+    perform eva_private.fn_log_event('stage.work_completed', v_work.venture_id, pg_catalog.jsonb_build_object(
+      'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id,
+      'artifact_version', v_primary.version, 'gate_decision', p_gate ->> 'decision',
+      'route', coalesce(p_route ->> 'action', 'advance')));
 
-  perform eva_private.fn_log_event('stage.work_completed', v_work.venture_id, pg_catalog.jsonb_build_object(
-    'stage', v_work.lifecycle_stage, 'run', v_work.run_number, 'work_id', v_work.id,
-    'artifact_version', v_primary.version, 'gate_decision', p_gate ->> 'decision',
-    'route', coalesce(p_route ->> 'action', 'advance')));
-
-  -- A Chairman gate waits for the Chairman, whatever the analysis recommends.
-  if v_stage.chairman_gate then
-    insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
-      blocking, context, artifact_type, artifact_version)
-    values (v_work.venture_id, v_work.lifecycle_stage, v_stage.chairman_decision_type,
-      coalesce(p_gate ->> 'recommendedAction', p_route ->> 'recommendedAction'), 'immediate', true,
-      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', coalesce(p_gate -> 'dfe', p_route -> 'dfe')),
-      v_primary.artifact_type, v_primary.version)
-    returning id into v_decision_id;
-    perform eva_private.fn_await_chairman(v_work, 'waiting for the Chairman at stage ' || v_work.lifecycle_stage);
-    return pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
-      'artifactVersion', v_primary.version);
-  end if;
-
-  v_action := coalesce(p_route ->> 'action', case when v_passes then 'advance' else 'block' end);
-  v_reason := coalesce(p_route ->> 'reason', 'the ' || v_stage.gate_type || ' gate decided "' || (p_gate ->> 'decision') || '"');
-
-  if v_action = 'advance' then
-    -- Stage 18's SD bridge (spec §9): the sprint goes to engineering, and Stage 19
-    -- waits for it (eva.fn_sd_complete releases it when every work item is reported).
-    if v_stage.work_type = 'sd_bridge' then
-      v_saga_id := eva_private.fn_sd_bridge_start(v_work.id);
+    -- A Chairman gate waits for the Chairman, whatever the analysis recommends.
+    if v_stage.chairman_gate then
+      insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
+        blocking, context, artifact_type, artifact_version)
+      values (v_work.venture_id, v_work.lifecycle_stage, v_stage.chairman_decision_type,
+        coalesce(p_gate ->> 'recommendedAction', p_route ->> 'recommendedAction'), 'immediate', true,
+        pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', coalesce(p_gate -> 'dfe', p_route -> 'dfe')),
+        v_primary.artifact_type, v_primary.version)
+      returning id into v_decision_id;
+      perform eva_private.fn_await_chairman(v_work, 'waiting for the Chairman at stage ' || v_work.lifecycle_stage);
+      v_result := pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
+        'artifactVersion', v_primary.version);
+      exit route;
     end if;
-    v_next := eva.fn_advance_venture_stage(v_work.venture_id, v_work.lifecycle_stage, null,
-      'stage ' || v_work.lifecycle_stage || ' completed');
-    if v_saga_id is not null
-       and (select s.status from eva.eva_sagas s where s.id = v_saga_id) = 'active' then
-      update eva.venture_stage_work
-      set status = 'blocked',
-          blocked_reason = 'waiting for engineering: ' || (select pg_catalog.count(*) from eva.sd_work_items i
-            where i.saga_id = v_saga_id and i.kind = 'child') || ' work items (saga ' || v_saga_id || ')'
-      where id = v_next.id;
-      return pg_catalog.jsonb_build_object('outcome', 'engineering', 'nextWorkId', v_next.id,
-        'nextStage', v_next.lifecycle_stage, 'sagaId', v_saga_id, 'artifactVersion', v_primary.version);
+
+    v_action := coalesce(p_route ->> 'action', case when v_passes then 'advance' else 'block' end);
+    v_reason := coalesce(p_route ->> 'reason', 'the ' || v_stage.gate_type || ' gate decided "' || (p_gate ->> 'decision') || '"');
+
+    if v_action = 'advance' then
+      -- Stage 18's SD bridge (spec §9): the sprint goes to engineering, and Stage 19
+      -- waits for it (eva.fn_sd_complete releases it when every work item is reported).
+      if v_stage.work_type = 'sd_bridge' then
+        v_saga_id := eva_private.fn_sd_bridge_start(v_work.id);
+      end if;
+      v_next := eva.fn_advance_venture_stage(v_work.venture_id, v_work.lifecycle_stage, null,
+        'stage ' || v_work.lifecycle_stage || ' completed');
+      if v_saga_id is not null
+         and (select s.status from eva.eva_sagas s where s.id = v_saga_id) = 'active' then
+        update eva.venture_stage_work
+        set status = 'blocked',
+            blocked_reason = 'waiting for engineering: ' || (select pg_catalog.count(*) from eva.sd_work_items i
+              where i.saga_id = v_saga_id and i.kind = 'child') || ' work items (saga ' || v_saga_id || ')'
+        where id = v_next.id;
+        v_result := pg_catalog.jsonb_build_object('outcome', 'engineering', 'nextWorkId', v_next.id,
+          'nextStage', v_next.lifecycle_stage, 'sagaId', v_saga_id, 'artifactVersion', v_primary.version);
+        exit route;
+      end if;
+      v_result := pg_catalog.jsonb_build_object('outcome', 'advanced', 'nextWorkId', v_next.id,
+        'nextStage', v_next.lifecycle_stage, 'artifactVersion', v_primary.version);
+      exit route;
+    elsif v_action = 'escalate' then
+      insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
+        blocking, context, artifact_type, artifact_version)
+      values (v_work.venture_id, v_work.lifecycle_stage, 'dfe_escalation',
+        coalesce(p_route ->> 'recommendedAction', 'proceed'), 'immediate', true,
+        pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', coalesce(p_gate -> 'dfe', p_route -> 'dfe'),
+          'reason', v_reason),
+        v_primary.artifact_type, v_primary.version)
+      returning id into v_decision_id;
+      perform eva_private.fn_await_chairman(v_work, 'the Decision Filter Engine escalated stage ' || v_work.lifecycle_stage);
+      v_result := pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
+        'artifactVersion', v_primary.version);
+      exit route;
+    elsif v_action = 'rerun' then
+      update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
+      v_next := eva.fn_rerun_stage(v_work.venture_id, (p_route ->> 'stage')::int, v_reason,
+        coalesce(p_route ->> 'transitionType', 'revise'));
+      v_result := pg_catalog.jsonb_build_object('outcome', 'rerun', 'nextWorkId', v_next.id,
+        'nextStage', v_next.lifecycle_stage, 'gateDecision', p_gate ->> 'decision', 'artifactVersion', v_primary.version);
+      exit route;
+    elsif v_action = 'kill' then
+      perform pg_catalog.set_config('eva.change_reason', 'killed at stage ' || v_work.lifecycle_stage || ': ' || v_reason, true);
+      update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
+      update eva.ventures set status = 'killed' where id = v_work.venture_id;
+      perform pg_catalog.set_config('eva.change_reason', '', true);
+      v_result := pg_catalog.jsonb_build_object('outcome', 'killed', 'gateDecision', p_gate ->> 'decision',
+        'reason', v_reason, 'artifactVersion', v_primary.version);
+      exit route;
+    elsif v_action = 'block' then
+      update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason where id = v_work.id;
+      perform eva_private.fn_log_event('stage.blocked', v_work.venture_id, pg_catalog.jsonb_build_object(
+        'stage', v_work.lifecycle_stage, 'work_id', v_work.id, 'reason', v_reason));
+      v_result := pg_catalog.jsonb_build_object('outcome', 'gate_blocked', 'gateDecision', p_gate ->> 'decision',
+        'reason', v_reason, 'artifactVersion', v_primary.version);
+      exit route;
+    elsif v_action = 'reality_retry' then
+      -- A failed reality gate: its retry saga re-runs the responsible stage, or kills after the last retry.
+      v_result := eva_private.fn_reality_retry_step(v_work.id, p_route)
+        || pg_catalog.jsonb_build_object('artifactVersion', v_primary.version);
+      exit route;
     end if;
-    return pg_catalog.jsonb_build_object('outcome', 'advanced', 'nextWorkId', v_next.id,
-      'nextStage', v_next.lifecycle_stage, 'artifactVersion', v_primary.version);
-  elsif v_action = 'escalate' then
-    insert into eva.chairman_decisions (venture_id, lifecycle_stage, decision_type, recommended_action, urgency,
-      blocking, context, artifact_type, artifact_version)
-    values (v_work.venture_id, v_work.lifecycle_stage, 'dfe_escalation',
-      coalesce(p_route ->> 'recommendedAction', 'proceed'), 'immediate', true,
-      pg_catalog.jsonb_build_object('stage_output', v_primary.content, 'gate', p_gate, 'dfe', coalesce(p_gate -> 'dfe', p_route -> 'dfe'),
-        'reason', v_reason),
-      v_primary.artifact_type, v_primary.version)
-    returning id into v_decision_id;
-    perform eva_private.fn_await_chairman(v_work, 'the Decision Filter Engine escalated stage ' || v_work.lifecycle_stage);
-    return pg_catalog.jsonb_build_object('outcome', 'awaiting_decision', 'decisionId', v_decision_id,
-      'artifactVersion', v_primary.version);
-  elsif v_action = 'rerun' then
-    update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
-    v_next := eva.fn_rerun_stage(v_work.venture_id, (p_route ->> 'stage')::int, v_reason,
-      coalesce(p_route ->> 'transitionType', 'revise'));
-    return pg_catalog.jsonb_build_object('outcome', 'rerun', 'nextWorkId', v_next.id,
-      'nextStage', v_next.lifecycle_stage, 'gateDecision', p_gate ->> 'decision', 'artifactVersion', v_primary.version);
-  elsif v_action = 'kill' then
-    perform pg_catalog.set_config('eva.change_reason', 'killed at stage ' || v_work.lifecycle_stage || ': ' || v_reason, true);
-    update eva.venture_stage_work set status = 'completed', completed_at = pg_catalog.now() where id = v_work.id;
-    update eva.ventures set status = 'killed' where id = v_work.venture_id;
-    perform pg_catalog.set_config('eva.change_reason', '', true);
-    return pg_catalog.jsonb_build_object('outcome', 'killed', 'gateDecision', p_gate ->> 'decision',
-      'reason', v_reason, 'artifactVersion', v_primary.version);
-  elsif v_action = 'block' then
-    update eva.venture_stage_work set status = 'blocked', blocked_reason = v_reason where id = v_work.id;
-    perform eva_private.fn_log_event('stage.blocked', v_work.venture_id, pg_catalog.jsonb_build_object(
-      'stage', v_work.lifecycle_stage, 'work_id', v_work.id, 'reason', v_reason));
-    return pg_catalog.jsonb_build_object('outcome', 'gate_blocked', 'gateDecision', p_gate ->> 'decision',
-      'reason', v_reason, 'artifactVersion', v_primary.version);
-  elsif v_action = 'reality_retry' then
-    -- A failed reality gate: its retry saga re-runs the responsible stage, or kills after the last retry.
-    return eva_private.fn_reality_retry_step(v_work.id, p_route)
-      || pg_catalog.jsonb_build_object('artifactVersion', v_primary.version);
+
+    raise exception 'unknown route action "%" (advance, escalate, rerun, kill or block)', v_action using errcode = 'EV400';
+  end;
+
+  -- The DFE's pattern, recorded last: its row is shared by every run of the stage that produced the same
+  -- signature, and its lock is held until commit; taken here, other runs wait only for this one's commit.
+  if coalesce(p_route -> 'dfe' ->> 'patternSignature', '') <> '' then
+    perform eva_private.fn_record_portfolio_pattern(v_work.lifecycle_stage, p_route -> 'dfe' ->> 'patternSignature',
+      v_work.venture_id);
   end if;
-  raise exception 'unknown route action "%" (advance, escalate, rerun, kill or block)', v_action using errcode = 'EV400';
+  return v_result;
 end;
 $$;
 comment on function eva.fn_record_stage_result(uuid, jsonb, jsonb, jsonb, jsonb, uuid) is

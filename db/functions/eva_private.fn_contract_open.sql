@@ -35,6 +35,15 @@ begin
       order by c.created_at desc limit 1
       for update;
     end if;
+    if v_c.id is null and coalesce(pg_catalog.jsonb_array_length(case
+         when pg_catalog.jsonb_typeof(p_spec -> 'circuits') = 'array' then p_spec -> 'circuits' end), 0) = 0 then
+      -- A new contract whose work passes no circuit breaker: created claimed and started in one
+      -- statement, its contract.created, .claimed and .started events in another (the same rows and
+      -- events as pending → assigned → in_progress).
+      v_c := eva_private.fn_contract_create(p_spec, coalesce(p_claimed_by,
+        pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid()));
+      return pg_catalog.jsonb_build_object('contract', pg_catalog.to_jsonb(v_c), 'clean', true);
+    end if;
     if v_c.id is null then
       v_c := eva_private.fn_contract_create(p_spec);
     end if;

@@ -44,12 +44,13 @@ begin
       (p_provenance #>> '{usage,promptTokens}')::int, (p_provenance #>> '{usage,completionTokens}')::int,
       coalesce((p_provenance #>> '{usage,estimated}')::boolean, false), p_provenance - 'usage');
   end if;
+  perform eva_private.fn_log_event('knowledge.retrospective', v_saga.venture_id, pg_catalog.jsonb_build_object(
+    'saga_id', p_saga_id, 'stage_of_death', v_stage, 'pattern', v_signature, 'epistemic', p_epistemic));
+  -- Last: every venture retired the same way at the same stage counts on this one row, locked until commit.
   insert into eva.portfolio_patterns as pp (lifecycle_stage, pattern_signature, first_venture_id)
   values (v_stage, v_signature, v_saga.venture_id)
   on conflict (lifecycle_stage, pattern_signature) do update
     set ventures_seen = pp.ventures_seen + 1, last_seen_at = pg_catalog.now();
-  perform eva_private.fn_log_event('knowledge.retrospective', v_saga.venture_id, pg_catalog.jsonb_build_object(
-    'saga_id', p_saga_id, 'stage_of_death', v_stage, 'pattern', v_signature, 'epistemic', p_epistemic));
   return v_row;
 end;
 $$;

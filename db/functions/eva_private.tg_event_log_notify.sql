@@ -28,8 +28,13 @@ comment on function eva_private.tg_event_log_notify() is
 -- one serialises with the others — and its events are read at the next
 -- wake-up, which the work's own next transaction (its step recorded, its
 -- stage's result) brings within milliseconds.
+-- The same holds for a stage run's start (stage.work_started, logged with its
+-- contract's claim in eva.fn_begin_stage_run): it is read at the run's
+-- result, whose transaction notifies, so a stage run takes the notify lock
+-- once instead of twice. A run's start is also on its work row (status
+-- in_progress, started_at) the moment it commits.
 create or replace trigger _900_notify after insert on eva.eva_event_log
   for each row
   when (pg_catalog.current_setting('eva.events_notified', true) is distinct from pg_catalog.pg_current_xact_id()::text
-        and new.event_type not like 'contract.%')
+        and new.event_type not like 'contract.%' and new.event_type <> 'stage.work_started')
   execute function eva_private.tg_event_log_notify();

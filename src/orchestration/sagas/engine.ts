@@ -8,8 +8,8 @@ import { sql } from "kysely";
 import type { Database } from "../../db/client.ts";
 import { EvaErrorCode, sqlState } from "../../db/errors.ts";
 import type { Analyst } from "../../llm/types.ts";
-import { circuitsFor } from "../circuit-breakers.ts";
-import { runUnderContract } from "../contracts.ts";
+import { circuitsFor, isCircuitFailure } from "../circuit-breakers.ts";
+import { finishContract, workerIdentity } from "../contracts.ts";
 import { ATTR, withSpan } from "../tracing.ts";
 
 /** What a step returns: done (completed / skipped with a reason), wait for a scheduler time, or pause the saga. */
@@ -103,14 +103,22 @@ export function sagaDefinitions(): SagaDefinition[] {
 
 /**
  * THE STEP RUNNER: every step of every worker-driven saga runs through here,
- * once per attempt, under its task contract (kind saga_step; spec §3). A step
- * that calls the model (`callsModel`) passes through the venture's circuit
- * breakers: while one is open the step does not run — the saga pauses with
- * the reason (no retry spent), its contract stays pending, and the half-open
- * release (eva_private.fn_circuit_release_due) resumes the saga when the
- * circuit half-opens; the step then runs under the same contract.
+ * once per attempt, under its task contract (kind saga_step; spec §3), which
+ * eva_private.fn_saga_step_begin opened (claimed and started) with the step's
+ * other inputs and eva_private.fn_saga_step_done completes with its record: no
+ * round trip of its own. A step that calls the model (`callsModel`) passes
+ * through the venture's circuit breakers: while one is open the step does not
+ * run — the saga pauses with the reason (no retry spent), its contract stays
+ * pending, and the half-open release (eva_private.fn_circuit_release_due)
+ * resumes the saga when the circuit half-opens; the step then runs under the
+ * same contract. A step that throws fails its contract with the error (a
+ * circuit failure counts on the breakers) and the error is rethrown.
  */
-export async function runSagaStep(definition: StepDefinition, ctx: StepContext): Promise<StepOutcome> {
+export async function runSagaStep(
+  definition: StepDefinition,
+  ctx: StepContext,
+  contract: BegunContract | { deferred: DeferredStep },
+): Promise<StepOutcome> {
   const run = definition.run;
   if (!run) {
     throw new StepError(`step ${definition.name} is recorded by SQL, not run by a worker`, { retry: false });
@@ -123,88 +131,167 @@ export async function runSagaStep(definition: StepDefinition, ctx: StepContext):
     "eva.saga.attempt": ctx.attempt,
   };
   return withSpan("eva.saga_step", attributes, async (span) => {
-    const ran = await runUnderContract(
-      ctx.deps.db,
-      {
-        kind: "saga_step",
-        targetAgent: "SAGA_ENGINE",
-        action: `${ctx.saga.saga_type}.${ctx.step}`,
-        ventureId: ctx.saga.venture_id,
-        sagaId: ctx.saga.id,
-        sagaStep: ctx.step,
-        attempt: ctx.attempt,
-        circuits: definition.callsModel ? circuitsFor(ctx.deps.analyst) : [],
-      },
-      () => run(ctx),
-      // A step that returned is a call that succeeded, whatever it decided (pause, wait, skip).
-      { settle: (outcome) => ({ status: "completed", result: { outcome: outcome.status }, call: "succeeded" }) },
-    );
-    if (ran.status === "deferred") {
+    if ("deferred" in contract) {
       span.setAttribute(ATTR.outcome, "deferred");
+      const { refusedBy, retryAt } = contract.deferred;
       return {
         status: "pause",
-        reason: `circuit open: ${ran.refusedBy.join(", ")} (half-opens at ${ran.retryAt}; the saga resumes then)`,
+        reason: `circuit open: ${refusedBy.join(", ")} (half-opens at ${retryAt}; the saga resumes then)`,
       } as const;
     }
-    span.setAttribute(ATTR.outcome, ran.value.status);
-    return ran.value;
+    let outcome: StepOutcome;
+    try {
+      outcome = await run(ctx);
+    } catch (error) {
+      await finishContract(ctx.deps.db, contract.id, {
+        status: "failed",
+        error: error instanceof Error ? error.message : String(error),
+        call: contract.circuits.length > 0 && isCircuitFailure(error) ? "failed" : null,
+      });
+      throw error;
+    }
+    span.setAttribute(ATTR.outcome, outcome.status);
+    return outcome;
   });
+}
+
+/** The step's task contract as eva_private.fn_saga_step_begin opened it. */
+interface BegunContract {
+  id: string;
+  attempt: number;
+  circuits: string[];
+  /** Every breaker closed with no failures: a successful call need not be recorded. */
+  clean: boolean;
+}
+
+interface DeferredStep {
+  contractId: string;
+  retryAt: string;
+  refusedBy: string[];
 }
 
 interface BeginAnswer {
   run: boolean;
   reason?: string;
+  /** The saga is past this job's step: its current step, for the job to run instead. */
+  follow?: string;
+  /** The step begun (eva_private.fn_saga_step_next's answer). */
+  step?: string;
   saga?: SagaRow;
   now?: string;
   attempt?: number;
   results?: Record<string, Record<string, unknown>>;
+  contract?: BegunContract;
+  deferred?: DeferredStep;
 }
 
 export type StepJobResult =
   | { ran: false; reason: string }
-  | { ran: true; outcome: StepOutcome["status"] | "failed"; detail?: string };
+  | { ran: true; outcome: StepOutcome["status"] | "failed"; detail?: string; steps?: number };
 
 /**
  * One saga_step job: asks SQL whether the step may run, runs it, records what
- * happened. The step runs on one connection holding a session advisory lock
- * on the saga, so two jobs of one saga never run at once (a re-queued job
- * beside a still-running one waits, then finds the step recorded); a worker
- * that dies drops its connection and with it the lock, so recovery is not
- * delayed.
+ * happened — then runs the saga's next step the same way, and the one after,
+ * until the saga ends, waits, pauses or a step fails. A step's record and the
+ * next step's start are one call (eva_private.fn_saga_step_next), and the
+ * next step gets no job and waits for no poll (eva_private.fn_saga_enqueue
+ * queues none for it); should this worker die, its job — freed by a live
+ * worker's heartbeat or queued again by a restart — follows the saga to its
+ * current step. The steps run on one connection holding a session advisory
+ * lock on the saga, so two jobs of one saga never run at once (a re-queued
+ * job beside a still-running one waits, then finds the step recorded); a
+ * worker that dies drops its connection and with it the lock, so recovery is
+ * not delayed. `sagaType` (the job's payload) names the saga's type; read
+ * from the saga when absent.
  */
-export async function executeSagaStep(deps: SagaDeps, sagaId: string, step: string): Promise<StepJobResult> {
+export async function executeSagaStep(
+  deps: SagaDeps,
+  sagaId: string,
+  step: string,
+  sagaType?: string,
+): Promise<StepJobResult> {
   return deps.db.connection().execute(async (conn) => {
     const key = `saga:${sagaId}`;
     // Waits while another job of this saga holds it (typically the step before, still recording).
     await sql`select pg_advisory_lock(hashtext(${key}))`.execute(conn);
     try {
-      return await executeLocked({ ...deps, db: conn }, sagaId, step);
+      const locked = { ...deps, db: conn };
+      let type = sagaType;
+      if (!type) {
+        const { rows } = await sql<{ t: string }>`select saga_type::text as t from eva.eva_sagas
+          where id = ${sagaId}::uuid`.execute(conn);
+        type = rows[0]?.t ?? "";
+      }
+      let current = step;
+      let begin = await beginStep(locked, sagaId, current, type, true);
+      if (!begin.run && begin.follow && begin.follow !== current) {
+        // This job's step is done: the worker that ran the next ones stopped; the job continues the saga.
+        current = begin.follow;
+        begin = await beginStep(locked, sagaId, current, type, false);
+      }
+      let steps = 0;
+      for (;;) {
+        if (!begin.run || !begin.saga) {
+          return steps > 0
+            ? { ran: true, outcome: "completed", steps }
+            : { ran: false, reason: begin.reason ?? "no answer" };
+        }
+        const ran = await runBegun(locked, sagaId, current, type, begin);
+        steps += 1;
+        if (!ran.next) return { ...ran.result, steps };
+        begin = ran.next;
+        current = ran.next.step ?? current;
+      }
     } finally {
       await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(conn);
     }
   });
 }
 
-async function executeLocked(deps: SagaDeps, sagaId: string, step: string): Promise<StepJobResult> {
+/** The circuits a step of `type` passes its contract's breakers through: the analyst's, for a step that calls the model. */
+function stepCircuits(deps: SagaDeps, type: string, step: string): string[] {
+  return sagaDefinition(type)?.steps.find((s) => s.name === step)?.callsModel ? circuitsFor(deps.analyst) : [];
+}
+
+/** The circuits of every step of `type` that calls the model, by step name (for eva_private.fn_saga_step_next). */
+function modelStepCircuits(deps: SagaDeps, type: string): Record<string, string[]> {
+  const steps = sagaDefinition(type)?.steps.filter((s) => s.callsModel) ?? [];
+  return steps.length ? Object.fromEntries(steps.map((s) => [s.name, circuitsFor(deps.analyst)])) : {};
+}
+
+async function beginStep(
+  deps: SagaDeps,
+  sagaId: string,
+  step: string,
+  type: string,
+  follow: boolean,
+): Promise<BeginAnswer> {
   const { rows } = await sql<{ r: BeginAnswer }>`
-    select eva_private.fn_saga_step_begin(${sagaId}::uuid, ${step}) as r`.execute(deps.db);
-  const begin = rows[0]?.r;
-  if (!begin?.run || !begin.saga) return { ran: false, reason: begin?.reason ?? "no answer" };
-  const definition = sagaDefinition(begin.saga.saga_type);
+    select eva_private.fn_saga_step_begin(${sagaId}::uuid, ${step}, ${stepCircuits(deps, type, step)}::text[],
+      ${workerIdentity()}, ${follow}) as r`.execute(deps.db);
+  return rows[0]?.r ?? { run: false, reason: "no answer" };
+}
+
+/** Runs a step SQL began and records its outcome; `next`: the saga's next step, begun in the same call. */
+async function runBegun(
+  deps: SagaDeps,
+  sagaId: string,
+  step: string,
+  type: string,
+  begin: BeginAnswer & { saga?: SagaRow },
+): Promise<{ result: StepJobResult; next?: BeginAnswer }> {
+  const saga = begin.saga as SagaRow;
+  const contract = begin.contract ?? (begin.deferred ? { deferred: begin.deferred } : undefined);
+  const definition = sagaDefinition(saga.saga_type);
   const stepDef = definition?.steps.find((s) => s.name === step);
-  if (!definition || !stepDef) {
-    await recordFailure(
-      deps,
-      sagaId,
-      step,
-      `no definition of step ${step} for ${begin.saga.saga_type}`,
-      "pause",
-      false,
-    );
-    return { ran: true, outcome: "failed", detail: "no definition" };
+  if (!definition || !stepDef || !contract) {
+    const reason = !contract ? "no task contract opened" : `no definition of step ${step} for ${saga.saga_type}`;
+    if (begin.contract) await finishContract(deps.db, begin.contract.id, { status: "failed", error: reason });
+    await recordFailure(deps, sagaId, step, reason, "pause", false);
+    return { result: { ran: true, outcome: "failed", detail: "no definition" } };
   }
   const ctx: StepContext = {
-    saga: begin.saga,
+    saga,
     step,
     attempt: begin.attempt ?? 1,
     now: new Date(begin.now ?? Date.now()),
@@ -213,38 +300,66 @@ async function executeLocked(deps: SagaDeps, sagaId: string, step: string): Prom
   };
   let outcome: StepOutcome;
   try {
-    outcome = await runSagaStep(stepDef, ctx);
+    outcome = await runSagaStep(stepDef, ctx, contract);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const retry = error instanceof StepError ? error.retry : true;
     const result = error instanceof StepError ? error.result : {};
     await recordFailure(deps, sagaId, step, message, stepDef.onExhausted, retry, result);
-    return { ran: true, outcome: "failed", detail: message };
+    return { result: { ran: true, outcome: "failed", detail: message } };
   }
+  // A step that returned is a call that succeeded, whatever it decided (pause, wait, skip); a success on
+  // breakers that were all closed with no failures changes nothing: not recorded.
+  const started = "deferred" in contract ? null : contract;
+  const call = started && started.circuits.length > 0 && !started.clean ? "succeeded" : null;
+  let next: BeginAnswer | undefined;
   try {
     switch (outcome.status) {
       case "completed":
-        await sql`select eva_private.fn_saga_step_done(${sagaId}::uuid, ${step}, 'completed',
-          ${JSON.stringify(outcome.result ?? {})}::jsonb)`.execute(deps.db);
+      case "skipped": {
+        const result =
+          outcome.status === "completed"
+            ? (outcome.result ?? {})
+            : { reason: outcome.reason, ...(outcome.result ?? {}) };
+        const { rows } = await sql<{ r: BeginAnswer }>`
+          select eva_private.fn_saga_step_next(${sagaId}::uuid, ${step}, ${outcome.status},
+            ${JSON.stringify(result)}::jsonb, ${started?.id ?? null}::uuid, ${call},
+            ${JSON.stringify(modelStepCircuits(deps, type))}::jsonb, ${workerIdentity()}) as r`.execute(deps.db);
+        const answer = rows[0]?.r;
+        if (answer?.run) next = answer;
         break;
-      case "skipped":
-        await sql`select eva_private.fn_saga_step_done(${sagaId}::uuid, ${step}, 'skipped',
-          ${JSON.stringify({ reason: outcome.reason, ...(outcome.result ?? {}) })}::jsonb)`.execute(deps.db);
-        break;
+      }
       case "wait":
+        if (started) await settleContract(deps, started.id, outcome.status, call);
         await sql`select eva_private.fn_saga_step_wait(${sagaId}::uuid, ${step}, ${outcome.until.toISOString()}::timestamptz,
           ${JSON.stringify(outcome.progress ?? {})}::jsonb)`.execute(deps.db);
         break;
       case "pause":
+        if (started) await settleContract(deps, started.id, outcome.status, call);
         await sql`select eva.fn_saga_pause(${sagaId}::uuid, ${outcome.reason})`.execute(deps.db);
         break;
     }
   } catch (error) {
     // Another attempt recorded it first, or the saga was paused or cancelled meanwhile: nothing to add.
-    if (sqlState(error) === EvaErrorCode.illegalTransition) return { ran: false, reason: String(error) };
+    if (sqlState(error) === EvaErrorCode.illegalTransition) {
+      if (started && (outcome.status === "completed" || outcome.status === "skipped")) {
+        await settleContract(deps, started.id, outcome.status, call);
+      }
+      return { result: { ran: false, reason: String(error) } };
+    }
     throw error;
   }
-  return { ran: true, outcome: outcome.status };
+  return { result: { ran: true, outcome: outcome.status }, ...(next ? { next } : {}) };
+}
+
+/** Completes a step's contract on its own (when its outcome is not recorded by eva_private.fn_saga_step_done). */
+async function settleContract(
+  deps: SagaDeps,
+  contractId: string,
+  outcome: StepOutcome["status"],
+  call: "succeeded" | null,
+): Promise<void> {
+  await finishContract(deps.db, contractId, { status: "completed", result: { outcome }, call });
 }
 
 async function recordFailure(
