@@ -185,7 +185,8 @@ export function connectionPagePlugin(limits: ApiLimits): GraphileConfig.Plugin {
 /** Where a refused request's status is kept between execute() and the response (keyed by the request). */
 const refusedStatus = new WeakMap<object, number>();
 
-function refuse(request: object | undefined, error: LimitError) {
+/** The result that refuses `request` with `error`, answered with the error's HTTP status. */
+export function refuse(request: object | undefined, error: LimitError) {
   if (request) refusedStatus.set(request, error.statusCode);
   return { errors: [error] };
 }
