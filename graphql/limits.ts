@@ -119,9 +119,16 @@ function lane(size: number) {
 /**
  * Introspection answers depend on the schema alone (the same for every role):
  * an operation that selects nothing else is answered once per document and
- * variables, not recomputed for every GraphiQL that loads.
+ * variables, not recomputed for every GraphiQL that loads. Kept as the answer
+ * (for the websocket) and as its JSON text, which an HTTP response copies as
+ * it is (grafserv's outputDataAsString): a full introspection is ~850 KB of
+ * JSON, and stringifying it for every request held the event loop for tens of ms.
  */
-const introspectionAnswers = new WeakMap<object, Map<string, unknown>>();
+interface IntrospectionAnswer {
+  result: unknown;
+  json: string;
+}
+const introspectionAnswers = new WeakMap<object, Map<string, IntrospectionAnswer>>();
 const STATEMENT_TIMEOUT = "57014";
 
 /**
@@ -287,7 +294,10 @@ export function requestLimitsPlugin(
             ) {
               cacheKey = JSON.stringify(args.variableValues ?? {});
               const cached = introspectionAnswers.get(args.document)?.get(cacheKey);
-              if (cached) return cached as Awaited<ReturnType<typeof next>>;
+              if (cached) {
+                const overHttp = args.requestContext?.http && !args.requestContext.ws;
+                return (overHttp ? { data: cached.json } : cached.result) as Awaited<ReturnType<typeof next>>;
+              }
             }
           }
           let timer: NodeJS.Timeout | undefined;
@@ -298,9 +308,9 @@ export function requestLimitsPlugin(
             const result = await Promise.race([next(), budget]);
             if (result === "timeout") return refuse(request, timeoutError(limits));
             if (cacheKey !== undefined && result && "data" in result && !result.errors) {
-              const answers = introspectionAnswers.get(args.document) ?? new Map<string, unknown>();
+              const answers = introspectionAnswers.get(args.document) ?? new Map<string, IntrospectionAnswer>();
               introspectionAnswers.set(args.document, answers);
-              if (answers.size < 16) answers.set(cacheKey, result);
+              if (answers.size < 16) answers.set(cacheKey, { result, json: JSON.stringify(result.data) });
             }
             if (
               result &&

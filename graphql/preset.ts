@@ -241,6 +241,9 @@ export function makePreset(
       eventStreamPath: "/graphql/stream",
       websockets: true,
       maxRequestLength: MAX_REQUEST_BYTES,
+      // A response whose data is already JSON text (a cached introspection answer, graphql/limits.ts)
+      // is sent as it is; any other is stringified as before.
+      outputDataAsString: true,
       maskError,
     },
   };

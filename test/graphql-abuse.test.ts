@@ -109,6 +109,14 @@ describe("the introspection flood", () => {
     );
     expect(graphiql.errors).toBeUndefined();
     expect((graphiql.data?.__schema as { types: unknown[] } | undefined)?.types.length).toBeGreaterThan(100);
+    // Answered again from its cached JSON text: the same schema.
+    const again = await gql(
+      getIntrospectionQuery({ inputValueDeprecation: true, oneOf: true, directiveIsRepeatable: true }),
+      {},
+      token,
+    );
+    expect(again.status).toBe(200);
+    expect(again.data).toEqual(graphiql.data);
   });
 
   it("refuses introspection without a token (401), serves it to a viewer, and to anyone when EVA_GRAPHQL_INTROSPECTION allows", async () => {
