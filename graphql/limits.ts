@@ -8,8 +8,8 @@
 // A refusal is a GraphQL error with a code and an HTTP status that fits.
 import { constant, lambda, type Step } from "postgraphile/grafast";
 import { GraphQLError, type GraphQLSchema, getIntrospectionQuery, getOperationAST, parse } from "postgraphile/graphql";
-import { verifyToken } from "../src/auth/tokens.ts";
 import { operationCost } from "./depth-limit.ts";
+import { verifiedToken } from "./verified-tokens.ts";
 
 export interface ApiLimits {
   /** Rows a connection reads when the caller gives neither `first` nor `last`. */
@@ -420,7 +420,7 @@ async function claimsChairman(headers: Record<string, unknown> | undefined, secr
   const token = typeof value === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1] : undefined;
   if (!token) return false;
   try {
-    return (await verifyToken(token, { secret })).role === CHAIRMAN_ROLE;
+    return (await verifiedToken(token, secret)).role === CHAIRMAN_ROLE;
   } catch {
     return false;
   }

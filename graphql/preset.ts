@@ -7,7 +7,7 @@ import { makePgService } from "postgraphile/adaptors/pg";
 import { defaultMaskError } from "postgraphile/grafserv";
 import { GraphQLError, type GraphQLFormattedError, getOperationAST } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
-import { jwtSecret, TOKEN_ROLES, TokenRefusedError, tokenMaxSeconds, verifyToken } from "../src/auth/tokens.ts";
+import { jwtSecret, TOKEN_ROLES, TokenRefusedError, tokenMaxSeconds } from "../src/auth/tokens.ts";
 import { maxDepthRule, maxFieldsRule } from "./depth-limit.ts";
 import { EvaInputEdgesPlugin, inputErrorFor } from "./input-edges.ts";
 import {
@@ -24,6 +24,7 @@ import { createWithPgClient } from "./pg-adaptor.ts";
 import { EvaFunctionNamesPlugin, EvaSmartTagsPlugin } from "./smart-tags.ts";
 import { EvaSubscriptionsPlugin } from "./subscriptions.ts";
 import { decideTracingPlugin } from "./tracing.ts";
+import { verifiedToken } from "./verified-tokens.ts";
 
 /** Largest request body accepted, in bytes. */
 export const MAX_REQUEST_BYTES = 100_000;
@@ -104,7 +105,7 @@ async function notRevoked(jti: string, issuedAt: number, revoked: RevocationChec
 /** A token's claims when it is valid (src/auth/tokens.ts); else a 401. Revocation: see notRevoked. */
 async function validToken(token: string, secret: Uint8Array, rules: TokenRules) {
   try {
-    return await verifyToken(token, { secret, ...(rules.maxSeconds ? { maxSeconds: rules.maxSeconds } : {}) });
+    return await verifiedToken(token, secret, rules.maxSeconds);
   } catch (error) {
     if (error instanceof TokenRefusedError) throw new AuthenticationError(`${error.message}: ${REMEDY}`);
     throw error;
