@@ -99,7 +99,7 @@ export async function runPortfolio(
 ): Promise<PortfolioRun> {
   const listener = new pg.Client({ connectionString: url, application_name: "eva-bench-chairman" });
   listener.on("error", () => {});
-  let worker: { stop(): Promise<void> } | undefined;
+  let worker: { stop(): Promise<void>; failure?: Promise<never> } | undefined;
   try {
     // The bench Chairman: approves each Chairman gate as it opens (not the final venture_future one),
     // and lets every DFE escalation proceed.
@@ -175,7 +175,7 @@ export async function runPortfolio(
       where status = 'pending' and decision_type <> 'venture_future'`.execute(connection.db)
       ).rows[0]?.n
     ) {
-      await abortable(sleep(250), signal);
+      await abortable(worker.failure ? Promise.race([sleep(250), worker.failure]) : sleep(250), signal);
       // Decisions held back behind an open transaction come through on the next look.
       catchUp();
       state = await settled();

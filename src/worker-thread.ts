@@ -31,6 +31,11 @@ export interface WorkerThreadOptions {
 export interface WorkerThreadHandle {
   /** Finishes the running jobs, stops the worker and ends the thread. */
   stop(): Promise<void>;
+  /**
+   * Rejects when the thread fails or ends after its worker started, without being told to stop (a crash that
+   * would have ended the process when the worker ran on the main thread); never resolves.
+   */
+  failure: Promise<never>;
 }
 
 /** The thread's entry beside this module: the TypeScript source, or the built dist/ file. */
@@ -52,7 +57,14 @@ export async function startWorkerThread(options: WorkerThreadOptions): Promise<W
   let ready: () => void = () => {};
   let failed: (error: Error) => void = () => {};
   let started = false;
+  let stopping: Promise<void> | undefined;
   let stopped: (() => void) | undefined;
+  let fail: (error: Error) => void = () => {};
+  const failure = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  // Awaited by whoever watches the worker; never an unhandled rejection meanwhile.
+  failure.catch(() => {});
   const starting = new Promise<void>((resolve, reject) => {
     ready = resolve;
     failed = reject;
@@ -65,16 +77,17 @@ export async function startWorkerThread(options: WorkerThreadOptions): Promise<W
       ready();
     } else if (message.type === "stopped") stopped?.();
     else if (message.type === "failed") {
-      if (started) log(`worker thread failed: ${message.message}`);
+      if (started) fail(new Error(`the worker failed: ${message.message}`));
       else failed(new Error(`the worker thread could not start: ${message.message}`));
     }
   });
   thread.on("error", (error) => {
-    if (started) log(`worker thread failed: ${error.stack ?? error.message}`);
+    if (started) fail(new Error(`the worker failed: ${error.stack ?? error.message}`));
     else failed(error);
   });
   thread.once("exit", (code) => {
     if (!started) failed(new Error(`the worker thread exited (code ${code}) before its worker started`));
+    else if (!stopping) fail(new Error(`the worker thread ended (code ${code}) without being told to stop`));
   });
   try {
     await starting;
@@ -82,8 +95,8 @@ export async function startWorkerThread(options: WorkerThreadOptions): Promise<W
     await thread.terminate();
     throw error;
   }
-  let stopping: Promise<void> | undefined;
   return {
+    failure,
     stop() {
       stopping ??= (async () => {
         const done = new Promise<void>((resolve) => {

@@ -92,7 +92,8 @@ export function registerStart(program: Command): void {
               if (line !== last) progress(line);
               last = line;
               if (p.running === 0) break;
-              await sleep(500);
+              // A worker that died would leave this waiting for ever: its failure ends eva start.
+              await Promise.race([sleep(500), worker.failure]);
             }
 
             const queue = await withRole(connection.db, "eva_chairman", async (trx) => {
@@ -160,7 +161,7 @@ export function registerStart(program: Command): void {
             // The master scheduler keeps the portfolio moving; each significant event gets a line.
             const events = options.quiet ? undefined : await watchEvents(location.url, progress);
             progress("EVA is running (worker + scheduler + API); press Ctrl-C to stop");
-            const signal = await untilSignal();
+            const signal = await Promise.race([untilSignal(), worker.failure]);
             progress(`${signal}: stopping`);
             await events?.stop();
           } finally {
