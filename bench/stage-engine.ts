@@ -12,6 +12,7 @@ import { type Connection, connect, withRole } from "../src/db/client.ts";
 import { createDatabaseCache } from "../src/llm/cache.ts";
 import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import { startWorker } from "../src/worker.ts";
+import { startWorkerThread } from "../src/worker-thread.ts";
 import { abortable, type BenchServer, type Measurement, progress } from "./lib.ts";
 import { floor } from "./worker-floor.ts";
 
@@ -92,11 +93,13 @@ export async function runPortfolio(
      * as eva_service) so ventures get past Stage 19's SD bridge instead of waiting there.
      */
     engineering?: boolean;
+    /** Run the worker on a thread of its own, as `eva start` does (src/worker-thread.ts), not on this event loop. */
+    thread?: boolean;
   } = {},
 ): Promise<PortfolioRun> {
   const listener = new pg.Client({ connectionString: url, application_name: "eva-bench-chairman" });
   listener.on("error", () => {});
-  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  let worker: { stop(): Promise<void>; failure?: Promise<never> } | undefined;
   try {
     // The bench Chairman: approves each Chairman gate as it opens (not the final venture_future one),
     // and lets every DFE escalation proceed.
@@ -141,7 +144,9 @@ export async function runPortfolio(
 
     const analyst = createOfflineAnalyst({ cache: createDatabaseCache(service.db) });
     const started = performance.now();
-    worker = await startWorker({ url, analyst, concurrency: CONCURRENCY, log: progress });
+    worker = options.thread
+      ? await startWorkerThread({ url, analyst: "offline", concurrency: CONCURRENCY, log: progress })
+      : await startWorker({ url, analyst, concurrency: CONCURRENCY, log: progress });
     const settled = async () => {
       const { rows } = await sql<{ open: number; runs: number }>`
         select (select count(*)::int from eva.venture_stage_work where status in ('ready', 'in_progress')) as open,
@@ -170,7 +175,7 @@ export async function runPortfolio(
       where status = 'pending' and decision_type <> 'venture_future'`.execute(connection.db)
       ).rows[0]?.n
     ) {
-      await abortable(sleep(250), signal);
+      await abortable(worker.failure ? Promise.race([sleep(250), worker.failure]) : sleep(250), signal);
       // Decisions held back behind an open transaction come through on the next look.
       catchUp();
       state = await settled();

@@ -8,8 +8,8 @@
 // A refusal is a GraphQL error with a code and an HTTP status that fits.
 import { constant, lambda, type Step } from "postgraphile/grafast";
 import { GraphQLError, type GraphQLSchema, getIntrospectionQuery, getOperationAST, parse } from "postgraphile/graphql";
-import { verifyToken } from "../src/auth/tokens.ts";
 import { operationCost } from "./depth-limit.ts";
+import { verifiedToken } from "./verified-tokens.ts";
 
 export interface ApiLimits {
   /** Rows a connection reads when the caller gives neither `first` nor `last`. */
@@ -20,6 +20,13 @@ export interface ApiLimits {
   maxCost: number;
   /** The largest response body, in bytes. */
   maxResponseBytes: number;
+  /** The largest response body for callers other than the Chairman (viewers, anonymous), in bytes; introspection answers excepted. */
+  sharedMaxResponseBytes: number;
+  /**
+   * How long a caller other than the Chairman is turned away (429) after the server cut one of its requests
+   * off for its size or its time, in ms: work the server did for nothing is not repeated back to back.
+   */
+  refusalPauseMs: number;
   /** PostgreSQL's statement_timeout for each statement of a request, in ms. */
   statementTimeoutMs: number;
   /** The wall-clock budget of a whole request in the server, in ms. */
@@ -35,6 +42,8 @@ export const DEFAULT_LIMITS: Readonly<ApiLimits> = {
   maxPage: 1000,
   maxCost: 100_000,
   maxResponseBytes: 10 * 1024 * 1024,
+  sharedMaxResponseBytes: 1024 * 1024,
+  refusalPauseMs: 2_000,
   statementTimeoutMs: 5_000,
   requestTimeoutMs: 15_000,
   anonymousIntrospection: false,
@@ -47,6 +56,8 @@ export const LIMIT_VARIABLES = {
   maxPage: "EVA_GRAPHQL_MAX_PAGE",
   maxCost: "EVA_GRAPHQL_MAX_COST",
   maxResponseBytes: "EVA_GRAPHQL_MAX_RESPONSE_BYTES",
+  sharedMaxResponseBytes: "EVA_GRAPHQL_SHARED_MAX_RESPONSE_BYTES",
+  refusalPauseMs: "EVA_GRAPHQL_REFUSAL_PAUSE_MS",
   statementTimeoutMs: "EVA_GRAPHQL_STATEMENT_TIMEOUT_MS",
   requestTimeoutMs: "EVA_GRAPHQL_TIMEOUT_MS",
   anonymousIntrospection: "EVA_GRAPHQL_INTROSPECTION",
@@ -119,9 +130,16 @@ function lane(size: number) {
 /**
  * Introspection answers depend on the schema alone (the same for every role):
  * an operation that selects nothing else is answered once per document and
- * variables, not recomputed for every GraphiQL that loads.
+ * variables, not recomputed for every GraphiQL that loads. Kept as the answer
+ * (for the websocket) and as its JSON text, which an HTTP response copies as
+ * it is (grafserv's outputDataAsString): a full introspection is ~850 KB of
+ * JSON, and stringifying it for every request held the event loop for tens of ms.
  */
-const introspectionAnswers = new WeakMap<object, Map<string, unknown>>();
+interface IntrospectionAnswer {
+  result: unknown;
+  json: string;
+}
+const introspectionAnswers = new WeakMap<object, Map<string, IntrospectionAnswer>>();
 const STATEMENT_TIMEOUT = "57014";
 
 /**
@@ -182,10 +200,14 @@ export function connectionPagePlugin(limits: ApiLimits): GraphileConfig.Plugin {
   };
 }
 
+/** Requests that only introspect (answered from the schema, and cached): the shared response limit spares them. */
+const introspectionRequests = new WeakSet<object>();
+
 /** Where a refused request's status is kept between execute() and the response (keyed by the request). */
 const refusedStatus = new WeakMap<object, number>();
 
-function refuse(request: object | undefined, error: LimitError) {
+/** The result that refuses `request` with `error`, answered with the error's HTTP status. */
+export function refuse(request: object | undefined, error: LimitError) {
   if (request) refusedStatus.set(request, error.statusCode);
   return { errors: [error] };
 }
@@ -239,6 +261,14 @@ export function requestLimitsPlugin(
   graphqlPath = "/graphql",
 ): GraphileConfig.Plugin {
   const shared = lane(limits.sharedConcurrency);
+  // Callers (by their Authorization header) turned away until a time, after a request cut off for size or time.
+  const pausedUntil = new Map<string, number>();
+  const pause = (caller: string) => {
+    if (limits.refusalPauseMs <= 0) return;
+    const now = Date.now();
+    if (pausedUntil.size >= 1000) for (const [key, until] of pausedUntil) if (until <= now) pausedUntil.delete(key);
+    pausedUntil.set(caller, now + limits.refusalPauseMs);
+  };
   let chairmanRunning = 0;
   const chairmanDone: (() => void)[] = [];
   return {
@@ -285,8 +315,12 @@ export function requestLimitsPlugin(
               operation.selectionSet.selections.every((s) => s.kind === "Field" && s.name.value.startsWith("__"))
             ) {
               cacheKey = JSON.stringify(args.variableValues ?? {});
+              if (request) introspectionRequests.add(request);
               const cached = introspectionAnswers.get(args.document)?.get(cacheKey);
-              if (cached) return cached as Awaited<ReturnType<typeof next>>;
+              if (cached) {
+                const overHttp = args.requestContext?.http && !args.requestContext.ws;
+                return (overHttp ? { data: cached.json } : cached.result) as Awaited<ReturnType<typeof next>>;
+              }
             }
           }
           let timer: NodeJS.Timeout | undefined;
@@ -297,9 +331,9 @@ export function requestLimitsPlugin(
             const result = await Promise.race([next(), budget]);
             if (result === "timeout") return refuse(request, timeoutError(limits));
             if (cacheKey !== undefined && result && "data" in result && !result.errors) {
-              const answers = introspectionAnswers.get(args.document) ?? new Map<string, unknown>();
+              const answers = introspectionAnswers.get(args.document) ?? new Map<string, IntrospectionAnswer>();
               introspectionAnswers.set(args.document, answers);
-              if (answers.size < 16) answers.set(cacheKey, result);
+              if (answers.size < 16) answers.set(cacheKey, { result, json: JSON.stringify(result.data) });
             }
             if (
               result &&
@@ -324,7 +358,13 @@ export function requestLimitsPlugin(
           // The whole request (body, validation, execution, serialization) takes its turn, unless it is the Chairman's.
           let release: (() => void) | undefined;
           const theChairman = request.path === graphqlPath && (await claimsChairman(request.headers, secret));
+          const caller = callerOf(request.headers);
           if (request.path === graphqlPath && !theChairman) {
+            const until = pausedUntil.get(caller);
+            if (until !== undefined) {
+              if (until > Date.now()) return slowDown(until - Date.now());
+              pausedUntil.delete(caller);
+            }
             if (shared.waiting >= MAX_WAITING) return busy();
             release = await shared.acquire();
             // The Chairman goes first: a shared request starts when none of the Chairman's is running.
@@ -339,12 +379,19 @@ export function requestLimitsPlugin(
             if (theChairman && --chairmanRunning === 0) for (const wake of chairmanDone.splice(0)) wake();
           }
           const status = refusedStatus.get(request);
+          const shares = request.path === graphqlPath && !theChairman;
+          const maxBytes =
+            shares && !introspectionRequests.has(request)
+              ? Math.min(limits.maxResponseBytes, limits.sharedMaxResponseBytes)
+              : limits.maxResponseBytes;
           if (result?.type === "buffer") {
             if (status !== undefined) {
               result.statusCode = status;
-            } else if (result.buffer.length > limits.maxResponseBytes) {
+              if (shares && status === 504) pause(caller);
+            } else if (result.buffer.length > maxBytes) {
+              if (shares) pause(caller);
               const error = new LimitError(
-                `the response would be ${result.buffer.length} bytes; at most ${limits.maxResponseBytes} are allowed: ask for fewer rows (first:) or fewer fields`,
+                `the response would be ${result.buffer.length} bytes; at most ${maxBytes} are allowed: ask for fewer rows (first:) or fewer fields`,
                 "RESPONSE_TOO_LARGE",
                 400,
               );
@@ -373,10 +420,36 @@ async function claimsChairman(headers: Record<string, unknown> | undefined, secr
   const token = typeof value === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1] : undefined;
   if (!token) return false;
   try {
-    return (await verifyToken(token, { secret })).role === CHAIRMAN_ROLE;
+    return (await verifiedToken(token, secret)).role === CHAIRMAN_ROLE;
   } catch {
     return false;
   }
+}
+
+/** Who a request is for the refusal pause: its Authorization header (one key for every caller without one). */
+function callerOf(headers: Record<string, unknown> | undefined): string {
+  const value = headers?.authorization ?? headers?.Authorization;
+  return typeof value === "string" ? value : "";
+}
+
+/** The answer to a caller still in its refusal pause: 429, with when to come back. */
+function slowDown(waitMs: number) {
+  const error = new LimitError(
+    `your last request was cut off for its size or its time: wait ${Math.ceil(waitMs / 1000)} s, then ask for fewer rows (first:) or fewer fields`,
+    "SLOW_DOWN",
+    429,
+  );
+  const buffer = Buffer.from(JSON.stringify({ errors: [error.toJSON()] }), "utf8");
+  return {
+    type: "buffer" as const,
+    statusCode: 429,
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": String(buffer.length),
+      "retry-after": String(Math.ceil(waitMs / 1000)),
+    },
+    buffer,
+  };
 }
 
 function busy() {

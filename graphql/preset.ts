@@ -5,22 +5,26 @@
 import type pg from "pg";
 import { makePgService } from "postgraphile/adaptors/pg";
 import { defaultMaskError } from "postgraphile/grafserv";
-import { GraphQLError, type GraphQLFormattedError } from "postgraphile/graphql";
+import { GraphQLError, type GraphQLFormattedError, getOperationAST } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
-import { jwtSecret, TOKEN_ROLES, TokenRefusedError, tokenMaxSeconds, verifyToken } from "../src/auth/tokens.ts";
+import { jwtSecret, TOKEN_ROLES, TokenRefusedError, tokenMaxSeconds } from "../src/auth/tokens.ts";
 import { maxDepthRule, maxFieldsRule } from "./depth-limit.ts";
 import { EvaInputEdgesPlugin, inputErrorFor } from "./input-edges.ts";
 import {
   type ApiLimits,
   apiLimits,
   connectionPagePlugin,
+  LimitError,
   limitErrorOf,
+  refuse,
   requestLimitsPlugin,
   statementSettings,
 } from "./limits.ts";
+import { createWithPgClient } from "./pg-adaptor.ts";
 import { EvaFunctionNamesPlugin, EvaSmartTagsPlugin } from "./smart-tags.ts";
 import { EvaSubscriptionsPlugin } from "./subscriptions.ts";
 import { decideTracingPlugin } from "./tracing.ts";
+import { verifiedToken } from "./verified-tokens.ts";
 
 /** Largest request body accepted, in bytes. */
 export const MAX_REQUEST_BYTES = 100_000;
@@ -52,27 +56,58 @@ export async function pgSettingsFor(
   secret: Uint8Array = jwtSecret(),
   rules: TokenRules = {},
 ): Promise<Record<string, string>> {
-  if (authorization === undefined || authorization.trim() === "") return { role: ANONYMOUS_ROLE };
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match?.[1]) throw new AuthenticationError("the Authorization header must be `Bearer <token>`");
-  const claims = await acceptedToken(match[1], secret, rules);
-  const settings: Record<string, string> = { role: claims.role, "jwt.claims.role": claims.role };
-  if (claims.sub !== undefined) settings["jwt.claims.sub"] = claims.sub;
-  settings["jwt.claims.jti"] = claims.jti;
+  const { settings, revocation } = await requestIdentity(authorization, secret, rules);
+  await revocation;
   return settings;
 }
 
-/** A token's claims when it is valid (src/auth/tokens.ts) and not revoked; else a 401. */
-async function acceptedToken(token: string, secret: Uint8Array, rules: TokenRules) {
-  const remedy = "mint a new one with `npx eva chairman token`";
+export interface RequestIdentity {
+  /** The role and claims the request runs with. */
+  settings: Record<string, string>;
+  /** The revocation check, running: rejects with an AuthenticationError when the token is refused; null without a token. */
+  revocation: Promise<void> | null;
+}
+
+/**
+ * The role and claims of a request's Authorization header, its token verified
+ * (a refused one throws an AuthenticationError), and its revocation check
+ * started but not awaited: a read may run beside it (EvaRevocationPlugin).
+ */
+export async function requestIdentity(
+  authorization: string | undefined,
+  secret: Uint8Array = jwtSecret(),
+  rules: TokenRules = {},
+): Promise<RequestIdentity> {
+  if (authorization === undefined || authorization.trim() === "") {
+    return { settings: { role: ANONYMOUS_ROLE }, revocation: null };
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match?.[1]) throw new AuthenticationError("the Authorization header must be `Bearer <token>`");
+  const claims = await validToken(match[1], secret, rules);
+  const settings: Record<string, string> = { role: claims.role, "jwt.claims.role": claims.role };
+  if (claims.sub !== undefined) settings["jwt.claims.sub"] = claims.sub;
+  settings["jwt.claims.jti"] = claims.jti;
+  const revocation = rules.revoked ? notRevoked(claims.jti, claims.iat, rules.revoked) : null;
+  // Awaited by whoever runs the request; a refusal is never an unhandled rejection meanwhile.
+  revocation?.catch(() => {});
+  return { settings, revocation };
+}
+
+const REMEDY = "mint a new one with `npx eva chairman token`";
+
+/** Resolves when the database holds no revocation of the token; else rejects with an AuthenticationError. */
+async function notRevoked(jti: string, issuedAt: number, revoked: RevocationCheck): Promise<void> {
+  const refused = await revoked(jti, issuedAt);
+  if (refused === "revoked") throw new AuthenticationError(`the token ${jti} was revoked: ${REMEDY}`);
+  if (refused) throw new AuthenticationError(`the token was issued before \`eva chairman revoke --all\`: ${REMEDY}`);
+}
+
+/** A token's claims when it is valid (src/auth/tokens.ts); else a 401. Revocation: see notRevoked. */
+async function validToken(token: string, secret: Uint8Array, rules: TokenRules) {
   try {
-    const claims = await verifyToken(token, { secret, ...(rules.maxSeconds ? { maxSeconds: rules.maxSeconds } : {}) });
-    const refused = await rules.revoked?.(claims.jti, claims.iat);
-    if (refused === "revoked") throw new TokenRefusedError(`the token ${claims.jti} was revoked`);
-    if (refused) throw new TokenRefusedError("the token was issued before `eva chairman revoke --all`");
-    return claims;
+    return await verifiedToken(token, secret, rules.maxSeconds);
   } catch (error) {
-    if (error instanceof TokenRefusedError) throw new AuthenticationError(`${error.message}: ${remedy}`);
+    if (error instanceof TokenRefusedError) throw new AuthenticationError(`${error.message}: ${REMEDY}`);
     throw error;
   }
 }
@@ -153,11 +188,15 @@ export function makePreset(
     // functions' own checks decide each request at run time.
     pgSettingsForIntrospection: { role: TOKEN_ROLES.chairman },
   });
+  // One round trip to open a request's transaction with its settings (graphql/pg-adaptor.ts).
+  pgService.adaptor = { ...pgService.adaptor, createWithPgClient };
   const pool = (pgService.adaptorSettings as { pool: pg.Pool }).pool;
   const tokenRules = { maxSeconds: options.maxTokenSeconds ?? tokenMaxSeconds(), revoked: revocationCheck(pool) };
   const preset: GraphileConfig.Preset = {
     extends: [PostGraphileAmberPreset],
     plugins: [
+      // First, so that it wraps every other execute middleware (the introspection cache among them).
+      revocationPlugin,
       EvaSmartTagsPlugin,
       EvaFunctionNamesPlugin,
       // Subscription.evaEvent and Subscription.decisionQueueChanged, over the websocket (LISTEN eva_events).
@@ -188,9 +227,14 @@ export function makePreset(
       async context(requestContext) {
         const authorization =
           requestContext.http?.getHeader("authorization") ?? connectionParam(requestContext.ws?.connectionParams);
-        return {
-          pgSettings: { ...(await pgSettingsFor(authorization, secret, tokenRules)), ...statementSettings(limits) },
-        };
+        if (!requestContext.http || requestContext.ws) {
+          return {
+            pgSettings: { ...(await pgSettingsFor(authorization, secret, tokenRules)), ...statementSettings(limits) },
+          };
+        }
+        // Over HTTP the revocation check runs beside a read (EvaRevocationPlugin), not before it.
+        const { settings, revocation } = await requestIdentity(authorization, secret, tokenRules);
+        return { pgSettings: { ...settings, ...statementSettings(limits) }, [REVOCATION]: revocation };
       },
     },
     grafserv: {
@@ -199,6 +243,9 @@ export function makePreset(
       eventStreamPath: "/graphql/stream",
       websockets: true,
       maxRequestLength: MAX_REQUEST_BYTES,
+      // A response whose data is already JSON text (a cached introspection answer, graphql/limits.ts)
+      // is sent as it is; any other is stringified as before.
+      outputDataAsString: true,
       maskError,
     },
   };
@@ -208,6 +255,53 @@ export function makePreset(
     release: async () => pgService.release?.(),
   };
 }
+
+/** Where an HTTP request's context keeps its token's revocation check (requestIdentity). */
+const REVOCATION = "evaRevocation";
+
+/** The refusal of a revoked token, or null when the check passed; any other failure is rethrown. */
+async function revocationOutcome(check: Promise<void>): Promise<LimitError | null> {
+  try {
+    await check;
+    return null;
+  } catch (error) {
+    if (error instanceof AuthenticationError) return new LimitError(error.message, "UNAUTHENTICATED", 401);
+    throw error;
+  }
+}
+
+/**
+ * A query (which writes nothing) runs beside its token's revocation check and
+ * its answer is dropped for a 401 if the token is revoked; a mutation or a
+ * subscription starts only once the check has passed. Saves the check's round
+ * trip on every read of the API.
+ */
+const revocationPlugin: GraphileConfig.Plugin = {
+  name: "EvaRevocationPlugin",
+  version: "1.0.0",
+  grafast: {
+    middleware: {
+      async execute(next, event) {
+        const { args } = event;
+        const check = (args.contextValue as { [REVOCATION]?: Promise<void> | null })[REVOCATION];
+        if (!check) return next();
+        const request = args.requestContext?.http as object | undefined;
+        if (getOperationAST(args.document, args.operationName)?.operation === "query") {
+          const [refused, result] = await Promise.all([revocationOutcome(check), next()]);
+          return refused ? refuse(request, refused) : result;
+        }
+        const refused = await revocationOutcome(check);
+        return refused ? refuse(request, refused) : next();
+      },
+      async subscribe(next, event) {
+        const { args } = event;
+        const check = (args.contextValue as { [REVOCATION]?: Promise<void> | null })[REVOCATION];
+        const refused = check ? await revocationOutcome(check) : null;
+        return refused ? refuse(args.requestContext?.http as object | undefined, refused) : next();
+      },
+    },
+  },
+};
 
 /** The Authorization a websocket client sends in its connection_init payload. */
 function connectionParam(params: Record<string, unknown> | undefined | null): string | undefined {

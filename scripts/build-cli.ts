@@ -33,7 +33,11 @@ try {
 const started = performance.now();
 rmSync(out, { recursive: true, force: true });
 await rolldown.build({
-  input: { eva: join(projectRoot, "src", "cli", "main.ts") },
+  // The worker thread's entry (src/worker-thread.ts starts it by this name beside its own chunk).
+  input: {
+    eva: join(projectRoot, "src", "cli", "main.ts"),
+    "worker-thread-main": join(projectRoot, "src", "worker-thread-main.ts"),
+  },
   platform: "node",
   logLevel: "warn",
   external: (id) =>

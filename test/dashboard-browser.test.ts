@@ -126,6 +126,11 @@ beforeAll(async () => {
   await withRole(t.db, "eva_chairman", (trx) =>
     sql`select eva.fn_add_venture_dependency(${dependent}::uuid, ${provider}::uuid, 20, 'hard')`.execute(trx),
   );
+  // And a soft edge the provider already meets (Stage 1): drawn, not on the critical path.
+  const softDependent = await ventureOf(ids.dfe);
+  await withRole(t.db, "eva_chairman", (trx) =>
+    sql`select eva.fn_add_venture_dependency(${softDependent}::uuid, ${provider}::uuid, 1, 'soft')`.execute(trx),
+  );
   // The Chairman sets one venture's cadence: its health checks come onto the schedule.
   await withRole(t.db, "eva_chairman", (trx) =>
     sql`select eva.fn_set_venture_cadence(${provider}::uuid, null, null, interval '6 hours', 'watch it closely')`.execute(
@@ -400,12 +405,45 @@ describe("the Chairman's dashboard in Chromium", () => {
     expect(await avr.getByRole("button", { name: "v1", exact: true }).getAttribute("aria-pressed")).toBe("true");
     await screenshot(queue, "dashboard-venture");
     expect(await seriousAxeViolations(queue)).toEqual([]);
-    // The dependency graph: the one hard edge, on the critical path, drawn and listed.
+    // The dependency graph: both edges drawn by the layout, from the provider's box to the dependent's, the hard one
+    // on the critical path; every edge listed.
     await queue.getByRole("link", { name: "Dependencies" }).click();
     await queue.getByRole("heading", { name: "Dependency graph" }).waitFor();
-    expect(await queue.locator("svg.graph line.edge.critical").count(), await queue.locator("main").innerText()).toBe(
-      1,
+    await queue.locator("svg.graph polyline.edge").first().waitFor();
+    const listed = await queue
+      .locator("tbody tr[data-dependency]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-dependency")));
+    expect(listed).toHaveLength(2);
+    const drawn = await queue.locator("svg.graph polyline.edge").evaluateAll((lines) =>
+      lines.map((line) => {
+        type Box = { x: number; y: number; width: number; height: number };
+        const box = (id: string | null) =>
+          (
+            line.closest("svg")?.querySelector(`g[data-venture="${id}"] rect`) as unknown as { getBBox(): Box } | null
+          )?.getBBox() ?? null;
+        const points = Array.from((line as unknown as { points: Iterable<{ x: number; y: number }> }).points, (p) => ({
+          x: p.x,
+          y: p.y,
+        }));
+        // An end touches a box when it lies on or within it (2px of slack for the layout's rounding).
+        const touches = (p: { x: number; y: number } | undefined, b: Box | null) =>
+          !!p && !!b && p.x >= b.x - 2 && p.x <= b.x + b.width + 2 && p.y >= b.y - 2 && p.y <= b.y + b.height + 2;
+        return {
+          id: line.getAttribute("data-dependency"),
+          critical: line.classList.contains("critical"),
+          fromProvider: touches(points[0], box(line.getAttribute("data-from"))),
+          toDependent: touches(points.at(-1), box(line.getAttribute("data-to"))),
+        };
+      }),
     );
+    expect(drawn.map((d) => d.id).sort(), await queue.locator("main").innerText()).toEqual([...listed].sort());
+    expect(
+      drawn.every((d) => d.fromProvider && d.toDependent),
+      JSON.stringify(drawn),
+    ).toBe(true);
+    expect(drawn.filter((d) => d.critical)).toHaveLength(1);
+    // Three ventures, each drawn once though the provider has two edges.
+    expect(await queue.locator("svg.graph g[data-venture]").count()).toBe(3);
     expect(await queue.locator("tr.critical").innerText()).toMatch(
       new RegExp(`${names.stale}.*${names.elsewhere}.*20.*hard.*yes, \\d+ stages behind`, "s"),
     );

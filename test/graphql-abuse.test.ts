@@ -109,6 +109,14 @@ describe("the introspection flood", () => {
     );
     expect(graphiql.errors).toBeUndefined();
     expect((graphiql.data?.__schema as { types: unknown[] } | undefined)?.types.length).toBeGreaterThan(100);
+    // Answered again from its cached JSON text: the same schema.
+    const again = await gql(
+      getIntrospectionQuery({ inputValueDeprecation: true, oneOf: true, directiveIsRepeatable: true }),
+      {},
+      token,
+    );
+    expect(again.status).toBe(200);
+    expect(again.data).toEqual(graphiql.data);
   });
 
   it("refuses introspection without a token (401), serves it to a viewer, and to anyone when EVA_GRAPHQL_INTROSPECTION allows", async () => {
@@ -277,6 +285,43 @@ describe("time and size", () => {
     }
   });
 
+  it("holds viewers to a smaller response limit (introspection spared), then turns that viewer away for a pause; never the Chairman", async () => {
+    const tight = await startApiServer({
+      url: t.url,
+      port: 0,
+      limits: { sharedMaxResponseBytes: 2_000, refusalPauseMs: 1_500 },
+    });
+    try {
+      const [token, boss] = [await viewer(), await chairman()];
+      const big =
+        "{ allVentures(first: 1000) { nodes { rowId name description problemStatement valueProp targetMarket } } }";
+      // GraphiQL's introspection (far over 2000 bytes) is answered to the viewer all the same.
+      const schema = await post(tight.url, getIntrospectionQuery(), {}, token);
+      expect(schema.status).toBe(200);
+      expect(schema.bytes).toBeGreaterThan(2_000);
+      const refused = await post(tight.url, big, {}, token);
+      expect(refused.status).toBe(400);
+      expect(refused.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/^the response would be \d+ bytes; at most 2000 are allowed/),
+        extensions: { code: "RESPONSE_TOO_LARGE" },
+      });
+      // The viewer's next request, however small, waits out the pause; the Chairman's large one is answered.
+      const paused = await post(tight.url, "{ isChairman }", {}, token);
+      expect(paused.status).toBe(429);
+      expect(paused.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/your last request was cut off .* wait \d+ s/),
+        extensions: { code: "SLOW_DOWN" },
+      });
+      const chairmans = await post(tight.url, big, {}, boss);
+      expect(chairmans.status).toBe(200);
+      expect(chairmans.bytes).toBeGreaterThan(2_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      expect((await post(tight.url, "{ isChairman }", {}, token)).data).toEqual({ isChairman: false });
+    } finally {
+      await tight.close();
+    }
+  });
+
   it("handles viewers' requests one at a time, turns them away past 64 waiting, and never makes the Chairman wait", async () => {
     const lane = await startApiServer({ url: t.url, port: 0 });
     const locker = new pg.Client({ connectionString: t.url });
@@ -330,6 +375,8 @@ describe("time and size", () => {
       maxPage: 1000,
       maxCost: 100_000,
       maxResponseBytes: 10 * 1024 * 1024,
+      sharedMaxResponseBytes: 1024 * 1024,
+      refusalPauseMs: 2_000,
       statementTimeoutMs: 5_000,
       requestTimeoutMs: 15_000,
       anonymousIntrospection: false,

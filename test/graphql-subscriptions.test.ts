@@ -229,6 +229,27 @@ describe("the Chairman", () => {
   });
 });
 
+describe("introspection over the websocket", () => {
+  it("answers with the schema as objects, after an HTTP request cached the answer as JSON text", async () => {
+    const token = await mintToken("viewer", 600);
+    const query = "{ __schema { queryType { name } mutationType { name } } }";
+    const overHttp = await fetch(api.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+    });
+    const expected = { __schema: { queryType: { name: "Query" }, mutationType: { name: "Mutation" } } };
+    expect(((await overHttp.json()) as { data?: unknown }).data).toEqual(expected);
+    const live = subscribe(query, token);
+    try {
+      await live.until((s) => s.completed || s.results.length > 0 || s.error !== undefined);
+      expect(live.results).toEqual([{ data: expected }]);
+    } finally {
+      await live.close();
+    }
+  });
+});
+
 describe("a viewer", () => {
   it("receives venture events but no chairman.* events, and may not subscribe to the decision queue", async () => {
     const token = await viewer();

@@ -81,7 +81,7 @@ it("npm start: a portfolio runs, and a decision made through GraphQL with the si
       { id: pick.decisionId, d: decision },
     );
     expect(decided.errors).toBeUndefined();
-    // The worker in the same process picks the venture up again.
+    // The worker (on its own thread of the same process) picks the venture up again.
     const resumed = Date.now() + 30_000;
     for (;;) {
       const v = await t.db

@@ -157,6 +157,35 @@ describe("revocation", () => {
     expect(events).toEqual([{ actor: "eva_chairman", payload: { jti: revoked.jti } }]);
   });
 
+  it("refuses a revoked token whatever it asks: a read answered without the database, a write", async () => {
+    const revoked = await issueToken("chairman", 600);
+    expect((await eva(["chairman", "revoke", revoked.jti])).code).toBe(0);
+    // Introspection is answered without the database (and from a cache once answered): refused all the same.
+    const post = async (query: string) => {
+      const response = await fetch(api.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${revoked.token}` },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await response.json()) as { data?: unknown; errors?: { message: string }[] };
+      return { status: response.status, data: body.data, error: body.errors?.[0]?.message };
+    };
+    for (const query of ["{ __schema { queryType { name } } }", "{ __typename }", "{ isChairman }"]) {
+      const r = await post(query);
+      expect(r, query).toMatchObject({
+        status: 401,
+        error: expect.stringContaining(`the token ${revoked.jti} was revoked`),
+      });
+      expect(r.data, query).toBeUndefined();
+    }
+    const other = jti();
+    const write = await post(`mutation { revokeToken(input: { pJti: "${other}" }) { clientMutationId } }`);
+    expect(write.status).toBe(401);
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from eva_private.revoked_tokens where jti = ${other}::uuid`.execute(t.db);
+    expect(rows[0]?.n).toBe(0);
+  });
+
   it("names the bad argument and writes nothing", async () => {
     const count = async () => {
       const { rows } = await sql<{ n: number }>`

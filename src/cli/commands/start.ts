@@ -1,6 +1,7 @@
 // eva start (npm start): the main job. One process runs all of EVA: the
 // database (embedded unless DATABASE_URL is set), its migrations, a worker
-// running the stages, and the Chairman's GraphQL API. On first run it seeds a
+// running the stages (on a thread of its own, src/worker-thread.ts), and the
+// Chairman's GraphQL API. On first run it seeds a
 // demo portfolio and runs it with progress output; then it prints the
 // Chairman's decision queue, the dashboard's one-time sign-in link (exchanged
 // for a session token; never a long-lived token) and the GraphiQL URL, and
@@ -19,7 +20,7 @@ import { createAnalysts, describeAnalyst } from "../../llm/factory.ts";
 import { listContent } from "../../marketing/content-read.ts";
 import { portfolioProgress, seedDemoPortfolio } from "../../portfolio/demo.ts";
 import { portfolioCounts } from "../../portfolio/ventures.ts";
-import { startWorker } from "../../worker.ts";
+import { startWorkerThread } from "../../worker-thread.ts";
 import { apiServer } from "../api.ts";
 import { withSession } from "../database.ts";
 import { watchEvents } from "../event-lines.ts";
@@ -62,8 +63,10 @@ export function registerStart(program: Command): void {
           );
           await migrate(location.url, progress);
           const service = connect(location.url, { max: 2, applicationName: "eva-start-cache", role: "eva_service" });
+          // This thread's analyst seeds the demo portfolio; the worker thread makes its own from the same settings.
           const { analyst, adversary } = createAnalysts(process.env, { cache: createDatabaseCache(service.db) });
-          const worker = await startWorker({ url: location.url, analyst, adversary, concurrency: 4, log: progress });
+          // The stage worker runs on its own thread: the API's event loop answers while stages run, and the other way round.
+          const worker = await startWorkerThread({ url: location.url, concurrency: 4, log: progress });
           let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
           try {
             api = await (await apiServer(progress))({
@@ -90,7 +93,8 @@ export function registerStart(program: Command): void {
               if (line !== last) progress(line);
               last = line;
               if (p.running === 0) break;
-              await sleep(500);
+              // A worker that died would leave this waiting for ever: its failure ends eva start.
+              await Promise.race([sleep(500), worker.failure]);
             }
 
             const queue = await withRole(connection.db, "eva_chairman", async (trx) => {
@@ -181,7 +185,7 @@ export function registerStart(program: Command): void {
             // The master scheduler keeps the portfolio moving; each significant event gets a line.
             const events = options.quiet ? undefined : await watchEvents(location.url, progress);
             progress("EVA is running (worker + scheduler + API); press Ctrl-C to stop");
-            const signal = await untilSignal();
+            const signal = await Promise.race([untilSignal(), worker.failure]);
             progress(`${signal}: stopping`);
             await events?.stop();
           } finally {

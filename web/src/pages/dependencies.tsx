@@ -1,11 +1,12 @@
-// The dependency graph (spec §11, Decision #32): ventures placed by their
-// lifecycle stage (x) and edges from provider to dependent, the critical path
-// (hard, pending, provider short of the required stage) drawn thick and red.
-// The same edges follow as a table, which screen readers read.
+// The dependency graph (spec §11, Decision #32): ventures laid out by dagre
+// (web/src/graph-layout.ts, loaded with this page) from provider to dependent,
+// the critical path (hard, pending, provider short of the required stage)
+// drawn thick and red. The same edges follow as a table, which screen readers read.
 import { useEffect, useState } from "preact/hooks";
 import { type ApiError, gql, present } from "../api.ts";
 import type { DependenciesQuery } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
+import type { MapLayout } from "../graph-layout.ts";
 import { onLinkClick } from "../router.ts";
 
 const GRAPH =
@@ -15,35 +16,43 @@ const GRAPH =
 
 type Edge = NonNullable<NonNullable<DependenciesQuery["allDependencyGraphs"]>["nodes"][number]>;
 
-const COLUMN = 44;
-const ROW = 40;
-
 export function DependenciesPage() {
   const [edges, setEdges] = useState<Edge[] | null>(null);
+  const [map, setMap] = useState<MapLayout | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     gql(GRAPH)
-      .then((d) => setEdges(present(d.allDependencyGraphs?.nodes ?? [])))
+      .then(async (d) => {
+        const found = present(d.allDependencyGraphs?.nodes ?? []);
+        if (found.length > 0) {
+          // Each venture once, named as its edges name it.
+          const names = new Map<string, string>();
+          for (const e of found) {
+            if (e.providerVentureId)
+              names.set(e.providerVentureId, `${e.providerName ?? "(unnamed)"} · Stage ${e.providerStage}`);
+            if (e.dependentVentureId)
+              names.set(e.dependentVentureId, `${e.dependentName ?? "(unnamed)"} · Stage ${e.dependentStage}`);
+          }
+          const { layoutMap } = await import("../graph-layout.ts");
+          setMap(
+            layoutMap(
+              [...names].map(([id, label]) => ({ id, label })),
+              found.flatMap((e) =>
+                e.dependencyId && e.providerVentureId && e.dependentVentureId
+                  ? [{ id: e.dependencyId, from: e.providerVentureId, to: e.dependentVentureId }]
+                  : [],
+              ),
+            ),
+          );
+        }
+        setEdges(found);
+      })
       .catch(setError);
   }, []);
   if (error) return <p class="error">{error.message}</p>;
   if (!edges) return <p>Loading…</p>;
+  const byId = new Map(edges.map((e) => [e.dependencyId, e]));
 
-  // Nodes: each venture once, stacked within its stage's column.
-  const nodes = new Map<string, { name: string; stage: number; x: number; y: number }>();
-  const perStage = new Map<number, number>();
-  const place = (id: string | null, name: string | null, stage: number | null) => {
-    if (id === null || stage === null) return;
-    if (nodes.has(id)) return;
-    const row = perStage.get(stage) ?? 0;
-    perStage.set(stage, row + 1);
-    nodes.set(id, { name: name ?? "(unnamed)", stage, x: 30 + stage * COLUMN, y: 40 + row * ROW });
-  };
-  for (const e of edges) {
-    place(e.providerVentureId, e.providerName, e.providerStage);
-    place(e.dependentVentureId, e.dependentName, e.dependentStage);
-  }
-  const height = 60 + Math.max(1, ...perStage.values()) * ROW;
   const critical = edges.filter((e) => e.onCriticalPath).length;
   return (
     <section aria-labelledby="deps-title">
@@ -54,47 +63,65 @@ export function DependenciesPage() {
         <>
           <p class="muted">
             {edges.length} dependencies, {critical} on the critical path (hard, pending, the provider short of the stage
-            required). Ventures stand at their lifecycle stage, left (Stage 0) to right (Stage 25).
+            required). Each box is a venture and its stage; arrows run from provider to dependent.
           </p>
-          <svg
-            class="graph"
-            viewBox={`0 0 ${60 + 25 * COLUMN + 160} ${height}`}
-            role="img"
-            aria-label="Dependencies between ventures; the table below lists them"
-          >
-            <defs>
-              <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto">
-                <path d="M0,0 L10,5 L0,10 z" fill="#57606a" />
-              </marker>
-            </defs>
-            {edges.map((e) => {
-              const a = nodes.get(e.providerVentureId ?? "");
-              const b = nodes.get(e.dependentVentureId ?? "");
-              if (!a || !b) return null;
-              // Stop short of the dependent's dot so the arrow head shows.
-              const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
-              const [dx, dy] = [((b.x - a.x) / length) * 9, ((b.y - a.y) / length) * 9];
-              return (
-                <line
-                  key={e.dependencyId}
-                  x1={a.x + dx}
-                  y1={a.y + dy}
-                  x2={b.x - dx}
-                  y2={b.y - dy}
-                  class={e.onCriticalPath ? "edge critical" : "edge"}
-                  marker-end="url(#arrow)"
+          {map && (
+            <svg
+              class="graph"
+              viewBox={`0 0 ${map.width} ${map.height}`}
+              width={map.width}
+              height={map.height}
+              role="img"
+              aria-label="Dependencies between ventures, from provider to dependent; the table below lists them"
+            >
+              <defs>
+                {[
+                  ["arrow", "#57606a"],
+                  ["arrow-critical", "#a40e26"],
+                ].map(([id, fill]) => (
+                  <marker
+                    key={id}
+                    id={id}
+                    viewBox="0 0 10 10"
+                    refX="10"
+                    refY="5"
+                    markerWidth="9"
+                    markerHeight="9"
+                    markerUnits="userSpaceOnUse"
+                    orient="auto"
+                  >
+                    <path d="M0,0 L10,5 L0,10 z" fill={fill} />
+                  </marker>
+                ))}
+              </defs>
+              {map.edges.map((e) => (
+                <polyline
+                  key={e.id}
+                  data-dependency={e.id}
+                  data-from={e.from}
+                  data-to={e.to}
+                  points={e.points.map((p) => `${p.x},${p.y}`).join(" ")}
+                  class={byId.get(e.id)?.onCriticalPath ? "edge critical" : "edge"}
+                  marker-end={byId.get(e.id)?.onCriticalPath ? "url(#arrow-critical)" : "url(#arrow)"}
                 />
-              );
-            })}
-            {[...nodes.entries()].map(([id, n]) => (
-              <g key={id}>
-                <circle cx={n.x} cy={n.y} r="6" class="node" />
-                <text x={n.x - 6} y={n.y - 11}>
-                  {n.name}
-                </text>
-              </g>
-            ))}
-          </svg>
+              ))}
+              {map.nodes.map((n) => (
+                <g key={n.id} data-venture={n.id}>
+                  <rect
+                    x={n.x - n.width / 2}
+                    y={n.y - n.height / 2}
+                    width={n.width}
+                    height={n.height}
+                    rx="6"
+                    class="node"
+                  />
+                  <text x={n.x} y={n.y + 4} text-anchor="middle">
+                    {n.label}
+                  </text>
+                </g>
+              ))}
+            </svg>
+          )}
           <table class="queue">
             <caption class="visually-hidden">Dependencies</caption>
             <thead>
@@ -109,7 +136,7 @@ export function DependenciesPage() {
             </thead>
             <tbody>
               {edges.map((e) => (
-                <tr key={e.dependencyId} class={e.onCriticalPath ? "critical" : ""}>
+                <tr key={e.dependencyId} data-dependency={e.dependencyId} class={e.onCriticalPath ? "critical" : ""}>
                   <td>
                     <a href={`/ventures/${e.dependentVentureId}`} onClick={onLinkClick}>
                       {e.dependentName}
