@@ -8,7 +8,7 @@ import { TestNetworkNoAppView } from "@atproto/dev-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BlueskyPublisher, dispatchRkey } from "../src/marketing/publishers/bluesky.ts";
 import { classifyStatus, readRateLimit, requestJson } from "../src/marketing/publishers/http.ts";
-import { DryRunPublisher, hasCredentials, publisherFor } from "../src/marketing/publishers/index.ts";
+import { accountEnv, DryRunPublisher, hasCredentials, publisherFor } from "../src/marketing/publishers/index.ts";
 import { MastodonPublisher } from "../src/marketing/publishers/mastodon.ts";
 import { type OutgoingPost, PublishError } from "../src/marketing/publishers/types.ts";
 import { XPublisher } from "../src/marketing/publishers/x.ts";
@@ -202,6 +202,20 @@ describe("classification and configuration", () => {
       { platform: "x", fetch: async () => new Response("<html>", { status: 200 }) },
     ).catch((e) => e);
     expect([error.errorClass, error.sendState]).toEqual(["system", "unknown"]);
+  });
+
+  it("a venture's platform account names its credentials' variables; the publisher reads them there", () => {
+    const env = { EVA_MASTODON_TOKEN_LEDGERLOOP: "secret-ll", EVA_MASTODON_TOKEN: "global" };
+    const account = { base_url: mastodon.url, credential_refs: { token: "EVA_MASTODON_TOKEN_LEDGERLOOP" } };
+    const e = accountEnv("mastodon", account, env);
+    expect(e.EVA_MASTODON_URL).toBe(mastodon.url);
+    expect(e.EVA_MASTODON_TOKEN).toBe("secret-ll");
+    expect(publisherFor("mastodon", e).mode).toBe("live");
+    // A reference to an unset variable leaves the environment's value; no account, the environment as it is.
+    expect(accountEnv("mastodon", { credential_refs: { token: "EVA_UNSET_TOKEN" } }, env).EVA_MASTODON_TOKEN).toBe(
+      "global",
+    );
+    expect(accountEnv("mastodon", undefined, env)).toBe(env);
   });
 
   it("without credentials a platform gets the dry-run publisher", async () => {

@@ -14,6 +14,7 @@ import { runUnderContract, workerIdentity } from "../orchestration/contracts.ts"
 import { postText, utmLink, ventureSlug } from "./links.ts";
 import { transportError } from "./publishers/http.ts";
 import {
+  accountEnv,
   isPlatform,
   type OutgoingPost,
   type Platform,
@@ -108,6 +109,21 @@ function toPost(d: DispatchRow, platform: Platform): OutgoingPost {
   };
 }
 
+/** The venture's publisher on a platform: its platform account's base URL and credentials when it has one (enabled), else the environment's. */
+async function accountPublisher(db: Database, ventureId: string, platform: Platform): Promise<Publisher> {
+  const account = await db
+    .selectFrom("marketing.marketing_platform_accounts")
+    .select(["base_url", "credential_refs"])
+    .where("venture_id", "=", ventureId)
+    .where("platform", "=", platform)
+    .where("enabled", "=", true)
+    .executeTakeFirst();
+  return publisherFor(
+    platform,
+    accountEnv(platform, account as { base_url: string | null; credential_refs: Record<string, unknown> } | undefined),
+  );
+}
+
 /** Runs one attempt of a dispatch (the marketing_dispatch job, and `eva marketing publish`). Never posts twice. */
 export async function runDispatch(db: Database, dispatchId: string, deps: DispatchDeps = {}): Promise<DispatchResult> {
   const row = await db
@@ -119,7 +135,9 @@ export async function runDispatch(db: Database, dispatchId: string, deps: Dispat
   if (!isPlatform(row.platform))
     return { dispatchId, action: "skip", status: null, reason: `unknown platform ${row.platform}` };
   const platform = row.platform;
-  const publisher = (deps.publisherFor ?? ((p) => publisherFor(p)))(platform);
+  const publisher = deps.publisherFor
+    ? deps.publisherFor(platform)
+    : await accountPublisher(db, row.venture_id, platform);
   const worker = deps.claimedBy ?? workerIdentity();
   const circuits = publisher.host ? [`provider:${publisher.host}`] : [];
 

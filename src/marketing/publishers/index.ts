@@ -26,6 +26,55 @@ export const PLATFORM_ENV: Record<Platform, { required: string[]; optional: stri
   reddit: { required: ["EVA_REDDIT_TOKEN", "EVA_REDDIT_SUBREDDIT"], optional: ["EVA_REDDIT_API_URL"] },
 };
 
+/** Each platform's credential names (a platform account's credential_refs keys) → the variable the publisher reads. */
+export const ACCOUNT_CREDENTIALS: Record<Platform, { baseUrl: string; credentials: Record<string, string> }> = {
+  bluesky: {
+    baseUrl: "EVA_BLUESKY_SERVICE",
+    credentials: { identifier: "EVA_BLUESKY_IDENTIFIER", password: "EVA_BLUESKY_APP_PASSWORD" },
+  },
+  mastodon: { baseUrl: "EVA_MASTODON_URL", credentials: { token: "EVA_MASTODON_TOKEN" } },
+  x: { baseUrl: "EVA_X_API_URL", credentials: { token: "EVA_X_ACCESS_TOKEN" } },
+  youtube: { baseUrl: "EVA_YOUTUBE_API_URL", credentials: { token: "EVA_YOUTUBE_TOKEN" } },
+  threads: {
+    baseUrl: "EVA_THREADS_API_URL",
+    credentials: { token: "EVA_THREADS_TOKEN", user_id: "EVA_THREADS_USER_ID" },
+  },
+  linkedin: {
+    baseUrl: "EVA_LATE_API_URL",
+    credentials: { api_key: "EVA_LATE_API_KEY", account: "EVA_LATE_LINKEDIN_ACCOUNT" },
+  },
+  tiktok: {
+    baseUrl: "EVA_LATE_API_URL",
+    credentials: { api_key: "EVA_LATE_API_KEY", account: "EVA_LATE_TIKTOK_ACCOUNT" },
+  },
+  reddit: {
+    baseUrl: "EVA_REDDIT_API_URL",
+    credentials: { token: "EVA_REDDIT_TOKEN", subreddit: "EVA_REDDIT_SUBREDDIT" },
+  },
+};
+
+/**
+ * The environment a venture's platform account gives its publisher: the
+ * account's base URL, and each credential read from the variable its
+ * credential_refs names (the account stores names, never secrets). A
+ * credential whose variable is unset is left as the environment has it.
+ */
+export function accountEnv(
+  platform: Platform,
+  account: { base_url?: string | null; credential_refs?: Record<string, unknown> | null } | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  if (!account) return env;
+  const spec = ACCOUNT_CREDENTIALS[platform];
+  const out: NodeJS.ProcessEnv = { ...env };
+  if (account.base_url) out[spec.baseUrl] = account.base_url;
+  for (const [name, ref] of Object.entries(account.credential_refs ?? {})) {
+    const target = spec.credentials[name];
+    if (target && typeof ref === "string" && env[ref]) out[target] = env[ref];
+  }
+  return out;
+}
+
 export function hasCredentials(platform: Platform, env: NodeJS.ProcessEnv = process.env): boolean {
   return PLATFORM_ENV[platform].required.every((name) => Boolean(env[name]));
 }
