@@ -5178,6 +5178,37 @@ COMMENT ON FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_work,
 
 
 --
+-- Name: fn_budget_governor_check(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_budget_governor_check() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_n int := 0;
+  v_id uuid;
+begin
+  for v_id in select b.id from marketing.marketing_channel_budgets b order by b.id loop
+    if eva_private.fn_marketing_budget_alert(v_id) then
+      v_n := v_n + 1;
+    end if;
+  end loop;
+  return v_n;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_budget_governor_check() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_budget_governor_check(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_budget_governor_check() IS 'Recomputes every budget''s month spend and raises its monthly alert at alert_ratio (80 %); returns the alerts raised.';
+
+
+--
 -- Name: fn_cadence_band(text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -6046,6 +6077,341 @@ COMMENT ON FUNCTION eva_private.fn_dependency_hold(p_venture_id uuid) IS 'Why th
 
 
 --
+-- Name: fn_dispatch_begin(uuid, text, text, uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_d marketing.marketing_dispatches;
+  v_action text;
+  v_stale interval := pg_catalog.make_interval(secs => coalesce((select (s.value #>> '{}')::int
+    from eva_private.settings s where s.key = 'marketing.sending_stale_seconds'), 120));
+  v_distribution text;
+  v_origin text;
+  v_reason text;
+  v_cost numeric := 0;
+  v_basis text := 'assumption';
+  v_retry timestamptz;
+  v_w record;
+  v_state text;
+begin
+  if p_mode not in ('live', 'dry_run') then
+    raise exception 'a dispatch mode is live or dry_run, not %', p_mode using errcode = 'EV400';
+  end if;
+  select * into v_d from marketing.marketing_dispatches d where d.id = p_dispatch_id for update;
+  if not found then
+    return pg_catalog.jsonb_build_object('action', 'skip', 'reason', 'no such dispatch');
+  end if;
+  if v_d.status in ('posted', 'dry_run', 'failed', 'refused') then
+    return pg_catalog.jsonb_build_object('action', 'skip', 'reason', 'already ' || v_d.status, 'status', v_d.status);
+  end if;
+  if v_d.status = 'scheduled' and v_d.due_at > pg_catalog.now() then
+    return pg_catalog.jsonb_build_object('action', 'skip', 'reason', 'not due until ' || v_d.due_at, 'status', v_d.status);
+  end if;
+
+  if v_d.status = 'sending' then
+    if v_d.sending_since > pg_catalog.now() - v_stale then
+      return pg_catalog.jsonb_build_object('action', 'wait', 'retry_at', v_d.sending_since + v_stale,
+        'reason', 'attempt ' || v_d.attempts || ' is in flight');
+    end if;
+    update marketing.marketing_dispatch_attempts a set finished_at = pg_catalog.clock_timestamp(), outcome = 'crashed',
+      error = 'the attempt''s worker stopped before recording an outcome'
+    where a.dispatch_id = v_d.id and a.attempt = v_d.attempts and a.finished_at is null;
+    v_action := 'reconcile';
+  elsif v_d.status = 'unconfirmed' then
+    v_action := 'reconcile';
+  else
+    v_action := 'publish';
+  end if;
+
+  if v_action = 'publish' then
+    if v_d.attempts >= v_d.max_attempts then
+      update marketing.marketing_dispatches d set status = 'failed', last_error = coalesce(d.last_error, '') ||
+        pg_catalog.format(' (gave up after %s attempts)', d.attempts), updated_at = pg_catalog.now()
+      where d.id = v_d.id;
+      return pg_catalog.jsonb_build_object('action', 'skip', 'reason', 'attempts exhausted', 'status', 'failed');
+    end if;
+    if p_mode = 'live' then
+      select s.distribution into v_distribution from marketing.marketing_venture_state s where s.venture_id = v_d.venture_id;
+      select c.origin into v_origin from marketing.marketing_content c where c.id = v_d.content_id;
+      if not (coalesce(v_distribution, 'none') = 'full' or (v_distribution = 'pre_launch' and v_origin = 'pre_launch')) then
+        v_retry := pg_catalog.now() + interval '1 day';
+        update marketing.marketing_dispatches d set status = 'scheduled', due_at = v_retry,
+          last_error = 'waiting: live posts start once Stage 23 (launch) activates full distribution', updated_at = pg_catalog.now()
+        where d.id = v_d.id;
+        return pg_catalog.jsonb_build_object('action', 'deferred', 'retry_at', v_retry,
+          'reason', 'full distribution is not active (Stage 23)');
+      end if;
+      if v_d.platform = 'reddit' and not exists (
+          select 1 from marketing.marketing_reddit_enabled r where r.venture_id = v_d.venture_id) then
+        v_reason := 'Reddit is off for this venture until the Chairman enables it (eva marketing reddit enable)';
+      end if;
+      if v_reason is null then
+        select case when v_d.link is not null then c.post_with_link_cents else c.post_cents end, c.basis
+          into v_cost, v_basis
+        from marketing.marketing_platform_costs c where c.platform = v_d.platform;
+        v_cost := coalesce(v_cost, 0);
+        v_reason := eva_private.fn_marketing_governor(v_d.venture_id, v_d.platform, v_cost);
+      end if;
+      if v_reason is not null then
+        update marketing.marketing_dispatches d set status = 'refused', refusal_reason = v_reason, updated_at = pg_catalog.now()
+        where d.id = v_d.id;
+        perform eva_private.fn_log_event('marketing.dispatch_refused', v_d.venture_id, pg_catalog.jsonb_build_object(
+          'dispatch_id', v_d.id, 'platform', v_d.platform, 'reason', v_reason));
+        return pg_catalog.jsonb_build_object('action', 'refused', 'reason', v_reason);
+      end if;
+
+      -- The rate limits: this account's windows (copied from the platform's default on first use), rolled when passed.
+      insert into marketing.marketing_rate_limits (platform, account_key, window_name, window_length, max_calls, source)
+      select r.platform, v_d.account_key, r.window_name, r.window_length, r.max_calls, r.source
+      from marketing.marketing_rate_limits r where r.platform = v_d.platform and r.account_key = '' and v_d.account_key <> ''
+      on conflict do nothing;
+      update marketing.marketing_rate_limits r set used = 0, window_started_at = pg_catalog.now(), updated_at = pg_catalog.now()
+      where r.platform = v_d.platform and r.account_key = v_d.account_key
+        and r.window_started_at + r.window_length <= pg_catalog.now();
+      select max(case when r.used >= r.max_calls then r.window_started_at + r.window_length
+                      when r.header_remaining = 0 and r.header_reset_at > pg_catalog.now() then r.header_reset_at end)
+        into v_retry
+      from marketing.marketing_rate_limits r where r.platform = v_d.platform and r.account_key = v_d.account_key;
+      if v_retry is not null then
+        update marketing.marketing_dispatches d set status = 'scheduled', due_at = v_retry, error_class = 'rate_limited',
+          last_error = pg_catalog.format('rate limit: %s is out of calls until %s', v_d.platform, v_retry), updated_at = pg_catalog.now()
+        where d.id = v_d.id;
+        perform eva_private.fn_log_event('marketing.dispatch_deferred', v_d.venture_id, pg_catalog.jsonb_build_object(
+          'dispatch_id', v_d.id, 'platform', v_d.platform, 'retry_at', v_retry, 'reason', 'rate limit'));
+        return pg_catalog.jsonb_build_object('action', 'deferred', 'retry_at', v_retry, 'reason', 'rate limit');
+      end if;
+      update marketing.marketing_rate_limits r set used = r.used + 1, updated_at = pg_catalog.now()
+      where r.platform = v_d.platform and r.account_key = v_d.account_key;
+    end if;
+  end if;
+
+  update marketing.marketing_dispatches d set status = 'sending', sending_since = pg_catalog.now(), attempts = d.attempts + 1,
+    mode = p_mode, updated_at = pg_catalog.now()
+  where d.id = v_d.id
+  returning * into v_d;
+  insert into marketing.marketing_dispatch_attempts (dispatch_id, venture_id, attempt, action, mode, contract_id, worker, detail)
+  values (v_d.id, v_d.venture_id, v_d.attempts, v_action, p_mode, p_contract_id, p_worker,
+    pg_catalog.jsonb_build_object('expected_cost_cents', v_cost, 'cost_basis', v_basis));
+
+  select c.lifecycle_state into v_state from marketing.marketing_content c where c.id = v_d.content_id;
+  if v_state = 'SCHEDULE' then
+    perform marketing.fn_content_transition(v_d.content_id, 'DISPATCH',
+      pg_catalog.jsonb_build_object('dispatch_id', v_d.id, 'platform', v_d.platform));
+  end if;
+
+  return pg_catalog.jsonb_build_object('action', v_action, 'attempt', v_d.attempts, 'expected_cost_cents', v_cost,
+    'dispatch', pg_catalog.to_jsonb(v_d));
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid) IS 'Starts an attempt of a dispatch before any call: skip (settled or not due), wait (another attempt is in flight), reconcile (an earlier attempt crashed or is unconfirmed: read the platform first), publish (after the governors: distribution active for live posts, Reddit''s switch, budget cap and stop-loss, rate limits), deferred or refused with the reason. Records the attempt; moves the content SCHEDULE → DISPATCH.';
+
+
+--
+-- Name: fn_dispatch_checkpoint(uuid, integer, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb) RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  with u as (
+    update marketing.marketing_dispatches d set platform_ref = d.platform_ref || coalesce(p_ref, '{}'::jsonb),
+      updated_at = pg_catalog.now()
+    where d.id = p_dispatch_id and d.attempts = p_attempt and d.status = 'sending'
+      and pg_catalog.jsonb_typeof(p_ref) = 'object'
+    returning 1
+  )
+  select exists (select 1 from u);
+$$;
+
+
+ALTER FUNCTION eva_private.fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb) IS 'Saves what an attempt needs before its irreversible call (merged into platform_ref) while it still owns the dispatch; false when it no longer does.';
+
+
+--
+-- Name: fn_dispatch_defer(uuid, timestamp with time zone, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  update marketing.marketing_dispatches d set last_error = p_reason, updated_at = pg_catalog.now()
+  where d.id = p_dispatch_id and d.status in ('due', 'scheduled', 'sending', 'unconfirmed');
+  if found then
+    perform eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id, greatest(p_retry_at, pg_catalog.now()));
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text) IS 'Re-queues a dispatch''s job at p_retry_at (an open circuit, an attempt in flight), noting why.';
+
+
+--
+-- Name: fn_dispatch_settle(uuid, integer, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_d marketing.marketing_dispatches;
+  v_kind text := p_outcome ->> 'kind';
+  v_class text := p_outcome ->> 'error_class';
+  v_error text := pg_catalog.left(p_outcome ->> 'error', 4000);
+  v_rl jsonb := p_outcome -> 'rate_limit';
+  v_retry timestamptz;
+  v_attempt marketing.marketing_dispatch_attempts;
+  v_cost numeric;
+  v_charged boolean := false;
+  v_budget uuid;
+  v_state text;
+begin
+  if v_kind is null or v_kind not in ('posted', 'dry_run', 'not_found', 'retry', 'unconfirmed', 'failed') then
+    raise exception 'unknown dispatch outcome %', coalesce(v_kind, 'null') using errcode = 'EV400';
+  end if;
+  if v_class is not null and v_class not in ('auth_expired', 'user_content', 'platform_rejected', 'rate_limited', 'media_error', 'system') then
+    raise exception 'unknown error class %', v_class using errcode = 'EV400';
+  end if;
+  select * into v_d from marketing.marketing_dispatches d where d.id = p_dispatch_id for update;
+  if not found then
+    raise exception 'no dispatch %', p_dispatch_id using errcode = 'EV404';
+  end if;
+  if v_d.status <> 'sending' or v_d.attempts <> p_attempt then
+    -- A later attempt took the dispatch over (this one was presumed dead): its word stands.
+    return pg_catalog.jsonb_build_object('late', true, 'status', v_d.status);
+  end if;
+  if v_kind = 'posted' and coalesce(p_outcome ->> 'platform_post_id', '') = '' then
+    raise exception 'a posted outcome needs the platform''s post id' using errcode = 'EV400';
+  end if;
+
+  update marketing.marketing_dispatch_attempts a set finished_at = pg_catalog.clock_timestamp(),
+    outcome = case when v_kind = 'posted' and coalesce((p_outcome ->> 'reconciled')::boolean, false) then 'reconciled'
+                   when v_kind = 'not_found' then 'reconciled'
+                   when v_kind = 'retry' then 'deferred' else v_kind end,
+    error_class = v_class, error = v_error, http_status = (p_outcome ->> 'http_status')::int, rate_limit = v_rl,
+    detail = a.detail || coalesce(p_outcome -> 'detail', '{}'::jsonb)
+      || case when v_kind = 'not_found' then '{"found": false}'::jsonb else '{}'::jsonb end
+  where a.dispatch_id = v_d.id and a.attempt = p_attempt
+  returning * into v_attempt;
+
+  -- The platform's own rate-limit headers, for the next admission.
+  if v_rl is not null and pg_catalog.jsonb_typeof(v_rl) = 'object' and v_rl ? 'remaining' then
+    update marketing.marketing_rate_limits r set header_remaining = (v_rl ->> 'remaining')::int,
+      header_reset_at = (v_rl ->> 'resetAt')::timestamptz, updated_at = pg_catalog.now()
+    where r.platform = v_d.platform and r.account_key = v_d.account_key;
+  end if;
+
+  -- A call that reached the platform is charged once (a reconciliation found what an earlier call paid for).
+  if v_d.mode = 'live' and v_kind in ('posted', 'unconfirmed')
+     and not coalesce((p_outcome ->> 'reconciled')::boolean, false) then
+    v_cost := coalesce((v_attempt.detail ->> 'expected_cost_cents')::numeric, 0);
+    insert into marketing.marketing_spend_ledger (venture_id, platform, dispatch_id, attempt, amount_cents, basis, reason)
+    values (v_d.venture_id, v_d.platform, v_d.id, p_attempt, v_cost, coalesce(v_attempt.detail ->> 'cost_basis', 'assumption'),
+      case when v_kind = 'posted' then 'post' else 'post (unconfirmed: may have been charged)' end)
+    on conflict (dispatch_id, attempt) do nothing;
+    v_charged := found;
+  end if;
+
+  if v_kind in ('posted', 'dry_run') then
+    update marketing.marketing_dispatches d set
+      status = v_kind, sending_since = null, posted_at = pg_catalog.now(),
+      platform_post_id = coalesce(p_outcome ->> 'platform_post_id', 'dry-run:' || d.id),
+      platform_post_url = p_outcome ->> 'url', last_error = null, error_class = null,
+      platform_ref = d.platform_ref || coalesce(p_outcome -> 'detail', '{}'::jsonb), updated_at = pg_catalog.now()
+    where d.id = v_d.id returning * into v_d;
+    perform eva_private.fn_log_event(case when v_kind = 'posted' then 'marketing.dispatch_posted' else 'marketing.dispatch_dry_run' end,
+      v_d.venture_id, pg_catalog.jsonb_build_object('dispatch_id', v_d.id, 'platform', v_d.platform,
+        'platform_post_id', v_d.platform_post_id, 'url', v_d.platform_post_url, 'attempt', p_attempt,
+        'reconciled', coalesce((p_outcome ->> 'reconciled')::boolean, false)));
+  elsif v_kind in ('not_found', 'retry') then
+    v_retry := greatest(coalesce((p_outcome ->> 'retry_at')::timestamptz, pg_catalog.now()), pg_catalog.now());
+    update marketing.marketing_dispatches d set status = 'due', sending_since = null, due_at = v_retry,
+      last_error = coalesce(v_error, 'the platform has no such post: publishing it'), error_class = v_class,
+      updated_at = pg_catalog.now()
+    where d.id = v_d.id returning * into v_d;
+    perform eva_private.fn_marketing_enqueue_dispatch(v_d.id, v_retry);
+  elsif v_kind = 'unconfirmed' then
+    v_retry := pg_catalog.now() + pg_catalog.make_interval(secs => coalesce((select (s.value #>> '{}')::int
+      from eva_private.settings s where s.key = 'marketing.reconcile_after_seconds'), 60));
+    update marketing.marketing_dispatches d set status = 'unconfirmed', sending_since = null, last_error = v_error,
+      error_class = v_class, updated_at = pg_catalog.now()
+    where d.id = v_d.id returning * into v_d;
+    perform eva_private.fn_log_event('marketing.dispatch_unconfirmed', v_d.venture_id, pg_catalog.jsonb_build_object(
+      'dispatch_id', v_d.id, 'platform', v_d.platform, 'error', v_error, 'attempt', p_attempt));
+    if v_d.attempts < v_d.max_attempts then
+      perform eva_private.fn_marketing_enqueue_dispatch(v_d.id, v_retry);
+    end if;
+  else
+    update marketing.marketing_dispatches d set status = 'failed', sending_since = null, last_error = v_error,
+      error_class = v_class, updated_at = pg_catalog.now()
+    where d.id = v_d.id returning * into v_d;
+    perform eva_private.fn_log_event('marketing.dispatch_failed', v_d.venture_id, pg_catalog.jsonb_build_object(
+      'dispatch_id', v_d.id, 'platform', v_d.platform, 'error', v_error, 'error_class', v_class, 'attempt', p_attempt));
+  end if;
+
+  if v_charged then
+    select b.id into v_budget from marketing.marketing_channel_budgets b
+    where b.venture_id = v_d.venture_id and b.platform = v_d.platform;
+    if v_budget is not null then
+      perform eva_private.fn_marketing_budget_alert(v_budget);
+    end if;
+  end if;
+
+  -- Every dispatch of the content settled (none waiting, in flight or unconfirmed): measuring starts.
+  select c.lifecycle_state into v_state from marketing.marketing_content c where c.id = v_d.content_id;
+  if v_state = 'DISPATCH' and not exists (
+      select 1 from marketing.marketing_dispatches o
+      where o.content_id = v_d.content_id and o.status in ('scheduled', 'due', 'sending', 'unconfirmed'))
+     and exists (select 1 from marketing.marketing_dispatches o
+      where o.content_id = v_d.content_id and o.status in ('posted', 'dry_run')) then
+    perform marketing.fn_content_transition(v_d.content_id, 'MEASURE', pg_catalog.jsonb_build_object(
+      'dispatches', (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('dispatch_id', o.id, 'platform', o.platform,
+        'status', o.status, 'platform_post_id', o.platform_post_id) order by o.platform)
+        from marketing.marketing_dispatches o where o.content_id = v_d.content_id)));
+  end if;
+  return pg_catalog.jsonb_build_object('late', false, 'status', v_d.status, 'dispatch', pg_catalog.to_jsonb(v_d));
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb) IS 'Records an attempt''s outcome (posted, dry_run, not_found, retry, unconfirmed, failed) at once: the post id and URL, the error and its class, the rate-limit headers, the spend of a call that reached the platform, the budget alert, the next job; content DISPATCH → MEASURE when all its dispatches settled. A superseded attempt''s outcome is ignored (late).';
+
+
+--
 -- Name: fn_dlq_take(bigint, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -6633,6 +6999,798 @@ COMMENT ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id uui
 
 
 --
+-- Name: fn_marketing_admit(text, text, timestamp with time zone, uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid DEFAULT NULL::uuid) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_at timestamptz := p_due_at;
+  v_horizon interval := pg_catalog.make_interval(days => coalesce((select (s.value #>> '{}')::int
+    from eva_private.settings s where s.key = 'marketing.dispatch_horizon_days'), 7));
+  v_moved boolean;
+  v_w record;
+  v_count int;
+  v_first timestamptz;
+begin
+  for v_round in 1..200 loop
+    v_moved := false;
+    for v_w in
+      select coalesce(a.window_length, d.window_length) as window_length, coalesce(a.max_calls, d.max_calls) as max_calls
+      from marketing.marketing_rate_limits d
+      left join marketing.marketing_rate_limits a
+        on a.platform = d.platform and a.window_name = d.window_name and a.account_key = p_account_key and p_account_key <> ''
+      where d.platform = p_platform and d.account_key = ''
+    loop
+      select count(*), min(x.due_at) into v_count, v_first
+      from (select m.due_at from marketing.marketing_dispatches m
+            where m.platform = p_platform and m.account_key = p_account_key
+              and m.status in ('scheduled', 'due', 'sending', 'posted', 'unconfirmed')
+              and m.id is distinct from p_exclude
+              and m.due_at > v_at - v_w.window_length and m.due_at <= v_at
+            order by m.due_at) x;
+      if v_count >= v_w.max_calls then
+        -- The window is full: the earliest time its oldest dispatch leaves it.
+        v_at := v_first + v_w.window_length + interval '1 second';
+        v_moved := true;
+      end if;
+    end loop;
+    exit when not v_moved;
+  end loop;
+  if v_at > p_due_at + v_horizon then
+    return null;
+  end if;
+  return v_at;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid) IS 'Rate-limit admission at scheduling time: the earliest time at or after p_due_at when every window of the platform (and account) has room among the dispatches already planned; null past marketing.dispatch_horizon_days.';
+
+
+--
+-- Name: marketing_content; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_content (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    content_type text DEFAULT 'social_post'::text NOT NULL,
+    channel_family text DEFAULT 'social'::text NOT NULL,
+    concept_tags text[] DEFAULT '{}'::text[] NOT NULL,
+    lifecycle_state text DEFAULT 'IDEATE'::text NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    blocked_reason text,
+    origin text DEFAULT 'request'::text NOT NULL,
+    cycle integer DEFAULT 1 NOT NULL,
+    generation integer DEFAULT 0 NOT NULL,
+    review_loops integer DEFAULT 0 NOT NULL,
+    state_changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_content_channel_family_check CHECK ((channel_family = ANY (ARRAY['social'::text, 'email'::text, 'paid'::text]))),
+    CONSTRAINT marketing_content_check CHECK (((status = 'blocked'::text) = (blocked_reason IS NOT NULL))),
+    CONSTRAINT marketing_content_check1 CHECK ((((metadata ->> 'lifecycle_state'::text) IS NULL) OR ((metadata ->> 'lifecycle_state'::text) = lifecycle_state))),
+    CONSTRAINT marketing_content_content_type_check CHECK ((content_type = ANY (ARRAY['social_post'::text, 'email'::text, 'ad'::text]))),
+    CONSTRAINT marketing_content_cycle_check CHECK ((cycle >= 1)),
+    CONSTRAINT marketing_content_generation_check CHECK ((generation >= 0)),
+    CONSTRAINT marketing_content_lifecycle_state_check CHECK ((lifecycle_state = ANY (ARRAY['IDEATE'::text, 'GENERATE'::text, 'REVIEW'::text, 'SCHEDULE'::text, 'DISPATCH'::text, 'MEASURE'::text, 'OPTIMIZE'::text]))),
+    CONSTRAINT marketing_content_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT marketing_content_origin_check CHECK ((origin = ANY (ARRAY['request'::text, 'pre_launch'::text, 'ops_cycle'::text]))),
+    CONSTRAINT marketing_content_review_loops_check CHECK ((review_loops >= 0)),
+    CONSTRAINT marketing_content_status_check CHECK ((status = ANY (ARRAY['active'::text, 'blocked'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_content OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_content; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_content IS 'Marketing content items (spec §17.9) and where each stands in the content lifecycle (§17.10): IDEATE → GENERATE → REVIEW → SCHEDULE → DISPATCH → MEASURE → OPTIMIZE (→ IDEATE). The state changes only through marketing.fn_content_transition; metadata.lifecycle_state mirrors it.';
+
+
+--
+-- Name: COLUMN marketing_content.lifecycle_state; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_content.lifecycle_state IS 'IDEATE | GENERATE | REVIEW | SCHEDULE | DISPATCH | MEASURE | OPTIMIZE; moved only by marketing.fn_content_transition.';
+
+
+--
+-- Name: COLUMN marketing_content.status; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_content.status IS 'active, or blocked (blocked_reason says why: the brand review failed marketing.max_review_loops times); blocked content takes no transition.';
+
+
+--
+-- Name: fn_marketing_block_content(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_block_content(p_content_id uuid, p_reason text) RETURNS marketing.marketing_content
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.marketing_content;
+begin
+  if p_reason is null or pg_catalog.btrim(p_reason) = '' then
+    raise exception 'blocking content needs a reason' using errcode = 'EV400';
+  end if;
+  perform pg_catalog.set_config('marketing.transitioning', p_content_id::text, true);
+  update marketing.marketing_content c set status = 'blocked', blocked_reason = p_reason,
+    metadata = c.metadata || pg_catalog.jsonb_build_object('blocked_in', c.lifecycle_state)
+  where c.id = p_content_id and c.status = 'active'
+  returning * into v_row;
+  perform pg_catalog.set_config('marketing.transitioning', '', true);
+  if not found then
+    raise exception 'no active marketing content %', p_content_id using errcode = 'EV404';
+  end if;
+  perform eva_private.fn_log_event('marketing.content_blocked', v_row.venture_id, pg_catalog.jsonb_build_object(
+    'content_id', v_row.id, 'state', v_row.lifecycle_state, 'cycle', v_row.cycle, 'reason', p_reason));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_block_content(p_content_id uuid, p_reason text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_block_content(p_content_id uuid, p_reason text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_block_content(p_content_id uuid, p_reason text) IS 'Blocks an active content item with a reason (no further transition) and logs marketing.content_blocked.';
+
+
+--
+-- Name: fn_marketing_budget_alert(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_b marketing.marketing_channel_budgets;
+  v_month date := pg_catalog.date_trunc('month', pg_catalog.now())::date;
+  v_spend numeric;
+  v_venture text;
+  v_event bigint;
+  v_id uuid;
+begin
+  select * into v_b from marketing.marketing_channel_budgets b where b.id = p_budget_id for update;
+  if not found or v_b.monthly_budget_cents = 0 or v_b.alerted_month is not distinct from v_month then
+    return false;
+  end if;
+  select coalesce(sum(l.amount_cents), 0) into v_spend from marketing.marketing_spend_ledger l
+  where l.venture_id = v_b.venture_id and l.platform = v_b.platform and l.occurred_at >= v_month;
+  update marketing.marketing_channel_budgets b set current_month_spend_cents = pg_catalog.ceil(v_spend)::bigint,
+    spend_month = v_month, updated_at = pg_catalog.now()
+  where b.id = v_b.id;
+  if v_spend < v_b.alert_ratio * v_b.monthly_budget_cents then
+    return false;
+  end if;
+  update marketing.marketing_channel_budgets b set alerted_month = v_month where b.id = v_b.id;
+  select v.name into v_venture from eva.ventures v where v.id = v_b.venture_id;
+  v_event := eva_private.fn_log_event('marketing.budget_alert', v_b.venture_id, pg_catalog.jsonb_build_object(
+    'budget_id', v_b.id, 'platform', v_b.platform, 'spend_cents', v_spend, 'monthly_budget_cents', v_b.monthly_budget_cents,
+    'ratio', pg_catalog.round(v_spend / v_b.monthly_budget_cents, 4), 'month', v_month));
+  insert into eva.notifications (event_id, notification_type, urgency, channels, venture_id, summary, action_path, payload)
+  values (v_event, 'marketing.budget_alert', 'immediate', array['inbox', 'webhook'], v_b.venture_id,
+    pg_catalog.left(pg_catalog.format('%s: %s has spent $%s of its $%s monthly budget (%s%%)', coalesce(v_venture, 'venture'),
+      v_b.platform, pg_catalog.to_char(v_spend / 100.0, 'FM999999990.00'),
+      pg_catalog.to_char(v_b.monthly_budget_cents / 100.0, 'FM999999990.00'),
+      pg_catalog.round(100 * v_spend / v_b.monthly_budget_cents)), 300),
+    '/ventures/' || v_b.venture_id,
+    pg_catalog.jsonb_build_object('event', 'marketing.budget_alert', 'platform', v_b.platform, 'spend_cents', v_spend,
+      'monthly_budget_cents', v_b.monthly_budget_cents))
+  returning id into v_id;
+  perform eva_private.fn_enqueue_notification_delivery(v_id, 'webhook');
+  return true;
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_budget_alert(p_budget_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) IS 'Raises the budget''s monthly alert (a Chairman notification and marketing.budget_alert) once its spend reaches alert_ratio of the cap; true when raised now.';
+
+
+--
+-- Name: fn_marketing_content_context(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_content_context(p_content_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_row marketing.marketing_content;
+  v_venture eva.ventures;
+  v_performance jsonb;
+  v_budget record;
+begin
+  select * into v_row from marketing.marketing_content c where c.id = p_content_id;
+  if not found then
+    return null;
+  end if;
+  select * into v_venture from eva.ventures v where v.id = v_row.venture_id;
+  if pg_catalog.to_regclass('marketing.marketing_daily_rollups') is not null then
+    -- Read by name, as the spec (§17.9) shapes the rollups: a shape this query does not know reads as unknown.
+    begin
+      execute $q$
+      select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('platform', r.platform, 'impressions', r.impressions,
+               'engagements', r.engagements, 'clicks', r.clicks, 'conversions', r.conversions) order by r.platform)
+      from (select platform, sum(impressions)::bigint as impressions, sum(engagements)::bigint as engagements,
+                   sum(clicks)::bigint as clicks, sum(conversions)::bigint as conversions
+            from marketing.marketing_daily_rollups
+            where venture_id = $1 and rollup_date >= (pg_catalog.now() - interval '30 days')::date
+            group by platform) r $q$
+    into v_performance using v_row.venture_id;
+    exception when undefined_column or undefined_table or datatype_mismatch or insufficient_privilege then
+      v_performance := null;
+    end;
+  end if;
+  select * into v_budget from eva.fn_token_budget_remaining(v_row.venture_id, v_venture.current_lifecycle_stage);
+  return pg_catalog.jsonb_build_object(
+    'content', pg_catalog.to_jsonb(v_row),
+    'venture', pg_catalog.jsonb_build_object('id', v_venture.id, 'name', v_venture.name, 'archetype', v_venture.archetype,
+      'description', v_venture.description, 'problemStatement', v_venture.problem_statement,
+      'valueProp', v_venture.value_prop, 'targetMarket', v_venture.target_market,
+      'keyAssumptions', pg_catalog.to_jsonb(v_venture.key_assumptions), 'stage', v_venture.current_lifecycle_stage,
+      'status', v_venture.status),
+    'artifacts', coalesce((
+      select pg_catalog.jsonb_object_agg(a.artifact_type, pg_catalog.jsonb_build_object('stage', a.lifecycle_stage,
+        'version', a.version, 'epistemic', a.epistemic_classification, 'content', a.content))
+      from eva.venture_artifacts a
+      where a.venture_id = v_row.venture_id and a.is_current
+        and a.artifact_type in ('brand_package', 'gtm_strategy', 'sales_pipeline')), '{}'::jsonb),
+    'accounts', coalesce((
+      select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('platform', p.platform, 'handle', p.handle,
+        'enabled', p.enabled) order by p.platform)
+      from marketing.marketing_platform_accounts p where p.venture_id = v_row.venture_id), '[]'::jsonb),
+    'distribution', coalesce((select s.distribution from marketing.marketing_venture_state s
+      where s.venture_id = v_row.venture_id), 'none'),
+    'performance', v_performance,
+    'variants', coalesce((
+      select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('id', cv.id, 'variantKey', cv.variant_key,
+        'platform', cv.platform, 'headline', cv.headline, 'body', cv.body, 'cta', cv.cta,
+        'visualBrief', cv.visual_brief, 'assetText', cv.asset_text, 'metadata', cv.metadata)
+        order by cv.platform, cv.variant_key)
+      from marketing.marketing_content_variants cv
+      where cv.content_id = v_row.id and cv.generation = v_row.generation), '[]'::jsonb),
+    'feedback', coalesce(v_row.metadata -> 'review_feedback', '[]'::jsonb),
+    'maxReviewLoops', coalesce((select (s.value #>> '{}')::int from eva_private.settings s
+      where s.key = 'marketing.max_review_loops'), 3),
+    'budget', pg_catalog.jsonb_build_object('ventureRemaining', v_budget.venture_remaining,
+      'phaseRemaining', v_budget.phase_remaining, 'phase', v_budget.phase_number));
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_content_context(p_content_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_content_context(p_content_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_content_context(p_content_id uuid) IS 'The content generator''s and brand review''s context for a content item (null when it does not exist): venture, Stage 10/11/12 artifacts, accounts, prior performance (null = unknown), current variants, review feedback, token budget.';
+
+
+--
+-- Name: fn_marketing_create_content(uuid, text, text[], text, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_create_content(p_venture_id uuid, p_origin text, p_concept_tags text[] DEFAULT '{}'::text[], p_content_type text DEFAULT 'social_post'::text, p_channel_family text DEFAULT 'social'::text) RETURNS marketing.marketing_content
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_venture eva.ventures;
+  v_row marketing.marketing_content;
+begin
+  if p_venture_id is null then
+    raise exception 'a venture id is required' using errcode = 'EV400';
+  end if;
+  select * into v_venture from eva.ventures v where v.id = p_venture_id;
+  if not found then
+    raise exception 'no venture %', p_venture_id using errcode = 'EV404';
+  end if;
+  if v_venture.status not in ('active', 'awaiting_decision', 'paused') then
+    raise exception 'venture % is %: it makes no more marketing content', v_venture.name, v_venture.status
+      using errcode = 'EV409';
+  end if;
+  if coalesce(p_content_type, '') not in ('social_post', 'email', 'ad') then
+    raise exception 'content type must be social_post, email or ad, not %', coalesce(p_content_type, 'null') using errcode = 'EV400';
+  end if;
+  if coalesce(p_channel_family, '') not in ('social', 'email', 'paid') then
+    raise exception 'channel family must be social, email or paid, not %', coalesce(p_channel_family, 'null') using errcode = 'EV400';
+  end if;
+  if exists (select 1 from pg_catalog.unnest(coalesce(p_concept_tags, '{}')) t where t !~ '^[a-z0-9][a-z0-9_-]{0,39}$') then
+    raise exception 'concept tags are lowercase words (a-z, 0-9, _ and -, up to 40 characters)' using errcode = 'EV400';
+  end if;
+
+  insert into marketing.marketing_content (venture_id, content_type, channel_family, concept_tags, origin, metadata)
+  values (p_venture_id, p_content_type, p_channel_family, coalesce(p_concept_tags, '{}'), p_origin,
+    pg_catalog.jsonb_build_object('lifecycle_state', 'IDEATE', 'requested_by', eva_private.fn_caller_role(),
+      'stage_at_request', v_venture.current_lifecycle_stage))
+  returning * into v_row;
+  perform eva_private.fn_log_event('marketing.content_requested', p_venture_id, pg_catalog.jsonb_build_object(
+    'content_id', v_row.id, 'origin', p_origin, 'content_type', p_content_type, 'channel_family', p_channel_family,
+    'stage', v_venture.current_lifecycle_stage));
+  perform eva_private.fn_marketing_enqueue(v_row.id, 'generate');
+  return v_row;
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_create_content(p_venture_id uuid, p_origin text, p_concept_tags text[], p_content_type text, p_channel_family text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_create_content(p_venture_id uuid, p_origin text, p_concept_tags text[], p_content_type text, p_channel_family text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_create_content(p_venture_id uuid, p_origin text, p_concept_tags text[], p_content_type text, p_channel_family text) IS 'Creates a content item in IDEATE for a venture (EV404 unknown venture, EV409 an ended one, EV400 bad input) and queues its generation.';
+
+
+--
+-- Name: fn_marketing_default_send_time(text, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select case when slot > p_after then slot else slot + interval '1 day' end
+  from (
+    select (pg_catalog.date_trunc('day', p_after at time zone 'UTC') + coalesce(
+      (select d.send_at from marketing.marketing_send_time_defaults d where d.platform = p_platform), time '15:00'))
+      at time zone 'UTC' as slot
+  ) s;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone) IS 'The platform''s next default send time (UTC, marketing.marketing_send_time_defaults) after p_after.';
+
+
+--
+-- Name: fn_marketing_enqueue(uuid, text, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_enqueue(p_content_id uuid, p_step text, p_run_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if p_step not in ('generate', 'review') then
+    raise exception 'unknown content step %', p_step using errcode = 'EV400';
+  end if;
+  perform graphile_worker.add_job(
+    'marketing_content_' || p_step,
+    pg_catalog.json_build_object('content_id', p_content_id),
+    job_key := 'marketing_content:' || p_content_id || ':' || p_step,
+    run_at := coalesce(p_run_at, pg_catalog.now()),
+    max_attempts := 5
+  );
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_enqueue(p_content_id uuid, p_step text, p_run_at timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_enqueue(p_content_id uuid, p_step text, p_run_at timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_enqueue(p_content_id uuid, p_step text, p_run_at timestamp with time zone) IS 'Queues marketing_content_generate or marketing_content_review for a content item (once: job_key marketing_content:<id>:<step>), at p_run_at (a circuit''s half-open time) or now.';
+
+
+--
+-- Name: fn_marketing_enqueue_dispatch(uuid, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform graphile_worker.add_job(
+    'marketing_dispatch',
+    pg_catalog.json_build_object('dispatch_id', p_dispatch_id),
+    job_key := 'marketing_dispatch:' || p_dispatch_id,
+    run_at := coalesce(p_run_at, pg_catalog.now()),
+    max_attempts := 10
+  );
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone) IS 'Queues the dispatch''s job marketing_dispatch (once: job_key marketing_dispatch:<id>) at p_run_at or now.';
+
+
+--
+-- Name: fn_marketing_governor(uuid, text, numeric); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_b marketing.marketing_channel_budgets;
+  v_month date := pg_catalog.date_trunc('month', pg_catalog.now())::date;
+  v_today timestamptz := pg_catalog.date_trunc('day', pg_catalog.now());
+  v_days int := coalesce((select (s.value #>> '{}')::int from eva_private.settings s where s.key = 'marketing.stop_loss_days'), 7);
+  v_month_spend numeric;
+  v_today_spend numeric;
+  v_avg numeric;
+begin
+  if p_platform = 'x' then
+    insert into marketing.marketing_channel_budgets (venture_id, platform, monthly_budget_cents, source)
+    values (p_venture_id, 'x', coalesce((select (s.value #>> '{}')::bigint from eva_private.settings s
+      where s.key = 'marketing.x_default_budget_cents'), 5000), 'default')
+    on conflict (venture_id, platform) do nothing;
+  end if;
+  select * into v_b from marketing.marketing_channel_budgets b
+  where b.venture_id = p_venture_id and b.platform = p_platform for update;
+  if not found then
+    return null;
+  end if;
+  if v_b.status = 'paused' then
+    return pg_catalog.format('budget: %s is paused for this venture by the Chairman', p_platform);
+  end if;
+  select coalesce(sum(l.amount_cents) filter (where l.occurred_at >= v_month), 0),
+         coalesce(sum(l.amount_cents) filter (where l.occurred_at >= v_today), 0),
+         coalesce(sum(l.amount_cents) filter (where l.occurred_at < v_today and l.occurred_at >= v_today - pg_catalog.make_interval(days => v_days)), 0) / v_days
+    into v_month_spend, v_today_spend, v_avg
+  from marketing.marketing_spend_ledger l
+  where l.venture_id = p_venture_id and l.platform = p_platform
+    and l.occurred_at >= least(v_month::timestamptz, v_today - pg_catalog.make_interval(days => v_days));
+  update marketing.marketing_channel_budgets b set
+    current_month_spend_cents = pg_catalog.ceil(v_month_spend)::bigint, spend_month = v_month, updated_at = pg_catalog.now()
+  where b.id = v_b.id;
+  if v_month_spend + p_cost_cents > v_b.monthly_budget_cents then
+    return pg_catalog.format('monthly cap: %s has spent $%s of its $%s %s budget this month; this post would cost $%s',
+      p_platform, pg_catalog.to_char(v_month_spend / 100.0, 'FM999999990.00'),
+      pg_catalog.to_char(v_b.monthly_budget_cents / 100.0, 'FM999999990.00'), p_platform,
+      pg_catalog.to_char(p_cost_cents / 100.0, 'FM999999990.00'));
+  end if;
+  if v_avg > 0 and v_today_spend + p_cost_cents > v_b.daily_stop_loss_multiplier * v_avg then
+    return pg_catalog.format('daily stop-loss: %s spend today would reach $%s, over %s× the %s-day average of $%s a day',
+      p_platform, pg_catalog.to_char((v_today_spend + p_cost_cents) / 100.0, 'FM999999990.00'),
+      v_b.daily_stop_loss_multiplier, v_days, pg_catalog.to_char(v_avg / 100.0, 'FM999999990.00'));
+  end if;
+  return null;
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) IS 'The budget governors for a call costing p_cost_cents: null (go) or why not — a paused budget, the monthly hard cap, the daily stop-loss (multiplier × the rolling daily average). Creates X''s default $50/month budget when there is none.';
+
+
+--
+-- Name: fn_marketing_posts_to_poll(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_posts_to_poll() RETURNS TABLE(dispatch_id uuid, platform text, platform_post_id text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select d.id, d.platform, d.platform_post_id from marketing.marketing_dispatches d
+  where d.status = 'posted' and d.posted_at >= pg_catalog.now() - pg_catalog.make_interval(days => coalesce(
+    (select (s.value #>> '{}')::int from eva_private.settings s where s.key = 'marketing.metrics_days'), 7))
+  order by d.platform, d.posted_at;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_posts_to_poll() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_posts_to_poll(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_posts_to_poll() IS 'Posted dispatches of the last marketing.metrics_days days: what metrics:collect:all polls.';
+
+
+--
+-- Name: fn_marketing_record_generation(uuid, jsonb, text[], jsonb, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_record_generation(p_content_id uuid, p_variants jsonb, p_concept_tags text[], p_charge jsonb, p_generation jsonb) RETURNS marketing.marketing_content
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.marketing_content;
+  v_stage int;
+  v_generation int;
+  v_count int;
+begin
+  select * into v_row from marketing.marketing_content c where c.id = p_content_id for update;
+  if not found then
+    raise exception 'no marketing content %', p_content_id using errcode = 'EV404';
+  end if;
+  if v_row.lifecycle_state <> 'GENERATE' or v_row.status <> 'active' then
+    raise exception 'content % is % (%), not GENERATE: its variants are not recorded', p_content_id,
+      v_row.lifecycle_state, v_row.status using errcode = 'EV409';
+  end if;
+  if pg_catalog.jsonb_typeof(p_variants) is distinct from 'array' or pg_catalog.jsonb_array_length(p_variants) = 0 then
+    raise exception 'a generation has at least one variant' using errcode = 'EV400';
+  end if;
+  v_generation := v_row.generation + 1;
+
+  insert into marketing.marketing_content_variants (content_id, venture_id, generation, variant_key, platform, headline,
+    body, cta, visual_brief, asset_text, metadata)
+  select v_row.id, v_row.venture_id, v_generation, x.variant_key, x.platform, x.headline, x.body, x.cta, x.visual_brief,
+    x.asset_text, coalesce(x.metadata, '{}'::jsonb)
+  from pg_catalog.jsonb_to_recordset(p_variants)
+    as x(variant_key text, platform text, headline text, body text, cta text, visual_brief text, asset_text text, metadata jsonb);
+  get diagnostics v_count = row_count;
+
+  select v.current_lifecycle_stage into v_stage from eva.ventures v where v.id = v_row.venture_id;
+  if p_charge is not null and coalesce((p_charge ->> 'promptTokens')::int, 0) + coalesce((p_charge ->> 'completionTokens')::int, 0) > 0 then
+    perform eva.fn_charge_tokens(v_row.venture_id, v_stage, null, 'content', (p_charge ->> 'promptTokens')::int,
+      (p_charge ->> 'completionTokens')::int, coalesce((p_charge ->> 'estimated')::boolean, false),
+      coalesce(p_charge -> 'provenance', '{}'::jsonb) || pg_catalog.jsonb_build_object('content_id', v_row.id, 'step', 'generate'));
+  end if;
+
+  perform pg_catalog.set_config('marketing.transitioning', v_row.id::text, true);
+  update marketing.marketing_content c set
+    generation = v_generation,
+    -- The requested tags stay; the generator's are added after them.
+    concept_tags = c.concept_tags || array(select distinct t from pg_catalog.unnest(coalesce(p_concept_tags, '{}')) t
+      where not (t = any (c.concept_tags)) order by t),
+    metadata = c.metadata || pg_catalog.jsonb_build_object('generation', coalesce(p_generation, '{}'::jsonb))
+  where c.id = v_row.id;
+  perform pg_catalog.set_config('marketing.transitioning', '', true);
+
+  return marketing.fn_content_transition(v_row.id, 'REVIEW',
+    pg_catalog.jsonb_build_object('generation', v_generation, 'variants', v_count,
+      'epistemic_classification', p_generation -> 'epistemic_classification'));
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_record_generation(p_content_id uuid, p_variants jsonb, p_concept_tags text[], p_charge jsonb, p_generation jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_record_generation(p_content_id uuid, p_variants jsonb, p_concept_tags text[], p_charge jsonb, p_generation jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_record_generation(p_content_id uuid, p_variants jsonb, p_concept_tags text[], p_charge jsonb, p_generation jsonb) IS 'Records a content item''s new generation of variants, charges its tokens to the venture and moves it GENERATE → REVIEW (EV409 when it is not in GENERATE).';
+
+
+--
+-- Name: fn_marketing_record_review(uuid, integer, boolean, jsonb, text[], eva.epistemic_classification, jsonb, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_record_review(p_content_id uuid, p_generation integer, p_passed boolean, p_checks jsonb, p_feedback text[], p_epistemic eva.epistemic_classification, p_provenance jsonb, p_charge jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.marketing_content;
+  v_stage int;
+  v_max int := coalesce((select (s.value #>> '{}')::int from eva_private.settings s where s.key = 'marketing.max_review_loops'), 3);
+  v_review uuid;
+  v_reason text;
+begin
+  select * into v_row from marketing.marketing_content c where c.id = p_content_id for update;
+  if not found then
+    raise exception 'no marketing content %', p_content_id using errcode = 'EV404';
+  end if;
+  if v_row.lifecycle_state <> 'REVIEW' or v_row.status <> 'active' or v_row.generation <> p_generation then
+    raise exception 'content % is % (%, generation %), not in REVIEW of generation %: the review is not recorded',
+      p_content_id, v_row.lifecycle_state, v_row.status, v_row.generation, p_generation using errcode = 'EV409';
+  end if;
+  if p_passed is null or pg_catalog.jsonb_typeof(p_checks) is distinct from 'array' then
+    raise exception 'a review says whether it passed and lists its checks' using errcode = 'EV400';
+  end if;
+
+  insert into marketing.marketing_content_reviews (content_id, venture_id, cycle, generation, passed, checks, feedback,
+    epistemic_classification, provenance)
+  values (v_row.id, v_row.venture_id, v_row.cycle, p_generation, p_passed, p_checks, coalesce(p_feedback, '{}'),
+    p_epistemic, coalesce(p_provenance, '{}'::jsonb))
+  returning id into v_review;
+
+  select v.current_lifecycle_stage into v_stage from eva.ventures v where v.id = v_row.venture_id;
+  if p_charge is not null and coalesce((p_charge ->> 'promptTokens')::int, 0) + coalesce((p_charge ->> 'completionTokens')::int, 0) > 0 then
+    perform eva.fn_charge_tokens(v_row.venture_id, v_stage, null, 'content', (p_charge ->> 'promptTokens')::int,
+      (p_charge ->> 'completionTokens')::int, coalesce((p_charge ->> 'estimated')::boolean, false),
+      coalesce(p_charge -> 'provenance', '{}'::jsonb) || pg_catalog.jsonb_build_object('content_id', v_row.id, 'step', 'review'));
+  end if;
+
+  if p_passed then
+    perform marketing.fn_content_transition(v_row.id, 'SCHEDULE', pg_catalog.jsonb_build_object('review_id', v_review));
+    return pg_catalog.jsonb_build_object('outcome', 'scheduled', 'review_id', v_review);
+  end if;
+  if v_row.review_loops >= v_max then
+    v_reason := pg_catalog.format('the brand review failed %s times in cycle %s: %s', v_row.review_loops + 1, v_row.cycle,
+      pg_catalog.array_to_string(p_feedback, '; '));
+    perform eva_private.fn_marketing_block_content(v_row.id, pg_catalog.left(v_reason, 2000));
+    return pg_catalog.jsonb_build_object('outcome', 'blocked', 'review_id', v_review, 'reason', v_reason);
+  end if;
+  perform marketing.fn_content_transition(v_row.id, 'GENERATE',
+    pg_catalog.jsonb_build_object('review_id', v_review, 'feedback', pg_catalog.to_jsonb(p_feedback)));
+  return pg_catalog.jsonb_build_object('outcome', 'regenerate', 'review_id', v_review, 'loop', v_row.review_loops + 1);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_record_review(p_content_id uuid, p_generation integer, p_passed boolean, p_checks jsonb, p_feedback text[], p_epistemic eva.epistemic_classification, p_provenance jsonb, p_charge jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_record_review(p_content_id uuid, p_generation integer, p_passed boolean, p_checks jsonb, p_feedback text[], p_epistemic eva.epistemic_classification, p_provenance jsonb, p_charge jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_record_review(p_content_id uuid, p_generation integer, p_passed boolean, p_checks jsonb, p_feedback text[], p_epistemic eva.epistemic_classification, p_provenance jsonb, p_charge jsonb) IS 'Records a brand-compliance review and acts on it: passed → SCHEDULE; failed → GENERATE with the feedback, or blocked after marketing.max_review_loops loops. Returns {outcome: scheduled | regenerate | blocked, review_id, …}.';
+
+
+--
+-- Name: fn_marketing_release_due(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_release_due() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_stale interval := pg_catalog.make_interval(secs => coalesce((select (s.value #>> '{}')::int
+    from eva_private.settings s where s.key = 'marketing.sending_stale_seconds'), 120));
+  v_n int := 0;
+  v_id uuid;
+begin
+  for v_id in
+    update marketing.marketing_dispatches d set status = 'due', updated_at = pg_catalog.now()
+    where d.status = 'scheduled' and d.due_at <= pg_catalog.now()
+    returning d.id
+  loop
+    perform eva_private.fn_marketing_enqueue_dispatch(v_id);
+    v_n := v_n + 1;
+  end loop;
+  for v_id in
+    select d.id from marketing.marketing_dispatches d
+    where ((d.status = 'due' and d.due_at <= pg_catalog.now())
+        or (d.status = 'sending' and d.sending_since <= pg_catalog.now() - v_stale)
+        or (d.status = 'unconfirmed' and d.attempts < d.max_attempts))
+      and not exists (select 1 from graphile_worker._private_jobs j where j.key = 'marketing_dispatch:' || d.id)
+  loop
+    perform eva_private.fn_marketing_enqueue_dispatch(v_id);
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_release_due() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_release_due(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_release_due() IS 'Makes scheduled dispatches whose time has come due (queuing their job) and re-queues due, stale sending and unconfirmed dispatches that have no job; returns the jobs queued.';
+
+
+--
+-- Name: fn_marketing_seed_channel_arms(uuid, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_seed_channel_arms(p_venture_id uuid, p_gtm jsonb) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_bandit uuid;
+  v_channels jsonb := case when pg_catalog.jsonb_typeof(p_gtm -> 'channels') = 'array' then p_gtm -> 'channels' else '[]'::jsonb end;
+  v_names text[];
+begin
+  select pg_catalog.array_agg(distinct pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200)) into v_names
+  from pg_catalog.jsonb_array_elements(v_channels) c
+  where pg_catalog.jsonb_typeof(c -> 'name') = 'string' and pg_catalog.btrim(c ->> 'name') <> '';
+  if v_names is null then
+    return 0;
+  end if;
+
+  insert into marketing.bandit_state (venture_id, scope, scope_key, metadata)
+  values (p_venture_id, 'channel', '', pg_catalog.jsonb_build_object('seeded_from', 'gtm_strategy'))
+  on conflict (venture_id, scope, scope_key) do update set status = 'active'
+  returning id into v_bandit;
+
+  insert into marketing.bandit_arms (bandit_id, venture_id, arm_type, arm_value, metadata)
+  select distinct on (pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200)) v_bandit, p_venture_id, 'channel',
+    pg_catalog.left(pg_catalog.btrim(c ->> 'name'), 200),
+    pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('in_plan', true, 'channel_type', c ->> 'channelType',
+      'monthly_budget', c -> 'budget', 'primary_tier', c ->> 'primaryTier'))
+  from pg_catalog.jsonb_array_elements(v_channels) c
+  where pg_catalog.jsonb_typeof(c -> 'name') = 'string' and pg_catalog.btrim(c ->> 'name') <> ''
+  on conflict (bandit_id, arm_value) do update
+    set metadata = marketing.bandit_arms.metadata || excluded.metadata;
+
+  update marketing.bandit_arms a set metadata = a.metadata || '{"in_plan": false}'
+  where a.bandit_id = v_bandit and not (a.arm_value = any (v_names)) and coalesce((a.metadata ->> 'in_plan')::boolean, true);
+
+  insert into marketing.marketing_venture_state (venture_id, channels_seeded_at) values (p_venture_id, pg_catalog.now())
+  on conflict (venture_id) do update set channels_seeded_at = pg_catalog.now();
+  perform eva_private.fn_log_event('marketing.channel_arms_seeded', p_venture_id, pg_catalog.jsonb_build_object(
+    'bandit_id', v_bandit, 'channels', pg_catalog.to_jsonb(v_names), 'stage', 11));
+  return pg_catalog.cardinality(v_names);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_seed_channel_arms(p_venture_id uuid, p_gtm jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_seed_channel_arms(p_venture_id uuid, p_gtm jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_seed_channel_arms(p_venture_id uuid, p_gtm jsonb) IS 'Seeds (idempotently) the venture''s channel bandit with one arm per channel of a Stage 11 gtm_strategy; returns the number of channels in the plan.';
+
+
+--
+-- Name: fn_marketing_variants_to_schedule(integer); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer DEFAULT 500) RETURNS TABLE(variant_id uuid, content_id uuid, venture_id uuid, venture_name text, platform text, asset_text text, link_url text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select v.id, v.content_id, v.venture_id, ve.name, v.platform, v.asset_text,
+    coalesce(v.metadata ->> 'link_url', c.metadata ->> 'link_url')
+  from marketing.marketing_content c
+  join marketing.marketing_content_variants v on v.content_id = c.id and v.generation = c.generation
+  join eva.ventures ve on ve.id = c.venture_id
+  where c.lifecycle_state = 'SCHEDULE' and c.status = 'active' and v.platform <> 'email'
+    and not exists (select 1 from marketing.marketing_dispatches d where d.variant_id = v.id and d.platform = v.platform)
+  order by c.state_changed_at, v.id
+  limit p_limit;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_variants_to_schedule(p_limit integer); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) IS 'Variants of SCHEDULE content (current generation, not email) with no dispatch yet: what content:schedule:check dispatches.';
+
+
+--
 -- Name: fn_partition_rows(text, tid, integer); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -6689,6 +7847,38 @@ ALTER FUNCTION eva_private.fn_partitions() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.fn_partitions() IS 'The partitions of each registered time-partitioned table (eva_private.partition_policies): name, whether it is the DEFAULT, and its range.';
+
+
+--
+-- Name: fn_rate_limit_reset(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_rate_limit_reset() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_n int;
+  v_h int;
+begin
+  update marketing.marketing_rate_limits r set used = 0, window_started_at = pg_catalog.now(), updated_at = pg_catalog.now()
+  where r.window_started_at + r.window_length <= pg_catalog.now() and r.used > 0;
+  get diagnostics v_n = row_count;
+  update marketing.marketing_rate_limits r set header_remaining = null, header_reset_at = null, updated_at = pg_catalog.now()
+  where r.header_reset_at <= pg_catalog.now();
+  get diagnostics v_h = row_count;
+  return v_n + v_h;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_rate_limit_reset() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_rate_limit_reset(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_rate_limit_reset() IS 'Resets rate-limit windows whose length has passed and forgets platform headers past their reset time; returns the rows reset.';
 
 
 --
@@ -7080,6 +8270,67 @@ ALTER FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signat
 --
 
 COMMENT ON FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) IS 'Records a pattern signature seen at a stage in eva.portfolio_patterns (new, or one more venture seen).';
+
+
+--
+-- Name: fn_record_post_metrics(uuid, jsonb, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_d marketing.marketing_dispatches;
+  v_events jsonb := '[]'::jsonb;
+  v_m record;
+  v_old bigint;
+begin
+  if p_metrics is null or pg_catalog.jsonb_typeof(p_metrics) <> 'object' then
+    raise exception 'metrics are a JSON object of counts' using errcode = 'EV400';
+  end if;
+  select * into v_d from marketing.marketing_dispatches d where d.id = p_dispatch_id;
+  if not found then
+    raise exception 'no dispatch %', p_dispatch_id using errcode = 'EV404';
+  end if;
+  for v_m in
+    select e.key as metric, (e.value #>> '{}')::bigint as value
+    from pg_catalog.jsonb_each(p_metrics) e
+    where e.key in ('impressions', 'likes', 'reposts', 'replies', 'quotes', 'clicks', 'views')
+      and pg_catalog.jsonb_typeof(e.value) = 'number' and (e.value #>> '{}')::numeric >= 0
+  loop
+    select pm.value into v_old from marketing.marketing_post_metrics pm
+    where pm.dispatch_id = v_d.id and pm.metric = v_m.metric for update;
+    insert into marketing.marketing_post_metrics (dispatch_id, metric, value, polled_at)
+    values (v_d.id, v_m.metric, v_m.value, p_polled_at)
+    on conflict (dispatch_id, metric) do update set value = excluded.value, polled_at = excluded.polled_at;
+    if v_m.value > coalesce(v_old, 0) then
+      v_events := v_events || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+        'venture_id', v_d.venture_id, 'source', v_d.platform, 'platform', v_d.platform,
+        'event_type', case when v_m.metric in ('impressions', 'views') then 'impression'
+                           when v_m.metric = 'clicks' then 'click' else 'engagement' end,
+        'quantity', v_m.value - coalesce(v_old, 0), 'occurred_at', p_polled_at,
+        'content_id', v_d.content_id, 'variant_id', v_d.variant_id,
+        'external_id', v_d.id || ':' || v_m.metric || ':' || v_m.value,
+        'properties', pg_catalog.jsonb_build_object('metric', v_m.metric, 'total', v_m.value, 'dispatch_id', v_d.id,
+          'platform_post_id', v_d.platform_post_id, 'classification', 'fact', 'source', v_d.platform || ' API poll')));
+    end if;
+  end loop;
+  if pg_catalog.jsonb_array_length(v_events) = 0 then
+    return 0;
+  end if;
+  return marketing.fn_ingest_events(v_events);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone) IS 'Stores the counts polled for a post and writes their increase since the last poll as marketing events (fn_ingest_events; fact, source the platform''s API); returns events stored.';
 
 
 --
@@ -9587,6 +10838,12 @@ begin
     -- The command before the reason, which may be long (the summary is cut to fit).
     v_summary := pg_catalog.format('%s: the %s saga paused at %s (eva sagas resume %s): %s', v_venture,
       pg_catalog.replace(v_p ->> 'saga_type', '_', ' '), v_p ->> 'step', v_p ->> 'saga_id', v_p ->> 'reason');
+  elsif new.event_type = 'marketing.content_blocked' then
+    -- Content the brand review failed too often waits for the Chairman (daily): it moves no more by itself.
+    v_type := 'marketing.content_blocked';
+    v_urgency := 'daily';
+    v_summary := pg_catalog.format('%s: marketing content %s is blocked in %s: %s', v_venture, v_p ->> 'content_id',
+      v_p ->> 'state', pg_catalog.regexp_replace(v_p ->> 'reason', '\s+', ' ', 'g'));
   else
     return null;
   end if;
@@ -9672,6 +10929,51 @@ ALTER FUNCTION eva_private.tg_event_reference_exists() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_event_reference_exists() IS 'Trigger (argument: the column): the event a row names must exist in eva.eva_event_log when the row is written.';
+
+
+--
+-- Name: tg_marketing_content_guard(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_marketing_content_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if tg_op = 'DELETE' then
+    raise exception 'marketing content is never deleted' using errcode = 'EV430';
+  end if;
+  if tg_op = 'INSERT' then
+    if new.lifecycle_state <> 'IDEATE' or new.status <> 'active' or new.generation <> 0 or new.review_loops <> 0 or new.cycle <> 1 then
+      raise exception 'content starts in IDEATE, active, generation 0' using errcode = 'EV400';
+    end if;
+    return new;
+  end if;
+  if (new.id, new.venture_id, new.created_at, new.origin) is distinct from (old.id, old.venture_id, old.created_at, old.origin) then
+    raise exception 'a content item''s id, venture and origin cannot change' using errcode = 'EV400';
+  end if;
+  if (new.lifecycle_state, new.cycle, new.generation, new.review_loops, new.status, new.blocked_reason, new.state_changed_at)
+     is distinct from (old.lifecycle_state, old.cycle, old.generation, old.review_loops, old.status, old.blocked_reason, old.state_changed_at)
+     and pg_catalog.current_setting('marketing.transitioning', true) is distinct from old.id::text then
+    raise exception 'content % changes state only through marketing.fn_content_transition', old.id
+      using errcode = 'EV403',
+      hint = 'select marketing.fn_content_transition(''' || old.id || ''', <state>, <detail>): it checks the move and logs it.';
+  end if;
+  if new.metadata ->> 'lifecycle_state' is distinct from new.lifecycle_state then
+    new.metadata := new.metadata || pg_catalog.jsonb_build_object('lifecycle_state', new.lifecycle_state);
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_marketing_content_guard() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_marketing_content_guard(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_marketing_content_guard() IS 'Trigger: content starts in IDEATE; its state, cycle, generation and block change only inside marketing.fn_content_transition and EVA''s record functions; never deleted.';
 
 
 --
@@ -9825,6 +11127,53 @@ ALTER FUNCTION eva_private.tg_venture_artifact_immutable() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_venture_artifact_immutable() IS 'Trigger: refuses changes to artifact versions except retiring them and setting validation_status.';
+
+
+--
+-- Name: tg_venture_artifact_marketing(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_venture_artifact_marketing() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if new.artifact_type = 'gtm_strategy' then
+    perform eva_private.fn_marketing_seed_channel_arms(new.venture_id, new.content);
+  elsif new.artifact_type = 'release_package' then
+    insert into marketing.marketing_venture_state (venture_id, distribution, pre_launch_started_at)
+    values (new.venture_id, 'pre_launch', pg_catalog.now())
+    on conflict (venture_id) do update
+      set distribution = 'pre_launch', pre_launch_started_at = coalesce(marketing.marketing_venture_state.pre_launch_started_at, pg_catalog.now())
+      where marketing.marketing_venture_state.distribution = 'none';
+    -- A venture the same result ends (killed at the gate) gets no content; nothing here may fail the stage's result.
+    if not exists (select 1 from marketing.marketing_content c where c.venture_id = new.venture_id and c.origin = 'pre_launch')
+       and exists (select 1 from eva.ventures v where v.id = new.venture_id and v.status in ('active', 'awaiting_decision', 'paused')) then
+      perform eva_private.fn_marketing_create_content(new.venture_id, 'pre_launch', array['pre_launch']);
+    end if;
+  elsif new.artifact_type = 'launch_plan' then
+    insert into marketing.marketing_venture_state (venture_id, distribution, full_distribution_at)
+    values (new.venture_id, 'full', pg_catalog.now())
+    on conflict (venture_id) do update
+      set distribution = 'full', full_distribution_at = pg_catalog.now()
+      where marketing.marketing_venture_state.distribution <> 'full';
+    if found then
+      perform eva_private.fn_log_event('marketing.distribution_activated', new.venture_id,
+        pg_catalog.jsonb_build_object('distribution', 'full', 'stage', new.lifecycle_stage, 'artifact_id', new.id));
+    end if;
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_venture_artifact_marketing() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_venture_artifact_marketing(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_venture_artifact_marketing() IS 'Trigger: Stage 11''s gtm_strategy seeds channel arms, Stage 22''s release_package starts pre-launch content, Stage 23''s launch_plan activates full distribution (each idempotent).';
 
 
 --
@@ -10459,6 +11808,125 @@ ALTER FUNCTION eva_private.venture_status_transition_allowed(p_from eva.venture_
 --
 
 COMMENT ON FUNCTION eva_private.venture_status_transition_allowed(p_from eva.venture_status, p_to eva.venture_status) IS 'The legal venture status moves: active <-> awaiting_decision, active/awaiting_decision -> paused -> active, any live status -> killed/sunset/exited (terminal).';
+
+
+--
+-- Name: fn_content_transition(uuid, text, jsonb); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_content_transition(p_content_id uuid, p_to text, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS marketing.marketing_content
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_row marketing.marketing_content;
+  v_to text := pg_catalog.upper(pg_catalog.btrim(p_to));
+  v_detail jsonb := coalesce(p_detail, '{}'::jsonb);
+  v_next text[];
+  v_feedback jsonb;
+  v_event bigint;
+  v_from text;
+begin
+  if p_content_id is null then
+    raise exception 'a content id is required' using errcode = 'EV400';
+  end if;
+  if v_to is null or v_to not in ('IDEATE', 'GENERATE', 'REVIEW', 'SCHEDULE', 'DISPATCH', 'MEASURE', 'OPTIMIZE') then
+    raise exception 'unknown lifecycle state "%"', p_to using errcode = 'EV400',
+      hint = 'The states are IDEATE, GENERATE, REVIEW, SCHEDULE, DISPATCH, MEASURE, OPTIMIZE.';
+  end if;
+  if pg_catalog.jsonb_typeof(v_detail) <> 'object' then
+    raise exception 'a transition''s detail must be a JSON object' using errcode = 'EV400';
+  end if;
+
+  select * into v_row from marketing.marketing_content c where c.id = p_content_id for update;
+  if not found then
+    raise exception 'no marketing content %', p_content_id using errcode = 'EV404';
+  end if;
+  if v_row.status = 'blocked' then
+    raise exception 'content % is blocked: %', p_content_id, v_row.blocked_reason using errcode = 'EV409';
+  end if;
+
+  v_from := v_row.lifecycle_state;
+  v_next := case v_from
+    when 'IDEATE' then array['GENERATE']
+    when 'GENERATE' then array['REVIEW']
+    when 'REVIEW' then array['SCHEDULE', 'GENERATE']
+    when 'SCHEDULE' then array['DISPATCH']
+    when 'DISPATCH' then array['MEASURE']
+    when 'MEASURE' then array['OPTIMIZE']
+    when 'OPTIMIZE' then array['IDEATE']
+  end;
+  if not (v_to = any (v_next)) then
+    raise exception 'content % is in %: it can go to % only, not %', p_content_id, v_row.lifecycle_state,
+      pg_catalog.array_to_string(v_next, ' or '), v_to
+      using errcode = 'EV409', hint = 'The lifecycle is IDEATE → GENERATE → REVIEW → SCHEDULE → DISPATCH → MEASURE → OPTIMIZE → IDEATE.';
+  end if;
+
+  if v_row.lifecycle_state = 'REVIEW' and v_to = 'GENERATE' then
+    -- A review that sends content back says why: the generator reads it.
+    v_feedback := case pg_catalog.jsonb_typeof(v_detail -> 'feedback')
+      when 'string' then pg_catalog.jsonb_build_array(v_detail -> 'feedback')
+      when 'array' then v_detail -> 'feedback'
+    end;
+    if v_feedback is null or pg_catalog.jsonb_array_length(v_feedback) = 0
+       or pg_catalog.jsonb_path_exists(v_feedback, '$[*] ? (@.type() != "string" || @ == "")') then
+      raise exception 'sending content back to GENERATE needs the review''s feedback (detail.feedback: a non-empty list of texts)'
+        using errcode = 'EV400';
+    end if;
+    v_detail := v_detail || pg_catalog.jsonb_build_object('feedback', v_feedback);
+  end if;
+  if v_to = 'REVIEW' and not exists (
+      select 1 from marketing.marketing_content_variants cv
+      where cv.content_id = v_row.id and cv.generation = v_row.generation and v_row.generation >= 1) then
+    raise exception 'content % has no variants of its current generation to review', p_content_id
+      using errcode = 'EV409', hint = 'The generator records them (eva_private.fn_marketing_record_generation).';
+  end if;
+  if v_to = 'SCHEDULE' and not exists (
+      select 1 from marketing.marketing_content_reviews r
+      where r.content_id = v_row.id and r.cycle = v_row.cycle and r.generation = v_row.generation and r.passed) then
+    raise exception 'content % has not passed the brand review of its current variants', p_content_id
+      using errcode = 'EV409';
+  end if;
+
+  perform pg_catalog.set_config('marketing.transitioning', v_row.id::text, true);
+  update marketing.marketing_content c set
+    lifecycle_state = v_to,
+    cycle = c.cycle + case when v_to = 'IDEATE' then 1 else 0 end,
+    review_loops = case when v_to = 'IDEATE' then 0 when v_to = 'GENERATE' and v_row.lifecycle_state = 'REVIEW'
+      then c.review_loops + 1 else c.review_loops end,
+    state_changed_at = pg_catalog.now(),
+    metadata = c.metadata || pg_catalog.jsonb_build_object('lifecycle_state', v_to)
+      || case when v_feedback is not null then pg_catalog.jsonb_build_object('review_feedback', v_feedback)
+              when v_to = 'IDEATE' then pg_catalog.jsonb_build_object('review_feedback', null)
+              else '{}'::jsonb end
+  where c.id = v_row.id
+  returning * into v_row;
+  perform pg_catalog.set_config('marketing.transitioning', '', true);
+
+  v_event := eva_private.fn_log_event('marketing.content_transitioned', v_row.venture_id, pg_catalog.jsonb_build_object(
+    'content_id', v_row.id, 'from', v_from, 'to', v_to, 'cycle', v_row.cycle, 'generation', v_row.generation,
+    'detail', v_detail));
+  insert into marketing.marketing_content_transitions (content_id, venture_id, cycle, from_state, to_state, detail, event_id, actor)
+  values (v_row.id, v_row.venture_id, v_row.cycle, v_from, v_to, v_detail, v_event, eva_private.fn_caller_role());
+
+  -- The next step's job: a rewrite after a failed review, a new cycle's first generation, a review.
+  if (v_to = 'GENERATE' and v_from = 'REVIEW') or v_to = 'IDEATE' then
+    perform eva_private.fn_marketing_enqueue(v_row.id, 'generate');
+  elsif v_to = 'REVIEW' then
+    perform eva_private.fn_marketing_enqueue(v_row.id, 'review');
+  end if;
+  return v_row;
+end;
+$_$;
+
+
+ALTER FUNCTION marketing.fn_content_transition(p_content_id uuid, p_to text, p_detail jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_content_transition(p_content_id uuid, p_to text, p_detail jsonb); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_content_transition(p_content_id uuid, p_to text, p_detail jsonb) IS 'Moves a content item through the lifecycle (IDEATE → GENERATE → REVIEW → SCHEDULE → DISPATCH → MEASURE → OPTIMIZE → IDEATE; REVIEW → GENERATE with detail.feedback): EV400 bad input, EV404 unknown content, EV409 a move its state does not allow. Records the transition and logs marketing.content_transitioned.';
 
 
 --
@@ -11260,6 +12728,115 @@ COMMENT ON FUNCTION marketing.fn_materialize_rollups() IS 'Adds the counts queue
 
 
 --
+-- Name: marketing_dispatches; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_dispatches (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    variant_id uuid NOT NULL,
+    content_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    platform text NOT NULL,
+    account_key text DEFAULT ''::text NOT NULL,
+    idempotency_key text NOT NULL,
+    status text DEFAULT 'scheduled'::text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    max_attempts integer DEFAULT 6 NOT NULL,
+    post_text text NOT NULL,
+    link text,
+    mode text,
+    last_error text,
+    error_class text,
+    refusal_reason text,
+    platform_ref jsonb DEFAULT '{}'::jsonb NOT NULL,
+    platform_post_id text,
+    platform_post_url text,
+    origin text DEFAULT 'schedule'::text NOT NULL,
+    sending_since timestamp with time zone,
+    posted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_dispatches_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT marketing_dispatches_check CHECK (((status = ANY (ARRAY['posted'::text, 'dry_run'::text])) = ((platform_post_id IS NOT NULL) AND (posted_at IS NOT NULL)))),
+    CONSTRAINT marketing_dispatches_check1 CHECK (((status = 'refused'::text) = (refusal_reason IS NOT NULL))),
+    CONSTRAINT marketing_dispatches_check2 CHECK (((status = 'sending'::text) = (sending_since IS NOT NULL))),
+    CONSTRAINT marketing_dispatches_error_class_check CHECK ((error_class = ANY (ARRAY['auth_expired'::text, 'user_content'::text, 'platform_rejected'::text, 'rate_limited'::text, 'media_error'::text, 'system'::text]))),
+    CONSTRAINT marketing_dispatches_max_attempts_check CHECK ((max_attempts >= 1)),
+    CONSTRAINT marketing_dispatches_mode_check CHECK ((mode = ANY (ARRAY['live'::text, 'dry_run'::text]))),
+    CONSTRAINT marketing_dispatches_origin_check CHECK ((origin = ANY (ARRAY['schedule'::text, 'publish_now'::text]))),
+    CONSTRAINT marketing_dispatches_platform_check CHECK ((platform = ANY (ARRAY['bluesky'::text, 'mastodon'::text, 'x'::text, 'youtube'::text, 'threads'::text, 'linkedin'::text, 'tiktok'::text, 'reddit'::text]))),
+    CONSTRAINT marketing_dispatches_platform_ref_check CHECK ((jsonb_typeof(platform_ref) = 'object'::text)),
+    CONSTRAINT marketing_dispatches_post_text_check CHECK (((char_length(post_text) >= 1) AND (char_length(post_text) <= 40000))),
+    CONSTRAINT marketing_dispatches_status_check CHECK ((status = ANY (ARRAY['scheduled'::text, 'due'::text, 'sending'::text, 'posted'::text, 'unconfirmed'::text, 'failed'::text, 'refused'::text, 'dry_run'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_dispatches OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_dispatches; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_dispatches IS 'The publishing outbox (spec §17.1): one row per variant × platform × account. status: scheduled → due → sending → posted | unconfirmed | failed | refused | dry_run. The idempotency key exists before any call; the platform''s post id is saved the moment the platform confirms. Changed only through marketing''s dispatch functions.';
+
+
+--
+-- Name: COLUMN marketing_dispatches.idempotency_key; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_dispatches.idempotency_key IS 'Deterministic for (variant, platform, account): sent as Mastodon''s Idempotency-Key, the seed of Bluesky''s record key, Late''s metadata.';
+
+
+--
+-- Name: COLUMN marketing_dispatches.status; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_dispatches.status IS 'scheduled (waits for due_at) → due (its job is queued) → sending (a call may be in flight) → posted | unconfirmed (the platform may have posted: reconciled by reading it back) | failed (a permanent error) | refused (a governor or the venture''s settings said no; refusal_reason) | dry_run (no credentials: recorded, not posted).';
+
+
+--
+-- Name: fn_publish_now(uuid, uuid, text, text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text DEFAULT NULL::text) RETURNS marketing.marketing_dispatches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.marketing_dispatches;
+begin
+  v_row := marketing.fn_schedule_dispatch(p_dispatch_id, p_variant_id, p_platform, p_post_text, p_link,
+    pg_catalog.now(), 'publish_now', '');
+  if v_row.status in ('posted', 'dry_run', 'sending') then
+    return v_row;
+  end if;
+  if v_row.status = 'refused' and v_row.platform = 'reddit' and not exists (
+      select 1 from marketing.marketing_reddit_enabled r where r.venture_id = v_row.venture_id) then
+    return v_row;
+  end if;
+  update marketing.marketing_dispatches d set
+    status = case when d.status = 'unconfirmed' then 'unconfirmed' else 'due' end,
+    due_at = least(d.due_at, pg_catalog.now()), refusal_reason = null,
+    max_attempts = greatest(d.max_attempts, d.attempts + 1), updated_at = pg_catalog.now()
+  where d.id = v_row.id
+  returning * into v_row;
+  perform eva_private.fn_marketing_enqueue_dispatch(v_row.id);
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text) IS 'Dispatches a variant on a platform now through the idempotent path: the same dispatch row on every call (a posted one is returned untouched; a refused or failed one gets another attempt, judged again by the governors). EV400 bad input, EV404 unknown variant.';
+
+
+--
 -- Name: fn_rebuild_rollups(date, date, uuid); Type: FUNCTION; Schema: marketing; Owner: eva_owner
 --
 
@@ -11382,6 +12959,425 @@ ALTER FUNCTION marketing.fn_receive_webhook(p_source text, p_delivery_id text, p
 --
 
 COMMENT ON FUNCTION marketing.fn_receive_webhook(p_source text, p_delivery_id text, p_events jsonb) IS 'Records one verified webhook delivery and stores its events (marketing.fn_ingest_events), all or none; a delivery id already received stores nothing and answers {duplicate: true}. Returns {duplicate, stored}.';
+
+
+--
+-- Name: fn_request_content_generation(uuid, text[], text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[] DEFAULT '{}'::text[], p_content_type text DEFAULT 'social_post'::text, p_channel_family text DEFAULT 'social'::text) RETURNS marketing.marketing_content
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select * from eva_private.fn_marketing_create_content(p_venture_id, 'request', p_concept_tags, p_content_type, p_channel_family);
+$$;
+
+
+ALTER FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) IS 'Requests a new marketing content item for a venture (IDEATE; generation, brand review and scheduling follow on a worker). EV404 unknown venture, EV409 a venture that has ended, EV400 bad input.';
+
+
+--
+-- Name: fn_request_publish(uuid, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_request_publish(p_variant_id uuid, p_platform text DEFAULT NULL::text) RETURNS marketing.marketing_dispatches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_variant marketing.marketing_content_variants;
+  v_platform text;
+  v_id uuid;
+  v_url text;
+  v_link text;
+  v_slug text;
+begin
+  select * into v_variant from marketing.marketing_content_variants v where v.id = p_variant_id;
+  if not found then
+    raise exception 'no marketing variant %', p_variant_id using errcode = 'EV404';
+  end if;
+  v_platform := pg_catalog.lower(pg_catalog.btrim(coalesce(p_platform, v_variant.platform)));
+  select d.id into v_id from marketing.marketing_dispatches d
+  where d.variant_id = p_variant_id and d.platform = v_platform and d.account_key = '';
+  v_id := coalesce(v_id, gen_random_uuid());
+  v_url := coalesce(v_variant.metadata ->> 'link_url',
+    (select c.metadata ->> 'link_url' from marketing.marketing_content c where c.id = v_variant.content_id));
+  if v_url ~ '^https?://' then
+    select pg_catalog.btrim(pg_catalog.regexp_replace(pg_catalog.lower(v.name), '[^a-z0-9]+', '-', 'g'), '-')
+      into v_slug from eva.ventures v where v.id = v_variant.venture_id;
+    v_link := v_url || case when v_url like '%?%' then '&' else '?' end
+      || 'utm_source=' || v_platform || '&utm_medium=social&utm_campaign=' || coalesce(nullif(v_slug, ''), 'venture')
+      || '&utm_content=' || v_variant.id || '&utm_id=' || v_id;
+  end if;
+  return marketing.fn_publish_now(v_id, v_variant.id, v_platform,
+    case when v_link is null then v_variant.asset_text
+         else pg_catalog.rtrim(v_variant.asset_text) || E'\n\n' || v_link end, v_link);
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_request_publish(p_variant_id uuid, p_platform text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_request_publish(p_variant_id uuid, p_platform text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_request_publish(p_variant_id uuid, p_platform text) IS 'The Chairman dispatches a variant now on a platform (default: the variant''s own), through the idempotent path: the same dispatch on every call, queued for a worker; a posted one is returned untouched. EV400 bad input, EV404 unknown variant.';
+
+
+--
+-- Name: fn_schedule_dispatch(uuid, uuid, text, text, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text DEFAULT NULL::text, p_due_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_origin text DEFAULT 'schedule'::text, p_account_key text DEFAULT ''::text) RETURNS marketing.marketing_dispatches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_variant marketing.marketing_content_variants;
+  v_row marketing.marketing_dispatches;
+  v_platform text := pg_catalog.lower(pg_catalog.btrim(p_platform));
+  v_account text := coalesce(p_account_key, '');
+  v_due timestamptz;
+  v_admitted timestamptz;
+  v_refusal text;
+begin
+  if p_dispatch_id is null or p_variant_id is null then
+    raise exception 'a dispatch id and a variant id are required' using errcode = 'EV400';
+  end if;
+  if v_platform is null or v_platform not in ('bluesky', 'mastodon', 'x', 'youtube', 'threads', 'linkedin', 'tiktok', 'reddit') then
+    raise exception 'unknown platform "%"', p_platform using errcode = 'EV400',
+      hint = 'Platforms: bluesky, mastodon, x, youtube, threads, linkedin, tiktok, reddit (dry-run is a mode, not a platform).';
+  end if;
+  if p_origin not in ('schedule', 'publish_now') then
+    raise exception 'unknown dispatch origin "%"', p_origin using errcode = 'EV400';
+  end if;
+  if p_post_text is null or pg_catalog.btrim(p_post_text) = '' then
+    raise exception 'a dispatch needs the text to post' using errcode = 'EV400';
+  end if;
+  select * into v_variant from marketing.marketing_content_variants v where v.id = p_variant_id;
+  if not found then
+    raise exception 'no marketing variant %', p_variant_id using errcode = 'EV404';
+  end if;
+
+  select * into v_row from marketing.marketing_dispatches d
+  where d.variant_id = p_variant_id and d.platform = v_platform and d.account_key = v_account;
+  if found then
+    return v_row;
+  end if;
+
+  v_due := coalesce(p_due_at, eva_private.fn_marketing_default_send_time(v_platform, pg_catalog.now()));
+  if v_platform = 'reddit' and not exists (
+      select 1 from marketing.marketing_reddit_enabled r where r.venture_id = v_variant.venture_id) then
+    v_refusal := 'Reddit is off for this venture until the Chairman enables it (eva marketing reddit enable)';
+  else
+    v_admitted := eva_private.fn_marketing_admit(v_platform, v_account, v_due);
+    if v_admitted is null then
+      v_refusal := pg_catalog.format('rate limit: no room on %s within %s days of %s', v_platform,
+        coalesce((select s.value #>> '{}' from eva_private.settings s where s.key = 'marketing.dispatch_horizon_days'), '7'),
+        v_due);
+    else
+      v_due := v_admitted;
+    end if;
+  end if;
+
+  insert into marketing.marketing_dispatches as d (id, variant_id, content_id, venture_id, platform, account_key,
+    idempotency_key, status, due_at, post_text, link, origin, refusal_reason, error_class)
+  values (p_dispatch_id, v_variant.id, v_variant.content_id, v_variant.venture_id, v_platform, v_account,
+    'eva-' || pg_catalog.left(pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
+      v_variant.id || ':' || v_platform || ':' || v_account, 'UTF8')), 'hex'), 40),
+    case when v_refusal is null then 'scheduled' else 'refused' end, v_due, p_post_text, p_link, p_origin, v_refusal,
+    case when v_refusal like 'rate limit:%' then 'rate_limited' end)
+  on conflict (variant_id, platform, account_key) do nothing
+  returning * into v_row;
+  if v_row.id is null then
+    select * into v_row from marketing.marketing_dispatches d
+    where d.variant_id = p_variant_id and d.platform = v_platform and d.account_key = v_account;
+    return v_row;
+  end if;
+  perform eva_private.fn_log_event(case when v_refusal is null then 'marketing.dispatch_scheduled'
+      else 'marketing.dispatch_refused' end, v_row.venture_id, pg_catalog.jsonb_build_object(
+    'dispatch_id', v_row.id, 'variant_id', v_row.variant_id, 'content_id', v_row.content_id, 'platform', v_platform,
+    'due_at', v_row.due_at, 'reason', v_refusal, 'requested_due_at', p_due_at));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text, p_due_at timestamp with time zone, p_origin text, p_account_key text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text, p_due_at timestamp with time zone, p_origin text, p_account_key text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text, p_due_at timestamp with time zone, p_origin text, p_account_key text) IS 'Creates the dispatch of a variant on a platform (and account) with its idempotency key, due at the platform''s default send time (or p_due_at) admitted against the rate limits; the same row on a repeat. Refused with the reason for Reddit when the Chairman has not enabled it, or when the rate limits leave no room. EV400 bad input, EV404 unknown variant.';
+
+
+--
+-- Name: marketing_channel_budgets; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_channel_budgets (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    platform text NOT NULL,
+    monthly_budget_cents bigint NOT NULL,
+    daily_stop_loss_multiplier numeric DEFAULT 2.0 NOT NULL,
+    current_month_spend_cents bigint DEFAULT 0 NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    spend_month date DEFAULT (date_trunc('month'::text, now()))::date NOT NULL,
+    alert_ratio numeric DEFAULT 0.8 NOT NULL,
+    alerted_month date,
+    source text DEFAULT 'chairman'::text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_channel_budgets_alert_ratio_check CHECK (((alert_ratio > (0)::numeric) AND (alert_ratio <= (1)::numeric))),
+    CONSTRAINT marketing_channel_budgets_current_month_spend_cents_check CHECK ((current_month_spend_cents >= 0)),
+    CONSTRAINT marketing_channel_budgets_daily_stop_loss_multiplier_check CHECK ((daily_stop_loss_multiplier > (0)::numeric)),
+    CONSTRAINT marketing_channel_budgets_monthly_budget_cents_check CHECK ((monthly_budget_cents >= 0)),
+    CONSTRAINT marketing_channel_budgets_platform_check CHECK ((platform = ANY (ARRAY['bluesky'::text, 'mastodon'::text, 'x'::text, 'youtube'::text, 'threads'::text, 'linkedin'::text, 'tiktok'::text, 'reddit'::text]))),
+    CONSTRAINT marketing_channel_budgets_source_check CHECK ((source = ANY (ARRAY['chairman'::text, 'default'::text]))),
+    CONSTRAINT marketing_channel_budgets_status_check CHECK ((status = ANY (ARRAY['active'::text, 'paused'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_channel_budgets OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_channel_budgets; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_channel_budgets IS 'Budget governors (spec §17.1): per venture × platform a monthly hard cap (monthly_budget_cents), a daily stop-loss at daily_stop_loss_multiplier × the rolling 7-day average of daily spend, an alert at alert_ratio of the cap. X''s budget defaults to $50 a month (source default). Set with marketing.fn_set_channel_budget.';
+
+
+--
+-- Name: fn_set_channel_budget(uuid, text, bigint, numeric, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric DEFAULT 2.0, p_status text DEFAULT 'active'::text) RETURNS marketing.marketing_channel_budgets
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.marketing_channel_budgets;
+  v_platform text := pg_catalog.lower(pg_catalog.btrim(p_platform));
+begin
+  if not exists (select 1 from eva.ventures v where v.id = p_venture_id) then
+    raise exception 'no venture %', p_venture_id using errcode = 'EV404';
+  end if;
+  if v_platform is null or v_platform not in ('bluesky', 'mastodon', 'x', 'youtube', 'threads', 'linkedin', 'tiktok', 'reddit') then
+    raise exception 'unknown platform "%"', p_platform using errcode = 'EV400';
+  end if;
+  if p_monthly_budget_cents is null or p_monthly_budget_cents < 0 then
+    raise exception 'a monthly budget is a number of cents, 0 or more' using errcode = 'EV400';
+  end if;
+  if p_daily_stop_loss_multiplier is null or p_daily_stop_loss_multiplier <= 0 then
+    raise exception 'the daily stop-loss multiplier must be above 0' using errcode = 'EV400';
+  end if;
+  if p_status not in ('active', 'paused') then
+    raise exception 'a budget is active or paused, not %', p_status using errcode = 'EV400';
+  end if;
+  insert into marketing.marketing_channel_budgets as b (venture_id, platform, monthly_budget_cents,
+    daily_stop_loss_multiplier, status, source)
+  values (p_venture_id, v_platform, p_monthly_budget_cents, p_daily_stop_loss_multiplier, p_status, 'chairman')
+  on conflict (venture_id, platform) do update set monthly_budget_cents = excluded.monthly_budget_cents,
+    daily_stop_loss_multiplier = excluded.daily_stop_loss_multiplier, status = excluded.status, source = 'chairman',
+    -- A raised cap may deserve a new alert this month.
+    alerted_month = case when excluded.monthly_budget_cents > b.monthly_budget_cents then null else b.alerted_month end,
+    updated_at = pg_catalog.now()
+  returning * into v_row;
+  perform eva_private.fn_log_event('marketing.budget_set', p_venture_id, pg_catalog.jsonb_build_object(
+    'platform', v_platform, 'monthly_budget_cents', p_monthly_budget_cents,
+    'daily_stop_loss_multiplier', p_daily_stop_loss_multiplier, 'status', p_status));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text) IS 'The Chairman sets a venture''s monthly hard cap (cents), daily stop-loss multiplier and status (active | paused) on a platform. EV400 bad input, EV404 unknown venture.';
+
+
+--
+-- Name: marketing_platform_costs; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_platform_costs (
+    platform text NOT NULL,
+    post_cents numeric DEFAULT 0 NOT NULL,
+    post_with_link_cents numeric DEFAULT 0 NOT NULL,
+    basis text DEFAULT 'assumption'::text NOT NULL,
+    source text DEFAULT 'default'::text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_platform_costs_basis_check CHECK ((basis = ANY (ARRAY['assumption'::text, 'fact'::text]))),
+    CONSTRAINT marketing_platform_costs_platform_check CHECK ((platform = ANY (ARRAY['bluesky'::text, 'mastodon'::text, 'x'::text, 'youtube'::text, 'threads'::text, 'linkedin'::text, 'tiktok'::text, 'reddit'::text]))),
+    CONSTRAINT marketing_platform_costs_post_cents_check CHECK ((post_cents >= (0)::numeric)),
+    CONSTRAINT marketing_platform_costs_post_with_link_cents_check CHECK ((post_with_link_cents >= (0)::numeric))
+);
+
+
+ALTER TABLE marketing.marketing_platform_costs OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_platform_costs; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_platform_costs IS 'What one post costs on a platform, in cents, with and without a link; basis: assumption (a published price list) or fact (an invoice). Set with marketing.fn_set_platform_cost.';
+
+
+--
+-- Name: fn_set_platform_cost(text, numeric, numeric, text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text DEFAULT 'assumption'::text, p_source text DEFAULT 'chairman'::text) RETURNS marketing.marketing_platform_costs
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.marketing_platform_costs;
+begin
+  if p_platform is null or p_platform not in ('bluesky', 'mastodon', 'x', 'youtube', 'threads', 'linkedin', 'tiktok', 'reddit') then
+    raise exception 'unknown platform "%"', p_platform using errcode = 'EV400';
+  end if;
+  if p_post_cents is null or p_post_cents < 0 or p_post_with_link_cents is null or p_post_with_link_cents < 0
+     or p_basis not in ('assumption', 'fact') then
+    raise exception 'costs are cents, 0 or more; basis is assumption or fact' using errcode = 'EV400';
+  end if;
+  insert into marketing.marketing_platform_costs as c (platform, post_cents, post_with_link_cents, basis, source)
+  values (p_platform, p_post_cents, p_post_with_link_cents, p_basis, coalesce(p_source, 'chairman'))
+  on conflict (platform) do update set post_cents = excluded.post_cents, post_with_link_cents = excluded.post_with_link_cents,
+    basis = excluded.basis, source = excluded.source, updated_at = pg_catalog.now()
+  returning * into v_row;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text, p_source text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text, p_source text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text, p_source text) IS 'The Chairman sets what one post costs on a platform (cents, without and with a link) and its basis (assumption | fact). EV400 bad input.';
+
+
+--
+-- Name: marketing_rate_limits; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_rate_limits (
+    platform text NOT NULL,
+    account_key text DEFAULT ''::text NOT NULL,
+    window_name text NOT NULL,
+    window_length interval NOT NULL,
+    max_calls integer NOT NULL,
+    used integer DEFAULT 0 NOT NULL,
+    window_started_at timestamp with time zone DEFAULT now() NOT NULL,
+    header_remaining integer,
+    header_reset_at timestamp with time zone,
+    source text DEFAULT 'default'::text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_rate_limits_max_calls_check CHECK ((max_calls >= 1)),
+    CONSTRAINT marketing_rate_limits_platform_check CHECK ((platform = ANY (ARRAY['bluesky'::text, 'mastodon'::text, 'x'::text, 'youtube'::text, 'threads'::text, 'linkedin'::text, 'tiktok'::text, 'reddit'::text]))),
+    CONSTRAINT marketing_rate_limits_used_check CHECK ((used >= 0)),
+    CONSTRAINT marketing_rate_limits_window_length_check CHECK ((window_length >= '00:01:00'::interval)),
+    CONSTRAINT marketing_rate_limits_window_name_check CHECK ((window_name ~ '^[a-z0-9_]{1,20}$'::text))
+);
+
+
+ALTER TABLE marketing.marketing_rate_limits OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_rate_limits; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_rate_limits IS 'Per-platform (and per-account) write limits: max_calls per window_length, used in the current window (reset by publisher:rate-limit:reset every 15 minutes and whenever the window has passed), and the platform''s headers (header_remaining, header_reset_at). Dispatch is admitted against them when scheduled and counted when sent.';
+
+
+--
+-- Name: fn_set_rate_limit(text, text, interval, integer, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text DEFAULT ''::text) RETURNS marketing.marketing_rate_limits
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_row marketing.marketing_rate_limits;
+begin
+  if p_platform is null or p_platform not in ('bluesky', 'mastodon', 'x', 'youtube', 'threads', 'linkedin', 'tiktok', 'reddit') then
+    raise exception 'unknown platform "%"', p_platform using errcode = 'EV400';
+  end if;
+  if p_window_name is null or p_window_name !~ '^[a-z0-9_]{1,20}$' or p_window_length is null
+     or p_window_length < interval '1 minute' or p_max_calls is null or p_max_calls < 1 then
+    raise exception 'a rate limit needs a window name ([a-z0-9_]), a length of 1 minute or more and at least 1 call'
+      using errcode = 'EV400';
+  end if;
+  insert into marketing.marketing_rate_limits as r (platform, account_key, window_name, window_length, max_calls, source)
+  values (p_platform, coalesce(p_account_key, ''), p_window_name, p_window_length, p_max_calls, 'chairman')
+  on conflict (platform, account_key, window_name) do update set window_length = excluded.window_length,
+    max_calls = excluded.max_calls, source = 'chairman', updated_at = pg_catalog.now()
+  returning * into v_row;
+  return v_row;
+end;
+$_$;
+
+
+ALTER FUNCTION marketing.fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text) IS 'The Chairman sets a platform''s (or an account''s) write limit: max_calls per window_length. EV400 bad input.';
+
+
+--
+-- Name: fn_set_reddit_enabled(uuid, boolean); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if not exists (select 1 from eva.ventures v where v.id = p_venture_id) then
+    raise exception 'no venture %', p_venture_id using errcode = 'EV404';
+  end if;
+  if p_enabled is null then
+    raise exception 'enabled is true or false' using errcode = 'EV400';
+  end if;
+  if p_enabled then
+    insert into marketing.marketing_reddit_enabled (venture_id, enabled_by)
+    values (p_venture_id, eva_private.fn_caller_role()) on conflict do nothing;
+  else
+    delete from marketing.marketing_reddit_enabled r where r.venture_id = p_venture_id;
+  end if;
+  perform eva_private.fn_log_event('marketing.reddit_' || case when p_enabled then 'enabled' else 'disabled' end,
+    p_venture_id, '{}'::jsonb);
+  return p_enabled;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean) IS 'The Chairman enables (or disables) Reddit posting for a venture; off by default. EV404 unknown venture.';
 
 
 --
@@ -13586,6 +15582,224 @@ COMMENT ON TABLE eva_private.worker_heartbeats IS 'graphile-worker ids of live E
 
 
 --
+-- Name: bandit_arms; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.bandit_arms (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    bandit_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    arm_type text NOT NULL,
+    arm_value text NOT NULL,
+    alpha numeric DEFAULT 1 NOT NULL,
+    beta_param numeric DEFAULT 1 NOT NULL,
+    prior_alpha numeric DEFAULT 1 NOT NULL,
+    prior_beta numeric DEFAULT 1 NOT NULL,
+    observations integer DEFAULT 0 NOT NULL,
+    last_selected_at timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT bandit_arms_alpha_check CHECK ((alpha > (0)::numeric)),
+    CONSTRAINT bandit_arms_arm_type_check CHECK ((arm_type = ANY (ARRAY['channel'::text, 'variant'::text, 'send_time'::text]))),
+    CONSTRAINT bandit_arms_arm_value_check CHECK (((char_length(arm_value) >= 1) AND (char_length(arm_value) <= 200))),
+    CONSTRAINT bandit_arms_beta_param_check CHECK ((beta_param > (0)::numeric)),
+    CONSTRAINT bandit_arms_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT bandit_arms_observations_check CHECK ((observations >= 0)),
+    CONSTRAINT bandit_arms_prior_alpha_check CHECK ((prior_alpha > (0)::numeric)),
+    CONSTRAINT bandit_arms_prior_beta_check CHECK ((prior_beta > (0)::numeric))
+);
+
+
+ALTER TABLE marketing.bandit_arms OWNER TO eva_owner;
+
+--
+-- Name: TABLE bandit_arms; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.bandit_arms IS 'A bandit''s arms (spec §17.9): a channel, a variant id or a send-time slot, with its Beta posterior (alpha, beta_param), observations and last selection.';
+
+
+--
+-- Name: bandit_state; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.bandit_state (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    scope text NOT NULL,
+    scope_key text DEFAULT ''::text NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    objective_metric text DEFAULT 'composite_reward'::text NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT bandit_state_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT bandit_state_scope_check CHECK ((scope = ANY (ARRAY['channel'::text, 'variant'::text, 'send_time'::text]))),
+    CONSTRAINT bandit_state_status_check CHECK ((status = ANY (ARRAY['active'::text, 'paused'::text, 'retired'::text])))
+);
+
+
+ALTER TABLE marketing.bandit_state OWNER TO eva_owner;
+
+--
+-- Name: TABLE bandit_state; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.bandit_state IS 'Thompson-sampling bandits (spec §17.5): per venture and scope (channel; variant per content item; send_time per platform).';
+
+
+--
+-- Name: intelligence_transfer_map; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.intelligence_transfer_map (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    source_venture_id uuid NOT NULL,
+    target_venture_id uuid NOT NULL,
+    cluster_key text NOT NULL,
+    scope text DEFAULT 'channel'::text NOT NULL,
+    prior_strength numeric DEFAULT 0.3 NOT NULL,
+    priors jsonb DEFAULT '{}'::jsonb NOT NULL,
+    transferred_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT intelligence_transfer_map_check CHECK ((source_venture_id <> target_venture_id)),
+    CONSTRAINT intelligence_transfer_map_cluster_key_check CHECK (((char_length(cluster_key) >= 1) AND (char_length(cluster_key) <= 200))),
+    CONSTRAINT intelligence_transfer_map_prior_strength_check CHECK (((prior_strength > (0)::numeric) AND (prior_strength <= (1)::numeric))),
+    CONSTRAINT intelligence_transfer_map_priors_check CHECK ((jsonb_typeof(priors) = 'object'::text)),
+    CONSTRAINT intelligence_transfer_map_scope_check CHECK ((scope = ANY (ARRAY['channel'::text, 'variant'::text, 'send_time'::text])))
+);
+
+
+ALTER TABLE marketing.intelligence_transfer_map OWNER TO eva_owner;
+
+--
+-- Name: TABLE intelligence_transfer_map; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.intelligence_transfer_map IS 'Cross-venture intelligence (spec §17.5): which venture''s arm performance seeded which venture''s priors, in which cluster (vertical_category + archetype), at what strength.';
+
+
+--
+-- Name: marketing_content_reviews; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_content_reviews (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    content_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    cycle integer NOT NULL,
+    generation integer NOT NULL,
+    passed boolean NOT NULL,
+    checks jsonb NOT NULL,
+    feedback text[] DEFAULT '{}'::text[] NOT NULL,
+    epistemic_classification eva.epistemic_classification NOT NULL,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_content_reviews_check CHECK ((passed OR (cardinality(feedback) >= 1))),
+    CONSTRAINT marketing_content_reviews_checks_check CHECK ((jsonb_typeof(checks) = 'array'::text)),
+    CONSTRAINT marketing_content_reviews_generation_check CHECK ((generation >= 1))
+);
+
+
+ALTER TABLE marketing.marketing_content_reviews OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_content_reviews; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_content_reviews IS 'Brand-compliance reviews of a content item''s generation: passed or not, each check with its outcome, the feedback a failed review sends back to GENERATE. Append-only.';
+
+
+--
+-- Name: marketing_content_transitions; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_content_transitions (
+    id bigint NOT NULL,
+    content_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    cycle integer NOT NULL,
+    from_state text NOT NULL,
+    to_state text NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    event_id bigint,
+    actor text NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL
+);
+
+
+ALTER TABLE marketing.marketing_content_transitions OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_content_transitions; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_content_transitions IS 'The content lifecycle''s history: one row per transition made by marketing.fn_content_transition, with its detail and the event it logged (marketing.content_transitioned). Append-only.';
+
+
+--
+-- Name: marketing_content_transitions_id_seq; Type: SEQUENCE; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_content_transitions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME marketing.marketing_content_transitions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: marketing_content_variants; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_content_variants (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    content_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    generation integer NOT NULL,
+    variant_key text NOT NULL,
+    platform text NOT NULL,
+    headline text NOT NULL,
+    body text NOT NULL,
+    cta text NOT NULL,
+    visual_brief text NOT NULL,
+    asset_text text NOT NULL,
+    asset_image_key text,
+    asset_video_key text,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_content_variants_asset_text_check CHECK (((char_length(asset_text) >= 1) AND (char_length(asset_text) <= 40000))),
+    CONSTRAINT marketing_content_variants_body_check CHECK (((char_length(body) >= 1) AND (char_length(body) <= 40000))),
+    CONSTRAINT marketing_content_variants_cta_check CHECK (((char_length(cta) >= 1) AND (char_length(cta) <= 300))),
+    CONSTRAINT marketing_content_variants_generation_check CHECK ((generation >= 1)),
+    CONSTRAINT marketing_content_variants_headline_check CHECK (((char_length(headline) >= 1) AND (char_length(headline) <= 300))),
+    CONSTRAINT marketing_content_variants_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT marketing_content_variants_platform_check CHECK ((platform = ANY (ARRAY['bluesky'::text, 'mastodon'::text, 'x'::text, 'youtube'::text, 'threads'::text, 'linkedin'::text, 'tiktok'::text, 'reddit'::text, 'email'::text]))),
+    CONSTRAINT marketing_content_variants_variant_key_check CHECK ((variant_key ~ '^[a-z0-9_]{1,40}$'::text)),
+    CONSTRAINT marketing_content_variants_visual_brief_check CHECK (((char_length(visual_brief) >= 1) AND (char_length(visual_brief) <= 2000)))
+);
+
+
+ALTER TABLE marketing.marketing_content_variants OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_content_variants; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_content_variants IS 'The variants of a content item (spec §17.9): headline, body, CTA and visual brief per platform, and asset_text, what a publisher posts. Written once per generation by eva_private.fn_marketing_record_generation; never updated.';
+
+
+--
+-- Name: COLUMN marketing_content_variants.asset_text; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_content_variants.asset_text IS 'What a publisher posts on the platform, within its text limit (src/marketing/platform-limits.ts).';
+
+
+--
 -- Name: marketing_daily_rollups; Type: TABLE; Schema: marketing; Owner: eva_owner
 --
 
@@ -13648,6 +15862,58 @@ COMMENT ON COLUMN marketing.marketing_daily_rollups.platform IS 'The event''s pl
 
 ALTER TABLE marketing.marketing_daily_rollups ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME marketing.marketing_daily_rollups_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: marketing_dispatch_attempts; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_dispatch_attempts (
+    id bigint NOT NULL,
+    dispatch_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    attempt integer NOT NULL,
+    action text NOT NULL,
+    mode text,
+    started_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    finished_at timestamp with time zone,
+    outcome text,
+    error_class text,
+    error text,
+    http_status integer,
+    rate_limit jsonb,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    contract_id uuid,
+    worker text,
+    CONSTRAINT marketing_dispatch_attempts_action_check CHECK ((action = ANY (ARRAY['publish'::text, 'reconcile'::text]))),
+    CONSTRAINT marketing_dispatch_attempts_attempt_check CHECK ((attempt >= 1)),
+    CONSTRAINT marketing_dispatch_attempts_error_class_check CHECK ((error_class = ANY (ARRAY['auth_expired'::text, 'user_content'::text, 'platform_rejected'::text, 'rate_limited'::text, 'media_error'::text, 'system'::text]))),
+    CONSTRAINT marketing_dispatch_attempts_mode_check CHECK ((mode = ANY (ARRAY['live'::text, 'dry_run'::text]))),
+    CONSTRAINT marketing_dispatch_attempts_outcome_check CHECK ((outcome = ANY (ARRAY['posted'::text, 'reconciled'::text, 'dry_run'::text, 'deferred'::text, 'unconfirmed'::text, 'failed'::text, 'refused'::text, 'crashed'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_dispatch_attempts OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_dispatch_attempts; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_dispatch_attempts IS 'Each attempt of a dispatch: publish or reconcile, its outcome, the error''s class and raw text, the HTTP status and rate-limit headers, the task contract it ran under. An attempt a dead worker left open is closed as crashed by the next one.';
+
+
+--
+-- Name: marketing_dispatch_attempts_id_seq; Type: SEQUENCE; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_dispatch_attempts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME marketing.marketing_dispatch_attempts_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -13806,6 +16072,88 @@ ALTER TABLE marketing.marketing_events ALTER COLUMN id ADD GENERATED ALWAYS AS I
 
 
 --
+-- Name: marketing_platform_accounts; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_platform_accounts (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    platform text NOT NULL,
+    handle text NOT NULL,
+    base_url text,
+    credential_refs jsonb DEFAULT '{}'::jsonb NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_platform_accounts_base_url_check CHECK ((base_url ~ '^https?://[^\s]+$'::text)),
+    CONSTRAINT marketing_platform_accounts_credential_refs_check CHECK (((jsonb_typeof(credential_refs) = 'object'::text) AND (NOT jsonb_path_exists(credential_refs, '$.*?(@.type() != "string" || !(@ like_regex "^[A-Z][A-Z0-9_]{1,127}$"))'::jsonpath)))),
+    CONSTRAINT marketing_platform_accounts_handle_check CHECK ((((char_length(handle) >= 1) AND (char_length(handle) <= 200)) AND (handle !~ '\s'::text))),
+    CONSTRAINT marketing_platform_accounts_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT marketing_platform_accounts_platform_check CHECK ((platform = ANY (ARRAY['bluesky'::text, 'mastodon'::text, 'x'::text, 'youtube'::text, 'threads'::text, 'linkedin'::text, 'tiktok'::text, 'reddit'::text, 'email'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_platform_accounts OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_platform_accounts; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_platform_accounts IS 'A venture''s account per platform: handle, API base URL, and credential_refs — {"<credential>": "<ENV_VAR_NAME>"}, names of environment variables or secrets, never the secret (values that are not such names are refused).';
+
+
+--
+-- Name: COLUMN marketing_platform_accounts.credential_refs; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_platform_accounts.credential_refs IS 'Credential name → the environment variable or secret that holds it, e.g. {"token": "EVA_MASTODON_TOKEN"}. Only names matching ^[A-Z][A-Z0-9_]{1,127}$ are accepted.';
+
+
+--
+-- Name: marketing_post_metrics; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_post_metrics (
+    dispatch_id uuid NOT NULL,
+    metric text NOT NULL,
+    value bigint NOT NULL,
+    polled_at timestamp with time zone NOT NULL,
+    CONSTRAINT marketing_post_metrics_metric_check CHECK ((metric = ANY (ARRAY['impressions'::text, 'likes'::text, 'reposts'::text, 'replies'::text, 'quotes'::text, 'clicks'::text, 'views'::text]))),
+    CONSTRAINT marketing_post_metrics_value_check CHECK ((value >= 0))
+);
+
+
+ALTER TABLE marketing.marketing_post_metrics OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_post_metrics; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_post_metrics IS 'The last count read from the platform per post and metric (fact, source the platform''s API); a poll writes only the increase, as marketing events.';
+
+
+--
+-- Name: marketing_reddit_enabled; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_reddit_enabled (
+    venture_id uuid NOT NULL,
+    enabled_at timestamp with time zone DEFAULT now() NOT NULL,
+    enabled_by text NOT NULL
+);
+
+
+ALTER TABLE marketing.marketing_reddit_enabled OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_reddit_enabled; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_reddit_enabled IS 'Ventures the Chairman allowed to post to Reddit (marketing.fn_set_reddit_enabled); every other venture''s Reddit dispatches are refused.';
+
+
+--
 -- Name: marketing_rollup_deltas; Type: TABLE; Schema: marketing; Owner: eva_owner
 --
 
@@ -13852,6 +16200,102 @@ ALTER TABLE marketing.marketing_rollup_deltas ALTER COLUMN id ADD GENERATED ALWA
     NO MAXVALUE
     CACHE 1
 );
+
+
+--
+-- Name: marketing_send_time_defaults; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_send_time_defaults (
+    platform text NOT NULL,
+    send_at time without time zone NOT NULL,
+    source text DEFAULT 'default'::text NOT NULL,
+    CONSTRAINT marketing_send_time_defaults_platform_check CHECK ((platform = ANY (ARRAY['bluesky'::text, 'mastodon'::text, 'x'::text, 'youtube'::text, 'threads'::text, 'linkedin'::text, 'tiktok'::text, 'reddit'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_send_time_defaults OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_send_time_defaults; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_send_time_defaults IS 'When a platform''s posts go out by default (UTC time of day), until the send-time optimizer picks per venture and platform.';
+
+
+--
+-- Name: marketing_spend_ledger; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_spend_ledger (
+    id bigint NOT NULL,
+    venture_id uuid NOT NULL,
+    platform text NOT NULL,
+    dispatch_id uuid,
+    attempt integer,
+    amount_cents numeric NOT NULL,
+    basis text NOT NULL,
+    reason text NOT NULL,
+    occurred_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_spend_ledger_amount_cents_check CHECK ((amount_cents >= (0)::numeric)),
+    CONSTRAINT marketing_spend_ledger_basis_check CHECK ((basis = ANY (ARRAY['assumption'::text, 'fact'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_spend_ledger OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_spend_ledger; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_spend_ledger IS 'Spend per platform call (spec §17.1): one row per call that reached the platform (posted, or unconfirmed: it may have been charged), its amount in cents and whether that is an assumption (price list) or fact. Append-only.';
+
+
+--
+-- Name: marketing_spend_ledger_id_seq; Type: SEQUENCE; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_spend_ledger ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME marketing.marketing_spend_ledger_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: marketing_venture_state; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.marketing_venture_state (
+    venture_id uuid NOT NULL,
+    distribution text DEFAULT 'none'::text NOT NULL,
+    channels_seeded_at timestamp with time zone,
+    pre_launch_started_at timestamp with time zone,
+    full_distribution_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT marketing_venture_state_check CHECK (((distribution <> 'full'::text) OR (full_distribution_at IS NOT NULL))),
+    CONSTRAINT marketing_venture_state_check1 CHECK (((distribution <> 'pre_launch'::text) OR (pre_launch_started_at IS NOT NULL))),
+    CONSTRAINT marketing_venture_state_distribution_check CHECK ((distribution = ANY (ARRAY['none'::text, 'pre_launch'::text, 'full'::text])))
+);
+
+
+ALTER TABLE marketing.marketing_venture_state OWNER TO eva_owner;
+
+--
+-- Name: TABLE marketing_venture_state; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.marketing_venture_state IS 'A venture''s marketing lifecycle (spec §17.15): channel arms seeded (Stage 11), pre-launch content started (Stage 22), full distribution active (Stage 23). distribution: none | pre_launch | full — what dispatch may do. Written by EVA''s triggers only.';
+
+
+--
+-- Name: COLUMN marketing_venture_state.distribution; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_venture_state.distribution IS 'none: nothing is published; pre_launch: pre-launch content (Stage 22 reached); full: the full distribution pipeline is active (Stage 23, launch).';
 
 
 --
@@ -14470,6 +16914,110 @@ ALTER TABLE ONLY eva_private.worker_heartbeats
 
 
 --
+-- Name: bandit_arms bandit_arms_bandit_id_arm_value_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_arms
+    ADD CONSTRAINT bandit_arms_bandit_id_arm_value_key UNIQUE (bandit_id, arm_value);
+
+
+--
+-- Name: bandit_arms bandit_arms_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_arms
+    ADD CONSTRAINT bandit_arms_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: bandit_state bandit_state_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_state
+    ADD CONSTRAINT bandit_state_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: bandit_state bandit_state_venture_id_scope_scope_key_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_state
+    ADD CONSTRAINT bandit_state_venture_id_scope_scope_key_key UNIQUE (venture_id, scope, scope_key);
+
+
+--
+-- Name: intelligence_transfer_map intelligence_transfer_map_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.intelligence_transfer_map
+    ADD CONSTRAINT intelligence_transfer_map_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_channel_budgets marketing_channel_budgets_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_channel_budgets
+    ADD CONSTRAINT marketing_channel_budgets_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_channel_budgets marketing_channel_budgets_venture_id_platform_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_channel_budgets
+    ADD CONSTRAINT marketing_channel_budgets_venture_id_platform_key UNIQUE (venture_id, platform);
+
+
+--
+-- Name: marketing_content marketing_content_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content
+    ADD CONSTRAINT marketing_content_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_content_reviews marketing_content_reviews_content_id_cycle_generation_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content_reviews
+    ADD CONSTRAINT marketing_content_reviews_content_id_cycle_generation_key UNIQUE (content_id, cycle, generation);
+
+
+--
+-- Name: marketing_content_reviews marketing_content_reviews_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content_reviews
+    ADD CONSTRAINT marketing_content_reviews_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_content_transitions marketing_content_transitions_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content_transitions
+    ADD CONSTRAINT marketing_content_transitions_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_content_variants marketing_content_variants_content_id_generation_platform_v_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content_variants
+    ADD CONSTRAINT marketing_content_variants_content_id_generation_platform_v_key UNIQUE (content_id, generation, platform, variant_key);
+
+
+--
+-- Name: marketing_content_variants marketing_content_variants_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content_variants
+    ADD CONSTRAINT marketing_content_variants_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: marketing_daily_rollups marketing_daily_rollups_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
@@ -14483,6 +17031,46 @@ ALTER TABLE ONLY marketing.marketing_daily_rollups
 
 ALTER TABLE ONLY marketing.marketing_daily_rollups
     ADD CONSTRAINT marketing_daily_rollups_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_dispatch_attempts marketing_dispatch_attempts_dispatch_id_attempt_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatch_attempts
+    ADD CONSTRAINT marketing_dispatch_attempts_dispatch_id_attempt_key UNIQUE (dispatch_id, attempt);
+
+
+--
+-- Name: marketing_dispatch_attempts marketing_dispatch_attempts_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatch_attempts
+    ADD CONSTRAINT marketing_dispatch_attempts_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_dispatches marketing_dispatches_idempotency_key_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatches
+    ADD CONSTRAINT marketing_dispatches_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: marketing_dispatches marketing_dispatches_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatches
+    ADD CONSTRAINT marketing_dispatches_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_dispatches marketing_dispatches_variant_id_platform_account_key_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatches
+    ADD CONSTRAINT marketing_dispatches_variant_id_platform_account_key_key UNIQUE (variant_id, platform, account_key);
 
 
 --
@@ -14590,11 +17178,91 @@ ALTER TABLE ONLY marketing.marketing_events
 
 
 --
+-- Name: marketing_platform_accounts marketing_platform_accounts_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_platform_accounts
+    ADD CONSTRAINT marketing_platform_accounts_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_platform_accounts marketing_platform_accounts_venture_id_platform_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_platform_accounts
+    ADD CONSTRAINT marketing_platform_accounts_venture_id_platform_key UNIQUE (venture_id, platform);
+
+
+--
+-- Name: marketing_platform_costs marketing_platform_costs_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_platform_costs
+    ADD CONSTRAINT marketing_platform_costs_pkey PRIMARY KEY (platform);
+
+
+--
+-- Name: marketing_post_metrics marketing_post_metrics_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_post_metrics
+    ADD CONSTRAINT marketing_post_metrics_pkey PRIMARY KEY (dispatch_id, metric);
+
+
+--
+-- Name: marketing_rate_limits marketing_rate_limits_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_rate_limits
+    ADD CONSTRAINT marketing_rate_limits_pkey PRIMARY KEY (platform, account_key, window_name);
+
+
+--
+-- Name: marketing_reddit_enabled marketing_reddit_enabled_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_reddit_enabled
+    ADD CONSTRAINT marketing_reddit_enabled_pkey PRIMARY KEY (venture_id);
+
+
+--
 -- Name: marketing_rollup_deltas marketing_rollup_deltas_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
 ALTER TABLE ONLY marketing.marketing_rollup_deltas
     ADD CONSTRAINT marketing_rollup_deltas_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_send_time_defaults marketing_send_time_defaults_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_send_time_defaults
+    ADD CONSTRAINT marketing_send_time_defaults_pkey PRIMARY KEY (platform);
+
+
+--
+-- Name: marketing_spend_ledger marketing_spend_ledger_dispatch_id_attempt_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_spend_ledger
+    ADD CONSTRAINT marketing_spend_ledger_dispatch_id_attempt_key UNIQUE (dispatch_id, attempt);
+
+
+--
+-- Name: marketing_spend_ledger marketing_spend_ledger_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_spend_ledger
+    ADD CONSTRAINT marketing_spend_ledger_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: marketing_venture_state marketing_venture_state_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_venture_state
+    ADD CONSTRAINT marketing_venture_state_pkey PRIMARY KEY (venture_id);
 
 
 --
@@ -14970,10 +17638,101 @@ CREATE INDEX ventures_status_stage_idx ON eva.ventures USING btree (status, curr
 
 
 --
+-- Name: bandit_arms_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX bandit_arms_venture_idx ON marketing.bandit_arms USING btree (venture_id);
+
+
+--
+-- Name: intelligence_transfer_map_target_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX intelligence_transfer_map_target_idx ON marketing.intelligence_transfer_map USING btree (target_venture_id, transferred_at);
+
+
+--
+-- Name: marketing_content_one_pre_launch; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX marketing_content_one_pre_launch ON marketing.marketing_content USING btree (venture_id) WHERE (origin = 'pre_launch'::text);
+
+
+--
+-- Name: marketing_content_state_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_content_state_idx ON marketing.marketing_content USING btree (lifecycle_state, state_changed_at) WHERE (status = 'active'::text);
+
+
+--
+-- Name: marketing_content_transitions_content_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_content_transitions_content_idx ON marketing.marketing_content_transitions USING btree (content_id, id);
+
+
+--
+-- Name: marketing_content_variants_content_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_content_variants_content_idx ON marketing.marketing_content_variants USING btree (content_id, generation);
+
+
+--
+-- Name: marketing_content_variants_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_content_variants_venture_idx ON marketing.marketing_content_variants USING btree (venture_id);
+
+
+--
+-- Name: marketing_content_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_content_venture_idx ON marketing.marketing_content USING btree (venture_id, created_at);
+
+
+--
 -- Name: marketing_daily_rollups_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
 --
 
 CREATE INDEX marketing_daily_rollups_venture_idx ON marketing.marketing_daily_rollups USING btree (venture_id, rollup_date);
+
+
+--
+-- Name: marketing_dispatch_attempts_dispatch_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_dispatch_attempts_dispatch_idx ON marketing.marketing_dispatch_attempts USING btree (dispatch_id, attempt);
+
+
+--
+-- Name: marketing_dispatches_content_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_dispatches_content_idx ON marketing.marketing_dispatches USING btree (content_id);
+
+
+--
+-- Name: marketing_dispatches_due_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_dispatches_due_idx ON marketing.marketing_dispatches USING btree (due_at) WHERE (status = ANY (ARRAY['scheduled'::text, 'due'::text]));
+
+
+--
+-- Name: marketing_dispatches_posted_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_dispatches_posted_idx ON marketing.marketing_dispatches USING btree (posted_at) WHERE (status = 'posted'::text);
+
+
+--
+-- Name: marketing_dispatches_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_dispatches_venture_idx ON marketing.marketing_dispatches USING btree (venture_id, created_at);
 
 
 --
@@ -15009,6 +17768,13 @@ CREATE INDEX marketing_events_venture_time_idx ON ONLY marketing.marketing_event
 --
 
 CREATE INDEX marketing_events_visitor_click_idx ON ONLY marketing.marketing_events USING btree (venture_id, ((properties ->> 'distinct_id'::text)), occurred_at) WHERE (event_type = 'click'::text);
+
+
+--
+-- Name: marketing_spend_ledger_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_spend_ledger_venture_idx ON marketing.marketing_spend_ledger USING btree (venture_id, platform, occurred_at);
 
 
 --
@@ -15323,7 +18089,7 @@ CREATE TRIGGER _500_enqueue_step AFTER INSERT OR UPDATE ON eva.eva_sagas FOR EAC
 -- Name: eva_event_log _500_notifications; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
-CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text, 'system.degradation'::text, 'contract.timeout'::text, 'saga.paused'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
+CREATE TRIGGER _500_notifications AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN ((new.event_type = ANY (ARRAY['chairman.decision_requested'::text, 'gate.evaluated'::text, 'venture.killed'::text, 'metric.auto_proceeded'::text, 'stage.work_completed'::text, 'system.degradation'::text, 'contract.timeout'::text, 'saga.paused'::text, 'marketing.content_blocked'::text]))) EXECUTE FUNCTION eva_private.tg_event_log_notifications();
 
 
 --
@@ -15516,6 +18282,13 @@ CREATE TRIGGER _850_audit_write AFTER INSERT OR DELETE OR UPDATE ON eva.ventures
 
 
 --
+-- Name: venture_artifacts _850_marketing; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _850_marketing AFTER INSERT ON eva.venture_artifacts FOR EACH ROW WHEN ((new.artifact_type = ANY (ARRAY['gtm_strategy'::text, 'release_package'::text, 'launch_plan'::text]))) EXECUTE FUNCTION eva_private.tg_venture_artifact_marketing();
+
+
+--
 -- Name: eva_event_log _900_notify; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -15537,6 +18310,34 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva_private.partition_polici
 
 
 --
+-- Name: marketing_content _010_guard; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _010_guard BEFORE INSERT OR DELETE OR UPDATE ON marketing.marketing_content FOR EACH ROW EXECUTE FUNCTION eva_private.tg_marketing_content_guard();
+
+
+--
+-- Name: marketing_content_reviews _010_refuse_change; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _010_refuse_change BEFORE DELETE OR UPDATE ON marketing.marketing_content_reviews FOR EACH ROW EXECUTE FUNCTION eva_private.tg_refuse_change();
+
+
+--
+-- Name: marketing_content_transitions _010_refuse_change; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _010_refuse_change BEFORE DELETE OR UPDATE ON marketing.marketing_content_transitions FOR EACH ROW EXECUTE FUNCTION eva_private.tg_refuse_change();
+
+
+--
+-- Name: marketing_content_variants _010_refuse_change; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _010_refuse_change BEFORE DELETE OR UPDATE ON marketing.marketing_content_variants FOR EACH ROW EXECUTE FUNCTION eva_private.tg_refuse_change();
+
+
+--
 -- Name: marketing_events _010_refuse_change; Type: TRIGGER; Schema: marketing; Owner: eva_owner
 --
 
@@ -15548,6 +18349,90 @@ CREATE TRIGGER _010_refuse_change BEFORE DELETE OR UPDATE ON marketing.marketing
 --
 
 CREATE TRIGGER _011_refuse_truncate BEFORE TRUNCATE ON marketing.marketing_events FOR EACH STATEMENT EXECUTE FUNCTION eva_private.tg_refuse_change();
+
+
+--
+-- Name: bandit_arms _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.bandit_arms FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: bandit_state _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.bandit_state FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_channel_budgets _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_channel_budgets FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_content _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_content FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_daily_rollups _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_daily_rollups FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_dispatches _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_dispatches FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_email_campaigns _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_email_campaigns FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_email_state _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_email_state FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_platform_accounts _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_platform_accounts FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_platform_costs _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_platform_costs FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_rate_limits _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_rate_limits FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: marketing_venture_state _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_venture_state FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
 
 
 --
@@ -16047,11 +18932,155 @@ ALTER TABLE ONLY eva.ventures
 
 
 --
+-- Name: bandit_arms bandit_arms_bandit_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_arms
+    ADD CONSTRAINT bandit_arms_bandit_id_fkey FOREIGN KEY (bandit_id) REFERENCES marketing.bandit_state(id);
+
+
+--
+-- Name: bandit_arms bandit_arms_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_arms
+    ADD CONSTRAINT bandit_arms_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: bandit_state bandit_state_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_state
+    ADD CONSTRAINT bandit_state_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: intelligence_transfer_map intelligence_transfer_map_source_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.intelligence_transfer_map
+    ADD CONSTRAINT intelligence_transfer_map_source_venture_id_fkey FOREIGN KEY (source_venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: intelligence_transfer_map intelligence_transfer_map_target_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.intelligence_transfer_map
+    ADD CONSTRAINT intelligence_transfer_map_target_venture_id_fkey FOREIGN KEY (target_venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_channel_budgets marketing_channel_budgets_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_channel_budgets
+    ADD CONSTRAINT marketing_channel_budgets_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_content_reviews marketing_content_reviews_content_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content_reviews
+    ADD CONSTRAINT marketing_content_reviews_content_id_fkey FOREIGN KEY (content_id) REFERENCES marketing.marketing_content(id);
+
+
+--
+-- Name: marketing_content_reviews marketing_content_reviews_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content_reviews
+    ADD CONSTRAINT marketing_content_reviews_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_content_transitions marketing_content_transitions_content_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content_transitions
+    ADD CONSTRAINT marketing_content_transitions_content_id_fkey FOREIGN KEY (content_id) REFERENCES marketing.marketing_content(id);
+
+
+--
+-- Name: marketing_content_transitions marketing_content_transitions_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content_transitions
+    ADD CONSTRAINT marketing_content_transitions_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_content_variants marketing_content_variants_content_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content_variants
+    ADD CONSTRAINT marketing_content_variants_content_id_fkey FOREIGN KEY (content_id) REFERENCES marketing.marketing_content(id);
+
+
+--
+-- Name: marketing_content_variants marketing_content_variants_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content_variants
+    ADD CONSTRAINT marketing_content_variants_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_content marketing_content_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_content
+    ADD CONSTRAINT marketing_content_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
 -- Name: marketing_daily_rollups marketing_daily_rollups_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
 ALTER TABLE ONLY marketing.marketing_daily_rollups
     ADD CONSTRAINT marketing_daily_rollups_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_dispatch_attempts marketing_dispatch_attempts_dispatch_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatch_attempts
+    ADD CONSTRAINT marketing_dispatch_attempts_dispatch_id_fkey FOREIGN KEY (dispatch_id) REFERENCES marketing.marketing_dispatches(id);
+
+
+--
+-- Name: marketing_dispatch_attempts marketing_dispatch_attempts_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatch_attempts
+    ADD CONSTRAINT marketing_dispatch_attempts_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_dispatches marketing_dispatches_content_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatches
+    ADD CONSTRAINT marketing_dispatches_content_id_fkey FOREIGN KEY (content_id) REFERENCES marketing.marketing_content(id);
+
+
+--
+-- Name: marketing_dispatches marketing_dispatches_variant_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatches
+    ADD CONSTRAINT marketing_dispatches_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES marketing.marketing_content_variants(id);
+
+
+--
+-- Name: marketing_dispatches marketing_dispatches_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_dispatches
+    ADD CONSTRAINT marketing_dispatches_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -16124,6 +19153,54 @@ ALTER TABLE ONLY marketing.marketing_email_suppressions
 
 ALTER TABLE marketing.marketing_events
     ADD CONSTRAINT marketing_events_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_platform_accounts marketing_platform_accounts_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_platform_accounts
+    ADD CONSTRAINT marketing_platform_accounts_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_post_metrics marketing_post_metrics_dispatch_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_post_metrics
+    ADD CONSTRAINT marketing_post_metrics_dispatch_id_fkey FOREIGN KEY (dispatch_id) REFERENCES marketing.marketing_dispatches(id);
+
+
+--
+-- Name: marketing_reddit_enabled marketing_reddit_enabled_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_reddit_enabled
+    ADD CONSTRAINT marketing_reddit_enabled_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_spend_ledger marketing_spend_ledger_dispatch_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_spend_ledger
+    ADD CONSTRAINT marketing_spend_ledger_dispatch_id_fkey FOREIGN KEY (dispatch_id) REFERENCES marketing.marketing_dispatches(id);
+
+
+--
+-- Name: marketing_spend_ledger marketing_spend_ledger_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_spend_ledger
+    ADD CONSTRAINT marketing_spend_ledger_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: marketing_venture_state marketing_venture_state_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_venture_state
+    ADD CONSTRAINT marketing_venture_state_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -16921,10 +19998,70 @@ ALTER TABLE eva_private.token_epoch ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva_private.worker_heartbeats ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: bandit_arms; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.bandit_arms ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: bandit_state; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.bandit_state ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: intelligence_transfer_map; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.intelligence_transfer_map ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_channel_budgets; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_channel_budgets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_content; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_content ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_content_reviews; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_content_reviews ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_content_transitions; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_content_transitions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_content_variants; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_content_variants ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: marketing_daily_rollups; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
 --
 
 ALTER TABLE marketing.marketing_daily_rollups ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_dispatch_attempts; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_dispatch_attempts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_dispatches; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_dispatches ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: marketing_email_campaigns; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
@@ -16975,10 +20112,58 @@ ALTER TABLE marketing.marketing_email_suppressions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE marketing.marketing_events ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: marketing_platform_accounts; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_platform_accounts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_platform_costs; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_platform_costs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_post_metrics; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_post_metrics ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_rate_limits; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_rate_limits ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_reddit_enabled; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_reddit_enabled ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: marketing_rollup_deltas; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
 --
 
 ALTER TABLE marketing.marketing_rollup_deltas ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_send_time_defaults; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_send_time_defaults ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_spend_ledger; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_spend_ledger ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marketing_venture_state; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.marketing_venture_state ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: marketing_webhook_receipts; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
@@ -16987,10 +20172,38 @@ ALTER TABLE marketing.marketing_rollup_deltas ENABLE ROW LEVEL SECURITY;
 ALTER TABLE marketing.marketing_webhook_receipts ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: bandit_state services change a bandit's status; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "services change a bandit's status" ON marketing.bandit_state FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
+
+
+--
 -- Name: marketing_rollup_deltas services read marketing rollup deltas; Type: POLICY; Schema: marketing; Owner: eva_owner
 --
 
 CREATE POLICY "services read marketing rollup deltas" ON marketing.marketing_rollup_deltas FOR SELECT TO eva_service USING (true);
+
+
+--
+-- Name: intelligence_transfer_map services record intelligence transfers; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "services record intelligence transfers" ON marketing.intelligence_transfer_map FOR INSERT TO eva_service WITH CHECK (true);
+
+
+--
+-- Name: bandit_arms services update bandit arms; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "services update bandit arms" ON marketing.bandit_arms FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
+
+
+--
+-- Name: marketing_platform_accounts the Chairman adds platform accounts; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman adds platform accounts" ON marketing.marketing_platform_accounts FOR INSERT TO eva_chairman WITH CHECK (true);
 
 
 --
@@ -17029,6 +20242,104 @@ CREATE POLICY "the Chairman and services read marketing webhook receipts" ON mar
 
 
 --
+-- Name: marketing_platform_accounts the Chairman and services read platform accounts; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read platform accounts" ON marketing.marketing_platform_accounts FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: marketing_platform_accounts the Chairman changes platform accounts; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman changes platform accounts" ON marketing.marketing_platform_accounts FOR UPDATE TO eva_chairman USING (true) WITH CHECK (true);
+
+
+--
+-- Name: marketing_reddit_enabled the Chairman, services and viewers read Reddit switches; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read Reddit switches" ON marketing.marketing_reddit_enabled FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: bandit_arms the Chairman, services and viewers read bandit arms; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read bandit arms" ON marketing.bandit_arms FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: bandit_state the Chairman, services and viewers read bandits; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read bandits" ON marketing.bandit_state FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_channel_budgets the Chairman, services and viewers read channel budgets; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read channel budgets" ON marketing.marketing_channel_budgets FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_content_reviews the Chairman, services and viewers read content reviews; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read content reviews" ON marketing.marketing_content_reviews FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_content_transitions the Chairman, services and viewers read content transitions; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read content transitions" ON marketing.marketing_content_transitions FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_content_variants the Chairman, services and viewers read content variants; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read content variants" ON marketing.marketing_content_variants FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_send_time_defaults the Chairman, services and viewers read default send times; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read default send times" ON marketing.marketing_send_time_defaults FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_dispatch_attempts the Chairman, services and viewers read dispatch attempts; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read dispatch attempts" ON marketing.marketing_dispatch_attempts FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_dispatches the Chairman, services and viewers read dispatches; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read dispatches" ON marketing.marketing_dispatches FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: intelligence_transfer_map the Chairman, services and viewers read intelligence transfers; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read intelligence transfers" ON marketing.intelligence_transfer_map FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_content the Chairman, services and viewers read marketing content; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read marketing content" ON marketing.marketing_content FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: marketing_daily_rollups the Chairman, services and viewers read marketing daily rollups; Type: POLICY; Schema: marketing; Owner: eva_owner
 --
 
@@ -17061,6 +20372,41 @@ CREATE POLICY "the Chairman, services and viewers read marketing email_steps" ON
 --
 
 CREATE POLICY "the Chairman, services and viewers read marketing events" ON marketing.marketing_events FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_platform_costs the Chairman, services and viewers read platform costs; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read platform costs" ON marketing.marketing_platform_costs FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_post_metrics the Chairman, services and viewers read polled post metrics; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read polled post metrics" ON marketing.marketing_post_metrics FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_rate_limits the Chairman, services and viewers read rate limits; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read rate limits" ON marketing.marketing_rate_limits FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_spend_ledger the Chairman, services and viewers read the spend ledger; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read the spend ledger" ON marketing.marketing_spend_ledger FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: marketing_venture_state the Chairman, services and viewers read venture marketing state; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read venture marketing state" ON marketing.marketing_venture_state FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -17898,6 +21244,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_wo
 
 
 --
+-- Name: FUNCTION fn_budget_governor_check(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_budget_governor_check() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_budget_governor_check() TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_cadence_band(p_band text); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -18018,6 +21372,38 @@ REVOKE ALL ON FUNCTION eva_private.fn_defer_stage_run(p_work_id uuid, p_retry_at
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_dependency_hold(p_venture_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_dispatch_begin(p_dispatch_id uuid, p_mode text, p_worker text, p_contract_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_dispatch_checkpoint(p_dispatch_id uuid, p_attempt integer, p_ref jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_dispatch_defer(p_dispatch_id uuid, p_retry_at timestamp with time zone, p_reason text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_dispatch_settle(p_dispatch_id uuid, p_attempt integer, p_outcome jsonb) TO eva_service;
 
 
 --
@@ -18185,6 +21571,135 @@ REVOKE ALL ON FUNCTION eva_private.fn_log_event(p_event_type text, p_venture_id 
 
 
 --
+-- Name: FUNCTION fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_admit(p_platform text, p_account_key text, p_due_at timestamp with time zone, p_exclude uuid) TO eva_service;
+
+
+--
+-- Name: TABLE marketing_content; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_content TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_content TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_content TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_marketing_block_content(p_content_id uuid, p_reason text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_block_content(p_content_id uuid, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_block_content(p_content_id uuid, p_reason text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_budget_alert(p_budget_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_content_context(p_content_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_content_context(p_content_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_content_context(p_content_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_create_content(p_venture_id uuid, p_origin text, p_concept_tags text[], p_content_type text, p_channel_family text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_create_content(p_venture_id uuid, p_origin text, p_concept_tags text[], p_content_type text, p_channel_family text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_create_content(p_venture_id uuid, p_origin text, p_concept_tags text[], p_content_type text, p_channel_family text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_default_send_time(p_platform text, p_after timestamp with time zone) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_enqueue(p_content_id uuid, p_step text, p_run_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_enqueue(p_content_id uuid, p_step text, p_run_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_enqueue(p_content_id uuid, p_step text, p_run_at timestamp with time zone) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_enqueue_dispatch(p_dispatch_id uuid, p_run_at timestamp with time zone) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_posts_to_poll(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_posts_to_poll() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_posts_to_poll() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_record_generation(p_content_id uuid, p_variants jsonb, p_concept_tags text[], p_charge jsonb, p_generation jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_record_generation(p_content_id uuid, p_variants jsonb, p_concept_tags text[], p_charge jsonb, p_generation jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_record_generation(p_content_id uuid, p_variants jsonb, p_concept_tags text[], p_charge jsonb, p_generation jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_record_review(p_content_id uuid, p_generation integer, p_passed boolean, p_checks jsonb, p_feedback text[], p_epistemic eva.epistemic_classification, p_provenance jsonb, p_charge jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_record_review(p_content_id uuid, p_generation integer, p_passed boolean, p_checks jsonb, p_feedback text[], p_epistemic eva.epistemic_classification, p_provenance jsonb, p_charge jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_record_review(p_content_id uuid, p_generation integer, p_passed boolean, p_checks jsonb, p_feedback text[], p_epistemic eva.epistemic_classification, p_provenance jsonb, p_charge jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_release_due(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_release_due() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_release_due() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_seed_channel_arms(p_venture_id uuid, p_gtm jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_seed_channel_arms(p_venture_id uuid, p_gtm jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_seed_channel_arms(p_venture_id uuid, p_gtm jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_variants_to_schedule(p_limit integer); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_partition_rows(p_partition text, p_after tid, p_limit integer); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -18198,6 +21713,14 @@ GRANT ALL ON FUNCTION eva_private.fn_partition_rows(p_partition text, p_after ti
 
 REVOKE ALL ON FUNCTION eva_private.fn_partitions() FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_partitions() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_rate_limit_reset(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_rate_limit_reset() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_rate_limit_reset() TO eva_service;
 
 
 --
@@ -18245,6 +21768,14 @@ GRANT SELECT ON TABLE eva.portfolio_patterns TO eva_viewer;
 
 REVOKE ALL ON FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_record_post_metrics(p_dispatch_id uuid, p_metrics jsonb, p_polled_at timestamp with time zone) TO eva_service;
 
 
 --
@@ -18667,6 +22198,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_event_reference_exists() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_marketing_content_guard(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_marketing_content_guard() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_reality_retry_venture_ended(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -18699,6 +22237,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_created() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_immutable() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_venture_artifact_marketing(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_marketing() FROM PUBLIC;
 
 
 --
@@ -18814,6 +22359,15 @@ REVOKE ALL ON FUNCTION eva_private.venture_status_transition_allowed(p_from eva.
 
 
 --
+-- Name: FUNCTION fn_content_transition(p_content_id uuid, p_to text, p_detail jsonb); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_content_transition(p_content_id uuid, p_to text, p_detail jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_content_transition(p_content_id uuid, p_to text, p_detail jsonb) TO eva_service;
+GRANT ALL ON FUNCTION marketing.fn_content_transition(p_content_id uuid, p_to text, p_detail jsonb) TO eva_chairman;
+
+
+--
 -- Name: TABLE marketing_email_domains; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
@@ -18914,6 +22468,23 @@ GRANT ALL ON FUNCTION marketing.fn_materialize_rollups() TO eva_service;
 
 
 --
+-- Name: TABLE marketing_dispatches; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_dispatches TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_dispatches TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_dispatches TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_publish_now(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_rebuild_rollups(p_from date, p_to date, p_venture uuid); Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
@@ -18927,6 +22498,90 @@ GRANT ALL ON FUNCTION marketing.fn_rebuild_rollups(p_from date, p_to date, p_ven
 
 REVOKE ALL ON FUNCTION marketing.fn_receive_webhook(p_source text, p_delivery_id text, p_events jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION marketing.fn_receive_webhook(p_source text, p_delivery_id text, p_events jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_request_publish(p_variant_id uuid, p_platform text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_request_publish(p_variant_id uuid, p_platform text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_request_publish(p_variant_id uuid, p_platform text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text, p_due_at timestamp with time zone, p_origin text, p_account_key text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text, p_due_at timestamp with time zone, p_origin text, p_account_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_schedule_dispatch(p_dispatch_id uuid, p_variant_id uuid, p_platform text, p_post_text text, p_link text, p_due_at timestamp with time zone, p_origin text, p_account_key text) TO eva_service;
+
+
+--
+-- Name: TABLE marketing_channel_budgets; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_channel_budgets TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_channel_budgets TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_channel_budgets TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text) TO eva_chairman;
+
+
+--
+-- Name: TABLE marketing_platform_costs; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_platform_costs TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_platform_costs TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_platform_costs TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text, p_source text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text, p_source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_set_platform_cost(p_platform text, p_post_cents numeric, p_post_with_link_cents numeric, p_basis text, p_source text) TO eva_chairman;
+
+
+--
+-- Name: TABLE marketing_rate_limits; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_rate_limits TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_rate_limits TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_rate_limits TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_set_rate_limit(p_platform text, p_window_name text, p_window_length interval, p_max_calls integer, p_account_key text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean) TO eva_chairman;
 
 
 --
@@ -19538,12 +23193,166 @@ GRANT SELECT ON TABLE marketing.marketing_events TO eva_viewer;
 
 
 --
+-- Name: TABLE bandit_arms; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.bandit_arms TO eva_chairman;
+GRANT SELECT ON TABLE marketing.bandit_arms TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_arms TO eva_viewer;
+
+
+--
+-- Name: COLUMN bandit_arms.alpha; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT UPDATE(alpha) ON TABLE marketing.bandit_arms TO eva_service;
+
+
+--
+-- Name: COLUMN bandit_arms.beta_param; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT UPDATE(beta_param) ON TABLE marketing.bandit_arms TO eva_service;
+
+
+--
+-- Name: COLUMN bandit_arms.observations; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT UPDATE(observations) ON TABLE marketing.bandit_arms TO eva_service;
+
+
+--
+-- Name: COLUMN bandit_arms.last_selected_at; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT UPDATE(last_selected_at) ON TABLE marketing.bandit_arms TO eva_service;
+
+
+--
+-- Name: COLUMN bandit_arms.metadata; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT UPDATE(metadata) ON TABLE marketing.bandit_arms TO eva_service;
+
+
+--
+-- Name: TABLE bandit_state; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.bandit_state TO eva_chairman;
+GRANT SELECT ON TABLE marketing.bandit_state TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_state TO eva_viewer;
+
+
+--
+-- Name: COLUMN bandit_state.status; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT UPDATE(status) ON TABLE marketing.bandit_state TO eva_service;
+
+
+--
+-- Name: COLUMN bandit_state.metadata; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT UPDATE(metadata) ON TABLE marketing.bandit_state TO eva_service;
+
+
+--
+-- Name: TABLE intelligence_transfer_map; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.intelligence_transfer_map TO eva_chairman;
+GRANT SELECT ON TABLE marketing.intelligence_transfer_map TO eva_service;
+GRANT SELECT ON TABLE marketing.intelligence_transfer_map TO eva_viewer;
+
+
+--
+-- Name: COLUMN intelligence_transfer_map.source_venture_id; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(source_venture_id) ON TABLE marketing.intelligence_transfer_map TO eva_service;
+
+
+--
+-- Name: COLUMN intelligence_transfer_map.target_venture_id; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(target_venture_id) ON TABLE marketing.intelligence_transfer_map TO eva_service;
+
+
+--
+-- Name: COLUMN intelligence_transfer_map.cluster_key; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(cluster_key) ON TABLE marketing.intelligence_transfer_map TO eva_service;
+
+
+--
+-- Name: COLUMN intelligence_transfer_map.scope; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(scope) ON TABLE marketing.intelligence_transfer_map TO eva_service;
+
+
+--
+-- Name: COLUMN intelligence_transfer_map.prior_strength; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(prior_strength) ON TABLE marketing.intelligence_transfer_map TO eva_service;
+
+
+--
+-- Name: COLUMN intelligence_transfer_map.priors; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(priors) ON TABLE marketing.intelligence_transfer_map TO eva_service;
+
+
+--
+-- Name: TABLE marketing_content_reviews; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_content_reviews TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_content_reviews TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_content_reviews TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_content_transitions; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_content_transitions TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_content_transitions TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_content_transitions TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_content_variants; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_content_variants TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_content_variants TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_content_variants TO eva_viewer;
+
+
+--
 -- Name: TABLE marketing_daily_rollups; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
 GRANT SELECT ON TABLE marketing.marketing_daily_rollups TO eva_chairman;
 GRANT SELECT ON TABLE marketing.marketing_daily_rollups TO eva_service;
 GRANT SELECT ON TABLE marketing.marketing_daily_rollups TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_dispatch_attempts; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_dispatch_attempts TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_dispatch_attempts TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_dispatch_attempts TO eva_viewer;
 
 
 --
@@ -19589,10 +23398,112 @@ GRANT SELECT ON TABLE marketing.marketing_email_suppressions TO eva_service;
 
 
 --
+-- Name: TABLE marketing_platform_accounts; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_platform_accounts TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_platform_accounts TO eva_service;
+
+
+--
+-- Name: COLUMN marketing_platform_accounts.venture_id; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(venture_id) ON TABLE marketing.marketing_platform_accounts TO eva_chairman;
+
+
+--
+-- Name: COLUMN marketing_platform_accounts.platform; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(platform) ON TABLE marketing.marketing_platform_accounts TO eva_chairman;
+
+
+--
+-- Name: COLUMN marketing_platform_accounts.handle; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(handle),UPDATE(handle) ON TABLE marketing.marketing_platform_accounts TO eva_chairman;
+
+
+--
+-- Name: COLUMN marketing_platform_accounts.base_url; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(base_url),UPDATE(base_url) ON TABLE marketing.marketing_platform_accounts TO eva_chairman;
+
+
+--
+-- Name: COLUMN marketing_platform_accounts.credential_refs; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(credential_refs),UPDATE(credential_refs) ON TABLE marketing.marketing_platform_accounts TO eva_chairman;
+
+
+--
+-- Name: COLUMN marketing_platform_accounts.enabled; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(enabled),UPDATE(enabled) ON TABLE marketing.marketing_platform_accounts TO eva_chairman;
+
+
+--
+-- Name: COLUMN marketing_platform_accounts.metadata; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT INSERT(metadata),UPDATE(metadata) ON TABLE marketing.marketing_platform_accounts TO eva_chairman;
+
+
+--
+-- Name: TABLE marketing_post_metrics; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_post_metrics TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_post_metrics TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_post_metrics TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_reddit_enabled; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_reddit_enabled TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_reddit_enabled TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_reddit_enabled TO eva_viewer;
+
+
+--
 -- Name: TABLE marketing_rollup_deltas; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
 GRANT SELECT ON TABLE marketing.marketing_rollup_deltas TO eva_service;
+
+
+--
+-- Name: TABLE marketing_send_time_defaults; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_send_time_defaults TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_send_time_defaults TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_send_time_defaults TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_spend_ledger; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_spend_ledger TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_spend_ledger TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_spend_ledger TO eva_viewer;
+
+
+--
+-- Name: TABLE marketing_venture_state; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.marketing_venture_state TO eva_chairman;
+GRANT SELECT ON TABLE marketing.marketing_venture_state TO eva_service;
+GRANT SELECT ON TABLE marketing.marketing_venture_state TO eva_viewer;
 
 
 --

@@ -101,12 +101,6 @@ export const EvaFunctionNamesPlugin: GraphileConfig.Plugin = {
         const name = previous ? previous(details) : details.resource.name;
         return details.resource.extensions?.tags?.name ? name : name.replace(/^fn_/, "");
       },
-      // The marketing schema's names already say so (marketing_events, marketing_daily_rollups):
-      // allMarketingEvents, not allMarketingMarketingEvents.
-      _schemaPrefix(previous, _options, details) {
-        if (details.pgNamespace.nspname === "marketing") return "";
-        return previous ? previous(details) : "";
-      },
       // A decision's `summary` and `choices` are its only form (lists, no connection): no "List" suffix.
       computedAttributeListField(previous, _options, details) {
         if (LIST_ONLY_COMPUTED.has(details.resource.name)) return this.computedAttributeField(details);

@@ -267,7 +267,7 @@ describe("the retirement saga's notice", () => {
         properties: { email: "user-two@example.com" },
       },
     ])}::jsonb)`.execute(t.service);
-    await sunset(t.db, v.id);
+    await sunset(t.db, t.service, v.id);
     const saga = await retirementOf(t.db, v.id);
     const deps = { db: t.service, analyst: createOfflineAnalyst(), env };
     const before = resend.sent.length;

@@ -530,6 +530,134 @@ export interface LifecycleStageConfig {
   work_type: string;
 }
 
+export interface MarketingBanditArms {
+  alpha: Generated<Numeric>;
+  arm_type: string;
+  arm_value: string;
+  bandit_id: string;
+  beta_param: Generated<Numeric>;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  last_selected_at: Timestamp | null;
+  metadata: Generated<Json>;
+  observations: Generated<number>;
+  prior_alpha: Generated<Numeric>;
+  prior_beta: Generated<Numeric>;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingBanditState {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  metadata: Generated<Json>;
+  objective_metric: Generated<string>;
+  scope: string;
+  scope_key: Generated<string>;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingIntelligenceTransferMap {
+  cluster_key: string;
+  id: Generated<string>;
+  prior_strength: Generated<Numeric>;
+  priors: Generated<Json>;
+  scope: Generated<string>;
+  source_venture_id: string;
+  target_venture_id: string;
+  transferred_at: Generated<Timestamp>;
+}
+
+export interface MarketingMarketingChannelBudgets {
+  alert_ratio: Generated<Numeric>;
+  alerted_month: Timestamp | null;
+  current_month_spend_cents: Generated<Int8>;
+  daily_stop_loss_multiplier: Generated<Numeric>;
+  id: Generated<string>;
+  monthly_budget_cents: Int8;
+  platform: string;
+  source: Generated<string>;
+  spend_month: Generated<Timestamp>;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingMarketingContent {
+  blocked_reason: string | null;
+  channel_family: Generated<string>;
+  concept_tags: Generated<string[]>;
+  content_type: Generated<string>;
+  created_at: Generated<Timestamp>;
+  cycle: Generated<number>;
+  generation: Generated<number>;
+  id: Generated<string>;
+  /**
+   * IDEATE | GENERATE | REVIEW | SCHEDULE | DISPATCH | MEASURE | OPTIMIZE; moved only by marketing.fn_content_transition.
+   */
+  lifecycle_state: Generated<string>;
+  metadata: Generated<Json>;
+  origin: Generated<string>;
+  review_loops: Generated<number>;
+  state_changed_at: Generated<Timestamp>;
+  /**
+   * active, or blocked (blocked_reason says why: the brand review failed marketing.max_review_loops times); blocked content takes no transition.
+   */
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingMarketingContentReviews {
+  checks: Json;
+  content_id: string;
+  created_at: Generated<Timestamp>;
+  cycle: number;
+  epistemic_classification: EpistemicClassification;
+  feedback: Generated<string[]>;
+  generation: number;
+  id: Generated<string>;
+  passed: boolean;
+  provenance: Generated<Json>;
+  venture_id: string;
+}
+
+export interface MarketingMarketingContentTransitions {
+  actor: string;
+  content_id: string;
+  created_at: Generated<Timestamp>;
+  cycle: number;
+  detail: Generated<Json>;
+  event_id: Int8 | null;
+  from_state: string;
+  id: Generated<Int8>;
+  to_state: string;
+  venture_id: string;
+}
+
+export interface MarketingMarketingContentVariants {
+  asset_image_key: string | null;
+  /**
+   * What a publisher posts on the platform, within its text limit (src/marketing/platform-limits.ts).
+   */
+  asset_text: string;
+  asset_video_key: string | null;
+  body: string;
+  content_id: string;
+  created_at: Generated<Timestamp>;
+  cta: string;
+  generation: number;
+  headline: string;
+  id: Generated<string>;
+  metadata: Generated<Json>;
+  platform: string;
+  variant_key: string;
+  venture_id: string;
+  visual_brief: string;
+}
+
 export interface MarketingMarketingDailyRollups {
   bot_events: Generated<Int8>;
   bounces: Generated<Int8>;
@@ -554,6 +682,59 @@ export interface MarketingMarketingDailyRollups {
   unsubscribes: Generated<Int8>;
   updated_at: Generated<Timestamp>;
   variant_id: string | null;
+  venture_id: string;
+}
+
+export interface MarketingMarketingDispatchAttempts {
+  action: string;
+  attempt: number;
+  contract_id: string | null;
+  detail: Generated<Json>;
+  dispatch_id: string;
+  error: string | null;
+  error_class: string | null;
+  finished_at: Timestamp | null;
+  http_status: number | null;
+  id: Generated<Int8>;
+  mode: string | null;
+  outcome: string | null;
+  rate_limit: Json | null;
+  started_at: Generated<Timestamp>;
+  venture_id: string;
+  worker: string | null;
+}
+
+export interface MarketingMarketingDispatches {
+  account_key: Generated<string>;
+  attempts: Generated<number>;
+  content_id: string;
+  created_at: Generated<Timestamp>;
+  due_at: Timestamp;
+  error_class: string | null;
+  id: Generated<string>;
+  /**
+   * Deterministic for (variant, platform, account): sent as Mastodon's Idempotency-Key, the seed of Bluesky's record key, Late's metadata.
+   */
+  idempotency_key: string;
+  last_error: string | null;
+  link: string | null;
+  max_attempts: Generated<number>;
+  mode: string | null;
+  origin: Generated<string>;
+  platform: string;
+  platform_post_id: string | null;
+  platform_post_url: string | null;
+  platform_ref: Generated<Json>;
+  post_text: string;
+  posted_at: Timestamp | null;
+  refusal_reason: string | null;
+  sending_since: Timestamp | null;
+  /**
+   * scheduled (waits for due_at) → due (its job is queued) → sending (a call may be in flight) → posted | unconfirmed (the platform may have posted: reconciled by reading it back) | failed (a permanent error) | refused (a governor or the venture's settings said no; refusal_reason) | dry_run (no credentials: recorded, not posted).
+   */
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  variant_id: string;
   venture_id: string;
 }
 
@@ -657,6 +838,58 @@ export interface MarketingMarketingEvents {
   venture_id: string;
 }
 
+export interface MarketingMarketingPlatformAccounts {
+  base_url: string | null;
+  created_at: Generated<Timestamp>;
+  /**
+   * Credential name → the environment variable or secret that holds it, e.g. {"token": "EVA_MASTODON_TOKEN"}. Only names matching ^[A-Z][A-Z0-9_]{1,127}$ are accepted.
+   */
+  credential_refs: Generated<Json>;
+  enabled: Generated<boolean>;
+  handle: string;
+  id: Generated<string>;
+  metadata: Generated<Json>;
+  platform: string;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingMarketingPlatformCosts {
+  basis: Generated<string>;
+  platform: string;
+  post_cents: Generated<Numeric>;
+  post_with_link_cents: Generated<Numeric>;
+  source: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface MarketingMarketingPostMetrics {
+  dispatch_id: string;
+  metric: string;
+  polled_at: Timestamp;
+  value: Int8;
+}
+
+export interface MarketingMarketingRateLimits {
+  account_key: Generated<string>;
+  header_remaining: number | null;
+  header_reset_at: Timestamp | null;
+  max_calls: number;
+  platform: string;
+  source: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  used: Generated<number>;
+  window_length: Interval;
+  window_name: string;
+  window_started_at: Generated<Timestamp>;
+}
+
+export interface MarketingMarketingRedditEnabled {
+  enabled_at: Generated<Timestamp>;
+  enabled_by: string;
+  venture_id: string;
+}
+
 export interface MarketingMarketingRollupDeltas {
   bot_events: Generated<Int8>;
   bounces: Generated<Int8>;
@@ -675,6 +908,36 @@ export interface MarketingMarketingRollupDeltas {
   rollup_date: Timestamp;
   unsubscribes: Generated<Int8>;
   variant_id: string | null;
+  venture_id: string;
+}
+
+export interface MarketingMarketingSendTimeDefaults {
+  platform: string;
+  send_at: string;
+  source: Generated<string>;
+}
+
+export interface MarketingMarketingSpendLedger {
+  amount_cents: Numeric;
+  attempt: number | null;
+  basis: string;
+  dispatch_id: string | null;
+  id: Generated<Int8>;
+  occurred_at: Generated<Timestamp>;
+  platform: string;
+  reason: string;
+  venture_id: string;
+}
+
+export interface MarketingMarketingVentureState {
+  channels_seeded_at: Timestamp | null;
+  /**
+   * none: nothing is published; pre_launch: pre-launch content (Stage 22 reached); full: the full distribution pipeline is active (Stage 23, launch).
+   */
+  distribution: Generated<string>;
+  full_distribution_at: Timestamp | null;
+  pre_launch_started_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
   venture_id: string;
 }
 
@@ -1385,7 +1648,17 @@ export interface DB {
   gate_decision_options: GateDecisionOptions;
   lifecycle_phases: LifecyclePhases;
   lifecycle_stage_config: LifecycleStageConfig;
+  "marketing.bandit_arms": MarketingBanditArms;
+  "marketing.bandit_state": MarketingBanditState;
+  "marketing.intelligence_transfer_map": MarketingIntelligenceTransferMap;
+  "marketing.marketing_channel_budgets": MarketingMarketingChannelBudgets;
+  "marketing.marketing_content": MarketingMarketingContent;
+  "marketing.marketing_content_reviews": MarketingMarketingContentReviews;
+  "marketing.marketing_content_transitions": MarketingMarketingContentTransitions;
+  "marketing.marketing_content_variants": MarketingMarketingContentVariants;
   "marketing.marketing_daily_rollups": MarketingMarketingDailyRollups;
+  "marketing.marketing_dispatch_attempts": MarketingMarketingDispatchAttempts;
+  "marketing.marketing_dispatches": MarketingMarketingDispatches;
   "marketing.marketing_email_campaigns": MarketingMarketingEmailCampaigns;
   "marketing.marketing_email_domains": MarketingMarketingEmailDomains;
   "marketing.marketing_email_sends": MarketingMarketingEmailSends;
@@ -1394,7 +1667,15 @@ export interface DB {
   "marketing.marketing_email_subscribers": MarketingMarketingEmailSubscribers;
   "marketing.marketing_email_suppressions": MarketingMarketingEmailSuppressions;
   "marketing.marketing_events": MarketingMarketingEvents;
+  "marketing.marketing_platform_accounts": MarketingMarketingPlatformAccounts;
+  "marketing.marketing_platform_costs": MarketingMarketingPlatformCosts;
+  "marketing.marketing_post_metrics": MarketingMarketingPostMetrics;
+  "marketing.marketing_rate_limits": MarketingMarketingRateLimits;
+  "marketing.marketing_reddit_enabled": MarketingMarketingRedditEnabled;
   "marketing.marketing_rollup_deltas": MarketingMarketingRollupDeltas;
+  "marketing.marketing_send_time_defaults": MarketingMarketingSendTimeDefaults;
+  "marketing.marketing_spend_ledger": MarketingMarketingSpendLedger;
+  "marketing.marketing_venture_state": MarketingMarketingVentureState;
   "marketing.marketing_webhook_receipts": MarketingMarketingWebhookReceipts;
   metric_anomalies: MetricAnomalies;
   notification_attempts: NotificationAttempts;

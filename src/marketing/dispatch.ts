@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Database } from "../db/client.ts";
 import { runUnderContract, workerIdentity } from "../orchestration/contracts.ts";
-import { postText, utmLink, ventureSlug } from "./links.ts";
+import { postText } from "./links.ts";
 import { transportError } from "./publishers/http.ts";
 import {
   accountEnv,
@@ -22,6 +22,7 @@ import {
   type Publisher,
   publisherFor,
 } from "./publishers/index.ts";
+import { utmLink, ventureSlug } from "./utm.ts";
 
 export interface DispatchDeps {
   /** Which publisher a platform gets (default: live with credentials in the environment, else dry-run). */
@@ -280,7 +281,7 @@ export function composePost(
     try {
       link = utmLink(v.linkUrl, {
         platform,
-        ventureSlug: ventureSlug(v.ventureName),
+        ventureSlug: ventureSlug(v.ventureName) || "venture",
         variantId: v.variantId,
         dispatchId,
       });
