@@ -1,6 +1,7 @@
 -- The 80 % alert (spec §17.1): once a month per budget, when the month's
 -- spend reaches the budget's alert_ratio of its cap, a notification to the
--- Chairman (inbox and webhook) and the event marketing.budget_alert.
+-- Chairman (inbox and webhook: the notification-webhook subscription sends it
+-- from the event) and the event marketing.budget_alert.
 create or replace function eva_private.fn_marketing_budget_alert(p_budget_id uuid)
 returns boolean
 language plpgsql
@@ -43,7 +44,6 @@ begin
     pg_catalog.jsonb_build_object('event', 'marketing.budget_alert', 'platform', v_b.platform, 'spend_cents', v_spend,
       'monthly_budget_cents', v_b.monthly_budget_cents))
   returning id into v_id;
-  perform eva_private.fn_enqueue_notification_delivery(v_id, 'webhook');
   return true;
 end;
 $$;
