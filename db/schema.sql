@@ -7196,7 +7196,6 @@ begin
     pg_catalog.jsonb_build_object('event', 'marketing.budget_alert', 'platform', v_b.platform, 'spend_cents', v_spend,
       'monthly_budget_cents', v_b.monthly_budget_cents))
   returning id into v_id;
-  perform eva_private.fn_enqueue_notification_delivery(v_id, 'webhook');
   return true;
 end;
 $_$;

@@ -21,15 +21,23 @@ for (const addon of ADDONS) {
     new Database(":memory:").close();
     continue;
   } catch (error) {
-    if (!/NODE_MODULE_VERSION|compiled against a different Node|Could not locate the bindings/.test(String(error))) throw error;
+    if (!/NODE_MODULE_VERSION|compiled against a different Node|Could not locate the bindings/.test(String(error)))
+      throw error;
   }
   console.log(`native-addons: rebuilding ${addon} for Node ${process.version} (a few minutes)`);
   const r = spawnSync("npm", ["rebuild", addon, ...(existsSync(headers) ? [`--nodedir=${headers}`] : [])], {
     cwd: projectRoot,
     stdio: "inherit",
   });
-  if (r.status !== 0) {
-    console.error(`native-addons: rebuilding ${addon} failed; the Bluesky publisher tests need it (npm rebuild ${addon} --nodedir=${headers})`);
+  // Loaded again in a fresh process: the rebuilt binary, not the one this process has cached.
+  const check = spawnSync(process.execPath, ["-e", `new (require(${JSON.stringify(addon)}))(":memory:").close()`], {
+    cwd: projectRoot,
+    stdio: "inherit",
+  });
+  if (r.status !== 0 || check.status !== 0) {
+    console.error(
+      `native-addons: rebuilding ${addon} failed; the Bluesky publisher tests need it (npm rebuild ${addon} --nodedir=${headers})`,
+    );
     process.exit(r.status ?? 1);
   }
 }
