@@ -19,7 +19,7 @@ import { createRequire, registerHooks } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 
 export interface EmbeddedServer {
   /** Connection URL of the cluster's `postgres` database. */
