@@ -149,14 +149,16 @@ Examples:
         try {
           const result = await publishNow(service.db, variant, platform);
           if (options.json) return printJson(result);
-          printFields([
-            ["dispatch", result.dispatchId],
-            ["platform", platform],
-            ["status", statusLine(result.status, result.mode)],
-            ["post", result.platformPostId ?? ""],
-            ["url", result.url ?? ""],
-            ["reason", result.reason ?? ""],
-          ]);
+          printFields(
+            [
+              ["dispatch", result.dispatchId],
+              ["platform", platform],
+              ["status", statusLine(result.status, result.mode)],
+              ["post", result.platformPostId ?? ""],
+              ["url", result.url ?? ""],
+              ["reason", result.reason ?? ""],
+            ].filter(([, value]) => value !== "") as [string, string][],
+          );
         } finally {
           await service.close();
         }
@@ -218,18 +220,20 @@ Examples:
         if (!found) throw new UserError(`no dispatch ${id} (see npx eva marketing dispatches) [EV404]`);
         if (options.json) return printJson(found);
         const d = found.dispatch;
-        printFields([
-          ["dispatch", d.id],
-          ["platform", d.platform],
-          ["status", statusLine(d.status, d.mode ?? undefined)],
-          ["due at", new Date(d.due_at).toISOString()],
-          ["idempotency key", d.idempotency_key],
-          ["post", d.platform_post_id ?? ""],
-          ["url", d.platform_post_url ?? ""],
-          ["error", d.last_error ? `${d.error_class ?? ""} ${d.last_error}` : ""],
-          ["refused", d.refusal_reason ?? ""],
-          ["text", d.post_text],
-        ]);
+        printFields(
+          [
+            ["dispatch", d.id],
+            ["platform", d.platform],
+            ["status", statusLine(d.status, d.mode ?? undefined)],
+            ["due at", new Date(d.due_at).toISOString()],
+            ["idempotency key", d.idempotency_key],
+            ["post", d.platform_post_id ?? ""],
+            ["url", d.platform_post_url ?? ""],
+            ["error", d.last_error ? `${d.error_class ?? ""} ${d.last_error}` : ""],
+            ["refused", d.refusal_reason ?? ""],
+            ["text", d.post_text],
+          ].filter(([, value]) => value !== "") as [string, string][],
+        );
         if (found.attempts.length) {
           process.stdout.write("\nattempts:\n");
           printTable(
