@@ -6,6 +6,8 @@
 // scheduling, reset), the error classes (429 retried, 4xx permanent, a
 // timeout after sending unconfirmed then reconciled), and polled metrics
 // written as deltas.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { withRole } from "../src/db/client.ts";
@@ -20,6 +22,7 @@ import { DRY_RUN_LABEL, DryRunPublisher, type Platform, type Publisher } from ".
 import { MastodonPublisher } from "../src/marketing/publishers/mastodon.ts";
 import { XPublisher } from "../src/marketing/publishers/x.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { settleEventBus } from "./helpers/event-bus.ts";
 import { createVenture } from "./helpers/fixtures.ts";
 import { attemptsOf, dispatchOf, launchDistribution, scheduledContent } from "./helpers/marketing-dispatch.ts";
 import { type SocialServer, startMastodonServer, startXServer } from "./helpers/social-servers.ts";
@@ -219,6 +222,35 @@ describe("budget governors", () => {
     ]);
     await sql`select eva_private.fn_budget_governor_check()`.execute(t.service);
     expect(await alerts()).toHaveLength(1);
+
+    // Immediate: its webhook goes out through the notification-webhook subscription, once.
+    const received: { type?: string; summary?: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => {
+        body += d;
+      });
+      req.on("end", () => {
+        received.push(JSON.parse(body));
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const webhook = () => ({
+        url,
+        secret: `whsec_${Buffer.from("a".repeat(32)).toString("base64")}`,
+        publicUrl: "http://eva.test",
+      });
+      await settleEventBus(t, { notificationWebhook: webhook });
+      await settleEventBus(t, { notificationWebhook: webhook });
+    } finally {
+      receiver.close();
+    }
+    expect(received.filter((r) => r.type === "marketing.budget_alert").map((r) => r.summary)).toEqual([
+      `${v.name}: x has spent $0.80 of its $1.00 monthly budget (80%)`,
+    ]);
   });
 
   it("Reddit is refused until the Chairman enables it for the venture", async () => {
