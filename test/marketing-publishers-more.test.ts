@@ -287,7 +287,7 @@ function startThreads(token: string, userId: string) {
     }
     if (r.method === "POST" && r.path === `/v1.0/${userId}/threads_publish`) {
       const c = containers.find((x) => x.id === r.query.get("creation_id"));
-      if (!c || c.status !== "FINISHED")
+      if (c?.status !== "FINISHED")
         return send(res, 400, { error: { message: "The media is not ready to be published", code: 24 } });
       c.status = "PUBLISHED";
       c.mediaId = String(seq++);
