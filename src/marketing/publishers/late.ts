@@ -58,7 +58,7 @@ export class LatePublisher implements Publisher {
     this.client = new Zernio({ apiKey: config.apiKey, baseURL: config.baseUrl, timeout: config.timeoutMs ?? 30_000 });
   }
 
-  private fail(status: number, body: unknown, headers?: Headers): PublishError {
+  private fail(status: number, body: unknown, headers?: Headers, rateLimit?: Published["rateLimit"], cause?: unknown) {
     const raw = JSON.stringify(body ?? {});
     const { errorClass, sendState } = classifyStatus(status, raw);
     return new PublishError(`${this.platform} (Late): HTTP ${status} ${raw.slice(0, 300)}`, {
@@ -66,9 +66,36 @@ export class LatePublisher implements Publisher {
       sendState,
       status,
       raw: raw.slice(0, 2000),
-      rateLimit: headers ? readRateLimit(headers) : undefined,
+      rateLimit: headers ? readRateLimit(headers) : rateLimit,
       existingPostId: (body as { details?: { existingPostId?: string } } | undefined)?.details?.existingPostId,
+      cause,
     });
+  }
+
+  /** The client throws its ZernioApiError (statusCode, body) on every non-2xx answer: classified like one. */
+  private thrown(error: unknown): PublishError {
+    const e = error as { statusCode?: unknown; body?: unknown; limit?: number; remaining?: number; resetAt?: Date };
+    if (typeof e.statusCode !== "number") return transportError(this.platform, error);
+    const rateLimit =
+      e.statusCode === 429
+        ? {
+            source: "x-ratelimit-*",
+            ...(e.limit !== undefined ? { limit: e.limit } : {}),
+            ...(e.remaining !== undefined ? { remaining: e.remaining } : {}),
+            ...(e.resetAt && !Number.isNaN(e.resetAt.getTime()) ? { resetAt: e.resetAt.toISOString() } : {}),
+          }
+        : undefined;
+    return this.fail(e.statusCode, e.body, undefined, rateLimit, error);
+  }
+
+  /** A 409 DUPLICATE_CONTENT names the post the first attempt made: that post is the answer. */
+  private async existingOr(error: PublishError): Promise<Published> {
+    if (error.status === 409 && error.existingPostId) {
+      const existing = await this.byId(error.existingPostId);
+      if (existing) return existing;
+      return { platformPostId: error.existingPostId, url: null, detail: { duplicateOf: error.existingPostId } };
+    }
+    throw error;
   }
 
   async publish(post: OutgoingPost): Promise<Published> {
@@ -83,24 +110,24 @@ export class LatePublisher implements Publisher {
         } as never,
       });
     } catch (error) {
-      throw transportError(this.platform, error);
+      return this.existingOr(this.thrown(error));
     }
     const response = result.response as Response | undefined;
-    if (result.error || !response?.ok) {
-      const error = this.fail(response?.status ?? 500, result.error, response?.headers);
-      if (error.status === 409 && error.existingPostId) {
-        const existing = await this.byId(error.existingPostId);
-        if (existing) return existing;
-        return { platformPostId: error.existingPostId, url: null, detail: { duplicateOf: error.existingPostId } };
-      }
-      throw error;
-    }
+    if (result.error || !response?.ok)
+      return this.existingOr(this.fail(response?.status ?? 500, result.error, response?.headers));
     const data = result.data as { post?: LatePost } | undefined;
     return fromPost(this.platform, data?.post, readRateLimit(response.headers));
   }
 
   private async byId(id: string): Promise<Published | null> {
-    const r = await this.client.posts.getPost({ path: { postId: id } });
+    let r: Awaited<ReturnType<Zernio["posts"]["getPost"]>>;
+    try {
+      r = await this.client.posts.getPost({ path: { postId: id } });
+    } catch (error) {
+      const failed = this.thrown(error);
+      if (failed.status === 404) return null;
+      throw failed;
+    }
     const response = r.response as Response | undefined;
     if (response?.status === 404) return null;
     if (r.error || !response?.ok) throw this.fail(response?.status ?? 500, r.error, response?.headers);
@@ -110,9 +137,14 @@ export class LatePublisher implements Publisher {
   }
 
   async reconcile(post: OutgoingPost): Promise<Published | null> {
-    const r = await this.client.posts.listPosts({
-      query: { dateFrom: new Date(post.createdAt.getTime() - 60_000).toISOString(), limit: 100 } as never,
-    });
+    let r: Awaited<ReturnType<Zernio["posts"]["listPosts"]>>;
+    try {
+      r = await this.client.posts.listPosts({
+        query: { dateFrom: new Date(post.createdAt.getTime() - 60_000).toISOString(), limit: 100 } as never,
+      });
+    } catch (error) {
+      throw this.thrown(error);
+    }
     const response = r.response as Response | undefined;
     if (r.error || !response?.ok) throw this.fail(response?.status ?? 500, r.error, response?.headers);
     const posts = ((r.data as { posts?: LatePost[] } | undefined)?.posts ?? []) as LatePost[];
@@ -125,7 +157,14 @@ export class LatePublisher implements Publisher {
   async fetchMetrics(posts: readonly { platformPostId: string }[]): Promise<Map<string, PostMetrics>> {
     const out = new Map<string, PostMetrics>();
     for (const p of posts) {
-      const r = await this.client.analytics.getAnalytics({ query: { postId: p.platformPostId } as never });
+      let r: Awaited<ReturnType<Zernio["analytics"]["getAnalytics"]>>;
+      try {
+        r = await this.client.analytics.getAnalytics({ query: { postId: p.platformPostId } as never });
+      } catch (error) {
+        // An answer with a status (no analytics for that post): left out, like a non-2xx result.
+        if (this.thrown(error).status !== null) continue;
+        throw this.thrown(error);
+      }
       const response = r.response as Response | undefined;
       if (r.error || !response?.ok) continue;
       const a = (r.data as { analytics?: Record<string, unknown> } | undefined)?.analytics ?? {};

@@ -44,24 +44,37 @@ export class ThreadsPublisher implements Publisher {
     return { platform: "threads", timeoutMs: this.config.timeoutMs, fetch: this.config.fetch };
   }
 
+  /** A request; Meta answers an expired or revoked token with OAuthException code 190, often over HTTP 400. */
+  private async request<T>(url: string, init: RequestInit = {}) {
+    try {
+      return await requestJson<T>(url, init, this.opts());
+    } catch (error) {
+      if (error instanceof PublishError && error.status !== null && /"code"\s*:\s*190\b/.test(error.raw ?? ""))
+        throw new PublishError(error.message, {
+          errorClass: "auth_expired",
+          sendState: "not_sent",
+          status: error.status,
+          rateLimit: error.rateLimit,
+          raw: error.raw,
+          cause: error,
+        });
+      throw error;
+    }
+  }
+
   private api(path: string, params: Record<string, string> = {}): string {
     const q = new URLSearchParams({ ...params, access_token: this.config.token });
     return `${this.config.baseUrl}/v1.0/${path}?${q}`;
   }
 
   private async container(id: string): Promise<ContainerStatus> {
-    return (await requestJson<ContainerStatus>(this.api(id, { fields: "id,status,error_message" }), {}, this.opts()))
-      .data;
+    return (await this.request<ContainerStatus>(this.api(id, { fields: "id,status,error_message" }))).data;
   }
 
   /** The published post a container became (Threads gives its media id through the user's threads list). */
   private async permalink(mediaId: string): Promise<string | null> {
     try {
-      const r = await requestJson<{ permalink?: string }>(
-        this.api(mediaId, { fields: "id,permalink" }),
-        {},
-        this.opts(),
-      );
+      const r = await this.request<{ permalink?: string }>(this.api(mediaId, { fields: "id,permalink" }));
       return r.data.permalink ?? null;
     } catch {
       return null;
@@ -85,18 +98,16 @@ export class ThreadsPublisher implements Publisher {
       }
     }
     if (!containerId) {
-      const created = await requestJson<{ id: string }>(
+      const created = await this.request<{ id: string }>(
         this.api(`${this.config.userId}/threads`, { media_type: "TEXT", text: post.text }),
         { method: "POST" },
-        this.opts(),
       );
       containerId = created.data.id;
       await ctx.checkpoint({ containerId });
     }
-    const res = await requestJson<{ id: string }>(
+    const res = await this.request<{ id: string }>(
       this.api(`${this.config.userId}/threads_publish`, { creation_id: containerId }),
       { method: "POST" },
-      this.opts(),
     );
     return {
       platformPostId: res.data.id,
@@ -107,10 +118,8 @@ export class ThreadsPublisher implements Publisher {
   }
 
   async reconcile(post: OutgoingPost): Promise<Published | null> {
-    const res = await requestJson<{ data?: { id: string; text?: string; permalink?: string }[] }>(
+    const res = await this.request<{ data?: { id: string; text?: string; permalink?: string }[] }>(
       this.api(`${this.config.userId}/threads`, { fields: "id,text,permalink", limit: "50" }),
-      {},
-      this.opts(),
     );
     const found = (res.data.data ?? []).find(
       (t) => (t.text ?? "").includes(post.dispatchId) || (t.text ?? "").trim() === post.text.trim(),
@@ -121,10 +130,8 @@ export class ThreadsPublisher implements Publisher {
   async fetchMetrics(posts: readonly { platformPostId: string }[]): Promise<Map<string, PostMetrics>> {
     const out = new Map<string, PostMetrics>();
     for (const p of posts) {
-      const res = await requestJson<{ data?: { name: string; values?: { value: number }[] }[] }>(
+      const res = await this.request<{ data?: { name: string; values?: { value: number }[] }[] }>(
         this.api(`${p.platformPostId}/insights`, { metric: "views,likes,replies,reposts,quotes" }),
-        {},
-        this.opts(),
       );
       const m: PostMetrics = {};
       for (const row of res.data.data ?? []) {

@@ -45,13 +45,15 @@ export class YouTubePublisher implements Publisher {
   readonly host: string;
   private readonly api: youtube_v3.Youtube;
   private readonly config: YouTubeConfig;
+  private readonly rootUrl: string;
 
   constructor(config: YouTubeConfig) {
     this.config = config;
     this.host = hostOf(config.rootUrl);
+    this.rootUrl = config.rootUrl.endsWith("/") ? config.rootUrl : `${config.rootUrl}/`;
     this.api = youtube({
       version: "v3",
-      rootUrl: config.rootUrl.endsWith("/") ? config.rootUrl : `${config.rootUrl}/`,
+      rootUrl: this.rootUrl,
       headers: { authorization: `Bearer ${config.token}` },
     });
   }
@@ -72,14 +74,18 @@ export class YouTubePublisher implements Publisher {
       });
     }
     try {
-      const res = await this.api.videos.insert({
-        part: ["snippet", "status"],
-        requestBody: {
-          snippet: { title: (post.title ?? post.text).slice(0, 100), description: post.text },
-          status: { privacyStatus: this.config.privacyStatus ?? "private" },
+      const res = await this.api.videos.insert(
+        {
+          part: ["snippet", "status"],
+          requestBody: {
+            snippet: { title: (post.title ?? post.text).slice(0, 100), description: post.text },
+            status: { privacyStatus: this.config.privacyStatus ?? "private" },
+          },
+          media: { body: createReadStream(post.mediaPath) },
         },
-        media: { body: createReadStream(post.mediaPath) },
-      });
+        // The upload goes to <rootUrl>upload/…, computed from the call's own options, not the client's.
+        { rootUrl: this.rootUrl },
+      );
       const id = res.data.id;
       if (!id)
         throw new PublishError("youtube: an answer without a video id", { errorClass: "system", sendState: "unknown" });
