@@ -11,6 +11,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
 import type { MarketingEvent } from "../src/marketing/webhooks.ts";
 import { runStageWork } from "../src/orchestration/stage-engine.ts";
+import { parseStageContext, toStageContext } from "../src/stages/context.ts";
+import { stage25 } from "../src/stages/stage-25.ts";
 import { materializeRollups } from "../src/tasks/marketing.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
@@ -395,6 +397,19 @@ describe("rollups as venture metrics", () => {
       value: 1,
       label: "fact",
     });
+
+    // Stage 25's review reads that scorecard: the marketing performance is in what it weighs (spec §17.15).
+    const { rows: review } = await sql<{ id: string }>`
+      select id from eva.venture_stage_work where venture_id = ${v.id}::uuid and lifecycle_stage = 25 and status = 'ready'`.execute(
+      t.db,
+    );
+    expect(review).toHaveLength(1);
+    const { rows: ctxRows } = await sql<{
+      c: unknown;
+    }>`select eva.fn_stage_context(${review[0]?.id}::uuid) as c`.execute(t.db);
+    const { user } = stage25.prompt(toStageContext(parseStageContext(ctxRows[0]?.c)));
+    expect(user).toContain("Marketing impressions (UTC day)");
+    expect(user).toContain("marketing_rollup");
   });
 });
 
