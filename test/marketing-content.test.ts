@@ -270,7 +270,9 @@ describe("generation and brand review through a model", () => {
     expect(reviews[1]?.checks.find((x) => x.check === "brand_voice")?.outcome).toBe("pass");
 
     // The live generation fits every platform's limit; tokens are charged to the venture as content.
-    for (const row of await variants(c.id, 2)) {
+    const live = await variants(c.id, 2);
+    expect(live.map((r) => `${r.platform}:${r.variant_key}`)).toEqual(DEFAULT.flatMap((p) => [`${p}:a`, `${p}:b`]));
+    for (const row of live) {
       expect(textLength(row.platform, row.asset_text)).toBeLessThanOrEqual(PLATFORM_LIMITS[row.platform].text);
     }
     const { rows: charged } = await sql<{ tokens: number; n: number }>`

@@ -11,8 +11,10 @@ const t = await createTestDatabase();
 const pool = new pg.Pool({ connectionString: t.url, max: 1 });
 const withPgClient = createWithPgClient({ pool });
 
+// The pool's own role, which the session must be back to after a request.
+let loginRole = "";
 beforeAll(async () => {
-  await pool.query("select 1");
+  loginRole = (await pool.query<{ who: string }>("select current_user as who")).rows[0]?.who ?? "";
 });
 afterAll(async () => {
   await pool.end();
@@ -39,7 +41,8 @@ describe("the API's adaptor", () => {
       ["eva_viewer", sub],
     ]);
     const after = (await pool.query<Row>(probe)).rows[0];
-    expect(after?.who).not.toBe("eva_viewer");
+    expect(loginRole).not.toBe("eva_viewer");
+    expect(after?.who).toBe(loginRole);
     expect(after?.sub ?? "").toBe("");
   });
 
