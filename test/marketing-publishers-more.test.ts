@@ -19,6 +19,7 @@ import { ThreadsPublisher } from "../src/marketing/publishers/threads.ts";
 import type { OutgoingPost, Platform } from "../src/marketing/publishers/types.ts";
 import { PublishError } from "../src/marketing/publishers/types.ts";
 import { YouTubePublisher } from "../src/marketing/publishers/youtube.ts";
+import { json as send } from "./helpers/social-servers.ts";
 
 interface Received {
   method: string;
@@ -37,11 +38,6 @@ interface LocalApi {
 }
 
 type Handler = (req: Received, res: ServerResponse, api: LocalApi) => void;
-
-function send(res: ServerResponse, status: number, data: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(data));
-}
 
 function startApi(handler: Handler): Promise<LocalApi> {
   return new Promise((resolve) => {

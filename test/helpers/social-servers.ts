@@ -33,7 +33,8 @@ async function body(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function json(res: ServerResponse, status: number, data: unknown, headers: Record<string, string> = {}) {
+/** A JSON answer with its status and extra headers (for every local API server in the tests). */
+export function json(res: ServerResponse, status: number, data: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(data));
 }
