@@ -7211,6 +7211,50 @@ COMMENT ON FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) IS '
 
 
 --
+-- Name: fn_marketing_compose_post(uuid, text, uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_marketing_compose_post(p_variant_id uuid, p_platform text, p_dispatch_id uuid) RETURNS TABLE(post_text text, link text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_variant marketing.marketing_content_variants;
+  v_url text;
+  v_slug text;
+begin
+  select * into v_variant from marketing.marketing_content_variants v where v.id = p_variant_id;
+  if not found then
+    raise exception 'no marketing variant %', p_variant_id using errcode = 'EV404';
+  end if;
+  v_url := coalesce(v_variant.metadata ->> 'link_url',
+    (select c.metadata ->> 'link_url' from marketing.marketing_content c where c.id = v_variant.content_id));
+  if v_url ~ '^https?://' then
+    select pg_catalog.btrim(pg_catalog.regexp_replace(pg_catalog.lower(v.name), '[^a-z0-9]+', '-', 'g'), '-')
+      into v_slug from eva.ventures v where v.id = v_variant.venture_id;
+    link := v_url || case when v_url like '%?%' then '&' else '?' end
+      || 'utm_source=' || pg_catalog.lower(p_platform) || '&utm_medium=social&utm_campaign='
+      || coalesce(nullif(v_slug, ''), 'venture') || '&utm_content=' || v_variant.id || '&utm_id=' || p_dispatch_id;
+    post_text := pg_catalog.rtrim(v_variant.asset_text) || E'\n\n' || link;
+  else
+    link := null;
+    post_text := v_variant.asset_text;
+  end if;
+  return next;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_marketing_compose_post(p_variant_id uuid, p_platform text, p_dispatch_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_marketing_compose_post(p_variant_id uuid, p_platform text, p_dispatch_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_marketing_compose_post(p_variant_id uuid, p_platform text, p_dispatch_id uuid) IS 'A variant''s post on a platform for a dispatch: its text and its UTM-tagged link (null without an http(s) link_url). EV404 unknown variant.';
+
+
+--
 -- Name: fn_marketing_content_context(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -12993,9 +13037,8 @@ declare
   v_variant marketing.marketing_content_variants;
   v_platform text;
   v_id uuid;
-  v_url text;
+  v_text text;
   v_link text;
-  v_slug text;
 begin
   select * into v_variant from marketing.marketing_content_variants v where v.id = p_variant_id;
   if not found then
@@ -13005,18 +13048,9 @@ begin
   select d.id into v_id from marketing.marketing_dispatches d
   where d.variant_id = p_variant_id and d.platform = v_platform and d.account_key = '';
   v_id := coalesce(v_id, gen_random_uuid());
-  v_url := coalesce(v_variant.metadata ->> 'link_url',
-    (select c.metadata ->> 'link_url' from marketing.marketing_content c where c.id = v_variant.content_id));
-  if v_url ~ '^https?://' then
-    select pg_catalog.btrim(pg_catalog.regexp_replace(pg_catalog.lower(v.name), '[^a-z0-9]+', '-', 'g'), '-')
-      into v_slug from eva.ventures v where v.id = v_variant.venture_id;
-    v_link := v_url || case when v_url like '%?%' then '&' else '?' end
-      || 'utm_source=' || v_platform || '&utm_medium=social&utm_campaign=' || coalesce(nullif(v_slug, ''), 'venture')
-      || '&utm_content=' || v_variant.id || '&utm_id=' || v_id;
-  end if;
-  return marketing.fn_publish_now(v_id, v_variant.id, v_platform,
-    case when v_link is null then v_variant.asset_text
-         else pg_catalog.rtrim(v_variant.asset_text) || E'\n\n' || v_link end, v_link);
+  select p.post_text, p.link into v_text, v_link
+  from eva_private.fn_marketing_compose_post(v_variant.id, v_platform, v_id) p;
+  return marketing.fn_publish_now(v_id, v_variant.id, v_platform, v_text, v_link);
 end;
 $$;
 
@@ -21600,6 +21634,14 @@ GRANT ALL ON FUNCTION eva_private.fn_marketing_block_content(p_content_id uuid, 
 
 REVOKE ALL ON FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_marketing_budget_alert(p_budget_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_marketing_compose_post(p_variant_id uuid, p_platform text, p_dispatch_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_marketing_compose_post(p_variant_id uuid, p_platform text, p_dispatch_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_marketing_compose_post(p_variant_id uuid, p_platform text, p_dispatch_id uuid) TO eva_service;
 
 
 --

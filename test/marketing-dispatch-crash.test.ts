@@ -52,15 +52,12 @@ it("a worker SIGKILLed mid-post: the next worker reconciles instead of posting a
   ]);
   const variantId = variantIds[0] as string;
   const id = randomUUID();
-  const { text, link } = composePost(
-    {
-      variantId,
-      ventureName: v.name,
-      assetText: "Month-end close, without the month.",
-      linkUrl: "https://ledgerloop.example/close",
-    },
-    "mastodon",
-    id,
+  const { text, link } = await composePost(t.service, variantId, "mastodon", id);
+  expect(link).toBe(
+    `https://ledgerloop.example/close?utm_source=mastodon&utm_medium=social&utm_campaign=${v.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")}&utm_content=${variantId}&utm_id=${id}`,
   );
   // Queued as the Chairman's `eva marketing publish` queues it, for a worker to run.
   await sql`select marketing.fn_publish_now(${id}::uuid, ${variantId}::uuid, 'mastodon', ${text}, ${link})`.execute(

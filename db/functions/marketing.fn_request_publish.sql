@@ -1,9 +1,8 @@
 -- The Chairman's "publish this variant now" through GraphQL (the CLI's
 -- `eva marketing publish` takes the same path and also runs the attempt at
 -- once): the variant's dispatch on the platform (its own by default), its
--- text and UTM-tagged link composed here (utm_source = platform, utm_medium =
--- social, utm_campaign = the venture, utm_content = the variant, utm_id = the
--- dispatch), made due now with its job queued. Repeating it returns the same
+-- text and UTM-tagged link from eva_private.fn_marketing_compose_post, made
+-- due now with its job queued. Repeating it returns the same
 -- dispatch and never posts twice.
 create or replace function marketing.fn_request_publish(p_variant_id uuid, p_platform text default null)
 returns marketing.marketing_dispatches
@@ -16,9 +15,8 @@ declare
   v_variant marketing.marketing_content_variants;
   v_platform text;
   v_id uuid;
-  v_url text;
+  v_text text;
   v_link text;
-  v_slug text;
 begin
   select * into v_variant from marketing.marketing_content_variants v where v.id = p_variant_id;
   if not found then
@@ -28,18 +26,9 @@ begin
   select d.id into v_id from marketing.marketing_dispatches d
   where d.variant_id = p_variant_id and d.platform = v_platform and d.account_key = '';
   v_id := coalesce(v_id, gen_random_uuid());
-  v_url := coalesce(v_variant.metadata ->> 'link_url',
-    (select c.metadata ->> 'link_url' from marketing.marketing_content c where c.id = v_variant.content_id));
-  if v_url ~ '^https?://' then
-    select pg_catalog.btrim(pg_catalog.regexp_replace(pg_catalog.lower(v.name), '[^a-z0-9]+', '-', 'g'), '-')
-      into v_slug from eva.ventures v where v.id = v_variant.venture_id;
-    v_link := v_url || case when v_url like '%?%' then '&' else '?' end
-      || 'utm_source=' || v_platform || '&utm_medium=social&utm_campaign=' || coalesce(nullif(v_slug, ''), 'venture')
-      || '&utm_content=' || v_variant.id || '&utm_id=' || v_id;
-  end if;
-  return marketing.fn_publish_now(v_id, v_variant.id, v_platform,
-    case when v_link is null then v_variant.asset_text
-         else pg_catalog.rtrim(v_variant.asset_text) || E'\n\n' || v_link end, v_link);
+  select p.post_text, p.link into v_text, v_link
+  from eva_private.fn_marketing_compose_post(v_variant.id, v_platform, v_id) p;
+  return marketing.fn_publish_now(v_id, v_variant.id, v_platform, v_text, v_link);
 end;
 $$;
 comment on function marketing.fn_request_publish(uuid, text) is

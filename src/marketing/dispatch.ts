@@ -11,7 +11,6 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Database } from "../db/client.ts";
 import { runUnderContract, workerIdentity } from "../orchestration/contracts.ts";
-import { postText } from "./links.ts";
 import { transportError } from "./publishers/http.ts";
 import {
   accountEnv,
@@ -22,7 +21,6 @@ import {
   type Publisher,
   publisherFor,
 } from "./publishers/index.ts";
-import { utmLink, ventureSlug } from "./utm.ts";
 
 export interface DispatchDeps {
   /** Which publisher a platform gets (default: live with credentials in the environment, else dry-run). */
@@ -270,26 +268,20 @@ interface VariantToSchedule {
   link_url: string | null;
 }
 
-/** The text and tagged link of a variant's dispatch on a platform (the dispatch id travels as utm_id). */
-export function composePost(
-  v: { variantId: string; ventureName: string; assetText: string; linkUrl: string | null },
+/** The text and tagged link of a variant's dispatch on a platform (eva_private.fn_marketing_compose_post, the one composer). */
+export async function composePost(
+  db: Database,
+  variantId: string,
   platform: string,
   dispatchId: string,
-): { text: string; link: string | null } {
-  let link: string | null = null;
-  if (v.linkUrl) {
-    try {
-      link = utmLink(v.linkUrl, {
-        platform,
-        ventureSlug: ventureSlug(v.ventureName) || "venture",
-        variantId: v.variantId,
-        dispatchId,
-      });
-    } catch {
-      link = null;
-    }
-  }
-  return { text: postText(v.assetText, link), link };
+): Promise<{ text: string; link: string | null }> {
+  const { rows } = await sql<{ post_text: string; link: string | null }>`
+    select post_text, link from eva_private.fn_marketing_compose_post(${variantId}::uuid, ${platform}, ${dispatchId}::uuid)`.execute(
+    db,
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`no post composed for variant ${variantId}`);
+  return { text: row.post_text, link: row.link };
 }
 
 /**
@@ -304,11 +296,7 @@ export async function scheduleCheck(db: Database): Promise<{ scheduled: number; 
   let scheduled = 0;
   for (const v of rows) {
     const id = randomUUID();
-    const { text, link } = composePost(
-      { variantId: v.variant_id, ventureName: v.venture_name, assetText: v.asset_text, linkUrl: v.link_url },
-      v.platform,
-      id,
-    );
+    const { text, link } = await composePost(db, v.variant_id, v.platform, id);
     await sql`select id from marketing.fn_schedule_dispatch(${id}::uuid, ${v.variant_id}::uuid, ${v.platform},
       ${text}, ${link}, null, 'schedule', '')`.execute(db);
     scheduled += 1;
@@ -325,11 +313,9 @@ export async function publishNow(
   deps: DispatchDeps = {},
 ): Promise<DispatchResult> {
   const v = await db
-    .selectFrom("marketing.marketing_content_variants as v")
-    .innerJoin("ventures as ve", "ve.id", "v.venture_id")
-    .leftJoin("marketing.marketing_content as c", "c.id", "v.content_id")
-    .select(["v.id", "v.asset_text", "v.metadata", "ve.name", "c.metadata as content_metadata"])
-    .where("v.id", "=", variantId)
+    .selectFrom("marketing.marketing_content_variants")
+    .select(["id"])
+    .where("id", "=", variantId)
     .executeTakeFirst();
   if (!v) {
     throw Object.assign(new Error(`no marketing variant ${variantId}`), { code: "EV404" });
@@ -342,15 +328,7 @@ export async function publishNow(
     .where("account_key", "=", "")
     .executeTakeFirst();
   const id = existing?.id ?? randomUUID();
-  const linkUrl =
-    ((v.metadata as Record<string, unknown> | null)?.link_url as string | undefined) ??
-    ((v.content_metadata as Record<string, unknown> | null)?.link_url as string | undefined) ??
-    null;
-  const { text, link } = composePost(
-    { variantId, ventureName: v.name, assetText: v.asset_text, linkUrl },
-    platform,
-    id,
-  );
+  const { text, link } = await composePost(db, variantId, platform, id);
   const { rows } = await sql<{ id: string }>`
     select id from marketing.fn_publish_now(${id}::uuid, ${variantId}::uuid, ${platform}, ${text}, ${link})`.execute(
     db,

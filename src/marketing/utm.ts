@@ -1,8 +1,11 @@
-// UTM parameters on every link EVA posts or mails (spec §17.6: UTM-based
-// last-touch attribution): utm_source = the platform, utm_medium = social or
-// email, utm_campaign = the venture, utm_content = the variant id, utm_id = the
-// dispatch (one post or one email), all lowercase. A conversion that carries
-// them back is attributed to that variant by marketing.fn_ingest_events.
+// UTM parameters (spec §17.6: UTM-based last-touch attribution): utm_source =
+// the platform, utm_medium = social or email, utm_campaign = the venture,
+// utm_content = the variant id, utm_id = the dispatch (one post or one email),
+// all lowercase. A post's link is tagged in SQL
+// (eva_private.fn_marketing_compose_post, the same parameters); utmLink tags a
+// link in TypeScript, and utmOf reads them back from a webhook's URL. A
+// conversion that carries them is attributed to that variant by
+// marketing.fn_ingest_events.
 
 export interface UtmTags {
   /** bluesky, mastodon, x, email... (lowercase platform name). */
