@@ -7253,9 +7253,11 @@ CREATE TABLE marketing.marketing_content (
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    content_tier text DEFAULT 'standard'::text NOT NULL,
     CONSTRAINT marketing_content_channel_family_check CHECK ((channel_family = ANY (ARRAY['social'::text, 'email'::text, 'paid'::text]))),
     CONSTRAINT marketing_content_check CHECK (((status = 'blocked'::text) = (blocked_reason IS NOT NULL))),
     CONSTRAINT marketing_content_check1 CHECK ((((metadata ->> 'lifecycle_state'::text) IS NULL) OR ((metadata ->> 'lifecycle_state'::text) = lifecycle_state))),
+    CONSTRAINT marketing_content_content_tier_check CHECK ((content_tier = ANY (ARRAY['standard'::text, 'hero'::text]))),
     CONSTRAINT marketing_content_content_type_check CHECK ((content_type = ANY (ARRAY['social_post'::text, 'email'::text, 'ad'::text]))),
     CONSTRAINT marketing_content_cycle_check CHECK ((cycle >= 1)),
     CONSTRAINT marketing_content_generation_check CHECK ((generation >= 0)),
@@ -7288,6 +7290,13 @@ COMMENT ON COLUMN marketing.marketing_content.lifecycle_state IS 'IDEATE | GENER
 --
 
 COMMENT ON COLUMN marketing.marketing_content.status IS 'active, or blocked (blocked_reason says why: the brand review failed marketing.max_review_loops times); blocked content takes no transition.';
+
+
+--
+-- Name: COLUMN marketing_content.content_tier; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_content.content_tier IS 'standard | hero. Video for hero content goes to Veo; everything else to Kling (spec §17.3). Set with marketing.fn_set_content_tier.';
 
 
 --
@@ -8007,6 +8016,181 @@ ALTER FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) OW
 --
 
 COMMENT ON FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) IS 'Variants of SCHEDULE content (current generation, not email) with no dispatch yet: what content:schedule:check dispatches.';
+
+
+--
+-- Name: media_generations; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.media_generations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    variant_id uuid,
+    kind text NOT NULL,
+    content_tier text DEFAULT 'standard'::text NOT NULL,
+    status text DEFAULT 'requested'::text NOT NULL,
+    prompt text NOT NULL,
+    source_asset_id uuid,
+    duration_seconds integer,
+    aspect_ratio text DEFAULT '16:9'::text NOT NULL,
+    template_id uuid,
+    provider text,
+    model text,
+    provider_job_id text,
+    providers_tried jsonb DEFAULT '[]'::jsonb NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    polls integer DEFAULT 0 NOT NULL,
+    next_poll_at timestamp with time zone,
+    estimated_cost_cents numeric DEFAULT 0 NOT NULL,
+    cost_cents numeric,
+    result_asset_id uuid,
+    last_error text,
+    requested_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    submitted_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT media_generations_aspect_ratio_check CHECK ((aspect_ratio ~ '^[0-9]{1,2}:[0-9]{1,2}$'::text)),
+    CONSTRAINT media_generations_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT media_generations_check CHECK (((kind <> 'video'::text) OR (duration_seconds IS NOT NULL))),
+    CONSTRAINT media_generations_check1 CHECK (((status = ANY (ARRAY['succeeded'::text, 'failed'::text, 'refused'::text])) = (finished_at IS NOT NULL))),
+    CONSTRAINT media_generations_check2 CHECK (((status <> 'succeeded'::text) OR (result_asset_id IS NOT NULL))),
+    CONSTRAINT media_generations_check3 CHECK (((status <> ALL (ARRAY['submitted'::text, 'polling'::text])) OR (provider IS NOT NULL))),
+    CONSTRAINT media_generations_check4 CHECK (((status <> 'polling'::text) OR ((provider_job_id IS NOT NULL) AND (next_poll_at IS NOT NULL)))),
+    CONSTRAINT media_generations_content_tier_check CHECK ((content_tier = ANY (ARRAY['standard'::text, 'hero'::text]))),
+    CONSTRAINT media_generations_cost_cents_check CHECK ((cost_cents >= (0)::numeric)),
+    CONSTRAINT media_generations_duration_seconds_check CHECK (((duration_seconds >= 1) AND (duration_seconds <= 60))),
+    CONSTRAINT media_generations_estimated_cost_cents_check CHECK ((estimated_cost_cents >= (0)::numeric)),
+    CONSTRAINT media_generations_kind_check CHECK ((kind = ANY (ARRAY['image'::text, 'video'::text]))),
+    CONSTRAINT media_generations_polls_check CHECK ((polls >= 0)),
+    CONSTRAINT media_generations_prompt_check CHECK (((char_length(prompt) >= 1) AND (char_length(prompt) <= 4000))),
+    CONSTRAINT media_generations_provider_check CHECK ((provider = ANY (ARRAY['gemini'::text, 'kling'::text, 'veo'::text, 'runway'::text, 'offline'::text]))),
+    CONSTRAINT media_generations_providers_tried_check CHECK ((jsonb_typeof(providers_tried) = 'array'::text)),
+    CONSTRAINT media_generations_status_check CHECK ((status = ANY (ARRAY['requested'::text, 'submitted'::text, 'polling'::text, 'succeeded'::text, 'failed'::text, 'refused'::text])))
+);
+
+
+ALTER TABLE marketing.media_generations OWNER TO eva_owner;
+
+--
+-- Name: TABLE media_generations; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.media_generations IS 'Image and video generations (spec §17.2, §17.3): requested → submitted → polling → succeeded | failed, or refused by the budget governor. Video routes to Kling by default, Veo for hero content, Runway only after both failed with provider errors; a job polls the provider''s long-running task with backoff (next_poll_at), never a worker waiting. providers_tried keeps each failure. Changed only through marketing''s media functions.';
+
+
+--
+-- Name: fn_media_advance(uuid, text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS marketing.media_generations
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_g marketing.media_generations;
+  v_d jsonb := coalesce(p_detail, '{}');
+  v_first int := coalesce((select (s.value #>> '{}')::int from eva_private.settings s where s.key = 'marketing.media_poll_first_seconds'), 10);
+  v_max int := coalesce((select (s.value #>> '{}')::int from eva_private.settings s where s.key = 'marketing.media_poll_max_seconds'), 300);
+  v_max_polls int := coalesce((select (s.value #>> '{}')::int from eva_private.settings s where s.key = 'marketing.media_max_polls'), 120);
+  v_run_at timestamptz;
+begin
+  select * into v_g from marketing.media_generations g where g.id = p_generation_id for update;
+  if v_g.id is null then
+    raise exception 'no media generation %', p_generation_id using errcode = 'EV404';
+  end if;
+  if v_g.status in ('succeeded', 'failed', 'refused') then
+    raise exception 'media generation % is already %', p_generation_id, v_g.status using errcode = 'EV409';
+  end if;
+  case p_action
+  when 'submit' then
+    if v_g.status not in ('requested', 'submitted') then
+      raise exception 'a % generation is not submitted again', v_g.status using errcode = 'EV409';
+    end if;
+    update marketing.media_generations g set status = 'submitted', provider = v_d ->> 'provider', model = v_d ->> 'model',
+      provider_job_id = null, attempts = g.attempts + 1, submitted_at = pg_catalog.now(), updated_at = pg_catalog.now()
+    where g.id = p_generation_id returning * into v_g;
+  when 'accepted' then
+    if v_g.status <> 'submitted' then
+      raise exception 'only a submitted generation is accepted, not a % one', v_g.status using errcode = 'EV409';
+    end if;
+    v_run_at := pg_catalog.now() + pg_catalog.make_interval(secs => v_first);
+    update marketing.media_generations g set status = 'polling', provider_job_id = v_d ->> 'provider_job_id',
+      next_poll_at = v_run_at, updated_at = pg_catalog.now()
+    where g.id = p_generation_id returning * into v_g;
+  when 'poll' then
+    if v_g.status <> 'polling' then
+      raise exception 'only a polling generation is polled, not a % one', v_g.status using errcode = 'EV409';
+    end if;
+    if v_g.polls + 1 >= v_max_polls then
+      update marketing.media_generations g set status = 'failed', polls = g.polls + 1, next_poll_at = null,
+        last_error = pg_catalog.format('%s did not finish after %s polls', g.provider, g.polls + 1),
+        finished_at = pg_catalog.now(), updated_at = pg_catalog.now()
+      where g.id = p_generation_id returning * into v_g;
+    else
+      v_run_at := pg_catalog.now()
+        + pg_catalog.make_interval(secs => least(v_max, v_first * pg_catalog.power(2, v_g.polls + 1)::bigint));
+      update marketing.media_generations g set polls = g.polls + 1, next_poll_at = v_run_at, updated_at = pg_catalog.now()
+      where g.id = p_generation_id returning * into v_g;
+    end if;
+  when 'provider_failed' then
+    update marketing.media_generations g set status = 'requested',
+      providers_tried = g.providers_tried || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+        'provider', coalesce(v_d ->> 'provider', g.provider), 'error', v_d ->> 'error', 'at', pg_catalog.now())),
+      provider = null, model = null, provider_job_id = null, next_poll_at = null, last_error = v_d ->> 'error',
+      updated_at = pg_catalog.now()
+    where g.id = p_generation_id returning * into v_g;
+    v_run_at := pg_catalog.now();
+  when 'succeeded' then
+    if v_g.status <> 'submitted' and v_g.status <> 'polling' then
+      raise exception 'a % generation cannot succeed', v_g.status using errcode = 'EV409';
+    end if;
+    if (v_d ->> 'asset_id') is null then
+      raise exception 'a succeeded generation names its asset' using errcode = 'EV400';
+    end if;
+    update marketing.media_generations g set status = 'succeeded', result_asset_id = (v_d ->> 'asset_id')::uuid,
+      cost_cents = coalesce((v_d ->> 'cost_cents')::numeric, 0), next_poll_at = null, last_error = null,
+      finished_at = pg_catalog.now(), updated_at = pg_catalog.now()
+    where g.id = p_generation_id returning * into v_g;
+    -- The provider's charge for the call that made it (platform = the provider), once per generation and attempt.
+    insert into marketing.marketing_spend_ledger (venture_id, platform, media_generation_id, attempt, amount_cents, basis, reason)
+    values (v_g.venture_id, v_g.provider, v_g.id, v_g.attempts, v_g.cost_cents, coalesce(v_d ->> 'basis', 'assumption'),
+      pg_catalog.format('%s %s by %s (%s)', v_g.kind,
+        case when v_g.kind = 'video' then v_g.duration_seconds || ' s' else '1 image' end, v_g.provider, v_g.model))
+    on conflict (media_generation_id, attempt) do nothing;
+  when 'failed' then
+    update marketing.media_generations g set status = 'failed', next_poll_at = null, last_error = v_d ->> 'error',
+      providers_tried = case when v_d ? 'provider' then g.providers_tried || pg_catalog.jsonb_build_array(
+        pg_catalog.jsonb_build_object('provider', v_d ->> 'provider', 'error', v_d ->> 'error', 'at', pg_catalog.now()))
+        else g.providers_tried end,
+      finished_at = pg_catalog.now(), updated_at = pg_catalog.now()
+    where g.id = p_generation_id returning * into v_g;
+  else
+    raise exception 'unknown media generation action %', p_action using errcode = 'EV400';
+  end case;
+
+  if v_g.status in ('requested', 'polling') then
+    perform graphile_worker.add_job('media_generation', pg_catalog.json_build_object('generation_id', v_g.id),
+      job_key := 'media_generation:' || v_g.id, run_at := coalesce(v_run_at, v_g.next_poll_at, pg_catalog.now()),
+      max_attempts := 5);
+  end if;
+  if v_g.status in ('succeeded', 'failed') then
+    perform eva_private.fn_log_event('marketing.media_' || v_g.status, v_g.venture_id, pg_catalog.jsonb_build_object(
+      'generation_id', v_g.id, 'kind', v_g.kind, 'provider', v_g.provider, 'cost_cents', v_g.cost_cents,
+      'asset_id', v_g.result_asset_id, 'error', v_g.last_error, 'providers_tried', v_g.providers_tried));
+  end if;
+  return v_g;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb) IS 'Moves a media generation: submit | accepted | poll | provider_failed | succeeded | failed (see the function''s header); queues its next job at the time it is due and charges a success to the spend ledger. EV404 unknown, EV409 a move its state does not allow, EV400 bad input.';
 
 
 --
@@ -12947,6 +13131,53 @@ COMMENT ON FUNCTION marketing.fn_materialize_rollups() IS 'Adds the counts queue
 
 
 --
+-- Name: fn_media_budget_status(uuid, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_media_budget_status(p_venture_id uuid, p_kind text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  with cap as (
+    select coalesce(
+      (select b.monthly_budget_cents from marketing.media_budgets b where b.venture_id = p_venture_id and b.kind = p_kind),
+      (select (s.value #>> '{}')::bigint from eva_private.settings s
+        where s.key = 'marketing.media_default_' || p_kind || '_budget_cents'),
+      0) as cents,
+      exists (select 1 from marketing.media_budgets b where b.venture_id = p_venture_id and b.kind = p_kind) as set_by_chairman
+  ), spent as (
+    select coalesce(pg_catalog.sum(l.amount_cents), 0) as cents
+    from marketing.marketing_spend_ledger l
+    join marketing.media_generations g on g.id = l.media_generation_id
+    where g.venture_id = p_venture_id and g.kind = p_kind
+      and l.occurred_at >= pg_catalog.date_trunc('month', pg_catalog.now())
+  ), reserved as (
+    select coalesce(pg_catalog.sum(g.estimated_cost_cents), 0) as cents
+    from marketing.media_generations g
+    where g.venture_id = p_venture_id and g.kind = p_kind and g.status in ('requested', 'submitted', 'polling')
+  )
+  select pg_catalog.jsonb_build_object(
+    'kind', p_kind,
+    'month', pg_catalog.to_char(pg_catalog.date_trunc('month', pg_catalog.now()), 'YYYY-MM'),
+    'budget_cents', cap.cents,
+    'source', case when cap.set_by_chairman then 'chairman' else 'default' end,
+    'spent_cents', spent.cents,
+    'reserved_cents', reserved.cents,
+    'remaining_cents', cap.cents - spent.cents - reserved.cents)
+  from cap, spent, reserved;
+$$;
+
+
+ALTER FUNCTION marketing.fn_media_budget_status(p_venture_id uuid, p_kind text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_media_budget_status(p_venture_id uuid, p_kind text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_media_budget_status(p_venture_id uuid, p_kind text) IS 'A venture''s media budget this month for image or video: {budget_cents, source (chairman | default), spent_cents (spend ledger), reserved_cents (generations in flight), remaining_cents}.';
+
+
+--
 -- Name: marketing_dispatches; Type: TABLE; Schema: marketing; Owner: eva_owner
 --
 
@@ -13181,6 +13412,90 @@ COMMENT ON FUNCTION marketing.fn_receive_webhook(p_source text, p_delivery_id te
 
 
 --
+-- Name: assets; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.assets (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    sha256 text NOT NULL,
+    kind text NOT NULL,
+    mime text NOT NULL,
+    bytes bigint NOT NULL,
+    width integer,
+    height integer,
+    provider text NOT NULL,
+    model text,
+    simulation boolean DEFAULT false NOT NULL,
+    label text DEFAULT 'fact'::text NOT NULL,
+    variant_id uuid,
+    derived_from uuid,
+    template_id uuid,
+    generation_id uuid,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT assets_bytes_check CHECK ((bytes > 0)),
+    CONSTRAINT assets_check CHECK ((simulation = (label = 'simulation'::text))),
+    CONSTRAINT assets_height_check CHECK ((height > 0)),
+    CONSTRAINT assets_kind_check CHECK ((kind = ANY (ARRAY['image'::text, 'video'::text, 'logo'::text, 'reference'::text]))),
+    CONSTRAINT assets_label_check CHECK ((label = ANY (ARRAY['fact'::text, 'simulation'::text]))),
+    CONSTRAINT assets_mime_check CHECK ((mime ~ '^[a-z]+/[a-z0-9.+-]+$'::text)),
+    CONSTRAINT assets_provenance_check CHECK ((jsonb_typeof(provenance) = 'object'::text)),
+    CONSTRAINT assets_provider_check CHECK ((provider ~ '^[a-z0-9_-]{1,40}$'::text)),
+    CONSTRAINT assets_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT assets_width_check CHECK ((width > 0))
+);
+
+
+ALTER TABLE marketing.assets OWNER TO eva_owner;
+
+--
+-- Name: TABLE assets; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.assets IS 'A venture''s media (spec §17.2): images, videos, logos and reference images, content-addressed by sha256 (the file is <EVA_ASSET_DIR>/<sha256[0:2]>/<sha256>), with mime, size, dimensions and provenance (provider, model; simulation = made by the offline renderer, label simulation). One row per venture and content: the same bytes recorded twice are one asset. Written by marketing.fn_record_asset.';
+
+
+--
+-- Name: fn_record_asset(uuid, text, text, text, bigint, integer, integer, text, text, boolean, uuid, uuid, uuid, uuid, jsonb); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_record_asset(p_venture_id uuid, p_sha256 text, p_kind text, p_mime text, p_bytes bigint, p_width integer, p_height integer, p_provider text, p_model text DEFAULT NULL::text, p_simulation boolean DEFAULT false, p_variant_id uuid DEFAULT NULL::uuid, p_derived_from uuid DEFAULT NULL::uuid, p_template_id uuid DEFAULT NULL::uuid, p_generation_id uuid DEFAULT NULL::uuid, p_provenance jsonb DEFAULT '{}'::jsonb) RETURNS marketing.assets
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.assets;
+begin
+  if not exists (select 1 from eva.ventures v where v.id = p_venture_id) then
+    raise exception 'no venture %', p_venture_id using errcode = 'EV404';
+  end if;
+  if p_variant_id is not null and not exists (
+    select 1 from marketing.marketing_content_variants cv where cv.id = p_variant_id and cv.venture_id = p_venture_id) then
+    raise exception 'no variant % of this venture', p_variant_id using errcode = 'EV404';
+  end if;
+  insert into marketing.assets as a (venture_id, sha256, kind, mime, bytes, width, height, provider, model, simulation, label,
+    variant_id, derived_from, template_id, generation_id, provenance)
+  values (p_venture_id, pg_catalog.lower(p_sha256), p_kind, p_mime, p_bytes, p_width, p_height, p_provider, p_model,
+    coalesce(p_simulation, false), case when coalesce(p_simulation, false) then 'simulation' else 'fact' end,
+    p_variant_id, p_derived_from, p_template_id, p_generation_id, coalesce(p_provenance, '{}'))
+  on conflict (venture_id, sha256) do update set variant_id = coalesce(a.variant_id, excluded.variant_id)
+  returning * into v_row;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_record_asset(p_venture_id uuid, p_sha256 text, p_kind text, p_mime text, p_bytes bigint, p_width integer, p_height integer, p_provider text, p_model text, p_simulation boolean, p_variant_id uuid, p_derived_from uuid, p_template_id uuid, p_generation_id uuid, p_provenance jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_asset(p_venture_id uuid, p_sha256 text, p_kind text, p_mime text, p_bytes bigint, p_width integer, p_height integer, p_provider text, p_model text, p_simulation boolean, p_variant_id uuid, p_derived_from uuid, p_template_id uuid, p_generation_id uuid, p_provenance jsonb); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_record_asset(p_venture_id uuid, p_sha256 text, p_kind text, p_mime text, p_bytes bigint, p_width integer, p_height integer, p_provider text, p_model text, p_simulation boolean, p_variant_id uuid, p_derived_from uuid, p_template_id uuid, p_generation_id uuid, p_provenance jsonb) IS 'Records an asset stored content-addressed (sha256) for a venture, with its provenance; the same bytes again return the existing asset. EV404 unknown venture or variant, EV400 bad input.';
+
+
+--
 -- Name: fn_request_content_generation(uuid, text[], text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
 --
 
@@ -13199,6 +13514,108 @@ ALTER FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_conc
 --
 
 COMMENT ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) IS 'Requests a new marketing content item for a venture (IDEATE; generation, brand review and scheduling follow on a worker). EV404 unknown venture, EV409 a venture that has ended, EV400 bad input.';
+
+
+--
+-- Name: fn_request_media(uuid, text, text, uuid, uuid, integer, text, uuid, text, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_request_media(p_venture_id uuid, p_kind text, p_prompt text, p_variant_id uuid DEFAULT NULL::uuid, p_source_asset_id uuid DEFAULT NULL::uuid, p_duration_seconds integer DEFAULT NULL::integer, p_aspect_ratio text DEFAULT NULL::text, p_template_id uuid DEFAULT NULL::uuid, p_content_tier text DEFAULT NULL::text, p_actor text DEFAULT 'chairman'::text) RETURNS marketing.media_generations
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.media_generations;
+  v_tier text;
+  v_provider text;
+  v_estimate numeric;
+  v_budget jsonb;
+  v_template uuid := p_template_id;
+  v_duration int := p_duration_seconds;
+begin
+  if not exists (select 1 from eva.ventures v where v.id = p_venture_id) then
+    raise exception 'no venture %', p_venture_id using errcode = 'EV404';
+  end if;
+  if p_kind is null or p_kind not in ('image', 'video') then
+    raise exception 'a media generation is an image or a video, not %', coalesce(p_kind, 'null') using errcode = 'EV400';
+  end if;
+  if p_content_tier is not null and p_content_tier not in ('standard', 'hero') then
+    raise exception 'a content tier is standard or hero, not %', p_content_tier using errcode = 'EV400';
+  end if;
+  if p_variant_id is not null then
+    -- The content's tier rules (the optimizer or the Chairman set it with marketing.fn_set_content_tier).
+    select c.content_tier into v_tier
+    from marketing.marketing_content_variants cv join marketing.marketing_content c on c.id = cv.content_id
+    where cv.id = p_variant_id and cv.venture_id = p_venture_id;
+    if v_tier is null then
+      raise exception 'no variant % of this venture', p_variant_id using errcode = 'EV404';
+    end if;
+    if p_content_tier is not null and p_content_tier <> v_tier then
+      raise exception 'the variant''s content is %; change its tier with marketing.fn_set_content_tier', v_tier
+        using errcode = 'EV409';
+    end if;
+  else
+    v_tier := coalesce(p_content_tier, 'standard');
+  end if;
+  if p_source_asset_id is not null and not exists (
+    select 1 from marketing.assets a where a.id = p_source_asset_id and a.venture_id = p_venture_id and a.kind <> 'video') then
+    raise exception 'no image asset % of this venture', p_source_asset_id using errcode = 'EV404';
+  end if;
+  if p_kind = 'image' then
+    v_provider := 'gemini';
+    v_duration := null;
+    if v_template is null then
+      select b.id into v_template from marketing.brand_templates b where b.venture_id = p_venture_id
+      order by b.version desc limit 1;
+    elsif not exists (select 1 from marketing.brand_templates b where b.id = v_template and b.venture_id = p_venture_id) then
+      raise exception 'no brand template % of this venture', v_template using errcode = 'EV404';
+    end if;
+    select pg_catalog.max(p.cents_per_unit) into v_estimate from marketing.media_prices p
+    where p.provider = 'gemini' and p.unit = 'image';
+  else
+    v_provider := case when v_tier = 'hero' then 'veo' else 'kling' end;
+    v_duration := coalesce(v_duration, 5);
+    v_template := null;
+    select pg_catalog.max(p.cents_per_unit) * v_duration into v_estimate from marketing.media_prices p
+    where p.provider = v_provider and p.unit = 'second';
+  end if;
+  v_estimate := coalesce(v_estimate, 0);
+  v_budget := marketing.fn_media_budget_status(p_venture_id, p_kind);
+
+  insert into marketing.media_generations (venture_id, variant_id, kind, content_tier, status, prompt, source_asset_id,
+    duration_seconds, aspect_ratio, template_id, estimated_cost_cents, last_error, requested_by, finished_at)
+  values (p_venture_id, p_variant_id, p_kind, v_tier,
+    case when v_estimate > (v_budget ->> 'remaining_cents')::numeric then 'refused' else 'requested' end,
+    p_prompt, p_source_asset_id, v_duration, coalesce(p_aspect_ratio, '16:9'), v_template,
+    case when v_estimate > (v_budget ->> 'remaining_cents')::numeric then 0 else v_estimate end,
+    case when v_estimate > (v_budget ->> 'remaining_cents')::numeric then pg_catalog.format(
+      'over budget: %s costs about %s cents on %s; the venture''s %s budget for %s is %s cents, %s spent, %s reserved, %s remaining',
+      p_kind, v_estimate, v_provider, p_kind, v_budget ->> 'month', v_budget ->> 'budget_cents', v_budget ->> 'spent_cents',
+      v_budget ->> 'reserved_cents', v_budget ->> 'remaining_cents') end,
+    coalesce(p_actor, 'chairman'),
+    case when v_estimate > (v_budget ->> 'remaining_cents')::numeric then pg_catalog.now() end)
+  returning * into v_row;
+
+  perform eva_private.fn_log_event(
+    case when v_row.status = 'refused' then 'marketing.media_refused' else 'marketing.media_requested' end, p_venture_id,
+    pg_catalog.jsonb_build_object('generation_id', v_row.id, 'kind', p_kind, 'content_tier', v_tier,
+      'route', v_provider, 'estimated_cost_cents', v_estimate, 'budget', v_budget));
+  if v_row.status = 'requested' then
+    perform graphile_worker.add_job('media_generation', pg_catalog.json_build_object('generation_id', v_row.id),
+      job_key := 'media_generation:' || v_row.id, max_attempts := 5);
+  end if;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_request_media(p_venture_id uuid, p_kind text, p_prompt text, p_variant_id uuid, p_source_asset_id uuid, p_duration_seconds integer, p_aspect_ratio text, p_template_id uuid, p_content_tier text, p_actor text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_request_media(p_venture_id uuid, p_kind text, p_prompt text, p_variant_id uuid, p_source_asset_id uuid, p_duration_seconds integer, p_aspect_ratio text, p_template_id uuid, p_content_tier text, p_actor text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_request_media(p_venture_id uuid, p_kind text, p_prompt text, p_variant_id uuid, p_source_asset_id uuid, p_duration_seconds integer, p_aspect_ratio text, p_template_id uuid, p_content_tier text, p_actor text) IS 'Requests an image or a video for a venture (optionally for a variant; video from a source image, duration in seconds). The budget governor refuses what the monthly budget cannot hold (status refused, last_error with the numbers); otherwise the media_generation job is queued. EV400 bad input, EV404 unknown venture, variant, asset or template, EV409 a tier that contradicts the variant''s content.';
 
 
 --
@@ -13329,6 +13746,134 @@ COMMENT ON FUNCTION marketing.fn_schedule_dispatch(p_dispatch_id uuid, p_variant
 
 
 --
+-- Name: brand_templates; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.brand_templates (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    version integer NOT NULL,
+    canvas_width integer NOT NULL,
+    canvas_height integer NOT NULL,
+    logo_asset_id uuid,
+    logo_x integer,
+    logo_y integer,
+    logo_w integer,
+    logo_h integer,
+    cta_text text,
+    cta_x integer,
+    cta_y integer,
+    cta_w integer,
+    cta_h integer,
+    cta_bg text DEFAULT '#1a56db'::text NOT NULL,
+    cta_fg text DEFAULT '#ffffff'::text NOT NULL,
+    legal_text text,
+    legal_x integer,
+    legal_y integer,
+    legal_size integer DEFAULT 14 NOT NULL,
+    legal_color text DEFAULT '#ffffff'::text NOT NULL,
+    watermark_text text,
+    watermark_opacity numeric DEFAULT 0.25 NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT brand_templates_canvas_height_check CHECK (((canvas_height >= 64) AND (canvas_height <= 8192))),
+    CONSTRAINT brand_templates_canvas_width_check CHECK (((canvas_width >= 64) AND (canvas_width <= 8192))),
+    CONSTRAINT brand_templates_check CHECK ((((logo_asset_id IS NULL) = (logo_x IS NULL)) AND ((logo_x IS NULL) = (logo_y IS NULL)) AND ((logo_y IS NULL) = (logo_w IS NULL)) AND ((logo_w IS NULL) = (logo_h IS NULL)))),
+    CONSTRAINT brand_templates_check1 CHECK (((logo_x IS NULL) OR (((logo_x + logo_w) <= canvas_width) AND ((logo_y + logo_h) <= canvas_height)))),
+    CONSTRAINT brand_templates_check2 CHECK ((((cta_text IS NULL) = (cta_x IS NULL)) AND ((cta_x IS NULL) = (cta_y IS NULL)) AND ((cta_y IS NULL) = (cta_w IS NULL)) AND ((cta_w IS NULL) = (cta_h IS NULL)))),
+    CONSTRAINT brand_templates_check3 CHECK (((cta_x IS NULL) OR (((cta_x + cta_w) <= canvas_width) AND ((cta_y + cta_h) <= canvas_height)))),
+    CONSTRAINT brand_templates_check4 CHECK ((((legal_text IS NULL) = (legal_x IS NULL)) AND ((legal_x IS NULL) = (legal_y IS NULL)))),
+    CONSTRAINT brand_templates_check5 CHECK (((legal_x IS NULL) OR ((legal_x < canvas_width) AND (legal_y < canvas_height)))),
+    CONSTRAINT brand_templates_cta_bg_check CHECK ((cta_bg ~ '^#[0-9a-fA-F]{6}$'::text)),
+    CONSTRAINT brand_templates_cta_fg_check CHECK ((cta_fg ~ '^#[0-9a-fA-F]{6}$'::text)),
+    CONSTRAINT brand_templates_cta_h_check CHECK ((cta_h > 0)),
+    CONSTRAINT brand_templates_cta_text_check CHECK (((char_length(cta_text) >= 1) AND (char_length(cta_text) <= 60))),
+    CONSTRAINT brand_templates_cta_w_check CHECK ((cta_w > 0)),
+    CONSTRAINT brand_templates_cta_x_check CHECK ((cta_x >= 0)),
+    CONSTRAINT brand_templates_cta_y_check CHECK ((cta_y >= 0)),
+    CONSTRAINT brand_templates_legal_color_check CHECK ((legal_color ~ '^#[0-9a-fA-F]{6}$'::text)),
+    CONSTRAINT brand_templates_legal_size_check CHECK (((legal_size >= 6) AND (legal_size <= 96))),
+    CONSTRAINT brand_templates_legal_text_check CHECK (((char_length(legal_text) >= 1) AND (char_length(legal_text) <= 300))),
+    CONSTRAINT brand_templates_legal_x_check CHECK ((legal_x >= 0)),
+    CONSTRAINT brand_templates_legal_y_check CHECK ((legal_y >= 0)),
+    CONSTRAINT brand_templates_logo_h_check CHECK ((logo_h > 0)),
+    CONSTRAINT brand_templates_logo_w_check CHECK ((logo_w > 0)),
+    CONSTRAINT brand_templates_logo_x_check CHECK ((logo_x >= 0)),
+    CONSTRAINT brand_templates_logo_y_check CHECK ((logo_y >= 0)),
+    CONSTRAINT brand_templates_version_check CHECK ((version >= 1)),
+    CONSTRAINT brand_templates_watermark_opacity_check CHECK (((watermark_opacity > (0)::numeric) AND (watermark_opacity <= (1)::numeric))),
+    CONSTRAINT brand_templates_watermark_text_check CHECK (((char_length(watermark_text) >= 1) AND (char_length(watermark_text) <= 60)))
+);
+
+
+ALTER TABLE marketing.brand_templates OWNER TO eva_owner;
+
+--
+-- Name: TABLE brand_templates; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.brand_templates IS 'Per-venture brand templates for the deterministic overlay (spec §17.2): canvas size, the logo asset at an exact box (x, y, w, h), the CTA button''s box, text and colours, the legal text''s position, size and colour, a watermark. Versioned: marketing.fn_set_brand_template writes version n+1; the latest version is the venture''s template.';
+
+
+--
+-- Name: fn_set_brand_template(uuid, jsonb, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_set_brand_template(p_venture_id uuid, p_template jsonb, p_actor text DEFAULT 'chairman'::text) RETURNS marketing.brand_templates
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.brand_templates;
+  v_t jsonb := coalesce(p_template, '{}');
+  v_logo uuid := (v_t #>> '{logo,asset_id}')::uuid;
+begin
+  if not exists (select 1 from eva.ventures v where v.id = p_venture_id) then
+    raise exception 'no venture %', p_venture_id using errcode = 'EV404';
+  end if;
+  if v_t -> 'canvas' is null then
+    raise exception 'a brand template needs its canvas: {"canvas": {"width": …, "height": …}}' using errcode = 'EV400';
+  end if;
+  if v_logo is not null and not exists (
+    select 1 from marketing.assets a where a.id = v_logo and a.venture_id = p_venture_id and a.kind in ('logo', 'image')) then
+    raise exception 'no logo asset % of this venture (record it first: eva marketing media template --logo FILE)', v_logo
+      using errcode = 'EV404';
+  end if;
+  -- One writer per venture at a time: versions stay gap-free.
+  perform 1 from eva.ventures v where v.id = p_venture_id for update;
+  insert into marketing.brand_templates (venture_id, version, canvas_width, canvas_height,
+    logo_asset_id, logo_x, logo_y, logo_w, logo_h,
+    cta_text, cta_x, cta_y, cta_w, cta_h, cta_bg, cta_fg,
+    legal_text, legal_x, legal_y, legal_size, legal_color,
+    watermark_text, watermark_opacity, created_by)
+  values (p_venture_id,
+    coalesce((select pg_catalog.max(b.version) from marketing.brand_templates b where b.venture_id = p_venture_id), 0) + 1,
+    (v_t #>> '{canvas,width}')::int, (v_t #>> '{canvas,height}')::int,
+    v_logo, (v_t #>> '{logo,x}')::int, (v_t #>> '{logo,y}')::int, (v_t #>> '{logo,w}')::int, (v_t #>> '{logo,h}')::int,
+    v_t #>> '{cta,text}', (v_t #>> '{cta,x}')::int, (v_t #>> '{cta,y}')::int, (v_t #>> '{cta,w}')::int,
+    (v_t #>> '{cta,h}')::int, coalesce(v_t #>> '{cta,bg}', '#1a56db'), coalesce(v_t #>> '{cta,fg}', '#ffffff'),
+    v_t #>> '{legal,text}', (v_t #>> '{legal,x}')::int, (v_t #>> '{legal,y}')::int,
+    coalesce((v_t #>> '{legal,size}')::int, 14), coalesce(v_t #>> '{legal,color}', '#ffffff'),
+    v_t #>> '{watermark,text}', coalesce((v_t #>> '{watermark,opacity}')::numeric, 0.25),
+    coalesce(p_actor, 'chairman'))
+  returning * into v_row;
+  perform eva_private.fn_log_event('marketing.brand_template_set', p_venture_id,
+    pg_catalog.jsonb_build_object('template_id', v_row.id, 'version', v_row.version));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_set_brand_template(p_venture_id uuid, p_template jsonb, p_actor text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_brand_template(p_venture_id uuid, p_template jsonb, p_actor text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_set_brand_template(p_venture_id uuid, p_template jsonb, p_actor text) IS 'Writes a venture''s next brand-template version (canvas, logo box, CTA button, legal text, watermark). EV400 bad input (a box outside the canvas is refused by the table''s checks), EV404 unknown venture or logo.';
+
+
+--
 -- Name: marketing_channel_budgets; Type: TABLE; Schema: marketing; Owner: eva_owner
 --
 
@@ -13415,6 +13960,107 @@ ALTER FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform tex
 --
 
 COMMENT ON FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text) IS 'The Chairman sets a venture''s monthly hard cap (cents), daily stop-loss multiplier and status (active | paused) on a platform. EV400 bad input, EV404 unknown venture.';
+
+
+--
+-- Name: fn_set_content_tier(uuid, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_set_content_tier(p_content_id uuid, p_tier text) RETURNS marketing.marketing_content
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.marketing_content;
+begin
+  if p_tier is null or p_tier not in ('standard', 'hero') then
+    raise exception 'a content tier is standard or hero, not %', coalesce(p_tier, 'null') using errcode = 'EV400';
+  end if;
+  update marketing.marketing_content c set content_tier = p_tier, updated_at = pg_catalog.now()
+  where c.id = p_content_id
+  returning * into v_row;
+  if v_row.id is null then
+    raise exception 'no content %', p_content_id using errcode = 'EV404';
+  end if;
+  perform eva_private.fn_log_event('marketing.content_tier_set', v_row.venture_id,
+    pg_catalog.jsonb_build_object('content_id', p_content_id, 'content_tier', p_tier));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_set_content_tier(p_content_id uuid, p_tier text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_content_tier(p_content_id uuid, p_tier text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_set_content_tier(p_content_id uuid, p_tier text) IS 'Sets a content item''s tier (standard | hero; Veo renders video only for hero). EV400 bad tier, EV404 unknown content.';
+
+
+--
+-- Name: media_budgets; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.media_budgets (
+    venture_id uuid NOT NULL,
+    kind text NOT NULL,
+    monthly_budget_cents bigint NOT NULL,
+    set_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT media_budgets_kind_check CHECK ((kind = ANY (ARRAY['image'::text, 'video'::text]))),
+    CONSTRAINT media_budgets_monthly_budget_cents_check CHECK ((monthly_budget_cents >= 0))
+);
+
+
+ALTER TABLE marketing.media_budgets OWNER TO eva_owner;
+
+--
+-- Name: TABLE media_budgets; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.media_budgets IS 'The media budget governors (spec §17.3): per venture a monthly cap in cents for image generation and for image-to-video. Spend is the month''s spend-ledger rows of the kind plus what generations in flight may still cost. Without a row the settings marketing.media_default_image_budget_cents / marketing.media_default_video_budget_cents apply.';
+
+
+--
+-- Name: fn_set_media_budget(uuid, text, bigint, text); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_set_media_budget(p_venture_id uuid, p_kind text, p_monthly_budget_cents bigint, p_actor text DEFAULT 'chairman'::text) RETURNS marketing.media_budgets
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row marketing.media_budgets;
+begin
+  if not exists (select 1 from eva.ventures v where v.id = p_venture_id) then
+    raise exception 'no venture %', p_venture_id using errcode = 'EV404';
+  end if;
+  if p_kind is null or p_kind not in ('image', 'video') then
+    raise exception 'a media budget is for image or video, not %', coalesce(p_kind, 'null') using errcode = 'EV400';
+  end if;
+  if p_monthly_budget_cents is null or p_monthly_budget_cents < 0 then
+    raise exception 'a monthly budget is a number of cents, 0 or more' using errcode = 'EV400';
+  end if;
+  insert into marketing.media_budgets as b (venture_id, kind, monthly_budget_cents, set_by)
+  values (p_venture_id, p_kind, p_monthly_budget_cents, coalesce(p_actor, 'chairman'))
+  on conflict (venture_id, kind) do update set monthly_budget_cents = excluded.monthly_budget_cents,
+    set_by = excluded.set_by, updated_at = pg_catalog.now()
+  returning * into v_row;
+  perform eva_private.fn_log_event('marketing.media_budget_set', p_venture_id,
+    pg_catalog.jsonb_build_object('kind', p_kind, 'monthly_budget_cents', p_monthly_budget_cents));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_set_media_budget(p_venture_id uuid, p_kind text, p_monthly_budget_cents bigint, p_actor text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_set_media_budget(p_venture_id uuid, p_kind text, p_monthly_budget_cents bigint, p_actor text); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_set_media_budget(p_venture_id uuid, p_kind text, p_monthly_budget_cents bigint, p_actor text) IS 'Sets a venture''s monthly media budget in cents for image or video (I2V). EV400 bad input, EV404 unknown venture.';
 
 
 --
@@ -16446,6 +17092,7 @@ CREATE TABLE marketing.marketing_spend_ledger (
     basis text NOT NULL,
     reason text NOT NULL,
     occurred_at timestamp with time zone DEFAULT now() NOT NULL,
+    media_generation_id uuid,
     CONSTRAINT marketing_spend_ledger_amount_cents_check CHECK ((amount_cents >= (0)::numeric)),
     CONSTRAINT marketing_spend_ledger_basis_check CHECK ((basis = ANY (ARRAY['assumption'::text, 'fact'::text])))
 );
@@ -16458,6 +17105,13 @@ ALTER TABLE marketing.marketing_spend_ledger OWNER TO eva_owner;
 --
 
 COMMENT ON TABLE marketing.marketing_spend_ledger IS 'Spend per platform call (spec §17.1): one row per call that reached the platform (posted, or unconfirmed: it may have been charged), its amount in cents and whether that is an assumption (price list) or fact. Append-only.';
+
+
+--
+-- Name: COLUMN marketing_spend_ledger.media_generation_id; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.marketing_spend_ledger.media_generation_id IS 'The media generation a provider call belonged to (platform is then the provider: gemini, kling, veo, runway).';
 
 
 --
@@ -16529,6 +17183,35 @@ ALTER TABLE marketing.marketing_webhook_receipts OWNER TO eva_owner;
 --
 
 COMMENT ON TABLE marketing.marketing_webhook_receipts IS 'Signed webhook deliveries accepted (source and its delivery id: svix-id, webhook-id), with how many events they stored; a re-delivery finds its row and stores nothing. Receipts older than 30 days are pruned by rollup:materialize (sources retry for about a day).';
+
+
+--
+-- Name: media_prices; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.media_prices (
+    provider text NOT NULL,
+    model text NOT NULL,
+    unit text NOT NULL,
+    cents_per_unit numeric NOT NULL,
+    basis text DEFAULT 'assumption'::text NOT NULL,
+    source text DEFAULT 'default'::text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT media_prices_basis_check CHECK ((basis = ANY (ARRAY['assumption'::text, 'fact'::text]))),
+    CONSTRAINT media_prices_cents_per_unit_check CHECK ((cents_per_unit >= (0)::numeric)),
+    CONSTRAINT media_prices_model_check CHECK (((char_length(model) >= 1) AND (char_length(model) <= 100))),
+    CONSTRAINT media_prices_provider_check CHECK ((provider = ANY (ARRAY['gemini'::text, 'kling'::text, 'veo'::text, 'runway'::text, 'offline'::text]))),
+    CONSTRAINT media_prices_unit_check CHECK ((unit = ANY (ARRAY['image'::text, 'second'::text])))
+);
+
+
+ALTER TABLE marketing.media_prices OWNER TO eva_owner;
+
+--
+-- Name: TABLE media_prices; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.media_prices IS 'Media providers'' prices per unit (an image, a second of video) in cents (spec §17.2, §17.3); basis assumption (a published price list) or fact (an invoice).';
 
 
 --
@@ -17139,6 +17822,22 @@ ALTER TABLE ONLY eva_private.worker_heartbeats
 
 
 --
+-- Name: assets assets_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.assets
+    ADD CONSTRAINT assets_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: assets assets_venture_id_sha256_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.assets
+    ADD CONSTRAINT assets_venture_id_sha256_key UNIQUE (venture_id, sha256);
+
+
+--
 -- Name: bandit_arms bandit_arms_bandit_id_arm_value_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
@@ -17168,6 +17867,22 @@ ALTER TABLE ONLY marketing.bandit_state
 
 ALTER TABLE ONLY marketing.bandit_state
     ADD CONSTRAINT bandit_state_venture_id_scope_scope_key_key UNIQUE (venture_id, scope, scope_key);
+
+
+--
+-- Name: brand_templates brand_templates_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.brand_templates
+    ADD CONSTRAINT brand_templates_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: brand_templates brand_templates_venture_id_version_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.brand_templates
+    ADD CONSTRAINT brand_templates_venture_id_version_key UNIQUE (venture_id, version);
 
 
 --
@@ -17475,6 +18190,14 @@ ALTER TABLE ONLY marketing.marketing_spend_ledger
 
 
 --
+-- Name: marketing_spend_ledger marketing_spend_ledger_media_call; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_spend_ledger
+    ADD CONSTRAINT marketing_spend_ledger_media_call UNIQUE (media_generation_id, attempt);
+
+
+--
 -- Name: marketing_spend_ledger marketing_spend_ledger_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
@@ -17496,6 +18219,30 @@ ALTER TABLE ONLY marketing.marketing_venture_state
 
 ALTER TABLE ONLY marketing.marketing_webhook_receipts
     ADD CONSTRAINT marketing_webhook_receipts_pkey PRIMARY KEY (source, delivery_id);
+
+
+--
+-- Name: media_budgets media_budgets_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.media_budgets
+    ADD CONSTRAINT media_budgets_pkey PRIMARY KEY (venture_id, kind);
+
+
+--
+-- Name: media_generations media_generations_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.media_generations
+    ADD CONSTRAINT media_generations_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: media_prices media_prices_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.media_prices
+    ADD CONSTRAINT media_prices_pkey PRIMARY KEY (provider, model, unit);
 
 
 --
@@ -17870,6 +18617,20 @@ CREATE INDEX ventures_status_stage_idx ON eva.ventures USING btree (status, curr
 
 
 --
+-- Name: assets_variant_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX assets_variant_idx ON marketing.assets USING btree (variant_id) WHERE (variant_id IS NOT NULL);
+
+
+--
+-- Name: assets_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX assets_venture_idx ON marketing.assets USING btree (venture_id, kind, created_at);
+
+
+--
 -- Name: bandit_arms_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
 --
 
@@ -18003,10 +18764,31 @@ CREATE INDEX marketing_events_visitor_click_idx ON ONLY marketing.marketing_even
 
 
 --
+-- Name: marketing_spend_ledger_media_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX marketing_spend_ledger_media_idx ON marketing.marketing_spend_ledger USING btree (media_generation_id) WHERE (media_generation_id IS NOT NULL);
+
+
+--
 -- Name: marketing_spend_ledger_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
 --
 
 CREATE INDEX marketing_spend_ledger_venture_idx ON marketing.marketing_spend_ledger USING btree (venture_id, platform, occurred_at);
+
+
+--
+-- Name: media_generations_open_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX media_generations_open_idx ON marketing.media_generations USING btree (next_poll_at) WHERE (status = ANY (ARRAY['requested'::text, 'submitted'::text, 'polling'::text]));
+
+
+--
+-- Name: media_generations_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX media_generations_venture_idx ON marketing.media_generations USING btree (venture_id, created_at);
 
 
 --
@@ -18668,6 +19450,27 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.marketing_venture_
 
 
 --
+-- Name: media_budgets _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.media_budgets FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: media_generations _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.media_generations FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: media_prices _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.media_prices FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
 -- Name: agent_task_contracts agent_task_contracts_parent_contract_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -19164,6 +19967,46 @@ ALTER TABLE ONLY eva.ventures
 
 
 --
+-- Name: assets assets_derived_from_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.assets
+    ADD CONSTRAINT assets_derived_from_fkey FOREIGN KEY (derived_from) REFERENCES marketing.assets(id);
+
+
+--
+-- Name: assets assets_generation_fk; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.assets
+    ADD CONSTRAINT assets_generation_fk FOREIGN KEY (generation_id) REFERENCES marketing.media_generations(id);
+
+
+--
+-- Name: assets assets_template_fk; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.assets
+    ADD CONSTRAINT assets_template_fk FOREIGN KEY (template_id) REFERENCES marketing.brand_templates(id);
+
+
+--
+-- Name: assets assets_variant_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.assets
+    ADD CONSTRAINT assets_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES marketing.marketing_content_variants(id);
+
+
+--
+-- Name: assets assets_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.assets
+    ADD CONSTRAINT assets_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
 -- Name: bandit_arms bandit_arms_bandit_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
@@ -19185,6 +20028,22 @@ ALTER TABLE ONLY marketing.bandit_arms
 
 ALTER TABLE ONLY marketing.bandit_state
     ADD CONSTRAINT bandit_state_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: brand_templates brand_templates_logo_asset_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.brand_templates
+    ADD CONSTRAINT brand_templates_logo_asset_id_fkey FOREIGN KEY (logo_asset_id) REFERENCES marketing.assets(id);
+
+
+--
+-- Name: brand_templates brand_templates_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.brand_templates
+    ADD CONSTRAINT brand_templates_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -19420,6 +20279,14 @@ ALTER TABLE ONLY marketing.marketing_spend_ledger
 
 
 --
+-- Name: marketing_spend_ledger marketing_spend_ledger_media_generation_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.marketing_spend_ledger
+    ADD CONSTRAINT marketing_spend_ledger_media_generation_id_fkey FOREIGN KEY (media_generation_id) REFERENCES marketing.media_generations(id);
+
+
+--
 -- Name: marketing_spend_ledger marketing_spend_ledger_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
@@ -19433,6 +20300,54 @@ ALTER TABLE ONLY marketing.marketing_spend_ledger
 
 ALTER TABLE ONLY marketing.marketing_venture_state
     ADD CONSTRAINT marketing_venture_state_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: media_budgets media_budgets_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.media_budgets
+    ADD CONSTRAINT media_budgets_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: media_generations media_generations_result_asset_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.media_generations
+    ADD CONSTRAINT media_generations_result_asset_id_fkey FOREIGN KEY (result_asset_id) REFERENCES marketing.assets(id);
+
+
+--
+-- Name: media_generations media_generations_source_asset_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.media_generations
+    ADD CONSTRAINT media_generations_source_asset_id_fkey FOREIGN KEY (source_asset_id) REFERENCES marketing.assets(id);
+
+
+--
+-- Name: media_generations media_generations_template_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.media_generations
+    ADD CONSTRAINT media_generations_template_id_fkey FOREIGN KEY (template_id) REFERENCES marketing.brand_templates(id);
+
+
+--
+-- Name: media_generations media_generations_variant_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.media_generations
+    ADD CONSTRAINT media_generations_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES marketing.marketing_content_variants(id);
+
+
+--
+-- Name: media_generations media_generations_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.media_generations
+    ADD CONSTRAINT media_generations_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -20243,6 +21158,12 @@ ALTER TABLE eva_private.token_epoch ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva_private.worker_heartbeats ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: assets; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.assets ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: bandit_arms; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
 --
 
@@ -20253,6 +21174,12 @@ ALTER TABLE marketing.bandit_arms ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE marketing.bandit_state ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: brand_templates; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.brand_templates ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: intelligence_transfer_map; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
@@ -20417,6 +21344,24 @@ ALTER TABLE marketing.marketing_venture_state ENABLE ROW LEVEL SECURITY;
 ALTER TABLE marketing.marketing_webhook_receipts ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: media_budgets; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.media_budgets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: media_generations; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.media_generations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: media_prices; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.media_prices ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: bandit_state services change a bandit's status; Type: POLICY; Schema: marketing; Owner: eva_owner
 --
 
@@ -20508,6 +21453,13 @@ CREATE POLICY "the Chairman, services and viewers read Reddit switches" ON marke
 
 
 --
+-- Name: assets the Chairman, services and viewers read assets; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read assets" ON marketing.assets FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: bandit_arms the Chairman, services and viewers read bandit arms; Type: POLICY; Schema: marketing; Owner: eva_owner
 --
 
@@ -20519,6 +21471,13 @@ CREATE POLICY "the Chairman, services and viewers read bandit arms" ON marketing
 --
 
 CREATE POLICY "the Chairman, services and viewers read bandits" ON marketing.bandit_state FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: brand_templates the Chairman, services and viewers read brand templates; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read brand templates" ON marketing.brand_templates FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -20617,6 +21576,27 @@ CREATE POLICY "the Chairman, services and viewers read marketing email_steps" ON
 --
 
 CREATE POLICY "the Chairman, services and viewers read marketing events" ON marketing.marketing_events FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: media_budgets the Chairman, services and viewers read media budgets; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read media budgets" ON marketing.media_budgets FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: media_generations the Chairman, services and viewers read media generations; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read media generations" ON marketing.media_generations FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: media_prices the Chairman, services and viewers read media prices; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read media prices" ON marketing.media_prices FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -21977,6 +22957,23 @@ GRANT ALL ON FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit inte
 
 
 --
+-- Name: TABLE media_generations; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.media_generations TO eva_chairman;
+GRANT SELECT ON TABLE marketing.media_generations TO eva_service;
+GRANT SELECT ON TABLE marketing.media_generations TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_partition_rows(p_partition text, p_after tid, p_limit integer); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -22745,6 +23742,16 @@ GRANT ALL ON FUNCTION marketing.fn_materialize_rollups() TO eva_service;
 
 
 --
+-- Name: FUNCTION fn_media_budget_status(p_venture_id uuid, p_kind text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_media_budget_status(p_venture_id uuid, p_kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_media_budget_status(p_venture_id uuid, p_kind text) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_media_budget_status(p_venture_id uuid, p_kind text) TO eva_service;
+GRANT ALL ON FUNCTION marketing.fn_media_budget_status(p_venture_id uuid, p_kind text) TO eva_viewer;
+
+
+--
 -- Name: TABLE marketing_dispatches; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
@@ -22778,12 +23785,39 @@ GRANT ALL ON FUNCTION marketing.fn_receive_webhook(p_source text, p_delivery_id 
 
 
 --
+-- Name: TABLE assets; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.assets TO eva_chairman;
+GRANT SELECT ON TABLE marketing.assets TO eva_service;
+GRANT SELECT ON TABLE marketing.assets TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_record_asset(p_venture_id uuid, p_sha256 text, p_kind text, p_mime text, p_bytes bigint, p_width integer, p_height integer, p_provider text, p_model text, p_simulation boolean, p_variant_id uuid, p_derived_from uuid, p_template_id uuid, p_generation_id uuid, p_provenance jsonb); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_record_asset(p_venture_id uuid, p_sha256 text, p_kind text, p_mime text, p_bytes bigint, p_width integer, p_height integer, p_provider text, p_model text, p_simulation boolean, p_variant_id uuid, p_derived_from uuid, p_template_id uuid, p_generation_id uuid, p_provenance jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_record_asset(p_venture_id uuid, p_sha256 text, p_kind text, p_mime text, p_bytes bigint, p_width integer, p_height integer, p_provider text, p_model text, p_simulation boolean, p_variant_id uuid, p_derived_from uuid, p_template_id uuid, p_generation_id uuid, p_provenance jsonb) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_record_asset(p_venture_id uuid, p_sha256 text, p_kind text, p_mime text, p_bytes bigint, p_width integer, p_height integer, p_provider text, p_model text, p_simulation boolean, p_variant_id uuid, p_derived_from uuid, p_template_id uuid, p_generation_id uuid, p_provenance jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text); Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) FROM PUBLIC;
 GRANT ALL ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) TO eva_chairman;
 GRANT ALL ON FUNCTION marketing.fn_request_content_generation(p_venture_id uuid, p_concept_tags text[], p_content_type text, p_channel_family text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_request_media(p_venture_id uuid, p_kind text, p_prompt text, p_variant_id uuid, p_source_asset_id uuid, p_duration_seconds integer, p_aspect_ratio text, p_template_id uuid, p_content_tier text, p_actor text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_request_media(p_venture_id uuid, p_kind text, p_prompt text, p_variant_id uuid, p_source_asset_id uuid, p_duration_seconds integer, p_aspect_ratio text, p_template_id uuid, p_content_tier text, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_request_media(p_venture_id uuid, p_kind text, p_prompt text, p_variant_id uuid, p_source_asset_id uuid, p_duration_seconds integer, p_aspect_ratio text, p_template_id uuid, p_content_tier text, p_actor text) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_request_media(p_venture_id uuid, p_kind text, p_prompt text, p_variant_id uuid, p_source_asset_id uuid, p_duration_seconds integer, p_aspect_ratio text, p_template_id uuid, p_content_tier text, p_actor text) TO eva_service;
 
 
 --
@@ -22803,6 +23837,24 @@ GRANT ALL ON FUNCTION marketing.fn_schedule_dispatch(p_dispatch_id uuid, p_varia
 
 
 --
+-- Name: TABLE brand_templates; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.brand_templates TO eva_chairman;
+GRANT SELECT ON TABLE marketing.brand_templates TO eva_service;
+GRANT SELECT ON TABLE marketing.brand_templates TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_set_brand_template(p_venture_id uuid, p_template jsonb, p_actor text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_set_brand_template(p_venture_id uuid, p_template jsonb, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_set_brand_template(p_venture_id uuid, p_template jsonb, p_actor text) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_set_brand_template(p_venture_id uuid, p_template jsonb, p_actor text) TO eva_service;
+
+
+--
 -- Name: TABLE marketing_channel_budgets; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
@@ -22817,6 +23869,32 @@ GRANT SELECT ON TABLE marketing.marketing_channel_budgets TO eva_viewer;
 
 REVOKE ALL ON FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text) FROM PUBLIC;
 GRANT ALL ON FUNCTION marketing.fn_set_channel_budget(p_venture_id uuid, p_platform text, p_monthly_budget_cents bigint, p_daily_stop_loss_multiplier numeric, p_status text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_set_content_tier(p_content_id uuid, p_tier text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_set_content_tier(p_content_id uuid, p_tier text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_set_content_tier(p_content_id uuid, p_tier text) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_set_content_tier(p_content_id uuid, p_tier text) TO eva_service;
+
+
+--
+-- Name: TABLE media_budgets; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.media_budgets TO eva_chairman;
+GRANT SELECT ON TABLE marketing.media_budgets TO eva_service;
+GRANT SELECT ON TABLE marketing.media_budgets TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_set_media_budget(p_venture_id uuid, p_kind text, p_monthly_budget_cents bigint, p_actor text); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_set_media_budget(p_venture_id uuid, p_kind text, p_monthly_budget_cents bigint, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_set_media_budget(p_venture_id uuid, p_kind text, p_monthly_budget_cents bigint, p_actor text) TO eva_chairman;
 
 
 --
@@ -23789,6 +24867,15 @@ GRANT SELECT ON TABLE marketing.marketing_venture_state TO eva_viewer;
 
 GRANT SELECT ON TABLE marketing.marketing_webhook_receipts TO eva_chairman;
 GRANT SELECT ON TABLE marketing.marketing_webhook_receipts TO eva_service;
+
+
+--
+-- Name: TABLE media_prices; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.media_prices TO eva_chairman;
+GRANT SELECT ON TABLE marketing.media_prices TO eva_service;
+GRANT SELECT ON TABLE marketing.media_prices TO eva_viewer;
 
 
 --

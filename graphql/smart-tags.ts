@@ -45,6 +45,8 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
         ),
         // The content lifecycle's transitions are the workers' (generation, review, dispatch): called in SQL.
         "marketing.fn_content_transition": { tags: { behavior: "-*" } },
+        // An asset row names bytes in the asset store: recorded by the code that stored them, not over the API.
+        "marketing.fn_record_asset": { tags: { behavior: "-*" } },
         // A decision's summary sections and choices are short, ordered lists: plain lists, not connections.
         "eva.chairman_decisions_summary": { tags: { behavior: "-connection +list" } },
         "eva.chairman_decisions_choices": { tags: { behavior: "-connection +list" } },

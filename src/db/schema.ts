@@ -550,6 +550,27 @@ export interface LifecycleStageConfig {
   work_type: string;
 }
 
+export interface MarketingAssets {
+  bytes: Int8;
+  created_at: Generated<Timestamp>;
+  derived_from: string | null;
+  generation_id: string | null;
+  height: number | null;
+  id: Generated<string>;
+  kind: string;
+  label: Generated<string>;
+  mime: string;
+  model: string | null;
+  provenance: Generated<Json>;
+  provider: string;
+  sha256: string;
+  simulation: Generated<boolean>;
+  template_id: string | null;
+  variant_id: string | null;
+  venture_id: string;
+  width: number | null;
+}
+
 export interface MarketingBanditArms {
   alpha: Generated<Numeric>;
   arm_type: string;
@@ -577,6 +598,35 @@ export interface MarketingBanditState {
   status: Generated<string>;
   updated_at: Generated<Timestamp>;
   venture_id: string;
+}
+
+export interface MarketingBrandTemplates {
+  canvas_height: number;
+  canvas_width: number;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  cta_bg: Generated<string>;
+  cta_fg: Generated<string>;
+  cta_h: number | null;
+  cta_text: string | null;
+  cta_w: number | null;
+  cta_x: number | null;
+  cta_y: number | null;
+  id: Generated<string>;
+  legal_color: Generated<string>;
+  legal_size: Generated<number>;
+  legal_text: string | null;
+  legal_x: number | null;
+  legal_y: number | null;
+  logo_asset_id: string | null;
+  logo_h: number | null;
+  logo_w: number | null;
+  logo_x: number | null;
+  logo_y: number | null;
+  venture_id: string;
+  version: number;
+  watermark_opacity: Generated<Numeric>;
+  watermark_text: string | null;
 }
 
 export interface MarketingIntelligenceTransferMap {
@@ -609,6 +659,10 @@ export interface MarketingMarketingContent {
   blocked_reason: string | null;
   channel_family: Generated<string>;
   concept_tags: Generated<string[]>;
+  /**
+   * standard | hero. Video for hero content goes to Veo; everything else to Kling (spec §17.3). Set with marketing.fn_set_content_tier.
+   */
+  content_tier: Generated<string>;
   content_type: Generated<string>;
   created_at: Generated<Timestamp>;
   cycle: Generated<number>;
@@ -943,6 +997,10 @@ export interface MarketingMarketingSpendLedger {
   basis: string;
   dispatch_id: string | null;
   id: Generated<Int8>;
+  /**
+   * The media generation a provider call belonged to (platform is then the provider: gemini, kling, veo, runway).
+   */
+  media_generation_id: string | null;
   occurred_at: Generated<Timestamp>;
   platform: string;
   reason: string;
@@ -966,6 +1024,54 @@ export interface MarketingMarketingWebhookReceipts {
   events_ingested: Generated<number>;
   received_at: Generated<Timestamp>;
   source: string;
+}
+
+export interface MarketingMediaBudgets {
+  kind: string;
+  monthly_budget_cents: Int8;
+  set_by: string;
+  updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingMediaGenerations {
+  aspect_ratio: Generated<string>;
+  attempts: Generated<number>;
+  content_tier: Generated<string>;
+  cost_cents: Numeric | null;
+  created_at: Generated<Timestamp>;
+  duration_seconds: number | null;
+  estimated_cost_cents: Generated<Numeric>;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  kind: string;
+  last_error: string | null;
+  model: string | null;
+  next_poll_at: Timestamp | null;
+  polls: Generated<number>;
+  prompt: string;
+  provider: string | null;
+  provider_job_id: string | null;
+  providers_tried: Generated<Json>;
+  requested_by: string;
+  result_asset_id: string | null;
+  source_asset_id: string | null;
+  status: Generated<string>;
+  submitted_at: Timestamp | null;
+  template_id: string | null;
+  updated_at: Generated<Timestamp>;
+  variant_id: string | null;
+  venture_id: string;
+}
+
+export interface MarketingMediaPrices {
+  basis: Generated<string>;
+  cents_per_unit: Numeric;
+  model: string;
+  provider: string;
+  source: Generated<string>;
+  unit: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface MetricAnomalies {
@@ -1669,8 +1775,10 @@ export interface DB {
   gate_decision_options: GateDecisionOptions;
   lifecycle_phases: LifecyclePhases;
   lifecycle_stage_config: LifecycleStageConfig;
+  "marketing.assets": MarketingAssets;
   "marketing.bandit_arms": MarketingBanditArms;
   "marketing.bandit_state": MarketingBanditState;
+  "marketing.brand_templates": MarketingBrandTemplates;
   "marketing.intelligence_transfer_map": MarketingIntelligenceTransferMap;
   "marketing.marketing_channel_budgets": MarketingMarketingChannelBudgets;
   "marketing.marketing_content": MarketingMarketingContent;
@@ -1698,6 +1806,9 @@ export interface DB {
   "marketing.marketing_spend_ledger": MarketingMarketingSpendLedger;
   "marketing.marketing_venture_state": MarketingMarketingVentureState;
   "marketing.marketing_webhook_receipts": MarketingMarketingWebhookReceipts;
+  "marketing.media_budgets": MarketingMediaBudgets;
+  "marketing.media_generations": MarketingMediaGenerations;
+  "marketing.media_prices": MarketingMediaPrices;
   metric_anomalies: MetricAnomalies;
   notification_attempts: NotificationAttempts;
   notifications: Notifications;
