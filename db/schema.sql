@@ -4598,6 +4598,63 @@ COMMENT ON FUNCTION eva.fn_sd_results(p_venture_id uuid) IS 'The venture''s late
 
 
 --
+-- Name: fn_search(text, uuid, integer, integer); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_search(p_query text, p_venture_id uuid DEFAULT NULL::uuid, p_stage integer DEFAULT NULL::integer, p_limit integer DEFAULT 20) RETURNS TABLE(document_id bigint, kind text, venture_id uuid, lifecycle_stage integer, title text, snippet text, rank double precision, text_rank double precision, similarity double precision)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_q tsquery;
+  v_limit int := least(greatest(coalesce(p_limit, 20), 1), 200);
+begin
+  if pg_catalog.btrim(coalesce(p_query, '')) = '' then
+    raise exception 'search needs words to look for' using errcode = 'EV400';
+  end if;
+  if p_stage is not null and p_stage not between 0 and 25 then
+    raise exception 'stage must be between 0 and 25, not %', p_stage using errcode = 'EV400';
+  end if;
+  v_q := pg_catalog.websearch_to_tsquery('pg_catalog.english', p_query);
+  return query
+  with hits as (
+    select d.id from eva.search_documents d
+    where d.document @@ v_q
+      and (p_venture_id is null or d.venture_id = p_venture_id)
+      and (p_stage is null or d.lifecycle_stage = p_stage)
+    union
+    select d.id from eva.search_documents d
+    where p_query operator(eva_ext.<%) d.title
+      and (p_venture_id is null or d.venture_id = p_venture_id)
+      and (p_stage is null or d.lifecycle_stage = p_stage)
+  ), scored as (
+    select d.id, d.kind, d.venture_id, d.lifecycle_stage, d.title, d.body,
+      pg_catalog.ts_rank_cd(d.document, v_q, 32)::float8 as tr,
+      eva_ext.word_similarity(p_query, d.title)::float8 as ws
+    from hits h join eva.search_documents d on d.id = h.id
+  ), top as (
+    select s.*, 0.7 * s.tr + 0.3 * s.ws as r from scored s order by 0.7 * s.tr + 0.3 * s.ws desc, s.id limit v_limit
+  )
+  select t.id, t.kind, t.venture_id, t.lifecycle_stage, t.title,
+    pg_catalog.ts_headline('pg_catalog.english', pg_catalog.left(t.body, 5000), v_q,
+      'MaxWords=24, MinWords=8, MaxFragments=1, StartSel=«, StopSel=»'),
+    t.r, t.tr, t.ws
+  from top t
+  order by t.r desc, t.id;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_search(p_query text, p_venture_id uuid, p_stage integer, p_limit integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_search(p_query text, p_venture_id uuid, p_stage integer, p_limit integer); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_search(p_query text, p_venture_id uuid, p_stage integer, p_limit integer) IS 'Searches every venture''s names, briefs, current artifacts and learnings the caller may read: full-text (weighted A name, B title, C text, D labels) plus trigram similarity of the title, best first.';
+
+
+--
 -- Name: fn_set_circuit_clock(interval, boolean); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -4999,6 +5056,117 @@ ALTER FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer)
 --
 
 COMMENT ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) IS 'Tokens left for a venture overall and in the phase of the given stage (null: no budget set).';
+
+
+--
+-- Name: analysis_agents; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.analysis_agents (
+    name text NOT NULL,
+    description text NOT NULL,
+    profile text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT analysis_agents_name_check CHECK ((name ~ '^[a-z][a-z0-9_]*$'::text))
+);
+
+
+ALTER TABLE eva.analysis_agents OWNER TO eva_owner;
+
+--
+-- Name: TABLE analysis_agents; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.analysis_agents IS 'EVA''s analysis agents and the tool profile each runs under; the Chairman reassigns one with eva.fn_tool_assign (eva tools assign).';
+
+
+--
+-- Name: fn_tool_assign(text, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_tool_assign(p_agent text, p_profile text) RETURNS eva.analysis_agents
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_old text;
+  v_row eva.analysis_agents;
+begin
+  if not eva.fn_is_chairman() then
+    raise exception 'only the Chairman assigns tool profiles' using errcode = 'EV403';
+  end if;
+  if not exists (select 1 from eva.tool_profiles p where p.name = p_profile) then
+    raise exception 'no tool profile named % (profiles: %)', p_profile,
+      (select pg_catalog.string_agg(p.name, ', ' order by p.name) from eva.tool_profiles p) using errcode = 'EV404';
+  end if;
+  select a.profile into v_old from eva.analysis_agents a where a.name = p_agent for update;
+  if not found then
+    raise exception 'no analysis agent named % (eva tools agents lists them)', p_agent using errcode = 'EV404';
+  end if;
+  update eva.analysis_agents a set profile = p_profile, updated_at = pg_catalog.now()
+  where a.name = p_agent returning * into v_row;
+  if v_old is distinct from p_profile then
+    perform eva_private.fn_log_event('tool.profile_assigned', null,
+      pg_catalog.jsonb_build_object('agent', p_agent, 'from', v_old, 'to', p_profile));
+  end if;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_tool_assign(p_agent text, p_profile text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_tool_assign(p_agent text, p_profile text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_tool_assign(p_agent text, p_profile text) IS 'The Chairman assigns an analysis agent a tool profile (audited as tool.profile_assigned).';
+
+
+--
+-- Name: fn_tool_permit(text, text); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_tool_permit(p_agent text, p_tool text) RETURNS TABLE(allowed boolean, profile text, reason text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_profile text;
+  v_access text;
+  v_allowed text;
+begin
+  select a.profile into v_profile from eva.analysis_agents a where a.name = p_agent;
+  if v_profile is null then
+    return query select false, null::text,
+      pg_catalog.format('no analysis agent named %s: an agent without a tool profile may call no tool (eva tools agents lists them)', p_agent);
+    return;
+  end if;
+  select t.access into v_access from eva.agent_tools t where t.name = p_tool;
+  if v_access is null then
+    return query select false, v_profile, pg_catalog.format('no tool named %s (eva tools profiles lists them)', p_tool);
+    return;
+  end if;
+  select pg_catalog.string_agg(pt.tool, ', ' order by pt.tool) into v_allowed
+  from eva.tool_profile_tools pt where pt.profile = v_profile;
+  if exists (select 1 from eva.tool_profile_tools pt where pt.profile = v_profile and pt.tool = p_tool) then
+    return query select true, v_profile, pg_catalog.format('the %s profile of %s allows %s', v_profile, p_agent, p_tool);
+  else
+    return query select false, v_profile, pg_catalog.format(
+      '%s has the %s profile, which does not allow %s (a %s tool); it allows: %s',
+      p_agent, v_profile, p_tool, v_access, coalesce(v_allowed, 'nothing'));
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_tool_permit(p_agent text, p_tool text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_tool_permit(p_agent text, p_tool text); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_tool_permit(p_agent text, p_tool text) IS 'Whether an analysis agent may call a tool now, under its current tool profile, and why (spec §12).';
 
 
 --
@@ -8824,6 +8992,30 @@ COMMENT ON FUNCTION eva_private.fn_record_retrospective(p_saga_id uuid, p_analys
 
 
 --
+-- Name: fn_record_tool_call(text, text, text, boolean, text, uuid, boolean, text, numeric, bigint, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_record_tool_call(p_agent text, p_tool text, p_profile text, p_allowed boolean, p_reason text, p_venture_id uuid, p_ok boolean, p_error text, p_duration_ms numeric, p_bytes bigint, p_detail jsonb) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  insert into eva.tool_calls (agent, tool, profile, allowed, reason, venture_id, ok, error, duration_ms, bytes, detail)
+  values (p_agent, p_tool, p_profile, p_allowed, p_reason, p_venture_id, case when p_allowed then p_ok end,
+    pg_catalog.left(p_error, 2000), p_duration_ms, p_bytes, coalesce(p_detail, '{}'::jsonb))
+  returning id;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_record_tool_call(p_agent text, p_tool text, p_profile text, p_allowed boolean, p_reason text, p_venture_id uuid, p_ok boolean, p_error text, p_duration_ms numeric, p_bytes bigint, p_detail jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_tool_call(p_agent text, p_tool text, p_profile text, p_allowed boolean, p_reason text, p_venture_id uuid, p_ok boolean, p_error text, p_duration_ms numeric, p_bytes bigint, p_detail jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_record_tool_call(p_agent text, p_tool text, p_profile text, p_allowed boolean, p_reason text, p_venture_id uuid, p_ok boolean, p_error text, p_duration_ms numeric, p_bytes bigint, p_detail jsonb) IS 'Records one tool call of an analysis agent (allowed or refused, outcome, duration, bytes).';
+
+
+--
 -- Name: fn_redeem_sign_in_code(text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -10316,6 +10508,274 @@ COMMENT ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind te
 
 
 --
+-- Name: fn_search_index_artifact(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_search_index_artifact(p_artifact_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  a record;
+begin
+  select va.id, va.venture_id, va.lifecycle_stage, va.artifact_type, va.content, va.is_current, v.name as venture_name,
+         v.archetype::text as archetype, c.stage_name
+  into a
+  from eva.venture_artifacts va
+  join eva.ventures v on v.id = va.venture_id
+  left join eva.lifecycle_stage_config c on c.stage_number = va.lifecycle_stage
+  where va.id = p_artifact_id;
+  if not found or not a.is_current then
+    delete from eva.search_documents where source_table = 'venture_artifacts' and source_id = p_artifact_id::text;
+    return;
+  end if;
+  perform eva_private.fn_search_put(
+    case when a.artifact_type in ('venture_brief', 'idea_brief') then 'brief' else 'artifact' end,
+    'venture_artifacts', a.id::text, a.venture_id, a.lifecycle_stage, a.venture_name,
+    a.venture_name || ' · ' || pg_catalog.replace(a.artifact_type, '_', ' ') || ' (stage ' || a.lifecycle_stage || ')',
+    eva_private.fn_search_jsonb_text(a.content),
+    pg_catalog.concat_ws(' ', 'artifact', pg_catalog.replace(a.artifact_type, '_', ' '), a.stage_name, a.archetype));
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_search_index_artifact(p_artifact_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_search_index_artifact(p_artifact_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_search_index_artifact(p_artifact_id uuid) IS 'Writes a current artifact''s search document (or removes a superseded version''s).';
+
+
+--
+-- Name: fn_search_index_nursery(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_search_index_nursery(p_nursery_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  n eva.venture_nursery;
+begin
+  select * into n from eva.venture_nursery where id = p_nursery_id;
+  if not found then
+    delete from eva.search_documents where source_table = 'venture_nursery' and source_id = p_nursery_id::text;
+    return;
+  end if;
+  perform eva_private.fn_search_put('brief', 'venture_nursery', n.id::text, null, 0, n.name,
+    n.name || ' · parked idea (' || n.status::text || ')',
+    pg_catalog.concat_ws(E'\n', n.reason, eva_private.fn_search_jsonb_text(n.brief)),
+    pg_catalog.concat_ws(' ', 'brief nursery parked idea', n.status::text));
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_search_index_nursery(p_nursery_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_search_index_nursery(p_nursery_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_search_index_nursery(p_nursery_id uuid) IS 'Writes a parked idea''s search document (kind brief, no venture).';
+
+
+--
+-- Name: fn_search_index_retrospective(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_search_index_retrospective(p_saga_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  r record;
+begin
+  select rt.saga_id, rt.venture_id, rt.stage_of_death, rt.ended_as, rt.kill_reason, rt.analysis, v.name as venture_name
+  into r
+  from eva.venture_retrospectives rt join eva.ventures v on v.id = rt.venture_id
+  where rt.saga_id = p_saga_id;
+  if not found then
+    delete from eva.search_documents where source_table = 'venture_retrospectives' and source_id = p_saga_id::text;
+    return;
+  end if;
+  perform eva_private.fn_search_put('learning', 'venture_retrospectives', r.saga_id::text, r.venture_id, r.stage_of_death,
+    r.venture_name, r.venture_name || ' · retrospective (' || r.ended_as || ' at stage ' || r.stage_of_death || ')',
+    pg_catalog.concat_ws(E'\n', r.kill_reason, eva_private.fn_search_jsonb_text(r.analysis)),
+    pg_catalog.concat_ws(' ', 'learning retrospective', r.ended_as));
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_search_index_retrospective(p_saga_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_search_index_retrospective(p_saga_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_search_index_retrospective(p_saga_id uuid) IS 'Writes a venture retrospective''s search document (kind learning).';
+
+
+--
+-- Name: fn_search_index_venture(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_search_index_venture(p_venture_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v eva.ventures;
+begin
+  select * into v from eva.ventures where id = p_venture_id;
+  if not found then
+    delete from eva.search_documents where source_table = 'ventures' and source_id = p_venture_id::text;
+    return;
+  end if;
+  perform eva_private.fn_search_put('name', 'ventures', v.id::text, v.id, v.current_lifecycle_stage, v.name, v.name,
+    pg_catalog.concat_ws(E'\n', v.description, v.problem_statement, v.value_prop, v.target_market, v.moat_strategy,
+      pg_catalog.array_to_string(v.key_assumptions, E'\n'), pg_catalog.array_to_string(v.success_criteria, E'\n')),
+    pg_catalog.concat_ws(' ', 'venture', v.archetype::text, v.vertical_category, v.status::text));
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_search_index_venture(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_search_index_venture(p_venture_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_search_index_venture(p_venture_id uuid) IS 'Writes a venture''s name document (name, description, problem, value proposition, market, moat, assumptions) in the search index.';
+
+
+--
+-- Name: fn_search_jsonb_text(jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_search_jsonb_text(p_content jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  select coalesce(pg_catalog.string_agg(v #>> '{}', ' '), '')
+  from pg_catalog.jsonb_path_query(p_content, 'strict $.**') as v
+  where pg_catalog.jsonb_typeof(v) = 'string';
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_search_jsonb_text(p_content jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_search_jsonb_text(p_content jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_search_jsonb_text(p_content jsonb) IS 'Every string value of a JSON document joined by spaces (the searchable text of an artifact).';
+
+
+--
+-- Name: fn_search_put(text, text, text, uuid, integer, text, text, text, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_body text, p_labels text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id bigint;
+  v_body text := pg_catalog.left(coalesce(p_body, ''), 100000);
+begin
+  insert into eva.search_documents as d (kind, source_table, source_id, venture_id, lifecycle_stage, title, body, document)
+  values (p_kind, p_source_table, p_source_id, p_venture_id, p_stage, p_title, v_body,
+    pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_venture_name, '')), 'A')
+    || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_title, '')), 'B')
+    || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', v_body), 'C')
+    || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_labels, '')), 'D'))
+  on conflict (source_table, source_id) do update
+    set kind = excluded.kind, venture_id = excluded.venture_id, lifecycle_stage = excluded.lifecycle_stage,
+        title = excluded.title, body = excluded.body, document = excluded.document, updated_at = pg_catalog.now()
+  returning d.id into v_id;
+  if (select s.value from eva_private.settings s where s.key = 'search.embeddings') = 'true'::jsonb then
+    perform graphile_worker.add_job('search_embed', pg_catalog.json_build_object('documentId', v_id),
+      job_key := 'search_embed:' || v_id, max_attempts := 5);
+  end if;
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_body text, p_labels text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_body text, p_labels text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_body text, p_labels text) IS 'Writes (or replaces) one search document with its weighted tsvector; queues its embedding where pgvector is installed.';
+
+
+--
+-- Name: fn_search_reindex(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_search_reindex() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_count int;
+begin
+  delete from eva.search_documents;
+  perform eva_private.fn_search_index_venture(v.id) from eva.ventures v;
+  perform eva_private.fn_search_index_artifact(a.id) from eva.venture_artifacts a where a.is_current;
+  perform eva_private.fn_search_index_retrospective(r.saga_id) from eva.venture_retrospectives r;
+  perform eva_private.fn_search_index_nursery(n.id) from eva.venture_nursery n;
+  select count(*) into v_count from eva.search_documents;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_search_reindex() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_search_reindex(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_search_reindex() IS 'Rebuilds the search index from ventures, current artifacts, retrospectives and the nursery; returns the documents written.';
+
+
+--
+-- Name: fn_search_set_embedding(bigint, text, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_search_set_embedding(p_document_id bigint, p_vector text, p_model text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_count int;
+begin
+  if (select s.value from eva_private.settings s where s.key = 'search.embeddings') is distinct from 'true'::jsonb then
+    raise exception 'this database stores no embeddings: pgvector is not installed' using errcode = 'EV409';
+  end if;
+  execute 'update eva.search_documents set embedding = $1::eva_ext.vector, embedding_model = $2 where id = $3'
+    using p_vector, p_model, p_document_id;
+  get diagnostics v_count = row_count;
+  return v_count > 0;
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_search_set_embedding(p_document_id bigint, p_vector text, p_model text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_search_set_embedding(p_document_id bigint, p_vector text, p_model text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_search_set_embedding(p_document_id bigint, p_vector text, p_model text) IS 'Stores a search document''s embedding and the model that made it (pgvector databases only).';
+
+
+--
 -- Name: fn_stage_call_failed(uuid, uuid, text, boolean, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -11434,6 +11894,88 @@ ALTER FUNCTION eva_private.tg_refuse_change() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_refuse_change() IS 'Trigger: refuses UPDATE, DELETE and TRUNCATE on append-only tables.';
+
+
+--
+-- Name: tg_search_learnings(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_search_learnings() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if tg_table_name = 'venture_retrospectives' then
+    perform eva_private.fn_search_index_retrospective(new.saga_id);
+  elsif tg_table_name = 'venture_nursery' then
+    perform eva_private.fn_search_index_nursery(new.id);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_search_learnings() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_search_learnings(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_search_learnings() IS 'Trigger: retrospectives and parked ideas follow into the search index.';
+
+
+--
+-- Name: tg_search_venture_artifacts(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_search_venture_artifacts() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform eva_private.fn_search_index_artifact(new.id);
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_search_venture_artifacts() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_search_venture_artifacts(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_search_venture_artifacts() IS 'Trigger: current artifacts are in the search index, superseded versions are not.';
+
+
+--
+-- Name: tg_search_ventures(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_search_ventures() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform eva_private.fn_search_index_venture(new.id);
+  if tg_op = 'UPDATE' and new.name is distinct from old.name then
+    perform eva_private.fn_search_index_artifact(a.id)
+    from eva.venture_artifacts a where a.venture_id = new.id and a.is_current;
+    perform eva_private.fn_search_index_retrospective(r.saga_id)
+    from eva.venture_retrospectives r where r.venture_id = new.id;
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_search_ventures() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_search_ventures(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_search_ventures() IS 'Trigger: a venture''s search documents follow its name and fields.';
 
 
 --
@@ -14236,6 +14778,28 @@ COMMENT ON FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled
 
 
 --
+-- Name: agent_tools; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.agent_tools (
+    name text NOT NULL,
+    description text NOT NULL,
+    access text NOT NULL,
+    CONSTRAINT agent_tools_access_check CHECK ((access = ANY (ARRAY['read'::text, 'network'::text, 'write'::text]))),
+    CONSTRAINT agent_tools_name_check CHECK ((name ~ '^[a-z][a-z0-9_]*$'::text))
+);
+
+
+ALTER TABLE eva.agent_tools OWNER TO eva_owner;
+
+--
+-- Name: TABLE agent_tools; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.agent_tools IS 'The tools an analysis agent may be given: read (EVA''s data), network (the public web), write (changes EVA''s data).';
+
+
+--
 -- Name: artifact_types; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -15596,6 +16160,149 @@ ALTER TABLE eva.portfolios OWNER TO eva_owner;
 --
 
 COMMENT ON TABLE eva.portfolios IS 'Investment groupings of companies, each with an ROI target.';
+
+
+--
+-- Name: search_documents; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.search_documents (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    source_table text NOT NULL,
+    source_id text NOT NULL,
+    venture_id uuid,
+    lifecycle_stage integer,
+    title text NOT NULL,
+    body text NOT NULL,
+    document tsvector NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT search_documents_kind_check CHECK ((kind = ANY (ARRAY['name'::text, 'brief'::text, 'artifact'::text, 'learning'::text]))),
+    CONSTRAINT search_documents_lifecycle_stage_check CHECK (((lifecycle_stage >= 0) AND (lifecycle_stage <= 25)))
+);
+
+
+ALTER TABLE eva.search_documents OWNER TO eva_owner;
+
+--
+-- Name: TABLE search_documents; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.search_documents IS 'The cross-venture search index: names, briefs, current artifacts and learnings, kept current by triggers; read through eva.fn_search.';
+
+
+--
+-- Name: COLUMN search_documents.document; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.search_documents.document IS 'Weighted tsvector (english): A the venture''s name, B the title, C the text, D labels (kind, stage, archetype).';
+
+
+--
+-- Name: search_documents_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.search_documents ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.search_documents_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: tool_calls; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.tool_calls (
+    id bigint NOT NULL,
+    agent text NOT NULL,
+    tool text NOT NULL,
+    profile text,
+    allowed boolean NOT NULL,
+    reason text NOT NULL,
+    venture_id uuid,
+    ok boolean,
+    error text,
+    duration_ms numeric,
+    bytes bigint,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tool_calls_bytes_check CHECK ((bytes >= 0)),
+    CONSTRAINT tool_calls_check CHECK ((allowed OR (ok IS NULL))),
+    CONSTRAINT tool_calls_duration_ms_check CHECK ((duration_ms >= (0)::numeric))
+);
+
+
+ALTER TABLE eva.tool_calls OWNER TO eva_owner;
+
+--
+-- Name: TABLE tool_calls; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.tool_calls IS 'Every tool call an analysis agent made or was refused: the profile it was checked against, why, how long it took and how many bytes it returned.';
+
+
+--
+-- Name: COLUMN tool_calls.ok; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.tool_calls.ok IS 'Whether an allowed call succeeded (null for a refused call, which never ran).';
+
+
+--
+-- Name: tool_calls_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.tool_calls ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME eva.tool_calls_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: tool_profile_tools; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.tool_profile_tools (
+    profile text NOT NULL,
+    tool text NOT NULL
+);
+
+
+ALTER TABLE eva.tool_profile_tools OWNER TO eva_owner;
+
+--
+-- Name: TABLE tool_profile_tools; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.tool_profile_tools IS 'The tools each tool profile allows (one row per profile and tool).';
+
+
+--
+-- Name: tool_profiles; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.tool_profiles (
+    name text NOT NULL,
+    description text NOT NULL,
+    CONSTRAINT tool_profiles_name_check CHECK ((name ~ '^[a-z][a-z0-9_]*$'::text))
+);
+
+
+ALTER TABLE eva.tool_profiles OWNER TO eva_owner;
+
+--
+-- Name: TABLE tool_profiles; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.tool_profiles IS 'Tool profiles (spec §12): which tools an agent with the profile may call.';
 
 
 --
@@ -17230,6 +17937,22 @@ ALTER TABLE ONLY eva.agent_task_contracts
 
 
 --
+-- Name: agent_tools agent_tools_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.agent_tools
+    ADD CONSTRAINT agent_tools_pkey PRIMARY KEY (name);
+
+
+--
+-- Name: analysis_agents analysis_agents_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.analysis_agents
+    ADD CONSTRAINT analysis_agents_pkey PRIMARY KEY (name);
+
+
+--
 -- Name: artifact_types artifact_types_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -17555,6 +18278,46 @@ ALTER TABLE ONLY eva.portfolios
 
 ALTER TABLE ONLY eva.sd_work_items
     ADD CONSTRAINT sd_work_items_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: search_documents search_documents_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.search_documents
+    ADD CONSTRAINT search_documents_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: search_documents search_documents_source_table_source_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.search_documents
+    ADD CONSTRAINT search_documents_source_table_source_id_key UNIQUE (source_table, source_id);
+
+
+--
+-- Name: tool_calls tool_calls_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.tool_calls
+    ADD CONSTRAINT tool_calls_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: tool_profile_tools tool_profile_tools_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.tool_profile_tools
+    ADD CONSTRAINT tool_profile_tools_pkey PRIMARY KEY (profile, tool);
+
+
+--
+-- Name: tool_profiles tool_profiles_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.tool_profiles
+    ADD CONSTRAINT tool_profiles_pkey PRIMARY KEY (name);
 
 
 --
@@ -18477,6 +19240,41 @@ CREATE INDEX sd_work_items_venture_status_idx ON eva.sd_work_items USING btree (
 
 
 --
+-- Name: search_documents_document_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX search_documents_document_idx ON eva.search_documents USING gin (document);
+
+
+--
+-- Name: search_documents_title_trgm_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX search_documents_title_trgm_idx ON eva.search_documents USING gin (title eva_ext.gin_trgm_ops);
+
+
+--
+-- Name: search_documents_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX search_documents_venture_idx ON eva.search_documents USING btree (venture_id, lifecycle_stage);
+
+
+--
+-- Name: tool_calls_agent_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX tool_calls_agent_idx ON eva.tool_calls USING btree (agent, id DESC);
+
+
+--
+-- Name: tool_calls_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX tool_calls_venture_idx ON eva.tool_calls USING btree (venture_id) WHERE (venture_id IS NOT NULL);
+
+
+--
 -- Name: venture_artifacts_once_per_run; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -18925,6 +19723,13 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.agent_task_contracts FOR
 
 
 --
+-- Name: analysis_agents _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.analysis_agents FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
 -- Name: chairman_decisions _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -18992,6 +19797,13 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.portfolio_ideation_budge
 --
 
 CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.portfolios FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: search_documents _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON eva.search_documents FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
 
 
 --
@@ -19310,6 +20122,48 @@ CREATE TRIGGER _900_notify AFTER INSERT ON eva.eva_event_log FOR EACH ROW WHEN (
 
 
 --
+-- Name: venture_artifacts _900_search; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _900_search AFTER INSERT ON eva.venture_artifacts FOR EACH ROW EXECUTE FUNCTION eva_private.tg_search_venture_artifacts();
+
+
+--
+-- Name: venture_nursery _900_search; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _900_search AFTER INSERT OR UPDATE ON eva.venture_nursery FOR EACH ROW EXECUTE FUNCTION eva_private.tg_search_learnings();
+
+
+--
+-- Name: venture_retrospectives _900_search; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _900_search AFTER INSERT OR UPDATE ON eva.venture_retrospectives FOR EACH ROW EXECUTE FUNCTION eva_private.tg_search_learnings();
+
+
+--
+-- Name: ventures _900_search; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _900_search AFTER INSERT ON eva.ventures FOR EACH ROW EXECUTE FUNCTION eva_private.tg_search_ventures();
+
+
+--
+-- Name: venture_artifacts _900_search_update; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _900_search_update AFTER UPDATE OF is_current ON eva.venture_artifacts FOR EACH ROW WHEN ((old.is_current IS DISTINCT FROM new.is_current)) EXECUTE FUNCTION eva_private.tg_search_venture_artifacts();
+
+
+--
+-- Name: ventures _900_search_update; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _900_search_update AFTER UPDATE OF name, description, problem_statement, value_prop, target_market, moat_strategy, key_assumptions, success_criteria, archetype, vertical_category, status, current_lifecycle_stage ON eva.ventures FOR EACH ROW EXECUTE FUNCTION eva_private.tg_search_ventures();
+
+
+--
 -- Name: event_dispatch_cursor _100_set_updated_at; Type: TRIGGER; Schema: eva_private; Owner: eva_owner
 --
 
@@ -19500,6 +20354,14 @@ ALTER TABLE ONLY eva.agent_task_contracts
 
 ALTER TABLE ONLY eva.agent_task_contracts
     ADD CONSTRAINT agent_task_contracts_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: analysis_agents analysis_agents_profile_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.analysis_agents
+    ADD CONSTRAINT analysis_agents_profile_fkey FOREIGN KEY (profile) REFERENCES eva.tool_profiles(name);
 
 
 --
@@ -19756,6 +20618,38 @@ ALTER TABLE ONLY eva.sd_work_items
 
 ALTER TABLE ONLY eva.sd_work_items
     ADD CONSTRAINT sd_work_items_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: search_documents search_documents_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.search_documents
+    ADD CONSTRAINT search_documents_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id) ON DELETE CASCADE;
+
+
+--
+-- Name: tool_calls tool_calls_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.tool_calls
+    ADD CONSTRAINT tool_calls_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id) ON DELETE SET NULL;
+
+
+--
+-- Name: tool_profile_tools tool_profile_tools_profile_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.tool_profile_tools
+    ADD CONSTRAINT tool_profile_tools_profile_fkey FOREIGN KEY (profile) REFERENCES eva.tool_profiles(name) ON DELETE CASCADE;
+
+
+--
+-- Name: tool_profile_tools tool_profile_tools_tool_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.tool_profile_tools
+    ADD CONSTRAINT tool_profile_tools_tool_fkey FOREIGN KEY (tool) REFERENCES eva.agent_tools(name);
 
 
 --
@@ -20357,6 +21251,18 @@ ALTER TABLE ONLY marketing.media_generations
 ALTER TABLE eva.agent_task_contracts ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: agent_tools; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.agent_tools ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: analysis_agents; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.analysis_agents ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: artifact_types; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -20519,6 +21425,12 @@ ALTER TABLE eva.portfolios ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.sd_work_items ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: search_documents; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.search_documents ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: chairman_decisions services add chairman decisions; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -20645,6 +21557,13 @@ CREATE POLICY "the Chairman and services read evaluation profiles" ON eva.evalua
 
 
 --
+-- Name: search_documents the Chairman and services read every search document; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read every search document" ON eva.search_documents FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
 -- Name: metric_anomalies the Chairman and services read metric anomalies; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -20663,6 +21582,13 @@ CREATE POLICY "the Chairman and services read notification attempts" ON eva.noti
 --
 
 CREATE POLICY "the Chairman and services read notifications" ON eva.notifications FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: tool_calls the Chairman and services read tool calls; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read tool calls" ON eva.tool_calls FOR SELECT TO eva_chairman, eva_service USING (true);
 
 
 --
@@ -20761,6 +21687,20 @@ CREATE POLICY "the Chairman removes chairman preferences" ON eva.chairman_prefer
 --
 
 CREATE POLICY "the Chairman, services and viewers read agent task contracts" ON eva.agent_task_contracts FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: agent_tools the Chairman, services and viewers read agent tools; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read agent tools" ON eva.agent_tools FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: analysis_agents the Chairman, services and viewers read analysis agents; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read analysis agents" ON eva.analysis_agents FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -20897,6 +21837,20 @@ CREATE POLICY "the Chairman, services and viewers read sd work items" ON eva.sd_
 
 
 --
+-- Name: tool_profile_tools the Chairman, services and viewers read tool profile tools; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read tool profile tools" ON eva.tool_profile_tools FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: tool_profiles the Chairman, services and viewers read tool profiles; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read tool profiles" ON eva.tool_profiles FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: venture_archives the Chairman, services and viewers read venture archives; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -20993,6 +21947,24 @@ CREATE POLICY "the Chairman, services and viewers read venture token budgets" ON
 
 CREATE POLICY "the Chairman, services and viewers read ventures" ON eva.ventures FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
+
+--
+-- Name: tool_calls; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.tool_calls ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tool_profile_tools; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.tool_profile_tools ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tool_profiles; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.tool_profiles ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: venture_archives; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
@@ -21095,6 +22067,13 @@ ALTER TABLE eva.ventures ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY "viewers read eva event log without the Chairman's decisions or " ON eva.eva_event_log FOR SELECT TO eva_viewer USING (((event_type !~~ 'chairman.%'::text) AND (event_type !~~ 'audit.%'::text)));
+
+
+--
+-- Name: search_documents viewers read the search documents of ventures; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "viewers read the search documents of ventures" ON eva.search_documents FOR SELECT TO eva_viewer USING ((venture_id IS NOT NULL));
 
 
 --
@@ -22363,6 +23342,16 @@ GRANT ALL ON FUNCTION eva.fn_sd_results(p_venture_id uuid) TO eva_viewer;
 
 
 --
+-- Name: FUNCTION fn_search(p_query text, p_venture_id uuid, p_stage integer, p_limit integer); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_search(p_query text, p_venture_id uuid, p_stage integer, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_search(p_query text, p_venture_id uuid, p_stage integer, p_limit integer) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_search(p_query text, p_venture_id uuid, p_stage integer, p_limit integer) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_search(p_query text, p_venture_id uuid, p_stage integer, p_limit integer) TO eva_viewer;
+
+
+--
 -- Name: FUNCTION fn_set_circuit_clock(p_advance interval, p_reset boolean); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -22426,6 +23415,33 @@ REVOKE ALL ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage 
 GRANT ALL ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) TO eva_service;
 GRANT ALL ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) TO eva_chairman;
 GRANT ALL ON FUNCTION eva.fn_token_budget_remaining(p_venture_id uuid, p_stage integer) TO eva_viewer;
+
+
+--
+-- Name: TABLE analysis_agents; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.analysis_agents TO eva_chairman;
+GRANT SELECT ON TABLE eva.analysis_agents TO eva_service;
+GRANT SELECT ON TABLE eva.analysis_agents TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_tool_assign(p_agent text, p_profile text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_tool_assign(p_agent text, p_profile text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_tool_assign(p_agent text, p_profile text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_tool_permit(p_agent text, p_tool text); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_tool_permit(p_agent text, p_tool text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_tool_permit(p_agent text, p_tool text) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_tool_permit(p_agent text, p_tool text) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_tool_permit(p_agent text, p_tool text) TO eva_viewer;
 
 
 --
@@ -23070,6 +24086,14 @@ GRANT ALL ON FUNCTION eva_private.fn_record_retrospective(p_saga_id uuid, p_anal
 
 
 --
+-- Name: FUNCTION fn_record_tool_call(p_agent text, p_tool text, p_profile text, p_allowed boolean, p_reason text, p_venture_id uuid, p_ok boolean, p_error text, p_duration_ms numeric, p_bytes bigint, p_detail jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_record_tool_call(p_agent text, p_tool text, p_profile text, p_allowed boolean, p_reason text, p_venture_id uuid, p_ok boolean, p_error text, p_duration_ms numeric, p_bytes bigint, p_detail jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_record_tool_call(p_agent text, p_tool text, p_profile text, p_allowed boolean, p_reason text, p_venture_id uuid, p_ok boolean, p_error text, p_duration_ms numeric, p_bytes bigint, p_detail jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_redeem_sign_in_code(p_code_hash text, OUT role text, OUT outcome text); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -23295,6 +24319,64 @@ REVOKE ALL ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind
 
 
 --
+-- Name: FUNCTION fn_search_index_artifact(p_artifact_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_search_index_artifact(p_artifact_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_search_index_nursery(p_nursery_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_search_index_nursery(p_nursery_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_search_index_retrospective(p_saga_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_search_index_retrospective(p_saga_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_search_index_venture(p_venture_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_search_index_venture(p_venture_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_search_jsonb_text(p_content jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_search_jsonb_text(p_content jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_body text, p_labels text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_body text, p_labels text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_search_reindex(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_search_reindex() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_search_reindex() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_search_set_embedding(p_document_id bigint, p_vector text, p_model text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_search_set_embedding(p_document_id bigint, p_vector text, p_model text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_search_set_embedding(p_document_id bigint, p_vector text, p_model text) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_stage_call_failed(p_work_id uuid, p_contract_id uuid, p_error text, p_final boolean, p_charge jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -23490,6 +24572,27 @@ REVOKE ALL ON FUNCTION eva_private.tg_reality_retry_venture_ended() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_refuse_change() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_search_learnings(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_search_learnings() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_search_venture_artifacts(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_search_venture_artifacts() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_search_ventures(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_search_ventures() FROM PUBLIC;
 
 
 --
@@ -23937,6 +25040,15 @@ GRANT ALL ON FUNCTION marketing.fn_set_rate_limit(p_platform text, p_window_name
 
 REVOKE ALL ON FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION marketing.fn_set_reddit_enabled(p_venture_id uuid, p_enabled boolean) TO eva_chairman;
+
+
+--
+-- Name: TABLE agent_tools; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.agent_tools TO eva_chairman;
+GRANT SELECT ON TABLE eva.agent_tools TO eva_service;
+GRANT SELECT ON TABLE eva.agent_tools TO eva_viewer;
 
 
 --
@@ -24418,6 +25530,41 @@ GRANT INSERT(description),UPDATE(description) ON TABLE eva.portfolios TO eva_cha
 --
 
 GRANT INSERT(roi_target),UPDATE(roi_target) ON TABLE eva.portfolios TO eva_chairman;
+
+
+--
+-- Name: TABLE search_documents; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.search_documents TO eva_chairman;
+GRANT SELECT ON TABLE eva.search_documents TO eva_service;
+GRANT SELECT ON TABLE eva.search_documents TO eva_viewer;
+
+
+--
+-- Name: TABLE tool_calls; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.tool_calls TO eva_chairman;
+GRANT SELECT ON TABLE eva.tool_calls TO eva_service;
+
+
+--
+-- Name: TABLE tool_profile_tools; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.tool_profile_tools TO eva_chairman;
+GRANT SELECT ON TABLE eva.tool_profile_tools TO eva_service;
+GRANT SELECT ON TABLE eva.tool_profile_tools TO eva_viewer;
+
+
+--
+-- Name: TABLE tool_profiles; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.tool_profiles TO eva_chairman;
+GRANT SELECT ON TABLE eva.tool_profiles TO eva_service;
+GRANT SELECT ON TABLE eva.tool_profiles TO eva_viewer;
 
 
 --

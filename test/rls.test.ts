@@ -608,6 +608,44 @@ const MATRIX: Record<string, TableRules> = {
       delete: () => "delete from eva_private.sign_in_codes",
     },
   },
+  // Tool policy (spec §12): read by everyone signed in; agents' profiles change through eva.fn_tool_assign (test/tools.test.ts).
+  "eva.agent_tools": referenceTable(
+    "eva.agent_tools",
+    "(name, description, access) values ('forged', 'x', 'write')",
+    "name",
+  ),
+  "eva.tool_profiles": referenceTable("eva.tool_profiles", "(name, description) values ('forged', 'x')", "name"),
+  "eva.tool_profile_tools": referenceTable(
+    "eva.tool_profile_tools",
+    "(profile, tool) values ('minimal', 'write_artifact')",
+    "tool",
+  ),
+  "eva.analysis_agents": referenceTable(
+    "eva.analysis_agents",
+    "(name, description, profile) values ('forged', 'x', 'full')",
+    "profile",
+  ),
+  // Written by eva_private.fn_record_tool_call only.
+  "eva.tool_calls": {
+    allowed: { select: [C, S], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.tool_calls",
+      insert: () => "insert into eva.tool_calls (agent, tool, allowed, reason) values ('forged', 'search', true, 'x')",
+      update: () => "update eva.tool_calls set allowed = true",
+      delete: () => "delete from eva.tool_calls",
+    },
+  },
+  // The search index: written by its triggers only (test/search.test.ts: what viewers find).
+  "eva.search_documents": {
+    allowed: { select: READERS, insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.search_documents",
+      insert: (f) =>
+        `insert into eva.search_documents (kind, source_table, source_id, venture_id, title, body, document) values ('name', 'forged', 'x', '${f.ventureA}', 'x', 'x', 'x')`,
+      update: () => "update eva.search_documents set title = 'rewritten'",
+      delete: () => "delete from eva.search_documents",
+    },
+  },
   "eva_private.migrations": {
     allowed: { select: [], insert: [], update: [], delete: [] },
     statements: {
@@ -738,7 +776,8 @@ beforeAll(async () => {
       insert into eva.venture_archives (saga_id, venture_id, kind, key, uri, sha256, bytes)
         values ('${saga.id}', '${a.id}', 'records', 'fixture', 'file:///fixture', repeat('a', 64), 1);
       insert into eva.venture_retrospectives (saga_id, venture_id, stage_of_death, ended_as, analysis, epistemic_classification, pattern_signature)
-        values ('${saga.id}', '${a.id}', 3, 'killed', '{}', 'simulation', 'retired:killed:fixture');`)
+        values ('${saga.id}', '${a.id}', 3, 'killed', '{}', 'simulation', 'retired:killed:fixture');
+      select eva_private.fn_record_tool_call('devils_advocate', 'write_artifact', 'readonly', false, 'fixture', '${a.id}', null, null, null, null, '{}');`)
     .execute(t.db);
   f = {
     ventureA: a.id,

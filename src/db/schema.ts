@@ -120,6 +120,19 @@ export interface AgentTaskContracts {
   venture_id: string | null;
 }
 
+export interface AgentTools {
+  access: string;
+  description: string;
+  name: string;
+}
+
+export interface AnalysisAgents {
+  description: string;
+  name: string;
+  profile: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface ArtifactTypes {
   description: string;
   name: string;
@@ -1360,6 +1373,51 @@ export interface SdWorkItems {
   venture_id: string;
 }
 
+export interface SearchDocuments {
+  body: string;
+  /**
+   * Weighted tsvector (english): A the venture's name, B the title, C the text, D labels (kind, stage, archetype).
+   */
+  document: string;
+  id: Generated<Int8>;
+  kind: string;
+  lifecycle_stage: number | null;
+  source_id: string;
+  source_table: string;
+  title: string;
+  updated_at: Generated<Timestamp>;
+  venture_id: string | null;
+}
+
+export interface ToolCalls {
+  agent: string;
+  allowed: boolean;
+  bytes: Int8 | null;
+  created_at: Generated<Timestamp>;
+  detail: Generated<Json>;
+  duration_ms: Numeric | null;
+  error: string | null;
+  id: Generated<Int8>;
+  /**
+   * Whether an allowed call succeeded (null for a refused call, which never ran).
+   */
+  ok: boolean | null;
+  profile: string | null;
+  reason: string;
+  tool: string;
+  venture_id: string | null;
+}
+
+export interface ToolProfiles {
+  description: string;
+  name: string;
+}
+
+export interface ToolProfileTools {
+  profile: string;
+  tool: string;
+}
+
 export interface VentureArchives {
   bytes: Int8;
   created_at: Generated<Timestamp>;
@@ -1754,6 +1812,8 @@ export interface VentureTokenBudgets {
 
 export interface DB {
   agent_task_contracts: AgentTaskContracts;
+  agent_tools: AgentTools;
+  analysis_agents: AnalysisAgents;
   artifact_types: ArtifactTypes;
   chairman_decision_options: ChairmanDecisionOptions;
   chairman_decision_types: ChairmanDecisionTypes;
@@ -1827,6 +1887,10 @@ export interface DB {
   portfolio_patterns: PortfolioPatterns;
   portfolios: Portfolios;
   sd_work_items: SdWorkItems;
+  search_documents: SearchDocuments;
+  tool_calls: ToolCalls;
+  tool_profile_tools: ToolProfileTools;
+  tool_profiles: ToolProfiles;
   venture_archives: VentureArchives;
   venture_artifacts: VentureArtifacts;
   venture_budget_transactions: VentureBudgetTransactions;

@@ -1,0 +1,37 @@
+-- One place writes a search document: the weighted tsvector (A the venture's
+-- name, B the title, C the text, D labels) is built here, so every kind of
+-- document ranks alike. Where pgvector is installed (setting
+-- search.embeddings) the document's embedding is queued (search_embed).
+create or replace function eva_private.fn_search_put(
+  p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage int,
+  p_venture_name text, p_title text, p_body text, p_labels text
+)
+returns bigint
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_id bigint;
+  v_body text := pg_catalog.left(coalesce(p_body, ''), 100000);
+begin
+  insert into eva.search_documents as d (kind, source_table, source_id, venture_id, lifecycle_stage, title, body, document)
+  values (p_kind, p_source_table, p_source_id, p_venture_id, p_stage, p_title, v_body,
+    pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_venture_name, '')), 'A')
+    || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_title, '')), 'B')
+    || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', v_body), 'C')
+    || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_labels, '')), 'D'))
+  on conflict (source_table, source_id) do update
+    set kind = excluded.kind, venture_id = excluded.venture_id, lifecycle_stage = excluded.lifecycle_stage,
+        title = excluded.title, body = excluded.body, document = excluded.document, updated_at = pg_catalog.now()
+  returning d.id into v_id;
+  if (select s.value from eva_private.settings s where s.key = 'search.embeddings') = 'true'::jsonb then
+    perform graphile_worker.add_job('search_embed', pg_catalog.json_build_object('documentId', v_id),
+      job_key := 'search_embed:' || v_id, max_attempts := 5);
+  end if;
+  return v_id;
+end;
+$$;
+comment on function eva_private.fn_search_put(text, text, text, uuid, int, text, text, text, text) is
+  'Writes (or replaces) one search document with its weighted tsvector; queues its embedding where pgvector is installed.';
