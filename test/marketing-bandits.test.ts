@@ -271,14 +271,20 @@ describe("decay and transfer by the pinned numbers", () => {
     await transferPriors(svc);
     const picks = async (bandit: string) => {
       const { rows } = await sql<{ arm_value: string; n: number }>`
-        select s.arm_value, count(*)::int as n from generate_series(1, 200) g
-        cross join lateral marketing.fn_bandit_select(${bandit}::uuid, 'test') s group by s.arm_value`.execute(svc);
+        select (x.s).arm_value, count(*)::int as n
+        from (select marketing.fn_bandit_select(${bandit}::uuid, 'test') as s from generate_series(1, 200) offset 0) x
+        group by 1`.execute(svc);
       return Object.fromEntries(rows.map((r) => [r.arm_value, r.n]));
     };
     const s = await picks(ns);
     const m = await picks(nm);
     expect(s.x ?? 0).toBeGreaterThan(180);
     expect(m.linkedin ?? 0).toBeGreaterThan(180);
+    // 200 selections each, every one recorded with its own draws.
+    const recorded = await sql<{ n: number; distinct_draws: number }>`
+      select count(*)::int as n, count(distinct samples)::int as distinct_draws from marketing.bandit_selections
+      where bandit_id in (${ns}::uuid, ${nm}::uuid)`.execute(t.db);
+    expect(recorded.rows[0]).toEqual({ n: 400, distinct_draws: 400 });
   });
 });
 
