@@ -3,6 +3,7 @@
 // row it names (value ÷ floor). Progress goes to stderr.
 // `npm run bench -- <name>…` runs only the named benchmarks (the floor always runs).
 
+import { banditBench } from "./bandit.ts";
 import { cliStartup } from "./cli.ts";
 import { dashboard } from "./dashboard.ts";
 import { decisionResume } from "./decision-resume.ts";
@@ -43,6 +44,7 @@ const benchmarks: Benchmark[] = [
   { name: "saga", run: sagaBench },
   { name: "dashboard", run: dashboard },
   { name: "marketing-ingest", run: marketingIngest },
+  { name: "bandit", run: banditBench },
 ];
 
 const wanted = process.argv.slice(2);

@@ -5522,6 +5522,382 @@ COMMENT ON FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_work,
 
 
 --
+-- Name: fn_bandit_arm_platform(text, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_bandit_arm_platform(p_arm_value text, p_metadata jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  select coalesce(
+    case when p_metadata ->> 'platform' in ('bluesky', 'mastodon', 'x', 'youtube', 'threads', 'linkedin', 'tiktok', 'reddit', 'email')
+      then p_metadata ->> 'platform' end,
+    (select p from pg_catalog.unnest(array['bluesky', 'mastodon', 'youtube', 'threads', 'linkedin', 'tiktok', 'reddit', 'email', 'x']) p
+     where pg_catalog.lower(p_arm_value) ~ ('(^|[^a-z])' || p || '([^a-z]|$)') limit 1),
+    case when pg_catalog.lower(p_arm_value) ~ '(^|[^a-z])twitter([^a-z]|$)' then 'x' end);
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_bandit_arm_platform(p_arm_value text, p_metadata jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_arm_platform(p_arm_value text, p_metadata jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_bandit_arm_platform(p_arm_value text, p_metadata jsonb) IS 'The platform of a channel arm (metadata.platform, or the platform its name names; "twitter" is x), or null.';
+
+
+--
+-- Name: fn_bandit_beta_cdf(double precision, double precision, double precision); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_bandit_beta_cdf(p_x double precision, p_a double precision, p_b double precision) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_swap boolean;
+  v_x double precision;
+  v_a double precision;
+  v_b double precision;
+  v_front double precision;
+  v_f double precision;
+  v_c double precision;
+  v_d double precision;
+  v_num double precision;
+  v_m int;
+  v_delta double precision;
+  tiny constant double precision := 1e-300;
+begin
+  if p_x <= 0 then return 0; end if;
+  if p_x >= 1 then return 1; end if;
+  v_swap := p_x > (p_a + 1.0) / (p_a + p_b + 2.0);
+  if v_swap then
+    v_x := 1.0 - p_x; v_a := p_b; v_b := p_a;
+  else
+    v_x := p_x; v_a := p_a; v_b := p_b;
+  end if;
+  v_front := pg_catalog.exp(eva_private.fn_bandit_lgamma(v_a + v_b) - eva_private.fn_bandit_lgamma(v_a)
+    - eva_private.fn_bandit_lgamma(v_b) + v_a * pg_catalog.ln(v_x) + v_b * pg_catalog.ln(1.0 - v_x)) / v_a;
+  v_f := 1.0; v_c := 1.0; v_d := 0.0;
+  for i in 0..20000 loop
+    v_m := i / 2;
+    if i = 0 then
+      v_num := 1.0;
+    elsif i % 2 = 0 then
+      v_num := (v_m * (v_b - v_m) * v_x) / ((v_a + 2.0 * v_m - 1.0) * (v_a + 2.0 * v_m));
+    else
+      v_num := -((v_a + v_m) * (v_a + v_b + v_m) * v_x) / ((v_a + 2.0 * v_m) * (v_a + 2.0 * v_m + 1.0));
+    end if;
+    v_d := 1.0 + v_num * v_d;
+    if pg_catalog.abs(v_d) < tiny then v_d := tiny; end if;
+    v_d := 1.0 / v_d;
+    v_c := 1.0 + v_num / v_c;
+    if pg_catalog.abs(v_c) < tiny then v_c := tiny; end if;
+    v_delta := v_c * v_d;
+    v_f := v_f * v_delta;
+    exit when pg_catalog.abs(1.0 - v_delta) < 1e-15;
+  end loop;
+  -- v_f holds 1 + the fraction's first term; I_x = front × (f − 1).
+  if v_swap then
+    return 1.0 - v_front * (v_f - 1.0);
+  end if;
+  return v_front * (v_f - 1.0);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_bandit_beta_cdf(p_x double precision, p_a double precision, p_b double precision) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_beta_cdf(p_x double precision, p_a double precision, p_b double precision); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_bandit_beta_cdf(p_x double precision, p_a double precision, p_b double precision) IS 'I_x(a, b), the CDF of Beta(a, b) at p_x (continued fraction, modified Lentz; accurate to ~1e-14).';
+
+
+--
+-- Name: fn_bandit_beta_sample(double precision, double precision); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_bandit_beta_sample(p_alpha double precision, p_beta double precision) RETURNS double precision
+    LANGUAGE plpgsql STRICT PARALLEL RESTRICTED
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_x double precision := eva_private.fn_bandit_gamma(p_alpha);
+  v_y double precision := eva_private.fn_bandit_gamma(p_beta);
+begin
+  if v_x + v_y = 0 then
+    return 0.5;
+  end if;
+  return v_x / (v_x + v_y);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_bandit_beta_sample(p_alpha double precision, p_beta double precision) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_beta_sample(p_alpha double precision, p_beta double precision); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_bandit_beta_sample(p_alpha double precision, p_beta double precision) IS 'One draw from Beta(p_alpha, p_beta) via two gamma draws (eva_private.fn_bandit_gamma).';
+
+
+--
+-- Name: fn_bandit_choose_variant(uuid, text, uuid[], uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_bandit_choose_variant(p_content_id uuid, p_platform text, p_variant_ids uuid[], p_subject_id uuid DEFAULT NULL::uuid) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_venture uuid;
+  v_bandit uuid;
+  v_sel marketing.bandit_selections;
+begin
+  select c.venture_id into v_venture from marketing.marketing_content c where c.id = p_content_id;
+  if v_venture is null then
+    raise exception 'no marketing content %', p_content_id using errcode = 'EV404';
+  end if;
+  if exists (select 1 from pg_catalog.unnest(p_variant_ids) x (id)
+             where not exists (select 1 from marketing.marketing_content_variants v
+                               where v.id = x.id and v.content_id = p_content_id and v.platform = p_platform)) then
+    raise exception 'every variant must be of content % on %', p_content_id, p_platform using errcode = 'EV400';
+  end if;
+  v_bandit := marketing.fn_bandit_ensure(v_venture, 'variant', p_content_id::text || '/' || p_platform,
+    (select pg_catalog.array_agg(x::text order by x) from pg_catalog.unnest(p_variant_ids) x));
+  -- Variants of an older generation are no longer on offer.
+  update marketing.bandit_arms a set status = 'retired', status_changed_at = pg_catalog.now()
+  where a.bandit_id = v_bandit and a.status <> 'retired' and not (a.arm_value = any (p_variant_ids::text[]));
+  v_sel := marketing.fn_bandit_select(v_bandit, 'variant', p_subject_id);
+  return v_sel.arm_value::uuid;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_bandit_choose_variant(p_content_id uuid, p_platform text, p_variant_ids uuid[], p_subject_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_choose_variant(p_content_id uuid, p_platform text, p_variant_ids uuid[], p_subject_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_bandit_choose_variant(p_content_id uuid, p_platform text, p_variant_ids uuid[], p_subject_id uuid) IS 'The variant (of p_variant_ids, all of the content on the platform) Thompson sampling sends, from the variant bandit of (content, platform); the selection recorded with its draws. EV404 unknown content, EV400 a variant not of it.';
+
+
+--
+-- Name: fn_bandit_cluster_key(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_bandit_cluster_key(p_venture_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.lower(coalesce(nullif(pg_catalog.btrim(v.vertical_category), ''), 'unclassified')) || '/' || v.archetype::text
+  from eva.ventures v where v.id = p_venture_id;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_bandit_cluster_key(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_cluster_key(p_venture_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_bandit_cluster_key(p_venture_id uuid) IS 'A venture''s cluster: lower(vertical_category, or "unclassified") / archetype.';
+
+
+--
+-- Name: fn_bandit_context_key(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_bandit_context_key(p_venture_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.left(pg_catalog.regexp_replace(pg_catalog.lower(coalesce(
+    nullif(pg_catalog.btrim(v.strategic_context ->> 'business_model_type'), ''), v.archetype::text)), '[^a-z0-9_]+', '_', 'g'), 60)
+  from eva.ventures v where v.id = p_venture_id;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_bandit_context_key(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_context_key(p_venture_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_bandit_context_key(p_venture_id uuid) IS 'A venture''s business-model type for contextual bandits: strategic_context.business_model_type, else its archetype; lowercase.';
+
+
+--
+-- Name: fn_bandit_gamma(double precision); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_bandit_gamma(p_shape double precision) RETURNS double precision
+    LANGUAGE plpgsql STRICT PARALLEL RESTRICTED
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_boost double precision := 1;
+  v_a double precision := p_shape;
+  v_d double precision;
+  v_c double precision;
+  v_x double precision;
+  v_v double precision;
+  v_u double precision;
+begin
+  if p_shape <= 0 then
+    raise exception 'a gamma shape must be positive, not %', p_shape using errcode = 'EV400';
+  end if;
+  if v_a < 1 then
+    v_boost := pg_catalog.power(1.0 - pg_catalog.random(), 1.0 / v_a);
+    v_a := v_a + 1;
+  end if;
+  v_d := v_a - 1.0 / 3.0;
+  v_c := 1.0 / pg_catalog.sqrt(9.0 * v_d);
+  loop
+    loop
+      v_x := pg_catalog.sqrt(-2.0 * pg_catalog.ln(1.0 - pg_catalog.random())) * pg_catalog.cos(2.0 * pi() * pg_catalog.random());
+      v_v := 1.0 + v_c * v_x;
+      exit when v_v > 0;
+    end loop;
+    v_v := v_v * v_v * v_v;
+    v_u := 1.0 - pg_catalog.random();
+    if v_u < 1.0 - 0.0331 * v_x * v_x * v_x * v_x
+       or pg_catalog.ln(v_u) < 0.5 * v_x * v_x + v_d * (1.0 - v_v + pg_catalog.ln(v_v)) then
+      return v_boost * v_d * v_v;
+    end if;
+  end loop;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_bandit_gamma(p_shape double precision) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_gamma(p_shape double precision); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_bandit_gamma(p_shape double precision) IS 'One draw from Gamma(p_shape, 1) (Marsaglia-Tsang; shape < 1 by the U^(1/shape) boost). Seeded by setseed.';
+
+
+--
+-- Name: fn_bandit_lgamma(double precision); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_bandit_lgamma(p_x double precision) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  c double precision[] := array[0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  v_x double precision := p_x;
+  v_a double precision;
+  v_t double precision;
+begin
+  if v_x < 0.5 then
+    return pg_catalog.ln(pi() / pg_catalog.abs(pg_catalog.sin(pi() * v_x))) - eva_private.fn_bandit_lgamma(1.0 - v_x);
+  end if;
+  v_x := v_x - 1.0;
+  v_a := c[1];
+  v_t := v_x + 7.5;
+  for i in 1..8 loop
+    v_a := v_a + c[i + 1] / (v_x + i);
+  end loop;
+  return 0.5 * pg_catalog.ln(2.0 * pi()) + (v_x + 0.5) * pg_catalog.ln(v_t) - v_t + pg_catalog.ln(v_a);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_bandit_lgamma(p_x double precision) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_lgamma(p_x double precision); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_bandit_lgamma(p_x double precision) IS 'ln Γ(p_x), Lanczos approximation (relative error < 1e-14): for the exact Beta quantiles.';
+
+
+--
+-- Name: fn_bandit_probability_best(uuid, integer); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_bandit_probability_best(p_bandit_id uuid, p_draws integer DEFAULT NULL::integer) RETURNS TABLE(arm_id uuid, probability_best double precision)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_draws int := coalesce(p_draws, (select p.probability_draws from marketing.bandit_parameters p where p.id));
+begin
+  return query
+  with arms as (
+    select a.id, a.alpha::double precision as alpha, a.beta_param::double precision as beta
+    from marketing.bandit_arms a where a.bandit_id = p_bandit_id and a.status <> 'retired'
+  ), draws as (
+    select g.i, a.id, eva_private.fn_bandit_beta_sample(a.alpha, a.beta) as sample
+    from arms a cross join pg_catalog.generate_series(1, v_draws) g (i)
+  ), winners as (
+    select distinct on (d.i) d.i, d.id from draws d order by d.i, d.sample desc, d.id
+  )
+  select a.id, (select pg_catalog.count(*) from winners w where w.id = a.id)::double precision / v_draws
+  from arms a;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_bandit_probability_best(p_bandit_id uuid, p_draws integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_probability_best(p_bandit_id uuid, p_draws integer); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_bandit_probability_best(p_bandit_id uuid, p_draws integer) IS 'P(arm is best) for each selectable arm of the bandit, from p_draws (default bandit_parameters.probability_draws) joint posterior draws.';
+
+
+--
+-- Name: fn_bandit_send_time(uuid, text, timestamp with time zone, uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_bandit_send_time(p_venture_id uuid, p_platform text, p_after timestamp with time zone, p_subject_id uuid DEFAULT NULL::uuid) RETURNS timestamp with time zone
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_bandit uuid;
+  v_sel marketing.bandit_selections;
+  v_slot timestamptz;
+begin
+  select b.id into v_bandit from marketing.bandit_state b
+  where b.venture_id = p_venture_id and b.scope = 'send_time' and b.scope_key = p_platform and b.status = 'active'
+    and exists (select 1 from marketing.bandit_arms a where a.bandit_id = b.id and a.status <> 'retired'
+                and a.arm_value ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$');
+  if v_bandit is null then
+    return null;
+  end if;
+  v_sel := marketing.fn_bandit_select(v_bandit, 'send_time', p_subject_id);
+  if v_sel.arm_value !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' then
+    return null;
+  end if;
+  v_slot := pg_catalog.timezone('UTC', pg_catalog.date_trunc('day', pg_catalog.timezone('UTC', p_after)) + v_sel.arm_value::time);
+  return case when v_slot > p_after then v_slot else v_slot + interval '1 day' end;
+end;
+$_$;
+
+
+ALTER FUNCTION eva_private.fn_bandit_send_time(p_venture_id uuid, p_platform text, p_after timestamp with time zone, p_subject_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_send_time(p_venture_id uuid, p_platform text, p_after timestamp with time zone, p_subject_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_bandit_send_time(p_venture_id uuid, p_platform text, p_after timestamp with time zone, p_subject_id uuid) IS 'The next occurrence after p_after of the send-time slot Thompson sampling picks from the venture''s send-time bandit for the platform (the selection recorded); null when it has none.';
+
+
+--
 -- Name: fn_budget_governor_check(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -7847,6 +8223,7 @@ declare
   v_month_spend numeric;
   v_today_spend numeric;
   v_avg numeric;
+  v_alloc record;
 begin
   if p_platform = 'x' then
     insert into marketing.marketing_channel_budgets (venture_id, platform, monthly_budget_cents, source)
@@ -7878,6 +8255,17 @@ begin
       pg_catalog.to_char(v_b.monthly_budget_cents / 100.0, 'FM999999990.00'), p_platform,
       pg_catalog.to_char(p_cost_cents / 100.0, 'FM999999990.00'));
   end if;
+  -- The hourly channel allocation (marketing.fn_bandit_allocate_channels): a paid post may not take the month's
+  -- spend past the share of the pool the learning loop last gave this platform.
+  select al.allocated_cents, al.share into v_alloc from marketing.bandit_channel_allocations al
+  where al.venture_id = p_venture_id and al.platform = p_platform and al.allocated_hour >= v_month
+  order by al.allocated_hour desc limit 1;
+  if found and p_cost_cents > 0 and v_month_spend + p_cost_cents > v_alloc.allocated_cents then
+    return pg_catalog.format('channel allocation: %s has spent $%s of the $%s (%s%% of the pool) the hourly allocation gives it this month; this post would cost $%s',
+      p_platform, pg_catalog.to_char(v_month_spend / 100.0, 'FM999999990.00'),
+      pg_catalog.to_char(v_alloc.allocated_cents / 100.0, 'FM999999990.00'),
+      pg_catalog.to_char(v_alloc.share * 100, 'FM990.0'), pg_catalog.to_char(p_cost_cents / 100.0, 'FM999999990.00'));
+  end if;
   if v_avg > 0 and v_today_spend + p_cost_cents > v_b.daily_stop_loss_multiplier * v_avg then
     return pg_catalog.format('daily stop-loss: %s spend today would reach $%s, over %s× the %s-day average of $%s a day',
       p_platform, pg_catalog.to_char((v_today_spend + p_cost_cents) / 100.0, 'FM999999990.00'),
@@ -7894,7 +8282,7 @@ ALTER FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform t
 -- Name: FUNCTION fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) IS 'The budget governors for a call costing p_cost_cents: null (go) or why not — a paused budget, the monthly hard cap, the daily stop-loss (multiplier × the rolling daily average). Creates X''s default $50/month budget when there is none.';
+COMMENT ON FUNCTION eva_private.fn_marketing_governor(p_venture_id uuid, p_platform text, p_cost_cents numeric) IS 'The budget governors for a call costing p_cost_cents: null (go) or why not — a paused budget, the monthly hard cap, the hourly channel allocation (a paid post past the platform''s allocated share), the daily stop-loss (multiplier × the rolling daily average). Creates X''s default $50/month budget when there is none.';
 
 
 --
@@ -8171,7 +8559,9 @@ CREATE FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer DE
   join marketing.marketing_content_variants v on v.content_id = c.id and v.generation = c.generation
   join eva.ventures ve on ve.id = c.venture_id
   where c.lifecycle_state = 'SCHEDULE' and c.status = 'active' and v.platform <> 'email'
-    and not exists (select 1 from marketing.marketing_dispatches d where d.variant_id = v.id and d.platform = v.platform)
+    -- One dispatch per content item and platform: the schedule picks one of its variants by Thompson sampling.
+    and not exists (select 1 from marketing.marketing_dispatches d join marketing.marketing_content_variants dv on dv.id = d.variant_id
+                    where d.content_id = c.id and d.platform = v.platform and dv.generation = c.generation)
   order by c.state_changed_at, v.id
   limit p_limit;
 $$;
@@ -8183,7 +8573,7 @@ ALTER FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) OW
 -- Name: FUNCTION fn_marketing_variants_to_schedule(p_limit integer); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) IS 'Variants of SCHEDULE content (current generation, not email) with no dispatch yet: what content:schedule:check dispatches.';
+COMMENT ON FUNCTION eva_private.fn_marketing_variants_to_schedule(p_limit integer) IS 'Variants of SCHEDULE content (current generation, not email) whose content has no dispatch on their platform yet: what content:schedule:check chooses from (one per content item and platform).';
 
 
 --
@@ -11243,6 +11633,32 @@ COMMENT ON FUNCTION eva_private.tg_audit_write() IS 'Trigger: logs an audit.writ
 
 
 --
+-- Name: tg_bandit_arm_context(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_bandit_arm_context() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if new.context_key = '' then
+    new.context_key := coalesce(eva_private.fn_bandit_context_key(new.venture_id), '');
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_bandit_arm_context() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_bandit_arm_context(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_bandit_arm_context() IS 'Trigger: a new bandit arm without a context takes its venture''s business-model type (eva_private.fn_bandit_context_key).';
+
+
+--
 -- Name: tg_chairman_decisions_events(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -12003,6 +12419,47 @@ COMMENT ON FUNCTION eva_private.tg_set_updated_at() IS 'Trigger: sets updated_at
 
 
 --
+-- Name: tg_venture_artifact_bandits(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_venture_artifact_bandits() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_platform text;
+  v_slots text[] := (select p.send_time_slots from marketing.bandit_parameters p where p.id);
+begin
+  if new.artifact_type = 'gtm_strategy' then
+    perform marketing.fn_bandit_transfer(new.venture_id);
+  elsif new.artifact_type = 'launch_plan' then
+    for v_platform in
+      select x.platform from pg_catalog.unnest(coalesce(
+        (select pg_catalog.array_agg(a.platform order by a.platform) from marketing.marketing_platform_accounts a
+         where a.venture_id = new.venture_id and a.enabled and a.platform <> 'email'),
+        array['bluesky', 'mastodon', 'x', 'youtube', 'threads', 'linkedin', 'tiktok'])) x (platform)
+    loop
+      perform marketing.fn_bandit_ensure(new.venture_id, 'send_time', v_platform,
+        v_slots || coalesce((select pg_catalog.to_char(d.send_at, 'HH24:MI') from marketing.marketing_send_time_defaults d
+                             where d.platform = v_platform), '15:00'));
+    end loop;
+    perform marketing.fn_bandit_transfer(new.venture_id);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_venture_artifact_bandits() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_venture_artifact_bandits(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_venture_artifact_bandits() IS 'Trigger: Stage 11''s gtm_strategy transfers cluster priors to the new channel arms; Stage 23''s launch_plan seeds send-time bandits (and their priors).';
+
+
+--
 -- Name: tg_venture_artifact_created(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -12753,6 +13210,736 @@ ALTER FUNCTION eva_private.venture_status_transition_allowed(p_from eva.venture_
 --
 
 COMMENT ON FUNCTION eva_private.venture_status_transition_allowed(p_from eva.venture_status, p_to eva.venture_status) IS 'The legal venture status moves: active <-> awaiting_decision, active/awaiting_decision -> paused -> active, any live status -> killed/sunset/exited (terminal).';
+
+
+--
+-- Name: fn_bandit_allocate_channels(uuid); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_bandit_allocate_channels(p_venture_id uuid DEFAULT NULL::uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_floor numeric := (select p.allocation_floor from marketing.bandit_parameters p where p.id);
+  v_hour timestamptz := pg_catalog.date_trunc('hour', pg_catalog.now());
+  v_b record;
+  v_count int;
+  v_pool bigint;
+  v_rows int;
+  v_n int := 0;
+begin
+  for v_b in
+    select b.id, b.venture_id from marketing.bandit_state b
+    where b.scope = 'channel' and b.status = 'active' and (p_venture_id is null or b.venture_id = p_venture_id)
+    order by b.venture_id
+  loop
+    create temporary table if not exists pg_temp.bandit_allocation (arm_id uuid, platform text, cap bigint,
+      probability_best double precision) on commit drop;
+    truncate pg_temp.bandit_allocation;
+    -- One arm per platform (the first by name when several name it); only platforms with an active budget.
+    insert into pg_temp.bandit_allocation (arm_id, platform, cap)
+    select distinct on (x.platform) x.id, x.platform, cb.monthly_budget_cents
+    from (select a.id, a.arm_value, eva_private.fn_bandit_arm_platform(a.arm_value, a.metadata) as platform
+          from marketing.bandit_arms a where a.bandit_id = v_b.id and a.status <> 'retired') x
+    join marketing.marketing_channel_budgets cb on cb.venture_id = v_b.venture_id and cb.platform = x.platform and cb.status = 'active'
+    order by x.platform, x.arm_value;
+    select pg_catalog.count(*), coalesce(pg_catalog.sum(t.cap), 0) into v_count, v_pool from pg_temp.bandit_allocation t;
+    if v_count = 0 then
+      continue;
+    end if;
+    update pg_temp.bandit_allocation t set probability_best = p.probability_best
+    from eva_private.fn_bandit_probability_best(v_b.id) p where p.arm_id = t.arm_id;
+    -- P(best) among the allocated arms only (other arms of the bandit take no budget).
+    update pg_temp.bandit_allocation t set probability_best = case when s.total > 0 then t.probability_best / s.total
+      else 1.0 / v_count end
+    from (select coalesce(pg_catalog.sum(probability_best), 0) as total from pg_temp.bandit_allocation) s;
+    insert into marketing.bandit_channel_allocations (venture_id, platform, arm_id, allocated_hour, probability_best, share,
+      allocated_cents, pool_cents)
+    select v_b.venture_id, t.platform, t.arm_id, v_hour, pg_catalog.round(t.probability_best::numeric, 6),
+      pg_catalog.round(least(1, v_floor + (1 - v_count * v_floor) * t.probability_best::numeric), 6),
+      least(t.cap, pg_catalog.floor(v_pool * least(1, v_floor + (1 - v_count * v_floor) * t.probability_best::numeric)))::bigint,
+      v_pool
+    from pg_temp.bandit_allocation t
+    on conflict (venture_id, platform, allocated_hour) do update set probability_best = excluded.probability_best,
+      share = excluded.share, allocated_cents = excluded.allocated_cents, pool_cents = excluded.pool_cents, arm_id = excluded.arm_id;
+    get diagnostics v_rows = row_count;
+    v_n := v_n + v_rows;
+  end loop;
+  return v_n;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_bandit_allocate_channels(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_allocate_channels(p_venture_id uuid); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_bandit_allocate_channels(p_venture_id uuid) IS 'Hourly channel allocation for one venture or all: each channel arm on a platform with an active budget gets share = allocation_floor + (1 − n × floor) × P(best) of the month''s pool, capped at the platform''s monthly budget; one row per venture, platform and hour (marketing.bandit_channel_allocations), read by the budget governor. Returns the rows written.';
+
+
+--
+-- Name: fn_bandit_arms_at(uuid, text, date); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_bandit_arms_at(p_venture_id uuid, p_scope text DEFAULT NULL::text, p_at date DEFAULT NULL::date) RETURNS TABLE(arm_id uuid, bandit_id uuid, scope text, scope_key text, arm_value text, context_key text, status text, alpha numeric, beta_param numeric, observations integer, posterior_mean double precision, interval_low double precision, interval_high double precision, last_selected_at timestamp with time zone, as_of date)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  with live as (
+    select a.id, a.bandit_id, b.scope, b.scope_key, a.arm_value, a.context_key, a.status, a.alpha, a.beta_param,
+      a.observations, a.last_selected_at, pg_catalog.timezone('UTC', pg_catalog.now())::date as as_of
+    from marketing.bandit_arms a join marketing.bandit_state b on b.id = a.bandit_id
+    where a.venture_id = p_venture_id
+      and (p_at is null or p_at >= pg_catalog.timezone('UTC', pg_catalog.now())::date)
+  ), past as (
+    select distinct on (s.arm_id) s.arm_id, s.bandit_id, s.scope, s.scope_key, s.arm_value, s.context_key, s.status, s.alpha,
+      s.beta_param, s.observations, s.last_selected_at, s.snapshot_date
+    from marketing.bandit_arm_snapshots s
+    where s.venture_id = p_venture_id and p_at is not null and p_at < pg_catalog.timezone('UTC', pg_catalog.now())::date
+      and s.snapshot_date <= p_at
+    order by s.arm_id, s.snapshot_date desc
+  ), arms as (
+    select * from live union all select * from past
+  )
+  select x.id, x.bandit_id, x.scope, x.scope_key, x.arm_value, x.context_key, x.status, x.alpha, x.beta_param, x.observations,
+    (x.alpha / (x.alpha + x.beta_param))::double precision,
+    marketing.fn_beta_quantile(0.025, x.alpha::double precision, x.beta_param::double precision),
+    marketing.fn_beta_quantile(0.975, x.alpha::double precision, x.beta_param::double precision),
+    x.last_selected_at, x.as_of
+  from arms x
+  where p_scope is null or x.scope = p_scope
+  order by x.scope, x.scope_key, x.alpha / (x.alpha + x.beta_param) desc, x.arm_value;
+$$;
+
+
+ALTER FUNCTION marketing.fn_bandit_arms_at(p_venture_id uuid, p_scope text, p_at date) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_arms_at(p_venture_id uuid, p_scope text, p_at date); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_bandit_arms_at(p_venture_id uuid, p_scope text, p_at date) IS 'A venture''s bandit arms (optionally one scope) as of p_at: live when p_at is null or today, else each arm''s latest daily snapshot on or before p_at; with posterior mean and exact 95 % interval (Beta quantiles 0.025, 0.975). Read under the caller''s RLS.';
+
+
+--
+-- Name: fn_bandit_decay(date); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_bandit_decay(p_week date DEFAULT NULL::date) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_week date := pg_catalog.date_trunc('week', coalesce(p_week, pg_catalog.timezone('UTC', pg_catalog.now())::date))::date;
+  v_factor numeric := (select p.decay_factor from marketing.bandit_parameters p where p.id);
+  v_n int;
+begin
+  insert into marketing.bandit_decay_runs (week_start, decay_factor, arms) values (v_week, v_factor, 0)
+  on conflict (week_start) do nothing;
+  if not found then
+    return 0;
+  end if;
+  update marketing.bandit_arms a set
+    alpha = a.prior_alpha + v_factor * (a.alpha - a.prior_alpha),
+    beta_param = a.prior_beta + v_factor * (a.beta_param - a.prior_beta),
+    updated_at = pg_catalog.now()
+  where a.alpha <> a.prior_alpha or a.beta_param <> a.prior_beta;
+  get diagnostics v_n = row_count;
+  update marketing.bandit_decay_runs r set arms = v_n where r.week_start = v_week;
+  return v_n;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_bandit_decay(p_week date) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_decay(p_week date); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_bandit_decay(p_week date) IS 'Applies the weekly decay once for the week of p_week (default this week): α ← prior_α + decay_factor × (α − prior_α), the same for β, on every arm. Returns the arms changed (0 when the week was already decayed).';
+
+
+--
+-- Name: fn_bandit_ensure(uuid, text, text, text[]); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_bandit_ensure(p_venture_id uuid, p_scope text, p_scope_key text, p_arm_values text[]) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_bandit uuid;
+begin
+  if p_scope is null or p_scope not in ('channel', 'variant', 'send_time') then
+    raise exception 'unknown bandit scope "%"', p_scope using errcode = 'EV400', hint = 'Scopes: channel, variant, send_time.';
+  end if;
+  if not exists (select 1 from eva.ventures v where v.id = p_venture_id) then
+    raise exception 'no venture %', p_venture_id using errcode = 'EV404';
+  end if;
+  insert into marketing.bandit_state (venture_id, scope, scope_key)
+  values (p_venture_id, p_scope, coalesce(p_scope_key, ''))
+  on conflict (venture_id, scope, scope_key) do update set updated_at = marketing.bandit_state.updated_at
+  returning id into v_bandit;
+  insert into marketing.bandit_arms (bandit_id, venture_id, arm_type, arm_value)
+  select v_bandit, p_venture_id, p_scope, x.value
+  from (select distinct pg_catalog.btrim(a) as value from pg_catalog.unnest(coalesce(p_arm_values, '{}')) a
+        where pg_catalog.btrim(a) <> '') x
+  on conflict (bandit_id, arm_value) do nothing;
+  return v_bandit;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_bandit_ensure(p_venture_id uuid, p_scope text, p_scope_key text, p_arm_values text[]) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_ensure(p_venture_id uuid, p_scope text, p_scope_key text, p_arm_values text[]); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_bandit_ensure(p_venture_id uuid, p_scope text, p_scope_key text, p_arm_values text[]) IS 'The venture''s bandit for (scope, scope_key), created if missing, with the given arms added at Beta(1, 1) where missing; returns its id. EV400 unknown scope, EV404 unknown venture.';
+
+
+--
+-- Name: fn_bandit_observe(date); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_bandit_observe(p_through date DEFAULT NULL::date) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_through date := coalesce(p_through, (pg_catalog.timezone('UTC', pg_catalog.now()))::date - 1);
+  v_w record;
+  v_arm marketing.bandit_arms;
+  v_r record;
+  v_id bigint;
+  v_n int := 0;
+begin
+  for v_w in
+    with arms as (
+      select a.id, a.bandit_id, a.venture_id, b.scope, b.scope_key, a.arm_value,
+        case when b.scope = 'channel' then eva_private.fn_bandit_arm_platform(a.arm_value, a.metadata) end as platform
+      from marketing.bandit_arms a join marketing.bandit_state b on b.id = a.bandit_id
+    ), rows_seen as (
+      select a.id as arm_id, a.bandit_id, a.venture_id, r.rollup_date, r.platform, r.impressions, r.deliveries,
+        r.engagements, r.clicks, r.conversions
+      from arms a join marketing.marketing_daily_rollups r
+        on a.scope = 'channel' and r.venture_id = a.venture_id and r.platform = a.platform
+      where r.rollup_date <= v_through
+      union all
+      select a.id, a.bandit_id, a.venture_id, r.rollup_date, r.platform, r.impressions, r.deliveries,
+        r.engagements, r.clicks, r.conversions
+      from arms a join marketing.marketing_daily_rollups r
+        on a.scope = 'variant' and r.venture_id = a.venture_id and r.variant_id::text = a.arm_value
+      where r.rollup_date <= v_through
+      union all
+      select a.id, a.bandit_id, a.venture_id, r.rollup_date, r.platform, r.impressions, r.deliveries,
+        r.engagements, r.clicks, r.conversions
+      from arms a join marketing.marketing_daily_rollups r
+        on a.scope = 'send_time' and r.venture_id = a.venture_id and r.platform = a.scope_key
+      join marketing.marketing_dispatches d on d.variant_id = r.variant_id and d.platform = r.platform
+        and pg_catalog.to_char(pg_catalog.timezone('UTC', d.due_at), 'HH24:MI') = a.arm_value
+      where r.rollup_date <= v_through
+    )
+    select s.arm_id, s.bandit_id, s.venture_id, s.rollup_date, pg_catalog.min(s.platform) as platform,
+      pg_catalog.sum(greatest(s.impressions, s.deliveries))::bigint as exposures,
+      pg_catalog.sum(s.engagements)::bigint as engagements, pg_catalog.sum(s.clicks)::bigint as clicks,
+      pg_catalog.sum(s.conversions)::bigint as conversions
+    from rows_seen s
+    where not exists (select 1 from marketing.bandit_observations o where o.arm_id = s.arm_id and o.window_date = s.rollup_date)
+      and not exists (select 1 from marketing.marketing_rollup_deltas d
+                      where d.venture_id = s.venture_id and d.rollup_date = s.rollup_date)
+    group by s.arm_id, s.bandit_id, s.venture_id, s.rollup_date
+    having pg_catalog.sum(greatest(s.impressions, s.deliveries)) > 0
+    order by s.rollup_date, s.arm_id
+  loop
+    select * into v_arm from marketing.bandit_arms a where a.id = v_w.arm_id for update;
+    select * into v_r from marketing.fn_bandit_reward(v_w.exposures, v_w.engagements, v_w.clicks, v_w.conversions);
+    insert into marketing.bandit_observations (arm_id, bandit_id, venture_id, window_date, platform, exposures, engagements,
+      clicks, conversions, engagement, conversion, reward, alpha_before, beta_before, alpha_after, beta_after)
+    values (v_w.arm_id, v_w.bandit_id, v_w.venture_id, v_w.rollup_date, v_w.platform, v_w.exposures, v_w.engagements,
+      v_w.clicks, v_w.conversions, v_r.engagement, v_r.conversion, v_r.reward, v_arm.alpha, v_arm.beta_param,
+      v_arm.alpha + v_w.exposures * v_r.reward, v_arm.beta_param + v_w.exposures * (1 - v_r.reward))
+    on conflict (arm_id, window_date) do nothing
+    returning id into v_id;
+    if v_id is not null then
+      perform marketing.fn_bandit_update(v_w.arm_id, v_w.exposures * v_r.reward, v_w.exposures);
+      v_n := v_n + 1;
+    end if;
+  end loop;
+  return v_n;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_bandit_observe(p_through date) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_observe(p_through date); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_bandit_observe(p_through date) IS 'Observes every closed rollup window (a UTC day through p_through, default yesterday, with no counts still queued) once per arm: channel arms see their platform''s rows, variant arms their variant''s, send-time arms the rows of variants dispatched in their slot; α += exposures × reward, β += exposures × (1 − reward). Returns the observations written.';
+
+
+--
+-- Name: fn_bandit_promote(uuid); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_bandit_promote(p_bandit_id uuid DEFAULT NULL::uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_p marketing.bandit_parameters;
+  v_b marketing.bandit_state;
+  v_best record;
+  v_champion marketing.bandit_arms;
+  v_changes int := 0;
+  v_r record;
+begin
+  select * into v_p from marketing.bandit_parameters where id;
+  for v_b in
+    select * from marketing.bandit_state b
+    where b.status = 'active' and (p_bandit_id is null or b.id = p_bandit_id)
+      and (select pg_catalog.count(*) from marketing.bandit_arms a where a.bandit_id = b.id and a.status <> 'retired') >= 2
+    order by b.id
+  loop
+    create temporary table if not exists pg_temp.bandit_pbest (arm_id uuid primary key, probability_best double precision)
+      on commit drop;
+    truncate pg_temp.bandit_pbest;
+    insert into pg_temp.bandit_pbest select * from eva_private.fn_bandit_probability_best(v_b.id);
+
+    select * into v_champion from marketing.bandit_arms a where a.bandit_id = v_b.id and a.status = 'champion' limit 1;
+    select a.id, a.arm_value, a.observations, p.probability_best into v_best
+    from marketing.bandit_arms a join pg_temp.bandit_pbest p on p.arm_id = a.id
+    where a.status = 'challenger' and a.observations >= v_p.min_observations
+      and p.probability_best >= v_p.promote_probability
+    order by p.probability_best desc, a.id limit 1;
+    if v_best.id is not null and (v_champion.id is null or v_champion.observations >= v_p.min_observations) then
+      update marketing.bandit_arms a set status = 'challenger', status_changed_at = pg_catalog.now()
+      where a.bandit_id = v_b.id and a.status = 'champion';
+      update marketing.bandit_arms a set status = 'champion', status_changed_at = pg_catalog.now() where a.id = v_best.id;
+      perform eva_private.fn_log_event('marketing.bandit_arm_promoted', v_b.venture_id, pg_catalog.jsonb_build_object(
+        'bandit_id', v_b.id, 'scope', v_b.scope, 'scope_key', v_b.scope_key, 'arm_id', v_best.id, 'arm_value', v_best.arm_value,
+        'probability_best', v_best.probability_best, 'observations', v_best.observations, 'previous_champion', v_champion.id));
+      v_changes := v_changes + 1;
+    end if;
+
+    for v_r in
+      update marketing.bandit_arms a set status = 'retired', status_changed_at = pg_catalog.now()
+      from pg_temp.bandit_pbest p
+      where p.arm_id = a.id and a.bandit_id = v_b.id and a.status = 'challenger'
+        and a.observations >= v_p.min_observations and p.probability_best < v_p.retire_probability
+      returning a.id, a.arm_value, a.observations, p.probability_best
+    loop
+      perform eva_private.fn_log_event('marketing.bandit_arm_retired', v_b.venture_id, pg_catalog.jsonb_build_object(
+        'bandit_id', v_b.id, 'scope', v_b.scope, 'scope_key', v_b.scope_key, 'arm_id', v_r.id, 'arm_value', v_r.arm_value,
+        'probability_best', v_r.probability_best, 'observations', v_r.observations));
+      v_changes := v_changes + 1;
+    end loop;
+  end loop;
+  return v_changes;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_bandit_promote(p_bandit_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_promote(p_bandit_id uuid); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_bandit_promote(p_bandit_id uuid) IS 'Champion-Challenger for one bandit or all: promotes a challenger with P(best) >= promote_probability, retires challengers with P(best) < retire_probability, never an arm (nor over a champion) with fewer than min_observations exposures. Returns the status changes (each logged as marketing.bandit_arm_promoted / _retired).';
+
+
+--
+-- Name: fn_bandit_reward(bigint, bigint, bigint, bigint); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_bandit_reward(p_exposures bigint, p_engagements bigint, p_clicks bigint, p_conversions bigint, OUT engagement numeric, OUT conversion numeric, OUT reward numeric) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_p marketing.bandit_parameters;
+begin
+  select * into v_p from marketing.bandit_parameters where id;
+  engagement := case when coalesce(p_exposures, 0) > 0
+    then least(1, greatest(0, coalesce(p_engagements, 0)::numeric / p_exposures)) else 0 end;
+  conversion := case when coalesce(p_clicks, 0) > 0
+    then least(1, greatest(0, coalesce(p_conversions, 0)::numeric / p_clicks)) else 0 end;
+  reward := least(1, greatest(0, v_p.engagement_weight * engagement + v_p.conversion_weight * conversion));
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_bandit_reward(p_exposures bigint, p_engagements bigint, p_clicks bigint, p_conversions bigint, OUT engagement numeric, OUT conversion numeric, OUT reward numeric) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_reward(p_exposures bigint, p_engagements bigint, p_clicks bigint, p_conversions bigint, OUT engagement numeric, OUT conversion numeric, OUT reward numeric); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_bandit_reward(p_exposures bigint, p_engagements bigint, p_clicks bigint, p_conversions bigint, OUT engagement numeric, OUT conversion numeric, OUT reward numeric) IS 'The composite reward of a window: engagement = engagements / exposures, conversion = conversions / clicks (each clamped to [0, 1], 0 when its denominator is 0), reward = 0.3 × engagement + 0.7 × conversion (weights from marketing.bandit_parameters).';
+
+
+--
+-- Name: bandit_selections; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.bandit_selections (
+    id bigint NOT NULL,
+    bandit_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    scope text NOT NULL,
+    arm_id uuid NOT NULL,
+    arm_value text NOT NULL,
+    samples jsonb NOT NULL,
+    purpose text DEFAULT 'schedule'::text NOT NULL,
+    subject_id uuid,
+    selected_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT bandit_selections_purpose_check CHECK ((purpose ~ '^[a-z_]{1,40}$'::text)),
+    CONSTRAINT bandit_selections_samples_check CHECK ((jsonb_typeof(samples) = 'array'::text)),
+    CONSTRAINT bandit_selections_scope_check CHECK ((scope = ANY (ARRAY['channel'::text, 'variant'::text, 'send_time'::text])))
+);
+
+
+ALTER TABLE marketing.bandit_selections OWNER TO eva_owner;
+
+--
+-- Name: TABLE bandit_selections; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.bandit_selections IS 'Each Thompson-sampling selection: the arm chosen and every sample drawn from Beta(alpha, beta) of each selectable arm, so why it picked X is a query. Append-only.';
+
+
+--
+-- Name: fn_bandit_select(uuid, text, uuid); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_bandit_select(p_bandit_id uuid, p_purpose text DEFAULT 'schedule'::text, p_subject_id uuid DEFAULT NULL::uuid) RETURNS marketing.bandit_selections
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_bandit marketing.bandit_state;
+  v_samples jsonb;
+  v_best_id uuid;
+  v_best_value text;
+  v_row marketing.bandit_selections;
+begin
+  select * into v_bandit from marketing.bandit_state b where b.id = p_bandit_id;
+  if not found then
+    raise exception 'no bandit %', p_bandit_id using errcode = 'EV404';
+  end if;
+  if v_bandit.status <> 'active' then
+    raise exception 'bandit % is %, not active', p_bandit_id, v_bandit.status using errcode = 'EV409';
+  end if;
+  with draws as (
+    select a.id, a.arm_value, a.alpha, a.beta_param,
+      eva_private.fn_bandit_beta_sample(a.alpha::double precision, a.beta_param::double precision) as sample
+    from marketing.bandit_arms a
+    where a.bandit_id = p_bandit_id and a.status <> 'retired'
+  )
+  select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('arm_id', d.id, 'arm_value', d.arm_value, 'alpha', d.alpha,
+      'beta', d.beta_param, 'sample', d.sample) order by d.sample desc),
+    (pg_catalog.array_agg(d.id order by d.sample desc, d.id))[1]
+  into v_samples, v_best_id
+  from draws d;
+  if v_samples is null then
+    raise exception 'bandit % has no arm to select', p_bandit_id using errcode = 'EV409';
+  end if;
+  update marketing.bandit_arms a set last_selected_at = pg_catalog.now() where a.id = v_best_id
+  returning a.arm_value into v_best_value;
+  insert into marketing.bandit_selections (bandit_id, venture_id, scope, arm_id, arm_value, samples, purpose, subject_id)
+  values (p_bandit_id, v_bandit.venture_id, v_bandit.scope, v_best_id, v_best_value, v_samples,
+    coalesce(p_purpose, 'schedule'), p_subject_id)
+  returning * into v_row;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_bandit_select(p_bandit_id uuid, p_purpose text, p_subject_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_select(p_bandit_id uuid, p_purpose text, p_subject_id uuid); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_bandit_select(p_bandit_id uuid, p_purpose text, p_subject_id uuid) IS 'Thompson sampling: draws Beta(α, β) for each arm of the bandit that is not retired, picks the highest, records the selection with every draw (marketing.bandit_selections) and returns it. EV404 unknown bandit, EV409 bandit not active or without arms.';
+
+
+--
+-- Name: fn_bandit_snapshot(date); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_bandit_snapshot(p_date date DEFAULT NULL::date) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_date date := coalesce(p_date, pg_catalog.timezone('UTC', pg_catalog.now())::date);
+  v_n int;
+begin
+  insert into marketing.bandit_arm_snapshots (snapshot_date, arm_id, bandit_id, venture_id, scope, scope_key, arm_value,
+    context_key, status, alpha, beta_param, prior_alpha, prior_beta, observations, last_selected_at)
+  select v_date, a.id, a.bandit_id, a.venture_id, b.scope, b.scope_key, a.arm_value, a.context_key, a.status, a.alpha,
+    a.beta_param, a.prior_alpha, a.prior_beta, a.observations, a.last_selected_at
+  from marketing.bandit_arms a join marketing.bandit_state b on b.id = a.bandit_id
+  on conflict (arm_id, snapshot_date) do update set status = excluded.status, alpha = excluded.alpha,
+    beta_param = excluded.beta_param, prior_alpha = excluded.prior_alpha, prior_beta = excluded.prior_beta,
+    observations = excluded.observations, last_selected_at = excluded.last_selected_at, taken_at = pg_catalog.now();
+  get diagnostics v_n = row_count;
+  return v_n;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_bandit_snapshot(p_date date) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_snapshot(p_date date); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_bandit_snapshot(p_date date) IS 'Keeps every arm''s posterior for the day p_date (default today UTC) in marketing.bandit_arm_snapshots, one row per arm and day. Returns the arms snapshotted.';
+
+
+--
+-- Name: fn_bandit_transfer(uuid); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_bandit_transfer(p_venture_id uuid DEFAULT NULL::uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_strength numeric := (select p.prior_strength from marketing.bandit_parameters p where p.id);
+  v_b record;
+  v_priors jsonb;
+  v_sources jsonb;
+  v_arms int;
+  v_n int := 0;
+begin
+  for v_b in
+    select b.id, b.venture_id, b.scope, b.scope_key, eva_private.fn_bandit_cluster_key(b.venture_id) as cluster_key,
+      eva_private.fn_bandit_context_key(b.venture_id) as context_key
+    from marketing.bandit_state b
+    where b.scope in ('channel', 'send_time') and b.status = 'active'
+      and (p_venture_id is null or b.venture_id = p_venture_id)
+      and not exists (select 1 from marketing.intelligence_transfer_map m where m.target_bandit_id = b.id)
+      and exists (select 1 from marketing.bandit_arms a where a.bandit_id = b.id and a.observations = 0)
+    order by b.id
+  loop
+    with targets as (
+      select a.id, a.arm_value from marketing.bandit_arms a where a.bandit_id = v_b.id and a.observations = 0
+    ), sources as (
+      select t.id as target_arm, t.arm_value, s.id as source_arm, s.venture_id as source_venture,
+        s.alpha - s.prior_alpha + 1 as alpha_own, s.beta_param - s.prior_beta + 1 as beta_own
+      from targets t
+      join marketing.bandit_arms s on pg_catalog.lower(s.arm_value) = pg_catalog.lower(t.arm_value)
+      join marketing.bandit_state sb on sb.id = s.bandit_id
+      where sb.scope = v_b.scope and sb.scope_key = v_b.scope_key and s.venture_id <> v_b.venture_id
+        and s.observations > 0 and s.context_key = v_b.context_key
+        and eva_private.fn_bandit_cluster_key(s.venture_id) = v_b.cluster_key
+    ), cluster as (
+      select s.target_arm, s.arm_value, pg_catalog.avg(s.alpha_own) as alpha_cluster, pg_catalog.avg(s.beta_own) as beta_cluster,
+        pg_catalog.jsonb_agg(s.source_arm order by s.source_arm) as source_arms,
+        pg_catalog.array_agg(distinct s.source_venture) as source_ventures
+      from sources s group by s.target_arm, s.arm_value
+    ), applied as (
+      update marketing.bandit_arms a set
+        alpha = 1 + v_strength * c.alpha_cluster, beta_param = 1 + v_strength * c.beta_cluster,
+        prior_alpha = 1 + v_strength * c.alpha_cluster, prior_beta = 1 + v_strength * c.beta_cluster,
+        metadata = a.metadata || pg_catalog.jsonb_build_object('transferred_from', v_b.cluster_key), updated_at = pg_catalog.now()
+      from cluster c where a.id = c.target_arm
+      returning a.arm_value, a.alpha, a.beta_param, c.alpha_cluster, c.beta_cluster, c.source_arms, c.source_ventures
+    ), recorded as (
+      select pg_catalog.count(*)::int as n,
+        pg_catalog.jsonb_object_agg(x.arm_value, pg_catalog.jsonb_build_object('alpha', x.alpha, 'beta', x.beta_param,
+          'alpha_cluster', x.alpha_cluster, 'beta_cluster', x.beta_cluster)) as priors,
+        pg_catalog.jsonb_object_agg(x.arm_value, x.source_arms) as sources
+      from applied x
+    )
+    select r.n, r.priors, r.sources into v_arms, v_priors, v_sources from recorded r;
+    if coalesce(v_arms, 0) = 0 then
+      continue;
+    end if;
+    insert into marketing.intelligence_transfer_map (source_venture_id, target_venture_id, cluster_key, scope, prior_strength,
+      priors, target_bandit_id, context_key, source_arms)
+    select distinct s.venture_id, v_b.venture_id, v_b.cluster_key, v_b.scope, v_strength, v_priors, v_b.id, v_b.context_key,
+      v_sources
+    from marketing.bandit_arms s
+    where s.id in (select (pg_catalog.jsonb_array_elements_text(e.value))::uuid from pg_catalog.jsonb_each(v_sources) e)
+    on conflict do nothing;
+    perform eva_private.fn_log_event('marketing.bandit_priors_transferred', v_b.venture_id, pg_catalog.jsonb_build_object(
+      'bandit_id', v_b.id, 'scope', v_b.scope, 'cluster_key', v_b.cluster_key, 'context_key', v_b.context_key,
+      'prior_strength', v_strength, 'priors', v_priors));
+    v_n := v_n + v_arms;
+  end loop;
+  return v_n;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_bandit_transfer(p_venture_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_transfer(p_venture_id uuid); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_bandit_transfer(p_venture_id uuid) IS 'Cross-venture transfer for one venture or all: each channel / send-time bandit entering its cluster (vertical_category + archetype) gets, on its unobserved arms, α = 1 + prior_strength × α_cluster and β = 1 + prior_strength × β_cluster from the same arms (same business-model context) of the cluster''s other ventures, recorded in intelligence_transfer_map. Returns the arms seeded.';
+
+
+--
+-- Name: bandit_arms; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.bandit_arms (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    bandit_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    arm_type text NOT NULL,
+    arm_value text NOT NULL,
+    alpha numeric DEFAULT 1 NOT NULL,
+    beta_param numeric DEFAULT 1 NOT NULL,
+    prior_alpha numeric DEFAULT 1 NOT NULL,
+    prior_beta numeric DEFAULT 1 NOT NULL,
+    observations integer DEFAULT 0 NOT NULL,
+    last_selected_at timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    context_key text DEFAULT ''::text NOT NULL,
+    status text DEFAULT 'challenger'::text NOT NULL,
+    status_changed_at timestamp with time zone,
+    CONSTRAINT bandit_arms_alpha_check CHECK ((alpha > (0)::numeric)),
+    CONSTRAINT bandit_arms_arm_type_check CHECK ((arm_type = ANY (ARRAY['channel'::text, 'variant'::text, 'send_time'::text]))),
+    CONSTRAINT bandit_arms_arm_value_check CHECK (((char_length(arm_value) >= 1) AND (char_length(arm_value) <= 200))),
+    CONSTRAINT bandit_arms_beta_param_check CHECK ((beta_param > (0)::numeric)),
+    CONSTRAINT bandit_arms_context_key_check CHECK ((context_key ~ '^[a-z0-9_]{0,60}$'::text)),
+    CONSTRAINT bandit_arms_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT bandit_arms_observations_check CHECK ((observations >= 0)),
+    CONSTRAINT bandit_arms_prior_alpha_check CHECK ((prior_alpha > (0)::numeric)),
+    CONSTRAINT bandit_arms_prior_beta_check CHECK ((prior_beta > (0)::numeric)),
+    CONSTRAINT bandit_arms_status_check CHECK ((status = ANY (ARRAY['champion'::text, 'challenger'::text, 'retired'::text])))
+);
+
+
+ALTER TABLE marketing.bandit_arms OWNER TO eva_owner;
+
+--
+-- Name: TABLE bandit_arms; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.bandit_arms IS 'A bandit''s arms (spec §17.9): a channel, a variant id or a send-time slot, with its Beta posterior (alpha, beta_param), observations and last selection.';
+
+
+--
+-- Name: COLUMN bandit_arms.context_key; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.bandit_arms.context_key IS 'The business-model type of the arm''s venture (its strategic_context.business_model_type, else its archetype): contextual bandits keep one winner per type; transferred priors come only from arms of the same type.';
+
+
+--
+-- Name: COLUMN bandit_arms.status; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.bandit_arms.status IS 'champion (promoted by the daily Champion-Challenger evaluation), challenger (still competing) or retired (an underperformer: never selected again).';
+
+
+--
+-- Name: fn_bandit_update(uuid, numeric, numeric); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_bandit_update(p_arm_id uuid, p_successes numeric, p_trials numeric) RETURNS marketing.bandit_arms
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_arm marketing.bandit_arms;
+begin
+  if p_trials is null or p_trials < 0 or p_successes is null or p_successes < 0 or p_successes > p_trials then
+    raise exception 'an update needs 0 <= successes <= trials (got % of %)', p_successes, p_trials using errcode = 'EV400';
+  end if;
+  update marketing.bandit_arms a set alpha = a.alpha + p_successes, beta_param = a.beta_param + (p_trials - p_successes),
+    observations = a.observations + pg_catalog.ceil(p_trials)::int, updated_at = pg_catalog.now()
+  where a.id = p_arm_id
+  returning * into v_arm;
+  if v_arm.id is null then
+    raise exception 'no bandit arm %', p_arm_id using errcode = 'EV404';
+  end if;
+  return v_arm;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_bandit_update(p_arm_id uuid, p_successes numeric, p_trials numeric) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_update(p_arm_id uuid, p_successes numeric, p_trials numeric); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_bandit_update(p_arm_id uuid, p_successes numeric, p_trials numeric) IS 'Adds p_trials pulls with p_successes total reward to an arm: α += successes, β += trials − successes, observations += trials. EV400 bad counts, EV404 unknown arm.';
+
+
+--
+-- Name: fn_beta_quantile(double precision, double precision, double precision); Type: FUNCTION; Schema: marketing; Owner: eva_owner
+--
+
+CREATE FUNCTION marketing.fn_beta_quantile(p_p double precision, p_a double precision, p_b double precision) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE STRICT SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_lo double precision := 0;
+  v_hi double precision := 1;
+  v_x double precision;
+  v_f double precision;
+  v_pdf double precision;
+  v_next double precision;
+  v_lbeta double precision;
+begin
+  if p_p < 0 or p_p > 1 or p_a <= 0 or p_b <= 0 then
+    raise exception 'a Beta quantile needs 0 <= p <= 1 and a, b > 0 (got p %, a %, b %)', p_p, p_a, p_b using errcode = 'EV400';
+  end if;
+  if p_p = 0 then return 0; end if;
+  if p_p = 1 then return 1; end if;
+  v_lbeta := eva_private.fn_bandit_lgamma(p_a) + eva_private.fn_bandit_lgamma(p_b) - eva_private.fn_bandit_lgamma(p_a + p_b);
+  -- Start at the mean, nudged inside (0, 1).
+  v_x := least(greatest(p_a / (p_a + p_b), 1e-12), 1 - 1e-12);
+  for i in 1..200 loop
+    v_f := eva_private.fn_bandit_beta_cdf(v_x, p_a, p_b) - p_p;
+    if v_f = 0 then
+      return v_x;
+    elsif v_f < 0 then
+      v_lo := v_x;
+    else
+      v_hi := v_x;
+    end if;
+    v_pdf := pg_catalog.exp((p_a - 1) * pg_catalog.ln(v_x) + (p_b - 1) * pg_catalog.ln(1 - v_x) - v_lbeta);
+    v_next := case when v_pdf > 0 and v_pdf < 'infinity'::double precision then v_x - v_f / v_pdf end;
+    if v_next is null or v_next <= v_lo or v_next >= v_hi then
+      v_next := (v_lo + v_hi) / 2;
+    end if;
+    exit when pg_catalog.abs(v_next - v_x) <= 1e-15 * greatest(v_x, 1e-300) or v_hi - v_lo <= 1e-15;
+    v_x := v_next;
+  end loop;
+  return v_next;
+end;
+$$;
+
+
+ALTER FUNCTION marketing.fn_beta_quantile(p_p double precision, p_a double precision, p_b double precision) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_beta_quantile(p_p double precision, p_a double precision, p_b double precision); Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION marketing.fn_beta_quantile(p_p double precision, p_a double precision, p_b double precision) IS 'The exact p-quantile of Beta(a, b) (Newton on the regularized incomplete beta, safeguarded by bisection): an arm''s 95 % credible interval is the 0.025 and 0.975 quantiles of its posterior. EV400 outside 0 <= p <= 1, a, b > 0.';
 
 
 --
@@ -17144,42 +18331,211 @@ COMMENT ON TABLE eva_private.worker_heartbeats IS 'graphile-worker ids of live E
 
 
 --
--- Name: bandit_arms; Type: TABLE; Schema: marketing; Owner: eva_owner
+-- Name: bandit_arm_snapshots; Type: TABLE; Schema: marketing; Owner: eva_owner
 --
 
-CREATE TABLE marketing.bandit_arms (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+CREATE TABLE marketing.bandit_arm_snapshots (
+    snapshot_date date NOT NULL,
+    arm_id uuid NOT NULL,
     bandit_id uuid NOT NULL,
     venture_id uuid NOT NULL,
-    arm_type text NOT NULL,
+    scope text NOT NULL,
+    scope_key text NOT NULL,
     arm_value text NOT NULL,
-    alpha numeric DEFAULT 1 NOT NULL,
-    beta_param numeric DEFAULT 1 NOT NULL,
-    prior_alpha numeric DEFAULT 1 NOT NULL,
-    prior_beta numeric DEFAULT 1 NOT NULL,
-    observations integer DEFAULT 0 NOT NULL,
+    context_key text NOT NULL,
+    status text NOT NULL,
+    alpha numeric NOT NULL,
+    beta_param numeric NOT NULL,
+    prior_alpha numeric NOT NULL,
+    prior_beta numeric NOT NULL,
+    observations integer NOT NULL,
     last_selected_at timestamp with time zone,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT bandit_arms_alpha_check CHECK ((alpha > (0)::numeric)),
-    CONSTRAINT bandit_arms_arm_type_check CHECK ((arm_type = ANY (ARRAY['channel'::text, 'variant'::text, 'send_time'::text]))),
-    CONSTRAINT bandit_arms_arm_value_check CHECK (((char_length(arm_value) >= 1) AND (char_length(arm_value) <= 200))),
-    CONSTRAINT bandit_arms_beta_param_check CHECK ((beta_param > (0)::numeric)),
-    CONSTRAINT bandit_arms_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT bandit_arms_observations_check CHECK ((observations >= 0)),
-    CONSTRAINT bandit_arms_prior_alpha_check CHECK ((prior_alpha > (0)::numeric)),
-    CONSTRAINT bandit_arms_prior_beta_check CHECK ((prior_beta > (0)::numeric))
+    taken_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 
-ALTER TABLE marketing.bandit_arms OWNER TO eva_owner;
+ALTER TABLE marketing.bandit_arm_snapshots OWNER TO eva_owner;
 
 --
--- Name: TABLE bandit_arms; Type: COMMENT; Schema: marketing; Owner: eva_owner
+-- Name: TABLE bandit_arm_snapshots; Type: COMMENT; Schema: marketing; Owner: eva_owner
 --
 
-COMMENT ON TABLE marketing.bandit_arms IS 'A bandit''s arms (spec §17.9): a channel, a variant id or a send-time slot, with its Beta posterior (alpha, beta_param), observations and last selection.';
+COMMENT ON TABLE marketing.bandit_arm_snapshots IS 'Each arm''s posterior Beta(alpha, beta_param), status and observations at the end of a UTC day, once per day (marketing.fn_bandit_snapshot); marketing.fn_bandit_arms_at reads it. Append-only.';
+
+
+--
+-- Name: bandit_channel_allocations; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.bandit_channel_allocations (
+    id bigint NOT NULL,
+    venture_id uuid NOT NULL,
+    platform text NOT NULL,
+    arm_id uuid NOT NULL,
+    allocated_hour timestamp with time zone NOT NULL,
+    probability_best numeric NOT NULL,
+    share numeric NOT NULL,
+    allocated_cents bigint NOT NULL,
+    pool_cents bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT bandit_channel_allocations_allocated_cents_check CHECK ((allocated_cents >= 0)),
+    CONSTRAINT bandit_channel_allocations_pool_cents_check CHECK ((pool_cents >= 0)),
+    CONSTRAINT bandit_channel_allocations_probability_best_check CHECK (((probability_best >= (0)::numeric) AND (probability_best <= (1)::numeric))),
+    CONSTRAINT bandit_channel_allocations_share_check CHECK (((share >= (0)::numeric) AND (share <= (1)::numeric)))
+);
+
+
+ALTER TABLE marketing.bandit_channel_allocations OWNER TO eva_owner;
+
+--
+-- Name: TABLE bandit_channel_allocations; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.bandit_channel_allocations IS 'Hourly channel allocation (marketing.fn_bandit_allocate_channels): per venture, platform and hour the probability the channel''s arm is best, its budget share (floor + the rest by that probability) and the cents it may spend this month (never above the platform''s own cap); the budget governor refuses a post over the latest allocation. Append-only.';
+
+
+--
+-- Name: bandit_channel_allocations_id_seq; Type: SEQUENCE; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.bandit_channel_allocations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME marketing.bandit_channel_allocations_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: bandit_decay_runs; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.bandit_decay_runs (
+    week_start date NOT NULL,
+    decay_factor numeric NOT NULL,
+    arms integer NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT bandit_decay_runs_week_start_check CHECK ((EXTRACT(isodow FROM week_start) = (1)::numeric))
+);
+
+
+ALTER TABLE marketing.bandit_decay_runs OWNER TO eva_owner;
+
+--
+-- Name: TABLE bandit_decay_runs; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.bandit_decay_runs IS 'Weekly decays applied (marketing.fn_bandit_decay): the Monday of the week, the factor and how many arms; one per week.';
+
+
+--
+-- Name: bandit_observations; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.bandit_observations (
+    id bigint NOT NULL,
+    arm_id uuid NOT NULL,
+    bandit_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    window_date date NOT NULL,
+    platform text NOT NULL,
+    exposures bigint NOT NULL,
+    engagements bigint NOT NULL,
+    clicks bigint NOT NULL,
+    conversions bigint NOT NULL,
+    engagement numeric NOT NULL,
+    conversion numeric NOT NULL,
+    reward numeric NOT NULL,
+    alpha_before numeric NOT NULL,
+    beta_before numeric NOT NULL,
+    alpha_after numeric NOT NULL,
+    beta_after numeric NOT NULL,
+    observed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT bandit_observations_conversion_check CHECK (((conversion >= (0)::numeric) AND (conversion <= (1)::numeric))),
+    CONSTRAINT bandit_observations_engagement_check CHECK (((engagement >= (0)::numeric) AND (engagement <= (1)::numeric))),
+    CONSTRAINT bandit_observations_exposures_check CHECK ((exposures > 0)),
+    CONSTRAINT bandit_observations_reward_check CHECK (((reward >= (0)::numeric) AND (reward <= (1)::numeric)))
+);
+
+
+ALTER TABLE marketing.bandit_observations OWNER TO eva_owner;
+
+--
+-- Name: TABLE bandit_observations; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.bandit_observations IS 'The bandits'' ledger: one row per arm and closed rollup day (exactly once), with the counts, engagement = engagements / exposures, conversion = conversions / clicks (0 without clicks), reward = 0.3 × engagement + 0.7 × conversion, and the posterior before and after (α += exposures × reward, β += exposures × (1 − reward)). Append-only.';
+
+
+--
+-- Name: bandit_observations_id_seq; Type: SEQUENCE; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.bandit_observations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME marketing.bandit_observations_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: bandit_parameters; Type: TABLE; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TABLE marketing.bandit_parameters (
+    id boolean DEFAULT true NOT NULL,
+    engagement_weight numeric DEFAULT 0.3 NOT NULL,
+    conversion_weight numeric DEFAULT 0.7 NOT NULL,
+    decay_factor numeric DEFAULT 0.97 NOT NULL,
+    prior_strength numeric DEFAULT 0.3 NOT NULL,
+    min_observations integer DEFAULT 100 NOT NULL,
+    promote_probability numeric DEFAULT 0.95 NOT NULL,
+    retire_probability numeric DEFAULT 0.05 NOT NULL,
+    allocation_floor numeric DEFAULT 0.02 NOT NULL,
+    probability_draws integer DEFAULT 2000 NOT NULL,
+    send_time_slots text[] DEFAULT '{09:00,13:00,17:00,21:00}'::text[] NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT bandit_parameters_allocation_floor_check CHECK (((allocation_floor >= (0)::numeric) AND (allocation_floor < 0.5))),
+    CONSTRAINT bandit_parameters_check CHECK (((engagement_weight + conversion_weight) = (1)::numeric)),
+    CONSTRAINT bandit_parameters_conversion_weight_check CHECK (((conversion_weight >= (0)::numeric) AND (conversion_weight <= (1)::numeric))),
+    CONSTRAINT bandit_parameters_decay_factor_check CHECK (((decay_factor > (0)::numeric) AND (decay_factor <= (1)::numeric))),
+    CONSTRAINT bandit_parameters_engagement_weight_check CHECK (((engagement_weight >= (0)::numeric) AND (engagement_weight <= (1)::numeric))),
+    CONSTRAINT bandit_parameters_id_check CHECK (id),
+    CONSTRAINT bandit_parameters_min_observations_check CHECK (((min_observations >= 100) AND (min_observations <= 200))),
+    CONSTRAINT bandit_parameters_prior_strength_check CHECK (((prior_strength > (0)::numeric) AND (prior_strength <= (1)::numeric))),
+    CONSTRAINT bandit_parameters_probability_draws_check CHECK (((probability_draws >= 100) AND (probability_draws <= 100000))),
+    CONSTRAINT bandit_parameters_promote_probability_check CHECK (((promote_probability > 0.5) AND (promote_probability < (1)::numeric))),
+    CONSTRAINT bandit_parameters_retire_probability_check CHECK (((retire_probability > (0)::numeric) AND (retire_probability < 0.5))),
+    CONSTRAINT bandit_parameters_send_time_slots_check CHECK (((cardinality(send_time_slots) >= 1) AND (cardinality(send_time_slots) <= 24)))
+);
+
+
+ALTER TABLE marketing.bandit_parameters OWNER TO eva_owner;
+
+--
+-- Name: TABLE bandit_parameters; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON TABLE marketing.bandit_parameters IS 'The learning loop''s pinned parameters (spec §17.5), one row: reward = engagement_weight × engagement + conversion_weight × conversion; weekly decay_factor towards the prior; prior_strength of cross-venture priors; min_observations (exposures) per arm before any promotion or retirement; promote / retire thresholds on the probability of being best (from probability_draws posterior draws per arm); allocation_floor, the least budget share a channel keeps.';
+
+
+--
+-- Name: bandit_selections_id_seq; Type: SEQUENCE; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.bandit_selections ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME marketing.bandit_selections_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -17224,11 +18580,15 @@ CREATE TABLE marketing.intelligence_transfer_map (
     prior_strength numeric DEFAULT 0.3 NOT NULL,
     priors jsonb DEFAULT '{}'::jsonb NOT NULL,
     transferred_at timestamp with time zone DEFAULT now() NOT NULL,
+    target_bandit_id uuid,
+    context_key text DEFAULT ''::text NOT NULL,
+    source_arms jsonb DEFAULT '{}'::jsonb NOT NULL,
     CONSTRAINT intelligence_transfer_map_check CHECK ((source_venture_id <> target_venture_id)),
     CONSTRAINT intelligence_transfer_map_cluster_key_check CHECK (((char_length(cluster_key) >= 1) AND (char_length(cluster_key) <= 200))),
     CONSTRAINT intelligence_transfer_map_prior_strength_check CHECK (((prior_strength > (0)::numeric) AND (prior_strength <= (1)::numeric))),
     CONSTRAINT intelligence_transfer_map_priors_check CHECK ((jsonb_typeof(priors) = 'object'::text)),
-    CONSTRAINT intelligence_transfer_map_scope_check CHECK ((scope = ANY (ARRAY['channel'::text, 'variant'::text, 'send_time'::text])))
+    CONSTRAINT intelligence_transfer_map_scope_check CHECK ((scope = ANY (ARRAY['channel'::text, 'variant'::text, 'send_time'::text]))),
+    CONSTRAINT intelligence_transfer_map_source_arms_check CHECK ((jsonb_typeof(source_arms) = 'object'::text))
 );
 
 
@@ -18601,6 +19961,14 @@ ALTER TABLE ONLY marketing.assets
 
 
 --
+-- Name: bandit_arm_snapshots bandit_arm_snapshots_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_arm_snapshots
+    ADD CONSTRAINT bandit_arm_snapshots_pkey PRIMARY KEY (arm_id, snapshot_date);
+
+
+--
 -- Name: bandit_arms bandit_arms_bandit_id_arm_value_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
@@ -18614,6 +19982,62 @@ ALTER TABLE ONLY marketing.bandit_arms
 
 ALTER TABLE ONLY marketing.bandit_arms
     ADD CONSTRAINT bandit_arms_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: bandit_channel_allocations bandit_channel_allocations_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_channel_allocations
+    ADD CONSTRAINT bandit_channel_allocations_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: bandit_channel_allocations bandit_channel_allocations_venture_id_platform_allocated_ho_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_channel_allocations
+    ADD CONSTRAINT bandit_channel_allocations_venture_id_platform_allocated_ho_key UNIQUE (venture_id, platform, allocated_hour);
+
+
+--
+-- Name: bandit_decay_runs bandit_decay_runs_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_decay_runs
+    ADD CONSTRAINT bandit_decay_runs_pkey PRIMARY KEY (week_start);
+
+
+--
+-- Name: bandit_observations bandit_observations_arm_id_window_date_key; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_observations
+    ADD CONSTRAINT bandit_observations_arm_id_window_date_key UNIQUE (arm_id, window_date);
+
+
+--
+-- Name: bandit_observations bandit_observations_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_observations
+    ADD CONSTRAINT bandit_observations_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: bandit_parameters bandit_parameters_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_parameters
+    ADD CONSTRAINT bandit_parameters_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: bandit_selections bandit_selections_pkey; Type: CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_selections
+    ADD CONSTRAINT bandit_selections_pkey PRIMARY KEY (id);
 
 
 --
@@ -19429,10 +20853,45 @@ CREATE INDEX assets_venture_idx ON marketing.assets USING btree (venture_id, kin
 
 
 --
+-- Name: bandit_arm_snapshots_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX bandit_arm_snapshots_venture_idx ON marketing.bandit_arm_snapshots USING btree (venture_id, snapshot_date);
+
+
+--
 -- Name: bandit_arms_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
 --
 
 CREATE INDEX bandit_arms_venture_idx ON marketing.bandit_arms USING btree (venture_id);
+
+
+--
+-- Name: bandit_observations_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX bandit_observations_venture_idx ON marketing.bandit_observations USING btree (venture_id, window_date);
+
+
+--
+-- Name: bandit_selections_bandit_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX bandit_selections_bandit_idx ON marketing.bandit_selections USING btree (bandit_id, selected_at);
+
+
+--
+-- Name: bandit_selections_venture_idx; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE INDEX bandit_selections_venture_idx ON marketing.bandit_selections USING btree (venture_id, selected_at);
+
+
+--
+-- Name: intelligence_transfer_map_once; Type: INDEX; Schema: marketing; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX intelligence_transfer_map_once ON marketing.intelligence_transfer_map USING btree (target_bandit_id, source_venture_id) WHERE (target_bandit_id IS NOT NULL);
 
 
 --
@@ -20115,6 +21574,13 @@ CREATE TRIGGER _850_marketing AFTER INSERT ON eva.venture_artifacts FOR EACH ROW
 
 
 --
+-- Name: venture_artifacts _860_bandits; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _860_bandits AFTER INSERT ON eva.venture_artifacts FOR EACH ROW WHEN ((new.artifact_type = ANY (ARRAY['gtm_strategy'::text, 'launch_plan'::text]))) EXECUTE FUNCTION eva_private.tg_venture_artifact_bandits();
+
+
+--
 -- Name: eva_event_log _900_notify; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -20220,10 +21686,24 @@ CREATE TRIGGER _011_refuse_truncate BEFORE TRUNCATE ON marketing.marketing_event
 
 
 --
+-- Name: bandit_arms _100_context; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_context BEFORE INSERT ON marketing.bandit_arms FOR EACH ROW EXECUTE FUNCTION eva_private.tg_bandit_arm_context();
+
+
+--
 -- Name: bandit_arms _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
 --
 
 CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.bandit_arms FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
+
+
+--
+-- Name: bandit_parameters _100_set_updated_at; Type: TRIGGER; Schema: marketing; Owner: eva_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON marketing.bandit_parameters FOR EACH ROW EXECUTE FUNCTION eva_private.tg_set_updated_at();
 
 
 --
@@ -20901,6 +22381,30 @@ ALTER TABLE ONLY marketing.assets
 
 
 --
+-- Name: bandit_arm_snapshots bandit_arm_snapshots_arm_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_arm_snapshots
+    ADD CONSTRAINT bandit_arm_snapshots_arm_id_fkey FOREIGN KEY (arm_id) REFERENCES marketing.bandit_arms(id);
+
+
+--
+-- Name: bandit_arm_snapshots bandit_arm_snapshots_bandit_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_arm_snapshots
+    ADD CONSTRAINT bandit_arm_snapshots_bandit_id_fkey FOREIGN KEY (bandit_id) REFERENCES marketing.bandit_state(id);
+
+
+--
+-- Name: bandit_arm_snapshots bandit_arm_snapshots_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_arm_snapshots
+    ADD CONSTRAINT bandit_arm_snapshots_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
 -- Name: bandit_arms bandit_arms_bandit_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
 --
 
@@ -20914,6 +22418,70 @@ ALTER TABLE ONLY marketing.bandit_arms
 
 ALTER TABLE ONLY marketing.bandit_arms
     ADD CONSTRAINT bandit_arms_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: bandit_channel_allocations bandit_channel_allocations_arm_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_channel_allocations
+    ADD CONSTRAINT bandit_channel_allocations_arm_id_fkey FOREIGN KEY (arm_id) REFERENCES marketing.bandit_arms(id);
+
+
+--
+-- Name: bandit_channel_allocations bandit_channel_allocations_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_channel_allocations
+    ADD CONSTRAINT bandit_channel_allocations_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: bandit_observations bandit_observations_arm_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_observations
+    ADD CONSTRAINT bandit_observations_arm_id_fkey FOREIGN KEY (arm_id) REFERENCES marketing.bandit_arms(id);
+
+
+--
+-- Name: bandit_observations bandit_observations_bandit_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_observations
+    ADD CONSTRAINT bandit_observations_bandit_id_fkey FOREIGN KEY (bandit_id) REFERENCES marketing.bandit_state(id);
+
+
+--
+-- Name: bandit_observations bandit_observations_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_observations
+    ADD CONSTRAINT bandit_observations_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: bandit_selections bandit_selections_arm_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_selections
+    ADD CONSTRAINT bandit_selections_arm_id_fkey FOREIGN KEY (arm_id) REFERENCES marketing.bandit_arms(id);
+
+
+--
+-- Name: bandit_selections bandit_selections_bandit_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_selections
+    ADD CONSTRAINT bandit_selections_bandit_id_fkey FOREIGN KEY (bandit_id) REFERENCES marketing.bandit_state(id);
+
+
+--
+-- Name: bandit_selections bandit_selections_venture_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.bandit_selections
+    ADD CONSTRAINT bandit_selections_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -20946,6 +22514,14 @@ ALTER TABLE ONLY marketing.brand_templates
 
 ALTER TABLE ONLY marketing.intelligence_transfer_map
     ADD CONSTRAINT intelligence_transfer_map_source_venture_id_fkey FOREIGN KEY (source_venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: intelligence_transfer_map intelligence_transfer_map_target_bandit_id_fkey; Type: FK CONSTRAINT; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE ONLY marketing.intelligence_transfer_map
+    ADD CONSTRAINT intelligence_transfer_map_target_bandit_id_fkey FOREIGN KEY (target_bandit_id) REFERENCES marketing.bandit_state(id);
 
 
 --
@@ -22143,10 +23719,46 @@ ALTER TABLE eva_private.worker_heartbeats ENABLE ROW LEVEL SECURITY;
 ALTER TABLE marketing.assets ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: bandit_arm_snapshots; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.bandit_arm_snapshots ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: bandit_arms; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
 --
 
 ALTER TABLE marketing.bandit_arms ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: bandit_channel_allocations; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.bandit_channel_allocations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: bandit_decay_runs; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.bandit_decay_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: bandit_observations; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.bandit_observations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: bandit_parameters; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.bandit_parameters ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: bandit_selections; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
+--
+
+ALTER TABLE marketing.bandit_selections ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: bandit_state; Type: ROW SECURITY; Schema: marketing; Owner: eva_owner
@@ -22439,10 +24051,52 @@ CREATE POLICY "the Chairman, services and viewers read assets" ON marketing.asse
 
 
 --
+-- Name: bandit_arm_snapshots the Chairman, services and viewers read bandit arm snapshots; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read bandit arm snapshots" ON marketing.bandit_arm_snapshots FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: bandit_arms the Chairman, services and viewers read bandit arms; Type: POLICY; Schema: marketing; Owner: eva_owner
 --
 
 CREATE POLICY "the Chairman, services and viewers read bandit arms" ON marketing.bandit_arms FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: bandit_channel_allocations the Chairman, services and viewers read bandit channel allocati; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read bandit channel allocati" ON marketing.bandit_channel_allocations FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: bandit_decay_runs the Chairman, services and viewers read bandit decay runs; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read bandit decay runs" ON marketing.bandit_decay_runs FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: bandit_observations the Chairman, services and viewers read bandit observations; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read bandit observations" ON marketing.bandit_observations FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: bandit_parameters the Chairman, services and viewers read bandit parameters; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read bandit parameters" ON marketing.bandit_parameters FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: bandit_selections the Chairman, services and viewers read bandit selections; Type: POLICY; Schema: marketing; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read bandit selections" ON marketing.bandit_selections FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -23509,6 +25163,86 @@ REVOKE ALL ON FUNCTION eva_private.fn_await_chairman(p_work eva.venture_stage_wo
 
 
 --
+-- Name: FUNCTION fn_bandit_arm_platform(p_arm_value text, p_metadata jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_bandit_arm_platform(p_arm_value text, p_metadata jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_bandit_arm_platform(p_arm_value text, p_metadata jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_beta_cdf(p_x double precision, p_a double precision, p_b double precision); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_bandit_beta_cdf(p_x double precision, p_a double precision, p_b double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_bandit_beta_cdf(p_x double precision, p_a double precision, p_b double precision) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_beta_sample(p_alpha double precision, p_beta double precision); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_bandit_beta_sample(p_alpha double precision, p_beta double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_bandit_beta_sample(p_alpha double precision, p_beta double precision) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_choose_variant(p_content_id uuid, p_platform text, p_variant_ids uuid[], p_subject_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_bandit_choose_variant(p_content_id uuid, p_platform text, p_variant_ids uuid[], p_subject_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_bandit_choose_variant(p_content_id uuid, p_platform text, p_variant_ids uuid[], p_subject_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_cluster_key(p_venture_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_bandit_cluster_key(p_venture_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_bandit_cluster_key(p_venture_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_context_key(p_venture_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_bandit_context_key(p_venture_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_bandit_context_key(p_venture_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_gamma(p_shape double precision); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_bandit_gamma(p_shape double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_bandit_gamma(p_shape double precision) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_lgamma(p_x double precision); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_bandit_lgamma(p_x double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_bandit_lgamma(p_x double precision) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_probability_best(p_bandit_id uuid, p_draws integer); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_bandit_probability_best(p_bandit_id uuid, p_draws integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_bandit_probability_best(p_bandit_id uuid, p_draws integer) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_send_time(p_venture_id uuid, p_platform text, p_after timestamp with time zone, p_subject_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_bandit_send_time(p_venture_id uuid, p_platform text, p_after timestamp with time zone, p_subject_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_bandit_send_time(p_venture_id uuid, p_platform text, p_after timestamp with time zone, p_subject_id uuid) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_budget_governor_check(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -24470,6 +26204,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_audit_write() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_bandit_arm_context(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_bandit_arm_context() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_chairman_decisions_events(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -24603,6 +26344,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_set_updated_at() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_venture_artifact_bandits(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_venture_artifact_bandits() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_venture_artifact_created(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -24733,6 +26481,161 @@ REVOKE ALL ON FUNCTION eva_private.tg_ventures_resume_work() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.venture_status_transition_allowed(p_from eva.venture_status, p_to eva.venture_status) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_bandit_allocate_channels(p_venture_id uuid); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_bandit_allocate_channels(p_venture_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_bandit_allocate_channels(p_venture_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_arms_at(p_venture_id uuid, p_scope text, p_at date); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_bandit_arms_at(p_venture_id uuid, p_scope text, p_at date) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_bandit_arms_at(p_venture_id uuid, p_scope text, p_at date) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_bandit_arms_at(p_venture_id uuid, p_scope text, p_at date) TO eva_service;
+GRANT ALL ON FUNCTION marketing.fn_bandit_arms_at(p_venture_id uuid, p_scope text, p_at date) TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_bandit_decay(p_week date); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_bandit_decay(p_week date) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_bandit_decay(p_week date) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_ensure(p_venture_id uuid, p_scope text, p_scope_key text, p_arm_values text[]); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_bandit_ensure(p_venture_id uuid, p_scope text, p_scope_key text, p_arm_values text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_bandit_ensure(p_venture_id uuid, p_scope text, p_scope_key text, p_arm_values text[]) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_observe(p_through date); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_bandit_observe(p_through date) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_bandit_observe(p_through date) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_promote(p_bandit_id uuid); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_bandit_promote(p_bandit_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_bandit_promote(p_bandit_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_reward(p_exposures bigint, p_engagements bigint, p_clicks bigint, p_conversions bigint, OUT engagement numeric, OUT conversion numeric, OUT reward numeric); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_bandit_reward(p_exposures bigint, p_engagements bigint, p_clicks bigint, p_conversions bigint, OUT engagement numeric, OUT conversion numeric, OUT reward numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_bandit_reward(p_exposures bigint, p_engagements bigint, p_clicks bigint, p_conversions bigint, OUT engagement numeric, OUT conversion numeric, OUT reward numeric) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_bandit_reward(p_exposures bigint, p_engagements bigint, p_clicks bigint, p_conversions bigint, OUT engagement numeric, OUT conversion numeric, OUT reward numeric) TO eva_service;
+GRANT ALL ON FUNCTION marketing.fn_bandit_reward(p_exposures bigint, p_engagements bigint, p_clicks bigint, p_conversions bigint, OUT engagement numeric, OUT conversion numeric, OUT reward numeric) TO eva_viewer;
+
+
+--
+-- Name: TABLE bandit_selections; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.bandit_selections TO eva_chairman;
+GRANT SELECT ON TABLE marketing.bandit_selections TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_selections TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_bandit_select(p_bandit_id uuid, p_purpose text, p_subject_id uuid); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_bandit_select(p_bandit_id uuid, p_purpose text, p_subject_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_bandit_select(p_bandit_id uuid, p_purpose text, p_subject_id uuid) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_snapshot(p_date date); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_bandit_snapshot(p_date date) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_bandit_snapshot(p_date date) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_transfer(p_venture_id uuid); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_bandit_transfer(p_venture_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_bandit_transfer(p_venture_id uuid) TO eva_service;
+
+
+--
+-- Name: TABLE bandit_arms; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.bandit_arms TO eva_chairman;
+GRANT SELECT ON TABLE marketing.bandit_arms TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_arms TO eva_viewer;
+
+
+--
+-- Name: COLUMN bandit_arms.alpha; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT UPDATE(alpha) ON TABLE marketing.bandit_arms TO eva_service;
+
+
+--
+-- Name: COLUMN bandit_arms.beta_param; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT UPDATE(beta_param) ON TABLE marketing.bandit_arms TO eva_service;
+
+
+--
+-- Name: COLUMN bandit_arms.observations; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT UPDATE(observations) ON TABLE marketing.bandit_arms TO eva_service;
+
+
+--
+-- Name: COLUMN bandit_arms.last_selected_at; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT UPDATE(last_selected_at) ON TABLE marketing.bandit_arms TO eva_service;
+
+
+--
+-- Name: COLUMN bandit_arms.metadata; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT UPDATE(metadata) ON TABLE marketing.bandit_arms TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_update(p_arm_id uuid, p_successes numeric, p_trials numeric); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_bandit_update(p_arm_id uuid, p_successes numeric, p_trials numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_bandit_update(p_arm_id uuid, p_successes numeric, p_trials numeric) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_beta_quantile(p_p double precision, p_a double precision, p_b double precision); Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION marketing.fn_beta_quantile(p_p double precision, p_a double precision, p_b double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION marketing.fn_beta_quantile(p_p double precision, p_a double precision, p_b double precision) TO eva_chairman;
+GRANT ALL ON FUNCTION marketing.fn_beta_quantile(p_p double precision, p_a double precision, p_b double precision) TO eva_service;
+GRANT ALL ON FUNCTION marketing.fn_beta_quantile(p_p double precision, p_a double precision, p_b double precision) TO eva_viewer;
 
 
 --
@@ -25695,47 +27598,48 @@ GRANT SELECT ON TABLE marketing.marketing_events TO eva_viewer;
 
 
 --
--- Name: TABLE bandit_arms; Type: ACL; Schema: marketing; Owner: eva_owner
+-- Name: TABLE bandit_arm_snapshots; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
-GRANT SELECT ON TABLE marketing.bandit_arms TO eva_chairman;
-GRANT SELECT ON TABLE marketing.bandit_arms TO eva_service;
-GRANT SELECT ON TABLE marketing.bandit_arms TO eva_viewer;
-
-
---
--- Name: COLUMN bandit_arms.alpha; Type: ACL; Schema: marketing; Owner: eva_owner
---
-
-GRANT UPDATE(alpha) ON TABLE marketing.bandit_arms TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_arm_snapshots TO eva_chairman;
+GRANT SELECT ON TABLE marketing.bandit_arm_snapshots TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_arm_snapshots TO eva_viewer;
 
 
 --
--- Name: COLUMN bandit_arms.beta_param; Type: ACL; Schema: marketing; Owner: eva_owner
+-- Name: TABLE bandit_channel_allocations; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
-GRANT UPDATE(beta_param) ON TABLE marketing.bandit_arms TO eva_service;
-
-
---
--- Name: COLUMN bandit_arms.observations; Type: ACL; Schema: marketing; Owner: eva_owner
---
-
-GRANT UPDATE(observations) ON TABLE marketing.bandit_arms TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_channel_allocations TO eva_chairman;
+GRANT SELECT ON TABLE marketing.bandit_channel_allocations TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_channel_allocations TO eva_viewer;
 
 
 --
--- Name: COLUMN bandit_arms.last_selected_at; Type: ACL; Schema: marketing; Owner: eva_owner
+-- Name: TABLE bandit_decay_runs; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
-GRANT UPDATE(last_selected_at) ON TABLE marketing.bandit_arms TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_decay_runs TO eva_chairman;
+GRANT SELECT ON TABLE marketing.bandit_decay_runs TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_decay_runs TO eva_viewer;
 
 
 --
--- Name: COLUMN bandit_arms.metadata; Type: ACL; Schema: marketing; Owner: eva_owner
+-- Name: TABLE bandit_observations; Type: ACL; Schema: marketing; Owner: eva_owner
 --
 
-GRANT UPDATE(metadata) ON TABLE marketing.bandit_arms TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_observations TO eva_chairman;
+GRANT SELECT ON TABLE marketing.bandit_observations TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_observations TO eva_viewer;
+
+
+--
+-- Name: TABLE bandit_parameters; Type: ACL; Schema: marketing; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE marketing.bandit_parameters TO eva_chairman;
+GRANT SELECT ON TABLE marketing.bandit_parameters TO eva_service;
+GRANT SELECT ON TABLE marketing.bandit_parameters TO eva_viewer;
 
 
 --

@@ -299,11 +299,11 @@ describe("rate limits", () => {
   it("scheduling admits dispatches against the limits: the one that does not fit moves to the next window", async () => {
     const v = await createVenture(t.db);
     await asChairman((trx) => sql`select marketing.fn_set_rate_limit('youtube', '24h', '24 hours', 2)`.execute(trx));
-    const { variantIds } = await scheduledContent(t.db, v.id, [
-      { platform: "youtube", text: "Video one" },
-      { platform: "youtube", text: "Video two" },
-      { platform: "youtube", text: "Video three" },
-    ]);
+    // Three content items (the schedule sends one variant of each per platform).
+    const variantIds: string[] = [];
+    for (const text of ["Video one", "Video two", "Video three"]) {
+      variantIds.push(...(await scheduledContent(t.db, v.id, [{ platform: "youtube", text }])).variantIds);
+    }
     await scheduleCheck(t.service);
     const rows = await t.db
       .selectFrom("marketing.marketing_dispatches")

@@ -19,6 +19,7 @@ declare
   v_month_spend numeric;
   v_today_spend numeric;
   v_avg numeric;
+  v_alloc record;
 begin
   if p_platform = 'x' then
     insert into marketing.marketing_channel_budgets (venture_id, platform, monthly_budget_cents, source)
@@ -50,6 +51,17 @@ begin
       pg_catalog.to_char(v_b.monthly_budget_cents / 100.0, 'FM999999990.00'), p_platform,
       pg_catalog.to_char(p_cost_cents / 100.0, 'FM999999990.00'));
   end if;
+  -- The hourly channel allocation (marketing.fn_bandit_allocate_channels): a paid post may not take the month's
+  -- spend past the share of the pool the learning loop last gave this platform.
+  select al.allocated_cents, al.share into v_alloc from marketing.bandit_channel_allocations al
+  where al.venture_id = p_venture_id and al.platform = p_platform and al.allocated_hour >= v_month
+  order by al.allocated_hour desc limit 1;
+  if found and p_cost_cents > 0 and v_month_spend + p_cost_cents > v_alloc.allocated_cents then
+    return pg_catalog.format('channel allocation: %s has spent $%s of the $%s (%s%% of the pool) the hourly allocation gives it this month; this post would cost $%s',
+      p_platform, pg_catalog.to_char(v_month_spend / 100.0, 'FM999999990.00'),
+      pg_catalog.to_char(v_alloc.allocated_cents / 100.0, 'FM999999990.00'),
+      pg_catalog.to_char(v_alloc.share * 100, 'FM990.0'), pg_catalog.to_char(p_cost_cents / 100.0, 'FM999999990.00'));
+  end if;
   if v_avg > 0 and v_today_spend + p_cost_cents > v_b.daily_stop_loss_multiplier * v_avg then
     return pg_catalog.format('daily stop-loss: %s spend today would reach $%s, over %s× the %s-day average of $%s a day',
       p_platform, pg_catalog.to_char((v_today_spend + p_cost_cents) / 100.0, 'FM999999990.00'),
@@ -59,5 +71,5 @@ begin
 end;
 $$;
 comment on function eva_private.fn_marketing_governor(uuid, text, numeric) is
-  'The budget governors for a call costing p_cost_cents: null (go) or why not — a paused budget, the monthly hard cap, the daily stop-loss (multiplier × the rolling daily average). Creates X''s default $50/month budget when there is none.';
+  'The budget governors for a call costing p_cost_cents: null (go) or why not — a paused budget, the monthly hard cap, the hourly channel allocation (a paid post past the platform''s allocated share), the daily stop-loss (multiplier × the rolling daily average). Creates X''s default $50/month budget when there is none.';
 grant execute on function eva_private.fn_marketing_governor(uuid, text, numeric) to eva_service;

@@ -590,6 +590,10 @@ export interface MarketingBanditArms {
   arm_value: string;
   bandit_id: string;
   beta_param: Generated<Numeric>;
+  /**
+   * The business-model type of the arm's venture (its strategic_context.business_model_type, else its archetype): contextual bandits keep one winner per type; transferred priors come only from arms of the same type.
+   */
+  context_key: Generated<string>;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   last_selected_at: Timestamp | null;
@@ -597,7 +601,100 @@ export interface MarketingBanditArms {
   observations: Generated<number>;
   prior_alpha: Generated<Numeric>;
   prior_beta: Generated<Numeric>;
+  /**
+   * champion (promoted by the daily Champion-Challenger evaluation), challenger (still competing) or retired (an underperformer: never selected again).
+   */
+  status: Generated<string>;
+  status_changed_at: Timestamp | null;
   updated_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingBanditArmSnapshots {
+  alpha: Numeric;
+  arm_id: string;
+  arm_value: string;
+  bandit_id: string;
+  beta_param: Numeric;
+  context_key: string;
+  last_selected_at: Timestamp | null;
+  observations: number;
+  prior_alpha: Numeric;
+  prior_beta: Numeric;
+  scope: string;
+  scope_key: string;
+  snapshot_date: Timestamp;
+  status: string;
+  taken_at: Generated<Timestamp>;
+  venture_id: string;
+}
+
+export interface MarketingBanditChannelAllocations {
+  allocated_cents: Int8;
+  allocated_hour: Timestamp;
+  arm_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<Int8>;
+  platform: string;
+  pool_cents: Int8;
+  probability_best: Numeric;
+  share: Numeric;
+  venture_id: string;
+}
+
+export interface MarketingBanditDecayRuns {
+  applied_at: Generated<Timestamp>;
+  arms: number;
+  decay_factor: Numeric;
+  week_start: Timestamp;
+}
+
+export interface MarketingBanditObservations {
+  alpha_after: Numeric;
+  alpha_before: Numeric;
+  arm_id: string;
+  bandit_id: string;
+  beta_after: Numeric;
+  beta_before: Numeric;
+  clicks: Int8;
+  conversion: Numeric;
+  conversions: Int8;
+  engagement: Numeric;
+  engagements: Int8;
+  exposures: Int8;
+  id: Generated<Int8>;
+  observed_at: Generated<Timestamp>;
+  platform: string;
+  reward: Numeric;
+  venture_id: string;
+  window_date: Timestamp;
+}
+
+export interface MarketingBanditParameters {
+  allocation_floor: Generated<Numeric>;
+  conversion_weight: Generated<Numeric>;
+  decay_factor: Generated<Numeric>;
+  engagement_weight: Generated<Numeric>;
+  id: Generated<boolean>;
+  min_observations: Generated<number>;
+  prior_strength: Generated<Numeric>;
+  probability_draws: Generated<number>;
+  promote_probability: Generated<Numeric>;
+  retire_probability: Generated<Numeric>;
+  send_time_slots: Generated<string[]>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface MarketingBanditSelections {
+  arm_id: string;
+  arm_value: string;
+  bandit_id: string;
+  id: Generated<Int8>;
+  purpose: Generated<string>;
+  samples: Json;
+  scope: string;
+  selected_at: Generated<Timestamp>;
+  subject_id: string | null;
   venture_id: string;
 }
 
@@ -644,11 +741,14 @@ export interface MarketingBrandTemplates {
 
 export interface MarketingIntelligenceTransferMap {
   cluster_key: string;
+  context_key: Generated<string>;
   id: Generated<string>;
   prior_strength: Generated<Numeric>;
   priors: Generated<Json>;
   scope: Generated<string>;
+  source_arms: Generated<Json>;
   source_venture_id: string;
+  target_bandit_id: string | null;
   target_venture_id: string;
   transferred_at: Generated<Timestamp>;
 }
@@ -1836,7 +1936,13 @@ export interface DB {
   lifecycle_phases: LifecyclePhases;
   lifecycle_stage_config: LifecycleStageConfig;
   "marketing.assets": MarketingAssets;
+  "marketing.bandit_arm_snapshots": MarketingBanditArmSnapshots;
   "marketing.bandit_arms": MarketingBanditArms;
+  "marketing.bandit_channel_allocations": MarketingBanditChannelAllocations;
+  "marketing.bandit_decay_runs": MarketingBanditDecayRuns;
+  "marketing.bandit_observations": MarketingBanditObservations;
+  "marketing.bandit_parameters": MarketingBanditParameters;
+  "marketing.bandit_selections": MarketingBanditSelections;
   "marketing.bandit_state": MarketingBanditState;
   "marketing.brand_templates": MarketingBrandTemplates;
   "marketing.intelligence_transfer_map": MarketingIntelligenceTransferMap;

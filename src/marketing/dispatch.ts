@@ -285,20 +285,38 @@ export async function composePost(
 }
 
 /**
- * content:schedule:check (every 5 minutes): a dispatch for each variant of
- * SCHEDULE content at its platform's default send time (admitted against the
- * rate limits), then every dispatch whose time has come made due with its job,
- * and forgotten ones (no job, a dead attempt) queued again.
+ * content:schedule:check (every 5 minutes): for each content item and platform
+ * of SCHEDULE content, one variant chosen by Thompson sampling (its variant
+ * bandit) gets a dispatch, at a send-time slot chosen the same way when the
+ * venture has a send-time bandit for the platform, else at the platform's
+ * default send time (admitted against the rate limits); each selection is
+ * recorded with its draws, the dispatch as its subject. Then every dispatch
+ * whose time has come is made due with its job, and forgotten ones (no job, a
+ * dead attempt) queued again.
  */
 export async function scheduleCheck(db: Database): Promise<{ scheduled: number; released: number }> {
   const { rows } = await sql<VariantToSchedule>`
     select * from eva_private.fn_marketing_variants_to_schedule(500)`.execute(db);
-  let scheduled = 0;
+  const groups = new Map<string, VariantToSchedule[]>();
   for (const v of rows) {
+    const key = `${v.content_id}/${v.platform}`;
+    groups.set(key, [...(groups.get(key) ?? []), v]);
+  }
+  let scheduled = 0;
+  for (const group of groups.values()) {
+    const first = group[0] as VariantToSchedule;
     const id = randomUUID();
-    const { text, link } = await composePost(db, v.variant_id, v.platform, id);
-    await sql`select id from marketing.fn_schedule_dispatch(${id}::uuid, ${v.variant_id}::uuid, ${v.platform},
-      ${text}, ${link}, null, 'schedule', '')`.execute(db);
+    const chosen = await sql<{ variant_id: string; due_at: Date | null }>`
+      select eva_private.fn_bandit_choose_variant(${first.content_id}::uuid, ${first.platform},
+          ${group.map((v) => v.variant_id)}::uuid[], ${id}::uuid) as variant_id,
+        eva_private.fn_bandit_send_time(${first.venture_id}::uuid, ${first.platform}, now(), ${id}::uuid) as due_at`.execute(
+      db,
+    );
+    const variantId = chosen.rows[0]?.variant_id ?? first.variant_id;
+    const dueAt = chosen.rows[0]?.due_at ?? null;
+    const { text, link } = await composePost(db, variantId, first.platform, id);
+    await sql`select id from marketing.fn_schedule_dispatch(${id}::uuid, ${variantId}::uuid, ${first.platform},
+      ${text}, ${link}, ${dueAt}, 'schedule', '')`.execute(db);
     scheduled += 1;
   }
   const released = await sql<{ n: number }>`select eva_private.fn_marketing_release_due() as n`.execute(db);

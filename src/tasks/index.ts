@@ -17,6 +17,7 @@ import type { ContentStepOutcome } from "../marketing/content-pipeline.ts";
 import type { StageRunOutcome } from "../orchestration/stage-engine.ts";
 import { eventBusTasks } from "./event-bus.ts";
 import { type MarketingTaskName, marketingTasks } from "./marketing.ts";
+import { type MarketingBanditTaskName, marketingBanditTasks } from "./marketing-bandits.ts";
 import { marketingContentTasks } from "./marketing-content.ts";
 import { type MarketingPublishTickName, marketingPublishTasks } from "./marketing-publish.ts";
 import { notificationTasks } from "./notifications.ts";
@@ -29,6 +30,7 @@ export type CrontabTaskName =
   | Exclude<SchedulerTaskName, "dlq_depth_check">
   | MarketingTaskName
   | MarketingPublishTickName
+  | MarketingBanditTaskName
   | "maintenance:dlq:alert";
 
 /** The master scheduler's crontab: one line per tick (minute hour day month weekday task ?options). */
@@ -62,6 +64,14 @@ export const CRONTAB_LINES: Record<CrontabTaskName, string> = {
   // Marketing (17.11): queued event counts into the daily rollups (and the venture metrics); due drip emails sent.
   "rollup:materialize": "30 6 * * * rollup:materialize ?fill=1d&jobKey=rollup:materialize&max=3",
   "email:drip:send": "*/5 * * * * email:drip:send ?fill=1h&jobKey=email:drip:send&max=3",
+  // The learning loop (17.5): closed rollup windows observed and channel budget shares moved hourly; Champion-Challenger
+  // daily at 6:00; cross-venture priors Monday 2:00 and the 0.97 decay Monday 3:00; every arm's posterior kept daily.
+  "optimizer:channel:rebalance":
+    "0 * * * * optimizer:channel:rebalance ?fill=3h&jobKey=optimizer:channel:rebalance&max=3",
+  "optimizer:variant:promote": "0 6 * * * optimizer:variant:promote ?fill=1d&jobKey=optimizer:variant:promote&max=3",
+  "intelligence:transfer": "0 2 * * 1 intelligence:transfer ?fill=7d&jobKey=intelligence:transfer&max=3",
+  "bandit:decay:apply": "0 3 * * 1 bandit:decay:apply ?fill=7d&jobKey=bandit:decay:apply&max=3",
+  "bandit:snapshot": "55 23 * * * bandit:snapshot ?fill=1d&jobKey=bandit:snapshot&max=3",
 };
 
 export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");
@@ -116,6 +126,8 @@ export function taskList(deps: TaskDeps): TaskList {
     ...marketingPublishTasks({ db: deps.db }),
     // Marketing measurement: rollups and the email drip (src/tasks/marketing.ts).
     ...marketingTasks({ db: deps.db }),
+    // The learning loop: allocation, Champion-Challenger, transfer, decay, snapshots (src/tasks/marketing-bandits.ts).
+    ...marketingBanditTasks({ db: deps.db }),
   };
 }
 

@@ -114,7 +114,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   marketing: {
     summary:
-      "the marketing engine: content generated per platform from the venture's brand, GTM plan and funnel, brand-reviewed, published through the dispatch outbox, measured in daily rollups, and email drip campaigns",
+      "the marketing engine: content generated per platform from the venture's brand, GTM plan and funnel, brand-reviewed, published through the dispatch outbox, measured in daily rollups, email drip campaigns, and the bandits that learn from them",
     load: async () => (await import("./marketing.ts")).registerMarketing,
   },
   gates: {

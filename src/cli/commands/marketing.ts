@@ -12,6 +12,7 @@ import { ventureByRef } from "../../portfolio/ventures.ts";
 import { withSession } from "../database.ts";
 import { printFields, printJson, printTable, progress, UserError } from "../output.ts";
 import { summaryOf } from "./index.ts";
+import { registerMarketingBandits } from "./marketing-bandits.ts";
 import { registerMarketingEmail } from "./marketing-email.ts";
 import { registerMarketingPublish } from "./marketing-publish.ts";
 import { registerMarketingRollups } from "./marketing-rollups.ts";
@@ -222,4 +223,5 @@ Examples:
   registerMarketingPublish(marketing);
   registerMarketingRollups(marketing);
   registerMarketingEmail(marketing);
+  registerMarketingBandits(marketing);
 }

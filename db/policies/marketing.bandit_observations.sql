@@ -1,0 +1,8 @@
+-- bandit observations: everyone signed in reads them; only the learning loop's functions
+-- (security definer, marketing.fn_bandit_*) write them.
+alter table marketing.bandit_observations enable row level security;
+
+create policy "the Chairman, services and viewers read bandit observations" on marketing.bandit_observations
+  for select to eva_chairman, eva_service, eva_viewer using (true);
+
+grant select on marketing.bandit_observations to eva_chairman, eva_service, eva_viewer;
