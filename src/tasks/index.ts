@@ -18,6 +18,7 @@ import type { StageRunOutcome } from "../orchestration/stage-engine.ts";
 import { eventBusTasks } from "./event-bus.ts";
 import { type MarketingTaskName, marketingTasks } from "./marketing.ts";
 import { marketingContentTasks } from "./marketing-content.ts";
+import { marketingMediaTasks } from "./marketing-media.ts";
 import { type MarketingPublishTickName, marketingPublishTasks } from "./marketing-publish.ts";
 import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";
@@ -116,6 +117,8 @@ export function taskList(deps: TaskDeps): TaskList {
     ...marketingPublishTasks({ db: deps.db }),
     // Marketing measurement: rollups and the email drip (src/tasks/marketing.ts).
     ...marketingTasks({ db: deps.db }),
+    // Media: image and video generations, each polled by its own job at its next_poll_at (src/tasks/marketing-media.ts).
+    ...marketingMediaTasks({ db: deps.db }),
   };
 }
 
