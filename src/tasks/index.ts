@@ -19,6 +19,7 @@ import { eventBusTasks } from "./event-bus.ts";
 import { type MarketingTaskName, marketingTasks } from "./marketing.ts";
 import { type MarketingBanditTaskName, marketingBanditTasks } from "./marketing-bandits.ts";
 import { marketingContentTasks } from "./marketing-content.ts";
+import { marketingMediaTasks } from "./marketing-media.ts";
 import { type MarketingPublishTickName, marketingPublishTasks } from "./marketing-publish.ts";
 import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";
@@ -128,6 +129,8 @@ export function taskList(deps: TaskDeps): TaskList {
     ...marketingTasks({ db: deps.db }),
     // The learning loop: allocation, Champion-Challenger, transfer, decay, snapshots (src/tasks/marketing-bandits.ts).
     ...marketingBanditTasks({ db: deps.db }),
+    // Media: image and video generations, each polled by its own job at its next_poll_at (src/tasks/marketing-media.ts).
+    ...marketingMediaTasks({ db: deps.db }),
   };
 }
 

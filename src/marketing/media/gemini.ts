@@ -3,7 +3,7 @@
 // 14 brand reference images) and Veo video (§17.3, hero content only) as a
 // long-running operation — submitted once, then looked at by its name on each
 // poll. The base URL is configurable (httpOptions.baseUrl) for a local server.
-import { ApiError, GenerateVideosOperation, GoogleGenAI } from "@google/genai";
+import { ApiError, GoogleGenAI } from "@google/genai";
 import {
   type GeneratedImage,
   type ImageGenerator,
@@ -34,6 +34,7 @@ function client(o: GeminiOptions): GoogleGenAI {
     apiKey: o.apiKey,
     httpOptions: {
       baseUrl: o.baseUrl ?? GEMINI_BASE_URL,
+      apiVersion: "v1beta",
       timeout: o.timeoutMs ?? 120_000,
       // One attempt: a failure goes to the circuit breaker and the job's backoff, not a hidden retry loop.
       retryOptions: { attempts: 1 },
@@ -104,17 +105,24 @@ export class GeminiImageClient implements ImageGenerator {
   }
 }
 
+/**
+ * Veo on the Gemini API, over its REST API: @google/genai 3.x sends
+ * generateVideos only to Vertex AI, so the client speaks the documented
+ * long-running calls itself — POST /v1beta/models/<model>:predictLongRunning
+ * ({instances: [{prompt, image: {bytesBase64Encoded, mimeType}}], parameters}),
+ * then GET /v1beta/<operation name> until done.
+ */
 export class VeoClient implements VideoClient {
   readonly provider = "veo" as const;
   readonly model: string;
   readonly circuit: string;
-  private readonly ai: GoogleGenAI;
   private readonly apiKey: string;
+  private readonly baseUrl: string;
   private readonly timeoutMs: number;
   constructor(options: GeminiOptions) {
     this.model = options.model ?? VEO_MODEL;
-    this.circuit = providerCircuit(options.baseUrl ?? GEMINI_BASE_URL);
-    this.ai = client(options);
+    this.baseUrl = (options.baseUrl ?? GEMINI_BASE_URL).replace(/\/+$/, "");
+    this.circuit = providerCircuit(this.baseUrl);
     this.apiKey = options.apiKey;
     this.timeoutMs = options.timeoutMs ?? 120_000;
   }
@@ -123,44 +131,70 @@ export class VeoClient implements VideoClient {
     return true;
   }
 
-  async submit(request: VideoRequest): Promise<string> {
+  private async call(method: "GET" | "POST", path: string, body?: unknown): Promise<VeoOperation> {
+    let res: Response;
     try {
-      const op = await this.ai.models.generateVideos({
-        model: this.model,
-        prompt: request.prompt,
-        ...(request.image
-          ? { image: { imageBytes: Buffer.from(request.image.bytes).toString("base64"), mimeType: request.image.mime } }
-          : {}),
-        config: { numberOfVideos: 1, durationSeconds: request.durationSeconds, aspectRatio: request.aspectRatio },
+      res = await fetch(`${this.baseUrl}/v1beta/${path}`, {
+        method,
+        headers: { "x-goog-api-key": this.apiKey, "content-type": "application/json" },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
-      if (!op.name) throw new MediaError("veo", "the operation has no name", { providerError: true });
-      return op.name;
     } catch (error) {
       throw classify("veo", error);
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      throw new MediaError("veo", `HTTP ${res.status}: ${text.slice(0, 500)}`, {
+        providerError: isProviderStatus(res.status),
+        status: res.status,
+      });
+    }
+    try {
+      return JSON.parse(text) as VeoOperation;
+    } catch {
+      throw new MediaError("veo", `not JSON: ${text.slice(0, 200)}`, { providerError: true });
     }
   }
 
+  async submit(request: VideoRequest): Promise<string> {
+    const op = await this.call("POST", `models/${encodeURIComponent(this.model)}:predictLongRunning`, {
+      instances: [
+        {
+          prompt: request.prompt,
+          ...(request.image
+            ? {
+                image: {
+                  bytesBase64Encoded: Buffer.from(request.image.bytes).toString("base64"),
+                  mimeType: request.image.mime,
+                },
+              }
+            : {}),
+        },
+      ],
+      parameters: { aspectRatio: request.aspectRatio, durationSeconds: request.durationSeconds, sampleCount: 1 },
+    });
+    if (!op.name) throw new MediaError("veo", "the operation has no name", { providerError: true });
+    return op.name;
+  }
+
   async poll(jobId: string): Promise<VideoStatus> {
-    const operation = new GenerateVideosOperation();
-    operation.name = jobId;
-    let op: GenerateVideosOperation;
-    try {
-      op = await this.ai.operations.getVideosOperation({ operation });
-    } catch (error) {
-      throw classify("veo", error);
-    }
+    if (!/^[A-Za-z0-9._/-]+$/.test(jobId))
+      throw new MediaError("veo", `not an operation name: ${jobId}`, { providerError: false });
+    const op = await this.call("GET", jobId);
     if (!op.done) return { state: "running" };
-    if (op.error) return { state: "failed", error: JSON.stringify(op.error).slice(0, 500) };
-    const video = op.response?.generatedVideos?.[0]?.video;
-    if (!video?.uri && !video?.videoBytes) {
-      const filtered = op.response?.raiMediaFilteredReasons?.join("; ");
+    if (op.error) return { state: "failed", error: `${op.error.code ?? ""} ${op.error.message ?? ""}`.trim() };
+    const response = op.response?.generateVideoResponse;
+    const video = response?.generatedSamples?.[0]?.video;
+    if (!video?.uri && !video?.encodedVideo) {
+      const filtered = response?.raiMediaFilteredReasons?.join("; ");
       return { state: "failed", error: `no video in the operation${filtered ? ` (filtered: ${filtered})` : ""}` };
     }
     return {
       state: "succeeded",
       ...(video.uri ? { url: video.uri } : {}),
-      ...(video.videoBytes ? { bytes: Buffer.from(video.videoBytes, "base64") } : {}),
-      mime: video.mimeType ?? "video/mp4",
+      ...(video.encodedVideo ? { bytes: Buffer.from(video.encodedVideo, "base64") } : {}),
+      mime: video.encoding ?? "video/mp4",
     };
   }
 
@@ -169,6 +203,18 @@ export class VeoClient implements VideoClient {
     if (!status.url) throw new MediaError("veo", "the finished operation has no video", { providerError: true });
     return fetchBytes("veo", status.url, { "x-goog-api-key": this.apiKey }, this.timeoutMs);
   }
+}
+
+interface VeoOperation {
+  name?: string;
+  done?: boolean;
+  error?: { code?: number; message?: string };
+  response?: {
+    generateVideoResponse?: {
+      generatedSamples?: { video?: { uri?: string; encodedVideo?: string; encoding?: string } }[];
+      raiMediaFilteredReasons?: string[];
+    };
+  };
 }
 
 /** GETs a finished video's bytes (a provider's file URL). */
