@@ -918,6 +918,93 @@ COMMENT ON FUNCTION eva.chairman_decisions_summary(d eva.chairman_decisions) IS 
 
 
 --
+-- Name: evaluation_profiles; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.evaluation_profiles (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    version integer NOT NULL,
+    description text,
+    weight_cross_reference numeric(5,4) NOT NULL,
+    weight_portfolio_evaluation numeric(5,4) NOT NULL,
+    weight_problem_reframing numeric(5,4) NOT NULL,
+    weight_moat_architecture numeric(5,4) NOT NULL,
+    weight_chairman_constraints numeric(5,4) NOT NULL,
+    weight_time_horizon numeric(5,4) NOT NULL,
+    weight_archetypes numeric(5,4) NOT NULL,
+    weight_build_cost numeric(5,4) NOT NULL,
+    weight_virality numeric(5,4) NOT NULL,
+    gate_thresholds jsonb DEFAULT '{}'::jsonb NOT NULL,
+    is_active boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    activated_at timestamp with time zone,
+    CONSTRAINT evaluation_profiles_description_check CHECK (((description IS NULL) OR (char_length(description) <= 2000))),
+    CONSTRAINT evaluation_profiles_gate_thresholds_check CHECK (((jsonb_typeof(gate_thresholds) = 'object'::text) AND ((gate_thresholds - '{5->6,9->10,12->13,16->17,20->21}'::text[]) = '{}'::jsonb))),
+    CONSTRAINT evaluation_profiles_name_check CHECK ((((char_length(name) >= 1) AND (char_length(name) <= 100)) AND (name = btrim(name)))),
+    CONSTRAINT evaluation_profiles_version_check CHECK ((version >= 1)),
+    CONSTRAINT evaluation_profiles_weight_archetypes_check CHECK (((weight_archetypes >= (0)::numeric) AND (weight_archetypes <= (1)::numeric))),
+    CONSTRAINT evaluation_profiles_weight_build_cost_check CHECK (((weight_build_cost >= (0)::numeric) AND (weight_build_cost <= (1)::numeric))),
+    CONSTRAINT evaluation_profiles_weight_chairman_constraints_check CHECK (((weight_chairman_constraints >= (0)::numeric) AND (weight_chairman_constraints <= (1)::numeric))),
+    CONSTRAINT evaluation_profiles_weight_cross_reference_check CHECK (((weight_cross_reference >= (0)::numeric) AND (weight_cross_reference <= (1)::numeric))),
+    CONSTRAINT evaluation_profiles_weight_moat_architecture_check CHECK (((weight_moat_architecture >= (0)::numeric) AND (weight_moat_architecture <= (1)::numeric))),
+    CONSTRAINT evaluation_profiles_weight_portfolio_evaluation_check CHECK (((weight_portfolio_evaluation >= (0)::numeric) AND (weight_portfolio_evaluation <= (1)::numeric))),
+    CONSTRAINT evaluation_profiles_weight_problem_reframing_check CHECK (((weight_problem_reframing >= (0)::numeric) AND (weight_problem_reframing <= (1)::numeric))),
+    CONSTRAINT evaluation_profiles_weight_time_horizon_check CHECK (((weight_time_horizon >= (0)::numeric) AND (weight_time_horizon <= (1)::numeric))),
+    CONSTRAINT evaluation_profiles_weight_virality_check CHECK (((weight_virality >= (0)::numeric) AND (weight_virality <= (1)::numeric))),
+    CONSTRAINT evaluation_profiles_weights_sum_to_one CHECK ((abs((((((((((weight_cross_reference + weight_portfolio_evaluation) + weight_problem_reframing) + weight_moat_architecture) + weight_chairman_constraints) + weight_time_horizon) + weight_archetypes) + weight_build_cost) + weight_virality) - (1)::numeric)) < 0.0005))
+);
+
+
+ALTER TABLE eva.evaluation_profiles OWNER TO eva_owner;
+
+--
+-- Name: TABLE evaluation_profiles; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.evaluation_profiles IS 'Stage 0 evaluation profiles: nine synthesis weights (summing to 1) and gate thresholds per boundary, versioned by name; at most one active.';
+
+
+--
+-- Name: fn_activate_evaluation_profile(uuid); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_activate_evaluation_profile(p_profile_id uuid) RETURNS eva.evaluation_profiles
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row eva.evaluation_profiles;
+  v_previous uuid;
+begin
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('eva.evaluation_profiles:active'));
+  select * into v_row from eva.evaluation_profiles where id = p_profile_id;
+  if not found then
+    raise exception 'profile: there is no evaluation profile %', p_profile_id using errcode = 'EV404';
+  end if;
+  if v_row.is_active then
+    return v_row;
+  end if;
+  update eva.evaluation_profiles set is_active = false where is_active returning id into v_previous;
+  update eva.evaluation_profiles set is_active = true, activated_at = pg_catalog.now()
+  where id = p_profile_id returning * into v_row;
+  perform eva_private.fn_log_event('evaluation_profile.activated', null, pg_catalog.jsonb_build_object(
+    'profileId', v_row.id, 'name', v_row.name, 'version', v_row.version, 'previousProfileId', v_previous));
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_activate_evaluation_profile(p_profile_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_activate_evaluation_profile(p_profile_id uuid); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_activate_evaluation_profile(p_profile_id uuid) IS 'Activates one evaluation profile version and deactivates the one active before it; logs evaluation_profile.activated.';
+
+
+--
 -- Name: venture_dependencies; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -1587,6 +1674,95 @@ ALTER FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) OWNER TO 
 --
 
 COMMENT ON FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) IS 'The Chairman closes a venture''s circuit breakers (or one service''s, or a provider''s): failures reset, alert resolved, audited (circuit.reset, system.recovery); waiting stage runs are queued.';
+
+
+--
+-- Name: fn_create_evaluation_profile(text, jsonb, jsonb, text, boolean); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_create_evaluation_profile(p_name text, p_weights jsonb, p_gate_thresholds jsonb DEFAULT '{}'::jsonb, p_description text DEFAULT NULL::text, p_activate boolean DEFAULT false) RETURNS eva.evaluation_profiles
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_components constant text[] := array['cross_reference', 'portfolio_evaluation', 'problem_reframing',
+    'moat_architecture', 'chairman_constraints', 'time_horizon', 'archetypes', 'build_cost', 'virality'];
+  v_boundaries constant text[] := array['5->6', '9->10', '12->13', '16->17', '20->21'];
+  v_key text;
+  v_value jsonb;
+  v_sum numeric := 0;
+  v_row eva.evaluation_profiles;
+begin
+  if p_name is null or pg_catalog.btrim(p_name) = '' or pg_catalog.char_length(p_name) > 100 then
+    raise exception 'name: a profile needs a name of 1-100 characters' using errcode = 'EV400';
+  end if;
+  if p_weights is null or pg_catalog.jsonb_typeof(p_weights) <> 'object' then
+    raise exception 'weights: a JSON object of the nine components (%)', pg_catalog.array_to_string(v_components, ', ')
+      using errcode = 'EV400';
+  end if;
+  for v_key in select pg_catalog.jsonb_object_keys(p_weights) loop
+    if not (v_key = any (v_components)) then
+      raise exception 'weights: "%" is not a component (the nine are %)', v_key,
+        pg_catalog.array_to_string(v_components, ', ') using errcode = 'EV400';
+    end if;
+  end loop;
+  foreach v_key in array v_components loop
+    v_value := p_weights -> v_key;
+    if v_value is null or pg_catalog.jsonb_typeof(v_value) <> 'number'
+       or (v_value #>> '{}')::numeric < 0 or (v_value #>> '{}')::numeric > 1 then
+      raise exception 'weights: % needs a weight between 0 and 1', v_key using errcode = 'EV400';
+    end if;
+    v_sum := v_sum + (v_value #>> '{}')::numeric;
+  end loop;
+  if abs(v_sum - 1) >= 0.0005 then
+    raise exception 'weights: the nine weights sum to %, not 1', pg_catalog.round(v_sum, 4) using errcode = 'EV400';
+  end if;
+  p_gate_thresholds := coalesce(p_gate_thresholds, '{}'::jsonb);
+  if pg_catalog.jsonb_typeof(p_gate_thresholds) <> 'object' then
+    raise exception 'gate thresholds: a JSON object of boundary → minimum score' using errcode = 'EV400';
+  end if;
+  for v_key, v_value in select * from pg_catalog.jsonb_each(p_gate_thresholds) loop
+    if not (v_key = any (v_boundaries)) then
+      raise exception 'gate thresholds: "%" is not a tracked boundary (%)', v_key,
+        pg_catalog.array_to_string(v_boundaries, ', ') using errcode = 'EV400';
+    end if;
+    if pg_catalog.jsonb_typeof(v_value) <> 'number' or (v_value #>> '{}')::numeric < 0
+       or (v_value #>> '{}')::numeric > 100 then
+      raise exception 'gate thresholds: % needs a minimum score between 0 and 100', v_key using errcode = 'EV400';
+    end if;
+  end loop;
+
+  -- One writer per name at a time, so two new versions cannot take the same number.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('eva.evaluation_profiles:' || p_name));
+  insert into eva.evaluation_profiles (name, version, description, weight_cross_reference,
+    weight_portfolio_evaluation, weight_problem_reframing, weight_moat_architecture, weight_chairman_constraints,
+    weight_time_horizon, weight_archetypes, weight_build_cost, weight_virality, gate_thresholds)
+  select p_name,
+    coalesce((select max(e.version) from eva.evaluation_profiles e where e.name = p_name), 0) + 1,
+    nullif(pg_catalog.btrim(p_description), ''),
+    (p_weights ->> 'cross_reference')::numeric, (p_weights ->> 'portfolio_evaluation')::numeric,
+    (p_weights ->> 'problem_reframing')::numeric, (p_weights ->> 'moat_architecture')::numeric,
+    (p_weights ->> 'chairman_constraints')::numeric, (p_weights ->> 'time_horizon')::numeric,
+    (p_weights ->> 'archetypes')::numeric, (p_weights ->> 'build_cost')::numeric,
+    (p_weights ->> 'virality')::numeric, p_gate_thresholds
+  returning * into v_row;
+  perform eva_private.fn_log_event('evaluation_profile.created', null, pg_catalog.jsonb_build_object(
+    'profileId', v_row.id, 'name', v_row.name, 'version', v_row.version));
+  if coalesce(p_activate, false) then
+    v_row := eva.fn_activate_evaluation_profile(v_row.id);
+  end if;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION eva.fn_create_evaluation_profile(p_name text, p_weights jsonb, p_gate_thresholds jsonb, p_description text, p_activate boolean) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_create_evaluation_profile(p_name text, p_weights jsonb, p_gate_thresholds jsonb, p_description text, p_activate boolean); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_create_evaluation_profile(p_name text, p_weights jsonb, p_gate_thresholds jsonb, p_description text, p_activate boolean) IS 'Creates the next version of an evaluation profile (nine weights summing to 1, gate thresholds per boundary); optionally activates it.';
 
 
 --
@@ -17249,6 +17425,22 @@ ALTER TABLE ONLY eva.evaluation_profile_outcomes
 
 
 --
+-- Name: evaluation_profiles evaluation_profiles_name_version_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.evaluation_profiles
+    ADD CONSTRAINT evaluation_profiles_name_version_key UNIQUE (name, version);
+
+
+--
+-- Name: evaluation_profiles evaluation_profiles_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.evaluation_profiles
+    ADD CONSTRAINT evaluation_profiles_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: event_deliveries event_deliveries_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -18272,6 +18464,13 @@ CREATE UNIQUE INDEX eva_sagas_one_retirement ON eva.eva_sagas USING btree (ventu
 --
 
 CREATE INDEX eva_sagas_worker_active_idx ON eva.eva_sagas USING btree (status, wait_until) WHERE (driver = 'worker'::text);
+
+
+--
+-- Name: evaluation_profiles_one_active; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX evaluation_profiles_one_active ON eva.evaluation_profiles USING btree ((true)) WHERE is_active;
 
 
 --
@@ -20252,6 +20451,12 @@ ALTER TABLE eva.eva_sagas ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.evaluation_profile_outcomes ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: evaluation_profiles; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.evaluation_profiles ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: event_deliveries; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -20482,6 +20687,13 @@ CREATE POLICY "the Chairman and services read eva event dlq" ON eva.eva_event_dl
 --
 
 CREATE POLICY "the Chairman and services read eva event log" ON eva.eva_event_log FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: evaluation_profiles the Chairman and services read evaluation profiles; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read evaluation profiles" ON eva.evaluation_profiles FOR SELECT TO eva_chairman, eva_service USING (true);
 
 
 --
@@ -21615,6 +21827,22 @@ GRANT ALL ON FUNCTION eva.chairman_decisions_summary(d eva.chairman_decisions) T
 
 
 --
+-- Name: TABLE evaluation_profiles; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.evaluation_profiles TO eva_chairman;
+GRANT SELECT ON TABLE eva.evaluation_profiles TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_activate_evaluation_profile(p_profile_id uuid); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_activate_evaluation_profile(p_profile_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_activate_evaluation_profile(p_profile_id uuid) TO eva_chairman;
+
+
+--
 -- Name: TABLE venture_dependencies; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -21695,6 +21923,14 @@ GRANT ALL ON FUNCTION eva.fn_circuit_now() TO eva_viewer;
 
 REVOKE ALL ON FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva.fn_circuit_reset(p_venture_id uuid, p_service text) TO eva_chairman;
+
+
+--
+-- Name: FUNCTION fn_create_evaluation_profile(p_name text, p_weights jsonb, p_gate_thresholds jsonb, p_description text, p_activate boolean); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_create_evaluation_profile(p_name text, p_weights jsonb, p_gate_thresholds jsonb, p_description text, p_activate boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_create_evaluation_profile(p_name text, p_weights jsonb, p_gate_thresholds jsonb, p_description text, p_activate boolean) TO eva_chairman;
 
 
 --

@@ -452,6 +452,16 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.venture_nursery where id = '${f.nursery}'`,
     },
   },
+  "eva.evaluation_profiles": {
+    allowed: { select: [C, S], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.evaluation_profiles",
+      insert: () =>
+        "insert into eva.evaluation_profiles (name, version, weight_cross_reference, weight_portfolio_evaluation, weight_problem_reframing, weight_moat_architecture, weight_chairman_constraints, weight_time_horizon, weight_archetypes, weight_build_cost, weight_virality) values ('forged', 1, 1, 0, 0, 0, 0, 0, 0, 0, 0)",
+      update: () => "update eva.evaluation_profiles set is_active = true",
+      delete: () => "delete from eva.evaluation_profiles",
+    },
+  },
   "eva.portfolio_patterns": {
     allowed: { select: READERS, insert: [], update: [], delete: [] },
     statements: {
@@ -698,6 +708,11 @@ beforeAll(async () => {
   await sql
     .raw(
       `insert into eva.portfolio_patterns (lifecycle_stage, pattern_signature, first_venture_id) values (5, 'saas:5:subscription', '${a.id}')`,
+    )
+    .execute(t.db);
+  await sql
+    .raw(
+      "insert into eva.evaluation_profiles (name, version, weight_cross_reference, weight_portfolio_evaluation, weight_problem_reframing, weight_moat_architecture, weight_chairman_constraints, weight_time_horizon, weight_archetypes, weight_build_cost, weight_virality) values ('seed', 1, 0.1, 0.1, 0.05, 0.15, 0.15, 0.1, 0.1, 0.1, 0.15)",
     )
     .execute(t.db);
   const dlq = await one<{ id: string }>(

@@ -415,6 +415,26 @@ export interface EvaluationProfileOutcomes {
   venture_id: string;
 }
 
+export interface EvaluationProfiles {
+  activated_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  gate_thresholds: Generated<Json>;
+  id: Generated<string>;
+  is_active: Generated<boolean>;
+  name: string;
+  version: number;
+  weight_archetypes: Numeric;
+  weight_build_cost: Numeric;
+  weight_chairman_constraints: Numeric;
+  weight_cross_reference: Numeric;
+  weight_moat_architecture: Numeric;
+  weight_portfolio_evaluation: Numeric;
+  weight_problem_reframing: Numeric;
+  weight_time_horizon: Numeric;
+  weight_virality: Numeric;
+}
+
 export interface EvaSagas {
   completed_at: Timestamp | null;
   context: Generated<Json>;
@@ -1798,6 +1818,7 @@ export interface DB {
   eva_saga_substeps: EvaSagaSubsteps;
   eva_sagas: EvaSagas;
   evaluation_profile_outcomes: EvaluationProfileOutcomes;
+  evaluation_profiles: EvaluationProfiles;
   event_deliveries: EventDeliveries;
   event_subscriptions: EventSubscriptions;
   gate_decision_options: GateDecisionOptions;

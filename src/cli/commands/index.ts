@@ -30,7 +30,8 @@ export type CommandName =
   | "sagas"
   | "orchestration"
   | "marketing"
-  | "serve";
+  | "serve"
+  | "profiles";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   start: {
@@ -123,6 +124,10 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   serve: {
     summary: "serve the Chairman's GraphQL API (/graphql) and GraphiQL (/graphiql) until Ctrl-C",
     load: async () => (await import("./serve.ts")).registerServe,
+  },
+  profiles: {
+    summary: "Stage 0's evaluation profiles: the synthesis weights and gate thresholds; list, show, create, activate",
+    load: async () => (await import("./profiles.ts")).registerProfiles,
   },
 };
 
