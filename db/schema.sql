@@ -3027,6 +3027,46 @@ COMMENT ON FUNCTION eva.fn_portfolio_metrics_history(p_periods integer) IS 'The 
 
 
 --
+-- Name: fn_recommend_templates(uuid, integer); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_recommend_templates(p_venture_id uuid, p_limit integer DEFAULT 5) RETURNS TABLE(template_id uuid, domain text, archetype eva.venture_archetype, source_venture_id uuid, source_venture_name text, source_decision text, similarity numeric, archetype_match boolean, score numeric)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  with v as (
+    select x.id, x.archetype, pg_catalog.concat_ws(' ', x.vertical_category, x.target_market, x.problem_statement,
+      x.value_prop, x.description) as domain_text
+    from eva.ventures x where x.id = p_venture_id
+  ), scored as (
+    select t.id, t.domain, t.archetype, t.source_venture_id, sv.name, t.source_decision,
+      pg_catalog.round(eva_ext.similarity(t.domain_text, v.domain_text)::numeric, 4) as similarity,
+      t.archetype = v.archetype as archetype_match
+    from eva.venture_templates t cross join v
+    join eva.ventures sv on sv.id = t.source_venture_id
+    where t.source_venture_id <> v.id
+  )
+  select s.id, s.domain, s.archetype, s.source_venture_id, s.name, s.source_decision, s.similarity, s.archetype_match,
+    least(1, s.similarity + case when s.archetype_match then 0.1 else 0 end) as score
+  from scored s
+  where least(1, s.similarity + case when s.archetype_match then 0.1 else 0 end) >= coalesce(
+    (select (k.value #>> '{}')::numeric from eva_private.fn_knowledge_settings() k
+     where k.key = 'knowledge.template_min_similarity'), 0.15)
+  order by score desc, s.similarity desc, s.id
+  limit greatest(coalesce(p_limit, 5), 0);
+$$;
+
+
+ALTER FUNCTION eva.fn_recommend_templates(p_venture_id uuid, p_limit integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_recommend_templates(p_venture_id uuid, p_limit integer); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_recommend_templates(p_venture_id uuid, p_limit integer) IS 'Venture templates recommended for a venture by domain similarity (trigram similarity of domain texts, +0.1 for the same archetype), best first, at least knowledge.template_min_similarity.';
+
+
+--
 -- Name: fn_record_gate_outcome(uuid, integer, text, text, jsonb); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -7691,6 +7731,95 @@ COMMENT ON FUNCTION eva_private.fn_issue_sign_in_code(p_code_hash text, p_role t
 
 
 --
+-- Name: fn_knowledge_settings(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_knowledge_settings() RETURNS TABLE(key text, value jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select s.key, s.value from eva_private.settings s where s.key like 'knowledge.%' order by s.key;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_knowledge_settings() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_knowledge_settings(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_knowledge_settings() IS 'The knowledge.* settings: prior strength of the mortality curves, least support and lift of a pattern, least template similarity.';
+
+
+--
+-- Name: fn_knowledge_store(jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_knowledge_store(p_knowledge jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_counts jsonb;
+begin
+  if pg_catalog.jsonb_typeof(p_knowledge -> 'curves') is distinct from 'array' then
+    raise exception 'knowledge needs curves, calibration, successPatterns and antiPatterns arrays' using errcode = 'EV400';
+  end if;
+  delete from eva.portfolio_calibration where true;
+  insert into eva.portfolio_calibration (lifecycle_stage, metric, band, band_low, band_high, ventures, passed_gate,
+    died_later, launched, pending, mean_value, pass_rate, death_rate)
+  select c."stage", c.metric, c.band, c."bandLow", c."bandHigh", c.ventures, c."passedGate", c."diedLater",
+    c.launched, c.pending, c."meanValue", c."passRate", c."deathRate"
+  from pg_catalog.jsonb_to_recordset(coalesce(p_knowledge -> 'calibration', '[]')) as c("stage" int, metric text,
+    band text, "bandLow" numeric, "bandHigh" numeric, ventures int, "passedGate" int, "diedLater" int, launched int,
+    pending int, "meanValue" numeric, "passRate" numeric, "deathRate" numeric);
+
+  delete from eva.portfolio_success_patterns where true;
+  insert into eva.portfolio_success_patterns (lifecycle_stage, pattern_signature, source, ventures, died, succeeded,
+    rate, baseline, lift, evidence)
+  select p."stage", pg_catalog.left(p.signature, 300), p.source, p.ventures, p.died, p.succeeded, p.rate, p.baseline,
+    p.lift, coalesce(p.evidence, '{}')
+  from pg_catalog.jsonb_to_recordset(coalesce(p_knowledge -> 'successPatterns', '[]')) as p("stage" int,
+    signature text, source text, ventures int, died int, succeeded int, rate numeric, baseline numeric, lift numeric,
+    evidence jsonb);
+
+  delete from eva.portfolio_anti_patterns where true;
+  insert into eva.portfolio_anti_patterns (lifecycle_stage, pattern_signature, source, ventures, died, succeeded,
+    rate, baseline, lift, evidence)
+  select p."stage", pg_catalog.left(p.signature, 300), p.source, p.ventures, p.died, p.succeeded, p.rate, p.baseline,
+    p.lift, coalesce(p.evidence, '{}')
+  from pg_catalog.jsonb_to_recordset(coalesce(p_knowledge -> 'antiPatterns', '[]')) as p("stage" int,
+    signature text, source text, ventures int, died int, succeeded int, rate numeric, baseline numeric, lift numeric,
+    evidence jsonb);
+
+  delete from eva.stage_mortality_curves where true;
+  insert into eva.stage_mortality_curves (segment, lifecycle_stage, exposed, died, prior_hazard, hazard, basis)
+  select c.segment, c."stage", c.exposed, c.died, c."priorHazard", c.hazard, c.basis
+  from pg_catalog.jsonb_to_recordset(p_knowledge -> 'curves') as c(segment text, "stage" int, exposed int, died int,
+    "priorHazard" numeric, hazard numeric, basis text);
+
+  v_counts := pg_catalog.jsonb_build_object(
+    'ventures', coalesce((p_knowledge ->> 'ventures')::int, 0),
+    'calibration', (select pg_catalog.count(*) from eva.portfolio_calibration),
+    'successPatterns', (select pg_catalog.count(*) from eva.portfolio_success_patterns),
+    'antiPatterns', (select pg_catalog.count(*) from eva.portfolio_anti_patterns),
+    'curvePoints', (select pg_catalog.count(*) from eva.stage_mortality_curves));
+  perform eva_private.fn_log_event('knowledge.synced', null, v_counts);
+  return v_counts;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_knowledge_store(p_knowledge jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_knowledge_store(p_knowledge jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_knowledge_store(p_knowledge jsonb) IS 'Replaces the knowledge base (calibration, successful patterns, anti-patterns, mortality curves) with a fresh extraction, in one transaction; logs knowledge.synced.';
+
+
+--
 -- Name: fn_log_event(text, uuid, jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -9052,6 +9181,40 @@ ALTER FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route jsonb) 
 --
 
 COMMENT ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route jsonb) IS 'Reality Gate Retry saga step for a failed reality gate (route action reality_retry: boundary, stage to re-run from, failedChecks with their stages, reason): starts or continues the venture''s open reality_gate_retry saga, keeps the failure, and re-runs the earliest responsible stage (retry_count + 1), or after max_retries failed retries kills the venture (killed_at_reality_gate) and ends the saga failed.';
+
+
+--
+-- Name: fn_record_death_prediction(jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_record_death_prediction(p jsonb) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id uuid;
+begin
+  if pg_catalog.jsonb_typeof(p -> 'distribution') is distinct from 'array' then
+    raise exception 'a prediction needs its distribution (an array of stages)' using errcode = 'EV400';
+  end if;
+  insert into eva.stage_of_death_predictions (venture_id, profile_id, profile_name, profile_version, from_stage,
+    predicted_stage, death_probability, distribution, amplifiers, basis)
+  values ((p ->> 'ventureId')::uuid, (p ->> 'profileId')::uuid, p ->> 'profileName', (p ->> 'profileVersion')::int,
+    (p ->> 'fromStage')::int, (p ->> 'predictedStage')::int, (p ->> 'deathProbability')::numeric, p -> 'distribution',
+    coalesce(p -> 'amplifiers', '[]'), coalesce(p -> 'basis', '{}'))
+  returning id into v_id;
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_record_death_prediction(p jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_death_prediction(p jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_record_death_prediction(p jsonb) IS 'Stores a stage-of-death prediction (venture, profile, from stage, likeliest stage, per-stage distribution, amplifiers, basis) and returns its id.';
 
 
 --
@@ -10683,6 +10846,43 @@ COMMENT ON FUNCTION eva_private.fn_scheduler_saga_sweep() IS 'Tick: active sagas
 
 
 --
+-- Name: fn_score_death_predictions(jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_score_death_predictions(p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_scored int;
+  v_resolved int;
+begin
+  insert into eva.stage_of_death_prediction_scores (prediction_id, lifecycle_stage, hazard, died, brier, log_loss)
+  select s."predictionId", s."stage", s.hazard, s.died, s.brier, s."logLoss"
+  from pg_catalog.jsonb_to_recordset(coalesce(p -> 'scores', '[]')) as s("predictionId" uuid, "stage" int,
+    hazard numeric, died boolean, brier numeric, "logLoss" numeric)
+  on conflict (prediction_id, lifecycle_stage) do nothing;
+  get diagnostics v_scored = row_count;
+  update eva.stage_of_death_predictions sp
+  set outcome = r.outcome, outcome_stage = r."stage", resolved_at = pg_catalog.now()
+  from pg_catalog.jsonb_to_recordset(coalesce(p -> 'resolutions', '[]')) as r("predictionId" uuid, outcome text, "stage" int)
+  where sp.id = r."predictionId" and sp.resolved_at is null;
+  get diagnostics v_resolved = row_count;
+  return pg_catalog.jsonb_build_object('scored', v_scored, 'resolved', v_resolved);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_score_death_predictions(p jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_score_death_predictions(p jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_score_death_predictions(p jsonb) IS 'Records per-stage Brier scores and log losses of open stage-of-death predictions (once per prediction and stage) and resolves those whose venture died or succeeded.';
+
+
+--
 -- Name: fn_sd_bridge_start(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -11286,6 +11486,127 @@ COMMENT ON FUNCTION eva_private.fn_start_retirement_for_event(p_event_id bigint,
 
 
 --
+-- Name: venture_templates; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_templates (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    domain text NOT NULL,
+    archetype eva.venture_archetype NOT NULL,
+    source_venture_id uuid NOT NULL,
+    source_decision text NOT NULL,
+    domain_text text NOT NULL,
+    scoring_thresholds jsonb DEFAULT '{}'::jsonb NOT NULL,
+    architecture_patterns jsonb DEFAULT '{}'::jsonb NOT NULL,
+    pricing_defaults jsonb DEFAULT '{}'::jsonb NOT NULL,
+    gtm_channel_weights jsonb DEFAULT '{}'::jsonb NOT NULL,
+    dfe_thresholds jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_templates_source_decision_check CHECK ((source_decision = ANY (ARRAY['continue'::text, 'exit'::text])))
+);
+
+
+ALTER TABLE eva.venture_templates OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_templates; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_templates IS 'Templates extracted when a venture reaches Stage 25 with continue or exit: its kill-gate scores (3/5), architecture (14), pricing (7), GTM channel weights (11, 24) and DFE thresholds; domain_text is what similarity compares.';
+
+
+--
+-- Name: fn_template_extract(uuid, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_template_extract(p_venture_id uuid, p_decision text) RETURNS eva.venture_templates
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_venture eva.ventures;
+  v_template eva.venture_templates;
+  v_art jsonb;
+  v_prefs jsonb;
+  v_total numeric;
+begin
+  select * into v_venture from eva.ventures where id = p_venture_id;
+  if v_venture.id is null then
+    raise exception 'venture % does not exist', p_venture_id using errcode = 'EV404';
+  end if;
+  if p_decision not in ('continue', 'exit') then
+    raise exception 'templates come from a Stage 25 continue or exit, not "%"', p_decision using errcode = 'EV400';
+  end if;
+  select coalesce(pg_catalog.jsonb_object_agg(a.lifecycle_stage::text, a.content), '{}') into v_art
+  from eva.venture_artifacts a
+  join eva.lifecycle_stage_config s on s.stage_number = a.lifecycle_stage and a.artifact_type = s.produces[1]
+  where a.venture_id = p_venture_id and a.is_current and a.lifecycle_stage in (3, 5, 7, 11, 14, 24);
+  select coalesce(pg_catalog.jsonb_object_agg(p.key, p.value), '{}') into v_prefs
+  from eva.fn_resolve_chairman_preferences(p_venture_id) p;
+  select sum(coalesce((c ->> 'budget')::numeric, 0)) into v_total
+  from pg_catalog.jsonb_array_elements(coalesce(v_art -> '11' -> 'channels', '[]')) c;
+
+  insert into eva.venture_templates as t (domain, archetype, source_venture_id, source_decision, domain_text,
+    scoring_thresholds, architecture_patterns, pricing_defaults, gtm_channel_weights, dfe_thresholds)
+  values (
+    v_venture.archetype::text || coalesce(':' || nullif(pg_catalog.lower(pg_catalog.btrim(v_venture.vertical_category)), ''), ''),
+    v_venture.archetype, v_venture.id, p_decision,
+    pg_catalog.concat_ws(' ', v_venture.vertical_category, v_venture.target_market, v_venture.problem_statement,
+      v_venture.value_prop, v_venture.description),
+    pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+      'stage3', pg_catalog.jsonb_build_object('overallScore', v_art -> '3' -> 'overallScore',
+        'rollups', v_art -> '3' -> 'rollups',
+        'passThreshold', v_prefs -> 'stage3_pass_threshold', 'killThreshold', v_prefs -> 'stage3_kill_threshold',
+        'metricFloor', v_prefs -> 'stage3_metric_floor'),
+      'stage5', pg_catalog.jsonb_build_object('ltvCacRatio', v_art -> '5' -> 'unitEconomics' -> 'ltvCacRatio',
+        'roi3y', v_art -> '5' -> 'projections' -> 'roi3y', 'breakEvenMonth', v_art -> '5' -> 'projections' -> 'breakEvenMonth',
+        'passRoi', v_prefs -> 'stage5_pass_roi', 'killRoi', v_prefs -> 'stage5_kill_roi',
+        'passLtvCac', v_prefs -> 'stage5_pass_ltv_cac', 'maxBreakEvenMonth', v_prefs -> 'stage5_max_break_even_month'))),
+    pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('techStack', v_art -> '14' -> 'techStack',
+      'layers', (select pg_catalog.jsonb_object_agg(l.key, l.value -> 'technologies')
+                 from pg_catalog.jsonb_each(case when pg_catalog.jsonb_typeof(v_art -> '14' -> 'layers') = 'object'
+                   then v_art -> '14' -> 'layers' else '{}' end) l))),
+    pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('pricingModel', v_art -> '7' -> 'pricingModel',
+      'priceAnchor', v_art -> '7' -> 'priceAnchor', 'positioning', v_art -> '7' -> 'positioningDecision' -> 'strategy',
+      'tiers', (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('name', t ->> 'name', 'price', t -> 'price',
+                  'period', t ->> 'period'))
+                from pg_catalog.jsonb_array_elements(coalesce(v_art -> '7' -> 'pricingTiers', '[]')) t))),
+    pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+      'channels', (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('name', c ->> 'name',
+                     'channelType', c ->> 'channelType', 'budget', c -> 'budget',
+                     'weight', case when v_total > 0 then pg_catalog.round((c ->> 'budget')::numeric / v_total, 4) end)
+                     order by (c ->> 'budget')::numeric desc nulls last)
+                   from pg_catalog.jsonb_array_elements(coalesce(v_art -> '11' -> 'channels', '[]')) c),
+      'byChannelType', v_art -> '11' -> 'budgetSummary' -> 'byChannelType',
+      'marketLearnings', (select pg_catalog.jsonb_agg(l ->> 'insight')
+                          from pg_catalog.jsonb_array_elements(coalesce(v_art -> '24' -> 'learnings', '[]')) l
+                          where l ->> 'category' = 'market'))),
+    (select coalesce(pg_catalog.jsonb_object_agg(p.key, p.value), '{}') from eva.fn_resolve_chairman_preferences(p_venture_id) p
+     where p.key in ('cost_threshold', 'score_threshold', 'approved_vendors', 'drift_escalation_severity',
+       'novel_pattern_min_portfolio')))
+  on conflict (source_venture_id) do update
+    set source_decision = excluded.source_decision, domain = excluded.domain, domain_text = excluded.domain_text,
+        scoring_thresholds = excluded.scoring_thresholds, architecture_patterns = excluded.architecture_patterns,
+        pricing_defaults = excluded.pricing_defaults, gtm_channel_weights = excluded.gtm_channel_weights,
+        dfe_thresholds = excluded.dfe_thresholds, created_at = pg_catalog.now()
+  returning * into v_template;
+  perform eva_private.fn_log_event('knowledge.template_extracted', p_venture_id, pg_catalog.jsonb_build_object(
+    'template_id', v_template.id, 'domain', v_template.domain, 'decision', p_decision));
+  return v_template;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_template_extract(p_venture_id uuid, p_decision text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_template_extract(p_venture_id uuid, p_decision text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_template_extract(p_venture_id uuid, p_decision text) IS 'Extracts (or refreshes) the venture template of a venture that reached Stage 25 with continue or exit: kill-gate figures and thresholds, architecture, pricing, GTM channel weights, DFE thresholds.';
+
+
+--
 -- Name: fn_token_refused(uuid, timestamp with time zone); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -11796,6 +12117,30 @@ ALTER FUNCTION eva_private.tg_chairman_decisions_queue_columns() OWNER TO eva_ow
 --
 
 COMMENT ON FUNCTION eva_private.tg_chairman_decisions_queue_columns() IS 'Trigger: copies context.dfe.triggers and context.dfe.mitigations into their columns and writes the one-line reason.';
+
+
+--
+-- Name: tg_chairman_decisions_template(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_chairman_decisions_template() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform eva_private.fn_template_extract(new.venture_id, new.decision);
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_chairman_decisions_template() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_chairman_decisions_template(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_chairman_decisions_template() IS 'Trigger: a decided venture_future continue or exit extracts the venture''s template (eva_private.fn_template_extract).';
 
 
 --
@@ -13184,6 +13529,38 @@ ALTER FUNCTION eva_private.tg_ventures_resume_work() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_ventures_resume_work() IS 'Trigger: queues stage_run for the ready work of a venture that became active.';
+
+
+--
+-- Name: tg_ventures_template_recommendations(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_ventures_template_recommendations() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  insert into eva.venture_template_recommendations (venture_id, template_id, similarity)
+  select new.id, r.template_id, r.score from eva.fn_recommend_templates(new.id, 3) r
+  on conflict (venture_id, template_id) do nothing;
+  if found then
+    perform eva_private.fn_log_event('knowledge.templates_recommended', new.id, pg_catalog.jsonb_build_object(
+      'templates', (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('template_id', t.template_id,
+        'similarity', t.similarity) order by t.similarity desc)
+        from eva.venture_template_recommendations t where t.venture_id = new.id)));
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_ventures_template_recommendations() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_ventures_template_recommendations(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_ventures_template_recommendations() IS 'Trigger: records the templates recommended to a new venture (eva.fn_recommend_templates, best three) and logs knowledge.templates_recommended.';
 
 
 --
@@ -16126,6 +16503,58 @@ COMMENT ON TABLE eva.companies IS 'Legal entities of a portfolio; a venture may 
 
 
 --
+-- Name: counterfactual_runs; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.counterfactual_runs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    ventures integer NOT NULL,
+    profiles jsonb NOT NULL,
+    accuracy jsonb NOT NULL,
+    llm_calls integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT counterfactual_runs_llm_calls_check CHECK ((llm_calls = 0)),
+    CONSTRAINT counterfactual_runs_ventures_check CHECK ((ventures >= 0))
+);
+
+
+ALTER TABLE eva.counterfactual_runs OWNER TO eva_owner;
+
+--
+-- Name: TABLE counterfactual_runs; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.counterfactual_runs IS 'Batch counterfactual runs (N ventures × P profiles): per profile, Kendall''s tau-b between its scores and the ventures'' real outcomes. llm_calls is 0 by construction.';
+
+
+--
+-- Name: counterfactual_scores; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.counterfactual_scores (
+    run_id uuid NOT NULL,
+    venture_id uuid NOT NULL,
+    profile_key text NOT NULL,
+    profile_id uuid,
+    profile_version integer,
+    score numeric,
+    actual_score numeric,
+    outcome_rank numeric,
+    outcome text NOT NULL,
+    CONSTRAINT counterfactual_scores_score_check CHECK (((score IS NULL) OR ((score >= (0)::numeric) AND (score <= (100)::numeric))))
+);
+
+
+ALTER TABLE eva.counterfactual_scores OWNER TO eva_owner;
+
+--
+-- Name: TABLE counterfactual_scores; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.counterfactual_scores IS 'What-if scores: a venture''s synthesis results re-weighted under a profile, beside its recorded score and its real outcome (rank: furthest stage reached, deaths below survivors).';
+
+
+--
 -- Name: decision_queue; Type: VIEW; Schema: eva; Owner: eva_owner
 --
 
@@ -16507,6 +16936,39 @@ ALTER TABLE eva.eva_saga_substeps ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
     NO MAXVALUE
     CACHE 1
 );
+
+
+--
+-- Name: evaluation_profile_outcomes; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.evaluation_profile_outcomes (
+    venture_id uuid NOT NULL,
+    boundary text NOT NULL,
+    profile_key text NOT NULL,
+    profile_id uuid,
+    profile_version integer,
+    survival_probability numeric NOT NULL,
+    score numeric,
+    threshold numeric,
+    signal text NOT NULL,
+    outcome text NOT NULL,
+    basis jsonb DEFAULT '{}'::jsonb NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT evaluation_profile_outcomes_boundary_check CHECK ((boundary = ANY (ARRAY['stage_3'::text, '5->6'::text, '9->10'::text, '12->13'::text, '16->17'::text, '20->21'::text, 'graduation'::text]))),
+    CONSTRAINT evaluation_profile_outcomes_outcome_check CHECK ((outcome = ANY (ARRAY['passed'::text, 'failed'::text, 'pending'::text]))),
+    CONSTRAINT evaluation_profile_outcomes_signal_check CHECK ((signal = ANY (ARRAY['pass'::text, 'fail'::text, 'unknown'::text]))),
+    CONSTRAINT evaluation_profile_outcomes_survival_probability_check CHECK (((survival_probability >= (0)::numeric) AND (survival_probability <= (1)::numeric)))
+);
+
+
+ALTER TABLE eva.evaluation_profile_outcomes OWNER TO eva_owner;
+
+--
+-- Name: TABLE evaluation_profile_outcomes; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.evaluation_profile_outcomes IS 'Gate signals: per venture, tracked boundary and evaluation profile (profile_key legacy without one), the predicted survival probability to the boundary, the profile''s score against its threshold (signal), and what happened (outcome).';
 
 
 --
@@ -17102,6 +17564,82 @@ ALTER TABLE eva.partition_archives ALTER COLUMN id ADD GENERATED ALWAYS AS IDENT
 
 
 --
+-- Name: portfolio_anti_patterns; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.portfolio_anti_patterns (
+    lifecycle_stage integer NOT NULL,
+    pattern_signature text NOT NULL,
+    source text NOT NULL,
+    ventures integer NOT NULL,
+    died integer NOT NULL,
+    succeeded integer NOT NULL,
+    rate numeric NOT NULL,
+    baseline numeric NOT NULL,
+    lift numeric,
+    evidence jsonb DEFAULT '{}'::jsonb NOT NULL,
+    computed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT portfolio_success_patterns_baseline_check CHECK (((baseline >= (0)::numeric) AND (baseline <= (1)::numeric))),
+    CONSTRAINT portfolio_success_patterns_died_check CHECK ((died >= 0)),
+    CONSTRAINT portfolio_success_patterns_lifecycle_stage_check CHECK (((lifecycle_stage >= 1) AND (lifecycle_stage <= 25))),
+    CONSTRAINT portfolio_success_patterns_pattern_signature_check CHECK (((char_length(pattern_signature) >= 1) AND (char_length(pattern_signature) <= 300))),
+    CONSTRAINT portfolio_success_patterns_rate_check CHECK (((rate >= (0)::numeric) AND (rate <= (1)::numeric))),
+    CONSTRAINT portfolio_success_patterns_source_check CHECK ((source = ANY (ARRAY['stage_outcome'::text, 'retrospective'::text]))),
+    CONSTRAINT portfolio_success_patterns_succeeded_check CHECK ((succeeded >= 0)),
+    CONSTRAINT portfolio_success_patterns_ventures_check CHECK ((ventures >= 1))
+);
+
+
+ALTER TABLE eva.portfolio_anti_patterns OWNER TO eva_owner;
+
+--
+-- Name: TABLE portfolio_anti_patterns; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.portfolio_anti_patterns IS 'Anti-patterns: choices at a stage, and retrospectives'' weaknesses, whose ventures died more often than the stage''s ventures did (rate = died / ventures, baseline the stage''s). The DFE''s novel_pattern trigger and the stage-of-death predictor read them.';
+
+
+--
+-- Name: portfolio_calibration; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.portfolio_calibration (
+    lifecycle_stage integer NOT NULL,
+    metric text NOT NULL,
+    band text NOT NULL,
+    band_low numeric,
+    band_high numeric,
+    ventures integer NOT NULL,
+    passed_gate integer NOT NULL,
+    died_later integer NOT NULL,
+    launched integer NOT NULL,
+    pending integer NOT NULL,
+    mean_value numeric,
+    pass_rate numeric,
+    death_rate numeric,
+    computed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT portfolio_calibration_death_rate_check CHECK (((death_rate IS NULL) OR ((death_rate >= (0)::numeric) AND (death_rate <= (1)::numeric)))),
+    CONSTRAINT portfolio_calibration_died_later_check CHECK ((died_later >= 0)),
+    CONSTRAINT portfolio_calibration_launched_check CHECK ((launched >= 0)),
+    CONSTRAINT portfolio_calibration_lifecycle_stage_check CHECK ((lifecycle_stage = ANY (ARRAY[3, 5]))),
+    CONSTRAINT portfolio_calibration_metric_check CHECK ((metric ~ '^[a-z][a-z0-9_]*$'::text)),
+    CONSTRAINT portfolio_calibration_pass_rate_check CHECK (((pass_rate IS NULL) OR ((pass_rate >= (0)::numeric) AND (pass_rate <= (1)::numeric)))),
+    CONSTRAINT portfolio_calibration_passed_gate_check CHECK ((passed_gate >= 0)),
+    CONSTRAINT portfolio_calibration_pending_check CHECK ((pending >= 0)),
+    CONSTRAINT portfolio_calibration_ventures_check CHECK ((ventures >= 0))
+);
+
+
+ALTER TABLE eva.portfolio_calibration OWNER TO eva_owner;
+
+--
+-- Name: TABLE portfolio_calibration; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.portfolio_calibration IS 'Knowledge base calibration: per band of a Stage 3 / Stage 5 figure, how many ventures passed the gate, died later, launched (Stage 23+) or are still open (fact: counted from the portfolio).';
+
+
+--
 -- Name: portfolio_ideation_budgets; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -17325,6 +17863,42 @@ COMMENT ON COLUMN eva.portfolio_metrics.pending_decisions IS 'Chairman decisions
 
 
 --
+-- Name: portfolio_success_patterns; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.portfolio_success_patterns (
+    lifecycle_stage integer NOT NULL,
+    pattern_signature text NOT NULL,
+    source text NOT NULL,
+    ventures integer NOT NULL,
+    died integer NOT NULL,
+    succeeded integer NOT NULL,
+    rate numeric NOT NULL,
+    baseline numeric NOT NULL,
+    lift numeric,
+    evidence jsonb DEFAULT '{}'::jsonb NOT NULL,
+    computed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT portfolio_success_patterns_baseline_check CHECK (((baseline >= (0)::numeric) AND (baseline <= (1)::numeric))),
+    CONSTRAINT portfolio_success_patterns_died_check CHECK ((died >= 0)),
+    CONSTRAINT portfolio_success_patterns_lifecycle_stage_check CHECK (((lifecycle_stage >= 1) AND (lifecycle_stage <= 25))),
+    CONSTRAINT portfolio_success_patterns_pattern_signature_check CHECK (((char_length(pattern_signature) >= 1) AND (char_length(pattern_signature) <= 300))),
+    CONSTRAINT portfolio_success_patterns_rate_check CHECK (((rate >= (0)::numeric) AND (rate <= (1)::numeric))),
+    CONSTRAINT portfolio_success_patterns_source_check CHECK ((source = ANY (ARRAY['stage_outcome'::text, 'retrospective'::text]))),
+    CONSTRAINT portfolio_success_patterns_succeeded_check CHECK ((succeeded >= 0)),
+    CONSTRAINT portfolio_success_patterns_ventures_check CHECK ((ventures >= 1))
+);
+
+
+ALTER TABLE eva.portfolio_success_patterns OWNER TO eva_owner;
+
+--
+-- Name: TABLE portfolio_success_patterns; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.portfolio_success_patterns IS 'Successful patterns: choices at a stage whose ventures reached launch or a Stage 25 continue/exit more often than the stage''s ventures did (rate = succeeded / ventures, baseline the stage''s).';
+
+
+--
 -- Name: portfolios; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -17397,6 +17971,128 @@ ALTER TABLE eva.search_documents ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     NO MAXVALUE
     CACHE 1
 );
+
+
+--
+-- Name: stage_mortality_curves; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.stage_mortality_curves (
+    segment text NOT NULL,
+    lifecycle_stage integer NOT NULL,
+    exposed integer NOT NULL,
+    died integer NOT NULL,
+    prior_hazard numeric NOT NULL,
+    hazard numeric NOT NULL,
+    basis text NOT NULL,
+    computed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT stage_mortality_curves_basis_check CHECK ((basis = ANY (ARRAY['portfolio'::text, 'blended'::text, 'prior'::text]))),
+    CONSTRAINT stage_mortality_curves_check CHECK (((died >= 0) AND (died <= exposed))),
+    CONSTRAINT stage_mortality_curves_exposed_check CHECK ((exposed >= 0)),
+    CONSTRAINT stage_mortality_curves_hazard_check CHECK (((hazard >= (0)::numeric) AND (hazard <= (1)::numeric))),
+    CONSTRAINT stage_mortality_curves_lifecycle_stage_check CHECK (((lifecycle_stage >= 1) AND (lifecycle_stage <= 25))),
+    CONSTRAINT stage_mortality_curves_prior_hazard_check CHECK (((prior_hazard >= (0)::numeric) AND (prior_hazard <= (1)::numeric))),
+    CONSTRAINT stage_mortality_curves_segment_check CHECK ((segment ~ '^[a-z_]+$'::text))
+);
+
+
+ALTER TABLE eva.stage_mortality_curves OWNER TO eva_owner;
+
+--
+-- Name: TABLE stage_mortality_curves; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.stage_mortality_curves IS 'Per-stage mortality: of the ventures whose fate at the stage is known (exposed), how many died there; hazard = (died + k·prior) / (exposed + k), basis prior where no venture was exposed, blended while few were. Segment all, or an archetype.';
+
+
+--
+-- Name: stage_of_death_prediction_scores; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.stage_of_death_prediction_scores (
+    prediction_id uuid NOT NULL,
+    lifecycle_stage integer NOT NULL,
+    hazard numeric NOT NULL,
+    died boolean NOT NULL,
+    brier numeric NOT NULL,
+    log_loss numeric NOT NULL,
+    scored_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT stage_of_death_prediction_scores_hazard_check CHECK (((hazard >= (0)::numeric) AND (hazard <= (1)::numeric))),
+    CONSTRAINT stage_of_death_prediction_scores_lifecycle_stage_check CHECK (((lifecycle_stage >= 1) AND (lifecycle_stage <= 25)))
+);
+
+
+ALTER TABLE eva.stage_of_death_prediction_scores OWNER TO eva_owner;
+
+--
+-- Name: TABLE stage_of_death_prediction_scores; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.stage_of_death_prediction_scores IS 'Calibration of predictions as outcomes arrive: per stage a venture has got past (or died at), the predicted hazard, what happened, its Brier score and log loss.';
+
+
+--
+-- Name: stage_of_death_calibration; Type: VIEW; Schema: eva; Owner: eva_owner
+--
+
+CREATE VIEW eva.stage_of_death_calibration WITH (security_invoker='true') AS
+ SELECT s.lifecycle_stage AS stage,
+    count(*) AS scored,
+    count(*) FILTER (WHERE s.died) AS deaths,
+    round(avg(s.hazard), 4) AS mean_hazard,
+    round(((count(*) FILTER (WHERE s.died))::numeric / (count(*))::numeric), 4) AS death_rate,
+    round(avg(s.brier), 4) AS brier,
+    round(avg(s.log_loss), 4) AS log_loss
+   FROM eva.stage_of_death_prediction_scores s
+  GROUP BY s.lifecycle_stage
+  ORDER BY s.lifecycle_stage;
+
+
+ALTER TABLE eva.stage_of_death_calibration OWNER TO eva_owner;
+
+--
+-- Name: VIEW stage_of_death_calibration; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON VIEW eva.stage_of_death_calibration IS 'Stage-of-death predictor calibration per stage: predictions scored, deaths, mean predicted hazard, observed death rate, mean Brier score and log loss.';
+
+
+--
+-- Name: stage_of_death_predictions; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.stage_of_death_predictions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    venture_id uuid NOT NULL,
+    profile_id uuid,
+    profile_name text,
+    profile_version integer,
+    from_stage integer NOT NULL,
+    predicted_stage integer,
+    death_probability numeric NOT NULL,
+    distribution jsonb NOT NULL,
+    amplifiers jsonb DEFAULT '[]'::jsonb NOT NULL,
+    basis jsonb DEFAULT '{}'::jsonb NOT NULL,
+    predicted_at timestamp with time zone DEFAULT now() NOT NULL,
+    outcome text,
+    outcome_stage integer,
+    resolved_at timestamp with time zone,
+    CONSTRAINT stage_of_death_predictions_check CHECK (((outcome IS NULL) = (resolved_at IS NULL))),
+    CONSTRAINT stage_of_death_predictions_death_probability_check CHECK (((death_probability >= (0)::numeric) AND (death_probability <= (1)::numeric))),
+    CONSTRAINT stage_of_death_predictions_from_stage_check CHECK (((from_stage >= 1) AND (from_stage <= 25))),
+    CONSTRAINT stage_of_death_predictions_outcome_check CHECK ((outcome = ANY (ARRAY['died'::text, 'survived'::text]))),
+    CONSTRAINT stage_of_death_predictions_outcome_stage_check CHECK (((outcome_stage >= 1) AND (outcome_stage <= 25))),
+    CONSTRAINT stage_of_death_predictions_predicted_stage_check CHECK (((predicted_stage >= 1) AND (predicted_stage <= 25)))
+);
+
+
+ALTER TABLE eva.stage_of_death_predictions OWNER TO eva_owner;
+
+--
+-- Name: TABLE stage_of_death_predictions; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.stage_of_death_predictions IS 'Stage-of-death predictions: per stage from from_stage on, the hazard used and the probability of dying there; predicted_stage the likeliest stage of death (null when surviving is likelier than any one stage). Resolved when the venture dies or succeeds.';
 
 
 --
@@ -17985,6 +18681,28 @@ ALTER TABLE eva.venture_state_history ALTER COLUMN id ADD GENERATED ALWAYS AS ID
     NO MAXVALUE
     CACHE 1
 );
+
+
+--
+-- Name: venture_template_recommendations; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_template_recommendations (
+    venture_id uuid NOT NULL,
+    template_id uuid NOT NULL,
+    similarity numeric NOT NULL,
+    recommended_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_template_recommendations_similarity_check CHECK (((similarity >= (0)::numeric) AND (similarity <= (1)::numeric)))
+);
+
+
+ALTER TABLE eva.venture_template_recommendations OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_template_recommendations; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_template_recommendations IS 'Templates recommended to a venture at Stage 1 by domain similarity (trigram similarity of the domain texts, archetype match counted).';
 
 
 --
@@ -19385,6 +20103,22 @@ ALTER TABLE ONLY eva.companies
 
 
 --
+-- Name: counterfactual_runs counterfactual_runs_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.counterfactual_runs
+    ADD CONSTRAINT counterfactual_runs_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: counterfactual_scores counterfactual_scores_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.counterfactual_scores
+    ADD CONSTRAINT counterfactual_scores_pkey PRIMARY KEY (run_id, venture_id, profile_key);
+
+
+--
 -- Name: eva_alerts eva_alerts_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -19446,6 +20180,14 @@ ALTER TABLE ONLY eva.eva_saga_substeps
 
 ALTER TABLE ONLY eva.eva_sagas
     ADD CONSTRAINT eva_sagas_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: evaluation_profile_outcomes evaluation_profile_outcomes_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.evaluation_profile_outcomes
+    ADD CONSTRAINT evaluation_profile_outcomes_pkey PRIMARY KEY (venture_id, boundary, profile_key);
 
 
 --
@@ -19601,6 +20343,22 @@ ALTER TABLE ONLY eva.partition_archives
 
 
 --
+-- Name: portfolio_anti_patterns portfolio_anti_patterns_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.portfolio_anti_patterns
+    ADD CONSTRAINT portfolio_anti_patterns_pkey PRIMARY KEY (lifecycle_stage, pattern_signature);
+
+
+--
+-- Name: portfolio_calibration portfolio_calibration_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.portfolio_calibration
+    ADD CONSTRAINT portfolio_calibration_pkey PRIMARY KEY (lifecycle_stage, metric, band);
+
+
+--
 -- Name: portfolio_ideation_budgets portfolio_ideation_budgets_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -19614,6 +20372,14 @@ ALTER TABLE ONLY eva.portfolio_ideation_budgets
 
 ALTER TABLE ONLY eva.portfolio_patterns
     ADD CONSTRAINT portfolio_patterns_pkey PRIMARY KEY (lifecycle_stage, pattern_signature);
+
+
+--
+-- Name: portfolio_success_patterns portfolio_success_patterns_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.portfolio_success_patterns
+    ADD CONSTRAINT portfolio_success_patterns_pkey PRIMARY KEY (lifecycle_stage, pattern_signature);
 
 
 --
@@ -19654,6 +20420,30 @@ ALTER TABLE ONLY eva.search_documents
 
 ALTER TABLE ONLY eva.search_documents
     ADD CONSTRAINT search_documents_source_table_source_id_key UNIQUE (source_table, source_id);
+
+
+--
+-- Name: stage_mortality_curves stage_mortality_curves_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.stage_mortality_curves
+    ADD CONSTRAINT stage_mortality_curves_pkey PRIMARY KEY (segment, lifecycle_stage);
+
+
+--
+-- Name: stage_of_death_prediction_scores stage_of_death_prediction_scores_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.stage_of_death_prediction_scores
+    ADD CONSTRAINT stage_of_death_prediction_scores_pkey PRIMARY KEY (prediction_id, lifecycle_stage);
+
+
+--
+-- Name: stage_of_death_predictions stage_of_death_predictions_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.stage_of_death_predictions
+    ADD CONSTRAINT stage_of_death_predictions_pkey PRIMARY KEY (id);
 
 
 --
@@ -19846,6 +20636,30 @@ ALTER TABLE ONLY eva.venture_stage_work
 
 ALTER TABLE ONLY eva.venture_state_history
     ADD CONSTRAINT venture_state_history_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: venture_template_recommendations venture_template_recommendations_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_template_recommendations
+    ADD CONSTRAINT venture_template_recommendations_pkey PRIMARY KEY (venture_id, template_id);
+
+
+--
+-- Name: venture_templates venture_templates_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_templates
+    ADD CONSTRAINT venture_templates_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: venture_templates venture_templates_source_venture_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_templates
+    ADD CONSTRAINT venture_templates_source_venture_id_key UNIQUE (source_venture_id);
 
 
 --
@@ -20685,6 +21499,20 @@ CREATE INDEX search_documents_venture_idx ON eva.search_documents USING btree (v
 
 
 --
+-- Name: stage_of_death_predictions_open_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX stage_of_death_predictions_open_idx ON eva.stage_of_death_predictions USING btree (venture_id) WHERE (resolved_at IS NULL);
+
+
+--
+-- Name: stage_of_death_predictions_venture_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX stage_of_death_predictions_venture_idx ON eva.stage_of_death_predictions USING btree (venture_id, predicted_at DESC);
+
+
+--
 -- Name: tool_calls_agent_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -20815,6 +21643,13 @@ CREATE INDEX venture_stage_work_status_idx ON eva.venture_stage_work USING btree
 --
 
 CREATE INDEX venture_state_history_venture_idx ON eva.venture_state_history USING btree (venture_id, id);
+
+
+--
+-- Name: venture_templates_domain_trgm; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX venture_templates_domain_trgm ON eva.venture_templates USING gin (domain_text eva_ext.gin_trgm_ops);
 
 
 --
@@ -21476,6 +22311,20 @@ CREATE TRIGGER _820_health_cadence AFTER UPDATE OF health_status ON eva.ventures
 
 
 --
+-- Name: chairman_decisions _820_template; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _820_template AFTER UPDATE OF status ON eva.chairman_decisions FOR EACH ROW WHEN (((new.status = 'decided'::eva.decision_status) AND (old.status IS DISTINCT FROM 'decided'::eva.decision_status) AND (new.decision_type = 'venture_future'::text) AND (new.decision = ANY (ARRAY['continue'::text, 'exit'::text])) AND (new.venture_id IS NOT NULL))) EXECUTE FUNCTION eva_private.tg_chairman_decisions_template();
+
+
+--
+-- Name: ventures _830_template_recommendations; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _830_template_recommendations AFTER INSERT ON eva.ventures FOR EACH ROW EXECUTE FUNCTION eva_private.tg_ventures_template_recommendations();
+
+
+--
 -- Name: agent_task_contracts _850_audit_write; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -21909,6 +22758,22 @@ ALTER TABLE ONLY eva.companies
 
 
 --
+-- Name: counterfactual_scores counterfactual_scores_run_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.counterfactual_scores
+    ADD CONSTRAINT counterfactual_scores_run_id_fkey FOREIGN KEY (run_id) REFERENCES eva.counterfactual_runs(id);
+
+
+--
+-- Name: counterfactual_scores counterfactual_scores_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.counterfactual_scores
+    ADD CONSTRAINT counterfactual_scores_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
 -- Name: eva_alerts eva_alerts_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -21970,6 +22835,14 @@ ALTER TABLE ONLY eva.eva_saga_substeps
 
 ALTER TABLE ONLY eva.eva_sagas
     ADD CONSTRAINT eva_sagas_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: evaluation_profile_outcomes evaluation_profile_outcomes_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.evaluation_profile_outcomes
+    ADD CONSTRAINT evaluation_profile_outcomes_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -22106,6 +22979,22 @@ ALTER TABLE ONLY eva.sd_work_items
 
 ALTER TABLE ONLY eva.search_documents
     ADD CONSTRAINT search_documents_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id) ON DELETE CASCADE;
+
+
+--
+-- Name: stage_of_death_prediction_scores stage_of_death_prediction_scores_prediction_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.stage_of_death_prediction_scores
+    ADD CONSTRAINT stage_of_death_prediction_scores_prediction_id_fkey FOREIGN KEY (prediction_id) REFERENCES eva.stage_of_death_predictions(id);
+
+
+--
+-- Name: stage_of_death_predictions stage_of_death_predictions_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.stage_of_death_predictions
+    ADD CONSTRAINT stage_of_death_predictions_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -22322,6 +23211,30 @@ ALTER TABLE ONLY eva.venture_stage_work
 
 ALTER TABLE ONLY eva.venture_state_history
     ADD CONSTRAINT venture_state_history_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: venture_template_recommendations venture_template_recommendations_template_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_template_recommendations
+    ADD CONSTRAINT venture_template_recommendations_template_id_fkey FOREIGN KEY (template_id) REFERENCES eva.venture_templates(id);
+
+
+--
+-- Name: venture_template_recommendations venture_template_recommendations_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_template_recommendations
+    ADD CONSTRAINT venture_template_recommendations_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: venture_templates venture_templates_source_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_templates
+    ADD CONSTRAINT venture_templates_source_venture_id_fkey FOREIGN KEY (source_venture_id) REFERENCES eva.ventures(id);
 
 
 --
@@ -22881,6 +23794,18 @@ ALTER TABLE eva.chairman_preferences ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.companies ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: counterfactual_runs; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.counterfactual_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: counterfactual_scores; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.counterfactual_scores ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: eva_alerts; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -22915,6 +23840,12 @@ ALTER TABLE eva.eva_saga_substeps ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE eva.eva_sagas ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: evaluation_profile_outcomes; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.evaluation_profile_outcomes ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: evaluation_profiles; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
@@ -22977,6 +23908,18 @@ ALTER TABLE eva.notifications ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.partition_archives ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: portfolio_anti_patterns; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.portfolio_anti_patterns ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: portfolio_calibration; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.portfolio_calibration ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: portfolio_ideation_budgets; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -22987,6 +23930,12 @@ ALTER TABLE eva.portfolio_ideation_budgets ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE eva.portfolio_patterns ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: portfolio_success_patterns; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.portfolio_success_patterns ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: portfolios; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
@@ -23040,6 +23989,24 @@ CREATE POLICY "services add venture artifacts" ON eva.venture_artifacts FOR INSE
 
 CREATE POLICY "services change eva alerts" ON eva.eva_alerts FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
 
+
+--
+-- Name: stage_mortality_curves; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.stage_mortality_curves ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: stage_of_death_prediction_scores; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.stage_of_death_prediction_scores ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: stage_of_death_predictions; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.stage_of_death_predictions ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: chairman_preferences the Chairman adds chairman preferences; Type: POLICY; Schema: eva; Owner: eva_owner
@@ -23280,6 +24247,13 @@ CREATE POLICY "the Chairman, services and viewers read analysis agents" ON eva.a
 
 
 --
+-- Name: portfolio_anti_patterns the Chairman, services and viewers read anti-patterns; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read anti-patterns" ON eva.portfolio_anti_patterns FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: artifact_types the Chairman, services and viewers read artifact types; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -23312,6 +24286,20 @@ CREATE POLICY "the Chairman, services and viewers read chairman preference key" 
 --
 
 CREATE POLICY "the Chairman, services and viewers read companies" ON eva.companies FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: counterfactual_runs the Chairman, services and viewers read counterfactual runs; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read counterfactual runs" ON eva.counterfactual_runs FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: counterfactual_scores the Chairman, services and viewers read counterfactual scores; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read counterfactual scores" ON eva.counterfactual_scores FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -23350,6 +24338,13 @@ CREATE POLICY "the Chairman, services and viewers read gate decision options" ON
 
 
 --
+-- Name: evaluation_profile_outcomes the Chairman, services and viewers read gate signals; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read gate signals" ON eva.evaluation_profile_outcomes FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: lifecycle_phases the Chairman, services and viewers read lifecycle phases; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -23368,6 +24363,13 @@ CREATE POLICY "the Chairman, services and viewers read lifecycle stage config" O
 --
 
 CREATE POLICY "the Chairman, services and viewers read partition archives" ON eva.partition_archives FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: portfolio_calibration the Chairman, services and viewers read portfolio calibration; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read portfolio calibration" ON eva.portfolio_calibration FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -23392,6 +24394,13 @@ CREATE POLICY "the Chairman, services and viewers read portfolios" ON eva.portfo
 
 
 --
+-- Name: stage_of_death_prediction_scores the Chairman, services and viewers read prediction scores; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read prediction scores" ON eva.stage_of_death_prediction_scores FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: eva_saga_steps the Chairman, services and viewers read saga steps; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -23410,6 +24419,34 @@ CREATE POLICY "the Chairman, services and viewers read saga sub-steps" ON eva.ev
 --
 
 CREATE POLICY "the Chairman, services and viewers read sd work items" ON eva.sd_work_items FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: stage_mortality_curves the Chairman, services and viewers read stage mortality curves; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read stage mortality curves" ON eva.stage_mortality_curves FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: stage_of_death_predictions the Chairman, services and viewers read stage-of-death predicti; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read stage-of-death predicti" ON eva.stage_of_death_predictions FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: portfolio_success_patterns the Chairman, services and viewers read successful patterns; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read successful patterns" ON eva.portfolio_success_patterns FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: venture_template_recommendations the Chairman, services and viewers read template recommendation; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read template recommendation" ON eva.venture_template_recommendations FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -23508,6 +24545,13 @@ CREATE POLICY "the Chairman, services and viewers read venture stage work" ON ev
 --
 
 CREATE POLICY "the Chairman, services and viewers read venture state history" ON eva.venture_state_history FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: venture_templates the Chairman, services and viewers read venture templates; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read venture templates" ON eva.venture_templates FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -23625,6 +24669,18 @@ ALTER TABLE eva.venture_stage_work ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE eva.venture_state_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: venture_template_recommendations; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_template_recommendations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: venture_templates; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_templates ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: venture_token_budgets; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
@@ -24796,6 +25852,16 @@ GRANT ALL ON FUNCTION eva.fn_portfolio_metrics_history(p_periods integer) TO eva
 
 
 --
+-- Name: FUNCTION fn_recommend_templates(p_venture_id uuid, p_limit integer); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_recommend_templates(p_venture_id uuid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_recommend_templates(p_venture_id uuid, p_limit integer) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_recommend_templates(p_venture_id uuid, p_limit integer) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_recommend_templates(p_venture_id uuid, p_limit integer) TO eva_viewer;
+
+
+--
 -- Name: FUNCTION fn_record_gate_outcome(p_venture_id uuid, p_stage integer, p_decision text, p_rationale text, p_details jsonb); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -25563,6 +26629,24 @@ REVOKE ALL ON FUNCTION eva_private.fn_issue_sign_in_code(p_code_hash text, p_rol
 
 
 --
+-- Name: FUNCTION fn_knowledge_settings(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_knowledge_settings() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_knowledge_settings() TO eva_service;
+GRANT ALL ON FUNCTION eva_private.fn_knowledge_settings() TO eva_chairman;
+GRANT ALL ON FUNCTION eva_private.fn_knowledge_settings() TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_knowledge_store(p_knowledge jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_knowledge_store(p_knowledge jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_knowledge_store(p_knowledge jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_log_event(p_event_type text, p_venture_id uuid, p_payload jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -25759,6 +26843,15 @@ REVOKE ALL ON FUNCTION eva_private.fn_reality_retry_settle(p_work_id uuid, p_gat
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_record_death_prediction(p jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_record_death_prediction(p jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_record_death_prediction(p jsonb) TO eva_service;
+GRANT ALL ON FUNCTION eva_private.fn_record_death_prediction(p jsonb) TO eva_chairman;
 
 
 --
@@ -26039,6 +27132,15 @@ GRANT ALL ON FUNCTION eva_private.fn_scheduler_saga_sweep() TO eva_service;
 
 
 --
+-- Name: FUNCTION fn_score_death_predictions(p jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_score_death_predictions(p jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_score_death_predictions(p jsonb) TO eva_service;
+GRANT ALL ON FUNCTION eva_private.fn_score_death_predictions(p jsonb) TO eva_chairman;
+
+
+--
 -- Name: FUNCTION fn_sd_bridge_start(p_work_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -26131,6 +27233,23 @@ REVOKE ALL ON FUNCTION eva_private.fn_stage_run_priority(p_venture_id uuid) FROM
 
 REVOKE ALL ON FUNCTION eva_private.fn_start_retirement_for_event(p_event_id bigint, p_logged_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_start_retirement_for_event(p_event_id bigint, p_logged_at timestamp with time zone) TO eva_service;
+
+
+--
+-- Name: TABLE venture_templates; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_templates TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_templates TO eva_service;
+GRANT SELECT ON TABLE eva.venture_templates TO eva_viewer;
+
+
+--
+-- Name: FUNCTION fn_template_extract(p_venture_id uuid, p_decision text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_template_extract(p_venture_id uuid, p_decision text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_template_extract(p_venture_id uuid, p_decision text) TO eva_service;
 
 
 --
@@ -26229,6 +27348,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_guard() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_queue_columns() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_chairman_decisions_template(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_template() FROM PUBLIC;
 
 
 --
@@ -26474,6 +27600,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_ventures_priority_downstream() FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_ventures_resume_work() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_ventures_template_recommendations(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_ventures_template_recommendations() FROM PUBLIC;
 
 
 --
@@ -27050,6 +28183,24 @@ GRANT INSERT(name),UPDATE(name) ON TABLE eva.companies TO eva_chairman;
 
 
 --
+-- Name: TABLE counterfactual_runs; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.counterfactual_runs TO eva_chairman;
+GRANT SELECT ON TABLE eva.counterfactual_runs TO eva_service;
+GRANT SELECT ON TABLE eva.counterfactual_runs TO eva_viewer;
+
+
+--
+-- Name: TABLE counterfactual_scores; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.counterfactual_scores TO eva_chairman;
+GRANT SELECT ON TABLE eva.counterfactual_scores TO eva_service;
+GRANT SELECT ON TABLE eva.counterfactual_scores TO eva_viewer;
+
+
+--
 -- Name: TABLE decision_queue; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -27140,6 +28291,15 @@ GRANT UPDATE(resolved_at) ON TABLE eva.eva_alerts TO eva_chairman;
 GRANT SELECT ON TABLE eva.eva_saga_steps TO eva_chairman;
 GRANT SELECT ON TABLE eva.eva_saga_steps TO eva_service;
 GRANT SELECT ON TABLE eva.eva_saga_steps TO eva_viewer;
+
+
+--
+-- Name: TABLE evaluation_profile_outcomes; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.evaluation_profile_outcomes TO eva_chairman;
+GRANT SELECT ON TABLE eva.evaluation_profile_outcomes TO eva_service;
+GRANT SELECT ON TABLE eva.evaluation_profile_outcomes TO eva_viewer;
 
 
 --
@@ -27287,6 +28447,24 @@ GRANT SELECT ON TABLE eva.orchestration_summary TO eva_viewer;
 
 
 --
+-- Name: TABLE portfolio_anti_patterns; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.portfolio_anti_patterns TO eva_chairman;
+GRANT SELECT ON TABLE eva.portfolio_anti_patterns TO eva_service;
+GRANT SELECT ON TABLE eva.portfolio_anti_patterns TO eva_viewer;
+
+
+--
+-- Name: TABLE portfolio_calibration; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.portfolio_calibration TO eva_chairman;
+GRANT SELECT ON TABLE eva.portfolio_calibration TO eva_service;
+GRANT SELECT ON TABLE eva.portfolio_calibration TO eva_viewer;
+
+
+--
 -- Name: TABLE portfolio_ideation_budgets; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -27406,6 +28584,15 @@ GRANT SELECT ON TABLE eva.portfolio_metrics TO eva_viewer;
 
 
 --
+-- Name: TABLE portfolio_success_patterns; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.portfolio_success_patterns TO eva_chairman;
+GRANT SELECT ON TABLE eva.portfolio_success_patterns TO eva_service;
+GRANT SELECT ON TABLE eva.portfolio_success_patterns TO eva_viewer;
+
+
+--
 -- Name: TABLE portfolios; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -27442,6 +28629,42 @@ GRANT INSERT(roi_target),UPDATE(roi_target) ON TABLE eva.portfolios TO eva_chair
 GRANT SELECT ON TABLE eva.search_documents TO eva_chairman;
 GRANT SELECT ON TABLE eva.search_documents TO eva_service;
 GRANT SELECT ON TABLE eva.search_documents TO eva_viewer;
+
+
+--
+-- Name: TABLE stage_mortality_curves; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.stage_mortality_curves TO eva_chairman;
+GRANT SELECT ON TABLE eva.stage_mortality_curves TO eva_service;
+GRANT SELECT ON TABLE eva.stage_mortality_curves TO eva_viewer;
+
+
+--
+-- Name: TABLE stage_of_death_prediction_scores; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.stage_of_death_prediction_scores TO eva_chairman;
+GRANT SELECT ON TABLE eva.stage_of_death_prediction_scores TO eva_service;
+GRANT SELECT ON TABLE eva.stage_of_death_prediction_scores TO eva_viewer;
+
+
+--
+-- Name: TABLE stage_of_death_calibration; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.stage_of_death_calibration TO eva_chairman;
+GRANT SELECT ON TABLE eva.stage_of_death_calibration TO eva_service;
+GRANT SELECT ON TABLE eva.stage_of_death_calibration TO eva_viewer;
+
+
+--
+-- Name: TABLE stage_of_death_predictions; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.stage_of_death_predictions TO eva_chairman;
+GRANT SELECT ON TABLE eva.stage_of_death_predictions TO eva_service;
+GRANT SELECT ON TABLE eva.stage_of_death_predictions TO eva_viewer;
 
 
 --
@@ -27563,6 +28786,15 @@ GRANT SELECT ON TABLE eva.venture_stage_transitions TO eva_viewer;
 GRANT SELECT ON TABLE eva.venture_state_history TO eva_chairman;
 GRANT SELECT ON TABLE eva.venture_state_history TO eva_service;
 GRANT SELECT ON TABLE eva.venture_state_history TO eva_viewer;
+
+
+--
+-- Name: TABLE venture_template_recommendations; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_template_recommendations TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_template_recommendations TO eva_service;
+GRANT SELECT ON TABLE eva.venture_template_recommendations TO eva_viewer;
 
 
 --

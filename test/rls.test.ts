@@ -472,6 +472,36 @@ const MATRIX: Record<string, TableRules> = {
       delete: () => "delete from eva.portfolio_patterns",
     },
   },
+  // The portfolio's knowledge (spec §10, §16): everyone signed in reads; only the knowledge functions write.
+  ...Object.fromEntries(
+    (
+      [
+        ["eva.portfolio_calibration", "ventures"],
+        ["eva.portfolio_success_patterns", "rate"],
+        ["eva.portfolio_anti_patterns", "rate"],
+        ["eva.stage_mortality_curves", "hazard"],
+        ["eva.stage_of_death_predictions", "death_probability"],
+        ["eva.stage_of_death_prediction_scores", "brier"],
+        ["eva.evaluation_profile_outcomes", "signal"],
+        ["eva.counterfactual_runs", "accuracy"],
+        ["eva.counterfactual_scores", "score"],
+        ["eva.venture_templates", "domain"],
+        ["eva.venture_template_recommendations", "similarity"],
+      ] as const
+    ).map(([table, column]): [string, TableRules] => [
+      table,
+      {
+        allowed: { select: READERS, insert: [], update: [], delete: [] },
+        statements: {
+          select: () => `select * from ${table}`,
+          insert: () => `insert into ${table} default values`,
+          update: () => `update ${table} set ${column} = ${column}`,
+          delete: () => `delete from ${table}`,
+        },
+      },
+    ]),
+  ),
+  "eva.stage_of_death_calibration": dashboardView("eva.stage_of_death_calibration", READERS, "stage"),
   "eva.venture_phase_budgets": {
     allowed: { select: READERS, insert: [C], update: [C], delete: [] },
     statements: {
@@ -777,7 +807,24 @@ beforeAll(async () => {
         values ('${saga.id}', '${a.id}', 'records', 'fixture', 'file:///fixture', repeat('a', 64), 1);
       insert into eva.venture_retrospectives (saga_id, venture_id, stage_of_death, ended_as, analysis, epistemic_classification, pattern_signature)
         values ('${saga.id}', '${a.id}', 3, 'killed', '{}', 'simulation', 'retired:killed:fixture');
-      select eva_private.fn_record_tool_call('devils_advocate', 'write_artifact', 'readonly', false, 'fixture', '${a.id}', null, null, null, null, '{}');`)
+      select eva_private.fn_record_tool_call('devils_advocate', 'write_artifact', 'readonly', false, 'fixture', '${a.id}', null, null, null, null, '{}');
+      select eva_private.fn_knowledge_store('{"ventures": 1,
+        "calibration": [{"stage": 3, "metric": "overall_score", "band": "0-50", "bandLow": 0, "bandHigh": 50, "ventures": 1, "passedGate": 0, "diedLater": 0, "launched": 0, "pending": 1}],
+        "successPatterns": [{"stage": 7, "signature": "saas:7:subscription", "source": "stage_outcome", "ventures": 2, "died": 0, "succeeded": 2, "rate": 1, "baseline": 0.5, "lift": 2}],
+        "antiPatterns": [{"stage": 5, "signature": "saas:5:died-here", "source": "stage_outcome", "ventures": 2, "died": 2, "succeeded": 0, "rate": 1, "baseline": 0.5, "lift": 2}],
+        "curves": [{"segment": "all", "stage": 5, "exposed": 0, "died": 0, "priorHazard": 0.25, "hazard": 0.25, "basis": "prior"}]}');
+      select eva_private.fn_score_death_predictions(jsonb_build_object('scores', jsonb_build_array(jsonb_build_object(
+        'predictionId', eva_private.fn_record_death_prediction(jsonb_build_object('ventureId', '${a.id}', 'fromStage', 1,
+          'deathProbability', 0.5, 'distribution', '[{"stage": 1, "amplifiedHazard": 0.1}]'::jsonb)),
+        'stage', 1, 'hazard', 0.1, 'died', false, 'brier', 0.01, 'logLoss', 0.1))));
+      select eva_private.fn_template_extract('${a.id}', 'continue');
+      insert into eva.venture_template_recommendations (venture_id, template_id, similarity)
+        select '${b.id}', t.id, 0.5 from eva.venture_templates t where t.source_venture_id = '${a.id}';
+      insert into eva.evaluation_profile_outcomes (venture_id, boundary, profile_key, survival_probability, signal, outcome)
+        values ('${a.id}', 'stage_3', 'legacy', 0.8, 'pass', 'pending');
+      with r as (insert into eva.counterfactual_runs (ventures, profiles, accuracy) values (1, '[]', '{}') returning id)
+      insert into eva.counterfactual_scores (run_id, venture_id, profile_key, score, outcome)
+        select r.id, '${a.id}', 'legacy', 50, 'open' from r;`)
     .execute(t.db);
   f = {
     ventureA: a.id,

@@ -287,15 +287,17 @@ describe("the ticks, run directly", () => {
     expect(open).toEqual([{ severity: "P1", details: { depth: 13, limit: 10 } }]);
   });
 
-  it("a tick without work yet (knowledge sync) says so in its event", async () => {
-    for (const task of ["knowledge_sync"] as const) {
-      expect(await TICKS[task](t.service)).toMatchObject({ done: false });
-      expect((await lastEvent("scheduler.tick"))?.payload).toMatchObject({
-        task,
-        done: false,
-        reason: expect.any(String),
-      });
-    }
+  it("the knowledge sync tick re-extracts the knowledge base and says what it holds in its event", async () => {
+    const ventures = Number(
+      (await sql<{ n: string }>`select count(*)::text as n from eva.ventures`.execute(t.db)).rows[0]?.n,
+    );
+    expect(await TICKS.knowledge_sync(t.service)).toMatchObject({ done: true, ventures });
+    expect((await lastEvent("scheduler.tick"))?.payload).toMatchObject({
+      task: "knowledge_sync",
+      done: true,
+      ventures,
+      antiPatterns: expect.any(Number),
+    });
   });
 
   it("the digest ticks write the outbox's digests (eva.fn_notification_digest) and say so in their event", async () => {
@@ -384,7 +386,7 @@ describe("through a real worker", () => {
           .executeTakeFirst();
         if (!tick) await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      expect(tick?.payload).toMatchObject({ task: "knowledge_sync", done: false });
+      expect(tick?.payload).toMatchObject({ task: "knowledge_sync", done: true });
     } finally {
       await worker.stop();
     }

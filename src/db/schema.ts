@@ -212,6 +212,27 @@ export interface Companies {
   updated_at: Generated<Timestamp>;
 }
 
+export interface CounterfactualRuns {
+  accuracy: Json;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  llm_calls: Generated<number>;
+  profiles: Json;
+  ventures: number;
+}
+
+export interface CounterfactualScores {
+  actual_score: Numeric | null;
+  outcome: string;
+  outcome_rank: Numeric | null;
+  profile_id: string | null;
+  profile_key: string;
+  profile_version: number | null;
+  run_id: string;
+  score: Numeric | null;
+  venture_id: string;
+}
+
 export interface DecisionQueue {
   /**
    * How long the decision has waited.
@@ -390,6 +411,21 @@ export interface EvaEventLog {
    * The transaction that logged the event (pg_current_xact_id() as bigint); the feed's order is (xact_id, id).
    */
   xact_id: Generated<Int8>;
+}
+
+export interface EvaluationProfileOutcomes {
+  basis: Generated<Json>;
+  boundary: string;
+  outcome: string;
+  profile_id: string | null;
+  profile_key: string;
+  profile_version: number | null;
+  recorded_at: Generated<Timestamp>;
+  score: Numeric | null;
+  signal: string;
+  survival_probability: Numeric;
+  threshold: Numeric | null;
+  venture_id: string;
 }
 
 export interface EvaluationProfiles {
@@ -1361,6 +1397,37 @@ export interface PartitionArchives {
   uri: string | null;
 }
 
+export interface PortfolioAntiPatterns {
+  baseline: Numeric;
+  computed_at: Generated<Timestamp>;
+  died: number;
+  evidence: Generated<Json>;
+  lifecycle_stage: number;
+  lift: Numeric | null;
+  pattern_signature: string;
+  rate: Numeric;
+  source: string;
+  succeeded: number;
+  ventures: number;
+}
+
+export interface PortfolioCalibration {
+  band: string;
+  band_high: Numeric | null;
+  band_low: Numeric | null;
+  computed_at: Generated<Timestamp>;
+  death_rate: Numeric | null;
+  died_later: number;
+  launched: number;
+  lifecycle_stage: number;
+  mean_value: Numeric | null;
+  metric: string;
+  pass_rate: Numeric | null;
+  passed_gate: number;
+  pending: number;
+  ventures: number;
+}
+
 export interface PortfolioIdeationBudgets {
   budget_tokens: Int8;
   consumed_tokens: Generated<Int8>;
@@ -1441,6 +1508,20 @@ export interface Portfolios {
   updated_at: Generated<Timestamp>;
 }
 
+export interface PortfolioSuccessPatterns {
+  baseline: Numeric;
+  computed_at: Generated<Timestamp>;
+  died: number;
+  evidence: Generated<Json>;
+  lifecycle_stage: number;
+  lift: Numeric | null;
+  pattern_signature: string;
+  rate: Numeric;
+  source: string;
+  succeeded: number;
+  ventures: number;
+}
+
 export interface SdWorkItems {
   acceptance_criteria: Generated<Json>;
   architecture_layer: string | null;
@@ -1487,6 +1568,55 @@ export interface SearchDocuments {
   title: string;
   updated_at: Generated<Timestamp>;
   venture_id: string | null;
+}
+
+export interface StageMortalityCurves {
+  basis: string;
+  computed_at: Generated<Timestamp>;
+  died: number;
+  exposed: number;
+  hazard: Numeric;
+  lifecycle_stage: number;
+  prior_hazard: Numeric;
+  segment: string;
+}
+
+export interface StageOfDeathCalibration {
+  brier: Numeric | null;
+  death_rate: Numeric | null;
+  deaths: Int8 | null;
+  log_loss: Numeric | null;
+  mean_hazard: Numeric | null;
+  scored: Int8 | null;
+  stage: number | null;
+}
+
+export interface StageOfDeathPredictions {
+  amplifiers: Generated<Json>;
+  basis: Generated<Json>;
+  death_probability: Numeric;
+  distribution: Json;
+  from_stage: number;
+  id: Generated<string>;
+  outcome: string | null;
+  outcome_stage: number | null;
+  predicted_at: Generated<Timestamp>;
+  predicted_stage: number | null;
+  profile_id: string | null;
+  profile_name: string | null;
+  profile_version: number | null;
+  resolved_at: Timestamp | null;
+  venture_id: string;
+}
+
+export interface StageOfDeathPredictionScores {
+  brier: Numeric;
+  died: boolean;
+  hazard: Numeric;
+  lifecycle_stage: number;
+  log_loss: Numeric;
+  prediction_id: string;
+  scored_at: Generated<Timestamp>;
 }
 
 export interface ToolCalls {
@@ -1903,6 +2033,28 @@ export interface VentureStateHistory {
   venture_id: string;
 }
 
+export interface VentureTemplateRecommendations {
+  recommended_at: Generated<Timestamp>;
+  similarity: Numeric;
+  template_id: string;
+  venture_id: string;
+}
+
+export interface VentureTemplates {
+  archetype: VentureArchetype;
+  architecture_patterns: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  dfe_thresholds: Generated<Json>;
+  domain: string;
+  domain_text: string;
+  gtm_channel_weights: Generated<Json>;
+  id: Generated<string>;
+  pricing_defaults: Generated<Json>;
+  scoring_thresholds: Generated<Json>;
+  source_decision: string;
+  source_venture_id: string;
+}
+
 export interface VentureTokenBudgets {
   budget_tokens: Int8;
   consumed_tokens: Generated<Int8>;
@@ -1921,6 +2073,8 @@ export interface DB {
   chairman_preference_keys: ChairmanPreferenceKeys;
   chairman_preferences: ChairmanPreferences;
   companies: Companies;
+  counterfactual_runs: CounterfactualRuns;
+  counterfactual_scores: CounterfactualScores;
   decision_queue: DecisionQueue;
   dependency_graph: DependencyGraph;
   eva_alerts: EvaAlerts;
@@ -1929,6 +2083,7 @@ export interface DB {
   eva_saga_steps: EvaSagaSteps;
   eva_saga_substeps: EvaSagaSubsteps;
   eva_sagas: EvaSagas;
+  evaluation_profile_outcomes: EvaluationProfileOutcomes;
   evaluation_profiles: EvaluationProfiles;
   event_deliveries: EventDeliveries;
   event_subscriptions: EventSubscriptions;
@@ -1988,12 +2143,19 @@ export interface DB {
   orchestration_subscriptions: OrchestrationSubscriptions;
   orchestration_summary: OrchestrationSummary;
   partition_archives: PartitionArchives;
+  portfolio_anti_patterns: PortfolioAntiPatterns;
+  portfolio_calibration: PortfolioCalibration;
   portfolio_ideation_budgets: PortfolioIdeationBudgets;
   portfolio_metrics: PortfolioMetrics;
   portfolio_patterns: PortfolioPatterns;
+  portfolio_success_patterns: PortfolioSuccessPatterns;
   portfolios: Portfolios;
   sd_work_items: SdWorkItems;
   search_documents: SearchDocuments;
+  stage_mortality_curves: StageMortalityCurves;
+  stage_of_death_calibration: StageOfDeathCalibration;
+  stage_of_death_prediction_scores: StageOfDeathPredictionScores;
+  stage_of_death_predictions: StageOfDeathPredictions;
   tool_calls: ToolCalls;
   tool_profile_tools: ToolProfileTools;
   tool_profiles: ToolProfiles;
@@ -2013,6 +2175,8 @@ export interface DB {
   venture_stage_transitions: VentureStageTransitions;
   venture_stage_work: VentureStageWork;
   venture_state_history: VentureStateHistory;
+  venture_template_recommendations: VentureTemplateRecommendations;
+  venture_templates: VentureTemplates;
   venture_token_budgets: VentureTokenBudgets;
   ventures: Ventures;
 }

@@ -4,6 +4,7 @@
 import type { Task } from "graphile-worker";
 import { sql } from "kysely";
 import type { Database } from "../db/client.ts";
+import { runKnowledgeSync } from "../intelligence/sync.ts";
 import { writeDigest } from "../notifications/outbox.ts";
 import { maintainPartitions } from "../orchestration/retention.ts";
 import { ATTR, withSpan } from "../orchestration/tracing.ts";
@@ -39,14 +40,16 @@ export const TICKS: Record<SchedulerTaskName, (db: Database, asOf?: Date) => Pro
   nursery_review_check: async (db) => ({
     reviewsOpened: await one<number>(db, sql`select eva_private.fn_scheduler_nursery_check() as r`),
   }),
-  // The portfolio knowledge base (spec §10) is fed as events happen, by the knowledge-extraction
-  // subscription (src/orchestration/event-handlers.ts); the daily sync has nothing of its own yet.
-  knowledge_sync: async (db) =>
-    notDone(
+  // The portfolio knowledge base (spec §10): patterns are also recorded per event by the knowledge-extraction
+  // subscription; the daily sync re-extracts calibration, patterns and anti-patterns from the whole portfolio
+  // and scores the stage-of-death predictions against what happened (src/intelligence/sync.ts).
+  knowledge_sync: async (db) => {
+    const payload = { ...(await runKnowledgeSync(db)) };
+    await sql`select eva_private.fn_scheduler_record_tick('knowledge_sync', ${JSON.stringify(payload)}::jsonb)`.execute(
       db,
-      "knowledge_sync",
-      "knowledge is extracted per event by the knowledge-extraction subscription (eva dlq list shows what failed): nothing left to sync",
-    ),
+    );
+    return payload;
+  },
   // The digests of the notifications outbox (eva.fn_notification_digest), for the period up to the tick's time.
   notification_digest_daily: async (db, asOf) => digest(db, "daily", asOf),
   notification_digest_weekly: async (db, asOf) => digest(db, "weekly", asOf),
@@ -81,12 +84,6 @@ async function digest(db: Database, urgency: "daily" | "weekly", asOf = new Date
   await sql`select eva_private.fn_scheduler_record_tick(${`notification_digest_${urgency}`}, ${JSON.stringify(payload)}::jsonb)`.execute(
     db,
   );
-  return payload;
-}
-
-async function notDone(db: Database, task: string, reason: string): Promise<TickResult> {
-  const payload = { done: false, reason };
-  await sql`select eva_private.fn_scheduler_record_tick(${task}, ${JSON.stringify(payload)}::jsonb)`.execute(db);
   return payload;
 }
 

@@ -1,0 +1,8 @@
+-- Counterfactual runs: the portfolio's knowledge (spec §10, §16); everyone signed in reads. Nobody writes
+-- a row directly: the knowledge functions (db/functions/eva_private.fn_knowledge_*, fn_template_*) own them.
+alter table eva.counterfactual_runs enable row level security;
+
+create policy "the Chairman, services and viewers read counterfactual runs" on eva.counterfactual_runs
+  for select to eva_chairman, eva_service, eva_viewer using (true);
+
+grant select on eva.counterfactual_runs to eva_chairman, eva_service, eva_viewer;

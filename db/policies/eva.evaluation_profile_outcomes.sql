@@ -1,0 +1,8 @@
+-- Gate signals: the portfolio's knowledge (spec §10, §16); everyone signed in reads. Nobody writes
+-- a row directly: the knowledge functions (db/functions/eva_private.fn_knowledge_*, fn_template_*) own them.
+alter table eva.evaluation_profile_outcomes enable row level security;
+
+create policy "the Chairman, services and viewers read gate signals" on eva.evaluation_profile_outcomes
+  for select to eva_chairman, eva_service, eva_viewer using (true);
+
+grant select on eva.evaluation_profile_outcomes to eva_chairman, eva_service, eva_viewer;

@@ -1,0 +1,8 @@
+-- Successful patterns: the portfolio's knowledge (spec §10, §16); everyone signed in reads. Nobody writes
+-- a row directly: the knowledge functions (db/functions/eva_private.fn_knowledge_*, fn_template_*) own them.
+alter table eva.portfolio_success_patterns enable row level security;
+
+create policy "the Chairman, services and viewers read successful patterns" on eva.portfolio_success_patterns
+  for select to eva_chairman, eva_service, eva_viewer using (true);
+
+grant select on eva.portfolio_success_patterns to eva_chairman, eva_service, eva_viewer;

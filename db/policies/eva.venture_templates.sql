@@ -1,0 +1,8 @@
+-- Venture templates: the portfolio's knowledge (spec §10, §16); everyone signed in reads. Nobody writes
+-- a row directly: the knowledge functions (db/functions/eva_private.fn_knowledge_*, fn_template_*) own them.
+alter table eva.venture_templates enable row level security;
+
+create policy "the Chairman, services and viewers read venture templates" on eva.venture_templates
+  for select to eva_chairman, eva_service, eva_viewer using (true);
+
+grant select on eva.venture_templates to eva_chairman, eva_service, eva_viewer;

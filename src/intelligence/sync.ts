@@ -1,0 +1,31 @@
+// The knowledge_sync tick (spec §4 Layer 1, §10): the whole portfolio's
+// knowledge re-extracted, open stage-of-death predictions scored against what
+// happened since, and the gate signals brought up to date. Idempotent: a
+// second run over unchanged data changes nothing.
+import type { Database } from "../db/client.ts";
+import { syncKnowledge } from "./knowledge.ts";
+import { calibratePredictions } from "./predictor.ts";
+
+export interface KnowledgeSyncResult {
+  done: true;
+  ventures: number;
+  calibration: number;
+  successPatterns: number;
+  antiPatterns: number;
+  predictionsScored: number;
+  predictionsResolved: number;
+}
+
+export async function runKnowledgeSync(db: Database): Promise<KnowledgeSyncResult> {
+  const knowledge = await syncKnowledge(db);
+  const scored = await calibratePredictions(db);
+  return {
+    done: true,
+    ventures: knowledge.ventures,
+    calibration: knowledge.calibration.length,
+    successPatterns: knowledge.successPatterns.length,
+    antiPatterns: knowledge.antiPatterns.length,
+    predictionsScored: scored.scored,
+    predictionsResolved: scored.resolved,
+  };
+}
