@@ -22,6 +22,7 @@ import { type MarketingPublishTickName, marketingPublishTasks } from "./marketin
 import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";
 import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
+import { searchEmbedTasks } from "./search-embed.ts";
 import { stageRunTask } from "./stage-run.ts";
 
 /** The crontab's task names: the scheduler's ticks and the marketing manifest's jobs (spec §17.11). */
@@ -116,6 +117,8 @@ export function taskList(deps: TaskDeps): TaskList {
     ...marketingPublishTasks({ db: deps.db }),
     // Marketing measurement: rollups and the email drip (src/tasks/marketing.ts).
     ...marketingTasks({ db: deps.db }),
+    // Search by meaning: a search document's embedding, where pgvector is installed (src/tasks/search-embed.ts).
+    ...searchEmbedTasks({ db: deps.db }),
   };
 }
 

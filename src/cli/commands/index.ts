@@ -30,7 +30,9 @@ export type CommandName =
   | "sagas"
   | "orchestration"
   | "marketing"
-  | "serve";
+  | "serve"
+  | "search"
+  | "tools";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   start: {
@@ -123,6 +125,17 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   serve: {
     summary: "serve the Chairman's GraphQL API (/graphql) and GraphiQL (/graphiql) until Ctrl-C",
     load: async () => (await import("./serve.ts")).registerServe,
+  },
+  search: {
+    args: "<query...>",
+    summary:
+      "search every venture's names, briefs, current artifacts and learnings by their words (and by meaning where pgvector is installed)",
+    load: async () => (await import("./search.ts")).registerSearch,
+  },
+  tools: {
+    summary:
+      "the analysis agents' tool policy: profiles (full, coding, readonly, minimal), agents, every tool call recorded; assign a profile",
+    load: async () => (await import("./tools.ts")).registerTools,
   },
 };
 
