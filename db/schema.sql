@@ -11123,6 +11123,7 @@ begin
     case when a.artifact_type in ('venture_brief', 'idea_brief') then 'brief' else 'artifact' end,
     'venture_artifacts', a.id::text, a.venture_id, a.lifecycle_stage, a.venture_name,
     a.venture_name || ' · ' || pg_catalog.replace(a.artifact_type, '_', ' ') || ' (stage ' || a.lifecycle_stage || ')',
+    pg_catalog.concat_ws(' ', pg_catalog.replace(a.artifact_type, '_', ' '), a.stage_name),
     eva_private.fn_search_jsonb_text(a.content),
     pg_catalog.concat_ws(' ', 'artifact', pg_catalog.replace(a.artifact_type, '_', ' '), a.stage_name, a.archetype));
 end;
@@ -11155,7 +11156,7 @@ begin
     return;
   end if;
   perform eva_private.fn_search_put('brief', 'venture_nursery', n.id::text, null, 0, n.name,
-    n.name || ' · parked idea (' || n.status::text || ')',
+    n.name || ' · parked idea (' || n.status::text || ')', n.name,
     pg_catalog.concat_ws(E'\n', n.reason, eva_private.fn_search_jsonb_text(n.brief)),
     pg_catalog.concat_ws(' ', 'brief nursery parked idea', n.status::text));
 end;
@@ -11192,6 +11193,7 @@ begin
   end if;
   perform eva_private.fn_search_put('learning', 'venture_retrospectives', r.saga_id::text, r.venture_id, r.stage_of_death,
     r.venture_name, r.venture_name || ' · retrospective (' || r.ended_as || ' at stage ' || r.stage_of_death || ')',
+    'retrospective lessons',
     pg_catalog.concat_ws(E'\n', r.kill_reason, eva_private.fn_search_jsonb_text(r.analysis)),
     pg_catalog.concat_ws(' ', 'learning retrospective', r.ended_as));
 end;
@@ -11223,7 +11225,7 @@ begin
     delete from eva.search_documents where source_table = 'ventures' and source_id = p_venture_id::text;
     return;
   end if;
-  perform eva_private.fn_search_put('name', 'ventures', v.id::text, v.id, v.current_lifecycle_stage, v.name, v.name,
+  perform eva_private.fn_search_put('name', 'ventures', v.id::text, v.id, v.current_lifecycle_stage, v.name, v.name, v.name,
     pg_catalog.concat_ws(E'\n', v.description, v.problem_statement, v.value_prop, v.target_market, v.moat_strategy,
       pg_catalog.array_to_string(v.key_assumptions, E'\n'), pg_catalog.array_to_string(v.success_criteria, E'\n')),
     pg_catalog.concat_ws(' ', 'venture', v.archetype::text, v.vertical_category, v.status::text));
@@ -11264,10 +11266,10 @@ COMMENT ON FUNCTION eva_private.fn_search_jsonb_text(p_content jsonb) IS 'Every 
 
 
 --
--- Name: fn_search_put(text, text, text, uuid, integer, text, text, text, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+-- Name: fn_search_put(text, text, text, uuid, integer, text, text, text, text, text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
-CREATE FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_body text, p_labels text) RETURNS bigint
+CREATE FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_heading text, p_body text, p_labels text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -11278,7 +11280,7 @@ begin
   insert into eva.search_documents as d (kind, source_table, source_id, venture_id, lifecycle_stage, title, body, document)
   values (p_kind, p_source_table, p_source_id, p_venture_id, p_stage, p_title, v_body,
     pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_venture_name, '')), 'A')
-    || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_title, '')), 'B')
+    || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_heading, '')), 'B')
     || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', v_body), 'C')
     || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_labels, '')), 'D'))
   on conflict (source_table, source_id) do update
@@ -11294,13 +11296,13 @@ end;
 $$;
 
 
-ALTER FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_body text, p_labels text) OWNER TO eva_owner;
+ALTER FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_heading text, p_body text, p_labels text) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_body text, p_labels text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+-- Name: FUNCTION fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_heading text, p_body text, p_labels text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_body text, p_labels text) IS 'Writes (or replaces) one search document with its weighted tsvector; queues its embedding where pgvector is installed.';
+COMMENT ON FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_heading text, p_body text, p_labels text) IS 'Writes (or replaces) one search document with its weighted tsvector; queues its embedding where pgvector is installed.';
 
 
 --
@@ -27190,10 +27192,10 @@ REVOKE ALL ON FUNCTION eva_private.fn_search_jsonb_text(p_content jsonb) FROM PU
 
 
 --
--- Name: FUNCTION fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_body text, p_labels text); Type: ACL; Schema: eva_private; Owner: eva_owner
+-- Name: FUNCTION fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_heading text, p_body text, p_labels text); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_body text, p_labels text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_heading text, p_body text, p_labels text) FROM PUBLIC;
 
 
 --

@@ -26,6 +26,7 @@ begin
     case when a.artifact_type in ('venture_brief', 'idea_brief') then 'brief' else 'artifact' end,
     'venture_artifacts', a.id::text, a.venture_id, a.lifecycle_stage, a.venture_name,
     a.venture_name || ' · ' || pg_catalog.replace(a.artifact_type, '_', ' ') || ' (stage ' || a.lifecycle_stage || ')',
+    pg_catalog.concat_ws(' ', pg_catalog.replace(a.artifact_type, '_', ' '), a.stage_name),
     eva_private.fn_search_jsonb_text(a.content),
     pg_catalog.concat_ws(' ', 'artifact', pg_catalog.replace(a.artifact_type, '_', ' '), a.stage_name, a.archetype));
 end;

@@ -17,7 +17,7 @@ begin
     return;
   end if;
   perform eva_private.fn_search_put('brief', 'venture_nursery', n.id::text, null, 0, n.name,
-    n.name || ' · parked idea (' || n.status::text || ')',
+    n.name || ' · parked idea (' || n.status::text || ')', n.name,
     pg_catalog.concat_ws(E'\n', n.reason, eva_private.fn_search_jsonb_text(n.brief)),
     pg_catalog.concat_ws(' ', 'brief nursery parked idea', n.status::text));
 end;

@@ -20,6 +20,7 @@ begin
   end if;
   perform eva_private.fn_search_put('learning', 'venture_retrospectives', r.saga_id::text, r.venture_id, r.stage_of_death,
     r.venture_name, r.venture_name || ' · retrospective (' || r.ended_as || ' at stage ' || r.stage_of_death || ')',
+    'retrospective lessons',
     pg_catalog.concat_ws(E'\n', r.kill_reason, eva_private.fn_search_jsonb_text(r.analysis)),
     pg_catalog.concat_ws(' ', 'learning retrospective', r.ended_as));
 end;

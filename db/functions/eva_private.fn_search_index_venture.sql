@@ -16,7 +16,7 @@ begin
     delete from eva.search_documents where source_table = 'ventures' and source_id = p_venture_id::text;
     return;
   end if;
-  perform eva_private.fn_search_put('name', 'ventures', v.id::text, v.id, v.current_lifecycle_stage, v.name, v.name,
+  perform eva_private.fn_search_put('name', 'ventures', v.id::text, v.id, v.current_lifecycle_stage, v.name, v.name, v.name,
     pg_catalog.concat_ws(E'\n', v.description, v.problem_statement, v.value_prop, v.target_market, v.moat_strategy,
       pg_catalog.array_to_string(v.key_assumptions, E'\n'), pg_catalog.array_to_string(v.success_criteria, E'\n')),
     pg_catalog.concat_ws(' ', 'venture', v.archetype::text, v.vertical_category, v.status::text));

@@ -1,10 +1,11 @@
 -- One place writes a search document: the weighted tsvector (A the venture's
--- name, B the title, C the text, D labels) is built here, so every kind of
+-- name, B the heading — the name itself for a venture's own document, the
+-- artifact's type for an artifact — C the text, D labels) is built here, so every kind of
 -- document ranks alike. Where pgvector is installed (setting
 -- search.embeddings) the document's embedding is queued (search_embed).
 create or replace function eva_private.fn_search_put(
   p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage int,
-  p_venture_name text, p_title text, p_body text, p_labels text
+  p_venture_name text, p_title text, p_heading text, p_body text, p_labels text
 )
 returns bigint
 language plpgsql
@@ -19,7 +20,7 @@ begin
   insert into eva.search_documents as d (kind, source_table, source_id, venture_id, lifecycle_stage, title, body, document)
   values (p_kind, p_source_table, p_source_id, p_venture_id, p_stage, p_title, v_body,
     pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_venture_name, '')), 'A')
-    || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_title, '')), 'B')
+    || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_heading, '')), 'B')
     || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', v_body), 'C')
     || pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_labels, '')), 'D'))
   on conflict (source_table, source_id) do update
@@ -33,5 +34,5 @@ begin
   return v_id;
 end;
 $$;
-comment on function eva_private.fn_search_put(text, text, text, uuid, int, text, text, text, text) is
+comment on function eva_private.fn_search_put(text, text, text, uuid, int, text, text, text, text, text) is
   'Writes (or replaces) one search document with its weighted tsvector; queues its embedding where pgvector is installed.';

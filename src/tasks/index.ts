@@ -24,6 +24,7 @@ import { type MarketingPublishTickName, marketingPublishTasks } from "./marketin
 import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";
 import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
+import { searchEmbedTasks } from "./search-embed.ts";
 import { stageRunTask } from "./stage-run.ts";
 
 /** The crontab's task names: the scheduler's ticks and the marketing manifest's jobs (spec §17.11). */
@@ -131,6 +132,8 @@ export function taskList(deps: TaskDeps): TaskList {
     ...marketingBanditTasks({ db: deps.db }),
     // Media: image and video generations, each polled by its own job at its next_poll_at (src/tasks/marketing-media.ts).
     ...marketingMediaTasks({ db: deps.db }),
+    // Search by meaning: a search document's embedding, where pgvector is installed (src/tasks/search-embed.ts).
+    ...searchEmbedTasks({ db: deps.db }),
   };
 }
 

@@ -31,7 +31,9 @@ export type CommandName =
   | "orchestration"
   | "marketing"
   | "serve"
-  | "profiles";
+  | "profiles"
+  | "search"
+  | "tools";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   start: {
@@ -128,6 +130,17 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   profiles: {
     summary: "Stage 0's evaluation profiles: the synthesis weights and gate thresholds; list, show, create, activate",
     load: async () => (await import("./profiles.ts")).registerProfiles,
+  },
+  search: {
+    args: "<query...>",
+    summary:
+      "search every venture's names, briefs, current artifacts and learnings by their words (and by meaning where pgvector is installed)",
+    load: async () => (await import("./search.ts")).registerSearch,
+  },
+  tools: {
+    summary:
+      "the analysis agents' tool policy: profiles (full, coding, readonly, minimal), agents, every tool call recorded; assign a profile",
+    load: async () => (await import("./tools.ts")).registerTools,
   },
 };
 
