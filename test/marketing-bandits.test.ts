@@ -388,14 +388,23 @@ describe("selection", () => {
     expect(new Date(mastodon.due_at).toISOString()).toMatch(/T21:00:00\.000Z$/);
     // Bluesky has no send-time bandit: its default slot (15:00 UTC).
     expect(new Date((rows[0] as (typeof rows)[number]).due_at).toISOString()).toMatch(/T15:00:00\.000Z$/);
-    const sel = await sql<{ scope: string; arm_value: string; samples: unknown[] }>`
-      select scope, arm_value, samples from marketing.bandit_selections where subject_id = ${mastodon.id}::uuid order by scope`.execute(
-      t.db,
-    );
-    expect(sel.rows.map((r) => [r.scope, r.arm_value, r.samples.length])).toEqual([
-      ["send_time", "21:00", 1],
-      ["variant", mastodon.variant_id, 2],
+    const sel = await sql<{
+      scope: string;
+      arm_value: string;
+      samples: unknown[];
+      selection_probability: string;
+      probability_draws: number;
+    }>`
+      select scope, arm_value, samples, selection_probability::text, probability_draws from marketing.bandit_selections
+      where subject_id = ${mastodon.id}::uuid order by scope`.execute(t.db);
+    expect(sel.rows.map((r) => [r.scope, r.arm_value, r.samples.length, r.probability_draws])).toEqual([
+      ["send_time", "21:00", 1, 500],
+      ["variant", mastodon.variant_id, 2, 500],
     ]);
+    // The propensity of each decision: the only slot was certain; two untried variants are a coin toss.
+    expect(Number(sel.rows[0]?.selection_probability)).toBe(1);
+    expect(Number(sel.rows[1]?.selection_probability)).toBeGreaterThan(0.35);
+    expect(Number(sel.rows[1]?.selection_probability)).toBeLessThan(0.65);
   });
 });
 
