@@ -5713,6 +5713,7 @@ begin
   update marketing.bandit_arms a set status = 'retired', status_changed_at = pg_catalog.now()
   where a.bandit_id = v_bandit and a.status <> 'retired' and not (a.arm_value = any (p_variant_ids::text[]));
   v_sel := marketing.fn_bandit_select(v_bandit, 'variant', p_subject_id);
+  perform eva_private.fn_bandit_note_probability(v_sel.id);
   return v_sel.arm_value::uuid;
 end;
 $$;
@@ -5863,6 +5864,41 @@ COMMENT ON FUNCTION eva_private.fn_bandit_lgamma(p_x double precision) IS 'ln Γ
 
 
 --
+-- Name: fn_bandit_note_probability(bigint, integer); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_bandit_note_probability(p_selection_id bigint, p_draws integer DEFAULT 500) RETURNS numeric
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_sel marketing.bandit_selections;
+  v_p double precision;
+begin
+  select * into v_sel from marketing.bandit_selections s where s.id = p_selection_id for update;
+  if not found then
+    raise exception 'no bandit selection %', p_selection_id using errcode = 'EV404';
+  end if;
+  select p.probability_best into v_p from eva_private.fn_bandit_probability_best(v_sel.bandit_id, p_draws) p
+  where p.arm_id = v_sel.arm_id;
+  update marketing.bandit_selections s set selection_probability = pg_catalog.round(coalesce(v_p, 0)::numeric, 6),
+    probability_draws = p_draws
+  where s.id = p_selection_id;
+  return pg_catalog.round(coalesce(v_p, 0)::numeric, 6);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_bandit_note_probability(p_selection_id bigint, p_draws integer) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_bandit_note_probability(p_selection_id bigint, p_draws integer); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_bandit_note_probability(p_selection_id bigint, p_draws integer) IS 'Sets a selection''s selection_probability: its arm''s probability of being best (p_draws joint posterior draws). Returns it. EV404 unknown selection.';
+
+
+--
 -- Name: fn_bandit_probability_best(uuid, integer); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -5919,6 +5955,7 @@ begin
     return null;
   end if;
   v_sel := marketing.fn_bandit_select(v_bandit, 'send_time', p_subject_id);
+  perform eva_private.fn_bandit_note_probability(v_sel.id);
   if v_sel.arm_value !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' then
     return null;
   end if;
@@ -13885,6 +13922,9 @@ begin
     select * from marketing.bandit_state b
     where b.status = 'active' and (p_bandit_id is null or b.id = p_bandit_id)
       and (select pg_catalog.count(*) from marketing.bandit_arms a where a.bandit_id = b.id and a.status <> 'retired') >= 2
+      -- Nothing can change before some arm has its minimum: no draws spent on such bandits.
+      and exists (select 1 from marketing.bandit_arms a
+                  where a.bandit_id = b.id and a.status = 'challenger' and a.observations >= v_p.min_observations)
     order by b.id
   loop
     create temporary table if not exists pg_temp.bandit_pbest (arm_id uuid primary key, probability_best double precision)
@@ -13980,9 +14020,14 @@ CREATE TABLE marketing.bandit_selections (
     purpose text DEFAULT 'schedule'::text NOT NULL,
     subject_id uuid,
     selected_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    selection_probability numeric,
+    probability_draws integer,
+    CONSTRAINT bandit_selections_check CHECK (((selection_probability IS NULL) = (probability_draws IS NULL))),
+    CONSTRAINT bandit_selections_probability_draws_check CHECK ((probability_draws > 0)),
     CONSTRAINT bandit_selections_purpose_check CHECK ((purpose ~ '^[a-z_]{1,40}$'::text)),
     CONSTRAINT bandit_selections_samples_check CHECK ((jsonb_typeof(samples) = 'array'::text)),
-    CONSTRAINT bandit_selections_scope_check CHECK ((scope = ANY (ARRAY['channel'::text, 'variant'::text, 'send_time'::text])))
+    CONSTRAINT bandit_selections_scope_check CHECK ((scope = ANY (ARRAY['channel'::text, 'variant'::text, 'send_time'::text]))),
+    CONSTRAINT bandit_selections_selection_probability_check CHECK (((selection_probability >= (0)::numeric) AND (selection_probability <= (1)::numeric)))
 );
 
 
@@ -13993,6 +14038,13 @@ ALTER TABLE marketing.bandit_selections OWNER TO eva_owner;
 --
 
 COMMENT ON TABLE marketing.bandit_selections IS 'Each Thompson-sampling selection: the arm chosen and every sample drawn from Beta(alpha, beta) of each selectable arm, so why it picked X is a query. Append-only.';
+
+
+--
+-- Name: COLUMN bandit_selections.selection_probability; Type: COMMENT; Schema: marketing; Owner: eva_owner
+--
+
+COMMENT ON COLUMN marketing.bandit_selections.selection_probability IS 'The chosen arm''s probability of being picked (its probability of being best under the posterior it was drawn from, from probability_draws joint draws); null where none was estimated (the benchmark).';
 
 
 --
@@ -26292,6 +26344,14 @@ GRANT ALL ON FUNCTION eva_private.fn_bandit_gamma(p_shape double precision) TO e
 
 REVOKE ALL ON FUNCTION eva_private.fn_bandit_lgamma(p_x double precision) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_bandit_lgamma(p_x double precision) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_bandit_note_probability(p_selection_id bigint, p_draws integer); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_bandit_note_probability(p_selection_id bigint, p_draws integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_bandit_note_probability(p_selection_id bigint, p_draws integer) TO eva_service;
 
 
 --

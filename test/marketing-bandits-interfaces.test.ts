@@ -96,7 +96,7 @@ describe("eva marketing bandits", () => {
     expect(bad.stderr).toContain("--scope must be one of channel, variant, send_time");
     const unknown = await eva(["marketing", "bandits", "No Such Venture"]);
     expect(unknown.code).toBe(1);
-  });
+  }, 120_000);
 });
 
 describe("GraphQL", () => {

@@ -12,7 +12,7 @@ import { applyDecay, banditArmsAt, observeRollups, snapshotArms, transferPriors 
 import { scheduleCheck } from "../src/marketing/dispatch.ts";
 import { materializeRollups } from "../src/tasks/marketing.ts";
 import { createTestDatabase } from "./helpers/database.ts";
-import { createVenture } from "./helpers/fixtures.ts";
+import { createVenture, walkToDecision } from "./helpers/fixtures.ts";
 import { scheduledContent } from "./helpers/marketing-dispatch.ts";
 
 const t = await createTestDatabase();
@@ -247,6 +247,27 @@ describe("decay and transfer by the pinned numbers", () => {
     expect(await transferPriors(svc, fresh.id)).toBe(0);
   });
 
+  it("Stage 11's channel seeding starts a venture entering a learned cluster from the transferred prior", async () => {
+    const source = await ventureIn("payroll", "saas");
+    await learned(await ensure(source.id, "channel", "", ["Paid social"]), "Paid social", 41, 161, 200);
+    const v = await ventureIn("payroll", "saas");
+    const brand = await walkToDecision(t.db, v.id, 10);
+    await withRole(t.db, "eva_chairman", (trx) =>
+      sql`select eva.fn_decide(${brand}::uuid, 'approve', 'test')`.execute(trx),
+    );
+    await walkToDecision(t.db, v.id, 11, {
+      11: { channels: [{ name: "Paid social", channelType: "paid", budget: 500, primaryTier: "Solo" }] },
+    });
+    const seeded = await one(sql<{ alpha: string; beta_param: string; prior_alpha: string; observations: number }>`
+      select a.alpha::text, a.beta_param::text, a.prior_alpha::text, a.observations from marketing.bandit_arms a
+      join marketing.bandit_state b on b.id = a.bandit_id
+      where b.venture_id = ${v.id}::uuid and b.scope = 'channel' and a.arm_value = 'Paid social'`);
+    expect(Number(seeded.alpha)).toBeCloseTo(1 + 0.3 * 41, 12);
+    expect(Number(seeded.beta_param)).toBeCloseTo(1 + 0.3 * 161, 12);
+    expect(seeded.prior_alpha).toBe(seeded.alpha);
+    expect(seeded.observations).toBe(0);
+  });
+
   it("contextual bandits keep a different winner per business-model type", async () => {
     const saas = await ventureIn("devtools", "saas");
     const market = await ventureIn("devtools", "marketplace");
@@ -367,14 +388,52 @@ describe("selection", () => {
     expect(new Date(mastodon.due_at).toISOString()).toMatch(/T21:00:00\.000Z$/);
     // Bluesky has no send-time bandit: its default slot (15:00 UTC).
     expect(new Date((rows[0] as (typeof rows)[number]).due_at).toISOString()).toMatch(/T15:00:00\.000Z$/);
-    const sel = await sql<{ scope: string; arm_value: string; samples: unknown[] }>`
-      select scope, arm_value, samples from marketing.bandit_selections where subject_id = ${mastodon.id}::uuid order by scope`.execute(
-      t.db,
-    );
-    expect(sel.rows.map((r) => [r.scope, r.arm_value, r.samples.length])).toEqual([
-      ["send_time", "21:00", 1],
-      ["variant", mastodon.variant_id, 2],
+    const sel = await sql<{
+      scope: string;
+      arm_value: string;
+      samples: unknown[];
+      selection_probability: string;
+      probability_draws: number;
+    }>`
+      select scope, arm_value, samples, selection_probability::text, probability_draws from marketing.bandit_selections
+      where subject_id = ${mastodon.id}::uuid order by scope`.execute(t.db);
+    expect(sel.rows.map((r) => [r.scope, r.arm_value, r.samples.length, r.probability_draws])).toEqual([
+      ["send_time", "21:00", 1, 500],
+      ["variant", mastodon.variant_id, 2, 500],
     ]);
+    // The propensity of each decision: the only slot was certain; two untried variants are a coin toss.
+    expect(Number(sel.rows[0]?.selection_probability)).toBe(1);
+    expect(Number(sel.rows[1]?.selection_probability)).toBeGreaterThan(0.35);
+    expect(Number(sel.rows[1]?.selection_probability)).toBeLessThan(0.65);
+  });
+});
+
+describe("launch", () => {
+  it("Stage 23's launch plan seeds a send-time bandit per platform: the pinned slots and the platform's default", async () => {
+    const v = await createVenture(t.db);
+    await sql`insert into eva.venture_artifacts (venture_id, lifecycle_stage, artifact_type, version, content, epistemic_classification)
+      values (${v.id}::uuid, 23, 'launch_plan', 1, '{}', 'simulation')`.execute(t.db);
+    const { rows } = await sql<{ scope_key: string; slots: string[] }>`
+      select b.scope_key, array_agg(a.arm_value order by a.arm_value) as slots from marketing.bandit_state b
+      join marketing.bandit_arms a on a.bandit_id = b.id where b.venture_id = ${v.id}::uuid and b.scope = 'send_time'
+      group by b.scope_key order by b.scope_key`.execute(t.db);
+    expect(rows.map((r) => r.scope_key)).toEqual([
+      "bluesky",
+      "linkedin",
+      "mastodon",
+      "threads",
+      "tiktok",
+      "x",
+      "youtube",
+    ]);
+    expect(rows.find((r) => r.scope_key === "x")?.slots).toEqual(["09:00", "13:00", "14:00", "17:00", "21:00"]);
+    expect(rows.find((r) => r.scope_key === "threads")?.slots).toEqual(["09:00", "13:00", "17:00", "21:00"]);
+    const { contentId } = await scheduledContent(t.db, v.id, [{ platform: "x", text: "Launch day." }]);
+    await scheduleCheck(svc);
+    const d = await one(
+      sql<{ due_at: Date }>`select due_at from marketing.marketing_dispatches where content_id = ${contentId}::uuid`,
+    );
+    expect(new Date(d.due_at).toISOString()).toMatch(/T(09|13|14|17|21):00:00\.000Z$/);
   });
 });
 

@@ -1,6 +1,7 @@
 -- Which of a content item's variants for one platform goes out (spec §17.5,
 -- "which variant to show"): the variant bandit of (content, platform), its
--- arms the variant ids, selects one by Thompson sampling and records it.
+-- arms the variant ids, selects one by Thompson sampling and records it with
+-- the probability it had of being picked.
 create or replace function eva_private.fn_bandit_choose_variant(p_content_id uuid, p_platform text, p_variant_ids uuid[],
   p_subject_id uuid default null)
 returns uuid
@@ -29,6 +30,7 @@ begin
   update marketing.bandit_arms a set status = 'retired', status_changed_at = pg_catalog.now()
   where a.bandit_id = v_bandit and a.status <> 'retired' and not (a.arm_value = any (p_variant_ids::text[]));
   v_sel := marketing.fn_bandit_select(v_bandit, 'variant', p_subject_id);
+  perform eva_private.fn_bandit_note_probability(v_sel.id);
   return v_sel.arm_value::uuid;
 end;
 $$;

@@ -1,6 +1,7 @@
 -- The send time of a dispatch chosen by Thompson sampling: when the venture
 -- has a send-time bandit for the platform (seeded at launch), one of its
--- slots (UTC HH:MI) is selected and recorded with its draws (the dispatch as
+-- slots (UTC HH:MI) is selected and recorded with its draws and the
+-- probability it had of being picked (the dispatch as
 -- subject); the result is the slot's next occurrence after p_after. Null
 -- when there is no such bandit: the platform's default send time applies.
 create or replace function eva_private.fn_bandit_send_time(p_venture_id uuid, p_platform text, p_after timestamptz,
@@ -24,6 +25,7 @@ begin
     return null;
   end if;
   v_sel := marketing.fn_bandit_select(v_bandit, 'send_time', p_subject_id);
+  perform eva_private.fn_bandit_note_probability(v_sel.id);
   if v_sel.arm_value !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' then
     return null;
   end if;

@@ -25,6 +25,9 @@ begin
     select * from marketing.bandit_state b
     where b.status = 'active' and (p_bandit_id is null or b.id = p_bandit_id)
       and (select pg_catalog.count(*) from marketing.bandit_arms a where a.bandit_id = b.id and a.status <> 'retired') >= 2
+      -- Nothing can change before some arm has its minimum: no draws spent on such bandits.
+      and exists (select 1 from marketing.bandit_arms a
+                  where a.bandit_id = b.id and a.status = 'challenger' and a.observations >= v_p.min_observations)
     order by b.id
   loop
     create temporary table if not exists pg_temp.bandit_pbest (arm_id uuid primary key, probability_best double precision)

@@ -726,10 +726,15 @@ export interface MarketingBanditSelections {
   arm_value: string;
   bandit_id: string;
   id: Generated<Int8>;
+  probability_draws: number | null;
   purpose: Generated<string>;
   samples: Json;
   scope: string;
   selected_at: Generated<Timestamp>;
+  /**
+   * The chosen arm's probability of being picked (its probability of being best under the posterior it was drawn from, from probability_draws joint draws); null where none was estimated (the benchmark).
+   */
+  selection_probability: Numeric | null;
   subject_id: string | null;
   venture_id: string;
 }

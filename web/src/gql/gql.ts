@@ -32,6 +32,7 @@ type Documents = {
     "query Queue { allDecisionQueues(first: 500) { totalCount nodes { ...QueueRow } } }": typeof types.QueueDocument,
     "subscription QueueLive { decisionQueueChanged { queue { ...QueueRow } } }": typeof types.QueueLiveDocument,
     "query Schedule { ventureSchedule(first: 1000) { totalCount nodes { ventureId ventureName kind dueAt riskBand\n  cadenceSource cadenceInterval { days hours minutes } } } }": typeof types.ScheduleDocument,
+    "query VentureBandits($id: UUID!) {\n  banditArmsAt(pVentureId: $id, first: 200) {\n    nodes { armId scope scopeKey armValue status observations posteriorMean intervalLow intervalHigh lastSelectedAt }\n  }\n}": typeof types.VentureBanditsDocument,
     "query Venture($id: UUID!, $withDecisions: Boolean!) {\n  ventureByRowId(rowId: $id) {\n    rowId name status currentLifecycleStage stageEnteredAt description targetMarket healthScore\n    ventureStageTransitionsByVentureId(first: 500) { nodes { fromStage toStage transitionType gateDecision reason createdAt } }\n    ventureArtifactsByVentureId(first: 500) { nodes { lifecycleStage artifactType version isCurrent qualityScore\n      epistemicClassification createdAt content } }\n    chairmanDecisionsByVentureId(first: 100) @include(if: $withDecisions) { nodes { rowId decisionType lifecycleStage\n      status decision createdAt reason } }\n  }\n}": typeof types.VentureDocument,
 };
 const documents: Documents = {
@@ -52,6 +53,7 @@ const documents: Documents = {
     "query Queue { allDecisionQueues(first: 500) { totalCount nodes { ...QueueRow } } }": types.QueueDocument,
     "subscription QueueLive { decisionQueueChanged { queue { ...QueueRow } } }": types.QueueLiveDocument,
     "query Schedule { ventureSchedule(first: 1000) { totalCount nodes { ventureId ventureName kind dueAt riskBand\n  cadenceSource cadenceInterval { days hours minutes } } } }": types.ScheduleDocument,
+    "query VentureBandits($id: UUID!) {\n  banditArmsAt(pVentureId: $id, first: 200) {\n    nodes { armId scope scopeKey armValue status observations posteriorMean intervalLow intervalHigh lastSelectedAt }\n  }\n}": types.VentureBanditsDocument,
     "query Venture($id: UUID!, $withDecisions: Boolean!) {\n  ventureByRowId(rowId: $id) {\n    rowId name status currentLifecycleStage stageEnteredAt description targetMarket healthScore\n    ventureStageTransitionsByVentureId(first: 500) { nodes { fromStage toStage transitionType gateDecision reason createdAt } }\n    ventureArtifactsByVentureId(first: 500) { nodes { lifecycleStage artifactType version isCurrent qualityScore\n      epistemicClassification createdAt content } }\n    chairmanDecisionsByVentureId(first: 100) @include(if: $withDecisions) { nodes { rowId decisionType lifecycleStage\n      status decision createdAt reason } }\n  }\n}": types.VentureDocument,
 };
 
@@ -123,6 +125,10 @@ export function graphql(source: "subscription QueueLive { decisionQueueChanged {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query Schedule { ventureSchedule(first: 1000) { totalCount nodes { ventureId ventureName kind dueAt riskBand\n  cadenceSource cadenceInterval { days hours minutes } } } }"): typeof import('./graphql').ScheduleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query VentureBandits($id: UUID!) {\n  banditArmsAt(pVentureId: $id, first: 200) {\n    nodes { armId scope scopeKey armValue status observations posteriorMean intervalLow intervalHigh lastSelectedAt }\n  }\n}"): typeof import('./graphql').VentureBanditsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -130,6 +130,13 @@ export type ScheduleQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ScheduleQuery = { ventureSchedule: { totalCount: number, nodes: Array<{ ventureId: string | null, ventureName: string | null, kind: string | null, dueAt: string | null, riskBand: string | null, cadenceSource: string | null, cadenceInterval: { days: number | null, hours: number | null, minutes: number | null } | null } | null> } | null };
 
+export type VentureBanditsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type VentureBanditsQuery = { banditArmsAt: { nodes: Array<{ armId: string | null, scope: string | null, scopeKey: string | null, armValue: string | null, status: string | null, observations: number | null, posteriorMean: number | null, intervalLow: number | null, intervalHigh: number | null, lastSelectedAt: string | null } | null> } | null };
+
 export type VentureQueryVariables = Exact<{
   id: string;
   withDecisions: boolean;
@@ -464,6 +471,24 @@ export const ScheduleDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ScheduleQuery, ScheduleQueryVariables>;
+export const VentureBanditsDocument = new TypedDocumentString(`
+    query VentureBandits($id: UUID!) {
+  banditArmsAt(pVentureId: $id, first: 200) {
+    nodes {
+      armId
+      scope
+      scopeKey
+      armValue
+      status
+      observations
+      posteriorMean
+      intervalLow
+      intervalHigh
+      lastSelectedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VentureBanditsQuery, VentureBanditsQueryVariables>;
 export const VentureDocument = new TypedDocumentString(`
     query Venture($id: UUID!, $withDecisions: Boolean!) {
   ventureByRowId(rowId: $id) {

@@ -11,6 +11,7 @@ import { dateTime, decisionTypeLabel } from "../format.ts";
 import type { VentureQuery } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
 import { onLinkClick } from "../router.ts";
+import { BanditArms } from "./venture-bandits.tsx";
 
 const VENTURE = graphql(`query Venture($id: UUID!, $withDecisions: Boolean!) {
   ventureByRowId(rowId: $id) {
@@ -250,6 +251,7 @@ export function VenturePage(props: { id: string; canDecide: boolean }) {
           <p class="muted">No Stage 25 report yet: it is written when the venture reaches its Stage 25 review.</p>
         </>
       )}
+      <BanditArms ventureId={v.rowId} />
       <h2>Artifacts</h2>
       <p class="muted">The current version of each, readable; open one to read it and step through its versions.</p>
       {[...groups.entries()].map(([k, versions]) => (
