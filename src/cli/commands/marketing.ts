@@ -13,6 +13,7 @@ import { withSession } from "../database.ts";
 import { printFields, printJson, printTable, progress, UserError } from "../output.ts";
 import { summaryOf } from "./index.ts";
 import { registerMarketingEmail } from "./marketing-email.ts";
+import { registerMarketingMedia } from "./marketing-media.ts";
 import { registerMarketingPublish } from "./marketing-publish.ts";
 import { registerMarketingRollups } from "./marketing-rollups.ts";
 
@@ -222,4 +223,5 @@ Examples:
   registerMarketingPublish(marketing);
   registerMarketingRollups(marketing);
   registerMarketingEmail(marketing);
+  registerMarketingMedia(marketing);
 }
