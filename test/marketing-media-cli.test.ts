@@ -107,7 +107,14 @@ describe("eva marketing media", () => {
     expect(gen.code, gen.stderr).toBe(0);
     expect(gen.stderr).toContain("offline renderer");
     const g = JSON.parse(gen.stdout);
-    expect(g).toMatchObject({ kind: "image", status: "succeeded", provider: "offline", costCents: 0 });
+    // The base image takes the supported aspect ratio nearest the template's 400x300 canvas.
+    expect(g).toMatchObject({
+      kind: "image",
+      status: "succeeded",
+      provider: "offline",
+      costCents: 0,
+      aspectRatio: "4:3",
+    });
 
     const list = await eva(["marketing", "assets", v.name, "--json"]);
     expect(list.code, list.stderr).toBe(0);
@@ -182,7 +189,7 @@ describe("media through GraphQL", () => {
     expect(denied.errors?.[0]?.message).toMatch(/permission denied/);
     const ok = await gql(request, chairman, { venture: v.id });
     expect(ok.errors).toBeUndefined();
-    const made = ((ok.data ?? {}).requestMedia as { result: { rowId: string; status: string } }).result;
+    const made = (ok.data as { requestMedia: { result: { rowId: string; status: string } } }).requestMedia.result;
     expect(made.status).toBe("requested");
 
     const gen = await eva([
@@ -205,13 +212,14 @@ describe("media through GraphQL", () => {
       { venture: v.id },
     );
     expect(read.errors).toBeUndefined();
-    const assets = ((read.data ?? {}).allAssets as { nodes: { provider: string; label: string; sha256: string }[] })
-      .nodes;
+    const assets = (read.data as { allAssets: { nodes: { provider: string; label: string; sha256: string }[] } })
+      .allAssets.nodes;
     expect(assets).toEqual([
       expect.objectContaining({ provider: "offline", label: "simulation", simulation: true, mime: "image/png" }),
     ]);
     expect(assets[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const gens = ((read.data ?? {}).allMediaGenerations as { nodes: { rowId: string; status: string }[] }).nodes;
+    const gens = (read.data as { allMediaGenerations: { nodes: { rowId: string; status: string }[] } })
+      .allMediaGenerations.nodes;
     expect(gens.map((x) => x.status)).toEqual(["requested", "succeeded"]);
     expect(gens[0]?.rowId).toBe(made.rowId);
     const hidden = await gql(`mutation { recordAsset(input: {}) { clientMutationId } }`, chairman);
