@@ -7964,7 +7964,6 @@ begin
       provider = null, model = null, provider_job_id = null, next_poll_at = null, last_error = v_d ->> 'error',
       updated_at = pg_catalog.now()
     where g.id = p_generation_id returning * into v_g;
-    v_run_at := pg_catalog.now();
   when 'succeeded' then
     if v_g.status <> 'submitted' and v_g.status <> 'polling' then
       raise exception 'a % generation cannot succeed', v_g.status using errcode = 'EV409';
@@ -7993,7 +7992,10 @@ begin
     raise exception 'unknown media generation action %', p_action using errcode = 'EV400';
   end case;
 
-  if v_g.status in ('requested', 'polling') then
+  -- After provider_failed the running job goes straight on to the route's next provider (a second
+  -- job now could submit the same video twice); should it die first, graphile-worker retries it,
+  -- and media:generations:sweep re-queues a generation whose job is gone.
+  if v_g.status = 'polling' then
     perform graphile_worker.add_job('media_generation', pg_catalog.json_build_object('generation_id', v_g.id),
       job_key := 'media_generation:' || v_g.id, run_at := coalesce(v_run_at, v_g.next_poll_at, pg_catalog.now()),
       max_attempts := 5);
@@ -8015,6 +8017,45 @@ ALTER FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text,
 --
 
 COMMENT ON FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb) IS 'Moves a media generation: submit | accepted | poll | provider_failed | succeeded | failed (see the function''s header); queues its next job at the time it is due and charges a success to the spend ledger. EV404 unknown, EV409 a move its state does not allow, EV400 bad input.';
+
+
+--
+-- Name: fn_media_sweep(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_media_sweep() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_g record;
+  v_n int := 0;
+begin
+  for v_g in
+    select g.id, g.next_poll_at from marketing.media_generations g
+    where g.status in ('requested', 'submitted', 'polling')
+      and g.updated_at < pg_catalog.now() - interval '2 minutes'
+      and coalesce(g.next_poll_at, g.updated_at) < pg_catalog.now() - interval '1 minute'
+      and not exists (select 1 from graphile_worker._private_jobs j where j.key = 'media_generation:' || g.id)
+    order by g.updated_at
+    limit 500
+  loop
+    perform graphile_worker.add_job('media_generation', pg_catalog.json_build_object('generation_id', v_g.id),
+      job_key := 'media_generation:' || v_g.id, max_attempts := 5);
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_media_sweep() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_media_sweep(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_media_sweep() IS 'Queues media_generation again for open generations (requested, submitted, polling) whose job is gone and whose next step is over a minute overdue; returns how many.';
 
 
 --
@@ -22746,6 +22787,14 @@ GRANT SELECT ON TABLE marketing.media_generations TO eva_viewer;
 
 REVOKE ALL ON FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_media_sweep(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_media_sweep() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_media_sweep() TO eva_service;
 
 
 --

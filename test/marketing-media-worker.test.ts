@@ -82,18 +82,18 @@ describe("the media_generation job", () => {
       const video = await withRole(t.db, "eva_service", (trx) =>
         requestMedia(trx, { ventureId: v.id, kind: "video", prompt: "A clip", sourceAssetId: source.id }),
       );
-      await until(async () => ((await generationById(t.db, video.id))?.status === "polling" ? true : null), 10_000);
+      await until(async () => ((await generationById(t.db, video.id))?.status === "polling" ? true : null), 40_000);
       const image = await withRole(t.db, "eva_service", (trx) =>
         requestMedia(trx, { ventureId: v.id, kind: "image", prompt: "A banner" }),
       );
       const imageDone = await until(async () => {
         const g = await generationById(t.db, image.id);
         return g?.status === "succeeded" ? g : null;
-      }, 10_000);
+      }, 40_000);
       const videoDone = await until(async () => {
         const g = await generationById(t.db, video.id);
         return g?.status === "succeeded" || g?.status === "failed" ? g : null;
-      }, 30_000);
+      }, 60_000);
       expect(videoDone).toMatchObject({ status: "succeeded", provider: "kling", polls: 3, costCents: 35 });
       // The image finished while the video's task was still running.
       expect(Date.parse(imageDone.finishedAt as string)).toBeLessThan(Date.parse(videoDone.finishedAt as string));
@@ -105,5 +105,5 @@ describe("the media_generation job", () => {
     } finally {
       await runner.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -18,7 +18,7 @@ import type { StageRunOutcome } from "../orchestration/stage-engine.ts";
 import { eventBusTasks } from "./event-bus.ts";
 import { type MarketingTaskName, marketingTasks } from "./marketing.ts";
 import { marketingContentTasks } from "./marketing-content.ts";
-import { marketingMediaTasks } from "./marketing-media.ts";
+import { type MarketingMediaTickName, marketingMediaTasks } from "./marketing-media.ts";
 import { type MarketingPublishTickName, marketingPublishTasks } from "./marketing-publish.ts";
 import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";
@@ -30,6 +30,7 @@ export type CrontabTaskName =
   | Exclude<SchedulerTaskName, "dlq_depth_check">
   | MarketingTaskName
   | MarketingPublishTickName
+  | MarketingMediaTickName
   | "maintenance:dlq:alert";
 
 /** The master scheduler's crontab: one line per tick (minute hour day month weekday task ?options). */
@@ -63,6 +64,8 @@ export const CRONTAB_LINES: Record<CrontabTaskName, string> = {
   // Marketing (17.11): queued event counts into the daily rollups (and the venture metrics); due drip emails sent.
   "rollup:materialize": "30 6 * * * rollup:materialize ?fill=1d&jobKey=rollup:materialize&max=3",
   "email:drip:send": "*/5 * * * * email:drip:send ?fill=1h&jobKey=email:drip:send&max=3",
+  // Media (17.3): open generations whose media_generation job is gone are queued again.
+  "media:generations:sweep": "*/5 * * * * media:generations:sweep ?fill=1h&jobKey=media:generations:sweep&max=3",
 };
 
 export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");
