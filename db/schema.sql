@@ -8864,7 +8864,6 @@ begin
       provider = null, model = null, provider_job_id = null, next_poll_at = null, last_error = v_d ->> 'error',
       updated_at = pg_catalog.now()
     where g.id = p_generation_id returning * into v_g;
-    v_run_at := pg_catalog.now();
   when 'succeeded' then
     if v_g.status <> 'submitted' and v_g.status <> 'polling' then
       raise exception 'a % generation cannot succeed', v_g.status using errcode = 'EV409';
@@ -8893,7 +8892,10 @@ begin
     raise exception 'unknown media generation action %', p_action using errcode = 'EV400';
   end case;
 
-  if v_g.status in ('requested', 'polling') then
+  -- After provider_failed the running job goes straight on to the route's next provider (a second
+  -- job now could submit the same video twice); should it die first, graphile-worker retries it,
+  -- and media:generations:sweep re-queues a generation whose job is gone.
+  if v_g.status = 'polling' then
     perform graphile_worker.add_job('media_generation', pg_catalog.json_build_object('generation_id', v_g.id),
       job_key := 'media_generation:' || v_g.id, run_at := coalesce(v_run_at, v_g.next_poll_at, pg_catalog.now()),
       max_attempts := 5);
@@ -8915,6 +8917,45 @@ ALTER FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text,
 --
 
 COMMENT ON FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb) IS 'Moves a media generation: submit | accepted | poll | provider_failed | succeeded | failed (see the function''s header); queues its next job at the time it is due and charges a success to the spend ledger. EV404 unknown, EV409 a move its state does not allow, EV400 bad input.';
+
+
+--
+-- Name: fn_media_sweep(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_media_sweep() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_g record;
+  v_n int := 0;
+begin
+  for v_g in
+    select g.id, g.next_poll_at from marketing.media_generations g
+    where g.status in ('requested', 'submitted', 'polling')
+      and g.updated_at < pg_catalog.now() - interval '2 minutes'
+      and coalesce(g.next_poll_at, g.updated_at) < pg_catalog.now() - interval '1 minute'
+      and not exists (select 1 from graphile_worker._private_jobs j where j.key = 'media_generation:' || g.id)
+    order by g.updated_at
+    limit 500
+  loop
+    perform graphile_worker.add_job('media_generation', pg_catalog.json_build_object('generation_id', v_g.id),
+      job_key := 'media_generation:' || v_g.id, max_attempts := 5);
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_media_sweep() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_media_sweep(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_media_sweep() IS 'Queues media_generation again for open generations (requested, submitted, polling) whose job is gone and whose next step is over a minute overdue; returns how many.';
 
 
 --
@@ -15692,6 +15733,7 @@ declare
   v_budget jsonb;
   v_template uuid := p_template_id;
   v_duration int := p_duration_seconds;
+  v_aspect text := p_aspect_ratio;
 begin
   if not exists (select 1 from eva.ventures v where v.id = p_venture_id) then
     raise exception 'no venture %', p_venture_id using errcode = 'EV404';
@@ -15730,6 +15772,16 @@ begin
     elsif not exists (select 1 from marketing.brand_templates b where b.id = v_template and b.venture_id = p_venture_id) then
       raise exception 'no brand template % of this venture', v_template using errcode = 'EV404';
     end if;
+    -- Without an aspect ratio, the supported one nearest the template's canvas (the overlay then crops least).
+    if p_aspect_ratio is null and v_template is not null then
+      select r.ratio into v_aspect
+      from marketing.brand_templates b,
+        (values ('1:1', 1.0), ('16:9', 16.0 / 9), ('9:16', 9.0 / 16), ('4:3', 4.0 / 3), ('3:4', 3.0 / 4),
+          ('3:2', 1.5), ('2:3', 2.0 / 3), ('21:9', 21.0 / 9)) r(ratio, value)
+      where b.id = v_template
+      order by pg_catalog.abs(pg_catalog.ln(b.canvas_width::numeric / b.canvas_height) - pg_catalog.ln(r.value))
+      limit 1;
+    end if;
     select pg_catalog.max(p.cents_per_unit) into v_estimate from marketing.media_prices p
     where p.provider = 'gemini' and p.unit = 'image';
   else
@@ -15746,7 +15798,7 @@ begin
     duration_seconds, aspect_ratio, template_id, estimated_cost_cents, last_error, requested_by, finished_at)
   values (p_venture_id, p_variant_id, p_kind, v_tier,
     case when v_estimate > (v_budget ->> 'remaining_cents')::numeric then 'refused' else 'requested' end,
-    p_prompt, p_source_asset_id, v_duration, coalesce(p_aspect_ratio, '16:9'), v_template,
+    p_prompt, p_source_asset_id, v_duration, coalesce(v_aspect, '16:9'), v_template,
     case when v_estimate > (v_budget ->> 'remaining_cents')::numeric then 0 else v_estimate end,
     case when v_estimate > (v_budget ->> 'remaining_cents')::numeric then pg_catalog.format(
       'over budget: %s costs about %s cents on %s; the venture''s %s budget for %s is %s cents, %s spent, %s reserved, %s remaining',
@@ -26867,6 +26919,14 @@ GRANT SELECT ON TABLE marketing.media_generations TO eva_viewer;
 
 REVOKE ALL ON FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_media_sweep(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_media_sweep() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_media_sweep() TO eva_service;
 
 
 --

@@ -298,6 +298,44 @@ describe("video routing", () => {
   });
 });
 
+/** Ten minutes older (past the updated_at trigger, as the superuser). */
+async function backdate(ids: string[]) {
+  await t.db.transaction().execute(async (trx) => {
+    await sql`set local session_replication_role = replica`.execute(trx);
+    await sql`update marketing.media_generations set updated_at = now() - interval '10 minutes'
+      where id = any(${ids}::uuid[])`.execute(trx);
+  });
+}
+
+describe("media:generations:sweep", () => {
+  it("queues again an open generation whose job is gone, and leaves alone one whose job is there", async () => {
+    const { venture, frame } = await ventureWithFrame();
+    const lost = await asService((trx) =>
+      requestMedia(trx, { ventureId: venture.id, kind: "video", prompt: "Lost", sourceAssetId: frame.id }),
+    );
+    const kept = await asService((trx) =>
+      requestMedia(trx, { ventureId: venture.id, kind: "video", prompt: "Kept", sourceAssetId: frame.id }),
+    );
+    await sql`delete from graphile_worker._private_jobs where key = ${`media_generation:${lost.id}`}`.execute(t.db);
+    await backdate([lost.id, kept.id]);
+    const before = await jobOf(kept.id);
+    expect(await jobOf(lost.id)).toBeNull();
+    const { rows } = await asService((trx) =>
+      sql<{ n: number }>`select eva_private.fn_media_sweep() as n`.execute(trx),
+    );
+    expect(rows[0]?.n).toBeGreaterThanOrEqual(1);
+    expect((await jobOf(lost.id))?.task_identifier).toBe("media_generation");
+    expect((await jobOf(kept.id))?.run_at.toISOString()).toBe(before?.run_at.toISOString());
+    // Finished generations are never queued again.
+    await drive(lost.id);
+    await drive(kept.id);
+    await sql`delete from graphile_worker._private_jobs where key like 'media_generation:%'`.execute(t.db);
+    await backdate([lost.id, kept.id]);
+    const again = await asService((trx) => sql<{ n: number }>`select eva_private.fn_media_sweep() as n`.execute(trx));
+    expect(again.rows[0]?.n).toBe(0);
+  });
+});
+
 describe("the I2V budget governor", () => {
   it("refuses a video the month's budget cannot hold, counting spend and generations in flight", async () => {
     const { venture, frame, contentId } = await ventureWithFrame();

@@ -5,11 +5,11 @@
 --   poll      {}                     polling → polling, the wait doubling up to media_poll_max_seconds;
 --                                    failed after media_max_polls
 --   provider_failed {error}          submitted | polling → requested: the provider is added to
---                                    providers_tried and the job runs again for the next route
+--                                    providers_tried; the same job goes on to the route's next one
 --   succeeded {asset_id, cost_cents, basis} → succeeded, the call's cost in the spend ledger
 --   failed    {error}                → failed (no provider left, or an error that is not the provider's)
--- Each non-final state queues the job again (job_key media_generation:<id>) at
--- the time it is due: no worker waits on a provider.
+-- A polling generation queues the job again (job_key media_generation:<id>)
+-- at the time its next look is due: no worker waits on a provider.
 create or replace function eva_private.fn_media_advance(p_generation_id uuid, p_action text, p_detail jsonb default '{}')
 returns marketing.media_generations
 language plpgsql
@@ -70,7 +70,6 @@ begin
       provider = null, model = null, provider_job_id = null, next_poll_at = null, last_error = v_d ->> 'error',
       updated_at = pg_catalog.now()
     where g.id = p_generation_id returning * into v_g;
-    v_run_at := pg_catalog.now();
   when 'succeeded' then
     if v_g.status <> 'submitted' and v_g.status <> 'polling' then
       raise exception 'a % generation cannot succeed', v_g.status using errcode = 'EV409';
@@ -99,7 +98,10 @@ begin
     raise exception 'unknown media generation action %', p_action using errcode = 'EV400';
   end case;
 
-  if v_g.status in ('requested', 'polling') then
+  -- After provider_failed the running job goes straight on to the route's next provider (a second
+  -- job now could submit the same video twice); should it die first, graphile-worker retries it,
+  -- and media:generations:sweep re-queues a generation whose job is gone.
+  if v_g.status = 'polling' then
     perform graphile_worker.add_job('media_generation', pg_catalog.json_build_object('generation_id', v_g.id),
       job_key := 'media_generation:' || v_g.id, run_at := coalesce(v_run_at, v_g.next_poll_at, pg_catalog.now()),
       max_attempts := 5);

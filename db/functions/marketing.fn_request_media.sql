@@ -21,6 +21,7 @@ declare
   v_budget jsonb;
   v_template uuid := p_template_id;
   v_duration int := p_duration_seconds;
+  v_aspect text := p_aspect_ratio;
 begin
   if not exists (select 1 from eva.ventures v where v.id = p_venture_id) then
     raise exception 'no venture %', p_venture_id using errcode = 'EV404';
@@ -59,6 +60,16 @@ begin
     elsif not exists (select 1 from marketing.brand_templates b where b.id = v_template and b.venture_id = p_venture_id) then
       raise exception 'no brand template % of this venture', v_template using errcode = 'EV404';
     end if;
+    -- Without an aspect ratio, the supported one nearest the template's canvas (the overlay then crops least).
+    if p_aspect_ratio is null and v_template is not null then
+      select r.ratio into v_aspect
+      from marketing.brand_templates b,
+        (values ('1:1', 1.0), ('16:9', 16.0 / 9), ('9:16', 9.0 / 16), ('4:3', 4.0 / 3), ('3:4', 3.0 / 4),
+          ('3:2', 1.5), ('2:3', 2.0 / 3), ('21:9', 21.0 / 9)) r(ratio, value)
+      where b.id = v_template
+      order by pg_catalog.abs(pg_catalog.ln(b.canvas_width::numeric / b.canvas_height) - pg_catalog.ln(r.value))
+      limit 1;
+    end if;
     select pg_catalog.max(p.cents_per_unit) into v_estimate from marketing.media_prices p
     where p.provider = 'gemini' and p.unit = 'image';
   else
@@ -75,7 +86,7 @@ begin
     duration_seconds, aspect_ratio, template_id, estimated_cost_cents, last_error, requested_by, finished_at)
   values (p_venture_id, p_variant_id, p_kind, v_tier,
     case when v_estimate > (v_budget ->> 'remaining_cents')::numeric then 'refused' else 'requested' end,
-    p_prompt, p_source_asset_id, v_duration, coalesce(p_aspect_ratio, '16:9'), v_template,
+    p_prompt, p_source_asset_id, v_duration, coalesce(v_aspect, '16:9'), v_template,
     case when v_estimate > (v_budget ->> 'remaining_cents')::numeric then 0 else v_estimate end,
     case when v_estimate > (v_budget ->> 'remaining_cents')::numeric then pg_catalog.format(
       'over budget: %s costs about %s cents on %s; the venture''s %s budget for %s is %s cents, %s spent, %s reserved, %s remaining',

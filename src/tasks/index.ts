@@ -19,7 +19,7 @@ import { eventBusTasks } from "./event-bus.ts";
 import { type MarketingTaskName, marketingTasks } from "./marketing.ts";
 import { type MarketingBanditTaskName, marketingBanditTasks } from "./marketing-bandits.ts";
 import { marketingContentTasks } from "./marketing-content.ts";
-import { marketingMediaTasks } from "./marketing-media.ts";
+import { type MarketingMediaTickName, marketingMediaTasks } from "./marketing-media.ts";
 import { type MarketingPublishTickName, marketingPublishTasks } from "./marketing-publish.ts";
 import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";
@@ -33,6 +33,7 @@ export type CrontabTaskName =
   | MarketingTaskName
   | MarketingPublishTickName
   | MarketingBanditTaskName
+  | MarketingMediaTickName
   | "maintenance:dlq:alert";
 
 /** The master scheduler's crontab: one line per tick (minute hour day month weekday task ?options). */
@@ -74,6 +75,8 @@ export const CRONTAB_LINES: Record<CrontabTaskName, string> = {
   "intelligence:transfer": "0 2 * * 1 intelligence:transfer ?fill=7d&jobKey=intelligence:transfer&max=3",
   "bandit:decay:apply": "0 3 * * 1 bandit:decay:apply ?fill=7d&jobKey=bandit:decay:apply&max=3",
   "bandit:snapshot": "55 23 * * * bandit:snapshot ?fill=1d&jobKey=bandit:snapshot&max=3",
+  // Media (17.3): open generations whose media_generation job is gone are queued again.
+  "media:generations:sweep": "*/5 * * * * media:generations:sweep ?fill=1h&jobKey=media:generations:sweep&max=3",
 };
 
 export const CRONTAB = Object.values(CRONTAB_LINES).join("\n");

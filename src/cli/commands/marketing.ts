@@ -14,6 +14,7 @@ import { printFields, printJson, printTable, progress, UserError } from "../outp
 import { summaryOf } from "./index.ts";
 import { registerMarketingBandits } from "./marketing-bandits.ts";
 import { registerMarketingEmail } from "./marketing-email.ts";
+import { registerMarketingMedia } from "./marketing-media.ts";
 import { registerMarketingPublish } from "./marketing-publish.ts";
 import { registerMarketingRollups } from "./marketing-rollups.ts";
 
@@ -224,4 +225,5 @@ Examples:
   registerMarketingRollups(marketing);
   registerMarketingEmail(marketing);
   registerMarketingBandits(marketing);
+  registerMarketingMedia(marketing);
 }

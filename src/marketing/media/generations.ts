@@ -310,7 +310,9 @@ async function pollVideo(db: Database, g: Generation, deps: MediaDeps): Promise<
       // The task may be fine: look again later, the wait growing.
       return advance(db, g.id, "poll");
     }
-    return advance(db, g.id, "provider_failed", { provider, error: message(error) });
+    // The provider no longer knows the task (or refuses to say): the route's next provider gets the video.
+    const back = await advance(db, g.id, "provider_failed", { provider, error: message(error) });
+    return submitVideo(db, back, deps);
   }
   if (status.state === "running") return advance(db, g.id, "poll");
   if (status.state === "failed") {

@@ -43,8 +43,6 @@ export class KlingClient implements VideoClient {
   readonly circuit: string;
   private readonly o: KlingOptions;
   private readonly baseUrl: string;
-  /** Where each task was started (image2video or text2video): its status lives under the same path. */
-  private readonly kinds = new Map<string, string>();
   constructor(options: KlingOptions) {
     this.o = options;
     this.model = options.model ?? KLING_MODEL;
@@ -114,8 +112,7 @@ export class KlingClient implements VideoClient {
     });
     const id = answer.data?.task_id;
     if (!id) throw new MediaError("kling", "no task_id in the answer", { providerError: true });
-    this.kinds.set(id, kind);
-    // The kind travels with the id so any worker can poll it.
+    // The task's status lives under the path it was started on: the kind travels with the id, so any worker can poll it.
     return `${kind}:${id}`;
   }
 
