@@ -23,6 +23,7 @@ import { notificationTasks } from "./notifications.ts";
 import { sagaStepTask } from "./saga-step.ts";
 import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
 import { stageRunTask } from "./stage-run.ts";
+import { stageZeroTasks } from "./stage-zero.ts";
 
 /** The crontab's task names: the scheduler's ticks and the marketing manifest's jobs (spec §17.11). */
 export type CrontabTaskName =
@@ -116,6 +117,8 @@ export function taskList(deps: TaskDeps): TaskList {
     ...marketingPublishTasks({ db: deps.db }),
     // Marketing measurement: rollups and the email drip (src/tasks/marketing.ts).
     ...marketingTasks({ db: deps.db }),
+    // Stage 0: a due nursery idea re-evaluated through the nursery_reeval strategy (src/tasks/stage-zero.ts).
+    ...stageZeroTasks({ db: deps.db, analyst: deps.analyst }),
   };
 }
 

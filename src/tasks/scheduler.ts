@@ -36,9 +36,8 @@ export const TICKS: Record<SchedulerTaskName, (db: Database, asOf?: Date) => Pro
   scheduler_due_work: async (db) => ({
     released: await one<number>(db, sql`select eva_private.fn_scheduler_release_due() as r`),
   }),
-  nursery_review_check: async (db) => ({
-    reviewsOpened: await one<number>(db, sql`select eva_private.fn_scheduler_nursery_check() as r`),
-  }),
+  // Due nursery ideas get a nursery_reeval job each (a fresh synthesis, then the Chairman's review); stale ones flagged.
+  nursery_review_check: async (db) => one(db, sql`select eva_private.fn_scheduler_nursery_reeval() as r`),
   // The portfolio knowledge base (spec §10) is fed as events happen, by the knowledge-extraction
   // subscription (src/orchestration/event-handlers.ts); the daily sync has nothing of its own yet.
   knowledge_sync: async (db) =>

@@ -31,7 +31,9 @@ export type CommandName =
   | "orchestration"
   | "marketing"
   | "serve"
-  | "profiles";
+  | "profiles"
+  | "blueprints"
+  | "nursery";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   start: {
@@ -128,6 +130,15 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   profiles: {
     summary: "Stage 0's evaluation profiles: the synthesis weights and gate thresholds; list, show, create, activate",
     load: async () => (await import("./profiles.ts")).registerProfiles,
+  },
+  blueprints: {
+    summary: "Stage 0's blueprint templates (blueprint_browse path): categories, archetypes, parameters with defaults",
+    load: async () => (await import("./blueprints.ts")).registerBlueprints,
+  },
+  nursery: {
+    summary:
+      "Stage 0's Venture Nursery: parked ideas, their trigger conditions, review dates, staleness and re-evaluations",
+    load: async () => (await import("./nursery.ts")).registerNursery,
   },
 };
 
