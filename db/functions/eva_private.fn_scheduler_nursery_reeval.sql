@@ -30,11 +30,12 @@ begin
     update eva.venture_nursery n set reevaluation_queued_for = n.review_at
     where n.status = 'parked' and n.review_at <= v_now
       and n.reevaluation_queued_for is distinct from n.review_at
-      -- a review already opened for this idea and review date (the earlier check) is not opened again
+      -- a review already opened for this idea and review date (the earlier check), or one still
+      -- pending for it (a re-evaluation the Chairman asked for), is not opened again
       and not exists (select 1 from eva.chairman_decisions d
                       where d.decision_type = 'venture_review' and d.lifecycle_stage = 0
                         and d.context ->> 'nurseryId' = n.id::text
-                        and (d.context ->> 'reviewAt')::timestamptz = n.review_at)
+                        and ((d.context ->> 'reviewAt')::timestamptz = n.review_at or d.status = 'pending'))
     returning n.id, n.name, n.review_at
   )
   select pg_catalog.count(*)::int into v_queued

@@ -201,13 +201,16 @@ export async function discover(
     const { rows: found } = await sql<NurseryItem>`
       select id::text, name, brief, reason, trigger_conditions from eva.venture_nursery
       where status = 'parked' and (${options.nurseryId ?? null}::uuid is null or id = ${options.nurseryId ?? null}::uuid)
+        -- an idea whose re-evaluation already waits for the Chairman is not re-evaluated twice
+        and not exists (select 1 from eva.chairman_decisions d where d.decision_type = 'venture_review'
+                        and d.status = 'pending' and d.context ->> 'nurseryId' = venture_nursery.id::text)
       order by review_at, id limit ${count}`.execute(db);
     items = found;
     if (items.length === 0)
       throw new DiscoveryInputError(
         options.nurseryId
           ? `nursery item ${options.nurseryId} is not parked (eva nursery list)`
-          : "nursery_reeval: the nursery has no parked idea to re-evaluate (eva nursery list)",
+          : "nursery_reeval: the nursery has no parked idea to re-evaluate (or each one's review is already open: eva nursery list)",
       );
     const out = await ask(ctx, {
       purpose: "path:discovery_mode:nursery_reeval",

@@ -88,10 +88,10 @@ export async function reevaluateNurseryItem(
     return { status: "skipped", reason: "the idea's review date changed since the job was queued" };
   const { rows: open } = await sql<{ id: string }>`
     select id from eva.chairman_decisions where decision_type = 'venture_review' and lifecycle_stage = 0
-      and context ->> 'nurseryId' = ${job.nurseryId} and (context ->> 'reviewAt')::timestamptz = ${job.reviewAt}::timestamptz`.execute(
-    db,
-  );
-  if (open[0]) return { status: "skipped", reason: `its review is already open (${open[0].id})` };
+      and context ->> 'nurseryId' = ${job.nurseryId}
+      and ((context ->> 'reviewAt')::timestamptz = ${job.reviewAt}::timestamptz or status = 'pending')`.execute(db);
+  if (open[0])
+    return { status: "skipped", reason: `a review of it is already open or was opened for this date (${open[0].id})` };
   const budget = await ideationBudget(db);
   let result: Awaited<ReturnType<typeof runStageZero>>;
   try {
