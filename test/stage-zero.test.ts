@@ -21,8 +21,10 @@ import { openStageZeroReview, runStageZero, type StageZeroInput } from "../src/i
 import { measuredChecks, verdictOf } from "../src/ideation/synthesis/chairman-constraints.ts";
 import { maturityOf, SYNTHESIS_COMPONENTS } from "../src/ideation/synthesis/index.ts";
 import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
+import { createOpenAIAnalyst } from "../src/llm/openai-analyst.ts";
 import { TICKS } from "../src/tasks/scheduler.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { type ChatBody, reply, startFakeOpenAIServer } from "./helpers/fake-openai-server.ts";
 
 const t = await createTestDatabase();
 afterAll(() => t.drop());
@@ -492,5 +494,147 @@ describe("the nursery's review date", () => {
       where event_type = 'nursery.stale' and payload ->> 'nurseryId' = ${nursery.id}`.execute(t.db);
     expect(events.rows[0]?.n).toBe(1);
     expect(await TICKS.nursery_review_check(t.service)).toMatchObject({ flaggedStale: 0 });
+  });
+});
+
+describe("a model through the OpenAI-compatible client", () => {
+  it("each component answers its own schema; EVA drops invented references, measures the constraints, computes the scores", async () => {
+    const server = await startFakeOpenAIServer();
+    try {
+      const answers: Record<string, unknown> = {
+        stage_00_cross_reference: {
+          matches: [{ source: "brief", ref: "made-up-ref", name: "Invented", relevance: 95, lesson: "trust me" }],
+          relevanceScore: 90,
+          summary: "one strong match",
+        },
+        stage_00_portfolio_evaluation: {
+          dimensions: [
+            { dimension: "market_fit", score: 60, rationale: "r" },
+            { dimension: "portfolio_synergy", score: 80, rationale: "r" },
+          ],
+          compositeScore: 99,
+          portfolioSynergyScore: 80,
+        },
+        stage_00_problem_reframing: {
+          reframings: [
+            { framing: "The problem is month-end stress", angle: "time", whyBetter: "w" },
+            { framing: "The problem is month-end stress", angle: "time", whyBetter: "w" },
+            { framing: "The problem is audit risk for small firms", angle: "trust", whyBetter: "w" },
+          ],
+          recommendedProblemStatement: "Small accounting firms carry audit risk from manual matching",
+        },
+        stage_00_moat_architecture: {
+          primaryMoat: { type: "data_moat", rationale: "matching history", compoundingMonths: 9 },
+          secondaryMoats: [{ type: "switching_costs", rationale: "rules", compoundingMonths: 12 }],
+          portfolioSynergy: "none yet",
+          moatScore: 77,
+        },
+        stage_00_chairman_constraints: {
+          checks: [
+            { constraint: "cost_threshold", result: "pass", detail: "cheap", basis: "judgement" },
+            { constraint: "approved_vendors", result: "pass", detail: "standard stack", basis: "measured" },
+          ],
+          verdict: "pass",
+        },
+        stage_00_time_horizon: {
+          position: "park_and_build_later",
+          rationale: "banks' APIs open next year",
+          marketTimingScore: 40,
+          windowMonths: 14,
+        },
+        stage_00_archetypes: {
+          primary: "automator",
+          primaryConfidence: 0.8,
+          secondary: [],
+          ventureArchetype: "saas",
+          rationale: "r",
+        },
+        stage_00_build_cost: {
+          complexity: "complex",
+          months: 12,
+          estimatedCostUsd: 90_000,
+          teamRoles: ["engineer"],
+          drivers: ["bank APIs"],
+        },
+        stage_00_forecast: {
+          marketSizing: { tamUsd: 5e8, samUsd: 5e7, somUsd: 5e6, rationale: "r" },
+          revenue: {
+            year1: { optimistic: 200_000, realistic: 100_000, pessimistic: 50_000 },
+            year2: { optimistic: 700_000, realistic: 400_000, pessimistic: 200_000 },
+            year3: { optimistic: 1_500_000, realistic: 1_000_000, pessimistic: 500_000 },
+          },
+          unitEconomics: {
+            cacUsd: { optimistic: 100, realistic: 150, pessimistic: 250 },
+            ltvUsd: { optimistic: 600, realistic: 450, pessimistic: 300 },
+            ltvToCac: { optimistic: 6, realistic: 3, pessimistic: 1.2 },
+            paybackMonths: { optimistic: 3, realistic: 6, pessimistic: 12 },
+          },
+          growth: { usersMonth3: 100, usersMonth6: 300, usersMonth12: 800, model: "exponential" },
+          breakEven: {
+            months: { optimistic: 18, realistic: 27, pessimistic: null },
+            burnAtLaunchUsd: 20_000,
+            burnAtScaleUsd: 80_000,
+          },
+          ventureScore: 99,
+        },
+      };
+      const asked: string[] = [];
+      server.setFallback(
+        reply.respond(
+          (body: ChatBody) => {
+            const name = body.response_format?.json_schema?.name ?? "";
+            asked.push(name);
+            return answers[name];
+          },
+          { prompt_tokens: 100, completion_tokens: 50 },
+        ),
+      );
+      const model = createOpenAIAnalyst({ apiKey: "k", baseURL: server.baseURL, model: "stage-zero-model" });
+      // A fresh portfolio memory for this idea: no word of it appears in the earlier briefs.
+      const input: StageZeroInput = {
+        path: "manual",
+        name: "Quorvex",
+        description: "Quorvex zymurgically brews yttrium kombucha for xenial oligarchs who quaff",
+        problemStatement: "Oligarchs quaff yttrium kombucha zymurgically",
+        targetMarket: "Xenial oligarchs quaffing",
+        urls: [],
+      };
+      const budget = await ideationBudget(t.service);
+      const r = await runStageZero(t.service, model, input, { budget });
+      const s = r.brief.metadata.synthesis;
+      expect(asked.sort()).toEqual(Object.keys(answers).sort());
+      expect(r.epistemic).toBe("assumption");
+      // Nothing found by EVA: the invented reference is dropped and the component is indeterminate.
+      expect(s.cross_reference.matches).toEqual([]);
+      expect(s.cross_reference.componentScore).toBeNull();
+      expect(s.missing_components).toEqual(["cross_reference"]);
+      expect(s.portfolio_evaluation).toMatchObject({ compositeScore: 70, componentScore: 70 });
+      expect(s.problem_reframing.componentScore).toBe(40);
+      // The Chairman's cost threshold (50,000) is measured, whatever the model said about it.
+      const cost = s.chairman_constraints.checks.find((c) => c.constraint === "cost_threshold");
+      expect(cost).toMatchObject({ result: "review", basis: "measured" });
+      expect(s.chairman_constraints.checks.find((c) => c.constraint === "approved_vendors")?.basis).toBe("judgement");
+      expect(s.chairman_constraints.verdict).toBe("review");
+      expect(r.brief.maturity).toBe("nursery");
+      // 35 % × 66.67 + 30 % × 50 + 20 % × 50 + 15 % × 50 = 55.83 → 56, never the model's 99.
+      expect(s.forecast.ventureScore).toEqual({
+        score: 56,
+        parts: { revenue: 66.67, ltvToCac: 50, breakEvenSpeed: 50, forecastConfidence: 50 },
+        basis: "computed",
+      });
+      expect(r.brief.ventureScore).toBe(56);
+      expect(s.virality.componentScore).toBe(60);
+      expect(r.brief.problemStatement).toBe("Small accounting firms carry audit risk from manual matching");
+      // Every call is charged at the server's reported usage.
+      const decisionId = await withRole(t.db, "eva_service", (trx) =>
+        openStageZeroReview(trx, r, { portfolioId: budget.portfolioId }),
+      );
+      const charged = await sql<{ n: number; tokens: number }>`select count(*)::int as n,
+          sum(prompt_tokens + completion_tokens)::int as tokens from eva.venture_budget_transactions
+        where provenance ->> 'decisionId' = ${decisionId}`.execute(t.db);
+      expect(charged.rows[0]).toEqual({ n: 9, tokens: 9 * 150 });
+    } finally {
+      await server.close();
+    }
   });
 });
