@@ -16,6 +16,7 @@ import { priorityQueue } from "./priority-queue.ts";
 import { sagaBench } from "./saga.ts";
 import { schedulerTick } from "./scheduler-tick.ts";
 import { stageEngine } from "./stage-engine.ts";
+import { stageZeroBench } from "./stage-zero.ts";
 import { tokenCheck } from "./token-check.ts";
 import { workerFloor } from "./worker-floor.ts";
 
@@ -45,6 +46,7 @@ const benchmarks: Benchmark[] = [
   { name: "dashboard", run: dashboard },
   { name: "marketing-ingest", run: marketingIngest },
   { name: "bandit", run: banditBench },
+  { name: "stage-zero", run: stageZeroBench },
 ];
 
 const wanted = process.argv.slice(2);

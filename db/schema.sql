@@ -8959,6 +8959,27 @@ COMMENT ON FUNCTION eva_private.fn_media_sweep() IS 'Queues media_generation aga
 
 
 --
+-- Name: fn_nursery_note_reevaluation(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_nursery_note_reevaluation(p_nursery_id uuid) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  update eva.venture_nursery set reevaluations = reevaluations + 1 where id = p_nursery_id returning reevaluations;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_nursery_note_reevaluation(p_nursery_id uuid) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_nursery_note_reevaluation(p_nursery_id uuid); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_nursery_note_reevaluation(p_nursery_id uuid) IS 'Counts a re-evaluation of a nursery idea (its fresh brief''s review was opened); returns the new count.';
+
+
+--
 -- Name: fn_partition_rows(text, tid, integer); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -10775,6 +10796,65 @@ ALTER FUNCTION eva_private.fn_scheduler_nursery_check() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.fn_scheduler_nursery_check() IS 'Tick (daily): parked nursery ideas whose review_at has come get one pending Stage 0 review each (per review date) and a nursery.review_due event; returns the count.';
+
+
+--
+-- Name: fn_scheduler_nursery_reeval(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_scheduler_nursery_reeval() RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_now timestamptz := eva.fn_scheduler_now();
+  v_queued int;
+  v_stale int;
+begin
+  with stale as (
+    update eva.venture_nursery n set stale_at = v_now
+    where n.status = 'parked' and n.stale_at is null and n.parked_at <= v_now - interval '180 days'
+    returning n.id, n.name, n.parked_at
+  )
+  select pg_catalog.count(*)::int into v_stale
+  from (select eva_private.fn_log_event('nursery.stale', null, pg_catalog.jsonb_build_object(
+          'nurseryId', s.id, 'name', s.name, 'parkedAt', s.parked_at, 'at', v_now))
+        from stale s) e;
+
+  with due as (
+    update eva.venture_nursery n set reevaluation_queued_for = n.review_at
+    where n.status = 'parked' and n.review_at <= v_now
+      and n.reevaluation_queued_for is distinct from n.review_at
+      -- a review already opened for this idea and review date (the earlier check), or one still
+      -- pending for it (a re-evaluation the Chairman asked for), is not opened again
+      and not exists (select 1 from eva.chairman_decisions d
+                      where d.decision_type = 'venture_review' and d.lifecycle_stage = 0
+                        and d.context ->> 'nurseryId' = n.id::text
+                        and ((d.context ->> 'reviewAt')::timestamptz = n.review_at or d.status = 'pending'))
+    returning n.id, n.name, n.review_at
+  )
+  select pg_catalog.count(*)::int into v_queued
+  from (select graphile_worker.add_job('nursery_reeval',
+                 pg_catalog.json_build_object('nurseryId', d.id, 'reviewAt', d.review_at),
+                 job_key := 'nursery_reeval:' || d.id, max_attempts := 5),
+               eva_private.fn_log_event('nursery.review_due', null, pg_catalog.jsonb_build_object(
+                 'nurseryId', d.id, 'name', d.name, 'reviewAt', d.review_at, 'reevaluation', 'queued', 'at', v_now))
+        from due d) q;
+
+  perform eva_private.fn_scheduler_record_tick('nursery_review_check',
+    pg_catalog.jsonb_build_object('done', true, 'reevaluationsQueued', v_queued, 'flaggedStale', v_stale));
+  return pg_catalog.jsonb_build_object('reevaluationsQueued', v_queued, 'flaggedStale', v_stale);
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_scheduler_nursery_reeval() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_scheduler_nursery_reeval(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_scheduler_nursery_reeval() IS 'Tick (daily): parked nursery ideas due for review get one nursery_reeval job each (per review date) and a nursery.review_due event; ideas parked 180 days are flagged stale. Returns the counts.';
 
 
 --
@@ -13287,6 +13367,108 @@ ALTER FUNCTION eva_private.tg_venture_metrics_anomaly() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_venture_metrics_anomaly() IS 'Trigger: a metric outside its series'' trailing median ± 3·1.4826·MAD (12 earlier observations, at least 5) is recorded in eva.metric_anomalies, logged as metric.anomaly and queued for the DFE (metric_anomaly_evaluate).';
+
+
+--
+-- Name: tg_venture_nursery_park(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_venture_nursery_park() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_previous uuid;
+  v_conditions jsonb := new.brief #> '{metadata,nursery,triggerConditions}';
+begin
+  if new.maturity is null and new.brief ->> 'maturity' in ('ready', 'seed', 'sprout', 'blocked', 'nursery') then
+    new.maturity := new.brief ->> 'maturity';
+  end if;
+  if new.trigger_conditions = '[]'::jsonb and pg_catalog.jsonb_typeof(v_conditions) = 'array' then
+    new.trigger_conditions := v_conditions;
+  end if;
+  if new.status = 'parked' and new.maturity = 'blocked' then
+    new.review_at := eva.fn_scheduler_now() + interval '30 days';
+  elsif new.status = 'parked' and new.maturity = 'nursery' then
+    new.review_at := eva.fn_scheduler_now() + interval '90 days';
+  end if;
+
+  select (d.context ->> 'nurseryId')::uuid into v_previous from eva.chairman_decisions d where d.id = new.decision_id;
+  if v_previous is not null and exists (select 1 from eva.venture_nursery n where n.id = v_previous) then
+    update eva.venture_nursery n set decision_id = new.decision_id, name = new.name, brief = new.brief,
+      status = new.status, reason = new.reason, review_at = new.review_at, maturity = new.maturity,
+      trigger_conditions = new.trigger_conditions, stale_at = null
+    where n.id = v_previous;
+    return null;
+  end if;
+  new.parked_at := eva.fn_scheduler_now();
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_venture_nursery_park() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_venture_nursery_park(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_venture_nursery_park() IS 'Trigger: a parked brief keeps its maturity and trigger conditions; review in 30 days (blocked) or 90 (nursery); a re-evaluated idea parked again updates its own row.';
+
+
+--
+-- Name: tg_venture_review_decided(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_venture_review_decided() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_d eva.chairman_decisions;
+  v_outcome text;
+  v_brief_id uuid;
+  v_brief jsonb;
+  v_nursery uuid;
+begin
+  select * into v_d from eva.chairman_decisions d where d.id = new.id;
+  v_outcome := case v_d.decision when 'approve' then 'approved' when 'kill' then 'killed'
+    when 'park' then 'parked' when 'edit' then 'parked' end;
+  if v_outcome is null then
+    return null;
+  end if;
+  v_brief := coalesce(v_d.context -> 'brief', '{}'::jsonb);
+  if v_d.decision = 'approve' and v_d.venture_id is not null then
+    update eva.venture_briefs b set venture_id = v_d.venture_id where b.decision_id = v_d.id returning b.id into v_brief_id;
+  else
+    select b.id into v_brief_id from eva.venture_briefs b where b.decision_id = v_d.id;
+  end if;
+  insert into eva.venture_synthesis_feedback (decision_id, brief_id, outcome, name, origin_type, archetype,
+    venture_score, problem_statement, notes)
+  values (v_d.id, v_brief_id, v_outcome, coalesce(v_brief ->> 'name', 'unnamed idea'), v_brief ->> 'originType',
+    coalesce(v_brief #>> '{metadata,synthesis,archetypes,primary}', v_brief ->> 'archetype'),
+    case when pg_catalog.jsonb_typeof(v_brief -> 'ventureScore') = 'number'
+      then pg_catalog.round((v_brief ->> 'ventureScore')::numeric)::int end,
+    v_brief ->> 'problemStatement', v_d.notes)
+  on conflict (decision_id) do nothing;
+
+  v_nursery := (v_d.context ->> 'nurseryId')::uuid;
+  if v_nursery is not null and v_d.decision in ('approve', 'kill') then
+    update eva.venture_nursery n set status = case v_d.decision when 'approve' then 'revived' else 'dropped' end::eva.nursery_status
+    where n.id = v_nursery and n.status = 'parked';
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_venture_review_decided() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_venture_review_decided(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_venture_review_decided() IS 'Trigger (deferred): a decided Stage 0 review records synthesis feedback, links an approved brief to its venture, and settles a re-evaluated nursery idea.';
 
 
 --
@@ -16931,6 +17113,88 @@ COMMENT ON COLUMN eva.dependency_graph.resolved_at IS 'When it was met or broken
 
 
 --
+-- Name: discovery_candidates; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.discovery_candidates (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    run_id uuid NOT NULL,
+    name text NOT NULL,
+    problem_statement text NOT NULL,
+    solution text NOT NULL,
+    target_market text NOT NULL,
+    automation_feasibility numeric(4,2) NOT NULL,
+    competition_bonus numeric(4,2) NOT NULL,
+    rank_score numeric GENERATED ALWAYS AS (((automation_feasibility * (10)::numeric) + competition_bonus)) STORED,
+    nursery_id uuid,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    selected boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT discovery_candidates_automation_feasibility_check CHECK (((automation_feasibility >= (0)::numeric) AND (automation_feasibility <= (10)::numeric))),
+    CONSTRAINT discovery_candidates_competition_bonus_check CHECK (((competition_bonus >= (0)::numeric) AND (competition_bonus <= (10)::numeric)))
+);
+
+
+ALTER TABLE eva.discovery_candidates OWNER TO eva_owner;
+
+--
+-- Name: TABLE discovery_candidates; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.discovery_candidates IS 'The candidates of a discovery run, ranked by rank_score (automation_feasibility * 10 + competition_bonus); the selected one became the path output.';
+
+
+--
+-- Name: discovery_runs; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.discovery_runs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    strategy text NOT NULL,
+    candidates_requested integer NOT NULL,
+    nursery_id uuid,
+    epistemic_classification eva.epistemic_classification NOT NULL,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT discovery_runs_candidates_requested_check CHECK (((candidates_requested >= 1) AND (candidates_requested <= 20)))
+);
+
+
+ALTER TABLE eva.discovery_runs OWNER TO eva_owner;
+
+--
+-- Name: TABLE discovery_runs; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.discovery_runs IS 'One discovery_mode run: its strategy, how many candidates it asked for, and the analysis'' provenance.';
+
+
+--
+-- Name: discovery_strategies; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.discovery_strategies (
+    name text NOT NULL,
+    purpose text NOT NULL,
+    signal_source text NOT NULL,
+    prompt_focus text NOT NULL,
+    default_candidates integer DEFAULT 5 NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    CONSTRAINT discovery_strategies_default_candidates_check CHECK (((default_candidates >= 1) AND (default_candidates <= 20))),
+    CONSTRAINT discovery_strategies_name_check CHECK ((name = ANY (ARRAY['trend_scanner'::text, 'democratization_finder'::text, 'capability_overhang'::text, 'nursery_reeval'::text])))
+);
+
+
+ALTER TABLE eva.discovery_strategies OWNER TO eva_owner;
+
+--
+-- Name: TABLE discovery_strategies; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.discovery_strategies IS 'The discovery_mode strategies (spec §16): what each looks for and how many candidates it generates by default.';
+
+
+--
 -- Name: eva_alerts; Type: TABLE; Schema: eva; Owner: eva_owner
 --
 
@@ -18295,6 +18559,74 @@ COMMENT ON TABLE eva.tool_profiles IS 'Tool profiles (spec §12): which tools an
 
 
 --
+-- Name: venture_blueprints; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_blueprints (
+    id text NOT NULL,
+    name text NOT NULL,
+    category text NOT NULL,
+    description text NOT NULL,
+    ehg_archetype text NOT NULL,
+    venture_archetype eva.venture_archetype NOT NULL,
+    name_template text NOT NULL,
+    problem_template text NOT NULL,
+    solution_template text NOT NULL,
+    target_market_template text NOT NULL,
+    parameters jsonb DEFAULT '[]'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_blueprints_category_check CHECK (((char_length(category) >= 1) AND (char_length(category) <= 100))),
+    CONSTRAINT venture_blueprints_ehg_archetype_check CHECK ((ehg_archetype = ANY (ARRAY['democratizer'::text, 'automator'::text, 'capability_productizer'::text, 'first_principles_rebuilder'::text, 'vertical_specialist'::text, 'portfolio_connector'::text]))),
+    CONSTRAINT venture_blueprints_id_check CHECK ((id ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
+    CONSTRAINT venture_blueprints_name_check CHECK (((char_length(name) >= 1) AND (char_length(name) <= 200))),
+    CONSTRAINT venture_blueprints_parameters_check CHECK ((jsonb_typeof(parameters) = 'array'::text))
+);
+
+
+ALTER TABLE eva.venture_blueprints OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_blueprints; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_blueprints IS 'Blueprint templates for the blueprint_browse entry path: category, EHG archetype, {{parameter}} templates and parameter defaults.';
+
+
+--
+-- Name: venture_briefs; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_briefs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    decision_id uuid NOT NULL,
+    venture_id uuid,
+    name text NOT NULL,
+    origin_type text NOT NULL,
+    maturity text NOT NULL,
+    venture_score integer NOT NULL,
+    weighted_score numeric(5,2),
+    profile_id uuid,
+    brief jsonb NOT NULL,
+    epistemic_classification eva.epistemic_classification NOT NULL,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_briefs_maturity_check CHECK ((maturity = ANY (ARRAY['ready'::text, 'seed'::text, 'sprout'::text, 'blocked'::text, 'nursery'::text]))),
+    CONSTRAINT venture_briefs_origin_type_check CHECK ((origin_type = ANY (ARRAY['manual'::text, 'competitor_teardown'::text, 'blueprint_browse'::text, 'discovery_mode'::text, 'nursery_reeval'::text]))),
+    CONSTRAINT venture_briefs_venture_score_check CHECK (((venture_score >= 0) AND (venture_score <= 100))),
+    CONSTRAINT venture_briefs_weighted_score_check CHECK (((weighted_score >= (0)::numeric) AND (weighted_score <= (100)::numeric)))
+);
+
+
+ALTER TABLE eva.venture_briefs OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_briefs; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_briefs IS 'Stage 0 briefs with their full synthesis (eight components, profile, weighted score, forecast); venture_id set when the Chairman approves.';
+
+
+--
 -- Name: venture_budget_transactions_id_seq; Type: SEQUENCE; Schema: eva; Owner: eva_owner
 --
 
@@ -18670,7 +19002,16 @@ CREATE TABLE eva.venture_nursery (
     reason text,
     review_at timestamp with time zone NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    trigger_conditions jsonb DEFAULT '[]'::jsonb NOT NULL,
+    maturity text,
+    parked_at timestamp with time zone DEFAULT now() NOT NULL,
+    reevaluations integer DEFAULT 0 NOT NULL,
+    reevaluation_queued_for timestamp with time zone,
+    stale_at timestamp with time zone,
+    CONSTRAINT venture_nursery_maturity_check CHECK (((maturity IS NULL) OR (maturity = ANY (ARRAY['ready'::text, 'seed'::text, 'sprout'::text, 'blocked'::text, 'nursery'::text])))),
+    CONSTRAINT venture_nursery_reevaluations_check CHECK ((reevaluations >= 0)),
+    CONSTRAINT venture_nursery_trigger_conditions_check CHECK ((jsonb_typeof(trigger_conditions) = 'array'::text))
 );
 
 
@@ -18681,6 +19022,20 @@ ALTER TABLE eva.venture_nursery OWNER TO eva_owner;
 --
 
 COMMENT ON TABLE eva.venture_nursery IS 'Warm storage for Stage 0 briefs the Chairman parked (or sent back for editing), with a date to review them again.';
+
+
+--
+-- Name: COLUMN venture_nursery.trigger_conditions; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_nursery.trigger_conditions IS 'What would make the idea worth another look (from the synthesis: time horizon, constraints); re-checked on each re-evaluation.';
+
+
+--
+-- Name: COLUMN venture_nursery.stale_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.venture_nursery.stale_at IS 'Set by the nursery check when the idea has been parked 180 days (scheduler time).';
 
 
 --
@@ -18787,6 +19142,35 @@ ALTER TABLE eva.venture_state_history ALTER COLUMN id ADD GENERATED ALWAYS AS ID
     NO MAXVALUE
     CACHE 1
 );
+
+
+--
+-- Name: venture_synthesis_feedback; Type: TABLE; Schema: eva; Owner: eva_owner
+--
+
+CREATE TABLE eva.venture_synthesis_feedback (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    decision_id uuid NOT NULL,
+    brief_id uuid,
+    outcome text NOT NULL,
+    name text NOT NULL,
+    origin_type text,
+    archetype text,
+    venture_score integer,
+    problem_statement text,
+    notes text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venture_synthesis_feedback_outcome_check CHECK ((outcome = ANY (ARRAY['approved'::text, 'parked'::text, 'killed'::text])))
+);
+
+
+ALTER TABLE eva.venture_synthesis_feedback OWNER TO eva_owner;
+
+--
+-- Name: TABLE venture_synthesis_feedback; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON TABLE eva.venture_synthesis_feedback IS 'Outcome learning records: approved / parked / killed per Stage 0 review, read back by the cross-reference component.';
 
 
 --
@@ -20225,6 +20609,30 @@ ALTER TABLE ONLY eva.counterfactual_scores
 
 
 --
+-- Name: discovery_candidates discovery_candidates_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.discovery_candidates
+    ADD CONSTRAINT discovery_candidates_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: discovery_runs discovery_runs_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.discovery_runs
+    ADD CONSTRAINT discovery_runs_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: discovery_strategies discovery_strategies_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.discovery_strategies
+    ADD CONSTRAINT discovery_strategies_pkey PRIMARY KEY (name);
+
+
+--
 -- Name: eva_alerts eva_alerts_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -20609,6 +21017,38 @@ ALTER TABLE ONLY eva.venture_artifacts
 
 
 --
+-- Name: venture_blueprints venture_blueprints_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_blueprints
+    ADD CONSTRAINT venture_blueprints_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: venture_briefs venture_briefs_decision_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_briefs
+    ADD CONSTRAINT venture_briefs_decision_id_key UNIQUE (decision_id);
+
+
+--
+-- Name: venture_briefs venture_briefs_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_briefs
+    ADD CONSTRAINT venture_briefs_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: venture_briefs venture_briefs_venture_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_briefs
+    ADD CONSTRAINT venture_briefs_venture_id_key UNIQUE (venture_id);
+
+
+--
 -- Name: venture_budget_transactions venture_budget_transactions_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -20742,6 +21182,22 @@ ALTER TABLE ONLY eva.venture_stage_work
 
 ALTER TABLE ONLY eva.venture_state_history
     ADD CONSTRAINT venture_state_history_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: venture_synthesis_feedback venture_synthesis_feedback_decision_id_key; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_synthesis_feedback
+    ADD CONSTRAINT venture_synthesis_feedback_decision_id_key UNIQUE (decision_id);
+
+
+--
+-- Name: venture_synthesis_feedback venture_synthesis_feedback_pkey; Type: CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_synthesis_feedback
+    ADD CONSTRAINT venture_synthesis_feedback_pkey PRIMARY KEY (id);
 
 
 --
@@ -21437,6 +21893,20 @@ CREATE INDEX companies_portfolio_id_idx ON eva.companies USING btree (portfolio_
 
 
 --
+-- Name: discovery_candidates_one_selected; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE UNIQUE INDEX discovery_candidates_one_selected ON eva.discovery_candidates USING btree (run_id) WHERE selected;
+
+
+--
+-- Name: discovery_candidates_run_rank_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX discovery_candidates_run_rank_idx ON eva.discovery_candidates USING btree (run_id, rank_score DESC);
+
+
+--
 -- Name: eva_alerts_open_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -22116,6 +22586,13 @@ CREATE TRIGGER _050_guard BEFORE INSERT OR DELETE OR UPDATE ON eva.chairman_pref
 
 
 --
+-- Name: venture_nursery _050_park; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _050_park BEFORE INSERT ON eva.venture_nursery FOR EACH ROW EXECUTE FUNCTION eva_private.tg_venture_nursery_park();
+
+
+--
 -- Name: agent_task_contracts _100_set_updated_at; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -22529,6 +23006,13 @@ CREATE TRIGGER _850_marketing AFTER INSERT ON eva.venture_artifacts FOR EACH ROW
 
 
 --
+-- Name: chairman_decisions _850_venture_review_decided; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE CONSTRAINT TRIGGER _850_venture_review_decided AFTER UPDATE OF status ON eva.chairman_decisions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (((new.decision_type = 'venture_review'::text) AND (new.status = 'decided'::eva.decision_status) AND (old.status <> 'decided'::eva.decision_status))) EXECUTE FUNCTION eva_private.tg_venture_review_decided();
+
+
+--
 -- Name: venture_artifacts _860_bandits; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -22880,6 +23364,38 @@ ALTER TABLE ONLY eva.counterfactual_scores
 
 
 --
+-- Name: discovery_candidates discovery_candidates_nursery_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.discovery_candidates
+    ADD CONSTRAINT discovery_candidates_nursery_id_fkey FOREIGN KEY (nursery_id) REFERENCES eva.venture_nursery(id);
+
+
+--
+-- Name: discovery_candidates discovery_candidates_run_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.discovery_candidates
+    ADD CONSTRAINT discovery_candidates_run_id_fkey FOREIGN KEY (run_id) REFERENCES eva.discovery_runs(id);
+
+
+--
+-- Name: discovery_runs discovery_runs_nursery_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.discovery_runs
+    ADD CONSTRAINT discovery_runs_nursery_id_fkey FOREIGN KEY (nursery_id) REFERENCES eva.venture_nursery(id);
+
+
+--
+-- Name: discovery_runs discovery_runs_strategy_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.discovery_runs
+    ADD CONSTRAINT discovery_runs_strategy_fkey FOREIGN KEY (strategy) REFERENCES eva.discovery_strategies(name);
+
+
+--
 -- Name: eva_alerts eva_alerts_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -23168,6 +23684,30 @@ ALTER TABLE ONLY eva.venture_artifacts
 
 
 --
+-- Name: venture_briefs venture_briefs_decision_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_briefs
+    ADD CONSTRAINT venture_briefs_decision_id_fkey FOREIGN KEY (decision_id) REFERENCES eva.chairman_decisions(id);
+
+
+--
+-- Name: venture_briefs venture_briefs_profile_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_briefs
+    ADD CONSTRAINT venture_briefs_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES eva.evaluation_profiles(id);
+
+
+--
+-- Name: venture_briefs venture_briefs_venture_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_briefs
+    ADD CONSTRAINT venture_briefs_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
 -- Name: venture_budget_transactions venture_budget_transactions_phase_number_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
 --
 
@@ -23317,6 +23857,22 @@ ALTER TABLE ONLY eva.venture_stage_work
 
 ALTER TABLE ONLY eva.venture_state_history
     ADD CONSTRAINT venture_state_history_venture_id_fkey FOREIGN KEY (venture_id) REFERENCES eva.ventures(id);
+
+
+--
+-- Name: venture_synthesis_feedback venture_synthesis_feedback_brief_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_synthesis_feedback
+    ADD CONSTRAINT venture_synthesis_feedback_brief_id_fkey FOREIGN KEY (brief_id) REFERENCES eva.venture_briefs(id);
+
+
+--
+-- Name: venture_synthesis_feedback venture_synthesis_feedback_decision_id_fkey; Type: FK CONSTRAINT; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE ONLY eva.venture_synthesis_feedback
+    ADD CONSTRAINT venture_synthesis_feedback_decision_id_fkey FOREIGN KEY (decision_id) REFERENCES eva.chairman_decisions(id);
 
 
 --
@@ -23912,6 +24468,24 @@ ALTER TABLE eva.counterfactual_runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.counterfactual_scores ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: discovery_candidates; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.discovery_candidates ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: discovery_runs; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.discovery_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: discovery_strategies; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.discovery_strategies ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: eva_alerts; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -24069,6 +24643,20 @@ CREATE POLICY "services add chairman decisions" ON eva.chairman_decisions FOR IN
 
 
 --
+-- Name: discovery_candidates services add discovery candidates; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "services add discovery candidates" ON eva.discovery_candidates FOR INSERT TO eva_service WITH CHECK ((NOT selected));
+
+
+--
+-- Name: discovery_runs services add discovery runs; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "services add discovery runs" ON eva.discovery_runs FOR INSERT TO eva_service WITH CHECK (true);
+
+
+--
 -- Name: eva_alerts services add eva alerts; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -24090,10 +24678,24 @@ CREATE POLICY "services add venture artifacts" ON eva.venture_artifacts FOR INSE
 
 
 --
+-- Name: venture_briefs services add venture briefs; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "services add venture briefs" ON eva.venture_briefs FOR INSERT TO eva_service WITH CHECK ((venture_id IS NULL));
+
+
+--
 -- Name: eva_alerts services change eva alerts; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
 CREATE POLICY "services change eva alerts" ON eva.eva_alerts FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
+
+
+--
+-- Name: discovery_candidates services select a discovery candidate; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "services select a discovery candidate" ON eva.discovery_candidates FOR UPDATE TO eva_service USING (true) WITH CHECK (true);
 
 
 --
@@ -24185,6 +24787,20 @@ CREATE POLICY "the Chairman and services read chairman preferences" ON eva.chair
 
 
 --
+-- Name: discovery_candidates the Chairman and services read discovery candidates; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read discovery candidates" ON eva.discovery_candidates FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: discovery_runs the Chairman and services read discovery runs; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read discovery runs" ON eva.discovery_runs FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
 -- Name: eva_event_dlq the Chairman and services read eva event dlq; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -24241,6 +24857,13 @@ CREATE POLICY "the Chairman and services read tool calls" ON eva.tool_calls FOR 
 
 
 --
+-- Name: venture_briefs the Chairman and services read venture briefs; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read venture briefs" ON eva.venture_briefs FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
 -- Name: venture_cadence the Chairman and services read venture cadence; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -24252,6 +24875,13 @@ CREATE POLICY "the Chairman and services read venture cadence" ON eva.venture_ca
 --
 
 CREATE POLICY "the Chairman and services read venture nursery" ON eva.venture_nursery FOR SELECT TO eva_chairman, eva_service USING (true);
+
+
+--
+-- Name: venture_synthesis_feedback the Chairman and services read venture synthesis feedback; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman and services read venture synthesis feedback" ON eva.venture_synthesis_feedback FOR SELECT TO eva_chairman, eva_service USING (true);
 
 
 --
@@ -24406,6 +25036,13 @@ CREATE POLICY "the Chairman, services and viewers read counterfactual runs" ON e
 --
 
 CREATE POLICY "the Chairman, services and viewers read counterfactual scores" ON eva.counterfactual_scores FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
+-- Name: discovery_strategies the Chairman, services and viewers read discovery strategies; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read discovery strategies" ON eva.discovery_strategies FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
 
 
 --
@@ -24584,6 +25221,13 @@ CREATE POLICY "the Chairman, services and viewers read venture artifacts" ON eva
 
 
 --
+-- Name: venture_blueprints the Chairman, services and viewers read venture blueprints; Type: POLICY; Schema: eva; Owner: eva_owner
+--
+
+CREATE POLICY "the Chairman, services and viewers read venture blueprints" ON eva.venture_blueprints FOR SELECT TO eva_chairman, eva_service, eva_viewer USING (true);
+
+
+--
 -- Name: venture_budget_transactions the Chairman, services and viewers read venture budget transact; Type: POLICY; Schema: eva; Owner: eva_owner
 --
 
@@ -24705,6 +25349,18 @@ ALTER TABLE eva.venture_archives ENABLE ROW LEVEL SECURITY;
 ALTER TABLE eva.venture_artifacts ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: venture_blueprints; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_blueprints ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: venture_briefs; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_briefs ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: venture_budget_transactions; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
 --
 
@@ -24775,6 +25431,12 @@ ALTER TABLE eva.venture_stage_work ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE eva.venture_state_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: venture_synthesis_feedback; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
+--
+
+ALTER TABLE eva.venture_synthesis_feedback ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: venture_template_recommendations; Type: ROW SECURITY; Schema: eva; Owner: eva_owner
@@ -26930,6 +27592,14 @@ GRANT ALL ON FUNCTION eva_private.fn_media_sweep() TO eva_service;
 
 
 --
+-- Name: FUNCTION fn_nursery_note_reevaluation(p_nursery_id uuid); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_nursery_note_reevaluation(p_nursery_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_nursery_note_reevaluation(p_nursery_id uuid) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_partition_rows(p_partition text, p_after tid, p_limit integer); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -27227,6 +27897,14 @@ GRANT ALL ON FUNCTION eva_private.fn_scheduler_health_scan() TO eva_service;
 
 REVOKE ALL ON FUNCTION eva_private.fn_scheduler_nursery_check() FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_scheduler_nursery_check() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_scheduler_nursery_reeval(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_scheduler_nursery_reeval() FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_scheduler_nursery_reeval() TO eva_service;
 
 
 --
@@ -27659,6 +28337,20 @@ REVOKE ALL ON FUNCTION eva_private.tg_venture_dependencies_priority() FROM PUBLI
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_venture_metrics_anomaly() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_venture_nursery_park(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_venture_nursery_park() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_venture_review_decided(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_venture_review_decided() FROM PUBLIC;
 
 
 --
@@ -28340,6 +29032,150 @@ GRANT SELECT ON TABLE eva.dependency_graph TO eva_viewer;
 
 
 --
+-- Name: TABLE discovery_candidates; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.discovery_candidates TO eva_chairman;
+GRANT SELECT ON TABLE eva.discovery_candidates TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_candidates.id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(id) ON TABLE eva.discovery_candidates TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_candidates.run_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(run_id) ON TABLE eva.discovery_candidates TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_candidates.name; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(name) ON TABLE eva.discovery_candidates TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_candidates.problem_statement; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(problem_statement) ON TABLE eva.discovery_candidates TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_candidates.solution; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(solution) ON TABLE eva.discovery_candidates TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_candidates.target_market; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(target_market) ON TABLE eva.discovery_candidates TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_candidates.automation_feasibility; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(automation_feasibility) ON TABLE eva.discovery_candidates TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_candidates.competition_bonus; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(competition_bonus) ON TABLE eva.discovery_candidates TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_candidates.nursery_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(nursery_id) ON TABLE eva.discovery_candidates TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_candidates.detail; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(detail) ON TABLE eva.discovery_candidates TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_candidates.selected; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT UPDATE(selected) ON TABLE eva.discovery_candidates TO eva_service;
+
+
+--
+-- Name: TABLE discovery_runs; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.discovery_runs TO eva_chairman;
+GRANT SELECT ON TABLE eva.discovery_runs TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_runs.id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(id) ON TABLE eva.discovery_runs TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_runs.strategy; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(strategy) ON TABLE eva.discovery_runs TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_runs.candidates_requested; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(candidates_requested) ON TABLE eva.discovery_runs TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_runs.nursery_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(nursery_id) ON TABLE eva.discovery_runs TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_runs.epistemic_classification; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(epistemic_classification) ON TABLE eva.discovery_runs TO eva_service;
+
+
+--
+-- Name: COLUMN discovery_runs.provenance; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(provenance) ON TABLE eva.discovery_runs TO eva_service;
+
+
+--
+-- Name: TABLE discovery_strategies; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.discovery_strategies TO eva_chairman;
+GRANT SELECT ON TABLE eva.discovery_strategies TO eva_service;
+GRANT SELECT ON TABLE eva.discovery_strategies TO eva_viewer;
+
+
+--
 -- Name: TABLE eva_alerts; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -28816,6 +29652,93 @@ GRANT SELECT ON TABLE eva.tool_profiles TO eva_viewer;
 
 
 --
+-- Name: TABLE venture_blueprints; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_blueprints TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_blueprints TO eva_service;
+GRANT SELECT ON TABLE eva.venture_blueprints TO eva_viewer;
+
+
+--
+-- Name: TABLE venture_briefs; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_briefs TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_briefs TO eva_service;
+
+
+--
+-- Name: COLUMN venture_briefs.decision_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(decision_id) ON TABLE eva.venture_briefs TO eva_service;
+
+
+--
+-- Name: COLUMN venture_briefs.name; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(name) ON TABLE eva.venture_briefs TO eva_service;
+
+
+--
+-- Name: COLUMN venture_briefs.origin_type; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(origin_type) ON TABLE eva.venture_briefs TO eva_service;
+
+
+--
+-- Name: COLUMN venture_briefs.maturity; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(maturity) ON TABLE eva.venture_briefs TO eva_service;
+
+
+--
+-- Name: COLUMN venture_briefs.venture_score; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(venture_score) ON TABLE eva.venture_briefs TO eva_service;
+
+
+--
+-- Name: COLUMN venture_briefs.weighted_score; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(weighted_score) ON TABLE eva.venture_briefs TO eva_service;
+
+
+--
+-- Name: COLUMN venture_briefs.profile_id; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(profile_id) ON TABLE eva.venture_briefs TO eva_service;
+
+
+--
+-- Name: COLUMN venture_briefs.brief; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(brief) ON TABLE eva.venture_briefs TO eva_service;
+
+
+--
+-- Name: COLUMN venture_briefs.epistemic_classification; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(epistemic_classification) ON TABLE eva.venture_briefs TO eva_service;
+
+
+--
+-- Name: COLUMN venture_briefs.provenance; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT INSERT(provenance) ON TABLE eva.venture_briefs TO eva_service;
+
+
+--
 -- Name: TABLE venture_health_heatmap; Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -28908,6 +29831,14 @@ GRANT SELECT ON TABLE eva.venture_stage_transitions TO eva_viewer;
 GRANT SELECT ON TABLE eva.venture_state_history TO eva_chairman;
 GRANT SELECT ON TABLE eva.venture_state_history TO eva_service;
 GRANT SELECT ON TABLE eva.venture_state_history TO eva_viewer;
+
+
+--
+-- Name: TABLE venture_synthesis_feedback; Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+GRANT SELECT ON TABLE eva.venture_synthesis_feedback TO eva_chairman;
+GRANT SELECT ON TABLE eva.venture_synthesis_feedback TO eva_service;
 
 
 --

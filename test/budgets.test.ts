@@ -205,7 +205,7 @@ describe("Stage 0's ideation budget", () => {
 
   it("charges a brief to the portfolio's ideation budget, with a ledger row, and refuses a brief once it cannot fit", async () => {
     const before = await withRole(t.db, "eva_service", (trx) => ideationBudget(trx));
-    expect(before).toMatchObject({ portfolioName: "EVA portfolio", budgetTokens: 200000, consumedTokens: 0 });
+    expect(before).toMatchObject({ portfolioName: "EVA portfolio", budgetTokens: 1000000, consumedTokens: 0 });
 
     const synthesized = await synthesizeBrief(offline, { ...idea, urls: [] }, { budget: ideationAllowance(before) });
     const decisionId = await withRole(t.db, "eva_service", (trx) =>
@@ -214,7 +214,7 @@ describe("Stage 0's ideation budget", () => {
     const cost = synthesized.usage.promptTokens + synthesized.usage.completionTokens;
     expect(cost).toBeGreaterThan(0);
     const after = await withRole(t.db, "eva_service", (trx) => ideationBudget(trx, "EVA portfolio"));
-    expect(after).toMatchObject({ consumedTokens: cost, remainingTokens: 200000 - cost });
+    expect(after).toMatchObject({ consumedTokens: cost, remainingTokens: 1000000 - cost });
     const ledger = await t.db
       .selectFrom("venture_budget_transactions")
       .selectAll()
@@ -262,6 +262,6 @@ describe("Stage 0's ideation budget", () => {
       code: "EV404",
     });
     const second = await withRole(t.db, "eva_service", (trx) => ideationBudget(trx, "Second portfolio"));
-    expect(second).toMatchObject({ portfolioName: "Second portfolio", budgetTokens: 200000, consumedTokens: 0 });
+    expect(second).toMatchObject({ portfolioName: "Second portfolio", budgetTokens: 1000000, consumedTokens: 0 });
   });
 });

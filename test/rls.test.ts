@@ -35,6 +35,7 @@ interface Fixture {
   saga: string;
   artifact: string;
   nursery: string;
+  discoveryCandidate: string;
 }
 
 interface TableRules {
@@ -462,6 +463,56 @@ const MATRIX: Record<string, TableRules> = {
       delete: () => "delete from eva.evaluation_profiles",
     },
   },
+  "eva.venture_blueprints": referenceTable(
+    "eva.venture_blueprints",
+    "(id, name, category, description, ehg_archetype, venture_archetype, name_template, problem_template, solution_template, target_market_template) values ('forged', 'x', 'x', 'x', 'automator', 'saas', 'x', 'x', 'x', 'x')",
+    "name",
+  ),
+  "eva.discovery_strategies": referenceTable(
+    "eva.discovery_strategies",
+    "(name, purpose, signal_source, prompt_focus) values ('trend_scanner', 'x', 'x', 'x')",
+    "purpose",
+  ),
+  "eva.discovery_runs": {
+    allowed: { select: [C, S], insert: [S], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.discovery_runs",
+      insert: () =>
+        "insert into eva.discovery_runs (strategy, candidates_requested, epistemic_classification) values ('trend_scanner', 1, 'simulation')",
+      update: () => "update eva.discovery_runs set candidates_requested = 2",
+      delete: () => "delete from eva.discovery_runs",
+    },
+  },
+  "eva.discovery_candidates": {
+    allowed: { select: [C, S], insert: [S], update: [S], delete: [] },
+    statements: {
+      select: () => "select * from eva.discovery_candidates",
+      insert: () =>
+        "insert into eva.discovery_candidates (run_id, name, problem_statement, solution, target_market, automation_feasibility, competition_bonus) select id, 'x', 'x', 'x', 'x', 1, 1 from eva.discovery_runs limit 1",
+      update: (f) => `update eva.discovery_candidates set selected = true where id = '${f.discoveryCandidate}'`,
+      delete: () => "delete from eva.discovery_candidates",
+    },
+  },
+  "eva.venture_briefs": {
+    allowed: { select: [C, S], insert: [S], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_briefs",
+      insert: (f) =>
+        `insert into eva.venture_briefs (decision_id, name, origin_type, maturity, venture_score, brief, epistemic_classification) values ('${f.decision}', 'x', 'manual', 'ready', 50, '{}', 'simulation')`,
+      update: () => "update eva.venture_briefs set venture_score = 1",
+      delete: () => "delete from eva.venture_briefs",
+    },
+  },
+  "eva.venture_synthesis_feedback": {
+    allowed: { select: [C, S], insert: [], update: [], delete: [] },
+    statements: {
+      select: () => "select * from eva.venture_synthesis_feedback",
+      insert: (f) =>
+        `insert into eva.venture_synthesis_feedback (decision_id, outcome, name) values ('${f.decision}', 'killed', 'forged')`,
+      update: () => "update eva.venture_synthesis_feedback set outcome = 'approved'",
+      delete: () => "delete from eva.venture_synthesis_feedback",
+    },
+  },
   "eva.portfolio_patterns": {
     allowed: { select: READERS, insert: [], update: [], delete: [] },
     statements: {
@@ -753,6 +804,25 @@ beforeAll(async () => {
       "insert into eva.evaluation_profiles (name, version, weight_cross_reference, weight_portfolio_evaluation, weight_problem_reframing, weight_moat_architecture, weight_chairman_constraints, weight_time_horizon, weight_archetypes, weight_build_cost, weight_virality) values ('seed', 1, 0.1, 0.1, 0.05, 0.15, 0.15, 0.1, 0.1, 0.1, 0.15)",
     )
     .execute(t.db);
+  const stageZeroReview = await one<{ id: string }>(
+    "insert into eva.chairman_decisions (lifecycle_stage, decision_type) values (0, 'venture_review') returning id",
+  );
+  await sql
+    .raw(
+      `insert into eva.venture_briefs (decision_id, name, origin_type, maturity, venture_score, brief, epistemic_classification) values ('${stageZeroReview.id}', 'Seed brief', 'manual', 'ready', 50, '{}', 'simulation')`,
+    )
+    .execute(t.db);
+  await sql
+    .raw(
+      `insert into eva.venture_synthesis_feedback (decision_id, outcome, name) values ('${stageZeroReview.id}', 'parked', 'Seed brief')`,
+    )
+    .execute(t.db);
+  const discoveryRun = await one<{ id: string }>(
+    "insert into eva.discovery_runs (strategy, candidates_requested, epistemic_classification) values ('trend_scanner', 1, 'simulation') returning id",
+  );
+  const discoveryCandidate = await one<{ id: string }>(
+    `insert into eva.discovery_candidates (run_id, name, problem_statement, solution, target_market, automation_feasibility, competition_bonus) values ('${discoveryRun.id}', 'Seed', 'x', 'x', 'x', 5, 5) returning id`,
+  );
   const dlq = await one<{ id: string }>(
     "insert into eva.eva_event_dlq (event_type, failure_reason) values ('stage.entered', 'seed') returning id",
   );
@@ -840,6 +910,7 @@ beforeAll(async () => {
     saga: saga.id,
     artifact: artifact.id,
     nursery: nursery.id,
+    discoveryCandidate: discoveryCandidate.id,
   };
 });
 

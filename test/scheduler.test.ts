@@ -218,7 +218,7 @@ describe("the ticks, run directly", () => {
     );
   });
 
-  it("nursery check: a parked idea whose revisit date has come gets one pending review and an event", async () => {
+  it("nursery check: a parked idea whose revisit date has come is re-evaluated once (a nursery_reeval job) and an event", async () => {
     const brief = { name: `Parked idea ${Date.now()}`, description: "x" };
     const { rows } = await sql<{ id: string }>`
       insert into eva.chairman_decisions (lifecycle_stage, decision_type, recommended_action, context)
@@ -229,14 +229,16 @@ describe("the ticks, run directly", () => {
       .select(["id", "review_at"])
       .where("decision_id", "=", rows[0]?.id ?? "")
       .executeTakeFirstOrThrow();
-    expect(await TICKS.nursery_review_check(t.service)).toEqual({ reviewsOpened: 0 });
+    const jobs = async () =>
+      (
+        await sql<{ payload: { nurseryId: string } }>`select payload from graphile_worker._private_jobs
+          where key = ${`nursery_reeval:${nursery.id}`}`.execute(t.db)
+      ).rows;
+    expect(await TICKS.nursery_review_check(t.service)).toMatchObject({ reevaluationsQueued: 0 });
     await advanceClock("90 days 1 minute");
-    expect(await TICKS.nursery_review_check(t.service)).toEqual({ reviewsOpened: 1 });
-    expect(await TICKS.nursery_review_check(t.service)).toEqual({ reviewsOpened: 0 });
-    const review = await sql<{ status: string; urgency: string; name: string }>`
-      select status, urgency, context #>> '{brief,name}' as name from eva.chairman_decisions
-      where context ->> 'nurseryId' = ${nursery.id}`.execute(t.db);
-    expect(review.rows).toEqual([{ status: "pending", urgency: "daily", name: brief.name }]);
+    expect(await TICKS.nursery_review_check(t.service)).toMatchObject({ reevaluationsQueued: 1 });
+    expect(await TICKS.nursery_review_check(t.service)).toMatchObject({ reevaluationsQueued: 0 });
+    expect((await jobs()).map((j) => j.payload.nurseryId)).toEqual([nursery.id]);
     expect((await lastEvent("nursery.review_due"))?.payload).toMatchObject({ nurseryId: nursery.id, name: brief.name });
   });
 

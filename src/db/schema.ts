@@ -351,6 +351,41 @@ export interface DependencyGraph {
   status: DependencyStatus | null;
 }
 
+export interface DiscoveryCandidates {
+  automation_feasibility: Numeric;
+  competition_bonus: Numeric;
+  created_at: Generated<Timestamp>;
+  detail: Generated<Json>;
+  id: Generated<string>;
+  name: string;
+  nursery_id: string | null;
+  problem_statement: string;
+  rank_score: Generated<Numeric | null>;
+  run_id: string;
+  selected: Generated<boolean>;
+  solution: string;
+  target_market: string;
+}
+
+export interface DiscoveryRuns {
+  candidates_requested: number;
+  created_at: Generated<Timestamp>;
+  epistemic_classification: EpistemicClassification;
+  id: Generated<string>;
+  nursery_id: string | null;
+  provenance: Generated<Json>;
+  strategy: string;
+}
+
+export interface DiscoveryStrategies {
+  default_candidates: Generated<number>;
+  enabled: Generated<boolean>;
+  name: string;
+  prompt_focus: string;
+  purpose: string;
+  signal_source: string;
+}
+
 export interface EvaAlerts {
   acknowledged_at: Timestamp | null;
   alert_type: string;
@@ -1688,6 +1723,37 @@ export interface VentureArtifacts {
   version: number;
 }
 
+export interface VentureBlueprints {
+  category: string;
+  created_at: Generated<Timestamp>;
+  description: string;
+  ehg_archetype: string;
+  id: string;
+  name: string;
+  name_template: string;
+  parameters: Generated<Json>;
+  problem_template: string;
+  solution_template: string;
+  target_market_template: string;
+  venture_archetype: VentureArchetype;
+}
+
+export interface VentureBriefs {
+  brief: Json;
+  created_at: Generated<Timestamp>;
+  decision_id: string;
+  epistemic_classification: EpistemicClassification;
+  id: Generated<string>;
+  maturity: string;
+  name: string;
+  origin_type: string;
+  profile_id: string | null;
+  provenance: Generated<Json>;
+  venture_id: string | null;
+  venture_score: number;
+  weighted_score: Numeric | null;
+}
+
 export interface VentureBudgetTransactions {
   completion_tokens: number;
   created_at: Generated<Timestamp>;
@@ -1924,10 +1990,22 @@ export interface VentureNursery {
   created_at: Generated<Timestamp>;
   decision_id: string;
   id: Generated<string>;
+  maturity: string | null;
   name: string;
+  parked_at: Generated<Timestamp>;
   reason: string | null;
+  reevaluation_queued_for: Timestamp | null;
+  reevaluations: Generated<number>;
   review_at: Timestamp;
+  /**
+   * Set by the nursery check when the idea has been parked 180 days (scheduler time).
+   */
+  stale_at: Timestamp | null;
   status: Generated<NurseryStatus>;
+  /**
+   * What would make the idea worth another look (from the synthesis: time horizon, constraints); re-checked on each re-evaluation.
+   */
+  trigger_conditions: Generated<Json>;
   updated_at: Generated<Timestamp>;
 }
 
@@ -2038,6 +2116,20 @@ export interface VentureStateHistory {
   venture_id: string;
 }
 
+export interface VentureSynthesisFeedback {
+  archetype: string | null;
+  brief_id: string | null;
+  created_at: Generated<Timestamp>;
+  decision_id: string;
+  id: Generated<string>;
+  name: string;
+  notes: string | null;
+  origin_type: string | null;
+  outcome: string;
+  problem_statement: string | null;
+  venture_score: number | null;
+}
+
 export interface VentureTemplateRecommendations {
   recommended_at: Generated<Timestamp>;
   similarity: Numeric;
@@ -2082,6 +2174,9 @@ export interface DB {
   counterfactual_scores: CounterfactualScores;
   decision_queue: DecisionQueue;
   dependency_graph: DependencyGraph;
+  discovery_candidates: DiscoveryCandidates;
+  discovery_runs: DiscoveryRuns;
+  discovery_strategies: DiscoveryStrategies;
   eva_alerts: EvaAlerts;
   eva_event_dlq: EvaEventDlq;
   eva_event_log: EvaEventLog;
@@ -2166,6 +2261,8 @@ export interface DB {
   tool_profiles: ToolProfiles;
   venture_archives: VentureArchives;
   venture_artifacts: VentureArtifacts;
+  venture_blueprints: VentureBlueprints;
+  venture_briefs: VentureBriefs;
   venture_budget_transactions: VentureBudgetTransactions;
   venture_cadence: VentureCadence;
   venture_circuit_breakers: VentureCircuitBreakers;
@@ -2180,6 +2277,7 @@ export interface DB {
   venture_stage_transitions: VentureStageTransitions;
   venture_stage_work: VentureStageWork;
   venture_state_history: VentureStateHistory;
+  venture_synthesis_feedback: VentureSynthesisFeedback;
   venture_template_recommendations: VentureTemplateRecommendations;
   venture_templates: VentureTemplates;
   venture_token_budgets: VentureTokenBudgets;

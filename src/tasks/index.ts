@@ -26,6 +26,7 @@ import { sagaStepTask } from "./saga-step.ts";
 import { type SchedulerTaskName, schedulerTask, type TickResult } from "./scheduler.ts";
 import { searchEmbedTasks } from "./search-embed.ts";
 import { stageRunTask } from "./stage-run.ts";
+import { stageZeroTasks } from "./stage-zero.ts";
 
 /** The crontab's task names: the scheduler's ticks and the marketing manifest's jobs (spec §17.11). */
 export type CrontabTaskName =
@@ -137,6 +138,8 @@ export function taskList(deps: TaskDeps): TaskList {
     ...marketingMediaTasks({ db: deps.db }),
     // Search by meaning: a search document's embedding, where pgvector is installed (src/tasks/search-embed.ts).
     ...searchEmbedTasks({ db: deps.db }),
+    // Stage 0: a due nursery idea re-evaluated through the nursery_reeval strategy (src/tasks/stage-zero.ts).
+    ...stageZeroTasks({ db: deps.db, analyst: deps.analyst }),
   };
 }
 

@@ -37,9 +37,8 @@ export const TICKS: Record<SchedulerTaskName, (db: Database, asOf?: Date) => Pro
   scheduler_due_work: async (db) => ({
     released: await one<number>(db, sql`select eva_private.fn_scheduler_release_due() as r`),
   }),
-  nursery_review_check: async (db) => ({
-    reviewsOpened: await one<number>(db, sql`select eva_private.fn_scheduler_nursery_check() as r`),
-  }),
+  // Due nursery ideas get a nursery_reeval job each (a fresh synthesis, then the Chairman's review); stale ones flagged.
+  nursery_review_check: async (db) => one(db, sql`select eva_private.fn_scheduler_nursery_reeval() as r`),
   // The portfolio knowledge base (spec §10): patterns are also recorded per event by the knowledge-extraction
   // subscription; the daily sync re-extracts calibration, patterns and anti-patterns from the whole portfolio
   // and scores the stage-of-death predictions against what happened (src/intelligence/sync.ts).

@@ -33,7 +33,9 @@ export type CommandName =
   | "serve"
   | "profiles"
   | "search"
-  | "tools";
+  | "tools"
+  | "blueprints"
+  | "nursery";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   start: {
@@ -141,6 +143,15 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary:
       "the analysis agents' tool policy: profiles (full, coding, readonly, minimal), agents, every tool call recorded; assign a profile",
     load: async () => (await import("./tools.ts")).registerTools,
+  },
+  blueprints: {
+    summary: "Stage 0's blueprint templates (blueprint_browse path): categories, archetypes, parameters with defaults",
+    load: async () => (await import("./blueprints.ts")).registerBlueprints,
+  },
+  nursery: {
+    summary:
+      "Stage 0's Venture Nursery: parked ideas, their trigger conditions, review dates, staleness and re-evaluations",
+    load: async () => (await import("./nursery.ts")).registerNursery,
   },
 };
 
