@@ -5,6 +5,7 @@
 import type { Database } from "../db/client.ts";
 import { syncKnowledge } from "./knowledge.ts";
 import { calibratePredictions } from "./predictor.ts";
+import { recordGateSignals } from "./signals.ts";
 
 export interface KnowledgeSyncResult {
   done: true;
@@ -14,11 +15,13 @@ export interface KnowledgeSyncResult {
   antiPatterns: number;
   predictionsScored: number;
   predictionsResolved: number;
+  gateSignals: number;
 }
 
 export async function runKnowledgeSync(db: Database): Promise<KnowledgeSyncResult> {
   const knowledge = await syncKnowledge(db);
   const scored = await calibratePredictions(db);
+  const signals = await recordGateSignals(db);
   return {
     done: true,
     ventures: knowledge.ventures,
@@ -27,5 +30,6 @@ export async function runKnowledgeSync(db: Database): Promise<KnowledgeSyncResul
     antiPatterns: knowledge.antiPatterns.length,
     predictionsScored: scored.scored,
     predictionsResolved: scored.resolved,
+    gateSignals: signals.length,
   };
 }
