@@ -9,6 +9,7 @@ import { decisionResume } from "./decision-resume.ts";
 import { eventDelivery } from "./event-delivery.ts";
 import { graphqlAbuse } from "./graphql-abuse.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
+import { knowledgeBench } from "./knowledge.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
 import { marketingIngest } from "./marketing-ingest.ts";
 import { priorityQueue } from "./priority-queue.ts";
@@ -43,6 +44,7 @@ const benchmarks: Benchmark[] = [
   { name: "saga", run: sagaBench },
   { name: "dashboard", run: dashboard },
   { name: "marketing-ingest", run: marketingIngest },
+  { name: "knowledge", run: knowledgeBench },
 ];
 
 const wanted = process.argv.slice(2);

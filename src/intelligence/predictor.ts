@@ -183,6 +183,44 @@ export interface StoredPrediction extends DeathPrediction {
 /** Synthesis component scores of a venture's Stage 0 brief, when it has one (0-100 each). */
 export type ComponentReader = (db: Database, ventureId: string) => Promise<Record<string, number>>;
 
+/** Stages whose artifacts the amplifiers read: the scored ones and those with a DFE key choice. */
+const AMPLIFIER_STAGES = [2, 3, 4, 5, 7, 9, 10, 11, 14, 23, 25];
+
+/** What predictions read, loaded once for many of them (the knowledge sync's gate signals). */
+export interface PredictionContext {
+  outcomes: VentureOutcome[];
+  priorStrength: number;
+  antiPatterns: AntiPattern[];
+  artifacts: Map<string, { stage: number; content: Record<string, unknown> }[]>;
+  components?: Map<string, Record<string, number>>;
+}
+
+async function loadArtifacts(db: Database, ids?: readonly string[]) {
+  const { rows } = await sql<{ venture_id: string; stage: number; content: Record<string, unknown> }>`
+    select a.venture_id, a.lifecycle_stage as stage, a.content from eva.venture_artifacts a
+    join eva.lifecycle_stage_config s on s.stage_number = a.lifecycle_stage and a.artifact_type = s.produces[1]
+    where a.is_current and a.lifecycle_stage = any(${AMPLIFIER_STAGES}::int[])
+      ${ids ? sql`and a.venture_id = any(${ids as string[]}::uuid[])` : sql``}`.execute(db);
+  const byVenture = new Map<string, { stage: number; content: Record<string, unknown> }[]>();
+  for (const r of rows) {
+    const list = byVenture.get(r.venture_id) ?? [];
+    list.push({ stage: r.stage, content: rec(r.content) });
+    byVenture.set(r.venture_id, list);
+  }
+  return byVenture;
+}
+
+/** The context of predictions for `ventureIds` (all ventures when absent). */
+export async function loadPredictionContext(db: Database, ventureIds?: readonly string[]): Promise<PredictionContext> {
+  const settings = await knowledgeSettings(db);
+  return {
+    outcomes: await loadOutcomes(db),
+    priorStrength: settings.priorStrength,
+    antiPatterns: await loadAntiPatterns(db),
+    artifacts: await loadArtifacts(db, ventureIds),
+  };
+}
+
 /** Predicts where the venture will die, from the portfolio's outcomes now, and stores the prediction. */
 export async function predictVenture(
   db: Database,
@@ -191,26 +229,23 @@ export async function predictVenture(
     components?: ComponentReader;
     profile?: { id: string | null; name: string | null; version: number | null };
     store?: boolean;
-    outcomes?: VentureOutcome[];
+    context?: PredictionContext;
   } = {},
 ): Promise<StoredPrediction> {
-  const outcomes = options.outcomes ?? (await loadOutcomes(db));
+  const context = options.context ?? (await loadPredictionContext(db, [ventureId]));
+  const outcomes = context.outcomes;
   const venture = outcomes.find((o) => o.id === ventureId);
   if (!venture) throw new Error(`venture ${ventureId} does not exist`);
-  const settings = await knowledgeSettings(db);
   // The venture's own outcome is not evidence for its own prediction.
   const others = outcomes.filter((o) => o.id !== ventureId);
-  const curves = buildMortalityCurves(others, settings.priorStrength);
-  const { rows: artifacts } = await sql<{ stage: number; content: Record<string, unknown> }>`
-    select a.lifecycle_stage as stage, a.content from eva.venture_artifacts a
-    join eva.lifecycle_stage_config s on s.stage_number = a.lifecycle_stage and a.artifact_type = s.produces[1]
-    where a.venture_id = ${ventureId}::uuid and a.is_current`.execute(db);
+  const curves = buildMortalityCurves(others, context.priorStrength);
   const fromStage = venture.diedAt ?? venture.currentStage;
   const amplifiers = amplifiersFor({
     archetype: venture.archetype,
-    artifacts: artifacts.map((a) => ({ stage: a.stage, content: rec(a.content) })),
-    components: options.components ? await options.components(db, ventureId) : {},
-    antiPatterns: await loadAntiPatterns(db),
+    artifacts: context.artifacts.get(ventureId) ?? [],
+    components:
+      context.components?.get(ventureId) ?? (options.components ? await options.components(db, ventureId) : {}),
+    antiPatterns: context.antiPatterns,
     fromStage,
   });
   const prediction = predictStageOfDeath(curves, { archetype: venture.archetype, fromStage }, amplifiers);

@@ -17,11 +17,11 @@ import {
   LEGACY_WEIGHTS,
   listProfiles,
 } from "../ideation/profiles.ts";
-import { briefComponents, type ComponentScores, loadBriefScores } from "./components.ts";
+import { type ComponentScores, loadBriefScores } from "./components.ts";
 import { profileKey } from "./counterfactual.ts";
 import { type DeathPrediction, survivalTo } from "./mortality.ts";
-import { loadOutcomes, type VentureOutcome } from "./outcomes.ts";
-import { predictVenture } from "./predictor.ts";
+import type { VentureOutcome } from "./outcomes.ts";
+import { loadPredictionContext, predictVenture } from "./predictor.ts";
 
 export const TRACKED_BOUNDARIES = ["stage_3", "5->6", "9->10", "12->13", "16->17", "20->21", "graduation"] as const;
 export type TrackedBoundary = (typeof TRACKED_BOUNDARIES)[number];
@@ -109,13 +109,14 @@ export async function recordGateSignals(
   options: { ventureIds?: readonly string[]; profiles?: readonly EvaluationProfile[] } = {},
 ): Promise<GateSignal[]> {
   const profiles = options.profiles ?? (await signalProfiles(db));
-  const outcomes = await loadOutcomes(db);
+  const context = await loadPredictionContext(db, options.ventureIds);
   const wanted = options.ventureIds ? new Set(options.ventureIds) : null;
   const briefs = new Map((await loadBriefScores(db, options.ventureIds)).map((b) => [b.ventureId, b.components]));
+  context.components = briefs;
   const signals: GateSignal[] = [];
-  for (const o of outcomes) {
+  for (const o of context.outcomes) {
     if (wanted && !wanted.has(o.id)) continue;
-    const prediction = await predictVenture(db, o.id, { outcomes, store: false, components: briefComponents });
+    const prediction = await predictVenture(db, o.id, { context, store: false });
     for (const profile of profiles) signals.push(...gateSignals(o, briefs.get(o.id) ?? {}, profile, prediction));
   }
   await sql`select eva_private.fn_record_gate_signals(${JSON.stringify(signals)}::jsonb)`.execute(db);
