@@ -55,7 +55,7 @@ describe("eva knowledge and eva templates", () => {
     const predict = await runEva(["knowledge", "predict", "LedgerLoop"], env);
     expect(predict.stdout).toContain("LedgerLoop from Stage 1: likeliest to die at Stage 5");
     expect(predict.stdout).toContain("anti-pattern saas:5:died-here");
-  });
+  }, 300_000);
 
   it("refuses a venture that does not exist, and a bad stage, with a reason", async () => {
     const missing = await runEva(["knowledge", "predict", "NoSuchVenture"], env);
@@ -64,5 +64,5 @@ describe("eva knowledge and eva templates", () => {
     const stage = await runEva(["knowledge", "patterns", "--stage", "31"], env);
     expect(stage.code).toBe(2);
     expect(stage.stderr).toContain("--stage");
-  });
+  }, 60_000);
 });

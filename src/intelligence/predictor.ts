@@ -259,24 +259,27 @@ export async function predictVenture(
     note: `mortality from ${others.length} other ventures (${kills} died); ${prediction.segment === "all" ? "the portfolio curve" : `the ${prediction.segment} curve (${segmentVentures} ventures, pooled towards the portfolio's)`}; stages with few exposed ventures lean on the prior (basis per stage)`,
   };
   const profile = options.profile ?? { id: null, name: null, version: null };
-  let id = "";
-  if (options.store !== false) {
-    const { rows } = await sql<{ id: string }>`
-      select eva_private.fn_record_death_prediction(${JSON.stringify({
-        ventureId,
-        profileId: profile.id,
-        profileName: profile.name,
-        profileVersion: profile.version,
-        fromStage,
-        predictedStage: prediction.predictedStage,
-        deathProbability: prediction.deathProbability,
-        distribution: prediction.distribution,
-        amplifiers: prediction.amplifiers,
-        basis,
-      })}::jsonb) as id`.execute(db);
-    id = rows[0]?.id ?? "";
-  }
-  return { ...prediction, id, ventureId, ventureName: venture.name, basis, profile };
+  const stored = { ...prediction, id: "", ventureId, ventureName: venture.name, basis, profile };
+  if (options.store !== false) stored.id = await storePrediction(db, stored);
+  return stored;
+}
+
+/** Stores a prediction (eva_private.fn_record_death_prediction) and answers its id. */
+export async function storePrediction(db: Database, p: StoredPrediction): Promise<string> {
+  const { rows } = await sql<{ id: string }>`
+    select eva_private.fn_record_death_prediction(${JSON.stringify({
+      ventureId: p.ventureId,
+      profileId: p.profile.id,
+      profileName: p.profile.name,
+      profileVersion: p.profile.version,
+      fromStage: p.fromStage,
+      predictedStage: p.predictedStage,
+      deathProbability: p.deathProbability,
+      distribution: p.distribution,
+      amplifiers: p.amplifiers,
+      basis: p.basis,
+    })}::jsonb) as id`.execute(db);
+  return rows[0]?.id ?? "";
 }
 
 export interface CalibrationByStage {

@@ -21,7 +21,7 @@ import { type ComponentScores, loadBriefScores } from "./components.ts";
 import { profileKey } from "./counterfactual.ts";
 import { type DeathPrediction, survivalTo } from "./mortality.ts";
 import type { VentureOutcome } from "./outcomes.ts";
-import { loadPredictionContext, predictVenture } from "./predictor.ts";
+import { loadPredictionContext, predictVenture, storePrediction } from "./predictor.ts";
 
 export const TRACKED_BOUNDARIES = ["stage_3", "5->6", "9->10", "12->13", "16->17", "20->21", "graduation"] as const;
 export type TrackedBoundary = (typeof TRACKED_BOUNDARIES)[number];
@@ -106,20 +106,43 @@ export async function signalProfiles(db: Database): Promise<EvaluationProfile[]>
 /** Computes and records the gate signals of `ventureIds` (all ventures when absent) under `profiles`. */
 export async function recordGateSignals(
   db: Database,
-  options: { ventureIds?: readonly string[]; profiles?: readonly EvaluationProfile[] } = {},
-): Promise<GateSignal[]> {
+  options: {
+    ventureIds?: readonly string[];
+    profiles?: readonly EvaluationProfile[];
+    /**
+     * Also store the prediction of every open venture that has none from its current stage yet (the
+     * knowledge sync does), so each stage a venture reaches is predicted once and scored as it resolves.
+     */
+    storeDuePredictions?: boolean;
+  } = {},
+): Promise<GateSignal[] & { predictionsStored?: number }> {
   const profiles = options.profiles ?? (await signalProfiles(db));
   const context = await loadPredictionContext(db, options.ventureIds);
   const wanted = options.ventureIds ? new Set(options.ventureIds) : null;
   const briefs = new Map((await loadBriefScores(db, options.ventureIds)).map((b) => [b.ventureId, b.components]));
   context.components = briefs;
-  const signals: GateSignal[] = [];
+  const signals: GateSignal[] & { predictionsStored?: number } = [];
+  const predicted = new Set(
+    options.storeDuePredictions
+      ? (
+          await sql<{ key: string }>`
+            select venture_id || ':' || from_stage as key from eva.stage_of_death_predictions`.execute(db)
+        ).rows.map((r) => r.key)
+      : [],
+  );
+  let stored = 0;
   for (const o of context.outcomes) {
     if (wanted && !wanted.has(o.id)) continue;
     const prediction = await predictVenture(db, o.id, { context, store: false });
+    const open = o.diedAt === null && !o.succeeded && !["exited", "sunset", "killed"].includes(o.status);
+    if (options.storeDuePredictions && open && !predicted.has(`${o.id}:${prediction.fromStage}`)) {
+      await storePrediction(db, prediction);
+      stored++;
+    }
     for (const profile of profiles) signals.push(...gateSignals(o, briefs.get(o.id) ?? {}, profile, prediction));
   }
   await sql`select eva_private.fn_record_gate_signals(${JSON.stringify(signals)}::jsonb)`.execute(db);
+  signals.predictionsStored = stored;
   return signals;
 }
 

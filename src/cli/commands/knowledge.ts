@@ -84,7 +84,7 @@ export function registerKnowledge(program: Command): void {
         const r = await withRole(connection.db, "eva_service", (trx) => runKnowledgeSync(trx));
         if (options.json) return printJson(r);
         process.stdout.write(
-          `synced ${r.ventures} ventures: ${r.calibration} calibration bands, ${r.successPatterns} successful patterns, ${r.antiPatterns} anti-patterns; ${r.predictionsScored} prediction stages scored, ${r.predictionsResolved} predictions resolved; ${r.gateSignals} gate signals\n`,
+          `synced ${r.ventures} ventures: ${r.calibration} calibration bands, ${r.successPatterns} successful patterns, ${r.antiPatterns} anti-patterns; ${r.predictionsStored} predictions made, ${r.predictionsScored} prediction stages scored, ${r.predictionsResolved} predictions resolved; ${r.gateSignals} gate signals\n`,
         );
       });
     });
