@@ -176,6 +176,8 @@ export interface StoredPrediction extends DeathPrediction {
   id: string;
   ventureId: string;
   ventureName: string;
+  /** The venture's status now (a prediction for a venture already ended is for comparison only). */
+  ventureStatus: string;
   basis: { ventures: number; kills: number; segmentVentures: number; curve: "live"; note: string };
   profile: { id: string | null; name: string | null; version: number | null };
 }
@@ -259,7 +261,15 @@ export async function predictVenture(
     note: `mortality from ${others.length} other ventures (${kills} died); ${prediction.segment === "all" ? "the portfolio curve" : `the ${prediction.segment} curve (${segmentVentures} ventures, pooled towards the portfolio's)`}; stages with few exposed ventures lean on the prior (basis per stage)`,
   };
   const profile = options.profile ?? { id: null, name: null, version: null };
-  const stored = { ...prediction, id: "", ventureId, ventureName: venture.name, basis, profile };
+  const stored = {
+    ...prediction,
+    id: "",
+    ventureId,
+    ventureName: venture.name,
+    ventureStatus: venture.status,
+    basis,
+    profile,
+  };
   if (options.store !== false) stored.id = await storePrediction(db, stored);
   return stored;
 }

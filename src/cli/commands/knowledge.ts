@@ -195,6 +195,10 @@ export function registerKnowledge(program: Command): void {
           return predictVenture(trx, venture.id, { components: briefComponents });
         });
         if (options.json) return printJson(p);
+        if (p.ventureStatus === "killed" || p.ventureStatus === "sunset" || p.ventureStatus === "exited")
+          process.stdout.write(
+            `${p.ventureName} has ended (${p.ventureStatus} at Stage ${p.fromStage}): the prediction below, from that stage, is for comparison only\n`,
+          );
         process.stdout.write(
           `${p.ventureName} from Stage ${p.fromStage}: ${p.predictedStage === null ? "likelier to survive every stage than to die at any one" : `likeliest to die at Stage ${p.predictedStage}`}; dies before graduating with p = ${pct(p.deathProbability)} (estimate)\n${p.basis.note}\n\n`,
         );
