@@ -325,3 +325,30 @@ describe("venture templates", () => {
     expect(list.stdout).toContain("saas:accounting");
   });
 });
+
+describe("component scores of a Stage 0 brief", () => {
+  it("reads the synthesis engine's componentScore per component, its categorical verdicts, and says nothing of a missing one", async () => {
+    const { briefComponentScores } = await import("../src/intelligence/components.ts");
+    expect(
+      briefComponentScores({
+        metadata: {
+          synthesis: {
+            moat_architecture: { componentScore: 72, primary_moat: "data_moat" },
+            chairman_constraints: { verdict: "review" },
+            time_horizon: { position: "build_soon" },
+            virality: { componentScore: null, basis: "indeterminate" },
+            archetypes: { primary_confidence: 0.8 },
+          },
+        },
+      }),
+    ).toEqual({ moat_architecture: 72, chairman_constraints: 50, time_horizon: 60, archetypes: 80 });
+    // A brief from before the synthesis engine: its own fields.
+    expect(
+      briefComponentScores({
+        portfolioSynergyScore: 64,
+        timeHorizonClassification: "build_now",
+        buildEstimate: { complexity: "high", months: 9 },
+      }),
+    ).toEqual({ portfolio_evaluation: 64, time_horizon: 100, build_cost: 25 });
+  });
+});

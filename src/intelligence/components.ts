@@ -33,6 +33,8 @@ const CATEGORIES: Record<string, number> = {
 };
 
 const SCORE_KEYS = [
+  "componentScore",
+  "component_score",
   "score",
   "weighted_score",
   "relevance_score",
@@ -88,7 +90,7 @@ export function briefComponentScores(brief: Record<string, unknown>): ComponentS
 export interface VentureBriefScores {
   ventureId: string;
   components: ComponentScores;
-  /** The score the brief itself recorded (venture_score / ventureScore / the synthesis's weighted score). */
+  /** The score the brief itself recorded (the synthesis's weighted score, else its venture score). */
   recordedScore: number | null;
 }
 
@@ -102,8 +104,9 @@ export async function loadBriefScores(db: Database, ids?: readonly string[]): Pr
   return rows.map((r) => {
     const brief = rec(r.content);
     const synthesis = rec(rec(brief.metadata).synthesis);
+    // The profile's own weighted score when the synthesis recorded one, else the brief's venture score.
     const recorded = num(
-      brief.venture_score ?? brief.ventureScore ?? synthesis.weighted_score ?? synthesis.weightedScore,
+      synthesis.weighted_score ?? synthesis.weightedScore ?? brief.venture_score ?? brief.ventureScore,
     );
     return { ventureId: r.venture_id, components: briefComponentScores(brief), recordedScore: recorded };
   });
