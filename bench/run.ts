@@ -10,6 +10,7 @@ import { decisionResume } from "./decision-resume.ts";
 import { eventDelivery } from "./event-delivery.ts";
 import { graphqlAbuse } from "./graphql-abuse.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
+import { knowledgeBench } from "./knowledge.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
 import { marketingIngest } from "./marketing-ingest.ts";
 import { priorityQueue } from "./priority-queue.ts";
@@ -47,6 +48,7 @@ const benchmarks: Benchmark[] = [
   { name: "marketing-ingest", run: marketingIngest },
   { name: "bandit", run: banditBench },
   { name: "stage-zero", run: stageZeroBench },
+  { name: "knowledge", run: knowledgeBench },
 ];
 
 const wanted = process.argv.slice(2);

@@ -1431,7 +1431,14 @@ begin
       select pg_catalog.jsonb_agg(pp.pattern_signature order by pp.pattern_signature)
       from eva.portfolio_patterns pp
       where pp.lifecycle_stage = v_work.lifecycle_stage
-        and (pp.first_venture_id <> v_work.venture_id or pp.ventures_seen > 1)), '[]'::jsonb));
+        and (pp.first_venture_id <> v_work.venture_id or pp.ventures_seen > 1)), '[]'::jsonb),
+    -- The knowledge base's anti-patterns at the stage (spec §10), for the DFE's novel_pattern trigger.
+    'antiPatterns', coalesce((
+      select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('signature', ap.pattern_signature,
+        'ventures', ap.ventures, 'died', ap.died, 'rate', ap.rate, 'baseline', ap.baseline)
+        order by ap.pattern_signature)
+      from eva.portfolio_anti_patterns ap
+      where ap.lifecycle_stage = v_work.lifecycle_stage), '[]'::jsonb));
 end;
 $$;
 
@@ -3031,7 +3038,7 @@ COMMENT ON FUNCTION eva.fn_portfolio_metrics_history(p_periods integer) IS 'The 
 --
 
 CREATE FUNCTION eva.fn_recommend_templates(p_venture_id uuid, p_limit integer DEFAULT 5) RETURNS TABLE(template_id uuid, domain text, archetype eva.venture_archetype, source_venture_id uuid, source_venture_name text, source_decision text, similarity numeric, archetype_match boolean, score numeric)
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   with v as (
@@ -9283,6 +9290,52 @@ COMMENT ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route js
 
 
 --
+-- Name: fn_record_counterfactual(jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_record_counterfactual(p jsonb) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id uuid;
+begin
+  if pg_catalog.jsonb_typeof(p -> 'profiles') is distinct from 'array' then
+    raise exception 'a counterfactual run needs its profiles' using errcode = 'EV400';
+  end if;
+  insert into eva.counterfactual_runs (ventures, profiles, accuracy, llm_calls)
+  values (coalesce((p ->> 'ventures')::int, 0),
+    (select coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('key', a ->> 'profileKey', 'name', a ->> 'profileName',
+      'version', (a ->> 'profileVersion')::int, 'id', a ->> 'profileId')), '[]')
+     from pg_catalog.jsonb_array_elements(p -> 'profiles') a),
+    (select coalesce(pg_catalog.jsonb_object_agg(a ->> 'profileKey', pg_catalog.jsonb_build_object('tauB', a -> 'tauB',
+      'resolved', a -> 'resolved', 'scored', a -> 'scored')), '{}')
+     from pg_catalog.jsonb_array_elements(p -> 'profiles') a),
+    coalesce((p ->> 'llmCalls')::int, 0))
+  returning id into v_id;
+  insert into eva.counterfactual_scores (run_id, venture_id, profile_key, profile_id, profile_version, score,
+    actual_score, outcome_rank, outcome)
+  select v_id, s."ventureId", s."profileKey", a."profileId", a."profileVersion", s.score, s."recordedScore",
+    s."outcomeRank", s.outcome
+  from pg_catalog.jsonb_to_recordset(coalesce(p -> 'scores', '[]')) as s("ventureId" uuid, "profileKey" text,
+    score numeric, "recordedScore" numeric, "outcomeRank" numeric, outcome text)
+  left join pg_catalog.jsonb_to_recordset(p -> 'profiles') as a("profileKey" text, "profileId" uuid, "profileVersion" int)
+    on a."profileKey" = s."profileKey";
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_record_counterfactual(p jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_counterfactual(p jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_record_counterfactual(p jsonb) IS 'Stores a counterfactual batch run: per profile its Kendall tau-b against real outcomes, and every venture''s re-score under it (no model call: llm_calls 0).';
+
+
+--
 -- Name: fn_record_death_prediction(jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -9441,6 +9494,45 @@ ALTER FUNCTION eva_private.fn_record_event_delivery(p_delivery_id bigint, p_logg
 --
 
 COMMENT ON FUNCTION eva_private.fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_error text, p_result jsonb, p_retryable boolean) IS 'Records a delivery attempt (p_error null: delivered); queues the next attempt after the subscription''s backoff, or dead-letters it (eva.eva_event_dlq, system.dead_letter) after the last. Returns {status, attempts, retryIn | dlqId}.';
+
+
+--
+-- Name: fn_record_gate_signals(jsonb); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_record_gate_signals(p_signals jsonb) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_count int;
+begin
+  insert into eva.evaluation_profile_outcomes as o (venture_id, boundary, profile_key, profile_id, profile_version,
+    survival_probability, score, threshold, signal, outcome, basis, recorded_at)
+  select s."ventureId", s.boundary, s."profileKey", s."profileId", s."profileVersion", s."survivalProbability",
+    s.score, s.threshold, s.signal, s.outcome, coalesce(s.basis, '{}'), pg_catalog.now()
+  from pg_catalog.jsonb_to_recordset(coalesce(p_signals, '[]')) as s("ventureId" uuid, boundary text,
+    "profileKey" text, "profileId" uuid, "profileVersion" int, "survivalProbability" numeric, score numeric,
+    threshold numeric, signal text, outcome text, basis jsonb)
+  on conflict (venture_id, boundary, profile_key) do update
+    set survival_probability = excluded.survival_probability, score = excluded.score, threshold = excluded.threshold,
+        signal = excluded.signal, outcome = excluded.outcome, basis = excluded.basis, profile_id = excluded.profile_id,
+        profile_version = excluded.profile_version, recorded_at = excluded.recorded_at
+    -- A settled outcome is history: it is not rewritten.
+    where o.outcome = 'pending';
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_record_gate_signals(p_signals jsonb) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_record_gate_signals(p_signals jsonb); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_record_gate_signals(p_signals jsonb) IS 'Records gate signals (venture × tracked boundary × profile: survival probability, score vs threshold, outcome); a signal whose outcome is settled is kept as it was.';
 
 
 --
@@ -27410,8 +27502,6 @@ REVOKE ALL ON FUNCTION eva_private.fn_issue_sign_in_code(p_code_hash text, p_rol
 
 REVOKE ALL ON FUNCTION eva_private.fn_knowledge_settings() FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_knowledge_settings() TO eva_service;
-GRANT ALL ON FUNCTION eva_private.fn_knowledge_settings() TO eva_chairman;
-GRANT ALL ON FUNCTION eva_private.fn_knowledge_settings() TO eva_viewer;
 
 
 --
@@ -27638,12 +27728,19 @@ REVOKE ALL ON FUNCTION eva_private.fn_reality_retry_step(p_work_id uuid, p_route
 
 
 --
+-- Name: FUNCTION fn_record_counterfactual(p jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_record_counterfactual(p jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_record_counterfactual(p jsonb) TO eva_service;
+
+
+--
 -- Name: FUNCTION fn_record_death_prediction(p jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_record_death_prediction(p jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_record_death_prediction(p jsonb) TO eva_service;
-GRANT ALL ON FUNCTION eva_private.fn_record_death_prediction(p jsonb) TO eva_chairman;
 
 
 --
@@ -27660,6 +27757,14 @@ GRANT ALL ON FUNCTION eva_private.fn_record_dlq_replay(p_dlq_id bigint, p_replay
 
 REVOKE ALL ON FUNCTION eva_private.fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_error text, p_result jsonb, p_retryable boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_error text, p_result jsonb, p_retryable boolean) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_record_gate_signals(p_signals jsonb); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_record_gate_signals(p_signals jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_record_gate_signals(p_signals jsonb) TO eva_service;
 
 
 --
@@ -27937,7 +28042,6 @@ GRANT ALL ON FUNCTION eva_private.fn_scheduler_saga_sweep() TO eva_service;
 
 REVOKE ALL ON FUNCTION eva_private.fn_score_death_predictions(p jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_score_death_predictions(p jsonb) TO eva_service;
-GRANT ALL ON FUNCTION eva_private.fn_score_death_predictions(p jsonb) TO eva_chairman;
 
 
 --

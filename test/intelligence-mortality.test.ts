@@ -132,6 +132,30 @@ describe("stage-of-death predictor", () => {
     expect(byStage.find((s) => s.stage === 5)).toMatchObject({ scored: 1, deaths: 1 });
   });
 
+  it("the knowledge sync predicts every open venture once per stage it reaches, and scores as it goes", async () => {
+    const { runKnowledgeSync } = await import("../src/intelligence/sync.ts");
+    const open = (await loadOutcomes(t.db)).filter((o) => o.diedAt === null && !o.succeeded);
+    const first = await runKnowledgeSync(t.service);
+    const fromNow = await t.db
+      .selectFrom("stage_of_death_predictions")
+      .select(["venture_id", "from_stage"])
+      .where(
+        "venture_id",
+        "in",
+        open.map((o) => o.id),
+      )
+      .execute();
+    for (const o of open) expect(fromNow).toContainEqual({ venture_id: o.id, from_stage: o.currentStage });
+    expect(first.predictionsStored).toBeGreaterThan(0);
+    expect((await runKnowledgeSync(t.service)).predictionsStored).toBe(0);
+    // One of them moves on a stage: the next sync scores its stage and predicts it from the new one.
+    const mover = open.find((o) => o.currentStage === 1) as (typeof open)[number];
+    await walkToDecision(t.db, mover.id, 1, contents());
+    const next = await runKnowledgeSync(t.service);
+    expect(next.predictionsStored).toBe(1);
+    expect(next.predictionsScored).toBeGreaterThanOrEqual(1);
+  });
+
   it("services write predictions only through the knowledge functions", async () => {
     const denied =
       await sql`insert into eva.stage_of_death_predictions (venture_id, from_stage, death_probability, distribution)

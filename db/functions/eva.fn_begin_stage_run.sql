@@ -134,7 +134,14 @@ begin
       select pg_catalog.jsonb_agg(pp.pattern_signature order by pp.pattern_signature)
       from eva.portfolio_patterns pp
       where pp.lifecycle_stage = v_work.lifecycle_stage
-        and (pp.first_venture_id <> v_work.venture_id or pp.ventures_seen > 1)), '[]'::jsonb));
+        and (pp.first_venture_id <> v_work.venture_id or pp.ventures_seen > 1)), '[]'::jsonb),
+    -- The knowledge base's anti-patterns at the stage (spec §10), for the DFE's novel_pattern trigger.
+    'antiPatterns', coalesce((
+      select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('signature', ap.pattern_signature,
+        'ventures', ap.ventures, 'died', ap.died, 'rate', ap.rate, 'baseline', ap.baseline)
+        order by ap.pattern_signature)
+      from eva.portfolio_anti_patterns ap
+      where ap.lifecycle_stage = v_work.lifecycle_stage), '[]'::jsonb));
 end;
 $$;
 comment on function eva.fn_begin_stage_run(uuid, text[], text) is

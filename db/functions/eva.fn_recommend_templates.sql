@@ -3,11 +3,14 @@
 -- venture's domain text (vertical, target market, problem, value proposition,
 -- description) to each template's, plus 0.1 for the same archetype, at least
 -- the knowledge.template_min_similarity setting. Its own template excluded.
+-- Security definer to read that setting; it returns only what every reader
+-- may read (ventures and templates are readable by all signed-in roles).
 create or replace function eva.fn_recommend_templates(p_venture_id uuid, p_limit int default 5)
 returns table (template_id uuid, domain text, archetype eva.venture_archetype, source_venture_id uuid,
   source_venture_name text, source_decision text, similarity numeric, archetype_match boolean, score numeric)
 language sql
 stable
+security definer
 set search_path = pg_catalog, pg_temp
 as $$
   with v as (

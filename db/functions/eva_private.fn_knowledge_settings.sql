@@ -11,4 +11,4 @@ as $$
 $$;
 comment on function eva_private.fn_knowledge_settings() is
   'The knowledge.* settings: prior strength of the mortality curves, least support and lift of a pattern, least template similarity.';
-grant execute on function eva_private.fn_knowledge_settings() to eva_service, eva_chairman, eva_viewer;
+grant execute on function eva_private.fn_knowledge_settings() to eva_service;

@@ -25,4 +25,4 @@ end;
 $$;
 comment on function eva_private.fn_record_death_prediction(jsonb) is
   'Stores a stage-of-death prediction (venture, profile, from stage, likeliest stage, per-stage distribution, amplifiers, basis) and returns its id.';
-grant execute on function eva_private.fn_record_death_prediction(jsonb) to eva_service, eva_chairman;
+grant execute on function eva_private.fn_record_death_prediction(jsonb) to eva_service;

@@ -29,4 +29,4 @@ end;
 $$;
 comment on function eva_private.fn_score_death_predictions(jsonb) is
   'Records per-stage Brier scores and log losses of open stage-of-death predictions (once per prediction and stage) and resolves those whose venture died or succeeded.';
-grant execute on function eva_private.fn_score_death_predictions(jsonb) to eva_service, eva_chairman;
+grant execute on function eva_private.fn_score_death_predictions(jsonb) to eva_service;

@@ -147,10 +147,23 @@ export interface DfeInput {
   preferenceScopes?: Record<string, "venture" | "global">;
   /** Pattern signatures other ventures produced at this stage. */
   knownPatterns: string[];
+  /**
+   * The knowledge base's anti-patterns at this stage (eva.portfolio_anti_patterns): signatures whose
+   * ventures died more often than the stage's. A known one fires novel_pattern too (known, but to fail).
+   */
+  antiPatterns?: DfeAntiPattern[] | undefined;
   /** The token budget of the stage's phase, spend including this run's calls (null limit: no phase budget). */
   budget?: { phase: number; limit: number | null; spent: number | null } | undefined;
   /** The Devil's Advocate's review of this stage, when it reviewed (not when it was skipped). */
   devilsAdvocate?: DfeDevilsAdvocateReview | undefined;
+}
+
+export interface DfeAntiPattern {
+  signature: string;
+  ventures: number;
+  died: number;
+  rate: number;
+  baseline: number;
 }
 
 export interface DfeDevilsAdvocateReview {
@@ -172,6 +185,8 @@ export interface DfeTrigger {
   threshold?: number | string | string[];
   /** Set when the trigger fired because the preference it needs is missing or unreadable. */
   missingPreference?: DfePreferenceKey;
+  /** novel_pattern from a known anti-pattern: its counts in the knowledge base. */
+  antiPattern?: DfeAntiPattern;
   /** cost_threshold from the phase's token budget: the figures. */
   budget?: { phase: number; spent: number; limit: number; percent: number };
   /** devils_advocate_challenge: what the Chairman is asked to weigh. */
@@ -338,6 +353,17 @@ export function evaluateDFE(input: DfeInput): DfeResult {
         threshold: known,
       });
     }
+  }
+
+  // 5b. A known anti-pattern (spec §10: the novel_pattern trigger checks against known patterns, failures too).
+  const anti = (input.antiPatterns ?? []).find((p) => p.signature === patternSignature);
+  if (choice !== null && anti) {
+    triggers.push({
+      type: "novel_pattern",
+      detail: `pattern ${patternSignature} is a known anti-pattern: ${anti.died} of ${anti.ventures} ventures that produced it died (${Math.round(anti.rate * 100)}%, against ${Math.round(anti.baseline * 100)}% of the ventures at Stage ${stage})`,
+      value: patternSignature,
+      antiPattern: anti,
+    });
   }
 
   // 6. Constraint drift.

@@ -385,6 +385,9 @@ export async function loadKnowledgeInputs(db: Database) {
   const { rows: gates } = await sql<{ venture_id: string; stage: number; decision: string }>`
     select distinct on (w.venture_id, w.lifecycle_stage) w.venture_id, w.lifecycle_stage as stage, w.gate_decision as decision
     from eva.venture_stage_work w
+    join eva.lifecycle_stage_config s on s.stage_number = w.lifecycle_stage
+    -- Only decisions that let the venture on: a kill's own death teaches nothing about the kill.
+    join eva.gate_decision_options o on o.gate_type = s.gate_type and o.decision = w.gate_decision and o.passes
     where w.gate_decision is not null and w.status in ('completed', 'awaiting_decision')
     order by w.venture_id, w.lifecycle_stage, w.run_number desc`.execute(db);
   const { rows: retros } = await sql<{

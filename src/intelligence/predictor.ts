@@ -176,12 +176,52 @@ export interface StoredPrediction extends DeathPrediction {
   id: string;
   ventureId: string;
   ventureName: string;
+  /** The venture's status now (a prediction for a venture already ended is for comparison only). */
+  ventureStatus: string;
   basis: { ventures: number; kills: number; segmentVentures: number; curve: "live"; note: string };
   profile: { id: string | null; name: string | null; version: number | null };
 }
 
 /** Synthesis component scores of a venture's Stage 0 brief, when it has one (0-100 each). */
 export type ComponentReader = (db: Database, ventureId: string) => Promise<Record<string, number>>;
+
+/** Stages whose artifacts the amplifiers read: the scored ones and those with a DFE key choice. */
+const AMPLIFIER_STAGES = [2, 3, 4, 5, 7, 9, 10, 11, 14, 23, 25];
+
+/** What predictions read, loaded once for many of them (the knowledge sync's gate signals). */
+export interface PredictionContext {
+  outcomes: VentureOutcome[];
+  priorStrength: number;
+  antiPatterns: AntiPattern[];
+  artifacts: Map<string, { stage: number; content: Record<string, unknown> }[]>;
+  components?: Map<string, Record<string, number>>;
+}
+
+async function loadArtifacts(db: Database, ids?: readonly string[]) {
+  const { rows } = await sql<{ venture_id: string; stage: number; content: Record<string, unknown> }>`
+    select a.venture_id, a.lifecycle_stage as stage, a.content from eva.venture_artifacts a
+    join eva.lifecycle_stage_config s on s.stage_number = a.lifecycle_stage and a.artifact_type = s.produces[1]
+    where a.is_current and a.lifecycle_stage = any(${AMPLIFIER_STAGES}::int[])
+      ${ids ? sql`and a.venture_id = any(${ids as string[]}::uuid[])` : sql``}`.execute(db);
+  const byVenture = new Map<string, { stage: number; content: Record<string, unknown> }[]>();
+  for (const r of rows) {
+    const list = byVenture.get(r.venture_id) ?? [];
+    list.push({ stage: r.stage, content: rec(r.content) });
+    byVenture.set(r.venture_id, list);
+  }
+  return byVenture;
+}
+
+/** The context of predictions for `ventureIds` (all ventures when absent). */
+export async function loadPredictionContext(db: Database, ventureIds?: readonly string[]): Promise<PredictionContext> {
+  const settings = await knowledgeSettings(db);
+  return {
+    outcomes: await loadOutcomes(db),
+    priorStrength: settings.priorStrength,
+    antiPatterns: await loadAntiPatterns(db),
+    artifacts: await loadArtifacts(db, ventureIds),
+  };
+}
 
 /** Predicts where the venture will die, from the portfolio's outcomes now, and stores the prediction. */
 export async function predictVenture(
@@ -191,26 +231,23 @@ export async function predictVenture(
     components?: ComponentReader;
     profile?: { id: string | null; name: string | null; version: number | null };
     store?: boolean;
-    outcomes?: VentureOutcome[];
+    context?: PredictionContext;
   } = {},
 ): Promise<StoredPrediction> {
-  const outcomes = options.outcomes ?? (await loadOutcomes(db));
+  const context = options.context ?? (await loadPredictionContext(db, [ventureId]));
+  const outcomes = context.outcomes;
   const venture = outcomes.find((o) => o.id === ventureId);
   if (!venture) throw new Error(`venture ${ventureId} does not exist`);
-  const settings = await knowledgeSettings(db);
   // The venture's own outcome is not evidence for its own prediction.
   const others = outcomes.filter((o) => o.id !== ventureId);
-  const curves = buildMortalityCurves(others, settings.priorStrength);
-  const { rows: artifacts } = await sql<{ stage: number; content: Record<string, unknown> }>`
-    select a.lifecycle_stage as stage, a.content from eva.venture_artifacts a
-    join eva.lifecycle_stage_config s on s.stage_number = a.lifecycle_stage and a.artifact_type = s.produces[1]
-    where a.venture_id = ${ventureId}::uuid and a.is_current`.execute(db);
+  const curves = buildMortalityCurves(others, context.priorStrength);
   const fromStage = venture.diedAt ?? venture.currentStage;
   const amplifiers = amplifiersFor({
     archetype: venture.archetype,
-    artifacts: artifacts.map((a) => ({ stage: a.stage, content: rec(a.content) })),
-    components: options.components ? await options.components(db, ventureId) : {},
-    antiPatterns: await loadAntiPatterns(db),
+    artifacts: context.artifacts.get(ventureId) ?? [],
+    components:
+      context.components?.get(ventureId) ?? (options.components ? await options.components(db, ventureId) : {}),
+    antiPatterns: context.antiPatterns,
     fromStage,
   });
   const prediction = predictStageOfDeath(curves, { archetype: venture.archetype, fromStage }, amplifiers);
@@ -224,24 +261,35 @@ export async function predictVenture(
     note: `mortality from ${others.length} other ventures (${kills} died); ${prediction.segment === "all" ? "the portfolio curve" : `the ${prediction.segment} curve (${segmentVentures} ventures, pooled towards the portfolio's)`}; stages with few exposed ventures lean on the prior (basis per stage)`,
   };
   const profile = options.profile ?? { id: null, name: null, version: null };
-  let id = "";
-  if (options.store !== false) {
-    const { rows } = await sql<{ id: string }>`
-      select eva_private.fn_record_death_prediction(${JSON.stringify({
-        ventureId,
-        profileId: profile.id,
-        profileName: profile.name,
-        profileVersion: profile.version,
-        fromStage,
-        predictedStage: prediction.predictedStage,
-        deathProbability: prediction.deathProbability,
-        distribution: prediction.distribution,
-        amplifiers: prediction.amplifiers,
-        basis,
-      })}::jsonb) as id`.execute(db);
-    id = rows[0]?.id ?? "";
-  }
-  return { ...prediction, id, ventureId, ventureName: venture.name, basis, profile };
+  const stored = {
+    ...prediction,
+    id: "",
+    ventureId,
+    ventureName: venture.name,
+    ventureStatus: venture.status,
+    basis,
+    profile,
+  };
+  if (options.store !== false) stored.id = await storePrediction(db, stored);
+  return stored;
+}
+
+/** Stores a prediction (eva_private.fn_record_death_prediction) and answers its id. */
+export async function storePrediction(db: Database, p: StoredPrediction): Promise<string> {
+  const { rows } = await sql<{ id: string }>`
+    select eva_private.fn_record_death_prediction(${JSON.stringify({
+      ventureId: p.ventureId,
+      profileId: p.profile.id,
+      profileName: p.profile.name,
+      profileVersion: p.profile.version,
+      fromStage: p.fromStage,
+      predictedStage: p.predictedStage,
+      deathProbability: p.deathProbability,
+      distribution: p.distribution,
+      amplifiers: p.amplifiers,
+      basis: p.basis,
+    })}::jsonb) as id`.execute(db);
+  return rows[0]?.id ?? "";
 }
 
 export interface CalibrationByStage {

@@ -407,6 +407,7 @@ async function runStage(
       preferences: row.preferences,
       preferenceScopes: row.preferenceScopes,
       knownPatterns: row.knownPatterns,
+      antiPatterns: row.antiPatterns,
       budget: phaseBudgetForDfe(budget, chargedTokens(charges)),
       devilsAdvocate: review?.status === "reviewed" ? { ...review.review, model: review.provenance.model } : undefined,
     };

@@ -129,6 +129,18 @@ const stageContextRow = z.object({
     .default([]),
   /** Pattern signatures other ventures produced at this stage. */
   knownPatterns: z.array(z.string()).default([]),
+  /** The knowledge base's anti-patterns at this stage (eva.portfolio_anti_patterns), for the DFE. */
+  antiPatterns: z
+    .array(
+      z.object({
+        signature: z.string(),
+        ventures: z.number(),
+        died: z.number(),
+        rate: z.number(),
+        baseline: z.number(),
+      }),
+    )
+    .default([]),
 });
 export type StageContextRow = z.infer<typeof stageContextRow>;
 

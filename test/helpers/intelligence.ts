@@ -68,3 +68,29 @@ export async function killedAtFive(db: Database, seed: VentureSeed = {}, content
   await killAtOpenStage(db, v.id, content);
   return v;
 }
+
+const APPROVE: Record<string, string> = {
+  brand_approval: "approve",
+  release_decision: "release",
+  dfe_escalation: "proceed",
+};
+
+/** Walks the venture to its Stage 25 review, approving the Chairman gates on the way; returns the review's decision id. */
+export async function walkToReview(db: Database, ventureId: string, content: Contents = contents()): Promise<string> {
+  for (let guard = 0; guard < 10; guard++) {
+    const id = await walkToDecision(db, ventureId, 25, content);
+    if (!id) throw new Error("the venture stopped before its Stage 25 review");
+    const d = await db
+      .selectFrom("chairman_decisions")
+      .select("decision_type")
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    if (d.decision_type === "venture_future") return id;
+    const decision = APPROVE[d.decision_type];
+    if (!decision) throw new Error(`no approving decision for ${d.decision_type}`);
+    await withRole(db, "eva_chairman", (trx) =>
+      sql`select * from eva.fn_decide(${id}::uuid, ${decision})`.execute(trx),
+    );
+  }
+  throw new Error("the venture never reached its Stage 25 review");
+}

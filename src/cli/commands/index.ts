@@ -35,7 +35,9 @@ export type CommandName =
   | "search"
   | "tools"
   | "blueprints"
-  | "nursery";
+  | "nursery"
+  | "knowledge"
+  | "templates";
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   start: {
@@ -128,6 +130,15 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   serve: {
     summary: "serve the Chairman's GraphQL API (/graphql) and GraphiQL (/graphiql) until Ctrl-C",
     load: async () => (await import("./serve.ts")).registerServe,
+  },
+  knowledge: {
+    summary:
+      "the portfolio knowledge base: calibration, successful patterns, anti-patterns, stage-of-death predictions, gate signals, the counterfactual engine (no model call)",
+    load: async () => (await import("./knowledge.ts")).registerKnowledge,
+  },
+  templates: {
+    summary: "venture templates extracted at a Stage 25 continue or exit, and the ones recommended to a venture",
+    load: async () => (await import("./templates.ts")).registerTemplates,
   },
   profiles: {
     summary: "Stage 0's evaluation profiles: the synthesis weights and gate thresholds; list, show, create, activate",
