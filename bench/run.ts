@@ -14,6 +14,7 @@ import { marketingIngest } from "./marketing-ingest.ts";
 import { priorityQueue } from "./priority-queue.ts";
 import { sagaBench } from "./saga.ts";
 import { schedulerTick } from "./scheduler-tick.ts";
+import { searchBench } from "./search.ts";
 import { stageEngine } from "./stage-engine.ts";
 import { tokenCheck } from "./token-check.ts";
 import { workerFloor } from "./worker-floor.ts";
@@ -43,6 +44,7 @@ const benchmarks: Benchmark[] = [
   { name: "saga", run: sagaBench },
   { name: "dashboard", run: dashboard },
   { name: "marketing-ingest", run: marketingIngest },
+  { name: "search", run: searchBench },
 ];
 
 const wanted = process.argv.slice(2);
