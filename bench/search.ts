@@ -5,6 +5,7 @@
 // for a mix of queries (common and rare words, phrases, a misspelt venture
 // name, venture- and stage-filtered), p95 beside a plain indexed lookup of a
 // venture's current artifacts on the same connection. Aim: p95 ≤ 20 ms.
+import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { connect } from "../src/db/client.ts";
@@ -85,6 +86,7 @@ export async function searchBench(server: BenchServer, signal: AbortSignal): Pro
         }
       }
     }
+    const load = loadavg()[0] ?? 0;
     const s = summarize(searchMs);
     const l = summarize(lookupMs);
     const slowest = [...perQuery.entries()]
@@ -110,7 +112,7 @@ export async function searchBench(server: BenchServer, signal: AbortSignal): Pro
         value: s.p95,
         unit: "ms",
         vs: "search.lookup_p95",
-        note: `n=${s.n}, p50 ${s.p50.toFixed(2)} ms, max ${s.max.toFixed(1)} ms; ${stats?.documents} documents (${stats?.size}); slowest p95: ${slowest}`,
+        note: `n=${s.n}, p50 ${s.p50.toFixed(2)} ms, max ${s.max.toFixed(1)} ms; ${stats?.documents} documents (${stats?.size}); slowest p95: ${slowest}; load average ${load.toFixed(1)} on ${availableParallelism()} CPUs`,
       },
     ];
   } finally {
