@@ -2,7 +2,7 @@
 -- the query (websearch syntax, english stemming) and trigram matches of it in
 -- a venture's name (a misspelt or partial name), ranked by
 -- 0.7 × ts_rank_cd (normalized to 0..1) + 0.3 × word similarity of the title.
--- Of the ventures' name documents that match, at most the first 300 found are
+-- Of the ventures' name documents that match, at most the first 200 found are
 -- ranked, and of the other documents (briefs, artifacts, learnings) the first
 -- 200: a word every document contains costs the same as a rare one. Then
 -- `capped` is true on the rows; more words, a venture or a stage narrow it.
@@ -23,7 +23,7 @@ as $$
 declare
   v_q tsquery;
   v_limit int := least(greatest(coalesce(p_limit, 20), 1), 200);
-  v_name_cap constant int := 300;
+  v_name_cap constant int := 200;
   v_cap constant int := 200;
 begin
   if pg_catalog.btrim(coalesce(p_query, '')) = '' then
@@ -35,41 +35,42 @@ begin
   v_q := pg_catalog.websearch_to_tsquery('pg_catalog.english', p_query);
   return query
   with names as (
-    select d.id, d.kind, d.venture_id, d.lifecycle_stage, d.title, d.body, d.document from eva.search_documents d
+    select d.id, d.document, d.title from eva.search_documents d
     where d.kind = 'name' and (d.document @@ v_q or p_query operator(eva_ext.<%) d.title)
       and (p_venture_id is null or d.venture_id = p_venture_id)
       and (p_stage is null or d.lifecycle_stage = p_stage)
     limit v_name_cap
   ), others as (
-    select d.id, d.kind, d.venture_id, d.lifecycle_stage, d.title, d.body, d.document from eva.search_documents d
+    select d.id, d.document from eva.search_documents d
     where d.kind <> 'name' and d.document @@ v_q
       and (p_venture_id is null or d.venture_id = p_venture_id)
       and (p_stage is null or d.lifecycle_stage = p_stage)
     limit v_cap
-  ), hits as (
-    select h.*, false as from_others from names h
-    union all
-    select o.*, true from others o
   ), scored as (
-    select h.id, h.kind, h.venture_id, h.lifecycle_stage, h.title, h.body,
-      pg_catalog.ts_rank_cd(h.document, v_q, 32)::float8 as tr,
-      case when h.kind = 'name' then eva_ext.word_similarity(p_query, h.title)::float8 else 0 end as ws
-    from hits h
+    select n.id, pg_catalog.ts_rank_cd(n.document, v_q, 32)::float8 as tr,
+      eva_ext.word_similarity(p_query, n.title)::float8 as ws, false as other
+    from names n
+    union all
+    select o.id, pg_catalog.ts_rank_cd(o.document, v_q, 32)::float8, 0::float8, true from others o
+  ), counted as (
+    select s.*, 0.7 * s.tr + 0.3 * s.ws as r,
+      pg_catalog.count(*) filter (where s.other) over () as n_others,
+      pg_catalog.count(*) filter (where not s.other) over () as n_names
+    from scored s
   ), top as (
-    select s.*, 0.7 * s.tr + 0.3 * s.ws as r from scored s order by 0.7 * s.tr + 0.3 * s.ws desc, s.id limit v_limit
-  ), capped as (
-    select (select count(*) from others) >= v_cap or (select count(*) from names) >= v_name_cap as capped
+    select c.* from counted c order by c.r desc, c.id limit v_limit
   )
-  select t.id, t.kind, t.venture_id, t.lifecycle_stage, t.title,
-    pg_catalog.ts_headline('pg_catalog.english', pg_catalog.left(t.body, 1000), v_q,
+  -- Only the results' rows are read in full (their text, for the snippet).
+  select d.id, d.kind, d.venture_id, d.lifecycle_stage, d.title,
+    pg_catalog.ts_headline('pg_catalog.english', pg_catalog.left(d.body, 600), v_q,
       'MaxWords=24, MinWords=8, MaxFragments=1, StartSel=«, StopSel=»'),
-    t.r, t.tr, t.ws, c.capped
-  from top t cross join capped c
+    t.r, t.tr, t.ws, t.n_others >= v_cap or t.n_names >= v_name_cap
+  from top t join eva.search_documents d on d.id = t.id
   order by t.r desc, t.id;
 end;
 $$;
 comment on function eva.fn_search(text, uuid, int, int) is
-  'Searches every venture''s names, briefs, current artifacts and learnings the caller may read: full-text (weighted A name, B heading, C text, D labels) plus trigram similarity of venture names, best first; capped: more documents matched than are ranked (300 venture names, 200 others).';
+  'Searches every venture''s names, briefs, current artifacts and learnings the caller may read: full-text (weighted A name, B heading, C text, D labels) plus trigram similarity of venture names, best first; capped: more documents matched than are ranked (200 venture names, 200 others).';
 grant execute on function eva.fn_search(text, uuid, int, int) to eva_chairman, eva_service, eva_viewer;
 
 -- The plan above reads a venture's name documents through these partial

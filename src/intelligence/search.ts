@@ -38,7 +38,7 @@ export interface SearchResult {
   mode: "keyword" | "keyword+meaning";
   /** Why the search is keyword-only, when it is. */
   note: string | null;
-  /** More documents matched than eva.fn_search ranks (300 venture names, 200 others): add words, a venture or a stage. */
+  /** More documents matched than eva.fn_search ranks (200 venture names, 200 others): add words, a venture or a stage. */
   capped: boolean;
   hits: SearchHit[];
 }
