@@ -234,6 +234,20 @@ describe("search by meaning", () => {
     expect(none.note).toMatch(/no embedding model configured/);
   });
 
+  it("queues no embedding and calls no model where the database has no pgvector", async (context) => {
+    if (await embeddingsAvailable(t.db))
+      context.skip("this server has pgvector: embeddings are queued and stored there");
+    const { rows } = await sql<{ n: string }>`
+      select count(*) as n from graphile_worker.jobs where task_identifier = 'search_embed'`.execute(t.db);
+    expect(Number(rows[0]?.n)).toBe(0);
+    const before = embeddingRequests.length;
+    const embedder = createOpenAIEmbedder({ baseURL: embeddingsUrl, model: "nomic-embed-text" });
+    const { searchEmbedTasks } = await import("../src/tasks/search-embed.ts");
+    const { search_embed } = searchEmbedTasks({ db: t.service, embedder });
+    await search_embed({ documentId: 1 }, {} as never);
+    expect(embeddingRequests.length).toBe(before);
+  });
+
   it("finds documents by meaning where pgvector is installed", async (context) => {
     if (!(await embeddingsAvailable(t.db))) {
       context.skip(
