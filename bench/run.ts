@@ -16,6 +16,7 @@ import { marketingIngest } from "./marketing-ingest.ts";
 import { priorityQueue } from "./priority-queue.ts";
 import { sagaBench } from "./saga.ts";
 import { schedulerTick } from "./scheduler-tick.ts";
+import { searchBench } from "./search.ts";
 import { stageEngine } from "./stage-engine.ts";
 import { stageZeroBench } from "./stage-zero.ts";
 import { tokenCheck } from "./token-check.ts";
@@ -49,6 +50,7 @@ const benchmarks: Benchmark[] = [
   { name: "bandit", run: banditBench },
   { name: "stage-zero", run: stageZeroBench },
   { name: "knowledge", run: knowledgeBench },
+  { name: "search", run: searchBench },
 ];
 
 const wanted = process.argv.slice(2);

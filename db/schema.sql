@@ -4648,13 +4648,15 @@ COMMENT ON FUNCTION eva.fn_sd_results(p_venture_id uuid) IS 'The venture''s late
 -- Name: fn_search(text, uuid, integer, integer); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
-CREATE FUNCTION eva.fn_search(p_query text, p_venture_id uuid DEFAULT NULL::uuid, p_stage integer DEFAULT NULL::integer, p_limit integer DEFAULT 20) RETURNS TABLE(document_id bigint, kind text, venture_id uuid, lifecycle_stage integer, title text, snippet text, rank double precision, text_rank double precision, similarity double precision)
+CREATE FUNCTION eva.fn_search(p_query text, p_venture_id uuid DEFAULT NULL::uuid, p_stage integer DEFAULT NULL::integer, p_limit integer DEFAULT 20) RETURNS TABLE(document_id bigint, kind text, venture_id uuid, lifecycle_stage integer, title text, snippet text, rank double precision, text_rank double precision, similarity double precision, capped boolean)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_q tsquery;
   v_limit int := least(greatest(coalesce(p_limit, 20), 1), 200);
+  v_name_cap constant int := 200;
+  v_cap constant int := 200;
 begin
   if pg_catalog.btrim(coalesce(p_query, '')) = '' then
     raise exception 'search needs words to look for' using errcode = 'EV400';
@@ -4664,29 +4666,38 @@ begin
   end if;
   v_q := pg_catalog.websearch_to_tsquery('pg_catalog.english', p_query);
   return query
-  with hits as (
-    select d.id from eva.search_documents d
-    where d.document @@ v_q
+  with names as (
+    select d.id, d.document, d.title from eva.search_documents d
+    where d.kind = 'name' and (d.document @@ v_q or p_query operator(eva_ext.<%) d.title)
       and (p_venture_id is null or d.venture_id = p_venture_id)
       and (p_stage is null or d.lifecycle_stage = p_stage)
-    union
-    select d.id from eva.search_documents d
-    where p_query operator(eva_ext.<%) d.title
+    limit v_name_cap
+  ), others as (
+    select d.id, d.document from eva.search_documents d
+    where d.kind <> 'name' and d.document @@ v_q
       and (p_venture_id is null or d.venture_id = p_venture_id)
       and (p_stage is null or d.lifecycle_stage = p_stage)
+    limit v_cap
   ), scored as (
-    select d.id, d.kind, d.venture_id, d.lifecycle_stage, d.title, d.body,
-      pg_catalog.ts_rank_cd(d.document, v_q, 32)::float8 as tr,
-      eva_ext.word_similarity(p_query, d.title)::float8 as ws
-    from hits h join eva.search_documents d on d.id = h.id
+    select n.id, pg_catalog.ts_rank_cd(n.document, v_q, 32)::float8 as tr,
+      eva_ext.word_similarity(p_query, n.title)::float8 as ws, false as other
+    from names n
+    union all
+    select o.id, pg_catalog.ts_rank_cd(o.document, v_q, 32)::float8, 0::float8, true from others o
+  ), counted as (
+    select s.*, 0.7 * s.tr + 0.3 * s.ws as r,
+      pg_catalog.count(*) filter (where s.other) over () as n_others,
+      pg_catalog.count(*) filter (where not s.other) over () as n_names
+    from scored s
   ), top as (
-    select s.*, 0.7 * s.tr + 0.3 * s.ws as r from scored s order by 0.7 * s.tr + 0.3 * s.ws desc, s.id limit v_limit
+    select c.* from counted c order by c.r desc, c.id limit v_limit
   )
-  select t.id, t.kind, t.venture_id, t.lifecycle_stage, t.title,
-    pg_catalog.ts_headline('pg_catalog.english', pg_catalog.left(t.body, 5000), v_q,
+  -- Only the results' rows are read in full (their text, for the snippet).
+  select d.id, d.kind, d.venture_id, d.lifecycle_stage, d.title,
+    pg_catalog.ts_headline('pg_catalog.english', pg_catalog.left(d.body, 600), v_q,
       'MaxWords=24, MinWords=8, MaxFragments=1, StartSel=«, StopSel=»'),
-    t.r, t.tr, t.ws
-  from top t
+    t.r, t.tr, t.ws, t.n_others >= v_cap or t.n_names >= v_name_cap
+  from top t join eva.search_documents d on d.id = t.id
   order by t.r desc, t.id;
 end;
 $$;
@@ -4698,7 +4709,7 @@ ALTER FUNCTION eva.fn_search(p_query text, p_venture_id uuid, p_stage integer, p
 -- Name: FUNCTION fn_search(p_query text, p_venture_id uuid, p_stage integer, p_limit integer); Type: COMMENT; Schema: eva; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva.fn_search(p_query text, p_venture_id uuid, p_stage integer, p_limit integer) IS 'Searches every venture''s names, briefs, current artifacts and learnings the caller may read: full-text (weighted A name, B title, C text, D labels) plus trigram similarity of the title, best first.';
+COMMENT ON FUNCTION eva.fn_search(p_query text, p_venture_id uuid, p_stage integer, p_limit integer) IS 'Searches every venture''s names, briefs, current artifacts and learnings the caller may read: full-text (weighted A name, B heading, C text, D labels) plus trigram similarity of venture names, best first; capped: more documents matched than are ranked (200 venture names, 200 others).';
 
 
 --
@@ -22150,6 +22161,20 @@ CREATE INDEX sd_work_items_venture_status_idx ON eva.sd_work_items USING btree (
 --
 
 CREATE INDEX search_documents_document_idx ON eva.search_documents USING gin (document);
+
+
+--
+-- Name: search_documents_name_document_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX search_documents_name_document_idx ON eva.search_documents USING gin (document) WHERE (kind = 'name'::text);
+
+
+--
+-- Name: search_documents_name_trgm_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX search_documents_name_trgm_idx ON eva.search_documents USING gin (title eva_ext.gin_trgm_ops) WHERE (kind = 'name'::text);
 
 
 --

@@ -116,6 +116,22 @@ describe("keyword search", () => {
     await expect(as("eva_chairman", (db) => keywordSearch(db, "   "))).rejects.toMatchObject({ code: "EV400" });
   });
 
+  it("ranks a bounded number of documents for a word that nearly every document contains, and says so", async () => {
+    const many = await createVenture(t.db, { name: "Widgetry" });
+    await sql`insert into eva.venture_artifacts (venture_id, lifecycle_stage, artifact_type, content, epistemic_classification)
+      select ${many.id}::uuid, s, a.name, jsonb_build_object('note', 'ubiquitous gizmo number ' || s || ' ' || a.name), 'simulation'
+      from generate_series(0, 25) s cross join (select name from eva.artifact_types order by name limit 9) a`.execute(
+      t.service,
+    );
+    const wide = await as("eva_chairman", (db) => keywordSearch(db, "ubiquitous gizmo", { limit: 50 }));
+    expect(wide).toHaveLength(50);
+    expect(wide.every((h) => h.capped)).toBe(true);
+    const narrow = await as("eva_chairman", (db) => keywordSearch(db, "ubiquitous gizmo", { stage: 3 }));
+    expect(narrow).toHaveLength(9);
+    expect(narrow.every((h) => !h.capped && h.lifecycleStage === 3)).toBe(true);
+    expect((await as("eva_chairman", (db) => keywordSearch(db, "fermentation")))[0]?.capped).toBe(false);
+  });
+
   it("keeps only the current version of an artifact searchable", async () => {
     await addArtifact(ledger.id, 6, "risk_matrix", {
       risks: [{ title: "Regulator audits", mitigation: "keep a ledger" }],
@@ -216,6 +232,20 @@ describe("search by meaning", () => {
     expect(result.hits.map((h) => h.ventureName)).toEqual(["Orchard Ops"]);
     const none = await as("eva_chairman", (db) => searchVentures(db, "fermentation"));
     expect(none.note).toMatch(/no embedding model configured/);
+  });
+
+  it("queues no embedding and calls no model where the database has no pgvector", async (context) => {
+    if (await embeddingsAvailable(t.db))
+      context.skip("this server has pgvector: embeddings are queued and stored there");
+    const { rows } = await sql<{ n: string }>`
+      select count(*) as n from graphile_worker.jobs where task_identifier = 'search_embed'`.execute(t.db);
+    expect(Number(rows[0]?.n)).toBe(0);
+    const before = embeddingRequests.length;
+    const embedder = createOpenAIEmbedder({ baseURL: embeddingsUrl, model: "nomic-embed-text" });
+    const { searchEmbedTasks } = await import("../src/tasks/search-embed.ts");
+    const { search_embed } = searchEmbedTasks({ db: t.service, embedder });
+    await search_embed({ documentId: 1 }, {} as never);
+    expect(embeddingRequests.length).toBe(before);
   });
 
   it("finds documents by meaning where pgvector is installed", async (context) => {

@@ -3,6 +3,8 @@
 -- artifact's type for an artifact — C the text, D labels) is built here, so every kind of
 -- document ranks alike. Where pgvector is installed (setting
 -- search.embeddings) the document's embedding is queued (search_embed).
+-- The heading (B) became a parameter of its own.
+drop function if exists eva_private.fn_search_put(text, text, text, uuid, int, text, text, text, text);
 create or replace function eva_private.fn_search_put(
   p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage int,
   p_venture_name text, p_title text, p_heading text, p_body text, p_labels text

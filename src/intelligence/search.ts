@@ -29,6 +29,8 @@ export interface SearchHit {
   similarity: number;
   /** Cosine similarity of the query's embedding to the document's, when searched by meaning. */
   meaning: number | null;
+  /** eva.fn_search ranked only the first documents it found of many (the same on every hit of one search). */
+  capped: boolean;
 }
 
 export interface SearchResult {
@@ -36,6 +38,8 @@ export interface SearchResult {
   mode: "keyword" | "keyword+meaning";
   /** Why the search is keyword-only, when it is. */
   note: string | null;
+  /** More documents matched than eva.fn_search ranks (200 venture names, 200 others): add words, a venture or a stage. */
+  capped: boolean;
   hits: SearchHit[];
 }
 
@@ -50,6 +54,7 @@ interface Row {
   rank: number;
   text_rank: number;
   similarity: number;
+  capped: boolean;
 }
 
 /** Whether this database stores embeddings (pgvector was installed at migrate time). */
@@ -66,7 +71,7 @@ export async function embeddingsAvailable(db: Database): Promise<boolean> {
 export async function keywordSearch(db: Database, query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
   const { rows } = await sql<Row>`
     select s.document_id, s.kind, s.venture_id, v.name as venture_name, s.lifecycle_stage, s.title, s.snippet,
-      s.rank, s.text_rank, s.similarity
+      s.rank, s.text_rank, s.similarity, s.capped
     from eva.fn_search(${query}, ${options.ventureId ?? null}::uuid, ${options.stage ?? null}::int, ${options.limit ?? 20}::int) s
     left join eva.ventures v on v.id = s.venture_id
     order by s.rank desc, s.document_id`.execute(db);
@@ -82,6 +87,7 @@ export async function keywordSearch(db: Database, query: string, options: Search
     textRank: r.text_rank,
     similarity: r.similarity,
     meaning: null,
+    capped: r.capped,
   }));
 }
 
@@ -90,11 +96,13 @@ const RRF_K = 60;
 /** Searches by keyword, and by meaning too where pgvector and an embedder are both there. */
 export async function searchVentures(db: Database, query: string, options: SearchOptions = {}): Promise<SearchResult> {
   const keyword = await keywordSearch(db, query, options);
+  const capped = keyword[0]?.capped ?? false;
   if (!options.embedder) {
     return {
       query,
       mode: "keyword",
       note: "keyword-only: no embedding model configured (EVA_EMBEDDING_MODEL)",
+      capped,
       hits: keyword,
     };
   }
@@ -103,12 +111,20 @@ export async function searchVentures(db: Database, query: string, options: Searc
       query,
       mode: "keyword",
       note: "keyword-only: this database has no pgvector extension (embeddings are stored only where it is installed)",
+      capped,
       hits: keyword,
     };
   }
   const [vector] = await options.embedder.embed([query]);
-  if (!vector)
-    return { query, mode: "keyword", note: "keyword-only: the embedding model returned nothing", hits: keyword };
+  if (!vector) {
+    return {
+      query,
+      mode: "keyword",
+      note: "keyword-only: the embedding model returned nothing",
+      capped,
+      hits: keyword,
+    };
+  }
   const limit = options.limit ?? 20;
   const literal = `[${vector.join(",")}]`;
   const { rows } = await sql<Row & { meaning: number }>`
@@ -143,6 +159,7 @@ export async function searchVentures(db: Database, query: string, options: Searc
         textRank: 0,
         similarity: 0,
         meaning: r.meaning,
+        capped,
         fused: score,
       });
     }
@@ -151,7 +168,7 @@ export async function searchVentures(db: Database, query: string, options: Searc
     .sort((a, b) => b.fused - a.fused || a.documentId - b.documentId)
     .slice(0, limit)
     .map(({ fused: score, ...hit }) => ({ ...hit, rank: score }));
-  return { query, mode: "keyword+meaning", note: null, hits };
+  return { query, mode: "keyword+meaning", note: null, capped, hits };
 }
 
 /** Writes the embeddings of documents that lack one for `embedder`'s model (the search_embed task); returns how many. */

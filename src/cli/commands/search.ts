@@ -53,6 +53,9 @@ async function search(words: string[], options: SearchOptions): Promise<void> {
     );
     if (options.json) return printJson(result);
     if (result.note) progress(result.note);
+    if (result.capped) {
+      progress("many documents match: only the first found were ranked (add words, --venture or --stage to narrow it)");
+    }
     if (result.hits.length === 0) return void process.stdout.write(`nothing found for "${query}"\n`);
     printTable(
       result.hits.map((h) => ({
