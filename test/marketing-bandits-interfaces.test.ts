@@ -121,6 +121,18 @@ describe("GraphQL", () => {
       const liveNow = await gql(query, { venture: v.id, at: null }, token);
       expect(field<{ nodes: { alpha: string }[] }>(liveNow, "banditArmsAt").nodes[0]?.alpha).toBe("30");
     }
+    // Without a token (eva_anonymous) the arms are not there to read.
+    const anonymous = await fetch(api.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, variables: { venture: v.id, at: null } }),
+    });
+    const denied = (await anonymous.json()) as {
+      data?: { banditArmsAt?: unknown } | null;
+      errors?: { message: string }[];
+    };
+    expect(denied.data?.banditArmsAt ?? null).toBeNull();
+    expect(denied.errors?.[0]?.message).toMatch(/permission denied/);
     // The arms are read-only through the API: no mutation updates them, and a selection is no API operation.
     const chairman = await mintToken("chairman", 600);
     const introspection = await gql(`{ __schema { mutationType { fields { name } } } }`, {}, chairman);
