@@ -11,6 +11,7 @@ import { graphqlAbuse } from "./graphql-abuse.ts";
 import { graphqlQueue } from "./graphql-queue.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
 import { marketingIngest } from "./marketing-ingest.ts";
+import { mediaBench } from "./media.ts";
 import { priorityQueue } from "./priority-queue.ts";
 import { sagaBench } from "./saga.ts";
 import { schedulerTick } from "./scheduler-tick.ts";
@@ -43,6 +44,7 @@ const benchmarks: Benchmark[] = [
   { name: "saga", run: sagaBench },
   { name: "dashboard", run: dashboard },
   { name: "marketing-ingest", run: marketingIngest },
+  { name: "media", run: mediaBench },
 ];
 
 const wanted = process.argv.slice(2);
