@@ -13,6 +13,7 @@ import { graphqlQueue } from "./graphql-queue.ts";
 import { knowledgeBench } from "./knowledge.ts";
 import { type BenchServer, Interrupted, type Measurement, openBenchServer, progress, renderTable } from "./lib.ts";
 import { marketingIngest } from "./marketing-ingest.ts";
+import { mediaBench } from "./media.ts";
 import { priorityQueue } from "./priority-queue.ts";
 import { sagaBench } from "./saga.ts";
 import { schedulerTick } from "./scheduler-tick.ts";
@@ -51,6 +52,7 @@ const benchmarks: Benchmark[] = [
   { name: "stage-zero", run: stageZeroBench },
   { name: "knowledge", run: knowledgeBench },
   { name: "search", run: searchBench },
+  { name: "media", run: mediaBench },
 ];
 
 const wanted = process.argv.slice(2);

@@ -285,6 +285,44 @@ describe("video routing", () => {
     expect(await ledgerOf(g.id)).toEqual([]);
   });
 
+  it("charges Runway for the length it makes (5 or 10 s), not the length asked", async () => {
+    const { venture, frame, variantId } = await ventureWithFrame();
+    kling.next.push(503);
+    const g = await asService((trx) =>
+      requestMedia(trx, {
+        ventureId: venture.id,
+        kind: "video",
+        prompt: "Clip",
+        variantId,
+        sourceAssetId: frame.id,
+        durationSeconds: 7,
+      }),
+    );
+    expect(g.estimatedCostCents).toBe(49);
+    const done = await drive(g.id);
+    expect(done).toMatchObject({ status: "succeeded", provider: "runway", costCents: 50 });
+    expect(runway.requests.find((r) => r.method === "POST")?.body).toMatchObject({ duration: 10 });
+  });
+
+  it("signs Kling's JWT with the secret key: a wrong secret is refused (401) and nothing falls back", async () => {
+    const { venture, frame, variantId } = await ventureWithFrame();
+    const wrong: MediaDeps = {
+      ...deps,
+      videoClient: (p) =>
+        p === "kling"
+          ? new KlingClient({ accessKey: "ak-test", secretKey: "not-the-secret", baseUrl: kling.url })
+          : deps.videoClient(p),
+    };
+    const g = await asService((trx) =>
+      requestMedia(trx, { ventureId: venture.id, kind: "video", prompt: "Clip", variantId, sourceAssetId: frame.id }),
+    );
+    const r = await runMediaStep(t.service, g.id, wrong);
+    expect(r.generation).toMatchObject({ status: "failed" });
+    expect(r.generation?.lastError).toContain("HTTP 401");
+    expect(kling.started).toHaveLength(0);
+    expect(starts(runway)).toBe(0);
+  });
+
   it("fails when every provider of the route failed, naming each failure", async () => {
     const { venture, frame, variantId } = await ventureWithFrame();
     kling.next.push(500);

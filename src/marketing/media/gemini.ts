@@ -131,6 +131,10 @@ export class VeoClient implements VideoClient {
     return true;
   }
 
+  billedSeconds(durationSeconds: number): number {
+    return durationSeconds;
+  }
+
   private async call(method: "GET" | "POST", path: string, body?: unknown): Promise<VeoOperation> {
     let res: Response;
     try {

@@ -344,7 +344,7 @@ async function pollVideo(db: Database, g: Generation, deps: MediaDeps): Promise<
   const price = await priceOf(db, provider, g.model ?? "", "second");
   return advance(db, g.id, "succeeded", {
     asset_id: asset.id,
-    cost_cents: price.cents * (g.durationSeconds ?? 5),
+    cost_cents: price.cents * client.billedSeconds(g.durationSeconds ?? 5),
     basis: price.basis,
   });
 }

@@ -54,6 +54,10 @@ export class KlingClient implements VideoClient {
     return true;
   }
 
+  billedSeconds(durationSeconds: number): number {
+    return durationSeconds;
+  }
+
   /** The bearer token Kling asks for: HS256, iss the access key, valid 30 minutes (5 s of clock skew allowed). */
   async token(now = Date.now()): Promise<string> {
     const s = Math.floor(now / 1000);

@@ -63,6 +63,11 @@ export class RunwayClient implements VideoClient {
     this.sdk = new RunwayML({ apiKey: options.apiKey, baseURL, maxRetries: 0, timeout: this.timeoutMs });
   }
 
+  /** gen4_turbo makes 5 or 10 seconds. */
+  billedSeconds(durationSeconds: number): number {
+    return durationSeconds <= 5 ? 5 : 10;
+  }
+
   accepts(request: VideoRequest): boolean {
     return request.image !== null;
   }
@@ -75,7 +80,7 @@ export class RunwayClient implements VideoClient {
         promptImage: `data:${request.image.mime};base64,${Buffer.from(request.image.bytes).toString("base64")}`,
         promptText: request.prompt.slice(0, 1000),
         ratio: RATIOS[request.aspectRatio] ?? "1280:720",
-        duration: request.durationSeconds <= 5 ? 5 : 10,
+        duration: this.billedSeconds(request.durationSeconds),
       });
       return task.id;
     } catch (error) {

@@ -75,6 +75,8 @@ export interface VideoClient {
   readonly provider: VideoProvider;
   readonly model: string;
   readonly circuit: string;
+  /** The seconds the provider makes (and bills) for a requested length. */
+  billedSeconds(durationSeconds: number): number;
   /** Whether it can make this video (Runway needs a start frame). */
   accepts(request: VideoRequest): boolean;
   /** Starts the provider's long-running task; returns its id. */
