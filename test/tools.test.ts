@@ -148,6 +148,24 @@ describe("tool profiles", () => {
     expect(Number(rows[0]?.n)).toBe(2);
   });
 
+  it("lets a minimal agent read a venture and search, each call recorded with its bytes", async () => {
+    const venture = await createVenture(t.db, { name: "Tanager Tools" });
+    const toolbox = createToolbox(t.db, "retrospective_analyst", { ventureId: venture.id });
+    const view = await toolbox.readVenture(venture.id);
+    expect(view.venture.name).toBe("Tanager Tools");
+    expect(view.artifacts.map((a) => a.artifactType)).toEqual(["idea_brief"]);
+    const hits = await toolbox.search("tanager");
+    expect(hits[0]?.ventureName).toBe("Tanager Tools");
+    const calls = await withRole(t.db, "eva_chairman", (trx) =>
+      listCalls(trx as never, { agent: "retrospective_analyst" }),
+    );
+    expect(calls.map((c) => [c.tool, c.ok, c.profile])).toEqual([
+      ["search", true, "minimal"],
+      ["read_venture", true, "minimal"],
+    ]);
+    expect(calls.every((c) => (c.bytes ?? 0) > 0)).toBe(true);
+  });
+
   it("refuses an unknown agent and an unknown tool", async () => {
     const stranger = await withRole(t.db, "eva_service", (trx) => toolPermit(trx as never, "nobody", "search"));
     expect(stranger).toMatchObject({ allowed: false, profile: null });
