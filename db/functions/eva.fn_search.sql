@@ -73,9 +73,3 @@ comment on function eva.fn_search(text, uuid, int, int) is
   'Searches every venture''s names, briefs, current artifacts and learnings the caller may read: full-text (weighted A name, B heading, C text, D labels) plus trigram similarity of venture names, best first; capped: more documents matched than are ranked (200 venture names, 200 others).';
 grant execute on function eva.fn_search(text, uuid, int, int) to eva_chairman, eva_service, eva_viewer;
 
--- The plan above reads a venture's name documents through these partial
--- indexes (a few hundred rows) instead of every document's title.
-create index if not exists search_documents_name_trgm_idx on eva.search_documents
-  using gin (title eva_ext.gin_trgm_ops) where kind = 'name';
-create index if not exists search_documents_name_document_idx on eva.search_documents
-  using gin (document) where kind = 'name';
