@@ -500,6 +500,8 @@ describe("the nursery's review date", () => {
 describe("a model through the OpenAI-compatible client", () => {
   it("each component answers its own schema; EVA drops invented references, measures the constraints, computes the scores", async () => {
     const server = await startFakeOpenAIServer();
+    // Its own database: an empty portfolio memory, so nothing EVA finds can back the model's reference.
+    const fresh = await createTestDatabase();
     try {
       const answers: Record<string, unknown> = {
         stage_00_cross_reference: {
@@ -590,7 +592,6 @@ describe("a model through the OpenAI-compatible client", () => {
         ),
       );
       const model = createOpenAIAnalyst({ apiKey: "k", baseURL: server.baseURL, model: "stage-zero-model" });
-      // A fresh portfolio memory for this idea: no word of it appears in the earlier briefs.
       const input: StageZeroInput = {
         path: "manual",
         name: "Quorvex",
@@ -599,8 +600,8 @@ describe("a model through the OpenAI-compatible client", () => {
         targetMarket: "Xenial oligarchs quaffing",
         urls: [],
       };
-      const budget = await ideationBudget(t.service);
-      const r = await runStageZero(t.service, model, input, { budget });
+      const budget = await ideationBudget(fresh.service);
+      const r = await runStageZero(fresh.service, model, input, { budget });
       const s = r.brief.metadata.synthesis;
       expect(asked.sort()).toEqual(Object.keys(answers).sort());
       expect(r.epistemic).toBe("assumption");
@@ -626,15 +627,16 @@ describe("a model through the OpenAI-compatible client", () => {
       expect(s.virality.componentScore).toBe(60);
       expect(r.brief.problemStatement).toBe("Small accounting firms carry audit risk from manual matching");
       // Every call is charged at the server's reported usage.
-      const decisionId = await withRole(t.db, "eva_service", (trx) =>
+      const decisionId = await withRole(fresh.db, "eva_service", (trx) =>
         openStageZeroReview(trx, r, { portfolioId: budget.portfolioId }),
       );
       const charged = await sql<{ n: number; tokens: number }>`select count(*)::int as n,
           sum(prompt_tokens + completion_tokens)::int as tokens from eva.venture_budget_transactions
-        where provenance ->> 'decisionId' = ${decisionId}`.execute(t.db);
+        where provenance ->> 'decisionId' = ${decisionId}`.execute(fresh.db);
       expect(charged.rows[0]).toEqual({ n: 9, tokens: 9 * 150 });
     } finally {
       await server.close();
+      await fresh.drop();
     }
   });
 });
