@@ -173,6 +173,26 @@ describe("every entry path", () => {
     const td = await ideate({ path: "competitor_teardown", urls: ["https://initech.com"] });
     expect(td.brief.competitorRef).toEqual(["https://initech.com"]);
     expect(td.calls.map((c) => c.purpose)).toContain("path:competitor_teardown");
+    // A fetcher's pages (wired in by whoever fetches under the tool policy) reach the teardown's prompt.
+    const asked: string[][] = [];
+    const budget = await ideationBudget(t.service);
+    const fetched = await runStageZero(
+      t.service,
+      analyst,
+      { path: "competitor_teardown", urls: ["https://initech.com"] },
+      {
+        budget,
+        fetchPages: async (urls) => {
+          asked.push(urls);
+          return urls.map((url) => ({ url, text: "Initech sells TPS report software at $99 a seat." }));
+        },
+      },
+    );
+    expect(asked).toEqual([["https://initech.com"]]);
+    const hashOf = (r: typeof fetched) =>
+      r.calls.find((c) => c.purpose === "path:competitor_teardown")?.provenance.promptHash;
+    expect(hashOf(fetched)).toBeDefined();
+    expect(hashOf(fetched)).not.toBe(hashOf(td));
     await expect(ideate({ path: "blueprint_browse", blueprint: "no-such", set: {} })).rejects.toThrow(
       /no such blueprint/,
     );
