@@ -517,6 +517,62 @@ describe("the nursery's review date", () => {
   });
 });
 
+describe("a re-evaluated idea decided", () => {
+  it("approved: the venture is created and the nursery row is revived; killed: dropped", async () => {
+    const park = async (name: string) => {
+      const r = await ideate(manual(name, { problemStatement: `${name} problem that needs a second look` }));
+      await decide(r.decisionId, "park", "later");
+      return t.db
+        .selectFrom("venture_nursery")
+        .select("id")
+        .where("decision_id", "=", r.decisionId)
+        .executeTakeFirstOrThrow();
+    };
+    const kept = await park("Revived Ledger");
+    const dropped = await park("Dropped Ledger");
+    const again = await ideate({
+      path: "discovery_mode",
+      strategy: "nursery_reeval",
+      candidates: 1,
+      nurseryId: kept.id,
+    });
+    expect(again.brief).toMatchObject({ originType: "nursery_reeval", name: "Revived Ledger" });
+    await decide(again.decisionId, "approve");
+    const gone = await ideate({
+      path: "discovery_mode",
+      strategy: "nursery_reeval",
+      candidates: 1,
+      nurseryId: dropped.id,
+    });
+    await decide(gone.decisionId, "kill");
+    const rows = await t.db
+      .selectFrom("venture_nursery")
+      .select(["id", "status"])
+      .where("id", "in", [kept.id, dropped.id])
+      .execute();
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.status]))).toEqual({
+      [kept.id]: "revived",
+      [dropped.id]: "dropped",
+    });
+    const venture = await t.db
+      .selectFrom("chairman_decisions")
+      .select("venture_id")
+      .where("id", "=", again.decisionId)
+      .executeTakeFirstOrThrow();
+    expect(venture.venture_id).not.toBeNull();
+    const feedback = await t.db
+      .selectFrom("venture_synthesis_feedback")
+      .select(["decision_id", "outcome", "origin_type"])
+      .where("decision_id", "in", [again.decisionId, gone.decisionId])
+      .orderBy("outcome")
+      .execute();
+    expect(feedback).toEqual([
+      { decision_id: again.decisionId, outcome: "approved", origin_type: "nursery_reeval" },
+      { decision_id: gone.decisionId, outcome: "killed", origin_type: "nursery_reeval" },
+    ]);
+  });
+});
+
 describe("a model through the OpenAI-compatible client", () => {
   it("each component answers its own schema; EVA drops invented references, measures the constraints, computes the scores", async () => {
     const server = await startFakeOpenAIServer();
