@@ -4,6 +4,8 @@
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { stageZeroBriefSchema } from "../src/ideation/contract.ts";
+import { createOfflineAnalyst } from "../src/llm/offline-analyst.ts";
+import { startWorker } from "../src/worker.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 
@@ -203,4 +205,35 @@ describe("bad input", () => {
     expect(await snapshot()).toEqual(mid);
     expect(mid).toEqual(before);
   });
+});
+
+describe("the nursery on its review date, as the README runs it", () => {
+  it("moving the clock and ticking queues the re-evaluation; a worker runs it and the Chairman has a new review", async () => {
+    const r = await eva("ideate", "--path", "blueprint_browse", "--blueprint", "marketplace-rebuild", "--json");
+    const { decisionId, brief } = JSON.parse(r.stdout);
+    expect((await eva("decisions", "decide", decisionId, "park", "--notes", "later")).code).toBe(0);
+    const [item] = JSON.parse((await eva("nursery", "list", "--status", "parked", "--json")).stdout);
+    expect(item.name).toBe(brief.name);
+    expect((await eva("schedule", "clock", "--advance", "91d")).code).toBe(0);
+    const tick = await eva("schedule", "tick", "nursery_review_check");
+    expect(tick.code, tick.stderr).toBe(0);
+    expect(tick.stdout).toContain('"reevaluationsQueued":1');
+    const worker = await startWorker({ url: t.url, analyst: createOfflineAnalyst(), concurrency: 1 });
+    try {
+      let review: { id: string; context: { brief: { originType: string; name: string } } } | undefined;
+      for (let i = 0; i < 200 && !review; i++) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        review = (
+          await sql<{ id: string; context: { brief: { originType: string; name: string } } }>`
+            select id, context from eva.chairman_decisions
+            where status = 'pending' and context ->> 'nurseryId' = ${item.id}`.execute(t.db)
+        ).rows[0];
+      }
+      expect(review?.context.brief).toMatchObject({ originType: "nursery_reeval", name: brief.name });
+    } finally {
+      await worker.stop();
+    }
+    const [after] = JSON.parse((await eva("nursery", "list", "--status", "parked", "--json")).stdout);
+    expect(after).toMatchObject({ id: item.id, reevaluations: 1 });
+  }, 60_000);
 });

@@ -173,6 +173,26 @@ describe("every entry path", () => {
     const td = await ideate({ path: "competitor_teardown", urls: ["https://initech.com"] });
     expect(td.brief.competitorRef).toEqual(["https://initech.com"]);
     expect(td.calls.map((c) => c.purpose)).toContain("path:competitor_teardown");
+    // A fetcher's pages (wired in by whoever fetches under the tool policy) reach the teardown's prompt.
+    const asked: string[][] = [];
+    const budget = await ideationBudget(t.service);
+    const fetched = await runStageZero(
+      t.service,
+      analyst,
+      { path: "competitor_teardown", urls: ["https://initech.com"] },
+      {
+        budget,
+        fetchPages: async (urls) => {
+          asked.push(urls);
+          return urls.map((url) => ({ url, text: "Initech sells TPS report software at $99 a seat." }));
+        },
+      },
+    );
+    expect(asked).toEqual([["https://initech.com"]]);
+    const hashOf = (r: typeof fetched) =>
+      r.calls.find((c) => c.purpose === "path:competitor_teardown")?.provenance.promptHash;
+    expect(hashOf(fetched)).toBeDefined();
+    expect(hashOf(fetched)).not.toBe(hashOf(td));
     await expect(ideate({ path: "blueprint_browse", blueprint: "no-such", set: {} })).rejects.toThrow(
       /no such blueprint/,
     );
@@ -497,9 +517,67 @@ describe("the nursery's review date", () => {
   });
 });
 
+describe("a re-evaluated idea decided", () => {
+  it("approved: the venture is created and the nursery row is revived; killed: dropped", async () => {
+    const park = async (name: string) => {
+      const r = await ideate(manual(name, { problemStatement: `${name} problem that needs a second look` }));
+      await decide(r.decisionId, "park", "later");
+      return t.db
+        .selectFrom("venture_nursery")
+        .select("id")
+        .where("decision_id", "=", r.decisionId)
+        .executeTakeFirstOrThrow();
+    };
+    const kept = await park("Revived Ledger");
+    const dropped = await park("Dropped Ledger");
+    const again = await ideate({
+      path: "discovery_mode",
+      strategy: "nursery_reeval",
+      candidates: 1,
+      nurseryId: kept.id,
+    });
+    expect(again.brief).toMatchObject({ originType: "nursery_reeval", name: "Revived Ledger" });
+    await decide(again.decisionId, "approve");
+    const gone = await ideate({
+      path: "discovery_mode",
+      strategy: "nursery_reeval",
+      candidates: 1,
+      nurseryId: dropped.id,
+    });
+    await decide(gone.decisionId, "kill");
+    const rows = await t.db
+      .selectFrom("venture_nursery")
+      .select(["id", "status"])
+      .where("id", "in", [kept.id, dropped.id])
+      .execute();
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.status]))).toEqual({
+      [kept.id]: "revived",
+      [dropped.id]: "dropped",
+    });
+    const venture = await t.db
+      .selectFrom("chairman_decisions")
+      .select("venture_id")
+      .where("id", "=", again.decisionId)
+      .executeTakeFirstOrThrow();
+    expect(venture.venture_id).not.toBeNull();
+    const feedback = await t.db
+      .selectFrom("venture_synthesis_feedback")
+      .select(["decision_id", "outcome", "origin_type"])
+      .where("decision_id", "in", [again.decisionId, gone.decisionId])
+      .orderBy("outcome")
+      .execute();
+    expect(feedback).toEqual([
+      { decision_id: again.decisionId, outcome: "approved", origin_type: "nursery_reeval" },
+      { decision_id: gone.decisionId, outcome: "killed", origin_type: "nursery_reeval" },
+    ]);
+  });
+});
+
 describe("a model through the OpenAI-compatible client", () => {
   it("each component answers its own schema; EVA drops invented references, measures the constraints, computes the scores", async () => {
     const server = await startFakeOpenAIServer();
+    // Its own database: an empty portfolio memory, so nothing EVA finds can back the model's reference.
+    const fresh = await createTestDatabase();
     try {
       const answers: Record<string, unknown> = {
         stage_00_cross_reference: {
@@ -590,7 +668,6 @@ describe("a model through the OpenAI-compatible client", () => {
         ),
       );
       const model = createOpenAIAnalyst({ apiKey: "k", baseURL: server.baseURL, model: "stage-zero-model" });
-      // A fresh portfolio memory for this idea: no word of it appears in the earlier briefs.
       const input: StageZeroInput = {
         path: "manual",
         name: "Quorvex",
@@ -599,8 +676,8 @@ describe("a model through the OpenAI-compatible client", () => {
         targetMarket: "Xenial oligarchs quaffing",
         urls: [],
       };
-      const budget = await ideationBudget(t.service);
-      const r = await runStageZero(t.service, model, input, { budget });
+      const budget = await ideationBudget(fresh.service);
+      const r = await runStageZero(fresh.service, model, input, { budget });
       const s = r.brief.metadata.synthesis;
       expect(asked.sort()).toEqual(Object.keys(answers).sort());
       expect(r.epistemic).toBe("assumption");
@@ -626,15 +703,16 @@ describe("a model through the OpenAI-compatible client", () => {
       expect(s.virality.componentScore).toBe(60);
       expect(r.brief.problemStatement).toBe("Small accounting firms carry audit risk from manual matching");
       // Every call is charged at the server's reported usage.
-      const decisionId = await withRole(t.db, "eva_service", (trx) =>
+      const decisionId = await withRole(fresh.db, "eva_service", (trx) =>
         openStageZeroReview(trx, r, { portfolioId: budget.portfolioId }),
       );
       const charged = await sql<{ n: number; tokens: number }>`select count(*)::int as n,
           sum(prompt_tokens + completion_tokens)::int as tokens from eva.venture_budget_transactions
-        where provenance ->> 'decisionId' = ${decisionId}`.execute(t.db);
+        where provenance ->> 'decisionId' = ${decisionId}`.execute(fresh.db);
       expect(charged.rows[0]).toEqual({ n: 9, tokens: 9 * 150 });
     } finally {
       await server.close();
+      await fresh.drop();
     }
   });
 });

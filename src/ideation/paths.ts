@@ -138,6 +138,8 @@ export async function competitorTeardownPath(
     },
     simulate: (rng) => simulateTeardown(input, rng),
   });
+  // What the analysis could see is EVA's fact, not the model's claim.
+  teardown.basis = pages.length ? "fetched_pages" : "url_names_only";
   // The Chairman's own words win over the analysis.
   const path: PathOutput = {
     origin: "competitor_teardown",

@@ -154,7 +154,13 @@ export async function runStageZero(
   db: Database,
   analyst: Analyst,
   input: StageZeroInput,
-  options: { budget?: IdeationBudget; profile?: string | undefined; signal?: AbortSignal } = {},
+  options: {
+    budget?: IdeationBudget;
+    profile?: string | undefined;
+    signal?: AbortSignal;
+    /** The competitors' pages for competitor_teardown (a fetcher under the analyst's tool policy); none: URLs only. */
+    fetchPages?: ((urls: string[]) => Promise<{ url: string; text: string }[]>) | undefined;
+  } = {},
 ): Promise<StageZeroResult> {
   const resolved = await resolveProfile(db, options.profile);
   const ledger = new CallLedger(options.budget ? ideationAllowance(options.budget) : undefined);
@@ -168,7 +174,8 @@ export async function runStageZero(
       path = manualPath(input);
       break;
     case "competitor_teardown":
-      path = (await competitorTeardownPath(ctx, input)).path;
+      path = (await competitorTeardownPath(ctx, input, options.fetchPages ? await options.fetchPages(input.urls) : []))
+        .path;
       break;
     case "blueprint_browse": {
       const blueprint = await findBlueprint(db, input.blueprint);

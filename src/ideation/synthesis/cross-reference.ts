@@ -3,7 +3,8 @@
 // and the Chairman's earlier Stage 0 outcomes. EVA finds the candidates by
 // word overlap (measured); the analyst judges their relevance and lesson.
 // Only candidates EVA found can be cited: an invented reference is dropped.
-// No candidate at all → the component's score is indeterminate (null), not 0.
+// No candidate at all → the component's score is indeterminate (null), not 0;
+// candidates but no valid citation → 0.
 import type { z } from "zod";
 import { crossReferenceSchema } from "../contract.ts";
 import { ask, type StageZeroCallContext } from "./call.ts";
@@ -71,5 +72,7 @@ export async function crossReference(
   });
   const known = new Set(input.capital.map((c) => c.ref));
   const matches = out.matches.filter((m) => known.has(m.ref));
-  return { ...out, matches, componentScore: input.capital.length === 0 ? null : clampScore(out.relevanceScore) };
+  // Nothing to cross-reference: indeterminate. Nothing the analyst cited survived: no relevance.
+  const componentScore = input.capital.length === 0 ? null : matches.length === 0 ? 0 : clampScore(out.relevanceScore);
+  return { ...out, matches, relevanceScore: matches.length === 0 ? 0 : out.relevanceScore, componentScore };
 }
