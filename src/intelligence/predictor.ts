@@ -11,6 +11,7 @@ import { knowledgeSettings } from "./knowledge.ts";
 import {
   type Amplifier,
   buildMortalityCurves,
+  type CurvePoint,
   type DeathPrediction,
   exposure,
   predictStageOfDeath,
@@ -195,6 +196,12 @@ export interface PredictionContext {
   antiPatterns: AntiPattern[];
   artifacts: Map<string, { stage: number; content: Record<string, unknown> }[]>;
   components?: Map<string, Record<string, number>>;
+  /**
+   * Curves built once from every outcome, for many predictions at once (the sync): an open venture's
+   * own passed stages are facts known at prediction time. Without them each prediction leaves its
+   * venture out.
+   */
+  curves?: CurvePoint[];
 }
 
 async function loadArtifacts(db: Database, ids?: readonly string[]) {
@@ -240,7 +247,7 @@ export async function predictVenture(
   if (!venture) throw new Error(`venture ${ventureId} does not exist`);
   // The venture's own outcome is not evidence for its own prediction.
   const others = outcomes.filter((o) => o.id !== ventureId);
-  const curves = buildMortalityCurves(others, context.priorStrength);
+  const curves = context.curves ?? buildMortalityCurves(others, context.priorStrength);
   const fromStage = venture.diedAt ?? venture.currentStage;
   const amplifiers = amplifiersFor({
     archetype: venture.archetype,

@@ -19,7 +19,7 @@ import {
 } from "../ideation/profiles.ts";
 import { type ComponentScores, loadBriefScores } from "./components.ts";
 import { profileKey } from "./counterfactual.ts";
-import { type DeathPrediction, survivalTo } from "./mortality.ts";
+import { buildMortalityCurves, type DeathPrediction, survivalTo } from "./mortality.ts";
 import type { VentureOutcome } from "./outcomes.ts";
 import { loadPredictionContext, predictVenture, storePrediction } from "./predictor.ts";
 
@@ -121,6 +121,7 @@ export async function recordGateSignals(
   const wanted = options.ventureIds ? new Set(options.ventureIds) : null;
   const briefs = new Map((await loadBriefScores(db, options.ventureIds)).map((b) => [b.ventureId, b.components]));
   context.components = briefs;
+  context.curves = buildMortalityCurves(context.outcomes, context.priorStrength);
   const signals: GateSignal[] & { predictionsStored?: number } = [];
   const predicted = new Set(
     options.storeDuePredictions
