@@ -294,7 +294,7 @@ export async function competitorTeardown(
   // One at a time: each fetch is its own tool call, checked and recorded in order.
   for (const url of urls) gathered.push(await gather(url, options, online));
   const result = await analyst.analyze({
-    schemaName: "stage_00_competitor_teardown",
+    schemaName: "stage_00_competitor_gap_analysis",
     schema: teardownAnalysisSchema,
     prompt: teardownPrompt(gathered, options.excerptChars),
     simulate: (rng) => simulateTeardown(gathered, rng),

@@ -249,6 +249,10 @@ export const stageZeroBriefSchema = draftIdeaSchema.extend({
     nursery: z.object({ triggerConditions: z.array(z.string().min(1)).min(1) }),
     discoveryRunId: z.string().nullable(),
     nurseryId: z.string().nullable(),
+    /** competitor_teardown: what was fetched (facts, with their source) and the gap analysis (judgement or simulation). */
+    teardown: z
+      .looseObject({ mode: z.enum(["online", "offline"]), basis: z.string(), competitors: z.array(z.unknown()) })
+      .optional(),
   }),
 });
 export type StageZeroBrief = z.infer<typeof stageZeroBriefSchema>;

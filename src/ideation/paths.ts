@@ -116,6 +116,8 @@ export async function competitorTeardownPath(
   ctx: StageZeroCallContext,
   input: IdeaInput,
   pages: { url: string; text: string }[] = [],
+  /** The fetched-and-labelled teardown with its gap analysis (src/ideation/competitor-teardown.ts), when one ran. */
+  gapAnalysis?: string,
 ): Promise<{ path: PathOutput; teardown: Teardown }> {
   const teardown = await ask(ctx, {
     purpose: "path:competitor_teardown",
@@ -129,6 +131,7 @@ export async function competitorTeardownPath(
         pages.length
           ? pages.map((p) => `--- ${p.url}\n${p.text.slice(0, 6000)}`).join("\n")
           : "Nothing was fetched: you have the URLs' names only (basis url_names_only).",
+        gapAnalysis ?? "",
         input.name ? `The Chairman's name for it: ${input.name}` : "",
         input.problemStatement ? `The Chairman's problem: ${input.problemStatement}` : "",
         input.targetMarket ? `The Chairman's target market: ${input.targetMarket}` : "",

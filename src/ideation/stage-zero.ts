@@ -6,9 +6,11 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
 import type { Analyst } from "../llm/types.ts";
+import type { Toolbox } from "../tools/toolbox.ts";
 import { BlueprintInputError, blueprintPath, findBlueprint } from "./blueprints.ts";
 import { type IdeaInput, ideaInputSchema } from "./brief.ts";
 import { chargeIdeation, type IdeationBudget, ideationAllowance } from "./budget.ts";
+import { competitorTeardown, type TeardownResult, teardownSummary } from "./competitor-teardown.ts";
 import {
   discoveryStrategySchema,
   type EhgArchetype,
@@ -64,6 +66,8 @@ export interface StageZeroResult {
   calls: CallRecord[];
   epistemic: "simulation" | "assumption";
   discovery?: DiscoveryOutcome | undefined;
+  /** competitor_teardown run through the toolbox: the fetches and the gap analysis. */
+  teardown?: TeardownResult | undefined;
 }
 
 const atLeast = (text: string, min: number, pad: string) =>
@@ -160,6 +164,11 @@ export async function runStageZero(
     signal?: AbortSignal;
     /** The competitors' pages for competitor_teardown (a fetcher under the analyst's tool policy); none: URLs only. */
     fetchPages?: ((urls: string[]) => Promise<{ url: string; text: string }[]>) | undefined;
+    /**
+     * competitor_teardown through the competitor_teardown agent's toolbox: each URL fetched under its tool
+     * policy (when `online`, default EVA_URL_FETCH=on), then a gap analysis across them, before the path's analysis.
+     */
+    teardown?: { toolbox: Toolbox; online?: boolean } | undefined;
   } = {},
 ): Promise<StageZeroResult> {
   const resolved = await resolveProfile(db, options.profile);
@@ -169,14 +178,22 @@ export async function runStageZero(
   let archetypeHint: EhgArchetype | undefined;
   let category: string | undefined;
   let discovery: DiscoveryOutcome | undefined;
+  let teardown: TeardownResult | undefined;
   switch (input.path) {
     case "manual":
       path = manualPath(input);
       break;
-    case "competitor_teardown":
-      path = (await competitorTeardownPath(ctx, input, options.fetchPages ? await options.fetchPages(input.urls) : []))
-        .path;
+    case "competitor_teardown": {
+      let pages = options.fetchPages ? await options.fetchPages(input.urls) : [];
+      let gapAnalysis: string | undefined;
+      if (options.teardown) {
+        teardown = await teardownWithGaps(ctx, input.urls, options.teardown);
+        pages = [...pages, ...fetchedFacts(teardown)];
+        gapAnalysis = teardownSummary(teardown);
+      }
+      path = (await competitorTeardownPath(ctx, input, pages, gapAnalysis)).path;
       break;
+    }
     case "blueprint_browse": {
       const blueprint = await findBlueprint(db, input.blueprint);
       if (!blueprint)
@@ -198,8 +215,67 @@ export async function runStageZero(
   }
   const synthesisInput = await gatherSynthesisInput(db, path);
   const { synthesis, maturity } = await synthesize(ctx, synthesisInput, resolved, { archetypeHint });
-  const brief = stageZeroBriefSchema.parse(assembleBrief(path, synthesis, maturity, category));
-  return { brief, calls: ledger.calls, epistemic: ledger.epistemic(), discovery };
+  const assembled = assembleBrief(path, synthesis, maturity, category);
+  const brief = stageZeroBriefSchema.parse(
+    teardown ? { ...assembled, metadata: { ...assembled.metadata, teardown: teardownRecord(teardown) } } : assembled,
+  );
+  return { brief, calls: ledger.calls, epistemic: ledger.epistemic(), discovery, teardown };
+}
+
+/** The teardown's fetches and gap analysis, charged to the brief's ledger like its other calls. */
+async function teardownWithGaps(
+  ctx: StageZeroCallContext,
+  urls: string[],
+  options: { toolbox: Toolbox; online?: boolean },
+): Promise<TeardownResult> {
+  const budget = ctx.ledger.allowance();
+  const result = await competitorTeardown(ctx.analyst, urls, {
+    toolbox: options.toolbox,
+    ...(options.online !== undefined ? { online: options.online } : {}),
+    ...(budget ? { budget } : {}),
+  });
+  ctx.ledger.calls.push({
+    purpose: "path:competitor_teardown:gap_analysis",
+    schemaName: "stage_00_competitor_gap_analysis",
+    usage: result.usage,
+    provenance: result.provenance,
+    epistemic: result.competitors.some((c) => c.analysis.label === "simulation") ? "simulation" : "assumption",
+  });
+  return result;
+}
+
+/** What was fetched of each competitor (facts, with their source), as the path analysis's evidence. */
+function fetchedFacts(result: TeardownResult): { url: string; text: string }[] {
+  return result.competitors
+    .filter((c) => c.fetched.status === "fetched")
+    .map((c) => ({
+      url: c.url,
+      text: [
+        `Fetched from ${c.fetched.source} at ${c.fetched.fetchedAt} (fact):`,
+        c.fetched.title ? `title: ${c.fetched.title}` : "",
+        c.fetched.description ? `description: ${c.fetched.description}` : "",
+        c.fetched.headings.length ? `headings: ${c.fetched.headings.join(" | ")}` : "",
+        c.fetched.pricingMentions.length ? `prices on the page: ${c.fetched.pricingMentions.join(", ")}` : "",
+      ]
+        .filter(Boolean)
+        .join("\n"),
+    }));
+}
+
+/** The brief's record of the teardown: its basis, each competitor's fetch (labelled) and reading, the gaps. */
+function teardownRecord(result: TeardownResult) {
+  return {
+    mode: result.mode,
+    basis: result.basis,
+    competitors: result.competitors.map((c) => ({
+      url: c.url,
+      name: c.name,
+      fetched: c.fetched,
+      analysis: c.analysis,
+    })),
+    gapAnalysis: result.gapAnalysis,
+    gapNote: result.gapNote,
+  };
 }
 
 /**

@@ -3,6 +3,7 @@
 import { type Command, Option } from "commander";
 import { connect, withRole } from "../../db/client.ts";
 import { ideationBudget } from "../../ideation/budget.ts";
+import { urlFetchEnabled } from "../../ideation/competitor-teardown.ts";
 import { DISCOVERY_STRATEGIES } from "../../ideation/contract.ts";
 import { DiscoveryInputError } from "../../ideation/discovery.ts";
 import { ProfileNotFound } from "../../ideation/profiles.ts";
@@ -16,6 +17,8 @@ import { createDatabaseCache } from "../../llm/cache.ts";
 import { createAnalyst, describeAnalyst } from "../../llm/factory.ts";
 import { TokenBudgetExceeded } from "../../llm/types.ts";
 import { archetype } from "../../stages/enums.ts";
+import { fetchLimitsFromEnv } from "../../tools/fetch-url.ts";
+import { createToolbox } from "../../tools/toolbox.ts";
 import { withSession } from "../database.ts";
 import { parseJsonFile, readInputFile } from "../files.ts";
 import { collect, wholeNumber } from "../options.ts";
@@ -97,6 +100,12 @@ forecast and the venture score (computed), weighted by the evaluation profile.
 
 Then: eva decisions approve <id> (creates the venture at Stage 1) or eva decisions decide <id> park.
 
+competitor_teardown fetches each --urls page through the competitor_teardown
+agent's tool policy (eva tools agents) when EVA_URL_FETCH=on (10 s and 2 MB
+per page at most, public addresses only); otherwise (the default) it analyses
+the URLs' names only and says so. With two or more URLs it adds a
+gap analysis across them.
+
 Every analysis call is charged to the portfolio's ideation budget; a call that could exceed what is left is refused.`,
     )
     .action(async (options: Record<string, unknown>) => {
@@ -129,7 +138,22 @@ Every analysis call is charged to the portfolio's ideation budget; a call that c
           progress(`synthesizing the brief (${parsed.data.path}) with the ${describeAnalyst(analyst)}`);
           let result: Awaited<ReturnType<typeof runStageZero>>;
           try {
-            result = await runStageZero(service.db, analyst, parsed.data, { budget, profile });
+            const teardown =
+              parsed.data.path === "competitor_teardown"
+                ? {
+                    toolbox: createToolbox(service.db, "competitor_teardown", {
+                      limits: { fetch: fetchLimitsFromEnv() },
+                    }),
+                    online: urlFetchEnabled(),
+                  }
+                : undefined;
+            if (teardown)
+              progress(
+                teardown.online
+                  ? `fetching ${parsed.data.path === "competitor_teardown" ? parsed.data.urls.length : 0} competitor page(s) through the fetch_url tool`
+                  : "URL fetching is off (EVA_URL_FETCH=on turns it on): the competitors are analysed by their URLs' names only",
+              );
+            result = await runStageZero(service.db, analyst, parsed.data, { budget, profile, teardown });
           } catch (error) {
             if (error instanceof TokenBudgetExceeded) throw new UserError(`no brief was made: ${error.message}`, 1);
             if (
@@ -159,6 +183,7 @@ Every analysis call is charged to the portfolio's ideation budget; a call that c
               epistemic,
               provenance,
               ideation,
+              ...(result.teardown ? { teardown: result.brief.metadata.teardown } : {}),
               ...(result.discovery
                 ? { discovery: { runId: result.discovery.runId, candidates: result.discovery.candidates } }
                 : {}),
@@ -180,6 +205,24 @@ Every analysis call is charged to the portfolio's ideation budget; a call that c
             ["constraints", s.chairman_constraints.verdict],
             ["time horizon", s.time_horizon.position],
             ["build", `${s.build_cost.complexity}, ${s.build_cost.months} months`],
+            ...(result.teardown
+              ? ([
+                  ["teardown", result.teardown.basis],
+                  ...result.teardown.competitors.map(
+                    (c) =>
+                      [
+                        `  ${c.name}`,
+                        `${c.fetched.status === "fetched" ? `fetched ${c.fetched.source} (fact)` : `not fetched: ${c.fetched.reason}`}; ${c.analysis.businessModel} [${c.analysis.label}]`,
+                      ] as [string, string],
+                  ),
+                  [
+                    "gaps",
+                    result.teardown.gapAnalysis
+                      ? `${result.teardown.gapAnalysis.gaps.map((g) => g.gap).join("; ")} [${result.teardown.gapAnalysis.label}]`
+                      : (result.teardown.gapNote ?? "none"),
+                  ],
+                ] as [string, string][])
+              : []),
             ["epistemic", epistemic],
             [
               "ideation budget",
