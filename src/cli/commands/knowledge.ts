@@ -176,7 +176,10 @@ export function registerKnowledge(program: Command): void {
         await withSession(async ({ connection }) => {
           const rows = await withRole(connection.db, "eva_chairman", (trx) => patternRows(trx, table, options.stage));
           if (options.json) return printJson(rows);
-          if (!rows.length) return void process.stdout.write(`none yet (${NOT_SYNCED})\n`);
+          if (!rows.length)
+            return void process.stdout.write(
+              `no ${name} found (the daily knowledge_sync tick extracts them, or now \`npx eva knowledge sync\`)\n`,
+            );
           printPatterns(rows, what);
         });
       });
