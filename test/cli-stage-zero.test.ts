@@ -75,6 +75,27 @@ describe("eva ideate on every path", () => {
       .where("id", "=", out.decisionId)
       .executeTakeFirstOrThrow();
     expect(d.status).toBe("pending");
+    // The Chairman's view of the decision reads each component's verdict and the forecast from the brief.
+    const view = await eva("decisions", "view", out.decisionId);
+    expect(view.code, view.stderr).toBe(0);
+    const s = brief.metadata.synthesis;
+    expect(view.stdout).toContain(`Weighted score: ${s.weighted_score} (profile legacy v0)`);
+    expect(view.stdout).toContain(`Chairman constraints: ${s.chairman_constraints.verdict}`);
+    expect(view.stdout).toContain(
+      `Time horizon: ${s.time_horizon.position} (window about ${s.time_horizon.windowMonths} months)`,
+    );
+    expect(view.stdout).toContain(`Build cost: ${s.build_cost.complexity}, ${s.build_cost.months} months`);
+    expect(view.stdout).toContain(`TAM $${s.forecast.marketSizing.tamUsd}, SAM $${s.forecast.marketSizing.samUsd}`);
+    expect(view.stdout).toContain(`year 1 $${s.forecast.revenue.year1.realistic}`);
+    const breakEven = s.forecast.breakEven.months.realistic;
+    expect(view.stdout).toContain(
+      `Break-even: ${breakEven === null ? "not within the forecast" : `month ${breakEven}`} (realistic)`,
+    );
+    const v = s.forecast.ventureScore;
+    expect(view.stdout).toContain(
+      `Venture score ${v.score}, computed from these figures, not asked of the model: revenue ${v.parts.revenue} × 35 %, LTV:CAC ${v.parts.ltvToCac} × 30 %`,
+    );
+    expect(v.score).toBe(brief.ventureScore);
     // The ideation budget paid for every call.
     expect(out.ideation.usedTokens).toBe(
       out.provenance.length > 0

@@ -17,6 +17,7 @@ declare
   v_item jsonb;
   v_key text;
   v_avr jsonb;
+  v_syn jsonb;
 begin
   -- The gate's verdict first: it is what put most decisions here.
   if c -> 'gate' ->> 'decision' is not null then
@@ -150,7 +151,43 @@ begin
       'Maturity: ' || (c #>> '{brief,maturity}'),
       'Build estimate: ' || (c #>> '{brief,buildEstimate,months}') || ' months, ' || coalesce(c #>> '{brief,buildEstimate,complexity}', '?') || ' complexity'],
       null))::eva.decision_summary_section;
-    if pg_catalog.jsonb_typeof(c #> '{brief,forecast,revenue}') = 'array' then
+    -- A brief from the synthesis engine: each component's verdict, and the forecast the venture score is computed from.
+    v_syn := c #> '{brief,metadata,synthesis}';
+    if pg_catalog.jsonb_typeof(v_syn) = 'object' then
+      return next ('Synthesis', array_remove(array[
+        'Weighted score: ' || coalesce(v_syn ->> 'weighted_score', 'indeterminate') || ' (profile '
+          || coalesce(v_syn #>> '{profile,name}', '?') || ' v' || coalesce(v_syn #>> '{profile,version}', '?') || ')',
+        'Chairman constraints: ' || (v_syn #>> '{chairman_constraints,verdict}')
+          || coalesce(' — ' || (select pg_catalog.string_agg((k ->> 'constraint') || ' ' || (k ->> 'result') || ': ' || (k ->> 'detail'), '; ')
+               from pg_catalog.jsonb_array_elements(case when pg_catalog.jsonb_typeof(v_syn #> '{chairman_constraints,checks}') = 'array'
+                 then v_syn #> '{chairman_constraints,checks}' else '[]'::jsonb end) k where k ->> 'result' <> 'pass'), ''),
+        'Time horizon: ' || (v_syn #>> '{time_horizon,position}') || coalesce(' (window about ' || (v_syn #>> '{time_horizon,windowMonths}') || ' months)', ''),
+        'Archetype: ' || (v_syn #>> '{archetypes,primary}') || coalesce(' (confidence ' || (v_syn #>> '{archetypes,primaryConfidence}') || ')', ''),
+        'Moat: ' || (v_syn #>> '{moat_architecture,primaryMoat,type}') || coalesce(' (moat score ' || (v_syn #>> '{moat_architecture,moatScore}') || ')', ''),
+        'Build cost: ' || (v_syn #>> '{build_cost,complexity}') || coalesce(', ' || (v_syn #>> '{build_cost,months}') || ' months', '')
+          || coalesce(', about $' || (v_syn #>> '{build_cost,estimatedCostUsd}'), ''),
+        'Cross-reference: ' || (v_syn #>> '{cross_reference,summary}'),
+        'Not scored: ' || nullif((select pg_catalog.string_agg(x #>> '{}', ', ') from pg_catalog.jsonb_array_elements(
+          case when pg_catalog.jsonb_typeof(v_syn -> 'missing_components') = 'array' then v_syn -> 'missing_components' else '[]'::jsonb end) x), '')],
+        null))::eva.decision_summary_section;
+      if pg_catalog.jsonb_typeof(v_syn -> 'forecast') = 'object' then
+        return next ('Forecast', array_remove(array[
+          'Market: TAM $' || (v_syn #>> '{forecast,marketSizing,tamUsd}') || ', SAM $' || (v_syn #>> '{forecast,marketSizing,samUsd}')
+            || ', SOM $' || (v_syn #>> '{forecast,marketSizing,somUsd}'),
+          'Revenue, realistic (pessimistic–optimistic): year 1 $' || (v_syn #>> '{forecast,revenue,year1,realistic}')
+            || ' ($' || (v_syn #>> '{forecast,revenue,year1,pessimistic}') || '–$' || (v_syn #>> '{forecast,revenue,year1,optimistic}') || ')'
+            || ', year 3 $' || (v_syn #>> '{forecast,revenue,year3,realistic}'),
+          'Unit economics: LTV:CAC ' || (v_syn #>> '{forecast,unitEconomics,ltvToCac,realistic}') || ' (realistic)',
+          'Break-even: ' || coalesce('month ' || (v_syn #>> '{forecast,breakEven,months,realistic}'), 'not within the forecast') || ' (realistic)',
+          'Users at 3/6/12 months: ' || (v_syn #>> '{forecast,growth,usersMonth3}') || ' / ' || (v_syn #>> '{forecast,growth,usersMonth6}')
+            || ' / ' || (v_syn #>> '{forecast,growth,usersMonth12}'),
+          'Venture score ' || (v_syn #>> '{forecast,ventureScore,score}') || ', computed from these figures, not asked of the model: revenue '
+            || (v_syn #>> '{forecast,ventureScore,parts,revenue}') || ' × 35 %, LTV:CAC ' || (v_syn #>> '{forecast,ventureScore,parts,ltvToCac}')
+            || ' × 30 %, break-even speed ' || (v_syn #>> '{forecast,ventureScore,parts,breakEvenSpeed}') || ' × 20 %, forecast confidence '
+            || (v_syn #>> '{forecast,ventureScore,parts,forecastConfidence}') || ' × 15 %'],
+          null))::eva.decision_summary_section;
+      end if;
+    elsif pg_catalog.jsonb_typeof(c #> '{brief,forecast,revenue}') = 'array' then
       return next ('Forecast', array[
         'Revenue by year: ' || (select pg_catalog.string_agg(x #>> '{}', ', ') from pg_catalog.jsonb_array_elements(c #> '{brief,forecast,revenue}') x),
         'Costs by year: ' || coalesce((select pg_catalog.string_agg(x #>> '{}', ', ') from pg_catalog.jsonb_array_elements(
