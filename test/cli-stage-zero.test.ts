@@ -79,14 +79,17 @@ describe("eva ideate on every path", () => {
     const view = await eva("decisions", "view", out.decisionId);
     expect(view.code, view.stderr).toBe(0);
     const s = brief.metadata.synthesis;
+    const usd = (x: number) => Math.round(x).toLocaleString("en-US");
     expect(view.stdout).toContain(`Weighted score: ${s.weighted_score} (profile legacy v0)`);
     expect(view.stdout).toContain(`Chairman constraints: ${s.chairman_constraints.verdict}`);
     expect(view.stdout).toContain(
       `Time horizon: ${s.time_horizon.position} (window about ${s.time_horizon.windowMonths} months)`,
     );
     expect(view.stdout).toContain(`Build cost: ${s.build_cost.complexity}, ${s.build_cost.months} months`);
-    expect(view.stdout).toContain(`TAM $${s.forecast.marketSizing.tamUsd}, SAM $${s.forecast.marketSizing.samUsd}`);
-    expect(view.stdout).toContain(`year 1 $${s.forecast.revenue.year1.realistic}`);
+    expect(view.stdout).toContain(
+      `TAM $${usd(s.forecast.marketSizing.tamUsd)}, SAM $${usd(s.forecast.marketSizing.samUsd)}`,
+    );
+    expect(view.stdout).toContain(`year 1 $${usd(s.forecast.revenue.year1.realistic)}`);
     const breakEven = s.forecast.breakEven.months.realistic;
     expect(view.stdout).toContain(
       `Break-even: ${breakEven === null ? "not within the forecast" : `month ${breakEven}`} (realistic)`,

@@ -165,18 +165,18 @@ begin
         'Archetype: ' || (v_syn #>> '{archetypes,primary}') || coalesce(' (confidence ' || (v_syn #>> '{archetypes,primaryConfidence}') || ')', ''),
         'Moat: ' || (v_syn #>> '{moat_architecture,primaryMoat,type}') || coalesce(' (moat score ' || (v_syn #>> '{moat_architecture,moatScore}') || ')', ''),
         'Build cost: ' || (v_syn #>> '{build_cost,complexity}') || coalesce(', ' || (v_syn #>> '{build_cost,months}') || ' months', '')
-          || coalesce(', about $' || (v_syn #>> '{build_cost,estimatedCostUsd}'), ''),
+          || coalesce(', about $' || pg_catalog.to_char((v_syn #>> '{build_cost,estimatedCostUsd}')::numeric, 'FM999,999,999,999,990'), ''),
         'Cross-reference: ' || (v_syn #>> '{cross_reference,summary}'),
         'Not scored: ' || nullif((select pg_catalog.string_agg(x #>> '{}', ', ') from pg_catalog.jsonb_array_elements(
           case when pg_catalog.jsonb_typeof(v_syn -> 'missing_components') = 'array' then v_syn -> 'missing_components' else '[]'::jsonb end) x), '')],
         null))::eva.decision_summary_section;
       if pg_catalog.jsonb_typeof(v_syn -> 'forecast') = 'object' then
         return next ('Forecast', array_remove(array[
-          'Market: TAM $' || (v_syn #>> '{forecast,marketSizing,tamUsd}') || ', SAM $' || (v_syn #>> '{forecast,marketSizing,samUsd}')
-            || ', SOM $' || (v_syn #>> '{forecast,marketSizing,somUsd}'),
-          'Revenue, realistic (pessimistic–optimistic): year 1 $' || (v_syn #>> '{forecast,revenue,year1,realistic}')
-            || ' ($' || (v_syn #>> '{forecast,revenue,year1,pessimistic}') || '–$' || (v_syn #>> '{forecast,revenue,year1,optimistic}') || ')'
-            || ', year 3 $' || (v_syn #>> '{forecast,revenue,year3,realistic}'),
+          'Market: TAM $' || pg_catalog.to_char((v_syn #>> '{forecast,marketSizing,tamUsd}')::numeric, 'FM999,999,999,999,990') || ', SAM $' || pg_catalog.to_char((v_syn #>> '{forecast,marketSizing,samUsd}')::numeric, 'FM999,999,999,999,990')
+            || ', SOM $' || pg_catalog.to_char((v_syn #>> '{forecast,marketSizing,somUsd}')::numeric, 'FM999,999,999,999,990'),
+          'Revenue, realistic (pessimistic–optimistic): year 1 $' || pg_catalog.to_char((v_syn #>> '{forecast,revenue,year1,realistic}')::numeric, 'FM999,999,999,999,990')
+            || ' ($' || pg_catalog.to_char((v_syn #>> '{forecast,revenue,year1,pessimistic}')::numeric, 'FM999,999,999,999,990') || '–$' || pg_catalog.to_char((v_syn #>> '{forecast,revenue,year1,optimistic}')::numeric, 'FM999,999,999,999,990') || ')'
+            || ', year 3 $' || pg_catalog.to_char((v_syn #>> '{forecast,revenue,year3,realistic}')::numeric, 'FM999,999,999,999,990'),
           'Unit economics: LTV:CAC ' || (v_syn #>> '{forecast,unitEconomics,ltvToCac,realistic}') || ' (realistic)',
           'Break-even: ' || coalesce('month ' || (v_syn #>> '{forecast,breakEven,months,realistic}'), 'not within the forecast') || ' (realistic)',
           'Users at 3/6/12 months: ' || (v_syn #>> '{forecast,growth,usersMonth3}') || ' / ' || (v_syn #>> '{forecast,growth,usersMonth6}')
