@@ -81,6 +81,8 @@ describe("eva ideate on every path", () => {
     const s = brief.metadata.synthesis;
     const usd = (x: number) => Math.round(x).toLocaleString("en-US");
     expect(view.stdout).toContain(`Weighted score: ${s.weighted_score} (profile legacy v0)`);
+    expect(view.stdout).toContain("Components judged by the offline analyst (simulation)");
+    expect(view.stdout).toContain("Figures from the offline analyst (simulation)");
     expect(view.stdout).toContain(`Chairman constraints: ${s.chairman_constraints.verdict}`);
     expect(view.stdout).toContain(
       `Time horizon: ${s.time_horizon.position} (window about ${s.time_horizon.windowMonths} months)`,

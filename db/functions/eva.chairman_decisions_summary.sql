@@ -155,10 +155,12 @@ begin
     v_syn := c #> '{brief,metadata,synthesis}';
     if pg_catalog.jsonb_typeof(v_syn) = 'object' then
       return next ('Synthesis', array_remove(array[
+        'Components judged by ' || case when c ->> 'epistemic' = 'simulation' then 'the offline analyst (simulation)'
+          else 'the model (judgement, not a measurement)' end || '; checks marked measured are EVA''s own',
         'Weighted score: ' || coalesce(v_syn ->> 'weighted_score', 'indeterminate') || ' (profile '
           || coalesce(v_syn #>> '{profile,name}', '?') || ' v' || coalesce(v_syn #>> '{profile,version}', '?') || ')',
         'Chairman constraints: ' || (v_syn #>> '{chairman_constraints,verdict}')
-          || coalesce(' — ' || (select pg_catalog.string_agg((k ->> 'constraint') || ' ' || (k ->> 'result') || ': ' || (k ->> 'detail'), '; ')
+          || coalesce(' — ' || (select pg_catalog.string_agg((k ->> 'constraint') || ' ' || (k ->> 'result') || coalesce(' (' || (k ->> 'basis') || ')', '') || ': ' || (k ->> 'detail'), '; ')
                from pg_catalog.jsonb_array_elements(case when pg_catalog.jsonb_typeof(v_syn #> '{chairman_constraints,checks}') = 'array'
                  then v_syn #> '{chairman_constraints,checks}' else '[]'::jsonb end) k where k ->> 'result' <> 'pass'), ''),
         'Time horizon: ' || (v_syn #>> '{time_horizon,position}') || coalesce(' (window about ' || (v_syn #>> '{time_horizon,windowMonths}') || ' months)', ''),
@@ -172,6 +174,8 @@ begin
         null))::eva.decision_summary_section;
       if pg_catalog.jsonb_typeof(v_syn -> 'forecast') = 'object' then
         return next ('Forecast', array_remove(array[
+          'Figures from ' || case when c ->> 'epistemic' = 'simulation' then 'the offline analyst (simulation)'
+            else 'the model (judgement, not a measurement)' end,
           'Market: TAM $' || pg_catalog.to_char((v_syn #>> '{forecast,marketSizing,tamUsd}')::numeric, 'FM999,999,999,999,990') || ', SAM $' || pg_catalog.to_char((v_syn #>> '{forecast,marketSizing,samUsd}')::numeric, 'FM999,999,999,999,990')
             || ', SOM $' || pg_catalog.to_char((v_syn #>> '{forecast,marketSizing,somUsd}')::numeric, 'FM999,999,999,999,990'),
           'Revenue, realistic (pessimistic–optimistic): year 1 $' || pg_catalog.to_char((v_syn #>> '{forecast,revenue,year1,realistic}')::numeric, 'FM999,999,999,999,990')
