@@ -6,6 +6,7 @@ import { type ApiServer, startApiServer } from "../graphql/server.ts";
 import { mintToken } from "../src/auth/tokens.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
+import { field, postGraphql } from "./helpers/graphql.ts";
 import { scheduledContent } from "./helpers/marketing-dispatch.ts";
 
 const SECRET = "graphql-marketing-publish-secret-0123456789abcdef";
@@ -21,21 +22,8 @@ afterAll(async () => {
   await t.drop();
 });
 
-async function gql(query: string, variables: Record<string, unknown>, token: string) {
-  const response = await fetch(api.url, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string }[] };
-}
-
-/** A field of a response's data (the test fails naming it when it is missing). */
-function field<T>(r: { data?: Record<string, unknown> | null; errors?: unknown }, name: string): T {
-  const value = r.data?.[name];
-  if (value === undefined || value === null) throw new Error(`no ${name} in ${JSON.stringify(r)}`);
-  return value as T;
-}
+const gql = (query: string, variables: Record<string, unknown>, token: string) =>
+  postGraphql(api.url, query, { variables, token });
 
 type Edge = { marketingDispatchEdge: { node: Record<string, string> } };
 

@@ -7,6 +7,7 @@ import { mintToken } from "../src/auth/tokens.ts";
 import { syncKnowledge } from "../src/intelligence/knowledge.ts";
 import { predictVenture } from "../src/intelligence/predictor.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { postGraphql } from "./helpers/graphql.ts";
 import { killedAtFive, ventureThrough } from "./helpers/intelligence.ts";
 
 process.env.EVA_JWT_SECRET = "intelligence-graphql-secret-0123456789-abcdefghij";
@@ -28,21 +29,8 @@ afterAll(async () => {
   await t.drop();
 });
 
-async function gql(query: string, token?: string) {
-  const response = await fetch(api.url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/graphql-response+json, application/json",
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query }),
-  });
-  return (await response.json()) as {
-    data?: Record<string, { nodes?: Record<string, unknown>[] } | null> | null;
-    errors?: { message: string; extensions?: Record<string, unknown> }[];
-  };
-}
+const gql = (query: string, token?: string) =>
+  postGraphql<Record<string, { nodes?: Record<string, unknown>[] } | null>>(api.url, query, { token });
 
 const KNOWLEDGE = `{
   allStageMortalityCurves(condition: { segment: "media", lifecycleStage: 5 }) { nodes { exposed died hazard basis } }

@@ -11,6 +11,7 @@ import { marketingBanditTasks } from "../src/tasks/marketing-bandits.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
+import { field, postGraphql } from "./helpers/graphql.ts";
 
 process.env.EVA_JWT_SECRET = "bandits-interfaces-secret-0123456789abcdef-0123456789";
 
@@ -25,21 +26,8 @@ afterAll(async () => {
   await t.drop();
 });
 
-async function gql(query: string, variables: Record<string, unknown>, token: string) {
-  const response = await fetch(api.url, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string }[] };
-}
-
-/** A field of a response's data (the test fails naming it when it is missing). */
-function field<T>(r: { data?: Record<string, unknown> | null; errors?: unknown }, name: string): T {
-  const value = r.data?.[name];
-  if (value === undefined || value === null) throw new Error(`no ${name} in ${JSON.stringify(r)}`);
-  return value as T;
-}
+const gql = (query: string, variables: Record<string, unknown>, token: string) =>
+  postGraphql(api.url, query, { variables, token });
 
 /** A venture with a channel bandit whose x arm learned, snapshotted on 2026-03-03, and learned more since. */
 async function ventureWithHistory(name: string) {

@@ -13,6 +13,7 @@ import { mintToken } from "../src/auth/tokens.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
+import { postGraphql } from "./helpers/graphql.ts";
 
 process.env.EVA_JWT_SECRET = "media-test-secret-media-test-secret-0123456789abcdef";
 
@@ -167,14 +168,8 @@ describe("eva marketing media", () => {
 });
 
 describe("media through GraphQL", () => {
-  async function gql(query: string, token: string, variables: Record<string, unknown> = {}) {
-    const response = await fetch(api.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
-  }
+  const gql = (query: string, token: string, variables: Record<string, unknown> = {}) =>
+    postGraphql(api.url, query, { variables, token });
 
   it("viewers read assets and generations; the Chairman requests media; viewers cannot", async () => {
     const v = await createVenture(t.db, { name: "Media API Venture" });

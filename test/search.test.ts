@@ -13,6 +13,7 @@ import { embeddingsAvailable, keywordSearch, searchVentures } from "../src/intel
 import { createEmbedder, createOpenAIEmbedder } from "../src/llm/embeddings.ts";
 import { createTestDatabase } from "./helpers/database.ts";
 import { createVenture } from "./helpers/fixtures.ts";
+import { postGraphql } from "./helpers/graphql.ts";
 
 process.env.EVA_JWT_SECRET ??= "search-test-secret-search-test-secret-0123456789";
 const t = await createTestDatabase();
@@ -193,14 +194,8 @@ describe("who finds what", () => {
 
   it("answers GraphQL's search under the caller's role", async () => {
     const query = `query Search($q: String!) { search(pQuery: $q, pLimit: 5) { nodes { title kind ventureId rank snippet } } }`;
-    const ask = async (token: string) => {
-      const response = await fetch(api.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables: { q: "seaweed" } }),
-      });
-      return (await response.json()) as { data?: { search: { nodes: { title: string }[] } }; errors?: unknown };
-    };
+    const ask = (token: string) =>
+      postGraphql<{ search: { nodes: { title: string }[] } }>(api.url, query, { variables: { q: "seaweed" }, token });
     const chairman = await ask(await mintToken("chairman", 600));
     expect(chairman.errors).toBeUndefined();
     expect(chairman.data?.search.nodes.map((n) => n.title)).toEqual(["Kelp Fodder · parked idea (parked)"]);
