@@ -84,11 +84,24 @@ process.on("unhandledRejection", (reason) => {
 try {
   progress("worker floor");
   const rows = await workerFloor(server, interrupt.signal);
+  // A benchmark that fails is reported, and the others still run: a long run keeps what it measured.
+  const failed: string[] = [];
   for (const benchmark of selected) {
     progress(benchmark.name);
-    rows.push(...(await benchmark.run(server, interrupt.signal)));
+    try {
+      rows.push(...(await benchmark.run(server, interrupt.signal)));
+    } catch (error) {
+      if (interrupt.signal.aborted) throw error;
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      progress(`${benchmark.name} failed: ${message}`);
+      failed.push(`${benchmark.name}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    }
   }
   process.stdout.write(`EVA benchmarks: ${server.description}\n\n${renderTable(rows)}\n`);
+  if (failed.length) {
+    process.stdout.write(`\nfailed (no figures):\n${failed.map((f) => `  ${f}`).join("\n")}\n`);
+    process.exitCode = 1;
+  }
 } catch (error) {
   if (!interrupt.signal.aborted) throw error;
   process.exitCode = 130;

@@ -11400,6 +11400,51 @@ COMMENT ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind te
 
 
 --
+-- Name: fn_search_enable_embeddings(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_search_enable_embeddings() RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_vector boolean := exists (
+    select 1 from pg_catalog.pg_extension e join pg_catalog.pg_namespace n on n.oid = e.extnamespace
+    where e.extname = 'vector' and n.nspname = 'eva_ext');
+  v_column boolean := exists (
+    select 1 from pg_catalog.pg_attribute
+    where attrelid = 'eva.search_documents'::regclass and attname = 'embedding' and not attisdropped);
+begin
+  if v_vector and not v_column then
+    execute 'alter table eva.search_documents add column embedding eva_ext.vector, add column embedding_model text';
+    v_column := true;
+  end if;
+  if v_column then
+    comment on column eva.search_documents.embedding is
+      'The document''s embedding (title and body) by embedding_model; null until search_embed has run, and again when the text changes.';
+    comment on column eva.search_documents.embedding_model is 'The embedding model that made embedding.';
+  end if;
+  insert into eva_private.settings as s (key, value, description)
+  values ('search.embeddings', pg_catalog.to_jsonb(v_column),
+    case when v_column then 'pgvector is installed: search documents carry embeddings (search_embed).'
+         else 'pgvector is not installed: search is keyword-only.' end)
+  on conflict (key) do update set value = excluded.value, description = excluded.description
+    where s.value is distinct from excluded.value;
+  return v_column;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_search_enable_embeddings() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_search_enable_embeddings(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_search_enable_embeddings() IS 'Adds eva.search_documents'' embedding columns where pgvector is installed in eva_ext and records search.embeddings; run by eva db migrate.';
+
+
+--
 -- Name: fn_search_index_artifact(uuid); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -11574,11 +11619,18 @@ COMMENT ON FUNCTION eva_private.fn_search_jsonb_text(p_content jsonb) IS 'Every 
 CREATE FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_heading text, p_body text, p_labels text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $_$
 declare
   v_id bigint;
+  v_written bigint;
   v_body text := pg_catalog.left(coalesce(p_body, ''), 100000);
+  v_old_title text;
+  v_old_body text;
+  v_existed boolean;
 begin
+  select d.id, d.title, d.body into v_id, v_old_title, v_old_body from eva.search_documents d
+  where d.source_table = p_source_table and d.source_id = p_source_id;
+  v_existed := found;
   insert into eva.search_documents as d (kind, source_table, source_id, venture_id, lifecycle_stage, title, body, document)
   values (p_kind, p_source_table, p_source_id, p_venture_id, p_stage, p_title, v_body,
     pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english', coalesce(p_venture_name, '')), 'A')
@@ -11588,14 +11640,27 @@ begin
   on conflict (source_table, source_id) do update
     set kind = excluded.kind, venture_id = excluded.venture_id, lifecycle_stage = excluded.lifecycle_stage,
         title = excluded.title, body = excluded.body, document = excluded.document, updated_at = pg_catalog.now()
-  returning d.id into v_id;
-  if (select s.value from eva_private.settings s where s.key = 'search.embeddings') = 'true'::jsonb then
+    -- An unchanged document is left as it is (no new row version, no new embedding).
+    where (d.kind, d.venture_id, d.lifecycle_stage, d.title, d.body, d.document)
+      is distinct from (excluded.kind, excluded.venture_id, excluded.lifecycle_stage, excluded.title, excluded.body, excluded.document)
+  returning d.id into v_written;
+  if v_written is null then
+    return v_id;
+  end if;
+  v_id := v_written;
+  -- The embedding is of the title and body: made again only when they change.
+  if (select s.value from eva_private.settings s where s.key = 'search.embeddings') = 'true'::jsonb
+     and (not v_existed or (v_old_title, v_old_body) is distinct from (p_title, v_body)) then
+    if v_existed then
+      -- Never rank by the meaning of a text the document no longer has (the column exists only with pgvector).
+      execute 'update eva.search_documents set embedding = null, embedding_model = null where id = $1' using v_id;
+    end if;
     perform graphile_worker.add_job('search_embed', pg_catalog.json_build_object('documentId', v_id),
       job_key := 'search_embed:' || v_id, max_attempts := 5);
   end if;
   return v_id;
 end;
-$$;
+$_$;
 
 
 ALTER FUNCTION eva_private.fn_search_put(p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage integer, p_venture_name text, p_title text, p_heading text, p_body text, p_labels text) OWNER TO eva_owner;
@@ -28122,6 +28187,13 @@ REVOKE ALL ON FUNCTION eva_private.fn_sd_bridge_start(p_work_id uuid) FROM PUBLI
 --
 
 REVOKE ALL ON FUNCTION eva_private.fn_sd_post_launch_item(p_venture uuid, p_kind text, p_title text, p_details jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fn_search_enable_embeddings(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_search_enable_embeddings() FROM PUBLIC;
 
 
 --

@@ -21,6 +21,7 @@ import {
   statementSettings,
 } from "./limits.ts";
 import { createWithPgClient } from "./pg-adaptor.ts";
+import { EvaPgvectorCodecPlugin } from "./pgvector.ts";
 import { EvaFunctionNamesPlugin, EvaSmartTagsPlugin } from "./smart-tags.ts";
 import { EvaSubscriptionsPlugin } from "./subscriptions.ts";
 import { decideTracingPlugin } from "./tracing.ts";
@@ -198,6 +199,7 @@ export function makePreset(
       // First, so that it wraps every other execute middleware (the introspection cache among them).
       revocationPlugin,
       EvaSmartTagsPlugin,
+      EvaPgvectorCodecPlugin,
       EvaFunctionNamesPlugin,
       // Subscription.evaEvent and Subscription.decisionQueueChanged, over the websocket (LISTEN eva_events).
       EvaSubscriptionsPlugin,

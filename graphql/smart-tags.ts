@@ -79,7 +79,13 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
         ),
       },
       // The feed's order is an implementation detail: clients pass the opaque `cursor` back.
-      attribute: { "eva.eva_event_log.xact_id": { tags: { behavior: "-*" } } },
+      attribute: {
+        "eva.eva_event_log.xact_id": { tags: { behavior: "-*" } },
+        // Embeddings exist only where pgvector is installed; clients search through `search`, so the
+        // API is the same on every server.
+        "eva.search_documents.embedding": { tags: { behavior: "-*" } },
+        "eva.search_documents.embedding_model": { tags: { behavior: "-*" } },
+      },
     },
   },
   null,

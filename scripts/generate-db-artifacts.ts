@@ -181,7 +181,8 @@ async function main(): Promise<void> {
     await admin.query(`create database ${pg.escapeIdentifier(scratch)} template template0`);
     created = true;
     const scratchUrl = withDatabase(adminUrl, scratch);
-    await migrate(scratchUrl, (line) => log(`  ${line}`));
+    // Without pgvector, so that the generated schema is the same on every server.
+    await migrate(scratchUrl, (line) => log(`  ${line}`), { embeddings: false });
 
     const artifacts: Artifact[] = [{ path: "src/db/schema.ts", generate: kyselyTypes }, schemaDump(serverMajor)];
     for (const artifact of artifacts) {

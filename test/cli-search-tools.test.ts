@@ -3,8 +3,10 @@
 // tool profiles, agents and calls print, and assign changes an agent's profile.
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
+import { embeddingsAvailable } from "../src/intelligence/search.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { startEmbeddingsServer } from "./helpers/embeddings-server.ts";
 import { createVenture } from "./helpers/fixtures.ts";
 
 const t = await createTestDatabase();
@@ -40,6 +42,40 @@ describe("eva search", () => {
     const venture = await eva("search", "kilns", "--venture", "Nowhere");
     expect(venture.code).toBe(1);
     expect(venture.stderr).toMatch(/no venture "Nowhere"/);
+    const embed = await eva("search", "--embed");
+    expect(embed.code).toBe(2);
+    expect(embed.stderr).toMatch(/--embed needs an embedding model: set EVA_EMBEDDING_MODEL/);
+  });
+
+  it("--embed stores the missing embeddings through the model server, then searches by meaning too", async (context) => {
+    const server = await startEmbeddingsServer();
+    try {
+      const withModel = (...args: string[]) =>
+        runEva(args, { DATABASE_URL: t.url, EVA_EMBEDDING_MODEL: "nomic-embed-text", OPENAI_BASE_URL: server.url });
+      if (!(await embeddingsAvailable(t.db))) {
+        // Keyword-only server: said plainly, nothing sent to the model.
+        const refused = await withModel("search", "--embed");
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toMatch(/this database has no pgvector extension/);
+        expect(server.requests).toEqual([]);
+        context.skip("pgvector is not installed on this PostgreSQL server: search stays keyword-only");
+      }
+      const { rows } = await sql<{ n: string }>`
+        select count(*) as n from eva.search_documents where embedding_model is null`.execute(t.db);
+      const missing = Number(rows[0]?.n);
+      expect(missing).toBeGreaterThan(0);
+      const embed = await withModel("search", "--embed");
+      expect(embed.code).toBe(0);
+      expect(embed.stderr).toContain(`embedded ${missing} of ${missing} documents (nomic-embed-text)`);
+      expect(embed.stderr).toContain(`embeddings stored: ${missing} documents (nomic-embed-text)`);
+      expect(server.requests.flatMap((r) => r.input)).toHaveLength(missing);
+      const again = await withModel("search", "--embed");
+      expect(again.stderr).toContain("embeddings stored: 0 documents");
+      const json = JSON.parse((await withModel("search", "kilns", "--json")).stdout) as { mode: string; note: null };
+      expect(json).toMatchObject({ mode: "keyword+meaning", note: null });
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -2,25 +2,34 @@
 // one of its artifacts, ranked, filtered by venture and stage, kept current as
 // artifacts get new versions, under each role's row level security, over SQL
 // and GraphQL; by meaning only where pgvector exists.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type ApiServer, startApiServer } from "../graphql/server.ts";
 import { mintToken } from "../src/auth/tokens.ts";
-import { type Database, withRole } from "../src/db/client.ts";
-import { embeddingsAvailable, keywordSearch, searchVentures } from "../src/intelligence/search.ts";
+import { connect, type Database, withRole } from "../src/db/client.ts";
+import { withDatabase } from "../src/db/connection.ts";
+import { migrate } from "../src/db/migrate.ts";
+import {
+  embedDocuments,
+  embeddingsAvailable,
+  embedMissing,
+  keywordSearch,
+  searchVentures,
+} from "../src/intelligence/search.ts";
 import { createEmbedder, createOpenAIEmbedder } from "../src/llm/embeddings.ts";
 import { createTestDatabase } from "./helpers/database.ts";
+import { type EmbeddingsServer, startEmbeddingsServer } from "./helpers/embeddings-server.ts";
 import { createVenture } from "./helpers/fixtures.ts";
 import { postGraphql } from "./helpers/graphql.ts";
 
 process.env.EVA_JWT_SECRET ??= "search-test-secret-search-test-secret-0123456789";
 const t = await createTestDatabase();
 let api: ApiServer;
-let embeddings: Server;
+let embeddings: EmbeddingsServer;
 let embeddingsUrl: string;
-const embeddingRequests: { model: string; input: string[] }[] = [];
+let embeddingRequests: EmbeddingsServer["requests"] = [];
 
 let ledger: { id: string; name: string };
 let orchard: { id: string; name: string };
@@ -49,31 +58,13 @@ beforeAll(async () => {
     risks: [{ title: "Bank feed outages", mitigation: "nightly CSV import" }],
   });
   api = await startApiServer({ url: t.url, port: 0 });
-  embeddings = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => {
-      body += c;
-    });
-    req.on("end", () => {
-      const parsed = JSON.parse(body) as { model: string; input: string[] };
-      embeddingRequests.push(parsed);
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          object: "list",
-          model: parsed.model,
-          data: parsed.input.map((text, index) => ({ object: "embedding", index, embedding: [text.length, 1, 0] })),
-          usage: { prompt_tokens: 3, total_tokens: 3 },
-        }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => embeddings.listen(0, "127.0.0.1", resolve));
-  embeddingsUrl = `http://127.0.0.1:${(embeddings.address() as AddressInfo).port}/v1`;
+  embeddings = await startEmbeddingsServer();
+  embeddingsUrl = embeddings.url;
+  embeddingRequests = embeddings.requests;
 });
 afterAll(async () => {
   await api?.close();
-  await new Promise((resolve) => embeddings.close(resolve));
+  await embeddings.close();
   await t.drop();
 });
 
@@ -217,30 +208,135 @@ describe("search by meaning", () => {
     expect(() => createEmbedder({ EVA_EMBEDDING_MODEL: "x" })).toThrow(/needs a model server/);
   });
 
-  it("is keyword-only, and says why, where the database has no pgvector", async (context) => {
-    if (await embeddingsAvailable(t.db))
-      context.skip("this server has pgvector: the by-meaning test below runs instead");
-    const embedder = createOpenAIEmbedder({ baseURL: embeddingsUrl, model: "nomic-embed-text" });
-    const result = await as("eva_chairman", (db) => searchVentures(db, "fermentation", { embedder }));
-    expect(result.mode).toBe("keyword");
-    expect(result.note).toMatch(/no pgvector extension/);
-    expect(result.hits.map((h) => h.ventureName)).toEqual(["Orchard Ops"]);
-    const none = await as("eva_chairman", (db) => searchVentures(db, "fermentation"));
-    expect(none.note).toMatch(/no embedding model configured/);
+  // On a server with pgvector every test database has it; a database migrated without it
+  // (as on a server that lacks it) shows the keyword-only path on every server.
+  describe("on a database without pgvector", () => {
+    let bare: { url: string; db: Database; name: string; close: () => Promise<void> };
+    const bareAs = <T>(role: "eva_chairman" | "eva_service", fn: (db: Database) => Promise<T>) =>
+      withRole(bare.db, role, (trx) => fn(trx as unknown as Database));
+
+    beforeAll(async () => {
+      const admin = new pg.Client({ connectionString: inject("adminUrl") });
+      await admin.connect();
+      const name = `eva_test_bare_${randomBytes(6).toString("hex")}`;
+      try {
+        await admin.query(`create database ${name}`);
+      } finally {
+        await admin.end();
+      }
+      const url = withDatabase(inject("adminUrl"), name);
+      const report = await migrate(url, () => {}, { embeddings: false });
+      expect(report.embeddings).toBe(false);
+      const connection = connect(url, { max: 2, applicationName: "eva-test" });
+      bare = { url, db: connection.db, name, close: () => connection.close() };
+      const venture = await createVenture(bare.db, { name: "Orchard Ops" });
+      await sql`
+        insert into eva.venture_artifacts (venture_id, lifecycle_stage, artifact_type, content, epistemic_classification)
+        values (${venture.id}::uuid, 4, 'competitive_analysis',
+          ${JSON.stringify({ competitors: [{ name: "Brewtrack", note: "charges per fermentation tank" }] })}::jsonb,
+          'simulation')`.execute(bare.db);
+    });
+    afterAll(async () => {
+      await bare?.close();
+      const admin = new pg.Client({ connectionString: inject("adminUrl") });
+      await admin.connect();
+      try {
+        await admin.query(`drop database if exists ${bare.name} with (force)`);
+      } finally {
+        await admin.end();
+      }
+    });
+
+    it("is keyword-only, and says why", async () => {
+      expect(await embeddingsAvailable(bare.db)).toBe(false);
+      const embedder = createOpenAIEmbedder({ baseURL: embeddingsUrl, model: "nomic-embed-text" });
+      const result = await bareAs("eva_chairman", (db) => searchVentures(db, "fermentation", { embedder }));
+      expect(result.mode).toBe("keyword");
+      expect(result.note).toMatch(/no pgvector extension/);
+      expect(result.hits.map((h) => h.ventureName)).toEqual(["Orchard Ops"]);
+      const none = await bareAs("eva_chairman", (db) => searchVentures(db, "fermentation"));
+      expect(none.note).toMatch(/no embedding model configured/);
+    });
+
+    it("queues no embedding and calls no model", async () => {
+      const { rows } = await sql<{ n: string }>`
+        select count(*) as n from graphile_worker.jobs where task_identifier = 'search_embed'`.execute(bare.db);
+      expect(Number(rows[0]?.n)).toBe(0);
+      const before = embeddingRequests.length;
+      const embedder = createOpenAIEmbedder({ baseURL: embeddingsUrl, model: "nomic-embed-text" });
+      const { searchEmbedTasks } = await import("../src/tasks/search-embed.ts");
+      const { search_embed } = searchEmbedTasks({ db: bare.db, embedder });
+      await search_embed({ documentId: 1 }, {} as never);
+      expect(embeddingRequests.length).toBe(before);
+    });
+
+    it("gains embeddings when pgvector is installed on the server and eva db migrate runs again", async (context) => {
+      const { rows } = await sql<{ available: boolean }>`
+        select exists (select 1 from pg_catalog.pg_available_extensions where name = 'vector') as available`.execute(
+        bare.db,
+      );
+      if (!rows[0]?.available) context.skip("pgvector is not installed on this PostgreSQL server");
+      const lines: string[] = [];
+      const report = await migrate(bare.url, (line) => lines.push(line));
+      expect(report.applied).toEqual([]);
+      expect(report.embeddings).toBe(true);
+      expect(lines).toContain("installed pgvector in eva_ext: search documents carry embeddings");
+      expect(await embeddingsAvailable(bare.db)).toBe(true);
+      const { rows: setting } = await sql<{ value: unknown }>`
+        select value from eva_private.settings where key = 'search.embeddings'`.execute(bare.db);
+      expect(setting[0]?.value).toBe(true);
+      // The documents written before have no embedding yet: search --embed (embedMissing) writes them.
+      const embedder = createOpenAIEmbedder({ baseURL: embeddingsUrl, model: "nomic-embed-text" });
+      const progressSeen: [number, number][] = [];
+      const written = await embedMissing(
+        (fn) => withRole(bare.db, "eva_service", (trx) => fn(trx as unknown as Database)),
+        embedder,
+        { batch: 1, onBatch: (done, total) => progressSeen.push([done, total]) },
+      );
+      const { rows: docs } = await sql<{ n: string; embedded: string }>`
+        select count(*) as n, count(embedding_model) as embedded from eva.search_documents`.execute(bare.db);
+      expect(written).toBe(Number(docs[0]?.n));
+      expect(Number(docs[0]?.embedded)).toBe(written);
+      expect(progressSeen.at(-1)).toEqual([written, written]);
+      const result = await bareAs("eva_chairman", (db) => searchVentures(db, "fermentation", { embedder }));
+      expect(result.mode).toBe("keyword+meaning");
+      // Running it again finds nothing left to embed.
+      const again = await embedMissing(
+        (fn) => withRole(bare.db, "eva_service", (trx) => fn(trx as unknown as Database)),
+        embedder,
+      );
+      expect(again).toBe(0);
+    });
   });
 
-  it("queues no embedding and calls no model where the database has no pgvector", async (context) => {
-    if (await embeddingsAvailable(t.db))
-      context.skip("this server has pgvector: embeddings are queued and stored there");
-    const { rows } = await sql<{ n: string }>`
-      select count(*) as n from graphile_worker.jobs where task_identifier = 'search_embed'`.execute(t.db);
-    expect(Number(rows[0]?.n)).toBe(0);
-    const before = embeddingRequests.length;
+  it("re-embeds a document only when its text changes, and drops the stale embedding meanwhile", async (context) => {
+    if (!(await embeddingsAvailable(t.db))) context.skip("pgvector is not installed on this PostgreSQL server");
     const embedder = createOpenAIEmbedder({ baseURL: embeddingsUrl, model: "nomic-embed-text" });
-    const { searchEmbedTasks } = await import("../src/tasks/search-embed.ts");
-    const { search_embed } = searchEmbedTasks({ db: t.service, embedder });
-    await search_embed({ documentId: 1 }, {} as never);
-    expect(embeddingRequests.length).toBe(before);
+    const { rows: doc } = await sql<{ id: string }>`
+      select id from eva.search_documents where source_table = 'ventures' and source_id = ${zymurgy.id}`.execute(t.db);
+    const id = Number(doc[0]?.id);
+    await as("eva_service", (db) => embedDocuments(db, embedder, [id]));
+    const state = async () =>
+      (
+        await sql<{ model: string | null; version: string; jobs: string }>`
+          select d.embedding_model as model, d.xmin::text as version,
+            (select count(*) from graphile_worker.jobs j
+             where j.task_identifier = 'search_embed' and j.key = 'search_embed:' || d.id) as jobs
+          from eva.search_documents d where d.id = ${id}`.execute(t.db)
+      ).rows[0];
+    await sql`select graphile_worker.remove_job(${`search_embed:${id}`})`.execute(t.db);
+    const embedded = await state();
+    expect(embedded).toMatchObject({ model: "nomic-embed-text", jobs: "0" });
+    // The same document written again: no new row version, nothing queued.
+    await sql`select eva_private.fn_search_index_venture(${zymurgy.id}::uuid)`.execute(t.db);
+    expect(await state()).toEqual(embedded);
+    // Its text changes: the old embedding is gone and a new one is queued.
+    await sql`update eva.ventures set problem_statement = 'Home brewers lose track of their batches.' where id = ${zymurgy.id}::uuid`.execute(
+      t.db,
+    );
+    const changed = await state();
+    expect(changed?.model).toBeNull();
+    expect(Number(changed?.jobs)).toBe(1);
   });
 
   it("finds documents by meaning where pgvector is installed", async (context) => {
@@ -250,7 +346,6 @@ describe("search by meaning", () => {
       );
     }
     const embedder = createOpenAIEmbedder({ baseURL: embeddingsUrl, model: "nomic-embed-text" });
-    const { embedDocuments } = await import("../src/intelligence/search.ts");
     const { rows } = await sql<{ id: string }>`select id from eva.search_documents`.execute(t.db);
     await as("eva_service", (db) =>
       embedDocuments(

@@ -10,11 +10,22 @@ import { projectRoot } from "./connection.ts";
 
 const dbDir = join(projectRoot, "db");
 
+export interface MigrateOptions {
+  /**
+   * Install pgvector (search by meaning) where the server has it: true by default. The
+   * schema generators pass false, so that db/schema.sql and the GraphQL schema are the same
+   * on every server.
+   */
+  embeddings?: boolean;
+}
+
 export interface MigrateReport {
   /** Migrations applied by this run (empty when the schema was up to date). */
   applied: string[];
   functions: number;
   policies: number;
+  /** Whether search documents carry embeddings (pgvector installed in eva_ext). */
+  embeddings: boolean;
 }
 
 /** A pool whose connections act as eva_owner (the owner of EVA's objects and of graphile-worker's schema). */
@@ -46,13 +57,47 @@ async function applyFile(client: pg.ClientBase, path: string): Promise<void> {
   }
 }
 
-export async function migrate(url: string, log: (line: string) => void = () => {}): Promise<MigrateReport> {
+/**
+ * pgvector is not a trusted extension: only a superuser (or a managed server's admin role) may
+ * create it, so it is created here, by the migrating login, before the migrations run as
+ * eva_owner. Where it is missing or this login may not create it, search stays keyword-only.
+ */
+async function installVector(client: pg.ClientBase, log: (line: string) => void): Promise<void> {
+  const { rows } = await client.query<{ available: boolean; schema: string | null }>(
+    `select exists (select 1 from pg_catalog.pg_available_extensions where name = 'vector') as available,
+       (select n.nspname from pg_catalog.pg_extension e join pg_catalog.pg_namespace n on n.oid = e.extnamespace
+        where e.extname = 'vector') as schema`,
+  );
+  const { available, schema } = rows[0] ?? { available: false, schema: null };
+  if (!available) return;
+  if (schema) {
+    if (schema !== "eva_ext") {
+      log(`pgvector is installed in schema ${schema}, not eva_ext: search stays keyword-only`);
+    }
+    return;
+  }
+  try {
+    await client.query("create schema if not exists eva_ext authorization eva_owner");
+    await client.query("create extension if not exists vector with schema eva_ext");
+    log("installed pgvector in eva_ext: search documents carry embeddings");
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`pgvector is available but could not be installed (${message}): search stays keyword-only`);
+  }
+}
+
+export async function migrate(
+  url: string,
+  log: (line: string) => void = () => {},
+  options: MigrateOptions = {},
+): Promise<MigrateReport> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     // Quiet the NOTICEs of idempotent statements (role already granted, …).
     await client.query("set client_min_messages = warning");
     await applyFile(client, join(dbDir, "bootstrap.sql"));
+    if (options.embeddings !== false) await installVector(client, log);
 
     await client.query("set role eva_owner");
     const applied = await runner({
@@ -84,6 +129,7 @@ export async function migrate(url: string, log: (line: string) => void = () => {
       (a, b) => Number(isViewFile(a)) - Number(isViewFile(b)),
     );
     const policyFiles = sqlFiles(join(dbDir, "policies"));
+    let embeddings = false;
     await client.query("begin");
     try {
       await client.query("set local role eva_owner");
@@ -92,13 +138,23 @@ export async function migrate(url: string, log: (line: string) => void = () => {
       for (const f of functionFiles) await applyFile(client, join(dbDir, "functions", f));
       for (const f of policyFiles) await applyFile(client, join(dbDir, "policies", f));
       await applyFile(client, join(dbDir, "policies", "_verify.sql"));
+      // A database migrated before pgvector was installed gains its embedding columns now.
+      const { rows } = await client.query<{ embeddings: boolean }>(
+        "select eva_private.fn_search_enable_embeddings() as embeddings",
+      );
+      embeddings = rows[0]?.embeddings ?? false;
       await client.query("commit");
     } catch (error) {
       await client.query("rollback");
       throw error;
     }
     log(`applied ${functionFiles.length} function files and ${policyFiles.length} policy files`);
-    return { applied: applied.map((m) => m.name), functions: functionFiles.length, policies: policyFiles.length };
+    return {
+      applied: applied.map((m) => m.name),
+      functions: functionFiles.length,
+      policies: policyFiles.length,
+      embeddings,
+    };
   } finally {
     await client.end();
   }

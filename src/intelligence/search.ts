@@ -191,3 +191,44 @@ export async function embedDocuments(db: Database, embedder: Embedder, documentI
   }
   return written;
 }
+
+/**
+ * Embeds every document that has no embedding by `embedder`'s model (after pgvector was
+ * installed on a database that already had documents, or after a model change), in batches,
+ * each in its own transaction through `run` (as eva_service); `onBatch` hears the running
+ * count. Returns how many were written.
+ */
+export async function embedMissing(
+  run: <T>(fn: (db: Database) => Promise<T>) => Promise<T>,
+  embedder: Embedder,
+  options: { batch?: number; onBatch?: (done: number, total: number) => void } = {},
+): Promise<number> {
+  if (!(await run((db) => embeddingsAvailable(db)))) return 0;
+  const batch = options.batch ?? 64;
+  const total = await run(async (db) => {
+    const { rows } = await sql<{ n: string }>`
+      select count(*) as n from eva.search_documents
+      where embedding is null or embedding_model is distinct from ${embedder.model}`.execute(db);
+    return Number(rows[0]?.n ?? 0);
+  });
+  let done = 0;
+  let after = 0;
+  for (;;) {
+    const written = await run(async (db) => {
+      const { rows } = await sql<{ id: string }>`
+        select id from eva.search_documents
+        where id > ${after} and (embedding is null or embedding_model is distinct from ${embedder.model})
+        order by id limit ${batch}`.execute(db);
+      if (rows.length === 0) return null;
+      after = Number(rows.at(-1)?.id);
+      return embedDocuments(
+        db,
+        embedder,
+        rows.map((r) => Number(r.id)),
+      );
+    });
+    if (written === null) return done;
+    done += written;
+    options.onBatch?.(done, total);
+  }
+}

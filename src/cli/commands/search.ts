@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { sql } from "kysely";
 import { type Database, withRole } from "../../db/client.ts";
-import { searchVentures } from "../../intelligence/search.ts";
+import { embeddingsAvailable, embedMissing, searchVentures } from "../../intelligence/search.ts";
 import { createEmbedder } from "../../llm/embeddings.ts";
 import { withSession } from "../database.ts";
 import { printJson, printTable, progress, UserError } from "../output.ts";
@@ -17,6 +17,7 @@ interface SearchOptions {
   limit?: string;
   json?: boolean;
   reindex?: boolean;
+  embed?: boolean;
 }
 
 function wholeNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
@@ -31,13 +32,35 @@ async function search(words: string[], options: SearchOptions): Promise<void> {
   const query = words.join(" ").trim();
   const stage = wholeNumber(options.stage, "--stage", 0, 25);
   const limit = wholeNumber(options.limit, "--limit", 1, 200) ?? 20;
-  if (!query && !options.reindex) throw new UserError('say what to look for: eva search "<words>"', 2);
+  if (!query && !options.reindex && !options.embed)
+    throw new UserError('say what to look for: eva search "<words>"', 2);
+  const embedder = createEmbedder();
+  if (options.embed && !embedder) {
+    throw new UserError(
+      "--embed needs an embedding model: set EVA_EMBEDDING_MODEL (and OPENAI_BASE_URL or OPENAI_API_KEY)",
+      2,
+    );
+  }
   await withSession(async ({ connection }) => {
     if (options.reindex) {
       const { rows } = await withRole(connection.db, "eva_service", (trx) =>
         sql<{ n: number }>`select eva_private.fn_search_reindex() as n`.execute(trx),
       );
       progress(`search index rebuilt: ${rows[0]?.n ?? 0} documents`);
+      if (!query && !options.embed) return;
+    }
+    if (options.embed && embedder) {
+      if (!(await embeddingsAvailable(connection.db))) {
+        throw new UserError(
+          "this database has no pgvector extension: install pgvector on the server and run `eva db migrate` (search stays keyword-only until then)",
+        );
+      }
+      const written = await embedMissing(
+        (fn) => withRole(connection.db, "eva_service", (trx) => fn(trx as unknown as Database)),
+        embedder,
+        { onBatch: (done, total) => progress(`embedded ${done} of ${total} documents (${embedder.model})`) },
+      );
+      progress(`embeddings stored: ${written} documents (${embedder.model})`);
       if (!query) return;
     }
     const ventureId = options.venture
@@ -48,7 +71,7 @@ async function search(words: string[], options: SearchOptions): Promise<void> {
         ventureId,
         stage: stage ?? null,
         limit,
-        embedder: createEmbedder(),
+        embedder,
       }),
     );
     if (options.json) return printJson(result);
@@ -87,6 +110,10 @@ export function registerSearch(program: Command): void {
     .option("--limit <n>", "at most this many results (default 20)")
     .option("--reindex", "rebuild the search index from ventures, artifacts, retrospectives and the nursery first")
     .option(
+      "--embed",
+      "first store the embeddings of documents that have none by EVA_EMBEDDING_MODEL (pgvector servers; the worker's search_embed does this for new documents)",
+    )
+    .option(
       "--json",
       'print { "query", "mode", "note", "hits": [{ "documentId", "kind", "ventureName", "lifecycleStage", "title", "snippet", "rank", … }] }',
     )
@@ -103,7 +130,8 @@ otherwise (the note says which).
 Examples:
   eva search invoice
   eva search "bank feed" --stage 6
-  eva search pricing --venture LedgerLoop --json`,
+  eva search pricing --venture LedgerLoop --json
+  EVA_EMBEDDING_MODEL=nomic-embed-text OPENAI_BASE_URL=http://127.0.0.1:11434/v1 eva search --embed`,
     )
     .action(async (words: string[], options: SearchOptions) => search(words, options));
 }
