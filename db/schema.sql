@@ -11653,10 +11653,13 @@ begin
      and (not v_existed or (v_old_title, v_old_body) is distinct from (p_title, v_body)) then
     if v_existed then
       -- Never rank by the meaning of a text the document no longer has (the column exists only with pgvector).
-      execute 'update eva.search_documents set embedding = null, embedding_model = null where id = $1' using v_id;
+      execute 'update eva.search_documents set embedding = null, embedding_model = null where id = $1 and embedding is not null'
+        using v_id;
     end if;
-    perform graphile_worker.add_job('search_embed', pg_catalog.json_build_object('documentId', v_id),
-      job_key := 'search_embed:' || v_id, max_attempts := 5);
+    if exists (select 1 from eva_private.settings s where s.key = 'search.embedding_model') then
+      perform graphile_worker.add_job('search_embed', pg_catalog.json_build_object('documentId', v_id),
+        job_key := 'search_embed:' || v_id, max_attempts := 5);
+    end if;
   end if;
   return v_id;
 end;
@@ -11701,6 +11704,39 @@ ALTER FUNCTION eva_private.fn_search_reindex() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.fn_search_reindex() IS 'Rebuilds the search index from ventures, current artifacts, retrospectives and the nursery; returns the documents written.';
+
+
+--
+-- Name: fn_search_set_embedder(text); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_search_set_embedder(p_model text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if pg_catalog.length(pg_catalog.btrim(coalesce(p_model, ''))) = 0 then
+    raise exception 'name the embedding model' using errcode = 'EV400';
+  end if;
+  if (select s.value from eva_private.settings s where s.key = 'search.embeddings') is distinct from 'true'::jsonb then
+    return false;
+  end if;
+  insert into eva_private.settings as s (key, value, description)
+  values ('search.embedding_model', pg_catalog.to_jsonb(pg_catalog.btrim(p_model)),
+    'The embedding model of the last worker started with one (EVA_EMBEDDING_MODEL): new and changed search documents queue search_embed.')
+  on conflict (key) do update set value = excluded.value where s.value is distinct from excluded.value;
+  return true;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.fn_search_set_embedder(p_model text) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_search_set_embedder(p_model text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_search_set_embedder(p_model text) IS 'Records the embedding model a worker embeds with, so that search documents queue search_embed (pgvector databases only).';
 
 
 --
@@ -28244,6 +28280,14 @@ REVOKE ALL ON FUNCTION eva_private.fn_search_put(p_kind text, p_source_table tex
 
 REVOKE ALL ON FUNCTION eva_private.fn_search_reindex() FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_search_reindex() TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_search_set_embedder(p_model text); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_search_set_embedder(p_model text) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_search_set_embedder(p_model text) TO eva_service;
 
 
 --

@@ -64,6 +64,18 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const resumed = await resumeActiveSagas(connection.db);
   if (resumed > 0) log(`resumed ${resumed} active saga(s) at their last persisted step`);
 
+  // With an embedding model (and pgvector), new and changed search documents queue their embeddings.
+  const embeddingModel = process.env.EVA_EMBEDDING_MODEL?.trim();
+  if (embeddingModel) {
+    const { rows } = await sql<{ recorded: boolean }>`
+      select eva_private.fn_search_set_embedder(${embeddingModel}) as recorded`.execute(connection.db);
+    log(
+      rows[0]?.recorded
+        ? `search by meaning: embedding new documents with ${embeddingModel}`
+        : `EVA_EMBEDDING_MODEL is set, but this database has no pgvector: search is keyword-only`,
+    );
+  }
+
   const runner = await run({
     pgPool: workerPool,
     concurrency,

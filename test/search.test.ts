@@ -268,6 +268,10 @@ describe("search by meaning", () => {
       const { search_embed } = searchEmbedTasks({ db: bare.db, embedder });
       await search_embed({ documentId: 1 }, {} as never);
       expect(embeddingRequests.length).toBe(before);
+      // A worker with an embedding model changes nothing here.
+      const { rows: recorded } = await sql<{ ok: boolean }>`
+        select eva_private.fn_search_set_embedder('nomic-embed-text') as ok`.execute(bare.db);
+      expect(recorded[0]?.ok).toBe(false);
     });
 
     it("gains embeddings when pgvector is installed on the server and eva db migrate runs again", async (context) => {
@@ -330,13 +334,20 @@ describe("search by meaning", () => {
     // The same document written again: no new row version, nothing queued.
     await sql`select eva_private.fn_search_index_venture(${zymurgy.id}::uuid)`.execute(t.db);
     expect(await state()).toEqual(embedded);
-    // Its text changes: the old embedding is gone and a new one is queued.
+    // Its text changes while no worker embeds: the old embedding is gone, nothing is queued.
     await sql`update eva.ventures set problem_statement = 'Home brewers lose track of their batches.' where id = ${zymurgy.id}::uuid`.execute(
       t.db,
     );
-    const changed = await state();
-    expect(changed?.model).toBeNull();
-    expect(Number(changed?.jobs)).toBe(1);
+    expect(await state()).toMatchObject({ model: null, jobs: "0" });
+    // A worker started with EVA_EMBEDDING_MODEL records its model: a change now queues the new embedding.
+    await as("eva_service", (db) => embedDocuments(db, embedder, [id]));
+    const { rows: recorded } = await sql<{ ok: boolean }>`
+      select eva_private.fn_search_set_embedder('nomic-embed-text') as ok`.execute(t.service);
+    expect(recorded[0]?.ok).toBe(true);
+    await sql`update eva.ventures set problem_statement = 'Home brewers lose track of every batch.' where id = ${zymurgy.id}::uuid`.execute(
+      t.db,
+    );
+    expect(await state()).toMatchObject({ model: null, jobs: "1" });
   });
 
   it("finds documents by meaning where pgvector is installed", async (context) => {

@@ -4,7 +4,8 @@
 -- document ranks alike. Where pgvector is installed (setting
 -- search.embeddings) the document's embedding is queued (search_embed).
 -- The heading (B) became a parameter of its own. An unchanged document is not
--- rewritten; a changed title or body drops the old embedding and queues a new one.
+-- rewritten; a changed title or body drops the old embedding and queues a new
+-- one once a worker embeds (search.embedding_model, fn_search_set_embedder).
 drop function if exists eva_private.fn_search_put(text, text, text, uuid, int, text, text, text, text);
 create or replace function eva_private.fn_search_put(
   p_kind text, p_source_table text, p_source_id text, p_venture_id uuid, p_stage int,
@@ -49,10 +50,13 @@ begin
      and (not v_existed or (v_old_title, v_old_body) is distinct from (p_title, v_body)) then
     if v_existed then
       -- Never rank by the meaning of a text the document no longer has (the column exists only with pgvector).
-      execute 'update eva.search_documents set embedding = null, embedding_model = null where id = $1' using v_id;
+      execute 'update eva.search_documents set embedding = null, embedding_model = null where id = $1 and embedding is not null'
+        using v_id;
     end if;
-    perform graphile_worker.add_job('search_embed', pg_catalog.json_build_object('documentId', v_id),
-      job_key := 'search_embed:' || v_id, max_attempts := 5);
+    if exists (select 1 from eva_private.settings s where s.key = 'search.embedding_model') then
+      perform graphile_worker.add_job('search_embed', pg_catalog.json_build_object('documentId', v_id),
+        job_key := 'search_embed:' || v_id, max_attempts := 5);
+    end if;
   end if;
   return v_id;
 end;
