@@ -28,8 +28,8 @@ export interface ApiLimits {
    */
   refusalPauseMs: number;
   /**
-   * How long an answer refusing a caller other than the Chairman (a limit's refusal, SLOW_DOWN, an invalid
-   * document) is held before it is sent, in ms: a client asking again at once, whatever Retry-After says,
+   * How long an answer refusing a caller other than the Chairman (a limit's refusal, SLOW_DOWN, SERVER_BUSY,
+   * an invalid document) is held before it is sent, in ms: a client asking again at once, whatever Retry-After says,
    * sends a few requests a second instead of thousands, and costs a timer instead of a request's work.
    */
   refusalDelayMs: number;
@@ -425,7 +425,10 @@ export function requestLimitsPlugin(
               }
               pausedUntil.delete(caller);
             }
-            if (shared.waiting >= MAX_WAITING) return busy();
+            if (shared.waiting >= MAX_WAITING) {
+              await hold(limits.refusalDelayMs);
+              return busy();
+            }
             release = await shared.acquire();
             // The Chairman goes first: a shared request starts when none of the Chairman's is running.
             while (chairmanRunning > 0) await new Promise<void>((resolve) => chairmanDone.push(resolve));

@@ -380,10 +380,11 @@ describe("time and size", () => {
         // An invalid document: a legacy client gets its errors with HTTP 200.
         body: JSON.stringify({ query: "{ noSuchField }" }),
       }).then(async (r) => ({ status: r.status, ...((await r.json()) as object) }) as Answer);
-      const [viewers, legacys, anonymous, chairmans] = await Promise.all([
+      const [viewers, legacys, anonymous, forged, chairmans] = await Promise.all([
         timed(post(slow.url, fanOut(1), {}, token)),
         timed(legacy),
         timed(post(slow.url, FLOOD)),
+        timed(post(slow.url, "{ isChairman }", {}, `${token.slice(0, -4)}AAAA`)),
         timed(post(slow.url, fanOut(1), {}, boss)),
       ]);
       expect(viewers.answer.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COSTLY");
@@ -391,7 +392,8 @@ describe("time and size", () => {
       expect(legacys.answer.errors?.[0]?.message).toMatch(/noSuchField/);
       expect(anonymous.answer.status).toBe(400);
       expect(chairmans.answer.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COSTLY");
-      for (const late of [viewers, legacys, anonymous]) expect(late.ms).toBeGreaterThanOrEqual(2_900);
+      expect(forged.answer.status).toBe(401);
+      for (const late of [viewers, legacys, anonymous, forged]) expect(late.ms).toBeGreaterThanOrEqual(2_900);
       expect(chairmans.ms).toBeLessThan(2_500);
       // A viewer's answer with data is not held back.
       const fine = await timed(post(slow.url, "{ isChairman }", {}, token));
