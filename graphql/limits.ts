@@ -27,6 +27,17 @@ export interface ApiLimits {
    * off for its size or its time, in ms: work the server did for nothing is not repeated back to back.
    */
   refusalPauseMs: number;
+  /**
+   * How long an answer refusing a caller other than the Chairman (a limit's refusal, SLOW_DOWN, SERVER_BUSY,
+   * an invalid document) is held before it is sent, in ms: a client asking again at once, whatever Retry-After says,
+   * sends a few requests a second instead of thousands, and costs a timer instead of a request's work.
+   */
+  refusalDelayMs: number;
+  /**
+   * How long a request of a caller other than the Chairman that was cut off for its size (the same document,
+   * variables and role) is refused before it runs, in ms, instead of being run again to be cut off again.
+   */
+  oversizeMemoryMs: number;
   /** PostgreSQL's statement_timeout for each statement of a request, in ms. */
   statementTimeoutMs: number;
   /** The wall-clock budget of a whole request in the server, in ms. */
@@ -44,6 +55,8 @@ export const DEFAULT_LIMITS: Readonly<ApiLimits> = {
   maxResponseBytes: 10 * 1024 * 1024,
   sharedMaxResponseBytes: 1024 * 1024,
   refusalPauseMs: 2_000,
+  refusalDelayMs: 250,
+  oversizeMemoryMs: 60_000,
   statementTimeoutMs: 5_000,
   requestTimeoutMs: 15_000,
   anonymousIntrospection: false,
@@ -58,6 +71,8 @@ export const LIMIT_VARIABLES = {
   maxResponseBytes: "EVA_GRAPHQL_MAX_RESPONSE_BYTES",
   sharedMaxResponseBytes: "EVA_GRAPHQL_SHARED_MAX_RESPONSE_BYTES",
   refusalPauseMs: "EVA_GRAPHQL_REFUSAL_PAUSE_MS",
+  refusalDelayMs: "EVA_GRAPHQL_REFUSAL_DELAY_MS",
+  oversizeMemoryMs: "EVA_GRAPHQL_OVERSIZE_MEMORY_MS",
   statementTimeoutMs: "EVA_GRAPHQL_STATEMENT_TIMEOUT_MS",
   requestTimeoutMs: "EVA_GRAPHQL_TIMEOUT_MS",
   anonymousIntrospection: "EVA_GRAPHQL_INTROSPECTION",
@@ -271,6 +286,31 @@ export function requestLimitsPlugin(
   };
   let chairmanRunning = 0;
   const chairmanDone: (() => void)[] = [];
+  // Answers cut off for their size, by document, then role and variables: refused before they run until `until`.
+  const oversized = new WeakMap<object, Map<string, { until: number; at: number; bytes: number; maxBytes: number }>>();
+  const remember = (request: object, bytes: number, maxBytes: number) => {
+    const keyed = requestKeys.get(request);
+    if (!keyed || limits.oversizeMemoryMs <= 0) return;
+    const now = Date.now();
+    let byKey = oversized.get(keyed.document);
+    if (!byKey) {
+      byKey = new Map();
+      oversized.set(keyed.document, byKey);
+    }
+    if (byKey.size >= 64) for (const [key, seen] of byKey) if (seen.until <= now) byKey.delete(key);
+    if (byKey.size < 64) byKey.set(keyed.key, { until: now + limits.oversizeMemoryMs, at: now, bytes, maxBytes });
+  };
+  // Refusals held back (refusalDelayMs); past MAX_HELD more are sent at once.
+  let held = 0;
+  const hold = async (ms: number) => {
+    if (ms <= 0 || held >= MAX_HELD) return;
+    held++;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    } finally {
+      held--;
+    }
+  };
   return {
     name: "EvaRequestLimitsPlugin",
     version: "1.0.0",
@@ -282,6 +322,23 @@ export function requestLimitsPlugin(
           const operation = getOperationAST(args.document, args.operationName);
           const role = (args.contextValue as { pgSettings?: Record<string, string> }).pgSettings?.role;
           let cacheKey: string | undefined;
+          // Over HTTP, a caller other than the Chairman asking again for an answer just cut off for its size.
+          if (request && !args.requestContext?.ws && role !== CHAIRMAN_ROLE && limits.oversizeMemoryMs > 0) {
+            const key = `${role ?? ""}\0${JSON.stringify(args.variableValues ?? {})}`;
+            requestKeys.set(request, { document: args.document, key });
+            const seen = oversized.get(args.document)?.get(key);
+            if (seen && seen.until > Date.now()) {
+              oversizeRefusals.add(request);
+              return refuse(
+                request,
+                new LimitError(
+                  `the response would be ${seen.bytes} bytes (it was ${Math.ceil((Date.now() - seen.at) / 1000)} s ago); at most ${seen.maxBytes} are allowed: ask for fewer rows (first:) or fewer fields`,
+                  "RESPONSE_TOO_LARGE",
+                  400,
+                ),
+              );
+            }
+          }
           if (operation) {
             const check = operationCost(args.schema as GraphQLSchema, args.document, operation, {
               variables: args.variableValues ?? {},
@@ -362,10 +419,16 @@ export function requestLimitsPlugin(
           if (request.path === graphqlPath && !theChairman) {
             const until = pausedUntil.get(caller);
             if (until !== undefined) {
-              if (until > Date.now()) return slowDown(until - Date.now());
+              if (until > Date.now()) {
+                await hold(Math.min(limits.refusalDelayMs, until - Date.now()));
+                return slowDown(Math.max(until - Date.now(), 1));
+              }
               pausedUntil.delete(caller);
             }
-            if (shared.waiting >= MAX_WAITING) return busy();
+            if (shared.waiting >= MAX_WAITING) {
+              await hold(limits.refusalDelayMs);
+              return busy();
+            }
             release = await shared.acquire();
             // The Chairman goes first: a shared request starts when none of the Chairman's is running.
             while (chairmanRunning > 0) await new Promise<void>((resolve) => chairmanDone.push(resolve));
@@ -387,9 +450,12 @@ export function requestLimitsPlugin(
           if (result?.type === "buffer") {
             if (status !== undefined) {
               result.statusCode = status;
-              if (shares && status === 504) pause(caller);
+              if (shares && (status === 504 || oversizeRefusals.has(request))) pause(caller);
             } else if (result.buffer.length > maxBytes) {
-              if (shares) pause(caller);
+              if (shares) {
+                pause(caller);
+                remember(request, result.buffer.length, maxBytes);
+              }
               const error = new LimitError(
                 `the response would be ${result.buffer.length} bytes; at most ${maxBytes} are allowed: ask for fewer rows (first:) or fewer fields`,
                 "RESPONSE_TOO_LARGE",
@@ -399,6 +465,8 @@ export function requestLimitsPlugin(
               result.headers["content-length"] = String(result.buffer.length);
               result.statusCode = error.statusCode;
             }
+            // A refusal (of a limit, or of an invalid document) reaches a caller other than the Chairman late.
+            if (shares && (result.statusCode >= 400 || errorsOnly(result.buffer))) await hold(limits.refusalDelayMs);
           }
           return result;
         },
@@ -409,6 +477,27 @@ export function requestLimitsPlugin(
 
 /** Requests waiting for the shared lane beyond which new ones are turned away. */
 const MAX_WAITING = 64;
+/** Refusals held back at once (refusalDelayMs) beyond which more are sent without delay. */
+const MAX_HELD = 1000;
+
+/** The request's document and its key (role and variables) for the memory of answers cut off for size. */
+const requestKeys = new WeakMap<object, { document: object; key: string }>();
+/** Requests refused for the size their answer had a moment ago: they pause their caller like a cut-off. */
+const oversizeRefusals = new WeakSet<object>();
+
+const ERRORS_FIRST = Buffer.from('{"errors":');
+/**
+ * Whether a small JSON answer holds errors and no data: refused before it ran (invalid, or over a limit),
+ * as a legacy client (Accept: application/json) gets it, with HTTP 200. A "data": key never appears
+ * unescaped inside an error's strings.
+ */
+function errorsOnly(buffer: Buffer): boolean {
+  return (
+    buffer.length < 65_536 &&
+    buffer.subarray(0, ERRORS_FIRST.length).equals(ERRORS_FIRST) &&
+    buffer.indexOf('"data":') === -1
+  );
+}
 
 /**
  * Whether a request carries a Chairman token that EVA's own rules accept

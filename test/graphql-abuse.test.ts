@@ -322,6 +322,88 @@ describe("time and size", () => {
     }
   });
 
+  it("refuses a viewer's request whose answer was just cut off for its size before it runs, for a while; never the Chairman's", async () => {
+    const tight = await startApiServer({
+      url: t.url,
+      port: 0,
+      limits: { sharedMaxResponseBytes: 2_000, refusalPauseMs: 1, oversizeMemoryMs: 1_500, statementTimeoutMs: 300 },
+    });
+    const locker = new pg.Client({ connectionString: t.url });
+    await locker.connect();
+    try {
+      const [token, boss] = [await viewer(), await chairman()];
+      const big =
+        "query Big($n: Int) { allVentures(first: $n) { nodes { rowId name description problemStatement valueProp targetMarket } } }";
+      const cut = await post(tight.url, big, { n: 1000 }, token);
+      expect(cut.status).toBe(400);
+      expect(cut.errors?.[0]?.message).toMatch(/^the response would be \d+ bytes; at most 2000 are allowed/);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Asked again, it is refused before it runs: with the table locked, running it would time out (504).
+      await locker.query("begin");
+      await locker.query("lock table eva.ventures in access exclusive mode");
+      const again = await post(tight.url, big, { n: 1000 }, token);
+      expect(again.status).toBe(400);
+      expect(again.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(
+          /^the response would be \d+ bytes \(it was \d+ s ago\); at most 2000 are allowed/,
+        ),
+        extensions: { code: "RESPONSE_TOO_LARGE" },
+      });
+      // Other variables are another request: it runs (and waits on the lock).
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await post(tight.url, big, { n: 999 }, token)).status).toBe(504);
+      await locker.query("rollback");
+      // The Chairman's is never refused for a viewer's answer.
+      expect((await post(tight.url, big, { n: 1000 }, boss)).status).toBe(200);
+      // Past the memory, the viewer's runs again (and is cut off again).
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      const later = await post(tight.url, big, { n: 1000 }, token);
+      expect(later.errors?.[0]?.message).toMatch(/^the response would be \d+ bytes; at most 2000 are allowed/);
+    } finally {
+      await locker.query("rollback").catch(() => {});
+      await locker.end();
+      await tight.close();
+    }
+  });
+
+  it("sends refusals to viewers and anonymous callers late, legacy clients' too, and the Chairman's at once", async () => {
+    const slow = await startApiServer({ url: t.url, port: 0, limits: { refusalDelayMs: 3_000 } });
+    try {
+      const [token, boss] = [await viewer(), await chairman()];
+      const timed = async <T>(answer: Promise<T>) => {
+        const t0 = performance.now();
+        return { answer: await answer, ms: performance.now() - t0 };
+      };
+      const legacy = fetch(slow.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${token}` },
+        // An invalid document: a legacy client gets its errors with HTTP 200.
+        body: JSON.stringify({ query: "{ noSuchField }" }),
+      }).then(async (r) => ({ status: r.status, ...((await r.json()) as object) }) as Answer);
+      const [viewers, legacys, anonymous, forged, chairmans] = await Promise.all([
+        timed(post(slow.url, fanOut(1), {}, token)),
+        timed(legacy),
+        timed(post(slow.url, FLOOD)),
+        timed(post(slow.url, "{ isChairman }", {}, `${token.slice(0, -4)}AAAA`)),
+        timed(post(slow.url, fanOut(1), {}, boss)),
+      ]);
+      expect(viewers.answer.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COSTLY");
+      expect(legacys.answer.status).toBe(200);
+      expect(legacys.answer.errors?.[0]?.message).toMatch(/noSuchField/);
+      expect(anonymous.answer.status).toBe(400);
+      expect(chairmans.answer.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COSTLY");
+      expect(forged.answer.status).toBe(401);
+      for (const late of [viewers, legacys, anonymous, forged]) expect(late.ms).toBeGreaterThanOrEqual(2_900);
+      expect(chairmans.ms).toBeLessThan(2_500);
+      // A viewer's answer with data is not held back.
+      const fine = await timed(post(slow.url, "{ isChairman }", {}, token));
+      expect(fine.answer.data).toEqual({ isChairman: false });
+      expect(fine.ms).toBeLessThan(2_500);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("handles viewers' requests one at a time, turns them away past 64 waiting, and never makes the Chairman wait", async () => {
     const lane = await startApiServer({ url: t.url, port: 0 });
     const locker = new pg.Client({ connectionString: t.url });
@@ -377,6 +459,8 @@ describe("time and size", () => {
       maxResponseBytes: 10 * 1024 * 1024,
       sharedMaxResponseBytes: 1024 * 1024,
       refusalPauseMs: 2_000,
+      refusalDelayMs: 250,
+      oversizeMemoryMs: 60_000,
       statementTimeoutMs: 5_000,
       requestTimeoutMs: 15_000,
       anonymousIntrospection: false,
