@@ -7310,11 +7310,15 @@ COMMENT ON FUNCTION eva_private.fn_dlq_take(p_id bigint, p_action text) IS 'Lock
 --
 
 CREATE FUNCTION eva_private.fn_enqueue_event_dispatch(p_run_at timestamp with time zone) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
     AS $$
-  select graphile_worker.add_job('event_dispatch', '{}'::json, job_key := 'event_dispatch',
+begin
+  perform graphile_worker.add_job('event_dispatch', '{}'::json, job_key := 'event_dispatch',
     run_at := coalesce(p_run_at, pg_catalog.now()), max_attempts := 25);
+end;
 $$;
 
 
@@ -7335,6 +7339,7 @@ CREATE FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
     AS $$
 begin
   perform graphile_worker.add_job(
@@ -7362,10 +7367,12 @@ COMMENT ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) IS 'Queues 
 --
 
 CREATE FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_dlq_id bigint DEFAULT NULL::bigint, p_replay integer DEFAULT NULL::integer) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
-  select pg_catalog.jsonb_build_object(
+begin
+  return (select pg_catalog.jsonb_build_object(
     'runnable', case when p_dlq_id is null then d.status in ('pending', 'retrying')
                      else d.status <> 'delivered' and coalesce((
                        select q.replays = p_replay and q.replay_status = 'queued' and q.status = 'pending'
@@ -7379,8 +7386,9 @@ CREATE FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at 
   from eva.event_deliveries d
   join eva.event_subscriptions s on s.id = d.subscription_id
   -- The event's time too: the log is partitioned by it, so one partition is read, not all.
-  join eva.eva_event_log e on e.id = d.event_id and e.created_at = d.event_logged_at
-  where d.id = p_delivery_id and d.event_logged_at = p_logged_at;
+  join eva.eva_event_log e on e.id = d.event_id and e.created_at = d.event_logged_at and e.created_at = p_logged_at
+  where d.id = p_delivery_id and d.event_logged_at = p_logged_at);
+end;
 $$;
 
 
@@ -7545,6 +7553,7 @@ COMMENT ON FUNCTION eva_private.fn_event_filter_check(p_filter jsonb) IS 'Refuse
 CREATE FUNCTION eva_private.fn_event_filter_passes(p_filter jsonb, p_event_id bigint, p_venture_id uuid, p_payload jsonb) RETURNS boolean
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 begin
   if p_filter is null then
@@ -9478,6 +9487,7 @@ COMMENT ON FUNCTION eva_private.fn_record_dlq_replay(p_dlq_id bigint, p_replay i
 CREATE FUNCTION eva_private.fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_error text DEFAULT NULL::text, p_result jsonb DEFAULT NULL::jsonb, p_retryable boolean DEFAULT true) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_delivery eva.event_deliveries;
@@ -9618,15 +9628,20 @@ COMMENT ON TABLE eva.portfolio_patterns IS 'Pattern signatures of stage outcomes
 --
 
 CREATE FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) RETURNS eva.portfolio_patterns
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+declare
+  v_pattern eva.portfolio_patterns;
+begin
   insert into eva.portfolio_patterns as pp (lifecycle_stage, pattern_signature, first_venture_id)
   values (p_stage, p_signature, p_venture_id)
   on conflict (lifecycle_stage, pattern_signature) do update
     set ventures_seen = pp.ventures_seen + case when pp.first_venture_id = excluded.first_venture_id then 0 else 1 end,
         last_seen_at = pg_catalog.now()
-  returning *;
+  returning * into v_pattern;
+  return v_pattern;
+end;
 $$;
 
 
@@ -11732,13 +11747,15 @@ COMMENT ON FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contract_
 --
 
 CREATE FUNCTION eva_private.fn_stage_run_priority(p_venture_id uuid) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select coalesce((
+begin
+  return coalesce((
     select least(10000, greatest(0, pg_catalog.round((100 - eva.fn_venture_priority(v)) * 100)))::int
     from eva.ventures v
     where v.id = p_venture_id), 10000);
+end;
 $$;
 
 
@@ -12694,6 +12711,7 @@ COMMENT ON FUNCTION eva_private.tg_event_log_kpi_decline() IS 'Trigger on metric
 CREATE FUNCTION eva_private.tg_event_log_notifications() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_p jsonb := new.payload;
@@ -13676,6 +13694,7 @@ COMMENT ON FUNCTION eva_private.tg_venture_stage_work_dependency_hold() IS 'Trig
 CREATE FUNCTION eva_private.tg_venture_stage_work_ready() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 begin
   if new.status = 'ready' and (tg_op = 'INSERT' or old.status is distinct from 'ready')
