@@ -7310,11 +7310,15 @@ COMMENT ON FUNCTION eva_private.fn_dlq_take(p_id bigint, p_action text) IS 'Lock
 --
 
 CREATE FUNCTION eva_private.fn_enqueue_event_dispatch(p_run_at timestamp with time zone) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
     AS $$
-  select graphile_worker.add_job('event_dispatch', '{}'::json, job_key := 'event_dispatch',
+begin
+  perform graphile_worker.add_job('event_dispatch', '{}'::json, job_key := 'event_dispatch',
     run_at := coalesce(p_run_at, pg_catalog.now()), max_attempts := 25);
+end;
 $$;
 
 
@@ -7335,6 +7339,7 @@ CREATE FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
     AS $$
 begin
   perform graphile_worker.add_job(
@@ -7362,10 +7367,12 @@ COMMENT ON FUNCTION eva_private.fn_enqueue_stage_run(p_work_id uuid) IS 'Queues 
 --
 
 CREATE FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_dlq_id bigint DEFAULT NULL::bigint, p_replay integer DEFAULT NULL::integer) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
-  select pg_catalog.jsonb_build_object(
+begin
+  return (select pg_catalog.jsonb_build_object(
     'runnable', case when p_dlq_id is null then d.status in ('pending', 'retrying')
                      else d.status <> 'delivered' and coalesce((
                        select q.replays = p_replay and q.replay_status = 'queued' and q.status = 'pending'
@@ -7379,8 +7386,9 @@ CREATE FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at 
   from eva.event_deliveries d
   join eva.event_subscriptions s on s.id = d.subscription_id
   -- The event's time too: the log is partitioned by it, so one partition is read, not all.
-  join eva.eva_event_log e on e.id = d.event_id and e.created_at = d.event_logged_at
-  where d.id = p_delivery_id and d.event_logged_at = p_logged_at;
+  join eva.eva_event_log e on e.id = d.event_id and e.created_at = d.event_logged_at and e.created_at = p_logged_at
+  where d.id = p_delivery_id and d.event_logged_at = p_logged_at);
+end;
 $$;
 
 
@@ -7421,15 +7429,23 @@ begin
   with events as materialized (
     select e.id, e.xact_id, e.event_type, e.venture_id, e.payload, e.created_at
     from eva.fn_events_after(v_cursor.xact_id::text || '.' || v_cursor.event_id::text, v_limit, 'all') e
+  ), subscriptions as materialized (
+    -- eva_private.fn_event_type_matches's rule with each subscription's LIKE patterns built once, not
+    -- once per (subscription, event) pair: that function call cost ~35 µs a pair, the LIKE ANY well under 1.
+    select s.id, s.after_xact_id, s.after_event_id, s.filter,
+      array(select pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+          p, '\', '\\'), '%', '\%'), '_', '\_'), '*', '%')
+        from pg_catalog.unnest(s.event_types) p) as likes
+    from eva.event_subscriptions s
+    where s.enabled
   ), inserted as (
     insert into eva.event_deliveries (subscription_id, event_id, event_logged_at, event_type, venture_id)
     select s.id, e.id, e.created_at, e.event_type, e.venture_id
     from events e
-    join eva.event_subscriptions s on s.enabled
-      and (e.xact_id, e.id) > (s.after_xact_id, s.after_event_id)
+    join subscriptions s on (e.xact_id, e.id) > (s.after_xact_id, s.after_event_id)
       and not (e.event_type = 'system.dead_letter' and e.payload ->> 'subscription_id' = s.id::text)
       -- The subscription's filter only for events of its types (a CASE keeps that order).
-      and case when eva_private.fn_event_type_matches(s.event_types, e.event_type)
+      and case when e.event_type like any (s.likes)
             then s.filter is null or eva_private.fn_event_filter_passes(s.filter, e.id, e.venture_id, e.payload)
             else false end
     order by e.xact_id, e.id, s.id
@@ -7545,6 +7561,7 @@ COMMENT ON FUNCTION eva_private.fn_event_filter_check(p_filter jsonb) IS 'Refuse
 CREATE FUNCTION eva_private.fn_event_filter_passes(p_filter jsonb, p_event_id bigint, p_venture_id uuid, p_payload jsonb) RETURNS boolean
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 begin
   if p_filter is null then
@@ -9478,6 +9495,7 @@ COMMENT ON FUNCTION eva_private.fn_record_dlq_replay(p_dlq_id bigint, p_replay i
 CREATE FUNCTION eva_private.fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamp with time zone, p_error text DEFAULT NULL::text, p_result jsonb DEFAULT NULL::jsonb, p_retryable boolean DEFAULT true) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_delivery eva.event_deliveries;
@@ -9618,15 +9636,20 @@ COMMENT ON TABLE eva.portfolio_patterns IS 'Pattern signatures of stage outcomes
 --
 
 CREATE FUNCTION eva_private.fn_record_portfolio_pattern(p_stage integer, p_signature text, p_venture_id uuid) RETURNS eva.portfolio_patterns
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+declare
+  v_pattern eva.portfolio_patterns;
+begin
   insert into eva.portfolio_patterns as pp (lifecycle_stage, pattern_signature, first_venture_id)
   values (p_stage, p_signature, p_venture_id)
   on conflict (lifecycle_stage, pattern_signature) do update
     set ventures_seen = pp.ventures_seen + case when pp.first_venture_id = excluded.first_venture_id then 0 else 1 end,
         last_seen_at = pg_catalog.now()
-  returning *;
+  returning * into v_pattern;
+  return v_pattern;
+end;
 $$;
 
 
@@ -11833,13 +11856,15 @@ COMMENT ON FUNCTION eva_private.fn_stage_call_failed(p_work_id uuid, p_contract_
 --
 
 CREATE FUNCTION eva_private.fn_stage_run_priority(p_venture_id uuid) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select coalesce((
+begin
+  return coalesce((
     select least(10000, greatest(0, pg_catalog.round((100 - eva.fn_venture_priority(v)) * 100)))::int
     from eva.ventures v
     where v.id = p_venture_id), 10000);
+end;
 $$;
 
 
@@ -12795,6 +12820,7 @@ COMMENT ON FUNCTION eva_private.tg_event_log_kpi_decline() IS 'Trigger on metric
 CREATE FUNCTION eva_private.tg_event_log_notifications() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_p jsonb := new.payload;
@@ -13123,6 +13149,18 @@ CREATE FUNCTION eva_private.tg_search_ventures() RETURNS trigger
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
+  if tg_op = 'UPDATE'
+     and (new.name, new.description, new.problem_statement, new.value_prop, new.target_market, new.moat_strategy,
+          new.key_assumptions, new.success_criteria, new.archetype, new.vertical_category, new.status)
+         is not distinct from
+         (old.name, old.description, old.problem_statement, old.value_prop, old.target_market, old.moat_strategy,
+          old.key_assumptions, old.success_criteria, old.archetype, old.vertical_category, old.status) then
+    update eva.search_documents d set lifecycle_stage = new.current_lifecycle_stage, updated_at = pg_catalog.now()
+    where d.source_table = 'ventures' and d.source_id = new.id::text;
+    if found then
+      return null;
+    end if;
+  end if;
   perform eva_private.fn_search_index_venture(new.id);
   if tg_op = 'UPDATE' and new.name is distinct from old.name then
     perform eva_private.fn_search_index_artifact(a.id)
@@ -13777,6 +13815,7 @@ COMMENT ON FUNCTION eva_private.tg_venture_stage_work_dependency_hold() IS 'Trig
 CREATE FUNCTION eva_private.tg_venture_stage_work_ready() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 begin
   if new.status = 'ready' and (tg_op = 'INSERT' or old.status is distinct from 'ready')

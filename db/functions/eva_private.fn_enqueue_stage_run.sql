@@ -3,7 +3,12 @@
 -- graphile_worker.add_jobs takes its jobs as an array: planned for one job
 -- (a custom plan) each statement looks cheaper than its generic plan (sized
 -- for ten), so PostgreSQL re-plans all five of them on every call, about 2 ms,
--- most of the enqueue's cost. The generic plans are right for one job too.
+-- most of the enqueue's cost. The generic plans are right for one job too, but
+-- for one: add_jobs first clears the job_key of a running job with that key,
+-- and its generic plan hashes the specs and reads the whole jobs table, whose
+-- heap holds every finished job's dead row until it is vacuumed (3 ms and
+-- growing over a busy run); without sequential scans it looks the key up in
+-- its unique index.
 -- The job carries the venture's priority (eva_private.fn_stage_run_priority): with
 -- more ready work than workers, the most valuable ventures run first.
 create or replace function eva_private.fn_enqueue_stage_run(p_work_id uuid)
@@ -13,6 +18,7 @@ volatile
 security definer
 set search_path = pg_catalog, pg_temp
 set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
 as $$
 begin
   perform graphile_worker.add_job(
@@ -27,11 +33,14 @@ $$;
 comment on function eva_private.fn_enqueue_stage_run(uuid) is
   'Queues the stage_run job for a stage work row (once: job_key stage_run:<work id>), with the venture''s priority (lower runs first).';
 
+-- Generic plans (plan_cache_mode): a custom plan of its test folds the new
+-- row's status away, so it was re-planned for most stage work rows written.
 create or replace function eva_private.tg_venture_stage_work_ready()
 returns trigger
 language plpgsql
 security definer
 set search_path = pg_catalog, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
 begin
   if new.status = 'ready' and (tg_op = 'INSERT' or old.status is distinct from 'ready')

@@ -2,15 +2,22 @@
 -- subscription and the event, and whether it is to run at all (a delivered or
 -- dead-lettered delivery is not run again; a replay runs only while it is the
 -- DLQ row's queued replay). Null when the delivery is gone.
+-- PL/pgSQL, not SQL: a SQL function is parsed and planned on every call (one
+-- per delivery); this one keeps its plan per session. Generic: the log and the
+-- deliveries are partitioned, so a custom plan (pruned to one partition)
+-- always looked cheaper and was made again for every call; the generic plan
+-- prunes both at run time (hence the event's time compared with p_logged_at too).
 create or replace function eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at timestamptz,
   p_dlq_id bigint default null, p_replay int default null)
 returns jsonb
-language sql
+language plpgsql
 stable
 security definer
 set search_path = pg_catalog, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
-  select pg_catalog.jsonb_build_object(
+begin
+  return (select pg_catalog.jsonb_build_object(
     'runnable', case when p_dlq_id is null then d.status in ('pending', 'retrying')
                      else d.status <> 'delivered' and coalesce((
                        select q.replays = p_replay and q.replay_status = 'queued' and q.status = 'pending'
@@ -24,8 +31,9 @@ as $$
   from eva.event_deliveries d
   join eva.event_subscriptions s on s.id = d.subscription_id
   -- The event's time too: the log is partitioned by it, so one partition is read, not all.
-  join eva.eva_event_log e on e.id = d.event_id and e.created_at = d.event_logged_at
-  where d.id = p_delivery_id and d.event_logged_at = p_logged_at;
+  join eva.eva_event_log e on e.id = d.event_id and e.created_at = d.event_logged_at and e.created_at = p_logged_at
+  where d.id = p_delivery_id and d.event_logged_at = p_logged_at);
+end;
 $$;
 comment on function eva_private.fn_event_delivery(bigint, timestamptz, bigint, int) is
   'The delivery, subscription and event an event_deliver job works on, with runnable (false once delivered or dead-lettered, or for a replay no longer queued); null when gone.';

@@ -43,15 +43,23 @@ begin
   with events as materialized (
     select e.id, e.xact_id, e.event_type, e.venture_id, e.payload, e.created_at
     from eva.fn_events_after(v_cursor.xact_id::text || '.' || v_cursor.event_id::text, v_limit, 'all') e
+  ), subscriptions as materialized (
+    -- eva_private.fn_event_type_matches's rule with each subscription's LIKE patterns built once, not
+    -- once per (subscription, event) pair: that function call cost ~35 µs a pair, the LIKE ANY well under 1.
+    select s.id, s.after_xact_id, s.after_event_id, s.filter,
+      array(select pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+          p, '\', '\\'), '%', '\%'), '_', '\_'), '*', '%')
+        from pg_catalog.unnest(s.event_types) p) as likes
+    from eva.event_subscriptions s
+    where s.enabled
   ), inserted as (
     insert into eva.event_deliveries (subscription_id, event_id, event_logged_at, event_type, venture_id)
     select s.id, e.id, e.created_at, e.event_type, e.venture_id
     from events e
-    join eva.event_subscriptions s on s.enabled
-      and (e.xact_id, e.id) > (s.after_xact_id, s.after_event_id)
+    join subscriptions s on (e.xact_id, e.id) > (s.after_xact_id, s.after_event_id)
       and not (e.event_type = 'system.dead_letter' and e.payload ->> 'subscription_id' = s.id::text)
       -- The subscription's filter only for events of its types (a CASE keeps that order).
-      and case when eva_private.fn_event_type_matches(s.event_types, e.event_type)
+      and case when e.event_type like any (s.likes)
             then s.filter is null or eva_private.fn_event_filter_passes(s.filter, e.id, e.venture_id, e.payload)
             else false end
     order by e.xact_id, e.id, s.id

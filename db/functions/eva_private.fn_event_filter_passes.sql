@@ -13,6 +13,11 @@
 --     notification_webhook  the event has a notification for the webhook channel.
 -- A predicate false at dispatch stays false for this event: a later change that
 -- would make it true logs its own event.
+-- Generic plans (plan_cache_mode): with its arguments known, the state CASE
+-- folds to one branch, so PostgreSQL's custom plan always looks cheaper than
+-- the generic one and it re-planned the statement (about 1.4 ms, ten times its
+-- run) for every event the dispatcher checked; the generic plan runs only the
+-- branch asked for, through the same indexes.
 create or replace function eva_private.fn_event_filter_passes(p_filter jsonb, p_event_id bigint, p_venture_id uuid,
   p_payload jsonb)
 returns boolean
@@ -20,6 +25,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
 begin
   if p_filter is null then

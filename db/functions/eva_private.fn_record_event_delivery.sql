@@ -8,6 +8,9 @@
 -- set per subscription, so SQL owns the schedule. The last failure
 -- dead-letters the delivery: a row in eva.eva_event_dlq with the event, the
 -- handler, the attempts and the last error, and a system.dead_letter event.
+-- Generic plans (plan_cache_mode): the deliveries and the log are partitioned,
+-- so a custom plan (pruned to one partition) always looked cheaper and was made
+-- again on every call; the generic plan prunes at run time.
 create or replace function eva_private.fn_record_event_delivery(p_delivery_id bigint, p_logged_at timestamptz,
   p_error text default null, p_result jsonb default null, p_retryable boolean default true)
 returns jsonb
@@ -15,6 +18,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_delivery eva.event_deliveries;

@@ -27,11 +27,14 @@
 -- stays in the event's transaction because it is the record the Chairman reads
 -- and the digests gather, one insert and no job: written by a subscription it
 -- would cost a delivery and a job for every stage completion (the weekly ones).
+-- Generic plans (plan_cache_mode): its tests name the event type, which a
+-- custom plan folds away, so PostgreSQL re-planned them for each event logged.
 create or replace function eva_private.tg_event_log_notifications()
 returns trigger
 language plpgsql
 security definer
 set search_path = pg_catalog, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_p jsonb := new.payload;

@@ -1,6 +1,8 @@
 -- Keeps a venture's search documents current: its name document on every
 -- change of a searchable field; on a rename, its other documents too (they
--- carry its name at weight A).
+-- carry its name at weight A). A move to another stage (every stage a venture
+-- completes) changes none of its text or labels: only the document's stage is
+-- set then, instead of its weighted tsvector being built and indexed again.
 create or replace function eva_private.tg_search_ventures()
 returns trigger
 language plpgsql
@@ -8,6 +10,18 @@ security definer
 set search_path = pg_catalog, pg_temp
 as $$
 begin
+  if tg_op = 'UPDATE'
+     and (new.name, new.description, new.problem_statement, new.value_prop, new.target_market, new.moat_strategy,
+          new.key_assumptions, new.success_criteria, new.archetype, new.vertical_category, new.status)
+         is not distinct from
+         (old.name, old.description, old.problem_statement, old.value_prop, old.target_market, old.moat_strategy,
+          old.key_assumptions, old.success_criteria, old.archetype, old.vertical_category, old.status) then
+    update eva.search_documents d set lifecycle_stage = new.current_lifecycle_stage, updated_at = pg_catalog.now()
+    where d.source_table = 'ventures' and d.source_id = new.id::text;
+    if found then
+      return null;
+    end if;
+  end if;
   perform eva_private.fn_search_index_venture(new.id);
   if tg_op = 'UPDATE' and new.name is distinct from old.name then
     perform eva_private.fn_search_index_artifact(a.id)
