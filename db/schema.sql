@@ -22541,6 +22541,13 @@ CREATE UNIQUE INDEX ventures_name_key ON eva.ventures USING btree (lower(name));
 
 
 --
+-- Name: ventures_queue_columns_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX ventures_queue_columns_idx ON eva.ventures USING btree (id) INCLUDE (name, priority_base, stage_entered_at);
+
+
+--
 -- Name: ventures_status_stage_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 

@@ -4,7 +4,8 @@
 -- brief's and their priority is null (they sort after the ranked ones of the
 -- same urgency). Runs as the reader, so only the Chairman and services see rows.
 -- Reads stored values only (the DFE columns copied from the context on write,
--- the venture's stored priority plus its dwell term), so its cost stays near
+-- the venture's stored priority plus its dwell term, the venture's columns from
+-- ventures_queue_columns_idx rather than its wide heap), so its cost stays near
 -- that of reading the pending rows themselves (bench/graphql-queue.ts).
 create or replace view eva.decision_queue with (security_invoker = true) as
 select
