@@ -380,6 +380,13 @@ export function requestLimitsPlugin(
               }
             }
           }
+          // Over HTTP the data is written as JSON text while grafast walks the result (its string output
+          // plan), not built as objects and then stringified whole: grafserv's outputDataAsString sends such
+          // text as it is, but does not ask grafast for it. An introspection answer stays an object (it is cached
+          // for the websocket too, above).
+          if (cacheKey === undefined && args.requestContext?.http && !args.requestContext.ws) {
+            args.outputDataAsString = true;
+          }
           let timer: NodeJS.Timeout | undefined;
           const budget = new Promise<"timeout">((resolve) => {
             timer = setTimeout(() => resolve("timeout"), limits.requestTimeoutMs);
