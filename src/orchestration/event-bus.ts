@@ -149,11 +149,15 @@ export interface DispatchWaker {
 
 /**
  * Wakes the dispatcher for every transaction that logged events: LISTEN
- * eva_events (one NOTIFY per such transaction, eva_private.tg_event_log_notify)
- * and call eva_private.fn_wake_event_dispatch, at most one call in flight and
- * notifications arriving meanwhile folded into one more. Outside the writers'
- * transactions, so they never wait on the dispatcher's job row. Once at start
- * (events logged while no worker listened), and again after a lost connection.
+ * eva_events (one NOTIFY per such transaction, eva_private.tg_event_log_notify,
+ * its payload the transaction's id) and call eva_private.fn_wake_event_dispatch
+ * with the transactions' ids, at most one call in flight and notifications
+ * arriving meanwhile folded into one more (with all their ids). The dispatcher
+ * is queued only when one of those transactions logged an event some enabled
+ * subscription takes: a saga step's events, which none does, wake nothing.
+ * Outside the writers' transactions, so they never wait on the dispatcher's
+ * job row. Once at start (events logged while no worker listened: every
+ * transaction), and again after a lost connection.
  */
 export async function startDispatchWaker(url: string, log: (line: string) => void): Promise<DispatchWaker> {
   let client: pg.Client | undefined;
@@ -162,6 +166,10 @@ export async function startDispatchWaker(url: string, log: (line: string) => voi
   let again = false;
   let retry: NodeJS.Timeout | undefined;
 
+  // The transactions notified since the last call; null: every one (at start, after a reconnect,
+  // or a notification whose payload names none).
+  let pending: Set<string> | null = null;
+
   const wake = (): void => {
     if (stopped || !client) return;
     if (inFlight) {
@@ -169,8 +177,10 @@ export async function startDispatchWaker(url: string, log: (line: string) => voi
       return;
     }
     const c = client;
+    const xacts = pending ? [...pending] : null;
+    pending = new Set();
     inFlight = c
-      .query("select eva_private.fn_wake_event_dispatch()")
+      .query("select eva_private.fn_wake_event_dispatch($1::bigint[])", [xacts])
       .then(
         () => undefined,
         (error: unknown) => {
@@ -186,6 +196,18 @@ export async function startDispatchWaker(url: string, log: (line: string) => voi
       });
   };
 
+  const notified = (message: pg.Notification): void => {
+    let xact: unknown;
+    try {
+      xact = (JSON.parse(message.payload ?? "") as { xact_id?: unknown }).xact_id;
+    } catch {
+      xact = undefined;
+    }
+    if (typeof xact === "string" && /^[0-9]+$/.test(xact)) pending?.add(xact);
+    else pending = null;
+    wake();
+  };
+
   const open = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: url, application_name: "eva-dispatch-waker" });
     c.on("error", (error) => {
@@ -195,11 +217,12 @@ export async function startDispatchWaker(url: string, log: (line: string) => voi
       c.end().catch(() => {});
       retry = setTimeout(() => void open().catch(() => {}), 1_000);
     });
-    c.on("notification", wake);
+    c.on("notification", notified);
     await c.connect();
     await c.query("set role eva_service");
     await c.query("listen eva_events");
     client = c;
+    pending = null;
     wake();
   };
 
