@@ -23082,7 +23082,7 @@ CREATE TRIGGER _500_anomaly AFTER INSERT ON eva.venture_metrics FOR EACH ROW EXE
 -- Name: eva_sagas _500_enqueue_step; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
-CREATE TRIGGER _500_enqueue_step AFTER INSERT OR UPDATE ON eva.eva_sagas FOR EACH ROW EXECUTE FUNCTION eva_private.tg_eva_sagas_enqueue();
+CREATE TRIGGER _500_enqueue_step AFTER INSERT OR UPDATE ON eva.eva_sagas FOR EACH ROW WHEN (((new.driver = 'worker'::text) AND (new.status = 'active'::eva.saga_status) AND (new.wait_until IS NULL) AND (current_setting('eva.saga_chain'::text, true) IS DISTINCT FROM (new.id)::text))) EXECUTE FUNCTION eva_private.tg_eva_sagas_enqueue();
 
 
 --
