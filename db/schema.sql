@@ -10539,7 +10539,6 @@ CREATE FUNCTION eva_private.fn_saga_step_next(p_saga_id uuid, p_step text, p_sta
 declare
   v_saga eva.eva_sagas;
   v_c eva.agent_task_contracts;
-  v_n eva.agent_task_contracts;
   v_circuits text[];
   v_now timestamptz := pg_catalog.now();
   v_sched timestamptz;
@@ -10550,6 +10549,7 @@ declare
   v_next text;
   v_attempt int;
   v_events jsonb;
+  v_answer jsonb;
 begin
   if p_status in ('completed', 'skipped') and p_contract_id is not null and p_call is null then
     select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
@@ -10583,12 +10583,6 @@ begin
       || pg_catalog.jsonb_build_object('step', v_saga.current_step);
   end if;
 
-  -- The step's record (as eva_private.fn_saga_step_done writes it).
-  insert into eva.eva_saga_steps as s (saga_id, venture_id, step, status, attempts, result, completed_at)
-  values (p_saga_id, v_saga.venture_id, p_step, p_status, 1, coalesce(p_result, '{}'::jsonb), v_now)
-  on conflict (saga_id, step) do update
-    set status = excluded.status, attempts = s.attempts + 1, result = excluded.result, error = null,
-        completed_at = excluded.completed_at, updated_at = pg_catalog.now();
   v_results := v_results || pg_catalog.jsonb_build_object(p_step, coalesce(p_result, '{}'::jsonb));
   -- The next step not already recorded (skipped from the start).
   v_pos := coalesce(pg_catalog.array_position(v_saga.steps, p_step), 0);
@@ -10608,6 +10602,80 @@ begin
     pg_catalog.jsonb_build_array('saga.step', pg_catalog.jsonb_build_object(
       'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', p_step, 'status', p_status, 'next', v_next)));
 
+  if v_next is not null and coalesce(pg_catalog.jsonb_array_length(p_circuits -> v_next), 0) = 0
+     and not exists (select 1 from eva.agent_task_contracts c
+                     where c.saga_id = p_saga_id and c.saga_step = v_next and c.status = 'pending') then
+    -- The usual move: the step's record, the saga at its next step (which this job runs itself: no
+    -- saga_step job for it, eva_private.fn_saga_enqueue), the next step's contract created claimed
+    -- and started (as eva_private.fn_contract_create with a claimant) and the events, in one statement.
+    v_sched := eva.fn_scheduler_now();
+    v_attempt := coalesce((v_attempts ->> v_next)::int, 0) + 1;
+    perform pg_catalog.set_config('eva.saga_chain', p_saga_id::text, true);
+    with recorded as (
+      insert into eva.eva_saga_steps as s (saga_id, venture_id, step, status, attempts, result, completed_at)
+      values (p_saga_id, v_saga.venture_id, p_step, p_status, 1, coalesce(p_result, '{}'::jsonb), v_now)
+      on conflict (saga_id, step) do update
+        set status = excluded.status, attempts = s.attempts + 1, result = excluded.result, error = null,
+            completed_at = excluded.completed_at, updated_at = pg_catalog.now()
+    ), moved as (
+      update eva.eva_sagas g
+      set current_step = v_next, step_attempts = 0, next_attempt_at = null, wait_until = null, last_error = null,
+          updated_at = v_now,
+          -- Each step has a day to start (retirement); the notification wait extends it.
+          timeout_at = case when g.timeout_at is not null then greatest(g.timeout_at, v_sched + interval '1 day') end
+      where g.id = p_saga_id
+      returning g.*
+    ), opened as (
+      insert into eva.agent_task_contracts (kind, parent_agent, target_agent, venture_id, action, saga_id, saga_step,
+        attempt, max_attempts, timeout, priority, context, circuits, status, claimed_by, assigned_at, timeout_at, started_at)
+      values ('saga_step', 'EVA', 'SAGA_ENGINE', v_saga.venture_id, v_saga.saga_type || '.' || v_next, p_saga_id, v_next,
+        v_attempt, 3, interval '30 minutes', 3, '{}', '{}', 'in_progress',
+        coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid()),
+        v_now, v_sched + interval '30 minutes', v_now)
+      returning *
+    ), logged as (
+      insert into eva.eva_event_log (event_type, venture_id, payload, actor)
+      select e.t, v_saga.venture_id, e.p, eva_private.fn_caller_role()
+      from (
+        select e.n as k, e.v ->> 0 as t, e.v -> 1 as p
+        from pg_catalog.jsonb_array_elements(v_events) with ordinality e(v, n)
+        union all
+        select 2 + x.k, x.t, x.p
+        from opened n, lateral (values
+          (1, 'contract.created', pg_catalog.jsonb_build_object('contract_id', n.id,
+            'kind', n.kind, 'action', n.action, 'parent_agent', n.parent_agent, 'target_agent', n.target_agent,
+            'stage', n.lifecycle_stage, 'attempt', n.attempt, 'priority', n.priority, 'token_budget', n.token_budget,
+            'timeout', n.timeout::text, 'saga_id', n.saga_id, 'saga_step', n.saga_step)),
+          (2, 'contract.claimed', pg_catalog.jsonb_build_object('contract_id', n.id,
+            'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
+            'attempt', n.attempt, 'from', 'pending', 'claimed_by', n.claimed_by, 'timeout_at', n.timeout_at)),
+          (3, 'contract.started', pg_catalog.jsonb_build_object('contract_id', n.id,
+            'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
+            'attempt', n.attempt, 'from', 'assigned'))) x(k, t, p)
+      ) e
+      order by e.k
+    )
+    select pg_catalog.jsonb_build_object('run', true,
+        'saga', pg_catalog.to_jsonb(m),
+        'now', v_sched,
+        'attempt', v_attempt,
+        'results', v_results,
+        'contract', pg_catalog.jsonb_build_object('id', n.id, 'attempt', n.attempt,
+          'circuits', pg_catalog.to_jsonb(n.circuits), 'clean', true),
+        'step', v_next)
+    into v_answer
+    from moved m, opened n;
+    perform pg_catalog.set_config('eva.saga_chain', '', true);
+    return v_answer;
+  end if;
+
+  -- The step's record (as eva_private.fn_saga_step_done writes it).
+  insert into eva.eva_saga_steps as s (saga_id, venture_id, step, status, attempts, result, completed_at)
+  values (p_saga_id, v_saga.venture_id, p_step, p_status, 1, coalesce(p_result, '{}'::jsonb), v_now)
+  on conflict (saga_id, step) do update
+    set status = excluded.status, attempts = s.attempts + 1, result = excluded.result, error = null,
+        completed_at = excluded.completed_at, updated_at = pg_catalog.now();
+
   if v_next is null then
     update eva.eva_sagas
     set status = 'completed', completed_at = v_now, step_attempts = 0, next_attempt_at = null,
@@ -10623,60 +10691,23 @@ begin
       'saga', pg_catalog.to_jsonb(v_saga));
   end if;
 
+  -- The next step passes circuit breakers, or runs under the contract an open circuit left pending:
+  -- the saga moves on here, the step is begun the general way.
   v_sched := eva.fn_scheduler_now();
-  -- This job runs the next step itself: no saga_step job for it (eva_private.fn_saga_enqueue).
   perform pg_catalog.set_config('eva.saga_chain', p_saga_id::text, true);
   update eva.eva_sagas
   set current_step = v_next, step_attempts = 0, next_attempt_at = null, wait_until = null, last_error = null,
       updated_at = v_now,
-      -- Each step has a day to start (retirement); the notification wait extends it.
       timeout_at = case when timeout_at is not null then greatest(timeout_at, v_sched + interval '1 day') end
-  where id = p_saga_id returning * into v_saga;
+  where id = p_saga_id;
   perform pg_catalog.set_config('eva.saga_chain', '', true);
-
-  select coalesce(pg_catalog.array_agg(x), '{}') into v_circuits
-  from pg_catalog.jsonb_array_elements_text(coalesce(p_circuits, '{}'::jsonb) -> v_next) x;
-  if pg_catalog.cardinality(v_circuits) > 0 or exists (select 1 from eva.agent_task_contracts c
-       where c.saga_id = p_saga_id and c.saga_step = v_next and c.status = 'pending') then
-    -- Through its breakers, or under the contract an open circuit left pending: the general way.
-    insert into eva.eva_event_log (event_type, venture_id, payload, actor)
-    select e.v ->> 0, v_saga.venture_id, e.v -> 1, eva_private.fn_caller_role()
-    from pg_catalog.jsonb_array_elements(v_events) with ordinality e(v, n) order by e.n;
-    return eva_private.fn_saga_step_begin(p_saga_id, v_next, v_circuits, p_claimed_by)
-      || pg_catalog.jsonb_build_object('step', v_next);
-  end if;
-
-  -- The next step's contract, created claimed and started (as eva_private.fn_contract_create with a claimant).
-  v_attempt := coalesce((v_attempts ->> v_next)::int, 0) + 1;
-  insert into eva.agent_task_contracts (kind, parent_agent, target_agent, venture_id, action, saga_id, saga_step,
-    attempt, max_attempts, timeout, priority, context, circuits, status, claimed_by, assigned_at, timeout_at, started_at)
-  values ('saga_step', 'EVA', 'SAGA_ENGINE', v_saga.venture_id, v_saga.saga_type || '.' || v_next, p_saga_id, v_next,
-    v_attempt, 3, interval '30 minutes', 3, '{}', '{}', 'in_progress',
-    coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid()),
-    v_now, v_sched + interval '30 minutes', v_now)
-  returning * into v_n;
-  v_events := v_events || pg_catalog.jsonb_build_array(
-    pg_catalog.jsonb_build_array('contract.created', pg_catalog.jsonb_build_object('contract_id', v_n.id,
-      'kind', v_n.kind, 'action', v_n.action, 'parent_agent', v_n.parent_agent, 'target_agent', v_n.target_agent,
-      'stage', v_n.lifecycle_stage, 'attempt', v_n.attempt, 'priority', v_n.priority, 'token_budget', v_n.token_budget,
-      'timeout', v_n.timeout::text, 'saga_id', v_n.saga_id, 'saga_step', v_n.saga_step)),
-    pg_catalog.jsonb_build_array('contract.claimed', pg_catalog.jsonb_build_object('contract_id', v_n.id,
-      'kind', v_n.kind, 'action', v_n.action, 'target_agent', v_n.target_agent, 'stage', v_n.lifecycle_stage,
-      'attempt', v_n.attempt, 'from', 'pending', 'claimed_by', v_n.claimed_by, 'timeout_at', v_n.timeout_at)),
-    pg_catalog.jsonb_build_array('contract.started', pg_catalog.jsonb_build_object('contract_id', v_n.id,
-      'kind', v_n.kind, 'action', v_n.action, 'target_agent', v_n.target_agent, 'stage', v_n.lifecycle_stage,
-      'attempt', v_n.attempt, 'from', 'assigned')));
   insert into eva.eva_event_log (event_type, venture_id, payload, actor)
   select e.v ->> 0, v_saga.venture_id, e.v -> 1, eva_private.fn_caller_role()
   from pg_catalog.jsonb_array_elements(v_events) with ordinality e(v, n) order by e.n;
-  return pg_catalog.jsonb_build_object('run', true,
-    'saga', pg_catalog.to_jsonb(v_saga),
-    'now', v_sched,
-    'attempt', v_attempt,
-    'results', v_results,
-    'contract', pg_catalog.jsonb_build_object('id', v_n.id, 'attempt', v_n.attempt,
-      'circuits', pg_catalog.to_jsonb(v_n.circuits), 'clean', true),
-    'step', v_next);
+  select coalesce(pg_catalog.array_agg(x), '{}') into v_circuits
+  from pg_catalog.jsonb_array_elements_text(coalesce(p_circuits, '{}'::jsonb) -> v_next) x;
+  return eva_private.fn_saga_step_begin(p_saga_id, v_next, v_circuits, p_claimed_by)
+    || pg_catalog.jsonb_build_object('step', v_next);
 end;
 $$;
 
