@@ -3,7 +3,8 @@
 // eva_saga_steps) and as a DBOS Transact workflow (@dbos-inc/dbos-sdk, its
 // system database a separate database on the same server, created and
 // dropped here), side by side:
-//   - per-step overhead: sequential sagas, start → completion, ÷ 5 steps;
+//   - per-step overhead: sequential sagas, start → completion, ÷ 5 steps
+//     (the two engines in alternating rounds, both under the same load);
 //   - time to resume after a kill: a child process runs the saga, is
 //     SIGKILLed in step 3, a new child starts; from the kill (and from the
 //     new process being ready) until the saga has completed.
@@ -22,6 +23,7 @@ import { BENCH_STEPS, BENCH_TABLE, defineBenchSaga } from "./saga-steps.ts";
 
 const SAGAS = 60;
 const WARMUP = 10;
+const ROUND = 10;
 const KILLS = 3;
 
 function withDatabase(url: string, name: string): string {
@@ -104,8 +106,10 @@ export async function sagaBench(server: BenchServer, signal: AbortSignal): Promi
       return rows[0]?.id ?? "";
     };
 
-    // --- per-step overhead: EVA in this process.
-    progress(`EVA: ${SAGAS} sequential 5-step sagas`);
+    // --- per-step overhead, both in this process, interleaved: rounds of ROUND sagas on EVA then ROUND
+    // workflows on DBOS, so a change in the machine's load during the run weighs on both alike (run one
+    // after the other, the ratio followed whatever else ran on the machine during each half).
+    progress(`EVA and DBOS: ${SAGAS} sequential 5-step sagas / workflows each, in rounds of ${ROUND}`);
     defineBenchSaga();
     const worker = await startWorker({
       url: database.url,
@@ -114,6 +118,7 @@ export async function sagaBench(server: BenchServer, signal: AbortSignal): Promi
       concurrency: 2,
     });
     const evaSamples: number[] = [];
+    const dbosSamples: number[] = [];
     try {
       let waiting: { id: string; resolve: (at: number) => void } | undefined;
       // A saga_step job of the saga succeeded: the saga is done when its row says so (a job runs the
@@ -129,7 +134,7 @@ export async function sagaBench(server: BenchServer, signal: AbortSignal): Promi
             if (rows[0]?.status === "completed") current.resolve(performance.now());
           });
       });
-      for (let i = 0; i < SAGAS + WARMUP; i++) {
+      const evaSaga = async (): Promise<number> => {
         const t0 = performance.now();
         let resolve: (at: number) => void = () => {};
         const done = new Promise<number>((r) => {
@@ -138,44 +143,51 @@ export async function sagaBench(server: BenchServer, signal: AbortSignal): Promi
         const id = await startSaga();
         waiting = { id, resolve };
         const t1 = await abortable(done, signal);
-        if (i >= WARMUP) evaSamples.push((t1 - t0) / BENCH_STEPS.length);
+        return (t1 - t0) / BENCH_STEPS.length;
+      };
+
+      const workflow = DBOS.registerWorkflow(
+        async (run: string) => {
+          for (const name of BENCH_STEPS) {
+            await DBOS.runStep(
+              async () => {
+                await appPool.query(
+                  "insert into public.bench_writes (run, step) values ($1, $2) on conflict do nothing",
+                  [run, name],
+                );
+              },
+              { name },
+            );
+          }
+        },
+        { name: "benchSagaInProcess" },
+      );
+      DBOS.setConfig({ name: "eva-saga-bench-inproc", systemDatabaseUrl: systemUrl, logLevel: "error" });
+      await DBOS.launch();
+      dbosLaunched = true;
+      let n = 0;
+      const dbosWorkflow = async (): Promise<number> => {
+        if (signal.aborted) throw signal.reason;
+        const t0 = performance.now();
+        const id = `inproc-${n++}-${randomBytes(3).toString("hex")}`;
+        const handle = await DBOS.startWorkflow(workflow, { workflowID: id })(`dbos:${id}`);
+        await handle.getResult();
+        return (performance.now() - t0) / BENCH_STEPS.length;
+      };
+
+      for (let i = 0; i < WARMUP; i++) {
+        await evaSaga();
+        await dbosWorkflow();
+      }
+      for (let r = 0; r < SAGAS / ROUND; r++) {
+        for (let i = 0; i < ROUND; i++) evaSamples.push(await evaSaga());
+        for (let i = 0; i < ROUND; i++) dbosSamples.push(await dbosWorkflow());
       }
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from eva.eva_sagas
         where saga_type = 'engine_bench' and status = 'completed'`.execute(connection.db);
       if (rows[0]?.n !== SAGAS + WARMUP) throw new Error(`EVA completed ${rows[0]?.n} of ${SAGAS + WARMUP} sagas`);
     } finally {
       await worker.stop();
-    }
-
-    // --- per-step overhead: DBOS in this process.
-    progress(`DBOS: ${SAGAS} sequential 5-step workflows`);
-    const workflow = DBOS.registerWorkflow(
-      async (run: string) => {
-        for (const name of BENCH_STEPS) {
-          await DBOS.runStep(
-            async () => {
-              await appPool.query(
-                "insert into public.bench_writes (run, step) values ($1, $2) on conflict do nothing",
-                [run, name],
-              );
-            },
-            { name },
-          );
-        }
-      },
-      { name: "benchSagaInProcess" },
-    );
-    DBOS.setConfig({ name: "eva-saga-bench-inproc", systemDatabaseUrl: systemUrl, logLevel: "error" });
-    await DBOS.launch();
-    dbosLaunched = true;
-    const dbosSamples: number[] = [];
-    for (let i = 0; i < SAGAS + WARMUP; i++) {
-      if (signal.aborted) throw signal.reason;
-      const t0 = performance.now();
-      const id = `inproc-${i}-${randomBytes(3).toString("hex")}`;
-      const handle = await DBOS.startWorkflow(workflow, { workflowID: id })(`dbos:${id}`);
-      await handle.getResult();
-      if (i >= WARMUP) dbosSamples.push((performance.now() - t0) / BENCH_STEPS.length);
     }
     await DBOS.shutdown();
     dbosLaunched = false;
@@ -264,7 +276,7 @@ export async function sagaBench(server: BenchServer, signal: AbortSignal): Promi
         label: "DBOS Transact workflow: ms/step (p50)",
         value: d.p50,
         unit: "ms",
-        note: `${SAGAS} sequential 5-step workflows in process, p95 ${d.p95.toFixed(2)}`,
+        note: `${SAGAS} sequential 5-step workflows in process, in rounds of ${ROUND} alternating with EVA's, p95 ${d.p95.toFixed(2)}`,
       },
       {
         id: "saga.eva_ms_per_step",

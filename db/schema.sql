@@ -10378,9 +10378,33 @@ begin
     end if;
   end if;
   if v_c.id is null then
-    -- Created claimed and started: one row, its three events in one statement.
-    v_c := eva_private.fn_contract_create(v_spec, coalesce(p_claimed_by,
-      pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid()));
+    -- Created claimed and started (the row and events eva_private.fn_contract_create writes with a
+    -- claimant): the row and its contract.created, .claimed and .started events in one statement.
+    with opened as (
+      insert into eva.agent_task_contracts (kind, parent_agent, target_agent, venture_id, action, saga_id, saga_step,
+        attempt, max_attempts, timeout, priority, context, circuits, status, claimed_by, assigned_at, timeout_at, started_at)
+      values ('saga_step', 'EVA', 'SAGA_ENGINE', v_saga.venture_id, v_saga.saga_type || '.' || p_step, v_saga.id, p_step,
+        v_attempt, 3, interval '30 minutes', 3, '{}', v_circuits, 'in_progress',
+        coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid()),
+        pg_catalog.now(), eva.fn_scheduler_now() + interval '30 minutes', pg_catalog.now())
+      returning *
+    ), logged as (
+      insert into eva.eva_event_log (event_type, venture_id, payload, actor)
+      select x.t, n.venture_id, x.p, eva_private.fn_caller_role()
+      from opened n, lateral (values
+        (1, 'contract.created', pg_catalog.jsonb_build_object('contract_id', n.id,
+          'kind', n.kind, 'action', n.action, 'parent_agent', n.parent_agent, 'target_agent', n.target_agent,
+          'stage', n.lifecycle_stage, 'attempt', n.attempt, 'priority', n.priority, 'token_budget', n.token_budget,
+          'timeout', n.timeout::text, 'saga_id', n.saga_id, 'saga_step', n.saga_step)),
+        (2, 'contract.claimed', pg_catalog.jsonb_build_object('contract_id', n.id,
+          'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
+          'attempt', n.attempt, 'from', 'pending', 'claimed_by', n.claimed_by, 'timeout_at', n.timeout_at)),
+        (3, 'contract.started', pg_catalog.jsonb_build_object('contract_id', n.id,
+          'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
+          'attempt', n.attempt, 'from', 'assigned'))) x(k, t, p)
+      order by x.k
+    )
+    select n.* into v_c from opened n;
   else
     perform eva_private.fn_contract_transition(v_c.id, 'assigned', pg_catalog.jsonb_build_object('claimedBy',
       coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid())));
@@ -10561,18 +10585,176 @@ CREATE FUNCTION eva_private.fn_saga_step_next(p_saga_id uuid, p_step text, p_sta
     AS $$
 declare
   v_saga eva.eva_sagas;
+  v_c eva.agent_task_contracts;
   v_circuits text[];
+  v_now timestamptz := pg_catalog.now();
+  v_sched timestamptz;
+  v_done text[];
+  v_attempts jsonb;
+  v_results jsonb;
+  v_pos int;
+  v_next text;
+  v_attempt int;
+  v_events jsonb;
+  v_answer jsonb;
 begin
-  v_saga := eva_private.fn_saga_step_done(p_saga_id, p_step, p_status, p_result, p_contract_id, p_call, true);
-  if v_saga.status <> 'active' or v_saga.driver <> 'worker' or v_saga.current_step = p_step
-     or v_saga.wait_until is not null then
+  if p_status in ('completed', 'skipped') and p_contract_id is not null and p_call is null then
+    select * into v_saga from eva.eva_sagas where id = p_saga_id for update;
+  end if;
+  if v_saga.id is not null and v_saga.status = 'active' and v_saga.current_step = p_step and v_saga.driver = 'worker' then
+    select coalesce(pg_catalog.array_agg(s.step) filter (where s.status in ('completed', 'skipped')), '{}'),
+           coalesce(pg_catalog.jsonb_object_agg(s.step, s.attempts), '{}'),
+           coalesce(pg_catalog.jsonb_object_agg(s.step, s.result) filter (where s.step <> p_step), '{}')
+    into v_done, v_attempts, v_results
+    from eva.eva_saga_steps s where s.saga_id = p_saga_id;
+    if not (p_step = any (v_done)) then
+      update eva.agent_task_contracts c
+      set status = 'completed', completed_at = v_now, result = pg_catalog.jsonb_build_object('outcome', p_status),
+          updated_at = v_now
+      where c.id = p_contract_id and c.status = 'in_progress'
+      returning * into v_c;
+    end if;
+  end if;
+
+  if v_c.id is null then
+    -- The general way (and its refusals).
+    v_saga := eva_private.fn_saga_step_done(p_saga_id, p_step, p_status, p_result, p_contract_id, p_call, true);
+    if v_saga.status <> 'active' or v_saga.driver <> 'worker' or v_saga.current_step = p_step
+       or v_saga.wait_until is not null then
+      return pg_catalog.jsonb_build_object('run', false, 'reason', 'the saga is ' || v_saga.status,
+        'saga', pg_catalog.to_jsonb(v_saga));
+    end if;
+    select coalesce(pg_catalog.array_agg(x), '{}') into v_circuits
+    from pg_catalog.jsonb_array_elements_text(coalesce(p_circuits, '{}'::jsonb) -> v_saga.current_step) x;
+    return eva_private.fn_saga_step_begin(p_saga_id, v_saga.current_step, v_circuits, p_claimed_by)
+      || pg_catalog.jsonb_build_object('step', v_saga.current_step);
+  end if;
+
+  v_results := v_results || pg_catalog.jsonb_build_object(p_step, coalesce(p_result, '{}'::jsonb));
+  -- The next step not already recorded (skipped from the start).
+  v_pos := coalesce(pg_catalog.array_position(v_saga.steps, p_step), 0);
+  for i in v_pos + 1 .. coalesce(pg_catalog.cardinality(v_saga.steps), 0) loop
+    if not (v_saga.steps[i] = any (v_done)) then
+      v_next := v_saga.steps[i];
+      exit;
+    end if;
+  end loop;
+
+  v_events := pg_catalog.jsonb_build_array(
+    pg_catalog.jsonb_build_array('contract.completed', pg_catalog.jsonb_build_object('contract_id', v_c.id,
+        'kind', v_c.kind, 'action', v_c.action, 'target_agent', v_c.target_agent, 'stage', v_c.lifecycle_stage,
+        'attempt', v_c.attempt, 'from', 'in_progress')
+      || case when v_c.stage_work_id is not null then pg_catalog.jsonb_build_object('work_id', v_c.stage_work_id) else '{}' end
+      || case when v_c.saga_id is not null then pg_catalog.jsonb_build_object('saga_id', v_c.saga_id, 'saga_step', v_c.saga_step) else '{}' end),
+    pg_catalog.jsonb_build_array('saga.step', pg_catalog.jsonb_build_object(
+      'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'step', p_step, 'status', p_status, 'next', v_next)));
+
+  if v_next is not null and coalesce(pg_catalog.jsonb_array_length(p_circuits -> v_next), 0) = 0
+     and not exists (select 1 from eva.agent_task_contracts c
+                     where c.saga_id = p_saga_id and c.saga_step = v_next and c.status = 'pending') then
+    -- The usual move: the step's record, the saga at its next step (which this job runs itself: no
+    -- saga_step job for it, eva_private.fn_saga_enqueue), the next step's contract created claimed
+    -- and started (as eva_private.fn_contract_create with a claimant) and the events, in one statement.
+    v_sched := eva.fn_scheduler_now();
+    v_attempt := coalesce((v_attempts ->> v_next)::int, 0) + 1;
+    perform pg_catalog.set_config('eva.saga_chain', p_saga_id::text, true);
+    with recorded as (
+      insert into eva.eva_saga_steps as s (saga_id, venture_id, step, status, attempts, result, completed_at)
+      values (p_saga_id, v_saga.venture_id, p_step, p_status, 1, coalesce(p_result, '{}'::jsonb), v_now)
+      on conflict (saga_id, step) do update
+        set status = excluded.status, attempts = s.attempts + 1, result = excluded.result, error = null,
+            completed_at = excluded.completed_at, updated_at = pg_catalog.now()
+    ), moved as (
+      update eva.eva_sagas g
+      set current_step = v_next, step_attempts = 0, next_attempt_at = null, wait_until = null, last_error = null,
+          updated_at = v_now,
+          -- Each step has a day to start (retirement); the notification wait extends it.
+          timeout_at = case when g.timeout_at is not null then greatest(g.timeout_at, v_sched + interval '1 day') end
+      where g.id = p_saga_id
+      returning g.*
+    ), opened as (
+      insert into eva.agent_task_contracts (kind, parent_agent, target_agent, venture_id, action, saga_id, saga_step,
+        attempt, max_attempts, timeout, priority, context, circuits, status, claimed_by, assigned_at, timeout_at, started_at)
+      values ('saga_step', 'EVA', 'SAGA_ENGINE', v_saga.venture_id, v_saga.saga_type || '.' || v_next, p_saga_id, v_next,
+        v_attempt, 3, interval '30 minutes', 3, '{}', '{}', 'in_progress',
+        coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid()),
+        v_now, v_sched + interval '30 minutes', v_now)
+      returning *
+    ), logged as (
+      insert into eva.eva_event_log (event_type, venture_id, payload, actor)
+      select e.t, v_saga.venture_id, e.p, eva_private.fn_caller_role()
+      from (
+        select e.n as k, e.v ->> 0 as t, e.v -> 1 as p
+        from pg_catalog.jsonb_array_elements(v_events) with ordinality e(v, n)
+        union all
+        select 2 + x.k, x.t, x.p
+        from opened n, lateral (values
+          (1, 'contract.created', pg_catalog.jsonb_build_object('contract_id', n.id,
+            'kind', n.kind, 'action', n.action, 'parent_agent', n.parent_agent, 'target_agent', n.target_agent,
+            'stage', n.lifecycle_stage, 'attempt', n.attempt, 'priority', n.priority, 'token_budget', n.token_budget,
+            'timeout', n.timeout::text, 'saga_id', n.saga_id, 'saga_step', n.saga_step)),
+          (2, 'contract.claimed', pg_catalog.jsonb_build_object('contract_id', n.id,
+            'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
+            'attempt', n.attempt, 'from', 'pending', 'claimed_by', n.claimed_by, 'timeout_at', n.timeout_at)),
+          (3, 'contract.started', pg_catalog.jsonb_build_object('contract_id', n.id,
+            'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
+            'attempt', n.attempt, 'from', 'assigned'))) x(k, t, p)
+      ) e
+      order by e.k
+    )
+    select pg_catalog.jsonb_build_object('run', true,
+        'saga', pg_catalog.to_jsonb(m),
+        'now', v_sched,
+        'attempt', v_attempt,
+        'results', v_results,
+        'contract', pg_catalog.jsonb_build_object('id', n.id, 'attempt', n.attempt,
+          'circuits', pg_catalog.to_jsonb(n.circuits), 'clean', true),
+        'step', v_next)
+    into v_answer
+    from moved m, opened n;
+    perform pg_catalog.set_config('eva.saga_chain', '', true);
+    return v_answer;
+  end if;
+
+  -- The step's record (as eva_private.fn_saga_step_done writes it).
+  insert into eva.eva_saga_steps as s (saga_id, venture_id, step, status, attempts, result, completed_at)
+  values (p_saga_id, v_saga.venture_id, p_step, p_status, 1, coalesce(p_result, '{}'::jsonb), v_now)
+  on conflict (saga_id, step) do update
+    set status = excluded.status, attempts = s.attempts + 1, result = excluded.result, error = null,
+        completed_at = excluded.completed_at, updated_at = pg_catalog.now();
+
+  if v_next is null then
+    update eva.eva_sagas
+    set status = 'completed', completed_at = v_now, step_attempts = 0, next_attempt_at = null,
+        wait_until = null, last_error = null, updated_at = v_now
+    where id = p_saga_id returning * into v_saga;
+    v_events := v_events || pg_catalog.jsonb_build_array(
+      pg_catalog.jsonb_build_array('saga.completed', pg_catalog.jsonb_build_object(
+        'saga_id', v_saga.id, 'saga_type', v_saga.saga_type, 'steps', v_saga.steps)));
+    insert into eva.eva_event_log (event_type, venture_id, payload, actor)
+    select e.v ->> 0, v_saga.venture_id, e.v -> 1, eva_private.fn_caller_role()
+    from pg_catalog.jsonb_array_elements(v_events) with ordinality e(v, n) order by e.n;
     return pg_catalog.jsonb_build_object('run', false, 'reason', 'the saga is ' || v_saga.status,
       'saga', pg_catalog.to_jsonb(v_saga));
   end if;
+
+  -- The next step passes circuit breakers, or runs under the contract an open circuit left pending:
+  -- the saga moves on here, the step is begun the general way.
+  v_sched := eva.fn_scheduler_now();
+  perform pg_catalog.set_config('eva.saga_chain', p_saga_id::text, true);
+  update eva.eva_sagas
+  set current_step = v_next, step_attempts = 0, next_attempt_at = null, wait_until = null, last_error = null,
+      updated_at = v_now,
+      timeout_at = case when timeout_at is not null then greatest(timeout_at, v_sched + interval '1 day') end
+  where id = p_saga_id;
+  perform pg_catalog.set_config('eva.saga_chain', '', true);
+  insert into eva.eva_event_log (event_type, venture_id, payload, actor)
+  select e.v ->> 0, v_saga.venture_id, e.v -> 1, eva_private.fn_caller_role()
+  from pg_catalog.jsonb_array_elements(v_events) with ordinality e(v, n) order by e.n;
   select coalesce(pg_catalog.array_agg(x), '{}') into v_circuits
-  from pg_catalog.jsonb_array_elements_text(coalesce(p_circuits, '{}'::jsonb) -> v_saga.current_step) x;
-  return eva_private.fn_saga_step_begin(p_saga_id, v_saga.current_step, v_circuits, p_claimed_by)
-    || pg_catalog.jsonb_build_object('step', v_saga.current_step);
+  from pg_catalog.jsonb_array_elements_text(coalesce(p_circuits, '{}'::jsonb) -> v_next) x;
+  return eva_private.fn_saga_step_begin(p_saga_id, v_next, v_circuits, p_claimed_by)
+    || pg_catalog.jsonb_build_object('step', v_next);
 end;
 $$;
 
@@ -10583,7 +10765,7 @@ ALTER FUNCTION eva_private.fn_saga_step_next(p_saga_id uuid, p_step text, p_stat
 -- Name: FUNCTION fn_saga_step_next(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_circuits jsonb, p_claimed_by text); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_saga_step_next(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_circuits jsonb, p_claimed_by text) IS 'Records a saga step completed or skipped (eva_private.fn_saga_step_done, no job queued for the next step) and begins the next one (eva_private.fn_saga_step_begin) in one call; { run: false, saga } when there is none to run now.';
+COMMENT ON FUNCTION eva_private.fn_saga_step_next(p_saga_id uuid, p_step text, p_status text, p_result jsonb, p_contract_id uuid, p_call text, p_circuits jsonb, p_claimed_by text) IS 'Records a saga step completed or skipped (as eva_private.fn_saga_step_done, no job queued for the next step) and begins the next one (as eva_private.fn_saga_step_begin) in one call; { run: false, saga } when there is none to run now.';
 
 
 --
@@ -12255,15 +12437,27 @@ COMMENT ON FUNCTION eva_private.fn_venture_priority_base(p_projected_revenue num
 
 
 --
--- Name: fn_wake_event_dispatch(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+-- Name: fn_wake_event_dispatch(bigint[]); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
-CREATE FUNCTION eva_private.fn_wake_event_dispatch() RETURNS boolean
+CREATE FUNCTION eva_private.fn_wake_event_dispatch(p_xact_ids bigint[] DEFAULT NULL::bigint[]) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 begin
   if not exists (select 1 from eva.event_subscriptions s where s.enabled) then
+    return false;
+  end if;
+  -- The types those transactions logged against the enabled subscriptions' patterns: a pattern
+  -- without `*` is the type itself (compared directly: the pattern matcher costs a call per pair).
+  if p_xact_ids is not null and not exists (
+    select 1
+    from (select distinct e.event_type from eva.eva_event_log e where e.xact_id = any (p_xact_ids)) t
+    join eva.event_subscriptions s on s.enabled
+      and (t.event_type = any (s.event_types)
+        or (pg_catalog.strpos(pg_catalog.array_to_string(s.event_types, ' '), '*') > 0
+          and eva_private.fn_event_type_matches(s.event_types, t.event_type)))) then
     return false;
   end if;
   if exists (select 1 from graphile_worker.jobs j
@@ -12277,13 +12471,13 @@ end;
 $$;
 
 
-ALTER FUNCTION eva_private.fn_wake_event_dispatch() OWNER TO eva_owner;
+ALTER FUNCTION eva_private.fn_wake_event_dispatch(p_xact_ids bigint[]) OWNER TO eva_owner;
 
 --
--- Name: FUNCTION fn_wake_event_dispatch(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+-- Name: FUNCTION fn_wake_event_dispatch(p_xact_ids bigint[]); Type: COMMENT; Schema: eva_private; Owner: eva_owner
 --
 
-COMMENT ON FUNCTION eva_private.fn_wake_event_dispatch() IS 'Queues the event dispatcher now unless no subscription is enabled or one is already queued and due; returns whether it queued. Called by the workers'' dispatch waker on each eva_events NOTIFY.';
+COMMENT ON FUNCTION eva_private.fn_wake_event_dispatch(p_xact_ids bigint[]) IS 'Queues the event dispatcher now unless no subscription is enabled, none of the notified transactions (p_xact_ids; null: any) logged an event an enabled subscription takes, or one is already queued and due; returns whether it queued. Called by the workers'' dispatch waker on each eva_events NOTIFY.';
 
 
 --
@@ -23090,7 +23284,7 @@ CREATE TRIGGER _500_anomaly AFTER INSERT ON eva.venture_metrics FOR EACH ROW EXE
 -- Name: eva_sagas _500_enqueue_step; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
-CREATE TRIGGER _500_enqueue_step AFTER INSERT OR UPDATE ON eva.eva_sagas FOR EACH ROW EXECUTE FUNCTION eva_private.tg_eva_sagas_enqueue();
+CREATE TRIGGER _500_enqueue_step AFTER INSERT OR UPDATE ON eva.eva_sagas FOR EACH ROW WHEN (((new.driver = 'worker'::text) AND (new.status = 'active'::eva.saga_status) AND (new.wait_until IS NULL) AND (current_setting('eva.saga_chain'::text, true) IS DISTINCT FROM (new.id)::text))) EXECUTE FUNCTION eva_private.tg_eva_sagas_enqueue();
 
 
 --
@@ -28432,11 +28626,11 @@ REVOKE ALL ON FUNCTION eva_private.fn_venture_priority_base(p_projected_revenue 
 
 
 --
--- Name: FUNCTION fn_wake_event_dispatch(); Type: ACL; Schema: eva_private; Owner: eva_owner
+-- Name: FUNCTION fn_wake_event_dispatch(p_xact_ids bigint[]); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
-REVOKE ALL ON FUNCTION eva_private.fn_wake_event_dispatch() FROM PUBLIC;
-GRANT ALL ON FUNCTION eva_private.fn_wake_event_dispatch() TO eva_service;
+REVOKE ALL ON FUNCTION eva_private.fn_wake_event_dispatch(p_xact_ids bigint[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva_private.fn_wake_event_dispatch(p_xact_ids bigint[]) TO eva_service;
 
 
 --

@@ -90,9 +90,33 @@ begin
     end if;
   end if;
   if v_c.id is null then
-    -- Created claimed and started: one row, its three events in one statement.
-    v_c := eva_private.fn_contract_create(v_spec, coalesce(p_claimed_by,
-      pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid()));
+    -- Created claimed and started (the row and events eva_private.fn_contract_create writes with a
+    -- claimant): the row and its contract.created, .claimed and .started events in one statement.
+    with opened as (
+      insert into eva.agent_task_contracts (kind, parent_agent, target_agent, venture_id, action, saga_id, saga_step,
+        attempt, max_attempts, timeout, priority, context, circuits, status, claimed_by, assigned_at, timeout_at, started_at)
+      values ('saga_step', 'EVA', 'SAGA_ENGINE', v_saga.venture_id, v_saga.saga_type || '.' || p_step, v_saga.id, p_step,
+        v_attempt, 3, interval '30 minutes', 3, '{}', v_circuits, 'in_progress',
+        coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid()),
+        pg_catalog.now(), eva.fn_scheduler_now() + interval '30 minutes', pg_catalog.now())
+      returning *
+    ), logged as (
+      insert into eva.eva_event_log (event_type, venture_id, payload, actor)
+      select x.t, n.venture_id, x.p, eva_private.fn_caller_role()
+      from opened n, lateral (values
+        (1, 'contract.created', pg_catalog.jsonb_build_object('contract_id', n.id,
+          'kind', n.kind, 'action', n.action, 'parent_agent', n.parent_agent, 'target_agent', n.target_agent,
+          'stage', n.lifecycle_stage, 'attempt', n.attempt, 'priority', n.priority, 'token_budget', n.token_budget,
+          'timeout', n.timeout::text, 'saga_id', n.saga_id, 'saga_step', n.saga_step)),
+        (2, 'contract.claimed', pg_catalog.jsonb_build_object('contract_id', n.id,
+          'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
+          'attempt', n.attempt, 'from', 'pending', 'claimed_by', n.claimed_by, 'timeout_at', n.timeout_at)),
+        (3, 'contract.started', pg_catalog.jsonb_build_object('contract_id', n.id,
+          'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
+          'attempt', n.attempt, 'from', 'assigned'))) x(k, t, p)
+      order by x.k
+    )
+    select n.* into v_c from opened n;
   else
     perform eva_private.fn_contract_transition(v_c.id, 'assigned', pg_catalog.jsonb_build_object('claimedBy',
       coalesce(p_claimed_by, pg_catalog.current_setting('application_name') || ':' || pg_catalog.pg_backend_pid())));

@@ -149,28 +149,48 @@ export interface DispatchWaker {
 
 /**
  * Wakes the dispatcher for every transaction that logged events: LISTEN
- * eva_events (one NOTIFY per such transaction, eva_private.tg_event_log_notify)
- * and call eva_private.fn_wake_event_dispatch, at most one call in flight and
- * notifications arriving meanwhile folded into one more. Outside the writers'
- * transactions, so they never wait on the dispatcher's job row. Once at start
- * (events logged while no worker listened), and again after a lost connection.
+ * eva_events (one NOTIFY per such transaction, eva_private.tg_event_log_notify,
+ * its payload the transaction's id) and call eva_private.fn_wake_event_dispatch
+ * with the transactions' ids, at most one call in flight and notifications
+ * arriving meanwhile folded into one more (with all their ids), sent no sooner
+ * than WAKE_GAP_MS after the one before: a busy writer (a saga's steps, a
+ * few milliseconds apart) costs the waker a call per gap, not one per
+ * commit, and a reaction waits at most that long more. The dispatcher
+ * is queued only when one of those transactions logged an event some enabled
+ * subscription takes: a saga step's events, which none does, wake nothing.
+ * Outside the writers' transactions, so they never wait on the dispatcher's
+ * job row. Once at start (events logged while no worker listened: every
+ * transaction), and again after a lost connection.
  */
+const WAKE_GAP_MS = 5;
+
 export async function startDispatchWaker(url: string, log: (line: string) => void): Promise<DispatchWaker> {
   let client: pg.Client | undefined;
   let stopped = false;
   let inFlight: Promise<void> | undefined;
   let again = false;
   let retry: NodeJS.Timeout | undefined;
+  let gap: NodeJS.Timeout | undefined;
+
+  // The transactions notified since the last call; null: every one (at start, after a reconnect,
+  // or a notification whose payload names none).
+  let pending: Set<string> | null = null;
 
   const wake = (): void => {
     if (stopped || !client) return;
-    if (inFlight) {
+    if (inFlight || gap) {
       again = true;
       return;
     }
     const c = client;
+    const xacts = pending ? [...pending] : null;
+    pending = new Set();
     inFlight = c
-      .query("select eva_private.fn_wake_event_dispatch()")
+      .query({
+        name: "eva-wake-event-dispatch",
+        text: "select eva_private.fn_wake_event_dispatch($1::bigint[])",
+        values: [xacts],
+      })
       .then(
         () => undefined,
         (error: unknown) => {
@@ -179,11 +199,27 @@ export async function startDispatchWaker(url: string, log: (line: string) => voi
       )
       .finally(() => {
         inFlight = undefined;
-        if (again) {
-          again = false;
-          wake();
-        }
+        if (stopped) return;
+        gap = setTimeout(() => {
+          gap = undefined;
+          if (again) {
+            again = false;
+            wake();
+          }
+        }, WAKE_GAP_MS);
       });
+  };
+
+  const notified = (message: pg.Notification): void => {
+    let xact: unknown;
+    try {
+      xact = (JSON.parse(message.payload ?? "") as { xact_id?: unknown }).xact_id;
+    } catch {
+      xact = undefined;
+    }
+    if (typeof xact === "string" && /^[0-9]+$/.test(xact)) pending?.add(xact);
+    else pending = null;
+    wake();
   };
 
   const open = async (): Promise<void> => {
@@ -195,11 +231,12 @@ export async function startDispatchWaker(url: string, log: (line: string) => voi
       c.end().catch(() => {});
       retry = setTimeout(() => void open().catch(() => {}), 1_000);
     });
-    c.on("notification", wake);
+    c.on("notification", notified);
     await c.connect();
     await c.query("set role eva_service");
     await c.query("listen eva_events");
     client = c;
+    pending = null;
     wake();
   };
 
@@ -208,6 +245,7 @@ export async function startDispatchWaker(url: string, log: (line: string) => voi
     async stop() {
       stopped = true;
       if (retry) clearTimeout(retry);
+      if (gap) clearTimeout(gap);
       await inFlight;
       await client?.end().catch(() => {});
       client = undefined;

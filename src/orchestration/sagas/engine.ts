@@ -211,9 +211,7 @@ export async function executeSagaStep(
   sagaType?: string,
 ): Promise<StepJobResult> {
   return deps.db.connection().execute(async (conn) => {
-    const key = `saga:${sagaId}`;
-    // Waits while another job of this saga holds it (typically the step before, still recording).
-    await sql`select pg_advisory_lock(hashtext(${key}))`.execute(conn);
+    const lock = { key: `saga:${sagaId}`, released: false };
     try {
       const locked = { ...deps, db: conn };
       let type = sagaType;
@@ -223,7 +221,9 @@ export async function executeSagaStep(
         type = rows[0]?.t ?? "";
       }
       let current = step;
-      let begin = await beginStep(locked, sagaId, current, type, true);
+      // The lock is taken in the first step's own round trip: it waits while another job of this
+      // saga holds it (typically the step before, still recording).
+      let begin = await beginStep(locked, sagaId, current, type, true, lock.key);
       if (!begin.run && begin.follow && begin.follow !== current) {
         // This job's step is done: the worker that ran the next ones stopped; the job continues the saga.
         current = begin.follow;
@@ -236,14 +236,14 @@ export async function executeSagaStep(
             ? { ran: true, outcome: "completed", steps }
             : { ran: false, reason: begin.reason ?? "no answer" };
         }
-        const ran = await runBegun(locked, sagaId, current, type, begin);
+        const ran = await runBegun(locked, sagaId, current, type, begin, lock);
         steps += 1;
         if (!ran.next) return { ...ran.result, steps };
         begin = ran.next;
         current = ran.next.step ?? current;
       }
     } finally {
-      await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(conn);
+      if (!lock.released) await sql`select pg_advisory_unlock(hashtext(${lock.key}))`.execute(conn);
     }
   });
 }
@@ -259,16 +259,24 @@ function modelStepCircuits(deps: SagaDeps, type: string): Record<string, string[
   return steps.length ? Object.fromEntries(steps.map((s) => [s.name, circuitsFor(deps.analyst)])) : {};
 }
 
+/** Asks SQL to begin a step; with `lockKey`, takes the saga's session advisory lock first, in the same statement. */
 async function beginStep(
   deps: SagaDeps,
   sagaId: string,
   step: string,
   type: string,
   follow: boolean,
+  lockKey?: string,
 ): Promise<BeginAnswer> {
-  const { rows } = await sql<{ r: BeginAnswer }>`
-    select eva_private.fn_saga_step_begin(${sagaId}::uuid, ${step}, ${stepCircuits(deps, type, step)}::text[],
-      ${workerIdentity()}, ${follow}) as r`.execute(deps.db);
+  const begin = sql`eva_private.fn_saga_step_begin(${sagaId}::uuid, ${step}, ${stepCircuits(deps, type, step)}::text[],
+      ${workerIdentity()}, ${follow})`;
+  // The lock's CTE row is produced before the step is begun, and each statement of the (volatile)
+  // function reads what committed up to then: the step before's record, once its job let the lock go.
+  const { rows } = await (lockKey
+    ? sql<{ r: BeginAnswer }>`with l as materialized (select pg_advisory_lock(hashtext(${lockKey})))
+        select ${begin} as r from l`
+    : sql<{ r: BeginAnswer }>`select ${begin} as r`
+  ).execute(deps.db);
   return rows[0]?.r ?? { run: false, reason: "no answer" };
 }
 
@@ -279,6 +287,7 @@ async function runBegun(
   step: string,
   type: string,
   begin: BeginAnswer & { saga?: SagaRow },
+  lock: { key: string; released: boolean },
 ): Promise<{ result: StepJobResult; next?: BeginAnswer }> {
   const saga = begin.saga as SagaRow;
   const contract = begin.contract ?? (begin.deferred ? { deferred: begin.deferred } : undefined);
@@ -321,11 +330,17 @@ async function runBegun(
           outcome.status === "completed"
             ? (outcome.result ?? {})
             : { reason: outcome.reason, ...(outcome.result ?? {}) };
-        const { rows } = await sql<{ r: BeginAnswer }>`
-          select eva_private.fn_saga_step_next(${sagaId}::uuid, ${step}, ${outcome.status},
-            ${JSON.stringify(result)}::jsonb, ${started?.id ?? null}::uuid, ${call},
-            ${JSON.stringify(modelStepCircuits(deps, type))}::jsonb, ${workerIdentity()}) as r`.execute(deps.db);
+        // When there is no next step to run now, the saga's lock goes in the same round trip (after the
+        // record, whose transaction still holds the saga's row: a job waiting on the lock reads it committed).
+        const { rows } = await sql<{ r: BeginAnswer; released: boolean | null }>`
+          with n as materialized (
+            select eva_private.fn_saga_step_next(${sagaId}::uuid, ${step}, ${outcome.status},
+              ${JSON.stringify(result)}::jsonb, ${started?.id ?? null}::uuid, ${call},
+              ${JSON.stringify(modelStepCircuits(deps, type))}::jsonb, ${workerIdentity()}) as r)
+          select r, case when not coalesce((r ->> 'run')::boolean, false)
+            then pg_advisory_unlock(hashtext(${lock.key})) end as released from n`.execute(deps.db);
         const answer = rows[0]?.r;
+        if (rows[0]?.released !== null && rows[0]?.released !== undefined) lock.released = true;
         if (answer?.run) next = answer;
         break;
       }
