@@ -85,6 +85,14 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
         // API is the same on every server.
         "eva.search_documents.embedding": { tags: { behavior: "-*" } },
         "eva.search_documents.embedding_model": { tags: { behavior: "-*" } },
+        // ventures_queue_columns_idx covers these columns for the decision queue's join (INCLUDE); it is
+        // no reason for the API to offer conditions and orderings on them.
+        ...Object.fromEntries(
+          ["name", "priority_base", "stage_entered_at"].map((column) => [
+            `eva.ventures.${column}`,
+            { tags: { behavior: "-filterBy -orderBy" } },
+          ]),
+        ),
       },
     },
   },
