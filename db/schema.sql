@@ -6624,6 +6624,38 @@ COMMENT ON FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text
 
 
 --
+-- Name: fn_contract_opened_events(eva.agent_task_contracts); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.fn_contract_opened_events(n eva.agent_task_contracts) RETURNS TABLE(k integer, t text, p jsonb)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select x.k, x.t, x.p
+  from (values
+    (1, 'contract.created', pg_catalog.jsonb_build_object('contract_id', n.id,
+      'kind', n.kind, 'action', n.action, 'parent_agent', n.parent_agent, 'target_agent', n.target_agent,
+      'stage', n.lifecycle_stage, 'attempt', n.attempt, 'priority', n.priority, 'token_budget', n.token_budget,
+      'timeout', n.timeout::text, 'saga_id', n.saga_id, 'saga_step', n.saga_step)),
+    (2, 'contract.claimed', pg_catalog.jsonb_build_object('contract_id', n.id,
+      'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
+      'attempt', n.attempt, 'from', 'pending', 'claimed_by', n.claimed_by, 'timeout_at', n.timeout_at)),
+    (3, 'contract.started', pg_catalog.jsonb_build_object('contract_id', n.id,
+      'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
+      'attempt', n.attempt, 'from', 'assigned'))) x(k, t, p)
+$$;
+
+
+ALTER FUNCTION eva_private.fn_contract_opened_events(n eva.agent_task_contracts) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_contract_opened_events(n eva.agent_task_contracts); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.fn_contract_opened_events(n eva.agent_task_contracts) IS 'The created, claimed and started events of a contract opened in one statement (saga steps), in order.';
+
+
+--
 -- Name: fn_contract_timeout_sweep(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -10391,17 +10423,7 @@ begin
     ), logged as (
       insert into eva.eva_event_log (event_type, venture_id, payload, actor)
       select x.t, n.venture_id, x.p, eva_private.fn_caller_role()
-      from opened n, lateral (values
-        (1, 'contract.created', pg_catalog.jsonb_build_object('contract_id', n.id,
-          'kind', n.kind, 'action', n.action, 'parent_agent', n.parent_agent, 'target_agent', n.target_agent,
-          'stage', n.lifecycle_stage, 'attempt', n.attempt, 'priority', n.priority, 'token_budget', n.token_budget,
-          'timeout', n.timeout::text, 'saga_id', n.saga_id, 'saga_step', n.saga_step)),
-        (2, 'contract.claimed', pg_catalog.jsonb_build_object('contract_id', n.id,
-          'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
-          'attempt', n.attempt, 'from', 'pending', 'claimed_by', n.claimed_by, 'timeout_at', n.timeout_at)),
-        (3, 'contract.started', pg_catalog.jsonb_build_object('contract_id', n.id,
-          'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
-          'attempt', n.attempt, 'from', 'assigned'))) x(k, t, p)
+      from opened n, lateral eva_private.fn_contract_opened_events(n) x
       order by x.k
     )
     select n.* into v_c from opened n;
@@ -10688,17 +10710,7 @@ begin
         from pg_catalog.jsonb_array_elements(v_events) with ordinality e(v, n)
         union all
         select 2 + x.k, x.t, x.p
-        from opened n, lateral (values
-          (1, 'contract.created', pg_catalog.jsonb_build_object('contract_id', n.id,
-            'kind', n.kind, 'action', n.action, 'parent_agent', n.parent_agent, 'target_agent', n.target_agent,
-            'stage', n.lifecycle_stage, 'attempt', n.attempt, 'priority', n.priority, 'token_budget', n.token_budget,
-            'timeout', n.timeout::text, 'saga_id', n.saga_id, 'saga_step', n.saga_step)),
-          (2, 'contract.claimed', pg_catalog.jsonb_build_object('contract_id', n.id,
-            'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
-            'attempt', n.attempt, 'from', 'pending', 'claimed_by', n.claimed_by, 'timeout_at', n.timeout_at)),
-          (3, 'contract.started', pg_catalog.jsonb_build_object('contract_id', n.id,
-            'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
-            'attempt', n.attempt, 'from', 'assigned'))) x(k, t, p)
+        from opened n, lateral eva_private.fn_contract_opened_events(n) x
       ) e
       order by e.k
     )
@@ -27660,6 +27672,13 @@ GRANT ALL ON FUNCTION eva_private.fn_contract_finish(p_contract_id uuid, p_statu
 
 REVOKE ALL ON FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text) FROM PUBLIC;
 GRANT ALL ON FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text) TO eva_service;
+
+
+--
+-- Name: FUNCTION fn_contract_opened_events(n eva.agent_task_contracts); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.fn_contract_opened_events(n eva.agent_task_contracts) FROM PUBLIC;
 
 
 --

@@ -103,17 +103,7 @@ begin
     ), logged as (
       insert into eva.eva_event_log (event_type, venture_id, payload, actor)
       select x.t, n.venture_id, x.p, eva_private.fn_caller_role()
-      from opened n, lateral (values
-        (1, 'contract.created', pg_catalog.jsonb_build_object('contract_id', n.id,
-          'kind', n.kind, 'action', n.action, 'parent_agent', n.parent_agent, 'target_agent', n.target_agent,
-          'stage', n.lifecycle_stage, 'attempt', n.attempt, 'priority', n.priority, 'token_budget', n.token_budget,
-          'timeout', n.timeout::text, 'saga_id', n.saga_id, 'saga_step', n.saga_step)),
-        (2, 'contract.claimed', pg_catalog.jsonb_build_object('contract_id', n.id,
-          'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
-          'attempt', n.attempt, 'from', 'pending', 'claimed_by', n.claimed_by, 'timeout_at', n.timeout_at)),
-        (3, 'contract.started', pg_catalog.jsonb_build_object('contract_id', n.id,
-          'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
-          'attempt', n.attempt, 'from', 'assigned'))) x(k, t, p)
+      from opened n, lateral eva_private.fn_contract_opened_events(n) x
       order by x.k
     )
     select n.* into v_c from opened n;

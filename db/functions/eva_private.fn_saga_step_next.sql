@@ -141,17 +141,7 @@ begin
         from pg_catalog.jsonb_array_elements(v_events) with ordinality e(v, n)
         union all
         select 2 + x.k, x.t, x.p
-        from opened n, lateral (values
-          (1, 'contract.created', pg_catalog.jsonb_build_object('contract_id', n.id,
-            'kind', n.kind, 'action', n.action, 'parent_agent', n.parent_agent, 'target_agent', n.target_agent,
-            'stage', n.lifecycle_stage, 'attempt', n.attempt, 'priority', n.priority, 'token_budget', n.token_budget,
-            'timeout', n.timeout::text, 'saga_id', n.saga_id, 'saga_step', n.saga_step)),
-          (2, 'contract.claimed', pg_catalog.jsonb_build_object('contract_id', n.id,
-            'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
-            'attempt', n.attempt, 'from', 'pending', 'claimed_by', n.claimed_by, 'timeout_at', n.timeout_at)),
-          (3, 'contract.started', pg_catalog.jsonb_build_object('contract_id', n.id,
-            'kind', n.kind, 'action', n.action, 'target_agent', n.target_agent, 'stage', n.lifecycle_stage,
-            'attempt', n.attempt, 'from', 'assigned'))) x(k, t, p)
+        from opened n, lateral eva_private.fn_contract_opened_events(n) x
       ) e
       order by e.k
     )
