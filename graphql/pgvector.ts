@@ -2,7 +2,9 @@
 // type eva_ext.vector, which PostGraphile has no codec for (it would warn on
 // every schema build). This gives it one — the vector's text form, as pgvector
 // prints it — and the column stays out of the API (smart-tags.ts): clients search
-// through `search`, so the schema is the same on every server.
+// through `search`, so the schema is the same on every server. The codec maps to
+// String before PgCodecsPlugin walks the codecs, so no schema build warns that it
+// has no GraphQL type.
 import { gatherConfig } from "graphile-build";
 
 export const EvaPgvectorCodecPlugin: GraphileConfig.Plugin = {
@@ -30,4 +32,16 @@ export const EvaPgvectorCodecPlugin: GraphileConfig.Plugin = {
       },
     },
   }),
+  schema: {
+    hooks: {
+      init: {
+        before: ["PgCodecsPlugin"],
+        callback(init, build) {
+          const codec = build.input.pgRegistry.pgCodecs.vector;
+          if (codec) build.setGraphQLTypeForPgCodec(codec, ["input", "output"], "String");
+          return init;
+        },
+      },
+    },
+  },
 };

@@ -350,6 +350,23 @@ describe("search by meaning", () => {
     expect(await state()).toMatchObject({ model: null, jobs: "1" });
   });
 
+  it("builds the API's schema on a database with pgvector without a warning about the vector type", async (context) => {
+    if (!(await embeddingsAvailable(t.db))) context.skip("pgvector is not installed on this PostgreSQL server");
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+      warnings.push(args.map(String).join(" "));
+    };
+    let server: ApiServer | undefined;
+    try {
+      server = await startApiServer({ url: t.url, port: 0 });
+    } finally {
+      console.warn = warn;
+      await server?.close();
+    }
+    expect(warnings.filter((w) => /vector/i.test(w))).toEqual([]);
+  });
+
   it("finds documents by meaning where pgvector is installed", async (context) => {
     if (!(await embeddingsAvailable(t.db))) {
       context.skip(
