@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Role, withRole } from "../src/db/client.ts";
-import { defineSaga, sagaDefinition } from "../src/orchestration/sagas/engine.ts";
+import { defineSaga, onSagaCompleted, sagaDefinition } from "../src/orchestration/sagas/engine.ts";
 import "../src/orchestration/sagas/definitions.ts";
 import { runEva } from "./helpers/cli.ts";
 import { createTestDatabase } from "./helpers/database.ts";
@@ -244,6 +244,14 @@ describe("the saga engine", () => {
     );
   });
 
+  it("logs a begun step's contract events through an inlined function, not one planned per contract", async () => {
+    const { rows } = await sql<{ "QUERY PLAN": string }>`explain
+      select x.* from eva.agent_task_contracts n, lateral eva_private.fn_contract_opened_events(n) x`.execute(t.db);
+    const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+    expect(plan).not.toMatch(/Function Scan on fn_contract_opened_events/);
+    expect(plan).toMatch(/Values Scan/);
+  });
+
   it("defines in TypeScript the same steps SQL starts each saga with", () => {
     const sqlSteps = (file: string, first: string) => {
       const text = readFileSync(`db/functions/${file}`, "utf8");
@@ -296,6 +304,11 @@ describe("the saga engine", () => {
     });
     const id = await newSaga("worker");
     await dropStageRuns(t.db);
+    // The worker's process is told when the saga completes (not when it pauses), once.
+    const completed: string[] = [];
+    const unsubscribe = onSagaCompleted((sagaId) => {
+      completed.push(sagaId);
+    });
     const worker = await sagaWorker(t.url);
     try {
       const paused = await until("the saga to pause", async () => {
@@ -315,9 +328,13 @@ describe("the saga engine", () => {
           .orderBy("id")
           .execute();
       expect(await recorded()).toEqual([{ step: "one", status: "completed", attempts: 1 }]);
+      expect(completed).toEqual([]);
       circuitOpen = false;
       await as("eva_service", `select eva.fn_saga_resume('${id}')`);
-      await until("the saga to complete", async () => ((await saga(id)).status === "completed" ? true : undefined));
+      await until("the saga to complete", async () => (completed.length > 0 ? true : undefined));
+      // Told after the completion committed: the saga row already says so.
+      expect((await saga(id)).status).toBe("completed");
+      expect(completed).toEqual([id]);
       expect(runs).toEqual(["one", "two", "two", "three"]);
       expect(await recorded()).toEqual([
         { step: "one", status: "completed", attempts: 1 },
@@ -325,6 +342,7 @@ describe("the saga engine", () => {
         { step: "three", status: "completed", attempts: 1 },
       ]);
     } finally {
+      unsubscribe();
       await worker.stop();
     }
   });

@@ -2,12 +2,13 @@
 -- step's contract, written in one statement by fn_saga_step_begin and
 -- fn_saga_step_next): contract.created, contract.claimed, contract.started,
 -- with the payloads fn_contract_create and fn_contract_transition log. k gives
--- their order. A plain SQL function, so the planner inlines it.
+-- their order. A plain SQL function with no SET clause (every name is
+-- qualified), so the planner inlines it into the statement that logs them: with
+-- a SET clause it was called and planned anew for every contract (~0.4 ms).
 create or replace function eva_private.fn_contract_opened_events(n eva.agent_task_contracts)
 returns table (k int, t text, p jsonb)
 language sql
 stable
-set search_path = pg_catalog, pg_temp
 as $$
   select x.k, x.t, x.p
   from (values

@@ -4,6 +4,7 @@
 // eva.fn_saga_pause|resume|cancel); a saga_step job (src/tasks/saga-step.ts)
 // asks SQL whether its step may run, runs it here, and records the outcome
 // through SQL. A step recorded completed or skipped is never run again.
+import { EventEmitter } from "node:events";
 import { sql } from "kysely";
 import type { Database } from "../../db/client.ts";
 import { EvaErrorCode, sqlState } from "../../db/errors.ts";
@@ -11,6 +12,20 @@ import type { Analyst } from "../../llm/types.ts";
 import { circuitsFor, isCircuitFailure } from "../circuit-breakers.ts";
 import { finishContract, workerIdentity } from "../contracts.ts";
 import { ATTR, withSpan } from "../tracing.ts";
+
+/**
+ * In this process: a saga whose last step a saga_step job here recorded has
+ * completed, and that record has committed (eva_private.fn_saga_step_next
+ * answered with the saga completed). For callers in the worker's process that
+ * wait on a saga they started, as a workflow handle's result would, without
+ * polling eva.eva_sagas. Returns the unsubscribe.
+ */
+export function onSagaCompleted(listener: (sagaId: string) => void): () => void {
+  completions.on("completed", listener);
+  return () => completions.off("completed", listener);
+}
+const completions = new EventEmitter<{ completed: [sagaId: string] }>();
+completions.setMaxListeners(0);
 
 /** What a step returns: done (completed / skipped with a reason), wait for a scheduler time, or pause the saga. */
 export type StepOutcome =
@@ -342,6 +357,13 @@ async function runBegun(
         const answer = rows[0]?.r;
         if (rows[0]?.released !== null && rows[0]?.released !== undefined) lock.released = true;
         if (answer?.run) next = answer;
+        else if (answer?.saga?.status === "completed") {
+          try {
+            completions.emit("completed", sagaId);
+          } catch {
+            // A listener's failure is its own, not the step's: the saga has completed.
+          }
+        }
         break;
       }
       case "wait":
