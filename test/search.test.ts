@@ -313,6 +313,54 @@ describe("search by meaning", () => {
     });
   });
 
+  it("migrates a database whose pgvector lives in another schema: keyword-only, says why and how to change it", async (context) => {
+    const admin = new pg.Client({ connectionString: inject("adminUrl") });
+    await admin.connect();
+    const name = `eva_test_vecpub_${randomBytes(6).toString("hex")}`;
+    try {
+      const { rows } = await admin.query<{ available: boolean }>(
+        "select exists (select 1 from pg_catalog.pg_available_extensions where name = 'vector') as available",
+      );
+      if (!rows[0]?.available) context.skip("pgvector is not installed on this PostgreSQL server");
+      await admin.query(`create database ${name}`);
+      const url = withDatabase(inject("adminUrl"), name);
+      const owner = new pg.Client({ connectionString: url });
+      await owner.connect();
+      try {
+        // As an operator who enabled pgvector for other uses before EVA's first migrate.
+        await owner.query("create extension vector schema public");
+        const lines: string[] = [];
+        const report = await migrate(url, (line) => lines.push(line));
+        expect(report.embeddings).toBe(false);
+        expect(lines).toContain(
+          "pgvector is installed in schema public, not eva_ext: search stays keyword-only " +
+            "(for search by meaning: ALTER EXTENSION vector SET SCHEMA eva_ext, then eva db migrate)",
+        );
+        const state = async () =>
+          (
+            await owner.query<{ setting: unknown; columns: number; standIn: string | null }>(
+              `select (select value from eva_private.settings where key = 'search.embeddings') as setting,
+                 (select count(*)::int from pg_catalog.pg_attribute where attrelid = 'eva.search_documents'::regclass
+                  and attname like 'embedding%' and not attisdropped) as columns,
+                 pg_catalog.to_regtype('eva_ext.vector')::text as "standIn"`,
+            )
+          ).rows[0];
+        // No embedding columns, and no eva_ext.vector left behind (migration 044 ran against a stand-in).
+        expect(await state()).toEqual({ setting: false, columns: 0, standIn: null });
+        // Run again: nothing to do, still keyword-only.
+        expect(await migrate(url, () => {})).toMatchObject({ applied: [], embeddings: false });
+        // Moved as the message says, the next migrate gives the documents their embeddings.
+        await owner.query("alter extension vector set schema eva_ext");
+        expect((await migrate(url, () => {})).embeddings).toBe(true);
+      } finally {
+        await owner.end();
+      }
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  });
+
   it("re-embeds a document only when its text changes, and drops the stale embedding meanwhile", async (context) => {
     if (!(await embeddingsAvailable(t.db))) context.skip("pgvector is not installed on this PostgreSQL server");
     const embedder = createOpenAIEmbedder({ baseURL: embeddingsUrl, model: "nomic-embed-text" });

@@ -62,19 +62,21 @@ async function applyFile(client: pg.ClientBase, path: string): Promise<void> {
  * create it, so it is created here, by the migrating login, before the migrations run as
  * eva_owner. Where it is missing or this login may not create it, search stays keyword-only.
  */
-async function installVector(client: pg.ClientBase, log: (line: string) => void): Promise<void> {
+async function installVector(client: pg.ClientBase, log: (line: string) => void): Promise<{ otherSchema?: string }> {
   const { rows } = await client.query<{ available: boolean; schema: string | null }>(
     `select exists (select 1 from pg_catalog.pg_available_extensions where name = 'vector') as available,
        (select n.nspname from pg_catalog.pg_extension e join pg_catalog.pg_namespace n on n.oid = e.extnamespace
         where e.extname = 'vector') as schema`,
   );
   const { available, schema } = rows[0] ?? { available: false, schema: null };
-  if (!available) return;
+  if (!available) return {};
   if (schema) {
-    if (schema !== "eva_ext") {
-      log(`pgvector is installed in schema ${schema}, not eva_ext: search stays keyword-only`);
-    }
-    return;
+    if (schema === "eva_ext") return {};
+    log(
+      `pgvector is installed in schema ${schema}, not eva_ext: search stays keyword-only ` +
+        "(for search by meaning: ALTER EXTENSION vector SET SCHEMA eva_ext, then eva db migrate)",
+    );
+    return { otherSchema: schema };
   }
   try {
     await client.query("create schema if not exists eva_ext authorization eva_owner");
@@ -84,6 +86,34 @@ async function installVector(client: pg.ClientBase, log: (line: string) => void)
     const message = error instanceof Error ? error.message : String(error);
     log(`pgvector is available but could not be installed (${message}): search stays keyword-only`);
   }
+  return {};
+}
+
+/**
+ * Migration 044 adds the embedding columns as eva_ext.vector wherever the server offers
+ * pgvector, and fails on a database where pgvector was created in another schema (public,
+ * say) before EVA's first migrate. There, a stand-in type eva_ext.vector (a domain over the
+ * installed one) lets 044 run; dropStandIn removes it and the columns after the migrations,
+ * so the database is keyword-only as logged. Returns whether it made the stand-in.
+ */
+async function vectorStandIn(client: pg.ClientBase, otherSchema: string): Promise<boolean> {
+  const { rows } = await client.query<{ needed: boolean }>(
+    `select pg_catalog.to_regclass('eva.search_documents') is null
+       and pg_catalog.to_regtype('eva_ext.vector') is null as needed`,
+  );
+  if (!rows[0]?.needed) return false;
+  await client.query("create schema if not exists eva_ext authorization eva_owner");
+  await client.query(`create domain eva_ext.vector as ${pg.escapeIdentifier(otherSchema)}.vector`);
+  return true;
+}
+
+async function dropStandIn(client: pg.ClientBase): Promise<void> {
+  await client.query("set role eva_owner");
+  await client.query(
+    "alter table eva.search_documents drop column if exists embedding, drop column if exists embedding_model",
+  );
+  await client.query("reset role");
+  await client.query("drop domain eva_ext.vector");
 }
 
 export async function migrate(
@@ -97,7 +127,8 @@ export async function migrate(
     // Quiet the NOTICEs of idempotent statements (role already granted, …).
     await client.query("set client_min_messages = warning");
     await applyFile(client, join(dbDir, "bootstrap.sql"));
-    if (options.embeddings !== false) await installVector(client, log);
+    const vector = options.embeddings !== false ? await installVector(client, log) : {};
+    const standIn = vector.otherSchema ? await vectorStandIn(client, vector.otherSchema) : false;
 
     await client.query("set role eva_owner");
     const applied = await runner({
@@ -112,6 +143,7 @@ export async function migrate(
     });
     await client.query("reset role");
     for (const m of applied) log(`migrated ${m.name}`);
+    if (standIn) await dropStandIn(client);
 
     // graphile-worker's schema belongs to eva_owner too: EVA's triggers queue
     // jobs from security-definer functions that run as eva_owner, and the job
