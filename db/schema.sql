@@ -6629,7 +6629,6 @@ COMMENT ON FUNCTION eva_private.fn_contract_open(p_spec jsonb, p_claimed_by text
 
 CREATE FUNCTION eva_private.fn_contract_opened_events(n eva.agent_task_contracts) RETURNS TABLE(k integer, t text, p jsonb)
     LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select x.k, x.t, x.p
   from (values
