@@ -30,11 +30,11 @@ const DATA_SAMPLES = 100;
 // The queue page's own query (web/src/pages/queue.tsx) and the select it stands for.
 const ROW =
   "decisionId ventureName decisionType lifecycleStage urgency blocking createdAt reason recommendedAction priorityScore";
-const QUERY = `query Queue { allDecisionQueues(first: 500) { totalCount nodes { ${ROW} } } }`;
+const QUERY = `query Queue { allDecisionQueues(first: 500) { nodes { ${ROW} } } pendingDecisionCount }`;
 const SQL = {
   name: "bench_dashboard_queue",
   text: `select decision_id, venture_name, decision_type, lifecycle_stage, urgency, blocking, created_at, reason,
-    recommended_action, priority_score, count(*) over () as total from eva.decision_queue limit 500`,
+    recommended_action, priority_score, (select eva.fn_pending_decision_count()) as total from eva.decision_queue limit 500`,
 };
 
 export async function dashboard(server: BenchServer, signal: AbortSignal): Promise<Measurement[]> {

@@ -196,6 +196,7 @@ describe("the Chairman's dashboard in Chromium", () => {
     expect(dfeRow).toContain("80,000 a month, above the 50,000 threshold");
     expect(dfeRow).toMatch(/proceed$/);
     expect(await queue.locator("tbody tr").count()).toBe(4);
+    await expect(queue.getByTestId("queue-count").textContent()).resolves.toMatch(/^4 pending; most urgent first/);
     // The link was used once: a second browser cannot sign in with it.
     const again = await newPage();
     await again.goto(dashboardLink);

@@ -29,7 +29,7 @@ type Documents = {
     "subscription InboxEvents { evaEvent { rowId } }": typeof types.InboxEventsDocument,
     "query Portfolio {\n  allPortfolioMetrics(first: 1) { nodes { venturesTotal venturesActive venturesAwaitingDecision venturesKilled venturesSunset\n    venturesExited venturesPaused killRate successRate avgCycleDays autoProceedRate totalRevenue pendingDecisions } }\n  allVentureHealthHeatmaps(first: 1000) { totalCount nodes { ventureId ventureName status lifecycleStage product market\n    technical financial team overall band healthSource } }\n  portfolioMetricsHistory(pPeriods: 12) { nodes { period periodStart periodEnd venturesCreated venturesEnded venturesKilled\n    killRate outcomes successes successRate stageTransitions cycleDays dfeEvaluated autoProceedRate revenue revenueVentures\n    revenueSimulated } }\n}": typeof types.PortfolioDocument,
     "fragment QueueRow on DecisionQueue { decisionId ventureName decisionType lifecycleStage urgency blocking createdAt\n  reason recommendedAction priorityScore }": typeof types.QueueRowFragmentDoc,
-    "query Queue { allDecisionQueues(first: 500) { totalCount nodes { ...QueueRow } } }": typeof types.QueueDocument,
+    "query Queue { allDecisionQueues(first: 500) { nodes { ...QueueRow } } pendingDecisionCount }": typeof types.QueueDocument,
     "subscription QueueLive { decisionQueueChanged { queue { ...QueueRow } } }": typeof types.QueueLiveDocument,
     "query Schedule { ventureSchedule(first: 1000) { totalCount nodes { ventureId ventureName kind dueAt riskBand\n  cadenceSource cadenceInterval { days hours minutes } } } }": typeof types.ScheduleDocument,
     "query VentureBandits($id: UUID!) {\n  banditArmsAt(pVentureId: $id, first: 200) {\n    nodes { armId scope scopeKey armValue status observations posteriorMean intervalLow intervalHigh lastSelectedAt }\n  }\n}": typeof types.VentureBanditsDocument,
@@ -50,7 +50,7 @@ const documents: Documents = {
     "subscription InboxEvents { evaEvent { rowId } }": types.InboxEventsDocument,
     "query Portfolio {\n  allPortfolioMetrics(first: 1) { nodes { venturesTotal venturesActive venturesAwaitingDecision venturesKilled venturesSunset\n    venturesExited venturesPaused killRate successRate avgCycleDays autoProceedRate totalRevenue pendingDecisions } }\n  allVentureHealthHeatmaps(first: 1000) { totalCount nodes { ventureId ventureName status lifecycleStage product market\n    technical financial team overall band healthSource } }\n  portfolioMetricsHistory(pPeriods: 12) { nodes { period periodStart periodEnd venturesCreated venturesEnded venturesKilled\n    killRate outcomes successes successRate stageTransitions cycleDays dfeEvaluated autoProceedRate revenue revenueVentures\n    revenueSimulated } }\n}": types.PortfolioDocument,
     "fragment QueueRow on DecisionQueue { decisionId ventureName decisionType lifecycleStage urgency blocking createdAt\n  reason recommendedAction priorityScore }": types.QueueRowFragmentDoc,
-    "query Queue { allDecisionQueues(first: 500) { totalCount nodes { ...QueueRow } } }": types.QueueDocument,
+    "query Queue { allDecisionQueues(first: 500) { nodes { ...QueueRow } } pendingDecisionCount }": types.QueueDocument,
     "subscription QueueLive { decisionQueueChanged { queue { ...QueueRow } } }": types.QueueLiveDocument,
     "query Schedule { ventureSchedule(first: 1000) { totalCount nodes { ventureId ventureName kind dueAt riskBand\n  cadenceSource cadenceInterval { days hours minutes } } } }": types.ScheduleDocument,
     "query VentureBandits($id: UUID!) {\n  banditArmsAt(pVentureId: $id, first: 200) {\n    nodes { armId scope scopeKey armValue status observations posteriorMean intervalLow intervalHigh lastSelectedAt }\n  }\n}": types.VentureBanditsDocument,
@@ -116,7 +116,7 @@ export function graphql(source: "fragment QueueRow on DecisionQueue { decisionId
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Queue { allDecisionQueues(first: 500) { totalCount nodes { ...QueueRow } } }"): typeof import('./graphql').QueueDocument;
+export function graphql(source: "query Queue { allDecisionQueues(first: 500) { nodes { ...QueueRow } } pendingDecisionCount }"): typeof import('./graphql').QueueDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -118,7 +118,7 @@ export type QueueRowFragment = { decisionId: string | null, ventureName: string 
 export type QueueQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type QueueQuery = { allDecisionQueues: { totalCount: number, nodes: Array<{ decisionId: string | null, ventureName: string | null, decisionType: string | null, lifecycleStage: number | null, urgency: DecisionUrgency | null, blocking: boolean | null, createdAt: string | null, reason: string | null, recommendedAction: string | null, priorityScore: string | null } | null> } | null };
+export type QueueQuery = { pendingDecisionCount: string | null, allDecisionQueues: { nodes: Array<{ decisionId: string | null, ventureName: string | null, decisionType: string | null, lifecycleStage: number | null, urgency: DecisionUrgency | null, blocking: boolean | null, createdAt: string | null, reason: string | null, recommendedAction: string | null, priorityScore: string | null } | null> } | null };
 
 export type QueueLiveSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -413,11 +413,11 @@ export const PortfolioDocument = new TypedDocumentString(`
 export const QueueDocument = new TypedDocumentString(`
     query Queue {
   allDecisionQueues(first: 500) {
-    totalCount
     nodes {
       ...QueueRow
     }
   }
+  pendingDecisionCount
 }
     fragment QueueRow on DecisionQueue {
   decisionId

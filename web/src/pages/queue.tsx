@@ -12,7 +12,9 @@ import { onLinkClick } from "../router.ts";
 
 graphql(`fragment QueueRow on DecisionQueue { decisionId ventureName decisionType lifecycleStage urgency blocking createdAt
   reason recommendedAction priorityScore }`);
-const QUEUE = graphql(`query Queue { allDecisionQueues(first: 500) { totalCount nodes { ...QueueRow } } }`);
+// The count comes from eva.fn_pending_decision_count, not the connection's totalCount, which would rank the
+// whole queue a second time to count it.
+const QUEUE = graphql(`query Queue { allDecisionQueues(first: 500) { nodes { ...QueueRow } } pendingDecisionCount }`);
 const LIVE = graphql(`subscription QueueLive { decisionQueueChanged { queue { ...QueueRow } } }`);
 
 export type QueueRow = QueueRowFragment;
@@ -28,7 +30,7 @@ export function QueuePage(props: { canDecide: boolean }) {
     gql(QUEUE)
       .then((d) => {
         setRows(present(d.allDecisionQueues?.nodes ?? []));
-        setTotal(d.allDecisionQueues?.totalCount ?? 0);
+        setTotal(Number(d.pendingDecisionCount ?? 0));
       })
       .catch(setError);
     // Ages move on without new data.
