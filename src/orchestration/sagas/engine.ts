@@ -14,11 +14,13 @@ import { finishContract, workerIdentity } from "../contracts.ts";
 import { ATTR, withSpan } from "../tracing.ts";
 
 /**
- * In this process: a saga whose last step a saga_step job here recorded has
- * completed, and that record has committed (eva_private.fn_saga_step_next
- * answered with the saga completed). For callers in the worker's process that
- * wait on a saga they started, as a workflow handle's result would, without
- * polling eva.eva_sagas. Returns the unsubscribe.
+ * Where the worker runs (this module's thread: the process's main thread
+ * unless the worker has a thread of its own, as under `eva start`): a saga whose
+ * last step a saga_step job here recorded has completed, and that record has
+ * committed (eva_private.fn_saga_step_next answered with the saga completed).
+ * For callers beside the worker that wait on a saga they started, as a
+ * workflow handle's result would, without polling eva.eva_sagas. Elsewhere,
+ * read eva.eva_sagas (or the saga.completed event). Returns the unsubscribe.
  */
 export function onSagaCompleted(listener: (sagaId: string) => void): () => void {
   completions.on("completed", listener);
