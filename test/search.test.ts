@@ -347,8 +347,12 @@ describe("search by meaning", () => {
           ).rows[0];
         // No embedding columns, and no eva_ext.vector left behind (migration 044 ran against a stand-in).
         expect(await state()).toEqual({ setting: false, columns: 0, standIn: null });
-        // Run again: nothing to do, still keyword-only.
+        // Run again: nothing to do, still keyword-only; a stand-in a failed migrate left behind (with its
+        // columns) goes too.
+        await owner.query("create domain eva_ext.vector as public.vector");
+        await owner.query("alter table eva.search_documents add column embedding eva_ext.vector");
         expect(await migrate(url, () => {})).toMatchObject({ applied: [], embeddings: false });
+        expect(await state()).toEqual({ setting: false, columns: 0, standIn: null });
         // Moved as the message says, the next migrate gives the documents their embeddings.
         await owner.query("alter extension vector set schema eva_ext");
         expect((await migrate(url, () => {})).embeddings).toBe(true);

@@ -93,21 +93,26 @@ async function installVector(client: pg.ClientBase, log: (line: string) => void)
  * Migration 044 adds the embedding columns as eva_ext.vector wherever the server offers
  * pgvector, and fails on a database where pgvector was created in another schema (public,
  * say) before EVA's first migrate. There, a stand-in type eva_ext.vector (a domain over the
- * installed one) lets 044 run; dropStandIn removes it and the columns after the migrations,
- * so the database is keyword-only as logged. Returns whether it made the stand-in.
+ * installed one) lets 044 run; dropVectorStandIn removes it and its columns after the
+ * migrations, so the database is keyword-only as logged.
  */
-async function vectorStandIn(client: pg.ClientBase, otherSchema: string): Promise<boolean> {
+async function addVectorStandIn(client: pg.ClientBase, otherSchema: string): Promise<void> {
   const { rows } = await client.query<{ needed: boolean }>(
     `select pg_catalog.to_regclass('eva.search_documents') is null
        and pg_catalog.to_regtype('eva_ext.vector') is null as needed`,
   );
-  if (!rows[0]?.needed) return false;
+  if (!rows[0]?.needed) return;
   await client.query("create schema if not exists eva_ext authorization eva_owner");
   await client.query(`create domain eva_ext.vector as ${pg.escapeIdentifier(otherSchema)}.vector`);
-  return true;
 }
 
-async function dropStandIn(client: pg.ClientBase): Promise<void> {
+/** Drops a stand-in eva_ext.vector (a domain, never pgvector's own type) and the columns of that type, if there is one. */
+async function dropVectorStandIn(client: pg.ClientBase): Promise<void> {
+  const { rows } = await client.query<{ domain: boolean }>(
+    `select exists (select 1 from pg_catalog.pg_type t join pg_catalog.pg_namespace n on n.oid = t.typnamespace
+       where n.nspname = 'eva_ext' and t.typname = 'vector' and t.typtype = 'd') as domain`,
+  );
+  if (!rows[0]?.domain) return;
   await client.query("set role eva_owner");
   await client.query(
     "alter table eva.search_documents drop column if exists embedding, drop column if exists embedding_model",
@@ -128,7 +133,7 @@ export async function migrate(
     await client.query("set client_min_messages = warning");
     await applyFile(client, join(dbDir, "bootstrap.sql"));
     const vector = options.embeddings !== false ? await installVector(client, log) : {};
-    const standIn = vector.otherSchema ? await vectorStandIn(client, vector.otherSchema) : false;
+    if (vector.otherSchema) await addVectorStandIn(client, vector.otherSchema);
 
     await client.query("set role eva_owner");
     const applied = await runner({
@@ -143,7 +148,8 @@ export async function migrate(
     });
     await client.query("reset role");
     for (const m of applied) log(`migrated ${m.name}`);
-    if (standIn) await dropStandIn(client);
+    // Read from the database, not remembered: a stand-in left by a migrate that failed after it goes too.
+    await dropVectorStandIn(client);
 
     // graphile-worker's schema belongs to eva_owner too: EVA's triggers queue
     // jobs from security-definer functions that run as eva_owner, and the job
