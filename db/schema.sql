@@ -12454,7 +12454,7 @@ COMMENT ON FUNCTION eva_private.fn_venture_priority_base(p_projected_revenue num
 CREATE FUNCTION eva_private.fn_wake_event_dispatch(p_xact_ids bigint[] DEFAULT NULL::bigint[]) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
-    SET plan_cache_mode TO 'force_generic_plan'
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 begin
   if not exists (select 1 from eva.event_subscriptions s where s.enabled) then

@@ -77,3 +77,43 @@ describe("the event horizon", () => {
     expect(after.filter((x) => x === id)).toHaveLength(1);
   });
 });
+
+describe("the dispatch waker's lookup", () => {
+  // A long-lived connection (each worker's waker) plans its lookup on its first call, often
+  // while the log is nearly empty. A plan kept from then would read the whole log on every
+  // later call as it grows; each call's lookup must go by the (xact_id, id) index instead.
+  it("reads only the notified transactions' events, not the whole log, on a connection that first called it on an empty log", async () => {
+    const waker = new pg.Client({ connectionString: t.url, options: "-c role=eva_service" });
+    await waker.connect();
+    const scanned = async (): Promise<number> => {
+      await sql`select pg_catalog.pg_stat_clear_snapshot()`.execute(t.db);
+      const { rows } = await sql<{ n: string }>`
+        select coalesce(sum(s.seq_tup_read), 0)::text as n from pg_catalog.pg_stat_user_tables s
+        join pg_catalog.pg_inherits i on i.inhrelid = s.relid
+        where i.inhparent = 'eva.eva_event_log'::regclass`.execute(t.db);
+      return Number(rows[0]?.n ?? 0);
+    };
+    const wake = async () => {
+      await waker.query({
+        name: "wake",
+        text: "select eva_private.fn_wake_event_dispatch($1::bigint[])",
+        values: [["1"]],
+      });
+      await waker.query("select pg_catalog.pg_stat_force_next_flush()");
+    };
+    try {
+      await wake();
+      const logged = 20_000;
+      await sql`insert into eva.eva_event_log (event_type, payload)
+        select 'test.filler', pg_catalog.jsonb_build_object('n', i) from pg_catalog.generate_series(1, ${logged}::int) i`.execute(
+        t.db,
+      );
+      const before = await scanned();
+      for (let i = 0; i < 5; i++) await wake();
+      // Five calls that each read the log would add 5 × 20,000 rows read.
+      expect(await scanned()).toBeLessThan(before + logged);
+    } finally {
+      await waker.end();
+    }
+  });
+});
