@@ -7401,6 +7401,8 @@ CREATE FUNCTION eva_private.fn_event_delivery(p_delivery_id bigint, p_logged_at 
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    SET jit TO 'off'
     AS $$
 begin
   return (select pg_catalog.jsonb_build_object(
@@ -7416,8 +7418,13 @@ begin
       'payload', e.payload, 'actor', e.actor, 'createdAt', e.created_at, 'cursor', e.cursor))
   from eva.event_deliveries d
   join eva.event_subscriptions s on s.id = d.subscription_id
-  -- The event's time too: the log is partitioned by it, so one partition is read, not all.
-  join eva.eva_event_log e on e.id = d.event_id and e.created_at = d.event_logged_at and e.created_at = p_logged_at
+  -- The event by its key, after the delivery (lateral, not flattened: joined as a plain table, it was
+  -- read first, scanning its partition for the time); the event's time too: the log is partitioned
+  -- by it, so one partition is read, not all.
+  cross join lateral (
+    select l.* from eva.eva_event_log l
+    where l.id = d.event_id and l.created_at = d.event_logged_at and l.created_at = p_logged_at
+    offset 0) e
   where d.id = p_delivery_id and d.event_logged_at = p_logged_at);
 end;
 $$;
@@ -12454,7 +12461,9 @@ COMMENT ON FUNCTION eva_private.fn_venture_priority_base(p_projected_revenue num
 CREATE FUNCTION eva_private.fn_wake_event_dispatch(p_xact_ids bigint[] DEFAULT NULL::bigint[]) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
-    SET plan_cache_mode TO 'force_custom_plan'
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    SET jit TO 'off'
     AS $$
 begin
   if not exists (select 1 from eva.event_subscriptions s where s.enabled) then

@@ -15,6 +15,13 @@ stable
 security definer
 set search_path = pg_catalog, pg_temp
 set plan_cache_mode = force_generic_plan
+-- That plan is made on the connection's first delivery, often while the log is nearly empty, and
+-- kept for the connection's life (until an ANALYZE): planned then as a scan of the event's
+-- partition for its time, every later delivery read the whole partition (5 ms and more as the
+-- log grows). The event is always found by its key instead; without JIT, which the cost of a
+-- disabled scan would otherwise switch on.
+set enable_seqscan = off
+set jit = off
 as $$
 begin
   return (select pg_catalog.jsonb_build_object(
@@ -30,8 +37,13 @@ begin
       'payload', e.payload, 'actor', e.actor, 'createdAt', e.created_at, 'cursor', e.cursor))
   from eva.event_deliveries d
   join eva.event_subscriptions s on s.id = d.subscription_id
-  -- The event's time too: the log is partitioned by it, so one partition is read, not all.
-  join eva.eva_event_log e on e.id = d.event_id and e.created_at = d.event_logged_at and e.created_at = p_logged_at
+  -- The event by its key, after the delivery (lateral, not flattened: joined as a plain table, it was
+  -- read first, scanning its partition for the time); the event's time too: the log is partitioned
+  -- by it, so one partition is read, not all.
+  cross join lateral (
+    select l.* from eva.eva_event_log l
+    where l.id = d.event_id and l.created_at = d.event_logged_at and l.created_at = p_logged_at
+    offset 0) e
   where d.id = p_delivery_id and d.event_logged_at = p_logged_at);
 end;
 $$;

@@ -20,11 +20,15 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
--- Planned for each call, with the event log's size at the time (about 0.2 ms): a generic plan is
--- made on the waker's first call, often while the log is still nearly empty, and kept for the
--- connection's life (until an ANALYZE of the log); planned then as a sequential scan, each call
--- read the whole log (9 ms a call at 40,000 events, more as it grows).
-set plan_cache_mode = force_custom_plan
+-- One plan for every call: re-planned per call (the event log's partitions) it cost ten times its run.
+set plan_cache_mode = force_generic_plan
+-- That plan is made on the waker's first call, often while the log is still nearly empty, and kept
+-- for the connection's life (until an ANALYZE of the log). Planned then as a sequential scan, every
+-- later call read the whole log (9 ms a call at 40,000 events, more as it grows): the lookup by
+-- transaction always takes the (xact_id, id) index instead. Without JIT, which the cost of a
+-- disabled scan would otherwise switch on (200 ms a call).
+set enable_seqscan = off
+set jit = off
 as $$
 begin
   if not exists (select 1 from eva.event_subscriptions s where s.enabled) then
