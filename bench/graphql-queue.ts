@@ -37,10 +37,11 @@ const SQL = {
     dfe_triggers, dfe_mitigations, recommended_action, priority_score, created_at, age
     from eva.decision_queue`,
 };
-// The floor: what the queue shows of each pending decision that is stored in its row.
+// The floor: what the queue shows of each pending decision that is stored in its row (its venture's
+// name too, kept there while it is pending).
 const FLOOR = {
   name: "bench_decision_queue_floor",
-  text: `select id, decision_type, lifecycle_stage, venture_id, urgency, blocking,
+  text: `select id, decision_type, lifecycle_stage, venture_id, venture_name, urgency, blocking,
     dfe_triggers, dfe_mitigations, recommended_action, created_at
     from eva.chairman_decisions where status = 'pending'`,
 };

@@ -625,6 +625,9 @@ CREATE TABLE eva.chairman_decisions (
     dfe_triggers jsonb DEFAULT '[]'::jsonb NOT NULL,
     dfe_mitigations jsonb DEFAULT '[]'::jsonb NOT NULL,
     reason text,
+    venture_name text,
+    venture_priority_base numeric,
+    venture_stage_entered_at timestamp with time zone,
     CONSTRAINT chairman_decisions_check CHECK (((lifecycle_stage = 0) OR (venture_id IS NOT NULL))),
     CONSTRAINT chairman_decisions_check1 CHECK (((artifact_type IS NULL) = (artifact_version IS NULL))),
     CONSTRAINT chairman_decisions_check2 CHECK (((status = 'decided'::eva.decision_status) = (decision IS NOT NULL))),
@@ -669,6 +672,27 @@ COMMENT ON COLUMN eva.chairman_decisions.dfe_mitigations IS 'The mitigations the
 --
 
 COMMENT ON COLUMN eva.chairman_decisions.reason IS 'Why the decision is in the queue, in one line (the gate, the Decision Filter Engine''s triggers, the stage''s recommendation); written by trigger from the context (eva.fn_decision_reason). Null on decisions opened before it existed: eva.decision_queue computes theirs on read.';
+
+
+--
+-- Name: COLUMN chairman_decisions.venture_name; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.chairman_decisions.venture_name IS 'While pending: the venture''s name (eva.ventures.name), or for a Stage 0 review the brief''s (context.brief.name); kept by trigger for eva.decision_queue.';
+
+
+--
+-- Name: COLUMN chairman_decisions.venture_priority_base; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.chairman_decisions.venture_priority_base IS 'While pending: the venture''s stored priority part (eva.ventures.priority_base); null for a Stage 0 review; kept by trigger for eva.decision_queue.';
+
+
+--
+-- Name: COLUMN chairman_decisions.venture_stage_entered_at; Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON COLUMN eva.chairman_decisions.venture_stage_entered_at IS 'While pending: when the venture entered its current stage (eva.ventures.stage_entered_at, the priority''s dwell term); kept by trigger for eva.decision_queue.';
 
 
 --
@@ -3075,6 +3099,27 @@ COMMENT ON FUNCTION eva.fn_portfolio_metrics_history(p_periods integer) IS 'The 
 
 
 --
+-- Name: fn_priority_score(numeric, timestamp with time zone); Type: FUNCTION; Schema: eva; Owner: eva_owner
+--
+
+CREATE FUNCTION eva.fn_priority_score(p_base numeric, p_stage_entered_at timestamp with time zone) RETURNS numeric
+    LANGUAGE sql STABLE
+    AS $$
+  select pg_catalog.round(p_base
+    + 0.10 * 100 / greatest(extract(epoch from pg_catalog.now() - p_stage_entered_at) / 86400, 1), 2);
+$$;
+
+
+ALTER FUNCTION eva.fn_priority_score(p_base numeric, p_stage_entered_at timestamp with time zone) OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION fn_priority_score(p_base numeric, p_stage_entered_at timestamp with time zone); Type: COMMENT; Schema: eva; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva.fn_priority_score(p_base numeric, p_stage_entered_at timestamp with time zone) IS 'Priority score, 0-100: the stored part (ventures.priority_base: revenue, health, stage, downstream) plus 0.10 × the dwell term 100/max(days since p_stage_entered_at, 1), rounded to two decimals.';
+
+
+--
 -- Name: fn_recommend_templates(uuid, integer); Type: FUNCTION; Schema: eva; Owner: eva_owner
 --
 
@@ -5275,8 +5320,7 @@ COMMENT ON FUNCTION eva.fn_tool_permit(p_agent text, p_tool text) IS 'Whether an
 CREATE FUNCTION eva.fn_venture_priority(p_venture eva.ventures) RETURNS numeric
     LANGUAGE sql STABLE
     AS $$
-  select pg_catalog.round(p_venture.priority_base
-    + 0.10 * 100 / greatest(extract(epoch from pg_catalog.now() - p_venture.stage_entered_at) / 86400, 1), 2);
+  select eva.fn_priority_score(p_venture.priority_base, p_venture.stage_entered_at);
 $$;
 
 
@@ -12852,6 +12896,41 @@ COMMENT ON FUNCTION eva_private.tg_chairman_decisions_urls() IS 'Trigger: a Stag
 
 
 --
+-- Name: tg_chairman_decisions_venture_columns(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_chairman_decisions_venture_columns() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  -- A pending decision's venture columns are kept from the venture's side after it opens.
+  if tg_op = 'UPDATE' and new.venture_id is not null then
+    return new;
+  end if;
+  select v.name, v.priority_base, v.stage_entered_at
+  into new.venture_name, new.venture_priority_base, new.venture_stage_entered_at
+  from eva.ventures v where v.id = new.venture_id;
+  if not found then
+    new.venture_name := new.context -> 'brief' ->> 'name';
+    new.venture_priority_base := null;
+    new.venture_stage_entered_at := null;
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_chairman_decisions_venture_columns() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_chairman_decisions_venture_columns(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_chairman_decisions_venture_columns() IS 'Trigger: a new decision copies its venture''s name, priority_base and stage_entered_at (a Stage 0 review: the brief''s name) for eva.decision_queue.';
+
+
+--
 -- Name: tg_chairman_preferences_guard(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
 --
 
@@ -14263,6 +14342,33 @@ ALTER FUNCTION eva_private.tg_ventures_priority_downstream() OWNER TO eva_owner;
 --
 
 COMMENT ON FUNCTION eva_private.tg_ventures_priority_downstream() IS 'Trigger: a changed projected_revenue refreshes the stored priority of the ventures this one waits on.';
+
+
+--
+-- Name: tg_ventures_queue_columns(); Type: FUNCTION; Schema: eva_private; Owner: eva_owner
+--
+
+CREATE FUNCTION eva_private.tg_ventures_queue_columns() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  update eva.chairman_decisions d
+  set venture_name = new.name, venture_priority_base = new.priority_base,
+      venture_stage_entered_at = new.stage_entered_at
+  where d.venture_id = new.id and d.status = 'pending';
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION eva_private.tg_ventures_queue_columns() OWNER TO eva_owner;
+
+--
+-- Name: FUNCTION tg_ventures_queue_columns(); Type: COMMENT; Schema: eva_private; Owner: eva_owner
+--
+
+COMMENT ON FUNCTION eva_private.tg_ventures_queue_columns() IS 'Trigger: copies a venture''s new name, priority_base or stage_entered_at to its pending decisions (eva.decision_queue).';
 
 
 --
@@ -17349,25 +17455,24 @@ CREATE VIEW eva.decision_queue WITH (security_invoker='true') AS
     d.decision_type,
     d.lifecycle_stage,
     d.venture_id,
-    COALESCE(v.name, ((d.context -> 'brief'::text) ->> 'name'::text)) AS venture_name,
+    d.venture_name,
     d.urgency,
     d.blocking,
     d.dfe_triggers,
     d.dfe_mitigations,
     d.recommended_action,
         CASE
-            WHEN (v.id IS NOT NULL) THEN eva.fn_venture_priority(v.*)
+            WHEN (d.venture_id IS NOT NULL) THEN eva.fn_priority_score(d.venture_priority_base, d.venture_stage_entered_at)
             ELSE NULL::numeric
         END AS priority_score,
     d.created_at,
     (now() - d.created_at) AS age,
     COALESCE(d.reason, eva.fn_decision_reason(d.decision_type, d.lifecycle_stage, d.context)) AS reason
-   FROM (eva.chairman_decisions d
-     LEFT JOIN eva.ventures v ON ((v.id = d.venture_id)))
+   FROM eva.chairman_decisions d
   WHERE (d.status = 'pending'::eva.decision_status)
   ORDER BY d.urgency,
         CASE
-            WHEN (v.id IS NOT NULL) THEN eva.fn_venture_priority(v.*)
+            WHEN (d.venture_id IS NOT NULL) THEN eva.fn_priority_score(d.venture_priority_base, d.venture_stage_entered_at)
             ELSE NULL::numeric
         END DESC NULLS LAST, d.created_at, d.id;
 
@@ -22755,13 +22860,6 @@ CREATE UNIQUE INDEX ventures_name_key ON eva.ventures USING btree (lower(name));
 
 
 --
--- Name: ventures_queue_columns_idx; Type: INDEX; Schema: eva; Owner: eva_owner
---
-
-CREATE INDEX ventures_queue_columns_idx ON eva.ventures USING btree (id) INCLUDE (name, priority_base, stage_entered_at);
-
-
---
 -- Name: ventures_status_stage_idx; Type: INDEX; Schema: eva; Owner: eva_owner
 --
 
@@ -23098,6 +23196,13 @@ CREATE TRIGGER _020_urls BEFORE INSERT OR UPDATE OF context ON eva.chairman_deci
 
 
 --
+-- Name: chairman_decisions _030_venture_columns; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _030_venture_columns BEFORE INSERT OR UPDATE OF context ON eva.chairman_decisions FOR EACH ROW EXECUTE FUNCTION eva_private.tg_chairman_decisions_venture_columns();
+
+
+--
 -- Name: chairman_preferences _050_guard; Type: TRIGGER; Schema: eva; Owner: eva_owner
 --
 
@@ -23361,6 +23466,13 @@ CREATE TRIGGER _710_priority_downstream AFTER UPDATE OF projected_revenue ON eva
 --
 
 CREATE TRIGGER _720_priority_changed AFTER UPDATE ON eva.ventures FOR EACH ROW WHEN (((new.priority_base IS DISTINCT FROM old.priority_base) AND (NOT (new.current_lifecycle_stage IS DISTINCT FROM old.current_lifecycle_stage)))) EXECUTE FUNCTION eva_private.tg_ventures_priority_changed();
+
+
+--
+-- Name: ventures _730_queue_columns; Type: TRIGGER; Schema: eva; Owner: eva_owner
+--
+
+CREATE TRIGGER _730_queue_columns AFTER UPDATE ON eva.ventures FOR EACH ROW WHEN (((new.name IS DISTINCT FROM old.name) OR (new.priority_base IS DISTINCT FROM old.priority_base) OR (new.stage_entered_at IS DISTINCT FROM old.stage_entered_at))) EXECUTE FUNCTION eva_private.tg_ventures_queue_columns();
 
 
 --
@@ -27139,6 +27251,16 @@ GRANT ALL ON FUNCTION eva.fn_portfolio_metrics_history(p_periods integer) TO eva
 
 
 --
+-- Name: FUNCTION fn_priority_score(p_base numeric, p_stage_entered_at timestamp with time zone); Type: ACL; Schema: eva; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva.fn_priority_score(p_base numeric, p_stage_entered_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION eva.fn_priority_score(p_base numeric, p_stage_entered_at timestamp with time zone) TO eva_chairman;
+GRANT ALL ON FUNCTION eva.fn_priority_score(p_base numeric, p_stage_entered_at timestamp with time zone) TO eva_service;
+GRANT ALL ON FUNCTION eva.fn_priority_score(p_base numeric, p_stage_entered_at timestamp with time zone) TO eva_viewer;
+
+
+--
 -- Name: FUNCTION fn_recommend_templates(p_venture_id uuid, p_limit integer); Type: ACL; Schema: eva; Owner: eva_owner
 --
 
@@ -28725,6 +28847,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_urls() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_chairman_decisions_venture_columns(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_chairman_decisions_venture_columns() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_chairman_preferences_guard(); Type: ACL; Schema: eva_private; Owner: eva_owner
 --
 
@@ -28960,6 +29089,13 @@ REVOKE ALL ON FUNCTION eva_private.tg_ventures_priority_changed() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION eva_private.tg_ventures_priority_downstream() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_ventures_queue_columns(); Type: ACL; Schema: eva_private; Owner: eva_owner
+--
+
+REVOKE ALL ON FUNCTION eva_private.tg_ventures_queue_columns() FROM PUBLIC;
 
 
 --

@@ -36,6 +36,8 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
             // The feed's horizon is how fn_events_after reads; clients page by cursor.
             "fn_event_horizon",
             "fn_decision_reason",
+            // The priority formula's shared expression: clients read priorityScore on ventures and the queue.
+            "fn_priority_score",
             "fn_job_queue",
             "fn_partition_status",
             // Subscriptions are added and paused in SQL (README, "Event subscriptions and the dead-letter queue").
@@ -85,12 +87,12 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
         // API is the same on every server.
         "eva.search_documents.embedding": { tags: { behavior: "-*" } },
         "eva.search_documents.embedding_model": { tags: { behavior: "-*" } },
-        // ventures_queue_columns_idx covers these columns for the decision queue's join (INCLUDE); it is
-        // no reason for the API to offer conditions and orderings on them.
+        // A pending decision's copies of its venture's queue columns (eva.decision_queue reads them;
+        // null once decided): clients read the queue, and the venture itself.
         ...Object.fromEntries(
-          ["name", "priority_base", "stage_entered_at"].map((column) => [
-            `eva.ventures.${column}`,
-            { tags: { behavior: "-filterBy -orderBy" } },
+          ["venture_name", "venture_priority_base", "venture_stage_entered_at"].map((column) => [
+            `eva.chairman_decisions.${column}`,
+            { tags: { behavior: "-*" } },
           ]),
         ),
       },

@@ -170,6 +170,43 @@ describe("eva.decision_queue", () => {
     expect(review).toMatchObject({ venture_id: null, lifecycle_stage: 0, priority_score: null, dfe_triggers: [] });
   });
 
+  it("names and ranks a decision as its venture stands now: a rename and a revenue change show in the queue", async () => {
+    const priorityOf = async (id: string) =>
+      (
+        await read<{ p: string }>(
+          "eva_chairman",
+          `select eva.fn_venture_priority(v) as p from eva.ventures v where v.id = '${id}'`,
+        )
+      )[0]?.p;
+    const revenue = async (id: string) =>
+      (
+        await read<{ r: string | null }>(
+          "eva_chairman",
+          `select projected_revenue as r from eva.ventures where id = '${id}'`,
+        )
+      )[0]?.r ?? null;
+    const [richRevenue, poorRevenue] = [await revenue(rich.id), await revenue(poor.id)];
+    await sql`update eva.ventures set name = 'Poor, renamed', projected_revenue = 1e9 where id = ${poor.id}::uuid`.execute(
+      t.db,
+    );
+    await sql`update eva.ventures set projected_revenue = 0 where id = ${rich.id}::uuid`.execute(t.db);
+    try {
+      const rows = await read<QueueRow>("eva_chairman", "select * from eva.decision_queue");
+      expect(rows.map((r) => r.venture_name).slice(0, 2)).toEqual(["Poor, renamed", rich.name]);
+      // The queue's priority is the venture's own, to the hundredth.
+      expect(rows[0]?.priority_score).toBe(await priorityOf(poor.id));
+      expect(rows[1]?.priority_score).toBe(await priorityOf(rich.id));
+    } finally {
+      await sql`update eva.ventures set name = ${poor.name}, projected_revenue = ${poorRevenue}::numeric
+        where id = ${poor.id}::uuid`.execute(t.db);
+      await sql`update eva.ventures set projected_revenue = ${richRevenue}::numeric where id = ${rich.id}::uuid`.execute(
+        t.db,
+      );
+    }
+    const rows = await read<QueueRow>("eva_chairman", "select * from eva.decision_queue");
+    expect(rows.map((r) => r.venture_name).slice(0, 2)).toEqual([rich.name, poor.name]);
+  });
+
   it("drops a decision once decided", async () => {
     const [decision] = await read<{ decision_id: string }>(
       "eva_chairman",

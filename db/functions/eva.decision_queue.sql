@@ -1,30 +1,31 @@
 -- The Chairman's decision queue (spec §11): every pending decision, most
--- urgent first, then by the priority of its venture (eva.fn_venture_priority),
--- then the oldest. Stage 0 reviews have no venture yet: their name is the
--- brief's and their priority is null (they sort after the ranked ones of the
--- same urgency). Runs as the reader, so only the Chairman and services see rows.
--- Reads stored values only (the DFE columns copied from the context on write,
--- the venture's stored priority plus its dwell term, the venture's columns from
--- ventures_queue_columns_idx rather than its wide heap), so its cost stays near
--- that of reading the pending rows themselves (bench/graphql-queue.ts).
+-- urgent first, then by the priority of its venture (eva.fn_priority_score, as
+-- eva.fn_venture_priority gives it), then the oldest. Stage 0 reviews have no
+-- venture yet: their name is the brief's and their priority is null (they sort
+-- after the ranked ones of the same urgency). Runs as the reader, so only the
+-- Chairman and services see rows.
+-- Reads the pending rows alone: the DFE columns and the reason are copied from
+-- the context on write, the venture's name and priority inputs are kept on the
+-- pending decision by triggers (migration 049), so its cost stays near that of
+-- reading the pending rows themselves (bench/graphql-queue.ts).
 create or replace view eva.decision_queue with (security_invoker = true) as
 select
   d.id as decision_id,
   d.decision_type,
   d.lifecycle_stage,
   d.venture_id,
-  coalesce(v.name, d.context -> 'brief' ->> 'name') as venture_name,
+  d.venture_name,
   d.urgency,
   d.blocking,
   d.dfe_triggers,
   d.dfe_mitigations,
   d.recommended_action,
-  case when v.id is not null then eva.fn_venture_priority(v) end as priority_score,
+  case when d.venture_id is not null then eva.fn_priority_score(d.venture_priority_base, d.venture_stage_entered_at) end
+    as priority_score,
   d.created_at,
   pg_catalog.now() - d.created_at as age,
   coalesce(d.reason, eva.fn_decision_reason(d.decision_type, d.lifecycle_stage, d.context)) as reason
 from eva.chairman_decisions d
-left join eva.ventures v on v.id = d.venture_id
 where d.status = 'pending'
 order by d.urgency, priority_score desc nulls last, d.created_at, d.id;
 

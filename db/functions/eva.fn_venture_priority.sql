@@ -14,15 +14,15 @@
 -- Only the dwell term depends on the clock: the other four are stored in
 -- ventures.priority_base (eva_private.fn_venture_priority_base), kept by
 -- triggers when projected_revenue, health_score, the stage or a dependency
--- (or a dependent's projected revenue) changes. No SET clause and one
--- expression, so a query (eva.decision_queue) inlines it instead of calling it per row.
+-- (or a dependent's projected revenue) changes; the sum of the two is
+-- eva.fn_priority_score. No SET clause and one expression, so a query inlines
+-- it instead of calling it per row.
 create or replace function eva.fn_venture_priority(p_venture eva.ventures)
 returns numeric
 language sql
 stable
 as $$
-  select pg_catalog.round(p_venture.priority_base
-    + 0.10 * 100 / greatest(extract(epoch from pg_catalog.now() - p_venture.stage_entered_at) / 86400, 1), 2);
+  select eva.fn_priority_score(p_venture.priority_base, p_venture.stage_entered_at);
 $$;
 comment on function eva.fn_venture_priority(eva.ventures) is
   E'Priority score of a venture, 0-100 (spec §10): 0.30 revenue + 0.25 health + 0.15 stage + 0.20 downstream + 0.10 dwell, each term on 0-100.\n'

@@ -178,6 +178,18 @@ export interface ChairmanDecisions {
   updated_at: Generated<Timestamp>;
   urgency: Generated<DecisionUrgency>;
   venture_id: string | null;
+  /**
+   * While pending: the venture's name (eva.ventures.name), or for a Stage 0 review the brief's (context.brief.name); kept by trigger for eva.decision_queue.
+   */
+  venture_name: string | null;
+  /**
+   * While pending: the venture's stored priority part (eva.ventures.priority_base); null for a Stage 0 review; kept by trigger for eva.decision_queue.
+   */
+  venture_priority_base: Numeric | null;
+  /**
+   * While pending: when the venture entered its current stage (eva.ventures.stage_entered_at, the priority's dwell term); kept by trigger for eva.decision_queue.
+   */
+  venture_stage_entered_at: Timestamp | null;
 }
 
 export interface ChairmanDecisionTypes {
