@@ -155,7 +155,12 @@ const MATRIX: Record<string, TableRules> = {
       delete: (f) => `delete from eva.companies where id = '${f.company}'`,
     },
   },
-  "eva.decision_queue": dashboardView("eva.decision_queue", [C, S], "lifecycle_stage"),
+  // One table under it (the pending rows hold what the queue shows), so PostgreSQL would pass a write through
+  // to eva.chairman_decisions: refused for want of the privilege, on the view and (security_invoker) on the table.
+  "eva.decision_queue": {
+    ...dashboardView("eva.decision_queue", [C, S], "lifecycle_stage"),
+    refusedWith: { insert: "42501", update: "42501", delete: "42501" },
+  },
   "eva.dependency_graph": dashboardView("eva.dependency_graph", READERS, "required_stage"),
   "eva.eva_alerts": {
     allowed: { select: READERS, insert: [S], update: [C, S], delete: [] },
