@@ -83,10 +83,9 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
       // The feed's order is an implementation detail: clients pass the opaque `cursor` back.
       attribute: {
         "eva.eva_event_log.xact_id": { tags: { behavior: "-*" } },
-        // Embeddings exist only where pgvector is installed; clients search through `search`, so the
-        // API is the same on every server.
-        "eva.search_documents.embedding": { tags: { behavior: "-*" } },
-        "eva.search_documents.embedding_model": { tags: { behavior: "-*" } },
+        // Embeddings exist only where pgvector is installed: their columns' own comments keep them out
+        // (@behavior -*, eva_private.fn_search_enable_embeddings), so a server without them builds no rule
+        // that matches nothing.
         // A pending decision's copies of its venture's queue columns (eva.decision_queue reads them;
         // null once decided): clients read the queue, and the venture itself.
         ...Object.fromEntries(

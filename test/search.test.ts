@@ -247,6 +247,22 @@ describe("search by meaning", () => {
       }
     });
 
+    it("builds the API's schema without a warning (no rule for columns it does not have)", async () => {
+      const warnings: string[] = [];
+      const warn = console.warn;
+      console.warn = (...args: unknown[]) => {
+        warnings.push(args.map(String).join(" "));
+      };
+      let server: ApiServer | undefined;
+      try {
+        server = await startApiServer({ url: bare.url, port: 0 });
+      } finally {
+        console.warn = warn;
+        await server?.close();
+      }
+      expect(warnings).toEqual([]);
+    });
+
     it("is keyword-only, and says why", async () => {
       expect(await embeddingsAvailable(bare.db)).toBe(false);
       const embedder = createOpenAIEmbedder({ baseURL: embeddingsUrl, model: "nomic-embed-text" });

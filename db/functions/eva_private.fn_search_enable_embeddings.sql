@@ -24,9 +24,12 @@ begin
     v_column := true;
   end if;
   if v_column then
+    -- Out of the API (the smart tag @behavior -*, read by PostGraphile): clients search through `search`,
+    -- so the schema is the same on every server. On the column itself, not in graphql/smart-tags.ts, whose
+    -- rule would warn on every schema build of a server without the column.
     comment on column eva.search_documents.embedding is
-      'The document''s embedding (title and body) by embedding_model; null until search_embed has run, and again when the text changes.';
-    comment on column eva.search_documents.embedding_model is 'The embedding model that made embedding.';
+      E'@behavior -*\nThe document''s embedding (title and body) by embedding_model; null until search_embed has run, and again when the text changes.';
+    comment on column eva.search_documents.embedding_model is E'@behavior -*\nThe embedding model that made embedding.';
   end if;
   insert into eva_private.settings as s (key, value, description)
   values ('search.embeddings', pg_catalog.to_jsonb(v_column),
