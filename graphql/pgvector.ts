@@ -1,8 +1,8 @@
 // Where pgvector is installed, eva.search_documents has an embedding column of
 // type eva_ext.vector, which PostGraphile has no codec for (it would warn on
 // every schema build). This gives it one — the vector's text form, as pgvector
-// prints it — and the column stays out of the API (its comment's @behavior -*): clients
-// through `search`, so the schema is the same on every server. The codec maps to
+// prints it — and the column stays out of the API (its comment's @behavior -*):
+// clients search through `search`, so the schema is the same on every server. The codec maps to
 // String before PgCodecsPlugin walks the codecs, so no schema build warns that it
 // has no GraphQL type.
 import { gatherConfig } from "graphile-build";
