@@ -36,7 +36,7 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
             // The feed's horizon is how fn_events_after reads; clients page by cursor.
             "fn_event_horizon",
             "fn_decision_reason",
-            // The priority formula's shared expression: clients read priorityScore on ventures and the queue.
+            // The priority formula's shared expression: clients read the queue's priorityScore.
             "fn_priority_score",
             "fn_job_queue",
             "fn_partition_status",
@@ -86,8 +86,8 @@ export const EvaSmartTagsPlugin = jsonPgSmartTags(
         // Embeddings exist only where pgvector is installed: their columns' own comments keep them out
         // (@behavior -*, eva_private.fn_search_enable_embeddings), so a server without them builds no rule
         // that matches nothing.
-        // A pending decision's copies of its venture's queue columns (eva.decision_queue reads them;
-        // null once decided): clients read the queue, and the venture itself.
+        // A pending decision's copies of its venture's queue columns (eva.decision_queue reads them; no
+        // longer kept once decided): clients read the queue, and the venture itself.
         ...Object.fromEntries(
           ["venture_name", "venture_priority_base", "venture_stage_entered_at"].map((column) => [
             `eva.chairman_decisions.${column}`,

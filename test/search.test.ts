@@ -68,6 +68,23 @@ afterAll(async () => {
   await t.drop();
 });
 
+/** What the API's schema build on `url` warns (console.warn), the server started and closed again. */
+async function schemaBuildWarnings(url: string): Promise<string[]> {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map(String).join(" "));
+  };
+  let server: ApiServer | undefined;
+  try {
+    server = await startApiServer({ url, port: 0 });
+  } finally {
+    console.warn = warn;
+    await server?.close();
+  }
+  return warnings;
+}
+
 describe("keyword search", () => {
   it("finds a venture by a word that appears only in one of its artifacts", async () => {
     const hits = await as("eva_chairman", (db) => keywordSearch(db, "fermentation"));
@@ -248,19 +265,7 @@ describe("search by meaning", () => {
     });
 
     it("builds the API's schema without a warning (no rule for columns it does not have)", async () => {
-      const warnings: string[] = [];
-      const warn = console.warn;
-      console.warn = (...args: unknown[]) => {
-        warnings.push(args.map(String).join(" "));
-      };
-      let server: ApiServer | undefined;
-      try {
-        server = await startApiServer({ url: bare.url, port: 0 });
-      } finally {
-        console.warn = warn;
-        await server?.close();
-      }
-      expect(warnings).toEqual([]);
+      expect(await schemaBuildWarnings(bare.url)).toEqual([]);
     });
 
     it("is keyword-only, and says why", async () => {
@@ -420,19 +425,7 @@ describe("search by meaning", () => {
 
   it("builds the API's schema on a database with pgvector without a warning about the vector type", async (context) => {
     if (!(await embeddingsAvailable(t.db))) context.skip("pgvector is not installed on this PostgreSQL server");
-    const warnings: string[] = [];
-    const warn = console.warn;
-    console.warn = (...args: unknown[]) => {
-      warnings.push(args.map(String).join(" "));
-    };
-    let server: ApiServer | undefined;
-    try {
-      server = await startApiServer({ url: t.url, port: 0 });
-    } finally {
-      console.warn = warn;
-      await server?.close();
-    }
-    expect(warnings.filter((w) => /vector/i.test(w))).toEqual([]);
+    expect((await schemaBuildWarnings(t.url)).filter((w) => /vector/i.test(w))).toEqual([]);
   });
 
   it("finds documents by meaning where pgvector is installed", async (context) => {
