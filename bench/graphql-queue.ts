@@ -13,6 +13,7 @@ import pg from "pg";
 import { type ApiServer, startApiServer } from "../graphql/server.ts";
 import { mintToken } from "../src/auth/tokens.ts";
 import { connect } from "../src/db/client.ts";
+import { engineRead, httpRead } from "./graphql-floor.ts";
 import { abortable, type BenchServer, type Measurement, progress, summarize } from "./lib.ts";
 import { createBenchVentures, runPortfolio } from "./stage-engine.ts";
 import { floor } from "./worker-floor.ts";
@@ -48,6 +49,7 @@ const FLOOR = {
 
 interface QueueNode {
   decisionId: string;
+  [field: string]: unknown;
 }
 interface QueueResponse {
   data?: { allDecisionQueues?: { nodes: QueueNode[] } | null } | null;
@@ -178,6 +180,10 @@ export async function measureQueue(url: string, signal: AbortSignal): Promise<Me
       throw new Error(`the floor read ${floorRows.length} decisions, the queue ${rows.length}, or others`);
     }
     if (rows.length === 0) throw new Error("the decision queue is empty: nothing to measure");
+    // What GraphQL costs before the database: grafast making this very response's rows from memory,
+    // and a request that reads nothing (graphql-floor.ts).
+    const viaEngine = await engineRead(nodes);
+    const viaHttp = httpRead(endpoint, token, signal);
     progress(`queue holds ${rows.length} pending decisions; ${WARMUP} warm-up + ${SAMPLES} samples each`);
 
     const timed = async <T extends unknown[]>(read: () => Promise<T>): Promise<[T, number]> => {
@@ -188,6 +194,8 @@ export async function measureQueue(url: string, signal: AbortSignal): Promise<Me
     const floorMs: number[] = [];
     const sqlMs: number[] = [];
     const graphqlMs: number[] = [];
+    const engineMs: number[] = [];
+    const httpMs: number[] = [];
     for (let i = 0; i < WARMUP + SAMPLES; i++) {
       signal.throwIfAborted();
       const [floorRead, floorTime] = await timed(viaFloor);
@@ -203,9 +211,21 @@ export async function measureQueue(url: string, signal: AbortSignal): Promise<Me
       }
       if ((i + 1) % 100 === 0) progress(`queue reads: ${i + 1}/${WARMUP + SAMPLES}`);
     }
+    // Apart, after the three, so that their allocations weigh on none of the three's samples.
+    for (let i = 0; i < WARMUP + SAMPLES; i++) {
+      signal.throwIfAborted();
+      const [, engineTime] = await timed(async () => [await viaEngine()]);
+      const [, httpTime] = await timed(async () => [await viaHttp()]);
+      if (i >= WARMUP) {
+        engineMs.push(engineTime);
+        httpMs.push(httpTime);
+      }
+    }
     const f = summarize(floorMs);
     const s = summarize(sqlMs);
     const g = summarize(graphqlMs);
+    const e = summarize(engineMs);
+    const h = summarize(httpMs);
     const range = (x: typeof s) => `n=${x.n}, min ${x.min.toFixed(2)}, max ${x.max.toFixed(2)} ms`;
     return [
       {
@@ -249,6 +269,24 @@ export async function measureQueue(url: string, signal: AbortSignal): Promise<Me
         unit: "ms",
         vs: "queue.sql_p95",
         note: "vs direct SQL; aim: within 2x of direct SQL",
+      },
+      {
+        id: "queue.graphql_engine_p95",
+        label: "graphql engine alone, same rows from memory p95",
+        value: e.p95,
+        unit: "ms",
+        vs: "queue.sql_p95",
+        note:
+          `the response's ${nodes.length} rows made again by PostGraphile's executor with no database and no HTTP ` +
+          `(bench/graphql-floor.ts); p50 ${e.p50.toFixed(2)} ms`,
+      },
+      {
+        id: "queue.graphql_http_p95",
+        label: "graphql request that reads nothing p95",
+        value: h.p95,
+        unit: "ms",
+        vs: "queue.sql_p95",
+        note: `{ __typename } with the same token: HTTP, authentication, response; p50 ${h.p50.toFixed(2)} ms`,
       },
     ];
   } finally {

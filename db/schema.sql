@@ -3021,70 +3021,96 @@ CREATE FUNCTION eva.fn_portfolio_metrics_history(p_periods integer DEFAULT 12) R
          (select least(greatest(coalesce(p_periods, 12), 1), 120) as n) n
     where s.first is not null
   ),
-  periods as (
+  periods as materialized (
     select g as period, b.first + b.width * (g - 1) as period_start,
-      case when g = b.n then greatest(b.last, b.first + b.width * g) else b.first + b.width * g end as period_end,
-      g = b.n as is_last
+      case when g = b.n then greatest(b.last, b.first + b.width * g) else b.first + b.width * g end as period_end
     from bounds b, pg_catalog.generate_series(1, b.n) g
   ),
-  outcome as materialized (
-    select v.id, v.status_changed_at as at, v.status = 'exited' as success, true as ended, v.status = 'killed' as killed
-    from eva.ventures v where v.status in ('killed', 'sunset', 'exited')
-    union all
-    select t.venture_id, pg_catalog.min(t.created_at), true, false, false
-    from eva.venture_stage_transitions t where t.to_stage >= 23 group by t.venture_id
+  -- The periods' starts in order: width_bucket(t, starts) is t's period, 0 before the first.
+  edges as materialized (
+    select pg_catalog.array_agg(p.period_start order by p.period) as starts from periods p
   ),
-  dwell as materialized (
-    select t.created_at as at, extract(epoch from t.created_at - coalesce(
-      pg_catalog.lag(t.created_at) over (partition by t.venture_id order by t.created_at, t.id), v.created_at)) / 86400 as days
-    from eva.venture_stage_transitions t join eva.ventures v on v.id = t.venture_id
+  created as (
+    select pg_catalog.width_bucket(v.created_at, e.starts) as period, pg_catalog.count(*)::int as n
+    from eva.ventures v, edges e group by 1
   ),
-  dfe as materialized (
-    select e.created_at as at, e.payload ->> 'output' = 'AUTO_PROCEED' as auto
-    from eva.eva_event_log e where e.event_type = 'dfe.evaluated'
+  outcome as (
+    select pg_catalog.width_bucket(x.at, e.starts) as period,
+      pg_catalog.count(distinct x.id) filter (where x.ended)::int as ended,
+      pg_catalog.count(distinct x.id) filter (where x.killed)::int as killed,
+      pg_catalog.count(distinct x.id)::int as outcomes,
+      pg_catalog.count(distinct x.id) filter (where x.success)::int as successes
+    from (
+      select v.id, v.status_changed_at as at, v.status = 'exited' as success, true as ended, v.status = 'killed' as killed
+      from eva.ventures v where v.status in ('killed', 'sunset', 'exited')
+      union all
+      select t.venture_id, pg_catalog.min(t.created_at), true, false, false
+      from eva.venture_stage_transitions t where t.to_stage >= 23 group by t.venture_id
+    ) x, edges e
+    group by 1
   ),
-  scorecard as materialized (
-    select a.venture_id, a.version, a.created_at, a.epistemic_classification,
+  dwell as (
+    select pg_catalog.width_bucket(w.at, e.starts) as period, pg_catalog.count(*)::int as n, pg_catalog.avg(w.days) as days
+    from (
+      select t.created_at as at, extract(epoch from t.created_at - coalesce(
+        pg_catalog.lag(t.created_at) over (partition by t.venture_id order by t.created_at, t.id), v.created_at)) / 86400 as days
+      from eva.venture_stage_transitions t join eva.ventures v on v.id = t.venture_id
+    ) w, edges e
+    group by 1
+  ),
+  -- The evaluations, and those that auto-proceeded, each counted from its own partial index
+  -- (migration 050) without reading an event's payload.
+  dfe as (
+    select y.period, pg_catalog.count(*) filter (where not y.auto)::int as n,
+      pg_catalog.count(*) filter (where y.auto)::int as auto
+    from (
+      select pg_catalog.width_bucket(x.created_at, e.starts) as period, false as auto
+      from eva.eva_event_log x, edges e where x.event_type = 'dfe.evaluated'
+      union all
+      select pg_catalog.width_bucket(x.created_at, e.starts), true
+      from eva.eva_event_log x, edges e where x.event_type = 'dfe.evaluated' and x.payload ->> 'output' = 'AUTO_PROCEED'
+    ) y
+    group by 1
+  ),
+  -- Each launch scorecard version, its revenue and its period (0: before the first). A version counts
+  -- at the end of every period from its own on (created_at before that period's end) until a higher
+  -- version of the same venture counts too: that venture's latest version, as of each period's end.
+  scorecard as (
+    select a.venture_id, a.version, a.epistemic_classification,
+      greatest(pg_catalog.width_bucket(a.created_at, e.starts), 1) as from_period,
       (select pg_catalog.sum((m ->> 'value')::numeric)
        from pg_catalog.jsonb_array_elements(
          case when pg_catalog.jsonb_typeof(a.content -> 'aarrr' -> 'revenue') = 'array' then a.content -> 'aarrr' -> 'revenue' else '[]'::jsonb end) m
        where m ->> 'name' ~* '(mrr|revenue)' and m ->> 'name' !~ '%' and pg_catalog.jsonb_typeof(m -> 'value') = 'number') as revenue
-    from eva.venture_artifacts a
+    from eva.venture_artifacts a, edges e
     where a.artifact_type = 'launch_scorecard' and a.lifecycle_stage = 24
+  ),
+  latest as (
+    select s.*, pg_catalog.min(s.from_period) over (
+      partition by s.venture_id order by s.version desc rows between unbounded preceding and 1 preceding) as until_period
+    from scorecard s
+  ),
+  revenue as (
+    select p.period, pg_catalog.sum(l.revenue) as revenue, pg_catalog.count(l.revenue)::int as ventures,
+      coalesce(pg_catalog.bool_or(l.epistemic_classification = 'simulation') filter (where l.revenue is not null), false) as simulated
+    from latest l join periods p on p.period >= l.from_period and (l.until_period is null or p.period < l.until_period)
+    group by p.period
   )
   select p.period, p.period_start, p.period_end,
-    (select pg_catalog.count(*)::int from eva.ventures v
-     where v.created_at >= p.period_start and (v.created_at < p.period_end or p.is_last)),
-    o.ended, o.killed,
+    coalesce(c.n, 0),
+    coalesce(o.ended, 0), coalesce(o.killed, 0),
     pg_catalog.round(o.killed::numeric / nullif(o.ended, 0), 4),
-    o.outcomes, o.successes,
+    coalesce(o.outcomes, 0), coalesce(o.successes, 0),
     pg_catalog.round(o.successes::numeric / nullif(o.outcomes, 0), 4),
-    d.n, pg_catalog.round(d.days::numeric, 2),
-    f.n, pg_catalog.round(f.auto::numeric / nullif(f.n, 0), 4),
-    r.revenue, r.ventures, r.simulated
+    coalesce(d.n, 0), pg_catalog.round(d.days::numeric, 2),
+    coalesce(f.n, 0), pg_catalog.round(f.auto::numeric / nullif(f.n, 0), 4),
+    r.revenue, coalesce(r.ventures, 0), coalesce(r.simulated, false)
   from periods p
-  cross join lateral (
-    select pg_catalog.count(distinct x.id) filter (where x.ended)::int as ended,
-      pg_catalog.count(distinct x.id) filter (where x.killed)::int as killed,
-      pg_catalog.count(distinct x.id)::int as outcomes,
-      pg_catalog.count(distinct x.id) filter (where x.success)::int as successes
-    from outcome x where x.at >= p.period_start and (x.at < p.period_end or p.is_last)
-  ) o
-  cross join lateral (
-    select pg_catalog.count(*)::int as n, pg_catalog.avg(w.days) as days
-    from dwell w where w.at >= p.period_start and (w.at < p.period_end or p.is_last)
-  ) d
-  cross join lateral (
-    select pg_catalog.count(*)::int as n, pg_catalog.count(*) filter (where e.auto)::int as auto
-    from dfe e where e.at >= p.period_start and (e.at < p.period_end or p.is_last)
-  ) f
-  cross join lateral (
-    select pg_catalog.sum(l.revenue) as revenue, pg_catalog.count(l.revenue)::int as ventures,
-      coalesce(pg_catalog.bool_or(l.epistemic_classification = 'simulation') filter (where l.revenue is not null), false) as simulated
-    from (select distinct on (s.venture_id) s.revenue, s.epistemic_classification from scorecard s
-          where s.created_at < p.period_end or p.is_last
-          order by s.venture_id, s.version desc) l
-  ) r
+  left join created c on c.period = p.period
+  left join outcome o on o.period = p.period
+  left join dwell d on d.period = p.period
+  left join dfe f on f.period = p.period
+  left join revenue r on r.period = p.period
   order by p.period;
 $$;
 
@@ -18706,10 +18732,12 @@ CREATE VIEW eva.portfolio_metrics WITH (security_invoker='true') AS
                 END - ventures.created_at)) / (86400)::numeric)) AS cycle_days
            FROM eva.ventures
         ), dfe AS (
-         SELECT count(*) AS evaluated,
-            count(*) FILTER (WHERE ((eva_event_log.payload ->> 'output'::text) = 'AUTO_PROCEED'::text)) AS auto_proceeded
-           FROM eva.eva_event_log
-          WHERE (eva_event_log.event_type = 'dfe.evaluated'::text)
+         SELECT ( SELECT count(*) AS count
+                   FROM eva.eva_event_log
+                  WHERE (eva_event_log.event_type = 'dfe.evaluated'::text)) AS evaluated,
+            ( SELECT count(*) AS count
+                   FROM eva.eva_event_log
+                  WHERE ((eva_event_log.event_type = 'dfe.evaluated'::text) AND ((eva_event_log.payload ->> 'output'::text) = 'AUTO_PROCEED'::text))) AS auto_proceeded
         ), revenue AS (
          SELECT sum(((m.value ->> 'value'::text))::numeric) AS total
            FROM (eva.venture_artifacts a
@@ -19252,12 +19280,19 @@ ALTER TABLE eva.venture_budget_transactions ALTER COLUMN id ADD GENERATED ALWAYS
 
 CREATE VIEW eva.venture_health_heatmap WITH (security_invoker='true') AS
  WITH review AS (
-         SELECT DISTINCT ON (a.venture_id) a.venture_id,
-            (a.content -> 'ventureHealth'::text) AS health,
-            a.created_at
-           FROM eva.venture_artifacts a
-          WHERE ((a.artifact_type = 'venture_review'::text) AND (a.lifecycle_stage = 25) AND a.is_current AND (jsonb_typeof((a.content -> 'ventureHealth'::text)) = 'object'::text))
-          ORDER BY a.venture_id, a.created_at DESC
+         SELECT a.venture_id,
+            h.health,
+                CASE
+                    WHEN (h.health IS NOT NULL) THEN a.created_at
+                    ELSE NULL::timestamp with time zone
+                END AS created_at
+           FROM (eva.venture_artifacts a
+             CROSS JOIN LATERAL ( SELECT
+                        CASE
+                            WHEN (jsonb_typeof((a.content -> 'ventureHealth'::text)) = 'object'::text) THEN (a.content -> 'ventureHealth'::text)
+                            ELSE NULL::jsonb
+                        END AS health) h)
+          WHERE ((a.artifact_type = 'venture_review'::text) AND (a.lifecycle_stage = 25) AND a.is_current)
         ), estimate AS (
          SELECT a.venture_id,
             (round(avg(a.quality_score) FILTER (WHERE (a.lifecycle_stage = ANY (ARRAY[1, 2, 13, 19, 21])))))::integer AS product,
@@ -19275,33 +19310,33 @@ CREATE VIEW eva.venture_health_heatmap WITH (security_invoker='true') AS
             v.status,
             v.current_lifecycle_stage,
                 CASE
-                    WHEN (r.venture_id IS NOT NULL) THEN 'venture_review'::text
+                    WHEN (r.health IS NOT NULL) THEN 'venture_review'::text
                     WHEN (e.venture_id IS NOT NULL) THEN 'artifact_quality'::text
                     ELSE NULL::text
                 END AS source,
             COALESCE((((r.health ->> 'product'::text))::numeric)::integer,
                 CASE
-                    WHEN (r.venture_id IS NULL) THEN e.product
+                    WHEN (r.health IS NULL) THEN e.product
                     ELSE NULL::integer
                 END) AS product,
             COALESCE((((r.health ->> 'market'::text))::numeric)::integer,
                 CASE
-                    WHEN (r.venture_id IS NULL) THEN e.market
+                    WHEN (r.health IS NULL) THEN e.market
                     ELSE NULL::integer
                 END) AS market,
             COALESCE((((r.health ->> 'technical'::text))::numeric)::integer,
                 CASE
-                    WHEN (r.venture_id IS NULL) THEN e.technical
+                    WHEN (r.health IS NULL) THEN e.technical
                     ELSE NULL::integer
                 END) AS technical,
             COALESCE((((r.health ->> 'financial'::text))::numeric)::integer,
                 CASE
-                    WHEN (r.venture_id IS NULL) THEN e.financial
+                    WHEN (r.health IS NULL) THEN e.financial
                     ELSE NULL::integer
                 END) AS financial,
             COALESCE((((r.health ->> 'team'::text))::numeric)::integer,
                 CASE
-                    WHEN (r.venture_id IS NULL) THEN e.team
+                    WHEN (r.health IS NULL) THEN e.team
                     ELSE NULL::integer
                 END) AS team,
             (((r.health ->> 'overall'::text))::numeric)::integer AS review_overall,
@@ -22538,6 +22573,20 @@ CREATE INDEX eva_event_dlq_pending_idx ON eva.eva_event_dlq USING btree (created
 --
 
 CREATE INDEX eva_event_log_cursor_idx ON ONLY eva.eva_event_log USING btree (xact_id, id);
+
+
+--
+-- Name: eva_event_log_dfe_auto_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX eva_event_log_dfe_auto_idx ON ONLY eva.eva_event_log USING btree (created_at) WHERE ((event_type = 'dfe.evaluated'::text) AND ((payload ->> 'output'::text) = 'AUTO_PROCEED'::text));
+
+
+--
+-- Name: eva_event_log_dfe_idx; Type: INDEX; Schema: eva; Owner: eva_owner
+--
+
+CREATE INDEX eva_event_log_dfe_idx ON ONLY eva.eva_event_log USING btree (created_at) WHERE (event_type = 'dfe.evaluated'::text);
 
 
 --

@@ -263,6 +263,31 @@ describe("eva.venture_health_heatmap", () => {
     });
     expect(of(killed.id)).toMatchObject({ overall: null, band: null, health_source: null, status: "killed" });
   });
+
+  it("estimates a venture whose current Stage 25 review has no ventureHealth", async () => {
+    const before = (await read<HeatRow>("eva_viewer", "select * from eva.venture_health_heatmap")).find(
+      (r) => r.venture_id === smooth.id,
+    );
+    // Inside a transaction that is rolled back: the other tests count these ventures' artifacts.
+    const during = await t.db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`insert into eva.venture_artifacts (venture_id, lifecycle_stage, artifact_type, content, epistemic_classification)
+          values (${smooth.id}::uuid, 25, 'venture_review', '{"summary":"no health section"}'::jsonb, 'simulation')`.execute(
+          trx,
+        );
+        await sql`set local role eva_viewer`.execute(trx);
+        const { rows } =
+          await sql<HeatRow>`select * from eva.venture_health_heatmap where venture_id = ${smooth.id}::uuid`.execute(
+            trx,
+          );
+        throw Object.assign(new Error("roll back"), { rows });
+      })
+      .catch((error: { rows?: HeatRow[] }) => error.rows);
+    expect(during).toHaveLength(1);
+    expect(during?.[0]).toEqual(before);
+    expect(during?.[0]).toMatchObject({ overall: 65, health_source: "artifact_quality" });
+  });
 });
 
 describe("eva.portfolio_metrics", () => {

@@ -125,6 +125,36 @@ describe("eva.fn_portfolio_metrics_history", () => {
     ]);
   });
 
+  it("takes each venture's highest scorecard version written before the period's end", async () => {
+    // A second version of a's scorecard, dated 2.5 days ago (period 2): from period 2 on it is a's latest
+    // (the first version, half a day ago, has the lower version number). Rolled back afterwards.
+    const [a] = (
+      await sql<{ id: string }>`select venture_id as id from eva.venture_artifacts
+      where artifact_type = 'launch_scorecard' and epistemic_classification = 'fact'`.execute(t.db)
+    ).rows;
+    const rows = await t.db
+      .transaction()
+      .execute(async (trx) => {
+        // Written as if 2.5 days ago: past the triggers that stamp a new version with now() (replica role).
+        await sql`set local session_replication_role = replica`.execute(trx);
+        await sql`insert into eva.venture_artifacts
+            (venture_id, lifecycle_stage, artifact_type, version, is_current, content, epistemic_classification, created_at)
+          values (${a?.id}::uuid, 24, 'launch_scorecard', 2, false, '{"aarrr":{"revenue":[{"name":"MRR","value":1000}]}}'::jsonb,
+                  'fact', ${ago(2.5)})`.execute(trx);
+        await sql`set local session_replication_role = origin`.execute(trx);
+        await sql`set local role eva_chairman`.execute(trx);
+        const { rows } = await sql<Period>`select * from eva.fn_portfolio_metrics_history(4)`.execute(trx);
+        throw Object.assign(new Error("roll back"), { rows });
+      })
+      .catch((error: { rows?: Period[] }) => error.rows);
+    expect(rows?.map((r) => [r.revenue, r.revenue_ventures, r.revenue_simulated])).toEqual([
+      [null, 0, false],
+      ["1000", 1, false],
+      ["1000", 1, false],
+      ["1300", 2, true],
+    ]);
+  });
+
   it("lets viewers read it, and bounds the number of periods", async () => {
     expect((await history("eva_viewer")).length).toBe(4);
     const n = async (p: number) =>

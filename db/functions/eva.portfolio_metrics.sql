@@ -28,11 +28,11 @@ with v as (
       case when status in ('killed', 'sunset', 'exited') then status_changed_at else stage_entered_at end - created_at) / 86400) as cycle_days
   from eva.ventures
 ),
+-- Each count from its own partial index (migration 050), without reading an event's payload.
 dfe as (
-  select pg_catalog.count(*) as evaluated,
-         pg_catalog.count(*) filter (where payload ->> 'output' = 'AUTO_PROCEED') as auto_proceeded
-  from eva.eva_event_log
-  where event_type = 'dfe.evaluated'
+  select (select pg_catalog.count(*) from eva.eva_event_log where event_type = 'dfe.evaluated') as evaluated,
+         (select pg_catalog.count(*) from eva.eva_event_log
+          where event_type = 'dfe.evaluated' and payload ->> 'output' = 'AUTO_PROCEED') as auto_proceeded
 ),
 revenue as (
   select pg_catalog.sum((m ->> 'value')::numeric) as total

@@ -13,11 +13,16 @@
 -- < 60 fragile, < 80 viable, else strong).
 create or replace view eva.venture_health_heatmap with (security_invoker = true) as
 with review as (
-  select distinct on (a.venture_id) a.venture_id, a.content -> 'ventureHealth' as health, a.created_at
+  -- At most one per venture: one current version per (venture, stage, type) (venture_artifacts_one_current).
+  -- health is null when the review has no ventureHealth object: the venture is then estimated. (Tested in
+  -- the select, not the where: a filter on the content would be estimated to leave one row, and the join
+  -- planned for one.)
+  select a.venture_id, h.health, case when h.health is not null then a.created_at end as created_at
   from eva.venture_artifacts a
+  cross join lateral (
+    select case when pg_catalog.jsonb_typeof(a.content -> 'ventureHealth') = 'object' then a.content -> 'ventureHealth' end as health
+  ) h
   where a.artifact_type = 'venture_review' and a.lifecycle_stage = 25 and a.is_current
-    and pg_catalog.jsonb_typeof(a.content -> 'ventureHealth') = 'object'
-  order by a.venture_id, a.created_at desc
 ),
 estimate as (
   select a.venture_id,
@@ -33,12 +38,12 @@ estimate as (
 ),
 dims as (
   select v.id, v.name, v.status, v.current_lifecycle_stage,
-    case when r.venture_id is not null then 'venture_review' when e.venture_id is not null then 'artifact_quality' end as source,
-    coalesce((r.health ->> 'product')::numeric::int, case when r.venture_id is null then e.product end) as product,
-    coalesce((r.health ->> 'market')::numeric::int, case when r.venture_id is null then e.market end) as market,
-    coalesce((r.health ->> 'technical')::numeric::int, case when r.venture_id is null then e.technical end) as technical,
-    coalesce((r.health ->> 'financial')::numeric::int, case when r.venture_id is null then e.financial end) as financial,
-    coalesce((r.health ->> 'team')::numeric::int, case when r.venture_id is null then e.team end) as team,
+    case when r.health is not null then 'venture_review' when e.venture_id is not null then 'artifact_quality' end as source,
+    coalesce((r.health ->> 'product')::numeric::int, case when r.health is null then e.product end) as product,
+    coalesce((r.health ->> 'market')::numeric::int, case when r.health is null then e.market end) as market,
+    coalesce((r.health ->> 'technical')::numeric::int, case when r.health is null then e.technical end) as technical,
+    coalesce((r.health ->> 'financial')::numeric::int, case when r.health is null then e.financial end) as financial,
+    coalesce((r.health ->> 'team')::numeric::int, case when r.health is null then e.team end) as team,
     (r.health ->> 'overall')::numeric::int as review_overall,
     r.health ->> 'band' as review_band,
     coalesce(r.created_at, e.assessed_at) as assessed_at
