@@ -42,9 +42,17 @@ it("shows the venture's arms with posterior mean and 95 % interval", async () =>
   await page.getByLabel("Token").fill(token);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByTestId("role").waitFor();
+  // The venture page reads its arms with the rest of the page: one GraphQL request.
+  const queries: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && new URL(r.url()).pathname === "/graphql") queries.push(r.postData() ?? "");
+  });
   await page.goto(new URL(`/ventures/${v.id}`, api.dashboardUrl).toString());
   const table = page.getByTestId("bandit-arms");
   await table.waitFor({ timeout: 30_000 });
+  await page.getByRole("heading", { name: "All artifact versions" }).waitFor();
+  expect(queries).toHaveLength(1);
+  expect(queries[0]).toContain("banditArmsAt");
   const cells = await table
     .locator("tbody tr")
     .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent?.trim() ?? "")));

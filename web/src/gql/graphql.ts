@@ -130,20 +130,13 @@ export type ScheduleQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ScheduleQuery = { ventureSchedule: { totalCount: number, nodes: Array<{ ventureId: string | null, ventureName: string | null, kind: string | null, dueAt: string | null, riskBand: string | null, cadenceSource: string | null, cadenceInterval: { days: number | null, hours: number | null, minutes: number | null } | null } | null> } | null };
 
-export type VentureBanditsQueryVariables = Exact<{
-  id: string;
-}>;
-
-
-export type VentureBanditsQuery = { banditArmsAt: { nodes: Array<{ armId: string | null, scope: string | null, scopeKey: string | null, armValue: string | null, status: string | null, observations: number | null, posteriorMean: number | null, intervalLow: number | null, intervalHigh: number | null, lastSelectedAt: string | null } | null> } | null };
-
 export type VentureQueryVariables = Exact<{
   id: string;
   withDecisions: boolean;
 }>;
 
 
-export type VentureQuery = { ventureByRowId: { rowId: string, name: string, status: VentureStatus, currentLifecycleStage: number, stageEnteredAt: string, description: string, targetMarket: string, healthScore: string | null, ventureStageTransitionsByVentureId: { nodes: Array<{ fromStage: number, toStage: number, transitionType: string, gateDecision: string | null, reason: string | null, createdAt: string } | null> }, ventureArtifactsByVentureId: { nodes: Array<{ lifecycleStage: number, artifactType: string, version: number, isCurrent: boolean, qualityScore: number | null, epistemicClassification: EpistemicClassification, createdAt: string, content: unknown } | null> }, chairmanDecisionsByVentureId?: { nodes: Array<{ rowId: string, decisionType: string, lifecycleStage: number, status: DecisionStatus, decision: string | null, createdAt: string, reason: string | null } | null> } } | null };
+export type VentureQuery = { ventureByRowId: { rowId: string, name: string, status: VentureStatus, currentLifecycleStage: number, stageEnteredAt: string, description: string, targetMarket: string, healthScore: string | null, ventureStageTransitionsByVentureId: { nodes: Array<{ fromStage: number, toStage: number, transitionType: string, gateDecision: string | null, reason: string | null, createdAt: string } | null> }, ventureArtifactsByVentureId: { nodes: Array<{ lifecycleStage: number, artifactType: string, version: number, isCurrent: boolean, qualityScore: number | null, epistemicClassification: EpistemicClassification, createdAt: string, content: unknown } | null> }, chairmanDecisionsByVentureId?: { nodes: Array<{ rowId: string, decisionType: string, lifecycleStage: number, status: DecisionStatus, decision: string | null, createdAt: string, reason: string | null } | null> } } | null, banditArmsAt: { nodes: Array<{ armId: string | null, scope: string | null, scopeKey: string | null, armValue: string | null, status: string | null, observations: number | null, posteriorMean: number | null, intervalLow: number | null, intervalHigh: number | null, lastSelectedAt: string | null } | null> } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -471,24 +464,6 @@ export const ScheduleDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ScheduleQuery, ScheduleQueryVariables>;
-export const VentureBanditsDocument = new TypedDocumentString(`
-    query VentureBandits($id: UUID!) {
-  banditArmsAt(pVentureId: $id, first: 200) {
-    nodes {
-      armId
-      scope
-      scopeKey
-      armValue
-      status
-      observations
-      posteriorMean
-      intervalLow
-      intervalHigh
-      lastSelectedAt
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<VentureBanditsQuery, VentureBanditsQueryVariables>;
 export const VentureDocument = new TypedDocumentString(`
     query Venture($id: UUID!, $withDecisions: Boolean!) {
   ventureByRowId(rowId: $id) {
@@ -532,6 +507,20 @@ export const VentureDocument = new TypedDocumentString(`
         createdAt
         reason
       }
+    }
+  }
+  banditArmsAt(pVentureId: $id, first: 200) {
+    nodes {
+      armId
+      scope
+      scopeKey
+      armValue
+      status
+      observations
+      posteriorMean
+      intervalLow
+      intervalHigh
+      lastSelectedAt
     }
   }
 }

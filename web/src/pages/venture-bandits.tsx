@@ -1,19 +1,12 @@
 // A venture's bandit arms on its page: what the learning loop believes now
 // about each channel, variant and send-time slot (posterior mean and exact
-// 95 % interval, its status and observations), one query of its own.
-import { useEffect, useState } from "preact/hooks";
-import { type ApiError, gql, present } from "../api.ts";
+// 95 % interval, its status and observations), read with the page's one query
+// (banditArmsAt in venture.tsx).
+
 import { dateTime } from "../format.ts";
-import type { VentureBanditsQuery } from "../gql/graphql.ts";
-import { graphql } from "../gql/index.ts";
+import type { VentureQuery } from "../gql/graphql.ts";
 
-const BANDITS = graphql(`query VentureBandits($id: UUID!) {
-  banditArmsAt(pVentureId: $id, first: 200) {
-    nodes { armId scope scopeKey armValue status observations posteriorMean intervalLow intervalHigh lastSelectedAt }
-  }
-}`);
-
-type Arm = NonNullable<NonNullable<VentureBanditsQuery["banditArmsAt"]>["nodes"][number]>;
+export type Arm = NonNullable<NonNullable<VentureQuery["banditArmsAt"]>["nodes"][number]>;
 
 const SCOPE: Record<string, string> = { channel: "Channel", variant: "Variant", send_time: "Send time (UTC)" };
 
@@ -25,23 +18,12 @@ function armLabel(a: Arm): string {
   return a.scope === "variant" ? `${value.slice(0, 8)} (${(a.scopeKey ?? "").split("/")[1] ?? ""})` : value;
 }
 
-export function BanditArms(props: { ventureId: string }) {
-  const [arms, setArms] = useState<Arm[] | undefined>(undefined);
-  const [error, setError] = useState<ApiError | null>(null);
-  useEffect(() => {
-    setArms(undefined);
-    gql(BANDITS, { id: props.ventureId })
-      .then((d) => setArms(present(d.banditArmsAt?.nodes ?? [])))
-      .catch(setError);
-  }, [props.ventureId]);
+export function BanditArms(props: { arms: Arm[] }) {
+  const { arms } = props;
   return (
     <section aria-labelledby="bandits-title">
       <h2 id="bandits-title">Learning loop: bandit arms</h2>
-      {error ? (
-        <p class="error">{error.message}</p>
-      ) : arms === undefined ? (
-        <p>Loading…</p>
-      ) : arms.length === 0 ? (
+      {arms.length === 0 ? (
         <p class="muted">
           No bandit arms yet: Stage 11 seeds the channels, the schedule the variants, launch the send times.
         </p>

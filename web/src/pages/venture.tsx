@@ -11,7 +11,7 @@ import { dateTime, decisionTypeLabel } from "../format.ts";
 import type { VentureQuery } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
 import { onLinkClick } from "../router.ts";
-import { BanditArms } from "./venture-bandits.tsx";
+import { type Arm, BanditArms } from "./venture-bandits.tsx";
 
 const VENTURE = graphql(`query Venture($id: UUID!, $withDecisions: Boolean!) {
   ventureByRowId(rowId: $id) {
@@ -21,6 +21,9 @@ const VENTURE = graphql(`query Venture($id: UUID!, $withDecisions: Boolean!) {
       epistemicClassification createdAt content } }
     chairmanDecisionsByVentureId(first: 100) @include(if: $withDecisions) { nodes { rowId decisionType lifecycleStage
       status decision createdAt reason } }
+  }
+  banditArmsAt(pVentureId: $id, first: 200) {
+    nodes { armId scope scopeKey armValue status observations posteriorMean intervalLow intervalHigh lastSelectedAt }
   }
 }`);
 
@@ -184,11 +187,15 @@ function ArtifactView(props: { versions: Artifact[] }) {
 
 export function VenturePage(props: { id: string; canDecide: boolean }) {
   const [v, setV] = useState<Venture | null | undefined>(undefined);
+  const [arms, setArms] = useState<Arm[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     setV(undefined);
     gql(VENTURE, { id: props.id, withDecisions: props.canDecide })
-      .then((d) => setV(d.ventureByRowId))
+      .then((d) => {
+        setArms(present(d.banditArmsAt?.nodes ?? []));
+        setV(d.ventureByRowId);
+      })
       .catch(setError);
   }, [props.id, props.canDecide]);
   if (error) return <p class="error">{error.message}</p>;
@@ -251,7 +258,7 @@ export function VenturePage(props: { id: string; canDecide: boolean }) {
           <p class="muted">No Stage 25 report yet: it is written when the venture reaches its Stage 25 review.</p>
         </>
       )}
-      <BanditArms ventureId={v.rowId} />
+      <BanditArms arms={arms} />
       <h2>Artifacts</h2>
       <p class="muted">The current version of each, readable; open one to read it and step through its versions.</p>
       {[...groups.entries()].map(([k, versions]) => (
