@@ -72,6 +72,7 @@ let graphqlUrl = "";
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const cspViolations: string[] = [];
+const failedLoads: string[] = [];
 const ids = { brand: "", stale: "", dfe: "", elsewhere: "" };
 const names = { brand: "", stale: "", dfe: "", elsewhere: "" };
 
@@ -82,6 +83,14 @@ async function newPage(): Promise<Page> {
   const page = await context.newPage();
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    // What the browser fetches by itself (pages, assets, the page's icon, which no response event reports) is
+    // there: only the API may answer with an error, and the browser logs no failed load of the API's POSTs.
+    if (/Failed to load resource/i.test(message.text()) && !/\/graphql|\/sign-in/.test(message.location().url))
+      failedLoads.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on("response", (response) => {
+    if (response.request().method() === "GET" && response.status() >= 400)
+      failedLoads.push(`${response.status()} ${new URL(response.url()).pathname}`);
   });
   return page;
 }
@@ -562,8 +571,9 @@ describe("the Chairman's dashboard in Chromium", () => {
     expect(after.status).toBe(401);
   }, 60_000);
 
-  it("kept the Content-Security-Policy: no page reported a violation", () => {
+  it("kept the Content-Security-Policy: no page reported a violation, and no page or asset failed to load", () => {
     expect(cspViolations).toEqual([]);
+    expect(failedLoads).toEqual([]);
     expect(evaOut).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
   });
 });
