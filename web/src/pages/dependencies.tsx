@@ -58,7 +58,10 @@ export function DependenciesPage() {
     <section aria-labelledby="deps-title">
       <h1 id="deps-title">Dependency graph</h1>
       {edges.length === 0 ? (
-        <p class="notice">No venture depends on another.</p>
+        <p class="notice">
+          No venture depends on another. Make one wait for another's stage with{" "}
+          <code>npx eva ventures depend &lt;venture&gt; --on &lt;provider&gt; --stage &lt;n&gt;</code>.
+        </p>
       ) : (
         <>
           <p class="muted">

@@ -48,7 +48,10 @@ export function SchedulePage() {
         health band unless the Chairman set one.
       </p>
       {rows.length === 0 ? (
-        <p class="notice">Nothing is scheduled.</p>
+        <p class="notice">
+          Nothing is scheduled. A venture gets its ops cycles and health checks once the Chairman continues it at its
+          Stage 25 review, or sets its cadence (<code>npx eva schedule set &lt;venture&gt; --ops-cycle 7d</code>).
+        </p>
       ) : (
         <table class="queue">
           <caption class="visually-hidden">Scheduled work</caption>
