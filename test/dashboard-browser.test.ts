@@ -571,6 +571,30 @@ describe("the Chairman's dashboard in Chromium", () => {
     expect(after.status).toBe(401);
   }, 60_000);
 
+  it("lists a large portfolio's weakest 100 ventures in the heatmap, and all of them on request", async () => {
+    // 110 more ventures, written past the triggers (replica role) so that no stage runs for them: nothing is
+    // known of their health, so the heatmap (weakest first) lists them first.
+    await t.db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await sql`insert into eva.ventures (name, description, problem_statement, value_prop, target_market, archetype, priority_base)
+        select 'Quiet venture ' || i, 'A venture created only to fill the heatmap of the dashboard test, never run.',
+          'Nobody has measured it yet.', 'Nothing to offer but a row.', 'test portfolios', 'saas', 0
+        from generate_series(1, 110) i`.execute(trx);
+    });
+    const page = await newPage();
+    await signInWithToken(page, "chairman");
+    await page.getByRole("link", { name: "Portfolio" }).click();
+    const rows = page.locator("table.heatmap tbody tr");
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(100);
+    await page.getByText("The weakest 100 of 114 ventures.").waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Show all 114" }).click();
+    await rows.nth(113).waitFor();
+    expect(await rows.count()).toBe(114);
+    expect(await page.getByRole("button", { name: /Show all/ }).count()).toBe(0);
+  }, 60_000);
+
   it("kept the Content-Security-Policy: no page reported a violation, and no page or asset failed to load", () => {
     expect(cspViolations).toEqual([]);
     expect(failedLoads).toEqual([]);

@@ -29,15 +29,24 @@ export interface ChartProps {
   note?: string;
 }
 
+let plotModule: Promise<typeof import("./plot.ts")> | undefined;
+/**
+ * uPlot, loaded once: by the first chart drawn, or earlier by a page that will draw charts (while its data
+ * is on the way). Never by the app itself: the queue never waits for it.
+ */
+export function loadPlot(): Promise<typeof import("./plot.ts")> {
+  plotModule ??= import("./plot.ts");
+  return plotModule;
+}
+
 export function Chart(props: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    // uPlot is loaded with the first chart, not with the app: the queue never waits for it.
     let plot: { destroy(): void } | null = null;
     let gone = false;
-    import("./plot.ts").then(({ draw }) => {
+    loadPlot().then(({ draw }) => {
       if (!gone) plot = draw(el, props);
     });
     return () => {

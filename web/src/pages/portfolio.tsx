@@ -5,7 +5,7 @@
 // period with nothing to count is a gap in the chart and "no data" in its table.
 import { useEffect, useState } from "preact/hooks";
 import { type ApiError, gql, present } from "../api.ts";
-import { Chart, type ChartSeries } from "../chart.tsx";
+import { Chart, type ChartSeries, loadPlot } from "../chart.tsx";
 import type { PortfolioQuery } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
 import { onLinkClick } from "../router.ts";
@@ -19,6 +19,9 @@ const PORTFOLIO = graphql(`query Portfolio {
     killRate outcomes successes successRate stageTransitions cycleDays dfeEvaluated autoProceedRate revenue revenueVentures
     revenueSimulated } }
 }`);
+
+/** Heatmap rows shown before "Show all". */
+const HEAT_ROWS = 100;
 
 const num = (v: string | null): number | null => (v === null ? null : Number(v));
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -148,7 +151,9 @@ export function PortfolioPage() {
     history: Period[];
   } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [allRows, setAllRows] = useState(false);
   useEffect(() => {
+    loadPlot(); // the charts' library, fetched beside the data rather than after it
     gql(PORTFOLIO)
       .then((d) =>
         setData({
@@ -163,6 +168,9 @@ export function PortfolioPage() {
   if (error) return <p class="error">{error.message}</p>;
   if (!data) return <p>Loading…</p>;
   const m = data.metrics;
+  // The weakest first (the view's order); a large portfolio's rest on request, so that the page, its charts
+  // above all, is not held up laying out a row per venture.
+  const heat = allRows ? data.heat : data.heat.slice(0, HEAT_ROWS);
   return (
     <section aria-labelledby="portfolio-title">
       <h1 id="portfolio-title">Portfolio</h1>
@@ -226,7 +234,7 @@ export function PortfolioPage() {
           </tr>
         </thead>
         <tbody>
-          {data.heat.map((r) => (
+          {heat.map((r) => (
             <tr key={r.ventureId}>
               <th scope="row">
                 <a href={`/ventures/${r.ventureId}`} onClick={onLinkClick}>
@@ -243,6 +251,14 @@ export function PortfolioPage() {
           ))}
         </tbody>
       </table>
+      {heat.length < data.heat.length && (
+        <p>
+          The weakest {heat.length} of {data.heat.length} ventures.{" "}
+          <button type="button" onClick={() => setAllRows(true)}>
+            Show all {data.heat.length}
+          </button>
+        </p>
+      )}
     </section>
   );
 }
