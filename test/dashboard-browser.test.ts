@@ -595,6 +595,36 @@ describe("the Chairman's dashboard in Chromium", () => {
     expect(await page.getByRole("button", { name: /Show all/ }).count()).toBe(0);
   }, 60_000);
 
+  it("lists the first 100 of a long decision queue, and all of them on request", async () => {
+    // A weekly, non-blocking venture-future decision for each quiet venture (past the triggers, as above): they
+    // rank after the pending ones the other tests left.
+    const before = Number(
+      (
+        await sql<{ n: string }>`select count(*) as n from eva.chairman_decisions where status = 'pending'`.execute(
+          t.db,
+        )
+      ).rows[0]?.n,
+    );
+    await t.db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await sql`insert into eva.chairman_decisions
+          (venture_id, lifecycle_stage, decision_type, recommended_action, urgency, blocking, venture_name, reason)
+        select id, 25, 'venture_future', 'continue', 'weekly', false, name, 'Stage 25 review: a quiet venture'
+        from eva.ventures where name like 'Quiet venture %'`.execute(trx);
+    });
+    const total = before + 110;
+    const page = await newPage();
+    await signInWithToken(page, "chairman");
+    const rows = page.locator("table.queue tbody tr");
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(100);
+    expect(await page.getByTestId("queue-count").innerText()).toContain(`${total} pending, the first 100 shown`);
+    await page.getByRole("button", { name: `Show all ${total}` }).click();
+    await rows.nth(total - 1).waitFor();
+    expect(await rows.count()).toBe(total);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  }, 60_000);
+
   it("kept the Content-Security-Policy: no page reported a violation, and no page or asset failed to load", () => {
     expect(cspViolations).toEqual([]);
     expect(failedLoads).toEqual([]);

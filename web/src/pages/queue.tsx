@@ -19,11 +19,15 @@ const LIVE = graphql(`subscription QueueLive { decisionQueueChanged { queue { ..
 
 export type QueueRow = QueueRowFragment;
 
+/** Rows listed before "Show all": the top of the ranking, where the Chairman starts. */
+const QUEUE_ROWS = 100;
+
 export function QueuePage(props: { canDecide: boolean }) {
   const [rows, setRows] = useState<QueueRow[] | null>(null);
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<ApiError | null>(null);
   const [, setTick] = useState(0);
+  const [allRows, setAllRows] = useState(false);
   const connected = useConnected();
 
   useEffect(() => {
@@ -60,6 +64,8 @@ export function QueuePage(props: { canDecide: boolean }) {
       </section>
     );
   }
+  // A long queue's rows past the first hundred wait for a click: laying out hundreds of rows held up the first ones.
+  const shown = rows === null || allRows ? (rows ?? []) : rows.slice(0, QUEUE_ROWS);
   return (
     <section aria-labelledby="queue-title">
       <div class="title-row">
@@ -74,7 +80,7 @@ export function QueuePage(props: { canDecide: boolean }) {
       {rows !== null && rows.length > 0 && (
         <>
           <p class="muted" data-testid="queue-count">
-            {total} pending{total > rows.length ? `, the first ${rows.length} shown` : ""}; most urgent first, then by
+            {total} pending{total > shown.length ? `, the first ${shown.length} shown` : ""}; most urgent first, then by
             venture priority, then oldest.
           </p>
           <table class="queue">
@@ -92,7 +98,7 @@ export function QueuePage(props: { canDecide: boolean }) {
               </tr>
             </thead>
             <tbody>
-              {rows.map((r, i) => (
+              {shown.map((r, i) => (
                 <tr key={r.decisionId} data-decision={r.decisionId ?? undefined}>
                   <td>{i + 1}</td>
                   <td>
@@ -113,6 +119,13 @@ export function QueuePage(props: { canDecide: boolean }) {
               ))}
             </tbody>
           </table>
+          {shown.length < rows.length && (
+            <p>
+              <button type="button" onClick={() => setAllRows(true)}>
+                Show {rows.length === total ? "all" : "the first"} {rows.length}
+              </button>
+            </p>
+          )}
         </>
       )}
     </section>
