@@ -68,7 +68,10 @@ async function ventureIn(vertical: string, archetype: "saas" | "marketplace") {
 const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 let eventCounter = 0;
 
-/** Counts for one variant on one platform on a day, through the real ingest path (events → queued deltas). */
+/**
+ * Counts for one variant on one platform on a day (at noon UTC) or at an exact time (an ISO timestamp), through
+ * the real ingest path (events → queued deltas).
+ */
 async function ingest(
   ventureId: string,
   variantId: string | null,
@@ -85,7 +88,7 @@ async function ingest(
       platform,
       event_type: type,
       quantity,
-      occurred_at: `${day}T12:00:00Z`,
+      occurred_at: day.includes("T") ? day : `${day}T12:00:00Z`,
       content_id: contentId,
       variant_id: variantId,
       external_id: `bandit-test-${eventCounter}`,
@@ -162,8 +165,11 @@ describe("observations from the rollups", () => {
       where arm_id = ${a.id}::uuid`);
     expect(ledger).toMatchObject({ exposures: "200", alpha_before: "1", alpha_after: a.alpha });
     expect(Number(ledger.reward)).toBeCloseTo(ra, 12);
-    // Today's window is open: not observed.
-    await ingest(v.id, va, contentId, "mastodon", new Date().toISOString().slice(0, 10), {
+    // Today's window is open: not observed. (A second ago, or today's first instant just after midnight: noon
+    // would be in the future every morning, and ingest refuses what has not happened.)
+    const today = new Date().toISOString().slice(0, 10);
+    const justNow = new Date(Math.max(Date.parse(`${today}T00:00:00Z`), Date.now() - 1000)).toISOString();
+    await ingest(v.id, va, contentId, "mastodon", justNow, {
       impression: 10,
       engagement: 1,
       click: 1,
