@@ -283,7 +283,7 @@ export async function dashboard(server: BenchServer, signal: AbortSignal): Promi
         label: "portfolio page → its charts drawn (warm)",
         value: pl.p50,
         unit: "ms",
-        note: `median of ${portfolioLoads.length}, uPlot loaded with the first chart; p95 ${pl.p95.toFixed(0)} ms`,
+        note: `median of ${portfolioLoads.length}, uPlot fetched beside the page's data; p95 ${pl.p95.toFixed(0)} ms`,
       },
       {
         id: "dashboard.portfolio_sql_p95_ms",
