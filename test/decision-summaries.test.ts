@@ -235,6 +235,17 @@ describe("CLI parity", () => {
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout.split("\n")[0]).toMatch(/\bREASON$/);
     expect(list.stdout).toContain("The Decision Filter Engine escalated Stage 1: low_score");
+    // In the queue's order (the dashboard's), not by age alone.
+    const queue = await withRole(t.db, "eva_chairman", async (trx) =>
+      (await sql<{ id: string }>`select decision_id as id from eva.decision_queue`.execute(trx)).rows.map((r) => r.id),
+    );
+    expect(queue.length).toBeGreaterThan(1);
+    const listed = list.stdout
+      .split("\n")
+      .slice(1)
+      .map((line) => line.split(/\s+/)[0])
+      .filter(Boolean);
+    expect(listed).toEqual(queue);
     const view = await runEva(["decisions", "view", ids.dfe], { DATABASE_URL: t.url });
     expect(view.code, view.stderr).toBe(0);
     expect(view.stdout).toContain("Trigger: low_score\n  A score is below the Chairman's minimum.");

@@ -61,10 +61,24 @@ function base(db: Database) {
     ]);
 }
 
+/**
+ * The pending decisions in the queue's order (eva.decision_queue's ranking: urgency, then its priority_score,
+ * then age, as the dashboard lists them); with `all` every decision, oldest first; with `status` those, oldest first.
+ */
 export async function listDecisions(
   db: Database,
   filter: { status?: string; all?: boolean } = {},
 ): Promise<DecisionSummary[]> {
+  if (!filter.all && (filter.status ?? "pending") === "pending") {
+    const ranked = await base(db)
+      .innerJoin("decision_queue as q", "q.decision_id", "d.id")
+      .orderBy("q.urgency")
+      .orderBy(sql`q.priority_score desc nulls last`)
+      .orderBy("q.created_at")
+      .orderBy("q.decision_id")
+      .execute();
+    return ranked as DecisionSummary[];
+  }
   let query = base(db).orderBy("d.created_at");
   if (!filter.all) query = query.where("d.status", "=", (filter.status ?? "pending") as never);
   return (await query.execute()) as DecisionSummary[];

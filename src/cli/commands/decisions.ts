@@ -60,8 +60,8 @@ export function registerDecisions(program: Command): void {
 
   decisions
     .command("list")
-    .description("pending decisions, oldest first (or --all)")
-    .option("--all", "every decision, decided ones too")
+    .description("pending decisions as the queue ranks them: most urgent first, then venture priority, then oldest")
+    .option("--all", "every decision, decided ones too, oldest first")
     .option("--json", "print as JSON")
     .action(async (options: { all?: boolean; json?: boolean }) => {
       await withSession(async ({ connection }) => {
