@@ -13,11 +13,11 @@
 --                       launch scorecard (eva.portfolio_metrics' rule); revenue_simulated when any of
 --                       those scorecards is classified simulation
 -- Runs as the caller (RLS decides what is counted). Each source is read once
--- and each of its rows placed in its period once, by
--- width_bucket over the periods' starts (period g holds [start g, start g+1);
--- the last period holds everything from its start on), so the cost grows with
--- the rows, not with rows times periods. No JIT (its compile time, on the
--- planner's estimate of 1000 periods, cost more than the query).
+-- and each of its rows placed in its period once, by width_bucket over the
+-- periods' starts (period g holds [start g, start g+1); the last period holds
+-- everything from its start on), so the cost grows with the rows, not with
+-- rows times periods. No JIT (its compile time, on the planner's estimate of
+-- 1000 periods, cost more than the query).
 create or replace function eva.fn_portfolio_metrics_history(p_periods int default 12)
 returns table (
   period int, period_start timestamptz, period_end timestamptz,
