@@ -62,20 +62,30 @@ function base(db: Database) {
 }
 
 /**
- * The pending decisions in the queue's order (eva.decision_queue's ranking: urgency, then its priority_score,
- * then age, as the dashboard lists them); with `all` every decision, oldest first; with `status` those, oldest first.
+ * The pending decisions as eva.decision_queue ranks them (the view's own order, as the dashboard lists them);
+ * with `all` every decision, oldest first; with another `status` those, oldest first.
  */
 export async function listDecisions(
   db: Database,
   filter: { status?: string; all?: boolean } = {},
 ): Promise<DecisionSummary[]> {
   if (!filter.all && (filter.status ?? "pending") === "pending") {
-    const ranked = await base(db)
-      .innerJoin("decision_queue as q", "q.decision_id", "d.id")
-      .orderBy("q.urgency")
-      .orderBy(sql`q.priority_score desc nulls last`)
-      .orderBy("q.created_at")
-      .orderBy("q.decision_id")
+    // No order by here: the view's ranking is the order (one rule, in SQL).
+    const ranked = await db
+      .selectFrom("decision_queue as q")
+      .select([
+        "q.decision_id as id",
+        "q.venture_id as ventureId",
+        "q.venture_name as venture",
+        "q.lifecycle_stage as stage",
+        "q.decision_type as type",
+        sql<string>`'pending'`.as("status"),
+        sql<string | null>`null::text`.as("decision"),
+        "q.recommended_action as recommendedAction",
+        "q.urgency",
+        "q.created_at as createdAt",
+        "q.reason",
+      ])
       .execute();
     return ranked as DecisionSummary[];
   }

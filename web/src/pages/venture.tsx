@@ -11,7 +11,7 @@ import { dateTime, decisionTypeLabel } from "../format.ts";
 import type { VentureQuery } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
 import { onLinkClick } from "../router.ts";
-import { type Arm, BanditArms } from "./venture-bandits.tsx";
+import { BanditArms } from "./venture-bandits.tsx";
 
 const VENTURE = graphql(`query Venture($id: UUID!, $withDecisions: Boolean!) {
   ventureByRowId(rowId: $id) {
@@ -186,20 +186,15 @@ function ArtifactView(props: { versions: Artifact[] }) {
 }
 
 export function VenturePage(props: { id: string; canDecide: boolean }) {
-  const [v, setV] = useState<Venture | null | undefined>(undefined);
-  const [arms, setArms] = useState<Arm[]>([]);
+  const [data, setData] = useState<VentureQuery | undefined>(undefined);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
-    setV(undefined);
-    gql(VENTURE, { id: props.id, withDecisions: props.canDecide })
-      .then((d) => {
-        setArms(present(d.banditArmsAt?.nodes ?? []));
-        setV(d.ventureByRowId);
-      })
-      .catch(setError);
+    setData(undefined);
+    gql(VENTURE, { id: props.id, withDecisions: props.canDecide }).then(setData).catch(setError);
   }, [props.id, props.canDecide]);
   if (error) return <p class="error">{error.message}</p>;
-  if (v === undefined) return <p>Loading…</p>;
+  if (data === undefined) return <p>Loading…</p>;
+  const v = data.ventureByRowId;
   if (v === null) return <p class="notice">There is no venture {props.id} that your role may read.</p>;
   const artifacts = present(v.ventureArtifactsByVentureId.nodes).sort(
     (a, b) =>
@@ -258,7 +253,7 @@ export function VenturePage(props: { id: string; canDecide: boolean }) {
           <p class="muted">No Stage 25 report yet: it is written when the venture reaches its Stage 25 review.</p>
         </>
       )}
-      <BanditArms arms={arms} />
+      <BanditArms arms={present(data.banditArmsAt?.nodes ?? [])} />
       <h2>Artifacts</h2>
       <p class="muted">The current version of each, readable; open one to read it and step through its versions.</p>
       {[...groups.entries()].map(([k, versions]) => (
