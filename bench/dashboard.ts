@@ -53,7 +53,11 @@ export async function dashboard(server: BenchServer, signal: AbortSignal): Promi
   try {
     progress(`creating ${VENTURES} ventures`);
     await createBenchVentures(connection.db, VENTURES, { wellArgued: true });
-    const portfolio = await runPortfolio(database.url, connection, service, signal, { engineering: true });
+    // The worker on a thread of its own, as `eva start` runs it: the API measured below shares no heap with it.
+    const portfolio = await runPortfolio(database.url, connection, service, signal, {
+      engineering: true,
+      thread: true,
+    });
     await abortable(connection.pool.query("vacuum (analyze)"), signal);
     api = await startApiServer({ url: database.url, port: 0 });
     await chairman.connect();

@@ -513,6 +513,10 @@ describe("the Chairman's dashboard in Chromium", () => {
       for (const what of ["while the page was live", "while the browser was offline", "after the reconnect"]) {
         expect(await queue.getByText(`note: logged ${what}`).count()).toBe(1);
       }
+      // A reason that begins with what happened ("killed at stage 3: …") is said once, not after "killed: " again.
+      await log("note at stage 3: said once");
+      await queue.getByText("note at stage 3: said once").waitFor({ timeout: FEED_WAIT });
+      expect(await queue.locator("ol.feed").innerText()).not.toContain("note: note at stage 3");
       await screenshot(queue, "dashboard-events");
       expect(await seriousAxeViolations(queue)).toEqual([]);
     },

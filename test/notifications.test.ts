@@ -357,7 +357,7 @@ describe("daily and weekly notifications", () => {
     expect(rows.map((n) => [n.notification_type, n.summary])).toEqual([
       ["checkpoint.advisory", `${v.name}: advisory checkpoint stage 3 completed (gate: pass)`],
       ["reality_gate.failed", `${v.name}: the reality gate at stage 5 failed (kill)`],
-      ["venture.auto_killed", `${v.name} was killed at stage 5: killed at stage 5: margins never turn positive`],
+      ["venture.auto_killed", `${v.name} was killed at stage 5: margins never turn positive`],
     ]);
   });
 

@@ -421,6 +421,13 @@ describe("eva start's event lines", () => {
       "Acme entered stage 11 (from 10)",
     );
     expect(eventLine(e("venture.killed", {}), "Acme")).toBe("Acme killed");
+    // The reason is said once: the venture's history already says "killed at stage N: ".
+    expect(eventLine(e("venture.killed", { reason: "killed at stage 3: momentum 42 < 50." }), "Acme")).toBe(
+      "Acme killed at stage 3: momentum 42 < 50.",
+    );
+    expect(eventLine(e("venture.sunset", { reason: "the Chairman ended it" }), "Acme")).toBe(
+      "Acme sunset: the Chairman ended it",
+    );
     expect(eventLine(e("notification.sent", { summary: "Stage 25 needs you" }), "Acme")).toBe(
       "notification sent: Acme — Stage 25 needs you",
     );

@@ -33,8 +33,12 @@ export function eventLine(e: FeedEvent, venture: string | null): string | null {
       return `${who}: stage ${text(p.stage)} ${e.event_type.slice(6)}${p.reason ? `: ${text(p.reason)}` : ""}`;
     case "venture.killed":
     case "venture.sunset":
-    case "venture.exited":
-      return `${who} ${e.event_type.slice(8)}`;
+    case "venture.exited": {
+      const what = e.event_type.slice(8);
+      const reason = text(p.reason);
+      // "killed at stage 3: …" says what happened itself; another reason follows the word.
+      return reason.startsWith(`${what} `) ? `${who} ${reason}` : `${who} ${what}${reason ? `: ${reason}` : ""}`;
+    }
     case "venture.created":
       return `${who} created`;
     default:

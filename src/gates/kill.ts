@@ -92,7 +92,7 @@ export function decideStage3(inputs: Stage3Inputs): GateResult {
       ? `Overall score ${overallScore} ≥ ${t.passOverall} and every metric ≥ ${t.metricFloor}.`
       : decision === "revise"
         ? `Overall score ${overallScore} is in the revise band (${t.reviseOverall}-${t.passOverall}) with no metric below ${t.metricFloor}.`
-        : `Killed: ${listing([
+        : `${listing([
             ...(overallScore === null
               ? ["the overall score is not reported"]
               : overallScore < t.reviseOverall
@@ -195,7 +195,7 @@ export function decideStage5(inputs: Stage5Inputs): GateResult {
   let rationale: string;
   if (!roiOk || !breakEvenOk) {
     decision = "kill";
-    rationale = `Killed: ${listing([
+    rationale = `${listing([
       ...(roiOk ? [] : [roi3y === null ? "3-year ROI not reported" : `3-year ROI ${fmtRoi} < ${kill}`]),
       ...(breakEvenOk
         ? []
@@ -385,7 +385,7 @@ export function decideStage13(inputs: Stage13Inputs): GateResult {
   const decision = buildable.length === 0 ? "kill" : failed.length ? "revise" : "pass";
   const rationale =
     decision === "kill"
-      ? `Killed: ${checks[0]?.detail}; the roadmap gives the build loop nothing to start on.`
+      ? `${checks[0]?.detail}; the roadmap gives the build loop nothing to start on.`
       : decision === "revise"
         ? `A "now" milestone with deliverables exists, but the roadmap needs fixing: ${listing(failed.map((c) => c.name))}.`
         : `Feasible roadmap: ${buildable.length} "now" milestone(s) with deliverables, dates in order within the horizon, outcomes defined.`;
@@ -502,7 +502,7 @@ export function decideStage23(inputs: Stage23Inputs): GateResult {
   const decision = releaseDecision === "cancel" ? "kill" : failed.length ? "revise" : "pass";
   const rationale =
     decision === "kill"
-      ? "Killed: Stage 22 cancelled the release; there is nothing to launch."
+      ? "Stage 22 cancelled the release; there is nothing to launch."
       : decision === "revise"
         ? `Not ready to launch: ${listing(failed.map((c) => c.detail))}.`
         : `Launch prerequisites hold: Stage 22 released, no task blocked, ${defined.length} success criteria, go.`;

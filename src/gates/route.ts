@@ -103,7 +103,9 @@ export function routeStageResult(input: RouteInput): Route {
   const gate = evaluation.gate;
   if (gate) {
     const d = gate.decision;
-    if (d === "kill" || d === "cancel") return withDfe({ action: "kill", reason: `${d}: ${gate.rationale}` });
+    // A kill's reason is the gate's rationale (the action says it is a kill); a cancel keeps its word.
+    if (d === "kill") return withDfe({ action: "kill", reason: gate.rationale });
+    if (d === "cancel") return withDfe({ action: "kill", reason: `cancel: ${gate.rationale}` });
     if (d === "revise") {
       const target = REVISE_TARGET[stage] ?? stage;
       return runNumber < MAX_RUNS

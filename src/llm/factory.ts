@@ -108,3 +108,10 @@ export function describeAnalyst(analyst: Analyst): string {
   const baseUrl = "baseUrl" in analyst && typeof analyst.baseUrl === "string" ? analyst.baseUrl : undefined;
   return baseUrl ? `${analyst.model} at ${baseUrl}` : analyst.model;
 }
+
+/** "the <analyst> (Devil's Advocate: <its model>)", the adversary named once, as "the same" when it is the analyst's. */
+export function describeAnalysts(analyst: Analyst, adversary: Analyst): string {
+  const described = describeAnalyst(analyst);
+  const other = describeAnalyst(adversary);
+  return `the ${described} (Devil's Advocate: ${other === described ? "the same" : other})`;
+}

@@ -42,8 +42,9 @@ describe("routing a stage result", () => {
   });
 
   it("kills on kill and cancel", () => {
-    expect(route(3, decision("kill", "overall 41"))).toEqual({ action: "kill", reason: "kill: overall 41" });
-    expect(route(16, decision("cancel", "cash negative"))).toMatchObject({ action: "kill" });
+    // The reason reads after "killed at stage N: " (the venture's history): the rationale, not "kill: " again.
+    expect(route(3, decision("kill", "overall 41"))).toEqual({ action: "kill", reason: "overall 41" });
+    expect(route(16, decision("cancel", "cash negative"))).toEqual({ action: "kill", reason: "cancel: cash negative" });
   });
 
   it("sends a Stage 3 revise back to Stage 2, then kills after three runs", () => {

@@ -2,7 +2,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createMemoryCache } from "../../src/llm/cache.ts";
-import { createAdversary, createAnalyst, createAnalysts, describeAnalyst } from "../../src/llm/factory.ts";
+import {
+  createAdversary,
+  createAnalyst,
+  createAnalysts,
+  describeAnalyst,
+  describeAnalysts,
+} from "../../src/llm/factory.ts";
 import type { AnalysisRequest } from "../../src/llm/types.ts";
 import { type FakeOpenAIServer, reply, startFakeOpenAIServer } from "../helpers/fake-openai-server.ts";
 
@@ -114,6 +120,17 @@ describe("createAdversary (the Devil's Advocate's analyst)", () => {
 
     const keyed = createAdversary({ OPENAI_API_KEY: "sk-analyst", EVA_DA_API_KEY: "sk-da", EVA_LLM_MODEL: "m" });
     expect(keyed).toMatchObject({ kind: "openai", model: "m" });
+  });
+
+  it("is named once in the worker's start line: as 'the same' when it is the analyst's model", () => {
+    const same = createAnalysts({});
+    expect(describeAnalysts(same.analyst, same.adversary)).toMatch(
+      /^the offline analyst \S+ \(deterministic simulation; .*\) \(Devil's Advocate: the same\)$/,
+    );
+    const own = createAnalysts({ EVA_DA_BASE_URL: server.baseURL, EVA_DA_MODEL: "critic" });
+    expect(describeAnalysts(own.analyst, own.adversary)).toMatch(
+      new RegExp(`^the offline analyst .* \\(Devil's Advocate: critic at ${server.baseURL.replace(/[.]/g, "\\.")}\\)$`),
+    );
   });
 
   it("sends max_tokens (EVA_LLM_MAX_TOKENS, default 8192) and refuses a bad value by name", async () => {

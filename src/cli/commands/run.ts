@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { connect, type Database, withRole } from "../../db/client.ts";
 import { createDatabaseCache } from "../../llm/cache.ts";
-import { createAnalysts, describeAnalyst } from "../../llm/factory.ts";
+import { createAnalysts, describeAnalysts } from "../../llm/factory.ts";
 import type { StageRunOutcome } from "../../orchestration/stage-engine.ts";
 import { withTracing } from "../../orchestration/tracing.ts";
 import { findVenture } from "../../portfolio/ventures.ts";
@@ -47,9 +47,7 @@ async function runAndReport(
   options: { until?: number; json?: boolean },
 ): Promise<void> {
   const { analyst, adversary } = createAnalysts(process.env, { cache: createDatabaseCache(service) });
-  progress(
-    `running ${venture.name} from stage ${venture.stage} with the ${describeAnalyst(analyst)} (Devil's Advocate: ${describeAnalyst(adversary)})`,
-  );
+  progress(`running ${venture.name} from stage ${venture.stage} with ${describeAnalysts(analyst, adversary)}`);
   const tty = process.stderr.isTTY;
   const state = await runVenture(service, analyst, venture.id, {
     adversary,
@@ -123,9 +121,7 @@ export function registerWorker(program: Command): void {
               progress(`stage ${"stage" in o ? o.stage : "?"} (${o.workId}): ${describeOutcome(o)}`);
           },
         });
-        progress(
-          `worker running with the ${describeAnalyst(analyst)} (Devil's Advocate: ${describeAnalyst(adversary)}); press Ctrl-C to stop`,
-        );
+        progress(`worker running with ${describeAnalysts(analyst, adversary)}; press Ctrl-C to stop`);
         const signal = await untilSignal();
         progress(`${signal}: finishing running jobs and stopping`);
         await worker.stop();

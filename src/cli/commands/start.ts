@@ -16,7 +16,7 @@ import { connect, withRole } from "../../db/client.ts";
 import { defaultDataDir } from "../../db/connection.ts";
 import { migrate } from "../../db/migrate.ts";
 import { createDatabaseCache } from "../../llm/cache.ts";
-import { createAnalysts, describeAnalyst } from "../../llm/factory.ts";
+import { createAnalysts, describeAnalysts } from "../../llm/factory.ts";
 import { listContent } from "../../marketing/content-read.ts";
 import { portfolioProgress, seedDemoPortfolio } from "../../portfolio/demo.ts";
 import { portfolioCounts } from "../../portfolio/ventures.ts";
@@ -74,9 +74,7 @@ export function registerStart(program: Command): void {
               port: options.port ?? Number(process.env.EVA_PORT ?? 5678),
               host: options.host ?? "127.0.0.1",
             });
-            progress(
-              `worker running with the ${describeAnalyst(analyst)} (Devil's Advocate: ${describeAnalyst(adversary)}); GraphQL at ${api.url}`,
-            );
+            progress(`worker running with ${describeAnalysts(analyst, adversary)}; GraphQL at ${api.url}`);
 
             const counts = await withRole(connection.db, "eva_chairman", (trx) => portfolioCounts(trx));
             if (counts.ventures === 0 && options.seed !== false) {

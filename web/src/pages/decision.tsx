@@ -5,6 +5,7 @@
 // itself when an event about this decision arrives (decided elsewhere).
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { ApiError, gql, present } from "../api.ts";
+import { words } from "../content.tsx";
 import { age, dateTime, decisionTypeLabel } from "../format.ts";
 import type { DecisionQuery } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
@@ -134,7 +135,7 @@ export function DecisionPage(props: { id: string; canDecide: boolean }) {
               <a href={`/ventures/${venture.rowId}`} onClick={onLinkClick}>
                 {venture.name}
               </a>
-              : {venture.status}, Stage {venture.currentLifecycleStage}
+              : {words(venture.status)}, Stage {venture.currentLifecycleStage}
             </dd>
           </>
         )}

@@ -39,11 +39,22 @@ export function describe(e: FeedEvent): string {
       return `Decision Filter Engine at Stage ${text(p.stage)}: ${text(p.output)}`;
     case "venture.created":
       return `created at Stage ${text(p.stage)} (${text(p.archetype)})`;
+    case "stage.blocked":
+    case "stage.failed":
+      return `Stage ${text(p.stage)} ${e.eventType.slice("stage.".length)}${p.reason ? `: ${text(p.reason)}` : ""}`;
+    case "saga.completed": {
+      const steps = Array.isArray(p.steps) ? p.steps.map((s) => text(s).replace(/_/g, " ")).join(", ") : "";
+      return `${text(p.saga_type).replace(/_/g, " ") || "saga"} completed${steps ? `: ${steps}` : ""}`;
+    }
     default:
       if (e.eventType.startsWith("chairman.") && p.decision_type)
         return `the Chairman decided ${text(p.decision)} on the ${decisionTypeLabel(text(p.decision_type)).toLowerCase()} at Stage ${text(p.stage)}${p.notes ? `: ${text(p.notes)}` : ""}`;
-      if (e.eventType.startsWith("venture."))
-        return `${e.eventType.slice("venture.".length).replace(/_/g, " ")}${p.reason ? `: ${text(p.reason)}` : ""}`;
+      if (e.eventType.startsWith("venture.")) {
+        const what = e.eventType.slice("venture.".length).replace(/_/g, " ");
+        const reason = text(p.reason);
+        // "killed at stage 3: …" says what happened itself; other reasons follow the word.
+        return reason.startsWith(`${what} `) ? reason : `${what}${reason ? `: ${reason}` : ""}`;
+      }
       return e.eventType;
   }
 }

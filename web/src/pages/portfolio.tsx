@@ -6,6 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { type ApiError, gql, present } from "../api.ts";
 import { Chart, type ChartSeries, loadPlot } from "../chart.tsx";
+import { words } from "../content.tsx";
 import type { PortfolioQuery } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
 import { onLinkClick } from "../router.ts";
@@ -241,7 +242,7 @@ export function PortfolioPage() {
                   {r.ventureName}
                 </a>
               </th>
-              <td>{r.status}</td>
+              <td>{r.status ? words(r.status) : "—"}</td>
               <td>{r.lifecycleStage}</td>
               {DIMENSIONS.map((d) => (
                 <Cell key={d} value={r[d]} />

@@ -213,7 +213,7 @@ export function VenturePage(props: { id: string; canDecide: boolean }) {
       <dl class="facts">
         <dt>Status</dt>
         <dd data-testid="venture-status">
-          {v.status}, Stage {v.currentLifecycleStage} (since {dateTime(v.stageEnteredAt)})
+          {words(v.status)}, Stage {v.currentLifecycleStage} (since {dateTime(v.stageEnteredAt)})
         </dd>
         <dt>Market</dt>
         <dd>{v.targetMarket}</dd>
