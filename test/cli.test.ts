@@ -144,6 +144,11 @@ describe("eva ventures", () => {
     expect(shown.summary.name).toBe("LedgerLoop");
     expect(shown.stageWork).toEqual([{ stage: 1, run: 1, status: "ready", gateDecision: null, blockedReason: null }]);
     expect(shown.history.map((e: { event: string }) => e.event)).toEqual(["venture.created", "artifact.created"]);
+    expect(shown.statusReason).toMatch(/^venture created/);
+    const page = (await eva(["ventures", "show", "ledgerloop"])).stdout;
+    // An active venture's reason is not shown; its events are listed without task-contract bookkeeping.
+    expect(page).not.toMatch(/^why:/m);
+    expect(page).toContain("recent events (task-contract bookkeeping left out)");
     const missing = await eva(["ventures", "show", "nobody"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no venture "nobody"');

@@ -194,6 +194,13 @@ describe("Phase A validation scenario (spec §13)", () => {
       .executeTakeFirstOrThrow();
     expect(history.to_status).toBe("killed");
     expect(history.reason).toMatch(/^killed at stage 3: /);
+    // Said once: not "killed at stage 3: kill: Killed: …".
+    expect(history.reason).not.toMatch(/kill: |Killed: /);
+    // `eva ventures show` says why, and lists the events without the task contracts' bookkeeping.
+    const shown = await eva("ventures", "show", ventureId);
+    expect(shown).toMatch(/^why: +killed at stage 3: /m);
+    expect(shown).toContain("venture.killed");
+    expect(shown).not.toContain("contract.");
   }, 120_000);
 
   it("escalates through the DFE; the Chairman sees the triggers, approves, and the venture moves on", async () => {

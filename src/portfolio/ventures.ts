@@ -80,6 +80,9 @@ export interface VentureDetail {
     blockedReason: string | null;
   }[];
   artifacts: { stage: number; type: string; version: number; epistemic: string; validation: string; createdAt: Date }[];
+  /** Why it has its status, as its history records it (e.g. "killed at stage 3: …"); null when none was given. */
+  statusReason: string | null;
+  /** Its recent events, newest last, without the task contracts' bookkeeping (contract.*). */
   history: { at: Date; event: string; detail: unknown }[];
 }
 
@@ -107,7 +110,7 @@ export async function findVenture(db: Database, ref: string): Promise<VentureDet
     : await base.where(sql`lower(v.name)`, "=", ref.toLowerCase()).executeTakeFirst();
   if (!row) return undefined;
 
-  const [stageWork, artifacts, history] = await Promise.all([
+  const [stageWork, artifacts, history, statusChange] = await Promise.all([
     db
       .selectFrom("venture_stage_work")
       .select([
@@ -140,9 +143,18 @@ export async function findVenture(db: Database, ref: string): Promise<VentureDet
       .selectFrom("eva_event_log")
       .select(["created_at as at", "event_type as event", "payload as detail"])
       .where("venture_id", "=", row.id)
+      .where("event_type", "not like", "contract.%")
       .orderBy("id", "desc")
       .limit(20)
       .execute(),
+    db
+      .selectFrom("venture_state_history")
+      .select("reason")
+      .where("venture_id", "=", row.id)
+      .where("to_status", "=", row.status)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst(),
   ]);
 
   return {
@@ -167,6 +179,7 @@ export async function findVenture(db: Database, ref: string): Promise<VentureDet
     },
     stageWork,
     artifacts,
+    statusReason: statusChange?.reason ?? null,
     history: history.reverse(),
   };
 }

@@ -170,6 +170,7 @@ Example:
           ["venture", s.name],
           ["id", s.id],
           ["status", s.status],
+          ...(venture.statusReason && s.status !== "active" ? [["why", venture.statusReason] as [string, string]] : []),
           ["stage", `${s.stage} ${s.stageName} (${s.phase})`],
           ["archetype", s.archetype],
           ["description", venture.idea.description],
@@ -195,7 +196,7 @@ Example:
           ["epistemic", "EPISTEMIC"],
           ["validation", "VALIDATION"],
         ]);
-        process.stdout.write("\nrecent events\n");
+        process.stdout.write("\nrecent events (task-contract bookkeeping left out)\n");
         printTable(venture.history, [
           ["at", "AT"],
           ["event", "EVENT"],
