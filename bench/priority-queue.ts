@@ -46,6 +46,10 @@ export async function priorityQueue(server: BenchServer, signal: AbortSignal): P
       update eva.ventures v set projected_revenue = round(power(10, 7.0 * ((r.n * 7919) % ${VENTURES}) / ${VENTURES}))
       from (select id, row_number() over (order by created_at, name) as n from eva.ventures) r
       where r.id = v.id`.execute(connection.db);
+    // The stage-run-rerank subscription re-ranks the queued jobs once a worker delivers their ventures'
+    // venture.priority_changed events; a worker started now would take its first jobs before that. The
+    // re-rank it would make, made here before the worker starts, so that every job starts at its priority.
+    await sql`select eva_private.fn_rerank_stage_runs(null)`.execute(connection.db);
     const { rows: queued } = await sql<{ venture_id: string; priority: number; created: number }>`
       select w.venture_id, j.priority, row_number() over (order by j.id)::int as created from eva.venture_stage_work w
       join graphile_worker.jobs j on j.key = 'stage_run:' || w.id
