@@ -3,6 +3,7 @@
 // row it names (value ÷ floor). Progress goes to stderr.
 // `npm run bench -- <name>…` runs only the named benchmarks (the floor always runs).
 
+import "./production.ts";
 import { banditBench } from "./bandit.ts";
 import { cliStartup } from "./cli.ts";
 import { dashboard } from "./dashboard.ts";
