@@ -13179,8 +13179,10 @@ begin
       where r.rolname = new.actor and pg_catalog.pg_has_role(r.oid, 'eva_chairman', 'USAGE')) then
     v_type := 'venture.auto_killed';
     v_urgency := 'daily';
+    -- The reason, as the venture's history keeps it, says "killed at stage N: " itself: said once here.
     v_summary := pg_catalog.format('%s was killed at stage %s%s', v_venture, v_stage,
-      coalesce(': ' || pg_catalog.left(pg_catalog.regexp_replace(v_p ->> 'reason', '\s+', ' ', 'g'), 200), ''));
+      coalesce(': ' || pg_catalog.left(pg_catalog.regexp_replace(
+        pg_catalog.regexp_replace(v_p ->> 'reason', '^killed at stage \d+: ', ''), '\s+', ' ', 'g'), 200), ''));
   elsif new.event_type = 'metric.auto_proceeded' then
     v_type := 'metric.auto_proceeded';
     v_urgency := 'daily';
