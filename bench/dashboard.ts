@@ -31,11 +31,11 @@ const DATA_SAMPLES = 100;
 // The queue page's own query (web/src/pages/queue.tsx) and the select it stands for.
 const ROW =
   "decisionId ventureName decisionType lifecycleStage urgency blocking createdAt reason recommendedAction priorityScore";
-const QUERY = `query Queue { allDecisionQueues(first: 500) { nodes { ${ROW} } } pendingDecisionCount }`;
+const QUERY = `query Queue { allDecisionQueues(first: 100) { nodes { ${ROW} } } pendingDecisionCount }`;
 const SQL = {
   name: "bench_dashboard_queue",
   text: `select decision_id, venture_name, decision_type, lifecycle_stage, urgency, blocking, created_at, reason,
-    recommended_action, priority_score, (select eva.fn_pending_decision_count()) as total from eva.decision_queue limit 500`,
+    recommended_action, priority_score, (select eva.fn_pending_decision_count()) as total from eva.decision_queue limit 100`,
 };
 
 export async function dashboard(server: BenchServer, signal: AbortSignal): Promise<Measurement[]> {
@@ -64,9 +64,9 @@ export async function dashboard(server: BenchServer, signal: AbortSignal): Promi
     const pending = Number(
       (await chairman.query<{ n: string }>("select count(*) as n from eva.decision_queue")).rows[0]?.n,
     );
-    const shown = Math.min(pending, 500);
-    // The rows the queue page lists before its "Show all" (QUEUE_ROWS in web/src/pages/queue.tsx).
-    const listed = Math.min(shown, 100);
+    // The rows the queue page reads and lists before its "Show all" (QUEUE_ROWS in web/src/pages/queue.tsx).
+    const shown = Math.min(pending, 100);
+    const listed = shown;
     if (shown === 0) throw new Error("the decision queue is empty: nothing to measure");
     progress(
       `portfolio built in ${portfolio.seconds.toFixed(0)} s; ${pending} pending decisions; dashboard at ${api.dashboardUrl}`,

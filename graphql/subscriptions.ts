@@ -7,8 +7,17 @@
 // ordered, so nothing is skipped when transactions commit out of order, and a
 // client that reconnects with `after: <the last cursor it received>` gets
 // everything it missed first, then the live events, each once.
-import type { PgClient, WithPgClient } from "postgraphile/@dataplan/pg";
-import { access, constant, context, type GrafastSubscriber, lambda, listen, type Step } from "postgraphile/grafast";
+import { type PgClient, type WithPgClient, withPgClient } from "postgraphile/@dataplan/pg";
+import {
+  access,
+  constant,
+  context,
+  type GrafastSubscriber,
+  lambda,
+  listen,
+  object,
+  type Step,
+} from "postgraphile/grafast";
 import { extendSchema, gql } from "postgraphile/utils";
 
 /** The channel eva_private.tg_event_log_notify NOTIFYs on. */
@@ -183,16 +192,19 @@ export const EvaSubscriptionsPlugin = extendSchema((build) => {
 
         """
         The pending decision queue (decisionQueue order: most urgent first): once when you subscribe, then each time a
-        chairman.* event (a decision requested or made) is logged. For the Chairman only.
+        chairman.* event (a decision requested or made) is logged. For the Chairman only. With first, only the first
+        that many (a page that lists the top of the queue need not receive all of it); pendingCount says how many wait.
         """
-        decisionQueueChanged: DecisionQueueChangedPayload
+        decisionQueueChanged(first: Int): DecisionQueueChangedPayload
       }
 
       type DecisionQueueChangedPayload {
         "The chairman.* event that changed the queue; null in the first message, sent when you subscribe."
         event: EvaEventLog
-        "The pending decisions now, most urgent first."
+        "The pending decisions now, most urgent first (the first \`first\` of them when given)."
         queue: [DecisionQueue!]!
+        "How many decisions are pending now (eva.fn_pending_decision_count), however many queue lists."
+        pendingCount: Int!
       }
     `,
     objects: {
@@ -215,19 +227,31 @@ export const EvaSubscriptionsPlugin = extendSchema((build) => {
                 lambda(null, () => ({ id: null })),
               );
             },
-            plan($notice) {
-              return $notice;
+            plan($notice, { $first }) {
+              // The queue is read here, where the subscription's first (a unary step) can bound it.
+              const $queue = decisionQueue.find();
+              if ($first) $queue.setFirst($first);
+              return object({ id: access($notice, "id"), queue: $queue });
             },
           },
         },
       },
       DecisionQueueChangedPayload: {
         plans: {
-          event($notice) {
-            return eventLog.get({ id: access($notice, "id") });
+          event($payload) {
+            return eventLog.get({ id: access($payload, "id") });
           },
-          queue() {
-            return decisionQueue.find();
+          queue($payload) {
+            return ($payload as ReturnType<typeof object>).get("queue");
+          },
+          pendingCount() {
+            // As the subscriber's role, in the request's transaction settings, as the queue is read.
+            return withPgClient(decisionQueue.executor, constant(null), async (client) => {
+              const { rows } = await client.query<{ n: number }>({
+                text: "select eva.fn_pending_decision_count()::int as n",
+              });
+              return rows[0]?.n ?? 0;
+            });
           },
         },
       },

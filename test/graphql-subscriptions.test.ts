@@ -227,6 +227,36 @@ describe("the Chairman", () => {
       await queue.close();
     }
   });
+
+  it("receives only the top of the queue with first, and how many are pending", async () => {
+    await escalation();
+    await escalation();
+    const pending = Number(
+      (
+        await sql<{ n: string }>`select count(*) as n from eva.chairman_decisions where status = 'pending'`.execute(
+          t.db,
+        )
+      ).rows[0]?.n,
+    );
+    expect(pending).toBeGreaterThanOrEqual(2);
+    const top = (
+      await sql<{ decision_id: string }>`select decision_id from eva.decision_queue limit 1`.execute(t.db)
+    ).rows.map((r) => r.decision_id);
+    const token = await chairman();
+    const queue = subscribe(
+      "subscription { decisionQueueChanged(first: 1) { queue { decisionId } pendingCount } }",
+      token,
+    );
+    try {
+      await queue.until((s) => s.results.length > 0);
+      expect(queue.error).toBeUndefined();
+      expect(queue.results[0]).toEqual({
+        data: { decisionQueueChanged: { queue: top.map((decisionId) => ({ decisionId })), pendingCount: pending } },
+      });
+    } finally {
+      await queue.close();
+    }
+  });
 });
 
 describe("introspection over the websocket", () => {

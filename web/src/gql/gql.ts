@@ -29,8 +29,8 @@ type Documents = {
     "subscription InboxEvents { evaEvent { rowId } }": typeof types.InboxEventsDocument,
     "query Portfolio {\n  allPortfolioMetrics(first: 1) { nodes { venturesTotal venturesActive venturesAwaitingDecision venturesKilled venturesSunset\n    venturesExited venturesPaused killRate successRate avgCycleDays autoProceedRate totalRevenue pendingDecisions } }\n  allVentureHealthHeatmaps(first: 1000) { totalCount nodes { ventureId ventureName status lifecycleStage product market\n    technical financial team overall band healthSource } }\n  portfolioMetricsHistory(pPeriods: 12) { nodes { period periodStart periodEnd venturesCreated venturesEnded venturesKilled\n    killRate outcomes successes successRate stageTransitions cycleDays dfeEvaluated autoProceedRate revenue revenueVentures\n    revenueSimulated } }\n}": typeof types.PortfolioDocument,
     "fragment QueueRow on DecisionQueue { decisionId ventureName decisionType lifecycleStage urgency blocking createdAt\n  reason recommendedAction priorityScore }": typeof types.QueueRowFragmentDoc,
-    "query Queue { allDecisionQueues(first: 500) { nodes { ...QueueRow } } pendingDecisionCount }": typeof types.QueueDocument,
-    "subscription QueueLive { decisionQueueChanged { queue { ...QueueRow } } }": typeof types.QueueLiveDocument,
+    "query Queue($first: Int!) { allDecisionQueues(first: $first) { nodes { ...QueueRow } } pendingDecisionCount }": typeof types.QueueDocument,
+    "subscription QueueLive($first: Int!) { decisionQueueChanged(first: $first) { queue { ...QueueRow } pendingCount } }": typeof types.QueueLiveDocument,
     "query Schedule { ventureSchedule(first: 1000) { totalCount nodes { ventureId ventureName kind dueAt riskBand\n  cadenceSource cadenceInterval { days hours minutes } } } }": typeof types.ScheduleDocument,
     "query Venture($id: UUID!, $withDecisions: Boolean!) {\n  ventureByRowId(rowId: $id) {\n    rowId name status currentLifecycleStage stageEnteredAt description targetMarket healthScore\n    ventureStageTransitionsByVentureId(first: 500) { nodes { fromStage toStage transitionType gateDecision reason createdAt } }\n    ventureArtifactsByVentureId(first: 500) { nodes { lifecycleStage artifactType version isCurrent qualityScore\n      epistemicClassification createdAt content } }\n    chairmanDecisionsByVentureId(first: 100) @include(if: $withDecisions) { nodes { rowId decisionType lifecycleStage\n      status decision createdAt reason } }\n  }\n  banditArmsAt(pVentureId: $id, first: 200) {\n    nodes { armId scope scopeKey armValue status observations posteriorMean intervalLow intervalHigh lastSelectedAt }\n  }\n}": typeof types.VentureDocument,
 };
@@ -49,8 +49,8 @@ const documents: Documents = {
     "subscription InboxEvents { evaEvent { rowId } }": types.InboxEventsDocument,
     "query Portfolio {\n  allPortfolioMetrics(first: 1) { nodes { venturesTotal venturesActive venturesAwaitingDecision venturesKilled venturesSunset\n    venturesExited venturesPaused killRate successRate avgCycleDays autoProceedRate totalRevenue pendingDecisions } }\n  allVentureHealthHeatmaps(first: 1000) { totalCount nodes { ventureId ventureName status lifecycleStage product market\n    technical financial team overall band healthSource } }\n  portfolioMetricsHistory(pPeriods: 12) { nodes { period periodStart periodEnd venturesCreated venturesEnded venturesKilled\n    killRate outcomes successes successRate stageTransitions cycleDays dfeEvaluated autoProceedRate revenue revenueVentures\n    revenueSimulated } }\n}": types.PortfolioDocument,
     "fragment QueueRow on DecisionQueue { decisionId ventureName decisionType lifecycleStage urgency blocking createdAt\n  reason recommendedAction priorityScore }": types.QueueRowFragmentDoc,
-    "query Queue { allDecisionQueues(first: 500) { nodes { ...QueueRow } } pendingDecisionCount }": types.QueueDocument,
-    "subscription QueueLive { decisionQueueChanged { queue { ...QueueRow } } }": types.QueueLiveDocument,
+    "query Queue($first: Int!) { allDecisionQueues(first: $first) { nodes { ...QueueRow } } pendingDecisionCount }": types.QueueDocument,
+    "subscription QueueLive($first: Int!) { decisionQueueChanged(first: $first) { queue { ...QueueRow } pendingCount } }": types.QueueLiveDocument,
     "query Schedule { ventureSchedule(first: 1000) { totalCount nodes { ventureId ventureName kind dueAt riskBand\n  cadenceSource cadenceInterval { days hours minutes } } } }": types.ScheduleDocument,
     "query Venture($id: UUID!, $withDecisions: Boolean!) {\n  ventureByRowId(rowId: $id) {\n    rowId name status currentLifecycleStage stageEnteredAt description targetMarket healthScore\n    ventureStageTransitionsByVentureId(first: 500) { nodes { fromStage toStage transitionType gateDecision reason createdAt } }\n    ventureArtifactsByVentureId(first: 500) { nodes { lifecycleStage artifactType version isCurrent qualityScore\n      epistemicClassification createdAt content } }\n    chairmanDecisionsByVentureId(first: 100) @include(if: $withDecisions) { nodes { rowId decisionType lifecycleStage\n      status decision createdAt reason } }\n  }\n  banditArmsAt(pVentureId: $id, first: 200) {\n    nodes { armId scope scopeKey armValue status observations posteriorMean intervalLow intervalHigh lastSelectedAt }\n  }\n}": types.VentureDocument,
 };
@@ -114,11 +114,11 @@ export function graphql(source: "fragment QueueRow on DecisionQueue { decisionId
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Queue { allDecisionQueues(first: 500) { nodes { ...QueueRow } } pendingDecisionCount }"): typeof import('./graphql').QueueDocument;
+export function graphql(source: "query Queue($first: Int!) { allDecisionQueues(first: $first) { nodes { ...QueueRow } } pendingDecisionCount }"): typeof import('./graphql').QueueDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "subscription QueueLive { decisionQueueChanged { queue { ...QueueRow } } }"): typeof import('./graphql').QueueLiveDocument;
+export function graphql(source: "subscription QueueLive($first: Int!) { decisionQueueChanged(first: $first) { queue { ...QueueRow } pendingCount } }"): typeof import('./graphql').QueueLiveDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -115,15 +115,19 @@ export type PortfolioQuery = { allPortfolioMetrics: { nodes: Array<{ venturesTot
 
 export type QueueRowFragment = { decisionId: string | null, ventureName: string | null, decisionType: string | null, lifecycleStage: number | null, urgency: DecisionUrgency | null, blocking: boolean | null, createdAt: string | null, reason: string | null, recommendedAction: string | null, priorityScore: string | null };
 
-export type QueueQueryVariables = Exact<{ [key: string]: never; }>;
+export type QueueQueryVariables = Exact<{
+  first: number;
+}>;
 
 
 export type QueueQuery = { pendingDecisionCount: string | null, allDecisionQueues: { nodes: Array<{ decisionId: string | null, ventureName: string | null, decisionType: string | null, lifecycleStage: number | null, urgency: DecisionUrgency | null, blocking: boolean | null, createdAt: string | null, reason: string | null, recommendedAction: string | null, priorityScore: string | null } | null> } | null };
 
-export type QueueLiveSubscriptionVariables = Exact<{ [key: string]: never; }>;
+export type QueueLiveSubscriptionVariables = Exact<{
+  first: number;
+}>;
 
 
-export type QueueLiveSubscription = { decisionQueueChanged: { queue: Array<{ decisionId: string | null, ventureName: string | null, decisionType: string | null, lifecycleStage: number | null, urgency: DecisionUrgency | null, blocking: boolean | null, createdAt: string | null, reason: string | null, recommendedAction: string | null, priorityScore: string | null }> } | null };
+export type QueueLiveSubscription = { decisionQueueChanged: { pendingCount: number, queue: Array<{ decisionId: string | null, ventureName: string | null, decisionType: string | null, lifecycleStage: number | null, urgency: DecisionUrgency | null, blocking: boolean | null, createdAt: string | null, reason: string | null, recommendedAction: string | null, priorityScore: string | null }> } | null };
 
 export type ScheduleQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -404,8 +408,8 @@ export const PortfolioDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<PortfolioQuery, PortfolioQueryVariables>;
 export const QueueDocument = new TypedDocumentString(`
-    query Queue {
-  allDecisionQueues(first: 500) {
+    query Queue($first: Int!) {
+  allDecisionQueues(first: $first) {
     nodes {
       ...QueueRow
     }
@@ -425,11 +429,12 @@ export const QueueDocument = new TypedDocumentString(`
   priorityScore
 }`) as unknown as TypedDocumentString<QueueQuery, QueueQueryVariables>;
 export const QueueLiveDocument = new TypedDocumentString(`
-    subscription QueueLive {
-  decisionQueueChanged {
+    subscription QueueLive($first: Int!) {
+  decisionQueueChanged(first: $first) {
     queue {
       ...QueueRow
     }
+    pendingCount
   }
 }
     fragment QueueRow on DecisionQueue {

@@ -14,13 +14,19 @@ graphql(`fragment QueueRow on DecisionQueue { decisionId ventureName decisionTyp
   reason recommendedAction priorityScore }`);
 // The count comes from eva.fn_pending_decision_count, not the connection's totalCount, which would rank the
 // whole queue a second time to count it.
-const QUEUE = graphql(`query Queue { allDecisionQueues(first: 500) { nodes { ...QueueRow } } pendingDecisionCount }`);
-const LIVE = graphql(`subscription QueueLive { decisionQueueChanged { queue { ...QueueRow } } }`);
+const QUEUE = graphql(
+  `query Queue($first: Int!) { allDecisionQueues(first: $first) { nodes { ...QueueRow } } pendingDecisionCount }`,
+);
+const LIVE = graphql(
+  `subscription QueueLive($first: Int!) { decisionQueueChanged(first: $first) { queue { ...QueueRow } pendingCount } }`,
+);
 
 export type QueueRow = QueueRowFragment;
 
-/** Rows listed before "Show all": the top of the ranking, where the Chairman starts. */
+/** Rows read and listed before "Show all": the top of the ranking, where the Chairman starts. */
 const QUEUE_ROWS = 100;
+/** Rows read after "Show all". */
+const ALL_ROWS = 500;
 
 export function QueuePage(props: { canDecide: boolean }) {
   const [rows, setRows] = useState<QueueRow[] | null>(null);
@@ -30,13 +36,17 @@ export function QueuePage(props: { canDecide: boolean }) {
   const [allRows, setAllRows] = useState(false);
   const connected = useConnected();
 
+  // The page reads what it lists: the first hundred, and up to 500 once "Show all" is clicked.
+  const first = allRows ? ALL_ROWS : QUEUE_ROWS;
   useEffect(() => {
-    gql(QUEUE)
+    gql(QUEUE, { first })
       .then((d) => {
         setRows(present(d.allDecisionQueues?.nodes ?? []));
         setTotal(Number(d.pendingDecisionCount ?? 0));
       })
       .catch(setError);
+  }, [first]);
+  useEffect(() => {
     // Ages move on without new data.
     const timer = setInterval(() => setTick((t) => t + 1), 30_000);
     return () => clearInterval(timer);
@@ -44,14 +54,13 @@ export function QueuePage(props: { canDecide: boolean }) {
 
   useSubscription(
     props.canDecide ? LIVE : null,
-    {},
+    { first },
     (d) => {
-      const queue = d.decisionQueueChanged?.queue ?? [];
-      setRows(queue.slice(0, 500));
-      setTotal(queue.length);
+      setRows(d.decisionQueueChanged?.queue ?? []);
+      setTotal(d.decisionQueueChanged?.pendingCount ?? 0);
     },
     setError,
-    [props.canDecide],
+    [props.canDecide, first],
   );
 
   if (error?.code === "FORBIDDEN") {
@@ -65,7 +74,7 @@ export function QueuePage(props: { canDecide: boolean }) {
     );
   }
   // A long queue's rows past the first hundred wait for a click: laying out hundreds of rows held up the first ones.
-  const shown = rows === null || allRows ? (rows ?? []) : rows.slice(0, QUEUE_ROWS);
+  const shown = rows ?? [];
   return (
     <section aria-labelledby="queue-title">
       <div class="title-row">
@@ -119,10 +128,10 @@ export function QueuePage(props: { canDecide: boolean }) {
               ))}
             </tbody>
           </table>
-          {shown.length < rows.length && (
+          {!allRows && shown.length < total && (
             <p>
               <button type="button" onClick={() => setAllRows(true)}>
-                Show {rows.length === total ? "all" : "the first"} {rows.length}
+                Show {total <= ALL_ROWS ? `all ${total}` : `the first ${ALL_ROWS}`}
               </button>
             </p>
           )}
