@@ -66,7 +66,6 @@ export async function dashboard(server: BenchServer, signal: AbortSignal): Promi
     );
     // The rows the queue page reads and lists before its "Show all" (QUEUE_ROWS in web/src/pages/queue.tsx).
     const shown = Math.min(pending, 100);
-    const listed = shown;
     if (shown === 0) throw new Error("the decision queue is empty: nothing to measure");
     progress(
       `portfolio built in ${portfolio.seconds.toFixed(0)} s; ${pending} pending decisions; dashboard at ${api.dashboardUrl}`,
@@ -82,7 +81,7 @@ export async function dashboard(server: BenchServer, signal: AbortSignal): Promi
       await page.goto(origin);
       await page
         .locator("tbody tr")
-        .nth(listed - 1)
+        .nth(shown - 1)
         .waitFor({ timeout: 60_000 });
       return performance.now() - t0;
     };
@@ -258,7 +257,7 @@ export async function dashboard(server: BenchServer, signal: AbortSignal): Promi
         value: c.p50,
         unit: "ms",
         vs: "dashboard.queue_graphql_p95_ms",
-        note: `median of ${LOADS} fresh browser contexts, headless Chromium, to the ${listed} rows listed of ${pending}; p95 ${c.p95.toFixed(0)} ms; ${VENTURES} ventures`,
+        note: `median of ${LOADS} fresh browser contexts, headless Chromium, to the ${shown} rows listed of ${pending}; p95 ${c.p95.toFixed(0)} ms; ${VENTURES} ventures`,
       },
       {
         id: "dashboard.warm_load_ms",
